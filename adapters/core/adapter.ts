@@ -1,0 +1,143 @@
+/**
+ * The adapter contract. An adapter is a factory: config first, then the context it may use
+ * (fetch, file reading, clock, logger), so tests inject their own and nothing reaches for globals.
+ * Adapters only extract raw records; mapping to the common schema is shared (fields.ts).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fetch as undiciFetch } from 'undici';
+import type { Logger } from 'pino';
+import type { RowRejection } from '../store/records';
+
+export type FetchFn = typeof undiciFetch;
+
+export interface AdapterContext {
+  fetch: FetchFn;
+  readFile: (path: string) => Promise<Buffer>;
+  clock: () => Date;
+  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  userAgent: string;
+}
+
+/** What the last successful fetch of a source left behind, for conditional requests. */
+export interface FetchState {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface RawRecord {
+  /** The row or record number as the agency would point at it (spreadsheet row, list position). */
+  row: number;
+  cells: Record<string, string | undefined>;
+}
+
+export type ReadOutcome =
+  | { status: 'not-modified' }
+  | {
+      status: 'ok';
+      contentHash: string;
+      etag: string | null;
+      lastModified: string | null;
+      records: RawRecord[];
+      /** Rows refused while extracting (wrong cell count, unreadable cells). */
+      rejections: RowRejection[];
+    };
+
+export interface Adapter {
+  read(state: FetchState): Promise<ReadOutcome>;
+}
+
+/** A source-level failure: nothing from this attempt is stored and the last good data stays. */
+export class AdapterError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'UNREACHABLE' | 'HTTP_STATUS' | 'TIMEOUT' | 'MALFORMED' | 'MAPPING' = 'MALFORMED',
+  ) {
+    super(message);
+    this.name = 'AdapterError';
+  }
+}
+
+export const DEFAULT_USER_AGENT = 'Madoguchi/0.1 (SME support directory aggregator; +https://github.com/madoguchi)';
+
+export function createAdapterContext(overrides: Partial<AdapterContext> = {}): AdapterContext {
+  const silent = { info() {}, warn() {}, error() {}, debug() {} };
+  return {
+    fetch: undiciFetch,
+    readFile: (p) => readFile(p),
+    clock: () => new Date(),
+    logger: silent,
+    userAgent: DEFAULT_USER_AGENT,
+    ...overrides,
+  };
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+  retryOn: number[];
+}
+
+const NO_RETRY: RetryPolicy = { attempts: 1, backoffMs: 0, retryOn: [] };
+
+/**
+ * Loads a source's bytes from a file path or an http(s) URL: conditional GET, a timeout per
+ * attempt, and retries with exponential backoff only for the statuses the policy names.
+ */
+export async function loadLocation(
+  ctx: AdapterContext,
+  location: string,
+  opts: { state?: FetchState; timeoutMs: number; retry?: RetryPolicy; accept?: string },
+): Promise<{ status: 'not-modified' } | { status: 'ok'; body: Buffer; etag: string | null; lastModified: string | null; contentType: string | null }> {
+  if (!/^https?:\/\//.test(location)) {
+    try {
+      return { status: 'ok', body: await ctx.readFile(location), etag: null, lastModified: null, contentType: null };
+    } catch (e) {
+      throw new AdapterError(`cannot read ${location}: ${(e as Error).message}`, 'UNREACHABLE');
+    }
+  }
+  const policy = opts.retry ?? NO_RETRY;
+  let lastError: AdapterError | undefined;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    if (attempt > 1) await new Promise((r) => setTimeout(r, policy.backoffMs * 2 ** (attempt - 2)));
+    const headers: Record<string, string> = { 'user-agent': ctx.userAgent };
+    if (opts.accept) headers.accept = opts.accept;
+    if (opts.state?.etag) headers['if-none-match'] = opts.state.etag;
+    if (opts.state?.lastModified) headers['if-modified-since'] = opts.state.lastModified;
+    try {
+      const res = await ctx.fetch(location, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+      if (res.status === 304) return { status: 'not-modified' };
+      if (!res.ok) {
+        await res.body?.cancel();
+        lastError = new AdapterError(`${location} answered HTTP ${res.status}`, 'HTTP_STATUS');
+        if (policy.retryOn.includes(res.status)) continue;
+        throw lastError;
+      }
+      const body = Buffer.from(await res.arrayBuffer());
+      const declared = Number(res.headers.get('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared !== body.length) {
+        throw new AdapterError(`${location} sent ${body.length} of ${declared} bytes`, 'MALFORMED');
+      }
+      return {
+        status: 'ok',
+        body,
+        etag: res.headers.get('etag'),
+        lastModified: res.headers.get('last-modified'),
+        contentType: res.headers.get('content-type'),
+      };
+    } catch (e) {
+      if (e instanceof AdapterError) throw e;
+      // Network failures and timeouts are not retried: the policy covers 5xx and 429 answers only.
+      const err = e as Error;
+      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+      throw timedOut
+        ? new AdapterError(`${location} did not answer within ${opts.timeoutMs} ms`, 'TIMEOUT')
+        : new AdapterError(`${location} unreachable: ${err.message}`, 'UNREACHABLE');
+    }
+  }
+  throw lastError ?? new AdapterError(`${location}: no attempt made`, 'UNREACHABLE');
+}

@@ -1,0 +1,270 @@
+/**
+ * The common schema's fields as an adapter sees them: for each entity, which fields exist, which
+ * are required, and how a raw cell is parsed into the stored value. Mapping a raw record either
+ * yields a stored record or the reasons it was rejected, field by field.
+ */
+import {
+  htmlToText,
+  normalizeCorporateNumber,
+  normalizeMultiline,
+  normalizeText,
+  parseDate,
+  parseDateTime,
+  parseEmployeeCeiling,
+  parseInteger,
+  parseSubsidyRate,
+  parseYen,
+  splitMulti,
+  isValidLgCode,
+  type ParseResult,
+} from './normalize';
+import { resolveArea, findMunicipalityByName } from './municipalities';
+import {
+  CHANNELS,
+  JSIC_DIVISIONS,
+  ORGANIZATION_KINDS,
+  OUTCOMES,
+  PROGRAM_KINDS,
+  SUPPORT_FIELDS,
+  createVocabularyLookup,
+} from './vocabulary';
+import type { EntityKind, RowRejection } from '../store/records';
+
+type Output = Record<string, unknown>;
+type Parse = (raw: string, opts: { split?: string[]; html?: boolean }) => ParseResult<Output>;
+
+export interface FieldSpec {
+  required?: boolean;
+  /** Filled from the agency's id when the mapping leaves it out (provider, owning organization). */
+  defaultFromAgency?: boolean;
+  parse: Parse;
+}
+
+const one = (key: string, r: ParseResult<unknown>): ParseResult<Output> =>
+  r.ok ? { ok: true, value: r.value === null ? null : { [key]: r.value } } : r;
+
+const text = (key: string): Parse => (raw) => {
+  const v = normalizeText(raw);
+  return { ok: true, value: v ? { [key]: v } : null };
+};
+const multiline = (key: string): Parse => (raw, o) => {
+  const v = o.html === false ? normalizeMultiline(raw) : htmlToText(raw);
+  return { ok: true, value: v ? { [key]: v } : null };
+};
+const identifier = (key: string): Parse => (raw) => {
+  const v = normalizeText(raw);
+  if (!v) return { ok: true, value: null };
+  if (!/^[A-Za-z0-9][A-Za-z0-9._\-]*$/.test(v)) return { ok: false, reason: 'an identifier of letters, digits, ".", "_" or "-" expected' };
+  return { ok: true, value: { [key]: v } };
+};
+
+function vocabulary(key: string, vocab: Record<string, { label: string; aliases: readonly string[] }>, what: string): Parse {
+  const lookup = createVocabularyLookup(vocab);
+  const labels = Object.values(vocab).map((v) => v.label);
+  return (raw) => {
+    const v = normalizeText(raw);
+    if (!v) return { ok: true, value: null };
+    const code = lookup(v);
+    return code ? { ok: true, value: { [key]: code } } : { ok: false, reason: `unknown ${what} "${v}"; expected one of ${labels.join(', ')}` };
+  };
+}
+
+function vocabularyList(key: string, vocab: Record<string, { label: string; aliases: readonly string[] }>, what: string): Parse {
+  const lookup = createVocabularyLookup(vocab);
+  return (raw, o) => {
+    const codes: string[] = [];
+    for (const item of splitMulti(raw, o.split)) {
+      const code = lookup(item);
+      if (!code) return { ok: false, reason: `unknown ${what} "${item}"` };
+      if (!codes.includes(code as string)) codes.push(code as string);
+    }
+    return { ok: true, value: codes.length ? { [key]: codes } : null };
+  };
+}
+
+const list = (key: string): Parse => (raw, o) => {
+  const items = splitMulti(raw, o.split);
+  return { ok: true, value: items.length ? { [key]: items } : null };
+};
+
+const industries: Parse = (raw, o) => {
+  const codes: string[] = [];
+  for (const item of splitMulti(raw, o.split)) {
+    const letter = item.trim().charAt(0).toUpperCase();
+    if (!(letter in JSIC_DIVISIONS)) return { ok: false, reason: `"${item}" is not a JSIC division (A–T)` };
+    if (!codes.includes(letter)) codes.push(letter);
+  }
+  return { ok: true, value: codes.length ? { industries: codes } : null };
+};
+const industry: Parse = (raw) => {
+  const v = normalizeText(raw);
+  if (!v) return { ok: true, value: null };
+  const letter = v.charAt(0).toUpperCase();
+  return letter in JSIC_DIVISIONS ? { ok: true, value: { industry: letter } } : { ok: false, reason: `"${v}" is not a JSIC division (A–T)` };
+};
+
+const float = (key: string): Parse => (raw) => {
+  const v = normalizeText(raw);
+  if (!v) return { ok: true, value: null };
+  const n = Number(v);
+  return Number.isFinite(n) ? { ok: true, value: { [key]: n } } : { ok: false, reason: 'a number expected' };
+};
+
+const lgCode = (key: string): Parse => (raw) => {
+  const v = normalizeText(raw);
+  if (!v) return { ok: true, value: null };
+  if (/^\d{6}$/.test(v)) return isValidLgCode(v) ? { ok: true, value: { [key]: v } } : { ok: false, reason: 'check digit of 全国地方公共団体コード does not match' };
+  const found = findMunicipalityByName(v);
+  return found ? { ok: true, value: { [key]: found.code } } : { ok: false, reason: 'a 6-digit 全国地方公共団体コード or a municipality name expected' };
+};
+
+const url = (key: string): Parse => (raw) => {
+  const v = normalizeText(raw);
+  if (!v) return { ok: true, value: null };
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    return { ok: true, value: { [key]: u.toString() } };
+  } catch {
+    return { ok: false, reason: 'an http(s) URL expected' };
+  }
+};
+
+const area: Parse = (raw, o) => {
+  const v = normalizeText(raw);
+  if (!v) return { ok: true, value: null };
+  const { codes, unresolved } = resolveArea(v, o.split);
+  if (unresolved.length > 0) return { ok: false, reason: `unknown area ${unresolved.map((u) => `"${u}"`).join(', ')}` };
+  return { ok: true, value: { areaCodes: codes, areaText: v } };
+};
+
+const yen: Parse = (raw) => {
+  const r = parseYen(raw);
+  if (!r.ok || r.value === null) return r.ok ? { ok: true, value: null } : r;
+  return { ok: true, value: { maxAmount: r.value.amount, maxAmountText: r.value.text } };
+};
+const rate: Parse = (raw) => {
+  const r = parseSubsidyRate(raw);
+  if (!r.ok || r.value === null) return r.ok ? { ok: true, value: null } : r;
+  return { ok: true, value: { subsidyRate: r.value.text, subsidyRatio: r.value.ratio } };
+};
+
+const corporateNumber: Parse = (raw) => one('corporateNumber', normalizeCorporateNumber(raw));
+
+export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
+  organization: {
+    id: { required: true, parse: identifier('id') },
+    name: { required: true, parse: text('name') },
+    nameKana: { parse: text('nameKana') },
+    kind: { required: true, parse: vocabulary('kind', ORGANIZATION_KINDS, 'organization kind') },
+    legalForm: { parse: text('legalForm') },
+    corporateNumber: { parse: corporateNumber },
+    postalCode: { parse: text('postalCode') },
+    address: { parse: text('address') },
+    municipalityCode: { parse: lgCode('municipalityCode') },
+    lat: { parse: float('lat') },
+    lng: { parse: float('lng') },
+    phone: { parse: text('phone') },
+    url: { parse: url('url') },
+    supportFields: { parse: vocabularyList('supportFields', SUPPORT_FIELDS, 'support field') },
+    networks: { parse: list('networks') },
+  },
+  program: {
+    localId: { required: true, parse: identifier('localId') },
+    providerId: { required: true, defaultFromAgency: true, parse: identifier('providerId') },
+    title: { required: true, parse: text('title') },
+    titleKana: { parse: text('titleKana') },
+    summary: { parse: multiline('summary') },
+    body: { parse: multiline('body') },
+    kind: { required: true, parse: vocabulary('kind', PROGRAM_KINDS, 'programme kind') },
+    supportFields: { parse: vocabularyList('supportFields', SUPPORT_FIELDS, 'support field') },
+    purposes: { parse: list('purposes') },
+    area: { parse: area },
+    industries: { parse: industries },
+    employeeCeiling: { parse: (raw) => one('employeeCeiling', parseEmployeeCeiling(raw)) },
+    eligibilityText: { parse: multiline('eligibilityText') },
+    maxAmount: { parse: yen },
+    subsidyRate: { parse: rate },
+    opensOn: { parse: (raw) => one('opensOn', parseDate(raw)) },
+    closesOn: { parse: (raw) => one('closesOn', parseDate(raw)) },
+    url: { parse: url('url') },
+    contact: { parse: text('contact') },
+    updatedOn: { parse: (raw) => one('updatedOn', parseDate(raw)) },
+  },
+  consultation: {
+    localId: { required: true, parse: identifier('localId') },
+    organizationId: { required: true, defaultFromAgency: true, parse: identifier('organizationId') },
+    receivedAt: { required: true, parse: (raw) => one('receivedAt', parseDateTime(raw)) },
+    channel: { required: true, parse: vocabulary('channel', CHANNELS, 'channel') },
+    topics: { parse: vocabularyList('topics', SUPPORT_FIELDS, 'support field') },
+    corporateNumber: { parse: corporateNumber },
+    companyName: { parse: text('companyName') },
+    industry: { parse: industry },
+    employees: { parse: (raw) => one('employees', parseInteger(raw)) },
+    municipalityCode: { parse: lgCode('municipalityCode') },
+    summary: { parse: multiline('summary') },
+    consultant: { parse: text('consultant') },
+    outcome: { parse: vocabulary('outcome', OUTCOMES, 'outcome') },
+    referredToId: { parse: identifier('referredToId') },
+  },
+};
+
+/** Defaults so every stored record has every key, whatever the mapping covers. */
+const EMPTY: Record<EntityKind, Output> = {
+  organization: { nameKana: null, legalForm: null, corporateNumber: null, postalCode: null, address: null, municipalityCode: null, lat: null, lng: null, phone: null, url: null, supportFields: [], networks: [] },
+  program: {
+    titleKana: null, summary: null, body: null, supportFields: [], purposes: [], areaCodes: [], areaText: null, industries: [],
+    employeeCeiling: null, eligibilityText: null, maxAmount: null, maxAmountText: null, subsidyRate: null, subsidyRatio: null,
+    opensOn: null, closesOn: null, url: null, contact: null, updatedOn: null,
+  },
+  consultation: { topics: [], corporateNumber: null, companyName: null, industry: null, employees: null, municipalityCode: null, summary: null, consultant: null, outcome: null, referredToId: null },
+};
+
+export interface MappingRule {
+  column?: string;
+  value?: string;
+  split?: string[];
+  html?: boolean;
+}
+
+/** Resolves a mapping entry ("column" or an object) into a rule. */
+export function toRule(entry: string | MappingRule): MappingRule {
+  return typeof entry === 'string' ? { column: entry } : entry;
+}
+
+export type MapResult = { ok: true; fields: Output } | { ok: false; rejections: RowRejection[] };
+
+/**
+ * Maps one raw record (column → cell text) to the entity's fields. Every field is checked, so a
+ * row with two problems reports both.
+ */
+export function mapRecord(
+  entity: EntityKind,
+  mapping: Record<string, string | MappingRule>,
+  raw: Record<string, string | undefined>,
+  row: number,
+  agencyId: string,
+): MapResult {
+  const specs = ENTITY_FIELDS[entity];
+  const out: Output = { ...EMPTY[entity] };
+  const rejections: RowRejection[] = [];
+  for (const [field, spec] of Object.entries(specs)) {
+    const entry = mapping[field];
+    const rule = entry === undefined ? undefined : toRule(entry);
+    const cell = rule ? (rule.column !== undefined ? raw[rule.column] ?? '' : rule.value ?? '') : spec.defaultFromAgency ? agencyId : '';
+    const label = rule?.column ?? field;
+    const parsed = spec.parse(cell, { split: rule?.split, html: rule?.html });
+    if (!parsed.ok) {
+      rejections.push({ row, field: label, value: cell, reason: parsed.reason });
+    } else if (parsed.value === null) {
+      if (spec.required) rejections.push({ row, field: label, value: cell, reason: `required ${field} is empty` });
+    } else {
+      Object.assign(out, parsed.value);
+    }
+  }
+  if (entity === 'program' && out.opensOn && out.closesOn && String(out.closesOn) < String(out.opensOn)) {
+    const rule = mapping.closesOn ? toRule(mapping.closesOn) : undefined;
+    rejections.push({ row, field: rule?.column ?? 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
+  }
+  return rejections.length ? { ok: false, rejections } : { ok: true, fields: out };
+}

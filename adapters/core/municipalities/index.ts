@@ -1,0 +1,325 @@
+/**
+ * Japan's prefectures and municipalities by 全国地方公共団体コード: lookup by code or by the names
+ * agencies write, the containment used by area filters (政令市の区 ⊂ 市 ⊂ 都道府県 ⊂ 全国), free-text
+ * service areas (「東京都 / 大阪府」, 「近畿地方」, 「兵庫県内」) and distances between municipalities.
+ * The table is municipalities.json, derived by derive.ts from code4fukui/localgovjp (CC0).
+ */
+import table from './municipalities.json';
+import { foldKana, lgCodeCheckDigit, normalizeText, splitMulti } from '../normalize';
+
+export { isValidLgCode } from '../normalize';
+
+/** The pseudo-code for the whole country, the root of every containment chain. */
+export const NATIONWIDE = '000000';
+
+/**
+ * `ward` is a ward of a designated city (政令市の区); Tokyo's special wards (特別区) are `city`,
+ * being municipalities in their own right; `town` covers both 町 and 村.
+ */
+export type MunicipalityKind = 'prefecture' | 'city' | 'ward' | 'town';
+
+export interface Municipality {
+  /** 6-digit 全国地方公共団体コード, check digit included. */
+  code: string;
+  /** Official name without the prefecture: 神戸市中央区, 豊島区, 兵庫県 for the prefecture itself. */
+  name: string;
+  /** Hiragana reading without spaces; empty when the source had none. */
+  kana: string;
+  prefecture: string;
+  /** The prefecture's own 6-digit code (280003), not the 2-digit JIS X 0401 number. */
+  prefectureCode: string;
+  lat: number;
+  lng: number;
+  kind: MunicipalityKind;
+}
+
+type Row = [code: string, prefecture: string, name: string, kana: string, lat: number, lng: number];
+
+const byCode = new Map<string, Municipality>();
+const parents = new Map<string, string>();
+const ordered: Municipality[] = [];
+const prefectureByNumber = new Map<string, Municipality>();
+
+/** Key for name matching: width and spacing folded; ヶ and ケ are used interchangeably in place names. */
+function nameKey(s: string): string {
+  return normalizeText(s).replace(/\s+/g, '').replace(/ヶ/g, 'ケ');
+}
+
+const byName = new Map<string, Municipality[]>();
+const byWardName = new Map<string, Municipality[]>();
+const byKana = new Map<string, Municipality[]>();
+const byPrefectureShortName = new Map<string, Municipality>();
+
+function addTo<K>(index: Map<K, Municipality[]>, key: K, m: Municipality): void {
+  const list = index.get(key);
+  if (list) list.push(m);
+  else index.set(key, [m]);
+}
+
+function kindOf(name: string, isPrefecture: boolean, isWard: boolean): MunicipalityKind {
+  if (isPrefecture) return 'prefecture';
+  if (isWard) return 'ward';
+  return /[町村]$/.test(name) ? 'town' : 'city';
+}
+
+(function buildIndexes(): void {
+  const rows = (table as unknown as { rows: Row[] }).rows;
+  const prefectureCodeOf = new Map<string, string>();
+  for (const [code, prefecture] of rows) {
+    if (code.slice(2, 5) === '000') prefectureCodeOf.set(prefecture, code);
+  }
+  // A ward's parent is the designated city whose name starts its own (神戸市 → 神戸市中央区). Tokyo's
+  // special wards never start with a city's name, so they stay municipalities in their own right.
+  const citiesByPrefecture = new Map<string, { code: string; name: string }[]>();
+  for (const [code, prefecture, name] of rows) {
+    if (!name.endsWith('市')) continue;
+    const list = citiesByPrefecture.get(prefecture) ?? [];
+    list.push({ code, name });
+    citiesByPrefecture.set(prefecture, list);
+  }
+
+  for (const [code, prefecture, name, kana, lat, lng] of rows) {
+    const isPrefecture = code.slice(2, 5) === '000';
+    const city = name.endsWith('区')
+      ? (citiesByPrefecture.get(prefecture) ?? []).find((c) => name.startsWith(c.name) && name.length > c.name.length)
+      : undefined;
+    const prefectureCode = prefectureCodeOf.get(prefecture);
+    if (!prefectureCode) throw new Error(`municipalities.json: no prefecture row for ${prefecture}`);
+    const m: Municipality = Object.freeze({
+      code,
+      name,
+      kana,
+      prefecture,
+      prefectureCode,
+      lat,
+      lng,
+      kind: kindOf(name, isPrefecture, city !== undefined),
+    });
+    byCode.set(code, m);
+    ordered.push(m);
+    parents.set(code, isPrefecture ? NATIONWIDE : (city?.code ?? prefectureCode));
+
+    addTo(byName, nameKey(name), m);
+    if (kana) addTo(byKana, foldKana(kana), m);
+    if (city) addTo(byWardName, nameKey(name.slice(city.name.length)), m);
+    if (isPrefecture) {
+      prefectureByNumber.set(code.slice(0, 2), m);
+      // 東京, 大阪, 兵庫 …; 北海道 keeps its 道, which is part of the name itself.
+      if (name !== '北海道') byPrefectureShortName.set(nameKey(name.replace(/[都府県]$/, '')), m);
+    }
+  }
+})();
+
+const prefectureNamesLongestFirst = [...prefectureByNumber.values()]
+  .map((p) => ({ key: nameKey(p.name), code: p.code }))
+  .sort((a, b) => b.key.length - a.key.length);
+
+/** Accepts 6-digit codes and the 5-digit form (without check digit) many datasets use. */
+function normalizeCode(code: string): string | undefined {
+  const c = normalizeText(code);
+  if (/^\d{6}$/.test(c)) return c;
+  if (/^\d{5}$/.test(c)) return c === '00000' ? NATIONWIDE : `${c}${lgCodeCheckDigit(c)}`;
+  return undefined;
+}
+
+export function getMunicipality(code: string): Municipality | undefined {
+  const c = normalizeCode(code);
+  return c === undefined ? undefined : byCode.get(c);
+}
+
+/** Prefecture code from a hint: a name (兵庫県, 兵庫), a JIS number (28) or any code inside it. */
+function prefectureFromHint(hint: string): string | undefined {
+  const h = nameKey(hint);
+  if (/^\d{1,2}$/.test(h)) return prefectureByNumber.get(h.padStart(2, '0'))?.code;
+  const byNumber = getMunicipality(h);
+  if (byNumber) return byNumber.prefectureCode;
+  const named = byName.get(h)?.find((m) => m.kind === 'prefecture') ?? byPrefectureShortName.get(h);
+  return named?.code;
+}
+
+/**
+ * Every municipality the name could mean. Accepts 神戸市, 神戸市中央区, 兵庫県神戸市中央区, 兵庫県,
+ * 多可郡多可町, readings in kana, and a ward's short name (中央区) when the prefecture narrows it.
+ */
+export function findMunicipalities(name: string, prefectureHint?: string): Municipality[] {
+  let key = nameKey(name);
+  if (!key) return [];
+  const prefectures: string[] = [];
+  if (prefectureHint !== undefined && normalizeText(prefectureHint) !== '') {
+    const hinted = prefectureFromHint(prefectureHint);
+    // An unknown hint is ignored rather than trusted: it cannot narrow anything.
+    if (hinted) prefectures.push(hinted);
+  }
+
+  const exact = byName.get(key);
+  if (!exact) {
+    const prefix = prefectureNamesLongestFirst.find((p) => key.startsWith(p.key) && key.length > p.key.length);
+    if (prefix) {
+      prefectures.push(prefix.code);
+      key = key.slice(prefix.key.length);
+    }
+  }
+  const inPrefecture = (list: Municipality[] | undefined) =>
+    (list ?? []).filter((m) => prefectures.every((p) => m.prefectureCode === p));
+
+  const attempts: (() => Municipality[] | undefined)[] = [
+    // A ward's short name competes with official names on equal terms: 「北区」 alone may be
+    // Tokyo's 北区 or any of ten cities' 北区, and only a prefecture can tell which.
+    () => [...(byName.get(key) ?? []), ...(byWardName.get(key) ?? [])],
+    // Addresses often carry the district (郡), which is not part of a town's name.
+    () => (key.includes('郡') ? byName.get(key.slice(key.indexOf('郡') + 1)) : undefined),
+    () => {
+      const p = byPrefectureShortName.get(key);
+      return p ? [p] : undefined;
+    },
+    () => byKana.get(foldKana(key)),
+  ];
+  for (const attempt of attempts) {
+    const found = inPrefecture(attempt());
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+/** The one municipality a name means, or undefined when it is unknown or ambiguous (府中市 without a hint). */
+export function findMunicipalityByName(name: string, prefectureHint?: string): Municipality | undefined {
+  const found = findMunicipalities(name, prefectureHint);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** Ward → designated city → prefecture → NATIONWIDE → null; null for unknown codes too. */
+export function parentOf(code: string): string | null {
+  const c = normalizeCode(code);
+  if (c === undefined) return null;
+  return parents.get(c) ?? null;
+}
+
+/** Whether `code` lies inside `areaCode`; every code is within itself and within NATIONWIDE. */
+export function isWithin(code: string, areaCode: string): boolean {
+  const c = normalizeCode(code);
+  const area = normalizeCode(areaCode);
+  if (c === undefined || area === undefined) return false;
+  for (let current: string | null = c; current !== null; current = parents.get(current) ?? null) {
+    if (current === area) return true;
+  }
+  return false;
+}
+
+const prefectureCodes = (...numbers: number[]): string[] =>
+  numbers.map((n) => (prefectureByNumber.get(String(n).padStart(2, '0')) as Municipality).code);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+// The eight regions of school geography, with 三重 in 中部 so that 近畿 matches the usual
+// 2府4県 and every prefecture still belongs to exactly one region; plus a few common groupings.
+const HOKKAIDO = prefectureCodes(1);
+const TOHOKU = prefectureCodes(...range(2, 7));
+const KANTO = prefectureCodes(...range(8, 14));
+const CHUBU = prefectureCodes(...range(15, 24));
+const KINKI = prefectureCodes(...range(25, 30));
+const CHUGOKU = prefectureCodes(...range(31, 35));
+const SHIKOKU = prefectureCodes(...range(36, 39));
+const KYUSHU = prefectureCodes(...range(40, 47));
+// 中国 alone is left out: in a service area it is more likely to mean China than the region.
+const REGIONS = new Map<string, string[]>([
+  ['北海道地方', HOKKAIDO],
+  ['東北地方', TOHOKU],
+  ['東北', TOHOKU],
+  ['関東地方', KANTO],
+  ['関東', KANTO],
+  ['中部地方', CHUBU],
+  ['中部', CHUBU],
+  ['近畿地方', KINKI],
+  ['近畿', KINKI],
+  ['関西地方', KINKI],
+  ['関西', KINKI],
+  ['中国地方', CHUGOKU],
+  ['四国地方', SHIKOKU],
+  ['四国', SHIKOKU],
+  ['九州地方', KYUSHU],
+  ['九州', KYUSHU],
+  ['九州・沖縄地方', KYUSHU],
+  ['九州・沖縄', KYUSHU],
+  ['九州沖縄', KYUSHU],
+  ['中国・四国地方', [...CHUGOKU, ...SHIKOKU]],
+  ['中四国', [...CHUGOKU, ...SHIKOKU]],
+  ['首都圏', prefectureCodes(11, 12, 13, 14)],
+  ['東海地方', prefectureCodes(21, 22, 23, 24)],
+  ['東海', prefectureCodes(21, 22, 23, 24)],
+  ['北陸地方', prefectureCodes(16, 17, 18)],
+  ['北陸', prefectureCodes(16, 17, 18)],
+]);
+const NATIONWIDE_WORDS = new Set(['全国', '日本全国', '全国一円', '全国各地', '国内', '日本国内', '日本', '全都道府県']);
+// 「兵庫県内」「神戸市全域」 name the same area as the bare name.
+const AREA_SUFFIX = /(?:内全域|全域|全体|一円|域内|内)$/;
+
+// 「九州地方(沖縄含む)」「近畿地方(三重県を含む)」: the note adds places, it never narrows.
+const INCLUDES_NOTE = /\(([^()]+?)(?:を)?含(?:む|め|める)\)$/;
+
+function resolveAreaToken(token: string): string[] {
+  const key = nameKey(token);
+  const note = INCLUDES_NOTE.exec(key);
+  if (note) {
+    const base = resolveAreaToken(key.slice(0, note.index));
+    const extra = resolveAreaToken(note[1]);
+    return base.length > 0 && extra.length > 0 ? [...new Set([...base, ...extra])] : [];
+  }
+  for (const candidate of [key, key.replace(AREA_SUFFIX, '')]) {
+    if (!candidate) continue;
+    if (NATIONWIDE_WORDS.has(candidate)) return [NATIONWIDE];
+    const region = REGIONS.get(candidate);
+    if (region) return region;
+    const found = findMunicipalities(candidate);
+    if (found.length === 1) return [found[0].code];
+  }
+  return [];
+}
+
+/**
+ * Codes of a free-text service area. Items are split like any multi-valued cell; an item naming
+ * several places with spaces (「東京都 大阪府」) is tried word by word. Items that name nothing
+ * known, or something ambiguous, are returned in `unresolved` for the adapter to report.
+ */
+export function resolveArea(text: string, separators?: readonly string[]): { codes: string[]; unresolved: string[] } {
+  const codes: string[] = [];
+  const unresolved: string[] = [];
+  const add = (list: string[]) => {
+    for (const c of list) if (!codes.includes(c)) codes.push(c);
+  };
+  for (const item of splitMulti(text, separators)) {
+    const whole = resolveAreaToken(item);
+    if (whole.length > 0) {
+      add(whole);
+      continue;
+    }
+    const words = item.split(' ').map(resolveAreaToken);
+    if (words.length > 1 && words.every((w) => w.length > 0)) for (const w of words) add(w);
+    else unresolved.push(item);
+  }
+  return { codes, unresolved };
+}
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+/** Great-circle distance between the table's points for two codes; null when either is unknown. */
+export function distanceKm(codeA: string, codeB: string): number | null {
+  const a = getMunicipality(codeA);
+  const b = getMunicipality(codeB);
+  if (!a || !b) return null;
+  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * Without an argument, the whole table in code order, each prefecture before its municipalities.
+ * With a prefecture (code, JIS number or name), that prefecture's municipalities without the
+ * prefecture itself; an unknown prefecture gives an empty list.
+ */
+export function listMunicipalities(prefectureCode?: string): Municipality[] {
+  if (prefectureCode === undefined) return [...ordered];
+  const p = prefectureFromHint(prefectureCode);
+  if (!p) return [];
+  return ordered.filter((m) => m.prefectureCode === p && m.kind !== 'prefecture');
+}

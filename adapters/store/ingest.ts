@@ -1,0 +1,167 @@
+/**
+ * Writing a source's snapshot: registration, atomic replacement of its records with its
+ * rejections, the unchanged shortcut, and failure marking that never touches the last good data.
+ */
+import type { Queryable, Store } from './store';
+import type { EntityKind, EntityRecord, RowRejection, SourceKind, SourceRecord } from './records';
+import { TABLES, bulkInsert } from './tables';
+
+export interface SourceRegistration {
+  id: string;
+  agencyId: string;
+  name: string;
+  kind: SourceKind;
+  entity: EntityKind;
+  location: string;
+}
+
+export async function registerSource(store: Queryable, s: SourceRegistration): Promise<void> {
+  await store.query(
+    `insert into sources (id, agency_id, name, kind, entity, location) values ($1, $2, $3, $4, $5, $6)
+     on conflict (id) do update set agency_id = excluded.agency_id, name = excluded.name, kind = excluded.kind,
+       entity = excluded.entity, location = excluded.location`,
+    [s.id, s.agencyId, s.name, s.kind, s.entity, s.location],
+  );
+}
+
+export interface Snapshot {
+  sourceId: string;
+  entity: EntityKind;
+  records: EntityRecord[];
+  rejections: RowRejection[];
+  contentHash: string;
+  etag: string | null;
+  lastModified: string | null;
+  at: string;
+}
+
+export interface ReplaceResult {
+  accepted: number;
+  rejected: RowRejection[];
+}
+
+/**
+ * Replaces everything a source contributed with a new snapshot, in one transaction: readers see
+ * the old snapshot or the new one, never a mix, and a failure leaves the old one in place.
+ * Organization ids already provided by another source are rejected row by row, not overwritten.
+ */
+export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
+  return store.transaction(async (tx) => {
+    let records = snap.records;
+    const rejections = [...snap.rejections];
+    if (snap.entity === 'organization' || snap.entity === 'program' || snap.entity === 'consultation') {
+      const { accepted, clashes } = await dropForeignIds(tx, snap.entity, snap.sourceId, records);
+      records = accepted;
+      rejections.push(...clashes);
+    }
+    const { table } = TABLES[snap.entity];
+    await tx.query(`delete from ${table} where source_id = $1`, [snap.sourceId]);
+    await bulkInsert(tx, snap.entity, records as unknown as Record<string, unknown>[]);
+    await tx.query('delete from ingest_rejections where source_id = $1', [snap.sourceId]);
+    if (rejections.length > 0) {
+      rejections.sort((a, b) => a.row - b.row);
+      await tx.query(
+        `insert into ingest_rejections (source_id, ordinal, row_number, field, value, reason)
+         select $1, x.ordinal, x.row_number, x.field, x.value, x.reason
+         from unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[]) as x(ordinal, row_number, field, value, reason)`,
+        [
+          snap.sourceId,
+          rejections.map((_, i) => i + 1),
+          rejections.map((r) => r.row),
+          rejections.map((r) => r.field),
+          rejections.map((r) => (r.value === null ? null : r.value.slice(0, 200))),
+          rejections.map((r) => r.reason),
+        ],
+      );
+    }
+    await tx.query(
+      `update sources set status = 'OK', stale = false, last_attempt_at = $2, last_success_at = $2,
+         last_changed_at = $2, last_error = null, content_hash = $3, etag = $4, last_modified = $5,
+         accepted_count = $6, rejected_count = $7
+       where id = $1`,
+      [snap.sourceId, snap.at, snap.contentHash, snap.etag, snap.lastModified, records.length, rejections.length],
+    );
+    return { accepted: records.length, rejected: rejections };
+  });
+}
+
+// Ids are global: a record whose id another source already holds is refused, so one agency's
+// file can never overwrite another's entries.
+async function dropForeignIds(
+  tx: Queryable,
+  entity: EntityKind,
+  sourceId: string,
+  records: EntityRecord[],
+): Promise<{ accepted: EntityRecord[]; clashes: RowRejection[] }> {
+  if (records.length === 0) return { accepted: records, clashes: [] };
+  const { table } = TABLES[entity];
+  const taken = await tx.query<{ id: string; source_id: string }>(
+    `select id, source_id from ${table} where id = any($1::text[]) and source_id <> $2`,
+    [records.map((r) => r.id), sourceId],
+  );
+  const seen = new Map<string, number | null>();
+  const owner = new Map(taken.map((t) => [t.id, t.source_id]));
+  const accepted: EntityRecord[] = [];
+  const clashes: RowRejection[] = [];
+  for (const r of records) {
+    const other = owner.get(r.id);
+    if (other) {
+      clashes.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `id already provided by source ${other}` });
+    } else if (seen.has(r.id)) {
+      clashes.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `duplicate id (first at row ${seen.get(r.id)})` });
+    } else {
+      seen.set(r.id, r.sourceRow);
+      accepted.push(r);
+    }
+  }
+  return { accepted, clashes };
+}
+
+/** Records a successful fetch whose content had not changed: nothing else is written. */
+export async function markUnchanged(store: Queryable, sourceId: string, at: string): Promise<void> {
+  await store.query(
+    `update sources set status = 'OK', stale = false, last_attempt_at = $2, last_success_at = $2, last_error = null where id = $1`,
+    [sourceId, at],
+  );
+}
+
+/** Records a failed sync: the last good records stay, flagged stale, with the error shown. */
+export async function markFailed(store: Queryable, sourceId: string, at: string, error: string): Promise<void> {
+  await store.query(
+    `update sources set status = 'FAILED', stale = (last_success_at is not null), last_attempt_at = $2, last_error = $3 where id = $1`,
+    [sourceId, at, error.slice(0, 2000)],
+  );
+}
+
+export async function getSource(store: Queryable, id: string): Promise<SourceRecord | undefined> {
+  const rows = await listSources(store, { ids: [id] });
+  return rows[0];
+}
+
+export async function listSources(
+  store: Queryable,
+  filter: { agencyId?: string | null; ids?: string[] } = {},
+): Promise<SourceRecord[]> {
+  return store.query<SourceRecord>(
+    `select id, agency_id as "agencyId", name, kind, entity, location, status, stale,
+       to_char(last_attempt_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastAttemptAt",
+       to_char(last_success_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastSuccessAt",
+       to_char(last_changed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastChangedAt",
+       last_error as "lastError", content_hash as "contentHash", etag, last_modified as "lastModified",
+       accepted_count as "acceptedCount", rejected_count as "rejectedCount"
+     from sources
+     where ($1::text is null or agency_id = $1) and ($2::text[] is null or id = any($2::text[]))
+     order by agency_id, name`,
+    [filter.agencyId ?? null, filter.ids ?? null],
+  );
+}
+
+export async function listRejections(store: Queryable, sourceIds: string[], limit: number): Promise<Array<RowRejection & { sourceId: string }>> {
+  return store.query(
+    `select source_id as "sourceId", row_number as row, field, value, reason from (
+       select r.*, row_number() over (partition by source_id order by ordinal) as n from ingest_rejections r
+       where source_id = any($1::text[])) ranked
+     where n <= $2 order by source_id, ordinal`,
+    [sourceIds, limit],
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * Stored record types: the shape rows take in the store and the parent type of every resolver
+ * (codegen maps GraphQL types onto these). Adapters produce them; subgraphs read them.
+ */
+import type {
+  ChannelCode,
+  JsicDivision,
+  OrganizationKindCode,
+  OutcomeCode,
+  ProgramKindCode,
+  SupportFieldCode,
+} from '../core/vocabulary';
+
+export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API';
+export type EntityKind = 'organization' | 'program' | 'consultation';
+
+/** Where a record came from: every stored record carries it. */
+export interface Provenance {
+  sourceId: string;
+  agencyId: string;
+  sourceKind: SourceKind;
+  sourceLocation: string;
+  fetchedAt: string;
+  contentHash: string;
+  sourceRow: number | null;
+}
+
+export interface OrganizationRecord extends Provenance {
+  id: string;
+  name: string;
+  nameKana: string | null;
+  kind: OrganizationKindCode;
+  legalForm: string | null;
+  corporateNumber: string | null;
+  postalCode: string | null;
+  address: string | null;
+  municipalityCode: string | null;
+  lat: number | null;
+  lng: number | null;
+  phone: string | null;
+  url: string | null;
+  supportFields: SupportFieldCode[];
+  networks: string[];
+}
+
+export interface ProgramRecord extends Provenance {
+  id: string;
+  localId: string;
+  providerId: string;
+  title: string;
+  titleKana: string | null;
+  summary: string | null;
+  body: string | null;
+  kind: ProgramKindCode;
+  supportFields: SupportFieldCode[];
+  purposes: string[];
+  areaCodes: string[];
+  areaText: string | null;
+  industries: JsicDivision[];
+  employeeCeiling: number | null;
+  eligibilityText: string | null;
+  maxAmount: number | null;
+  maxAmountText: string | null;
+  subsidyRate: string | null;
+  subsidyRatio: number | null;
+  opensOn: string | null;
+  closesOn: string | null;
+  url: string | null;
+  contact: string | null;
+  updatedOn: string | null;
+}
+
+export interface ConsultationRecord extends Provenance {
+  id: string;
+  localId: string;
+  organizationId: string;
+  receivedAt: string;
+  channel: ChannelCode;
+  topics: SupportFieldCode[];
+  corporateNumber: string | null;
+  companyName: string | null;
+  industry: JsicDivision | null;
+  employees: number | null;
+  municipalityCode: string | null;
+  summary: string | null;
+  consultant: string | null;
+  outcome: OutcomeCode | null;
+  referredToId: string | null;
+}
+
+export type ProvenanceRecord = Provenance;
+
+export type EntityRecord = OrganizationRecord | ProgramRecord | ConsultationRecord;
+
+export type SyncStatus = 'NEVER_SYNCED' | 'OK' | 'FAILED';
+
+export interface SourceRecord {
+  id: string;
+  agencyId: string;
+  name: string;
+  kind: SourceKind;
+  entity: EntityKind;
+  location: string;
+  status: SyncStatus;
+  stale: boolean;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastChangedAt: string | null;
+  lastError: string | null;
+  contentHash: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  acceptedCount: number;
+  rejectedCount: number;
+}
+
+/** One rejected input row: row number as the agency sees it, the field, the value and why. */
+export interface RowRejection {
+  row: number;
+  field: string | null;
+  value: string | null;
+  reason: string;
+}

@@ -1,0 +1,46 @@
+/**
+ * `npm run sync -- [agencyId …] [--force]`: syncs the named agencies (all by default) into the
+ * store at MADOGUCHI_DATA_DIR and prints what landed, what was refused and what failed.
+ */
+import { resolve } from 'node:path';
+import { loadAgencyConfigs, AgencyConfigError } from '../core/config';
+import { createAdapterContext } from '../core/adapter';
+import { openStore } from '../store/store';
+import { syncAll } from './sync';
+import { ensureDemoData } from '../../agencies/demo';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const force = args.includes('--force');
+  const wanted = args.filter((a) => !a.startsWith('--'));
+  const agenciesDir = resolve(process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
+  await ensureDemoData(agenciesDir);
+  const all = loadAgencyConfigs(agenciesDir);
+  const unknown = wanted.filter((w) => !all.some((a) => a.id === w));
+  if (unknown.length) {
+    console.error(`unknown agency id(s): ${unknown.join(', ')}; known: ${all.map((a) => a.id).join(', ')}`);
+    return 2;
+  }
+  const agencies = wanted.length ? all.filter((a) => wanted.includes(a.id)) : all;
+  const store = await openStore({ dataDir: resolve(process.env.MADOGUCHI_DATA_DIR ?? '.data') });
+  try {
+    const reports = await syncAll(store, agencies, createAdapterContext(), { force });
+    for (const r of reports) {
+      const tail = r.outcome === 'failed' ? `FAILED: ${r.error}` : `${r.accepted} accepted, ${r.rejected.length} rejected`;
+      console.log(`${r.sourceId.padEnd(32)} ${r.outcome.padEnd(9)} ${tail} (${r.durationMs} ms)`);
+      for (const x of r.rejected.slice(0, 20)) console.log(`    row ${x.row} ${x.field ?? ''}: ${x.reason}`);
+      if (r.rejected.length > 20) console.log(`    … ${r.rejected.length - 20} more`);
+    }
+    return reports.some((r) => r.outcome === 'failed') ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof AgencyConfigError ? e.message : e);
+    process.exit(2);
+  },
+);

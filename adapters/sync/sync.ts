@@ -1,0 +1,155 @@
+/**
+ * The sync engine: reads a source through its adapter, maps and validates every record, and
+ * replaces the source's snapshot atomically. Unchanged content writes nothing; a failure keeps
+ * the last good snapshot and marks it stale with the error, for the graph to show.
+ */
+import type { AgencyConfig, SourceConfig } from '../core/config';
+import { mapRecord } from '../core/fields';
+import { AdapterError, type Adapter, type AdapterContext } from '../core/adapter';
+import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
+import { getSource, markFailed, markUnchanged, registerSource, replaceSource } from '../store/ingest';
+import type { EntityRecord, Provenance, RowRejection, SourceKind } from '../store/records';
+import type { Store } from '../store/store';
+
+export interface SyncReport {
+  sourceId: string;
+  agencyId: string;
+  outcome: 'updated' | 'unchanged' | 'failed';
+  accepted: number;
+  rejected: RowRejection[];
+  error?: string;
+  durationMs: number;
+}
+
+const KINDS: Record<SourceConfig['kind'], SourceKind> = { spreadsheet: 'SPREADSHEET' };
+
+export function sourceId(agency: { id: string }, source: { id: string }): string {
+  return `${agency.id}/${source.id}`;
+}
+
+export function createAdapter(agency: AgencyConfig, source: SourceConfig): (ctx: AdapterContext) => Adapter {
+  switch (source.kind) {
+    case 'spreadsheet':
+      return createSpreadsheetAdapter(source, agency.dir);
+  }
+}
+
+/** Maps raw records to stored ones; each record id is agency-scoped except organizations'. */
+export function toRecords(
+  agency: AgencyConfig,
+  source: SourceConfig,
+  raw: Array<{ row: number; cells: Record<string, string | undefined> }>,
+  provenance: Omit<Provenance, 'sourceRow'>,
+): { records: EntityRecord[]; rejections: RowRejection[] } {
+  const records: EntityRecord[] = [];
+  const rejections: RowRejection[] = [];
+  for (const r of raw) {
+    const mapped = mapRecord(source.entity, source.mapping, r.cells, r.row, agency.id);
+    if (!mapped.ok) {
+      rejections.push(...mapped.rejections);
+      continue;
+    }
+    const f = mapped.fields;
+    const id = source.entity === 'organization' ? (f.id as string) : `${agency.id}:${f.localId as string}`;
+    records.push({ ...f, id, ...provenance, sourceRow: r.row } as unknown as EntityRecord);
+  }
+  return { records, rejections };
+}
+
+export async function syncSource(
+  store: Store,
+  agency: AgencyConfig,
+  source: SourceConfig,
+  ctx: AdapterContext,
+  options: { force?: boolean } = {},
+): Promise<SyncReport> {
+  const started = ctx.clock();
+  const id = sourceId(agency, source);
+  const location = resolveLocation(source.location, agency.dir);
+  await registerSource(store, { id, agencyId: agency.id, name: source.id, kind: KINDS[source.kind], entity: source.entity, location: displayLocation(location) });
+  const previous = await getSource(store, id);
+  const at = () => ctx.clock().toISOString();
+  const report = (outcome: SyncReport['outcome'], accepted: number, rejected: RowRejection[], error?: string): SyncReport => ({
+    sourceId: id,
+    agencyId: agency.id,
+    outcome,
+    accepted,
+    rejected,
+    error,
+    durationMs: ctx.clock().getTime() - started.getTime(),
+  });
+  try {
+    const adapter = createAdapter(agency, source)(ctx);
+    const state = options.force || previous?.status !== 'OK' ? { etag: null, lastModified: null } : { etag: previous.etag, lastModified: previous.lastModified };
+    const outcome = await adapter.read(state);
+    if (outcome.status === 'not-modified' || (!options.force && previous?.status === 'OK' && outcome.contentHash === previous.contentHash)) {
+      await markUnchanged(store, id, at());
+      return report('unchanged', previous?.acceptedCount ?? 0, []);
+    }
+    const fetchedAt = at();
+    const { records, rejections } = toRecords(agency, source, outcome.records, {
+      sourceId: id,
+      agencyId: agency.id,
+      sourceKind: KINDS[source.kind],
+      sourceLocation: displayLocation(location),
+      fetchedAt,
+      contentHash: outcome.contentHash,
+    });
+    if (records.length === 0 && outcome.records.length + outcome.rejections.length > 0) {
+      throw new AdapterError(`every one of ${outcome.records.length + outcome.rejections.length} records was rejected; keeping the last good data`, 'MAPPING');
+    }
+    if (records.length === 0) throw new AdapterError('the source yielded no records; keeping the last good data', 'MALFORMED');
+    const result = await replaceSource(store, {
+      sourceId: id,
+      entity: source.entity,
+      records,
+      rejections: [...outcome.rejections, ...rejections],
+      contentHash: outcome.contentHash,
+      etag: outcome.etag,
+      lastModified: outcome.lastModified,
+      at: fetchedAt,
+    });
+    ctx.logger.info({ source: id, accepted: result.accepted, rejected: result.rejected.length }, 'source synced');
+    return report('updated', result.accepted, result.rejected);
+  } catch (e) {
+    // Paths are shown relative to the project so no machine path leaks into the graph.
+    const message = (e instanceof Error ? e.message : String(e)).split(`${process.cwd()}/`).join('');
+    await markFailed(store, id, at(), message);
+    ctx.logger.warn({ source: id, err: message }, 'source sync failed; last good data kept');
+    return report('failed', 0, [], message);
+  }
+}
+
+/** Syncs every source of every agency: directories first, so providers exist before programmes. */
+export async function syncAll(
+  store: Store,
+  agencies: AgencyConfig[],
+  ctx: AdapterContext,
+  options: { force?: boolean; concurrency?: number } = {},
+): Promise<SyncReport[]> {
+  const jobs = agencies.flatMap((a) => a.sources.map((s) => ({ a, s })));
+  const order = { organization: 0, program: 1, consultation: 2 } as const;
+  jobs.sort((x, y) => order[x.s.entity] - order[y.s.entity]);
+  const reports: SyncReport[] = [];
+  for (const phase of [0, 1, 2]) {
+    const batch = jobs.filter((j) => order[j.s.entity] === phase);
+    // Reading sources overlaps; the embedded store serializes writes itself.
+    const limit = options.concurrency ?? 4;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(limit, batch.length) }, async () => {
+        while (next < batch.length) {
+          const { a, s } = batch[next++];
+          reports.push(await syncSource(store, a, s, ctx, options));
+        }
+      }),
+    );
+  }
+  return reports;
+}
+
+function displayLocation(location: string): string {
+  if (/^https?:\/\//.test(location)) return location;
+  const root = process.cwd();
+  return location.startsWith(root + '/') ? location.slice(root.length + 1) : location;
+}

@@ -1,0 +1,111 @@
+/**
+ * `npm start`: the whole embedded default in one process. Opens the PGlite store in
+ * MADOGUCHI_DATA_DIR (default .data/), syncs the demo agencies' sources, starts the three
+ * subgraphs and the gateway on PORT (default 4000), and keeps sources fresh on their intervals.
+ */
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { loadAgencyConfigs, AgencyConfigError } from '../adapters/core/config';
+import { createAdapterContext } from '../adapters/core/adapter';
+import { openStore, type Store } from '../adapters/store/store';
+import { listSources } from '../adapters/store/ingest';
+import { syncAll, type SyncReport } from '../adapters/sync/sync';
+import { scheduleSyncs } from '../adapters/sync/scheduler';
+import { ensureDemoData } from '../agencies/demo';
+import { SUBGRAPHS } from '../subgraphs';
+import { startSubgraph } from '../subgraphs/server';
+import { startGateway } from './gateway';
+import type { RunningServer } from './http';
+
+export interface EmbeddedOptions {
+  store?: Store;
+  dataDir?: string;
+  agenciesDir?: string;
+  port?: number;
+  host?: string;
+  /** Skip syncing (tests that start from a prepared store). */
+  sync?: 'blocking' | 'background' | 'auto' | 'never';
+  now?: () => Date;
+  logger?: pino.Logger;
+}
+
+export interface Embedded {
+  store: Store;
+  gateway: RunningServer;
+  subgraphs: Record<string, RunningServer>;
+  syncReports: Promise<SyncReport[]>;
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const agenciesDir = resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
+  const agencies = loadAgencyConfigs(agenciesDir);
+  const store = options.store ?? (await openStore({ dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data') }));
+  const ctx = createAdapterContext({ logger });
+  const mode = options.sync ?? 'auto';
+  let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
+  if (mode !== 'never') {
+    const only = (entities: string[]) => agencies.map((a) => ({ ...a, sources: a.sources.filter((s) => entities.includes(s.entity)) }));
+    const summarize = (reports: SyncReport[]) => {
+      const failed = reports.filter((r) => r.outcome === 'failed');
+      logger.info(
+        { updated: reports.filter((r) => r.outcome === 'updated').length, unchanged: reports.filter((r) => r.outcome === 'unchanged').length, failed: failed.length },
+        'sync finished',
+      );
+      for (const f of failed) logger.warn({ source: f.sourceId, error: f.error }, 'source failed');
+      return reports;
+    };
+    const hasData = (await listSources(store)).some((s) => s.status === 'OK');
+    // The directory and programmes are small and are what a first visitor asks for: a first start
+    // waits for them; the consultation logs (about 100,000 rows) follow in the background.
+    const directory = (async () => {
+      const { generated } = await ensureDemoData(agenciesDir);
+      if (generated) logger.info('demo consultation logs generated');
+      return syncAll(store, only(['organization', 'program']), ctx);
+    })();
+    syncReports = directory.then(async (first) => summarize([...first, ...(await syncAll(store, only(['consultation']), ctx))]));
+    if (mode === 'blocking') await syncReports;
+    else if (mode === 'auto' && !hasData) await directory;
+  }
+  const subgraphs: Record<string, RunningServer> = {};
+  for (const module of SUBGRAPHS) {
+    subgraphs[module.name] = await startSubgraph(module, store, { port: 0, now: options.now });
+  }
+  const gateway = await startGateway({
+    port: options.port ?? 4000,
+    host: options.host,
+    subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+  });
+  const scheduler = mode === 'never' ? { stop() {} } : scheduleSyncs(store, agencies, ctx);
+  return {
+    store,
+    gateway,
+    subgraphs,
+    syncReports,
+    async close() {
+      scheduler.stop();
+      await gateway.close();
+      await Promise.all(Object.values(subgraphs).map((s) => s.close()));
+      await syncReports.catch(() => {});
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  startEmbedded({ port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '0.0.0.0' }).then(
+    (app) => {
+      console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${app.gateway.port}/graphql`);
+      for (const [name, s] of Object.entries(app.subgraphs)) console.log(`  subgraph ${name.padEnd(14)} ${s.url}`);
+      const stop = () => app.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (e) => {
+      console.error(e instanceof AgencyConfigError ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,18 @@
+// Three test tiers (STYLE.md): unit tests beside the code, the supergraph composed in-process,
+// and real servers on port 0. `npm test` runs all; `--selectProjects <name>` runs one.
+const transform = { '^.+\\.ts$': ['ts-jest', {}] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
+};
+
+module.exports = {
+  // Once per run, not once per project: it builds the stores every tier starts from.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{adapters,subgraphs,gateway,agencies}/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};

@@ -1,0 +1,11 @@
+/** Every subgraph module, in the order the gateway lists them. */
+import { organizations } from './organizations';
+import { programs } from './programs';
+import { consultations } from './consultations';
+import type { SubgraphModule } from './shared/module';
+
+export const SUBGRAPHS: SubgraphModule[] = [organizations, programs, consultations] as SubgraphModule[];
+
+export function findSubgraph(name: string): SubgraphModule | undefined {
+  return SUBGRAPHS.find((s) => s.name === name);
+}

@@ -1,0 +1,55 @@
+/**
+ * Resolvers of the organizations subgraph: the directory, one organization, and the sources with
+ * their freshness and rejected rows.
+ */
+import { GraphQLError } from 'graphql';
+import type { Resolvers } from '../resolvers.generated';
+import type { OrganizationRecord } from '../../../adapters/store/records';
+import { selectList } from '../../../adapters/store/tables';
+import { listSources } from '../../../adapters/store/ingest';
+import { isWithin } from '../../../adapters/core/municipalities';
+import { DateScalar, DateTimeScalar } from '../../shared/scalars';
+import { provenanceResolvers } from '../../shared/module';
+import { municipalityValue as toMunicipality } from '../../shared/values';
+
+
+export const resolvers: Resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query: {
+    organizations: async (_, { filter }, ctx) => {
+      const rows = await ctx.store.query<OrganizationRecord>(
+        `select ${selectList('organization')} from organizations
+         where ($1::text[] is null or id = any($1::text[]))
+           and ($2::text[] is null or kind = any($2::text[]))
+           and ($3::text[] is null or support_fields && $3::text[])
+           and ($4::text is null or $4 = any(networks))
+         order by id`,
+        [filter?.ids ?? null, filter?.kinds ?? null, filter?.supportFields ?? null, filter?.network ?? null],
+      );
+      const area = filter?.municipalityCode;
+      if (!area) return rows;
+      if (!/^\d{6}$/.test(area)) {
+        throw new GraphQLError('municipalityCode must be a 6-digit 全国地方公共団体コード', { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      return rows.filter((r) => r.municipalityCode !== null && isWithin(r.municipalityCode, area));
+    },
+    organization: (_, { id }, ctx) => ctx.organizationById.load(id),
+    sources: (_, { agencyId }, ctx) => listSources(ctx.store, { agencyId: agencyId ?? null }),
+  },
+  Organization: {
+    __resolveReference: (ref, ctx) => ctx.organizationById.load(ref.id),
+    municipality: (o) => toMunicipality(o.municipalityCode),
+    location: (o) => (o.lat !== null && o.lng !== null ? { lat: o.lat, lng: o.lng } : null),
+    provenance: (o) => o,
+  },
+  Provenance: provenanceResolvers,
+  Source: {
+    entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION',
+    rejectedRows: (s, { first }, ctx) => {
+      const limit = first ?? 100;
+      if (limit < 0 || limit > 1000) throw new GraphQLError('first must be between 0 and 1000', { extensions: { code: 'BAD_USER_INPUT' } });
+      return ctx.rejectionsBySource(limit).load(s.id);
+    },
+  },
+};

@@ -1,0 +1,11 @@
+/** The programs subgraph: every agency's support programmes, and Organization.programs. */
+import { loadTypeDefs, type SubgraphModule } from '../shared/module';
+import { createProgramsContext, type ProgramsContext } from './context';
+import { resolvers } from './resolvers';
+
+export const programs: SubgraphModule<ProgramsContext> = {
+  name: 'programs',
+  typeDefs: loadTypeDefs(__dirname),
+  resolvers,
+  createContext: (store, options) => createProgramsContext(store, options?.now),
+};

@@ -1,0 +1,18 @@
+import { programStatus } from './status';
+
+describe('programStatus', () => {
+  const today = '2026-11-25';
+  test.each([
+    [null, null, 'ONGOING'],
+    ['2026-04-01', '2027-01-31', 'OPEN'],
+    ['2026-11-25', '2026-11-25', 'OPEN'],
+    ['2027-01-05', '2027-02-28', 'UPCOMING'],
+    ['2027-01-05', null, 'UPCOMING'],
+    ['2026-04-01', '2026-11-24', 'CLOSED'],
+    [null, '2026-06-30', 'CLOSED'],
+    ['2026-04-01', null, 'OPEN'],
+    [null, '2026-12-31', 'OPEN'],
+  ])('opens %s closes %s → %s', (opensOn, closesOn, expected) => {
+    expect(programStatus({ opensOn, closesOn }, today)).toBe(expected);
+  });
+});

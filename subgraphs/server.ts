@@ -1,0 +1,35 @@
+/**
+ * Builds and serves one subgraph from its module: the federation schema, the module's context
+ * over a shared store, and the common HTTP front.
+ */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { Queryable } from '../adapters/store/store';
+import { serveApollo, type RunningServer } from '../gateway/http';
+import type { SubgraphModule } from './shared/module';
+
+export function buildSchemaOf(module: SubgraphModule) {
+  return buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }]);
+}
+
+export async function startSubgraph(
+  module: SubgraphModule,
+  store: Queryable,
+  options: { port?: number; host?: string; now?: () => Date } = {},
+): Promise<RunningServer> {
+  const apollo = new ApolloServer({
+    schema: buildSchemaOf(module),
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    // Subgraphs sit behind the gateway; their errors must not carry stack traces out of it.
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+  return serveApollo(apollo, {
+    port: options.port ?? 0,
+    host: options.host,
+    context: async () => module.createContext(store, { now: options.now }) as object,
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * The one shape every subgraph module has: name, SDL, resolvers and a context factory. The same
+ * object feeds the subgraph's own server, the in-process composition tests and the gateway's list.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, type DocumentNode } from 'graphql';
+import type { Queryable } from '../../adapters/store/store';
+import type { Provenance } from '../../adapters/store/records';
+
+export interface SubgraphModule<C = unknown> {
+  name: string;
+  typeDefs: DocumentNode;
+  // Each module's generated Resolvers type; kept loose here so modules can share one list.
+  resolvers: object;
+  createContext(store: Queryable, options?: { now?: () => Date }): C;
+}
+
+/** Reads the shared types and a subgraph's own schema.graphql from the source tree. */
+export function loadTypeDefs(subgraphDir: string): DocumentNode {
+  const common = readFileSync(join(__dirname, 'common.graphql'), 'utf8');
+  const own = readFileSync(join(subgraphDir, 'schema.graphql'), 'utf8');
+  return parse(`${own}\n${common}`);
+}
+
+/** Provenance fields read straight off any stored record. */
+export const provenanceResolvers = {
+  agencyId: (p: Provenance) => p.agencyId,
+  sourceId: (p: Provenance) => p.sourceId,
+  kind: (p: Provenance) => p.sourceKind,
+  location: (p: Provenance) => p.sourceLocation,
+  fetchedAt: (p: Provenance) => p.fetchedAt,
+  contentHash: (p: Provenance) => p.contentHash,
+  row: (p: Provenance) => p.sourceRow,
+};

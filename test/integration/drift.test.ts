@@ -1,0 +1,35 @@
+/**
+ * Generated files are committed and must match their sources: `npm run codegen` and
+ * `npm run compose` would change nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/compose';
+import { ROOT } from '../support/paths';
+
+test('resolver types are what `npm run codegen` generates', async () => {
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const outputs: Array<{ filename: string; content: string }> = JSON.parse(
+    execFileSync(tsx, [join(ROOT, 'test', 'support', 'codegen-outputs.ts')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  );
+  expect(outputs.length).toBe(3);
+  for (const o of outputs) {
+    const onDisk = readFileSync(join(ROOT, o.filename), 'utf8');
+    expect({ file: o.filename, same: onDisk === o.content }).toEqual({ file: o.filename, same: true });
+  }
+});
+
+test('gateway/supergraph.graphql is what `npm run compose` writes', () => {
+  const { supergraphSdl } = composeSupergraph();
+  expect(readFileSync(SUPERGRAPH_FILE, 'utf8').trimEnd()).toBe(supergraphSdl.trimEnd());
+});
+
+test('composition reports errors instead of writing a broken supergraph', async () => {
+  const { parse } = await import('graphql');
+  const broken = [
+    { name: 'a', typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { x: Int } type T @key(fields: "id") { id: ID! n: Int }'), resolvers: {}, createContext: () => ({}) },
+    { name: 'b', typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { y: Int } type T @key(fields: "id") { id: ID! n: String }'), resolvers: {}, createContext: () => ({}) },
+  ];
+  expect(() => composeSupergraph(broken)).toThrow(/composition failed[\s\S]*T\.n/);
+});
