@@ -28,6 +28,8 @@ const mappers: Record<string, Record<string, string>> = {
   consultations: {
     Consultation: '../../adapters/store/records#ConsultationRecord',
     CompanyProfile: '../../adapters/store/records#ConsultationRecord',
+    Referral: './context#ReferralRow',
+    CompanyHistory: './context#CompanyHistoryValue',
     Organization: '../shared/values#OrganizationReference',
     Municipality: '../shared/values#MunicipalityValue',
     Industry: '../shared/values#IndustryValue',

@@ -16,6 +16,7 @@ import { SUBGRAPHS } from '../subgraphs';
 import { startSubgraph } from '../subgraphs/server';
 import { startGateway } from './gateway';
 import type { RunningServer } from './http';
+import type { AuthConfig } from './auth';
 
 export interface EmbeddedOptions {
   store?: Store;
@@ -27,6 +28,7 @@ export interface EmbeddedOptions {
   sync?: 'blocking' | 'background' | 'auto' | 'never';
   now?: () => Date;
   logger?: pino.Logger;
+  auth?: AuthConfig;
 }
 
 export interface Embedded {
@@ -75,6 +77,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const gateway = await startGateway({
     port: options.port ?? 4000,
     host: options.host,
+    auth: options.auth,
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
   });
   const scheduler = mode === 'never' ? { stop() {} } : scheduleSyncs(store, agencies, ctx);

@@ -11,15 +11,34 @@ import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { fetch as undiciFetch } from 'undici';
 import { SUPERGRAPH_FILE } from './compose';
+import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../subgraphs/shared/identity';
+import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
+import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { serveApollo, type RunningServer } from './http';
 
-/** A subgraph fetch that, when the subgraph cannot answer, says which one in a coded error. */
-export class SubgraphDataSource extends RemoteGraphQLDataSource {
-  constructor(readonly name: string, url: string) {
+export interface GatewayContext {
+  viewer: Viewer;
+}
+
+/**
+ * A subgraph fetch that forwards the verified viewer in a freshly signed header and, when the
+ * subgraph cannot answer, says which one in a coded error.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    url: string,
+    private readonly secret: string,
+  ) {
     super({ url, fetcher: undiciFetch });
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions) {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const headers = signIdentity((context as Partial<GatewayContext>).viewer ?? ANONYMOUS, this.secret);
+    for (const [k, v] of Object.entries(headers)) request.http?.headers.set(k, v);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     try {
       return await super.process(options);
     } catch (e) {
@@ -49,6 +68,8 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Per-subgraph URL overrides, e.g. from SUBGRAPH_PROGRAMS_URL. */
   subgraphUrls?: Record<string, string>;
+  auth?: AuthConfig;
+  identitySecret?: string;
 }
 
 /** Reads overrides from the environment: SUBGRAPH_<NAME>_URL. */
@@ -61,21 +82,28 @@ export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Recor
   return urls;
 }
 
-export function createGatewayServer(options: GatewayOptions = {}): ApolloServer {
+export function createGatewayServer(options: GatewayOptions = {}): ApolloServer<GatewayContext> {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
+  const secret = options.identitySecret ?? identitySecret();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? ''),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? '', secret),
   });
-  return new ApolloServer({
+  return new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), consultationGuardPlugin()],
     includeStacktraceInErrorResponses: false,
   });
 }
 
 export async function startGateway(options: GatewayOptions & { port?: number; host?: string } = {}): Promise<RunningServer> {
   const apollo = createGatewayServer(options);
+  const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   await apollo.start();
-  return serveApollo(apollo, { port: options.port ?? 4000, host: options.host, context: async () => ({}) });
+  return serveApollo(apollo, {
+    port: options.port ?? 4000,
+    host: options.host,
+    // Identity travels only in the Authorization header, never in cookies.
+    context: async (req) => ({ viewer: await resolveViewer(req.headers.authorization) }),
+  });
 }

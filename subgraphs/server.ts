@@ -10,6 +10,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Queryable } from '../adapters/store/store';
 import { serveApollo, type RunningServer } from '../gateway/http';
 import type { SubgraphModule } from './shared/module';
+import { createIdentityVerifier, identitySecret } from './shared/identity';
 
 export function buildSchemaOf(module: SubgraphModule) {
   return buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }]);
@@ -18,7 +19,7 @@ export function buildSchemaOf(module: SubgraphModule) {
 export async function startSubgraph(
   module: SubgraphModule,
   store: Queryable,
-  options: { port?: number; host?: string; now?: () => Date } = {},
+  options: { port?: number; host?: string; now?: () => Date; identitySecret?: string } = {},
 ): Promise<RunningServer> {
   const apollo = new ApolloServer({
     schema: buildSchemaOf(module),
@@ -27,9 +28,14 @@ export async function startSubgraph(
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
+  // Only identity signed by the gateway is believed; requests without one are anonymous.
+  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret());
   return serveApollo(apollo, {
     port: options.port ?? 0,
     host: options.host,
-    context: async () => module.createContext(store, { now: options.now }) as object,
+    context: async (req) => {
+      const viewer = verify({ get: (name) => req.headers[name] as string | undefined });
+      return module.createContext(store, { now: options.now, viewer }) as object;
+    },
   });
 }

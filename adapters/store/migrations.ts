@@ -123,9 +123,24 @@ create table consultations (
   ${provenanceColumns}
 );
 create index consultations_organization on consultations (organization_id, received_at);
-create index consultations_referred_to on consultations (referred_to_id) where referred_to_id is not null;
 create index consultations_corporate_number on consultations (corporate_number) where corporate_number is not null;
-create index consultations_source on consultations (source_id);
+`,
+  },
+  {
+    version: 2,
+    name: 'referrals between agencies',
+    sql: `
+create table referrals (
+  id bigint generated always as identity primary key,
+  consultation_id text not null,
+  from_organization_id text not null,
+  to_organization_id text not null,
+  note text,
+  referred_by text not null,
+  referred_at timestamptz not null default now()
+);
+create index referrals_consultation on referrals (consultation_id);
+create index referrals_to on referrals (to_organization_id);
 `,
   },
 ];

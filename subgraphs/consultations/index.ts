@@ -1,4 +1,4 @@
-/** The consultations subgraph: consultation records and the counts other types show. */
+/** The consultations subgraph: consultation records under role-based access, referrals and aggregates. */
 import { loadTypeDefs, type SubgraphModule } from '../shared/module';
 import { createConsultationsContext, type ConsultationsContext } from './context';
 import { resolvers } from './resolvers';
@@ -7,5 +7,5 @@ export const consultations: SubgraphModule<ConsultationsContext> = {
   name: 'consultations',
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
-  createContext: (store) => createConsultationsContext(store),
+  createContext: (store, options) => createConsultationsContext(store, options?.viewer, options?.now),
 };

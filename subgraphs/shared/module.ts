@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
 import type { Queryable } from '../../adapters/store/store';
 import type { Provenance } from '../../adapters/store/records';
+import type { Viewer } from './identity';
 
 export interface SubgraphModule<C = unknown> {
   name: string;
   typeDefs: DocumentNode;
   // Each module's generated Resolvers type; kept loose here so modules can share one list.
   resolvers: object;
-  createContext(store: Queryable, options?: { now?: () => Date }): C;
+  createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer }): C;
 }
 
 /** Reads the shared types and a subgraph's own schema.graphql from the source tree. */

@@ -1,28 +1,178 @@
 /**
- * Resolvers of the consultations subgraph. Consultation records describe real firms: no caller
- * is entitled to read them until identity and roles exist, so entity resolution refuses every
- * caller, and only counts leave this subgraph — with small counts suppressed.
+ * Resolvers of the consultations subgraph. Access is enforced here, whatever the gateway did:
+ * rows are read only through the context's visibility rule, aggregates only by analysts and
+ * coordinators and always suppressed, and referrals only by staff of the owning agency.
  */
 import { GraphQLError } from 'graphql';
-import type { Resolvers } from '../resolvers.generated';
+import type { Resolvers, StatsDimension } from '../resolvers.generated';
+import type { ConsultationRecord } from '../../../adapters/store/records';
+import { selectList } from '../../../adapters/store/tables';
+import { normalizeCorporateNumber } from '../../../adapters/core/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
+import type { ConsultationsContext } from '../context';
+import { suppress } from '../suppression';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
 export const MIN_CELL = 5;
+const MAX_PAGE = 100;
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+function cursorOf(offset: number): string {
+  return Buffer.from(`c:${offset}`).toString('base64url');
+}
+function offsetOf(cursor: string): number {
+  const m = /^c:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw badInput('after is not a cursor returned by this field');
+  return Number(m[1]);
+}
+
+const DIMENSION_SQL: Record<StatsDimension, string> = {
+  ORGANIZATION: 'c.organization_id',
+  TOPIC: 't.topic',
+  MONTH: `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`,
+  MUNICIPALITY: `coalesce(c.municipality_code, '')`,
+  INDUSTRY: `coalesce(c.industry, '')`,
+  CHANNEL: 'c.channel',
+};
+
+function requireAnalytics(ctx: ConsultationsContext): void {
+  if (ctx.viewer.role === 'anonymous') throw new GraphQLError('statistics need an analyst or coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (ctx.viewer.role !== 'analyst' && ctx.viewer.role !== 'coordinator') {
+    throw new GraphQLError(`role ${ctx.viewer.role} may not read statistics`, { extensions: { code: 'FORBIDDEN' } });
+  }
+}
 
 export const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
+  Query: {
+    consultations: async (_, { filter, first, after }, ctx) => {
+      ctx.requireRecordReader();
+      const limit = first ?? 20;
+      if (limit < 0 || limit > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`);
+      const offset = after ? offsetOf(after) + 1 : 0;
+      const params: unknown[] = [];
+      const where = [ctx.visibleWhere(params)];
+      const add = (sql: (p: string) => string, value: unknown) => {
+        params.push(value);
+        where.push(sql(`$${params.length}`));
+      };
+      if (filter?.organizationId) add((p) => `c.organization_id = ${p}`, filter.organizationId);
+      if (filter?.from) add((p) => `c.received_at >= (${p}::date)::timestamp at time zone 'Asia/Tokyo'`, filter.from);
+      if (filter?.to) add((p) => `c.received_at < (${p}::date + 1)::timestamp at time zone 'Asia/Tokyo'`, filter.to);
+      if (filter?.topics?.length) add((p) => `c.topics && ${p}::text[]`, filter.topics);
+      if (filter?.corporateNumber) add((p) => `c.corporate_number = ${p}`, filter.corporateNumber);
+      params.push(limit, offset);
+      const rows = await ctx.store.query<ConsultationRecord & { total: number }>(
+        `select ${selectList('consultation', 'c')}, count(*) over ()::int as total from consultations c
+         where ${where.join(' and ')} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
+        params,
+      );
+      const totalCount = rows[0]?.total ?? 0;
+      return {
+        edges: rows.map((node, i) => ({ node, cursor: cursorOf(offset + i) })),
+        pageInfo: { hasNextPage: offset + rows.length < totalCount, endCursor: rows.length ? cursorOf(offset + rows.length - 1) : null },
+        totalCount,
+      };
+    },
+    consultation: (_, { id }, ctx) => {
+      ctx.requireRecordReader();
+      return ctx.consultationById.load(id);
+    },
+    companyHistory: async (_, { corporateNumber }, ctx) => {
+      ctx.requireRecordReader();
+      if (ctx.viewer.role !== 'coordinator') throw new GraphQLError('a firm’s cross-agency history is for coordinators', { extensions: { code: 'FORBIDDEN' } });
+      const parsed = normalizeCorporateNumber(corporateNumber);
+      if (!parsed.ok || !parsed.value) throw badInput(parsed.ok ? 'corporateNumber is empty' : parsed.reason);
+      const records = await ctx.store.query<ConsultationRecord>(
+        `select ${selectList('consultation', 'c')} from consultations c where c.corporate_number = $1 order by c.received_at, c.id`,
+        [parsed.value],
+      );
+      return records.length ? { corporateNumber: parsed.value, records } : null;
+    },
+    consultationStats: async (_, { groupBy, filter }, ctx) => {
+      requireAnalytics(ctx);
+      const dims = [...new Set(groupBy)];
+      if (dims.length === 0 || dims.length > 3) throw badInput('groupBy takes one to three dimensions');
+      const params: unknown[] = [];
+      const where: string[] = [];
+      const add = (sql: (p: string) => string, value: unknown) => {
+        params.push(value);
+        where.push(sql(`$${params.length}`));
+      };
+      if (filter?.from) add((p) => `c.received_at >= (${p}::date)::timestamp at time zone 'Asia/Tokyo'`, filter.from);
+      if (filter?.to) add((p) => `c.received_at < (${p}::date + 1)::timestamp at time zone 'Asia/Tokyo'`, filter.to);
+      if (filter?.organizationIds?.length) add((p) => `c.organization_id = any(${p}::text[])`, filter.organizationIds);
+      if (filter?.topics?.length) add((p) => `c.topics && ${p}::text[]`, filter.topics);
+      const from = dims.includes('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
+      const cond = where.length ? `where ${where.join(' and ')}` : '';
+      const keys = dims.map((d, i) => `${DIMENSION_SQL[d]} as k${i}`).join(', ');
+      const rows = await ctx.store.query<Record<string, string | number>>(
+        `select ${keys}, count(*)::int as n from ${from} ${cond} group by ${dims.map((_, i) => i + 1).join(', ')} order by ${dims.map((_, i) => i + 1).join(', ')}`,
+        params,
+      );
+      const [{ total }] = await ctx.store.query<{ total: number }>(`select count(*)::int as total from consultations c ${cond}`, params);
+      const cells = suppress(rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n) })), MIN_CELL);
+      return {
+        groupBy: dims,
+        total: total > 0 && total < MIN_CELL ? null : total,
+        cells: cells.map((c) => ({
+          keys: c.keys.map((value, i) => ({ dimension: dims[i], value })),
+          count: c.suppressed ? null : c.count,
+          suppressed: c.suppressed,
+        })),
+        suppressedCells: cells.filter((c) => c.suppressed).length,
+      };
+    },
+  },
+  Mutation: {
+    referConsultation: async (_, { id, to, note }, ctx) => {
+      if (ctx.viewer.role === 'anonymous') throw new GraphQLError('referrals need a staff token', { extensions: { code: 'UNAUTHENTICATED' } });
+      if (ctx.viewer.role !== 'staff') throw new GraphQLError('only agency staff refer consultations', { extensions: { code: 'FORBIDDEN' } });
+      const record = await ctx.consultationById.load(id);
+      if (!record || record.organizationId !== ctx.viewer.agencyId) {
+        throw new GraphQLError('only staff of the agency that received the consultation may refer it', { extensions: { code: 'FORBIDDEN' } });
+      }
+      if (to === record.organizationId) throw badInput('a consultation cannot be referred to its own agency');
+      const [target] = await ctx.store.query<{ id: string }>('select id from organizations where id = $1', [to]);
+      if (!target) throw badInput(`unknown organization ${to}`);
+      if (note && note.length > 1000) throw badInput('note is limited to 1000 characters');
+      await ctx.store.query(
+        `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)`,
+        [id, record.organizationId, to, note ?? null, ctx.viewer.subject ?? 'unknown', ctx.now().toISOString()],
+      );
+      ctx.referralsByConsultation.clear(id);
+      return record;
+    },
+  },
   Consultation: {
-    __resolveReference: () => {
-      throw new GraphQLError('consultation records need an authorized role', { extensions: { code: 'FORBIDDEN' } });
+    __resolveReference: (ref, ctx) => {
+      ctx.requireRecordReader();
+      return ctx.consultationById.load(ref.id);
     },
     organization: (c) => ({ id: c.organizationId }),
     referredTo: (c) => (c.referredToId ? { id: c.referredToId } : null),
     company: (c) => c,
+    summary: (c) => c.summary,
+    consultant: (c) => c.consultant,
+    referrals: (c, _, ctx) => ctx.referralsByConsultation.load(c.id),
+  },
+  Referral: {
+    from: (r) => ({ id: r.fromOrganizationId }),
+    to: (r) => ({ id: r.toOrganizationId }),
+    note: (r) => r.note,
+    referredBy: (r) => r.referredBy,
+    referredAt: (r) => r.referredAt,
+  },
+  CompanyHistory: {
+    corporateNumber: (h) => h.corporateNumber,
+    consultations: (h) => h.records,
+    agencies: (h) => [...new Set(h.records.map((r) => r.organizationId))].map((id) => ({ id })),
   },
   CompanyProfile: {
+    name: (c) => c.companyName,
     corporateNumber: (c) => c.corporateNumber,
     industry: (c) => industryValue(c.industry),
     employees: (c) => c.employees,
@@ -31,7 +181,7 @@ export const resolvers: Resolvers = {
   Organization: {
     consultationCount: async (o, { fiscalYear }, ctx) => {
       if (fiscalYear !== null && fiscalYear !== undefined && (fiscalYear < 1990 || fiscalYear > 2100)) {
-        throw new GraphQLError('fiscalYear must be a year such as 2025', { extensions: { code: 'BAD_USER_INPUT' } });
+        throw badInput('fiscalYear must be a year such as 2025');
       }
       const n = await ctx.consultationCount.load(`${o.id}|${fiscalYear ?? '*'}`);
       return n > 0 && n < MIN_CELL ? null : n;
