@@ -78,6 +78,12 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     port: options.port ?? 4000,
     host: options.host,
     auth: options.auth,
+    logger,
+    readinessChecks: {
+      store: async () => {
+        await store.query('select 1');
+      },
+    },
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
   });
   const scheduler = mode === 'never' ? { stop() {} } : scheduleSyncs(store, agencies, ctx);
