@@ -21,6 +21,7 @@ import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { serveApollo, type Route, type RunningServer } from './http';
+import { buildExplorerAssets, explorerRoutes } from './explorer';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -193,6 +194,11 @@ export async function startGateway(options: GatewayOptions & { port?: number; ho
       handle: async (_, res) => sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics()),
     },
   ];
+  if (limits.introspection) {
+    // The explorer needs introspection; it is served where introspection is allowed.
+    routes.push(...explorerRoutes());
+    buildExplorerAssets().catch((e: Error) => logger.warn({ err: e.message }, 'explorer bundle failed'));
+  }
   const running = await serveApollo(apollo, {
     port: options.port ?? 4000,
     host: options.host,

@@ -1,0 +1,56 @@
+/** Example operations preloaded in the explorer, one tab each. */
+export interface ExampleOperation {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
+  {
+    name: 'Directory',
+    query: `# Every support body with its programmes and consultation count (支援機関と施策)
+query Directory {
+  organizations {
+    id
+    name
+    kind
+    municipality { name prefecture }
+    consultationCount
+    programs { title kind status }
+  }
+}`,
+  },
+  {
+    name: 'OneStopSearch',
+    query: `# One-stop search (ワンストップ検索): try 起業, ｽﾀｰﾄｱｯﾌﾟ, 販路拡大, 資金繰り
+query OneStopSearch($text: String!) {
+  search(text: $text, first: 10) {
+    totalCount
+    edges { highlight node { title kind status provider { name } } }
+    facets { supportFields { value count } providers { value count } }
+  }
+}`,
+    variables: { text: '創業' },
+  },
+  {
+    name: 'AnalystStatistics',
+    query: `# Needs an analyst or coordinator token: npm run token -- --role analyst
+# Small cells (under 5) are suppressed (秘匿処理).
+query AnalystStatistics {
+  consultationStats(groupBy: [ORGANIZATION, TOPIC], filter: { from: "2025-04-01", to: "2026-03-31" }) {
+    total
+    suppressedCells
+    cells { keys { dimension value } count suppressed }
+  }
+}`,
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'SourceFreshness',
+    query: `# Where the data comes from and how fresh it is (データソースの鮮度)
+query SourceFreshness {
+  sources { id kind status stale lastSuccessAt acceptedCount rejectedCount rejectedRows(first: 3) { row field reason } }
+}`,
+  },
+];
