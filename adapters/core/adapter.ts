@@ -17,6 +17,10 @@ export interface AdapterContext {
   clock: () => Date;
   logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   userAgent: string;
+  /** Where secrets named by a config (an API's auth header) are looked up. */
+  env: NodeJS.ProcessEnv;
+  /** Bounds the requests in flight to one host across every source sharing this context. */
+  hostLimiter: HostLimiter;
 }
 
 /** What the last successful fetch of a source left behind, for conditional requests. */
@@ -51,7 +55,9 @@ export interface Adapter {
 export class AdapterError extends Error {
   constructor(
     message: string,
-    readonly code: 'UNREACHABLE' | 'HTTP_STATUS' | 'TIMEOUT' | 'MALFORMED' | 'MAPPING' = 'MALFORMED',
+    readonly code: 'UNREACHABLE' | 'HTTP_STATUS' | 'TIMEOUT' | 'MALFORMED' | 'MAPPING' | 'CONFIG' = 'MALFORMED',
+    /** The HTTP status, for HTTP_STATUS. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'AdapterError';
@@ -59,6 +65,47 @@ export class AdapterError extends Error {
 }
 
 export const DEFAULT_USER_AGENT = 'Madoguchi/0.1 (SME support directory aggregator; +https://github.com/madoguchi)';
+
+/** Requests in flight to one host: agencies' servers are small, so a sync stays a light visitor. */
+export const DEFAULT_PER_HOST_CONCURRENCY = 2;
+
+export interface HostLimiter {
+  /** Runs `task` once fewer than the limit of requests to the URL's host are in flight. */
+  run<T>(url: string, task: () => Promise<T>): Promise<T>;
+}
+
+export function createHostLimiter(perHost = DEFAULT_PER_HOST_CONCURRENCY): HostLimiter {
+  const active = new Map<string, number>();
+  const waiting = new Map<string, Array<() => void>>();
+  const release = (host: string) => {
+    const next = waiting.get(host)?.shift();
+    if (next) return next();
+    const n = (active.get(host) ?? 1) - 1;
+    if (n === 0) active.delete(host);
+    else active.set(host, n);
+  };
+  return {
+    async run(url, task) {
+      const host = new URL(url).host;
+      const n = active.get(host) ?? 0;
+      if (n < perHost) {
+        active.set(host, n + 1);
+      } else {
+        // The slot passes straight from the finishing request to this one, so the count holds.
+        await new Promise<void>((resolve) => {
+          const queue = waiting.get(host) ?? [];
+          queue.push(resolve);
+          waiting.set(host, queue);
+        });
+      }
+      try {
+        return await task();
+      } finally {
+        release(host);
+      }
+    },
+  };
+}
 
 export function createAdapterContext(overrides: Partial<AdapterContext> = {}): AdapterContext {
   const silent = { info() {}, warn() {}, error() {}, debug() {} };
@@ -68,6 +115,8 @@ export function createAdapterContext(overrides: Partial<AdapterContext> = {}): A
     clock: () => new Date(),
     logger: silent,
     userAgent: DEFAULT_USER_AGENT,
+    env: process.env,
+    hostLimiter: createHostLimiter(),
     ...overrides,
   };
 }
@@ -84,18 +133,36 @@ export interface RetryPolicy {
 
 const NO_RETRY: RetryPolicy = { attempts: 1, backoffMs: 0, retryOn: [] };
 
+export type Loaded =
+  | { status: 'not-modified' }
+  | {
+      status: 'ok';
+      body: Buffer;
+      etag: string | null;
+      lastModified: string | null;
+      contentType: string | null;
+      /** The answer's headers (null for a file), for what a format reads from them (Link). */
+      headers: Headers | null;
+    };
+
+export interface LoadOptions {
+  state?: FetchState;
+  timeoutMs: number;
+  retry?: RetryPolicy;
+  accept?: string;
+  /** Extra request headers (an API's auth header). */
+  headers?: Record<string, string>;
+}
+
 /**
  * Loads a source's bytes from a file path or an http(s) URL: conditional GET, a timeout per
- * attempt, and retries with exponential backoff only for the statuses the policy names.
+ * attempt, retries with exponential backoff only for the statuses the policy names, and at most
+ * the context's per-host number of requests in flight.
  */
-export async function loadLocation(
-  ctx: AdapterContext,
-  location: string,
-  opts: { state?: FetchState; timeoutMs: number; retry?: RetryPolicy; accept?: string },
-): Promise<{ status: 'not-modified' } | { status: 'ok'; body: Buffer; etag: string | null; lastModified: string | null; contentType: string | null }> {
+export async function loadLocation(ctx: AdapterContext, location: string, opts: LoadOptions): Promise<Loaded> {
   if (!/^https?:\/\//.test(location)) {
     try {
-      return { status: 'ok', body: await ctx.readFile(location), etag: null, lastModified: null, contentType: null };
+      return { status: 'ok', body: await ctx.readFile(location), etag: null, lastModified: null, contentType: null, headers: null };
     } catch (e) {
       throw new AdapterError(`cannot read ${location}: ${(e as Error).message}`, 'UNREACHABLE');
     }
@@ -104,40 +171,45 @@ export async function loadLocation(
   let lastError: AdapterError | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, policy.backoffMs * 2 ** (attempt - 2)));
-    const headers: Record<string, string> = { 'user-agent': ctx.userAgent };
+    const headers: Record<string, string> = { ...opts.headers, 'user-agent': ctx.userAgent };
     if (opts.accept) headers.accept = opts.accept;
     if (opts.state?.etag) headers['if-none-match'] = opts.state.etag;
     if (opts.state?.lastModified) headers['if-modified-since'] = opts.state.lastModified;
-    try {
-      const res = await ctx.fetch(location, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
-      if (res.status === 304) return { status: 'not-modified' };
-      if (!res.ok) {
-        await res.body?.cancel();
-        lastError = new AdapterError(`${location} answered HTTP ${res.status}`, 'HTTP_STATUS');
-        if (policy.retryOn.includes(res.status)) continue;
-        throw lastError;
+    const outcome = await ctx.hostLimiter.run(location, async (): Promise<Loaded | AdapterError> => {
+      try {
+        const res = await ctx.fetch(location, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+        if (res.status === 304) return { status: 'not-modified' };
+        if (!res.ok) {
+          await res.body?.cancel();
+          return new AdapterError(`${location} answered HTTP ${res.status}`, 'HTTP_STATUS', res.status);
+        }
+        const body = Buffer.from(await res.arrayBuffer());
+        // A compressed answer's Content-Length counts the compressed bytes, not these.
+        const declared = res.headers.get('content-encoding') ? NaN : Number(res.headers.get('content-length') ?? NaN);
+        if (Number.isFinite(declared) && declared !== body.length) {
+          throw new AdapterError(`${location} sent ${body.length} of ${declared} bytes`, 'MALFORMED');
+        }
+        return {
+          status: 'ok',
+          body,
+          etag: res.headers.get('etag'),
+          lastModified: res.headers.get('last-modified'),
+          contentType: res.headers.get('content-type'),
+          headers: res.headers as unknown as Headers,
+        };
+      } catch (e) {
+        if (e instanceof AdapterError) throw e;
+        // Network failures and timeouts are not retried: the policy covers 5xx and 429 answers only.
+        const err = e as Error;
+        const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+        throw timedOut
+          ? new AdapterError(`${location} did not answer within ${opts.timeoutMs} ms`, 'TIMEOUT')
+          : new AdapterError(`${location} unreachable: ${err.message}`, 'UNREACHABLE');
       }
-      const body = Buffer.from(await res.arrayBuffer());
-      const declared = Number(res.headers.get('content-length') ?? NaN);
-      if (Number.isFinite(declared) && declared !== body.length) {
-        throw new AdapterError(`${location} sent ${body.length} of ${declared} bytes`, 'MALFORMED');
-      }
-      return {
-        status: 'ok',
-        body,
-        etag: res.headers.get('etag'),
-        lastModified: res.headers.get('last-modified'),
-        contentType: res.headers.get('content-type'),
-      };
-    } catch (e) {
-      if (e instanceof AdapterError) throw e;
-      // Network failures and timeouts are not retried: the policy covers 5xx and 429 answers only.
-      const err = e as Error;
-      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-      throw timedOut
-        ? new AdapterError(`${location} did not answer within ${opts.timeoutMs} ms`, 'TIMEOUT')
-        : new AdapterError(`${location} unreachable: ${err.message}`, 'UNREACHABLE');
-    }
+    });
+    if (!(outcome instanceof AdapterError)) return outcome;
+    lastError = outcome;
+    if (!policy.retryOn.includes(outcome.status ?? 0)) throw outcome;
   }
   throw lastError ?? new AdapterError(`${location}: no attempt made`, 'UNREACHABLE');
 }

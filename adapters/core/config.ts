@@ -6,8 +6,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { load as loadHtml } from 'cheerio';
 import { z } from 'zod';
-import { ENTITY_FIELDS } from './fields';
+import { ENTITY_FIELDS, ruleColumns } from './fields';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case slug such as "hyogo-iac"');
 
@@ -17,11 +18,16 @@ const mappingEntry = z.union([
     .object({
       column: z.string().min(1).optional(),
       value: z.string().optional(),
+      /** Text with {column} placeholders, e.g. "https://example.jp/programs/{ID}". */
+      template: z.string().regex(/\{[^{}]+\}/, 'a text with at least one {column} placeholder').optional(),
       split: z.array(z.string().min(1)).optional(),
+      /** Resolve tags and entities (`<br>`, `&nbsp;`) in the cell before normalizing. */
       html: z.boolean().optional(),
+      /** For support fields and topics: items outside the vocabulary are skipped, not refused. */
+      ignoreUnknown: z.boolean().optional(),
     })
     .strict()
-    .refine((m) => m.column !== undefined || m.value !== undefined, 'either "column" or "value"'),
+    .refine((m) => [m.column, m.value, m.template].filter((x) => x !== undefined).length === 1, 'exactly one of "column", "value" or "template"'),
 ]);
 export type MappingEntry = z.infer<typeof mappingEntry>;
 
@@ -62,15 +68,125 @@ const spreadsheetSource = z
     encoding: z.enum(['auto', 'utf-8', 'shift_jis']).default('auto'),
     /** Spreadsheet row (1-based) holding the column names; title rows above it are skipped. */
     headerRow: z.number().int().min(1).default(1),
-    sheet: z.string().optional(),
+    /** XLSX only: the sheet this source reads (the first visible one when absent); one source per sheet. */
+    sheet: z.string().min(1).optional(),
     delimiter: z.string().length(1).default(','),
     ...sourceCommon,
   })
   .strict();
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [spreadsheetSource]);
+const httpUrl = z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL');
+
+// A selector that cheerio cannot parse is a config mistake, reported at start-up like any other.
+const emptyPage = loadHtml('<html></html>');
+const cssSelector = z
+  .string()
+  .min(1)
+  .refine((s) => {
+    try {
+      emptyPage(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a valid CSS selector');
+
+/** What to take from a page: a selector's text (the shorthand), an attribute, or inner HTML. */
+const extractSpec = z.union([
+  cssSelector,
+  z
+    .object({
+      /** Within the record (or the detail page); the record element itself when absent. */
+      selector: cssSelector.optional(),
+      attr: z.string().min(1).optional(),
+      html: z.boolean().optional(),
+    })
+    .strict(),
+]);
+export type ExtractSpec = z.infer<typeof extractSpec>;
+
+const maxPages = z.number().int().min(1).max(1000).default(20);
+
+const websiteSource = z
+  .object({
+    kind: z.literal('website'),
+    layout: z.string().optional(),
+    /** The list page. */
+    location: httpUrl,
+    /** Used when neither the Content-Type header nor the page's <meta> names a charset. */
+    encoding: z.enum(['auto', 'utf-8', 'shift_jis']).default('auto'),
+    /** One element per record on the list page. */
+    records: cssSelector,
+    /** Raw field name → what to extract from a record; the mapping refers to these names. */
+    fields: z.record(z.string(), extractSpec),
+    pagination: z.object({ next: cssSelector, maxPages }).strict().optional(),
+    /** A page per record, linked from it, with more fields. */
+    detail: z.object({ link: cssSelector, fields: z.record(z.string(), extractSpec) }).strict().optional(),
+    ...sourceCommon,
+  })
+  .strict();
+
+// A dotted path into a JSON document: "data.items", "result", "meta.next_cursor".
+const jsonPath = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'a dotted path such as "data.items"');
+
+const apiPagination = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('page'),
+      param: z.string().min(1).default('page'),
+      start: z.number().int().min(0).default(1),
+      sizeParam: z.string().min(1).optional(),
+      size: z.number().int().positive().optional(),
+      /** Where the answer says how many pages there are; otherwise a short or empty page ends. */
+      totalPagesPath: jsonPath.optional(),
+      maxPages,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('offset'),
+      param: z.string().min(1).default('offset'),
+      sizeParam: z.string().min(1).default('limit'),
+      size: z.number().int().positive(),
+      /** Where the answer gives the total number of records. */
+      totalPath: jsonPath.optional(),
+      maxPages,
+    })
+    .strict(),
+  z.object({ type: z.literal('cursor'), param: z.string().min(1).default('cursor'), cursorPath: jsonPath, maxPages }).strict(),
+  /** RFC 8288 `Link: <…>; rel="next"` headers. */
+  z.object({ type: z.literal('link'), maxPages }).strict(),
+]);
+
+const apiSource = z
+  .object({
+    kind: z.literal('api'),
+    layout: z.string().optional(),
+    location: httpUrl,
+    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** Path to the list of records in each answer; the answer itself when absent. */
+    records: jsonPath.optional(),
+    /** Raw field name → path inside a record. Every path of a record is usable in the mapping as well. */
+    fields: z.record(z.string(), jsonPath).optional(),
+    pagination: apiPagination.optional(),
+    /** A header whose value comes from an environment variable, so no secret sits in the file. */
+    auth: z
+      .object({
+        header: z.string().min(1).default('Authorization'),
+        env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name'),
+        prefix: z.string().default(''),
+      })
+      .strict()
+      .optional(),
+    ...sourceCommon,
+  })
+  .strict();
+
+export const sourceConfigSchema = z.discriminatedUnion('kind', [spreadsheetSource, websiteSource, apiSource]);
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type SpreadsheetSourceConfig = z.infer<typeof spreadsheetSource>;
+export type WebsiteSourceConfig = z.infer<typeof websiteSource>;
+export type ApiSourceConfig = z.infer<typeof apiSource>;
 
 export const agencyConfigSchema = z
   .object({
@@ -84,6 +200,22 @@ export const agencyConfigSchema = z
     agency.sources.forEach((source, i) => {
       if (ids.has(source.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
       ids.add(source.id);
+      if (source.kind === 'spreadsheet' && source.format === 'csv' && source.sheet !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'sheet'], message: '"sheet" applies to format: xlsx only' });
+      }
+      if (source.kind === 'website') {
+        const extracted = new Set([...Object.keys(source.fields), ...Object.keys(source.detail?.fields ?? {})]);
+        for (const [key, entry] of Object.entries(source.mapping)) {
+          for (const column of ruleColumns(entry)) {
+            if (extracted.has(column)) continue;
+            ctx.addIssue({
+              code: 'custom',
+              path: ['sources', i, 'mapping', key],
+              message: `"${column}" is not an extracted field; expected one of ${[...extracted].join(', ')}`,
+            });
+          }
+        }
+      }
       const fields = ENTITY_FIELDS[source.entity];
       for (const key of Object.keys(source.mapping)) {
         if (!(key in fields)) {

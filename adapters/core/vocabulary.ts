@@ -4,20 +4,25 @@
  * (after NFKC normalization) so agencies can keep writing their own words in their files.
  */
 
+// Aliases also cover jGrants' use_purpose phrases (新たな事業を行いたい …) and the City of Osaka's
+// business categories (雇用・従業員), so those lists map onto support fields where they can.
 export const SUPPORT_FIELDS = {
-  TECHNOLOGY: { label: '技術', aliases: ['技術支援', '技術相談', '研究開発', 'ものづくり'] },
+  TECHNOLOGY: { label: '技術', aliases: ['技術支援', '技術相談', '研究開発', 'ものづくり', '研究開発・実証事業を行いたい'] },
   MANAGEMENT: { label: '経営', aliases: ['経営相談', '経営改善', '経営革新'] },
-  FINANCE: { label: '金融・資金繰り', aliases: ['金融', '資金繰り', '融資', '資金調達', '保証'] },
-  EMPLOYMENT: { label: '雇用・人材', aliases: ['雇用', '人材', '人材育成', '人材確保', '職業訓練'] },
-  SALES: { label: '販路開拓', aliases: ['販路拡大', '販路', 'マーケティング', '商談会', '展示会'] },
-  STARTUP: { label: '起業・創業', aliases: ['起業', '創業', 'スタートアップ', '第二創業'] },
+  FINANCE: { label: '金融・資金繰り', aliases: ['金融', '資金繰り', '融資', '資金調達', '保証', '資金繰りを改善したい'] },
+  EMPLOYMENT: {
+    label: '雇用・人材',
+    aliases: ['雇用', '人材', '人材育成', '人材確保', '職業訓練', '雇用・従業員', '従業員', '人材育成を行いたい', '雇用・職場環境を改善したい'],
+  },
+  SALES: { label: '販路開拓', aliases: ['販路拡大', '販路', 'マーケティング', '商談会', '展示会', '販路拡大・海外展開をしたい'] },
+  STARTUP: { label: '起業・創業', aliases: ['起業', '創業', 'スタートアップ', '第二創業', '新たな事業を行いたい'] },
   LABOR: { label: '労務', aliases: ['労務管理', '労働', '就業規則'] },
   IP: { label: '知的財産', aliases: ['知財', '特許', '商標', '意匠'] },
-  SUCCESSION: { label: '事業承継', aliases: ['承継', 'M&A', '事業引継ぎ'] },
-  DX: { label: 'IT・DX', aliases: ['IT', 'DX', 'デジタル化', 'IT化', 'ICT'] },
+  SUCCESSION: { label: '事業承継', aliases: ['承継', 'M&A', '事業引継ぎ', '事業を引き継ぎたい'] },
+  DX: { label: 'IT・DX', aliases: ['IT', 'DX', 'デジタル化', 'IT化', 'ICT', '設備整備・IT導入をしたい'] },
   OVERSEAS: { label: '海外展開', aliases: ['海外', '輸出', '国際化', '貿易'] },
-  ENVIRONMENT: { label: '環境・エネルギー', aliases: ['環境', 'エネルギー', '省エネ', '脱炭素', 'GX'] },
-  DISASTER: { label: '防災・BCP', aliases: ['BCP', '事業継続', '災害', '防災'] },
+  ENVIRONMENT: { label: '環境・エネルギー', aliases: ['環境', 'エネルギー', '省エネ', '脱炭素', 'GX', 'エコ・SDGs活動支援がほしい'] },
+  DISASTER: { label: '防災・BCP', aliases: ['BCP', '事業継続', '災害', '防災', '災害(自然災害、感染症等)支援がほしい', '安全・防災対策支援がほしい'] },
 } as const;
 export type SupportFieldCode = keyof typeof SUPPORT_FIELDS;
 

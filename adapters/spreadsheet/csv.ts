@@ -2,23 +2,43 @@
  * CSV as agencies publish it: UTF-8 with or without BOM, or Shift_JIS/CP932 from Excel on
  * Windows; title rows above the header; quoted cells spanning lines. Decodes and splits into
  * raw records keyed by header; rows with the wrong number of cells are refused one by one.
+ * `readCsv` takes a whole file (what a sync fetches); `streamCsv` reads a stream of any length
+ * in constant memory.
  */
+import { Transform, pipeline, type Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
+import { parse as parseStream } from 'csv-parse';
 import { AdapterError, type RawRecord } from '../core/adapter';
 import type { RowRejection } from '../store/records';
+import { createRowAssembler, isRejection } from './rows';
 
 export type Encoding = 'auto' | 'utf-8' | 'shift_jis';
 
+export const hasUtf8Bom = (bytes: Buffer) => bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+
 /** Decodes bytes; "auto" takes a BOM or valid UTF-8 as UTF-8 and anything else as CP932. */
 export function decodeText(bytes: Buffer, encoding: Encoding): string {
-  const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const bom = hasUtf8Bom(bytes);
   if (encoding === 'shift_jis') return iconv.decode(bytes, 'cp932');
-  if (encoding === 'utf-8' || hasBom) return new TextDecoder('utf-8').decode(hasBom ? bytes.subarray(3) : bytes);
+  if (encoding === 'utf-8' || bom) return new TextDecoder('utf-8').decode(bom ? bytes.subarray(3) : bytes);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return iconv.decode(bytes, 'cp932');
+  }
+}
+
+/** "auto" on a stream decides from its first chunk; a multi-byte character cut at its end is fine. */
+function sniffEncoding(first: Buffer): 'utf-8' | 'shift_jis' {
+  if (hasUtf8Bom(first)) return 'utf-8';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(first, { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'shift_jis';
   }
 }
 
@@ -29,33 +49,65 @@ export interface CsvOptions {
   requiredColumns: string[];
 }
 
+function parseError(e: unknown): AdapterError {
+  return new AdapterError(`CSV cannot be parsed: ${(e as Error).message}`, 'MALFORMED');
+}
+
+const parserOptions = (opts: CsvOptions) => ({ delimiter: opts.delimiter, relax_column_count: true, skip_empty_lines: false, bom: true });
+
 export function readCsv(bytes: Buffer, opts: CsvOptions): { records: RawRecord[]; rejections: RowRejection[] } {
-  const text = decodeText(bytes, opts.encoding);
+  // UTF-8 bytes go to the parser as they are (it works on bytes anyway, and strips a BOM itself).
+  const utf8 = opts.encoding === 'utf-8' || (opts.encoding === 'auto' && (hasUtf8Bom(bytes) || isUtf8(bytes)));
+  const input = utf8 ? bytes : decodeText(bytes, opts.encoding);
   let rows: string[][];
   try {
-    rows = parse(text, { delimiter: opts.delimiter, relax_column_count: true, skip_empty_lines: false, bom: true });
+    rows = parse(input, parserOptions(opts));
   } catch (e) {
-    throw new AdapterError(`CSV cannot be parsed: ${(e as Error).message}`, 'MALFORMED');
+    throw parseError(e);
   }
-  const header = rows[opts.headerRow - 1]?.map((h) => h.normalize('NFKC').trim());
-  if (!header) throw new AdapterError(`CSV has no header at row ${opts.headerRow}`, 'MALFORMED');
-  const missing = opts.requiredColumns.filter((c) => !header.includes(c.normalize('NFKC').trim()));
-  if (missing.length) {
-    throw new AdapterError(`column(s) ${missing.map((m) => `"${m}"`).join(', ')} not in the header (found ${header.join(', ')})`, 'MAPPING');
-  }
+  const assembler = createRowAssembler({ headerRow: opts.headerRow, requiredColumns: opts.requiredColumns, strictWidth: true, what: 'CSV' });
   const records: RawRecord[] = [];
   const rejections: RowRejection[] = [];
-  for (let i = opts.headerRow; i < rows.length; i++) {
-    const cells = rows[i];
-    const row = i + 1;
-    if (cells.every((c) => c.trim() === '')) continue;
-    if (cells.length !== header.length) {
-      rejections.push({ row, field: null, value: null, reason: `expected ${header.length} cells, found ${cells.length}` });
-      continue;
-    }
-    const record: Record<string, string> = {};
-    header.forEach((h, j) => (record[h] = cells[j]));
-    records.push({ row, cells: record });
-  }
+  rows.forEach((cells, i) => {
+    const out = assembler.row(i + 1, cells);
+    if (out && isRejection(out)) rejections.push(out);
+    else if (out) records.push(out);
+  });
+  assembler.finish();
   return { records, rejections };
+}
+
+/**
+ * Brings a byte stream to UTF-8, the parser's own encoding, choosing from the first chunk when
+ * "auto": UTF-8 passes through untouched (the parser strips a BOM), CP932 is decoded.
+ */
+function toUtf8(encoding: Encoding): Transform {
+  let cp932: ReturnType<typeof iconv.getDecoder> | null | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if (cp932 === undefined) cp932 = (encoding === 'auto' ? sniffEncoding(chunk) : encoding) === 'shift_jis' ? iconv.getDecoder('cp932') : null;
+      done(null, cp932 ? Buffer.from(cp932.write(chunk), 'utf8') : chunk);
+    },
+    flush(done) {
+      done(null, cp932 ? Buffer.from(cp932.end() ?? '', 'utf8') : undefined);
+    },
+  });
+}
+
+/** Streams the records (and refused rows) of a CSV of any size without holding it in memory. */
+export async function* streamCsv(input: Readable, opts: CsvOptions): AsyncGenerator<RawRecord | RowRejection> {
+  const assembler = createRowAssembler({ headerRow: opts.headerRow, requiredColumns: opts.requiredColumns, strictWidth: true, what: 'CSV' });
+  // pipeline() destroys every stage when one fails, so a read error ends the loop below too.
+  const rows = pipeline(input, toUtf8(opts.encoding), parseStream(parserOptions(opts)), () => {});
+  let n = 0;
+  try {
+    for await (const cells of rows as AsyncIterable<string[]>) {
+      const out = assembler.row(++n, cells);
+      if (out) yield out;
+    }
+  } catch (e) {
+    if (e instanceof AdapterError) throw e;
+    throw parseError(e);
+  }
+  assembler.finish();
 }

@@ -99,22 +99,31 @@ async function dropForeignIds(
     `select id, source_id from ${table} where id = any($1::text[]) and source_id <> $2`,
     [records.map((r) => r.id), sourceId],
   );
-  const seen = new Map<string, number | null>();
   const owner = new Map(taken.map((t) => [t.id, t.source_id]));
-  const accepted: EntityRecord[] = [];
   const clashes: RowRejection[] = [];
-  for (const r of records) {
+  const own = records.filter((r) => {
     const other = owner.get(r.id);
-    if (other) {
-      clashes.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `id already provided by source ${other}` });
-    } else if (seen.has(r.id)) {
-      clashes.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `duplicate id (first at row ${seen.get(r.id)})` });
+    if (other) clashes.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `id already provided by source ${other}` });
+    return !other;
+  });
+  const { accepted, duplicates } = dropDuplicateIds(own);
+  return { accepted, clashes: [...clashes, ...duplicates] };
+}
+
+/** Keeps the first record of each id; later ones are refused naming the first one's row. */
+export function dropDuplicateIds<R extends { id: string; sourceRow: number | null }>(records: R[]): { accepted: R[]; duplicates: RowRejection[] } {
+  const seen = new Map<string, number | null>();
+  const accepted: R[] = [];
+  const duplicates: RowRejection[] = [];
+  for (const r of records) {
+    if (seen.has(r.id)) {
+      duplicates.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `duplicate id (first at row ${seen.get(r.id)})` });
     } else {
       seen.set(r.id, r.sourceRow);
       accepted.push(r);
     }
   }
-  return { accepted, clashes };
+  return { accepted, duplicates };
 }
 
 /** Records a successful fetch whose content had not changed: nothing else is written. */

@@ -1,13 +1,16 @@
 /**
  * `npm run sync -- [agencyId …] [--force]`: syncs the named agencies (all by default) into the
  * store at MADOGUCHI_DATA_DIR and prints what landed, what was refused and what failed.
+ * Without MADOGUCHI_DEMO_URL the demo agencies' systems are started on a free port for the run.
  */
 import { resolve } from 'node:path';
 import { loadAgencyConfigs, AgencyConfigError } from '../core/config';
 import { createAdapterContext } from '../core/adapter';
 import { openStore } from '../store/store';
 import { syncAll } from './sync';
+import { createProgressLogger } from './progress';
 import { ensureDemoData } from '../../agencies/demo';
+import { startDemoAgencyServers } from '../../agencies/demo/servers';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -15,7 +18,16 @@ async function main(): Promise<number> {
   const wanted = args.filter((a) => !a.startsWith('--'));
   const agenciesDir = resolve(process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
   await ensureDemoData(agenciesDir);
-  const all = loadAgencyConfigs(agenciesDir);
+  const demo = process.env.MADOGUCHI_DEMO_URL ? null : await startDemoAgencyServers({ port: 0 });
+  try {
+    return await syncAgencies(agenciesDir, wanted, force, demo ? { ...process.env, MADOGUCHI_DEMO_URL: demo.baseUrl } : process.env);
+  } finally {
+    await demo?.close();
+  }
+}
+
+async function syncAgencies(agenciesDir: string, wanted: string[], force: boolean, env: NodeJS.ProcessEnv): Promise<number> {
+  const all = loadAgencyConfigs(agenciesDir, env);
   const unknown = wanted.filter((w) => !all.some((a) => a.id === w));
   if (unknown.length) {
     console.error(`unknown agency id(s): ${unknown.join(', ')}; known: ${all.map((a) => a.id).join(', ')}`);
@@ -24,7 +36,7 @@ async function main(): Promise<number> {
   const agencies = wanted.length ? all.filter((a) => wanted.includes(a.id)) : all;
   const store = await openStore({ dataDir: resolve(process.env.MADOGUCHI_DATA_DIR ?? '.data') });
   try {
-    const reports = await syncAll(store, agencies, createAdapterContext(), { force });
+    const reports = await syncAll(store, agencies, createAdapterContext({ logger: createProgressLogger() }), { force });
     for (const r of reports) {
       const tail = r.outcome === 'failed' ? `FAILED: ${r.error}` : `${r.accepted} accepted, ${r.rejected.length} rejected`;
       console.log(`${r.sourceId.padEnd(32)} ${r.outcome.padEnd(9)} ${tail} (${r.durationMs} ms)`);

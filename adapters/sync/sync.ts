@@ -5,8 +5,10 @@
  */
 import type { AgencyConfig, SourceConfig } from '../core/config';
 import { mapRecord } from '../core/fields';
-import { AdapterError, type Adapter, type AdapterContext } from '../core/adapter';
+import { AdapterError, type Adapter, type AdapterContext, type ReadOutcome } from '../core/adapter';
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
+import { createWebsiteAdapter } from '../website';
+import { createApiAdapter } from '../api';
 import { getSource, markFailed, markUnchanged, registerSource, replaceSource } from '../store/ingest';
 import type { EntityRecord, Provenance, RowRejection, SourceKind } from '../store/records';
 import type { Store } from '../store/store';
@@ -21,7 +23,7 @@ export interface SyncReport {
   durationMs: number;
 }
 
-const KINDS: Record<SourceConfig['kind'], SourceKind> = { spreadsheet: 'SPREADSHEET' };
+export const KINDS: Record<SourceConfig['kind'], SourceKind> = { spreadsheet: 'SPREADSHEET', website: 'WEBSITE', api: 'API' };
 
 export function sourceId(agency: { id: string }, source: { id: string }): string {
   return `${agency.id}/${source.id}`;
@@ -31,6 +33,10 @@ export function createAdapter(agency: AgencyConfig, source: SourceConfig): (ctx:
   switch (source.kind) {
     case 'spreadsheet':
       return createSpreadsheetAdapter(source, agency.dir);
+    case 'website':
+      return createWebsiteAdapter(source);
+    case 'api':
+      return createApiAdapter(source);
   }
 }
 
@@ -56,6 +62,29 @@ export function toRecords(
   return { records, rejections };
 }
 
+/**
+ * What a successful read would store: the mapped records and every refused row (the adapter's
+ * and the mapping's). A read whose rows were all refused, or that yielded none, fails instead,
+ * so a broken file never replaces the last good data with nothing.
+ */
+export function prepareSnapshot(
+  agency: AgencyConfig,
+  source: SourceConfig,
+  outcome: Extract<ReadOutcome, { status: 'ok' }>,
+  provenance: Omit<Provenance, 'sourceRow' | 'contentHash'>,
+): { records: EntityRecord[]; rejections: RowRejection[] } {
+  const { records, rejections } = toRecords(agency, source, outcome.records, { ...provenance, contentHash: outcome.contentHash });
+  const read = outcome.records.length + outcome.rejections.length;
+  if (records.length === 0 && read > 0) throw new AdapterError(`every one of ${read} records was rejected; keeping the last good data`, 'MAPPING');
+  if (records.length === 0) throw new AdapterError('the source yielded no records; keeping the last good data', 'MALFORMED');
+  return { records, rejections: [...outcome.rejections, ...rejections] };
+}
+
+/** How a source's location is shown and stored: a URL as is, a file relative to the project. */
+export function sourceLocation(agency: AgencyConfig, source: SourceConfig): string {
+  return displayLocation(resolveLocation(source.location, agency.dir));
+}
+
 export async function syncSource(
   store: Store,
   agency: AgencyConfig,
@@ -65,8 +94,8 @@ export async function syncSource(
 ): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, source);
-  const location = resolveLocation(source.location, agency.dir);
-  await registerSource(store, { id, agencyId: agency.id, name: source.id, kind: KINDS[source.kind], entity: source.entity, location: displayLocation(location) });
+  const location = sourceLocation(agency, source);
+  await registerSource(store, { id, agencyId: agency.id, name: source.id, kind: KINDS[source.kind], entity: source.entity, location });
   const previous = await getSource(store, id);
   const at = () => ctx.clock().toISOString();
   const report = (outcome: SyncReport['outcome'], accepted: number, rejected: RowRejection[], error?: string): SyncReport => ({
@@ -82,28 +111,26 @@ export async function syncSource(
     const adapter = createAdapter(agency, source)(ctx);
     const state = options.force || previous?.status !== 'OK' ? { etag: null, lastModified: null } : { etag: previous.etag, lastModified: previous.lastModified };
     const outcome = await adapter.read(state);
-    if (outcome.status === 'not-modified' || (!options.force && previous?.status === 'OK' && outcome.contentHash === previous.contentHash)) {
+    // The stored snapshot is always the one content_hash names, also after failed attempts: the
+    // same bytes again (say, once a flaky server is back) rewrite nothing.
+    const sameAsStored = !options.force && previous?.lastSuccessAt != null && outcome.status === 'ok' && outcome.contentHash === previous.contentHash;
+    if (outcome.status === 'not-modified' || sameAsStored) {
       await markUnchanged(store, id, at());
       return report('unchanged', previous?.acceptedCount ?? 0, []);
     }
     const fetchedAt = at();
-    const { records, rejections } = toRecords(agency, source, outcome.records, {
+    const { records, rejections } = prepareSnapshot(agency, source, outcome, {
       sourceId: id,
       agencyId: agency.id,
       sourceKind: KINDS[source.kind],
-      sourceLocation: displayLocation(location),
+      sourceLocation: location,
       fetchedAt,
-      contentHash: outcome.contentHash,
     });
-    if (records.length === 0 && outcome.records.length + outcome.rejections.length > 0) {
-      throw new AdapterError(`every one of ${outcome.records.length + outcome.rejections.length} records was rejected; keeping the last good data`, 'MAPPING');
-    }
-    if (records.length === 0) throw new AdapterError('the source yielded no records; keeping the last good data', 'MALFORMED');
     const result = await replaceSource(store, {
       sourceId: id,
       entity: source.entity,
       records,
-      rejections: [...outcome.rejections, ...rejections],
+      rejections,
       contentHash: outcome.contentHash,
       etag: outcome.etag,
       lastModified: outcome.lastModified,

@@ -1,0 +1,71 @@
+/**
+ * What CSV and XLSX share once their cells are text: skipping title rows above the header,
+ * checking that every mapped column is there, dropping blank rows, and keying each row's cells
+ * by column name under the spreadsheet row number the agency sees.
+ */
+import { AdapterError, type RawRecord } from '../core/adapter';
+import type { RowRejection } from '../store/records';
+
+export interface RowAssemblerOptions {
+  /** Spreadsheet row (1-based) holding the column names. */
+  headerRow: number;
+  /** Columns the mapping reads: a header without one of them fails the whole file. */
+  requiredColumns: string[];
+  /** CSV rows must have exactly the header's width; spreadsheet rows may end early. */
+  strictWidth: boolean;
+  /** "CSV" or "sheet 一覧": names the input in errors. */
+  what: string;
+}
+
+export interface RowAssembler {
+  /** The normalized column names, once the header row has been seen. */
+  readonly header: readonly string[] | null;
+  /** Takes one row's cells in column order; returns its record, its rejection, or null for a row to skip. */
+  row(row: number, cells: readonly string[]): RawRecord | RowRejection | null;
+  /** Fails when the input ended before its header row. */
+  finish(): void;
+}
+
+export const normalizeColumnName = (name: string): string => name.normalize('NFKC').trim();
+
+export function isRejection(x: RawRecord | RowRejection): x is RowRejection {
+  return 'reason' in x;
+}
+
+export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
+  let header: string[] | null = null;
+  // Columns without a name (a stray cell right of the table) carry nothing the mapping can use.
+  let named: number[] = [];
+  return {
+    get header() {
+      return header;
+    },
+    row(row, cells) {
+      if (row < opts.headerRow) return null;
+      if (row === opts.headerRow) {
+        header = cells.map(normalizeColumnName);
+        if (!opts.strictWidth) while (header.length > 0 && header[header.length - 1] === '') header.pop();
+        named = header.flatMap((h, j) => (h === '' ? [] : [j]));
+        const missing = opts.requiredColumns.filter((c) => !header!.includes(normalizeColumnName(c)));
+        if (missing.length) {
+          throw new AdapterError(
+            `column(s) ${missing.map((m) => `"${m}"`).join(', ')} not in the header of ${opts.what} at row ${row} (found ${header.filter(Boolean).join(', ')})`,
+            'MAPPING',
+          );
+        }
+        return null;
+      }
+      if (!header) throw new AdapterError(`${opts.what} has no header at row ${opts.headerRow}`, 'MALFORMED');
+      if (cells.every((c) => c.trim() === '')) return null;
+      if (opts.strictWidth && cells.length !== header.length) {
+        return { row, field: null, value: null, reason: `expected ${header.length} cells, found ${cells.length}` };
+      }
+      const record: Record<string, string> = {};
+      for (const j of named) record[header[j]] = cells[j] ?? '';
+      return { row, cells: record };
+    },
+    finish() {
+      if (!header) throw new AdapterError(`${opts.what} has no header at row ${opts.headerRow}`, 'MALFORMED');
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The website adapter's page work, without I/O: choosing a page's character encoding and decoding
+ * it (Shift_JIS pages are still common on agencies' sites), then taking records, fields, detail
+ * links and the next page's link out of it with CSS selectors (cheerio).
+ */
+import iconv from 'iconv-lite';
+import { load, type CheerioAPI } from 'cheerio';
+import { htmlToText } from '../core/normalize';
+import { decodeText, hasUtf8Bom, type Encoding } from '../spreadsheet/csv';
+import type { FieldRule } from './config';
+
+// Labels pages use for the encodings iconv-lite knows by other names. CP932 is a superset of
+// Shift_JIS that Windows-made pages rely on (①, ㈱, 髙), so every Shift_JIS label decodes as CP932.
+const LABELS: Record<string, string> = {
+  shift_jis: 'cp932',
+  'shift-jis': 'cp932',
+  sjis: 'cp932',
+  'x-sjis': 'cp932',
+  'ms_kanji': 'cp932',
+  csshiftjis: 'cp932',
+  'windows-31j': 'cp932',
+  ms932: 'cp932',
+  cp932: 'cp932',
+  'euc-jp': 'eucjp',
+  'x-euc-jp': 'eucjp',
+  'utf-8': 'utf8',
+  utf8: 'utf8',
+};
+
+/** The charset named by a Content-Type value, if any. */
+export function charsetFromContentType(contentType: string | null): string | null {
+  const m = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType) : null;
+  return m ? m[1].toLowerCase() : null;
+}
+
+/** `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">` in the page's head. */
+export function charsetFromMeta(bytes: Buffer): string | null {
+  // Charset declarations are ASCII and must appear in the first 1024 bytes (HTML's prescan).
+  const head = bytes.subarray(0, 1024).toString('latin1');
+  for (const tag of head.match(/<meta\b[^>]*>/gi) ?? []) {
+    const m = /\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)/i.exec(tag);
+    if (m) return m[1].toLowerCase();
+  }
+  return null;
+}
+
+const iconvName = (label: string | null): string | null => {
+  if (!label) return null;
+  const name = LABELS[label] ?? label;
+  return iconv.encodingExists(name) ? name : null;
+};
+
+/**
+ * Decodes a page. A UTF-8 BOM wins; then a configured encoding other than "auto"; then the
+ * Content-Type header, then the page's own <meta>; else UTF-8 if the bytes are valid UTF-8,
+ * CP932 otherwise.
+ */
+export function decodeHtml(bytes: Buffer, contentType: string | null, configured: Encoding): string {
+  const declared = hasUtf8Bom(bytes)
+    ? null
+    : configured !== 'auto'
+      ? iconvName(configured)
+      : (iconvName(charsetFromContentType(contentType)) ?? iconvName(charsetFromMeta(bytes)));
+  return declared ? iconv.decode(bytes, declared) : decodeText(bytes, 'auto');
+}
+
+type Selection = ReturnType<ReturnType<CheerioAPI['root']>['find']>;
+
+/** A page parsed once, with the URL its relative links resolve against (<base href> honoured). */
+export interface Page {
+  $: CheerioAPI;
+  baseUrl: string;
+}
+
+export function parsePage(html: string, url: string): Page {
+  const $ = load(html);
+  const base = $('base[href]').first().attr('href');
+  let baseUrl = url;
+  if (base) {
+    try {
+      baseUrl = new URL(base, url).toString();
+    } catch {
+      // An unusable <base> is ignored, as browsers do.
+    }
+  }
+  return { $, baseUrl };
+}
+
+// Attributes holding URLs are resolved so the mapping gets absolute links.
+const URL_ATTRS = new Set(['href', 'src', 'action', 'data-href', 'data-url']);
+
+function valueOf(page: Page, el: Selection, attr: string | undefined, html: boolean): string {
+  if (attr) {
+    const v = el.attr(attr) ?? '';
+    if (v && URL_ATTRS.has(attr.toLowerCase())) {
+      try {
+        return new URL(v, page.baseUrl).toString();
+      } catch {
+        return v;
+      }
+    }
+    return v;
+  }
+  const inner = el.html() ?? '';
+  if (html) return inner;
+  // Text as a browser shows it: the source's own line breaks and indentation collapse to one
+  // space, while <br> and block ends become line breaks (cheerio's .text() would lose those).
+  return htmlToText(inner.replace(/\s+/g, ' '));
+}
+
+/**
+ * One field's value within a scope: undefined when the selector matches nothing (so a markup
+ * change can be told from an empty cell); several matches are joined by line breaks, which
+ * multi-valued fields split on.
+ */
+export function extractField(page: Page, scope: Selection | null, rule: FieldRule): string | undefined {
+  // A null scope is the whole page (a detail page); a rule without selector means the record itself.
+  const matched = rule.selector ? (scope ? scope.find(rule.selector) : (page.$(rule.selector) as Selection)) : scope;
+  if (!matched || matched.length === 0) return undefined;
+  return matched
+    .toArray()
+    .map((node) => valueOf(page, page.$(node), rule.attr, rule.html))
+    .join('\n');
+}
+
+export function extractFields(page: Page, scope: Selection | null, rules: Record<string, FieldRule>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, extractField(page, scope, rule)]));
+}
+
+export interface ListItem {
+  cells: Record<string, string | undefined>;
+  detailUrl: string | null;
+}
+
+export function extractList(
+  page: Page,
+  spec: { records: string; fields: Record<string, FieldRule>; detailLink?: string; next?: string },
+): { items: ListItem[]; next: string | null } {
+  const { $ } = page;
+  const items = ($(spec.records) as Selection)
+    .toArray()
+    .map((node) => {
+      const scope = $(node);
+      return {
+        cells: extractFields(page, scope, spec.fields),
+        detailUrl: spec.detailLink ? extractField(page, scope, { selector: spec.detailLink, attr: 'href', html: false })?.split('\n')[0] || null : null,
+      };
+    });
+  const next = spec.next ? extractField(page, null, { selector: spec.next, attr: 'href', html: false })?.split('\n')[0] || null : null;
+  return { items, next };
+}
