@@ -1,17 +1,21 @@
 /**
  * Per-request context of the programs subgraph: the store, the clock that decides programme
- * status, and DataLoaders batching entity and per-provider lookups into one query each.
+ * status, DataLoaders batching entity and per-provider lookups into one query each, and the
+ * store's search index holder (one per store, kept across requests).
  */
 import DataLoader from 'dataloader';
 import type { ProgramRecord } from '../../adapters/store/records';
 import type { Queryable } from '../../adapters/store/store';
 import { selectList } from '../../adapters/store/tables';
+import { searchIndexFor, type SearchIndexHolder } from './search/holder';
 
 export interface ProgramsContext {
   store: Queryable;
   now: () => Date;
   programById: DataLoader<string, ProgramRecord | null>;
   programsByProvider: DataLoader<string, ProgramRecord[]>;
+  /** Builds nothing until a search needs it. */
+  search: SearchIndexHolder;
 }
 
 export function createProgramsContext(store: Queryable, now: () => Date = () => new Date()): ProgramsContext {
@@ -30,5 +34,6 @@ export function createProgramsContext(store: Queryable, now: () => Date = () => 
       );
       return providerIds.map((id) => rows.filter((r) => r.providerId === id));
     }),
+    search: searchIndexFor(store),
   };
 }

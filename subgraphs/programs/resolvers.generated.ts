@@ -93,12 +93,26 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PrefectureFacet = {
+  __typename?: 'PrefectureFacet';
+  count: Scalars['Int']['output'];
+  municipality: Maybe<Municipality>;
+  /** Prefecture code (6 digits), or 000000 for 全国. */
+  value: Scalars['String']['output'];
+};
+
 /**
  * A support programme (支援施策・制度): a subsidy, loan, guarantee, consultation service, seminar…
  * offered by one organization.
  */
 export type Program = {
   __typename?: 'Program';
+  /**
+   * Who else offers this (類似施策): similar programmes of other providers, open to firms where
+   * this one is: shared support fields, the same kind and similar title and summary; available ones
+   * before closed ones.
+   */
+  alternatives: Array<Program>;
   /** Application period (申請期間). */
   applicationPeriod: ApplicationPeriod;
   /** Contact point (問合せ先). */
@@ -137,6 +151,15 @@ export type Program = {
   updatedAt: Maybe<Scalars['Date']['output']>;
   /** Page describing it. */
   url: Maybe<Scalars['String']['output']>;
+};
+
+
+/**
+ * A support programme (支援施策・制度): a subsidy, loan, guarantee, consultation service, seminar…
+ * offered by one organization.
+ */
+export type ProgramAlternativesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -204,6 +227,12 @@ export type ProgramKind =
   /** 職業訓練 — vocational training */
   | 'TRAINING';
 
+export type ProgramKindFacet = {
+  __typename?: 'ProgramKindFacet';
+  count: Scalars['Int']['output'];
+  value: ProgramKind;
+};
+
 /** Application status (受付状況). */
 export type ProgramStatus =
   /** 受付終了 — closed */
@@ -214,6 +243,12 @@ export type ProgramStatus =
   | 'OPEN'
   /** 受付前 — opens later */
   | 'UPCOMING';
+
+export type ProgramStatusFacet = {
+  __typename?: 'ProgramStatusFacet';
+  count: Scalars['Int']['output'];
+  value: ProgramStatus;
+};
 
 /** Where and when a record was read (出典情報). */
 export type Provenance = {
@@ -233,12 +268,59 @@ export type Provenance = {
   sourceId: Scalars['ID']['output'];
 };
 
+export type ProviderFacet = {
+  __typename?: 'ProviderFacet';
+  count: Scalars['Int']['output'];
+  organization: Organization;
+  /** Organization id. */
+  value: Scalars['ID']['output'];
+};
+
+/** An organization offering programmes for a need (相談先候補), with those programmes. */
+export type ProviderMatch = {
+  __typename?: 'ProviderMatch';
+  /** Distance in km from `municipalityCode` to its office (距離). */
+  distanceKm: Maybe<Scalars['Float']['output']>;
+  organization: Organization;
+  /** How many of its programmes match. */
+  programCount: Scalars['Int']['output'];
+  /** Its matching programmes, best first (at most 5). */
+  programs: Array<Program>;
+  /** How well its programmes match (関連度). */
+  score: Scalars['Float']['output'];
+};
+
+/** Order of providers (支援機関の並び順). */
+export type ProviderSort =
+  /** 距離順 — nearest office to `municipalityCode` first. */
+  | 'DISTANCE'
+  /** 関連度順 — providers with an available programme first, then by how well their programmes match. */
+  | 'RELEVANCE';
+
+export type PurposeFacet = {
+  __typename?: 'PurposeFacet';
+  count: Scalars['Int']['output'];
+  value: Scalars['String']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** One programme by id. */
   program: Maybe<Program>;
   /** Programmes of every agency, filtered, by provider and title (施策一覧). */
   programs: ProgramConnection;
+  /**
+   * Who can help with a need (相談先を探す): organizations whose programmes match `need`, open to
+   * firms in `municipalityCode` when given, each with its matching programmes.
+   */
+  providersFor: Array<ProviderMatch>;
+  /**
+   * One-stop search (横断検索) over every agency's programmes: words in the title, summary, details
+   * and labels, matched across full/half width and hiragana/katakana (ｽﾀｰﾄｱｯﾌﾟ = スタートアップ,
+   * せみなー = セミナー) and through synonyms (創業 = 起業 = スタートアップ = 開業, 融資 = 資金繰り …).
+   * Every word (separated by spaces) must match. With facet counts; cursor pagination.
+   */
+  search: SearchConnection;
 };
 
 
@@ -252,6 +334,120 @@ export type QueryProgramsArgs = {
   filter?: InputMaybe<ProgramFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+
+export type QueryProvidersForArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  municipalityCode?: InputMaybe<Scalars['String']['input']>;
+  need: Scalars['String']['input'];
+  sort?: InputMaybe<ProviderSort>;
+};
+
+
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  near?: InputMaybe<Scalars['String']['input']>;
+  sort?: InputMaybe<SearchSort>;
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A page of search results (検索結果, Relay connection) with facet counts. Offsets in cursors refer
+ * to the ranking of the moment: a sync between two pages may shift them.
+ */
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  edges: Array<SearchEdge>;
+  /** Counts by value of the programmes matching (件数). */
+  facets: SearchFacets;
+  pageInfo: PageInfo;
+  /** All programmes matching the text and the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SearchEdge = {
+  __typename?: 'SearchEdge';
+  cursor: Scalars['String']['output'];
+  /** Distance in km from the municipality searched from to the provider's office (距離); null without one. */
+  distanceKm: Maybe<Scalars['Float']['output']>;
+  /**
+   * A snippet of the summary, details or title (抜粋) with each matched word wrapped in 【 】;
+   * 【 and 】 already in the text are shown as 〔 and 〕. Null without text.
+   */
+  highlight: Maybe<Scalars['String']['output']>;
+  node: Program;
+  /** Relevance to the text (関連度); 0 without text. */
+  score: Scalars['Float']['output'];
+};
+
+/**
+ * Facet counts (絞り込み件数). Each facet counts the programmes matching the text and every filter
+ * except its own (a filter on support fields leaves the supportFields facet showing every field),
+ * so its counts say what choosing another value would give. Values with no programme are left out;
+ * the largest counts come first.
+ */
+export type SearchFacets = {
+  __typename?: 'SearchFacets';
+  kinds: Array<ProgramKindFacet>;
+  /**
+   * Prefectures the programmes are offered in (対象都道府県), paired with the municipalityCode
+   * filter: a programme counts once in each prefecture of its areas; programmes for all of Japan or
+   * without an area restriction count under 000000 (全国).
+   */
+  prefectures: Array<PrefectureFacet>;
+  providers: Array<ProviderFacet>;
+  purposes: Array<PurposeFacet>;
+  /** Statuses on `statusAt`. */
+  statuses: Array<ProgramStatusFacet>;
+  supportFields: Array<SupportFieldFacet>;
+};
+
+/** Conditions of a search (絞り込み条件): all given conditions must hold; a list matches any of its values. */
+export type SearchFilter = {
+  /** Programmes whose application period ends on or before this day (締切日). */
+  closingBefore?: InputMaybe<Scalars['Date']['input']>;
+  /** Firm size (従業員数): programmes without an employee ceiling or with a ceiling of at least this. */
+  employees?: InputMaybe<Scalars['Int']['input']>;
+  /** Industry (業種) as a JSIC division letter A–T: programmes for every industry or listing this one. */
+  industry?: InputMaybe<Scalars['String']['input']>;
+  /** Kind of programme (種別). */
+  kinds?: InputMaybe<Array<ProgramKind>>;
+  /**
+   * Programmes open to firms in this municipality (対象地域): areas naming it, its designated city,
+   * its prefecture or 全国 (000000), and programmes without an area restriction.
+   */
+  municipalityCode?: InputMaybe<Scalars['String']['input']>;
+  /** Providers (実施機関) by organization id. */
+  providerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Purposes of use (利用目的), as listed in the purposes facet. */
+  purposes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Status (受付状況) on `statusAt`. */
+  status?: InputMaybe<Array<ProgramStatus>>;
+  /** The day statuses are computed for (基準日); default: today in Japan. */
+  statusAt?: InputMaybe<Scalars['Date']['input']>;
+  /** What it helps with (支援分野). */
+  supportFields?: InputMaybe<Array<SupportField>>;
+};
+
+/** Order of search results (並び順). */
+export type SearchSort =
+  /**
+   * 締切が近い順 — closing date: deadlines still ahead (on or after `statusAt`), soonest first;
+   * then programmes without a deadline; then past deadlines, most recent first.
+   */
+  | 'CLOSING_DATE'
+  /**
+   * 距離順 — nearest provider first, measured from `near` or else `filter.municipalityCode` to
+   * the provider's office (its coordinates, else its municipality); unknown distances last.
+   */
+  | 'DISTANCE'
+  /**
+   * 関連度順 — best match first. Programmes open or always available (受付中・随時) come first,
+   * then those opening later (受付前), closed ones (受付終了) last; without text, in id order.
+   */
+  | 'RELEVANCE';
 
 /** How a record reached Madoguchi (出典). */
 export type SourceKind =
@@ -299,6 +495,12 @@ export type SupportField =
   | 'SUCCESSION'
   /** 技術 — technology, R&D, testing */
   | 'TECHNOLOGY';
+
+export type SupportFieldFacet = {
+  __typename?: 'SupportFieldFacet';
+  count: Scalars['Int']['output'];
+  value: SupportField;
+};
 
 
 
@@ -411,17 +613,30 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PrefectureFacet: ResolverTypeWrapper<Omit<PrefectureFacet, 'municipality'> & { municipality?: Maybe<ResolversTypes['Municipality']> }>;
   Program: ResolverTypeWrapper<ProgramRecord>;
   ProgramConnection: ResolverTypeWrapper<Omit<ProgramConnection, 'edges'> & { edges: Array<ResolversTypes['ProgramEdge']> }>;
   ProgramEdge: ResolverTypeWrapper<Omit<ProgramEdge, 'node'> & { node: ResolversTypes['Program'] }>;
   ProgramFilter: ProgramFilter;
   ProgramKind: ProgramKind;
+  ProgramKindFacet: ResolverTypeWrapper<ProgramKindFacet>;
   ProgramStatus: ProgramStatus;
+  ProgramStatusFacet: ResolverTypeWrapper<ProgramStatusFacet>;
   Provenance: ResolverTypeWrapper<ProvenanceRecord>;
+  ProviderFacet: ResolverTypeWrapper<Omit<ProviderFacet, 'organization'> & { organization: ResolversTypes['Organization'] }>;
+  ProviderMatch: ResolverTypeWrapper<Omit<ProviderMatch, 'organization' | 'programs'> & { organization: ResolversTypes['Organization'], programs: Array<ResolversTypes['Program']> }>;
+  ProviderSort: ProviderSort;
+  PurposeFacet: ResolverTypeWrapper<PurposeFacet>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges' | 'facets'> & { edges: Array<ResolversTypes['SearchEdge']>, facets: ResolversTypes['SearchFacets'] }>;
+  SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['Program'] }>;
+  SearchFacets: ResolverTypeWrapper<Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversTypes['PrefectureFacet']>, providers: Array<ResolversTypes['ProviderFacet']> }>;
+  SearchFilter: SearchFilter;
+  SearchSort: SearchSort;
   SourceKind: SourceKind;
   SubsidyRate: ResolverTypeWrapper<ProgramRecord>;
   SupportField: SupportField;
+  SupportFieldFacet: ResolverTypeWrapper<SupportFieldFacet>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
@@ -441,13 +656,24 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  PrefectureFacet: Omit<PrefectureFacet, 'municipality'> & { municipality?: Maybe<ResolversParentTypes['Municipality']> };
   Program: ProgramRecord;
   ProgramConnection: Omit<ProgramConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProgramEdge']> };
   ProgramEdge: Omit<ProgramEdge, 'node'> & { node: ResolversParentTypes['Program'] };
   ProgramFilter: ProgramFilter;
+  ProgramKindFacet: ProgramKindFacet;
+  ProgramStatusFacet: ProgramStatusFacet;
   Provenance: ProvenanceRecord;
+  ProviderFacet: Omit<ProviderFacet, 'organization'> & { organization: ResolversParentTypes['Organization'] };
+  ProviderMatch: Omit<ProviderMatch, 'organization' | 'programs'> & { organization: ResolversParentTypes['Organization'], programs: Array<ResolversParentTypes['Program']> };
+  PurposeFacet: PurposeFacet;
   Query: Record<PropertyKey, never>;
+  SearchConnection: Omit<SearchConnection, 'edges' | 'facets'> & { edges: Array<ResolversParentTypes['SearchEdge']>, facets: ResolversParentTypes['SearchFacets'] };
+  SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['Program'] };
+  SearchFacets: Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversParentTypes['PrefectureFacet']>, providers: Array<ResolversParentTypes['ProviderFacet']> };
+  SearchFilter: SearchFilter;
   SubsidyRate: ProgramRecord;
+  SupportFieldFacet: SupportFieldFacet;
   link__Import: Scalars['link__Import']['output'];
   String: Scalars['String']['output'];
 };
@@ -512,8 +738,15 @@ export type PageInfoResolvers<ContextType = ProgramsContext, ParentType extends 
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PrefectureFacetResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['PrefectureFacet'] = ResolversParentTypes['PrefectureFacet']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ProgramResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['Program'] = ResolversParentTypes['Program'], FederationReferenceType extends FederationReferenceTypes['Program'] = FederationReferenceTypes['Program']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Program']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  alternatives?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<ProgramAlternativesArgs, 'first'>>;
   applicationPeriod?: Resolver<ResolversTypes['ApplicationPeriod'], ParentType, ContextType>;
   contact?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -546,6 +779,16 @@ export type ProgramEdgeResolvers<ContextType = ProgramsContext, ParentType exten
   node?: Resolver<ResolversTypes['Program'], ParentType, ContextType>;
 };
 
+export type ProgramKindFacetResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['ProgramKindFacet'] = ResolversParentTypes['ProgramKindFacet']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['ProgramKind'], ParentType, ContextType>;
+};
+
+export type ProgramStatusFacetResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['ProgramStatusFacet'] = ResolversParentTypes['ProgramStatusFacet']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['ProgramStatus'], ParentType, ContextType>;
+};
+
 export type ProvenanceResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
   agencyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   contentHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -556,14 +799,64 @@ export type ProvenanceResolvers<ContextType = ProgramsContext, ParentType extend
   sourceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type ProviderFacetResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['ProviderFacet'] = ResolversParentTypes['ProviderFacet']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type ProviderMatchResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['ProviderMatch'] = ResolversParentTypes['ProviderMatch']> = {
+  distanceKm?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  programCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type PurposeFacetResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['PurposeFacet'] = ResolversParentTypes['PurposeFacet']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   program?: Resolver<Maybe<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<QueryProgramArgs, 'id'>>;
   programs?: Resolver<ResolversTypes['ProgramConnection'], ParentType, ContextType, RequireFields<QueryProgramsArgs, 'first'>>;
+  providersFor?: Resolver<Array<ResolversTypes['ProviderMatch']>, ParentType, ContextType, RequireFields<QueryProvidersForArgs, 'first' | 'need' | 'sort'>>;
+  search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'sort'>>;
+};
+
+export type SearchConnectionResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  facets?: Resolver<ResolversTypes['SearchFacets'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SearchEdgeResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  distanceKm?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  highlight?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Program'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type SearchFacetsResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchFacets'] = ResolversParentTypes['SearchFacets']> = {
+  kinds?: Resolver<Array<ResolversTypes['ProgramKindFacet']>, ParentType, ContextType>;
+  prefectures?: Resolver<Array<ResolversTypes['PrefectureFacet']>, ParentType, ContextType>;
+  providers?: Resolver<Array<ResolversTypes['ProviderFacet']>, ParentType, ContextType>;
+  purposes?: Resolver<Array<ResolversTypes['PurposeFacet']>, ParentType, ContextType>;
+  statuses?: Resolver<Array<ResolversTypes['ProgramStatusFacet']>, ParentType, ContextType>;
+  supportFields?: Resolver<Array<ResolversTypes['SupportFieldFacet']>, ParentType, ContextType>;
 };
 
 export type SubsidyRateResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SubsidyRate'] = ResolversParentTypes['SubsidyRate']> = {
   ratio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SupportFieldFacetResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SupportFieldFacet'] = ResolversParentTypes['SupportFieldFacet']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['SupportField'], ParentType, ContextType>;
 };
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -580,12 +873,22 @@ export type Resolvers<ContextType = ProgramsContext> = {
   Municipality?: MunicipalityResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PrefectureFacet?: PrefectureFacetResolvers<ContextType>;
   Program?: ProgramResolvers<ContextType>;
   ProgramConnection?: ProgramConnectionResolvers<ContextType>;
   ProgramEdge?: ProgramEdgeResolvers<ContextType>;
+  ProgramKindFacet?: ProgramKindFacetResolvers<ContextType>;
+  ProgramStatusFacet?: ProgramStatusFacetResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  ProviderFacet?: ProviderFacetResolvers<ContextType>;
+  ProviderMatch?: ProviderMatchResolvers<ContextType>;
+  PurposeFacet?: PurposeFacetResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchEdge?: SearchEdgeResolvers<ContextType>;
+  SearchFacets?: SearchFacetsResolvers<ContextType>;
   SubsidyRate?: SubsidyRateResolvers<ContextType>;
+  SupportFieldFacet?: SupportFieldFacetResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
 };
 

@@ -1,6 +1,7 @@
 /**
- * Resolvers of the programs subgraph: filtered, paginated programme lists, one programme, and the
- * programmes of an organization (contributed to Organization, batched per request).
+ * Resolvers of the programs subgraph: filtered, paginated programme lists, one programme, the
+ * programmes of an organization (contributed to Organization, batched per request), and the
+ * one-stop search (./search).
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers, ProgramStatus } from '../resolvers.generated';
@@ -11,6 +12,7 @@ import { DateScalar, DateTimeScalar, japanDate } from '../../shared/scalars';
 import { provenanceResolvers } from '../../shared/module';
 import { industryValue, municipalityValue } from '../../shared/values';
 import { programStatus, statusSql } from '../status';
+import { alternativesResolver, searchQueryResolvers } from './search';
 
 const MAX_PAGE = 100;
 
@@ -86,6 +88,7 @@ export const resolvers: Resolvers = {
       };
     },
     program: (_, { id }, ctx) => ctx.programById.load(id),
+    ...searchQueryResolvers,
   },
   Program: {
     __resolveReference: (ref, ctx) => ctx.programById.load(ref.id),
@@ -97,6 +100,7 @@ export const resolvers: Resolvers = {
     status: (p, { at }, ctx) => programStatus(p, at ?? japanDate(ctx.now())),
     updatedAt: (p) => p.updatedOn,
     provenance: (p) => p,
+    alternatives: alternativesResolver,
   },
   Eligibility: {
     areas: (p) => p.areaCodes.map((c) => municipalityValue(c)).filter((m) => m !== null),

@@ -1,0 +1,331 @@
+/**
+ * `npm run bench:search`: the one-stop search at catalogue sizes of 1k, 10k and 100k programmes
+ * (BENCH_SIZES to change them). Catalogues are generated from a fixed seed by recombining the demo
+ * programmes' titles and clauses by topic across generated providers all over Japan. For each
+ * size it prints the index build time and size, the latency of the pure in-process search, and
+ * the latency through the gateway over HTTP (the embedded stack on port 0, its PGlite store holding
+ * the catalogue, the gateway's response cache off). The query mix is the judged query set plus
+ * filter-only, closing-date and distance queries, every answer with facets and a page of 20.
+ */
+import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import pino from 'pino';
+import { fetch } from 'undici';
+import { createAdapterContext } from '../adapters/core/adapter';
+import { loadAgencyConfigs } from '../adapters/core/config';
+import { listMunicipalities, NATIONWIDE, type Municipality } from '../adapters/core/municipalities';
+import { registerSource, replaceSource } from '../adapters/store/ingest';
+import type { OrganizationRecord, ProgramRecord } from '../adapters/store/records';
+import { openStore } from '../adapters/store/store';
+import { bulkInsert, selectList } from '../adapters/store/tables';
+import { syncAll } from '../adapters/sync/sync';
+import { startDemoAgencyServers } from '../agencies/demo/servers';
+import { startEmbedded } from '../gateway/embedded';
+import { createSearchIndex, type ProviderLocation, type SearchRequest } from '../subgraphs/programs/search';
+import { searchIndexFor } from '../subgraphs/programs/search/holder';
+import { JUDGED_QUERIES } from '../test/support/judged-queries';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const IN_PROCESS_RUNS = Number(process.env.BENCH_RUNS ?? 2000);
+const GATEWAY_RUNS = Number(process.env.BENCH_GATEWAY_RUNS ?? 300);
+const PROGRAMMES_PER_PROVIDER = 500;
+const TODAY = '2026-11-25';
+const NOW = new Date('2026-11-25T00:30:00Z');
+
+// A global gc() for honest memory figures, without needing a node flag in the npm script.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** mulberry32: small, fast and the same everywhere. */
+function createRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)];
+
+/** The demo agencies' programmes, read through the real adapters from the local stand-ins. */
+export async function demoCatalogue(): Promise<ProgramRecord[]> {
+  const servers = await startDemoAgencyServers({ port: 0, now: () => NOW });
+  const store = await openStore();
+  try {
+    const env = { ...process.env, MADOGUCHI_DEMO_URL: servers.baseUrl };
+    const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), env).map((a) => ({ ...a, sources: a.sources.filter((s) => s.entity === 'program') }));
+    const reports = await syncAll(store, agencies, createAdapterContext({ clock: () => NOW, logger: pino({ level: 'silent' }) }));
+    const failed = reports.filter((r) => r.outcome === 'failed');
+    if (failed.length) throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
+    return await store.query<ProgramRecord>(`select ${selectList('program')} from programs order by id`);
+  } finally {
+    await store.close();
+    await servers.close();
+  }
+}
+
+export interface Catalogue {
+  programs: ProgramRecord[];
+  organizations: OrganizationRecord[];
+}
+
+const CLAUSE = /[、。]/;
+
+/**
+ * Deterministic catalogue of `size` programmes recombined from the demo ones. Each generated
+ * programme takes a demo programme's kind, support fields and purposes, and its title, summary
+ * and details from the words of demo programmes on the same topic (first support field), so
+ * words keep realistic frequencies: 創業 stays with start-up programmes instead of appearing
+ * everywhere.
+ */
+export function generateCatalogue(demo: ProgramRecord[], size: number, seed = 20261125): Catalogue {
+  const random = createRandom(seed ^ size);
+  const places = listMunicipalities().filter((m) => m.kind !== 'prefecture');
+  const topicOf = (p: ProgramRecord) => p.supportFields[0] ?? p.kind;
+  const topics = new Map<string, { titles: string[]; summaries: string[]; bodies: string[] }>();
+  for (const p of demo) {
+    const t = topics.get(topicOf(p)) ?? { titles: [], summaries: [], bodies: [] };
+    t.titles.push(...p.title.split(/[\s()「」・]+/).filter((x) => x.length >= 2));
+    t.summaries.push(...(p.summary ?? '').split(CLAUSE).filter((c) => c.length >= 4));
+    t.bodies.push(...(p.body ?? '').split(/[、。\n]/).filter((c) => c.length >= 4));
+    topics.set(topicOf(p), t);
+  }
+  const at = '2026-11-25T09:00:00+09:00';
+  const providerCount = Math.max(20, Math.ceil(size / PROGRAMMES_PER_PROVIDER));
+  const providers: Array<{ id: string; place: Municipality; lat: number; lng: number }> = [];
+  for (let i = 0; i < providerCount; i++) {
+    const place = pick(random, places);
+    providers.push({ id: `bench-p${String(i).padStart(4, '0')}`, place, lat: place.lat + (random() - 0.5) * 0.02, lng: place.lng + (random() - 0.5) * 0.02 });
+  }
+  const organizations: OrganizationRecord[] = providers.map((p, i) => ({
+    id: p.id,
+    name: `ベンチ支援機関${i}`,
+    nameKana: null,
+    kind: 'SUPPORT_CENTER',
+    legalForm: null,
+    corporateNumber: null,
+    postalCode: null,
+    address: null,
+    municipalityCode: p.place.code,
+    lat: p.lat,
+    lng: p.lng,
+    phone: null,
+    url: null,
+    supportFields: [],
+    networks: [],
+    sourceId: 'bench/directory',
+    agencyId: 'bench',
+    sourceKind: 'SPREADSHEET',
+    sourceLocation: 'bench',
+    fetchedAt: at,
+    contentHash: 'bench',
+    sourceRow: i + 1,
+  }));
+  const shiftDate = (d: string | null, months: number) => {
+    if (!d) return null;
+    const date = new Date(`${d}T00:00:00Z`);
+    date.setUTCMonth(date.getUTCMonth() + months);
+    return date.toISOString().slice(0, 10);
+  };
+  const programs: ProgramRecord[] = [];
+  for (let i = 0; i < size; i++) {
+    const base = pick(random, demo);
+    const topic = topics.get(topicOf(base))!;
+    const provider = providers[i % providerCount];
+    const areaRoll = random();
+    const areaCodes =
+      areaRoll < 0.4 ? [provider.place.code] : areaRoll < 0.7 ? [provider.place.prefectureCode] : areaRoll < 0.8 ? [NATIONWIDE] : [];
+    const months = Math.floor(random() * 13) - 6;
+    const dated = random() < 0.6;
+    const clauses = (pool: string[], n: number) => Array.from({ length: n }, () => pick(random, pool)).join('、');
+    programs.push({
+      ...base,
+      id: `${provider.id}:G${i}`,
+      localId: `G${i}`,
+      providerId: provider.id,
+      title: `${pick(random, topic.titles)}${random() < 0.5 ? ` ${pick(random, topic.titles)}` : ''}${pick(random, topic.titles)}`,
+      titleKana: null,
+      summary: `${clauses(topic.summaries, 2 + Math.floor(random() * 2))}。`,
+      body: random() < 0.8 && topic.bodies.length ? `${clauses(topic.bodies, 3 + Math.floor(random() * 3))}。` : null,
+      areaCodes,
+      areaText: null,
+      industries: random() < 0.2 ? [pick(random, ['D', 'E', 'G', 'I', 'M'])] : [],
+      employeeCeiling: pick(random, [null, null, 5, 20, 50, 100, 300]),
+      opensOn: dated ? shiftDate(base.opensOn ?? '2026-10-01', months) : null,
+      closesOn: dated ? shiftDate(base.closesOn ?? '2027-01-31', months) : null,
+      sourceId: `${provider.id}/programs`,
+      agencyId: provider.id,
+      sourceLocation: 'bench',
+      fetchedAt: at,
+      contentHash: 'bench',
+      sourceRow: i + 1,
+    });
+  }
+  return { programs, organizations };
+}
+
+/** The query mix: judged queries, filters without text, closing-date and distance orders. */
+function queryMix(catalogue: Catalogue): Array<Omit<SearchRequest, 'today'> & { near?: string }> {
+  const random = createRandom(7);
+  const near = () => pick(random, catalogue.organizations).municipalityCode!;
+  const mix: Array<Omit<SearchRequest, 'today'> & { near?: string }> = JUDGED_QUERIES.map((q) => ({ text: q.text, filter: q.filter as SearchRequest['filter'] }));
+  mix.push(
+    { text: '', filter: { supportFields: ['STARTUP'] } },
+    { text: '', filter: { kinds: ['SUBSIDY', 'GRANT'], status: ['OPEN'] } },
+    { text: '', filter: { municipalityCode: '281107', employees: 20 } },
+    { text: '創業', sort: 'CLOSING_DATE', filter: { status: ['OPEN', 'UPCOMING'] } },
+    { text: '補助金', sort: 'CLOSING_DATE' },
+    { text: '販路開拓', sort: 'DISTANCE', near: near() },
+    { text: '相談', sort: 'DISTANCE', near: near() },
+    { text: 'ものづくり 補助金', filter: { industry: 'E' } },
+  );
+  return mix;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const SEARCH_QUERY = `query($text: String, $filter: SearchFilter, $sort: SearchSort, $near: String) {
+  search(text: $text, filter: $filter, sort: $sort, near: $near, first: 20) {
+    totalCount
+    edges { score highlight distanceKm node { id title status } }
+    facets { supportFields { value count } kinds { value count } providers { value count } statuses { value count } prefectures { value count } }
+  }
+}`;
+
+async function main(): Promise<void> {
+  const demo = await demoCatalogue();
+  console.log(`${demo.length} demo programmes recombined; in-process: ${IN_PROCESS_RUNS} queries, gateway: ${GATEWAY_RUNS} requests per size\n`);
+  const rows: string[][] = [];
+  for (const size of SIZES) {
+    const catalogue = generateCatalogue(demo, size);
+    const providers: ProviderLocation[] = catalogue.organizations.map((o) => ({ id: o.id, municipalityCode: o.municipalityCode, lat: o.lat, lng: o.lng }));
+    const mix = queryMix(catalogue);
+
+    // Build, with memory measured around it (the records stay alive on both sides).
+    gc();
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const index = createSearchIndex(catalogue.programs, { providers });
+    const buildMs = performance.now() - t0;
+    gc();
+    gc();
+    const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+    const stats = index.stats();
+
+    // In process: the pure index, one query after another.
+    const times: number[] = [];
+    let matched = 0;
+    for (let i = 0; i < IN_PROCESS_RUNS + 200; i++) {
+      const q = mix[i % mix.length];
+      const t = performance.now();
+      const r = index.search({ ...q, origin: q.near ?? (q.filter?.municipalityCode as string | undefined) ?? null, today: TODAY, limit: 20 });
+      const elapsed = performance.now() - t;
+      if (i >= 200) {
+        times.push(elapsed);
+        matched += r.total;
+      }
+    }
+
+    // Through the gateway: the embedded stack over HTTP, the catalogue in its PGlite store.
+    const store = await openStore();
+    const t1 = performance.now();
+    await registerSource(store, { id: 'bench/directory', agencyId: 'bench', name: 'directory', kind: 'SPREADSHEET', entity: 'organization', location: 'bench' });
+    await replaceSource(store, { sourceId: 'bench/directory', entity: 'organization', records: catalogue.organizations, rejections: [], contentHash: 'bench', etag: null, lastModified: null, at: NOW.toISOString() });
+    // One bulk load (the store's COPY path) rather than a snapshot per source: replacing 200
+    // sources one by one into a growing embedded table takes minutes and measures the store.
+    const sourceIds = [...new Set(catalogue.programs.map((p) => p.sourceId))];
+    for (const sourceId of sourceIds) {
+      await registerSource(store, { id: sourceId, agencyId: sourceId.split('/')[0], name: 'programs', kind: 'SPREADSHEET', entity: 'program', location: 'bench' });
+    }
+    await store.transaction((tx) => bulkInsert(tx, 'program', catalogue.programs as unknown as Record<string, unknown>[]));
+    await store.query(`update sources set status = 'OK', content_hash = 'bench', last_success_at = $1, last_changed_at = $1 where id = any($2::text[])`, [NOW.toISOString(), sourceIds]);
+    const loadSeconds = (performance.now() - t1) / 1000;
+    // The gateway's response cache would answer the repeated mix itself: off, to time the search.
+    const app = await startEmbedded({
+      store,
+      port: 0,
+      host: '127.0.0.1',
+      sync: 'never',
+      now: () => NOW,
+      logger: pino({ level: 'silent' }),
+      gateway: { responseCache: { enabled: false } },
+    });
+    const url = `http://127.0.0.1:${app.gateway.port}/graphql`;
+    const post = async (q: (typeof mix)[number]) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: SEARCH_QUERY, variables: { text: q.text, filter: q.filter, sort: q.sort, near: q.near } }),
+      });
+      const body = (await res.json()) as { errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+    };
+    // A replica builds its index from the store before serving searches (timed apart).
+    const t2 = performance.now();
+    await searchIndexFor(store).current();
+    const replicaBuildSeconds = (performance.now() - t2) / 1000;
+    for (let i = 0; i < 20; i++) await post(mix[i % mix.length]);
+    const viaGateway: number[] = [];
+    for (let i = 0; i < GATEWAY_RUNS; i++) {
+      const t = performance.now();
+      await post(mix[i % mix.length]);
+      viaGateway.push(performance.now() - t);
+    }
+    await app.close();
+    await store.close();
+
+    rows.push([
+      size.toLocaleString(),
+      stats.segments.toString(),
+      (stats.postings / 1e6).toFixed(1),
+      buildMs.toFixed(0),
+      (stats.bytes / 2 ** 20).toFixed(1),
+      heapMb.toFixed(1),
+      percentile(times, 50).toFixed(2),
+      percentile(times, 95).toFixed(2),
+      percentile(times, 99).toFixed(2),
+      Math.round(matched / times.length).toLocaleString(),
+      loadSeconds.toFixed(1),
+      replicaBuildSeconds.toFixed(1),
+      percentile(viaGateway, 50).toFixed(1),
+      percentile(viaGateway, 95).toFixed(1),
+    ]);
+    console.log(`done: ${size.toLocaleString()} programmes`);
+  }
+  const header = [
+    'programmes',
+    'segments',
+    'postings M',
+    'build ms',
+    'index arrays MB',
+    'JS heap MB',
+    'in-process p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'avg matches',
+    'store load s',
+    'replica build s',
+    'gateway p50 ms',
+    'gateway p95 ms',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((v, i) => v.padStart(widths[i])).join(' | ')} |`;
+  console.log(`\n${[line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')}`);
+  console.log('\nindex arrays: typed arrays of the index (postings, attributes, term tables); JS heap: growth of the V8 heap across the build, after gc (ids, dictionaries, maps).');
+  console.log('store load: the catalogue bulk-loaded into the embedded store; replica build: reading it back and indexing it, as a starting replica does.');
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,249 @@
+import { createSearchIndex, SearchInputError, type IndexableProgram, type ProviderLocation, type SearchRequest } from '.';
+import { highlight } from './highlight';
+
+const TODAY = '2026-11-25';
+
+function program(id: string, fields: Partial<IndexableProgram>): IndexableProgram {
+  const providerId = id.split(':')[0];
+  return {
+    id,
+    providerId,
+    sourceId: `${providerId}/programs`,
+    title: id,
+    titleKana: null,
+    summary: null,
+    body: null,
+    kind: 'CONSULTATION',
+    supportFields: [],
+    purposes: [],
+    areaCodes: [],
+    areaText: null,
+    industries: [],
+    employeeCeiling: null,
+    eligibilityText: null,
+    opensOn: null,
+    closesOn: null,
+    ...fields,
+  };
+}
+
+const RECORDS: IndexableProgram[] = [
+  program('kobe:1', { title: '創業相談窓口', summary: '創業を考えている方の相談に応じます。', kind: 'CONSULTATION', supportFields: ['STARTUP'], areaCodes: ['281000'] }),
+  program('kobe:2', { title: '経営相談', summary: '経営全般の相談。', body: '創業間もない方もご利用ください。', supportFields: ['MANAGEMENT'], areaCodes: ['281000'] }),
+  program('kobe:3', { title: 'ひょうご起業スクール', summary: 'ビジネスプランを学ぶ講座です。', kind: 'SEMINAR', supportFields: ['STARTUP'], areaCodes: ['280003'], opensOn: '2026-11-01', closesOn: '2026-12-18' }),
+  program('akashi:1', { title: 'スタートアップ支援オフィス', summary: '低廉な賃料のオフィス。', kind: 'EQUIPMENT', supportFields: ['STARTUP'], areaCodes: ['282031'], employeeCeiling: 5, opensOn: '2027-01-05', closesOn: '2027-02-15' }),
+  program('akashi:2', { title: '販路開拓支援助成金', summary: '展示会出展の経費を助成します。', kind: 'GRANT', supportFields: ['SALES'], areaCodes: ['282031'], employeeCeiling: 300, industries: ['E'], opensOn: '2026-04-01', closesOn: '2027-02-26', purposes: ['販路拡大・海外展開をしたい'] }),
+  program('toshima:1', { title: '創業資金融資あっせん', summary: '区が融資をあっせんします。', kind: 'LOAN', supportFields: ['STARTUP', 'FINANCE'], areaCodes: ['131164'], purposes: ['資金繰りを改善したい'] }),
+  program('toshima:2', { title: 'としま創業塾(冬期)', summary: '創業を目指す方の講座。', kind: 'SEMINAR', supportFields: ['STARTUP'], areaCodes: ['131164'], opensOn: '2026-06-01', closesOn: '2026-06-30' }),
+  program('toshima:3', { title: 'セミナー「選ばれる店」', summary: 'SNSでの発信を学ぶセミナーです。', kind: 'SEMINAR', supportFields: ['SALES', 'DX'], areaCodes: ['131164'], opensOn: '2026-11-15', closesOn: '2026-12-12' }),
+  program('niro:1', { title: '技術系ベンチャー支援', summary: '大学発ベンチャーの事業化を支援します。', kind: 'EXPERT_DISPATCH', supportFields: ['STARTUP', 'TECHNOLOGY'], areaCodes: ['000000'] }),
+  program('jiii:1', { title: '特許出願援助', summary: '初めての特許出願の費用を援助します。', kind: 'GRANT', supportFields: ['IP'], areaCodes: ['280003'], opensOn: '2026-04-01', closesOn: '2027-01-29' }),
+  program('itc:1', { title: 'IT導入 技術支援', summary: 'IoTとDXの導入を支援。', kind: 'TECHNICAL_SERVICE', supportFields: ['DX'], areaCodes: ['280003'], industries: ['E'] }),
+];
+
+const PROVIDERS: ProviderLocation[] = [
+  { id: 'kobe', municipalityCode: '281107', lat: 34.67954, lng: 135.183127 },
+  { id: 'akashi', municipalityCode: '282031', lat: null, lng: null },
+  { id: 'toshima', municipalityCode: '131164', lat: 35.729341, lng: 139.715843 },
+  { id: 'niro', municipalityCode: '281107', lat: 34.672036, lng: 135.210418 },
+  { id: 'jiii', municipalityCode: '281077', lat: 34.652376, lng: 135.135801 },
+  { id: 'itc', municipalityCode: '281077', lat: 34.652108, lng: 135.135274 },
+];
+
+const index = createSearchIndex(RECORDS, { providers: PROVIDERS });
+const search = (r: Partial<SearchRequest>) => index.search({ today: TODAY, limit: 50, ...r });
+const ids = (r: Partial<SearchRequest>) => search(r).hits.map((h) => h.id);
+
+describe('matching', () => {
+  test('a two-character word finds every programme containing it, title matches first', () => {
+    const found = ids({ text: '特許' });
+    expect(found).toEqual(['jiii:1']);
+    const startup = ids({ text: '創業' });
+    expect(startup).toEqual(expect.arrayContaining(['kobe:1', 'kobe:2', 'toshima:1', 'toshima:2']));
+    // Title and summary beat a mention in the details.
+    expect(startup.indexOf('kobe:1')).toBeLessThan(startup.indexOf('kobe:2'));
+  });
+
+  test('half-width katakana finds スタートアップ and, through synonyms, 創業 and 起業', () => {
+    const found = ids({ text: 'ｽﾀｰﾄｱｯﾌﾟ' });
+    expect(found).toEqual(expect.arrayContaining(['akashi:1', 'kobe:1', 'kobe:3', 'toshima:1', 'niro:1']));
+    // The word typed outranks its synonyms among programmes alike in status.
+    const upcomingOrOpen = search({ text: 'スタートアップ', filter: { status: ['UPCOMING'] } }).hits;
+    expect(upcomingOrOpen[0].id).toBe('akashi:1');
+  });
+
+  test('hiragana finds katakana and full width finds ASCII', () => {
+    expect(ids({ text: 'せみなー' })).toEqual(expect.arrayContaining(['toshima:3']));
+    // IT導入 is in the DX group: the literal title first, then the seminar filed under IT・DX.
+    expect(ids({ text: 'ＩＴ導入' })).toEqual(['itc:1', 'toshima:3']);
+  });
+
+  test('labels count: a programme filed under 起業・創業 matches 創業 without the word in its text', () => {
+    expect(ids({ text: '創業' })).toContain('akashi:1');
+  });
+
+  test('all words must match', () => {
+    expect(ids({ text: '創業 融資' })).toEqual(['toshima:1']);
+    expect(ids({ text: '創業 量子' })).toEqual([]);
+  });
+
+  test('one kanji is searched as a unigram', () => {
+    expect(ids({ text: '塾' })).toContain('toshima:2');
+  });
+
+  test('open and ongoing programmes come before upcoming ones, closed ones last', () => {
+    const statuses = search({ text: '創業' }).hits.map((h) => h.status);
+    const rank = (s: string) => (s === 'CLOSED' ? 2 : s === 'UPCOMING' ? 1 : 0);
+    expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort());
+    expect(statuses[statuses.length - 1]).toBe('CLOSED');
+  });
+
+  test('without text every programme matches, in id order within a status tier', () => {
+    const r = search({});
+    expect(r.total).toBe(RECORDS.length);
+    expect(r.hits.every((h) => h.score === 0)).toBe(true);
+  });
+});
+
+describe('filters', () => {
+  test('municipality: its areas, enclosing city and prefecture, 全国 and unrestricted programmes', () => {
+    // 神戸市中央区 lies in 神戸市 and 兵庫県.
+    expect(ids({ filter: { municipalityCode: '281107' } }).sort()).toEqual(['itc:1', 'jiii:1', 'kobe:1', 'kobe:2', 'kobe:3', 'niro:1']);
+    expect(ids({ filter: { municipalityCode: '131164' } }).sort()).toEqual(['niro:1', 'toshima:1', 'toshima:2', 'toshima:3']);
+    expect(() => search({ filter: { municipalityCode: '999999' } })).toThrow(SearchInputError);
+  });
+
+  test('employees, industry, closingBefore, status and kinds', () => {
+    expect(ids({ filter: { employees: 10 } })).not.toContain('akashi:1');
+    expect(ids({ filter: { employees: 5 } })).toContain('akashi:1');
+    expect(ids({ filter: { industry: 'I' } })).not.toContain('itc:1');
+    expect(ids({ filter: { industry: 'E' } })).toEqual(expect.arrayContaining(['itc:1', 'akashi:2', 'kobe:1']));
+    expect(ids({ filter: { closingBefore: '2026-12-31' } }).sort()).toEqual(['kobe:3', 'toshima:2', 'toshima:3']);
+    expect(ids({ filter: { status: ['UPCOMING'] } })).toEqual(['akashi:1']);
+    expect(ids({ filter: { kinds: ['SEMINAR'] }, text: '創業' }).sort()).toEqual(['kobe:3', 'toshima:2']);
+    expect(() => search({ filter: { industry: 'Z' } })).toThrow(SearchInputError);
+  });
+
+  test('statuses follow the day asked for', () => {
+    expect(search({ today: '2026-06-15', filter: { status: ['OPEN'] }, text: '創業塾' }).hits.map((h) => h.id)).toEqual(['toshima:2']);
+  });
+});
+
+describe('facets', () => {
+  test('each facet counts under every filter but its own', () => {
+    const r = search({ text: '創業', filter: { kinds: ['SEMINAR'], municipalityCode: '131164' } });
+    expect(r.hits.map((h) => h.id)).toEqual(['toshima:2']);
+    // kinds facet ignores the kinds filter: every 創業 programme open to Toshima firms, by kind.
+    expect(r.facets!.kinds).toEqual(
+      expect.arrayContaining([
+        { value: 'SEMINAR', count: 1 },
+        { value: 'LOAN', count: 1 },
+        { value: 'EXPERT_DISPATCH', count: 1 },
+      ]),
+    );
+    // prefectures facet ignores the area filter: every 創業 seminar, by prefecture.
+    expect(r.facets!.prefectures).toEqual(
+      expect.arrayContaining([
+        { value: '130001', count: 1 },
+        { value: '280003', count: 1 },
+      ]),
+    );
+    // Other facets count only the programmes passing every filter.
+    expect(r.facets!.statuses).toEqual([{ value: 'CLOSED', count: 1 }]);
+    expect(r.facets!.providers).toEqual([{ value: 'toshima', count: 1 }]);
+  });
+
+  test('nationwide and unrestricted programmes count under 000000; values are sorted by count', () => {
+    const r = search({});
+    expect(r.facets!.prefectures[0]).toEqual({ value: '280003', count: 7 });
+    expect(r.facets!.prefectures).toContainEqual({ value: '000000', count: 1 });
+    const counts = r.facets!.supportFields.map((f) => f.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+  });
+});
+
+describe('sorting and pages', () => {
+  test('closing date: deadlines ahead soonest first, then none, then past ones', () => {
+    const hits = search({ sort: 'CLOSING_DATE' }).hits.map((h) => h.id);
+    // 12-12, 12-18, 01-29, 02-15, 02-26; then the five without a deadline; then June's.
+    expect(hits.slice(0, 5)).toEqual(['toshima:3', 'kobe:3', 'jiii:1', 'akashi:1', 'akashi:2']);
+    expect(hits.slice(5, 10).sort()).toEqual(['itc:1', 'kobe:1', 'kobe:2', 'niro:1', 'toshima:1']);
+    expect(hits[10]).toBe('toshima:2');
+  });
+
+  test('distance from a municipality to the provider, nearest first', () => {
+    const hits = search({ text: '創業', sort: 'DISTANCE', origin: '131164' }).hits;
+    expect(hits[0].providerId).toBe('toshima');
+    expect(hits[0].distanceKm).toBeLessThan(5);
+    const km = hits.map((h) => h.distanceKm ?? Infinity);
+    expect(km).toEqual([...km].sort((a, b) => a - b));
+    expect(() => search({ sort: 'DISTANCE' })).toThrow(SearchInputError);
+  });
+
+  test('pages do not overlap and add up to the whole', () => {
+    const all = ids({ text: '創業' });
+    const pages = [0, 3, 6].flatMap((offset) => search({ text: '創業', offset, limit: 3 }).hits.map((h) => h.id));
+    expect(pages).toEqual(all.slice(0, 9));
+  });
+});
+
+describe('incremental updates', () => {
+  test('replacing one source gives the same answers as building from scratch', () => {
+    const changed = [
+      program('toshima:1', { title: '創業資金融資あっせん(改定)', summary: '区が融資をあっせんします。', kind: 'LOAN', supportFields: ['FINANCE'], areaCodes: ['131164'] }),
+      program('toshima:9', { title: '量子コンピュータ活用補助金', kind: 'SUBSIDY', supportFields: ['DX'], areaCodes: ['131164'] }),
+    ];
+    const updated = index.withSources(new Map([['toshima/programs', changed]]));
+    const fresh = createSearchIndex([...RECORDS.filter((r) => r.providerId !== 'toshima'), ...changed], { providers: PROVIDERS });
+    for (const text of ['創業', '量子', '融資', '']) {
+      const request = { text, today: TODAY, limit: 50 };
+      expect(updated.search(request)).toEqual(fresh.search(request));
+    }
+    expect(updated.search({ text: '量子', today: TODAY }).hits.map((h) => h.id)).toEqual(['toshima:9']);
+    expect(index.search({ text: '量子', today: TODAY }).total).toBe(0);
+    expect(index.withSources(new Map([['toshima/programs', []]])).search({ today: TODAY }).total).toBe(RECORDS.length - 3);
+  });
+});
+
+describe('who else offers this', () => {
+  test('similar programmes of other providers in the same area', () => {
+    const loan = RECORDS.find((r) => r.id === 'toshima:1')!;
+    const alternatives = index.alternatives(loan, { first: 5, today: TODAY });
+    // Only niro:1 (全国) shares STARTUP with it and is open to Toshima firms.
+    expect(alternatives.map((a) => a.id)).toEqual(['niro:1']);
+    const seminar = RECORDS.find((r) => r.id === 'kobe:3')!;
+    const others = index.alternatives(seminar, { first: 5, today: TODAY }).map((a) => a.id);
+    expect(others).toEqual(expect.arrayContaining(['akashi:1', 'niro:1']));
+    expect(others.some((id) => id.startsWith('kobe:') || id.startsWith('toshima:'))).toBe(false);
+  });
+
+  test('providers for a need, by relevance or distance', () => {
+    const byRelevance = index.providersFor({ need: '創業', today: TODAY, first: 10 });
+    expect(byRelevance.map((p) => p.providerId).sort()).toEqual(['akashi', 'kobe', 'niro', 'toshima']);
+    const near = index.providersFor({ need: '創業', municipalityCode: '131164', sort: 'DISTANCE', today: TODAY, first: 10 });
+    expect(near.map((p) => p.providerId)).toEqual(['toshima', 'niro']);
+    expect(near[0].count).toBe(2);
+    expect(near[0].programs.map((p) => p.id)).toEqual(['toshima:1', 'toshima:2']);
+    expect(() => index.providersFor({ need: ' ', today: TODAY, first: 1 })).toThrow(SearchInputError);
+  });
+});
+
+describe('highlight', () => {
+  test('marks the words found, and their synonyms, in 【】', () => {
+    const q = index.parse('ｽﾀｰﾄｱｯﾌﾟ');
+    expect(highlight({ title: 'x', summary: '大学発ベンチャーの起業を支援します。', body: null }, q)).toBe('大学発【ベンチャー】の【起業】を支援します。');
+    expect(highlight({ title: 'セミナー【新】', summary: null, body: null }, index.parse('せみなー'))).toBe('【セミナー】〔新〕');
+  });
+
+  test('a long text is cut around the first match', () => {
+    const summary = `${'あ'.repeat(100)}特許${'い'.repeat(100)}`;
+    const snippet = highlight({ title: 't', summary, body: null }, index.parse('特許'))!;
+    expect(snippet.startsWith('…')).toBe(true);
+    expect(snippet.endsWith('…')).toBe(true);
+    expect(snippet).toContain('【特許】');
+  });
+
+  test('no text, no highlight', () => {
+    expect(highlight({ title: 't', summary: 's', body: null }, index.parse(''))).toBeNull();
+  });
+});

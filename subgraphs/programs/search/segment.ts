@@ -1,0 +1,415 @@
+/**
+ * One source's programmes as an immutable, compact index segment: a bigram/unigram/word inverted
+ * index in typed arrays (postings sorted by document, a packed per-field term frequency per
+ * posting) and the attributes that filters, facets and sorting read. A sync replaces one source
+ * at a time, so the search index is a set of these segments and a sync rebuilds only its own.
+ * Values repeated across programmes (providers, purposes, areas, application periods) are
+ * numbered in dictionaries all segments of an index share, so a query works on small arrays
+ * indexed by those numbers instead of strings.
+ */
+import { PROGRAM_KINDS, SUPPORT_FIELDS } from '../../../adapters/core/vocabulary';
+import { getMunicipality, NATIONWIDE } from '../../../adapters/core/municipalities';
+import type { ProgramRecord } from '../../../adapters/store/records';
+import { TokenBuffer, type Token } from './text';
+
+/** What the index reads of a programme; a stored ProgramRecord has all of it. */
+export type IndexableProgram = Pick<
+  ProgramRecord,
+  | 'id'
+  | 'providerId'
+  | 'sourceId'
+  | 'title'
+  | 'titleKana'
+  | 'summary'
+  | 'body'
+  | 'kind'
+  | 'supportFields'
+  | 'purposes'
+  | 'areaCodes'
+  | 'areaText'
+  | 'industries'
+  | 'employeeCeiling'
+  | 'eligibilityText'
+  | 'opensOn'
+  | 'closesOn'
+>;
+
+export const SUPPORT_FIELD_CODES = Object.keys(SUPPORT_FIELDS) as Array<keyof typeof SUPPORT_FIELDS>;
+export const PROGRAM_KIND_CODES = Object.keys(PROGRAM_KINDS) as Array<keyof typeof PROGRAM_KINDS>;
+const FIELD_BIT = new Map<string, number>(SUPPORT_FIELD_CODES.map((c, i) => [c, 1 << i]));
+const KIND_INDEX = new Map<string, number>(PROGRAM_KIND_CODES.map((c, i) => [c, i]));
+
+export function supportFieldMask(codes: readonly string[]): number {
+  let mask = 0;
+  for (const c of codes) mask |= FIELD_BIT.get(c) ?? 0;
+  return mask;
+}
+
+export function kindIndex(code: string): number {
+  return KIND_INDEX.get(code) ?? KIND_INDEX.get('OTHER')!;
+}
+
+/** JSIC division letters A–T as bits; 0 means every industry. */
+export function industryMask(letters: readonly string[]): number {
+  let mask = 0;
+  for (const l of letters) {
+    const bit = l.charCodeAt(0) - 65;
+    if (l.length === 1 && bit >= 0 && bit < 26) mask |= 1 << bit;
+  }
+  return mask;
+}
+
+// Fields of a programme, each with its weight in scoring (title > summary > tags = body). Tags are
+// the labels a programme is filed under (支援分野, 種別, 利用目的, 対象地域): words the agency chose.
+export const FIELDS = ['title', 'summary', 'tags', 'body'] as const;
+export const FIELD_WEIGHTS = [3, 1.5, 1, 1] as const;
+
+/** Packed term frequencies (2 bits per field, saturating at 3) → weighted frequency. */
+export const WEIGHTED_TF = (() => {
+  const table = new Float64Array(256);
+  for (let w = 0; w < 256; w++) {
+    let sum = 0;
+    for (let f = 0; f < FIELDS.length; f++) sum += ((w >> (2 * f)) & 3) * FIELD_WEIGHTS[f];
+    table[w] = sum;
+  }
+  return table;
+})();
+
+export function dayNumber(isoDate: string | null): number {
+  if (!isoDate) return Number.NaN;
+  return Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / 86_400_000);
+}
+
+/** Strings numbered in order of first sight; only ever grows, so older numbers stay valid. */
+export class ValueTable {
+  readonly values: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(value: string): number {
+    let i = this.ids.get(value);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.ids.set(value, i);
+    }
+    return i;
+  }
+
+  find(value: string): number | undefined {
+    return this.ids.get(value);
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+export interface Period {
+  opensOn: string | null;
+  closesOn: string | null;
+  /** Days since 1970-01-01 of closesOn, or NaN. */
+  closesDay: number;
+}
+
+/** The value dictionaries an index and all the indexes derived from it share. */
+export class Dictionaries {
+  readonly providers = new ValueTable();
+  readonly purposes = new ValueTable();
+  readonly areas = new ValueTable();
+  readonly prefectures = new ValueTable();
+  /** Prefecture number of each area number (000000 for the whole country). */
+  readonly areaPrefecture: number[] = [];
+  readonly periods: Period[] = [];
+  private readonly periodIds = new Map<string, number>();
+
+  area(code: string): number {
+    const id = this.areas.id(code);
+    if (id === this.areaPrefecture.length) {
+      const prefecture = code === NATIONWIDE ? NATIONWIDE : (getMunicipality(code)?.prefectureCode ?? NATIONWIDE);
+      this.areaPrefecture.push(this.prefectures.id(prefecture));
+    }
+    return id;
+  }
+
+  period(opensOn: string | null, closesOn: string | null): number {
+    const key = `${opensOn ?? ''}|${closesOn ?? ''}`;
+    let id = this.periodIds.get(key);
+    if (id === undefined) {
+      id = this.periods.length;
+      this.periods.push({ opensOn, closesOn, closesDay: dayNumber(closesOn) });
+      this.periodIds.set(key, id);
+    }
+    return id;
+  }
+}
+
+const EMPTY_KEY = -0x80000000;
+
+/** An open-addressing hash table from int32 keys to term numbers, faster than Map for bigrams. */
+class IntTable {
+  keys: Int32Array;
+  values: Int32Array;
+  size = 0;
+  private mask: number;
+
+  constructor(capacity = 1024) {
+    this.keys = new Int32Array(capacity).fill(EMPTY_KEY);
+    this.values = new Int32Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  private slot(key: number): number {
+    return (Math.imul(key, 0x9e3779b1) >>> 0) & this.mask;
+  }
+
+  get(key: number): number {
+    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
+      const k = this.keys[i];
+      if (k === key) return this.values[i];
+      if (k === EMPTY_KEY) return -1;
+    }
+  }
+
+  /** The key's number, giving it `next` when it has none yet. */
+  getOrAdd(key: number, next: number): number {
+    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
+      const k = this.keys[i];
+      if (k === key) return this.values[i];
+      if (k === EMPTY_KEY) {
+        this.keys[i] = key;
+        this.values[i] = next;
+        if (++this.size * 2 > this.keys.length) this.grow();
+        return next;
+      }
+    }
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Int32Array(keys.length * 2).fill(EMPTY_KEY);
+    this.values = new Int32Array(keys.length * 2);
+    this.mask = keys.length * 2 - 1;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === EMPTY_KEY) continue;
+      let j = this.slot(keys[i]);
+      while (this.keys[j] !== EMPTY_KEY) j = (j + 1) & this.mask;
+      this.keys[j] = keys[i];
+      this.values[j] = values[i];
+    }
+  }
+}
+
+export interface Segment {
+  readonly sourceId: string;
+  readonly size: number;
+  /** Sorted ascending. */
+  readonly ids: readonly string[];
+  /** Dictionary numbers (providers). */
+  readonly providerOf: Uint32Array;
+  readonly kind: Uint8Array;
+  readonly fields: Uint16Array;
+  readonly industries: Uint32Array;
+  /** Employee ceiling, -1 when there is none. */
+  readonly ceiling: Int32Array;
+  /** Dictionary numbers (periods). */
+  readonly periodOf: Uint32Array;
+  /** Per programme, [start[d], start[d+1]) of dictionary numbers (purposes, areas, prefectures). */
+  readonly purposeStart: Uint32Array;
+  readonly purposeOf: Uint32Array;
+  readonly areaStart: Uint32Array;
+  readonly areaOf: Uint32Array;
+  /** Prefectures of a programme's areas; 000000 for nationwide or unrestricted ones. */
+  readonly prefectureStart: Uint32Array;
+  readonly prefectureOf: Uint32Array;
+  /** Field-weighted token count of each programme, for length normalization. */
+  readonly length: Float32Array;
+  readonly totalLength: number;
+  readonly termStart: Uint32Array;
+  readonly postDoc: Uint16Array | Uint32Array;
+  readonly postWeight: Uint8Array;
+  readonly termCount: number;
+  /** Bytes held in typed arrays (postings, attributes, the bigram table). */
+  readonly bytes: number;
+  /** Term number of a token in this segment, or -1. */
+  term(token: Token): number;
+  /** Documents of this segment containing the token. */
+  frequency(token: Token): number;
+}
+
+/** Lists of numbers per programme, stored flat. */
+class Lists {
+  private readonly start: number[] = [0];
+  private readonly items: number[] = [];
+
+  add(items: Iterable<number>): void {
+    for (const i of items) this.items.push(i);
+    this.start.push(this.items.length);
+  }
+
+  build(): { start: Uint32Array; of: Uint32Array } {
+    return { start: Uint32Array.from(this.start), of: Uint32Array.from(this.items) };
+  }
+}
+
+function tagsOf(p: IndexableProgram): string {
+  const labels: string[] = [];
+  for (const f of p.supportFields) labels.push(SUPPORT_FIELDS[f]?.label ?? f);
+  labels.push(PROGRAM_KINDS[p.kind]?.label ?? p.kind);
+  labels.push(...p.purposes);
+  if (p.areaText) labels.push(p.areaText);
+  return labels.join('\n');
+}
+
+function grownU32(a: Uint32Array<ArrayBuffer>, length: number): Uint32Array<ArrayBuffer> {
+  const next = new Uint32Array(Math.max(length, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+function grownU8(a: Uint8Array<ArrayBuffer>, length: number): Uint8Array<ArrayBuffer> {
+  const next = new Uint8Array(Math.max(length, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+const tokens = new TokenBuffer();
+
+export function buildSegment(sourceId: string, records: readonly IndexableProgram[], dictionaries: Dictionaries): Segment {
+  const docs = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const size = docs.length;
+  const ids = docs.map((d) => d.id);
+  const providerOf = new Uint32Array(size);
+  const kind = new Uint8Array(size);
+  const fields = new Uint16Array(size);
+  const industries = new Uint32Array(size);
+  const ceiling = new Int32Array(size);
+  const periodOf = new Uint32Array(size);
+  const purposes = new Lists();
+  const areas = new Lists();
+  const prefectures = new Lists();
+  const length = new Float32Array(size);
+
+  const ints = new IntTable();
+  const words = new Map<string, number>();
+  let termCount = 0;
+  let docWeight = new Uint8Array(4096);
+  let df = new Uint32Array(4096);
+  const touched: number[] = [];
+  let pairTerm = new Uint32Array(size * 64 + 1024);
+  let pairWeight = new Uint8Array(size * 64 + 1024);
+  let pairs = 0;
+  const docPairStart = new Uint32Array(size + 1);
+  let totalLength = 0;
+
+  const count = (tid: number, shift: number) => {
+    const w = docWeight[tid];
+    if (w === 0) touched.push(tid);
+    if (((w >> shift) & 3) < 3) docWeight[tid] = w + (1 << shift);
+  };
+
+  for (let d = 0; d < size; d++) {
+    const p = docs[d];
+    providerOf[d] = dictionaries.providers.id(p.providerId);
+    kind[d] = kindIndex(p.kind);
+    fields[d] = supportFieldMask(p.supportFields);
+    industries[d] = industryMask(p.industries);
+    ceiling[d] = p.employeeCeiling ?? -1;
+    periodOf[d] = dictionaries.period(p.opensOn, p.closesOn);
+    purposes.add(p.purposes.map((v) => dictionaries.purposes.id(v)));
+    const areaIds = p.areaCodes.map((c) => dictionaries.area(c));
+    areas.add(areaIds);
+    prefectures.add(areaIds.length ? new Set(areaIds.map((a) => dictionaries.areaPrefecture[a])) : [dictionaries.prefectures.id(NATIONWIDE)]);
+
+    const texts = [p.titleKana ? `${p.title}\n${p.titleKana}` : p.title, p.summary ?? '', tagsOf(p), p.eligibilityText ? `${p.body ?? ''}\n${p.eligibilityText}` : (p.body ?? '')];
+    let dl = 0;
+    for (let f = 0; f < FIELDS.length; f++) {
+      tokens.reset();
+      tokens.addText(texts[f]);
+      const shift = 2 * f;
+      if (termCount + tokens.count + tokens.words.length > docWeight.length) {
+        const capacity = Math.max(docWeight.length * 2, termCount + tokens.count + tokens.words.length);
+        docWeight = grownU8(docWeight, capacity);
+        df = grownU32(df, capacity);
+      }
+      for (let t = 0; t < tokens.count; t++) {
+        const tid = ints.getOrAdd(tokens.keys[t], termCount);
+        if (tid === termCount) termCount++;
+        count(tid, shift);
+      }
+      for (const word of tokens.words) {
+        let tid = words.get(word);
+        if (tid === undefined) {
+          tid = termCount++;
+          words.set(word, tid);
+        }
+        count(tid, shift);
+      }
+      dl += (tokens.count + tokens.words.length) * FIELD_WEIGHTS[f];
+    }
+    if (pairs + touched.length > pairTerm.length) {
+      pairTerm = grownU32(pairTerm, pairs + touched.length);
+      pairWeight = grownU8(pairWeight, pairs + touched.length);
+    }
+    for (const tid of touched) {
+      pairTerm[pairs] = tid;
+      pairWeight[pairs++] = docWeight[tid];
+      df[tid] += 1;
+      docWeight[tid] = 0;
+    }
+    touched.length = 0;
+    docPairStart[d + 1] = pairs;
+    length[d] = dl;
+    totalLength += dl;
+  }
+
+  // Postings by term, documents ascending: a counting sort of the (term, document) pairs.
+  const termStart = new Uint32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) termStart[t + 1] = termStart[t] + df[t];
+  const postDoc = size <= 0x10000 ? new Uint16Array(pairs) : new Uint32Array(pairs);
+  const postWeight = new Uint8Array(pairs);
+  const cursor = termStart.slice(0, termCount);
+  for (let d = 0; d < size; d++) {
+    for (let i = docPairStart[d]; i < docPairStart[d + 1]; i++) {
+      const at = cursor[pairTerm[i]]++;
+      postDoc[at] = d;
+      postWeight[at] = pairWeight[i];
+    }
+  }
+
+  const purposeLists = purposes.build();
+  const areaLists = areas.build();
+  const prefectureLists = prefectures.build();
+  const term = (token: Token): number => (typeof token === 'number' ? ints.get(token) : (words.get(token) ?? -1));
+  const arrays = [providerOf, kind, fields, industries, ceiling, periodOf, length, termStart, postDoc, postWeight, ints.keys, ints.values];
+  const lists = [purposeLists, areaLists, prefectureLists].flatMap((l) => [l.start, l.of]);
+  return {
+    termCount,
+    bytes: [...arrays, ...lists].reduce((sum, a) => sum + a.byteLength, 0),
+    sourceId,
+    size,
+    ids,
+    providerOf,
+    kind,
+    fields,
+    industries,
+    ceiling,
+    periodOf,
+    purposeStart: purposeLists.start,
+    purposeOf: purposeLists.of,
+    areaStart: areaLists.start,
+    areaOf: areaLists.of,
+    prefectureStart: prefectureLists.start,
+    prefectureOf: prefectureLists.of,
+    length,
+    totalLength,
+    termStart,
+    postDoc,
+    postWeight,
+    term,
+    frequency(token: Token): number {
+      const t = term(token);
+      return t < 0 ? 0 : termStart[t + 1] - termStart[t];
+    },
+  };
+}
