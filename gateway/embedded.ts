@@ -12,9 +12,10 @@ import { listSources } from '../adapters/store/ingest';
 import { syncAll, type SyncReport } from '../adapters/sync/sync';
 import { scheduleSyncs } from '../adapters/sync/scheduler';
 import { ensureDemoData } from '../agencies/demo';
+import { startDemoAgencyServers } from '../agencies/demo/servers';
 import { SUBGRAPHS } from '../subgraphs';
 import { startSubgraph } from '../subgraphs/server';
-import { startGateway } from './gateway';
+import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
 import type { RunningServer } from './http';
 import type { AuthConfig } from './auth';
 
@@ -29,11 +30,13 @@ export interface EmbeddedOptions {
   now?: () => Date;
   logger?: pino.Logger;
   auth?: AuthConfig;
+  /** Further gateway settings (response cache, safelist, subgraph fetching…). */
+  gateway?: Partial<GatewayOptions>;
 }
 
 export interface Embedded {
   store: Store;
-  gateway: RunningServer;
+  gateway: RunningGateway;
   subgraphs: Record<string, RunningServer>;
   syncReports: Promise<SyncReport[]>;
   close(): Promise<void>;
@@ -42,10 +45,12 @@ export interface Embedded {
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const agenciesDir = resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
-  const agencies = loadAgencyConfigs(agenciesDir);
+  const mode = options.sync ?? 'auto';
+  // The local stand-ins for the agencies' web sites, APIs and files, for as long as the app runs.
+  const demo = mode !== 'never' && !process.env.MADOGUCHI_DEMO_URL ? await startDemoAgencyServers({ port: 0 }) : null;
+  const agencies = loadAgencyConfigs(agenciesDir, demo ? { ...process.env, MADOGUCHI_DEMO_URL: demo.baseUrl } : process.env);
   const store = options.store ?? (await openStore({ dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data') }));
   const ctx = createAdapterContext({ logger });
-  const mode = options.sync ?? 'auto';
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
   if (mode !== 'never') {
     const only = (entities: string[]) => agencies.map((a) => ({ ...a, sources: a.sources.filter((s) => entities.includes(s.entity)) }));
@@ -75,6 +80,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     subgraphs[module.name] = await startSubgraph(module, store, { port: 0, now: options.now });
   }
   const gateway = await startGateway({
+    ...options.gateway,
     port: options.port ?? 4000,
     host: options.host,
     auth: options.auth,
@@ -86,7 +92,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     },
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
   });
-  const scheduler = mode === 'never' ? { stop() {} } : scheduleSyncs(store, agencies, ctx);
+  // Cached public answers must follow the data: a sync that changed anything drops them.
+  syncReports.then(() => gateway.invalidateResponseCache(), () => {});
+  const scheduler =
+    mode === 'never'
+      ? { stop() {} }
+      : scheduleSyncs(store, agencies, ctx, (report) => {
+          if (report.outcome === 'updated') gateway.invalidateResponseCache();
+        });
   return {
     store,
     gateway,
@@ -97,6 +110,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       await gateway.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await syncReports.catch(() => {});
+      await demo?.close();
       if (!options.store) await store.close();
     },
   };
@@ -108,9 +122,21 @@ if (require.main === module) {
     (app) => {
       console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${app.gateway.port}/graphql`);
       for (const [name, s] of Object.entries(app.subgraphs)) console.log(`  subgraph ${name.padEnd(14)} ${s.url}`);
-      const stop = () => app.close().then(() => process.exit(0));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      // The subgraphs' Apollo servers stop at once on a signal; the gateway must drain first and
+      // they must keep answering it meanwhile, so their handlers give way to this one.
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        app.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+        process.on(signal, stop);
+      }
     },
     (e) => {
       console.error(e instanceof AgencyConfigError ? e.message : e);

@@ -1,91 +1,60 @@
 /**
  * The gateway: @apollo/gateway under @apollo/server, from the supergraph composed ahead of time.
- * Subgraphs are fetched through a keep-alive undici pool each, with a timeout; a failing subgraph
+ * Subgraphs are fetched by a SubgraphClient each (keep-alive pool, timeout, deduplication of
+ * identical in-flight queries, safe retries within a budget, circuit breaker); a failing subgraph
  * yields an error naming it while the other subgraphs' fields still come back. Requests are
- * bounded (body, depth, aliases, tokens, cost, time); /healthz, /readyz and /metrics serve
- * operations; identity is verified here and forwarded signed.
+ * bounded (body, depth, aliases, tokens, cost, time); parsed documents and query plans are kept
+ * in sized caches; automatic persisted queries work over POST and GET, and MADOGUCHI_SAFELIST
+ * admits only registered operations; public answers may be served from a response cache.
+ * /healthz, /readyz and /metrics serve operations; identity is verified here and forwarded signed;
+ * close() drains the requests in flight.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { ApolloGateway } from '@apollo/gateway';
+import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { SUPERGRAPH_FILE } from './compose';
-import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../subgraphs/shared/identity';
+import { fetch as undiciFetch } from 'undici';
+import { identitySecret, type Viewer } from '../subgraphs/shared/identity';
 import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
-import { serveApollo, type Route, type RunningServer } from './http';
+import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from './http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
+import { SubgraphClient, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
+import { asKeyValueCache, LruCache } from './lru';
+import { createOperationRegistry, sha256Hex, type OperationRegistry } from './persistedOperations';
+import {
+  privateFieldsOf,
+  ResponseCache,
+  responseCacheOptionsFromEnv,
+  responseCachePlugin,
+  type ResponseCacheOptions,
+  type ResponseCacheTicket,
+} from './responseCache';
+
+export { SubgraphClient } from './subgraph/client';
+
+// Not imported from ./compose, which would load every subgraph (and its store) into the gateway.
+const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
 
 export interface GatewayContext {
   viewer: Viewer;
   requestId: string;
+  /** Present on anonymous requests the response cache may store. */
+  responseCache?: ResponseCacheTicket;
 }
 
-/**
- * A subgraph fetch that forwards the verified viewer in a freshly signed header and the request
- * id, times itself for the metrics and, when the subgraph cannot answer, says which one.
- */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    readonly name: string,
-    url: string,
-    private readonly secret: string,
-    private readonly metrics?: GatewayMetrics,
-    timeoutMs = 10_000,
-  ) {
-    const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-    super({
-      url,
-      fetcher: ((input: string, init?: Parameters<typeof undiciFetch>[1]) =>
-        undiciFetch(input, { ...init, dispatcher: agent, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) })) as unknown as typeof undiciFetch,
-    });
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const ctx = context as Partial<GatewayContext>;
-    const headers = signIdentity(ctx.viewer ?? ANONYMOUS, this.secret);
-    for (const [k, v] of Object.entries(headers)) request.http?.headers.set(k, v);
-    if (ctx.requestId) request.http?.headers.set('x-request-id', ctx.requestId);
-  }
-
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const end = this.metrics?.subgraphSeconds.startTimer({ subgraph: this.name });
-    try {
-      return await super.process(options);
-    } catch (e) {
-      if (e instanceof GraphQLError && e.extensions.code) {
-        this.metrics?.subgraphErrors.inc({ subgraph: this.name, code: String(e.extensions.code) });
-        throw e;
-      }
-      this.metrics?.subgraphErrors.inc({ subgraph: this.name, code: 'SUBGRAPH_UNAVAILABLE' });
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new GraphQLError(`subgraph "${this.name}" is unavailable: ${reason}`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.name },
-      });
-    } finally {
-      end?.();
-    }
-  }
-
-  // A subgraph refusing a request (400 for a bad argument) is the client's error, passed on with
-  // its code; anything else is the subgraph failing. The raw response body is never forwarded.
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const body = await this.parseBody(response).catch(() => null);
-    const first = (body as { errors?: Array<{ message?: string; extensions?: { code?: string } }> } | null)?.errors?.[0];
-    if (response.status < 500 && first?.message && first.extensions?.code) {
-      return new GraphQLError(first.message, { extensions: { code: first.extensions.code, serviceName: this.name } });
-    }
-    return new GraphQLError(`subgraph "${this.name}" is unavailable: it answered HTTP ${response.status}`, {
-      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.name },
-    });
-  }
+/** Sizes of the caches in front of planning: parsed and validated documents, and query plans. */
+export interface PlanCacheSizes {
+  /** Apollo Server's document store (parsed, validated operations), approximate MiB. */
+  documentStoreMiB: number;
+  /** ApolloGateway's query-plan store (`experimental_approximateQueryPlanStoreMiB`). */
+  queryPlanStoreMiB: number;
 }
 
 export interface GatewayOptions {
@@ -98,6 +67,29 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Extra readiness checks (the embedded store, for instance). */
   readinessChecks?: Record<string, () => Promise<void>>;
+  /** Subgraph fetching: dedup, retries, circuit breaker, timeouts (MADOGUCHI_SUBGRAPH_* by default). */
+  subgraphClient?: Partial<SubgraphClientOptions>;
+  responseCache?: Partial<ResponseCacheOptions>;
+  /** Only registered operations run (MADOGUCHI_SAFELIST=true). */
+  safelist?: boolean;
+  planCache?: Partial<PlanCacheSizes>;
+  /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
+  shutdownTimeoutMs?: number;
+}
+
+function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+  return n;
+}
+
+export function planCacheSizesFromEnv(env: NodeJS.ProcessEnv = process.env): PlanCacheSizes {
+  return {
+    documentStoreMiB: numberFromEnv(env, 'MADOGUCHI_DOCUMENT_CACHE_MIB', 30),
+    queryPlanStoreMiB: numberFromEnv(env, 'MADOGUCHI_QUERY_PLAN_CACHE_MIB', 30),
+  };
 }
 
 /** Reads overrides from the environment: SUBGRAPH_<NAME>_URL. */
@@ -117,27 +109,56 @@ export function subgraphEndpoints(supergraphSdl: string, overrides: Record<strin
   return endpoints;
 }
 
-export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): ApolloServer<GatewayContext> {
+export interface GatewayServer {
+  apollo: ApolloServer<GatewayContext>;
+  /** The subgraph clients by name, once the gateway has loaded (after apollo.start()). */
+  clients: Map<string, SubgraphClient>;
+  registry: OperationRegistry;
+  responseCache: ResponseCache | null;
+}
+
+export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): GatewayServer {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
   const secret = options.identitySecret ?? identitySecret();
   const limits = { ...limitsFromEnv(), ...options.limits };
+  const clientOptions = { ...subgraphClientOptionsFromEnv(), ...options.subgraphClient };
+  const sizes = { ...planCacheSizesFromEnv(), ...options.planCache };
+  const cacheOptions = { ...responseCacheOptionsFromEnv(), ...options.responseCache };
+  const clients = new Map<string, SubgraphClient>();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, options.subgraphUrls?.[name] ?? url ?? '', secret, metrics),
+    buildService: ({ name, url }) => {
+      const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, clientOptions, metrics);
+      clients.set(name, client);
+      return client;
+    },
+    experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  return new ApolloServer<GatewayContext>({
+  const registry = createOperationRegistry({ allowIntrospection: limits.introspection });
+  const responseCache = cacheOptions.enabled ? new ResponseCache(cacheOptions) : null;
+  const documents = new LruCache<DocumentNode>({
+    maxEntries: 100_000,
+    maxBytes: sizes.documentStoreMiB * 1024 * 1024,
+    // As Apollo's own default store estimates a document: by its JSON size.
+    sizeOf: (doc) => JSON.stringify(doc).length,
+  });
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginLandingPageDisabled(), consultationGuardPlugin()];
+  if (responseCache) plugins.push(responseCachePlugin(privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs)));
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      consultationGuardPlugin(),
-    ],
+    plugins,
     validationRules: limitValidationRules(limits),
     introspection: limits.introspection,
+    documentStore: asKeyValueCache(documents),
+    persistedQueries: { cache: registry.apqCache },
     // Identity travels only in the Authorization header, never in cookies: there is no ambient
     // credential for a cross-site GET to abuse, so plain GET queries are allowed.
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
+    // close() drains requests in flight first; Apollo's own signal handler would stop at once.
+    stopOnTerminationSignals: false,
   });
+  return { apollo, clients, registry, responseCache };
 }
 
 function sendText(res: ServerResponse, status: number, type: string, body: string): void {
@@ -156,21 +177,55 @@ async function probeSubgraph(url: string): Promise<void> {
   await res.arrayBuffer();
 }
 
-export async function startGateway(options: GatewayOptions & { port?: number; host?: string } = {}): Promise<RunningServer & { metrics: GatewayMetrics }> {
+function parseJsonParam(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sha256Hash of an automatic persisted query's extension, from a body or GET parameters. */
+function persistedQueryHash(extensions: unknown): string | undefined {
+  const ext = parseJsonParam(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
+  const hash = ext?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' && /^[0-9a-f]{64}$/i.test(hash) ? hash.toLowerCase() : undefined;
+}
+
+export interface RunningGateway extends RunningServer {
+  metrics: GatewayMetrics;
+  clients: Map<string, SubgraphClient>;
+  /** Drops every cached answer (after a sync changed data); a no-op without the response cache. */
+  invalidateResponseCache(): void;
+  responseCacheEnabled: boolean;
+}
+
+export async function startGateway(
+  options: GatewayOptions & {
+    port?: number;
+    host?: string;
+    /** In worker mode, /metrics answers for every worker of the cluster. */
+    clusterMetrics?: () => Promise<string>;
+  } = {},
+): Promise<RunningGateway> {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
   const metrics = createGatewayMetrics({ defaultMetrics: true });
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const limits = { ...limitsFromEnv(), ...options.limits };
-  const apollo = createGatewayServer({ ...options, supergraphSdl, limits }, metrics);
+  const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
+  const { apollo, clients, registry, responseCache } = createGatewayServer({ ...options, supergraphSdl, limits }, metrics);
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
   await apollo.start();
+  let running: RunningServer | undefined;
   const routes: Route[] = [
     { method: 'GET', path: '/healthz', handle: (_, res) => sendText(res, 200, 'application/json', '{"status":"ok"}') },
     {
       method: 'GET',
       path: '/readyz',
       handle: async (_, res) => {
+        if (running?.draining) return sendText(res, 503, 'application/json', JSON.stringify({ status: 'draining', checks: {} }));
         const checks: Record<string, string> = { supergraph: 'ok' };
         const probes: Array<[string, () => Promise<void>]> = [
           ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [`subgraph:${name}`, () => probeSubgraph(url)]),
@@ -191,7 +246,8 @@ export async function startGateway(options: GatewayOptions & { port?: number; ho
     {
       method: 'GET',
       path: '/metrics',
-      handle: async (_, res) => sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics()),
+      handle: async (_, res) =>
+        sendText(res, 200, metrics.registry.contentType, options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics()),
     },
   ];
   if (limits.introspection) {
@@ -199,18 +255,64 @@ export async function startGateway(options: GatewayOptions & { port?: number; ho
     routes.push(...explorerRoutes());
     buildExplorerAssets().catch((e: Error) => logger.warn({ err: e.message }, 'explorer bundle failed'));
   }
-  const running = await serveApollo(apollo, {
+
+  // Checks that depend only on the document's text are remembered by its hash.
+  const tokenCheck = tokenLimitCheck(limits.maxTokens);
+  const tokenDecisions = new LruCache<{ message: string; code: string } | null>({ maxEntries: 5_000 });
+  const tickets = new WeakMap<object, ResponseCacheTicket>();
+
+  const intercept = (request: GraphQLHttpRequest): Interception | null => {
+    const { query } = request;
+    const apqHash = persistedQueryHash(request.extensions);
+    const hash = query !== undefined ? sha256Hex(query) : apqHash;
+    if (query !== undefined && hash) {
+      let refusal = tokenDecisions.get(hash);
+      if (refusal === undefined) {
+        refusal = tokenCheck(query);
+        tokenDecisions.set(hash, refusal);
+      }
+      if (refusal) {
+        metrics.refusals.inc({ reason: 'tokens' });
+        return { kind: 'refuse', status: 400, ...refusal };
+      }
+    }
+    if (safelist && hash && !registry.allows({ query, hash, operationName: typeof request.operationName === 'string' ? request.operationName : null })) {
+      metrics.refusals.inc({ reason: 'safelist' });
+      return {
+        kind: 'refuse',
+        status: 400,
+        message: 'this operation is not registered: the gateway runs only persisted operations (gateway/operations/)',
+        code: 'PERSISTED_QUERY_NOT_ALLOWED',
+      };
+    }
+    if (responseCache && hash && !request.headers.authorization && (request.method === 'GET' || request.method === 'POST')) {
+      const variables = typeof request.variables === 'string' ? request.variables : JSON.stringify(request.variables ?? null);
+      const key = `${hash}\u0000${typeof request.operationName === 'string' ? request.operationName : ''}\u0000${variables}\u0000${request.headers.accept ?? ''}`;
+      const hit = responseCache.get(key);
+      if (hit) {
+        metrics.responseCache.inc({ result: 'hit' });
+        return { kind: 'respond', status: hit.status, headers: { 'content-type': hit.contentType, 'x-cache': 'hit' }, body: hit.body };
+      }
+      metrics.responseCache.inc({ result: 'miss' });
+      tickets.set(request.raw, { key });
+    }
+    return null;
+  };
+
+  running = await serveApollo(apollo, {
     port: options.port ?? 4000,
     host: options.host,
     maxBodyBytes: limits.maxBodyBytes,
     requestTimeoutMs: limits.requestTimeoutMs,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? numberFromEnv(process.env, 'MADOGUCHI_SHUTDOWN_TIMEOUT_MS', 10_000),
     routes,
-    preflight: (query) => {
-      const refusal = tokenLimitCheck(limits.maxTokens)(query);
-      if (refusal) metrics.refusals.inc({ reason: 'tokens' });
-      return refusal;
+    intercept,
+    context: async (req, { requestId }) => ({ viewer: await resolveViewer(req.headers.authorization), requestId, responseCache: tickets.get(req) }),
+    didRespond: (_request, response, context) => {
+      const ticket = context?.responseCache;
+      if (!responseCache || !ticket?.storable || response.status !== 200) return;
+      responseCache.set(ticket.key, { status: 200, contentType: response.headers.get('content-type') ?? 'application/json', body: response.body });
     },
-    context: async (req, { requestId }) => ({ viewer: await resolveViewer(req.headers.authorization), requestId }),
     onResponse: ({ requestId, operationName, status, seconds }) => {
       const operation = operationName ?? 'anonymous';
       metrics.requests.inc({ operation, status: String(status) });
@@ -218,6 +320,25 @@ export async function startGateway(options: GatewayOptions & { port?: number; ho
       // Only the request's shape is logged: never variables, results or identities.
       logger.info({ requestId, operation, status, ms: Math.round(seconds * 1000) }, 'graphql request');
     },
+    onClose: async () => {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+    },
   });
-  return { ...running, metrics };
+  const server = running;
+  return {
+    url: server.url,
+    port: server.port,
+    server: server.server,
+    get draining() {
+      return server.draining;
+    },
+    get inFlight() {
+      return server.inFlight;
+    },
+    close: (deadlineMs?: number) => server.close(deadlineMs),
+    metrics,
+    clients,
+    responseCacheEnabled: responseCache !== null,
+    invalidateResponseCache: () => responseCache?.invalidate(),
+  };
 }

@@ -1,9 +1,12 @@
 /**
  * A small node:http front for Apollo Server, used by the gateway and every subgraph: it bounds
- * the body, turns malformed JSON into a 400 instead of a crash, and lets callers add routes.
+ * the body, turns malformed JSON into a 400 instead of a crash, lets callers add routes, look at
+ * a GraphQL request before Apollo does (to refuse it or answer it from a cache) and see the
+ * answer after, and closes gracefully: new connections are refused while the requests in flight
+ * finish, up to a deadline.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
@@ -13,6 +16,24 @@ export interface Route {
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
+/** A GraphQL request as it arrived, before Apollo reads it. */
+export interface GraphQLHttpRequest {
+  raw: IncomingMessage;
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** The document, when one was sent as a string. */
+  query: string | undefined;
+  /** As sent: parsed objects from a JSON body, JSON strings from a GET's parameters. */
+  operationName: unknown;
+  variables: unknown;
+  extensions: unknown;
+}
+
+/** What a look before Apollo decided: refuse the request, or answer it without Apollo. */
+export type Interception =
+  | { kind: 'refuse'; status: number; message: string; code: string }
+  | { kind: 'respond'; status: number; headers: Record<string, string>; body: string };
+
 export interface ServeOptions<C extends BaseContext> {
   port: number;
   host?: string;
@@ -20,19 +41,30 @@ export interface ServeOptions<C extends BaseContext> {
   maxBodyBytes?: number;
   /** Answer 504 when a request takes longer; 0 disables. */
   requestTimeoutMs?: number;
+  /** How long close() waits for requests in flight before cutting connections. */
+  shutdownTimeoutMs?: number;
   context: (req: IncomingMessage, info: { requestId: string }) => Promise<C> | C;
   routes?: Route[];
-  /** Checks a query before Apollo sees it; a returned refusal is answered 400 with its code. */
-  preflight?: (query: string) => { message: string; code: string } | null;
+  /** Looks at a GraphQL request before Apollo does; null lets it through. */
+  intercept?: (request: GraphQLHttpRequest) => Interception | null | undefined;
+  /** Sees each complete answer Apollo gave, with the context it ran with. */
+  didRespond?: (request: GraphQLHttpRequest, response: { status: number; headers: Map<string, string>; body: string }, context: C | undefined) => void;
   /** Called once per GraphQL request with what metrics and logs need (never its variables). */
   onResponse?: (info: { requestId: string; operationName: string | null; status: number; seconds: number }) => void;
+  /** Runs after the server has drained and Apollo has stopped (closing client pools, say). */
+  onClose?: () => Promise<void>;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   server: Server;
-  close(): Promise<void>;
+  /** True once close() has begun. */
+  readonly draining: boolean;
+  /** GraphQL and route requests being answered right now. */
+  readonly inFlight: number;
+  /** Stops accepting, waits for requests in flight (at most `deadlineMs`), then stops Apollo. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
@@ -78,23 +110,47 @@ function legacyJsonStatus(accept: string | undefined, status: number, contentTyp
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 // Operation names label metrics and logs, so only well-formed names are kept.
-function pickOperationName(body: unknown, url: URL): string | null {
-  const fromBody = body && typeof body === 'object' && !Array.isArray(body) ? (body as { operationName?: unknown }).operationName : undefined;
-  const name = typeof fromBody === 'string' ? fromBody : url.searchParams.get('operationName');
-  return name && OPERATION_NAME.test(name) ? name : null;
+function metricsOperationName(name: unknown): string | null {
+  return typeof name === 'string' && OPERATION_NAME.test(name) ? name : null;
+}
+
+function describeRequest(raw: IncomingMessage, body: unknown, url: URL): GraphQLHttpRequest {
+  const method = raw.method ?? 'GET';
+  const headers = raw.headers;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const b = body as Record<string, unknown>;
+    return { raw, method, headers, query: typeof b.query === 'string' ? b.query : undefined, operationName: b.operationName, variables: b.variables, extensions: b.extensions };
+  }
+  if (method === 'GET') {
+    const p = url.searchParams;
+    return { raw, method, headers, query: p.get('query') ?? undefined, operationName: p.get('operationName') ?? undefined, variables: p.get('variables') ?? undefined, extensions: p.get('extensions') ?? undefined };
+  }
+  return { raw, method, headers, query: undefined, operationName: undefined, variables: undefined, extensions: undefined };
 }
 
 export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>, opts: ServeOptions<C>): Promise<RunningServer> {
   const path = opts.path ?? '/graphql';
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
   const server = createServer(async (req, res) => {
     const started = process.hrtime.bigint();
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (draining && inFlight === 0) drained?.();
+    });
+    // While draining, a kept-alive connection is not reused: the client reconnects elsewhere.
+    if (draining) res.setHeader('connection', 'close');
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && /^[\w.:-]{1,100}$/.test(incomingId) ? incomingId : randomUUID();
     let operationName: string | null = null;
+    let isGraphQL = false;
     res.setHeader('x-request-id', requestId);
     res.once('finish', () => {
-      if (opts.onResponse && new URL(req.url ?? '/', 'http://localhost').pathname === path) {
+      if (opts.onResponse && isGraphQL) {
         opts.onResponse({ requestId, operationName, status: res.statusCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
       }
     });
@@ -103,6 +159,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       const route = opts.routes?.find((r) => r.path === url.pathname && r.method === req.method);
       if (route) return await route.handle(req, res);
       if (url.pathname !== path) return graphqlError(res, 404, `not found; GraphQL is served at ${path}`, 'NOT_FOUND');
+      isGraphQL = true;
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       let body: unknown = undefined;
@@ -119,13 +176,20 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
           body = raw;
         }
       }
-      operationName = pickOperationName(body, url);
-      const query = body && typeof body === 'object' && !Array.isArray(body) ? (body as { query?: unknown }).query : url.searchParams.get('query');
-      const refusal = typeof query === 'string' ? opts.preflight?.(query) : null;
-      if (refusal) return graphqlError(res, 400, refusal.message, refusal.code);
+      const request = describeRequest(req, body, url);
+      operationName = metricsOperationName(request.operationName);
+      const interception = opts.intercept?.(request);
+      if (interception?.kind === 'refuse') return graphqlError(res, interception.status, interception.message, interception.code);
+      if (interception?.kind === 'respond') {
+        for (const [k, v] of Object.entries(interception.headers)) res.setHeader(k, v);
+        res.statusCode = interception.status;
+        res.end(interception.body);
+        return;
+      }
+      let contextValue: C | undefined;
       const execution = apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => Promise.resolve(opts.context(req, { requestId })),
+        context: async () => (contextValue = await opts.context(req, { requestId })),
       });
       let timer: NodeJS.Timeout | undefined;
       const timeoutMs = opts.requestTimeoutMs ?? 0;
@@ -145,6 +209,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       res.statusCode = legacyJsonStatus(req.headers.accept, response.status ?? 200, response.headers.get('content-type'));
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
+        opts.didRespond?.(request, { status: res.statusCode, headers: response.headers, body: response.body.string }, contextValue);
       } else {
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
         res.end();
@@ -161,14 +226,40 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
   });
   const port = (server.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : 'localhost';
+  let closing: Promise<void> | undefined;
+
+  const close = (deadlineMs = opts.shutdownTimeoutMs ?? 10_000): Promise<void> =>
+    (closing ??= (async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle kept-alive connections go now; busy ones once their response is written.
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        let deadline: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => (deadline = setTimeout(resolve, deadlineMs))),
+        ]);
+        clearTimeout(deadline);
+      }
+      server.closeIdleConnections();
+      // Past the deadline, whatever is still open is cut.
+      server.closeAllConnections();
+      await closed;
+      await apollo.stop();
+      await opts.onClose?.();
+    })());
+
   return {
     url: `http://${host === '127.0.0.1' ? '127.0.0.1' : host}:${port}${path}`,
     port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }).then(() => apollo.stop()),
+    get draining() {
+      return draining;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    close,
   };
 }

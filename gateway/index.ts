@@ -1,22 +1,42 @@
 /**
  * `npm run start:gateway`: the gateway alone, on PORT (default 4000), reaching the subgraphs at
- * the supergraph's URLs or SUBGRAPH_<NAME>_URL.
+ * the supergraph's URLs or SUBGRAPH_<NAME>_URL. GATEWAY_WORKERS=n (or auto: one per core) runs
+ * n workers sharing the port. SIGTERM or SIGINT drains the requests in flight, then exits.
  */
-import { startGateway, subgraphUrlsFromEnv } from './gateway';
+import cluster from 'node:cluster';
+import { clusterMetricsForWorker, runPrimary, workerCountFromEnv } from './cluster';
 
-async function main(): Promise<void> {
+async function serve(workerMode: boolean): Promise<void> {
+  // Loaded here, not above: a primary that only supervises workers never needs it.
+  const { startGateway, subgraphUrlsFromEnv } = await import('./gateway');
+  let clusterMetrics: (() => Promise<string>) | undefined;
   const running = await startGateway({
     port: Number(process.env.PORT ?? 4000),
     host: process.env.HOST ?? '0.0.0.0',
     subgraphUrls: subgraphUrlsFromEnv(),
+    clusterMetrics: workerMode ? () => clusterMetrics!() : undefined,
   });
-  console.log(`Madoguchi gateway ready at http://localhost:${running.port}/graphql`);
-  const stop = () => running.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  if (workerMode) clusterMetrics = clusterMetricsForWorker(running.metrics.registry);
+  console.log(`Madoguchi gateway ${workerMode ? `worker ${process.pid} ` : ''}ready at http://localhost:${running.port}/graphql`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+const workers = workerCountFromEnv();
+if (workers > 1 && cluster.isPrimary) {
+  runPrimary({ workers });
+} else {
+  serve(cluster.isWorker).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

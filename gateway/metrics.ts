@@ -1,9 +1,10 @@
 /**
  * Prometheus metrics of the gateway (prom-client): requests and latency by operation, subgraph
- * fetch latency and errors, and refusals by reason. One registry per gateway instance so tests
- * and workers do not share counters.
+ * fetches (sent, merged into an identical one in flight, retried), their latency and errors, each
+ * subgraph's circuit, response-cache hits and misses, and refusals by reason. One registry per
+ * gateway instance so tests and workers do not share counters.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -11,6 +12,12 @@ export interface GatewayMetrics {
   requestSeconds: Histogram<'operation'>;
   subgraphSeconds: Histogram<'subgraph'>;
   subgraphErrors: Counter<'subgraph' | 'code'>;
+  subgraphFetches: Counter<'subgraph'>;
+  subgraphDeduplicated: Counter<'subgraph'>;
+  subgraphRetries: Counter<'subgraph'>;
+  circuitState: Gauge<'subgraph'>;
+  circuitRejections: Counter<'subgraph'>;
+  responseCache: Counter<'result'>;
   refusals: Counter<'reason'>;
 }
 
@@ -18,12 +25,19 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean } = {})
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'madoguchi_' });
   const buckets = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+  const registers = [registry];
   return {
     registry,
-    requests: new Counter({ name: 'madoguchi_graphql_requests_total', help: 'GraphQL requests by operation name and HTTP status', labelNames: ['operation', 'status'], registers: [registry] }),
-    requestSeconds: new Histogram({ name: 'madoguchi_graphql_request_duration_seconds', help: 'GraphQL request latency by operation name', labelNames: ['operation'], buckets, registers: [registry] }),
-    subgraphSeconds: new Histogram({ name: 'madoguchi_subgraph_fetch_duration_seconds', help: 'Subgraph fetch latency', labelNames: ['subgraph'], buckets, registers: [registry] }),
-    subgraphErrors: new Counter({ name: 'madoguchi_subgraph_fetch_errors_total', help: 'Subgraph fetch failures by code', labelNames: ['subgraph', 'code'], registers: [registry] }),
-    refusals: new Counter({ name: 'madoguchi_requests_refused_total', help: 'Requests refused before execution, by reason', labelNames: ['reason'], registers: [registry] }),
+    requests: new Counter({ name: 'madoguchi_graphql_requests_total', help: 'GraphQL requests by operation name and HTTP status', labelNames: ['operation', 'status'], registers }),
+    requestSeconds: new Histogram({ name: 'madoguchi_graphql_request_duration_seconds', help: 'GraphQL request latency by operation name', labelNames: ['operation'], buckets, registers }),
+    subgraphSeconds: new Histogram({ name: 'madoguchi_subgraph_fetch_duration_seconds', help: 'Subgraph fetch latency, per HTTP request sent', labelNames: ['subgraph'], buckets, registers }),
+    subgraphErrors: new Counter({ name: 'madoguchi_subgraph_fetch_errors_total', help: 'Subgraph fetch failures by code', labelNames: ['subgraph', 'code'], registers }),
+    subgraphFetches: new Counter({ name: 'madoguchi_subgraph_requests_total', help: 'HTTP requests sent to subgraphs, retries included', labelNames: ['subgraph'], registers }),
+    subgraphDeduplicated: new Counter({ name: 'madoguchi_subgraph_deduplicated_total', help: 'Subgraph fetches answered by an identical request already in flight', labelNames: ['subgraph'], registers }),
+    subgraphRetries: new Counter({ name: 'madoguchi_subgraph_retries_total', help: 'Subgraph requests sent again after no answer or a 502/503', labelNames: ['subgraph'], registers }),
+    circuitState: new Gauge({ name: 'madoguchi_subgraph_circuit_state', help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open', labelNames: ['subgraph'], registers, aggregator: 'max' }),
+    circuitRejections: new Counter({ name: 'madoguchi_subgraph_circuit_rejections_total', help: 'Subgraph fetches failed fast by an open circuit', labelNames: ['subgraph'], registers }),
+    responseCache: new Counter({ name: 'madoguchi_response_cache_total', help: 'Response cache lookups of cacheable requests: hit or miss', labelNames: ['result'], registers }),
+    refusals: new Counter({ name: 'madoguchi_requests_refused_total', help: 'Requests refused before execution, by reason', labelNames: ['reason'], registers }),
   };
 }

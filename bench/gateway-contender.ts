@@ -1,0 +1,34 @@
+/**
+ * One contender of `bench/gateway.ts`, in a process of its own, on PORT, serving the supergraph
+ * in BENCH_SUPERGRAPH: `madoguchi` (this project's gateway, configured from the environment like
+ * `npm run start:gateway`) or `stock` (@apollo/gateway under @apollo/server's standalone server,
+ * every option at its default). Prints READY once it listens.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import pino from 'pino';
+import { startGateway } from '../gateway/gateway';
+
+async function main(): Promise<void> {
+  const kind = process.argv[2];
+  const port = Number(process.env.PORT);
+  const supergraphSdl = readFileSync(process.env.BENCH_SUPERGRAPH!, 'utf8');
+  if (kind === 'madoguchi') {
+    await startGateway({ supergraphSdl, port, host: '127.0.0.1', logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }) });
+  } else if (kind === 'stock') {
+    const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+    await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
+  } else {
+    throw new Error(`unknown contender "${kind}"`);
+  }
+  console.log('READY');
+  // An orderly exit (which also lets --cpu-prof write its profile).
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,459 @@
+/**
+ * `npm run bench:gateway`: Madoguchi's gateway against stock @apollo/gateway + @apollo/server and
+ * against Hive Gateway, over the same subgraphs and the same query mix, in one run printing one
+ * table.
+ *
+ * - Subgraphs, in a process of their own (bench/gateway-subgraphs/serve.ts): Madoguchi's three
+ *   over the demo agencies' directory and programmes, and four in-memory ones in the shape of the
+ *   public federation gateway benchmarks (accounts, inventory, products, reviews).
+ * - Scenarios: the one-stop search (four texts in turn), the directory with nested programmes,
+ *   and a deep query across the four benchmark subgraphs.
+ * - Contenders, each its own process with NODE_ENV=production: (a) Madoguchi with subgraph
+ *   deduplication on, and off; (b) stock Apollo with defaults; (c) Hive Gateway, installed by
+ *   this script into a scratch folder under the OS temp dir (never a project dependency; when it
+ *   cannot be installed or run, the table says why and shows a and b only); and Madoguchi with
+ *   its response cache on, reported separately. Madoguchi runs with its response cache off unless
+ *   said, and with LOG_LEVEL=warn (no per-request access log, which the others do not write).
+ * - Load: autocannon, warm-up first, contenders alternately (A B C … A B C …), BENCH_ROUNDS
+ *   rounds sharing BENCH_DURATION seconds per contender and scenario. Errors count GraphQL
+ *   errors in the bodies as well as non-2xx answers and socket errors. Before measuring, every
+ *   contender's answers are compared with stock Apollo's.
+ *
+ * Environment: BENCH_DURATION (s, default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50),
+ * BENCH_WARMUP (s, 3), BENCH_HIVE=false to leave Hive out, BENCH_HIVE_DIR (scratch folder).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { fetch } from 'undici';
+import { composeServices } from '@apollo/composition';
+import { SUBGRAPHS } from '../subgraphs';
+import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const HIVE_DIR = process.env.BENCH_HIVE_DIR ?? join(tmpdir(), 'madoguchi-bench-hive');
+const ROOT = resolve(__dirname, '..');
+
+const SECRETS = {
+  MADOGUCHI_IDENTITY_SECRET: 'bench-identity-secret-bench-identity-secret',
+  MADOGUCHI_JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret-bench',
+};
+
+interface Scenario {
+  name: string;
+  bodies: Array<{ query: string; variables?: Record<string, unknown>; operationName?: string }>;
+}
+
+const PRODUCT_FIELDS = 'inStock name price shippingEstimate upc weight';
+const DEEP_REVIEWS = `reviews { id body author { id username name reviews { id body product { ${PRODUCT_FIELDS} } } } }`;
+const SEARCH = `query OneStopSearch($text: String!) {
+  search(text: $text, first: 10) {
+    totalCount
+    edges { highlight node { id title kind status provider { id name } } }
+    facets { supportFields { value count } providers { value count } }
+  }
+}`;
+
+const SCENARIOS: Scenario[] = [
+  { name: 'one-stop search', bodies: ['創業', '販路拡大', '資金繰り', 'IT'].map((text) => ({ query: SEARCH, variables: { text }, operationName: 'OneStopSearch' })) },
+  {
+    name: 'directory + programmes',
+    bodies: [{ query: 'query Directory { organizations { id name kind municipality { name prefecture } programs { id title kind status } } }', operationName: 'Directory' }],
+  },
+  {
+    name: 'deep, 4 subgraphs',
+    bodies: [
+      {
+        query: `query TestQuery { users { id username name reviews { id body product { ${PRODUCT_FIELDS} ${DEEP_REVIEWS} } } } topProducts { ${PRODUCT_FIELDS} ${DEEP_REVIEWS} } }`,
+        operationName: 'TestQuery',
+      },
+    ],
+  },
+];
+
+interface Contender {
+  id: string;
+  label: string;
+  kind: 'madoguchi' | 'stock' | 'hive';
+  env?: Record<string, string>;
+  /** Shown in its own section, not in the comparison. */
+  separate?: boolean;
+  url?: string;
+  child?: ChildProcess;
+  failure?: string;
+}
+
+interface Measurement {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  graphqlErrors: number;
+  non2xx: number;
+  socketErrors: number;
+  subgraphCalls: number;
+}
+
+const children: ChildProcess[] = [];
+
+function stopChildren(): void {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+}
+process.on('exit', stopChildren);
+process.on('SIGINT', () => process.exit(130));
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+}
+
+/** Starts a process and resolves with the first stdout line matching `ready` (at once when null). */
+function spawnReady(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp | null, timeoutMs: number, cwd = ROOT): Promise<{ child: ChildProcess; line: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    let err = '';
+    let settled = false;
+    const finish = (e: Error | null, line?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (e) {
+        child.kill('SIGKILL');
+        fail(e);
+      } else done({ child, line: line! });
+    };
+    const timer = setTimeout(() => finish(new Error(`not ready within ${timeoutMs / 1000} s: ${tail(err || out)}`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (settled || !ready) return; // keep draining so that the pipe never blocks the child
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => ready.test(l));
+      if (line) finish(null, line);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err = (err + chunk.toString()).slice(-4000);
+    });
+    child.once('exit', (code) => finish(new Error(`exited with code ${code}: ${tail(err || out)}`)));
+    if (!ready) setImmediate(() => finish(null, ''));
+  });
+}
+
+function tail(text: string): string {
+  return text.trim().split('\n').slice(-6).join(' | ').slice(0, 600);
+}
+
+async function waitForGraphQL(url: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Installs Hive Gateway into a scratch folder (once) and returns its binary. */
+function installHive(): string {
+  const bin = join(HIVE_DIR, 'node_modules', '.bin', 'hive-gateway');
+  if (existsSync(bin)) return bin;
+  mkdirSync(HIVE_DIR, { recursive: true });
+  console.log(`installing @graphql-hive/gateway into ${HIVE_DIR} (once; about a minute) …`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['install', '--prefix', HIVE_DIR, '--no-audit', '--no-fund', '--loglevel=error', '@graphql-hive/gateway@^2'], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0 || !existsSync(bin)) throw new Error(`npm install @graphql-hive/gateway failed: ${tail(r.stderr || r.stdout || String(r.error))}`);
+  return bin;
+}
+
+async function startContender(c: Contender, supergraphFile: string, hiveBin: string | null): Promise<void> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, ...SECRETS, NODE_ENV: 'production', PORT: String(port), BENCH_SUPERGRAPH: supergraphFile, LOG_LEVEL: 'warn', ...c.env };
+  if (c.kind === 'hive') {
+    if (!hiveBin) throw new Error('not installed');
+    // One process, as the others (Hive's default, stated so that a changed default shows).
+    const { child } = await spawnReady(hiveBin, ['supergraph', supergraphFile, '--port', String(port), '--host', '127.0.0.1', '--fork', '1'], env, null, 60_000, HIVE_DIR);
+    c.child = child;
+    let exited: string | null = null;
+    child.once('exit', (code) => (exited = `exited with code ${code}`));
+    c.url = `http://127.0.0.1:${port}/graphql`;
+    await waitForGraphQL(c.url, 60_000).catch((e: Error) => {
+      throw new Error(exited ?? e.message);
+    });
+    return;
+  } else {
+    const { child } = await spawnReady(process.execPath, ['--import', 'tsx', join(__dirname, 'gateway-contender.ts'), c.kind], env, /^READY/, 60_000);
+    c.child = child;
+  }
+  c.url = `http://127.0.0.1:${port}/graphql`;
+  await waitForGraphQL(c.url);
+}
+
+async function post(url: string, body: object): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string }> } }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as never };
+}
+
+function load(url: string, scenario: Scenario, seconds: number, record: boolean): Promise<Omit<Measurement, 'subgraphCalls'>> {
+  const latencies: number[] = [];
+  let graphqlErrors = 0;
+  return new Promise((done, fail) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: scenario.bodies.map((b) => ({
+          method: 'POST' as const,
+          path: '/graphql',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify(b),
+        })),
+        // GraphQL errors arrive with HTTP 200: look for them in every body.
+        verifyBody: (body) => {
+          if (body?.includes('"errors"')) graphqlErrors += 1;
+          return true;
+        },
+      },
+      (err, result) => {
+        if (err) return fail(err);
+        done({
+          requests: result.requests.total,
+          seconds: result.duration,
+          latencies,
+          graphqlErrors,
+          non2xx: result.non2xx,
+          socketErrors: result.errors + result.timeouts,
+        });
+      },
+    );
+    if (record) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function subgraphCounts(statsUrl: string, reset = false): Promise<number> {
+  const res = await fetch(statsUrl, { method: reset ? 'DELETE' : 'GET' });
+  return Object.values((await res.json()) as Record<string, number>).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Waits until the last contender has finished the requests it still had when the load stopped
+ * (no subgraph request for half a second), so that its backlog never runs during the next one.
+ */
+async function quiesce(statsUrl: string): Promise<void> {
+  let last = await subgraphCounts(statsUrl);
+  for (let quiet = 0, i = 0; quiet < 3 && i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await subgraphCounts(statsUrl);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+/** Same data from every contender: compared with stock Apollo's answers. */
+async function compareAnswers(contenders: Contender[], scenario: Scenario): Promise<Record<string, string>> {
+  const reference = contenders.find((c) => c.kind === 'stock')!;
+  const verdicts: Record<string, string> = {};
+  for (const body of scenario.bodies) {
+    const expected = await post(reference.url!, body);
+    const expectedData = JSON.stringify(expected.json.data);
+    for (const c of contenders) {
+      const got = await post(c.url!, body);
+      const problem =
+        got.status !== 200
+          ? `HTTP ${got.status}`
+          : got.json.errors?.length
+            ? `error: ${got.json.errors[0].message.slice(0, 80)}`
+            : JSON.stringify(got.json.data) !== expectedData
+              ? 'different data'
+              : null;
+      if (problem && !verdicts[c.id]) verdicts[c.id] = problem;
+    }
+  }
+  for (const c of contenders) verdicts[c.id] ??= 'same';
+  return verdicts;
+}
+
+function versionOf(packageJson: string): string {
+  try {
+    return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  } catch {
+    return '';
+  }
+}
+
+function fmt(n: number, digits = 0): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '–';
+}
+
+function pad(s: string, width: number, right = false): string {
+  const w = [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+  return right ? ' '.repeat(Math.max(0, width - w)) + s : s + ' '.repeat(Math.max(0, width - w));
+}
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'madoguchi-bench-gateway-'));
+  console.log(`bench:gateway — ${cpus().length} cores, Node ${process.version}; ${DURATION} s per contender and scenario in ${ROUNDS} rounds, ${CONNECTIONS} connections, ${WARMUP} s warm-up`);
+
+  console.log('starting the subgraphs (syncing the demo agencies) …');
+  const subgraphEnv = { ...process.env, ...SECRETS, NODE_ENV: 'production' };
+  const { line } = await spawnReady(process.execPath, ['--import', 'tsx', join(__dirname, 'gateway-subgraphs', 'serve.ts')], subgraphEnv, /^READY /, 180_000);
+  const { urls, stats } = JSON.parse(line.slice('READY '.length)) as { urls: Record<string, string>; stats: string };
+  // Loopback by address: no resolver in the way, and no IPv6 attempt first.
+  for (const name of Object.keys(urls)) urls[name] = urls[name].replace('//localhost:', '//127.0.0.1:');
+
+  const composed = composeServices([
+    ...SUBGRAPHS.map((m) => ({ name: m.name, typeDefs: m.typeDefs, url: urls[m.name] })),
+    ...BENCH_SUBGRAPHS.map((s) => ({ name: s.name, typeDefs: s.typeDefs, url: urls[s.name] })),
+  ]);
+  if (composed.errors) throw new Error(`composition failed: ${composed.errors.map((e) => e.message).join('; ')}`);
+  const supergraphFile = join(scratch, 'supergraph.graphql');
+  writeFileSync(supergraphFile, composed.supergraphSdl);
+
+  const contenders: Contender[] = [
+    { id: 'a', label: 'a  Madoguchi, dedup on', kind: 'madoguchi', env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'false' } },
+    { id: 'a0', label: 'a0 Madoguchi, dedup off', kind: 'madoguchi', env: { MADOGUCHI_SUBGRAPH_DEDUP: 'false', MADOGUCHI_RESPONSE_CACHE: 'false' } },
+    { id: 'b', label: 'b  @apollo/gateway, stock', kind: 'stock' },
+    { id: 'c', label: 'c  Hive Gateway', kind: 'hive' },
+    { id: 'a+', label: 'a+ Madoguchi, response cache on', kind: 'madoguchi', env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'true' }, separate: true },
+  ];
+
+  let hiveBin: string | null = null;
+  const hive = contenders.find((c) => c.id === 'c')!;
+  if (process.env.BENCH_HIVE === 'false') hive.failure = 'left out (BENCH_HIVE=false)';
+  else {
+    try {
+      hiveBin = installHive();
+      hive.label += ` ${versionOf(join(HIVE_DIR, 'node_modules', '@graphql-hive', 'gateway', 'package.json'))}`;
+    } catch (e) {
+      hive.failure = (e as Error).message;
+    }
+  }
+  contenders.find((c) => c.id === 'b')!.label += ` ${versionOf(require.resolve('@apollo/gateway/package.json'))}`;
+  for (const c of contenders) {
+    if (c.failure) continue;
+    try {
+      await startContender(c, supergraphFile, hiveBin);
+      console.log(`  ${c.label.padEnd(34)} ${c.url}`);
+    } catch (e) {
+      c.failure = `could not run: ${(e as Error).message}`;
+      if (c.kind !== 'hive') throw new Error(`${c.label}: ${c.failure}`);
+    }
+  }
+  const running = contenders.filter((c) => !c.failure);
+
+  const results = new Map<string, Measurement>();
+  const verdicts = new Map<string, Record<string, string>>();
+  for (const scenario of SCENARIOS) {
+    console.log(`scenario: ${scenario.name}`);
+    verdicts.set(scenario.name, await compareAnswers(running, scenario));
+    for (const c of running) {
+      await load(c.url!, scenario, WARMUP, false);
+      await quiesce(stats);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of running) {
+        await subgraphCounts(stats, true);
+        const m = await load(c.url!, scenario, DURATION / ROUNDS, true);
+        const calls = await subgraphCounts(stats);
+        await quiesce(stats);
+        const key = `${scenario.name}|${c.id}`;
+        const acc = results.get(key) ?? { requests: 0, seconds: 0, latencies: [], graphqlErrors: 0, non2xx: 0, socketErrors: 0, subgraphCalls: 0 };
+        acc.requests += m.requests;
+        acc.seconds += m.seconds;
+        for (const l of m.latencies) acc.latencies.push(l);
+        acc.graphqlErrors += m.graphqlErrors;
+        acc.non2xx += m.non2xx;
+        acc.socketErrors += m.socketErrors;
+        acc.subgraphCalls += calls;
+        results.set(key, acc);
+        process.stdout.write(`  round ${round + 1} ${c.id.padEnd(3)} ${fmt(m.requests / m.seconds)} req/s\n`);
+      }
+    }
+  }
+
+  // One table.
+  const header = ['scenario', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'subgraph req/req', 'answers', '÷ b', '÷ c'];
+  const widths = [24, 34, 8, 8, 8, 8, 8, 17, 16, 7, 7];
+  const rows: string[][] = [];
+  const rate = (scenario: string, id: string) => {
+    const m = results.get(`${scenario}|${id}`);
+    return m ? m.requests / m.seconds : NaN;
+  };
+  for (const section of [false, true]) {
+    for (const scenario of SCENARIOS) {
+      for (const c of contenders.filter((x) => !!x.separate === section)) {
+        const m = results.get(`${scenario.name}|${c.id}`);
+        if (!m) {
+          rows.push([scenario.name, c.label, '–', '–', '–', '–', '–', '–', c.failure ? `not run: ${c.failure}`.slice(0, 200) : '–', '', '']);
+          continue;
+        }
+        const sorted = m.latencies.sort((x, y) => x - y);
+        const r = m.requests / m.seconds;
+        const vsB = c.id === 'b' ? '' : fmt(r / rate(scenario.name, 'b'), 2);
+        const vsC = c.id === 'c' ? '' : fmt(r / rate(scenario.name, 'c'), 2);
+        rows.push([
+          scenario.name,
+          c.label,
+          fmt(r),
+          fmt(percentile(sorted, 50), 1),
+          fmt(percentile(sorted, 99), 1),
+          String(m.graphqlErrors + m.socketErrors),
+          String(m.non2xx),
+          fmt(m.subgraphCalls / Math.max(1, m.requests), 2),
+          verdicts.get(scenario.name)?.[c.id] ?? '',
+          vsB,
+          vsC,
+        ]);
+      }
+    }
+    if (!section) rows.push(widths.map((w) => '-'.repeat(w)));
+  }
+  const line2 = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i], i >= 2 && i <= 7)).join(' ');
+  console.log('');
+  console.log(line2(header));
+  console.log(widths.map((w) => '='.repeat(w)).join(' '));
+  for (const r of rows) console.log(line2(r));
+  console.log('');
+  console.log('÷ b, ÷ c: req/s relative to stock Apollo (b) and Hive Gateway (c) in the same scenario. errors: GraphQL errors in bodies plus socket errors and timeouts.');
+  console.log('Rows below the line: Madoguchi with its response cache on (anonymous public queries served from memory for 10 s), not part of the comparison.');
+  for (const scenario of SCENARIOS) {
+    const a = results.get(`${scenario.name}|a`);
+    const b = results.get(`${scenario.name}|b`);
+    if (!a || !b) continue;
+    const p99 = (m: Measurement) => percentile(m.latencies, 99);
+    const goals = [`a/b ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'b'), 2)} (goal ≥ 2.0), p99 ${fmt(p99(a), 1)} vs ${fmt(p99(b), 1)} ms`];
+    if (results.has(`${scenario.name}|c`)) goals.push(`a/c ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'c'), 2)} (goal ≥ 1.0)`);
+    console.log(`  ${scenario.name}: ${goals.join('; ')}`);
+  }
+  stopChildren();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

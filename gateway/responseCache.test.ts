@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { SUPERGRAPH_FILE } from './compose';
+import { isPublicOperation, privateFieldsOf, responseCacheOptionsFromEnv } from './responseCache';
+
+const sdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
+const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+const privateFields = privateFieldsOf(sdl, ['consultations']);
+
+function isPublic(query: string): boolean {
+  const document = parse(query);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  return isPublicOperation(schema, document, operation, privateFields);
+}
+
+test('fields only the consultations subgraph resolves are private; shared keys are not', () => {
+  expect(privateFields.has('Query.consultations')).toBe(true);
+  expect(privateFields.has('Query.consultationStats')).toBe(true);
+  expect(privateFields.has('Organization.consultationCount')).toBe(true);
+  expect(privateFields.has('Consultation.summary')).toBe(true);
+  expect(privateFields.has('Organization.id')).toBe(false);
+  expect(privateFields.has('Organization.name')).toBe(false);
+  expect(privateFields.has('Query.programs')).toBe(false);
+});
+
+test('programme and directory queries are public; anything reaching consultation data is not', () => {
+  expect(isPublic('{ programs(first: 5) { edges { node { title provider { name } } } } }')).toBe(true);
+  expect(isPublic('query { organizations { id name programs { title } } }')).toBe(true);
+  expect(isPublic('{ organizations { id consultationCount } }')).toBe(false);
+  expect(isPublic('{ organizations { ...F } } fragment F on Organization { name consultationCount }')).toBe(false);
+  expect(isPublic('{ consultations(first: 1) { totalCount } }')).toBe(false);
+  expect(isPublic('mutation { referConsultation(id: "x", to: "y") { id } }')).toBe(false);
+});
+
+test('the cache is on by default except under test runners, and the environment can say otherwise', () => {
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(false);
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'true' }).enabled).toBe(true);
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({ enabled: true, ttlMs: 10_000, privateSubgraphs: ['consultations'] });
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
+});

@@ -1,0 +1,296 @@
+/**
+ * How the gateway talks to one subgraph: a keep-alive undici pool, a timeout per attempt, and
+ *
+ * - deduplication: identical in-flight queries (same subgraph operation and variables, same
+ *   forwarded viewer) share one HTTP request — one signed identity, since subgraphs refuse a
+ *   replayed nonce — and each waiter parses its own copy of the answer, because the query plan
+ *   executor merges later fetches into the objects it is given;
+ * - retries where they are safe: queries only, on no answer or a 502/503, re-signed (a fresh
+ *   nonce), within a retry budget of about 10% of the requests;
+ * - a circuit breaker that fails fast while the subgraph is down and probes it back.
+ *
+ * Mutations are never merged and never retried. Every failure is a GraphQL error naming the
+ * subgraph, so the other subgraphs' fields still come back.
+ */
+import { GraphQLError } from 'graphql';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Pool } from 'undici';
+import { ANONYMOUS, signIdentity, type Viewer } from '../../subgraphs/shared/identity';
+import type { GatewayMetrics } from '../metrics';
+import { CircuitBreaker, type CircuitState } from './circuitBreaker';
+import { RetryBudget } from './retryBudget';
+
+type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** What the gateway's request context offers a subgraph fetch. */
+export interface SubgraphRequestContext {
+  viewer?: Viewer;
+  requestId?: string;
+}
+
+export interface SubgraphClientOptions {
+  /** Per attempt. */
+  timeoutMs: number;
+  connections: number;
+  keepAliveTimeoutMs: number;
+  dedup: boolean;
+  /** Extra attempts for a query that got no answer or a 502/503. */
+  retries: number;
+  retryBackoffMs: number;
+  /** Share of recent requests that may be retried, per subgraph. */
+  retryBudgetRatio: number;
+  /** Retries always allowed per 10 s window, so that a quiet gateway can still retry. */
+  retryBudgetFloor: number;
+  /** Consecutive failures that open the circuit. */
+  breakerThreshold: number;
+  /** How long an open circuit fails fast before letting a probe through. */
+  breakerOpenMs: number;
+}
+
+export const DEFAULT_SUBGRAPH_CLIENT_OPTIONS: SubgraphClientOptions = {
+  timeoutMs: 10_000,
+  connections: 64,
+  keepAliveTimeoutMs: 30_000,
+  dedup: true,
+  retries: 1,
+  retryBackoffMs: 25,
+  retryBudgetRatio: 0.1,
+  retryBudgetFloor: 10,
+  breakerThreshold: 5,
+  breakerOpenMs: 5_000,
+};
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+export function subgraphClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SubgraphClientOptions {
+  const d = DEFAULT_SUBGRAPH_CLIENT_OPTIONS;
+  return {
+    ...d,
+    timeoutMs: intFromEnv(env, 'MADOGUCHI_SUBGRAPH_TIMEOUT_MS', d.timeoutMs),
+    connections: intFromEnv(env, 'MADOGUCHI_SUBGRAPH_CONNECTIONS', d.connections) || d.connections,
+    dedup: (env.MADOGUCHI_SUBGRAPH_DEDUP ?? 'true') !== 'false',
+    retries: intFromEnv(env, 'MADOGUCHI_SUBGRAPH_RETRIES', d.retries),
+    breakerThreshold: intFromEnv(env, 'MADOGUCHI_BREAKER_THRESHOLD', d.breakerThreshold) || d.breakerThreshold,
+    breakerOpenMs: intFromEnv(env, 'MADOGUCHI_BREAKER_OPEN_MS', d.breakerOpenMs),
+  };
+}
+
+interface RawResponse {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+class AttemptTimeout extends Error {}
+
+const MUTATION = /^\s*mutation\b/;
+const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+// Failures that mean the request never reached a subgraph able to answer it, so a query can be
+// sent again: refused or reset connections, a keep-alive socket closed under us, DNS hiccups.
+const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errorCode(e: unknown): string | undefined {
+  const err = e as { code?: unknown; cause?: { code?: unknown } };
+  const code = err?.code ?? err?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
+  private readonly pool: Pool;
+  private readonly path: string;
+  /** In-flight queries by viewer, then by request body. */
+  private readonly inFlight = new Map<string, Map<string, Promise<RawResponse>>>();
+  private readonly breaker: CircuitBreaker;
+  private readonly budget: RetryBudget;
+  readonly options: SubgraphClientOptions;
+
+  constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly secret: string,
+    options: Partial<SubgraphClientOptions> = {},
+    private readonly metrics?: GatewayMetrics,
+  ) {
+    this.options = { ...DEFAULT_SUBGRAPH_CLIENT_OPTIONS, ...options };
+    const parsed = new URL(url);
+    this.path = `${parsed.pathname}${parsed.search}`;
+    this.pool = new Pool(parsed.origin, { connections: this.options.connections, keepAliveTimeout: this.options.keepAliveTimeoutMs, pipelining: 1 });
+    this.breaker = new CircuitBreaker({
+      failureThreshold: this.options.breakerThreshold,
+      openMs: this.options.breakerOpenMs,
+      onStateChange: (state) => metrics?.circuitState.set({ subgraph: name }, CIRCUIT_STATE_VALUE[state]),
+    });
+    metrics?.circuitState.set({ subgraph: name }, 0);
+    this.budget = new RetryBudget({ ratio: this.options.retryBudgetRatio, minPerWindow: this.options.retryBudgetFloor, windowMs: 10_000 });
+  }
+
+  get circuitState(): CircuitState {
+    return this.breaker.state;
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions<Record<string, any>>): Promise<GatewayResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
+    const ctx = (incoming?.context ?? options.context ?? {}) as SubgraphRequestContext;
+    const viewer = ctx.viewer ?? ANONYMOUS;
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    const operationType = incoming?.operation?.operation;
+    const idempotent = !MUTATION.test(request.query) && (operationType === undefined || operationType === 'query');
+    try {
+      let raw: RawResponse;
+      if (this.options.dedup && idempotent) {
+        // Never across identities: the subgraph answers each viewer differently.
+        const who = `${viewer.role}\u0000${viewer.agencyId ?? ''}\u0000${viewer.subject ?? ''}`;
+        let mine = this.inFlight.get(who);
+        if (!mine) this.inFlight.set(who, (mine = new Map()));
+        const pending = mine.get(body);
+        if (pending) {
+          this.metrics?.subgraphDeduplicated.inc({ subgraph: this.name });
+          raw = await pending;
+        } else {
+          const leader = this.fetchWithPolicy(body, viewer, ctx.requestId, true);
+          const group = mine;
+          group.set(body, leader);
+          const forget = () => {
+            group.delete(body);
+            if (group.size === 0 && this.inFlight.get(who) === group) this.inFlight.delete(who);
+          };
+          leader.then(forget, forget);
+          raw = await leader;
+        }
+      } else {
+        raw = await this.fetchWithPolicy(body, viewer, ctx.requestId, idempotent);
+      }
+      return this.toResponse(raw);
+    } catch (e) {
+      const error = e instanceof GraphQLError ? e : this.unavailable(e instanceof Error ? e.message : String(e));
+      this.metrics?.subgraphErrors.inc({ subgraph: this.name, code: String(error.extensions.code ?? 'SUBGRAPH_UNAVAILABLE') });
+      throw error;
+    }
+  }
+
+  /**
+   * Closes the connections once the requests in flight finish; requests still running after
+   * `graceMs` (orphans of requests the gateway already gave up on) are cut.
+   */
+  async close(graceMs = 1_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      this.pool.close().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) await this.pool.destroy();
+  }
+
+  private async fetchWithPolicy(body: string, viewer: Viewer, requestId: string | undefined, idempotent: boolean): Promise<RawResponse> {
+    this.budget.request();
+    for (let attempt = 0; ; attempt++) {
+      const ticket = this.breaker.acquire();
+      if (ticket === 'reject') {
+        this.metrics?.circuitRejections.inc({ subgraph: this.name });
+        const when = this.breaker.state === 'open' ? `next probe in ${this.breaker.retryInMs} ms` : 'a probe is checking whether it is back';
+        throw this.unavailable(`circuit open after repeated failures, ${when}`, 'open');
+      }
+      const probe = ticket === 'probe';
+      let outcome: RawResponse | Error;
+      try {
+        outcome = await this.send(body, viewer, requestId);
+      } catch (e) {
+        outcome = e instanceof Error ? e : new Error(String(e));
+      }
+      const failed = outcome instanceof Error || outcome.status >= 500;
+      if (!failed) {
+        this.breaker.success(probe);
+        return outcome as RawResponse;
+      }
+      this.breaker.failure(probe);
+      const retryable =
+        idempotent &&
+        attempt < this.options.retries &&
+        this.breaker.state === 'closed' &&
+        (outcome instanceof Error ? !(outcome instanceof AttemptTimeout) && RETRYABLE_CODES.has(errorCode(outcome) ?? '') : outcome.status === 502 || outcome.status === 503);
+      if (retryable && this.budget.tryRetry()) {
+        this.metrics?.subgraphRetries.inc({ subgraph: this.name });
+        // Jittered, so that many requests' retries reach a recovering subgraph spread out.
+        await sleep(this.options.retryBackoffMs * (attempt + 1) * (0.5 + Math.random()));
+        continue;
+      }
+      if (outcome instanceof Error) throw this.unavailable(describe(outcome));
+      return outcome as RawResponse;
+    }
+  }
+
+  private async send(body: string, viewer: Viewer, requestId: string | undefined): Promise<RawResponse> {
+    // Signed per attempt: every request carries a fresh nonce.
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...signIdentity(viewer, this.secret) };
+    if (requestId) headers['x-request-id'] = requestId;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new AttemptTimeout(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    const end = this.metrics?.subgraphSeconds.startTimer({ subgraph: this.name });
+    this.metrics?.subgraphFetches.inc({ subgraph: this.name });
+    try {
+      const res = await this.pool.request({ path: this.path, method: 'POST', headers, body, signal: controller.signal });
+      const text = await res.body.text();
+      const type = res.headers['content-type'];
+      return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ''), text };
+    } catch (e) {
+      throw controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout ? controller.signal.reason : e;
+    } finally {
+      clearTimeout(timer);
+      end?.();
+    }
+  }
+
+  private toResponse(raw: RawResponse): GatewayResponse {
+    if (raw.status >= 200 && raw.status < 300) {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.text);
+      } catch {
+        throw this.unavailable(`it answered HTTP ${raw.status} with a body that is not JSON`);
+      }
+      if (!isRecord(body)) throw this.unavailable(`it answered HTTP ${raw.status} without a GraphQL response`);
+      return body as GatewayResponse;
+    }
+    // A subgraph refusing a request (400 for a bad argument) is the client's error, passed on with
+    // its code; anything else is the subgraph failing. The raw response body is never forwarded.
+    let first: { message?: unknown; extensions?: { code?: unknown } } | undefined;
+    try {
+      const parsed = JSON.parse(raw.text) as { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> };
+      first = parsed?.errors?.[0];
+    } catch {
+      first = undefined;
+    }
+    if (raw.status < 500 && typeof first?.message === 'string' && typeof first.extensions?.code === 'string') {
+      throw new GraphQLError(first.message, { extensions: { code: first.extensions.code, serviceName: this.name } });
+    }
+    throw this.unavailable(`it answered HTTP ${raw.status}`);
+  }
+
+  private unavailable(reason: string, circuit?: CircuitState): GraphQLError {
+    return new GraphQLError(`subgraph "${this.name}" is unavailable: ${reason}`, {
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.name, ...(circuit ? { circuit } : {}) },
+    });
+  }
+}
+
+function describe(e: Error): string {
+  const code = errorCode(e);
+  if (e instanceof AttemptTimeout) return e.message;
+  return code ? `${code} (${e.message})` : e.message;
+}
