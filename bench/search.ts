@@ -25,6 +25,7 @@ import { startEmbedded } from '../gateway/embedded';
 import { createSearchIndex, type ProviderLocation, type SearchRequest } from '../subgraphs/programs/search';
 import { searchIndexFor } from '../subgraphs/programs/search/holder';
 import { JUDGED_QUERIES } from '../test/support/judged-queries';
+import { mulberry32 } from '../agencies/demo/consultations';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const IN_PROCESS_RUNS = Number(process.env.BENCH_RUNS ?? 2000);
@@ -36,18 +37,6 @@ const NOW = new Date('2026-11-25T00:30:00Z');
 // A global gc() for honest memory figures, without needing a node flag in the npm script.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-/** mulberry32: small, fast and the same everywhere. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
@@ -83,7 +72,7 @@ const CLAUSE = /[、。]/;
  * everywhere.
  */
 export function generateCatalogue(demo: ProgramRecord[], size: number, seed = 20261125): Catalogue {
-  const random = createRandom(seed ^ size);
+  const random = mulberry32(seed ^ size);
   const places = listMunicipalities().filter((m) => m.kind !== 'prefecture');
   const topicOf = (p: ProgramRecord) => p.supportFields[0] ?? p.kind;
   const topics = new Map<string, { titles: string[]; summaries: string[]; bodies: string[] }>();
@@ -170,7 +159,7 @@ export function generateCatalogue(demo: ProgramRecord[], size: number, seed = 20
 
 /** The query mix: judged queries, filters without text, closing-date and distance orders. */
 function queryMix(catalogue: Catalogue): Array<Omit<SearchRequest, 'today'> & { near?: string }> {
-  const random = createRandom(7);
+  const random = mulberry32(7);
   const near = () => pick(random, catalogue.organizations).municipalityCode!;
   const mix: Array<Omit<SearchRequest, 'today'> & { near?: string }> = JUDGED_QUERIES.map((q) => ({ text: q.text, filter: q.filter as SearchRequest['filter'] }));
   mix.push(

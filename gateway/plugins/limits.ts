@@ -8,6 +8,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { intFromEnv } from '../env';
 
 export interface Limits {
   maxDepth: number;
@@ -17,14 +18,6 @@ export interface Limits {
   maxBodyBytes: number;
   requestTimeoutMs: number;
   introspection: boolean;
-}
-
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
 }
 
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {

@@ -19,6 +19,7 @@ import { ANONYMOUS, signIdentity, type Viewer } from '../../subgraphs/shared/ide
 import type { GatewayMetrics } from '../metrics';
 import { CircuitBreaker, type CircuitState } from './circuitBreaker';
 import { RetryBudget } from './retryBudget';
+import { intFromEnv } from '../env';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -59,14 +60,6 @@ export const DEFAULT_SUBGRAPH_CLIENT_OPTIONS: SubgraphClientOptions = {
   breakerThreshold: 5,
   breakerOpenMs: 5_000,
 };
-
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
-}
 
 export function subgraphClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SubgraphClientOptions {
   const d = DEFAULT_SUBGRAPH_CLIENT_OPTIONS;
