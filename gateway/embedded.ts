@@ -65,13 +65,16 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     };
     const hasData = (await listSources(store)).some((s) => s.status === 'OK');
     // The directory and programmes are small and are what a first visitor asks for: a first start
-    // waits for them; the consultation logs (about 100,000 rows) follow in the background.
-    const directory = (async () => {
+    // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
+    // is fetched from the agencies' sites and synced alongside it, in the background.
+    const directory = syncAll(store, only(['organization', 'program']), ctx);
+    const consultations = (async () => {
+      await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
       const { generated } = await ensureDemoData(agenciesDir);
       if (generated) logger.info('demo consultation logs generated');
-      return syncAll(store, only(['organization', 'program']), ctx);
+      return syncAll(store, only(['consultation']), ctx);
     })();
-    syncReports = directory.then(async (first) => summarize([...first, ...(await syncAll(store, only(['consultation']), ctx))]));
+    syncReports = Promise.all([directory, consultations]).then(([first, second]) => summarize([...first, ...second]));
     if (mode === 'blocking') await syncReports;
     else if (mode === 'auto' && !hasData) await directory;
   }

@@ -125,6 +125,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const sizes = { ...planCacheSizesFromEnv(), ...options.planCache };
   const cacheOptions = { ...responseCacheOptionsFromEnv(), ...options.responseCache };
   const clients = new Map<string, SubgraphClient>();
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
@@ -199,6 +200,16 @@ export interface RunningGateway extends RunningServer {
   /** Drops every cached answer (after a sync changed data); a no-op without the response cache. */
   invalidateResponseCache(): void;
   responseCacheEnabled: boolean;
+}
+
+/**
+ * @apollo/gateway 2.14 otherwise reports usage metrics to Apollo and, to label them, probes the
+ * cloud metadata addresses (169.254.169.254, metadata.google.internal, …) at start. Madoguchi
+ * runs where consultation data lives and sends nothing out that nobody asked for; an operator
+ * who wants Apollo's telemetry sets APOLLO_TELEMETRY_DISABLED=false.
+ */
+export function disableVendorTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.APOLLO_TELEMETRY_DISABLED === undefined) env.APOLLO_TELEMETRY_DISABLED = 'true';
 }
 
 export async function startGateway(

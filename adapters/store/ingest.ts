@@ -3,8 +3,9 @@
  * rejections, the unchanged shortcut, and failure marking that never touches the last good data.
  */
 import type { Queryable, Store } from './store';
-import type { EntityKind, EntityRecord, RowRejection, SourceKind, SourceRecord } from './records';
-import { TABLES, bulkInsert } from './tables';
+import type { ConsultationRecord, EntityKind, EntityRecord, RowRejection, SourceKind, SourceRecord } from './records';
+import { TABLES, bulkInsert, bulkInsertInto } from './tables';
+import { ROLLUP_TABLE, computeRollups } from './rollups';
 
 export interface SourceRegistration {
   id: string;
@@ -57,6 +58,12 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
     const { table } = TABLES[snap.entity];
     await tx.query(`delete from ${table} where source_id = $1`, [snap.sourceId]);
     await bulkInsert(tx, snap.entity, records as unknown as Record<string, unknown>[]);
+    if (snap.entity === 'consultation') {
+      // Aggregates read these, so they change in the same transaction as the records.
+      await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
+      const rollups = computeRollups(snap.sourceId, records as ConsultationRecord[]);
+      await bulkInsertInto(tx, ROLLUP_TABLE, rollups as unknown as Record<string, unknown>[]);
+    }
     await tx.query('delete from ingest_rejections where source_id = $1', [snap.sourceId]);
     if (rejections.length > 0) {
       rejections.sort((a, b) => a.row - b.row);

@@ -3,6 +3,7 @@
  * schema_migrations. Plain PostgreSQL SQL only, so the same list serves PGlite and a server.
  */
 import type { Store } from './store';
+import { rollupRebuildSql } from './rollups';
 
 interface Migration {
   version: number;
@@ -141,6 +142,28 @@ create table referrals (
 );
 create index referrals_consultation on referrals (consultation_id);
 create index referrals_to on referrals (to_organization_id);
+`,
+  },
+  {
+    version: 3,
+    name: 'consultation rollups for aggregates',
+    sql: `
+create table consultation_rollups (
+  source_id text not null,
+  grouping text not null,
+  organization_id text not null,
+  month text not null,
+  channel text not null,
+  municipality_code text not null,
+  industry text not null,
+  topic text not null,
+  topics text[] not null,
+  n integer not null
+);
+create index consultation_rollups_grouping on consultation_rollups (grouping, month);
+create index consultation_rollups_source on consultation_rollups (source_id);
+create index consultations_received on consultations (received_at);
+${rollupRebuildSql().join(';\n')};
 `,
   },
 ];

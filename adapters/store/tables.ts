@@ -153,13 +153,22 @@ export function toCopyCsv(columns: Column[], records: ReadonlyArray<Record<strin
  * Inserts records with one statement per chunk: every column is passed as one array parameter
  * and expanded with unnest, which PostgreSQL and PGlite both plan well.
  */
-export async function bulkInsert(
+export function bulkInsert(
   q: Queryable,
   entity: EntityKind,
   records: ReadonlyArray<Record<string, unknown>>,
   chunkSize = 5000,
 ): Promise<void> {
-  const { table, columns } = TABLES[entity];
+  return bulkInsertInto(q, TABLES[entity], records, chunkSize);
+}
+
+/** The same for any table described by a column map. */
+export async function bulkInsertInto(
+  q: Queryable,
+  { table, columns }: { table: string; columns: Column[] },
+  records: ReadonlyArray<Record<string, unknown>>,
+  chunkSize = 5000,
+): Promise<void> {
   if (records.length === 0) return;
   if (q.copyFromCsv) {
     // COPY is several times faster than INSERT … SELECT FROM unnest for large snapshots.

@@ -47,6 +47,46 @@ query AnalystStatistics {
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
   },
   {
+    name: 'MyConsultations',
+    query: `# Consultation records (相談記録), as the token's role allows:
+#   staff (npm run token -- --role staff --agency hyogo-cgc): their agency's and those referred to it
+#   coordinator (npm run token -- --role coordinator): every agency's
+#   analyst or no token: refused (FORBIDDEN / UNAUTHENTICATED); analysts use consultationStats
+query MyConsultations {
+  consultations(first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        receivedAt
+        organization { id name }
+        referredTo { id name }
+        topics
+        channel
+        company { corporateNumber industry { code } municipality { name } }
+        summary
+        referrals { to { id name } referredAt note }
+      }
+    }
+  }
+}`,
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role staff --agency hyogo-cgc>' },
+  },
+  {
+    name: 'CompanyHistory',
+    query: `# A firm's consultations across agencies by 法人番号 (coordinators only).
+# Take a corporateNumber from MyConsultations run with a coordinator token.
+query CompanyHistory($corporateNumber: String!) {
+  companyHistory(corporateNumber: $corporateNumber) {
+    corporateNumber
+    agencies { id name }
+    consultations { receivedAt organization { name } topics referrals { to { name } } }
+  }
+}`,
+    variables: { corporateNumber: '<13-digit 法人番号>' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role coordinator>' },
+  },
+  {
     name: 'SourceFreshness',
     query: `# Where the data comes from and how fresh it is (データソースの鮮度)
 query SourceFreshness {

@@ -133,7 +133,10 @@ export type ConsultationOutcome =
   | 'REFERRED';
 
 /**
- * Consultation counts (相談件数の集計), computed in the store. Small-cell suppression (秘匿処理):
+ * Consultation counts (相談件数の集計), computed in the store and exact. Whole months are read from
+ * rollups (集計表) that each sync writes with the records; partial months at the edges of a date
+ * range, and combinations of dimensions and filters no rollup keeps, are counted from the records.
+ * Small-cell suppression (秘匿処理):
  * a cell counting 1–4 consultations is suppressed (count null, suppressed true). Secondary
  * suppression: along every line of the table (each dimension, with the other dimensions fixed, and
  * the whole table for the total), if exactly one cell is suppressed the smallest other cell of that

@@ -1,12 +1,14 @@
 /**
  * The explorer in a real browser (Debian's chromium through playwright-core) with every
  * non-loopback request blocked: the page loads from the gateway alone, runs the preloaded
- * directory query, and the answer appears on screen.
+ * directory query, and the answer appears on screen; and a person pasting a staff, coordinator or
+ * analyst token into the headers pane sees exactly that role's share of the consultations.
  */
 import { existsSync } from 'node:fs';
 import pino from 'pino';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { signDevelopmentToken } from '../../gateway/auth';
 import { openTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
@@ -18,10 +20,11 @@ const maybe = haveBrowser ? describe : describe.skip;
 maybe('explorer', () => {
   let app: Embedded;
   let browser: Browser;
+  const secret = new TextEncoder().encode('explorer-test-secret-explorer-test-secret');
 
   beforeAll(async () => {
     const store = await openTestStore('demo');
-    app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }) });
+    app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
   });
 
@@ -53,5 +56,73 @@ maybe('explorer', () => {
     expect(await response.innerText()).toMatch(/"consultationCount": \d+/);
     expect(blocked).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  async function openExplorer(): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${app.gateway.port}/explorer`);
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    return page;
+  }
+
+  /** Picks a tab, types the headers as a person would, runs it and returns what the page got. */
+  async function runTab(page: Page, tab: string, token: string | null): Promise<{ status: number; body: Record<string, any> }> {
+    await page.locator('.graphiql-tab-button', { hasText: tab }).click();
+    await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+    const headers = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror');
+    await headers.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(token ? JSON.stringify({ Authorization: `Bearer ${token}` }) : '{}');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes(tab));
+    await page.locator('.graphiql-execute-button').click();
+    const response = await answered;
+    return { status: response.status(), body: await response.json() };
+  }
+
+  test('a staff, a coordinator and an analyst token each see exactly their share', async () => {
+    const { store } = app;
+    const agency = 'hyogo-cgc';
+    const [{ own }] = await store.query<{ own: number }>(
+      `select count(*)::int as own from consultations c where c.organization_id = $1 or c.referred_to_id = $1
+         or exists (select 1 from referrals r where r.consultation_id = c.id and r.to_organization_id = $1)`,
+      [agency],
+    );
+    const [{ all }] = await store.query<{ all: number }>('select count(*)::int as all from consultations');
+    expect(own).toBeGreaterThan(0);
+    expect(own).toBeLessThan(all);
+    const page = await openExplorer();
+
+    const staff = await runTab(page, 'MyConsultations', await signDevelopmentToken({ role: 'staff', agency }, secret));
+    expect(staff.body.errors).toBeUndefined();
+    const connection = staff.body.data.consultations;
+    expect(connection.totalCount).toBe(own);
+    expect(connection.edges.length).toBe(Math.min(10, own));
+    for (const { node } of connection.edges) {
+      const handedTo = node.referrals.map((r: { to: { id: string } }) => r.to.id);
+      expect([node.organization.id, node.referredTo?.id, ...handedTo]).toContain(agency);
+    }
+    await page.locator('.graphiql-response', { hasText: `"totalCount": ${own}` }).waitFor();
+
+    const coordinator = await runTab(page, 'MyConsultations', await signDevelopmentToken({ role: 'coordinator' }, secret));
+    expect(coordinator.body.data.consultations.totalCount).toBe(all);
+    await page.locator('.graphiql-response', { hasText: `"totalCount": ${all}` }).waitFor();
+
+    const analyst = await signDevelopmentToken({ role: 'analyst' }, secret);
+    const refused = await runTab(page, 'MyConsultations', analyst);
+    expect(refused.body.data?.consultations ?? null).toBeNull();
+    expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    await page.locator('.graphiql-response', { hasText: 'FORBIDDEN' }).waitFor();
+    const stats = await runTab(page, 'AnalystStatistics', analyst);
+    expect(stats.body.errors).toBeUndefined();
+    expect(stats.body.data.consultationStats.total).toBe(all);
+    expect(stats.body.data.consultationStats.cells.length).toBeGreaterThan(10);
+    await page.locator('.graphiql-response', { hasText: '"suppressed"' }).waitFor();
+
+    const anonymous = await runTab(page, 'MyConsultations', null);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    await page.locator('.graphiql-response', { hasText: 'UNAUTHENTICATED' }).waitFor();
+    await page.close();
   });
 });

@@ -4,7 +4,7 @@
  * coordinators and always suppressed, and referrals only by staff of the owning agency.
  */
 import { GraphQLError } from 'graphql';
-import type { Resolvers, StatsDimension } from '../resolvers.generated';
+import type { Resolvers } from '../resolvers.generated';
 import type { ConsultationRecord } from '../../../adapters/store/records';
 import { selectList } from '../../../adapters/store/tables';
 import { normalizeCorporateNumber } from '../../../adapters/core/normalize';
@@ -12,6 +12,7 @@ import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
 import { suppress } from '../suppression';
+import { countConsultations } from '../stats';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
 export const MIN_CELL = 5;
@@ -27,15 +28,6 @@ function offsetOf(cursor: string): number {
   if (!m) throw badInput('after is not a cursor returned by this field');
   return Number(m[1]);
 }
-
-const DIMENSION_SQL: Record<StatsDimension, string> = {
-  ORGANIZATION: 'c.organization_id',
-  TOPIC: 't.topic',
-  MONTH: `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`,
-  MUNICIPALITY: `coalesce(c.municipality_code, '')`,
-  INDUSTRY: `coalesce(c.industry, '')`,
-  CHANNEL: 'c.channel',
-};
 
 function requireAnalytics(ctx: ConsultationsContext): void {
   if (ctx.viewer.role === 'anonymous') throw new GraphQLError('statistics need an analyst or coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
@@ -96,25 +88,8 @@ export const resolvers: Resolvers = {
       requireAnalytics(ctx);
       const dims = [...new Set(groupBy)];
       if (dims.length === 0 || dims.length > 3) throw badInput('groupBy takes one to three dimensions');
-      const params: unknown[] = [];
-      const where: string[] = [];
-      const add = (sql: (p: string) => string, value: unknown) => {
-        params.push(value);
-        where.push(sql(`$${params.length}`));
-      };
-      if (filter?.from) add((p) => `c.received_at >= (${p}::date)::timestamp at time zone 'Asia/Tokyo'`, filter.from);
-      if (filter?.to) add((p) => `c.received_at < (${p}::date + 1)::timestamp at time zone 'Asia/Tokyo'`, filter.to);
-      if (filter?.organizationIds?.length) add((p) => `c.organization_id = any(${p}::text[])`, filter.organizationIds);
-      if (filter?.topics?.length) add((p) => `c.topics && ${p}::text[]`, filter.topics);
-      const from = dims.includes('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
-      const cond = where.length ? `where ${where.join(' and ')}` : '';
-      const keys = dims.map((d, i) => `${DIMENSION_SQL[d]} as k${i}`).join(', ');
-      const rows = await ctx.store.query<Record<string, string | number>>(
-        `select ${keys}, count(*)::int as n from ${from} ${cond} group by ${dims.map((_, i) => i + 1).join(', ')} order by ${dims.map((_, i) => i + 1).join(', ')}`,
-        params,
-      );
-      const [{ total }] = await ctx.store.query<{ total: number }>(`select count(*)::int as total from consultations c ${cond}`, params);
-      const cells = suppress(rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n) })), MIN_CELL);
+      const { cells: counted, total } = await countConsultations(ctx.store, dims, filter);
+      const cells = suppress(counted, MIN_CELL);
       return {
         groupBy: dims,
         total: total > 0 && total < MIN_CELL ? null : total,

@@ -1,0 +1,187 @@
+/**
+ * Consultation rollups (集計表): per source, counts of its consultations by several small
+ * groupings of dimensions, maintained in the same transaction as the source's records, so that
+ * aggregates at a million consultations read thousands of rollup rows instead of every record.
+ *
+ * Every grouping keeps the agency (organization_id) and some of: month received (JST), channel,
+ * municipality, industry, one topic (a consultation with two topics counts once under each) or
+ * the whole topic set (so a topic filter still applies exactly). Columns a grouping does not keep
+ * hold '' (and '{}' for the topic set). The same counts can be rebuilt from the records in SQL
+ * (`rollupRebuildSql`), which the migration uses for stores synced before rollups existed.
+ */
+import type { ConsultationRecord } from './records';
+import type { Column } from './tables';
+
+export type RollupDimension = 'MONTH' | 'CHANNEL' | 'MUNICIPALITY' | 'INDUSTRY' | 'TOPIC' | 'TOPICS';
+
+export interface Grouping {
+  name: string;
+  dims: RollupDimension[];
+}
+
+/**
+ * Ordered smallest first (rows measured on the demo year of 100,000 consultations), so the first
+ * grouping that covers a query is also the cheapest to read.
+ */
+export const GROUPINGS: Grouping[] = [
+  { name: 'topic_channel', dims: ['TOPIC', 'CHANNEL'] }, // 416
+  { name: 'month_channel', dims: ['MONTH', 'CHANNEL'] }, // 912
+  { name: 'channel_industry', dims: ['CHANNEL', 'INDUSTRY'] }, // 1,191
+  { name: 'month_topic', dims: ['MONTH', 'TOPIC'] }, // 1,247
+  { name: 'topic_industry', dims: ['TOPIC', 'INDUSTRY'] }, // 1,611
+  { name: 'channel_municipality', dims: ['CHANNEL', 'MUNICIPALITY'] }, // 2,924
+  { name: 'month_industry', dims: ['MONTH', 'INDUSTRY'] }, // 3,323
+  { name: 'topic_municipality', dims: ['TOPIC', 'MUNICIPALITY'] }, // 3,670
+  { name: 'municipality_industry', dims: ['MUNICIPALITY', 'INDUSTRY'] }, // 5,548
+  { name: 'month_municipality', dims: ['MONTH', 'MUNICIPALITY'] }, // 7,698
+  { name: 'month_channel_industry', dims: ['MONTH', 'CHANNEL', 'INDUSTRY'] }, // 10,075
+  { name: 'month_topic_industry', dims: ['MONTH', 'TOPIC', 'INDUSTRY'] }, // 13,692
+  { name: 'month_channel_topics', dims: ['MONTH', 'CHANNEL', 'TOPICS'] }, // 14,661
+  { name: 'month_channel_municipality', dims: ['MONTH', 'CHANNEL', 'MUNICIPALITY'] }, // 19,334
+  { name: 'month_topic_municipality', dims: ['MONTH', 'TOPIC', 'MUNICIPALITY'] }, // 24,414
+];
+
+export interface RollupRow {
+  sourceId: string;
+  grouping: string;
+  organizationId: string;
+  month: string;
+  channel: string;
+  municipalityCode: string;
+  industry: string;
+  topic: string;
+  topics: string[];
+  n: number;
+}
+
+export const ROLLUP_TABLE: { table: string; columns: Column[] } = {
+  table: 'consultation_rollups',
+  columns: [
+    { key: 'sourceId', column: 'source_id', type: 'text' },
+    { key: 'grouping', column: 'grouping', type: 'text' },
+    { key: 'organizationId', column: 'organization_id', type: 'text' },
+    { key: 'month', column: 'month', type: 'text' },
+    { key: 'channel', column: 'channel', type: 'text' },
+    { key: 'municipalityCode', column: 'municipality_code', type: 'text' },
+    { key: 'industry', column: 'industry', type: 'text' },
+    { key: 'topic', column: 'topic', type: 'text' },
+    { key: 'topics', column: 'topics', type: 'text[]' },
+    { key: 'n', column: 'n', type: 'integer' },
+  ],
+};
+
+const JST_OFFSET_MS = 9 * 3600 * 1000;
+
+/** The month a consultation was received, YYYY-MM in Japan time (no daylight saving). */
+export function jstMonth(receivedAt: string): string {
+  // Records carry Japan-time timestamps as the adapters write them; others are converted.
+  if (receivedAt.length === 25 && receivedAt.endsWith('+09:00')) return receivedAt.slice(0, 7);
+  const ms = Date.parse(receivedAt);
+  if (Number.isNaN(ms)) throw new Error(`receivedAt is not a timestamp: ${receivedAt}`);
+  return new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 7);
+}
+
+/** Small integer codes for the distinct values of one dimension. */
+class Codes {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  code(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+}
+
+type Dimension = 'ORGANIZATION' | RollupDimension;
+
+/**
+ * Counts a source's consultations into every grouping. Values are coded as small integers and a
+ * cell is the mixed-radix number of its codes, counted in a dense array while the grouping's
+ * cells are few (always, for one agency's source) and in a map otherwise: about 0.25 s for the
+ * demo year of 100,000 records, where string keys took three times as long.
+ */
+export function computeRollups(sourceId: string, records: ReadonlyArray<ConsultationRecord>): RollupRow[] {
+  const dict: Record<Dimension, Codes> = {
+    ORGANIZATION: new Codes(), MONTH: new Codes(), CHANNEL: new Codes(), MUNICIPALITY: new Codes(), INDUSTRY: new Codes(), TOPIC: new Codes(), TOPICS: new Codes(),
+  };
+  const n = records.length;
+  const code = (d: Dimension, value: (r: ConsultationRecord) => string) => Int32Array.from(records, (r) => dict[d].code(value(r)));
+  const coded: Record<Exclude<Dimension, 'TOPIC'>, Int32Array> = {
+    ORGANIZATION: code('ORGANIZATION', (r) => r.organizationId),
+    MONTH: code('MONTH', (r) => jstMonth(r.receivedAt)),
+    CHANNEL: code('CHANNEL', (r) => r.channel),
+    MUNICIPALITY: code('MUNICIPALITY', (r) => r.municipalityCode ?? ''),
+    INDUSTRY: code('INDUSTRY', (r) => r.industry ?? ''),
+    TOPICS: code('TOPICS', (r) => r.topics.join(',')),
+  };
+  const topicCodes = records.map((r) => r.topics.map((t) => dict.TOPIC.code(t)));
+  const rows: RollupRow[] = [];
+  for (const g of GROUPINGS) {
+    const dims: Dimension[] = ['ORGANIZATION', ...g.dims.filter((d) => d !== 'TOPIC'), ...g.dims.filter((d) => d === 'TOPIC')];
+    const radices = dims.map((d) => Math.max(1, dict[d].values.length));
+    const span = radices.reduce((p, r) => p * r, 1);
+    if (span > Number.MAX_SAFE_INTEGER) throw new Error(`rollup ${g.name} has too many distinct cells to key`);
+    const fixed = dims.filter((d): d is Exclude<Dimension, 'TOPIC'> => d !== 'TOPIC').map((d) => coded[d]);
+    const topicRadix = g.dims.includes('TOPIC') ? radices[radices.length - 1] : 0;
+    const keys: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let key = 0;
+      for (let j = 0; j < fixed.length; j++) key = key * radices[j] + fixed[j][i];
+      if (topicRadix) for (const t of topicCodes[i]) keys.push(key * topicRadix + t);
+      else keys.push(key);
+    }
+    const dense = span <= 1 << 22 ? new Int32Array(span) : null;
+    const sparse = new Map<number, number>();
+    if (dense) for (const key of keys) dense[key] += 1;
+    else for (const key of keys) sparse.set(key, (sparse.get(key) ?? 0) + 1);
+    const emit = (key: number, count: number) => {
+      const values: Partial<Record<Dimension, string>> = {};
+      for (let j = dims.length - 1; j >= 0; j--) {
+        values[dims[j]] = dict[dims[j]].values[key % radices[j]];
+        key = Math.floor(key / radices[j]);
+      }
+      rows.push({
+        sourceId,
+        grouping: g.name,
+        organizationId: values.ORGANIZATION!,
+        month: values.MONTH ?? '',
+        channel: values.CHANNEL ?? '',
+        municipalityCode: values.MUNICIPALITY ?? '',
+        industry: values.INDUSTRY ?? '',
+        topic: values.TOPIC ?? '',
+        topics: values.TOPICS ? values.TOPICS.split(',') : [],
+        n: count,
+      });
+    };
+    if (dense) dense.forEach((count, key) => count > 0 && emit(key, count));
+    else for (const [key, count] of sparse) emit(key, count);
+  }
+  return rows;
+}
+
+const MONTH_SQL = `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`;
+
+/** SQL that rebuilds every grouping of every source from the stored consultations. */
+export function rollupRebuildSql(): string[] {
+  return GROUPINGS.map((g) => {
+    const has = (d: RollupDimension) => g.dims.includes(d);
+    const cols = [
+      'c.source_id',
+      `'${g.name}'`,
+      'c.organization_id',
+      has('MONTH') ? MONTH_SQL : `''`,
+      has('CHANNEL') ? 'c.channel' : `''`,
+      has('MUNICIPALITY') ? `coalesce(c.municipality_code, '')` : `''`,
+      has('INDUSTRY') ? `coalesce(c.industry, '')` : `''`,
+      has('TOPIC') ? 't.topic' : `''`,
+      has('TOPICS') ? 'c.topics' : `'{}'::text[]`,
+    ];
+    const from = has('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
+    return `insert into consultation_rollups (${ROLLUP_TABLE.columns.map((c) => c.column).join(', ')})
+      select ${cols.join(', ')}, count(*)::int from ${from} group by ${cols.map((_, i) => i + 1).join(', ')}`;
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * Run by `npm install` (postinstall): prepares what a first `npm start` would otherwise spend its
+ * first seconds on — an empty migrated store template and the demo agencies' consultation logs.
+ * Never fails the install: whatever is missing, `npm start` makes itself.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { dumpStore, openStore } from '../adapters/store/store';
+import { templatePath, writeTemplate } from '../adapters/store/template';
+import { ensureDemoData } from '../agencies/demo';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  if (!existsSync(templatePath())) {
+    const store = await openStore();
+    writeTemplate(Buffer.from(await (await dumpStore(store)).arrayBuffer()));
+    await store.close();
+  }
+  const { generated } = await ensureDemoData(resolve(__dirname, '..', 'agencies'));
+  console.log(`madoguchi: store template ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+main().catch((e: unknown) => {
+  console.warn(`madoguchi: could not prepare the first start (${e instanceof Error ? e.message : String(e)}); npm start will do it`);
+});

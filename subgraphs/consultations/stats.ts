@@ -1,0 +1,211 @@
+/**
+ * Consultation counts for `consultationStats`, computed in the store. Whole months are read from
+ * the cheapest rollup grouping that covers the query (adapters/store/rollups.ts); partial months
+ * at the edges of a date filter, and queries no grouping covers, are counted from the records.
+ * Both paths give the same counts: the integration tests compare them on random queries.
+ */
+import type { Queryable } from '../../adapters/store/store';
+import { GROUPINGS, type Grouping } from '../../adapters/store/rollups';
+import type { StatsDimension, StatsFilter } from './resolvers.generated';
+
+export interface RawCell {
+  keys: string[];
+  count: number;
+}
+
+export interface Counts {
+  cells: RawCell[];
+  total: number;
+  /** Which rollup grouping answered the whole months, or 'records' when none could. */
+  plan: string;
+}
+
+const RECORD_SQL: Record<StatsDimension, string> = {
+  ORGANIZATION: 'c.organization_id',
+  TOPIC: 't.topic',
+  MONTH: `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`,
+  MUNICIPALITY: `coalesce(c.municipality_code, '')`,
+  INDUSTRY: `coalesce(c.industry, '')`,
+  CHANNEL: 'c.channel',
+};
+
+const ROLLUP_SQL: Record<Exclude<StatsDimension, 'TOPIC'>, string> = {
+  ORGANIZATION: 'r.organization_id',
+  MONTH: 'r.month',
+  MUNICIPALITY: 'r.municipality_code',
+  INDUSTRY: 'r.industry',
+  CHANNEL: 'r.channel',
+};
+
+interface DateRange {
+  from?: string;
+  to?: string;
+}
+
+/** Inclusive month bounds (YYYY-MM) read from rollups, and the partial-month date ranges left. */
+export interface MonthSplit {
+  months: { first?: string; last?: string } | null;
+  edges: Array<{ from: string; to: string }>;
+}
+
+const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const lastDayOf = (month: string) => {
+  const d = day(`${month}-01`);
+  d.setUTCMonth(d.getUTCMonth() + 1, 0);
+  return isoDay(d);
+};
+const shiftMonth = (month: string, by: number) => {
+  const d = day(`${month}-01`);
+  d.setUTCMonth(d.getUTCMonth() + by);
+  return isoDay(d).slice(0, 7);
+};
+
+/** Splits a date filter into whole months (rollups) and partial months at either end (records). */
+export function splitMonths({ from, to }: DateRange): MonthSplit {
+  if (from && to && from > to) return { months: null, edges: [] };
+  const first = from ? (from.endsWith('-01') ? from.slice(0, 7) : shiftMonth(from.slice(0, 7), 1)) : undefined;
+  const last = to ? (to === lastDayOf(to.slice(0, 7)) ? to.slice(0, 7) : shiftMonth(to.slice(0, 7), -1)) : undefined;
+  if (from && to && first! > last!) return { months: null, edges: [{ from, to }] };
+  const edges: MonthSplit['edges'] = [];
+  if (from && !from.endsWith('-01')) edges.push({ from, to: lastDayOf(from.slice(0, 7)) });
+  if (to && to !== lastDayOf(to.slice(0, 7))) edges.push({ from: `${to.slice(0, 7)}-01`, to });
+  return { months: { first, last }, edges };
+}
+
+/**
+ * The first (cheapest) grouping that can answer these dimensions under this filter. A grouping
+ * keeping one topic per row serves a TOPIC breakdown without a topic filter, or a filter on one
+ * topic without a TOPIC breakdown (a consultation's topics are a set, so it has that topic once);
+ * any other topic filter needs the whole topic set.
+ */
+export function chooseGrouping(dims: readonly StatsDimension[], filter: StatsFilter | null | undefined): Grouping | undefined {
+  const topicFilter = Boolean(filter?.topics?.length);
+  const wantsTopic = dims.includes('TOPIC');
+  const oneTopic = filter?.topics?.length === 1 && !wantsTopic;
+  const needs = new Set<string>(dims.filter((d) => d !== 'ORGANIZATION' && d !== 'TOPIC'));
+  if (filter?.from || filter?.to) needs.add('MONTH');
+  if (topicFilter && !oneTopic) needs.add('TOPICS');
+  return GROUPINGS.find((g) => {
+    const has = new Set<string>(g.dims);
+    if ([...needs].some((d) => !has.has(d))) return false;
+    if (has.has('TOPIC')) return (wantsTopic && !topicFilter) || oneTopic;
+    if (oneTopic) return has.has('TOPICS');
+    return !wantsTopic || has.has('TOPICS');
+  });
+}
+
+function mergeInto(target: Map<string, RawCell>, cells: RawCell[]): void {
+  for (const c of cells) {
+    const key = c.keys.join('\u0000');
+    const found = target.get(key);
+    if (found) found.count += c.count;
+    else target.set(key, { keys: c.keys, count: c.count });
+  }
+}
+
+function compareKeys(a: RawCell, b: RawCell): number {
+  for (let i = 0; i < a.keys.length; i++) {
+    if (a.keys[i] !== b.keys[i]) return a.keys[i] < b.keys[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+class Conditions {
+  readonly params: unknown[] = [];
+  readonly where: string[] = [];
+  add(sql: (p: string) => string, value: unknown): this {
+    this.params.push(value);
+    this.where.push(sql(`$${this.params.length}`));
+    return this;
+  }
+  get sql(): string {
+    return this.where.length ? `where ${this.where.join(' and ')}` : '';
+  }
+}
+
+function recordConditions(filter: StatsFilter | null | undefined, range: DateRange): Conditions {
+  const c = new Conditions();
+  if (range.from) c.add((p) => `c.received_at >= (${p}::date)::timestamp at time zone 'Asia/Tokyo'`, range.from);
+  if (range.to) c.add((p) => `c.received_at < (${p}::date + 1)::timestamp at time zone 'Asia/Tokyo'`, range.to);
+  if (filter?.organizationIds?.length) c.add((p) => `c.organization_id = any(${p}::text[])`, filter.organizationIds);
+  if (filter?.topics?.length) c.add((p) => `c.topics && ${p}::text[]`, filter.topics);
+  return c;
+}
+
+async function countRecords(store: Queryable, dims: readonly StatsDimension[], filter: StatsFilter | null | undefined, range: DateRange): Promise<RawCell[]> {
+  const cond = recordConditions(filter, range);
+  const from = dims.includes('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
+  const keys = dims.map((d, i) => `${RECORD_SQL[d]} as k${i}`).join(', ');
+  const rows = await store.query<Record<string, string | number>>(
+    `select ${keys}, count(*)::int as n from ${from} ${cond.sql} group by ${dims.map((_, i) => i + 1).join(', ')}`,
+    cond.params,
+  );
+  return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n) }));
+}
+
+async function totalOfRecords(store: Queryable, filter: StatsFilter | null | undefined, range: DateRange): Promise<number> {
+  const cond = recordConditions(filter, range);
+  const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from consultations c ${cond.sql}`, cond.params);
+  return n;
+}
+
+async function countRollup(
+  store: Queryable,
+  grouping: Grouping,
+  dims: readonly StatsDimension[],
+  filter: StatsFilter | null | undefined,
+  months: NonNullable<MonthSplit['months']>,
+): Promise<RawCell[]> {
+  const cond = new Conditions().add((p) => `r.grouping = ${p}`, grouping.name);
+  if (months.first) cond.add((p) => `r.month >= ${p}`, months.first);
+  if (months.last) cond.add((p) => `r.month <= ${p}`, months.last);
+  if (filter?.organizationIds?.length) cond.add((p) => `r.organization_id = any(${p}::text[])`, filter.organizationIds);
+  if (filter?.topics?.length) {
+    if (grouping.dims.includes('TOPIC')) cond.add((p) => `r.topic = ${p}`, filter.topics[0]);
+    else cond.add((p) => `r.topics && ${p}::text[]`, filter.topics);
+  }
+  const unnest = dims.includes('TOPIC') && !grouping.dims.includes('TOPIC');
+  const exprs = dims.map((d) => (d === 'TOPIC' ? (unnest ? 't.topic' : 'r.topic') : ROLLUP_SQL[d]));
+  const from = unnest ? 'consultation_rollups r cross join lateral unnest(r.topics) as t(topic)' : 'consultation_rollups r';
+  const select = exprs.length ? `${exprs.map((e, i) => `${e} as k${i}`).join(', ')}, ` : '';
+  const group = exprs.length ? `group by ${exprs.map((_, i) => i + 1).join(', ')}` : '';
+  const rows = await store.query<Record<string, string | number>>(`select ${select}coalesce(sum(r.n), 0)::int as n from ${from} ${cond.sql} ${group}`, cond.params);
+  return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n) })).filter((c) => c.count > 0);
+}
+
+/**
+ * Counts consultations by the given dimensions (one cell per combination present) and the
+ * number of consultations matching the filter. `useRollups: false` forces the record path.
+ */
+export async function countConsultations(
+  store: Queryable,
+  dims: readonly StatsDimension[],
+  filter: StatsFilter | null | undefined,
+  { useRollups = true }: { useRollups?: boolean } = {},
+): Promise<Counts> {
+  const range: DateRange = { from: filter?.from ?? undefined, to: filter?.to ?? undefined };
+  const grouping = useRollups ? chooseGrouping(dims, filter) : undefined;
+  const split = grouping ? splitMonths(range) : null;
+  if (!grouping || !split) {
+    const [cells, total] = await Promise.all([
+      countRecords(store, dims, filter, range),
+      dims.includes('TOPIC') ? totalOfRecords(store, filter, range) : null,
+    ]);
+    return { cells: cells.sort(compareKeys), total: total ?? cells.reduce((s, c) => s + c.count, 0), plan: 'records' };
+  }
+  const merged = new Map<string, RawCell>();
+  let total = 0;
+  const totalGrouping = dims.includes('TOPIC') ? chooseGrouping([], filter) : undefined;
+  if (split.months) {
+    mergeInto(merged, await countRollup(store, grouping, dims, filter, split.months));
+    if (totalGrouping) total += (await countRollup(store, totalGrouping, [], filter, split.months)).reduce((s, c) => s + c.count, 0);
+  }
+  for (const edge of split.edges) {
+    mergeInto(merged, await countRecords(store, dims, filter, edge));
+    if (totalGrouping) total += await totalOfRecords(store, filter, edge);
+  }
+  const cells = [...merged.values()].sort(compareKeys);
+  if (!dims.includes('TOPIC')) total = cells.reduce((s, c) => s + c.count, 0);
+  return { cells, total, plan: grouping.name };
+}

@@ -1,0 +1,37 @@
+/**
+ * The running system opens no connection beyond this machine that nobody configured: starting
+ * the gateway and subgraphs and answering queries reaches loopback addresses only. (@apollo/gateway
+ * would otherwise probe cloud metadata addresses and report usage to Apollo.)
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import pino from 'pino';
+import { fetch } from 'undici';
+import { startEmbedded } from '../../gateway/embedded';
+import { openTestStore } from '../support/store';
+import { FIXED_NOW } from '../support/paths';
+
+test('starting and querying the system connects to loopback addresses only', async () => {
+  const sockets: Socket[] = [];
+  const record = (message: unknown) => sockets.push((message as { socket: Socket }).socket);
+  subscribe('net.client.socket', record);
+  const store = await openTestStore('demo');
+  const app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }) });
+  try {
+    const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ organizations { name programs { title } } }' }),
+    });
+    expect(res.status).toBe(200);
+    // Cloud detectors fire within a few hundred milliseconds of start; give them the chance.
+    await new Promise((r) => setTimeout(r, 1500));
+  } finally {
+    unsubscribe('net.client.socket', record);
+    await app.close();
+    await store.close();
+  }
+  const targets = sockets.map((s) => s.remoteAddress ?? (s as unknown as { _host?: string })._host ?? 'unknown');
+  expect(targets.length).toBeGreaterThan(0); // the gateway's own calls to the subgraphs
+  expect(targets.filter((t) => !/^(127\.|::1$|::ffff:127\.|localhost$)/.test(t))).toEqual([]);
+});

@@ -1,0 +1,145 @@
+/**
+ * Consultation aggregates over the demo store: the rollup path must give exactly the counts the
+ * record path gives, on many random queries; the queries analysts run most must be answered from
+ * rollups without reading a consultation; the migration's SQL rebuild must equal the rollups
+ * written at sync; and a new snapshot of a source must move its rollups with it.
+ */
+import { replaceSource } from '../../adapters/store/ingest';
+import type { ConsultationRecord } from '../../adapters/store/records';
+import { rollupRebuildSql } from '../../adapters/store/rollups';
+import { countingStore, type Store } from '../../adapters/store/store';
+import { selectList } from '../../adapters/store/tables';
+import type { StatsDimension, StatsFilter } from '../../subgraphs/consultations/resolvers.generated';
+import { countConsultations } from '../../subgraphs/consultations/stats';
+import { mulberry32 } from '../../agencies/demo/consultations';
+import { openTestStore } from '../support/store';
+
+const DIMENSIONS: StatsDimension[] = ['ORGANIZATION', 'TOPIC', 'MONTH', 'MUNICIPALITY', 'INDUSTRY', 'CHANNEL'];
+
+let store: Store;
+let organizations: string[];
+let topics: string[];
+
+beforeAll(async () => {
+  store = await openTestStore('demo');
+  organizations = (await store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')).map((r) => r.id);
+  topics = (await store.query<{ t: string }>('select distinct unnest(topics) as t from consultations order by 1')).map((r) => r.t);
+});
+
+afterAll(() => store.close());
+
+function pick<T>(rand: () => number, xs: readonly T[], k: number): T[] {
+  const pool = [...xs];
+  const out: T[] = [];
+  while (out.length < k && pool.length) out.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
+  return out;
+}
+
+/** Dates around the demo fiscal year: month starts and ends, mid-month days, and out of range. */
+function randomDate(rand: () => number): string {
+  const month = new Date(Date.UTC(2025, 2 + Math.floor(rand() * 14), 1));
+  const kind = rand();
+  if (kind < 0.4) return month.toISOString().slice(0, 10);
+  if (kind < 0.7) return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 2 + Math.floor(rand() * 26))).toISOString().slice(0, 10);
+}
+
+function randomQuery(rand: () => number): { dims: StatsDimension[]; filter: StatsFilter } {
+  const dims = pick(rand, DIMENSIONS, 1 + Math.floor(rand() * 3));
+  const filter: StatsFilter = {};
+  if (rand() < 0.5) filter.from = randomDate(rand);
+  if (rand() < 0.5) filter.to = randomDate(rand);
+  if (rand() < 0.3) filter.organizationIds = pick(rand, organizations, 1 + Math.floor(rand() * 4));
+  if (rand() < 0.3) filter.topics = pick(rand, topics, 1 + Math.floor(rand() * 2)) as StatsFilter['topics'];
+  return { dims, filter };
+}
+
+async function expectPathsAgree(queries: number, seed: number): Promise<Map<string, number>> {
+  const rand = mulberry32(seed);
+  const plans = new Map<string, number>();
+  for (let i = 0; i < queries; i++) {
+    const { dims, filter } = randomQuery(rand);
+    const viaRollups = await countConsultations(store, dims, filter);
+    const viaRecords = await countConsultations(store, dims, filter, { useRollups: false });
+    expect(viaRecords.plan).toBe('records');
+    expect({ dims, filter, cells: viaRollups.cells, total: viaRollups.total }).toEqual({ dims, filter, cells: viaRecords.cells, total: viaRecords.total });
+    plans.set(viaRollups.plan, (plans.get(viaRollups.plan) ?? 0) + 1);
+  }
+  return plans;
+}
+
+describe('consultation rollups', () => {
+  it('give the same cells and totals as counting the records, on 200 random queries', async () => {
+    const plans = await expectPathsAgree(200, 7);
+    const fromRecords = plans.get('records') ?? 0;
+    // Most random queries are covered by some grouping; the rest fall back to the records.
+    expect(fromRecords).toBeLessThan(200 * 0.4);
+    expect(plans.size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('answer the common analyst queries from rollups alone, without reading consultations', async () => {
+    const counting = countingStore(store);
+    const cases: Array<{ dims: StatsDimension[]; filter?: StatsFilter; plan: string }> = [
+      { dims: ['ORGANIZATION'], plan: 'month_channel' },
+      { dims: ['ORGANIZATION', 'MONTH'], plan: 'month_channel' },
+      { dims: ['TOPIC', 'MONTH'], filter: { from: '2025-10-01', to: '2025-12-31' }, plan: 'month_topic' },
+      { dims: ['MUNICIPALITY', 'INDUSTRY'], plan: 'municipality_industry' },
+      { dims: ['TOPIC'], filter: { topics: ['FINANCE'] as StatsFilter['topics'] }, plan: 'month_channel_topics' },
+      { dims: ['MUNICIPALITY', 'MONTH'], filter: { topics: ['SUCCESSION'] as StatsFilter['topics'] }, plan: 'month_topic_municipality' },
+      { dims: ['ORGANIZATION', 'CHANNEL'], filter: { from: '2025-04-01', to: '2026-03-31', organizationIds: organizations.slice(0, 3) }, plan: 'month_channel' },
+    ];
+    for (const c of cases) {
+      counting.statements.length = 0;
+      const result = await countConsultations(counting, c.dims, c.filter);
+      expect(result.plan).toBe(c.plan);
+      expect(result.total).toBeGreaterThan(0);
+      expect(counting.statements.length).toBeGreaterThan(0);
+      for (const sql of counting.statements) expect(sql).not.toMatch(/from consultations\b/);
+    }
+  });
+
+  it('count the partial months at the edges of a date filter from the records', async () => {
+    const counting = countingStore(store);
+    const result = await countConsultations(counting, ['MONTH'], { from: '2025-06-15', to: '2025-09-10' });
+    expect(result.plan).toBe('month_channel');
+    expect(result.cells.map((c) => c.keys[0])).toEqual(['2025-06', '2025-07', '2025-08', '2025-09']);
+    expect(counting.statements.filter((s) => /from consultations\b/.test(s))).toHaveLength(2);
+    const [june] = await store.query<{ n: number }>(
+      `select count(*)::int as n from consultations where received_at >= '2025-06-15T00:00:00+09:00' and received_at < '2025-07-01T00:00:00+09:00'`,
+    );
+    expect(result.cells[0].count).toBe(june.n);
+  });
+
+  it('are rebuilt by the migration SQL to exactly what the syncs wrote', async () => {
+    const snapshot = () =>
+      store.query(
+        `select source_id, grouping, organization_id, month, channel, municipality_code, industry, topic, topics, n
+         from consultation_rollups order by source_id, grouping, organization_id, month, channel, municipality_code, industry, topic, topics`,
+      );
+    const written = await snapshot();
+    expect(written.length).toBeGreaterThan(1000);
+    await store.transaction(async (tx) => {
+      await tx.query('delete from consultation_rollups');
+      for (const sql of rollupRebuildSql()) await tx.query(sql);
+    });
+    expect(await snapshot()).toEqual(written);
+  });
+
+  it('follow a new snapshot of a source in the same transaction', async () => {
+    const [source] = await store.query<{ id: string }>(
+      `select source_id as id from consultations group by source_id order by count(*) desc limit 1`,
+    );
+    const records = await store.query<ConsultationRecord>(`select ${selectList('consultation', 'c')} from consultations c where source_id = $1`, [source.id]);
+    const before = await countConsultations(store, ['ORGANIZATION'], null);
+    // The agency's next file drops a third of the log and moves the rest to the telephone.
+    const kept = records.filter((_, i) => i % 3 !== 0).map((r) => ({ ...r, channel: 'PHONE' as ConsultationRecord['channel'] }));
+    await replaceSource(store, { sourceId: source.id, entity: 'consultation', records: kept, rejections: [], contentHash: 'changed', etag: null, lastModified: null, at: new Date().toISOString() });
+    const after = await countConsultations(store, ['ORGANIZATION'], null);
+    expect(after.total).toBe(before.total - (records.length - kept.length));
+    const byChannel = await countConsultations(store, ['CHANNEL'], { organizationIds: [records[0].organizationId] });
+    const viaRecords = await countConsultations(store, ['CHANNEL'], { organizationIds: [records[0].organizationId] }, { useRollups: false });
+    expect(byChannel.plan).not.toBe('records');
+    expect(byChannel.cells).toEqual(viaRecords.cells);
+    await expectPathsAgree(40, 11);
+  });
+});
