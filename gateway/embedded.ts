@@ -125,8 +125,8 @@ if (require.main === module) {
     (app) => {
       console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${app.gateway.port}/graphql`);
       for (const [name, s] of Object.entries(app.subgraphs)) console.log(`  subgraph ${name.padEnd(14)} ${s.url}`);
-      // The subgraphs' Apollo servers stop at once on a signal; the gateway must drain first and
-      // they must keep answering it meanwhile, so their handlers give way to this one.
+      // The gateway must drain first while the subgraphs keep answering it, so handlers installed
+      // before this one (the tsx runner's, which would end the process at once) give way to it.
       let stopping = false;
       const stop = () => {
         if (stopping) return;

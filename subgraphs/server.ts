@@ -26,6 +26,9 @@ export async function startSubgraph(
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
     // Subgraphs sit behind the gateway; their errors must not carry stack traces out of it.
     includeStacktraceInErrorResponses: false,
+    // The process serving the subgraph owns signal handling (serve.ts, or the embedded start,
+    // where the gateway drains first while the subgraphs keep answering it).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   // Only identity signed by the gateway is believed; requests without one are anonymous.
