@@ -49,6 +49,11 @@ export type ReadOutcome =
 
 export interface Adapter {
   read(state: FetchState): Promise<ReadOutcome>;
+  /**
+   * Only the fetch, for adapters whose parsing is pure CPU (spreadsheets): the sync can then
+   * parse and map a large file on a worker thread while the main thread writes the store.
+   */
+  load?(state: FetchState): Promise<Loaded>;
 }
 
 /** A source-level failure: nothing from this attempt is stored and the last good data stays. */

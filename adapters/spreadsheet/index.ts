@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { SpreadsheetSourceConfig } from '../core/config';
 import { mappedColumns } from '../core/fields';
-import { loadLocation, sha256, type Adapter, type AdapterContext } from '../core/adapter';
+import { loadLocation, sha256, type Adapter, type AdapterContext, type FetchState, type ReadOutcome } from '../core/adapter';
 import { readCsv } from './csv';
 import { readXlsx } from './xlsx';
 
@@ -19,18 +19,26 @@ const ACCEPT = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, */*',
 } as const;
 
+/** Decodes and splits a spreadsheet's bytes into raw records: pure CPU, so it can run in a worker. */
+export async function parseSpreadsheet(config: SpreadsheetSourceConfig, body: Buffer): Promise<Pick<Extract<ReadOutcome, { status: 'ok' }>, 'records' | 'rejections'>> {
+  const requiredColumns = mappedColumns(config.mapping);
+  return config.format === 'xlsx'
+    ? readXlsx(body, { sheet: config.sheet, headerRow: config.headerRow, requiredColumns })
+    : readCsv(body, { encoding: config.encoding, headerRow: config.headerRow, delimiter: config.delimiter, requiredColumns });
+}
+
 export function createSpreadsheetAdapter(config: SpreadsheetSourceConfig, baseDir: string) {
   const location = resolveLocation(config.location, baseDir);
-  const requiredColumns = mappedColumns(config.mapping);
-  return (ctx: AdapterContext): Adapter => ({
-    async read(state) {
-      const loaded = await loadLocation(ctx, location, { state, timeoutMs: config.timeoutMs, retry: config.retry, accept: ACCEPT[config.format] });
-      if (loaded.status === 'not-modified') return loaded;
-      const { records, rejections } =
-        config.format === 'xlsx'
-          ? await readXlsx(loaded.body, { sheet: config.sheet, headerRow: config.headerRow, requiredColumns })
-          : readCsv(loaded.body, { encoding: config.encoding, headerRow: config.headerRow, delimiter: config.delimiter, requiredColumns });
-      return { status: 'ok', contentHash: sha256(loaded.body), etag: loaded.etag, lastModified: loaded.lastModified, records, rejections };
-    },
-  });
+  return (ctx: AdapterContext): Adapter => {
+    const load = (state: FetchState) => loadLocation(ctx, location, { state, timeoutMs: config.timeoutMs, retry: config.retry, accept: ACCEPT[config.format] });
+    return {
+      async read(state) {
+        const loaded = await load(state);
+        if (loaded.status === 'not-modified') return loaded;
+        const { records, rejections } = await parseSpreadsheet(config, loaded.body);
+        return { status: 'ok', contentHash: sha256(loaded.body), etag: loaded.etag, lastModified: loaded.lastModified, records, rejections };
+      },
+      load,
+    };
+  };
 }

@@ -5,7 +5,7 @@
 import type { Queryable, Store } from './store';
 import type { ConsultationRecord, EntityKind, EntityRecord, RowRejection, SourceKind, SourceRecord } from './records';
 import { TABLES, bulkInsert, bulkInsertInto } from './tables';
-import { ROLLUP_TABLE, computeRollups } from './rollups';
+import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 
 export interface SourceRegistration {
   id: string;
@@ -25,10 +25,25 @@ export async function registerSource(store: Queryable, s: SourceRegistration): P
   );
 }
 
+/**
+ * A snapshot's records already rendered for COPY, one line per record (a worker thread does the
+ * mapping and rendering), with what the store still has to check: ids and their rows.
+ */
+export interface EncodedRecords {
+  ids: string[];
+  rows: Array<number | null>;
+  /** COPY csv lines of the entity's table, in the order of `ids`. */
+  lines: string[];
+  /** COPY csv of the consultation rollups of exactly these records; null for other entities. */
+  rollupCsv: string | null;
+}
+
 export interface Snapshot {
   sourceId: string;
   entity: EntityKind;
+  /** The records, or (`encoded`) their rendered form; duplicates within the snapshot already dropped there. */
   records: EntityRecord[];
+  encoded?: EncodedRecords;
   rejections: RowRejection[];
   contentHash: string;
   etag: string | null;
@@ -48,21 +63,44 @@ export interface ReplaceResult {
  */
 export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
   return store.transaction(async (tx) => {
-    let records = snap.records;
     const rejections = [...snap.rejections];
-    if (snap.entity === 'organization' || snap.entity === 'program' || snap.entity === 'consultation') {
-      const { accepted, clashes } = await dropForeignIds(tx, snap.entity, snap.sourceId, records);
-      records = accepted;
-      rejections.push(...clashes);
-    }
-    const { table } = TABLES[snap.entity];
+    const { table, columns } = TABLES[snap.entity];
     await tx.query(`delete from ${table} where source_id = $1`, [snap.sourceId]);
-    await bulkInsert(tx, snap.entity, records as unknown as Record<string, unknown>[]);
-    if (snap.entity === 'consultation') {
-      // Aggregates read these, so they change in the same transaction as the records.
-      await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
-      const rollups = computeRollups(snap.sourceId, records as ConsultationRecord[]);
-      await bulkInsertInto(tx, ROLLUP_TABLE, rollups as unknown as Record<string, unknown>[]);
+    if (snap.entity === 'consultation') await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
+    let accepted: number;
+    if (snap.encoded) {
+      const { ids, rows, lines, rollupCsv } = snap.encoded;
+      const owners = await foreignOwners(tx, table, snap.sourceId, ids);
+      const keep: string[] = [];
+      ids.forEach((id, i) => {
+        const other = owners.get(id);
+        if (other) rejections.push(clash(rows[i], id, other));
+        else keep.push(lines[i]);
+      });
+      accepted = keep.length;
+      if (!tx.copyFromCsv) throw new Error('encoded snapshots need a store that takes COPY');
+      for (let start = 0; start < keep.length; start += COPY_CHUNK) {
+        await tx.copyFromCsv(table, columns.map((c) => c.column), keep.slice(start, start + COPY_CHUNK).join('\n'));
+      }
+      if (snap.entity === 'consultation') {
+        // Rollups rendered beside the records count them all; after a clash they are recounted here.
+        if (owners.size === 0 && rollupCsv) await tx.copyFromCsv('consultation_rollups', ROLLUP_TABLE.columns.map((c) => c.column), rollupCsv);
+        else if (accepted > 0) for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
+      }
+    } else {
+      let records = snap.records;
+      if (snap.entity === 'organization' || snap.entity === 'program' || snap.entity === 'consultation') {
+        const { accepted: own, clashes } = await dropForeignIds(tx, snap.entity, snap.sourceId, records);
+        records = own;
+        rejections.push(...clashes);
+      }
+      accepted = records.length;
+      await bulkInsert(tx, snap.entity, records as unknown as Record<string, unknown>[]);
+      if (snap.entity === 'consultation') {
+        // Aggregates read these, so they change in the same transaction as the records.
+        const rollups = computeRollups(snap.sourceId, records as ConsultationRecord[]);
+        await bulkInsertInto(tx, ROLLUP_TABLE, rollups as unknown as Record<string, unknown>[]);
+      }
     }
     await tx.query('delete from ingest_rejections where source_id = $1', [snap.sourceId]);
     if (rejections.length > 0) {
@@ -86,11 +124,24 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
          last_changed_at = $2, last_error = null, content_hash = $3, etag = $4, last_modified = $5,
          accepted_count = $6, rejected_count = $7
        where id = $1`,
-      [snap.sourceId, snap.at, snap.contentHash, snap.etag, snap.lastModified, records.length, rejections.length],
+      [snap.sourceId, snap.at, snap.contentHash, snap.etag, snap.lastModified, accepted, rejections.length],
     );
-    return { accepted: records.length, rejected: rejections };
+    return { accepted, rejected: rejections };
   });
 }
+
+const COPY_CHUNK = 20_000;
+
+async function foreignOwners(tx: Queryable, table: string, sourceId: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const taken = await tx.query<{ id: string; source_id: string }>(
+    `select id, source_id from ${table} where id = any($1::text[]) and source_id <> $2`,
+    [ids, sourceId],
+  );
+  return new Map(taken.map((t) => [t.id, t.source_id]));
+}
+
+const clash = (row: number | null, id: string, other: string): RowRejection => ({ row: row ?? 0, field: 'id', value: id, reason: `id already provided by source ${other}` });
 
 // Ids are global: a record whose id another source already holds is refused, so one agency's
 // file can never overwrite another's entries.
@@ -101,16 +152,11 @@ async function dropForeignIds(
   records: EntityRecord[],
 ): Promise<{ accepted: EntityRecord[]; clashes: RowRejection[] }> {
   if (records.length === 0) return { accepted: records, clashes: [] };
-  const { table } = TABLES[entity];
-  const taken = await tx.query<{ id: string; source_id: string }>(
-    `select id, source_id from ${table} where id = any($1::text[]) and source_id <> $2`,
-    [records.map((r) => r.id), sourceId],
-  );
-  const owner = new Map(taken.map((t) => [t.id, t.source_id]));
+  const owner = await foreignOwners(tx, TABLES[entity].table, sourceId, records.map((r) => r.id));
   const clashes: RowRejection[] = [];
   const own = records.filter((r) => {
     const other = owner.get(r.id);
-    if (other) clashes.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `id already provided by source ${other}` });
+    if (other) clashes.push(clash(r.sourceRow, r.id, other));
     return !other;
   });
   const { accepted, duplicates } = dropDuplicateIds(own);

@@ -165,8 +165,8 @@ export function computeRollups(sourceId: string, records: ReadonlyArray<Consulta
 
 const MONTH_SQL = `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`;
 
-/** SQL that rebuilds every grouping of every source from the stored consultations. */
-export function rollupRebuildSql(): string[] {
+/** SQL that rebuilds every grouping from the stored consultations: of every source, or of the source given as $1. */
+export function rollupRebuildSql({ sourceId = false }: { sourceId?: boolean } = {}): string[] {
   return GROUPINGS.map((g) => {
     const has = (d: RollupDimension) => g.dims.includes(d);
     const cols = [
@@ -182,6 +182,6 @@ export function rollupRebuildSql(): string[] {
     ];
     const from = has('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
     return `insert into consultation_rollups (${ROLLUP_TABLE.columns.map((c) => c.column).join(', ')})
-      select ${cols.join(', ')}, count(*)::int from ${from} group by ${cols.map((_, i) => i + 1).join(', ')}`;
+      select ${cols.join(', ')}, count(*)::int from ${from} ${sourceId ? 'where c.source_id = $1' : ''} group by ${cols.map((_, i) => i + 1).join(', ')}`;
   });
 }

@@ -134,6 +134,11 @@ function arrayLiteral(items: string[]): string {
 
 /** Renders records as COPY csv: unquoted empty is NULL, quoted empty is an empty string. */
 export function toCopyCsv(columns: Column[], records: ReadonlyArray<Record<string, unknown>>): string {
+  return copyCsvLines(columns, records).join('\n');
+}
+
+/** One COPY csv line per record (a line may hold quoted newlines, so records are not split on them). */
+export function copyCsvLines(columns: Column[], records: ReadonlyArray<Record<string, unknown>>): string[] {
   const lines: string[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
@@ -146,7 +151,7 @@ export function toCopyCsv(columns: Column[], records: ReadonlyArray<Record<strin
       })
       .join(',');
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /**

@@ -3,15 +3,16 @@
  * replaces the source's snapshot atomically. Unchanged content writes nothing; a failure keeps
  * the last good snapshot and marks it stale with the error, for the graph to show.
  */
-import type { AgencyConfig, SourceConfig } from '../core/config';
+import type { AgencyConfig, SourceConfig, SpreadsheetSourceConfig } from '../core/config';
 import { mapRecord } from '../core/fields';
-import { AdapterError, type Adapter, type AdapterContext, type ReadOutcome } from '../core/adapter';
+import { AdapterError, sha256, type Adapter, type AdapterContext, type ReadOutcome } from '../core/adapter';
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
-import { getSource, markFailed, markUnchanged, registerSource, replaceSource } from '../store/ingest';
+import { getSource, markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../store/ingest';
 import type { EntityRecord, Provenance, RowRejection, SourceKind } from '../store/records';
 import type { Store } from '../store/store';
+import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
 
 export interface SyncReport {
   sourceId: string;
@@ -90,7 +91,7 @@ export async function syncSource(
   agency: AgencyConfig,
   source: SourceConfig,
   ctx: AdapterContext,
-  options: { force?: boolean } = {},
+  options: SyncOptions = {},
 ): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, source);
@@ -110,27 +111,37 @@ export async function syncSource(
   try {
     const adapter = createAdapter(agency, source)(ctx);
     const state = options.force || previous?.status !== 'OK' ? { etag: null, lastModified: null } : { etag: previous.etag, lastModified: previous.lastModified };
-    const outcome = await adapter.read(state);
+    // A spreadsheet is fetched here and, when large and a pool is given, parsed on a worker.
+    const offload = options.pool && store.copyFromCsv && source.kind === 'spreadsheet' && adapter.load ? options.pool : undefined;
+    let outcome: ReadOutcome | { status: 'loaded'; body: Buffer; contentHash: string; etag: string | null; lastModified: string | null };
+    if (offload) {
+      const loaded = await adapter.load!(state);
+      outcome = loaded.status === 'not-modified' ? loaded : { status: 'loaded', body: loaded.body, contentHash: sha256(loaded.body), etag: loaded.etag, lastModified: loaded.lastModified };
+    } else {
+      outcome = await adapter.read(state);
+    }
     // The stored snapshot is always the one content_hash names, also after failed attempts: the
     // same bytes again (say, once a flaky server is back) rewrite nothing.
-    const sameAsStored = !options.force && previous?.lastSuccessAt != null && outcome.status === 'ok' && outcome.contentHash === previous.contentHash;
+    const sameAsStored = !options.force && previous?.lastSuccessAt != null && outcome.status !== 'not-modified' && outcome.contentHash === previous.contentHash;
     if (outcome.status === 'not-modified' || sameAsStored) {
       await markUnchanged(store, id, at());
       return report('unchanged', previous?.acceptedCount ?? 0, []);
     }
     const fetchedAt = at();
-    const { records, rejections } = prepareSnapshot(agency, source, outcome, {
-      sourceId: id,
-      agencyId: agency.id,
-      sourceKind: KINDS[source.kind],
-      sourceLocation: location,
-      fetchedAt,
-    });
+    const provenance = { sourceId: id, agencyId: agency.id, sourceKind: KINDS[source.kind], sourceLocation: location, fetchedAt };
+    let prepared: { records: EntityRecord[]; rejections: RowRejection[]; encoded?: EncodedRecords };
+    if (outcome.status === 'loaded') {
+      const job = { agency, source: source as SpreadsheetSourceConfig, body: outcome.body, provenance: { ...provenance, contentHash: outcome.contentHash } };
+      const result = outcome.body.length >= (options.offloadMinBytes ?? OFFLOAD_MIN_BYTES) ? await offload!.prepare(job) : await encodeSpreadsheet(job);
+      if (!result.ok) throw new AdapterError(result.message, result.code);
+      prepared = { records: [], rejections: result.rejections, encoded: result.encoded };
+    } else {
+      prepared = prepareSnapshot(agency, source, outcome, provenance);
+    }
     const result = await replaceSource(store, {
       sourceId: id,
       entity: source.entity,
-      records,
-      rejections,
+      ...prepared,
       contentHash: outcome.contentHash,
       etag: outcome.etag,
       lastModified: outcome.lastModified,
@@ -147,12 +158,39 @@ export async function syncSource(
   }
 }
 
-/** Syncs every source of every agency: directories first, so providers exist before programmes. */
+export interface SyncOptions {
+  /** Rewrite even when the content is unchanged. */
+  force?: boolean;
+  /** Worker threads that parse large spreadsheets; without, everything runs in place. */
+  pool?: PreparePool;
+  /** Spreadsheets at least this large go to the pool (default OFFLOAD_MIN_BYTES). */
+  offloadMinBytes?: number;
+}
+
+/**
+ * Syncs every source of every agency: directories first, so providers exist before programmes.
+ * Large spreadsheets are parsed on worker threads (`workers`, default defaultWorkerCount()).
+ */
 export async function syncAll(
   store: Store,
   agencies: AgencyConfig[],
   ctx: AdapterContext,
-  options: { force?: boolean; concurrency?: number } = {},
+  options: Omit<SyncOptions, 'pool'> & { concurrency?: number; workers?: number } = {},
+): Promise<SyncReport[]> {
+  const workers = options.workers ?? defaultWorkerCount();
+  const pool = workers > 0 ? createPreparePool(workers) : undefined;
+  try {
+    return await syncPhases(store, agencies, ctx, { ...options, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function syncPhases(
+  store: Store,
+  agencies: AgencyConfig[],
+  ctx: AdapterContext,
+  options: SyncOptions & { concurrency?: number },
 ): Promise<SyncReport[]> {
   const jobs = agencies.flatMap((a) => a.sources.map((s) => ({ a, s })));
   const order = { organization: 0, program: 1, consultation: 2 } as const;

@@ -1,0 +1,96 @@
+/**
+ * Parsing on a worker thread stores exactly what parsing in place stores: the same consultation
+ * log — with bad rows, a repeated number and ids another source already holds — synced both ways
+ * into two stores leaves identical records, rollups, rejections and counts. A file the worker
+ * finds unusable fails the source and keeps its last good data.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadAgencyConfigs, type AgencyConfig, type SourceConfig } from '../core/config';
+import { createAdapterContext } from '../core/adapter';
+import { generateConsultationLogs, renderConsultationCsv, type ConsultationRow } from '../../agencies/demo/consultations';
+import type { Store } from '../store/store';
+import { openTestStore } from '../../test/support/store';
+import { createPreparePool, type PreparePool } from './offload';
+import { syncSource } from './sync';
+
+const CLOCK = () => new Date('2026-11-25T03:00:00Z');
+let dir: string;
+let agency: AgencyConfig;
+let log: SourceConfig;
+let older: SourceConfig;
+let pool: PreparePool;
+let jobs = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'madoguchi-offload-'));
+  const rows = generateConsultationLogs({ total: 8000 }).get('hyogo-iac')!;
+  const bad: ConsultationRow[] = [
+    { ...rows[3], number: 'X-1', receivedAt: '令和7年13月40日' },
+    { ...rows[4], number: 'X-2', municipalityCode: '282011' },
+    { ...rows[5] }, // the same 相談番号 as row 5 again
+  ];
+  writeFileSync(join(dir, 'hyogo-iac.csv'), renderConsultationCsv([...rows, ...bad]));
+  // An older log under another source id that already holds a few of the same numbers.
+  writeFileSync(join(dir, 'older.csv'), renderConsultationCsv(rows.slice(10, 15)));
+  writeFileSync(join(dir, 'broken.csv'), renderConsultationCsv(rows.slice(0, 20).map((r) => ({ ...r, receivedAt: 'いつか' }))));
+  agency = loadAgencyConfigs(resolve(__dirname, '..', '..', 'agencies'), { ...process.env, MADOGUCHI_CONSULTATION_DIR: dir }).find((a) => a.id === 'hyogo-iac')!;
+  log = agency.sources.find((s) => s.entity === 'consultation')!;
+  older = { ...log, id: 'older-log', location: join(dir, 'older.csv') } as SourceConfig;
+  const real = createPreparePool(1);
+  pool = { prepare: (job) => ((jobs += 1), real.prepare(job)), close: () => real.close() };
+});
+
+afterAll(async () => {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function syncedStore(withPool: boolean): Promise<Store> {
+  const store = await openTestStore('empty');
+  const ctx = createAdapterContext({ clock: CLOCK });
+  await syncSource(store, agency, older, ctx);
+  const report = await syncSource(store, agency, log, ctx, withPool ? { pool, offloadMinBytes: 0 } : {});
+  expect(report.outcome).toBe('updated');
+  return store;
+}
+
+const dump = (store: Store) =>
+  Promise.all([
+    store.query('select * from consultations order by id'),
+    store.query('select * from consultation_rollups order by source_id, grouping, organization_id, month, channel, municipality_code, industry, topic, topics'),
+    store.query('select source_id, ordinal, row_number, field, value, reason from ingest_rejections order by source_id, ordinal'),
+    store.query('select id, status, accepted_count, rejected_count, content_hash from sources order by id'),
+  ]);
+
+test('a worker-parsed snapshot is stored exactly as one parsed in place', async () => {
+  const viaWorker = await syncedStore(true);
+  const inPlace = await syncedStore(false);
+  expect(jobs).toBe(1);
+  const [records, rollups, rejections, sources] = await dump(viaWorker);
+  expect(await dump(inPlace)).toEqual([records, rollups, rejections, sources]);
+  // What the fixture holds: bad rows and the repeat refused, the older source's ids kept there.
+  expect(records.length).toBeGreaterThan(1000);
+  const reasons = rejections.filter((r) => r.source_id === 'hyogo-iac/consultations').map((r) => `${r.field}: ${r.reason}`);
+  expect(reasons.some((r) => r.startsWith('id: id already provided by source hyogo-iac/older-log'))).toBe(true);
+  expect(reasons.some((r) => r.startsWith('id: duplicate id'))).toBe(true);
+  // Fields are named as the agency's file names them.
+  expect(reasons).toContain('受付日: 令和7年13月40日 is not a calendar date');
+  expect(reasons).toContain('所在地コード: check digit of 全国地方公共団体コード does not match');
+  expect(rollups.filter((r) => r.source_id === 'hyogo-iac/consultations').length).toBeGreaterThan(100);
+  await Promise.all([viaWorker.close(), inPlace.close()]);
+});
+
+test('a file the worker cannot use fails the source and keeps its last good data', async () => {
+  const store = await syncedStore(true);
+  const before = await store.query<{ n: number }>(`select count(*)::int as n from consultations where source_id = 'hyogo-iac/consultations'`);
+  const broken = { ...log, location: join(dir, 'broken.csv') } as SourceConfig;
+  const report = await syncSource(store, agency, broken, createAdapterContext({ clock: CLOCK }), { pool, offloadMinBytes: 0 });
+  expect(report.outcome).toBe('failed');
+  expect(report.error).toMatch(/every one of 20 records was rejected/);
+  expect(await store.query(`select count(*)::int as n from consultations where source_id = 'hyogo-iac/consultations'`)).toEqual(before);
+  const [source] = await store.query<{ status: string; stale: boolean }>(`select status, stale from sources where id = 'hyogo-iac/consultations'`);
+  expect(source).toEqual({ status: 'FAILED', stale: true });
+  await store.close();
+});
