@@ -10,7 +10,7 @@
  * (`rollupRebuildSql`), which the migration uses for stores synced before rollups existed.
  */
 import type { ConsultationRecord } from './records';
-import type { Column } from './tables';
+import { columnMap, type Column } from './tables';
 
 export type RollupDimension = 'MONTH' | 'CHANNEL' | 'MUNICIPALITY' | 'INDUSTRY' | 'TOPIC' | 'TOPICS';
 
@@ -56,18 +56,18 @@ export interface RollupRow {
 
 export const ROLLUP_TABLE: { table: string; columns: Column[] } = {
   table: 'consultation_rollups',
-  columns: [
-    { key: 'sourceId', column: 'source_id', type: 'text' },
-    { key: 'grouping', column: 'grouping', type: 'text' },
-    { key: 'organizationId', column: 'organization_id', type: 'text' },
-    { key: 'month', column: 'month', type: 'text' },
-    { key: 'channel', column: 'channel', type: 'text' },
-    { key: 'municipalityCode', column: 'municipality_code', type: 'text' },
-    { key: 'industry', column: 'industry', type: 'text' },
-    { key: 'topic', column: 'topic', type: 'text' },
-    { key: 'topics', column: 'topics', type: 'text[]' },
-    { key: 'n', column: 'n', type: 'integer' },
-  ],
+  columns: columnMap([
+    ['sourceId', 'text'],
+    ['grouping', 'text'],
+    ['organizationId', 'text'],
+    ['month', 'text'],
+    ['channel', 'text'],
+    ['municipalityCode', 'text'],
+    ['industry', 'text'],
+    ['topic', 'text'],
+    ['topics', 'text[]'],
+    ['n', 'integer'],
+  ]),
 };
 
 const JST_OFFSET_MS = 9 * 3600 * 1000;
@@ -163,7 +163,8 @@ export function computeRollups(sourceId: string, records: ReadonlyArray<Consulta
   return rows;
 }
 
-const MONTH_SQL = `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`;
+/** The month a stored consultation was received, YYYY-MM in Japan time (as `jstMonth`). */
+export const MONTH_SQL = `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`;
 
 /** SQL that rebuilds every grouping from the stored consultations: of every source, or of the source given as $1. */
 export function rollupRebuildSql({ sourceId = false }: { sourceId?: boolean } = {}): string[] {

@@ -21,11 +21,13 @@ const provenance: Column[] = [
   { key: 'sourceRow', column: 'source_row', type: 'integer' },
 ];
 
+/** Columns named after their record keys in snake case (organizationId → organization_id). */
+export function columnMap(spec: Array<[string, Column['type']]>): Column[] {
+  return spec.map(([key, type]) => ({ key, column: key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), type }));
+}
+
 function cols(spec: Array<[string, Column['type']]>): Column[] {
-  return [
-    ...spec.map(([key, type]) => ({ key, column: key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), type })),
-    ...provenance,
-  ];
+  return [...columnMap(spec), ...provenance];
 }
 
 export const TABLES: Record<EntityKind, { table: string; columns: Column[] }> = {

@@ -6,22 +6,13 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-function pgliteVersion(): string {
-  // The package's exports hide its package.json: find it beside the resolved entry point.
-  let dir = dirname(require.resolve('@electric-sql/pglite'));
-  while (!existsSync(join(dir, 'package.json')) || !readFileSync(join(dir, 'package.json'), 'utf8').includes('"@electric-sql/pglite"')) {
-    const up = dirname(dir);
-    if (up === dir) return 'unknown';
-    dir = up;
-  }
-  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 /** Where the template for the installed PGlite lives (inside node_modules, so it goes with it). */
 export function templatePath(): string {
-  const pkg = dirname(require.resolve('@electric-sql/pglite'));
-  const nodeModules = pkg.slice(0, pkg.lastIndexOf('node_modules') + 'node_modules'.length);
-  return join(nodeModules, '.cache', 'madoguchi', `empty-store-pglite-${pgliteVersion()}.tar`);
+  // The package's exports hide its package.json: it sits in the package directory above the entry.
+  const entry = require.resolve('@electric-sql/pglite');
+  const nodeModules = entry.slice(0, entry.lastIndexOf('node_modules') + 'node_modules'.length);
+  const { version } = JSON.parse(readFileSync(join(nodeModules, '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+  return join(nodeModules, '.cache', 'madoguchi', `empty-store-pglite-${version}.tar`);
 }
 
 /** The template's bytes when there is one and the data directory is new or empty. */

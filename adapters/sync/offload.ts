@@ -10,9 +10,8 @@ import type { AgencyConfig, SpreadsheetSourceConfig } from '../core/config';
 import { AdapterError } from '../core/adapter';
 import { parseSpreadsheet } from '../spreadsheet';
 import { dropDuplicateIds, type EncodedRecords } from '../store/ingest';
-import type { Provenance, RowRejection } from '../store/records';
+import type { ConsultationRecord, Provenance, RowRejection } from '../store/records';
 import { ROLLUP_TABLE, computeRollups } from '../store/rollups';
-import type { ConsultationRecord } from '../store/records';
 import { TABLES, copyCsvLines, toCopyCsv } from '../store/tables';
 import { prepareSnapshot } from './sync';
 

@@ -5,8 +5,9 @@
  * Both paths give the same counts: the integration tests compare them on random queries.
  */
 import type { Queryable } from '../../adapters/store/store';
-import { GROUPINGS, type Grouping } from '../../adapters/store/rollups';
+import { GROUPINGS, MONTH_SQL, type Grouping } from '../../adapters/store/rollups';
 import type { StatsDimension, StatsFilter } from './resolvers.generated';
+import { Conditions } from './conditions';
 
 export interface RawCell {
   keys: string[];
@@ -23,7 +24,7 @@ export interface Counts {
 const RECORD_SQL: Record<StatsDimension, string> = {
   ORGANIZATION: 'c.organization_id',
   TOPIC: 't.topic',
-  MONTH: `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`,
+  MONTH: MONTH_SQL,
   MUNICIPALITY: `coalesce(c.municipality_code, '')`,
   INDUSTRY: `coalesce(c.industry, '')`,
   CHANNEL: 'c.channel',
@@ -111,26 +112,10 @@ function compareKeys(a: RawCell, b: RawCell): number {
   return 0;
 }
 
-class Conditions {
-  readonly params: unknown[] = [];
-  readonly where: string[] = [];
-  add(sql: (p: string) => string, value: unknown): this {
-    this.params.push(value);
-    this.where.push(sql(`$${this.params.length}`));
-    return this;
-  }
-  get sql(): string {
-    return this.where.length ? `where ${this.where.join(' and ')}` : '';
-  }
-}
-
 function recordConditions(filter: StatsFilter | null | undefined, range: DateRange): Conditions {
-  const c = new Conditions();
-  if (range.from) c.add((p) => `c.received_at >= (${p}::date)::timestamp at time zone 'Asia/Tokyo'`, range.from);
-  if (range.to) c.add((p) => `c.received_at < (${p}::date + 1)::timestamp at time zone 'Asia/Tokyo'`, range.to);
+  const c = new Conditions().receivedWithin(range.from, range.to);
   if (filter?.organizationIds?.length) c.add((p) => `c.organization_id = any(${p}::text[])`, filter.organizationIds);
-  if (filter?.topics?.length) c.add((p) => `c.topics && ${p}::text[]`, filter.topics);
-  return c;
+  return c.aboutAny(filter?.topics);
 }
 
 async function countRecords(store: Queryable, dims: readonly StatsDimension[], filter: StatsFilter | null | undefined, range: DateRange): Promise<RawCell[]> {

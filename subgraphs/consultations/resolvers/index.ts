@@ -13,6 +13,7 @@ import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
 import { suppress } from '../suppression';
 import { countConsultations } from '../stats';
+import { Conditions } from '../conditions';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
 export const MIN_CELL = 5;
@@ -45,21 +46,15 @@ export const resolvers: Resolvers = {
       const limit = first ?? 20;
       if (limit < 0 || limit > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`);
       const offset = after ? offsetOf(after) + 1 : 0;
-      const params: unknown[] = [];
-      const where = [ctx.visibleWhere(params)];
-      const add = (sql: (p: string) => string, value: unknown) => {
-        params.push(value);
-        where.push(sql(`$${params.length}`));
-      };
-      if (filter?.organizationId) add((p) => `c.organization_id = ${p}`, filter.organizationId);
-      if (filter?.from) add((p) => `c.received_at >= (${p}::date)::timestamp at time zone 'Asia/Tokyo'`, filter.from);
-      if (filter?.to) add((p) => `c.received_at < (${p}::date + 1)::timestamp at time zone 'Asia/Tokyo'`, filter.to);
-      if (filter?.topics?.length) add((p) => `c.topics && ${p}::text[]`, filter.topics);
-      if (filter?.corporateNumber) add((p) => `c.corporate_number = ${p}`, filter.corporateNumber);
-      params.push(limit, offset);
+      const cond = new Conditions();
+      cond.where.push(ctx.visibleWhere(cond.params));
+      if (filter?.organizationId) cond.add((p) => `c.organization_id = ${p}`, filter.organizationId);
+      cond.receivedWithin(filter?.from, filter?.to).aboutAny(filter?.topics);
+      if (filter?.corporateNumber) cond.add((p) => `c.corporate_number = ${p}`, filter.corporateNumber);
+      const params = [...cond.params, limit, offset];
       const rows = await ctx.store.query<ConsultationRecord & { total: number }>(
         `select ${selectList('consultation', 'c')}, count(*) over ()::int as total from consultations c
-         where ${where.join(' and ')} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
+         ${cond.sql} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
         params,
       );
       const totalCount = rows[0]?.total ?? 0;
