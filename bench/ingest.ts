@@ -25,6 +25,7 @@ import { readCsv, streamCsv } from '../adapters/spreadsheet/csv';
 import { readXlsx, streamXlsx } from '../adapters/spreadsheet/xlsx';
 import { isRejection } from '../adapters/spreadsheet/rows';
 import { CSV_HEADER, generateConsultationLogs, renderConsultationCsv } from '../agencies/demo/consultations';
+import { markdownTable } from './report';
 
 const SIZES = (process.env.BENCH_INGEST_ROWS ?? '20000,100000').split(',').map(Number);
 const XLSX_HEADER_ROW = 3;
@@ -136,12 +137,6 @@ function runChild(format: Format, mode: Mode, file: string): Promise<Result> {
   });
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => v.padStart(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bench-ingest-'));
   try {
@@ -169,7 +164,7 @@ async function main(): Promise<void> {
       `\nConsultation logs parsed and mapped (consultation-log layout), Node ${process.version}, one process per run;` +
         ` streamed runs with V8's old space capped at ${STREAM_HEAP_MB} MB\n`,
     );
-    console.log(table(['format', 'reader', 'rows', 'file MB', 'seconds', 'rows/s', 'peak RSS MB', 'RSS over start MB', 'accepted / refused'], rows));
+    console.log(markdownTable(['format', 'reader', 'rows', 'file MB', 'seconds', 'rows/s', 'peak RSS MB', 'RSS over start MB', 'accepted / refused'], rows));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,6 +23,7 @@ import { syncAll } from '../adapters/sync/sync';
 import { startDemoAgencyServers } from '../agencies/demo/servers';
 import { startEmbedded } from '../gateway/embedded';
 import { createSearchIndex, type ProviderLocation, type SearchRequest } from '../subgraphs/programs/search';
+import { markdownTable, percentile } from './report';
 import { searchIndexFor } from '../subgraphs/programs/search/holder';
 import { JUDGED_QUERIES } from '../test/support/judged-queries';
 import { mulberry32 } from '../agencies/demo/consultations';
@@ -175,11 +176,6 @@ function queryMix(catalogue: Catalogue): Array<Omit<SearchRequest, 'today'> & { 
   return mix;
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
 const SEARCH_QUERY = `query($text: String, $filter: SearchFilter, $sort: SearchSort, $near: String) {
   search(text: $text, filter: $filter, sort: $sort, near: $near, first: 20) {
     totalCount
@@ -305,9 +301,7 @@ async function main(): Promise<void> {
     'gateway p50 ms',
     'gateway p95 ms',
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => v.padStart(widths[i])).join(' | ')} |`;
-  console.log(`\n${[line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')}`);
+  console.log(`\n${markdownTable(header, rows)}`);
   console.log('\nindex arrays: typed arrays of the index (postings, attributes, term tables); JS heap: growth of the V8 heap across the build, after gc (ids, dictionaries, maps).');
   console.log('store load: the catalogue bulk-loaded into the embedded store; replica build: reading it back and indexing it, as a starting replica does.');
 }

@@ -19,14 +19,10 @@ import { startEmbedded } from '../gateway/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { countConsultations } from '../subgraphs/consultations/stats';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
+import { markdownTable, percentile } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number[]> {
   for (let i = 0; i < 3; i++) await fn();
@@ -131,18 +127,16 @@ async function main(): Promise<void> {
     rows.push([
       c.name,
       plan,
-      pct(viaGateway, 50).toFixed(1),
-      pct(viaGateway, 95).toFixed(1),
-      pct(bare, 50).toFixed(1),
-      pct(noRollups, 50).toFixed(1),
-      (pct(viaGateway, 95) / pct(bare, 95)).toFixed(2),
+      percentile(viaGateway, 50).toFixed(1),
+      percentile(viaGateway, 95).toFixed(1),
+      percentile(bare, 50).toFixed(1),
+      percentile(noRollups, 50).toFixed(1),
+      (percentile(viaGateway, 95) / percentile(bare, 95)).toFixed(2),
     ]);
   }
   console.log(`\n${load}, with ${rollups.toLocaleString()} rollup rows; ${RUNS} gateway runs per query after 3 warm-ups\n`);
   const header = ['query', 'answered from', 'gateway p50 ms', 'gateway p95 ms', 'bare SQL p50 ms', 'no rollups p50 ms', 'gateway p95 / bare SQL p95'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
-  console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+  console.log(markdownTable(header, rows, 'left'));
   await app.close();
   await store.close();
   if (!keep) rmSync(dataDir, { recursive: true, force: true });

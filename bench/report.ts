@@ -1,0 +1,15 @@
+/** What the benchmarks print: percentiles of timings and a markdown table of the results. */
+
+/** The p-th percentile (nearest rank below) of unsorted samples. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** A markdown table whose columns fit their widest cell; numbers read best right-aligned. */
+export function markdownTable(header: string[], rows: string[][], align: 'left' | 'right' = 'right'): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const pad = (v: string, i: number) => (align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i]));
+  const line = (r: string[]) => `| ${r.map(pad).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
