@@ -5,17 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dumpStore, openStore } from '../adapters/store/store';
-import { templatePath, writeTemplate } from '../adapters/store/template';
+import { ensureStoreTemplate } from '../adapters/store/store';
+import { templatePath } from '../adapters/store/template';
 import { ensureDemoData } from '../agencies/demo';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  if (!existsSync(templatePath())) {
-    const store = await openStore();
-    writeTemplate(Buffer.from(await (await dumpStore(store)).arrayBuffer()));
-    await store.close();
-  }
+  if (!existsSync(templatePath())) await ensureStoreTemplate();
   const { generated } = await ensureDemoData(resolve(__dirname, '..', 'agencies'));
   console.log(`madoguchi: store template ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

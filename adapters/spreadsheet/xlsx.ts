@@ -11,10 +11,13 @@
  */
 import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
-import { Workbook, stream as excelStream, type Cell, type CellValue, type Row } from 'exceljs';
+import type { Cell, CellValue, Row } from 'exceljs';
 import { AdapterError, type RawRecord } from '../core/adapter';
 import type { RowRejection } from '../store/records';
 import { createRowAssembler, isRejection, type RowAssembler } from './rows';
+
+// exceljs takes half a second to load; only agencies that publish workbooks need it.
+const exceljs = (): typeof import('exceljs') => require('exceljs') as typeof import('exceljs');
 
 export interface XlsxOptions {
   /** Sheet name; the first visible sheet when absent. */
@@ -102,7 +105,7 @@ function noSuchSheet(wanted: string, names: string[]): AdapterError {
 }
 
 export async function readXlsx(bytes: Buffer, opts: XlsxOptions): Promise<{ records: RawRecord[]; rejections: RowRejection[] }> {
-  const workbook = new Workbook();
+  const workbook = new (exceljs().Workbook)();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
@@ -163,7 +166,7 @@ function decodeParkedSheet(worksheet: object): void {
 export async function* streamXlsx(input: Readable | string, opts: XlsxOptions): AsyncGenerator<RawRecord | RowRejection> {
   // Styles are needed to tell dates and percentages from plain numbers.
   const source = typeof input === 'string' ? createReadStream(input) : input;
-  const reader = new excelStream.xlsx.WorkbookReader(source.pipe(new Utf8EntriesInput()), {
+  const reader = new (exceljs().stream.xlsx.WorkbookReader)(source.pipe(new Utf8EntriesInput()), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',

@@ -70,7 +70,7 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
     let accepted: number;
     if (snap.encoded) {
       const { ids, rows, lines, rollupCsv } = snap.encoded;
-      const owners = await foreignOwners(tx, table, snap.sourceId, ids);
+      const owners = await foreignOwners(tx, snap.entity, snap.sourceId, ids);
       const keep: string[] = [];
       ids.forEach((id, i) => {
         const other = owners.get(id);
@@ -132,10 +132,20 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
 
 const COPY_CHUNK = 20_000;
 
-async function foreignOwners(tx: Queryable, table: string, sourceId: string, ids: string[]): Promise<Map<string, string>> {
+async function foreignOwners(tx: Queryable, entity: EntityKind, sourceId: string, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
+  // Programme and consultation ids are scoped by agency ("<agency>:<number>"): when all of them
+  // are, only the agency's other sources of the entity can hold one, and usually there are none.
+  if (entity !== 'organization') {
+    const [own] = await tx.query<{ agency_id: string; others: number }>(
+      `select s.agency_id, (select count(*)::int from sources o where o.agency_id = s.agency_id and o.entity = s.entity and o.id <> s.id) as others
+       from sources s where s.id = $1`,
+      [sourceId],
+    );
+    if (own && own.others === 0 && ids.every((id) => id.startsWith(`${own.agency_id}:`))) return new Map();
+  }
   const taken = await tx.query<{ id: string; source_id: string }>(
-    `select id, source_id from ${table} where id = any($1::text[]) and source_id <> $2`,
+    `select id, source_id from ${TABLES[entity].table} where id = any($1::text[]) and source_id <> $2`,
     [ids, sourceId],
   );
   return new Map(taken.map((t) => [t.id, t.source_id]));
@@ -152,7 +162,7 @@ async function dropForeignIds(
   records: EntityRecord[],
 ): Promise<{ accepted: EntityRecord[]; clashes: RowRejection[] }> {
   if (records.length === 0) return { accepted: records, clashes: [] };
-  const owner = await foreignOwners(tx, TABLES[entity].table, sourceId, records.map((r) => r.id));
+  const owner = await foreignOwners(tx, entity, sourceId, records.map((r) => r.id));
   const clashes: RowRejection[] = [];
   const own = records.filter((r) => {
     const other = owner.get(r.id);

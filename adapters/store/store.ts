@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate } from './migrations';
-import { templateFor } from './template';
+import { buildTemplate, copyTemplateTo } from './template';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -65,12 +65,20 @@ function copySql(table: string, columns: string[]): string {
 /** Opens the embedded store and brings its schema up to date. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   // A new data directory starts from the empty-store template when `npm install` made one.
-  const loadFrom = options.loadFrom ?? (options.dataDir ? templateFor(options.dataDir) : undefined);
+  if (options.dataDir && !options.loadFrom) copyTemplateTo(options.dataDir);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: loadFrom });
+  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadFrom });
   const store = new PGliteStore(db);
   await migrate(store);
   return store;
+}
+
+/** Builds the empty-store template a first start copies (see template.ts) unless it is there. */
+export function ensureStoreTemplate(): Promise<string> {
+  return buildTemplate(async (dir) => {
+    const store = await openStore({ dataDir: dir });
+    await store.close();
+  });
 }
 
 /** Serializes an embedded store so tests can start from it cheaply. */

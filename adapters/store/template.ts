@@ -1,10 +1,11 @@
 /**
- * An empty, migrated store kept as a PGlite dump, so a first start fills a new data directory in
- * well under a second instead of running initdb (about 2.4 s). `npm install` writes it; without
- * it a first start simply runs initdb. The file is named after the PGlite version that wrote it.
+ * An empty, migrated store kept as a ready PGlite data directory, so a first start copies it into
+ * a new data directory (about 0.7 s with opening, against 1–1.5 s to unpack a dump and 2.4 s or
+ * more for initdb). `npm install` builds it; without it a first start simply runs initdb. The
+ * directory is named after the PGlite version that wrote it.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Where the template for the installed PGlite lives (inside node_modules, so it goes with it). */
 export function templatePath(): string {
@@ -12,22 +13,34 @@ export function templatePath(): string {
   const entry = require.resolve('@electric-sql/pglite');
   const nodeModules = entry.slice(0, entry.lastIndexOf('node_modules') + 'node_modules'.length);
   const { version } = JSON.parse(readFileSync(join(nodeModules, '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
-  return join(nodeModules, '.cache', 'madoguchi', `empty-store-pglite-${version}.tar`);
+  return join(nodeModules, '.cache', 'madoguchi', `empty-store-pglite-${version}`);
 }
 
-/** The template's bytes when there is one and the data directory is new or empty. */
-export function templateFor(dataDir: string): Blob | undefined {
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return undefined;
+/** Fills a new or empty data directory from the template; false when there is none or the directory holds data. */
+export function copyTemplateTo(dataDir: string): boolean {
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false;
   const path = templatePath();
-  return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
+  if (!existsSync(path)) return false;
+  cpSync(path, dataDir, { recursive: true });
+  return true;
 }
 
-/** Writes the template atomically (a reader never sees half a file). */
-export function writeTemplate(bytes: Buffer): string {
+/**
+ * Builds the template with `build` (which must leave a closed, migrated store in the directory
+ * it is given) and moves it into place whole: a reader never sees half a template, and of two
+ * builds at once the first to finish wins.
+ */
+export async function buildTemplate(build: (dir: string) => Promise<void>): Promise<string> {
   const path = templatePath();
-  mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.${process.pid}.partial`;
-  writeFileSync(partial, bytes);
-  renameSync(partial, path);
+  rmSync(partial, { recursive: true, force: true });
+  try {
+    await build(partial);
+    if (!existsSync(path)) renameSync(partial, path);
+  } catch (e) {
+    if (!existsSync(path)) throw e;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
   return path;
 }

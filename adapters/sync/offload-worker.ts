@@ -1,7 +1,11 @@
-/** The worker thread behind `createPreparePool`: one job at a time, answered in order. */
+/**
+ * The worker thread behind `createPreparePool`. Jobs queue up here and run one after another, so
+ * the worker goes straight on to the next file while the main thread is busy writing the last one.
+ */
 import { parentPort } from 'node:worker_threads';
 import { encodeSpreadsheet, type PrepareJob } from './offload';
 
-parentPort?.on('message', (job: PrepareJob) => {
-  encodeSpreadsheet(job).then((result) => parentPort?.postMessage(result));
+let queue: Promise<void> = Promise.resolve();
+parentPort?.on('message', ({ id, job }: { id: number; job: PrepareJob }) => {
+  queue = queue.then(async () => parentPort?.postMessage({ id, result: await encodeSpreadsheet(job) }));
 });

@@ -4,15 +4,15 @@
  * into two stores leaves identical records, rollups, rejections and counts. A file the worker
  * finds unusable fails the source and keeps its last good data.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadAgencyConfigs, type AgencyConfig, type SourceConfig } from '../core/config';
+import { loadAgencyConfigs, type AgencyConfig, type SourceConfig, type SpreadsheetSourceConfig } from '../core/config';
 import { createAdapterContext } from '../core/adapter';
 import { generateConsultationLogs, renderConsultationCsv, type ConsultationRow } from '../../agencies/demo/consultations';
 import type { Store } from '../store/store';
 import { openTestStore } from '../../test/support/store';
-import { createPreparePool, type PreparePool } from './offload';
+import { createPreparePool, encodeSpreadsheet, type PreparePool } from './offload';
 import { syncSource } from './sync';
 
 const CLOCK = () => new Date('2026-11-25T03:00:00Z');
@@ -93,4 +93,25 @@ test('a file the worker cannot use fails the source and keeps its last good data
   const [source] = await store.query<{ status: string; stale: boolean }>(`select status, stale from sources where id = 'hyogo-iac/consultations'`);
   expect(source).toEqual({ status: 'FAILED', stale: true });
   await store.close();
+});
+
+test('jobs queued on one worker come back each with its own answer, as parsing in place gives it', async () => {
+  const single = createPreparePool(1);
+  try {
+    const provenance = (id: string) => ({ sourceId: `hyogo-iac/${id}`, agencyId: 'hyogo-iac', sourceKind: 'SPREADSHEET' as const, sourceLocation: id, fetchedAt: CLOCK().toISOString(), contentHash: id });
+    const jobs = ['hyogo-iac.csv', 'broken.csv', 'older.csv'].map((file) => ({
+      agency,
+      source: log as SpreadsheetSourceConfig,
+      body: readFileSync(join(dir, file)),
+      provenance: provenance(file),
+    }));
+    // All three are handed over at once: the worker takes them in turn while none is answered.
+    const viaWorker = await Promise.all(jobs.map((job) => single.prepare(job)));
+    const inPlace = await Promise.all(jobs.map((job) => encodeSpreadsheet(job)));
+    expect(viaWorker).toEqual(inPlace);
+    expect(viaWorker.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(viaWorker[2].ok && viaWorker[2].encoded.ids).toHaveLength(5);
+  } finally {
+    await single.close();
+  }
 });

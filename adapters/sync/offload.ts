@@ -27,7 +27,7 @@ export type PrepareResult =
   | { ok: false; message: string; code: AdapterError['code'] };
 
 /** Files smaller than this are parsed in place: handing them over would cost more than it saves. */
-export const OFFLOAD_MIN_BYTES = 256 * 1024;
+export const OFFLOAD_MIN_BYTES = 64 * 1024;
 
 export async function encodeSpreadsheet(job: PrepareJob): Promise<PrepareResult> {
   try {
@@ -64,68 +64,57 @@ export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number
 }
 
 export function createPreparePool(size: number): PreparePool {
-  const workers = new Set<Worker>();
-  const idle: Worker[] = [];
-  const waiting: Array<(w: Worker) => void> = [];
-  const spawn = (): Worker => {
+  interface Slot {
+    worker: Worker;
+    /** Jobs posted to this worker and not answered yet, by id. */
+    pending: Map<number, { resolve: (r: PrepareResult) => void; reject: (e: Error) => void }>;
+  }
+  const slots = new Set<Slot>();
+  let nextId = 0;
+  const spawn = (): Slot => {
     // The worker is TypeScript like the rest: a two-line bootstrap loads it through tsx's CommonJS
     // hook, whatever runs the parent (tsx, node --import tsx, jest).
     const entry = JSON.stringify(join(__dirname, 'offload-worker.ts'));
     const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
     const worker = new Worker(`require(${tsx}).register(); require(${entry});`, { eval: true, execArgv: [] });
-    workers.add(worker);
-    // Errors are answered per job below; one while idle only ends that worker.
-    worker.on('error', () => {});
-    worker.once('exit', () => workers.delete(worker));
-    return worker;
+    const slot: Slot = { worker, pending: new Map() };
+    slots.add(slot);
+    const fail = (e: Error) => {
+      // A worker that fails answers none of its jobs: each is refused and the worker replaced.
+      slots.delete(slot);
+      for (const { reject } of slot.pending.values()) reject(e);
+      slot.pending.clear();
+      void worker.terminate();
+    };
+    worker.on('message', ({ id, result }: { id: number; result: PrepareResult }) => {
+      const waiting = slot.pending.get(id);
+      slot.pending.delete(id);
+      waiting?.resolve(result);
+    });
+    worker.on('error', (e) => fail(new Error(`sync worker failed: ${e.message}`)));
+    worker.once('exit', (code) => fail(new Error(`sync worker exited (code ${code}) before answering`)));
+    return slot;
   };
-  const acquire = (): Promise<Worker> => {
-    const w = idle.pop() ?? (workers.size < size ? spawn() : undefined);
-    return w ? Promise.resolve(w) : new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = (w: Worker, healthy: boolean) => {
-    if (!healthy) void w.terminate();
-    const next = waiting.shift();
-    if (next) next(healthy ? w : spawn());
-    else if (healthy) idle.push(w);
+  // Jobs go to the least loaded worker, and queue there rather than wait here: a worker never
+  // idles waiting for the main thread to hand it the next file.
+  const pick = (): Slot => {
+    let best: Slot | undefined;
+    for (const slot of slots) if (!best || slot.pending.size < best.pending.size) best = slot;
+    return best && (best.pending.size === 0 || slots.size >= size) ? best : spawn();
   };
   return {
-    async prepare(job) {
-      const worker = await acquire();
-      let healthy = true;
-      try {
-        return await new Promise<PrepareResult>((resolve, reject) => {
-          const done = () => {
-            worker.off('message', onMessage);
-            worker.off('error', onError);
-            worker.off('exit', onExit);
-          };
-          const onMessage = (result: PrepareResult) => {
-            done();
-            resolve(result);
-          };
-          const onError = (e: Error) => {
-            done();
-            healthy = false;
-            reject(new Error(`sync worker failed: ${e.message}`));
-          };
-          const onExit = (code: number) => {
-            done();
-            healthy = false;
-            reject(new Error(`sync worker exited (code ${code}) before answering`));
-          };
-          worker.on('message', onMessage);
-          worker.on('error', onError);
-          worker.on('exit', onExit);
-          worker.postMessage(job);
-        });
-      } finally {
-        release(worker, healthy);
-      }
+    prepare(job) {
+      const slot = pick();
+      const id = nextId++;
+      return new Promise<PrepareResult>((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject });
+        slot.worker.postMessage({ id, job });
+      });
     },
     async close() {
-      idle.length = 0;
-      await Promise.all([...workers].map((w) => w.terminate()));
+      const all = [...slots];
+      slots.clear();
+      await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
 }

@@ -56,9 +56,12 @@ export function toRecords(
       rejections.push(...mapped.rejections);
       continue;
     }
-    const f = mapped.fields;
-    const id = source.entity === 'organization' ? (f.id as string) : `${agency.id}:${f.localId as string}`;
-    records.push({ ...f, id, ...provenance, sourceRow: r.row } as unknown as EntityRecord);
+    // The mapped object is fresh: completing it in place spares a copy per row.
+    const f: Record<string, unknown> = mapped.fields;
+    f.id = source.entity === 'organization' ? (f.id as string) : `${agency.id}:${f.localId as string}`;
+    for (const key in provenance) f[key] = provenance[key as keyof typeof provenance];
+    f.sourceRow = r.row;
+    records.push(f as unknown as EntityRecord);
   }
   return { records, rejections };
 }
