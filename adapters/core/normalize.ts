@@ -21,9 +21,15 @@ const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
 // Text
 // ---------------------------------------------------------------------------------------------
 
+// Printable ASCII words with single spaces between them: already what normalizeText returns.
+const PLAIN_ASCII = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 export function normalizeText(s: string | null | undefined): string {
   if (s == null) return '';
-  return String(s).normalize('NFKC').replace(ZERO_WIDTH, '').replace(/\s+/g, ' ').trim();
+  const text = String(s);
+  // Codes, dates and numbers, most cells of a log, need no Unicode normalization.
+  if (PLAIN_ASCII.test(text)) return text;
+  return text.normalize('NFKC').replace(ZERO_WIDTH, '').replace(/\s+/g, ' ').trim();
 }
 
 export function normalizeMultiline(s: string | null | undefined): string {
