@@ -3,7 +3,7 @@
  * rejections, the unchanged shortcut, and failure marking that never touches the last good data.
  */
 import type { Queryable, Store } from './store';
-import type { ConsultationRecord, EntityKind, EntityRecord, RowRejection, SourceKind, SourceRecord } from './records';
+import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type RowRejection, type SourceKind, type SourceRecord } from './records';
 import { TABLES, bulkInsert, bulkInsertInto } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 
@@ -134,15 +134,15 @@ const COPY_CHUNK = 20_000;
 
 async function foreignOwners(tx: Queryable, entity: EntityKind, sourceId: string, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  // Programme and consultation ids are scoped by agency ("<agency>:<number>"): when all of them
-  // are, only the agency's other sources of the entity can hold one, and usually there are none.
+  // Programme and consultation ids are scoped by agency (agencyScope): when all of them are, only
+  // the agency's other sources of the entity can hold one, and usually there are none.
   if (entity !== 'organization') {
     const [own] = await tx.query<{ agency_id: string; others: number }>(
       `select s.agency_id, (select count(*)::int from sources o where o.agency_id = s.agency_id and o.entity = s.entity and o.id <> s.id) as others
        from sources s where s.id = $1`,
       [sourceId],
     );
-    if (own && own.others === 0 && ids.every((id) => id.startsWith(`${own.agency_id}:`))) return new Map();
+    if (own && own.others === 0 && ids.every((id) => id.startsWith(agencyScope(own.agency_id)))) return new Map();
   }
   const taken = await tx.query<{ id: string; source_id: string }>(
     `select id, source_id from ${TABLES[entity].table} where id = any($1::text[]) and source_id <> $2`,

@@ -92,6 +92,12 @@ export type ProvenanceRecord = Provenance;
 
 export type EntityRecord = OrganizationRecord | ProgramRecord | ConsultationRecord;
 
+/**
+ * Programme and consultation ids are the agency's own number under the agency's id
+ * ("hyogo-iac:IAC-2025-000001"), so two agencies' numbers never meet; organization ids are global.
+ */
+export const agencyScope = (agencyId: string): string => `${agencyId}:`;
+
 export type SyncStatus = 'NEVER_SYNCED' | 'OK' | 'FAILED';
 
 export interface SourceRecord {

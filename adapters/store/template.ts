@@ -16,13 +16,11 @@ export function templatePath(): string {
   return join(nodeModules, '.cache', 'madoguchi', `empty-store-pglite-${version}`);
 }
 
-/** Fills a new or empty data directory from the template; false when there is none or the directory holds data. */
-export function copyTemplateTo(dataDir: string): boolean {
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false;
+/** Fills a new or empty data directory from the template, when there is one. */
+export function copyTemplateTo(dataDir: string): void {
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return;
   const path = templatePath();
-  if (!existsSync(path)) return false;
-  cpSync(path, dataDir, { recursive: true });
-  return true;
+  if (existsSync(path)) cpSync(path, dataDir, { recursive: true });
 }
 
 /**

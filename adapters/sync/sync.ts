@@ -10,7 +10,7 @@ import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
 import { getSource, markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../store/ingest';
-import type { EntityRecord, Provenance, RowRejection, SourceKind } from '../store/records';
+import { agencyScope, type EntityRecord, type Provenance, type RowRejection, type SourceKind } from '../store/records';
 import type { Store } from '../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
 
@@ -58,7 +58,7 @@ export function toRecords(
     }
     // The mapped object is fresh: completing it in place spares a copy per row.
     const f: Record<string, unknown> = mapped.fields;
-    f.id = source.entity === 'organization' ? (f.id as string) : `${agency.id}:${f.localId as string}`;
+    f.id = source.entity === 'organization' ? (f.id as string) : agencyScope(agency.id) + (f.localId as string);
     for (const key in provenance) f[key] = provenance[key as keyof typeof provenance];
     f.sourceRow = r.row;
     records.push(f as unknown as EntityRecord);
