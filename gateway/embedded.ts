@@ -10,6 +10,7 @@ import { createAdapterContext } from '../adapters/core/adapter';
 import { openStore, type Store } from '../adapters/store/store';
 import { listSources } from '../adapters/store/ingest';
 import { syncAll, type SyncReport } from '../adapters/sync/sync';
+import { createPreparePool, defaultWorkerCount } from '../adapters/sync/offload';
 import { scheduleSyncs } from '../adapters/sync/scheduler';
 import { ensureDemoData } from '../agencies/demo';
 import { startDemoAgencyServers } from '../agencies/demo/servers';
@@ -46,6 +47,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const agenciesDir = resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
   const mode = options.sync ?? 'auto';
+  // The parse worker boots (loads its modules) while the store opens and the directory is read,
+  // so the consultation logs, the largest part of a first start, are parsed from the outset.
+  const workers = mode === 'never' ? 0 : defaultWorkerCount();
+  const pool = workers > 0 ? createPreparePool(workers, { eager: true }) : undefined;
   // The local stand-ins for the agencies' web sites, APIs and files, for as long as the app runs.
   const demo = mode !== 'never' && !process.env.MADOGUCHI_DEMO_URL ? await startDemoAgencyServers({ port: 0 }) : null;
   const agencies = loadAgencyConfigs(agenciesDir, demo ? { ...process.env, MADOGUCHI_DEMO_URL: demo.baseUrl } : process.env);
@@ -67,14 +72,18 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     // The directory and programmes are small and are what a first visitor asks for: a first start
     // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
     // is fetched from the agencies' sites and synced alongside it, in the background.
-    const directory = syncAll(store, only(['organization', 'program']), ctx);
+    const directory = syncAll(store, only(['organization', 'program']), ctx, { pool });
     const consultations = (async () => {
       await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
       const { generated } = await ensureDemoData(agenciesDir);
       if (generated) logger.info('demo consultation logs generated');
-      return syncAll(store, only(['consultation']), ctx);
+      // Every log is read and handed to the worker at once: it queues them, and never idles
+      // between files while the main thread writes the last one.
+      return syncAll(store, only(['consultation']), ctx, { pool, concurrency: 32 });
     })();
-    syncReports = Promise.all([directory, consultations]).then(([first, second]) => summarize([...first, ...second]));
+    syncReports = Promise.all([directory, consultations])
+      .finally(() => pool?.close())
+      .then(([first, second]) => summarize([...first, ...second]));
     if (mode === 'blocking') await syncReports;
     else if (mode === 'auto' && !hasData) await directory;
   }

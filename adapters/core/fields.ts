@@ -31,7 +31,13 @@ import {
 import type { EntityKind, RowRejection } from '../store/records';
 
 type Output = Record<string, unknown>;
-type Parse = (raw: string, opts: { split?: string[]; html?: boolean; ignoreUnknown?: boolean }) => ParseResult<Output>;
+type RuleOptions = { split?: string[]; html?: boolean; ignoreUnknown?: boolean };
+/**
+ * Parses one cell into the record being built: `true` when it wrote its key(s), `false` when the
+ * cell is blank (nothing written), or the reason the cell is refused. Writing in place keeps
+ * mapping a 100,000-row file from allocating a result object per cell.
+ */
+type Parse = (raw: string, opts: RuleOptions, out: Output) => boolean | string;
 
 export interface FieldSpec {
   required?: boolean;
@@ -40,54 +46,63 @@ export interface FieldSpec {
   parse: Parse;
 }
 
-const one = (key: string, r: ParseResult<unknown>): ParseResult<Output> =>
-  r.ok ? { ok: true, value: r.value === null ? null : { [key]: r.value } } : r;
+/** Stores a normalizer's result under `key`. */
+const into = (key: string, r: ParseResult<unknown>, out: Output): boolean | string => {
+  if (!r.ok) return r.reason;
+  if (r.value === null) return false;
+  out[key] = r.value;
+  return true;
+};
+const put = (out: Output, key: string, v: unknown): true => {
+  out[key] = v;
+  return true;
+};
 
 // One-line text; with `html: true` tags and entities (&nbsp;, &amp;) are resolved first.
-const text = (key: string): Parse => (raw, o) => {
+const text = (key: string): Parse => (raw, o, out) => {
   const v = normalizeText(o.html ? htmlToText(raw) : raw);
-  return { ok: true, value: v ? { [key]: v } : null };
+  return v ? put(out, key, v) : false;
 };
-const multiline = (key: string): Parse => (raw, o) => {
+const multiline = (key: string): Parse => (raw, o, out) => {
   const v = o.html === false ? normalizeMultiline(raw) : htmlToText(raw);
-  return { ok: true, value: v ? { [key]: v } : null };
+  return v ? put(out, key, v) : false;
 };
-const identifier = (key: string): Parse => (raw) => {
+const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._\-]*$/;
+const identifier = (key: string): Parse => (raw, _o, out) => {
   const v = normalizeText(raw);
-  if (!v) return { ok: true, value: null };
-  if (!/^[A-Za-z0-9][A-Za-z0-9._\-]*$/.test(v)) return { ok: false, reason: 'an identifier of letters, digits, ".", "_" or "-" expected' };
-  return { ok: true, value: { [key]: v } };
+  if (!v) return false;
+  return IDENTIFIER.test(v) ? put(out, key, v) : 'an identifier of letters, digits, ".", "_" or "-" expected';
 };
 
 function vocabulary(key: string, vocab: Record<string, { label: string; aliases: readonly string[] }>, what: string): Parse {
   const lookup = createVocabularyLookup(vocab);
   const labels = Object.values(vocab).map((v) => v.label);
-  return (raw) => {
+  return (raw, _o, out) => {
     const v = normalizeText(raw);
-    if (!v) return { ok: true, value: null };
+    if (!v) return false;
     const code = lookup(v);
-    return code ? { ok: true, value: { [key]: code } } : { ok: false, reason: `unknown ${what} "${v}"; expected one of ${labels.join(', ')}` };
+    return code ? put(out, key, code) : `unknown ${what} "${v}"; expected one of ${labels.join(', ')}`;
   };
 }
 
 function vocabularyList(key: string, vocab: Record<string, { label: string; aliases: readonly string[] }>, what: string): Parse {
   const lookup = createVocabularyLookup(vocab);
-  return (raw, o) => {
+  return (raw, o, out) => {
     const codes: string[] = [];
     for (const item of splitMulti(raw, o.split)) {
       const code = lookup(item);
       // An agency's own categories may mix known fields with others kept elsewhere (purposes).
       if (!code && o.ignoreUnknown) continue;
-      if (!code) return { ok: false, reason: `unknown ${what} "${item}"` };
+      if (!code) return `unknown ${what} "${item}"`;
       if (!codes.includes(code as string)) codes.push(code as string);
     }
-    return { ok: true, value: codes.length ? { [key]: codes } : null };
+    return codes.length ? put(out, key, codes) : false;
   };
 }
 
-const list = (key: string): Parse => (raw, o) => {
+const list = (key: string): Parse => (raw, o, out) => {
   const items = splitMulti(raw, o.split);
-  return { ok: true, value: items.length ? { [key]: items } : null };
+  return items.length ? put(out, key, items) : false;
 };
 
 // Division names as jGrants and statistics write them (製造業, 卸売業，小売業), compared without
@@ -97,76 +112,90 @@ const JSIC_BY_NAME = new Map(Object.entries(JSIC_DIVISIONS).map(([letter, name])
 
 /** A JSIC division from its letter (E, E 製造業) or its full name (製造業). */
 function jsicDivision(item: string): string | undefined {
+  const v = item.trim();
+  // The usual cell is the bare letter: no name lookup needed.
+  if (v.length === 1) {
+    const letter = v.toUpperCase();
+    return letter in JSIC_DIVISIONS ? letter : undefined;
+  }
   const byName = JSIC_BY_NAME.get(industryKey(item));
   if (byName) return byName;
-  const v = item.trim();
   const letter = v.charAt(0).toUpperCase();
-  return letter in JSIC_DIVISIONS && (v.length === 1 || !/[A-Za-z]/.test(v.charAt(1))) ? letter : undefined;
+  return letter in JSIC_DIVISIONS && !/[A-Za-z]/.test(v.charAt(1)) ? letter : undefined;
 }
 
-const industries: Parse = (raw, o) => {
+const industries: Parse = (raw, o, out) => {
   const codes: string[] = [];
   for (const item of splitMulti(raw, o.split)) {
     const letter = jsicDivision(item);
-    if (!letter) return { ok: false, reason: `"${item}" is not a JSIC division (A–T or its name)` };
+    if (!letter) return `"${item}" is not a JSIC division (A–T or its name)`;
     if (!codes.includes(letter)) codes.push(letter);
   }
-  return { ok: true, value: codes.length ? { industries: codes } : null };
+  return codes.length ? put(out, 'industries', codes) : false;
 };
-const industry: Parse = (raw) => {
+const industry: Parse = (raw, _o, out) => {
   const v = normalizeText(raw);
-  if (!v) return { ok: true, value: null };
+  if (!v) return false;
   const letter = jsicDivision(v);
-  return letter ? { ok: true, value: { industry: letter } } : { ok: false, reason: `"${v}" is not a JSIC division (A–T or its name)` };
+  return letter ? put(out, 'industry', letter) : `"${v}" is not a JSIC division (A–T or its name)`;
 };
 
-const float = (key: string): Parse => (raw) => {
+const float = (key: string): Parse => (raw, _o, out) => {
   const v = normalizeText(raw);
-  if (!v) return { ok: true, value: null };
+  if (!v) return false;
   const n = Number(v);
-  return Number.isFinite(n) ? { ok: true, value: { [key]: n } } : { ok: false, reason: 'a number expected' };
+  return Number.isFinite(n) ? put(out, key, n) : 'a number expected';
 };
 
-const lgCode = (key: string): Parse => (raw) => {
+const lgCode = (key: string): Parse => (raw, _o, out) => {
   const v = normalizeText(raw);
-  if (!v) return { ok: true, value: null };
-  if (/^\d{6}$/.test(v)) return isValidLgCode(v) ? { ok: true, value: { [key]: v } } : { ok: false, reason: 'check digit of 全国地方公共団体コード does not match' };
+  if (!v) return false;
+  if (/^\d{6}$/.test(v)) return isValidLgCode(v) ? put(out, key, v) : 'check digit of 全国地方公共団体コード does not match';
   const found = findMunicipalityByName(v);
-  return found ? { ok: true, value: { [key]: found.code } } : { ok: false, reason: 'a 6-digit 全国地方公共団体コード or a municipality name expected' };
+  return found ? put(out, key, found.code) : 'a 6-digit 全国地方公共団体コード or a municipality name expected';
 };
 
-const url = (key: string): Parse => (raw) => {
+const url = (key: string): Parse => (raw, _o, out) => {
   const v = normalizeText(raw);
-  if (!v) return { ok: true, value: null };
+  if (!v) return false;
   try {
     const u = new URL(v);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    return { ok: true, value: { [key]: u.toString() } };
+    return put(out, key, u.toString());
   } catch {
-    return { ok: false, reason: 'an http(s) URL expected' };
+    return 'an http(s) URL expected';
   }
 };
 
-const area: Parse = (raw, o) => {
+const area: Parse = (raw, o, out) => {
   const v = normalizeText(raw);
-  if (!v) return { ok: true, value: null };
+  if (!v) return false;
   const { codes, unresolved } = resolveArea(v, o.split);
-  if (unresolved.length > 0) return { ok: false, reason: `unknown area ${unresolved.map((u) => `"${u}"`).join(', ')}` };
-  return { ok: true, value: { areaCodes: codes, areaText: v } };
+  if (unresolved.length > 0) return `unknown area ${unresolved.map((u) => `"${u}"`).join(', ')}`;
+  out.areaCodes = codes;
+  out.areaText = v;
+  return true;
 };
 
-const yen: Parse = (raw) => {
+const yen: Parse = (raw, _o, out) => {
   const r = parseYen(raw);
-  if (!r.ok || r.value === null) return r.ok ? { ok: true, value: null } : r;
-  return { ok: true, value: { maxAmount: r.value.amount, maxAmountText: r.value.text } };
+  if (!r.ok) return r.reason;
+  if (r.value === null) return false;
+  out.maxAmount = r.value.amount;
+  out.maxAmountText = r.value.text;
+  return true;
 };
-const rate: Parse = (raw) => {
+const rate: Parse = (raw, _o, out) => {
   const r = parseSubsidyRate(raw);
-  if (!r.ok || r.value === null) return r.ok ? { ok: true, value: null } : r;
-  return { ok: true, value: { subsidyRate: r.value.text, subsidyRatio: r.value.ratio } };
+  if (!r.ok) return r.reason;
+  if (r.value === null) return false;
+  out.subsidyRate = r.value.text;
+  out.subsidyRatio = r.value.ratio;
+  return true;
 };
 
-const corporateNumber: Parse = (raw) => one('corporateNumber', normalizeCorporateNumber(raw));
+const corporateNumber: Parse = (raw, _o, out) => into('corporateNumber', normalizeCorporateNumber(raw), out);
+const parsed = (key: string, parse: (raw: string) => ParseResult<unknown>): Parse => (raw, _o, out) => into(key, parse(raw), out);
 
 export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
   organization: {
@@ -198,26 +227,26 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     purposes: { parse: list('purposes') },
     area: { parse: area },
     industries: { parse: industries },
-    employeeCeiling: { parse: (raw) => one('employeeCeiling', parseEmployeeCeiling(raw)) },
+    employeeCeiling: { parse: parsed('employeeCeiling', parseEmployeeCeiling) },
     eligibilityText: { parse: multiline('eligibilityText') },
     maxAmount: { parse: yen },
     subsidyRate: { parse: rate },
-    opensOn: { parse: (raw) => one('opensOn', parseDate(raw)) },
-    closesOn: { parse: (raw) => one('closesOn', parseDate(raw)) },
+    opensOn: { parse: parsed('opensOn', parseDate) },
+    closesOn: { parse: parsed('closesOn', parseDate) },
     url: { parse: url('url') },
     contact: { parse: text('contact') },
-    updatedOn: { parse: (raw) => one('updatedOn', parseDate(raw)) },
+    updatedOn: { parse: parsed('updatedOn', parseDate) },
   },
   consultation: {
     localId: { required: true, parse: identifier('localId') },
     organizationId: { required: true, defaultFromAgency: true, parse: identifier('organizationId') },
-    receivedAt: { required: true, parse: (raw) => one('receivedAt', parseDateTime(raw)) },
+    receivedAt: { required: true, parse: parsed('receivedAt', parseDateTime) },
     channel: { required: true, parse: vocabulary('channel', CHANNELS, 'channel') },
     topics: { parse: vocabularyList('topics', SUPPORT_FIELDS, 'support field') },
     corporateNumber: { parse: corporateNumber },
     companyName: { parse: text('companyName') },
     industry: { parse: industry },
-    employees: { parse: (raw) => one('employees', parseInteger(raw)) },
+    employees: { parse: parsed('employees', parseInteger) },
     municipalityCode: { parse: lgCode('municipalityCode') },
     summary: { parse: multiline('summary') },
     consultant: { parse: text('consultant') },
@@ -311,7 +340,7 @@ interface PlannedField {
   rule: MappingRule | undefined;
   /** What a rejection names: the column, else the field. */
   label: string;
-  opts: { split?: string[]; html?: boolean; ignoreUnknown?: boolean };
+  opts: RuleOptions;
 }
 
 // Mapping runs once per row of files of 100,000 rows: each mapping is resolved into the list of
@@ -347,21 +376,16 @@ export function mapRecord(
   agencyId: string,
 ): MapResult {
   const out: Output = { ...TEMPLATE[entity] };
-  const rejections: RowRejection[] = [];
+  let rejections: RowRejection[] | undefined;
   for (const { field, spec, rule, label, opts } of planOf(entity, mapping)) {
     const cell = rule ? cellOf(rule, raw) : spec.defaultFromAgency ? agencyId : '';
-    const parsed = spec.parse(cell, opts);
-    if (!parsed.ok) {
-      rejections.push({ row, field: label, value: cell, reason: parsed.reason });
-    } else if (parsed.value === null) {
-      if (spec.required) rejections.push({ row, field: label, value: cell, reason: `required ${field} is empty` });
-    } else {
-      for (const key in parsed.value) out[key] = parsed.value[key];
-    }
+    const verdict = spec.parse(cell, opts, out);
+    if (typeof verdict === 'string') (rejections ??= []).push({ row, field: label, value: cell, reason: verdict });
+    else if (!verdict && spec.required) (rejections ??= []).push({ row, field: label, value: cell, reason: `required ${field} is empty` });
   }
   if (entity === 'program' && out.opensOn && out.closesOn && String(out.closesOn) < String(out.opensOn)) {
     const rule = mapping.closesOn ? toRule(mapping.closesOn) : undefined;
-    rejections.push({ row, field: rule?.column ?? 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
+    (rejections ??= []).push({ row, field: rule?.column ?? 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
   }
-  return rejections.length ? { ok: false, rejections } : { ok: true, fields: out };
+  return rejections ? { ok: false, rejections } : { ok: true, fields: out };
 }

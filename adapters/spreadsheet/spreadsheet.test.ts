@@ -59,6 +59,13 @@ describe('CSV decoding', () => {
     expect(decodeText(iconv.encode(s, 'cp932'), 'shift_jis')).toBe(s);
   });
 
+  test('a stray quote inside an unquoted cell is kept as text, as spreadsheet programs read it', () => {
+    const csv = Buffer.from('a,b\r\n5" pipe,x\r\n"quoted ""word""",y\r\n');
+    const { records, rejections } = readCsv(csv, { encoding: 'auto', headerRow: 1, delimiter: ',', requiredColumns: ['a'] });
+    expect(rejections).toEqual([]);
+    expect(records.map((r) => r.cells.a)).toEqual(['5" pipe', 'quoted "word"']);
+  });
+
   test('a row with the wrong cell count is refused with its spreadsheet row number', () => {
     const csv = Buffer.from('a,b\r\n1,2\r\n3\r\n"multi\nline",4\r\n5,6,7\r\n');
     const { records, rejections } = readCsv(csv, { encoding: 'auto', headerRow: 1, delimiter: ',', requiredColumns: ['a'] });
@@ -130,9 +137,11 @@ describe('spreadsheet source sync', () => {
     expect(n).toBe(47);
   });
 
-  test('a truncated CSV (unterminated quote) fails the sync instead of landing half a file', async () => {
+  test('a truncated CSV (cut inside a quoted cell) fails the sync instead of landing half a file', async () => {
     const bytes = readFileSync(join(FIXTURES, 'programs-sjis-50.csv'));
-    const truncated = Buffer.concat([bytes.subarray(0, Math.floor(bytes.length / 2)), Buffer.from('"unterminated')]);
+    // A download cut off while inside a quoted, multi-line cell: the quote never closes.
+    const half = bytes.subarray(0, bytes.lastIndexOf(0x0a, Math.floor(bytes.length / 2)) + 1);
+    const truncated = Buffer.concat([half, Buffer.from('TST-099,"cut off\r\nin the middle')]);
     const a = agency('virtual.csv', '    encoding: shift_jis');
     const ctx = createAdapterContext({ clock, readFile: async () => truncated });
     const report = await syncSource(store, a, a.sources[0], ctx, { force: true });

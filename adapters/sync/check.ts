@@ -14,7 +14,8 @@ import { dropDuplicateIds } from '../store/ingest';
 import type { EntityRecord, RowRejection } from '../store/records';
 import { ensureDemoData } from '../../agencies/demo';
 import { startDemoAgencyServers, type DemoAgencyServers } from '../../agencies/demo/servers';
-import { KINDS, createAdapter, prepareSnapshot, sourceId, sourceLocation } from './sync';
+import { KINDS, createAdapter, sourceId, sourceLocation } from './sync';
+import { prepareSnapshot } from './prepare';
 import { createProgressLogger } from './progress';
 
 interface Args {

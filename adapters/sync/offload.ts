@@ -13,7 +13,7 @@ import { dropDuplicateIds, type EncodedRecords } from '../store/ingest';
 import type { ConsultationRecord, Provenance, RowRejection } from '../store/records';
 import { ROLLUP_TABLE, computeRollups } from '../store/rollups';
 import { TABLES, copyCsvLines, toCopyCsv } from '../store/tables';
-import { prepareSnapshot } from './sync';
+import { prepareSnapshot } from './prepare';
 
 export interface PrepareJob {
   agency: AgencyConfig;
@@ -63,7 +63,11 @@ export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
-export function createPreparePool(size: number): PreparePool {
+/**
+ * A pool of up to `size` workers, each started on first use; `eager` starts one at once, so it
+ * boots (loads its modules) while the caller is still busy with other things.
+ */
+export function createPreparePool(size: number, options: { eager?: boolean } = {}): PreparePool {
   interface Slot {
     worker: Worker;
     /** Jobs posted to this worker and not answered yet, by id. */
@@ -102,6 +106,7 @@ export function createPreparePool(size: number): PreparePool {
     for (const slot of slots) if (!best || slot.pending.size < best.pending.size) best = slot;
     return best && (best.pending.size === 0 || slots.size >= size) ? best : spawn();
   };
+  if (options.eager && size > 0) spawn();
   return {
     prepare(job) {
       const slot = pick();

@@ -4,15 +4,16 @@
  * the last good snapshot and marks it stale with the error, for the graph to show.
  */
 import type { AgencyConfig, SourceConfig, SpreadsheetSourceConfig } from '../core/config';
-import { mapRecord } from '../core/fields';
 import { AdapterError, sha256, type Adapter, type AdapterContext, type ReadOutcome } from '../core/adapter';
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
 import { getSource, markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../store/ingest';
-import { agencyScope, type EntityRecord, type Provenance, type RowRejection, type SourceKind } from '../store/records';
+import type { EntityRecord, RowRejection, SourceKind } from '../store/records';
 import type { Store } from '../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
+import { prepareSnapshot } from './prepare';
+
 
 export interface SyncReport {
   sourceId: string;
@@ -39,49 +40,6 @@ export function createAdapter(agency: AgencyConfig, source: SourceConfig): (ctx:
     case 'api':
       return createApiAdapter(source);
   }
-}
-
-/** Maps raw records to stored ones; each record id is agency-scoped except organizations'. */
-export function toRecords(
-  agency: AgencyConfig,
-  source: SourceConfig,
-  raw: Array<{ row: number; cells: Record<string, string | undefined> }>,
-  provenance: Omit<Provenance, 'sourceRow'>,
-): { records: EntityRecord[]; rejections: RowRejection[] } {
-  const records: EntityRecord[] = [];
-  const rejections: RowRejection[] = [];
-  for (const r of raw) {
-    const mapped = mapRecord(source.entity, source.mapping, r.cells, r.row, agency.id);
-    if (!mapped.ok) {
-      rejections.push(...mapped.rejections);
-      continue;
-    }
-    // The mapped object is fresh: completing it in place spares a copy per row.
-    const f: Record<string, unknown> = mapped.fields;
-    f.id = source.entity === 'organization' ? (f.id as string) : agencyScope(agency.id) + (f.localId as string);
-    for (const key in provenance) f[key] = provenance[key as keyof typeof provenance];
-    f.sourceRow = r.row;
-    records.push(f as unknown as EntityRecord);
-  }
-  return { records, rejections };
-}
-
-/**
- * What a successful read would store: the mapped records and every refused row (the adapter's
- * and the mapping's). A read whose rows were all refused, or that yielded none, fails instead,
- * so a broken file never replaces the last good data with nothing.
- */
-export function prepareSnapshot(
-  agency: AgencyConfig,
-  source: SourceConfig,
-  outcome: Extract<ReadOutcome, { status: 'ok' }>,
-  provenance: Omit<Provenance, 'sourceRow' | 'contentHash'>,
-): { records: EntityRecord[]; rejections: RowRejection[] } {
-  const { records, rejections } = toRecords(agency, source, outcome.records, { ...provenance, contentHash: outcome.contentHash });
-  const read = outcome.records.length + outcome.rejections.length;
-  if (records.length === 0 && read > 0) throw new AdapterError(`every one of ${read} records was rejected; keeping the last good data`, 'MAPPING');
-  if (records.length === 0) throw new AdapterError('the source yielded no records; keeping the last good data', 'MALFORMED');
-  return { records, rejections: [...outcome.rejections, ...rejections] };
 }
 
 /** How a source's location is shown and stored: a URL as is, a file relative to the project. */
@@ -172,14 +130,16 @@ export interface SyncOptions {
 
 /**
  * Syncs every source of every agency: directories first, so providers exist before programmes.
- * Large spreadsheets are parsed on worker threads (`workers`, default defaultWorkerCount()).
+ * Large spreadsheets are parsed on worker threads: the given `pool`, which stays open, or one
+ * of `workers` threads (default defaultWorkerCount()) for this run only.
  */
 export async function syncAll(
   store: Store,
   agencies: AgencyConfig[],
   ctx: AdapterContext,
-  options: Omit<SyncOptions, 'pool'> & { concurrency?: number; workers?: number } = {},
+  options: SyncOptions & { concurrency?: number; workers?: number } = {},
 ): Promise<SyncReport[]> {
+  if (options.pool) return syncPhases(store, agencies, ctx, options);
   const workers = options.workers ?? defaultWorkerCount();
   const pool = workers > 0 ? createPreparePool(workers) : undefined;
   try {
