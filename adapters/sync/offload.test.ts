@@ -4,7 +4,7 @@
  * into two stores leaves identical records, rollups, rejections and counts. A file the worker
  * finds unusable fails the source and keeps its last good data.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAgencyConfigs, type AgencyConfig, type SourceConfig, type SpreadsheetSourceConfig } from '../core/config';
@@ -12,7 +12,7 @@ import { createAdapterContext } from '../core/adapter';
 import { generateConsultationLogs, renderConsultationCsv, type ConsultationRow } from '../../agencies/demo/consultations';
 import type { Store } from '../store/store';
 import { openTestStore } from '../../test/support/store';
-import { createPreparePool, encodeSpreadsheet, type PreparePool } from './offload';
+import { PARSE_WORKER_NICE, createPreparePool, encodeSpreadsheet, type PreparePool } from './offload';
 import { syncSource } from './sync';
 
 const CLOCK = () => new Date('2026-11-25T03:00:00Z');
@@ -113,5 +113,33 @@ test('jobs queued on one worker come back each with its own answer, as parsing i
     expect(viaWorker[2].ok && viaWorker[2].encoded.ids).toHaveLength(5);
   } finally {
     await single.close();
+  }
+});
+
+/** Nice values of this process's threads, from /proc (Linux), by thread id. */
+function threadNices(): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nices;
+}
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+if (process.platform !== 'linux') console.warn('offload.test: thread priorities are checked on Linux only; skipped here');
+
+onLinux('an eager pool starts its worker at once, at a lower priority than the main thread', async () => {
+  const before = threadNices();
+  const eager = createPreparePool(1, { eager: true });
+  try {
+    // Nothing is asked of it: the worker starts on its own and lowers its own priority.
+    const lowered = () => [...threadNices()].some(([tid, nice]) => !before.has(tid) && nice === PARSE_WORKER_NICE);
+    for (let waited = 0; !lowered() && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(lowered()).toBe(true);
+    const after = threadNices();
+    expect(after.get(process.pid)).toBe(before.get(process.pid));
+  } finally {
+    await eager.close();
   }
 });

@@ -26,6 +26,9 @@ export type PrepareResult =
   | { ok: true; encoded: EncodedRecords; rejections: RowRejection[] }
   | { ok: false; message: string; code: AdapterError['code'] };
 
+/** The parse worker's nice value on Linux (0 normal, 19 lowest): it gives way to the main thread. */
+export const PARSE_WORKER_NICE = 10;
+
 /** Files smaller than this are parsed in place: handing them over would cost more than it saves. */
 export const OFFLOAD_MIN_BYTES = 64 * 1024;
 

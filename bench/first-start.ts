@@ -1,0 +1,150 @@
+/**
+ * `npm run bench:start`: the first start as a user meets it. Each run launches `npm start` on an
+ * empty data directory (under the OS temp dir, so `.data/` is left alone) and asks the gateway
+ * `{ organizations { name consultationCount programs { title } } }` every 250 ms, noting when the
+ * directory first answers (every organization and programme) and when every agency with a
+ * consultation log has its count. The peer, measured in the same run and in turn with it, is the
+ * same start with every file parsed on the main thread (MADOGUCHI_SYNC_WORKERS=0).
+ *
+ * BENCH_START_RUNS sets the runs per mode (default 3). Process CPU is read from /proc on Linux.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadAgencyConfigs } from '../adapters/core/config';
+import { markdownTable, percentile } from './report';
+
+const ROOT = resolve(__dirname, '..');
+const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
+const TIMEOUT_MS = 120_000;
+const QUERY = JSON.stringify({ query: '{ organizations { name consultationCount programs { title } } }' });
+
+interface Mode {
+  name: string;
+  env: Record<string, string>;
+}
+const MODES: Mode[] = [
+  { name: 'worker thread (default)', env: {} },
+  { name: 'in place (MADOGUCHI_SYNC_WORKERS=0)', env: { MADOGUCHI_SYNC_WORKERS: '0' } },
+];
+
+interface Run {
+  directoryS: number;
+  allS: number;
+  cpuS: number | null;
+  organizations: number;
+  programmes: number;
+}
+
+// The agencies whose consultation logs the first start syncs: each must end with a count.
+const agencies = loadAgencyConfigs(join(ROOT, 'agencies'), { ...process.env, MADOGUCHI_DEMO_URL: 'http://127.0.0.1:1' });
+const withLogs = agencies.filter((a) => a.sources.some((s) => s.entity === 'consultation')).length;
+
+/** CPU seconds (user + system) of a process and its descendants still running, from /proc. */
+function processTreeCpu(root: number): number | null {
+  try {
+    const children = new Map<number, number[]>();
+    const cpu = new Map<number, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const pid = Number(entry);
+        const ppid = Number(fields[1]);
+        cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+        children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+      } catch {
+        // The process ended while being read.
+      }
+    }
+    let total = 0;
+    const stack = [root];
+    while (stack.length) {
+      const pid = stack.pop()!;
+      total += cpu.get(pid) ?? 0;
+      stack.push(...(children.get(pid) ?? []));
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  process.kill(-child.pid!, 'SIGTERM');
+  await exited;
+}
+
+async function firstStart(mode: Mode, port: number): Promise<Run> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-first-start-'));
+  const started = performance.now();
+  // Its own process group, so stopping it stops npm and the node process under it together.
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, ...mode.env, PORT: String(port), MADOGUCHI_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  });
+  let directoryS: number | null = null;
+  try {
+    while (performance.now() - started < TIMEOUT_MS) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
+      let organizations: Array<{ consultationCount: number; programs: unknown[] }>;
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY });
+        organizations = ((await res.json()) as { data: { organizations: typeof organizations } }).data.organizations;
+      } catch {
+        continue; // not listening yet
+      }
+      const at = (performance.now() - started) / 1000;
+      const programmes = organizations.reduce((n, o) => n + o.programs.length, 0);
+      if (directoryS === null && organizations.length >= 20 && programmes >= 150) directoryS = at;
+      if (directoryS !== null && organizations.filter((o) => o.consultationCount > 0).length >= withLogs) {
+        return { directoryS, allS: at, cpuS: processTreeCpu(child.pid!), organizations: organizations.length, programmes };
+      }
+    }
+    throw new Error(`no complete answer within ${TIMEOUT_MS / 1000} s`);
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  console.log(`First start, ${RUNS} run(s) per mode, taken in turn; ${withLogs} agencies with consultation logs.\n`);
+  const runs = new Map<string, Run[]>(MODES.map((m) => [m.name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const mode of MODES) {
+      const run = await firstStart(mode, 4300 + i);
+      runs.get(mode.name)!.push(run);
+      console.log(`  ${mode.name}: directory ${run.directoryS.toFixed(1)} s, all counts ${run.allS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(1) ?? 'n/a'} s`);
+    }
+  }
+  const median = (xs: number[]) => percentile(xs, 50);
+  const peer = median(runs.get(MODES[1].name)!.map((r) => r.allS));
+  const fmt = (x: number) => x.toFixed(1);
+  const rows = MODES.map((m) => {
+    const rs = runs.get(m.name)!;
+    const cpu = rs.map((r) => r.cpuS).filter((c): c is number => c !== null);
+    const all = median(rs.map((r) => r.allS));
+    return [
+      m.name,
+      `${rs[0].organizations} / ${rs[0].programmes}`,
+      fmt(median(rs.map((r) => r.directoryS))),
+      `${fmt(all)} (${fmt(Math.min(...rs.map((r) => r.allS)))}–${fmt(Math.max(...rs.map((r) => r.allS)))})`,
+      cpu.length ? fmt(median(cpu)) : 'n/a',
+      (all / peer).toFixed(2),
+    ];
+  });
+  console.log(`\n${markdownTable(['mode', 'organizations / programmes', 'directory s (median)', 'all counts s (median, range)', 'CPU s', 'all counts ÷ in place'], rows)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
