@@ -54,7 +54,9 @@ function parseError(e: unknown): AdapterError {
   return new AdapterError(`CSV cannot be parsed: ${(e as Error).message}`, 'MALFORMED');
 }
 
-const parserOptions = (opts: CsvOptions) => ({ delimiter: opts.delimiter, relax_column_count: true, skip_empty_lines: false, bom: true });
+// relax_quotes: a quote inside an unquoted cell is text, as papaparse (readCsv) and spreadsheet
+// programs read it; a quoted cell that never closes still fails the file.
+const parserOptions = (opts: CsvOptions) => ({ delimiter: opts.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true });
 
 export function readCsv(bytes: Buffer, opts: CsvOptions): { records: RawRecord[]; rejections: RowRejection[] } {
   const utf8 = opts.encoding === 'utf-8' || (opts.encoding === 'auto' && (hasUtf8Bom(bytes) || isUtf8(bytes)));

@@ -148,6 +148,12 @@ describe('reading a workbook', () => {
     for await (const x of streamCsv(Readable.from(chunks), opts)) streamed.push(x);
     expect(streamed.filter((x) => !isRejection(x))).toEqual(whole.records);
     expect(streamed.filter(isRejection)).toEqual(whole.rejections);
+    // A stray quote inside an unquoted cell is text to both readers.
+    const stray = Buffer.from('施策ID,b\r\n5" pipe,x\r\n"quoted ""word""",y\r\n');
+    const strayStreamed = [];
+    for await (const x of streamCsv(Readable.from([stray]), opts)) strayStreamed.push(x);
+    expect(strayStreamed).toEqual(readCsv(stray, opts).records);
+    expect(strayStreamed).toHaveLength(2);
     const broken = Readable.from([Buffer.from('a,b\r\n"1,2\r\n')]);
     await expect(async () => {
       for await (const _ of streamCsv(broken, opts)) void _;
