@@ -65,8 +65,14 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
   return store.transaction(async (tx) => {
     const rejections = [...snap.rejections];
     const { table, columns } = TABLES[snap.entity];
-    await tx.query(`delete from ${table} where source_id = $1`, [snap.sourceId]);
-    if (snap.entity === 'consultation') await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
+    // Only a successful replacement writes records, so a source that never had one has none to
+    // remove; its deletes would each scan the whole table (records are not indexed by source),
+    // once for every source of a first start.
+    const [stored] = await tx.query<{ some: boolean }>('select last_success_at is not null as some from sources where id = $1', [snap.sourceId]);
+    if (stored?.some !== false) {
+      await tx.query(`delete from ${table} where source_id = $1`, [snap.sourceId]);
+      if (snap.entity === 'consultation') await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
+    }
     let accepted: number;
     if (snap.encoded) {
       const { ids, rows, lines, rollupCsv } = snap.encoded;

@@ -1,6 +1,8 @@
 /**
- * The worker thread behind `createPreparePool`. Jobs queue up here and run one after another, so
- * the worker goes straight on to the next file while the main thread is busy writing the last one.
+ * The worker thread behind `createPreparePool`. Jobs queue up here, so the worker goes straight
+ * on to the next file while the main thread is busy writing the last one, and the largest queued
+ * file goes first: a sync ends with the last file's parse and then its write, one after the
+ * other, so that file had better be a small one.
  */
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
@@ -18,7 +20,23 @@ if (process.platform === 'linux') {
   }
 }
 
-let queue: Promise<void> = Promise.resolve();
-parentPort?.on('message', ({ id, job }: { id: number; job: PrepareJob }) => {
-  queue = queue.then(async () => parentPort?.postMessage({ id, result: await encodeSpreadsheet(job) }));
+const queued: Array<{ id: number; job: PrepareJob }> = [];
+let draining = false;
+
+async function drain(): Promise<void> {
+  draining = true;
+  while (queued.length > 0) {
+    // Messages that arrived during the last job are delivered first, so they are all compared.
+    await new Promise((resolve) => setImmediate(resolve));
+    let largest = 0;
+    for (let i = 1; i < queued.length; i++) if (queued[i].job.body.byteLength > queued[largest].job.body.byteLength) largest = i;
+    const [{ id, job }] = queued.splice(largest, 1);
+    parentPort?.postMessage({ id, result: await encodeSpreadsheet(job) });
+  }
+  draining = false;
+}
+
+parentPort?.on('message', (message: { id: number; job: PrepareJob }) => {
+  queued.push(message);
+  if (!draining) void drain();
 });

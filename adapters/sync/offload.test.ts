@@ -143,3 +143,23 @@ onLinux('an eager pool starts its worker at once, at a lower priority than the m
     await eager.close();
   }
 });
+
+test('a worker takes the largest queued file first, so a small one is left for last', async () => {
+  const single = createPreparePool(1);
+  try {
+    const job = (file: string, tag: string) => ({
+      agency,
+      source: log as SpreadsheetSourceConfig,
+      body: readFileSync(join(dir, file)),
+      provenance: { sourceId: `hyogo-iac/${tag}`, agencyId: 'hyogo-iac', sourceKind: 'SPREADSHEET' as const, sourceLocation: file, fetchedAt: CLOCK().toISOString(), contentHash: tag },
+    });
+    const answered: string[] = [];
+    const ask = (file: string, tag: string) => single.prepare(job(file, tag)).then(() => void answered.push(tag));
+    // The first keeps the worker busy while the other three queue up behind it, smallest first.
+    const first = ask('hyogo-iac.csv', 'first');
+    await Promise.all([first, ask('older.csv', 'small'), ask('broken.csv', 'medium'), ask('hyogo-iac.csv', 'large')]);
+    expect(answered).toEqual(['first', 'large', 'medium', 'small']);
+  } finally {
+    await single.close();
+  }
+});
