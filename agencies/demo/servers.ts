@@ -107,9 +107,16 @@ async function sourceFile(relative: string): Promise<{ bytes: Buffer; modified: 
   }
 }
 
+// A sync reads each site's list and every detail page, each rendered from the agency's programme
+// file: it is parsed once per content, not once per page (an edited file is parsed again).
+const parsedPrograms = new Map<string, { bytes: Buffer; rows: NetRow[] }>();
+
 async function programRows(agency: string): Promise<{ rows: NetRow[]; modified: Date }> {
   const { bytes, modified } = await sourceFile(`${agency}/programs.csv`);
+  const cached = parsedPrograms.get(agency);
+  if (cached && cached.bytes.equals(bytes)) return { rows: cached.rows, modified };
   const rows = parse(decodeText(bytes, 'auto'), { columns: true, bom: true, skip_empty_lines: true }) as NetRow[];
+  parsedPrograms.set(agency, { bytes, rows });
   return { rows, modified };
 }
 
