@@ -1,6 +1,7 @@
 /**
  * Run by `npm install` (postinstall): prepares what a first `npm start` would otherwise spend its
- * first seconds on — an empty migrated store template and the demo agencies' consultation logs.
+ * first seconds on — an empty migrated store template, the demo agencies' consultation logs and
+ * the explorer's bundle.
  * Never fails the install: whatever is missing, `npm start` makes itself.
  */
 import { existsSync } from 'node:fs';
@@ -8,12 +9,14 @@ import { resolve } from 'node:path';
 import { ensureStoreTemplate } from '../adapters/store/store';
 import { templatePath } from '../adapters/store/template';
 import { ensureDemoData } from '../agencies/demo';
+import { buildExplorerAssets } from './explorer';
 
 async function main(): Promise<void> {
   const started = Date.now();
   if (!existsSync(templatePath())) await ensureStoreTemplate();
   const { generated } = await ensureDemoData(resolve(__dirname, '..', 'agencies'));
-  console.log(`madoguchi: store template ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  await buildExplorerAssets();
+  console.log(`madoguchi: store template and explorer bundle ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 main().catch((e: unknown) => {

@@ -1,10 +1,13 @@
 /**
  * The explorer served by the gateway itself, from assets bundled locally with esbuild (GraphiQL,
  * React): it works on an agency network without internet, unlike Apollo's CDN-hosted Sandbox.
- * The bundle is built once, on first use, and kept in memory.
+ * `npm install` bundles it (gateway/prepare.ts) into node_modules/.cache, under a name that
+ * changes with its sources and the installed packages; a start reads that file, or bundles it
+ * there on first use when it is missing. Either way it is then kept in memory.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { build } from 'esbuild';
 import type { Route } from '../http';
@@ -16,8 +19,22 @@ interface Assets {
 
 let assets: Promise<Assets> | undefined;
 
-export function buildExplorerAssets(): Promise<Assets> {
-  assets ??= build({
+/** The cached bundle for the current sources: the app, its examples and the lockfile name it. */
+export function explorerBundlePath(): string {
+  const entry = require.resolve('esbuild');
+  const nodeModules = entry.slice(0, entry.lastIndexOf('node_modules') + 'node_modules'.length);
+  const hash = createHash('sha256');
+  const root = join(__dirname, '..', '..');
+  for (const file of [join(__dirname, 'app.ts'), join(__dirname, 'examples.ts'), join(root, 'package-lock.json'), join(root, 'package.json')]) {
+    if (existsSync(file)) hash.update(readFileSync(file));
+  }
+  return join(nodeModules, '.cache', 'madoguchi', `explorer-${hash.digest('hex').slice(0, 16)}.js`);
+}
+
+async function bundle(): Promise<string> {
+  const cached = explorerBundlePath();
+  if (existsSync(cached)) return readFileSync(cached, 'utf8');
+  const result = await build({
     entryPoints: [join(__dirname, 'app.ts')],
     bundle: true,
     write: false,
@@ -27,10 +44,23 @@ export function buildExplorerAssets(): Promise<Assets> {
     target: ['es2020'],
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
-  }).then((result) => ({
-    js: result.outputFiles[0].text,
-    css: readFileSync(require.resolve('graphiql/style.css'), 'utf8'),
-  }));
+  });
+  const js = result.outputFiles[0].text;
+  try {
+    // Written whole and then renamed, so a reader never sees half a bundle.
+    mkdirSync(dirname(cached), { recursive: true });
+    writeFileSync(`${cached}.${process.pid}.partial`, js);
+    renameSync(`${cached}.${process.pid}.partial`, cached);
+    // Bundles of earlier sources are never read again.
+    for (const f of readdirSync(dirname(cached))) if (/^explorer-[0-9a-f]{16}\.js$/.test(f) && f !== basename(cached)) rmSync(join(dirname(cached), f), { force: true });
+  } catch {
+    // A read-only node_modules: the bundle is simply made again next time.
+  }
+  return js;
+}
+
+export function buildExplorerAssets(): Promise<Assets> {
+  assets ??= bundle().then((js) => ({ js, css: readFileSync(require.resolve('graphiql/style.css'), 'utf8') }));
   assets.catch(() => (assets = undefined));
   return assets;
 }
