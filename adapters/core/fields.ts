@@ -194,8 +194,8 @@ const rate: Parse = (raw, _o, out) => {
   return true;
 };
 
-const corporateNumber: Parse = (raw, _o, out) => into('corporateNumber', normalizeCorporateNumber(raw), out);
 const parsed = (key: string, parse: (raw: string) => ParseResult<unknown>): Parse => (raw, _o, out) => into(key, parse(raw), out);
+const corporateNumber = parsed('corporateNumber', normalizeCorporateNumber);
 
 export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
   organization: {

@@ -7,13 +7,24 @@
 import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Where the template for the installed PGlite lives (inside node_modules, so it goes with it). */
+/**
+ * A path in the project's cache inside node_modules (node_modules/.cache/madoguchi), for what
+ * `npm install` prepares for the installed packages: it goes with them, and with a fresh install.
+ */
+export function installCachePath(name: string): string {
+  return join(nodeModulesDir(), '.cache', 'madoguchi', name);
+}
+
+function nodeModulesDir(): string {
+  const entry = require.resolve('@electric-sql/pglite');
+  return entry.slice(0, entry.lastIndexOf('node_modules') + 'node_modules'.length);
+}
+
+/** Where the template for the installed PGlite lives. */
 export function templatePath(): string {
   // The package's exports hide its package.json: it sits in the package directory above the entry.
-  const entry = require.resolve('@electric-sql/pglite');
-  const nodeModules = entry.slice(0, entry.lastIndexOf('node_modules') + 'node_modules'.length);
-  const { version } = JSON.parse(readFileSync(join(nodeModules, '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
-  return join(nodeModules, '.cache', 'madoguchi', `empty-store-pglite-${version}`);
+  const { version } = JSON.parse(readFileSync(join(nodeModulesDir(), '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+  return installCachePath(`empty-store-pglite-${version}`);
 }
 
 /** Fills a new or empty data directory from the template, when there is one. */

@@ -14,7 +14,6 @@ import type { Store } from '../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
 import { prepareSnapshot } from './prepare';
 
-
 export interface SyncReport {
   sourceId: string;
   agencyId: string;

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { basename, dirname, join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { build } from 'esbuild';
+import { installCachePath } from '../../adapters/store/template';
 import type { Route } from '../http';
 
 interface Assets {
@@ -21,14 +22,12 @@ let assets: Promise<Assets> | undefined;
 
 /** The cached bundle for the current sources: the app, its examples and the lockfile name it. */
 export function explorerBundlePath(): string {
-  const entry = require.resolve('esbuild');
-  const nodeModules = entry.slice(0, entry.lastIndexOf('node_modules') + 'node_modules'.length);
   const hash = createHash('sha256');
   const root = join(__dirname, '..', '..');
   for (const file of [join(__dirname, 'app.ts'), join(__dirname, 'examples.ts'), join(root, 'package-lock.json'), join(root, 'package.json')]) {
     if (existsSync(file)) hash.update(readFileSync(file));
   }
-  return join(nodeModules, '.cache', 'madoguchi', `explorer-${hash.digest('hex').slice(0, 16)}.js`);
+  return installCachePath(`explorer-${hash.digest('hex').slice(0, 16)}.js`);
 }
 
 async function bundle(): Promise<string> {
