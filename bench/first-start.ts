@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAgencyConfigs } from '../adapters/core/config';
-import { markdownTable, percentile } from './report';
+import { freePort, markdownTable, percentile } from './report';
 
 const ROOT = resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
@@ -120,7 +120,7 @@ async function main() {
   const runs = new Map<string, Run[]>(MODES.map((m) => [m.name, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const mode of MODES) {
-      const run = await firstStart(mode, 4300 + i);
+      const run = await firstStart(mode, await freePort());
       runs.get(mode.name)!.push(run);
       console.log(`  ${mode.name}: directory ${run.directoryS.toFixed(1)} s, all counts ${run.allS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(1) ?? 'n/a'} s`);
     }

@@ -24,7 +24,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -32,6 +31,7 @@ import { fetch } from 'undici';
 import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS } from '../subgraphs';
 import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
+import { freePort } from './report';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
@@ -106,17 +106,6 @@ function stopChildren(): void {
 }
 process.on('exit', stopChildren);
 process.on('SIGINT', () => process.exit(130));
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-  });
-}
 
 /** Starts a process and resolves with the first stdout line matching `ready` (at once when null). */
 function spawnReady(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp | null, timeoutMs: number, cwd = ROOT): Promise<{ child: ChildProcess; line: string }> {

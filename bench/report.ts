@@ -1,4 +1,8 @@
-/** What the benchmarks print: percentiles of timings and a markdown table of the results. */
+/**
+ * What the benchmarks share: percentiles of timings, a markdown table of the results, and a free
+ * loopback port for a server they start as a child process.
+ */
+import { createServer } from 'node:net';
 
 /** The p-th percentile (nearest rank below) of unsorted samples. */
 export function percentile(xs: readonly number[], p: number): number {
@@ -12,4 +16,16 @@ export function markdownTable(header: string[], rows: string[][], align: 'left' 
   const pad = (v: string, i: number) => (align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i]));
   const line = (r: string[]) => `| ${r.map(pad).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** A loopback port free right now, for a child process that must be told its port in advance. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
 }
