@@ -275,9 +275,11 @@ const TEMPLATE = Object.fromEntries(
     {
       ...Object.fromEntries(Object.entries(ENTITY_FIELDS[entity]).flatMap(([field, spec]) => (spec.required ? [[field, null]] : []))),
       ...EMPTY[entity],
+      // Filled in by the sync (prepare.ts) once a row is mapped; present from the start all the same.
+      id: null, sourceId: null, agencyId: null, sourceKind: null, sourceLocation: null, fetchedAt: null, contentHash: null, sourceRow: null,
     },
   ]),
-) as Record<EntityKind, Output>;
+) as unknown as Record<EntityKind, Output>;
 
 export interface MappingRule {
   column?: string;

@@ -479,8 +479,13 @@ function escapeRegExp(s: string): string {
 // ---------------------------------------------------------------------------------------------
 
 function digitsOf(s: string, length: number, what: string): number[] {
-  if (!new RegExp(`^\\d{${length}}$`).test(s)) throw new RangeError(`${what}: ${length} digits expected, got "${s}"`);
-  return [...s].map(Number);
+  const digits = new Array<number>(length);
+  for (let i = 0; i < length; i++) {
+    const d = s.length === length ? s.charCodeAt(i) - 48 : -1;
+    if (!(d >= 0 && d <= 9)) throw new RangeError(`${what}: ${length} digits expected, got "${s}"`);
+    digits[i] = d;
+  }
+  return digits;
 }
 
 /** 法人番号 check digit over the 12-digit base (the digits after the check digit). */

@@ -36,6 +36,9 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
   let header: string[] | null = null;
   // Columns without a name (a stray cell right of the table) carry nothing the mapping can use.
   let named: number[] = [];
+  // Each row's record starts as a copy of this one, keyed by every named column: all records then
+  // share one shape, where adding keys row by row made every write a slow dictionary-style store.
+  let blank: Record<string, string> = {};
   return {
     get header() {
       return header;
@@ -46,6 +49,7 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
         header = cells.map(normalizeColumnName);
         if (!opts.strictWidth) while (header.length > 0 && header[header.length - 1] === '') header.pop();
         named = header.flatMap((h, j) => (h === '' ? [] : [j]));
+        blank = Object.fromEntries(named.map((j) => [header![j], '']));
         const missing = opts.requiredColumns.filter((c) => !header!.includes(normalizeColumnName(c)));
         if (missing.length) {
           throw new AdapterError(
@@ -56,11 +60,11 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
         return null;
       }
       if (!header) throw new AdapterError(`${opts.what} has no header at row ${opts.headerRow}`, 'MALFORMED');
-      if (cells.every((c) => c.trim() === '')) return null;
+      if (isBlankRow(cells)) return null;
       if (opts.strictWidth && cells.length !== header.length) {
         return { row, field: null, value: null, reason: `expected ${header.length} cells, found ${cells.length}` };
       }
-      const record: Record<string, string> = {};
+      const record: Record<string, string> = { ...blank };
       for (const j of named) record[header[j]] = cells[j] ?? '';
       return { row, cells: record };
     },
@@ -68,4 +72,9 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
       if (!header) throw new AdapterError(`${opts.what} has no header at row ${opts.headerRow}`, 'MALFORMED');
     },
   };
+}
+
+function isBlankRow(cells: readonly string[]): boolean {
+  for (const c of cells) if (c !== '' && c.trim() !== '') return false;
+  return true;
 }

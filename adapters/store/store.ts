@@ -77,6 +77,14 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
 export function ensureStoreTemplate(): Promise<string> {
   return buildTemplate(async (dir) => {
     const store = await openStore({ dataDir: dir });
+    // The store lives in the postgres database. initdb's two template databases serve only
+    // CREATE DATABASE, which the store never runs, and are 600 of the 1,000 files every new data
+    // directory would otherwise copy (the copy takes a third of the time without them).
+    for (const db of ['template0', 'template1']) {
+      await store.query(`alter database ${db} is_template false`);
+      await store.query(`drop database ${db}`);
+    }
+    await store.query('checkpoint');
     await store.close();
   });
 }

@@ -126,8 +126,10 @@ export function selectList(entity: EntityKind, alias = ''): string {
 // would flatten them, so each array is rebuilt with string_to_array on the way in.
 const UNIT = '\u001f';
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 function csvField(v: string): string {
-  return /[",\r\n]/.test(v) || v === '' ? `"${v.replace(/"/g, '""')}"` : v;
+  return v === '' || NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 function arrayLiteral(items: string[]): string {
@@ -144,14 +146,16 @@ export function copyCsvLines(columns: Column[], records: ReadonlyArray<Record<st
   const lines: string[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    lines[i] = columns
-      .map((c) => {
-        const v = r[c.key];
-        if (v === undefined || v === null) return c.type === 'text[]' ? '{}' : '';
-        if (c.type === 'text[]') return csvField(arrayLiteral(v as string[]));
-        return typeof v === 'string' ? csvField(v) : String(v);
-      })
-      .join(',');
+    let line = '';
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j];
+      const v = r[c.key];
+      if (j > 0) line += ',';
+      if (v === undefined || v === null) line += c.type === 'text[]' ? '{}' : '';
+      else if (c.type === 'text[]') line += csvField(arrayLiteral(v as string[]));
+      else line += typeof v === 'string' ? csvField(v) : String(v);
+    }
+    lines[i] = line;
   }
   return lines;
 }

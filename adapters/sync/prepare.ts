@@ -18,6 +18,7 @@ export function toRecords(
 ): { records: EntityRecord[]; rejections: RowRejection[] } {
   const records: EntityRecord[] = [];
   const rejections: RowRejection[] = [];
+  const scope = agencyScope(agency.id);
   for (const r of raw) {
     const mapped = mapRecord(source.entity, source.mapping, r.cells, r.row, agency.id);
     if (!mapped.ok) {
@@ -26,8 +27,13 @@ export function toRecords(
     }
     // The mapped object is fresh: completing it in place spares a copy per row.
     const f: Record<string, unknown> = mapped.fields;
-    f.id = source.entity === 'organization' ? (f.id as string) : agencyScope(agency.id) + (f.localId as string);
-    for (const key in provenance) f[key] = provenance[key as keyof typeof provenance];
+    f.id = source.entity === 'organization' ? (f.id as string) : scope + (f.localId as string);
+    f.sourceId = provenance.sourceId;
+    f.agencyId = provenance.agencyId;
+    f.sourceKind = provenance.sourceKind;
+    f.sourceLocation = provenance.sourceLocation;
+    f.fetchedAt = provenance.fetchedAt;
+    f.contentHash = provenance.contentHash;
     f.sourceRow = r.row;
     records.push(f as unknown as EntityRecord);
   }

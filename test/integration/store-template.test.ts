@@ -1,7 +1,8 @@
 /**
  * A first start fills a new data directory from the empty-store template `npm install` built,
  * instead of running initdb; a directory that already holds a store is never overwritten, and
- * the template itself is never opened (each data directory gets a copy).
+ * the template itself is never opened (each data directory gets a copy). The template holds only
+ * the store's database, not initdb's two template databases (600 more files to copy).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,9 @@ test('a new data directory starts from the template and an existing one keeps it
     const first = await openStore({ dataDir: dir });
     // Migrated when the template was built, not now: no initdb ran for this directory.
     expect(await appliedAt(first)).toBeLessThan(opened.getTime());
+    // Only the store's own database is kept: initdb's template databases are not copied each time.
+    expect(await first.query('select datname from pg_database order by 1')).toEqual([{ datname: 'postgres' }]);
+    expect(readdirSync(join(dir, 'base'))).toHaveLength(1);
     await first.query(`insert into sources (id, agency_id, name, kind, entity, location) values ('t/s', 't', 's', 'SPREADSHEET', 'program', 'x.csv')`);
     await first.close();
 
