@@ -7,8 +7,12 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { ConsultationRecord } from '../../adapters/store/records';
 import type { Queryable } from '../../adapters/store/store';
+import { GROUPINGS } from '../../adapters/store/rollups';
 import { selectList } from '../../adapters/store/tables';
 import { ANONYMOUS, type Viewer } from '../shared/identity';
+
+/** The smallest rollup grouping by month alone (no single topic, which would count some twice). */
+const MONTHLY = GROUPINGS.find((g) => g.dims.includes('MONTH') && !g.dims.includes('TOPIC'))!;
 
 export interface ReferralRow {
   consultationId: string;
@@ -79,14 +83,16 @@ export function createConsultationsContext(store: Queryable, viewer: Viewer = AN
         const [org, fy] = k.split('|');
         return { org, fy: fy === '*' ? null : Number(fy) };
       });
-      // Fiscal years run April–March in Japan time; one grouped query serves every key.
+      // Counted from the rollups by month (every consultation once, JST months, written in the
+      // same transaction as the records): a few hundred rows instead of every consultation.
+      // Fiscal years run April–March; one grouped query serves every key.
       const rows = await store.query<{ organization_id: string; fy: number; n: number }>(
         `select organization_id,
-                extract(year from (received_at at time zone 'Asia/Tokyo') - interval '3 months')::int as fy,
-                count(*)::int as n
-         from consultations where organization_id = any($1::text[])
+                substr(month, 1, 4)::int - case when substr(month, 6, 2)::int < 4 then 1 else 0 end as fy,
+                sum(n)::int as n
+         from consultation_rollups where grouping = $2 and organization_id = any($1::text[])
          group by 1, 2`,
-        [[...new Set(parsed.map((p) => p.org))]],
+        [[...new Set(parsed.map((p) => p.org))], MONTHLY.name],
       );
       return parsed.map(({ org, fy }) =>
         rows.filter((r) => r.organization_id === org && (fy === null || r.fy === fy)).reduce((sum, r) => sum + r.n, 0),

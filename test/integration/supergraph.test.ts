@@ -64,6 +64,20 @@ test('one query crosses organizations, programs and consultations', async () => 
   expect(orgs.find((o) => o.id === 'toshima-city')!.municipality.code).toBe('131164');
 });
 
+test('consultation counts, in all and by fiscal year (April–March, Japan time), match the records', async () => {
+  const result = await run(`{ organizations { id all: consultationCount fy2024: consultationCount(fiscalYear: 2024) fy2025: consultationCount(fiscalYear: 2025) } }`);
+  expect(result.errors).toBeUndefined();
+  const orgs = (result.data as { organizations: Array<{ id: string; all: number; fy2024: number; fy2025: number }> }).organizations;
+  const rows = await store.query<{ org: string; fy: number; n: number }>(
+    `select organization_id as org, extract(year from (received_at at time zone 'Asia/Tokyo') - interval '3 months')::int as fy, count(*)::int as n
+     from consultations group by 1, 2`,
+  );
+  const count = (org: string, fy?: number) => rows.filter((r) => r.org === org && (fy === undefined || r.fy === fy)).reduce((sum, r) => sum + r.n, 0);
+  expect(rows.some((r) => r.fy === 2025 && r.n > 0)).toBe(true);
+  for (const o of orgs) expect([o.id, o.all, o.fy2024, o.fy2025]).toEqual([o.id, count(o.id), count(o.id, 2024), count(o.id, 2025)]);
+  expect(orgs.filter((o) => o.all > 0).length).toBeGreaterThanOrEqual(19);
+});
+
 test('a request touching 50 programmes and their providers costs one store query per batch', async () => {
   Object.values(counters).forEach((c) => {
     c.count = 0;
