@@ -7,12 +7,12 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { ConsultationRecord } from '../../adapters/store/records';
 import type { Queryable } from '../../adapters/store/store';
-import { GROUPINGS } from '../../adapters/store/rollups';
 import { selectList } from '../../adapters/store/tables';
 import { ANONYMOUS, type Viewer } from '../shared/identity';
+import { chooseGrouping } from './stats';
 
-/** The smallest rollup grouping by month alone (no single topic, which would count some twice). */
-const MONTHLY = GROUPINGS.find((g) => g.dims.includes('MONTH') && !g.dims.includes('TOPIC'))!;
+/** The rollup grouping the statistics would read for counts by month: every consultation once. */
+const MONTHLY = chooseGrouping(['MONTH'], null)!;
 
 export interface ReferralRow {
   consultationId: string;
