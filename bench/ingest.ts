@@ -61,15 +61,13 @@ function consultationAgency(format: Format): AgencyConfig {
   );
 }
 
-const consultationSource = (agency: AgencyConfig) => agency.sources[0] as SpreadsheetSourceConfig;
-
 // ---------------------------------------------------------------------------------------------
 // Child: one format, one mode, one file
 // ---------------------------------------------------------------------------------------------
 
 async function measure(format: Format, mode: Mode, file: string): Promise<Result> {
   const agency = consultationAgency(format);
-  const source = consultationSource(agency);
+  const source = agency.sources[0] as SpreadsheetSourceConfig;
   const requiredColumns = mappedColumns(source.mapping);
   const baselineMb = process.memoryUsage().rss / 2 ** 20;
   let rows = 0;
