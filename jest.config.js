@@ -11,7 +11,7 @@ module.exports = {
   // Once per run, not once per project: it builds the stores every tier starts from.
   globalSetup: '<rootDir>/test/global-setup.ts',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{adapters,subgraphs,gateway,agencies}/**/*.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{adapters,store,domain,demo,subgraphs,gateway,agencies}/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],

@@ -26,11 +26,11 @@ import { sha256 } from '../adapters/core/adapter';
 import { encodeSpreadsheet } from '../adapters/sync/offload';
 import { mapRecord, mappedColumns } from '../adapters/core/fields';
 import type { RawRecord } from '../adapters/core/adapter';
-import type { RowRejection } from '../adapters/store/records';
+import type { RowRejection } from '../domain/records';
 import { readCsv, streamCsv } from '../adapters/spreadsheet/csv';
 import { readXlsx, streamXlsx } from '../adapters/spreadsheet/xlsx';
 import { isRejection } from '../adapters/spreadsheet/rows';
-import { CSV_HEADER, generateConsultationLogs, renderConsultationCsv } from '../agencies/demo/consultations';
+import { CSV_HEADER, generateConsultationLogs, renderConsultationCsv } from '../demo/consultations';
 import { markdownTable } from './report';
 
 const SIZES = (process.env.BENCH_INGEST_ROWS ?? '20000,100000').split(',').map(Number);

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, fetch } from 'undici';
 import pino from 'pino';
-import { writeConsultationFiles } from '../agencies/demo/consultations';
+import { writeConsultationFiles } from '../demo/consultations';
 import { loadAgencyConfigs } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
 import { syncAll } from '../adapters/sync/sync';
-import { openStore } from '../adapters/store/store';
+import { openStore } from '../store/store';
 import { startEmbedded } from '../gateway/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
-import { countConsultations } from '../subgraphs/consultations/stats';
+import { countConsultations } from '../store/stats';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
 import { markdownTable, percentile } from './report';
 

@@ -6,13 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { SUBGRAPHS } from '../subgraphs';
+import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS } from '../subgraphs';
 import type { SubgraphModule } from '../subgraphs/shared/module';
 
 export const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
-
-/** Where each subgraph listens by default; the gateway can override every URL at run time. */
-export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = { organizations: 4001, programs: 4002, consultations: 4003 };
 
 export function defaultSubgraphUrl(name: string): string {
   return `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name] ?? 4010}/graphql`;

@@ -7,17 +7,17 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { loadAgencyConfigs, AgencyConfigError } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
-import { openStore, type Store } from '../adapters/store/store';
-import { listSources } from '../adapters/store/ingest';
+import { openStore, type Store } from '../store/store';
+import { list as listSources } from '../store/sources';
 import { syncAll, type SyncReport } from '../adapters/sync/sync';
 import { createPreparePool, defaultWorkerCount } from '../adapters/sync/offload';
 import { scheduleSyncs } from '../adapters/sync/scheduler';
-import { ensureDemoData } from '../agencies/demo';
-import { startDemoAgencyServers } from '../agencies/demo/servers';
+import { ensureDemoData } from '../demo';
+import { startDemoAgencyServers } from '../demo/servers';
 import { SUBGRAPHS } from '../subgraphs';
 import { startSubgraph } from '../subgraphs/server';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
-import type { RunningServer } from './http';
+import type { RunningServer } from '../subgraphs/shared/http';
 import type { AuthConfig } from './auth';
 
 export interface EmbeddedOptions {
@@ -75,7 +75,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const directory = syncAll(store, only(['organization', 'program']), ctx, { pool });
     const consultations = (async () => {
       await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
-      const { generated } = await ensureDemoData(agenciesDir);
+      const { generated } = await ensureDemoData();
       if (generated) logger.info('demo consultation logs generated');
       // Every log is read and handed to the worker at once: it queues them, and never idles
       // between files while the main thread writes the last one.

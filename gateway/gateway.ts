@@ -23,7 +23,7 @@ import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth
 import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
-import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from './http';
+import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { SubgraphClient, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';

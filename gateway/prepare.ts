@@ -5,16 +5,15 @@
  * Never fails the install: whatever is missing, `npm start` makes itself.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ensureStoreTemplate } from '../adapters/store/store';
-import { templatePath } from '../adapters/store/template';
-import { ensureDemoData } from '../agencies/demo';
+import { ensureStoreTemplate } from '../store/store';
+import { templatePath } from '../store/template';
+import { ensureDemoData } from '../demo';
 import { buildExplorerAssets } from './explorer';
 
 async function main(): Promise<void> {
   const started = Date.now();
   if (!existsSync(templatePath())) await ensureStoreTemplate();
-  const { generated } = await ensureDemoData(resolve(__dirname, '..', 'agencies'));
+  const { generated } = await ensureDemoData();
   await buildExplorerAssets();
   console.log(`madoguchi: store template and explorer bundle ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

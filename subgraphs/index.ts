@@ -9,3 +9,6 @@ export const SUBGRAPHS: SubgraphModule[] = [organizations, programs, consultatio
 export function findSubgraph(name: string): SubgraphModule | undefined {
   return SUBGRAPHS.find((s) => s.name === name);
 }
+
+/** Where each subgraph listens by default; the gateway can override every URL at run time. */
+export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = { organizations: 4001, programs: 4002, consultations: 4003 };

@@ -3,9 +3,8 @@
  * its port in the composed supergraph), reading the store in MADOGUCHI_DATA_DIR.
  */
 import { resolve } from 'node:path';
-import { openStore } from '../adapters/store/store';
-import { DEFAULT_SUBGRAPH_PORTS } from '../gateway/compose';
-import { SUBGRAPHS, findSubgraph } from '.';
+import { openStore } from '../store/store';
+import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS, findSubgraph } from '.';
 import { startSubgraph } from './server';
 
 async function main(): Promise<void> {

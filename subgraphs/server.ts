@@ -7,8 +7,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { Queryable } from '../adapters/store/store';
-import { serveApollo, type RunningServer } from '../gateway/http';
+import type { Queryable } from '../store/store';
+import { serveApollo, type RunningServer } from './shared/http';
 import type { SubgraphModule } from './shared/module';
 import { createIdentityVerifier, identitySecret } from './shared/identity';
 

@@ -6,12 +6,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openStore, dumpStore } from '../adapters/store/store';
+import { openStore, dumpStore } from '../store/store';
 import { loadAgencyConfigs } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
 import { syncAll } from '../adapters/sync/sync';
-import { writeConsultationFiles } from '../agencies/demo/consultations';
-import { startDemoAgencyServers } from '../agencies/demo/servers';
+import { writeConsultationFiles } from '../demo/consultations';
+import { startDemoAgencyServers } from '../demo/servers';
 import { CACHE_DIR, TEST_CONSULTATIONS, FIXED_NOW } from './support/paths';
 
 export default async function globalSetup(): Promise<void> {

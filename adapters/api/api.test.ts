@@ -3,10 +3,10 @@ import { join, resolve } from 'node:path';
 import { parseAgencyConfig, type AgencyConfig, type ApiSourceConfig } from '../core/config';
 import { createAdapterContext, type FetchFn } from '../core/adapter';
 import { syncSource } from '../sync/sync';
-import { getSource } from '../store/ingest';
-import type { Store } from '../store/store';
+import { get as getSource } from '../../store/sources';
+import type { Store } from '../../store/store';
 import { openTestStore } from '../../test/support/store';
-import { findMunicipalityByName } from '../core/municipalities';
+import { findMunicipalityByName } from '../../domain/municipalities';
 import { createApiAdapter, flattenRecord, getPath, nextLink } from '.';
 
 const FIXTURES = join(__dirname, '__fixtures__');

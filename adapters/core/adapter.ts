@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fetch as undiciFetch } from 'undici';
 import type { Logger } from 'pino';
-import type { RowRejection } from '../store/records';
+import type { RowRejection } from '../../domain/records';
 
 export type FetchFn = typeof undiciFetch;
 

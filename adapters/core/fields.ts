@@ -17,8 +17,8 @@ import {
   splitMulti,
   isValidLgCode,
   type ParseResult,
-} from './normalize';
-import { resolveArea, findMunicipalityByName } from './municipalities';
+} from '../../domain/normalize';
+import { resolveArea, findMunicipalityByName } from '../../domain/municipalities';
 import {
   CHANNELS,
   JSIC_DIVISIONS,
@@ -27,8 +27,8 @@ import {
   PROGRAM_KINDS,
   SUPPORT_FIELDS,
   createVocabularyLookup,
-} from './vocabulary';
-import type { EntityKind, RowRejection } from '../store/records';
+} from '../../domain/vocabulary';
+import type { EntityKind, RowRejection } from '../../domain/records';
 
 type Output = Record<string, unknown>;
 type RuleOptions = { split?: string[]; html?: boolean; ignoreUnknown?: boolean };

@@ -13,7 +13,7 @@ import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { parse as parseStream } from 'csv-parse';
 import { AdapterError, type RawRecord } from '../core/adapter';
-import type { RowRejection } from '../store/records';
+import type { RowRejection } from '../../domain/records';
 import { createRowAssembler, isRejection } from './rows';
 
 export type Encoding = 'auto' | 'utf-8' | 'shift_jis';

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { loadAgencyConfig } from '../core/config';
 import { createAdapterContext } from '../core/adapter';
 import { syncSource } from '../sync/sync';
-import { getSource, listRejections } from '../store/ingest';
-import type { Store } from '../store/store';
+import { get as getSource, rejections as listRejections } from '../../store/sources';
+import type { Store } from '../../store/store';
 import { openTestStore } from '../../test/support/store';
 import { SHARED_DATA, describeWithSharedData } from '../../test/support/shared-data';
-import { findMunicipalityByName } from '../core/municipalities';
+import { findMunicipalityByName } from '../../domain/municipalities';
 
 const OSAKA_CSV = join(SHARED_DATA, 'osaka-city-support-programs.csv');
 

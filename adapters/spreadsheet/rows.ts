@@ -4,7 +4,7 @@
  * by column name under the spreadsheet row number the agency sees.
  */
 import { AdapterError, type RawRecord } from '../core/adapter';
-import type { RowRejection } from '../store/records';
+import type { RowRejection } from '../../domain/records';
 
 export interface RowAssemblerOptions {
   /** Spreadsheet row (1-based) holding the column names. */

@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Cell, CellValue, Row } from 'exceljs';
 import { AdapterError, type RawRecord } from '../core/adapter';
-import type { RowRejection } from '../store/records';
+import type { RowRejection } from '../../domain/records';
 import { createRowAssembler, isRejection, type RowAssembler } from './rows';
 
 // exceljs takes half a second to load; only agencies that publish workbooks need it.

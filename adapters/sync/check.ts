@@ -1,19 +1,16 @@
 /**
- * `npm run agency:check -- agencies/<id>.yaml [--source <id>] [--show <n>]`: a dry run of one
+ * `npm run agency:check -- agencies/<id>.yaml [--source <id>] [--show <n>] [--demo]`: a dry run of one
  * agency file for the agency that writes it. Validates the file, reads each source live, applies
  * the mapping and prints the counts, the first records as they would land and every refused row
  * with its reason — without touching any store. Exits 2 on a bad file, 1 when a source cannot be
- * read (unreachable, malformed, nothing usable), 0 otherwise. Agency files that point at the demo
- * agencies' systems get those started on a free port for the run.
+ * read (unreachable, malformed, nothing usable), 0 otherwise. `--demo` starts the demo agencies'
+ * systems on a free port for the run, for agency files that point at them.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AgencyConfigError, loadAgencyConfig, type AgencyConfig, type SourceConfig } from '../core/config';
 import { AdapterError, createAdapterContext } from '../core/adapter';
-import { dropDuplicateIds } from '../store/ingest';
-import type { EntityRecord, RowRejection } from '../store/records';
-import { ensureDemoData } from '../../agencies/demo';
-import { startDemoAgencyServers, type DemoAgencyServers } from '../../agencies/demo/servers';
+import { dropDuplicateIds } from '../../store/ingest';
+import type { EntityRecord, RowRejection } from '../../domain/records';
 import { KINDS, createAdapter, sourceId, sourceLocation } from './sync';
 import { prepareSnapshot } from './prepare';
 import { createProgressLogger } from './progress';
@@ -22,23 +19,26 @@ interface Args {
   file: string;
   source?: string;
   show: number;
+  demo: boolean;
 }
 
 function parseArgs(argv: string[]): Args | string {
   let file: string | undefined;
   let source: string | undefined;
   let show = 3;
+  let demo = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--source') source = argv[++i];
+    else if (a === '--demo') demo = true;
     else if (a === '--show') show = Number(argv[++i]);
     else if (a.startsWith('--')) return `unknown option ${a}`;
     else if (file) return `one agency file at a time (got ${file} and ${a})`;
     else file = a;
   }
-  if (!file) return 'usage: npm run agency:check -- agencies/<id>.yaml [--source <id>] [--show <n>]';
+  if (!file) return 'usage: npm run agency:check -- agencies/<id>.yaml [--source <id>] [--show <n>] [--demo]';
   if (!Number.isInteger(show) || show < 0) return '--show takes a number of records';
-  return { file, source, show };
+  return { file, source, show, demo };
 }
 
 /** A record as it would be stored: provenance left out, empty values dropped. */
@@ -98,19 +98,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const file = resolve(args.file);
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    // loadAgencyConfig reports the unreadable file below.
-  }
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  let demo: DemoAgencyServers | null = null;
-  if (!env.MADOGUCHI_DEMO_URL && text.includes('MADOGUCHI_DEMO_URL')) {
-    demo = await startDemoAgencyServers({ port: 0 });
-    env.MADOGUCHI_DEMO_URL = demo.baseUrl;
-    console.log(`(demo agency systems started at ${demo.baseUrl})`);
-  }
+  // The demo agencies' systems only when asked: an agency's dry run never starts them otherwise.
+  const demo = args.demo ? await (await import('../../demo')).startDemo() : null;
+  const env: NodeJS.ProcessEnv = demo?.env ?? { ...process.env };
+  if (demo) console.log(`(demo agency systems started at ${demo.baseUrl})`);
   try {
     let agency: AgencyConfig;
     try {
@@ -120,7 +111,6 @@ async function main(argv: string[]): Promise<number> {
       console.error(e.message);
       return 2;
     }
-    if (!env.MADOGUCHI_CONSULTATION_DIR && text.includes('MADOGUCHI_CONSULTATION_DIR')) await ensureDemoData(dirname(file));
     const sources = args.source ? agency.sources.filter((s) => s.id === args.source) : agency.sources;
     if (sources.length === 0) {
       console.error(`${args.file} has no source "${args.source}"; it has ${agency.sources.map((s) => s.id).join(', ')}`);

@@ -1,26 +1,25 @@
 /**
- * `npm run sync -- [agencyId …] [--force]`: syncs the named agencies (all by default) into the
+ * `npm run sync -- [agencyId …] [--force] [--demo]`: syncs the named agencies (all by default) into the
  * store at MADOGUCHI_DATA_DIR and prints what landed, what was refused and what failed.
- * Without MADOGUCHI_DEMO_URL the demo agencies' systems are started on a free port for the run.
+ * `--demo` starts the demo agencies' systems on a free port for the run (and generates their
+ * consultation logs); without it nothing of the demo is loaded.
  */
 import { resolve } from 'node:path';
 import { loadAgencyConfigs, AgencyConfigError } from '../core/config';
 import { createAdapterContext } from '../core/adapter';
-import { openStore } from '../store/store';
+import { openStore } from '../../store/store';
 import { syncAll } from './sync';
 import { createProgressLogger } from './progress';
-import { ensureDemoData } from '../../agencies/demo';
-import { startDemoAgencyServers } from '../../agencies/demo/servers';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
   const wanted = args.filter((a) => !a.startsWith('--'));
   const agenciesDir = resolve(process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
-  await ensureDemoData(agenciesDir);
-  const demo = process.env.MADOGUCHI_DEMO_URL ? null : await startDemoAgencyServers({ port: 0 });
+  // Loaded only when asked: the product's own command never imports the demo otherwise.
+  const demo = args.includes('--demo') ? await (await import('../../demo')).startDemo() : null;
   try {
-    return await syncAgencies(agenciesDir, wanted, force, demo ? { ...process.env, MADOGUCHI_DEMO_URL: demo.baseUrl } : process.env);
+    return await syncAgencies(agenciesDir, wanted, force, demo?.env ?? process.env);
   } finally {
     await demo?.close();
   }

@@ -9,10 +9,10 @@ import { Worker } from 'node:worker_threads';
 import type { AgencyConfig, SpreadsheetSourceConfig } from '../core/config';
 import { AdapterError } from '../core/adapter';
 import { parseSpreadsheet } from '../spreadsheet';
-import { dropDuplicateIds, type EncodedRecords } from '../store/ingest';
-import type { ConsultationRecord, Provenance, RowRejection } from '../store/records';
-import { ROLLUP_TABLE, computeRollups } from '../store/rollups';
-import { TABLES, copyCsvLines, toCopyCsv } from '../store/tables';
+import { dropDuplicateIds, type EncodedRecords } from '../../store/ingest';
+import type { ConsultationRecord, Provenance, RowRejection } from '../../domain/records';
+import { ROLLUP_TABLE, computeRollups } from '../../store/rollups';
+import { TABLES, copyCsvLines, toCopyCsv } from '../../store/tables';
 import { prepareSnapshot } from './prepare';
 
 export interface PrepareJob {

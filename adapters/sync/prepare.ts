@@ -7,7 +7,7 @@
 import type { AgencyConfig, SourceConfig } from '../core/config';
 import { mapRecord } from '../core/fields';
 import { AdapterError, type ReadOutcome } from '../core/adapter';
-import { agencyScope, type EntityRecord, type Provenance, type RowRejection } from '../store/records';
+import { agencyScope, type EntityRecord, type Provenance, type RowRejection } from '../../domain/records';
 
 /** Maps raw records to stored ones; each record id is agency-scoped except organizations'. */
 export function toRecords(

@@ -4,7 +4,7 @@
  */
 import type { AgencyConfig } from '../core/config';
 import type { AdapterContext } from '../core/adapter';
-import type { Store } from '../store/store';
+import type { Store } from '../../store/store';
 import { syncSource, type SyncReport } from './sync';
 
 export function scheduleSyncs(

@@ -8,9 +8,10 @@ import { AdapterError, sha256, type Adapter, type AdapterContext, type ReadOutco
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
-import { getSource, markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../store/ingest';
-import type { EntityRecord, RowRejection, SourceKind } from '../store/records';
-import type { Store } from '../store/store';
+import { markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../../store/ingest';
+import { get as getSource } from '../../store/sources';
+import type { EntityRecord, RowRejection, SourceKind } from '../../domain/records';
+import type { Store } from '../../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
 import { prepareSnapshot } from './prepare';
 

@@ -5,7 +5,7 @@
  */
 import iconv from 'iconv-lite';
 import { load, type CheerioAPI } from 'cheerio';
-import { htmlToText } from '../core/normalize';
+import { htmlToText } from '../../domain/normalize';
 import { decodeText, hasUtf8Bom, type Encoding } from '../spreadsheet/csv';
 import type { FieldRule } from './config';
 

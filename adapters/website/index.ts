@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { requiredColumns } from '../core/fields';
 import { AdapterError, loadLocation, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
-import type { RowRejection } from '../store/records';
+import type { RowRejection } from '../../domain/records';
 import { HTML_ACCEPT, toFieldRules, type FieldRule, type WebsiteSourceConfig } from './config';
 import { decodeHtml, extractFields, extractList, parsePage, type ListItem } from './extract';
 

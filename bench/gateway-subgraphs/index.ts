@@ -11,7 +11,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode } from 'graphql';
-import { serveApollo, type RunningServer } from '../../gateway/http';
+import { serveApollo, type RunningServer } from '../../subgraphs/shared/http';
 
 interface User {
   id: string;

@@ -11,12 +11,12 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { createAdapterContext } from '../../adapters/core/adapter';
 import { loadAgencyConfigs } from '../../adapters/core/config';
-import { openStore } from '../../adapters/store/store';
+import { openStore } from '../../store/store';
 import { syncAll } from '../../adapters/sync/sync';
-import { startDemoAgencyServers } from '../../agencies/demo/servers';
+import { startDemoAgencyServers } from '../../demo/servers';
 import { SUBGRAPHS } from '../../subgraphs';
 import { startSubgraph } from '../../subgraphs/server';
-import type { RunningServer } from '../../gateway/http';
+import type { RunningServer } from '../../subgraphs/shared/http';
 import { BENCH_SUBGRAPHS, startBenchSubgraph } from '.';
 
 export const BENCH_NOW = new Date('2026-11-25T00:30:00Z');

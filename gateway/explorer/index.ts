@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { basename, dirname, join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { build } from 'esbuild';
-import { installCachePath } from '../../adapters/store/template';
-import type { Route } from '../http';
+import { installCachePath } from '../../store/template';
+import type { Route } from '../../subgraphs/shared/http';
 
 interface Assets {
   js: string;

@@ -3,10 +3,10 @@
  * many lookups of one request into one query per batch.
  */
 import DataLoader from 'dataloader';
-import type { OrganizationRecord } from '../../adapters/store/records';
-import type { Queryable } from '../../adapters/store/store';
-import { selectList } from '../../adapters/store/tables';
-import { listRejections } from '../../adapters/store/ingest';
+import type { OrganizationRecord } from '../../domain/records';
+import type { Queryable } from '../../store/store';
+import * as organizations from '../../store/organizations';
+import { rejections as listRejections } from '../../store/sources';
 
 export interface OrganizationsContext {
   store: Queryable;
@@ -18,14 +18,7 @@ export function createOrganizationsContext(store: Queryable): OrganizationsConte
   const rejectionLoaders = new Map<number, DataLoader<string, Awaited<ReturnType<typeof listRejections>>>>();
   return {
     store,
-    organizationById: new DataLoader(async (ids) => {
-      const rows = await store.query<OrganizationRecord>(
-        `select ${selectList('organization')} from organizations where id = any($1::text[])`,
-        [ids],
-      );
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    organizationById: new DataLoader((ids) => organizations.byIds(store, ids)),
     rejectionsBySource: (limit) => {
       let loader = rejectionLoaders.get(limit);
       if (!loader) {

@@ -4,9 +4,9 @@
  * store's search index holder (one per store, kept across requests).
  */
 import DataLoader from 'dataloader';
-import type { ProgramRecord } from '../../adapters/store/records';
-import type { Queryable } from '../../adapters/store/store';
-import { selectList } from '../../adapters/store/tables';
+import type { ProgramRecord } from '../../domain/records';
+import type { Queryable } from '../../store/store';
+import * as programs from '../../store/programs';
 import { searchIndexFor, type SearchIndexHolder } from './search/holder';
 
 export interface ProgramsContext {
@@ -22,18 +22,8 @@ export function createProgramsContext(store: Queryable, now: () => Date = () => 
   return {
     store,
     now,
-    programById: new DataLoader(async (ids) => {
-      const rows = await store.query<ProgramRecord>(`select ${selectList('program')} from programs where id = any($1::text[])`, [ids]);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    programsByProvider: new DataLoader(async (providerIds) => {
-      const rows = await store.query<ProgramRecord>(
-        `select ${selectList('program')} from programs where provider_id = any($1::text[]) order by provider_id, title, id`,
-        [providerIds],
-      );
-      return providerIds.map((id) => rows.filter((r) => r.providerId === id));
-    }),
+    programById: new DataLoader((ids) => programs.byIds(store, ids)),
+    programsByProvider: new DataLoader((providerIds) => programs.byProviders(store, providerIds)),
     search: searchIndexFor(store),
   };
 }

@@ -7,17 +7,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 
-export type Role = 'anonymous' | 'staff' | 'coordinator' | 'analyst';
+import { ANONYMOUS, type Role, type Viewer } from '../../domain/viewer';
 
-export interface Viewer {
-  role: Role;
-  /** The subject (user id) of the token; null for anonymous callers. */
-  subject: string | null;
-  /** The agency a staff member works for. */
-  agencyId: string | null;
-}
-
-export const ANONYMOUS: Viewer = { role: 'anonymous', subject: null, agencyId: null };
+export { ANONYMOUS, type Role, type Viewer };
 
 export const IDENTITY_HEADER = 'x-madoguchi-identity';
 export const SIGNATURE_HEADER = 'x-madoguchi-signature';

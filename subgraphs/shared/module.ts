@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
-import type { Queryable } from '../../adapters/store/store';
-import type { Provenance } from '../../adapters/store/records';
+import type { Queryable } from '../../store/store';
+import type { Provenance } from '../../domain/records';
 import type { Viewer } from './identity';
 
 export interface SubgraphModule<C = unknown> {

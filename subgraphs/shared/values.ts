@@ -2,8 +2,8 @@
  * Value types every subgraph resolves the same way (so @shareable fields agree): municipalities
  * from the bundled code table, industries from the JSIC list, organization references by id.
  */
-import { getMunicipality } from '../../adapters/core/municipalities';
-import { JSIC_DIVISIONS, type JsicDivision } from '../../adapters/core/vocabulary';
+import { getMunicipality } from '../../domain/municipalities';
+import { JSIC_DIVISIONS, type JsicDivision } from '../../domain/vocabulary';
 
 export interface MunicipalityValue {
   code: string;

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store } from '../../adapters/store/store';
+import type { Store } from '../../store/store';
 import { signDevelopmentToken } from '../../gateway/auth';
 import type { RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../gateway/http';
+import type { RunningServer } from '../../subgraphs/shared/http';
 import { OPERATIONS_DIR, sha256Hex } from '../../gateway/persistedOperations';
 import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { openTestStore } from '../support/store';

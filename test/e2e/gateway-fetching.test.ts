@@ -4,10 +4,10 @@
  * never for mutations), and a query that meets a 503 is retried once, re-signed, while a mutation
  * is not.
  */
-import type { Store } from '../../adapters/store/store';
+import type { Store } from '../../store/store';
 import { signDevelopmentToken } from '../../gateway/auth';
 import type { RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../gateway/http';
+import type { RunningServer } from '../../subgraphs/shared/http';
 import { IDENTITY_HEADER } from '../../subgraphs/shared/identity';
 import { openTestStore } from '../support/store';
 import { gql, JWT_SECRET, metricValue, startProxy, startSubgraphs, startTestGateway, type SubgraphProxy } from './gateway-helpers';

@@ -7,11 +7,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { fetch, request } from 'undici';
-import type { Store } from '../../adapters/store/store';
+import type { Store } from '../../store/store';
 import { SUBGRAPHS } from '../../subgraphs';
 import { startSubgraph } from '../../subgraphs/server';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../gateway/http';
+import type { RunningServer } from '../../subgraphs/shared/http';
 import { FIXED_NOW } from '../support/paths';
 
 export const JWT_SECRET = new TextEncoder().encode('gateway-test-jwt-secret-of-enough-length');

@@ -5,9 +5,9 @@
  * them only past its deadline.
  */
 import { fetch } from 'undici';
-import type { Store } from '../../adapters/store/store';
+import type { Store } from '../../store/store';
 import type { RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../gateway/http';
+import type { RunningServer } from '../../subgraphs/shared/http';
 import { openTestStore } from '../support/store';
 import { gql, metricValue, restartSubgraph, startProxy, startSubgraphs, startTestGateway, urlsOf } from './gateway-helpers';
 

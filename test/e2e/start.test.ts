@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetch } from 'undici';
-import { openStore } from '../../adapters/store/store';
+import { openStore } from '../../store/store';
 import { CACHE_DIR, ROOT } from '../support/paths';
 
 test('the start script serves a prepared store and exits 0 on SIGTERM while syncing in the background', async () => {

@@ -3,12 +3,13 @@
  * query set (precision at 5), filters and facet counts against SQL ground truth, sorting,
  * pagination, who-else-offers-this, and the index following a sync without a restart.
  */
-import { getMunicipality } from '../../adapters/core/municipalities';
-import { replaceSource } from '../../adapters/store/ingest';
-import type { ProgramRecord } from '../../adapters/store/records';
-import { countingStore, type Store } from '../../adapters/store/store';
-import { selectList } from '../../adapters/store/tables';
-import { statusSql, type ProgramStatusValue } from '../../subgraphs/programs/status';
+import { getMunicipality } from '../../domain/municipalities';
+import { replaceSource } from '../../store/ingest';
+import type { ProgramRecord } from '../../domain/records';
+import { countingStore, type Store } from '../../store/store';
+import { selectList } from '../../store/tables';
+import type { ProgramStatusValue } from '../../domain/programStatus';
+import { statusSql } from '../../store/programs';
 import { JUDGED_QUERIES } from '../support/judged-queries';
 import { FIXED_NOW } from '../support/paths';
 import { openTestStore } from '../support/store';

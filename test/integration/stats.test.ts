@@ -4,14 +4,14 @@
  * rollups without reading a consultation; the migration's SQL rebuild must equal the rollups
  * written at sync; and a new snapshot of a source must move its rollups with it.
  */
-import { replaceSource } from '../../adapters/store/ingest';
-import type { ConsultationRecord } from '../../adapters/store/records';
-import { rollupRebuildSql } from '../../adapters/store/rollups';
-import { countingStore, type Store } from '../../adapters/store/store';
-import { selectList } from '../../adapters/store/tables';
+import { replaceSource } from '../../store/ingest';
+import type { ConsultationRecord } from '../../domain/records';
+import { rollupRebuildSql } from '../../store/rollups';
+import { countingStore, type Store } from '../../store/store';
+import { selectList } from '../../store/tables';
 import type { StatsDimension, StatsFilter } from '../../subgraphs/consultations/resolvers.generated';
-import { countConsultations } from '../../subgraphs/consultations/stats';
-import { mulberry32 } from '../../agencies/demo/consultations';
+import { countConsultations } from '../../store/stats';
+import { mulberry32 } from '../../demo/consultations';
 import { openTestStore } from '../support/store';
 
 const DIMENSIONS: StatsDimension[] = ['ORGANIZATION', 'TOPIC', 'MONTH', 'MUNICIPALITY', 'INDUSTRY', 'CHANNEL'];

@@ -7,8 +7,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureStoreTemplate, openStore } from '../../adapters/store/store';
-import { templatePath } from '../../adapters/store/template';
+import { ensureStoreTemplate, openStore } from '../../store/store';
+import { templatePath } from '../../store/template';
 
 const appliedAt = async (store: { query<T>(sql: string): Promise<T[]> }) =>
   Number((await store.query<{ ms: string }>(`select (extract(epoch from applied_at) * 1000)::bigint::text as ms from schema_migrations where version = 1`))[0].ms);

@@ -4,7 +4,7 @@
  */
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { countingStore, type Store } from '../../adapters/store/store';
+import { countingStore, type Store } from '../../store/store';
 import { SUBGRAPHS } from '../../subgraphs';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { composeSupergraph } from '../../gateway/compose';

@@ -1,6 +1,6 @@
 /**
- * Judged queries over the demo agencies' programmes (agencies/demo/files/*\/programs.csv, and the
- * national subsidies in agencies/demo/files/jgrants/subsidies.json): for each
+ * Judged queries over the demo agencies' programmes (demo/files/*\/programs.csv, and the
+ * national subsidies in demo/files/jgrants/subsidies.json): for each
  * query, the programmes a firm asking it would want, judged by reading the programmes, not from
  * any engine's output. Used by the search quality test (precision at 5) and as the query mix of
  * bench/search.ts.

@@ -1,7 +1,7 @@
 /** Opens a fresh in-memory store from one of the dumps the global setup made. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../adapters/store/store';
+import { openStore, type Store } from '../../store/store';
 import { CACHE_DIR } from './paths';
 
 export async function openTestStore(kind: 'empty' | 'demo'): Promise<Store> {

@@ -4,7 +4,7 @@
  */
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import type { Queryable } from '../../adapters/store/store';
+import type { Queryable } from '../../store/store';
 import { SUBGRAPHS } from '../../subgraphs';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { composeSupergraph } from '../../gateway/compose';

@@ -5,15 +5,14 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers } from '../resolvers.generated';
-import type { ConsultationRecord } from '../../../adapters/store/records';
-import { selectList } from '../../../adapters/store/tables';
-import { normalizeCorporateNumber } from '../../../adapters/core/normalize';
+import * as consultations from '../../../store/consultations';
+import * as organizations from '../../../store/organizations';
+import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
 import { suppress } from '../suppression';
-import { countConsultations } from '../stats';
-import { Conditions } from '../conditions';
+import { countConsultations } from '../../../store/stats';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
 export const MIN_CELL = 5;
@@ -46,18 +45,7 @@ export const resolvers: Resolvers = {
       const limit = first ?? 20;
       if (limit < 0 || limit > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`);
       const offset = after ? offsetOf(after) + 1 : 0;
-      const cond = new Conditions();
-      cond.where.push(ctx.visibleWhere(cond.params));
-      if (filter?.organizationId) cond.add((p) => `c.organization_id = ${p}`, filter.organizationId);
-      cond.receivedWithin(filter?.from, filter?.to).aboutAny(filter?.topics);
-      if (filter?.corporateNumber) cond.add((p) => `c.corporate_number = ${p}`, filter.corporateNumber);
-      const params = [...cond.params, limit, offset];
-      const rows = await ctx.store.query<ConsultationRecord & { total: number }>(
-        `select ${selectList('consultation', 'c')}, count(*) over ()::int as total from consultations c
-         ${cond.sql} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
-        params,
-      );
-      const totalCount = rows[0]?.total ?? 0;
+      const { rows, total: totalCount } = await consultations.visibleTo(ctx.store, ctx.viewer, filter, { limit, offset });
       return {
         edges: rows.map((node, i) => ({ node, cursor: cursorOf(offset + i) })),
         pageInfo: { hasNextPage: offset + rows.length < totalCount, endCursor: rows.length ? cursorOf(offset + rows.length - 1) : null },
@@ -73,10 +61,7 @@ export const resolvers: Resolvers = {
       if (ctx.viewer.role !== 'coordinator') throw new GraphQLError('a firm’s cross-agency history is for coordinators', { extensions: { code: 'FORBIDDEN' } });
       const parsed = normalizeCorporateNumber(corporateNumber);
       if (!parsed.ok || !parsed.value) throw badInput(parsed.ok ? 'corporateNumber is empty' : parsed.reason);
-      const records = await ctx.store.query<ConsultationRecord>(
-        `select ${selectList('consultation', 'c')} from consultations c where c.corporate_number = $1 order by c.received_at, c.id`,
-        [parsed.value],
-      );
+      const records = await consultations.ofCompany(ctx.store, ctx.viewer, parsed.value);
       return records.length ? { corporateNumber: parsed.value, records } : null;
     },
     consultationStats: async (_, { groupBy, filter }, ctx) => {
@@ -106,13 +91,16 @@ export const resolvers: Resolvers = {
         throw new GraphQLError('only staff of the agency that received the consultation may refer it', { extensions: { code: 'FORBIDDEN' } });
       }
       if (to === record.organizationId) throw badInput('a consultation cannot be referred to its own agency');
-      const [target] = await ctx.store.query<{ id: string }>('select id from organizations where id = $1', [to]);
-      if (!target) throw badInput(`unknown organization ${to}`);
+      if (!(await organizations.exists(ctx.store, to))) throw badInput(`unknown organization ${to}`);
       if (note && note.length > 1000) throw badInput('note is limited to 1000 characters');
-      await ctx.store.query(
-        `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)`,
-        [id, record.organizationId, to, note ?? null, ctx.viewer.subject ?? 'unknown', ctx.now().toISOString()],
-      );
+      await consultations.refer(ctx.store, {
+        consultationId: id,
+        from: record.organizationId,
+        to,
+        note: note ?? null,
+        referredBy: ctx.viewer.subject ?? 'unknown',
+        at: ctx.now().toISOString(),
+      });
       ctx.referralsByConsultation.clear(id);
       return record;
     },

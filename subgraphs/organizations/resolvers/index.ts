@@ -4,10 +4,9 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers } from '../resolvers.generated';
-import type { OrganizationRecord } from '../../../adapters/store/records';
-import { selectList } from '../../../adapters/store/tables';
-import { listSources } from '../../../adapters/store/ingest';
-import { isWithin } from '../../../adapters/core/municipalities';
+import * as organizations from '../../../store/organizations';
+import { list as listSources } from '../../../store/sources';
+import { isWithin } from '../../../domain/municipalities';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { provenanceResolvers } from '../../shared/module';
 import { municipalityValue as toMunicipality } from '../../shared/values';
@@ -18,15 +17,7 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     organizations: async (_, { filter }, ctx) => {
-      const rows = await ctx.store.query<OrganizationRecord>(
-        `select ${selectList('organization')} from organizations
-         where ($1::text[] is null or id = any($1::text[]))
-           and ($2::text[] is null or kind = any($2::text[]))
-           and ($3::text[] is null or support_fields && $3::text[])
-           and ($4::text is null or $4 = any(networks))
-         order by id`,
-        [filter?.ids ?? null, filter?.kinds ?? null, filter?.supportFields ?? null, filter?.network ?? null],
-      );
+      const rows = await organizations.list(ctx.store, filter ?? {});
       const area = filter?.municipalityCode;
       if (!area) return rows;
       if (!/^\d{6}$/.test(area)) {

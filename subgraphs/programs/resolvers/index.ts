@@ -5,13 +5,12 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers, ProgramStatus } from '../resolvers.generated';
-import type { ProgramRecord } from '../../../adapters/store/records';
-import { selectList } from '../../../adapters/store/tables';
-import { getMunicipality, parentOf } from '../../../adapters/core/municipalities';
+import * as programs from '../../../store/programs';
+import { getMunicipality, parentOf } from '../../../domain/municipalities';
 import { DateScalar, DateTimeScalar, japanDate } from '../../shared/scalars';
 import { provenanceResolvers } from '../../shared/module';
 import { industryValue, municipalityValue } from '../../shared/values';
-import { programStatus, statusSql } from '../status';
+import { programStatus } from '../../../domain/programStatus';
 import { alternativesResolver, searchQueryResolvers } from './search';
 
 const MAX_PAGE = 100;
@@ -46,39 +45,17 @@ export const resolvers: Resolvers = {
       const limit = first ?? 20;
       if (limit < 0 || limit > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`);
       const offset = after ? decodeCursor(after) + 1 : 0;
-      const params: unknown[] = [];
-      const where: string[] = [];
-      const add = (sql: (p: string) => string, value: unknown) => {
-        params.push(value);
-        where.push(sql(`$${params.length}`));
-      };
-      if (filter?.providerIds) add((p) => `provider_id = any(${p}::text[])`, filter.providerIds);
-      if (filter?.kinds) add((p) => `kind = any(${p}::text[])`, filter.kinds);
-      if (filter?.supportFields) add((p) => `support_fields && ${p}::text[]`, filter.supportFields);
-      if (filter?.municipalityCode) {
-        add((p) => `(cardinality(area_codes) = 0 or area_codes && ${p}::text[])`, enclosingAreas(filter.municipalityCode));
-      }
-      if (filter?.status?.length) {
-        params.push(japanDate(ctx.now()));
-        const today = `$${params.length}`;
-        where.push(`(${filter.status.map((s) => statusSql(s, today)).join(' or ')})`);
-      }
-      params.push(limit, offset);
-      const rows = await ctx.store.query<ProgramRecord & { total: number }>(
-        `select ${selectList('program')}, count(*) over ()::int as total from programs
-         ${where.length ? `where ${where.join(' and ')}` : ''}
-         order by provider_id, title, id limit $${params.length - 1} offset $${params.length}`,
-        params,
+      const { rows, total: totalCount } = await programs.list(
+        ctx.store,
+        {
+          providerIds: filter?.providerIds,
+          kinds: filter?.kinds,
+          supportFields: filter?.supportFields,
+          areaCodes: filter?.municipalityCode ? enclosingAreas(filter.municipalityCode) : null,
+          status: filter?.status?.length ? { values: filter.status, today: japanDate(ctx.now()) } : null,
+        },
+        { limit, offset },
       );
-      let totalCount = rows[0]?.total;
-      if (totalCount === undefined) {
-        // Past the last page the window is empty; count separately so totalCount stays true.
-        const [c] = await ctx.store.query<{ n: number }>(
-          `select count(*)::int as n from programs ${where.length ? `where ${where.join(' and ')}` : ''}`,
-          params.slice(0, -2),
-        );
-        totalCount = c.n;
-      }
       ctx.programById.clearAll();
       rows.forEach((r) => ctx.programById.prime(r.id, r));
       return {

@@ -4,7 +4,7 @@
  * They ask the store's in-process index for ids, then load the programmes in one batched query.
  */
 import { GraphQLError } from 'graphql';
-import type { ProgramRecord } from '../../../adapters/store/records';
+import type { ProgramRecord } from '../../../domain/records';
 import { japanDate } from '../../shared/scalars';
 import { municipalityValue } from '../../shared/values';
 import type { ProgramsContext } from '../context';

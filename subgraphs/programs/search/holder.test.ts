@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../adapters/store/store';
+import type { Queryable } from '../../../store/store';
 import { createSearchIndexHolder, searchIndexFor } from './holder';
 import type { IndexableProgram } from '.';
 

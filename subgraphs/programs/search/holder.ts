@@ -6,9 +6,10 @@
  * changed version means that source's segment is rebuilt from its rows alone; a changed
  * directory reloads the providers' locations. Concurrent requests share one check.
  */
-import type { Queryable } from '../../../adapters/store/store';
-import { TABLES } from '../../../adapters/store/tables';
-import { createSearchIndex, type IndexableProgram, type ProviderLocation, type SearchIndex } from './index';
+import type { Queryable } from '../../../store/store';
+import * as programs from '../../../store/programs';
+import * as organizations from '../../../store/organizations';
+import { createSearchIndex, type IndexableProgram, type SearchIndex } from './index';
 
 export interface SearchIndexHolder {
   /** The index, brought up to date first when a check is due. */
@@ -23,41 +24,7 @@ export interface SearchIndexHolderOptions {
   clock?: () => number;
 }
 
-const INDEXED_KEYS = new Set<string>([
-  'id',
-  'providerId',
-  'sourceId',
-  'title',
-  'titleKana',
-  'summary',
-  'body',
-  'kind',
-  'supportFields',
-  'purposes',
-  'areaCodes',
-  'areaText',
-  'industries',
-  'employeeCeiling',
-  'eligibilityText',
-  'opensOn',
-  'closesOn',
-]);
-
-// Only the columns the index reads, so a large catalogue loads quickly and is not kept twice.
-const PROGRAM_COLUMNS = TABLES.program.columns
-  .filter((c) => INDEXED_KEYS.has(c.key))
-  .map((c) => (c.type === 'date' ? `${c.column}::text as "${c.key}"` : `${c.column} as "${c.key}"`))
-  .join(', ');
-
-const VERSION_SQL = `select id, entity,
-  coalesce(content_hash, '') || '|' || coalesce(last_changed_at::text, '') || '|' || accepted_count as version
-  from sources where entity in ('program', 'organization')`;
-
-interface VersionRow {
-  id: string;
-  entity: 'program' | 'organization';
-  version: string;
-}
+type VersionRow = Awaited<ReturnType<typeof programs.sourceVersions>>[number];
 
 interface State {
   index: SearchIndex;
@@ -73,16 +40,6 @@ function directoryVersionOf(rows: VersionRow[]): string {
     .join(',');
 }
 
-async function loadPrograms(store: Queryable, sourceIds?: string[]): Promise<IndexableProgram[]> {
-  return sourceIds
-    ? store.query<IndexableProgram>(`select ${PROGRAM_COLUMNS} from programs where source_id = any($1::text[])`, [sourceIds])
-    : store.query<IndexableProgram>(`select ${PROGRAM_COLUMNS} from programs`);
-}
-
-async function loadProviders(store: Queryable): Promise<ProviderLocation[]> {
-  return store.query<ProviderLocation>(`select id, municipality_code as "municipalityCode", lat, lng from organizations`);
-}
-
 export function createSearchIndexHolder(store: Queryable, options: SearchIndexHolderOptions = {}): SearchIndexHolder {
   const interval = options.refreshIntervalMs ?? Number(process.env.MADOGUCHI_SEARCH_REFRESH_MS ?? 0);
   const clock = options.clock ?? Date.now;
@@ -92,12 +49,12 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
 
   async function update(): Promise<SearchIndex> {
     lastCheck = clock();
-    const versions = await store.query<VersionRow>(VERSION_SQL);
+    const versions = await programs.sourceVersions(store);
     const programVersions = new Map(versions.filter((v) => v.entity === 'program').map((v) => [v.id, v.version]));
     const directoryVersion = directoryVersionOf(versions);
     if (!state) {
       // Versions are read before the rows: a sync landing in between is seen at the next check.
-      const [records, providers] = await Promise.all([loadPrograms(store), loadProviders(store)]);
+      const [records, providers] = await Promise.all([programs.indexable(store), organizations.locations(store)]);
       state = { index: createSearchIndex(records, { providers }), programVersions, directoryVersion };
       return state.index;
     }
@@ -106,10 +63,10 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
     let index = state.index;
     if (changed.length || removed.length) {
       const changes = new Map<string, IndexableProgram[]>([...changed, ...removed].map((id) => [id, []]));
-      if (changed.length) for (const r of await loadPrograms(store, changed)) changes.get(r.sourceId)?.push(r);
+      if (changed.length) for (const r of await programs.indexable(store, changed)) changes.get(r.sourceId)?.push(r);
       index = index.withSources(changes);
     }
-    if (directoryVersion !== state.directoryVersion) index = index.withProviders(await loadProviders(store));
+    if (directoryVersion !== state.directoryVersion) index = index.withProviders(await organizations.locations(store));
     state = { index, programVersions, directoryVersion };
     return index;
   }

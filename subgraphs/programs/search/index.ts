@@ -6,8 +6,8 @@
  * cut to a page with a bounded heap, so a query costs the postings it reads, not the catalogue.
  * The store-backed holder that keeps an index in step with syncs is in ./holder.
  */
-import { distanceKm, getMunicipality, NATIONWIDE, parentOf } from '../../../adapters/core/municipalities';
-import { programStatus, type ProgramStatusValue } from '../status';
+import { distanceKm, getMunicipality, NATIONWIDE, parentOf } from '../../../domain/municipalities';
+import { programStatus, type ProgramStatusValue } from '../../../domain/programStatus';
 import { parseQuery, type Clause, type ParsedQuery } from './query';
 import {
   buildSegment,

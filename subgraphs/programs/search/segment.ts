@@ -7,32 +7,13 @@
  * numbered in dictionaries all segments of an index share, so a query works on small arrays
  * indexed by those numbers instead of strings.
  */
-import { PROGRAM_KINDS, SUPPORT_FIELDS } from '../../../adapters/core/vocabulary';
-import { getMunicipality, NATIONWIDE } from '../../../adapters/core/municipalities';
-import type { ProgramRecord } from '../../../adapters/store/records';
+import { PROGRAM_KINDS, SUPPORT_FIELDS } from '../../../domain/vocabulary';
+import { getMunicipality, NATIONWIDE } from '../../../domain/municipalities';
+import type { IndexableProgramRow } from '../../../store/programs';
 import { TokenBuffer, type Token } from './text';
 
-/** What the index reads of a programme; a stored ProgramRecord has all of it. */
-export type IndexableProgram = Pick<
-  ProgramRecord,
-  | 'id'
-  | 'providerId'
-  | 'sourceId'
-  | 'title'
-  | 'titleKana'
-  | 'summary'
-  | 'body'
-  | 'kind'
-  | 'supportFields'
-  | 'purposes'
-  | 'areaCodes'
-  | 'areaText'
-  | 'industries'
-  | 'employeeCeiling'
-  | 'eligibilityText'
-  | 'opensOn'
-  | 'closesOn'
->;
+/** What the index reads of a programme (the store loads just these columns); a stored ProgramRecord has all of it. */
+export type IndexableProgram = IndexableProgramRow;
 
 export const SUPPORT_FIELD_CODES = Object.keys(SUPPORT_FIELDS) as Array<keyof typeof SUPPORT_FIELDS>;
 export const PROGRAM_KIND_CODES = Object.keys(PROGRAM_KINDS) as Array<keyof typeof PROGRAM_KINDS>;

@@ -47,7 +47,7 @@ describe('tokens', () => {
   });
 
   test('the fast document tokenizer gives exactly the tokens of foldForSearch + forEachToken', () => {
-    const files = join(__dirname, '..', '..', '..', 'agencies', 'demo', 'files');
+    const files = join(__dirname, '..', '..', '..', 'demo', 'files');
     const texts = readdirSync(files, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.csv'))
       .flatMap((f) => readFileSync(join(files, f), 'utf8').split('\n'));

@@ -5,7 +5,7 @@
  * queries (塾, 税) still find something; runs of Latin letters and digits are whole words (IT, DX).
  * Documents and queries go through the same functions, so both sides always agree.
  */
-import { foldKana } from '../../../adapters/core/normalize';
+import { foldKana } from '../../../domain/normalize';
 
 /** A token: a number for kana/kanji bigrams and unigrams, a string for Latin words. */
 export type Token = number | string;

@@ -3,7 +3,7 @@
  * rejections, the unchanged shortcut, and failure marking that never touches the last good data.
  */
 import type { Queryable, Store } from './store';
-import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type RowRejection, type SourceKind, type SourceRecord } from './records';
+import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type RowRejection, type SourceKind } from '../domain/records';
 import { TABLES, bulkInsert, bulkInsertInto } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 
@@ -208,38 +208,5 @@ export async function markFailed(store: Queryable, sourceId: string, at: string,
   await store.query(
     `update sources set status = 'FAILED', stale = (last_success_at is not null), last_attempt_at = $2, last_error = $3 where id = $1`,
     [sourceId, at, error.slice(0, 2000)],
-  );
-}
-
-export async function getSource(store: Queryable, id: string): Promise<SourceRecord | undefined> {
-  const rows = await listSources(store, { ids: [id] });
-  return rows[0];
-}
-
-export async function listSources(
-  store: Queryable,
-  filter: { agencyId?: string | null; ids?: string[] } = {},
-): Promise<SourceRecord[]> {
-  return store.query<SourceRecord>(
-    `select id, agency_id as "agencyId", name, kind, entity, location, status, stale,
-       to_char(last_attempt_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastAttemptAt",
-       to_char(last_success_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastSuccessAt",
-       to_char(last_changed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastChangedAt",
-       last_error as "lastError", content_hash as "contentHash", etag, last_modified as "lastModified",
-       accepted_count as "acceptedCount", rejected_count as "rejectedCount"
-     from sources
-     where ($1::text is null or agency_id = $1) and ($2::text[] is null or id = any($2::text[]))
-     order by agency_id, name`,
-    [filter.agencyId ?? null, filter.ids ?? null],
-  );
-}
-
-export async function listRejections(store: Queryable, sourceIds: string[], limit: number): Promise<Array<RowRejection & { sourceId: string }>> {
-  return store.query(
-    `select source_id as "sourceId", row_number as row, field, value, reason from (
-       select r.*, row_number() over (partition by source_id order by ordinal) as n from ingest_rejections r
-       where source_id = any($1::text[])) ranked
-     where n <= $2 order by source_id, ordinal`,
-    [sourceIds, limit],
   );
 }

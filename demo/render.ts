@@ -1,12 +1,12 @@
 /**
- * How the demo agencies' systems present the committed programme lists (agencies/demo/files/):
+ * How the demo agencies' systems present the committed programme lists (demo/files/):
  * three web sites of different make (a card list with detail pages, a table with detail pages
  * labelled by <dt>, an old Shift_JIS page) and a prefecture-style REST API, each rendered from
  * the CSV rows at request time, so the data lives in one place. Pure functions; the server
  * (servers.ts) does the I/O. `changed` renders the same data after a redesign whose markup no
  * longer matches the agencies' selectors (a fault the tests inject).
  */
-import { parseDate, splitMulti } from '../../adapters/core/normalize';
+import { parseDate, splitMulti } from '../domain/normalize';
 
 /** One row of the 中小企業支援ネットひょうご programme template (agencies/layouts/hyogo-net-programs.yaml). */
 export type NetRow = Record<

@@ -9,7 +9,7 @@ import type {
   OutcomeCode,
   ProgramKindCode,
   SupportFieldCode,
-} from '../core/vocabulary';
+} from './vocabulary';
 
 export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API';
 export type EntityKind = 'organization' | 'program' | 'consultation';

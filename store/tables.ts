@@ -2,7 +2,7 @@
  * Column maps between stored records and their tables, used to build bulk inserts and the
  * select lists that read rows back as records (dates as text, bigints as numbers).
  */
-import type { EntityKind } from './records';
+import type { EntityKind } from '../domain/records';
 import type { Queryable } from './store';
 
 export interface Column {

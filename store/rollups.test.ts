@@ -1,4 +1,4 @@
-import type { ConsultationRecord } from './records';
+import type { ConsultationRecord } from '../domain/records';
 import { GROUPINGS, computeRollups, jstMonth } from './rollups';
 
 function record(over: Partial<ConsultationRecord>): ConsultationRecord {

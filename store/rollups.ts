@@ -9,7 +9,7 @@
  * hold '' (and '{}' for the topic set). The same counts can be rebuilt from the records in SQL
  * (`rollupRebuildSql`), which the migration uses for stores synced before rollups existed.
  */
-import type { ConsultationRecord } from './records';
+import type { ConsultationRecord } from '../domain/records';
 import { columnMap, type Column } from './tables';
 
 export type RollupDimension = 'MONTH' | 'CHANNEL' | 'MUNICIPALITY' | 'INDUSTRY' | 'TOPIC' | 'TOPICS';

@@ -5,11 +5,11 @@
  * files so that the consultations subgraph, its aggregates and the coordinators' cross-agency view
  * have realistic volume and shape to work on: repeat visits, firms known to several agencies,
  * referrals, seasonal peaks, a CSV that needs RFC 4180 quoting.
- * Run directly to write the files: `npx tsx agencies/demo/consultations.ts [outDir]`.
+ * Run directly to write the files: `npx tsx demo/consultations.ts [outDir]`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { corporateNumberCheckDigit } from '../../adapters/core/normalize';
+import { corporateNumberCheckDigit } from '../domain/normalize';
 import {
   CHANNELS,
   OUTCOMES,
@@ -18,7 +18,7 @@ import {
   type JsicDivision,
   type OutcomeCode,
   type SupportFieldCode,
-} from '../../adapters/core/vocabulary';
+} from '../domain/vocabulary';
 
 export interface ConsultationRow {
   number: string;

@@ -2,14 +2,14 @@
  * Derives the project's municipality table (municipalities.json) from code4fukui/localgovjp (CC0),
  * which the shared reference data holds as ../shared/data/localgovjp-municipalities.csv.
  * The product cannot read ../shared at run time, hence a committed, compact copy.
- * Run: npx tsx adapters/core/municipalities/derive.ts
+ * Run: npx tsx domain/municipalities/derive.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { isValidLgCode, lgCodeCheckDigit } from '../normalize';
 
-const SOURCE_CSV = path.resolve(__dirname, '../../../../shared/data/localgovjp-municipalities.csv');
+const SOURCE_CSV = path.resolve(__dirname, '../../../shared/data/localgovjp-municipalities.csv');
 const OUTPUT_JSON = path.resolve(__dirname, 'municipalities.json');
 
 // The source has no prefecture rows. Prefectures get the coordinates of the city holding their

@@ -1,13 +1,23 @@
 /**
  * Consultation counts for `consultationStats`, computed in the store. Whole months are read from
- * the cheapest rollup grouping that covers the query (adapters/store/rollups.ts); partial months
+ * the cheapest rollup grouping that covers the query (./rollups.ts); partial months
  * at the edges of a date filter, and queries no grouping covers, are counted from the records.
  * Both paths give the same counts: the integration tests compare them on random queries.
  */
-import type { Queryable } from '../../adapters/store/store';
-import { GROUPINGS, MONTH_SQL, type Grouping } from '../../adapters/store/rollups';
-import type { StatsDimension, StatsFilter } from './resolvers.generated';
+import type { Queryable } from './store';
+import { GROUPINGS, MONTH_SQL, type Grouping } from './rollups';
 import { Conditions } from './conditions';
+
+/** A dimension consultations are counted by (the schema's StatsDimension). */
+export type StatsDimension = 'ORGANIZATION' | 'TOPIC' | 'MONTH' | 'MUNICIPALITY' | 'INDUSTRY' | 'CHANNEL';
+
+/** Which consultations are counted (the schema's StatsFilter). */
+export interface StatsFilter {
+  from?: string | null;
+  to?: string | null;
+  organizationIds?: readonly string[] | null;
+  topics?: readonly string[] | null;
+}
 
 export interface RawCell {
   keys: string[];

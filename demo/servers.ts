@@ -9,10 +9,10 @@
  *   /api/v1/agencies/<agency>/programs         a prefecture-style REST API (JSON, page/per_page, Link)
  *   /jgrants/exp/v1/public/subsidies           the national jGrants public API's shape
  *
- * Pages and JSON are rendered at request time from agencies/demo/files/, so the data lives in
+ * Pages and JSON are rendered at request time from demo/files/, so the data lives in
  * one place. `setFault` makes chosen paths fail the way real systems do (5xx, no answer, a cut
  * transfer, a redesign) for the fault tests.
- * Alone: `npx tsx agencies/demo/servers.ts [port]` (default 4010, or MADOGUCHI_DEMO_PORT).
+ * Alone: `npx tsx demo/servers.ts [port]` (default 4010, or MADOGUCHI_DEMO_PORT).
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { join, normalize, resolve, sep } from 'node:path';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { decodeText } from '../../adapters/spreadsheet/csv';
+import { decodeText } from '../adapters/spreadsheet/csv';
 import {
   renderApiPage,
   renderCardDetail,

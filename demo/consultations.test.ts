@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { isValidLgCode } from '../../adapters/core/normalize';
-import { CHANNELS, OUTCOMES, SUPPORT_FIELDS } from '../../adapters/core/vocabulary';
+import { isValidLgCode } from '../domain/normalize';
+import { CHANNELS, OUTCOMES, SUPPORT_FIELDS } from '../domain/vocabulary';
 import {
   CONSULTATION_AGENCIES,
   CSV_HEADER,

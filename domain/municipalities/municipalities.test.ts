@@ -254,7 +254,7 @@ describe('listMunicipalities', () => {
 });
 
 // The reference CSV lives outside the project; CI machines or users' checkouts may not have it.
-const SHARED_CSV = path.resolve(__dirname, '../../../../shared/data/localgovjp-municipalities.csv');
+const SHARED_CSV = path.resolve(__dirname, '../../../shared/data/localgovjp-municipalities.csv');
 const sharedDataPresent = existsSync(SHARED_CSV);
 if (!sharedDataPresent) {
   console.warn(`SKIPPED: ../shared/data absent (${SHARED_CSV}); municipalities.json was not compared with its source`);

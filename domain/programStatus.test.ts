@@ -1,4 +1,4 @@
-import { programStatus } from './status';
+import { programStatus } from './programStatus';
 
 describe('programStatus', () => {
   const today = '2026-11-25';

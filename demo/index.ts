@@ -1,0 +1,30 @@
+/**
+ * The embedded demo's data: agency files are committed; the consultation logs are generated from
+ * a fixed seed on first use (about 100,000 rows are too many to commit and are the same each time).
+ * They are written to demo/generated/consultations, where the demo agencies' files look for them
+ * unless MADOGUCHI_CONSULTATION_DIR points elsewhere.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeConsultationFiles } from './consultations';
+
+export const DEMO_CONSULTATION_DIR = join(__dirname, 'generated', 'consultations');
+
+export async function ensureDemoData(): Promise<{ generated: boolean }> {
+  if (process.env.MADOGUCHI_CONSULTATION_DIR) return { generated: false };
+  if (existsSync(join(DEMO_CONSULTATION_DIR, 'hyogo-iac.csv'))) return { generated: false };
+  await writeConsultationFiles(DEMO_CONSULTATION_DIR);
+  return { generated: true };
+}
+
+/**
+ * The demo agencies' systems for a command run with `--demo`: the consultation logs generated if
+ * missing, and the stand-in web sites, files and APIs on a free loopback port. The environment
+ * returned points the agency files at them.
+ */
+export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }> {
+  await ensureDemoData();
+  const { startDemoAgencyServers } = await import('./servers');
+  const servers = await startDemoAgencyServers({ port: 0 });
+  return { env: { ...env, MADOGUCHI_DEMO_URL: servers.baseUrl }, baseUrl: servers.baseUrl, close: () => servers.close() };
+}

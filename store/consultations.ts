@@ -1,0 +1,124 @@
+/**
+ * Read and write API over consultation records and referrals. Every read of consultation rows
+ * goes through `visibleWhere`, so who may see which record is decided in one place: staff see
+ * their own agency's consultations and those referred to it, coordinators see all, anyone else
+ * none.
+ */
+import type { ConsultationRecord } from '../domain/records';
+import type { Viewer } from '../domain/viewer';
+import type { Queryable } from './store';
+import { selectList } from './tables';
+import { Conditions } from './conditions';
+import { chooseGrouping } from './stats';
+
+/** A SQL condition on alias `c` limiting rows to what the viewer may read; its parameters are appended to `params`. */
+export function visibleWhere(viewer: Viewer, params: unknown[]): string {
+  if (viewer.role === 'coordinator') return 'true';
+  if (viewer.role === 'staff') {
+    params.push(viewer.agencyId);
+    const p = `$${params.length}`;
+    return `(c.organization_id = ${p} or c.referred_to_id = ${p} or exists (select 1 from referrals r where r.consultation_id = c.id and r.to_organization_id = ${p}))`;
+  }
+  return 'false';
+}
+
+/** The consultations with these ids that the viewer may see, in the order asked; null elsewhere. */
+export async function byIds(db: Queryable, viewer: Viewer, ids: readonly string[]): Promise<Array<ConsultationRecord | null>> {
+  const params: unknown[] = [ids];
+  const rows = await db.query<ConsultationRecord>(
+    `select ${selectList('consultation', 'c')} from consultations c where c.id = any($1::text[]) and ${visibleWhere(viewer, params)}`,
+    params,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export interface ConsultationListFilter {
+  organizationId?: string | null;
+  from?: string | null;
+  to?: string | null;
+  topics?: readonly string[] | null;
+  corporateNumber?: string | null;
+}
+
+/** One page of the consultations the viewer may see, newest first, and how many there are in all. */
+export async function visibleTo(
+  db: Queryable,
+  viewer: Viewer,
+  filter: ConsultationListFilter | null | undefined,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ConsultationRecord[]; total: number }> {
+  const cond = new Conditions();
+  cond.where.push(visibleWhere(viewer, cond.params));
+  if (filter?.organizationId) cond.add((p) => `c.organization_id = ${p}`, filter.organizationId);
+  cond.receivedWithin(filter?.from, filter?.to).aboutAny(filter?.topics);
+  if (filter?.corporateNumber) cond.add((p) => `c.corporate_number = ${p}`, filter.corporateNumber);
+  const params = [...cond.params, page.limit, page.offset];
+  const rows = await db.query<ConsultationRecord & { total: number }>(
+    `select ${selectList('consultation', 'c')}, count(*) over ()::int as total from consultations c
+     ${cond.sql} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
+    params,
+  );
+  if (rows.length > 0 || page.offset === 0) return { rows, total: rows[0]?.total ?? 0 };
+  const [c] = await db.query<{ n: number }>(`select count(*)::int as n from consultations c ${cond.sql}`, cond.params);
+  return { rows, total: c.n };
+}
+
+/** Every consultation of one firm (by 法人番号) across agencies, oldest first: for coordinators only. */
+export function ofCompany(db: Queryable, viewer: Viewer, corporateNumber: string): Promise<ConsultationRecord[]> {
+  const params: unknown[] = [corporateNumber];
+  return db.query<ConsultationRecord>(
+    `select ${selectList('consultation', 'c')} from consultations c where c.corporate_number = $1 and ${visibleWhere(viewer, params)} order by c.received_at, c.id`,
+    params,
+  );
+}
+
+export interface ReferralRow {
+  consultationId: string;
+  fromOrganizationId: string;
+  toOrganizationId: string;
+  note: string | null;
+  referredBy: string;
+  referredAt: string;
+}
+
+/** The referrals of each consultation, oldest first, in the order of the ids asked. */
+export async function referralsOf(db: Queryable, consultationIds: readonly string[]): Promise<ReferralRow[][]> {
+  const rows = await db.query<ReferralRow>(
+    `select consultation_id as "consultationId", from_organization_id as "fromOrganizationId", to_organization_id as "toOrganizationId",
+            note, referred_by as "referredBy",
+            to_char(referred_at at time zone 'Asia/Tokyo', 'YYYY-MM-DD"T"HH24:MI:SS"+09:00"') as "referredAt"
+     from referrals where consultation_id = any($1::text[]) order by referred_at, id`,
+    [consultationIds],
+  );
+  return consultationIds.map((id) => rows.filter((r) => r.consultationId === id));
+}
+
+/** Records a hand-off of a consultation to another agency. */
+export async function refer(
+  db: Queryable,
+  referral: { consultationId: string; from: string; to: string; note: string | null; referredBy: string; at: string },
+): Promise<void> {
+  await db.query(
+    `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)`,
+    [referral.consultationId, referral.from, referral.to, referral.note, referral.referredBy, referral.at],
+  );
+}
+
+/** The rollup grouping the statistics would read for counts by month: every consultation once. */
+const MONTHLY = chooseGrouping(['MONTH'], null)!;
+
+/**
+ * Consultations per organization and fiscal year (April–March), from the monthly rollups (a few
+ * hundred rows instead of every consultation, written in the same transaction as the records).
+ */
+export function countsByOrganization(db: Queryable, organizationIds: readonly string[]): Promise<Array<{ organizationId: string; fiscalYear: number; n: number }>> {
+  return db.query(
+    `select organization_id as "organizationId",
+            substr(month, 1, 4)::int - case when substr(month, 6, 2)::int < 4 then 1 else 0 end as "fiscalYear",
+            sum(n)::int as n
+     from consultation_rollups where grouping = $2 and organization_id = any($1::text[])
+     group by 1, 2`,
+    [organizationIds, MONTHLY.name],
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * Read API over programmes: by id and by provider for entity references (one query per batch),
+ * the filtered and paged list, and what the search index loads (its columns, per source, and the
+ * per-source versions that tell it what a sync changed).
+ */
+import type { ProgramRecord } from '../domain/records';
+import type { ProgramStatusValue } from '../domain/programStatus';
+import type { Queryable } from './store';
+import { selectList, TABLES } from './tables';
+
+/** The programmes with these ids, in the order asked; null where none has the id. */
+export async function byIds(db: Queryable, ids: readonly string[]): Promise<Array<ProgramRecord | null>> {
+  const rows = await db.query<ProgramRecord>(`select ${selectList('program')} from programs where id = any($1::text[])`, [ids]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** Each provider's programmes by title, in the order of the providers asked. */
+export async function byProviders(db: Queryable, providerIds: readonly string[]): Promise<ProgramRecord[][]> {
+  const rows = await db.query<ProgramRecord>(
+    `select ${selectList('program')} from programs where provider_id = any($1::text[]) order by provider_id, title, id`,
+    [providerIds],
+  );
+  return providerIds.map((id) => rows.filter((r) => r.providerId === id));
+}
+
+/** The programme status rule (domain/programStatus) as SQL over the programs table, `$n` being today's date. */
+export function statusSql(status: ProgramStatusValue, todayParam: string): string {
+  switch (status) {
+    case 'ONGOING':
+      return '(opens_on is null and closes_on is null)';
+    case 'UPCOMING':
+      return `(opens_on > ${todayParam}::date)`;
+    case 'CLOSED':
+      return `(closes_on < ${todayParam}::date and not coalesce(opens_on > ${todayParam}::date, false))`;
+    case 'OPEN':
+      return `((opens_on is not null or closes_on is not null) and coalesce(opens_on <= ${todayParam}::date, true) and coalesce(closes_on >= ${todayParam}::date, true))`;
+  }
+}
+
+export interface ProgramListFilter {
+  providerIds?: readonly string[] | null;
+  kinds?: readonly string[] | null;
+  supportFields?: readonly string[] | null;
+  /** Programmes open to firms in an area: no area at all, or one of these (a municipality and the areas enclosing it). */
+  areaCodes?: readonly string[] | null;
+  /** Any of these statuses on `today` (YYYY-MM-DD). */
+  status?: { values: readonly ProgramStatusValue[]; today: string } | null;
+}
+
+/** One page of programmes by provider and title, and how many match in all. */
+export async function list(db: Queryable, filter: ProgramListFilter, page: { limit: number; offset: number }): Promise<{ rows: ProgramRecord[]; total: number }> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (filter.providerIds) add((p) => `provider_id = any(${p}::text[])`, filter.providerIds);
+  if (filter.kinds) add((p) => `kind = any(${p}::text[])`, filter.kinds);
+  if (filter.supportFields) add((p) => `support_fields && ${p}::text[]`, filter.supportFields);
+  if (filter.areaCodes) add((p) => `(cardinality(area_codes) = 0 or area_codes && ${p}::text[])`, filter.areaCodes);
+  if (filter.status?.values.length) {
+    params.push(filter.status.today);
+    const today = `$${params.length}`;
+    where.push(`(${filter.status.values.map((s) => statusSql(s, today)).join(' or ')})`);
+  }
+  const condition = where.length ? `where ${where.join(' and ')}` : '';
+  const rows = await db.query<ProgramRecord & { total: number }>(
+    `select ${selectList('program')}, count(*) over ()::int as total from programs ${condition}
+     order by provider_id, title, id limit $${params.length + 1} offset $${params.length + 2}`,
+    [...params, page.limit, page.offset],
+  );
+  if (rows.length > 0) return { rows, total: rows[0].total };
+  // Past the last page the window is empty; count separately so the total stays true.
+  const [c] = await db.query<{ n: number }>(`select count(*)::int as n from programs ${condition}`, params);
+  return { rows, total: c.n };
+}
+
+/** The fields the search index reads (no contact, amounts or provenance), optionally of some sources only. */
+export type IndexableProgramRow = Pick<
+  ProgramRecord,
+  | 'id'
+  | 'providerId'
+  | 'sourceId'
+  | 'title'
+  | 'titleKana'
+  | 'summary'
+  | 'body'
+  | 'kind'
+  | 'supportFields'
+  | 'purposes'
+  | 'areaCodes'
+  | 'areaText'
+  | 'industries'
+  | 'employeeCeiling'
+  | 'eligibilityText'
+  | 'opensOn'
+  | 'closesOn'
+>;
+
+// The keys of IndexableProgramRow, checked against it by the compiler.
+const INDEXED_KEYS = new Set<string>(
+  Object.keys({
+    id: 1,
+    providerId: 1,
+    sourceId: 1,
+    title: 1,
+    titleKana: 1,
+    summary: 1,
+    body: 1,
+    kind: 1,
+    supportFields: 1,
+    purposes: 1,
+    areaCodes: 1,
+    areaText: 1,
+    industries: 1,
+    employeeCeiling: 1,
+    eligibilityText: 1,
+    opensOn: 1,
+    closesOn: 1,
+  } satisfies Record<keyof IndexableProgramRow, 1>),
+);
+
+// Only the columns the index reads, so a large catalogue loads quickly and is not kept twice.
+const INDEXED_COLUMNS = TABLES.program.columns
+  .filter((c) => INDEXED_KEYS.has(c.key))
+  .map((c) => (c.type === 'date' ? `${c.column}::text as "${c.key}"` : `${c.column} as "${c.key}"`))
+  .join(', ');
+
+export function indexable(db: Queryable, sourceIds?: readonly string[]): Promise<IndexableProgramRow[]> {
+  return sourceIds
+    ? db.query<IndexableProgramRow>(`select ${INDEXED_COLUMNS} from programs where source_id = any($1::text[])`, [sourceIds])
+    : db.query<IndexableProgramRow>(`select ${INDEXED_COLUMNS} from programs`);
+}
+
+/**
+ * A version per programme and directory source that changes whenever a sync replaces its rows
+ * (written in the same transaction), so a reader can tell which sources to reload.
+ */
+export function sourceVersions(db: Queryable): Promise<Array<{ id: string; entity: 'program' | 'organization'; version: string }>> {
+  return db.query(
+    `select id, entity, coalesce(content_hash, '') || '|' || coalesce(last_changed_at::text, '') || '|' || accepted_count as version
+     from sources where entity in ('program', 'organization')`,
+  );
+}
