@@ -33,9 +33,9 @@ test('programme and directory queries are public; anything reaching consultation
   expect(isPublic('mutation { referConsultation(id: "x", to: "y") { id } }')).toBe(false);
 });
 
-test('the cache is on by default except under test runners, and the environment can say otherwise', () => {
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(false);
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'true' }).enabled).toBe(true);
+test('the cache is on by default, under test runners too, and the environment can say otherwise', () => {
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(true);
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({ enabled: true, ttlMs: 10_000, privateSubgraphs: ['consultations'] });
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
 });

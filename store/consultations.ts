@@ -94,15 +94,21 @@ export async function referralsOf(db: Queryable, consultationIds: readonly strin
   return consultationIds.map((id) => rows.filter((r) => r.consultationId === id));
 }
 
-/** Records a hand-off of a consultation to another agency. */
+/**
+ * Records a hand-off of a consultation to another agency, once: the same consultation referred
+ * to the same agency again (a retried or doubled request) keeps the first referral. Resolves true
+ * when this call recorded it.
+ */
 export async function refer(
   db: Queryable,
   referral: { consultationId: string; from: string; to: string; note: string | null; referredBy: string; at: string },
-): Promise<void> {
-  await db.query(
-    `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)`,
+): Promise<boolean> {
+  const rows = await db.query(
+    `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)
+     on conflict (consultation_id, to_organization_id) do nothing returning id`,
     [referral.consultationId, referral.from, referral.to, referral.note, referral.referredBy, referral.at],
   );
+  return rows.length > 0;
 }
 
 /** The rollup grouping the statistics would read for counts by month: every consultation once. */

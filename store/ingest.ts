@@ -6,6 +6,8 @@ import type { Queryable, Store } from './store';
 import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type RowRejection, type SourceKind } from '../domain/records';
 import { TABLES, bulkInsert, bulkInsertInto } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
+import { recordKeySecret } from './recordKeys';
+import { recordKey } from '../domain/disclosure';
 
 export interface SourceRegistration {
   id: string;
@@ -62,6 +64,8 @@ export interface ReplaceResult {
  * Organization ids already provided by another source are rejected row by row, not overwritten.
  */
 export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
+  // Read before the transaction: the embedded store serves no other query while one is open.
+  const secret = snap.entity === 'consultation' && !snap.encoded ? await recordKeySecret(store) : '';
   return store.transaction(async (tx) => {
     const rejections = [...snap.rejections];
     const { table, columns } = TABLES[snap.entity];
@@ -101,10 +105,12 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
         rejections.push(...clashes);
       }
       accepted = records.length;
+      let keyed: Array<ConsultationRecord & { recordKey: number }> = [];
+      if (snap.entity === 'consultation') keyed = withRecordKeys(secret, records as ConsultationRecord[]);
       await bulkInsert(tx, snap.entity, records as unknown as Record<string, unknown>[]);
       if (snap.entity === 'consultation') {
         // Aggregates read these, so they change in the same transaction as the records.
-        const rollups = computeRollups(snap.sourceId, records as ConsultationRecord[]);
+        const rollups = computeRollups(snap.sourceId, keyed);
         await bulkInsertInto(tx, ROLLUP_TABLE, rollups as unknown as Record<string, unknown>[]);
       }
     }
@@ -137,6 +143,12 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
 }
 
 const COPY_CHUNK = 20_000;
+
+/** Gives each consultation its record key (in place: the records are the snapshot's own). */
+export function withRecordKeys(secret: string, records: ConsultationRecord[]): Array<ConsultationRecord & { recordKey: number }> {
+  for (const r of records) r.recordKey = recordKey(secret, r.id);
+  return records as Array<ConsultationRecord & { recordKey: number }>;
+}
 
 async function foreignOwners(tx: Queryable, entity: EntityKind, sourceId: string, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

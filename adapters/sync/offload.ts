@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { AgencyConfig, SpreadsheetSourceConfig } from '../core/config';
 import { AdapterError } from '../core/adapter';
 import { parseSpreadsheet } from '../spreadsheet';
-import { dropDuplicateIds, type EncodedRecords } from '../../store/ingest';
+import { dropDuplicateIds, withRecordKeys, type EncodedRecords } from '../../store/ingest';
 import type { ConsultationRecord, Provenance, RowRejection } from '../../domain/records';
 import { ROLLUP_TABLE, computeRollups } from '../../store/rollups';
 import { TABLES, copyCsvLines, toCopyCsv } from '../../store/tables';
@@ -20,6 +20,8 @@ export interface PrepareJob {
   source: SpreadsheetSourceConfig;
   body: Uint8Array;
   provenance: Omit<Provenance, 'sourceRow'>;
+  /** The store's secret for consultations' record keys (store/recordKeys.ts); unused for other entities. */
+  recordKeySecret: string;
 }
 
 export type PrepareResult =
@@ -38,6 +40,7 @@ export async function encodeSpreadsheet(job: PrepareJob): Promise<PrepareResult>
     const parsed = await parseSpreadsheet(source, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength));
     const { records, rejections } = prepareSnapshot(job.agency, source, { status: 'ok', etag: null, lastModified: null, ...parsed, contentHash: provenance.contentHash }, provenance);
     const { accepted, duplicates } = dropDuplicateIds(records);
+    const keyed = source.entity === 'consultation' ? withRecordKeys(job.recordKeySecret, accepted as ConsultationRecord[]) : [];
     const rows = accepted as unknown as Array<Record<string, unknown>>;
     return {
       ok: true,
@@ -45,7 +48,7 @@ export async function encodeSpreadsheet(job: PrepareJob): Promise<PrepareResult>
         ids: accepted.map((r) => r.id),
         rows: accepted.map((r) => r.sourceRow),
         lines: copyCsvLines(TABLES[source.entity].columns, rows),
-        rollupCsv: source.entity === 'consultation' ? toCopyCsv(ROLLUP_TABLE.columns, computeRollups(provenance.sourceId, accepted as ConsultationRecord[]) as unknown as Array<Record<string, unknown>>) : null,
+        rollupCsv: source.entity === 'consultation' ? toCopyCsv(ROLLUP_TABLE.columns, computeRollups(provenance.sourceId, keyed) as unknown as Array<Record<string, unknown>>) : null,
       },
       rejections: [...rejections, ...duplicates],
     };

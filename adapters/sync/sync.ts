@@ -10,6 +10,7 @@ import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
 import { markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
+import { recordKeySecret } from '../../store/recordKeys';
 import type { EntityRecord, RowRejection, SourceKind } from '../../domain/records';
 import type { Store } from '../../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
@@ -92,7 +93,13 @@ export async function syncSource(
     const provenance = { sourceId: id, agencyId: agency.id, sourceKind: KINDS[source.kind], sourceLocation: location, fetchedAt };
     let prepared: { records: EntityRecord[]; rejections: RowRejection[]; encoded?: EncodedRecords };
     if (outcome.status === 'loaded') {
-      const job = { agency, source: source as SpreadsheetSourceConfig, body: outcome.body, provenance: { ...provenance, contentHash: outcome.contentHash } };
+      const job = {
+        agency,
+        source: source as SpreadsheetSourceConfig,
+        body: outcome.body,
+        provenance: { ...provenance, contentHash: outcome.contentHash },
+        recordKeySecret: source.entity === 'consultation' ? await recordKeySecret(store) : '',
+      };
       const result = outcome.body.length >= (options.offloadMinBytes ?? OFFLOAD_MIN_BYTES) ? await offload!.prepare(job) : await encodeSpreadsheet(job);
       if (!result.ok) throw new AdapterError(result.message, result.code);
       prepared = { records: [], rejections: result.rejections, encoded: result.encoded };

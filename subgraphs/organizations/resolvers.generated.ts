@@ -196,16 +196,23 @@ export type Source = {
   lastAttemptAt: Maybe<Scalars['DateTime']['output']>;
   /** When the stored records last changed. */
   lastChangedAt: Maybe<Scalars['DateTime']['output']>;
-  /** The last failure's message. */
+  /** The last failure's message, with internal detail: for the agency's own staff and coordinators only (null for others). */
   lastError: Maybe<Scalars['String']['output']>;
   lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
-  /** File path (relative to the project) or URL. */
-  location: Scalars['String']['output'];
+  /**
+   * File path (relative to the project) or URL. Only for the agency's own staff and coordinators
+   * (null for others): it can name internal systems.
+   */
+  location: Maybe<Scalars['String']['output']>;
   /** The source's id inside the agency's config. */
   name: Scalars['String']['output'];
   /** Rows refused in the last good read. */
   rejectedCount: Scalars['Int']['output'];
-  /** Rows refused in the last good read, with row number, field and reason (取込エラー). */
+  /**
+   * Rows refused in the last good read, with row number, field and reason (取込エラー). Refused rows of
+   * a consultation source hold firms' data: they are listed for that agency's staff and coordinators
+   * only (empty for others, who see rejectedCount).
+   */
   rejectedRows: Array<RejectedRow>;
   /** True when the last attempt failed and older data is being served. */
   stale: Scalars['Boolean']['output'];
@@ -498,7 +505,7 @@ export type SourceResolvers<ContextType = OrganizationsContext, ParentType exten
   lastChangedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rejectedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rejectedRows?: Resolver<Array<ResolversTypes['RejectedRow']>, ParentType, ContextType, RequireFields<SourceRejectedRowsArgs, 'first'>>;

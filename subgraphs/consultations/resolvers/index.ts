@@ -1,7 +1,8 @@
 /**
  * Resolvers of the consultations subgraph. Access is enforced here, whatever the gateway did:
- * rows are read only through the context's visibility rule, aggregates only by analysts and
- * coordinators and always suppressed, and referrals only by staff of the owning agency.
+ * rows are read only through the context's visibility rule, aggregates only by analysts (with
+ * the cell-key method: ../disclosure.ts) and coordinators (exact, as they may read every record),
+ * and referrals only by staff of the owning agency, once per target agency.
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers } from '../resolvers.generated';
@@ -11,12 +12,15 @@ import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
-import { suppress } from '../suppression';
+import { publishedStats, checkAnalystFilter } from '../disclosure';
 import { countConsultations } from '../../../store/stats';
+import { MIN_PUBLISHED } from '../../../domain/disclosure';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
-export const MIN_CELL = 5;
+export const MIN_CELL = MIN_PUBLISHED;
 const MAX_PAGE = 100;
+/** Agencies one statistics filter may name. */
+const MAX_FILTER_IDS = 100;
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -24,7 +28,7 @@ function cursorOf(offset: number): string {
   return Buffer.from(`c:${offset}`).toString('base64url');
 }
 function offsetOf(cursor: string): number {
-  const m = /^c:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const m = /^c:(\d{1,7})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) throw badInput('after is not a cursor returned by this field');
   return Number(m[1]);
 }
@@ -68,17 +72,24 @@ export const resolvers: Resolvers = {
       requireAnalytics(ctx);
       const dims = [...new Set(groupBy)];
       if (dims.length === 0 || dims.length > 3) throw badInput('groupBy takes one to three dimensions');
-      const { cells: counted, total } = await countConsultations(ctx.store, dims, filter);
-      const cells = suppress(counted, MIN_CELL);
+      if ((filter?.organizationIds?.length ?? 0) > MAX_FILTER_IDS || (filter?.topics?.length ?? 0) > 20) {
+        throw badInput(`a filter names at most ${MAX_FILTER_IDS} organizations`);
+      }
+      const exact = ctx.viewer.role === 'coordinator';
+      if (!exact) {
+        const refusal = checkAnalystFilter(filter);
+        if (refusal) throw badInput(refusal);
+      }
+      const published = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
       return {
         groupBy: dims,
-        total: total > 0 && total < MIN_CELL ? null : total,
-        cells: cells.map((c) => ({
+        total: published.total,
+        cells: published.cells.map((c) => ({
           keys: c.keys.map((value, i) => ({ dimension: dims[i], value })),
-          count: c.suppressed ? null : c.count,
-          suppressed: c.suppressed,
+          count: c.count,
+          suppressed: c.count === null,
         })),
-        suppressedCells: cells.filter((c) => c.suppressed).length,
+        suppressedCells: published.cells.filter((c) => c.count === null).length,
       };
     },
   },
@@ -93,6 +104,7 @@ export const resolvers: Resolvers = {
       if (to === record.organizationId) throw badInput('a consultation cannot be referred to its own agency');
       if (!(await organizations.exists(ctx.store, to))) throw badInput(`unknown organization ${to}`);
       if (note && note.length > 1000) throw badInput('note is limited to 1000 characters');
+      // Once per target: sending it again (a retry, a double click) changes nothing.
       await consultations.refer(ctx.store, {
         consultationId: id,
         from: record.organizationId,
