@@ -15,6 +15,8 @@ export interface SubgraphModule<C = unknown> {
   // Each module's generated Resolvers type; kept loose here so modules can share one list.
   resolvers: object;
   createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer }): C;
+  /** Work to finish before the subgraph reports ready (the programs subgraph's search index). */
+  warm?(store: Queryable): Promise<void>;
 }
 
 /** Reads the shared types and a subgraph's own schema.graphql from the source tree. */

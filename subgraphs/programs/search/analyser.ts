@@ -108,8 +108,15 @@ export function createLinderaAnalyser(): Analyser {
 
 const HIRAGANA_ONLY = /^[\u3041-\u309f]+$/;
 const KANJI_THEN_KANA = /^[\u3005\u4e00-\u9fff]+[\u3041-\u309f]+$/;
+// Without parts of speech, grammar must be listed: particles, auxiliaries and the endings ICU
+// cuts off (したい → した + い).
+const GRAMMAR = new Set(
+  'を が に で は の と へ も や か な ね よ から まで より ので のに けど けれど って など だけ しか ばかり たい たく たかった ます ません ました です でした だ た て い う よう ない なく なかった れる られる せる させる ある いる おる する し した して しまう いた いて いない いです ほしい ください こと もの ため ところ'.split(
+    ' ',
+  ),
+);
 
-/** ICU's word breaking: hiragana-only words are taken as grammar, kanji with kana as verbs. */
+/** ICU's word breaking: listed hiragana words are grammar, kanji with kana verbs, the rest nouns. */
 export function createSegmenterAnalyser(): Analyser {
   const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
   return {
@@ -118,7 +125,7 @@ export function createSegmenterAnalyser(): Analyser {
       return [...segmenter.segment(text)].map(({ segment, isWordLike }) => ({
         surface: segment,
         base: segment,
-        cls: !isWordLike ? 'symbol' : HIRAGANA_ONLY.test(segment) ? 'grammar' : KANJI_THEN_KANA.test(segment) ? 'verb' : 'noun',
+        cls: !isWordLike ? 'symbol' : GRAMMAR.has(segment) ? 'grammar' : HIRAGANA_ONLY.test(segment) ? 'adjective' : KANJI_THEN_KANA.test(segment) ? 'verb' : 'noun',
         reading: null,
       }));
     },

@@ -9,7 +9,7 @@
 import { distanceKm, getMunicipality, isWithin, NATIONWIDE, parentOf } from '../../../domain/municipalities';
 import { programStatus, type ProgramStatusValue } from '../../../domain/programStatus';
 import { defaultAnalyser, type Analyser } from './analyser';
-import { createThesaurus, type Thesaurus } from './needs';
+import { createThesaurus, type Thesaurus } from './thesaurus';
 import { parseQuery, type Clause, type ParsedQuery } from './query';
 import { understandQuery, type Interpretation } from './understand';
 import { MAX_SUGGESTIONS, Vocabulary } from './vocabulary';
@@ -960,9 +960,7 @@ export class SearchIndex {
     const fieldCount = popcount(fieldMask);
     const kind = kindIndex(program.kind);
     const dict = this.dictionaries;
-    const own = new Set(program.areaCodes.length ? program.areaCodes.map((c) => (c === NATIONWIDE ? NATIONWIDE : (getMunicipality(c)?.prefectureCode ?? NATIONWIDE))) : [NATIONWIDE]);
-    const anywhere = own.has(NATIONWIDE);
-    const prefectureOk = Uint8Array.from(dict.prefectures.values, (p) => (anywhere || p === NATIONWIDE || own.has(p) ? 1 : 0));
+    const areaOk = this.alternativeAreas(program.areaCodes);
     const ownProvider = dict.providers.find(program.providerId);
     const periodStatus = this.statusesOn(options.today);
     const heap = new TopK(first);
@@ -984,9 +982,7 @@ export class SearchIndex {
       }
       for (let d = 0; d < seg.size; d++) {
         if (seg.providerOf[d] === ownProvider || seg.ids[d] === program.id) continue;
-        let areaOk = false;
-        for (let i = seg.prefectureStart[d]; i < seg.prefectureStart[d + 1] && !areaOk; i++) areaOk = prefectureOk[seg.prefectureOf[i]] === 1;
-        if (!areaOk) continue;
+        if (!this.inAreas(seg, d, areaOk)) continue;
         const shared = popcount(seg.fields[d] & fieldMask);
         const union = popcount(seg.fields[d] | fieldMask);
         const fieldSimilarity = union ? shared / union : 0;
@@ -1000,6 +996,22 @@ export class SearchIndex {
       for (let i = 0; i < touched; i++) total[reset[i]] = 0;
     });
     return heap.sorted().map((i) => this.hitOf(heap.seg[i], heap.doc[i], heap.score[i], periodStatus, null));
+  }
+
+  /**
+   * Areas (as flags over area numbers) whose programmes can stand in for one offered in
+   * `areaCodes`: for a municipality (神戸市), areas open to its firms or inside it (兵庫県,
+   * 全国, 神戸市中央区), never another city's; for a prefecture or 全国, anything in the same
+   * prefectures. Null (anything) for a programme without an area.
+   */
+  private alternativeAreas(areaCodes: readonly string[]): Uint8Array | null {
+    if (!areaCodes.length || areaCodes.includes(NATIONWIDE)) return null;
+    const prefectureOf = (c: string) => (c === NATIONWIDE ? NATIONWIDE : (getMunicipality(c)?.prefectureCode ?? NATIONWIDE));
+    return Uint8Array.from(this.dictionaries.areas.values, (area) => {
+      if (area === NATIONWIDE) return 1;
+      const ok = areaCodes.some((own) => (own === prefectureOf(own) ? prefectureOf(area) === own : isWithin(own, area) || isWithin(area, own)));
+      return ok ? 1 : 0;
+    });
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@
 import { placesInText, type Municipality } from '../../../domain/municipalities';
 import { normalizeText } from '../../../domain/normalize';
 import type { Analyser, Word } from './analyser';
-import type { Thesaurus } from './needs';
+import type { Thesaurus } from './thesaurus';
 import { MAX_QUERY_LENGTH, SYNONYM_WEIGHT, TERM_SEPARATORS, alternativeOf, type Alternative, type Clause } from './query';
 import { fieldToken, kindToken } from './segment';
 import { segmentTerm, type SynonymDictionary } from './synonyms';
@@ -181,8 +181,9 @@ export function understandQuery(text: string | null | undefined, options: Unders
   const terms: string[] = [];
   const typedKinds: string[] = [];
   const kindWords: string[] = [];
+  const kindLabels: string[] = [];
   const genericTerms: Piece[] = [];
-  const addWord = (piece: Piece, part: string, plain: boolean) => {
+  const addWord = (piece: Piece, part: string, plain: boolean, label = part) => {
     const alternatives: Alternative[] = [];
     if (plain) {
       const a = alternativeOf(part, 1, false);
@@ -204,7 +205,7 @@ export function understandQuery(text: string | null | undefined, options: Unders
     // sentence that asked for a need, the other words describe it (海外に「商品」を売りたい):
     // they rank the need's programmes rather than narrow them.
     const must = piece.must && !(plain && isHiraganaOnly(part) && !piece.kana) && !(piece.sentence && required.length > 0);
-    clauses.push({ alternatives, must, label: part });
+    clauses.push({ alternatives, must, label });
   };
   for (const piece of pieces) {
     const folded = foldForSearch(piece.text);
@@ -214,16 +215,20 @@ export function understandQuery(text: string | null | undefined, options: Unders
       continue;
     }
     const before = clauses.length;
-    for (const part of segmentTerm(folded, synonyms)) {
+    const parts = segmentTerm(folded, synonyms);
+    for (const part of parts) {
       const word = part.kind === 'synonym' ? part.word : part.text;
+      // Shown as typed when the part is the whole word (セミナー, not its folded せみな).
+      const shown = parts.length === 1 ? piece.text : word;
       const kinds = thesaurus.kinds.get(word);
       if (kinds) {
         typedKinds.push(...kinds);
         kindWords.push(word);
+        kindLabels.push(shown);
       } else if (thesaurus.generic.has(word)) {
-        dropped.push(word);
+        dropped.push(shown);
       } else {
-        addWord(piece, word, part.kind === 'plain');
+        addWord(piece, word, part.kind === 'plain', shown);
       }
     }
     if (clauses.length > before) terms.push(piece.text);
@@ -263,7 +268,7 @@ export function understandQuery(text: string | null | undefined, options: Unders
   // Nothing left but generic words (支援制度): search for them after all rather than for nothing.
   if (!clauses.length && !typedKinds.length && genericTerms.length) {
     for (const piece of genericTerms) {
-      addWord(piece, foldForSearch(piece.text), true);
+      addWord(piece, foldForSearch(piece.text), true, piece.text);
       terms.push(piece.text);
     }
   } else {
@@ -286,7 +291,7 @@ export function understandQuery(text: string | null | undefined, options: Unders
   if (typedKinds.length) {
     const clause = kindClause(unique(typedKinds), unique(kindWords), KIND_BOOST);
     clause.must = !clauses.some((c) => c.must);
-    clauses.push({ ...clause, label: unique(kindWords).join('・') });
+    clauses.push({ ...clause, label: unique(kindLabels).join('・') });
   }
   if (needKinds.length) clauses.push({ ...kindClause(needKinds, [], NEED_KIND_BOOST), label: '' });
 

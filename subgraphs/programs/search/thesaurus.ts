@@ -58,8 +58,8 @@ export function keyOf(word: Word): string | null {
 }
 
 /** Every kind and support field code the data files use must exist: a typo fails at start. */
-function checkCodes(): void {
-  for (const n of NEED_ENTRIES) {
+function checkCodes(entries: readonly NeedEntry[]): void {
+  for (const n of entries) {
     for (const f of n.supportFields) if (!(f in SUPPORT_FIELDS)) throw new Error(`needs.json: need ${n.id}: unknown support field ${f}`);
     for (const k of n.kinds) if (!(k in PROGRAM_KINDS)) throw new Error(`needs.json: need ${n.id}: unknown kind ${k}`);
     if (!n.phrases.length || !n.keywords.length) throw new Error(`needs.json: need ${n.id}: phrases and keywords may not be empty`);
@@ -78,7 +78,7 @@ export interface Thesaurus {
 }
 
 export function createThesaurus(analyser: Analyser, entries: readonly NeedEntry[] = NEED_ENTRIES): Thesaurus {
-  checkCodes();
+  checkCodes(entries);
   const generic = new Set(GENERIC_WORDS.map((w) => foldForSearch(w)));
   const kinds = new Map(Object.entries(KIND_WORDS).map(([w, k]) => [foldForSearch(w), k]));
   const light = new Set(LIGHT_VERBS.map((w) => foldForSearch(w)));
