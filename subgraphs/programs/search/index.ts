@@ -28,7 +28,7 @@ import {
 } from './segment';
 import { DEFAULT_SYNONYMS, type SynonymDictionary } from './synonyms';
 import { TopK } from './topk';
-import { foldForSearch, tokensOf, type Token } from './text';
+import { foldForSearch, queryTokensOf, tokensOf, type Token } from './text';
 
 export type { IndexableProgram } from './segment';
 export { parseQuery } from './query';
@@ -746,10 +746,10 @@ export class SearchIndex {
    */
   private suggestionsFor(plan: QueryPlan, relaxedWords: readonly string[]): string[] {
     const words = new Set(relaxedWords);
-    for (const clause of plan.parsed.clauses) {
-      if (clause.broad || !clause.label) continue;
-      const unknown = clause.alternatives.every((a) => a.tokens.some((t) => this.lookup(t).df === 0));
-      if (unknown || /^[\u3041-\u309f]+$/.test(clause.label)) words.add(clause.label);
+    for (const term of plan.interpretation.terms) {
+      const folded = foldForSearch(term);
+      const unknown = queryTokensOf(folded).some((t) => this.lookup(t).df === 0);
+      if (unknown || /^[\u3041-\u309f]+$/.test(folded)) words.add(term);
     }
     if (!words.size) return [];
     const vocabulary = this.vocabulary();

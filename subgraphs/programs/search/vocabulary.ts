@@ -109,7 +109,8 @@ export class Vocabulary {
     const kana = KANA_ONLY.test(w);
     const exact = kana ? (this.byReading.get(w) ?? []) : [];
     const out = exact.map((e) => e.word);
-    if (out.length < MAX_SUGGESTIONS && w.length >= 3) {
+    // Words one edit away only when nothing is read exactly so: ほじょきん is 補助金, not also 助金.
+    if (out.length === 0 && w.length >= 3) {
       const max = w.length >= 6 ? 2 : 1;
       for (const e of this.entries) {
         if (out.length >= MAX_SUGGESTIONS) break;
