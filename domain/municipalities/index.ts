@@ -378,11 +378,13 @@ const LONGEST_TEXT_NAME = Math.max(...[...textNames.keys()].map((k) => k.length)
  */
 export function placesInText(text: string): PlaceMention[] {
   const s = normalizeText(text);
+  // nameKey once for the whole text (it maps characters one to one once normalized).
+  const keyed = s.replace(/ヶ/g, 'ケ');
   const found: PlaceMention[] = [];
   for (let i = 0; i < s.length; ) {
     let hit: PlaceMention | null = null;
     for (let len = Math.min(LONGEST_TEXT_NAME, s.length - i); len >= 2 && !hit; len--) {
-      const entry = textNames.get(nameKey(s.slice(i, i + len)));
+      const entry = textNames.get(keyed.slice(i, i + len));
       if (!entry) continue;
       if (entry.bare && (isKanjiChar(s[i - 1]) || isKanjiChar(s[i + len]))) continue;
       const suffix = PLACE_SUFFIX.exec(s.slice(i + len));

@@ -239,6 +239,8 @@ interface QueryPlan {
   interpretation: Interpretation;
   /** Kinds named in the text as bits of kind numbers: by relevance, they are listed first. */
   preferredKinds: number;
+  /** Words as typed that もしかして may correct. */
+  spelling: string[];
   /** The plan requiring the needs its keywords name, when it differs (see Understanding.broadenable). */
   broadened: (() => QueryPlan) | null;
 }
@@ -435,7 +437,7 @@ export class SearchIndex {
     if (!understand) {
       const parsed = this.parse(text);
       const interpretation = { terms: parsed.clauses.map((c) => c.label ?? ''), places: [], supportFields: [], kinds: [], needs: [], dropped: [] };
-      return { ...this.planClauses(parsed), places: [], interpretation, preferredKinds: 0, broadened: null };
+      return { ...this.planClauses(parsed), places: [], interpretation, preferredKinds: 0, spelling: [], broadened: null };
     }
     const { analyser, thesaurus } = this.understanding();
     const u = understandQuery(text, { analyser, thesaurus, synonyms: this.synonyms, readingsOf: (kana) => this.vocabulary().readAs(kana) }, broaden);
@@ -445,6 +447,7 @@ export class SearchIndex {
       places: u.places,
       interpretation: u.interpretation,
       preferredKinds: u.preferredKinds.reduce((m, k) => m | (1 << kindIndex(k)), 0),
+      spelling: u.spelling,
       broadened: u.broadenable ? () => this.plan(text, true, true) : null,
     };
   }
@@ -746,7 +749,7 @@ export class SearchIndex {
    */
   private suggestionsFor(plan: QueryPlan, relaxedWords: readonly string[]): string[] {
     const words = new Set(relaxedWords);
-    for (const term of plan.interpretation.terms) {
+    for (const term of plan.spelling) {
       const folded = foldForSearch(term);
       const unknown = queryTokensOf(folded).some((t) => this.lookup(t).df === 0);
       if (unknown || /^[\u3041-\u309f]+$/.test(folded)) words.add(term);

@@ -42,6 +42,8 @@ export interface Understanding {
   broadenable: boolean;
   /** Area codes the text named: a programme must be open somewhere in one of them. */
   places: string[];
+  /** Nouns and kana words as typed: the words もしかして may correct. */
+  spelling: string[];
   /** Kinds named in the text (補助金, セミナー): programmes of these kinds are listed first. */
   preferredKinds: string[];
   interpretation: Interpretation;
@@ -179,6 +181,7 @@ export function understandQuery(text: string | null | undefined, options: Unders
 
   const clauses: Array<Clause & { label: string }> = [];
   const terms: string[] = [];
+  const spelling: string[] = [];
   const typedKinds: string[] = [];
   const kindWords: string[] = [];
   const kindLabels: string[] = [];
@@ -231,7 +234,10 @@ export function understandQuery(text: string | null | undefined, options: Unders
         addWord(piece, word, part.kind === 'plain', shown);
       }
     }
-    if (clauses.length > before) terms.push(piece.text);
+    if (clauses.length > before) {
+      terms.push(piece.text);
+      if (piece.must || piece.kana) spelling.push(piece.text);
+    }
   }
 
   // Needs: the nouns typed for it (技能検定, 商談会, バイヤー), its keywords, its fields.
@@ -299,6 +305,7 @@ export function understandQuery(text: string | null | undefined, options: Unders
     clauses,
     broadenable: required.length < needMatches.length,
     preferredKinds: unique(typedKinds),
+    spelling: unique(spelling),
     places: places.map((p) => p.code),
     interpretation: {
       terms: unique(terms),

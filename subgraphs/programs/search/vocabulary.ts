@@ -69,6 +69,9 @@ export class Vocabulary {
   private readonly entries: Entry[] = [];
   private readonly byReading = new Map<string, Entry[]>();
   private readonly bySurface = new Map<string, Entry>();
+  /** Entries by the length of their folded form and of their reading, most common first. */
+  private readonly byLength = new Map<number, Entry[]>();
+  private readonly byReadingLength = new Map<number, Entry[]>();
 
   constructor(counts: ReadonlyMap<string, number>, analyser: Analyser) {
     const merged = new Map<string, Entry>();
@@ -86,6 +89,11 @@ export class Vocabulary {
       if (list) list.push(e);
       else this.byReading.set(e.reading, [e]);
       this.bySurface.set(e.folded, e);
+      for (const [map, n] of [[this.byLength, e.folded.length], [this.byReadingLength, e.reading.length]] as const) {
+        const bucket = map.get(n);
+        if (bucket) bucket.push(e);
+        else map.set(n, [e]);
+      }
     }
   }
 
@@ -112,12 +120,14 @@ export class Vocabulary {
     // Words one edit away only when nothing is read exactly so: ほじょきん is 補助金, not also 助金.
     if (out.length === 0 && w.length >= 3) {
       const max = w.length >= 6 ? 2 : 1;
-      for (const e of this.entries) {
-        if (out.length >= MAX_SUGGESTIONS) break;
-        const target = kana ? e.reading : e.folded;
-        if (target === w || out.includes(e.word)) continue;
-        if (boundedDistance(w, target, max) <= max) out.push(e.word);
+      const found: Entry[] = [];
+      for (let n = w.length - max; n <= w.length + max; n++) {
+        for (const e of (kana ? this.byReadingLength : this.byLength).get(n) ?? []) {
+          const target = kana ? e.reading : e.folded;
+          if (target !== w && boundedDistance(w, target, max) <= max) found.push(e);
+        }
       }
+      for (const e of found.sort((a, b) => b.count - a.count)) if (out.length < MAX_SUGGESTIONS && !out.includes(e.word)) out.push(e.word);
     }
     return out.slice(0, MAX_SUGGESTIONS);
   }
