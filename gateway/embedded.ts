@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { loadAgencyConfigs, AgencyConfigError } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
-import { openStore, type Store } from '../store/store';
+import { openStore, storeOptionsFromEnv, type Store } from '../store/store';
+import { onSnapshot } from '../store/notifications';
 import { list as listSources } from '../store/sources';
 import { syncAll, type SyncReport } from '../adapters/sync/sync';
 import { createPreparePool, defaultWorkerCount } from '../adapters/sync/offload';
@@ -54,7 +55,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   // The local stand-ins for the agencies' web sites, APIs and files, for as long as the app runs.
   const demo = mode !== 'never' && !process.env.MADOGUCHI_DEMO_URL ? await startDemoAgencyServers({ port: 0 }) : null;
   const agencies = loadAgencyConfigs(agenciesDir, demo ? { ...process.env, MADOGUCHI_DEMO_URL: demo.baseUrl } : process.env);
-  const store = options.store ?? (await openStore({ dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data') }));
+  // DATABASE_URL (a PostgreSQL shared with other processes) unless a data directory is given.
+  const store = options.store ?? (await openStore(options.dataDir ? { dataDir: resolve(options.dataDir) } : storeOptionsFromEnv(process.env, 'madoguchi-embedded')));
   const ctx = createAdapterContext({ logger });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
   if (mode !== 'never') {
@@ -106,6 +108,13 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   });
   // Cached public answers must follow the data: a sync that changed anything drops them.
   syncReports.then(() => gateway.invalidateResponseCache(), () => {});
+  // On a shared store other processes sync too: their snapshots reach this one by notification.
+  const unlisten = store.shared
+    ? await onSnapshot(store, (change) => {
+        gateway.invalidateResponseCache();
+        for (const module of SUBGRAPHS) module.onSnapshot?.(store, change);
+      })
+    : null;
   const scheduler =
     mode === 'never'
       ? { stop() {} }
@@ -119,6 +128,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     syncReports,
     async close() {
       scheduler.stop();
+      await unlisten?.();
       await gateway.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await syncReports.catch(() => {});

@@ -6,6 +6,7 @@
  */
 import type { EntityKind } from '../domain/records';
 import type { Queryable, Store } from './store';
+import { PostgresStore, validateDatabaseUrl } from './postgres';
 
 export const SNAPSHOT_CHANNEL = 'madoguchi_snapshot';
 
@@ -29,4 +30,16 @@ export function onSnapshot(store: Pick<Store, 'listen'>, onChange: (change: Snap
     }
     onChange(change);
   });
+}
+
+/**
+ * For a process that reads nothing from the store but must follow its snapshots (the gateway,
+ * for its response cache): one listening connection to the server at `databaseUrl`.
+ */
+export async function listenForSnapshots(databaseUrl: string, onChange: (change: SnapshotChange) => void): Promise<{ close(): Promise<void> }> {
+  validateDatabaseUrl(databaseUrl);
+  const store = new PostgresStore(databaseUrl, { poolSize: 1, applicationName: 'madoguchi-gateway' });
+  // A server that is down at start is not fatal: the listener keeps trying, and says '*' once in.
+  await onSnapshot(store, onChange).catch(() => {});
+  return { close: () => store.close() };
 }
