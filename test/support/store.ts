@@ -79,3 +79,16 @@ export async function openTestStore(kind: TestStoreKind): Promise<Store> {
   const bytes = readFileSync(join(CACHE_DIR, `${kind}-store.tar`));
   return openStore({ loadFrom: new Blob([bytes]) });
 }
+
+/** One of the global setup's dumps, for a start on its own store thread (`startEmbedded`'s `storeDump`). */
+export function testStoreDump(kind: TestStoreKind): Uint8Array {
+  return new Uint8Array(readFileSync(join(CACHE_DIR, `${kind}-store.tar`)));
+}
+
+/**
+ * The store option of `startEmbedded` for this pass: a dump on the embedded pass, a database of
+ * the test file's own on the PostgreSQL pass (dropped by the global teardown).
+ */
+export async function embeddedTestStore(kind: TestStoreKind): Promise<{ storeDump: Uint8Array } | { databaseUrl: string }> {
+  return TEST_DATABASE_URL ? { databaseUrl: (await createTestDatabase(kind)).url } : { storeDump: testStoreDump(kind) };
+}
