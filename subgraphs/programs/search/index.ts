@@ -392,10 +392,6 @@ export class SearchIndex {
     return this;
   }
 
-  /** How the index reads a text, without searching. */
-  interpret(text: string | null | undefined): Interpretation {
-    return this.plan(text, true).interpretation;
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Planning and matching
