@@ -29,6 +29,7 @@ const mappers: Record<string, Record<string, string>> = {
     Consultation: '../../domain/records#ConsultationRecord',
     CompanyProfile: '../../domain/records#ConsultationRecord',
     Referral: './context#ReferralRow',
+    StatsKey: './context#StatsKeyValue',
     CompanyHistory: './context#CompanyHistoryValue',
     Organization: '../shared/values#OrganizationReference',
     Municipality: '../shared/values#MunicipalityValue',
