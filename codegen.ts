@@ -37,9 +37,24 @@ const mappers: Record<string, Record<string, string>> = {
   },
 };
 
+/**
+ * The web pages' operations (web/**), typed against the supergraph by client-preset. Documents are
+ * replaced by their SHA-256 (persisted documents): the bundle carries hashes, the gateway the
+ * texts, read from web/gql/persisted-documents.json.
+ */
+export const webClient = {
+  schema: 'gateway/supergraph.graphql',
+  documents: ['web/**/*.{ts,tsx}', '!web/gql/**'],
+  preset: 'client' as const,
+  presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'replaceDocumentWithHash' as const, hashAlgorithm: 'sha256' as const } },
+  config: { documentMode: 'string', enumsAsTypes: true, useTypeImports: true, scalars, avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false } },
+};
+
 const config: CodegenConfig = {
   overwrite: true,
-  generates: Object.fromEntries(
+  generates: {
+    'web/gql/': webClient,
+    ...Object.fromEntries(
     SUBGRAPHS.map((name) => [
       `subgraphs/${name}/resolvers.generated.ts`,
       {
@@ -57,7 +72,8 @@ const config: CodegenConfig = {
         },
       },
     ]),
-  ),
+    ),
+  },
 };
 
 export default config;
