@@ -73,6 +73,8 @@ export interface GatewayOptions {
   responseCache?: Partial<ResponseCacheOptions>;
   /** Only registered operations run (MADOGUCHI_SAFELIST=true). */
   safelist?: boolean;
+  /** Where registered operations and manifests are read (default gateway/operations/). */
+  operationsDir?: string;
   planCache?: Partial<PlanCacheSizes>;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
@@ -136,7 +138,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     },
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  const registry = createOperationRegistry({ allowIntrospection: limits.introspection });
+  const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
   const responseCache = cacheOptions.enabled ? new ResponseCache(cacheOptions) : null;
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,
