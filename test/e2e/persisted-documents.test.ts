@@ -14,7 +14,7 @@ import pino from 'pino';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { OPERATIONS_DIR, WEB_MANIFEST } from '../../gateway/persistedOperations';
-import { openTestStore } from '../support/store';
+import { testStoreDump } from '../support/store';
 import { FIXED_NOW, ROOT } from '../support/paths';
 
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -31,14 +31,12 @@ beforeAll(async () => {
   for (const e of EXAMPLE_OPERATIONS) writeFileSync(join(scratch, `${e.name}.graphql`), e.query);
   const outputs = codegen('--documents', scratch);
   examplesManifest = JSON.parse(outputs.find((o) => o.filename.endsWith('persisted-documents.json'))!.content);
-  const store = await openTestStore('demo');
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }), gateway: { safelist: true } });
+  app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), gateway: { safelist: true } });
   url = `http://127.0.0.1:${app.gateway.port}/graphql`;
 });
 
 afterAll(async () => {
   await app?.close();
-  await app?.store.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -8,7 +8,8 @@ import { DashboardStatsDocument } from './operations';
 import type { StatsTableFragment } from '../gql/graphql';
 import { useOperation } from '../shared/useOperation';
 import { BarChart, Heatmap, SuppressedLegend, type Datum } from './charts';
-import { DIMENSION_LABELS, download, statsCsvRows, toCsv } from './csv';
+import { DIMENSION_LABELS, statsCsvRows, toCsv } from './csv';
+import { download } from './download';
 import { clearToken, loadToken, saveToken, tokenClaims } from './token';
 
 const ROLE_LABELS: Record<string, string> = { analyst: '分析担当', coordinator: '総括コーディネーター', staff: '支援機関職員' };

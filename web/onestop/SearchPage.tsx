@@ -75,7 +75,7 @@ function ChipGroup({ legend, values, selected, labels, onToggle }: { legend: str
       <legend>{legend}</legend>
       <div className="chips">
         {shown.map((v) => (
-          <button key={v.value} type="button" className="chip" aria-pressed={selected.includes(v.value)} onClick={() => onToggle(v.value)}>
+          <button key={v.value} type="button" className="chip" data-value={v.value} aria-pressed={selected.includes(v.value)} onClick={() => onToggle(v.value)}>
             {labels[v.value] ?? v.value}
             <span className="count">{v.count}件</span>
           </button>
