@@ -34,20 +34,12 @@ interface TabLike {
 export function shareUrl(tab: TabLike, base: string = window.location.pathname): string {
   const params = new URLSearchParams();
   if (tab.query) params.set('query', tab.query);
-  if (tab.variables && tab.variables.trim() && tab.variables.trim() !== '{}') params.set('variables', tab.variables);
+  if (!noVariables(tab.variables)) params.set('variables', tab.variables!);
   const search = params.toString();
   return search ? `${base}?${search}` : base;
 }
 
-const shared = new URLSearchParams(window.location.search);
-const sharedQuery = shared.get('query') ?? undefined;
-const sharedVariables = shared.get('variables') ?? undefined;
-
-const exampleTabs = EXAMPLE_OPERATIONS.map((op) => ({
-  query: op.query,
-  variables: op.variables ? JSON.stringify(op.variables, null, 2) : undefined,
-  headers: op.headers ? JSON.stringify(op.headers, null, 2) : undefined,
-}));
+const noVariables = (v: string | null | undefined) => !v || !v.trim() || v.trim() === '{}';
 
 function sessionStore(): Storage | undefined {
   try {
@@ -57,6 +49,29 @@ function sessionStore(): Storage | undefined {
   }
 }
 
+/** Whether GraphiQL's saved tabs (this session's) already hold this operation: a reload, not a new link. */
+function alreadyOpen(storage: Storage | undefined, query: string, variables: string | undefined): boolean {
+  try {
+    const saved = JSON.parse(storage?.getItem('graphiql:tabState') ?? 'null') as { tabs?: TabLike[] } | null;
+    return (saved?.tabs ?? []).some((t) => t.query === query && (t.variables === variables || (noVariables(t.variables) && noVariables(variables))));
+  } catch {
+    return false;
+  }
+}
+
+const storage = sessionStore();
+const shared = new URLSearchParams(window.location.search);
+const linked = shared.get('query') ?? undefined;
+const sharedVariables = shared.get('variables') ?? undefined;
+// A reload keeps the tabs as they were; only a link to an operation not open yet adds a tab.
+const sharedQuery = linked && !alreadyOpen(storage, linked, sharedVariables) ? linked : undefined;
+
+const exampleTabs = EXAMPLE_OPERATIONS.map((op) => ({
+  query: op.query,
+  variables: op.variables ? JSON.stringify(op.variables, null, 2) : undefined,
+  headers: op.headers ? JSON.stringify(op.headers, null, 2) : undefined,
+}));
+
 const root = document.getElementById('explorer');
 if (root) {
   createRoot(root).render(
@@ -64,11 +79,11 @@ if (root) {
       fetcher,
       defaultEditorToolsVisibility: 'headers',
       isHeadersEditorEnabled: true,
-      storage: sessionStore(),
+      storage,
       showPersistHeadersSettings: true,
       // A shared link's operation comes first; with tabs already open it is added as a new one.
       query: sharedQuery,
-      variables: sharedVariables,
+      variables: sharedQuery ? sharedVariables : undefined,
       defaultTabs: sharedQuery ? [{ query: sharedQuery, variables: sharedVariables }, ...exampleTabs] : exampleTabs,
       onTabChange: (state: { activeTabIndex: number; tabs: TabLike[] }) => {
         const tab = state.tabs[state.activeTabIndex];
