@@ -94,6 +94,28 @@ maybe('web pages', () => {
   const shownCount = async (page: Page) => Number((await page.locator('p.reading strong').innerText()).replace(/[^\d]/g, ''));
   const expectedFor = async (page: Page) => (await graphql('FirmSearch', searchVariables(readSearch(new URL(page.url()).searchParams)) as Record<string, unknown>)).body.data.search;
 
+  test('pages and assets are public, gzipped and carry a policy that forbids loading from elsewhere', async () => {
+    for (const path of ['/', '/program', '/analytics', '/web/onestop.js', '/web/onestop.css', '/web/analytics.js', '/web/analytics.css']) {
+      const res = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("connect-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      await res.arrayBuffer();
+    }
+    const html = await (await fetch(`${base}/`)).text();
+    // Nothing in the shell names another origin; scripts are files of this one.
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script>/);
+    // The routes are pages only: nothing else answers on them.
+    expect((await fetch(`${base}/analytics`, { method: 'POST', body: 'x' })).status).toBe(404);
+  });
+
   test('a firm searches, filters, picks its municipality, opens a programme, follows an alternative and goes back — by keyboard alone', async () => {
     const page = await openPage('/');
     await page.locator('ol.results li').first().waitFor({ timeout: 30_000 });

@@ -17,7 +17,10 @@ const display = (p: Place) => (p.prefecture && p.prefecture !== p.name ? `${p.na
 
 export function MunicipalityPicker({ code, name, onPick }: { code: string; name: string; onPick: (place: Place | null) => void }) {
   const id = useId();
-  const { data } = useOperation(PickerPlacesDocument, {});
+  // The choices are fetched when the picker is first used, not with the page: a visitor's first
+  // search does not wait behind them.
+  const [wanted, setWanted] = useState(false);
+  const { data } = useOperation(PickerPlacesDocument, wanted ? {} : null);
   const places = useMemo(() => {
     const byCode = new Map<string, Place>();
     for (const o of data?.organizations ?? []) if (o.municipality) byCode.set(o.municipality.code, o.municipality);
@@ -26,15 +29,24 @@ export function MunicipalityPicker({ code, name, onPick }: { code: string; name:
   }, [data]);
   const [text, setText] = useState(name);
   useEffect(() => setText(name), [name, code]);
+  // A name entered before the choices arrived is matched once they have.
+  const [pending, setPending] = useState<string | null>(null);
   const choose = (value: string) => {
     setText(value);
     const typed = value.trim();
     if (!typed) return onPick(null);
+    if (!data) return setPending(value);
     const exact = places.find((p) => display(p) === typed || p.name === typed);
     const partial = places.filter((p) => p.name.startsWith(typed));
     const pick = exact ?? (partial.length === 1 ? partial[0] : undefined);
     if (pick) onPick(pick);
   };
+  useEffect(() => {
+    if (data && pending !== null) {
+      setPending(null);
+      choose(pending);
+    }
+  });
   return (
     <div className="field">
       <label htmlFor={`${id}-input`}>所在地（市区町村）</label>
@@ -46,6 +58,7 @@ export function MunicipalityPicker({ code, name, onPick }: { code: string; name:
         placeholder="例：神戸市"
         autoComplete="off"
         aria-describedby={`${id}-hint`}
+        onFocus={() => setWanted(true)}
         onChange={(e) => setText(e.target.value)}
         onBlur={(e) => choose(e.target.value)}
         onKeyDown={(e) => {
