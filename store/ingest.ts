@@ -6,6 +6,8 @@ import type { Queryable, Store } from './store';
 import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type RowRejection, type SourceKind } from '../domain/records';
 import { TABLES, bulkInsert, bulkInsertInto } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
+import { fence } from './leases';
+import { announceSnapshot } from './notifications';
 
 export interface SourceRegistration {
   id: string;
@@ -49,6 +51,8 @@ export interface Snapshot {
   etag: string | null;
   lastModified: string | null;
   at: string;
+  /** On a shared store: the lease this write must still hold (checked in its transaction). */
+  lease?: { name: string; holder: string };
 }
 
 export interface ReplaceResult {
@@ -60,9 +64,11 @@ export interface ReplaceResult {
  * Replaces everything a source contributed with a new snapshot, in one transaction: readers see
  * the old snapshot or the new one, never a mix, and a failure leaves the old one in place.
  * Organization ids already provided by another source are rejected row by row, not overwritten.
+ * Every process sharing the store is notified when the transaction commits.
  */
 export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
   return store.transaction(async (tx) => {
+    if (snap.lease) await fence(tx, snap.lease.name, snap.lease.holder);
     const rejections = [...snap.rejections];
     const { table, columns } = TABLES[snap.entity];
     // Only a successful replacement writes records, so a source that never had one has none to
@@ -132,6 +138,7 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
        where id = $1`,
       [snap.sourceId, snap.at, snap.contentHash, snap.etag, snap.lastModified, accepted, rejections.length],
     );
+    await announceSnapshot(tx, snap.sourceId, snap.entity);
     return { accepted, rejected: rejections };
   });
 }

@@ -15,7 +15,7 @@ import { TABLES } from '../../store/tables';
 import type { SyncReport } from '../../adapters/sync/sync';
 import { startDemoAgencyServers, type DemoAgencyServers, type DemoFault } from '../../demo/servers';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
-import { testStoreDump } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { CACHE_DIR, FIXED_NOW, ROOT } from '../support/paths';
 
 let demo: DemoAgencyServers;
@@ -30,7 +30,7 @@ beforeAll(async () => {
     MADOGUCHI_DEMO_URL: demo.baseUrl,
     MADOGUCHI_CONSULTATION_DIR: resolve(CACHE_DIR, 'consultations'),
   });
-  app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
 });
 
 afterAll(async () => {

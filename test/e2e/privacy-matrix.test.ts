@@ -10,7 +10,7 @@ import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { testStoreDump } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 const SECRET = new TextEncoder().encode('privacy-matrix-secret-privacy-matrix-secret');
@@ -33,7 +33,7 @@ async function gql(query: string, variables: Record<string, unknown>, token: str
 }
 
 beforeAll(async () => {
-  app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
   tokens.staff = await signDevelopmentToken({ role: 'staff', agency: AGENCY }, SECRET);
   tokens.coordinator = await signDevelopmentToken({ role: 'coordinator' }, SECRET);
   tokens.analyst = await signDevelopmentToken({ role: 'analyst' }, SECRET);
