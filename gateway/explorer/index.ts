@@ -1,9 +1,8 @@
 /**
  * The explorer served by the gateway itself, from assets bundled locally with esbuild (GraphiQL,
  * React): it works on an agency network without internet, unlike Apollo's CDN-hosted Sandbox.
- * `npm install` bundles it (gateway/prepare.ts) into node_modules/.cache, under a name that
- * changes with its sources and the installed packages; a start reads that file, or bundles it
- * there on first use when it is missing. Either way it is then kept in memory.
+ * The bundle is made at `npm install` and kept as ../bundle.ts describes; served gzipped, with a
+ * policy that allows this origin only.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
