@@ -5,6 +5,7 @@
  * DATABASE … TEMPLATE (a file copy, far cheaper than migrating and syncing again) and dropped
  * when the store closes.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -40,13 +41,13 @@ export async function withAdmin<T>(serverUrl: string, fn: (client: pg.Client) =>
   }
 }
 
-let counter = 0;
-
 /** A new database copied from one of this run's templates; resolves to its URL and a drop function. */
 export async function createTestDatabase(kind: TestStoreKind): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   if (!TEST_DATABASE_URL) throw new Error('createTestDatabase needs DATABASE_URL');
   const run = JSON.parse(readFileSync(POSTGRES_RUN_FILE, 'utf8')) as PostgresRun;
-  const name = `${run.prefix}_${process.pid}_${++counter}`;
+  // Random, not a counter: jest gives each test file a fresh copy of this module, in the same
+  // process when it runs in band, so a counter would repeat a name another file still uses.
+  const name = `${run.prefix}_${process.pid}_${randomBytes(6).toString('hex')}`;
   await withAdmin(TEST_DATABASE_URL, async (admin) => {
     // Two files copying one template at the same moment: the second waits its turn and tries again.
     for (let attempt = 0; ; attempt++) {
