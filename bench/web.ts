@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const texts = [...new Set(JUDGED_QUERIES.map((q) => q.text))];
   const cold = { page: [] as Visit[], explorer: [] as Visit[] };
   const warm = { page: [] as Visit[], explorer: [] as Visit[] };
-  const untilPage: Until = (p) => p.locator('p.reading').waitFor({ timeout: 30_000 });
+  const untilPage: Until = (p) => p.locator('.reading').waitFor({ timeout: 30_000 });
   const untilExplorer: Until = async (p) => {
     await p.locator('.graphiql-execute-button').click({ timeout: 30_000 });
     await p.locator('.graphiql-response', { hasText: '"totalCount"' }).waitFor({ timeout: 30_000 });

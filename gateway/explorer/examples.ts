@@ -23,15 +23,18 @@ query Directory {
   },
   {
     name: 'OneStopSearch',
-    query: `# One-stop search (ワンストップ検索): try 起業, ｽﾀｰﾄｱｯﾌﾟ, 販路拡大, 資金繰り
+    query: `# One-stop search (ワンストップ検索): keywords (起業, ｽﾀｰﾄｱｯﾌﾟ, 販路拡大) or a firm's own sentence
+# (借入の返済がきつい, 神戸市で店を開きたい, 後を継ぐ人がいない). interpretation says how it was read.
 query OneStopSearch($text: String!) {
   search(text: $text, first: 10) {
     totalCount
+    interpretation { terms places { code name } supportFields kinds needs dropped relaxed }
+    suggestions
     edges { highlight node { title kind status provider { name } } }
     facets { supportFields { value count } providers { value count } }
   }
 }`,
-    variables: { text: '創業' },
+    variables: { text: '神戸市で店を開きたいのですが' },
   },
   {
     name: 'AnalystStatistics',

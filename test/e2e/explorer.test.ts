@@ -2,7 +2,8 @@
  * The explorer in a real browser (Debian's chromium through playwright-core) with every
  * non-loopback request blocked: the page loads from the gateway alone, runs the preloaded
  * directory query, and the answer appears on screen; and a person pasting a staff, coordinator or
- * analyst token into the headers pane sees exactly that role's share of the consultations.
+ * analyst token into the headers pane sees exactly that role's share of the consultations; the
+ * one-stop search tab shows how its sentence was read.
  */
 import { existsSync } from 'node:fs';
 import pino from 'pino';
@@ -167,6 +168,21 @@ maybe('explorer', () => {
     await other.locator('.graphiql-container').waitFor({ timeout: 30_000 });
     expect(await other.evaluate('JSON.stringify(window.sessionStorage) + JSON.stringify(window.localStorage)')).not.toContain(token);
     await other.close();
+    await page.close();
+  });
+
+  test('the OneStopSearch tab shows how its sentence was read: the place and the need', async () => {
+    const page = await openExplorer();
+    const answer = await runTab(page, 'OneStopSearch', null);
+    expect(answer.body.errors).toBeUndefined();
+    const { interpretation, edges } = answer.body.data.search;
+    expect(interpretation.places.map((p: { name: string }) => p.name)).toEqual(['神戸市']);
+    expect(interpretation.supportFields).toContain('STARTUP');
+    expect(interpretation.dropped).toEqual(expect.arrayContaining(['たい']));
+    expect(edges.length).toBeGreaterThan(0);
+    // On screen, as a person reads it.
+    await page.locator('.graphiql-response', { hasText: '"interpretation"' }).waitFor();
+    await page.locator('.graphiql-response', { hasText: '"神戸市"' }).waitFor();
     await page.close();
   });
 });

@@ -91,7 +91,7 @@ maybe('web pages', () => {
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
-  const shownCount = async (page: Page) => Number((await page.locator('p.reading strong').innerText()).replace(/[^\d]/g, ''));
+  const shownCount = async (page: Page) => Number((await page.locator('.reading strong').innerText()).replace(/[^\d]/g, ''));
   const expectedFor = async (page: Page) => (await graphql('FirmSearch', searchVariables(readSearch(new URL(page.url()).searchParams)) as Record<string, unknown>)).body.data.search;
 
   test('pages and assets are public, gzipped and carry a policy that forbids loading from elsewhere', async () => {
@@ -126,7 +126,7 @@ maybe('web pages', () => {
     await page.keyboard.insertText('創業');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\?q=/);
-    await page.locator('p.reading').waitFor();
+    await page.locator('.reading').waitFor();
     expect(new URL(page.url()).searchParams.get('q')).toBe('創業');
     const plain = await expectedFor(page);
     expect(await shownCount(page)).toBe(plain.totalCount);
@@ -139,7 +139,7 @@ maybe('web pages', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/field=FINANCE/);
     await page.locator('button.chip[data-value="FINANCE"][aria-pressed="true"]').waitFor();
-    await page.locator('p.reading').waitFor();
+    await page.locator('.reading').waitFor();
     const finance = await expectedFor(page);
     expect(finance.totalCount).toBeLessThan(plain.totalCount);
     expect(await shownCount(page)).toBe(finance.totalCount);
@@ -149,11 +149,11 @@ maybe('web pages', () => {
     await page.keyboard.insertText('神戸市中央区');
     await page.keyboard.press('Enter');
     await page.waitForURL(/muni=281107/);
-    await page.locator('p.reading').waitFor();
+    await page.locator('.reading').waitFor();
     const kobe = await expectedFor(page);
     expect(await shownCount(page)).toBe(kobe.totalCount);
     expect(kobe.totalCount).toBeGreaterThan(0);
-    expect(await page.locator('p.reading').innerText()).toContain('神戸市中央区');
+    expect(await page.locator('.reading').innerText()).toContain('神戸市中央区');
     // The nearest counter, with its distance from the firm's municipality.
     expect(await page.locator('ol.results > li .counter').first().innerText()).toMatch(/最寄りの窓口：.+km/);
     expect(await seriousViolations(page)).toEqual([]);
@@ -184,7 +184,7 @@ maybe('web pages', () => {
     await page.goBack();
     await page.locator('h1', { hasText: firstTitle }).waitFor();
     await page.goBack();
-    await page.locator('p.reading').waitFor();
+    await page.locator('.reading').waitFor();
     expect(page.url()).toBe(searchUrl);
     expect(await page.inputValue('#q')).toBe('創業');
     expect(await page.locator('button.chip[data-value="FINANCE"]').getAttribute('aria-pressed')).toBe('true');
@@ -192,9 +192,23 @@ maybe('web pages', () => {
     await page.close();
   });
 
+  test('a firm’s own sentence is read back to it: the place, the words, what was left out', async () => {
+    const sentence = '神戸市で資金繰りに困っています';
+    const page = await openPage(`/?q=${encodeURIComponent(sentence)}`);
+    await page.locator('.reading').waitFor({ timeout: 30_000 });
+    const expected = await expectedFor(page);
+    const it = expected.interpretation;
+    expect(it.places.map((p: { name: string }) => p.name)).toContain('神戸市');
+    const shown = await page.locator('.reading p').first().innerText();
+    expect(shown).toContain(`${[...new Set([...it.places.map((p: { name: string }) => p.name), ...it.terms])].join('・')} として検索しました`);
+    expect(await shownCount(page)).toBe(expected.totalCount);
+    if (it.dropped.length) expect(await page.locator('.reading').innerText()).toContain(it.dropped[0]);
+    await page.close();
+  });
+
   test('a shared link opens the same search; empty and error states say what to do; the layout fits a phone', async () => {
     const phone = await openPage('/?q=%E8%B3%87%E9%87%91%E7%B9%B0%E3%82%8A&status=OPEN', { width: 390, height: 844 });
-    await phone.locator('p.reading').waitFor({ timeout: 30_000 });
+    await phone.locator('.reading').waitFor({ timeout: 30_000 });
     expect(await shownCount(phone)).toBe((await expectedFor(phone)).totalCount);
     expect(await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
     await phone.screenshot({ path: join(OUTPUT, 'web-mobile.png'), fullPage: true });
@@ -211,7 +225,7 @@ maybe('web pages', () => {
     await phone.locator('[role=alert]', { hasText: '検索できませんでした' }).waitFor();
     await phone.unroute('**/graphql');
     await phone.locator('[role=alert] button').click();
-    await phone.locator('p.reading').waitFor();
+    await phone.locator('.reading').waitFor();
     expect(await shownCount(phone)).toBeGreaterThan(0);
     await phone.close();
   });

@@ -84,8 +84,10 @@ export type SearchSort =
    */
   | 'DISTANCE'
   /**
-   * 関連度順 — best match first. Programmes open or always available (受付中・随時) come first,
-   * then those opening later (受付前), closed ones (受付終了) last; without text, in id order.
+   * 関連度順 — best match first. Programmes of the kinds the text names (補助金, セミナー) come
+   * first, without leaving the others out; then, in each group, programmes open or always available
+   * (受付中・随時), then those opening later (受付前), closed ones (受付終了) last; without text,
+   * in id order.
    */
   | 'RELEVANCE';
 
@@ -177,12 +179,14 @@ export type FirmSearchQueryVariables = Exact<{
 }>;
 
 
-export type FirmSearchQuery = { search: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, highlight: string | null, distanceKm: number | null, node: { id: string, title: string, kind: ProgramKind, status: ProgramStatus, maxAmountText: string | null, applicationPeriod: { opensOn: string | null, closesOn: string | null }, provider: { id: string, name: string, phone: string | null, address: string | null, municipality: { name: string } | null } | null } }>, facets: { supportFields: Array<{ value: SupportField, count: number }>, kinds: Array<{ value: ProgramKind, count: number }>, statuses: Array<{ value: ProgramStatus, count: number }> } } };
+export type FirmSearchQuery = { search: { totalCount: number, suggestions: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, highlight: string | null, distanceKm: number | null, node: { id: string, title: string, kind: ProgramKind, status: ProgramStatus, maxAmountText: string | null, applicationPeriod: { opensOn: string | null, closesOn: string | null }, provider: { id: string, name: string, phone: string | null, address: string | null, municipality: { name: string } | null } | null } }>, facets: { supportFields: Array<{ value: SupportField, count: number }>, kinds: Array<{ value: ProgramKind, count: number }>, statuses: Array<{ value: ProgramStatus, count: number }> }, interpretation: { terms: Array<string>, supportFields: Array<SupportField>, kinds: Array<ProgramKind>, needs: Array<string>, dropped: Array<string>, relaxed: boolean, places: Array<{ code: string, name: string }> } } };
 
-export type PickerPlacesQueryVariables = Exact<{ [key: string]: never; }>;
+export type MunicipalityChoicesQueryVariables = Exact<{
+  name: string;
+}>;
 
 
-export type PickerPlacesQuery = { organizations: Array<{ municipality: { code: string, name: string, prefecture: string | null } | null }>, search: { facets: { prefectures: Array<{ value: string, count: number, municipality: { code: string, name: string, prefecture: string | null } | null }> } } };
+export type MunicipalityChoicesQuery = { municipalities: Array<{ code: string, name: string, prefecture: string | null }> };
 
 export type ProgramPageQueryVariables = Exact<{
   id: string | number;
@@ -227,6 +231,6 @@ export const StatsTableFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"StatsTable"}) as unknown as TypedDocumentString<StatsTableFragment, unknown>;
 export const DashboardStatsDocument = {"__meta__":{"hash":"sha256:8bc0a4dd9110eb986f0beb650929bc744618089e8aa940482b100480cce3029f"}} as unknown as TypedDocumentString<DashboardStatsQuery, DashboardStatsQueryVariables>;
-export const FirmSearchDocument = {"__meta__":{"hash":"sha256:110138a2057eb784150fb4d3ec768320c2782803f72d62b045f4cc070cc868a2"}} as unknown as TypedDocumentString<FirmSearchQuery, FirmSearchQueryVariables>;
-export const PickerPlacesDocument = {"__meta__":{"hash":"sha256:3631ccf2d697b56a4184b0496551e34a263fd2dbd2dadb630c5a0a6057af1eef"}} as unknown as TypedDocumentString<PickerPlacesQuery, PickerPlacesQueryVariables>;
+export const FirmSearchDocument = {"__meta__":{"hash":"sha256:cffb7e731c8acbcd0e227d2b26e49360c034af2ecd989499e95fb1a595cde852"}} as unknown as TypedDocumentString<FirmSearchQuery, FirmSearchQueryVariables>;
+export const MunicipalityChoicesDocument = {"__meta__":{"hash":"sha256:0637dbfebbf9c829c2e5b8f7f786f223412ae58eedd7591f06670548b3a5f4b3"}} as unknown as TypedDocumentString<MunicipalityChoicesQuery, MunicipalityChoicesQueryVariables>;
 export const ProgramPageDocument = {"__meta__":{"hash":"sha256:40464d3e29119c56ad9953a710978952aa7481ca1709f9aec62bd1ced4550c1f"}} as unknown as TypedDocumentString<ProgramPageQuery, ProgramPageQueryVariables>;

@@ -1,10 +1,10 @@
 /**
- * The firm's municipality (所在地), picked by name and sent as its 全国地方公共団体コード. The
- * choices are the municipalities the graph knows of: the offices of the directory's agencies and
- * the prefectures programmes are offered in; a name is matched as typed (神戸 → 神戸市).
+ * The firm's municipality (所在地), picked by name and sent as its 全国地方公共団体コード. As the
+ * name is typed the graph's municipality table is asked for matches (神戸 → 神戸市, 神戸市中央区 …,
+ * こうべ too); Enter or leaving the field picks the exact or the only match.
  */
-import { useId, useMemo, useState, useEffect } from 'react';
-import { PickerPlacesDocument } from './operations';
+import { useEffect, useId, useState } from 'react';
+import { MunicipalityChoicesDocument } from './operations';
 import { useOperation } from '../shared/useOperation';
 
 export interface Place {
@@ -17,32 +17,32 @@ const display = (p: Place) => (p.prefecture && p.prefecture !== p.name ? `${p.na
 
 export function MunicipalityPicker({ code, name, onPick }: { code: string; name: string; onPick: (place: Place | null) => void }) {
   const id = useId();
-  // The choices are fetched when the picker is first used, not with the page: a visitor's first
-  // search does not wait behind them.
-  const [wanted, setWanted] = useState(false);
-  const { data } = useOperation(PickerPlacesDocument, wanted ? {} : null);
-  const places = useMemo(() => {
-    const byCode = new Map<string, Place>();
-    for (const o of data?.organizations ?? []) if (o.municipality) byCode.set(o.municipality.code, o.municipality);
-    for (const f of data?.search.facets.prefectures ?? []) if (f.municipality && f.value !== '000000') byCode.set(f.value, f.municipality);
-    return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
-  }, [data]);
   const [text, setText] = useState(name);
   useEffect(() => setText(name), [name, code]);
-  // A name entered before the choices arrived is matched once they have.
+  // Asked a moment after typing stops, for the name without its display suffix.
+  const [asked, setAsked] = useState('');
+  useEffect(() => {
+    const typed = text.replace(/（.*）$/, '').trim();
+    const timer = setTimeout(() => setAsked(typed), 150);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const { data, loading } = useOperation(MunicipalityChoicesDocument, asked && asked !== name ? { name: asked } : null);
+  const places = data?.municipalities ?? [];
+  // A name entered before its matches arrived is matched once they have.
   const [pending, setPending] = useState<string | null>(null);
   const choose = (value: string) => {
     setText(value);
     const typed = value.trim();
     if (!typed) return onPick(null);
-    if (!data) return setPending(value);
-    const exact = places.find((p) => display(p) === typed || p.name === typed);
-    const partial = places.filter((p) => p.name.startsWith(typed));
-    const pick = exact ?? (partial.length === 1 ? partial[0] : undefined);
+    const bare = typed.replace(/（.*）$/, '');
+    if (bare === name && code) return;
+    if (asked !== bare || loading || !data) return setPending(value);
+    const exact = places.find((p) => display(p) === typed || p.name === bare);
+    const pick = exact ?? (places.length === 1 ? places[0] : undefined);
     if (pick) onPick(pick);
   };
   useEffect(() => {
-    if (data && pending !== null) {
+    if (pending !== null && data && !loading && asked === pending.trim().replace(/（.*）$/, '')) {
       setPending(null);
       choose(pending);
     }
@@ -58,7 +58,6 @@ export function MunicipalityPicker({ code, name, onPick }: { code: string; name:
         placeholder="例：神戸市"
         autoComplete="off"
         aria-describedby={`${id}-hint`}
-        onFocus={() => setWanted(true)}
         onChange={(e) => setText(e.target.value)}
         onBlur={(e) => choose(e.target.value)}
         onKeyDown={(e) => {
@@ -74,7 +73,7 @@ export function MunicipalityPicker({ code, name, onPick }: { code: string; name:
         ))}
       </datalist>
       <span id={`${id}-hint`} className="loading">
-        {code ? `選択中：${name || code}（コード ${code}）` : '名前を入力して候補から選びます'}
+        {code ? `選択中：${name || code}（コード ${code}）` : '名前を入力して候補から選びます（ひらがなでも探せます）'}
       </span>
       {code && (
         <button type="button" className="secondary" onClick={() => (setText(''), onPick(null))}>

@@ -3,7 +3,7 @@
  * municipality, size and industry; results with provider, status, closing date, amount and the
  * nearest counter. Every choice is written to the URL; the results follow the URL.
  */
-import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { FirmSearchDocument } from './operations';
 import type { FirmSearchQuery } from '../gql/graphql';
 import { execute } from '../shared/graphql';
@@ -87,20 +87,39 @@ function ChipGroup({ legend, values, selected, labels, onToggle }: { legend: str
 
 const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
-function Reading({ state, total }: { state: SearchState; total: number }): ReactNode {
-  const parts: string[] = [];
-  if (state.q) parts.push(`「${state.q}」`);
+/** How the search read the firm's words (interpretation), with the filters chosen on the page. */
+function Reading({ state, search, navigate }: { state: SearchState; search: FirmSearchQuery['search']; navigate: (url: string) => void }) {
+  const it = search.interpretation;
+  const parts: string[] = [...it.places.map((p) => p.name)];
   if (state.muni) parts.push(`${state.muniName || state.muni}の事業者向け`);
+  parts.push(...it.terms);
   for (const f of state.fields) parts.push(SUPPORT_FIELD_LABELS[f] ?? f);
   for (const k of state.kinds) parts.push(PROGRAM_KIND_LABELS[k] ?? k);
   for (const s of state.statuses) parts.push(STATUS_LABELS[s] ?? s);
   if (state.employees) parts.push(`従業員${state.employees}人`);
   if (state.industry) parts.push(INDUSTRY_LABELS[state.industry] ?? state.industry);
+  const fields = it.supportFields.map((f) => SUPPORT_FIELD_LABELS[f] ?? f);
   return (
-    <p className="reading" role="status" aria-live="polite">
-      {parts.length ? `${parts.join('・')} として検索しました：` : 'すべての施策：'}
-      <strong>{total}件</strong>
-    </p>
+    <div className="reading" role="status" aria-live="polite">
+      <p>
+        {parts.length ? `${[...new Set(parts)].join('・')} として検索しました：` : 'すべての施策：'}
+        <strong>{search.totalCount}件</strong>
+      </p>
+      {(fields.length > 0 || it.needs.length > 0) && <p className="interpretation">読み取った内容：{[...it.needs, ...fields].join('、')}</p>}
+      {it.dropped.length > 0 && <p className="interpretation">検索に使わなかった語：{it.dropped.join('、')}</p>}
+      {it.relaxed && <p className="notice">すべての語に合う施策がないため、一部の語に合う施策を表示しています。</p>}
+      {search.suggestions.length > 0 && (
+        <p className="suggestions">
+          もしかして：
+          {search.suggestions.map((q) => (
+            <span key={q}>
+              {' '}
+              <Link href={searchUrl({ ...state, q })} navigate={navigate}>{q}</Link>
+            </span>
+          ))}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -189,7 +208,7 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
             <button type="button" onClick={() => setRetry((n) => n + 1)}>もう一度試す</button>
           </div>
         )}
-        {search && !loading && <Reading state={state} total={search.totalCount} />}
+        {search && !loading && <Reading state={state} search={search} navigate={navigate} />}
         {search && !loading && search.totalCount === 0 && (
           <div className="notice">
             <p>条件に合う施策が見つかりませんでした。</p>

@@ -28,14 +28,15 @@ export const FirmSearchDocument = graphql(`
         kinds { value count }
         statuses { value count }
       }
+      interpretation { terms places { code name } supportFields kinds needs dropped relaxed }
+      suggestions
     }
   }
 `);
 
-export const PickerPlacesDocument = graphql(`
-  query PickerPlaces {
-    organizations { municipality { code name prefecture } }
-    search(first: 0) { facets { prefectures { value count municipality { code name prefecture } } } }
+export const MunicipalityChoicesDocument = graphql(`
+  query MunicipalityChoices($name: String!) {
+    municipalities(name: $name, first: 10) { code name prefecture }
   }
 `);
 
