@@ -200,7 +200,7 @@ maybe('web pages', () => {
     const it = expected.interpretation;
     expect(it.places.map((p: { name: string }) => p.name)).toContain('神戸市');
     const shown = await page.locator('.reading p').first().innerText();
-    expect(shown).toContain(`${[...new Set([...it.places.map((p: { name: string }) => p.name), ...it.terms])].join('・')} として検索しました`);
+    expect(shown).toContain(`${[...new Set([...it.places.map((p: { name: string }) => p.name), ...it.terms, ...it.needs])].join('・')} として検索しました`);
     expect(await shownCount(page)).toBe(expected.totalCount);
     if (it.dropped.length) expect(await page.locator('.reading').innerText()).toContain(it.dropped[0]);
     await page.close();

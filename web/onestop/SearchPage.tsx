@@ -92,7 +92,8 @@ function Reading({ state, search, navigate }: { state: SearchState; search: Firm
   const it = search.interpretation;
   const parts: string[] = [...it.places.map((p) => p.name)];
   if (state.muni) parts.push(`${state.muniName || state.muni}の事業者向け`);
-  parts.push(...it.terms);
+  // The words searched for and the needs they were read as (資金繰りに困って → 資金繰り・返済).
+  parts.push(...it.terms, ...it.needs);
   for (const f of state.fields) parts.push(SUPPORT_FIELD_LABELS[f] ?? f);
   for (const k of state.kinds) parts.push(PROGRAM_KIND_LABELS[k] ?? k);
   for (const s of state.statuses) parts.push(STATUS_LABELS[s] ?? s);
@@ -105,7 +106,7 @@ function Reading({ state, search, navigate }: { state: SearchState; search: Firm
         {parts.length ? `${[...new Set(parts)].join('・')} として検索しました：` : 'すべての施策：'}
         <strong>{search.totalCount}件</strong>
       </p>
-      {(fields.length > 0 || it.needs.length > 0) && <p className="interpretation">読み取った内容：{[...it.needs, ...fields].join('、')}</p>}
+      {fields.length > 0 && <p className="interpretation">支援分野：{fields.join('、')}</p>}
       {it.dropped.length > 0 && <p className="interpretation">検索に使わなかった語：{it.dropped.join('、')}</p>}
       {it.relaxed && <p className="notice">すべての語に合う施策がないため、一部の語に合う施策を表示しています。</p>}
       {search.suggestions.length > 0 && (
