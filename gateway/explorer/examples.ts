@@ -44,9 +44,49 @@ query AnalystStatistics {
   consultationStats(groupBy: [ORGANIZATION, TOPIC], filter: { from: "2025-04-01", to: "2026-03-31" }) {
     total
     suppressedCells
-    cells { keys { dimension value } count suppressed }
+    cells { keys { dimension value label } count suppressed }
   }
 }`,
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'MonthByAgencyTrend',
+    query: `# Each agency's consultations month by month (機関別の月次推移), for an analyst or coordinator.
+# Cells keep their codes in value and their names in label; suppressed cells have count null.
+query MonthByAgencyTrend($from: Date, $to: Date) {
+  consultationStats(groupBy: [ORGANIZATION, MONTH], filter: { from: $from, to: $to }) {
+    total
+    suppressedCells
+    cells { keys { dimension value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'TopicShares',
+    query: `# What firms ask about (相談分野の構成比): each topic's count against the total. A consultation
+# with two topics counts under each, so the shares add up to more than 100%.
+query TopicShares($from: Date, $to: Date) {
+  consultationStats(groupBy: [TOPIC], filter: { from: $from, to: $to }) {
+    total
+    cells { keys { value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'ChannelMix',
+    query: `# How firms reach the agencies (相談方法の内訳): counter, phone, visit and online, month by month.
+query ChannelMix($from: Date, $to: Date) {
+  consultationStats(groupBy: [CHANNEL, MONTH], filter: { from: $from, to: $to }) {
+    total
+    suppressedCells
+    cells { keys { dimension value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
   },
   {
