@@ -173,6 +173,13 @@ ${rollupRebuildSql().join(';\n')};
     // where a scan costs less than keeping this index up to date on every row written.
     sql: `drop index if exists consultation_rollups_source;`,
   },
+  {
+    version: 20,
+    name: 'programme provider names from aggregators',
+    // An aggregator's feed names the body offering each programme; kept as written, and matched to
+    // the directory by name when a snapshot is written.
+    sql: `alter table programs add column provider_name text`,
+  },
 ];
 
 export async function migrate(store: Store): Promise<number[]> {

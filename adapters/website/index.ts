@@ -7,8 +7,8 @@
  * good data stays, marked stale — instead of landing an empty or half-empty snapshot.
  */
 import { createHash } from 'node:crypto';
-import { requiredColumns } from '../core/fields';
-import { AdapterError, loadLocation, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import { columnKey, requiredColumns } from '../core/fields';
+import { AdapterError, loadLocation, type RecordAdapter, type AdapterContext, type RawRecord } from '../core/adapter';
 import type { RowRejection } from '../../domain/records';
 import { HTML_ACCEPT, toFieldRules, type FieldRule, type WebsiteSourceConfig } from './config';
 import { decodeHtml, extractFields, extractList, parsePage, type ListItem } from './extract';
@@ -44,13 +44,13 @@ function checkMatches(
 export function createWebsiteAdapter(config: WebsiteSourceConfig) {
   const listRules = toFieldRules(config.fields);
   const detailRules = config.detail ? toFieldRules(config.detail.fields) : {};
-  const required = requiredColumns(config.entity, config.mapping);
+  const required = requiredColumns(config.entity, config.mapping).map(columnKey);
   // With several pages one page's validators say nothing about the others: only a single page
   // is fetched conditionally; otherwise the content hash spares unchanged data from rewriting.
   const single = !config.pagination && !config.detail;
   const fetchOpts = { timeoutMs: config.timeoutMs, retry: config.retry, accept: HTML_ACCEPT };
 
-  return (ctx: AdapterContext): Adapter => ({
+  return (ctx: AdapterContext): RecordAdapter => ({
     async read(state) {
       const hash = createHash('sha256');
       const first = await loadLocation(ctx, config.location, { ...fetchOpts, state: single ? state : undefined });
