@@ -7,7 +7,7 @@
  * `createApiAdapter(config)(ctx)`: fetching, politeness and retries come from the context.
  */
 import { createHash } from 'node:crypto';
-import { AdapterError, loadLocation, type RecordAdapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import { AdapterError, loadLocation, resolveLocation, type RecordAdapter, type AdapterContext, type RawRecord } from '../core/adapter';
 import { columnKey } from '../core/fields';
 import { JSON_ACCEPT, firstPageParams, requestUrl, type ApiSourceConfig } from './config';
 
@@ -55,8 +55,10 @@ const asCount = (v: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-export function createApiAdapter(config: ApiSourceConfig) {
-  const pagination = config.pagination;
+export function createApiAdapter(config: ApiSourceConfig, baseDir = process.cwd()) {
+  // A JSON file (an export, a saved answer) is read once, as it is.
+  const file = /^https?:\/\//.test(config.location) ? null : resolveLocation(config.location, baseDir);
+  const pagination = file ? undefined : config.pagination;
   // With several pages one answer's validators say nothing about the others: only a single
   // request is made conditionally; otherwise the content hash spares unchanged data from rewriting.
   const single = !pagination;
@@ -71,7 +73,7 @@ export function createApiAdapter(config: ApiSourceConfig) {
       const fetchOpts = { timeoutMs: config.timeoutMs, retry: config.retry, accept: JSON_ACCEPT, headers };
       const hash = createHash('sha256');
       const records: RawRecord[] = [];
-      let url = requestUrl(config, firstPageParams(pagination));
+      let url = file ?? requestUrl(config, firstPageParams(pagination));
       let etag: string | null = null;
       let lastModified: string | null = null;
       let pageNumber = pagination?.type === 'page' ? pagination.start : 0;

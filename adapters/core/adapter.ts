@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
 import type { Logger } from 'pino';
 import type { RowRejection } from '../../domain/records';
@@ -75,6 +76,11 @@ export class AdapterError extends Error {
     super(message);
     this.name = 'AdapterError';
   }
+}
+
+/** A source's location as read: a URL as is, a path relative to the agency file's folder. */
+export function resolveLocation(location: string, baseDir: string): string {
+  return /^https?:\/\//.test(location) ? location : resolve(baseDir, location);
 }
 
 export const DEFAULT_USER_AGENT = 'Madoguchi/0.1 (SME support directory aggregator; +https://github.com/madoguchi)';

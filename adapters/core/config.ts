@@ -119,6 +119,8 @@ const spreadsheetSource = z
   .strict();
 
 const httpUrl = z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL');
+/** An http(s) URL, or a path relative to the agency file (a saved page, an exported JSON file). */
+const urlOrPath = z.string().min(1).refine((s) => /^https?:\/\/\S+$/.test(s) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'an http(s) URL or a file path');
 
 // A selector that cheerio cannot parse is a config mistake, reported at start-up like any other.
 const emptyPage = loadHtml('<html></html>');
@@ -154,8 +156,8 @@ const websiteSource = z
   .object({
     kind: z.literal('website'),
     layout: z.string().optional(),
-    /** The list page. */
-    location: httpUrl,
+    /** The list page: a URL, or a saved page's path (its links resolve against the address it declares). */
+    location: urlOrPath,
     /** Used when neither the Content-Type header nor the page's <meta> names a charset. */
     encoding: z.enum(['auto', 'utf-8', 'shift_jis']).default('auto'),
     /** One element per record on the list page. */
@@ -205,7 +207,8 @@ const apiSource = z
   .object({
     kind: z.literal('api'),
     layout: z.string().optional(),
-    location: httpUrl,
+    /** The endpoint, or the path of a JSON file (read once: no query, no pagination). */
+    location: urlOrPath,
     query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     /** Path to the list of records in each answer; the answer itself when absent. */
     records: jsonPath.optional(),

@@ -214,9 +214,14 @@ function vocabularyList(key: string, vocab: Vocabulary, what: string): Parse {
   };
 }
 
-const list = (key: string): Parse => (raw, o, out) => {
+const list = (key: string): Parse => (raw, o, out, warn) => {
   const items: string[] = [];
-  for (const written of splitMulti(raw, o.split)) {
+  let cell = raw;
+  if (o.html || (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw))) {
+    cell = htmlToText(raw);
+    if (!o.html) warn('HTML entities or tags in a list cell were decoded (say `html: true` on the field when they are expected)', raw);
+  }
+  for (const written of splitMulti(cell, o.split)) {
     const m = mapped(written, o);
     if (m === null) continue;
     const item = m === undefined ? written : normalizeText(m);

@@ -4,17 +4,14 @@
  * sync's pipeline does in place or on a worker. `createSpreadsheetAdapter(config)(ctx)`: config
  * first, the context injected.
  */
-import { resolve } from 'node:path';
 import type { SpreadsheetSourceConfig } from '../core/config';
 import { mappedColumns } from '../core/fields';
-import { loadLocation, sha256, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import { loadLocation, resolveLocation, sha256, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
 import type { RowRejection } from '../../domain/records';
 import { readCsv } from './csv';
 import { readXlsx } from './xlsx';
 
-export function resolveLocation(location: string, baseDir: string): string {
-  return /^https?:\/\//.test(location) ? location : resolve(baseDir, location);
-}
+export { resolveLocation } from '../core/adapter';
 
 const ACCEPT = {
   csv: 'text/csv, */*',

@@ -49,9 +49,9 @@ export function createAdapter(agency: AgencyConfig, source: SourceConfig): (ctx:
     case 'spreadsheet':
       return createSpreadsheetAdapter(source, agency.dir);
     case 'website':
-      return createWebsiteAdapter(source);
+      return createWebsiteAdapter(source, agency.dir);
     case 'api':
-      return createApiAdapter(source);
+      return createApiAdapter(source, agency.dir);
   }
 }
 

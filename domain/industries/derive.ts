@@ -42,10 +42,14 @@ function derive(input: string): void {
       for (const minor of middle.minor_categories ?? []) names.push(minor.name);
     }
     for (const name of names) {
-      add(name, major.code);
       // 「サービス業（他に分類されないもの）」 is also written without its note.
       const bare = name.replace(/[（(][^）)]*[）)]$/, '');
-      if (bare !== name) add(bare, major.code);
+      for (const n of new Set([name, bare])) {
+        add(n, major.code);
+        // Lists of divisions often drop the closing 業 of each trade (卸売、小売 / 宿泊、飲食サービス).
+        const short = n.replace(/業(?=$|[、，,])/g, '');
+        if (short !== n && short.length >= 2) add(short, major.code);
+      }
     }
   }
   // A name used in several divisions (管理、補助的経済活動を行う事業所) says nothing about any one.
