@@ -22,7 +22,7 @@ export const SUPPORT_FIELDS = {
   DX: { label: 'IT・DX', aliases: ['IT', 'DX', 'デジタル化', 'IT化', 'ICT', '設備整備・IT導入をしたい'] },
   OVERSEAS: { label: '海外展開', aliases: ['海外', '輸出', '国際化', '貿易'] },
   ENVIRONMENT: { label: '環境・エネルギー', aliases: ['環境', 'エネルギー', '省エネ', '脱炭素', 'GX', 'エコ・SDGs活動支援がほしい'] },
-  DISASTER: { label: '防災・BCP', aliases: ['BCP', '事業継続', '災害', '防災', '災害(自然災害、感染症等)支援がほしい', '安全・防災対策支援がほしい'] },
+  DISASTER: { label: '防災・BCP', aliases: ['BCP', '事業継続', '災害', '防災', '災害対応', '災害(自然災害、感染症等)支援がほしい', '安全・防災対策支援がほしい'] },
 } as const;
 export type SupportFieldCode = keyof typeof SUPPORT_FIELDS;
 

@@ -51,6 +51,13 @@ const EVERYDAY_WORDS: Record<string, JsicDivision> = {
   福祉: 'P',
   介護事業: 'P',
   医療: 'P',
+  // Shortened division names of forms that list divisions (複合サービス事業 → 複合サービス).
+  複合サービス: 'Q',
+  その他サービス: 'R',
+  その他のサービス: 'R',
+  行政サービス: 'S',
+  行政サービス等: 'S',
+  行政: 'S',
 };
 for (const [word, letter] of Object.entries(EVERYDAY_WORDS)) if (!NAMES.has(industryKey(word))) NAMES.set(industryKey(word), letter);
 
