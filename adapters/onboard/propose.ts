@@ -362,7 +362,12 @@ export function propose(sample: Sample, entity: EntityKind): Proposal {
     if (byField.has(c.field) || taken.has(c.stats.key)) continue;
     const spec = specs[c.field];
     // A period column, or separate opening and closing days: not both.
-    if (spec.fills?.some((f) => byField.has(f)) || Object.entries(specs).some(([f, sp]) => sp.fills?.includes(c.field) && byField.has(f))) continue;
+    const filler = Object.entries(specs).find(([f, sp]) => sp.fills?.includes(c.field) && byField.has(f));
+    if (filler) {
+      if (!dropped.some((d) => d.column === c.stats.col.name)) dropped.push({ column: c.stats.col.name, note: `not mapped to ${c.field}: "${byField.get(filler[0])!.stats.col.name}" gives the whole ${filler[0]} already` });
+      continue;
+    }
+    if (spec.fills?.some((f) => byField.has(f))) continue;
     const trial = tryField(entity, c.field, c.entry, c.stats);
     if (trial.nullWords.length > 0 && spec.type && NULLABLE_TYPES.has(spec.type)) {
       c.entry.nullWords = trial.nullWords.slice(0, 20);
