@@ -50,7 +50,7 @@ test('a dry run prints counts, the top reasons, the first records as they would 
   const text = out.join('\n');
   expect(text).toMatch(/config valid/);
   expect(text).toMatch(/read 50 rows in \d+ ms: 47 would land, 3 would be refused/);
-  expect(text).toMatch(/top reasons:\n\s+1 × 受付開始: 令和8年2月30日 is not a calendar date/);
+  expect(text).toMatch(/top reasons:\n\s+1 × 受付開始: 令和…年…月…日 is not a calendar date/);
   expect(text).toContain('"id": "check-agency:TST-001"');
   expect(text).toMatch(/row 12 受付開始 "令和8年2月30日": 令和8年2月30日 is not a calendar date/);
   expect(text).toMatch(/row 27 種別 "宝くじ": unknown programme kind "宝くじ"/);
