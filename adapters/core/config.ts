@@ -118,7 +118,6 @@ const spreadsheetSource = z
   })
   .strict();
 
-const httpUrl = z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL');
 /** An http(s) URL, or a path relative to the agency file (a saved page, an exported JSON file). */
 const urlOrPath = z.string().min(1).refine((s) => /^https?:\/\/\S+$/.test(s) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'an http(s) URL or a file path');
 

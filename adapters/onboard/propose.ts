@@ -5,8 +5,8 @@
  * mapper before it is kept: a field whose column would refuse more than 1% of the rows is dropped
  * (and said so), so the file `agency:init` prints runs as is.
  */
-import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, deriveId, hashId, mapKey, mapRecord, type FieldSpec, type MappingRule } from '../core/fields';
-import { createVocabularyLookup, JSIC_DIVISIONS, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
+import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, hashId, mapRecord, type FieldSpec, type MappingRule } from '../core/fields';
+import { createVocabularyLookup, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
 import { findJsicDivision } from '../../domain/industries';
 import { isValidLgCode, normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest, normalizeCorporateNumber } from '../../domain/normalize';
 import { getMunicipality, listMunicipalities } from '../../domain/municipalities';
@@ -82,7 +82,7 @@ const PREFECTURES = new Set(listMunicipalities().filter((m) => m.kind === 'prefe
 const hasMarkup = (v: string) => /&(?:[a-z]+|#\d+);|<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i.test(v);
 
 /** Content that marks a column for a field whatever its header says. */
-function contentScore(entity: EntityKind, field: string, s: ColumnStats): number {
+function contentScore(field: string, s: ColumnStats): number {
   if (s.nonEmpty === 0) return 0;
   switch (field) {
     case 'url':
@@ -159,7 +159,7 @@ function vocabularyMap(spec: FieldSpec, field: string, values: string[]): { map:
   return { map, notes };
 }
 
-function proposeFor(entity: EntityKind, field: string, spec: FieldSpec, s: ColumnStats, rows: number): Omit<Candidate, 'score' | 'field' | 'stats'> | null {
+function proposeFor(field: string, spec: FieldSpec, s: ColumnStats, rows: number): Omit<Candidate, 'score' | 'field' | 'stats'> | null {
   const column = s.col.name;
   const values = [...s.distinct.keys()];
   const notes: string[] = [];
@@ -347,9 +347,9 @@ export function propose(sample: Sample, entity: EntityKind): Proposal {
     const words = HEADER_WORDS[entity][field] ?? [];
     for (const s of stats) {
       if (s.nonEmpty === 0) continue;
-      const score = Math.max(headerScore(s.col.name, words), contentScore(entity, field, s));
+      const score = Math.max(headerScore(s.col.name, words), contentScore(field, s));
       if (score <= 0) continue;
-      const p = proposeFor(entity, field, spec, s, rows);
+      const p = proposeFor(field, spec, s, rows);
       if (!p) continue;
       candidates.push({ field, stats: s, score, ...p });
     }
@@ -493,6 +493,3 @@ export function simulate(entity: EntityKind, mapping: ProposedField[], sample: S
   }
   return { rows: sample.rows, accepted, refused: sample.rows - accepted };
 }
-
-// Exposed for tests of the pieces.
-export const internals = { kindOf, deriveId, mapKey, JSIC_DIVISIONS };

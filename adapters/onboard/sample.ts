@@ -5,7 +5,7 @@
  * row's value. Reading goes through the same readers the sync uses, so the proposal is made
  * from exactly the cells a sync will see.
  */
-import { load, type CheerioAPI } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import Papa from 'papaparse';
 import { isUtf8 } from 'node:buffer';
 import { AdapterError, createAdapterContext, loadLocation, type AdapterContext } from '../core/adapter';

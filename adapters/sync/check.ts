@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { AgencyConfigError, loadAgencyConfig, type AgencyConfig, type SourceConfig } from '../core/config';
 import { createAdapterContext } from '../core/adapter';
 import type { EntityRecord, RowRejection } from '../../domain/records';
-import { dryRunTarget, sourceId, sourceLocation, syncDeclaredOrganization, syncSource, type SyncReport } from './sync';
+import { dryRunTarget, sourceLocation, syncDeclaredOrganization, syncSource, type SyncReport } from './sync';
 import { describeRejection, topReasons, type WarningGroup } from './pipeline';
 import { createProgressLogger } from './progress';
 
@@ -195,4 +195,4 @@ if (require.main === module) {
   );
 }
 
-export { main as checkAgency, sourceId };
+export { main as checkAgency };
