@@ -2,7 +2,7 @@
  * `npm run bench:onboard [-- --write]`: every file of the real corpus (agencies/real/corpus.json)
  * onboarded as a new agency would: agency:init proposes the agency file, and the dry run
  * (agency:check, the sync without the write) reads it. Printed per file: rows read, accepted,
- * refused, skipped, warnings, the seconds init and the dry run took, and whether the committed
+ * refused, filtered (where:), warnings, the seconds init and the dry run took, and whether the committed
  * agency file is init's output untouched ("edited: no") — with the peer measured in the same run,
  * the reader alone on the same bytes (the source's own parse without mapping), and the dry run's
  * ratio to it. `--write` rewrites the committed agency files from init first.
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       String(c.read),
       String(c.accepted),
       String(c.rejected.length),
-      String(c.skipped),
+      String(c.filtered),
       String(warnings),
       `${((c.accepted / Math.max(1, c.read)) * 100).toFixed(1)}%`,
       initS.toFixed(2),
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   console.log(`\nReal corpus onboarded by agency:init alone (Node ${process.version}; seconds of wall time, one run each)\n`);
   console.log(
     markdownTable(
-      ['file', 'shape', 'rows read', 'accepted', 'refused', 'skipped', 'warnings', 'landed', 'init s', 'dry run s', 'reader alone s', 'dry run ÷ reader', 'YAML edited'],
+      ['file', 'shape', 'rows read', 'accepted', 'refused', 'filtered', 'warnings', 'landed', 'init s', 'dry run s', 'reader alone s', 'dry run ÷ reader', 'YAML edited'],
       rows,
     ),
   );

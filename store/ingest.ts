@@ -6,6 +6,8 @@ import type { Queryable, Store } from './store';
 import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type OrganizationRecord, type RowRejection, type SourceKind } from '../domain/records';
 import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
+import { fence } from './leases';
+import { announceSnapshot } from './notifications';
 
 export interface SourceRegistration {
   id: string;
@@ -64,6 +66,8 @@ export interface Snapshot {
   etag: string | null;
   lastModified: string | null;
   at: string;
+  /** On a shared store: the lease this write must still hold (checked in its transaction). */
+  lease?: { name: string; holder: string };
 }
 
 export interface ReplaceResult {
@@ -76,10 +80,12 @@ export interface ReplaceResult {
  * the old snapshot or the new one, never a mix, and a failure leaves the old one in place.
  * Ids already provided by another source are refused row by row, not overwritten — except an
  * agency's declared organization, which gives way to a directory's entry of the same id.
+ * Every process sharing the store is notified when the transaction commits.
  */
 export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
   const encoded = snap.encoded ?? encodeSnapshot(snap.entity, snap.sourceId, snap.records ?? []);
   return store.transaction(async (tx) => {
+    if (snap.lease) await fence(tx, snap.lease.name, snap.lease.holder);
     const rejections = [...snap.rejections];
     const { table, columns } = TABLES[snap.entity];
     // Only a successful replacement writes records, so a source that never had one has none to
@@ -118,6 +124,7 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
        where id = $1`,
       [snap.sourceId, snap.at, snap.contentHash, snap.etag, snap.lastModified, accepted, rejections.length],
     );
+    await announceSnapshot(tx, snap.sourceId, snap.entity);
     return { accepted, rejected: rejections };
   });
 }
@@ -202,6 +209,7 @@ export async function replaceDeclaredOrganization(
     await tx.query('delete from organizations where source_id = $1', [snap.source.id]);
     if (listed) {
       await tx.query('delete from sources where id = $1', [snap.source.id]);
+      await announceSnapshot(tx, snap.source.id, 'organization');
       return { accepted: 0, rejected: [] };
     }
     await registerSource(tx, snap.source);
@@ -212,6 +220,7 @@ export async function replaceDeclaredOrganization(
        where id = $1`,
       [snap.source.id, snap.at, snap.contentHash],
     );
+    await announceSnapshot(tx, snap.source.id, 'organization');
     return { accepted: 1, rejected: [] };
   });
 }

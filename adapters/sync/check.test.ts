@@ -63,12 +63,12 @@ test('--json prints one document counting rows: a row with two problems is refus
   expect(await checkAgency([file, '--json', '--show', '0'])).toBe(0);
   const doc = JSON.parse(out.filter((l) => l.startsWith('{')).join('\n')) as {
     agency: { id: string; organization: { id: string; name: string; kind: string } };
-    sources: Array<{ id: string; status: string; read: number; accepted: number; skipped: number; rejected: Array<{ row: number; field: string; reason: string; reasons?: Array<{ field: string; reason: string }> }>; warnings: unknown[] }>;
+    sources: Array<{ id: string; status: string; read: number; accepted: number; filtered: number; rejected: Array<{ row: number; field: string; reason: string; reasons?: Array<{ field: string; reason: string }> }>; warnings: unknown[] }>;
   };
   expect(doc.agency).toMatchObject({ id: 'check-agency', organization: { id: 'check-agency', name: '確認機関', kind: 'OTHER' } });
   expect(doc.sources).toHaveLength(1);
   const [source] = doc.sources;
-  expect(source).toMatchObject({ id: 'check-agency/programs', status: 'ok', read: 50, accepted: 47, skipped: 0 });
+  expect(source).toMatchObject({ id: 'check-agency/programs', status: 'ok', read: 50, accepted: 47, filtered: 0 });
   expect(source.rejected.map((r) => r.row)).toEqual([12, 27, 44]);
   expect(source.rejected[0]).toEqual({
     row: 12,
@@ -77,7 +77,7 @@ test('--json prints one document counting rows: a row with two problems is refus
     reason: '令和8年2月30日 is not a calendar date',
     reasons: [{ field: '受付開始', value: '令和8年2月30日', reason: '令和8年2月30日 is not a calendar date' }],
   });
-  expect(source.read).toBe(source.accepted + source.rejected.length + source.skipped);
+  expect(source.read).toBe(source.accepted + source.rejected.length + source.filtered);
 });
 
 test('a bad file exits 2, an unreachable source 1', async () => {

@@ -63,11 +63,11 @@ export interface SourceCheck {
   location: string;
   status: 'ok' | 'failed';
   error?: string;
-  /** Rows read (blank rows aside); accepted + rejected + skipped. */
+  /** Rows read (blank rows aside); accepted + rejected + filtered. */
   read: number;
   accepted: number;
   /** Rows left out by the source's `where:`. */
-  skipped: number;
+  filtered: number;
   /** Each refused row once: its first problem, further ones in `reasons`. */
   rejected: RowRejection[];
   warnings: WarningGroup[];
@@ -91,7 +91,7 @@ function toCheck(agency: AgencyConfig, source: SourceConfig, r: SyncReport): Sou
     ...(r.error ? { error: r.error } : {}),
     read: r.read,
     accepted: r.accepted,
-    skipped: r.skipped,
+    filtered: r.filtered,
     rejected: r.rejected,
     warnings: r.warnings,
     sample: r.sample.map(landed),
@@ -119,8 +119,8 @@ function printSource(c: SourceCheck, show: number): void {
     console.log(`  FAILED: ${c.error}`);
     console.log("  (a sync would keep this source's last good data and show it as stale)");
   } else {
-    const skipped = c.skipped > 0 ? `, ${c.skipped} left out by where:` : '';
-    console.log(`  read ${c.read} rows in ${c.durationMs} ms: ${c.accepted} would land, ${c.rejected.length} would be refused${skipped}`);
+    const filtered = c.filtered > 0 ? `, ${c.filtered} left out by where:` : '';
+    console.log(`  read ${c.read} rows in ${c.durationMs} ms: ${c.accepted} would land, ${c.rejected.length} would be refused${filtered}`);
   }
   if (c.rejected.length > 0) {
     console.log('  top reasons:');

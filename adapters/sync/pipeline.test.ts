@@ -51,7 +51,7 @@ describe('bad input, good rows kept', () => {
       `sources:\n  - id: programs\n    kind: spreadsheet\n    entity: program\n    location: feed.csv\n    mapping:\n      id: { hash: [URL, コード] }\n      title: タイトル\n      kind: カテゴリ\n      period: 申請期間\n      url: URL\n      area: コード\n`,
     );
     const report = await syncSource(store, a, a.sources[0], ctx());
-    expect(report).toMatchObject({ outcome: 'updated', read: 5, accepted: 2, skipped: 0 });
+    expect(report).toMatchObject({ outcome: 'updated', read: 5, accepted: 2, filtered: 0 });
     expect(report.rejected).toEqual([
       { row: 3, field: 'カテゴリ', value: '宝くじ', reason: expect.stringMatching(/^unknown programme kind "宝くじ"/) },
       { row: 4, field: '申請期間', value: '令和7年度中', reason: expect.stringMatching(/^"令和7年度中" is not a period of two days/) },
@@ -107,13 +107,13 @@ describe('bad input, good rows kept', () => {
     }
   });
 
-  test('rows a where: filter leaves out are counted as skipped, not refused', async () => {
+  test('rows a where: filter leaves out are counted as filtered, not refused', async () => {
     csv('mixed.csv', ['ID,名称,区分', 'N1,お知らせ,ニュース', 'P1,創業補助金,補助金', 'P2,【終了】旧補助金,補助金']);
     const a = agency(
       'mixed-agency',
       `sources:\n  - id: programs\n    kind: spreadsheet\n    entity: program\n    location: mixed.csv\n    where:\n      keep: { column: 区分, is: [補助金, 融資] }\n      drop: { column: 名称, matches: '^【終了】' }\n    mapping:\n      localId: ID\n      title: 名称\n      kind: 区分\n`,
     );
-    expect(await syncSource(store, a, a.sources[0], ctx())).toMatchObject({ outcome: 'updated', read: 3, skipped: 2, accepted: 1, rejected: [] });
+    expect(await syncSource(store, a, a.sources[0], ctx())).toMatchObject({ outcome: 'updated', read: 3, filtered: 2, accepted: 1, rejected: [] });
   });
 });
 

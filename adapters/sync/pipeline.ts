@@ -36,10 +36,10 @@ export interface WarningGroup {
 
 /** What a source's rows came to, counted by row. */
 export interface IngestSummary {
-  /** Rows read (blank rows aside): accepted + refused + skipped. */
+  /** Rows read (blank rows aside): accepted + refused + filtered. */
   read: number;
   /** Rows `where:` left out. */
-  skipped: number;
+  filtered: number;
   /** Records to store, each id once. */
   accepted: number;
   /** Refused rows, one entry per row: its first problem, further ones in `reasons`. */
@@ -131,10 +131,10 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
   const rejected: RowRejection[] = [...raw.rejections];
   const records: EntityRecord[] = [];
   const scope = agencyScope(agency.id);
-  let skipped = 0;
+  let filtered = 0;
   for (const r of raw.records) {
     if (keep && !keep(r.cells)) {
-      skipped += 1;
+      filtered += 1;
       continue;
     }
     const mapped = mapRecord(source.entity, source.mapping, r.cells, r.row, agency.id);
@@ -168,10 +168,10 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
   rejected.push(...duplicates);
   rejected.sort((a, b) => a.row - b.row);
   const read = raw.records.length + raw.rejections.length;
-  const summary: IngestSummary = { read, skipped, accepted: accepted.length, rejected, warnings: warnings.list() };
+  const summary: IngestSummary = { read, filtered, accepted: accepted.length, rejected, warnings: warnings.list() };
   // A read that lands nothing never replaces the last good data with nothing.
   if (accepted.length === 0) {
-    if (read - skipped > 0) return { ok: false, message: everyRowRefused(rejected, read - skipped), code: 'MAPPING', summary };
+    if (read - filtered > 0) return { ok: false, message: everyRowRefused(rejected, read - filtered), code: 'MAPPING', summary };
     if (read > 0) return { ok: false, message: `the row filter (where:) left out all ${read} rows; keeping the last good data`, code: 'MAPPING', summary };
     return { ok: false, message: 'the source yielded no records; keeping the last good data', code: 'MALFORMED', summary };
   }

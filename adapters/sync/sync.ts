@@ -5,7 +5,13 @@
  * nothing; a failure keeps the last good snapshot and marks it stale with the error, for the graph
  * to show. Where the outcome goes is a SnapshotTarget: the store, or nowhere for a dry run
  * (`agency:check`), which is this same sync without the write.
+ *
+ * On a store that several processes share, a sync first takes the source's lease (store/leases.ts),
+ * renews it while it works and writes only while it still holds it: one process syncs a source at
+ * a time, and a process that dies mid-sync leaves the old snapshot for the next lease holder.
  */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
 import { ORGANIZATION_SOURCE_ID, declarationMapping, type AgencyConfig, type SourceConfig } from '../core/config';
 import { mapRecord } from '../core/fields';
@@ -15,6 +21,8 @@ import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
 import { markFailed, markUnchanged, registerSource, replaceDeclaredOrganization, replaceSource, type ReplaceResult, type Snapshot, type SourceRegistration } from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
+import * as leases from '../../store/leases';
+import { LeaseLostError } from '../../store/errors';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
@@ -23,11 +31,12 @@ import { describeRejection, prepareSource, topReasons, type IngestSummary, type 
 export interface SyncReport {
   sourceId: string;
   agencyId: string;
-  outcome: 'updated' | 'unchanged' | 'failed';
+  /** `skipped`: another process holds the source's lease (it is syncing it), or synced it moments ago. */
+  outcome: 'updated' | 'unchanged' | 'failed' | 'skipped';
   /** Rows read, blank rows aside (0 when the source could not be read or did not change). */
   read: number;
   /** Rows the source's `where:` left out. */
-  skipped: number;
+  filtered: number;
   accepted: number;
   /** Refused rows, one per row. */
   rejected: RowRejection[];
@@ -68,6 +77,7 @@ export interface SnapshotTarget {
   unchanged(id: string, at: string): Promise<void>;
   /** A failed attempt: the error, and the refused rows when every row was refused. */
   failed(id: string, at: string, error: string, rejections?: RowRejection[]): Promise<void>;
+  /** Writes the snapshot (on a shared store only while `snapshot.lease` is still held). */
   replace(snapshot: Snapshot): Promise<ReplaceResult>;
   /** The agency's declared organization, registered with its CONFIG source unless a directory lists the agency. */
   declared(snapshot: { source: SourceRegistration; record: OrganizationRecord; contentHash: string; at: string }): Promise<ReplaceResult>;
@@ -111,10 +121,63 @@ export interface SyncOptions {
   offloadMinBytes?: number;
   /** How many records of each source to return as they landed (default none). */
   sample?: number;
+  /** Skip a source attempted less than this long ago (by any process); not with `force`. */
+  freshWithinMs?: number;
+  /** Shared store: who takes the lease (default LEASE_HOLDER, this process) and for how long. */
+  leaseHolder?: string;
+  leaseTtlMs?: number;
+}
+
+/** This process, as lease holders are named: host, pid and a random part (pids are reused). */
+export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** How long a sync's lease lasts without renewal (MADOGUCHI_LEASE_TTL_MS, default 30 s); renewed every third of it. */
+export function leaseTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.MADOGUCHI_LEASE_TTL_MS;
+  const n = v === undefined || v === '' ? 30_000 : Number(v);
+  if (!Number.isInteger(n) || n < 500) throw new Error(`MADOGUCHI_LEASE_TTL_MS must be an integer of at least 500 (ms), got "${v}"`);
+  return n;
+}
+
+type Lease = { name: string; holder: string };
+
+/**
+ * Runs `work` holding the lease `name` when the store is shared (renewed while it works);
+ * null when another process holds it. On a store of its own, or a dry run, it just runs.
+ */
+async function withLease<T>(into: Store | SnapshotTarget, name: string, options: SyncOptions, work: (lease?: Lease) => Promise<T>): Promise<T | null> {
+  if (isTarget(into) || !into.shared) return work();
+  const store = into;
+  const lease = { name, holder: options.leaseHolder ?? LEASE_HOLDER };
+  const ttl = options.leaseTtlMs ?? leaseTtlFromEnv();
+  if (!(await leases.acquire(store, lease.name, lease.holder, ttl))) return null;
+  // Renewed while the source is read and written; a renewal that fails leaves the write to the fence.
+  const heartbeat = setInterval(() => leases.renew(store, lease.name, lease.holder, ttl).catch(() => false), Math.max(100, Math.floor(ttl / 3)));
+  heartbeat.unref();
+  try {
+    return await work(lease);
+  } finally {
+    clearInterval(heartbeat);
+    await leases.release(store, lease.name, lease.holder).catch(() => {});
+  }
 }
 
 // Paths are shown relative to the project so no machine path leaks into the graph.
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).split(`${process.cwd()}/`).join('');
+
+const skippedReport = (agency: AgencyConfig, id: string, started: Date, ctx: AdapterContext, why: string, accepted = 0): SyncReport => ({
+  sourceId: id,
+  agencyId: agency.id,
+  outcome: 'skipped',
+  read: 0,
+  filtered: 0,
+  accepted,
+  rejected: [],
+  warnings: [],
+  sample: [],
+  error: why,
+  durationMs: ctx.clock().getTime() - started.getTime(),
+});
 
 export async function syncSource(
   into: Store | SnapshotTarget,
@@ -123,6 +186,20 @@ export async function syncSource(
   ctx: AdapterContext,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
+  const started = ctx.clock();
+  const id = sourceId(agency, source);
+  const held = await withLease(into, `sync:${id}`, options, (lease) => syncHeld(into, agency, source, ctx, options, lease));
+  return held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+}
+
+async function syncHeld(
+  into: Store | SnapshotTarget,
+  agency: AgencyConfig,
+  source: SourceConfig,
+  ctx: AdapterContext,
+  options: SyncOptions,
+  lease?: Lease,
+): Promise<SyncReport> {
   const target = isTarget(into) ? into : storeTarget(into);
   const started = ctx.clock();
   const id = sourceId(agency, source);
@@ -130,12 +207,17 @@ export async function syncSource(
   await target.register({ id, agencyId: agency.id, name: source.id, kind: KINDS[source.kind], entity: source.entity, location });
   const previous = await target.previous(id);
   const at = () => ctx.clock().toISOString();
+  // Another process synced it moments ago (replicas' schedules run side by side): the agency's
+  // system is not asked again.
+  if (!options.force && options.freshWithinMs && previous?.lastAttemptAt && ctx.clock().getTime() - Date.parse(previous.lastAttemptAt) < options.freshWithinMs) {
+    return skippedReport(agency, id, started, ctx, 'synced moments ago', previous.acceptedCount);
+  }
   const report = (outcome: SyncReport['outcome'], accepted: number, summary?: IngestSummary, extra: Partial<SyncReport> = {}): SyncReport => ({
     sourceId: id,
     agencyId: agency.id,
     outcome,
     read: summary?.read ?? 0,
-    skipped: summary?.skipped ?? 0,
+    filtered: summary?.filtered ?? 0,
     accepted,
     rejected: summary?.rejected ?? [],
     warnings: summary?.warnings ?? [],
@@ -179,15 +261,18 @@ export async function syncSource(
       etag: outcome.etag,
       lastModified: outcome.lastModified,
       at: fetchedAt,
+      lease,
     });
     const done = { ...prepared.summary, rejected: result.rejected };
     ctx.logger.info(
-      { source: id, read: done.read, accepted: result.accepted, rejected: done.rejected.length, skipped: done.skipped, warnings: done.warnings.reduce((n, w) => n + w.count, 0) },
+      { source: id, read: done.read, accepted: result.accepted, rejected: done.rejected.length, filtered: done.filtered, warnings: done.warnings.reduce((n, w) => n + w.count, 0) },
       'source synced',
     );
     if (done.rejected.length > 0) ctx.logger.warn({ source: id, reasons: topReasons(done.rejected, 3).map((t) => `${t.count} × ${t.field ? `${t.field}: ` : ''}${t.reason}`) }, 'rows refused');
     return report('updated', result.accepted, done, { sample: prepared.sample });
   } catch (e) {
+    // The lease ran out mid-sync and another process has the source now: its state is theirs to write.
+    if (e instanceof LeaseLostError) return report('skipped', 0, undefined, { error: e.message });
     const message = messageOf(e);
     // Every row refused: the refused rows are kept with the error, so the agency sees why.
     const refused = summary && summary.rejected.length > 0 ? summary.rejected : undefined;
@@ -203,7 +288,14 @@ export async function syncSource(
  * under its id takes precedence. Recorded as the agency's source "organization" of kind CONFIG,
  * which exists only while it provides the agency's entry.
  */
-export async function syncDeclaredOrganization(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: AdapterContext): Promise<SyncReport> {
+export async function syncDeclaredOrganization(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: AdapterContext, options: SyncOptions = {}): Promise<SyncReport> {
+  const started = ctx.clock();
+  const id = sourceId(agency, { id: ORGANIZATION_SOURCE_ID });
+  const held = await withLease(into, `sync:${id}`, options, () => declare(into, agency, ctx));
+  return held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+}
+
+async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: AdapterContext): Promise<SyncReport> {
   const target = isTarget(into) ? into : storeTarget(into);
   const started = ctx.clock();
   const id = sourceId(agency, { id: ORGANIZATION_SOURCE_ID });
@@ -212,7 +304,7 @@ export async function syncDeclaredOrganization(into: Store | SnapshotTarget, age
   const registration: SourceRegistration = { id, agencyId: agency.id, name: ORGANIZATION_SOURCE_ID, kind: 'CONFIG', entity: 'organization', location };
   const mapping = declarationMapping(agency);
   const contentHash = sha256(JSON.stringify(mapping));
-  const base = { sourceId: id, agencyId: agency.id, read: 1, skipped: 0, warnings: [], sample: [] };
+  const base = { sourceId: id, agencyId: agency.id, read: 1, filtered: 0, warnings: [], sample: [] };
   // The file was validated at load, declaration included: this only fails if that check was bypassed.
   const mapped = mapRecord('organization', mapping, {}, 0, agency.id);
   if (!mapped.ok) {
@@ -272,7 +364,7 @@ async function syncPhases(
     // With the directory in, each agency's own entry where the directory has none; a run of
     // consultation logs alone (a first start syncs them beside the directory) leaves it to that.
     if (phase === 0 && (jobs.length === 0 || jobs.some((j) => j.s.entity !== 'consultation'))) {
-      for (const a of agencies) reports.push(await syncDeclaredOrganization(store, a, ctx));
+      for (const a of agencies) reports.push(await syncDeclaredOrganization(store, a, ctx, options));
     }
   }
   return reports;
