@@ -11,7 +11,8 @@ import type {
   SupportFieldCode,
 } from './vocabulary';
 
-export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API';
+/** CONFIG: the agency's own file, which declares the agency's organization. */
+export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API' | 'CONFIG';
 export type EntityKind = 'organization' | 'program' | 'consultation';
 
 /** Where a record came from: every stored record carries it. */
@@ -47,6 +48,8 @@ export interface ProgramRecord extends Provenance {
   id: string;
   localId: string;
   providerId: string;
+  /** The offering body's name as an aggregator's feed writes it; null when the source is the provider. */
+  providerName: string | null;
   title: string;
   titleKana: string | null;
   summary: string | null;
@@ -120,10 +123,24 @@ export interface SourceRecord {
   rejectedCount: number;
 }
 
-/** One rejected input row: row number as the agency sees it, the field, the value and why. */
+/**
+ * One rejected input row: row number as the agency sees it, the field, the value and why — the
+ * row's first problem; `reasons` lists any further ones, so a row is counted once however many
+ * of its cells are wrong.
+ */
 export interface RowRejection {
   row: number;
   field: string | null;
   value: string | null;
   reason: string;
+  reasons?: Array<{ field: string | null; value: string | null; reason: string }>;
+}
+
+/** A cell read leniently (a null word, a vocabulary default, markup decoded): the row landed. */
+export interface RowWarning {
+  row: number;
+  field: string;
+  value: string;
+  /** Without the value, so the same warning on many rows groups into one line. */
+  message: string;
 }

@@ -176,6 +176,13 @@ ${rollupRebuildSql().join(';\n')};
     sql: `drop index if exists consultation_rollups_source;`,
   },
   {
+    version: 20,
+    name: 'programme provider names from aggregators',
+    // An aggregator's feed names the body offering each programme; kept as written, and matched to
+    // the directory by name when a snapshot is written.
+    sql: `alter table programs add column provider_name text`,
+  },
+  {
     version: 40,
     name: 'leases: one process syncs a source at a time',
     // A lease is held until expires_at and renewed while its holder works; a holder that dies

@@ -57,6 +57,7 @@ export const TABLES: Record<EntityKind, { table: string; columns: Column[] }> = 
       ['id', 'text'],
       ['localId', 'text'],
       ['providerId', 'text'],
+      ['providerName', 'text'],
       ['title', 'text'],
       ['titleKana', 'text'],
       ['summary', 'text'],

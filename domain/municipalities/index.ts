@@ -256,6 +256,8 @@ const AREA_SUFFIX = /(?:内全域|全域|全体|一円|域内|内)$/;
 const INCLUDES_NOTE = /\(([^()]+?)(?:を)?含(?:む|め|める)\)$/;
 
 function resolveAreaToken(token: string): string[] {
+  // A feed may give the place by its 全国地方公共団体コード instead of its name.
+  if (/^\d{6}$/.test(token)) return byCode.has(token) ? [token] : [];
   const key = nameKey(token);
   const note = INCLUDES_NOTE.exec(key);
   if (note) {

@@ -282,6 +282,8 @@ export type Referral = {
 export type SourceKind =
   /** API — the agency's web API */
   | 'API'
+  /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
+  | 'CONFIG'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */

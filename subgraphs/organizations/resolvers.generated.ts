@@ -198,16 +198,26 @@ export type Source = {
   lastAttemptAt: Maybe<Scalars['DateTime']['output']>;
   /** When the stored records last changed. */
   lastChangedAt: Maybe<Scalars['DateTime']['output']>;
-  /** The last failure's message. */
+  /**
+   * The last failure's message; when every row was refused, it counts the top reasons and quotes
+   * three refused rows.
+   */
   lastError: Maybe<Scalars['String']['output']>;
   lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
   /** File path (relative to the project) or URL. */
   location: Scalars['String']['output'];
   /** The source's id inside the agency's config. */
   name: Scalars['String']['output'];
-  /** Rows refused in the last good read. */
+  /**
+   * Rows refused in the last read that was mapped: the last good read's, or — when the last attempt
+   * failed because every row was refused — that attempt's. A row is counted once however many of
+   * its cells were wrong.
+   */
   rejectedCount: Scalars['Int']['output'];
-  /** Rows refused in the last good read, with row number, field and reason (取込エラー). */
+  /**
+   * The problems of those rows (取込エラー), in row order: a row with two wrong cells appears twice,
+   * once per cell, with row number, field and reason.
+   */
   rejectedRows: Array<RejectedRow>;
   /** True when the last attempt failed and older data is being served. */
   stale: Scalars['Boolean']['output'];
@@ -230,6 +240,8 @@ export type SourceEntity =
 export type SourceKind =
   /** API — the agency's web API */
   | 'API'
+  /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
+  | 'CONFIG'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */

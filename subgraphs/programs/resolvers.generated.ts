@@ -133,8 +133,13 @@ export type Program = {
   maxAmountText: Maybe<Scalars['String']['output']>;
   /** Where this entry was read. */
   provenance: Provenance;
-  /** The organization offering it (実施機関). */
+  /**
+   * The organization offering it (実施機関): the publishing agency, or — for an aggregator's feed that
+   * names another body — the directory's organization of that name.
+   */
   provider: Maybe<Organization>;
+  /** The offering body's name as an aggregator's feed writes it (実施機関名); null when the publisher offers it. */
+  providerName: Maybe<Scalars['String']['output']>;
   /** Purposes of use (利用目的), in jGrants' vocabulary where the agency uses it. */
   purposes: Array<Scalars['String']['output']>;
   /** Status on `at` (default: today in Japan), computed from the application period (受付状況). */
@@ -493,6 +498,8 @@ export type SearchSort =
 export type SourceKind =
   /** API — the agency's web API */
   | 'API'
+  /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
+  | 'CONFIG'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */
@@ -800,6 +807,7 @@ export type ProgramResolvers<ContextType = ProgramsContext, ParentType extends R
   maxAmountText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  providerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purposes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProgramStatus'], ParentType, ContextType, Partial<ProgramStatusArgs>>;
   subsidyRate?: Resolver<Maybe<ResolversTypes['SubsidyRate']>, ParentType, ContextType>;
