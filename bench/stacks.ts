@@ -66,7 +66,10 @@ export async function waitForDemoData(url: string, timeoutMs = 600_000): Promise
  * `npm start` (node --require tsx/cjs gateway/embedded.ts) with its demo agencies, on a fresh
  * PGlite data directory or on `databaseUrl`; resolves once every source has synced.
  */
-export async function startEmbeddedStack(name: string, options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startEmbeddedStack(
+  name: string,
+  options: { databaseUrl?: string; env?: Record<string, string>; onReady?: (pid: number) => void } = {},
+): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-bench-embedded-'));
   const port = await freePort();
   const env = {
@@ -78,6 +81,7 @@ export async function startEmbeddedStack(name: string, options: { databaseUrl?: 
     DATABASE_URL: options.databaseUrl ?? '',
   };
   const child = await startChild('gateway/embedded.ts', [], env, /Madoguchi is ready/, { loader: ['--require', 'tsx/cjs'], timeoutMs: 300_000 });
+  options.onReady?.(child.process.pid!);
   const url = `http://127.0.0.1:${port}/graphql`;
   try {
     await waitForDemoData(url);
