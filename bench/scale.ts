@@ -15,7 +15,7 @@
 import { cpus } from 'node:os';
 import { Agent, fetch } from 'undici';
 import { loadAverage, startBenchPostgres, startEmbeddedStack, startScaledOutStack, benchToken, type Stack } from './stacks';
-import { markdownTable, percentile } from './report';
+import { markdownTable, percentile, runBench } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -175,10 +175,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -22,7 +22,7 @@ import { Agent, fetch } from 'undici';
 import { mulberry32 } from '../demo/consultations';
 import { AGENCIES_WITH_LOGS, benchToken, loadAverage, rssBytes, startBenchPostgres, startEmbeddedStack, startScaledOutStack, treePssBytes, type Stack } from './stacks';
 import { writeLineChartsPng } from './chart';
-import { markdownTable, percentile } from './report';
+import { markdownTable, percentile, runBench } from './report';
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 30);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 5);
@@ -269,10 +269,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -26,7 +26,7 @@ import { signDevelopmentToken } from '../gateway/auth';
 import { countConsultations } from '../store/stats';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
 import { startBenchPostgres, loadAverage } from './stacks';
-import { markdownTable, percentile } from './report';
+import { markdownTable, percentile, runBench } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -204,10 +204,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);
