@@ -8,7 +8,7 @@
  * are measured in turn (A B C, A B C…) in the same run, and the table gives req/s, p50, p99 and
  * errors of each, then p50 by kind of request.
  *
- * BENCH_SECONDS (default 20) per measurement, BENCH_ROUNDS (default 2) turns of every set-up,
+ * BENCH_SECONDS (default 20) per measurement, BENCH_ROUNDS (default 3) turns of every set-up,
  * BENCH_CONCURRENCY (default 16) clients. The response cache is off, so every request reaches the
  * store. PostgreSQL comes from Debian's postgresql-15, started here on loopback as the postgres user.
  */
@@ -18,7 +18,7 @@ import { loadAverage, startBenchPostgres, startEmbeddedStack, startScaledOutStac
 import { markdownTable, percentile, runBench } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 interface Request {
