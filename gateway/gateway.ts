@@ -25,9 +25,10 @@ import { limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } fro
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
+import { buildAllPageAssets, pageRoutes } from './pages';
 import { SubgraphClient, endpointUrls, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
-import { createOperationRegistry, sha256Hex, type OperationRegistry } from './persistedOperations';
+import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
 import {
   privateFieldsOf,
   ResponseCache,
@@ -72,6 +73,8 @@ export interface GatewayOptions {
   responseCache?: Partial<ResponseCacheOptions>;
   /** Only registered operations run (MADOGUCHI_SAFELIST=true). */
   safelist?: boolean;
+  /** Where registered operations and manifests are read (default gateway/operations/). */
+  operationsDir?: string;
   planCache?: Partial<PlanCacheSizes>;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
@@ -135,7 +138,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     },
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  const registry = createOperationRegistry({ allowIntrospection: limits.introspection });
+  const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
   const responseCache = cacheOptions.enabled ? new ResponseCache(cacheOptions) : null;
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,
@@ -187,11 +190,13 @@ function parseJsonParam(value: unknown): unknown {
   }
 }
 
-/** The sha256Hash of an automatic persisted query's extension, from a body or GET parameters. */
+/**
+ * The sha256Hash of an automatic persisted query's extension, from a body or GET parameters, bare
+ * or in client-preset's `sha256:<hex>` form.
+ */
 function persistedQueryHash(extensions: unknown): string | undefined {
   const ext = parseJsonParam(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
-  const hash = ext?.persistedQuery?.sha256Hash;
-  return typeof hash === 'string' && /^[0-9a-f]{64}$/i.test(hash) ? hash.toLowerCase() : undefined;
+  return parseDocumentHash(ext?.persistedQuery?.sha256Hash);
 }
 
 export interface RunningGateway extends RunningServer {
@@ -271,6 +276,9 @@ export async function startGateway(
         sendText(res, 200, metrics.registry.contentType, options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics()),
     },
   ];
+  // The one-stop page and the analyst dashboard need no introspection: they send persisted documents.
+  routes.push(...pageRoutes());
+  buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
   if (limits.introspection) {
     // The explorer needs introspection; it is served where introspection is allowed.
     routes.push(...explorerRoutes());
@@ -283,7 +291,18 @@ export async function startGateway(
   const tickets = new WeakMap<object, ResponseCacheTicket>();
 
   const intercept = (request: GraphQLHttpRequest): Interception | null => {
-    const { query } = request;
+    let { query } = request;
+    // A persisted document named by its id (GraphQL over HTTP): Apollo is handed its text.
+    let substitute: Interception | null = null;
+    if (request.documentId !== undefined) {
+      if (query !== undefined) return { kind: 'refuse', status: 400, message: 'send either query or documentId, not both', code: 'BAD_REQUEST' };
+      const text = typeof request.documentId === 'string' ? registry.documentText(request.documentId) : undefined;
+      if (text === undefined) {
+        return { kind: 'refuse', status: 400, message: 'documentId names no persisted document of this gateway (sha256:<hex> of a registered operation)', code: 'PERSISTED_QUERY_NOT_FOUND' };
+      }
+      query = text;
+      substitute = { kind: 'substitute', query: text };
+    }
     const apqHash = persistedQueryHash(request.extensions);
     const hash = query !== undefined ? sha256Hex(query) : apqHash;
     if (query !== undefined && hash) {
@@ -317,7 +336,7 @@ export async function startGateway(
       metrics.responseCache.inc({ result: 'miss' });
       tickets.set(request.raw, { key });
     }
-    return null;
+    return substitute;
   };
 
   running = await serveApollo(apollo, {

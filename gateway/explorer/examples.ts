@@ -23,15 +23,18 @@ query Directory {
   },
   {
     name: 'OneStopSearch',
-    query: `# One-stop search (ワンストップ検索): try 起業, ｽﾀｰﾄｱｯﾌﾟ, 販路拡大, 資金繰り
+    query: `# One-stop search (ワンストップ検索): keywords (起業, ｽﾀｰﾄｱｯﾌﾟ, 販路拡大) or a firm's own sentence
+# (借入の返済がきつい, 神戸市で店を開きたい, 後を継ぐ人がいない). interpretation says how it was read.
 query OneStopSearch($text: String!) {
   search(text: $text, first: 10) {
     totalCount
+    interpretation { terms places { code name } supportFields kinds needs dropped relaxed }
+    suggestions
     edges { highlight node { title kind status provider { name } } }
     facets { supportFields { value count } providers { value count } }
   }
 }`,
-    variables: { text: '創業' },
+    variables: { text: '神戸市で店を開きたいのですが' },
   },
   {
     name: 'AnalystStatistics',
@@ -41,9 +44,49 @@ query AnalystStatistics {
   consultationStats(groupBy: [ORGANIZATION, TOPIC], filter: { from: "2025-04-01", to: "2026-03-31" }) {
     total
     suppressedCells
-    cells { keys { dimension value } count suppressed }
+    cells { keys { dimension value label } count suppressed }
   }
 }`,
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'MonthByAgencyTrend',
+    query: `# Each agency's consultations month by month (機関別の月次推移), for an analyst or coordinator.
+# Cells keep their codes in value and their names in label; suppressed cells have count null.
+query MonthByAgencyTrend($from: Date, $to: Date) {
+  consultationStats(groupBy: [ORGANIZATION, MONTH], filter: { from: $from, to: $to }) {
+    total
+    suppressedCells
+    cells { keys { dimension value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'TopicShares',
+    query: `# What firms ask about (相談分野の構成比): each topic's count against the total. A consultation
+# with two topics counts under each, so the shares add up to more than 100%.
+query TopicShares($from: Date, $to: Date) {
+  consultationStats(groupBy: [TOPIC], filter: { from: $from, to: $to }) {
+    total
+    cells { keys { value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'ChannelMix',
+    query: `# How firms reach the agencies (相談方法の内訳): counter, phone, visit and online, month by month.
+query ChannelMix($from: Date, $to: Date) {
+  consultationStats(groupBy: [CHANNEL, MONTH], filter: { from: $from, to: $to }) {
+    total
+    suppressedCells
+    cells { keys { dimension value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
   },
   {

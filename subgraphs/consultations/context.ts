@@ -7,6 +7,8 @@ import { GraphQLError } from 'graphql';
 import type { ConsultationRecord } from '../../domain/records';
 import type { Queryable } from '../../store/store';
 import * as consultations from '../../store/consultations';
+import * as organizations from '../../store/organizations';
+import type { StatsDimension } from '../../store/stats';
 import type { ReferralRow } from '../../store/consultations';
 import { ANONYMOUS, type Viewer } from '../shared/identity';
 
@@ -21,6 +23,8 @@ export interface ConsultationsContext {
   referralsByConsultation: DataLoader<string, ReferralRow[]>;
   /** Keyed by `<organizationId>|<fiscalYear or *>`. */
   consultationCount: DataLoader<string, number>;
+  /** Directory names for the ORGANIZATION labels of statistics. */
+  organizationName: DataLoader<string, string | null>;
 }
 
 export function createConsultationsContext(store: Queryable, viewer: Viewer = ANONYMOUS, now: () => Date = () => new Date()): ConsultationsContext {
@@ -49,7 +53,14 @@ export function createConsultationsContext(store: Queryable, viewer: Viewer = AN
         rows.filter((r) => r.organizationId === org && (fy === null || r.fiscalYear === fy)).reduce((sum, r) => sum + r.n, 0),
       );
     }),
+    organizationName: new DataLoader(async (ids) => (await organizations.byIds(store, ids)).map((o) => o?.name ?? null)),
   };
+}
+
+/** Parent of StatsKey: one dimension's code in a cell. */
+export interface StatsKeyValue {
+  dimension: StatsDimension;
+  value: string;
 }
 
 /** Parent of CompanyHistory: the firm's visible consultations, oldest first. */

@@ -45,6 +45,8 @@ export type Municipality = {
   code: Scalars['String']['output'];
   /** Name (名称), e.g. 神戸市中央区. */
   name: Scalars['String']['output'];
+  /** Reading in hiragana (よみがな), e.g. こうべしちゅうおうく; null for 全国. */
+  nameKana: Maybe<Scalars['String']['output']>;
   /** Prefecture name (都道府県名); null for 全国. */
   prefecture: Maybe<Scalars['String']['output']>;
   /** Prefecture code (6 digits); null for 全国. */
@@ -442,6 +444,7 @@ export type IndustryResolvers<ContextType = OrganizationsContext, ParentType ext
 export type MunicipalityResolvers<ContextType = OrganizationsContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameKana?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   prefecture?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   prefectureCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };

@@ -9,6 +9,10 @@ export const programs: SubgraphModule<ProgramsContext> = {
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
   createContext: (store, options) => createProgramsContext(store, options?.now),
+  // The search index, the analyser and the vocabulary of もしかして, built before serving.
+  warm: async (store) => {
+    await searchIndexFor(store).current();
+  },
   // A new programme or directory snapshot (from this process or a replica's sync) rebuilds the
   // changed part of the search index now, not on the next search.
   onSnapshot: (store, change) => {

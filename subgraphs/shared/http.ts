@@ -27,12 +27,18 @@ export interface GraphQLHttpRequest {
   operationName: unknown;
   variables: unknown;
   extensions: unknown;
+  /** A persisted document's id (GraphQL over HTTP, persisted documents), sent instead of `query`. */
+  documentId: unknown;
 }
 
-/** What a look before Apollo decided: refuse the request, or answer it without Apollo. */
+/**
+ * What a look before Apollo decided: refuse the request, answer it without Apollo, or hand Apollo
+ * this document in place of the persisted document the request named.
+ */
 export type Interception =
   | { kind: 'refuse'; status: number; message: string; code: string }
-  | { kind: 'respond'; status: number; headers: Record<string, string>; body: string };
+  | { kind: 'respond'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'substitute'; query: string };
 
 export interface ServeOptions<C extends BaseContext> {
   port: number;
@@ -119,13 +125,31 @@ function describeRequest(raw: IncomingMessage, body: unknown, url: URL): GraphQL
   const headers = raw.headers;
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
-    return { raw, method, headers, query: typeof b.query === 'string' ? b.query : undefined, operationName: b.operationName, variables: b.variables, extensions: b.extensions };
+    return {
+      raw,
+      method,
+      headers,
+      query: typeof b.query === 'string' ? b.query : undefined,
+      operationName: b.operationName,
+      variables: b.variables,
+      extensions: b.extensions,
+      documentId: b.documentId,
+    };
   }
   if (method === 'GET') {
     const p = url.searchParams;
-    return { raw, method, headers, query: p.get('query') ?? undefined, operationName: p.get('operationName') ?? undefined, variables: p.get('variables') ?? undefined, extensions: p.get('extensions') ?? undefined };
+    return {
+      raw,
+      method,
+      headers,
+      query: p.get('query') ?? undefined,
+      operationName: p.get('operationName') ?? undefined,
+      variables: p.get('variables') ?? undefined,
+      extensions: p.get('extensions') ?? undefined,
+      documentId: p.get('documentId') ?? undefined,
+    };
   }
-  return { raw, method, headers, query: undefined, operationName: undefined, variables: undefined, extensions: undefined };
+  return { raw, method, headers, query: undefined, operationName: undefined, variables: undefined, extensions: undefined, documentId: undefined };
 }
 
 export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>, opts: ServeOptions<C>): Promise<RunningServer> {
@@ -185,6 +209,16 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
         res.statusCode = interception.status;
         res.end(interception.body);
         return;
+      }
+      if (interception?.kind === 'substitute') {
+        // Apollo sees an ordinary request carrying the registered document.
+        if (body && typeof body === 'object' && !Array.isArray(body)) {
+          const { documentId: _named, ...rest } = body as Record<string, unknown>;
+          body = { ...rest, query: interception.query };
+        } else {
+          url.searchParams.delete('documentId');
+          url.searchParams.set('query', interception.query);
+        }
       }
       let contextValue: C | undefined;
       const execution = apollo.executeHTTPGraphQLRequest({

@@ -16,6 +16,8 @@ export interface SubgraphModule<C = unknown> {
   // Each module's generated Resolvers type; kept loose here so modules can share one list.
   resolvers: object;
   createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer }): C;
+  /** Work to finish before the subgraph reports ready (the programs subgraph's search index). */
+  warm?(store: Queryable): Promise<void>;
   /**
    * Called when any process sharing the store wrote a new snapshot (`null`: notifications may
    * have been missed), to refresh what the module keeps derived from the rows.

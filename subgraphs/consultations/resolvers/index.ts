@@ -13,6 +13,7 @@ import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
 import { suppress } from '../suppression';
 import { countConsultations } from '../../../store/stats';
+import { statsKeyLabel } from '../labels';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
 export const MIN_CELL = 5;
@@ -123,6 +124,9 @@ export const resolvers: Resolvers = {
     note: (r) => r.note,
     referredBy: (r) => r.referredBy,
     referredAt: (r) => r.referredAt,
+  },
+  StatsKey: {
+    label: (k, _, ctx) => statsKeyLabel(k.dimension, k.value, (id) => ctx.organizationName.load(id)),
   },
   CompanyHistory: {
     corporateNumber: (h) => h.corporateNumber,
