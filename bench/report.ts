@@ -1,6 +1,6 @@
 /**
- * What the benchmarks share: percentiles of timings, a markdown table of the results, and a free
- * loopback port for a server they start as a child process.
+ * What the benchmarks share: percentiles of timings, a markdown table of the results, a free
+ * loopback port for a server they start as a child process, and how a bench ends.
  */
 import { createServer } from 'node:net';
 
@@ -28,4 +28,15 @@ export function freePort(): Promise<number> {
       s.close(() => done(port));
     });
   });
+}
+
+/** Runs a bench and ends the process: open pools and timers must not keep it alive, a failure exits 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

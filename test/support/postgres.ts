@@ -5,7 +5,7 @@
  * postgres refuse to run as root, so as root they run as the `postgres` user.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,8 @@ export interface PostgresServer {
   kill(): void;
   /** Stops it (if running) and removes its data. */
   close(): Promise<void>;
+  /** The postmaster's process id while it runs (benches read its memory), else null. */
+  pid(): number | null;
 }
 
 export async function startPostgresServer(settings: Record<string, string> = {}): Promise<PostgresServer> {
@@ -114,6 +116,14 @@ export async function startPostgresServer(settings: Record<string, string> = {})
     async close() {
       if (running) server.stop();
       rmSync(base, { recursive: true, force: true });
+    },
+    pid() {
+      if (!running) return null;
+      try {
+        return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+      } catch {
+        return null;
+      }
     },
   };
   await server.start();

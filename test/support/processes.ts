@@ -14,9 +14,17 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface ChildOptions {
+  timeoutMs?: number;
+  /** How node loads TypeScript: `--import tsx` as start:gateway and start:subgraph do (default),
+   * or `--require tsx/cjs` as `npm start` does. */
+  loader?: string[];
+}
+
 /** Starts `entry`; resolves once its output matches `ready` (at once when null). */
-export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp | null, timeoutMs = 60_000): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], {
+export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp | null, options: ChildOptions = {}): Promise<Child> {
+  const { timeoutMs = 60_000, loader = ['--import', 'tsx'] } = options;
+  const child = spawn(process.execPath, [...loader, join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
