@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole embedded default in one process. Opens the PGlite store in
- * MADOGUCHI_DATA_DIR (default .data/), syncs the demo agencies' sources, starts the three
+ * MADOGUCHI_DATA_DIR (default .data/), syncs the demo agencies' sources, starts the
  * subgraphs and the gateway on PORT (default 4000), and keeps sources fresh on their intervals.
  */
 import { resolve } from 'node:path';
@@ -79,7 +79,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       if (generated) logger.info('demo consultation logs generated');
       // Every log is read and handed to the worker at once: it queues them, and never idles
       // between files while the main thread writes the last one.
-      return syncAll(store, only(['consultation']), ctx, { pool, concurrency: 32 });
+      return syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
     })();
     syncReports = Promise.all([directory, consultations])
       .finally(() => pool?.close())

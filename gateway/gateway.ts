@@ -25,6 +25,7 @@ import { limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } fro
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
+import { committeePackRoute } from './exports/committeePack';
 import { SubgraphClient, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
 import { createOperationRegistry, sha256Hex, type OperationRegistry } from './persistedOperations';
@@ -38,6 +39,9 @@ import {
 } from './responseCache';
 
 export { SubgraphClient } from './subgraph/client';
+
+/** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
+const AUDITED_SUBGRAPHS = new Set(['growth']);
 
 // Not imported from ./compose, which would load every subgraph (and its store) into the gateway.
 const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
@@ -129,7 +133,9 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, clientOptions, metrics);
+      // Reads of firms' growth files are audited per request: identical ones are never merged.
+      const own = AUDITED_SUBGRAPHS.has(name) ? { ...clientOptions, dedup: false } : clientOptions;
+      const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, own, metrics);
       clients.set(name, client);
       return client;
     },
@@ -261,6 +267,7 @@ export async function startGateway(
         sendText(res, 200, metrics.registry.contentType, options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics()),
     },
   ];
+  routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
   if (limits.introspection) {
     // The explorer needs introspection; it is served where introspection is allowed.
     routes.push(...explorerRoutes());

@@ -6,6 +6,7 @@ import type { Queryable, Store } from './store';
 import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type RowRejection, type SourceKind } from '../domain/records';
 import { TABLES, bulkInsert, bulkInsertInto } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
+import { committeeHistorySql } from './growth';
 
 export interface SourceRegistration {
   id: string;
@@ -95,7 +96,7 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
       }
     } else {
       let records = snap.records;
-      if (snap.entity === 'organization' || snap.entity === 'program' || snap.entity === 'consultation') {
+      if (snap.entity === 'organization' || snap.entity === 'program' || snap.entity === 'consultation' || snap.entity === 'committee') {
         const { accepted: own, clashes } = await dropForeignIds(tx, snap.entity, snap.sourceId, records);
         records = own;
         rejections.push(...clashes);
@@ -108,6 +109,8 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
         await bulkInsertInto(tx, ROLLUP_TABLE, rollups as unknown as Record<string, unknown>[]);
       }
     }
+    // The growth programme's history follows its minutes in the same transaction.
+    if (snap.entity === 'committee') for (const sql of committeeHistorySql()) await tx.query(sql, [snap.sourceId]);
     await tx.query('delete from ingest_rejections where source_id = $1', [snap.sourceId]);
     if (rejections.length > 0) {
       rejections.sort((a, b) => a.row - b.row);

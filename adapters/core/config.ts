@@ -50,7 +50,7 @@ const retryPolicy = z
 
 const sourceCommon = {
   id: slug,
-  entity: z.enum(['organization', 'program', 'consultation']),
+  entity: z.enum(['organization', 'program', 'consultation', 'committee']),
   interval: duration.optional(),
   timeoutMs: z.number().int().positive().default(15_000),
   retry: retryPolicy.optional(),

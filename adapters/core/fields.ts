@@ -7,6 +7,7 @@ import {
   htmlToText,
   normalizeCorporateNumber,
   normalizeMultiline,
+  normalizePhone,
   normalizeText,
   parseDate,
   parseDateTime,
@@ -21,6 +22,7 @@ import {
 import { resolveArea, findMunicipalityByName } from '../../domain/municipalities';
 import {
   CHANNELS,
+  COMMITTEE_OUTCOMES,
   JSIC_DIVISIONS,
   ORGANIZATION_KINDS,
   OUTCOMES,
@@ -102,6 +104,12 @@ function vocabularyList(key: string, vocab: Record<string, { label: string; alia
 
 const list = (key: string): Parse => (raw, o, out) => {
   const items = splitMulti(raw, o.split);
+  return items.length ? put(out, key, items) : false;
+};
+const identifierList = (key: string): Parse => (raw, o, out) => {
+  const items = splitMulti(raw, o.split);
+  const bad = items.find((i) => !IDENTIFIER.test(i));
+  if (bad !== undefined) return `"${bad}" is not an identifier (letters, digits, ".", "_" or "-")`;
   return items.length ? put(out, key, items) : false;
 };
 
@@ -196,6 +204,7 @@ const rate: Parse = (raw, _o, out) => {
 
 const parsed = (key: string, parse: (raw: string) => ParseResult<unknown>): Parse => (raw, _o, out) => into(key, parse(raw), out);
 const corporateNumber = parsed('corporateNumber', normalizeCorporateNumber);
+const phone = parsed('phone', normalizePhone);
 
 export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
   organization: {
@@ -248,10 +257,29 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     industry: { parse: industry },
     employees: { parse: parsed('employees', parseInteger) },
     municipalityCode: { parse: lgCode('municipalityCode') },
+    phone: { parse: phone },
+    address: { parse: text('address') },
     summary: { parse: multiline('summary') },
     consultant: { parse: text('consultant') },
     outcome: { parse: vocabulary('outcome', OUTCOMES, 'outcome') },
     referredToId: { parse: identifier('referredToId') },
+  },
+  committee: {
+    localId: { required: true, parse: identifier('localId') },
+    meetingOn: { required: true, parse: parsed('meetingOn', parseDate) },
+    corporateNumber: { parse: corporateNumber },
+    firmId: { parse: identifier('firmId') },
+    companyName: { required: true, parse: text('companyName') },
+    municipalityCode: { parse: lgCode('municipalityCode') },
+    industry: { parse: industry },
+    nominatedBy: { parse: identifier('nominatedBy') },
+    rationale: { parse: multiline('rationale') },
+    outcome: { required: true, parse: vocabulary('outcome', COMMITTEE_OUTCOMES, 'committee outcome') },
+    reason: { parse: multiline('reason') },
+    decidedBy: { parse: text('decidedBy') },
+    leadAgency: { parse: identifier('leadAgency') },
+    participatingAgencies: { parse: identifierList('participatingAgencies') },
+    goals: { parse: list('goals') },
   },
 };
 
@@ -263,7 +291,11 @@ const EMPTY: Record<EntityKind, Output> = {
     employeeCeiling: null, eligibilityText: null, maxAmount: null, maxAmountText: null, subsidyRate: null, subsidyRatio: null,
     opensOn: null, closesOn: null, url: null, contact: null, updatedOn: null,
   },
-  consultation: { topics: [], corporateNumber: null, companyName: null, industry: null, employees: null, municipalityCode: null, summary: null, consultant: null, outcome: null, referredToId: null },
+  consultation: { topics: [], corporateNumber: null, companyName: null, industry: null, employees: null, municipalityCode: null, phone: null, address: null, summary: null, consultant: null, outcome: null, referredToId: null },
+  committee: {
+    corporateNumber: null, firmId: null, municipalityCode: null, industry: null, nominatedBy: null, rationale: null, reason: null,
+    decidedBy: null, leadAgency: null, participatingAgencies: [], goals: [],
+  },
 };
 
 // Every output key from the start, in one order, so all records of an entity share one shape:
@@ -389,5 +421,19 @@ export function mapRecord(
     const rule = mapping.closesOn ? toRule(mapping.closesOn) : undefined;
     (rejections ??= []).push({ row, field: rule?.column ?? 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
   }
+  if (entity === 'committee') for (const r of committeeRowProblems(out, mapping, row)) (rejections ??= []).push(r);
   return rejections ? { ok: false, rejections } : { ok: true, fields: out };
+}
+
+// A minute must name its firm, and a decision must say why (a selection also who leads the support).
+function committeeRowProblems(out: Output, mapping: Record<string, string | MappingRule>, row: number): RowRejection[] {
+  const label = (field: string) => (mapping[field] ? toRule(mapping[field]).column : undefined) ?? field;
+  const problems: RowRejection[] = [];
+  if (!out.corporateNumber && !out.firmId) {
+    problems.push({ row, field: label('corporateNumber'), value: null, reason: 'a firm needs its 法人番号 or the network firm id (firmId)' });
+  }
+  const decision = out.outcome === 'SELECTED' || out.outcome === 'DEFERRED' || out.outcome === 'DECLINED';
+  if (decision && !out.reason) problems.push({ row, field: label('reason'), value: null, reason: `a ${String(out.outcome)} decision needs its reason` });
+  if (out.outcome === 'SELECTED' && !out.leadAgency) problems.push({ row, field: label('leadAgency'), value: null, reason: 'a selection needs its lead agency' });
+  return problems;
 }

@@ -10,6 +10,7 @@ import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
 import { markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
+import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, RowRejection, SourceKind } from '../../domain/records';
 import type { Store } from '../../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
@@ -109,6 +110,8 @@ export async function syncSource(
       at: fetchedAt,
     });
     ctx.logger.info({ source: id, accepted: result.accepted, rejected: result.rejected.length }, 'source synced');
+    // Firms' growth signals follow the consultations (a sync run refreshes once, after them all).
+    if (source.entity === 'consultation' && !options.deferGrowthRefresh) await refreshGrowth(store, ctx);
     return report('updated', result.accepted, result.rejected);
   } catch (e) {
     // Paths are shown relative to the project so no machine path leaks into the graph.
@@ -126,6 +129,18 @@ export interface SyncOptions {
   pool?: PreparePool;
   /** Spreadsheets at least this large go to the pool (default OFFLOAD_MIN_BYTES). */
   offloadMinBytes?: number;
+  /** Leave the growth signals to the caller, which refreshes them once for many sources. */
+  deferGrowthRefresh?: boolean;
+}
+
+/** Recomputes every firm's growth signals and score; a failure is logged, the sync stands. */
+async function refreshGrowth(store: Store, ctx: AdapterContext): Promise<void> {
+  try {
+    const r = await refreshGrowthSignals(store, { now: ctx.clock() });
+    ctx.logger.info({ firms: r.firms, ms: Math.round(r.ms) }, 'growth signals refreshed');
+  } catch (e) {
+    ctx.logger.warn({ err: (e as Error).message }, 'growth signals refresh failed; previous signals kept');
+  }
 }
 
 /**
@@ -156,10 +171,16 @@ async function syncPhases(
   options: SyncOptions & { concurrency?: number },
 ): Promise<SyncReport[]> {
   const jobs = agencies.flatMap((a) => a.sources.map((s) => ({ a, s })));
-  const order = { organization: 0, program: 1, consultation: 2 } as const;
+  // Committee minutes come last: they name firms the consultations describe.
+  const order = { organization: 0, program: 1, consultation: 2, committee: 3 } as const;
   jobs.sort((x, y) => order[x.s.entity] - order[y.s.entity]);
   const reports: SyncReport[] = [];
-  for (const phase of [0, 1, 2]) {
+  for (const phase of [0, 1, 2, 3]) {
+    if (phase === 3) {
+      const logs = new Set(jobs.filter((j) => j.s.entity === 'consultation').map((j) => sourceId(j.a, j.s)));
+      const changed = reports.some((r) => r.outcome === 'updated' && logs.has(r.sourceId));
+      if (changed || (logs.size > 0 && (await growthRefreshDue(store)))) await refreshGrowth(store, ctx);
+    }
     const batch = jobs.filter((j) => order[j.s.entity] === phase);
     // Reading sources overlaps; the embedded store serializes writes itself.
     const limit = options.concurrency ?? 4;
@@ -168,7 +189,7 @@ async function syncPhases(
       Array.from({ length: Math.min(limit, batch.length) }, async () => {
         while (next < batch.length) {
           const { a, s } = batch[next++];
-          reports.push(await syncSource(store, a, s, ctx, options));
+          reports.push(await syncSource(store, a, s, ctx, { ...options, deferGrowthRefresh: true }));
         }
       }),
     );
