@@ -28,7 +28,7 @@ import { agenda } from '../store/growth';
 import { startEmbedded } from '../gateway/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { jstMonthOf } from '../domain/growth/status';
-import { markdownTable, percentile } from './report';
+import { markdownTable, percentile, timed } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const PEER_ROWS = Math.max(10_000, Math.round(ROWS / 10));
@@ -55,16 +55,7 @@ async function loadStore(rows: number, root: string): Promise<{ store: Store; no
   return { store, note: `${rows.toLocaleString()} consultations and the committee minutes generated and synced in ${((performance.now() - t0) / 1000).toFixed(0)} s` };
 }
 
-async function timeAgenda(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
-  for (let i = 0; i < 10; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
+const timeAgenda = (fn: () => Promise<unknown>, runs: number) => timed(fn, runs, 10);
 
 const AGENDA_QUERY = `query($month: String!) {
   committeeMeeting(month: $month) {

@@ -19,21 +19,12 @@ import { startEmbedded } from '../gateway/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { countConsultations } from '../store/stats';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
-import { markdownTable, percentile } from './report';
+import { markdownTable, percentile, timed } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
-async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
+const time = (fn: () => Promise<unknown>, runs = RUNS) => timed(fn, runs, 3);
 
 async function main(): Promise<void> {
   // On disk, as `npm start` runs: the in-memory file system copies a growing table on every resize.

@@ -65,7 +65,11 @@ describe('match proposals in the demo logs', () => {
     expect(clients).toBeGreaterThanOrEqual(2);
     // The consultations now name the network firm.
     expect(new Set(await consultations.firmIdsOf(store, rows.map((r) => r.id)))).toEqual(new Set([firmId]));
-    // Confirming the network firm with nothing new links nothing twice.
+    // The same confirmation sent again (a retry) names records already linked: nothing changes.
+    const [{ links }] = await store.query<{ links: number }>('select count(*)::int as links from firm_links');
+    expect(await firms.confirmMatch(store, ids, 'coord', FIXED_NOW.toISOString())).toEqual({ firmId, changed: [] });
+    expect(await firms.confirmMatch(store, [firmId, ids[0]], 'coord', FIXED_NOW.toISOString())).toEqual({ firmId, changed: [] });
+    expect((await store.query<{ links: number }>('select count(*)::int as links from firm_links'))[0].links).toBe(links);
     await expect(firms.confirmMatch(store, [firmId, firmId], 'coord', FIXED_NOW.toISOString())).rejects.toThrow(/at least two/);
     expect((await firms.matchProposals(store, 1000)).some((p) => p.members.some((m) => ids.includes(m.firmId)))).toBe(false);
   });

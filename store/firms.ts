@@ -57,21 +57,26 @@ const FIRM_COLUMNS = `firm_id as id, kind, corporate_number as "corporateNumber"
  * signals, else — firms with no consultations yet — from committee minutes or the network's list.
  */
 export async function byIds(db: Queryable, ids: readonly string[]): Promise<Array<FirmRecord | null>> {
-  const rows = await db.query<FirmRecord>(
-    `select ${FIRM_COLUMNS} from firm_signals where firm_id = any($1::text[])
-     union all
-     select distinct on (coalesce(m.corporate_number, m.firm_id)) coalesce(m.corporate_number, m.firm_id), case when m.corporate_number is null then 'NETWORK' else 'CORPORATE' end,
-            m.corporate_number, m.company_name, m.municipality_code, m.industry, null::int
-     from committee_minutes m
-     where coalesce(m.corporate_number, m.firm_id) = any($1::text[])
-       and not exists (select 1 from firm_signals s where s.firm_id = coalesce(m.corporate_number, m.firm_id))
-     union all
-     select f.id, 'NETWORK', null, f.name, f.municipality_code, null, null::int from firms f
-     where f.id = any($1::text[]) and not exists (select 1 from firm_signals s where s.firm_id = f.id)
-       and not exists (select 1 from committee_minutes m where m.firm_id = f.id)`,
-    [ids],
-  );
+  const rows = await db.query<FirmRecord>(`select ${FIRM_COLUMNS} from firm_signals where firm_id = any($1::text[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length) {
+    const others = await db.query<FirmRecord>(
+      `select distinct on (coalesce(m.corporate_number, m.firm_id)) coalesce(m.corporate_number, m.firm_id) as id,
+              case when m.corporate_number is null then 'NETWORK' else 'CORPORATE' end as kind,
+              m.corporate_number as "corporateNumber", m.company_name as name, m.municipality_code as "municipalityCode", m.industry, null::int as employees
+       from committee_minutes m where m.corporate_number = any($1::text[]) or m.firm_id = any($1::text[])
+       order by coalesce(m.corporate_number, m.firm_id), m.meeting_on desc`,
+      [missing],
+    );
+    for (const r of others) byId.set(r.id, r);
+    const network = await db.query<FirmRecord>(
+      `select f.id, 'NETWORK' as kind, null as "corporateNumber", f.name, f.municipality_code as "municipalityCode", null as industry, null::int as employees
+       from firms f where f.id = any($1::text[])`,
+      [missing.filter((id) => !byId.has(id))],
+    );
+    for (const r of network) byId.set(r.id, r);
+  }
   return ids.map((id) => byId.get(id) ?? null);
 }
 
@@ -117,6 +122,20 @@ export async function recordsOf(db: Queryable, firmId: string): Promise<LocalRec
      from firm_signals where firm_id = $1 and kind = 'LOCAL'`,
     [firmId],
   );
+}
+
+/** An agency record id, whether it still stands alone or was linked to a network firm (and which). */
+async function localRecordOf(db: Queryable, localId: string): Promise<{ record: LocalRecord; linkedTo: string | null } | null> {
+  const [linked] = await db.query<LocalRecord & { firmId: string }>(
+    `select organization_id as "organizationId", name_key as "nameKey", municipality_code as "municipalityCode", firm_id as "firmId" from firm_links where local_id = $1`,
+    [localId],
+  );
+  if (linked) {
+    const { firmId, ...record } = linked;
+    return { record, linkedTo: firmId };
+  }
+  const [alone] = await recordsOf(db, localId);
+  return alone ? { record: alone, linkedTo: null } : null;
 }
 
 /**
@@ -237,21 +256,29 @@ export class FirmMatchError extends Error {}
 /**
  * Confirms that these firms are one: a network firm among them absorbs the others, else the
  * network assigns a new id. Every member must share name and municipality. Confirming what is
- * already one firm returns it unchanged, so a retried confirmation links nothing twice.
+ * already one firm (a retry naming the agency records it replaced, say) returns it unchanged.
  */
 export async function confirmMatch(store: Store, memberIds: readonly string[], by: string, at: string): Promise<{ firmId: string; changed: LocalRecord[] }> {
   const ids = [...new Set(memberIds)];
   if (ids.length < 2) throw new FirmMatchError('a match needs at least two firms');
   if (ids.some((id) => firmKindOf(id) === 'CORPORATE')) throw new FirmMatchError('a firm with a 法人番号 is identified by it and needs no match');
   return store.transaction(async (tx) => {
-    const records = (await Promise.all(ids.map((id) => recordsOf(tx, id)))).map((r, i) => ({ id: ids[i], records: r }));
-    const unknown = records.filter((r) => r.records.length === 0).map((r) => r.id);
+    const members = await Promise.all(
+      ids.map(async (id) => {
+        if (firmKindOf(id) === 'NETWORK') return { id, network: id, records: await recordsOf(tx, id), fresh: [] as LocalRecord[] };
+        const local = await localRecordOf(tx, id);
+        return { id, network: local?.linkedTo ?? null, records: local ? [local.record] : [], fresh: local && !local.linkedTo ? [local.record] : [] };
+      }),
+    );
+    const unknown = members.filter((m) => m.records.length === 0).map((m) => m.id);
     if (unknown.length) throw new FirmMatchError(`unknown firms: ${unknown.join(', ')}`);
-    const all = records.flatMap((r) => r.records);
+    const all = members.flatMap((m) => m.records);
     const keys = new Set(all.map((r) => `${r.nameKey}|${r.municipalityCode}`));
     if (keys.size > 1) throw new FirmMatchError('the firms do not share name and municipality; only records proposed as a match can be confirmed');
-    const networks = [...new Set(ids.filter((id) => firmKindOf(id) === 'NETWORK'))];
+    const networks = [...new Set(members.map((m) => m.network).filter((n): n is string => n !== null))];
     if (networks.length > 1) throw new FirmMatchError(`${networks.join(' and ')} are already two network firms`);
+    // Only agency records not linked yet are linked now.
+    const changed = members.flatMap((m) => m.fresh);
     let firmId = networks[0];
     if (!firmId) {
       const [{ n }] = await tx.query<{ n: string }>(`select nextval('firm_serial')::text as n`);
@@ -268,14 +295,14 @@ export async function confirmMatch(store: Store, memberIds: readonly string[], b
         at,
       ]);
     }
-    // The records of local members are linked; a network member's are linked already.
-    const changed = records.filter((r) => firmKindOf(r.id) === 'LOCAL').flatMap((r) => r.records);
-    for (const r of changed) {
-      await tx.query(
-        `insert into firm_links (organization_id, name_key, municipality_code, firm_id, confirmed_by, confirmed_at) values ($1, $2, $3, $4, $5, $6)
-         on conflict (organization_id, name_key, municipality_code) do nothing`,
-        [r.organizationId, r.nameKey, r.municipalityCode, firmId, by, at],
-      );
+    for (const m of members) {
+      for (const r of m.fresh) {
+        await tx.query(
+          `insert into firm_links (organization_id, name_key, municipality_code, firm_id, confirmed_by, confirmed_at, local_id) values ($1, $2, $3, $4, $5, $6, $7)
+           on conflict (organization_id, name_key, municipality_code) do nothing`,
+          [r.organizationId, r.nameKey, r.municipalityCode, firmId, by, at, m.id],
+        );
+      }
     }
     return { firmId, changed };
   });

@@ -125,6 +125,23 @@ describe('nominations', () => {
     expect(c.created).toBe(true);
     expect((await growth.nominationsOf(store, [firm]))[0]).toHaveLength(2);
   });
+
+  it('are capped per agency and meeting, so no one floods an agenda', async () => {
+    const firmsOf = (
+      await store.query<{ id: string }>(
+        `select firm_id as id from firm_signals s where not exists (select 1 from support_plan_events e where e.firm_id = s.firm_id)
+         and not exists (select 1 from nominations n where n.firm_id = s.firm_id) order by firm_id desc limit $1`,
+        [growth.MAX_NOMINATIONS_PER_MEETING + 1],
+      )
+    ).map((r) => r.id);
+    const nominate = (firmId: string) => growth.nominate(store, { firmId, organizationId: 'hyogo-koyo', rationale: 'x', by: 's', at: AT, meetingMonth: '2027-01' });
+    for (const id of firmsOf.slice(0, -1)) await nominate(id);
+    await expect(nominate(firmsOf.at(-1)!)).rejects.toThrow(/at most 30 nominations/);
+    // A retry of one already in is still answered, and other agencies are not affected.
+    expect((await nominate(firmsOf[0])).created).toBe(false);
+    const other = await growth.nominate(store, { firmId: firmsOf.at(-1)!, organizationId: 'hyogo-cgc', rationale: 'x', by: 's', at: AT, meetingMonth: '2027-01' });
+    expect(other.created).toBe(true);
+  });
 });
 
 describe('support plans', () => {

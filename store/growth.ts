@@ -82,18 +82,20 @@ export function committeeHistorySql(): string[] {
 /**
  * Each firm's place in the programme, for firms with any nomination, decision or plan: an active
  * plan first, then a nomination no meeting has decided yet, then the latest of its last decision
- * and the end of its last plan.
+ * and the end of its last plan. `only` (an SQL condition on firm_id) limits every part to some
+ * firms, so that asking for a page of firms does not compute every firm's status.
  */
-const STATUS_CTE = `
+function statusCte(only = 'true'): string {
+  return `
   plan_now as (
-    select distinct on (plan_id) plan_id, firm_id, status, at from support_plan_events order by plan_id, at desc, id desc),
+    select distinct on (plan_id) plan_id, firm_id, status, at from support_plan_events where ${only} order by plan_id, at desc, id desc),
   firm_plan as (
     select distinct on (firm_id) firm_id, status, at from plan_now order by firm_id, (status = 'ACTIVE') desc, at desc),
   last_decision as (
-    select distinct on (firm_id) firm_id, decision, decided_at from committee_decisions order by firm_id, meeting_month desc, decided_at desc),
+    select distinct on (firm_id) firm_id, decision, decided_at from committee_decisions where ${only} order by firm_id, meeting_month desc, decided_at desc),
   pending as (
     select distinct n.firm_id from nominations n
-    where not exists (select 1 from committee_decisions d where d.firm_id = n.firm_id and d.meeting_month >= n.meeting_month)),
+    where ${only.replace(/firm_id/g, 'n.firm_id')} and not exists (select 1 from committee_decisions d where d.firm_id = n.firm_id and d.meeting_month >= n.meeting_month)),
   growth_status as (
     select f.firm_id,
            case when p.status = 'ACTIVE' then 'ACTIVE'
@@ -103,14 +105,15 @@ const STATUS_CTE = `
                 when d.decision in ('DEFERRED', 'DECLINED') then d.decision
                 when p.status is not null then p.status
                 else 'NONE' end as status
-    from (select firm_id from plan_now union select firm_id from committee_decisions union select firm_id from nominations) f
+    from (select firm_id from plan_now union select firm_id from last_decision union select firm_id from nominations where ${only}) f
     left join firm_plan p on p.firm_id = f.firm_id
     left join last_decision d on d.firm_id = f.firm_id
     left join pending n on n.firm_id = f.firm_id)`;
+}
 
 export async function statusOf(db: Queryable, firmIds: readonly string[]): Promise<GrowthStatus[]> {
   const rows = await db.query<{ firmId: string; status: GrowthStatus }>(
-    `with ${STATUS_CTE} select firm_id as "firmId", status from growth_status where firm_id = any($1::text[])`,
+    `with ${statusCte('firm_id = any($1::text[])')} select firm_id as "firmId", status from growth_status`,
     [firmIds],
   );
   const byId = new Map(rows.map((r) => [r.firmId, r.status]));
@@ -152,6 +155,12 @@ export async function nominationsOf(
 }
 
 /**
+ * Nominations one agency (or the coordinators) may put on one meeting's agenda: a committee
+ * weighs a handful of firms a month, and an agenda of thousands would serve no one.
+ */
+export const MAX_NOMINATIONS_PER_MEETING = 30;
+
+/**
  * Puts a firm on a meeting's agenda. The same firm nominated again for the same meeting by the
  * same agency (a retry, say) returns the first nomination unchanged.
  */
@@ -159,17 +168,25 @@ export async function nominate(
   db: Queryable,
   n: { firmId: string; organizationId: string | null; rationale: string; by: string; at: string; meetingMonth: string },
 ): Promise<{ nomination: NominationRow; created: boolean }> {
+  const find = () =>
+    db.query<NominationRow>(
+      `select ${NOMINATION_COLUMNS} from nominations where firm_id = $1 and meeting_month = $2 and coalesce(organization_id, '') = coalesce($3, '')`,
+      [n.firmId, n.meetingMonth, n.organizationId],
+    );
+  const [existing] = await find();
+  if (existing) return { nomination: existing, created: false };
+  // One statement checks the cap and inserts, so two nominations at once cannot both pass it.
   const inserted = await db.query<NominationRow>(
     `insert into nominations (firm_id, organization_id, rationale, nominated_by, nominated_at, meeting_month)
-     values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning ${NOMINATION_COLUMNS}`,
-    [n.firmId, n.organizationId, n.rationale, n.by, n.at, n.meetingMonth],
+     select $1, $2, $3, $4, $5, $6
+     where (select count(*) from nominations where meeting_month = $6 and coalesce(organization_id, '') = coalesce($2, '')) < $7
+     on conflict do nothing returning ${NOMINATION_COLUMNS}`,
+    [n.firmId, n.organizationId, n.rationale, n.by, n.at, n.meetingMonth, MAX_NOMINATIONS_PER_MEETING],
   );
   if (inserted.length) return { nomination: inserted[0], created: true };
-  const [existing] = await db.query<NominationRow>(
-    `select ${NOMINATION_COLUMNS} from nominations where firm_id = $1 and meeting_month = $2 and coalesce(organization_id, '') = coalesce($3, '')`,
-    [n.firmId, n.meetingMonth, n.organizationId],
-  );
-  return { nomination: existing, created: false };
+  const [raced] = await find();
+  if (raced) return { nomination: raced, created: false };
+  throw new GrowthRuleError(`at most ${MAX_NOMINATIONS_PER_MEETING} nominations per agency and meeting; ${n.meetingMonth} has them`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +251,9 @@ export async function decide(store: Store, d: DecisionInput): Promise<{ decision
     }
     let plan: { lead: string; participants: string[]; goals: string[] } | null = null;
     if (d.decision === 'SELECTED') {
-      const [{ status }] = await tx.query<{ status: GrowthStatus }>(`with ${STATUS_CTE} select coalesce((select status from growth_status where firm_id = $1), 'NONE') as status`, [d.firmId]);
+      const [{ status }] = await tx.query<{ status: GrowthStatus }>(`with ${statusCte('firm_id = $1')} select coalesce((select status from growth_status), 'NONE') as status`, [
+        d.firmId,
+      ]);
       if (status === 'ACTIVE') throw new GrowthRuleError('the firm is already selected and supported; its plan is active');
       const nominators = (
         await tx.query<{ organizationId: string }>(
@@ -420,12 +439,14 @@ export async function agenda(db: Queryable, month: string, options: { topScored:
     score: r.score,
   }));
   if (options.includeTopScored && options.topScored > 0) {
+    // Walked down the score index; the firms to pass over (every firm ever selected among them,
+    // the best-scored of all) are looked up in hashed sets rather than probed one by one.
     const top = await db.query<{ firmId: string; score: number }>(
       `select s.firm_id as "firmId", s.score from firm_signals s
        where s.score > 0
-         and not exists (select 1 from nominations n where n.firm_id = s.firm_id and n.meeting_month >= $1)
-         and not exists (select 1 from committee_decisions d where d.firm_id = s.firm_id and d.meeting_month = $1)
-         and not exists (select 1 from support_plan_events e where e.firm_id = s.firm_id)
+         and s.firm_id not in (select firm_id from nominations where meeting_month >= $1)
+         and s.firm_id not in (select firm_id from committee_decisions where meeting_month = $1)
+         and s.firm_id not in (select firm_id from support_plan_events)
        order by s.score desc, s.firm_id limit $2`,
       [month, options.topScored],
     );
@@ -472,7 +493,7 @@ export async function firmsByStatus(
     : `(select g.firm_id, g.status, coalesce(s.score, 0) as score from growth_status g left join firm_signals s on s.firm_id = g.firm_id)`;
   params.push(page.limit, page.offset);
   const rows = await db.query<{ id: string; total: number }>(
-    `with ${STATUS_CTE}
+    `with ${statusCte()}
      select f.firm_id as id, count(*) over ()::int as total from ${source} f
      where f.status = any($1::text[]) ${where.map((w) => `and ${w}`).join(' ')}
      order by f.score desc, f.firm_id limit $${params.length - 1} offset $${params.length}`,
@@ -480,7 +501,7 @@ export async function firmsByStatus(
   );
   if (rows.length || page.offset === 0) return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
   const [{ n }] = await db.query<{ n: number }>(
-    `with ${STATUS_CTE} select count(*)::int as n from ${source} f where f.status = any($1::text[]) ${where.map((w) => `and ${w}`).join(' ')}`,
+    `with ${statusCte()} select count(*)::int as n from ${source} f where f.status = any($1::text[]) ${where.map((w) => `and ${w}`).join(' ')}`,
     params.slice(0, -2),
   );
   return { ids: [], total: n };

@@ -6,13 +6,14 @@
  * and after every request, the audit log: a row naming the firm and the field for every read
  * that returned data, none for a refused one. A new field added to the schema joins by itself.
  */
-import { buildClientSchema, getIntrospectionQuery, getNamedType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import { buildClientSchema, getIntrospectionQuery, type GraphQLObjectType, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { openTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
+import { leafSelections } from '../support/schema';
 
 const SECRET = new TextEncoder().encode('growth-matrix-secret-growth-matrix-secret');
 let app: Embedded;
@@ -72,21 +73,6 @@ afterAll(async () => {
   await app.store.close();
 });
 
-/** Every leaf under a type as a selection, to a small depth; entities of other subgraphs by key. */
-function leafSelections(type: GraphQLObjectType, depth = 0): string[] {
-  const out: string[] = [];
-  for (const field of Object.values(type.getFields())) {
-    if (field.args.some((a) => a.type.toString().endsWith('!') && a.defaultValue === undefined)) continue;
-    const named = getNamedType(field.type);
-    if (isLeafType(named)) out.push(field.name);
-    else if (isObjectType(named) && depth < 2) {
-      const inner = named.name === 'Organization' || named.name === 'Company' ? ['id'] : leafSelections(named, depth + 1);
-      for (const s of inner) out.push(`${field.name} { ${s} }`);
-    }
-  }
-  return out;
-}
-
 /** What staff may read of their agency's firms; every other part of the file is for coordinators. */
 const STAFF_FIELDS = new Set(['status', 'nominations', 'plan', 'plans']);
 
@@ -126,7 +112,7 @@ async function runCells(cells: Cell[], concurrency = 6): Promise<void> {
 }
 
 test('every growth field through every entry point, for every role: data only where allowed, an audit row for every read and none for a refused one', async () => {
-  const fields = leafSelections(schema.getType('CompanyGrowth') as GraphQLObjectType);
+  const fields = leafSelections(schema.getType('CompanyGrowth') as GraphQLObjectType, new Set(['Organization', 'Company']));
   for (const f of ['status', 'score { total }', 'score { contributions { reason } }', 'signals { agencies }', 'nominations { rationale }', 'decisions { reason }', 'plan { goals }', 'plans { history { note } }']) {
     expect(fields).toContain(f);
   }

@@ -197,6 +197,26 @@ test('two identical reads at once are two audit rows, and the log cannot be chan
   expect(mutations.data!.__schema.mutationType.fields.map((f: any) => f.name).filter((n: string) => /audit/i.test(n))).toEqual([]);
 });
 
+test('a coordinator joins a proposed match of sole proprietors into one network firm; staff cannot', async () => {
+  const proposals = await gql(`{ firmMatchProposals(first: 50) { key level evidence members { company { id identifiedBy } agencies { id } phones consultations } } }`, {}, tokens.coordinator);
+  expect(proposals.errors).toBeUndefined();
+  const proposal = proposals.data!.firmMatchProposals.find((p: any) => p.level === 'PHONE_MATCHES');
+  const ids = proposal.members.map((m: any) => m.company.id);
+  expect(proposal.members.every((m: any) => m.company.identifiedBy === 'AGENCY_RECORD')).toBe(true);
+  const CONFIRM = `mutation($ids: [ID!]!) { confirmFirmMatch(companyIds: $ids) { id identifiedBy consultations(first: 50) { totalCount } } }`;
+  const byStaff = await gql(CONFIRM, { ids }, tokens.staff);
+  expect(byStaff.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const confirmed = await gql(CONFIRM, { ids }, tokens.coordinator);
+  expect(confirmed.errors).toBeUndefined();
+  expect(confirmed.data!.confirmFirmMatch).toMatchObject({ identifiedBy: 'NETWORK_ID', consultations: { totalCount: proposal.members.reduce((s: number, m: any) => s + m.consultations, 0) } });
+  // Sent again, the same confirmation is the same firm.
+  const again = await gql(CONFIRM, { ids }, tokens.coordinator);
+  expect(again.data!.confirmFirmMatch.id).toBe(confirmed.data!.confirmFirmMatch.id);
+  const firm = await gql(`query($id: ID!) { company(id: $id) { name growth { score { contributions { signal value } } } } }`, { id: confirmed.data!.confirmFirmMatch.id }, tokens.coordinator);
+  const agencies = firm.data!.company.growth.score.contributions.find((c: any) => c.signal === 'AGENCIES');
+  expect(Number(agencies.value)).toBe(new Set(proposal.members.flatMap((m: any) => m.agencies.map((a: any) => a.id))).size);
+});
+
 test('decisions and plans survive a restart of the whole system on its data directory', async () => {
   const query = `query($id: ID!) { company(id: $id) { growth { status decisions { decision reason decidedBy } plan { goals history { note } } } } }`;
   const before = await gql(query, { id: ownFirm }, tokens.coordinator);

@@ -4,47 +4,31 @@
  * costs a fixed number of store queries whatever the page size, and what it says agrees with
  * the store.
  */
-import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
 import { countingStore, type Store } from '../../store/store';
 import { SUBGRAPHS } from '../../subgraphs';
-import { buildSchemaOf } from '../../subgraphs/server';
-import { composeSupergraph } from '../../gateway/compose';
 import { openTestStore } from '../support/store';
+import { startInProcessSupergraph, type InProcessSupergraph } from '../support/supergraph';
 import { statusOf } from '../../store/growth';
 import { FIXED_NOW } from '../support/paths';
 
 let store: Store;
 let counters: Record<string, ReturnType<typeof countingStore>>;
-let server: ApolloServer;
+let supergraph: InProcessSupergraph;
 const COORDINATOR = { role: 'coordinator' as const, subject: 'coord', agencyId: null };
 
 beforeAll(async () => {
   store = await openTestStore('demo');
   counters = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, countingStore(store)]));
-  const gateway = new ApolloGateway({
-    supergraphSdl: composeSupergraph().supergraphSdl,
-    buildService: ({ name }) => {
-      const module = SUBGRAPHS.find((s) => s.name === name)!;
-      const local = new LocalGraphQLDataSource(buildSchemaOf(module));
-      const process = local.process.bind(local);
-      local.process = (options) => process({ ...options, context: module.createContext(counters[name], { now: () => FIXED_NOW, viewer: COORDINATOR }) as never });
-      return local;
-    },
-  });
-  server = new ApolloServer({ gateway });
-  await server.start();
+  supergraph = await startInProcessSupergraph((name) => counters[name], () => FIXED_NOW, COORDINATOR);
 });
 
 afterAll(async () => {
-  await server.stop();
+  await supergraph.stop();
   await store.close();
 });
 
 async function run(query: string, variables?: Record<string, unknown>) {
-  const res = await server.executeOperation({ query, variables });
-  if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
-  return res.body.singleResult as { data?: any; errors?: Array<{ message: string }> };
+  return (await supergraph.run(query, variables)) as { data?: any; errors?: ReadonlyArray<{ message: string }> };
 }
 
 const PAGE = `query($n: Int!) { growthFirms(first: $n, filter: { statuses: [ACTIVE, GRADUATED] }) {

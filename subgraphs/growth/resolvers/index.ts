@@ -145,20 +145,21 @@ export const resolvers: Resolvers = {
         throw badInput(`unknown firm ${args.companyId}`);
       }
       if ((await ctx.status.load(args.companyId)) === 'ACTIVE') throw badInput('the firm is already selected and supported');
-      const { nomination } = await growth.nominate(ctx.store, {
-        firmId: args.companyId,
-        organizationId: ctx.viewer.role === 'staff' ? ctx.viewer.agencyId : null,
-        rationale,
-        by: ctx.viewer.subject ?? 'unknown',
-        at: ctx.now().toISOString(),
-        meetingMonth: meeting,
-      });
+      const { nomination } = await growth
+        .nominate(ctx.store, {
+          firmId: args.companyId,
+          organizationId: ctx.viewer.role === 'staff' ? ctx.viewer.agencyId : null,
+          rationale,
+          by: ctx.viewer.subject ?? 'unknown',
+          at: ctx.now().toISOString(),
+          meetingMonth: meeting,
+        })
+        .catch(ruleBroken);
       await ctx.readFile(nomination.firmId, 'nominateCompany');
       return nomination;
     },
     recordCommitteeDecision: async (_, { input }, ctx) => {
-      if (ctx.viewer.role === 'anonymous') throw new GraphQLError('decisions need a coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
-      if (ctx.viewer.role !== 'coordinator') throw new GraphQLError('only coordinators decide on firms', { extensions: { code: 'FORBIDDEN' } });
+      ctx.requireCoordinator('deciding on a firm');
       const thisMonth = jstMonthOf(ctx.now());
       const meeting = month(input.meeting, 'meeting', thisMonth);
       if (meeting > thisMonth) throw badInput(`the ${meeting} meeting has not been held; decisions are recorded for ${thisMonth} or earlier`);
@@ -181,8 +182,7 @@ export const resolvers: Resolvers = {
       return decision;
     },
     updateSupportPlan: async (_, { input }, ctx) => {
-      if (ctx.viewer.role === 'anonymous') throw new GraphQLError('support plans need a coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
-      if (ctx.viewer.role !== 'coordinator') throw new GraphQLError('only coordinators change support plans', { extensions: { code: 'FORBIDDEN' } });
+      ctx.requireCoordinator('changing a support plan');
       if (input.leadAgency && !(await organizations.exists(ctx.store, input.leadAgency))) throw badInput(`unknown organization ${input.leadAgency}`);
       const { plan } = await growth
         .updatePlan(ctx.writableStore(), {
@@ -249,22 +249,9 @@ export const resolvers: Resolvers = {
       return ctx.plans.load(firmId);
     },
   },
-  GrowthScore: {
-    total: (s) => s.total,
-    contributions: (s) => s.contributions,
-    asOf: (s) => s.asOf,
-    weightsVersion: (s) => s.weightsVersion,
-  },
   GrowthSignals: {
-    consultations: (s) => s.consultations,
-    agencies: (s) => s.agencies,
-    growthTopics: (s) => s.growthTopics,
-    growthConsultations: (s) => s.growthConsultations,
     recentConsultations: (s) => s.frequency,
-    lastConsultedAt: (s) => s.lastConsultedAt,
-    employees: (s) => s.employees,
     industry: (s) => industryValue(s.industry),
-    referrals: (s) => s.referrals,
   },
   Nomination: {
     company: (n) => ({ id: n.firmId }),
