@@ -54,7 +54,7 @@ function growthMaskSql(w: GrowthWeights, c: string): string {
 }
 
 /** The signal tables' keys and indexes, dropped and rebuilt around a full refresh. */
-export const SIGNAL_INDEXES = {
+const SIGNAL_INDEXES = {
   drop: [
     'alter table firm_signals drop constraint firm_signals_pkey',
     'drop index firm_signals_score',

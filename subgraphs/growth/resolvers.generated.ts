@@ -318,7 +318,9 @@ export type GrowthStatus =
 
 /**
  * Headline figures of the programme (成長企業支援の概況) for coordinators and analysts. Figures
- * under 5 are withheld (null) from analysts, as consultation counts are.
+ * under 5 are withheld (null) from analysts, as consultation counts are; active, graduated and
+ * withdrawn are suppressed as one line (a second figure is withheld with a lone small one), so
+ * that the selected total minus the others does not give a withheld one back.
  */
 export type GrowthSummary = {
   __typename?: 'GrowthSummary';
@@ -446,7 +448,11 @@ export type Query = {
   committeeMeetings: Array<CommitteeMeeting>;
   /** Reads of firms' growth files, newest first (coordinators). */
   growthAudit: GrowthAuditConnection;
-  /** Support plans counted by year, agency, industry or status (coordinators and analysts). */
+  /**
+   * Support plans counted by year, agency, industry or status (coordinators and analysts).
+   * `statuses` keeps plans in those statuses (coordinators; analysts group by STATUS instead, as a
+   * filter and its complement would give back withheld cells by subtraction).
+   */
   growthCounts: GrowthCounts;
   /** Firms by growth status, highest score first (staff: their agency's; coordinators: all). */
   growthFirms: GrowthFirmConnection;

@@ -205,3 +205,19 @@ test('analysts get counts with small cells withheld, coordinators exact counts',
   const total = analyst.cells.filter((c: any) => c.suppressed).length;
   expect(total === 0 || total >= 2).toBe(true);
 });
+
+test('analysts cannot take a withheld figure back by subtraction', async () => {
+  // A filter and its complement would: analysts group by STATUS instead.
+  const filtered = await gql('{ growthCounts(groupBy: [AGENCY], statuses: [ACTIVE]) { total } }', {}, tokens.analyst);
+  expect(filtered.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  const query = '{ growthSummary { selectedTotal active graduated withdrawn } }';
+  const exact = (await gql(query, {}, tokens.coordinator)).data!.growthSummary;
+  const shown = (await gql(query, {}, tokens.analyst)).data!.growthSummary;
+  const parts = ['active', 'graduated', 'withdrawn'] as const;
+  // The demo's figures have one small part, so the line needs a second one withheld.
+  expect(parts.filter((p) => exact[p] > 0 && exact[p] < 5)).toHaveLength(1);
+  const hidden = parts.filter((p) => shown[p] === null);
+  expect(hidden.length).toBeGreaterThanOrEqual(2);
+  for (const p of parts) if (shown[p] !== null) expect(shown[p]).toBe(exact[p]);
+  expect(shown.selectedTotal).toBe(exact.selectedTotal);
+});

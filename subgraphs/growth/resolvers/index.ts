@@ -100,18 +100,22 @@ export const resolvers: Resolvers = {
     growthSummary: async (_, __, ctx) => {
       requireCounts(ctx);
       const s = await growth.summary(ctx.store);
-      return {
-        selectedTotal: withheld(ctx, s.selectedTotal),
-        active: withheld(ctx, s.active),
-        graduated: withheld(ctx, s.graduated),
-        withdrawn: withheld(ctx, s.withdrawn),
-        meetings: s.meetings,
-      };
+      if (ctx.viewer.role !== 'analyst') return s;
+      // Active, graduated and withdrawn add up to about the selected total: they are one line of
+      // a table, suppressed like one, so a withheld figure is not the total minus the others.
+      const [active, graduated, withdrawn] = suppress(
+        [['ACTIVE', s.active], ['GRADUATED', s.graduated], ['WITHDRAWN', s.withdrawn]].map(([k, n]) => ({ keys: [k as string], count: n as number })),
+        MIN_CELL,
+      ).map((c) => (c.suppressed ? null : c.count));
+      return { selectedTotal: withheld(ctx, s.selectedTotal), active, graduated, withdrawn, meetings: s.meetings };
     },
     growthCounts: async (_, { groupBy, statuses }, ctx) => {
       requireCounts(ctx);
       const dims = [...new Set(groupBy)];
       if (dims.length === 0 || dims.length > 3) throw badInput('groupBy takes one to three dimensions');
+      // A filter and its complement, each counted apart, would give back withheld cells by
+      // subtraction: analysts group by STATUS instead, where suppression covers every line.
+      if (ctx.viewer.role === 'analyst' && statuses?.length) throw badInput('analysts group by STATUS rather than filter by it');
       const { cells: counted, total } = await growth.countPlans(ctx.store, dims, statuses?.length ? statuses : null);
       // Coordinators see every firm anyway; analysts get the suppressed table.
       const cells = ctx.viewer.role === 'analyst' ? suppress(counted, MIN_CELL) : counted.map((c) => ({ ...c, suppressed: false }));
