@@ -1,19 +1,27 @@
 /**
  * Re-syncs each source on its configured interval, one run per source at a time, so a slow
- * source never piles up overlapping runs.
+ * source never piles up overlapping runs. Growth signals follow the consultation logs: once the
+ * logs that changed have settled (sources on one interval come due together), one refresh.
  */
 import type { AgencyConfig } from '../core/config';
 import type { AdapterContext } from '../core/adapter';
 import type { Store } from '../../store/store';
-import { syncSource, type SyncReport } from './sync';
+import { refreshGrowth, syncSource, type SyncReport } from './sync';
 
 export function scheduleSyncs(
   store: Store,
   agencies: AgencyConfig[],
   ctx: AdapterContext,
   onReport: (r: SyncReport) => void = () => {},
+  options: { growthRefreshDelayMs?: number } = {},
 ): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const refreshSoon = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void refreshGrowth(store, ctx), options.growthRefreshDelayMs ?? 2_000);
+    refreshTimer.unref();
+  };
   for (const agency of agencies) {
     for (const source of agency.sources) {
       if (!source.interval) continue;
@@ -21,13 +29,21 @@ export function scheduleSyncs(
       const timer = setInterval(() => {
         if (running) return;
         running = true;
-        syncSource(store, agency, source, ctx)
-          .then(onReport, () => {})
+        syncSource(store, agency, source, ctx, { deferGrowthRefresh: true })
+          .then((report) => {
+            if (report.outcome === 'updated' && source.entity === 'consultation') refreshSoon();
+            onReport(report);
+          }, () => {})
           .finally(() => (running = false));
       }, source.interval);
       timer.unref();
       timers.push(timer);
     }
   }
-  return { stop: () => timers.forEach(clearInterval) };
+  return {
+    stop: () => {
+      timers.forEach(clearInterval);
+      clearTimeout(refreshTimer);
+    },
+  };
 }

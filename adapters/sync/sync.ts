@@ -134,7 +134,7 @@ export interface SyncOptions {
 }
 
 /** Recomputes every firm's growth signals and score; a failure is logged, the sync stands. */
-async function refreshGrowth(store: Store, ctx: AdapterContext): Promise<void> {
+export async function refreshGrowth(store: Store, ctx: AdapterContext): Promise<void> {
   try {
     const r = await refreshGrowthSignals(store, { now: ctx.clock() });
     ctx.logger.info({ firms: r.firms, ms: Math.round(r.ms) }, 'growth signals refreshed');
