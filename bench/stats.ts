@@ -52,8 +52,11 @@ async function main(): Promise<void> {
     load = `${loaded.toLocaleString()} consultations (${written.toLocaleString()} generated as CSV in ${generated.toFixed(1)} s) synced through the CSV adapter in ${((performance.now() - t1) / 1000).toFixed(1)} s`;
   }
   const [{ rollups }] = await store.query<{ rollups: number }>('select count(*)::int as rollups from consultation_rollups');
+  // The embedded start opens the data directory on its own store thread; every query below (bare
+  // SQL included) runs there too, as the gateway's do.
+  await store.close();
   const secret = new TextEncoder().encode('bench-secret-bench-secret-bench-secret');
-  const app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }), auth: { secret } });
+  const app = await startEmbedded({ dataDir, port: 0, host: '127.0.0.1', sync: 'never', logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }), auth: { secret } });
   const token = await signDevelopmentToken({ role: 'analyst' }, secret);
   const month = `to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`;
   const cases: Array<{ name: string; dims: StatsDimension[]; filter?: StatsFilter; sql: string }> = [
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
     `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { consultationStats(groupBy: $groupBy, filter: $filter) { total suppressedCells cells { keys { value } count suppressed } } }`;
   const rows: string[][] = [];
   for (const c of cases) {
-    const plan = (await countConsultations(store, c.dims, c.filter)).plan;
+    const plan = (await countConsultations(app.store, c.dims, c.filter)).plan;
     // A connection per case: the bare SQL peers below hold the event loop for seconds at a time,
     // long enough for the server to drop an idle keep-alive socket just as the client reuses it.
     const dispatcher = new Agent();
@@ -113,8 +116,8 @@ async function main(): Promise<void> {
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     });
     await dispatcher.close();
-    const bare = await time(() => store.query(c.sql), Math.min(RUNS, 10));
-    const noRollups = await time(() => countConsultations(store, c.dims, c.filter, { useRollups: false }), Math.min(RUNS, 10));
+    const bare = await time(() => app.store.query(c.sql), Math.min(RUNS, 10));
+    const noRollups = await time(() => countConsultations(app.store, c.dims, c.filter, { useRollups: false }), Math.min(RUNS, 10));
     rows.push([
       c.name,
       plan,
@@ -129,7 +132,6 @@ async function main(): Promise<void> {
   const header = ['query', 'answered from', 'gateway p50 ms', 'gateway p95 ms', 'bare SQL p50 ms', 'no rollups p50 ms', 'gateway p95 / bare SQL p95'];
   console.log(markdownTable(header, rows, 'left'));
   await app.close();
-  await store.close();
   if (!keep) rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -1,34 +1,33 @@
 /**
- * `npm start`: the whole embedded default in one process. Opens the PGlite store in
- * MADOGUCHI_DATA_DIR (default .data/), syncs the demo agencies' sources, starts the
- * subgraphs and the gateway on PORT (default 4000), and keeps sources fresh on their intervals.
+ * `npm start`: the whole embedded default in one process. The gateway runs on the main thread;
+ * the store (PGlite in MADOGUCHI_DATA_DIR, default .data/, or the PostgreSQL at DATABASE_URL,
+ * which any number of such processes and replicas may share), the syncs of the demo agencies'
+ * sources and their schedule, and the subgraphs run on a worker thread (./backend), so no store
+ * query or sync can hold up the gateway's own answers (/healthz, limits, timeouts). The gateway
+ * listens on PORT (default 4000).
  */
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { loadAgencyConfigs, AgencyConfigError } from '../adapters/core/config';
-import { createAdapterContext } from '../adapters/core/adapter';
-import { openStore, type Store } from '../store/store';
-import { list as listSources } from '../store/sources';
-import { syncAll, type SyncReport } from '../adapters/sync/sync';
-import { createPreparePool, defaultWorkerCount } from '../adapters/sync/offload';
-import { scheduleSyncs } from '../adapters/sync/scheduler';
-import { ensureDemoData } from '../demo';
-import { startDemoAgencyServers } from '../demo/servers';
-import { SUBGRAPHS } from '../subgraphs';
-import { startSubgraph } from '../subgraphs/server';
+import { identitySecret } from '../subgraphs/shared/identity';
+import type { SyncReport } from '../adapters/sync/sync';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
-import type { RunningServer } from '../subgraphs/shared/http';
+import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import type { AuthConfig } from './auth';
 
 export interface EmbeddedOptions {
-  store?: Store;
+  /** PGlite data directory (default MADOGUCHI_DATA_DIR or .data). */
   dataDir?: string;
+  /** Start from this store dump, in memory, instead of a data directory (tests, benches). */
+  storeDump?: Uint8Array;
+  /** A PostgreSQL server (default DATABASE_URL unless `dataDir` or `storeDump` is given). */
+  databaseUrl?: string;
   agenciesDir?: string;
   port?: number;
   host?: string;
-  /** Skip syncing (tests that start from a prepared store). */
-  sync?: 'blocking' | 'background' | 'auto' | 'never';
-  now?: () => Date;
+  /** When to sync: wait for all, in the background, wait for the directory on a first start only (auto), or never. */
+  sync?: SyncMode;
+  /** A frozen clock for programme statuses and records written (tests). */
+  now?: Date;
   logger?: pino.Logger;
   auth?: AuthConfig;
   /** Further gateway settings (response cache, safelist, subgraph fetching…). */
@@ -36,96 +35,70 @@ export interface EmbeddedOptions {
 }
 
 export interface Embedded {
-  store: Store;
+  /** The store, queried on its own thread. */
+  store: BackendHandle['store'];
   gateway: RunningGateway;
-  subgraphs: Record<string, RunningServer>;
+  subgraphs: Record<string, BackendSubgraph>;
   syncReports: Promise<SyncReport[]>;
+  /** Syncs one source now on the store's thread; a change empties the response cache. */
+  syncSource: BackendHandle['syncSource'];
   close(): Promise<void>;
 }
 
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const agenciesDir = resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
-  const mode = options.sync ?? 'auto';
-  // The parse worker boots (loads its modules) while the store opens and the directory is read,
-  // so the consultation logs, the largest part of a first start, are parsed from the outset.
-  const workers = mode === 'never' ? 0 : defaultWorkerCount();
-  const pool = workers > 0 ? createPreparePool(workers, { eager: true }) : undefined;
-  // The local stand-ins for the agencies' web sites, APIs and files, for as long as the app runs.
-  const demo = mode !== 'never' && !process.env.MADOGUCHI_DEMO_URL ? await startDemoAgencyServers({ port: 0 }) : null;
-  const agencies = loadAgencyConfigs(agenciesDir, demo ? { ...process.env, MADOGUCHI_DEMO_URL: demo.baseUrl } : process.env);
-  const store = options.store ?? (await openStore({ dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data') }));
-  const ctx = createAdapterContext({ logger });
-  let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
-  if (mode !== 'never') {
-    const only = (entities: string[]) => agencies.map((a) => ({ ...a, sources: a.sources.filter((s) => entities.includes(s.entity)) }));
-    const summarize = (reports: SyncReport[]) => {
-      const failed = reports.filter((r) => r.outcome === 'failed');
-      logger.info(
-        { updated: reports.filter((r) => r.outcome === 'updated').length, unchanged: reports.filter((r) => r.outcome === 'unchanged').length, failed: failed.length },
-        'sync finished',
-      );
-      for (const f of failed) logger.warn({ source: f.sourceId, error: f.error }, 'source failed');
-      return reports;
-    };
-    const hasData = (await listSources(store)).some((s) => s.status === 'OK');
-    // The directory and programmes are small and are what a first visitor asks for: a first start
-    // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
-    // is fetched from the agencies' sites and synced alongside it, in the background.
-    const directory = syncAll(store, only(['organization', 'program']), ctx, { pool });
-    const consultations = (async () => {
-      await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
-      const { generated } = await ensureDemoData();
-      if (generated) logger.info('demo consultation logs generated');
-      // Every log is read and handed to the worker at once: it queues them, and never idles
-      // between files while the main thread writes the last one.
-      return syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
-    })();
-    syncReports = Promise.all([directory, consultations])
-      .finally(() => pool?.close())
-      .then(([first, second]) => summarize([...first, ...second]));
-    if (mode === 'blocking') await syncReports;
-    else if (mode === 'auto' && !hasData) await directory;
-  }
-  const subgraphs: Record<string, RunningServer> = {};
-  for (const module of SUBGRAPHS) {
-    subgraphs[module.name] = await startSubgraph(module, store, { port: 0, now: options.now });
-  }
-  const gateway = await startGateway({
-    ...options.gateway,
-    port: options.port ?? 4000,
-    host: options.host,
-    auth: options.auth,
-    logger,
-    readinessChecks: {
-      store: async () => {
-        await store.query('select 1');
-      },
+  const secret = options.gateway?.identitySecret ?? identitySecret();
+  const backend = await startBackendWorker(
+    {
+      dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
+      storeDump: options.storeDump,
+      databaseUrl: options.databaseUrl ?? (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
+      agenciesDir: resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies'),
+      sync: options.sync ?? 'auto',
+      nowMs: options.now?.getTime(),
+      logLevel: logger.level,
+      identitySecret: secret,
+      demo: !process.env.MADOGUCHI_DEMO_URL,
     },
-    subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
-  });
+    logger,
+  );
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      ...options.gateway,
+      identitySecret: secret,
+      port: options.port ?? 4000,
+      host: options.host,
+      auth: options.auth,
+      logger,
+      readinessChecks: {
+        // The store answers on its own thread; a stuck or stopped thread fails the check.
+        store: () => Promise.race([backend.store.query('select 1').then(() => undefined), rejectAfter(2000, 'store did not answer within 2 s')]),
+      },
+      subgraphUrls: Object.fromEntries(Object.entries(backend.subgraphs).map(([name, s]) => [name, s.url])),
+    });
+  } catch (e) {
+    await backend.close();
+    throw e;
+  }
   // Cached public answers must follow the data: a sync that changed anything drops them.
-  syncReports.then(() => gateway.invalidateResponseCache(), () => {});
-  const scheduler =
-    mode === 'never'
-      ? { stop() {} }
-      : scheduleSyncs(store, agencies, ctx, (report) => {
-          if (report.outcome === 'updated') gateway.invalidateResponseCache();
-        });
+  backend.onChanged(() => gateway.invalidateResponseCache());
   return {
-    store,
+    store: backend.store,
     gateway,
-    subgraphs,
-    syncReports,
+    subgraphs: backend.subgraphs,
+    syncReports: backend.syncReports,
+    syncSource: backend.syncSource,
     async close() {
-      scheduler.stop();
+      // The gateway drains first while the subgraphs keep answering it.
       await gateway.close();
-      await Promise.all(Object.values(subgraphs).map((s) => s.close()));
-      await syncReports.catch(() => {});
-      await demo?.close();
-      if (!options.store) await store.close();
+      await backend.close();
     },
   };
+}
+
+function rejectAfter(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
 }
 
 if (require.main === module) {
@@ -151,7 +124,7 @@ if (require.main === module) {
       }
     },
     (e) => {
-      console.error(e instanceof AgencyConfigError ? e.message : e);
+      console.error(e instanceof Error && e.name === 'AgencyConfigError' ? e.message : e);
       process.exit(1);
     },
   );

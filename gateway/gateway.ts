@@ -26,7 +26,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { committeePackRoute } from './exports/committeePack';
-import { SubgraphClient, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
+import { SubgraphClient, endpointUrls, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
 import { createOperationRegistry, sha256Hex, type OperationRegistry } from './persistedOperations';
 import {
@@ -63,7 +63,7 @@ export interface PlanCacheSizes {
 
 export interface GatewayOptions {
   supergraphSdl?: string;
-  /** Per-subgraph URL overrides, e.g. from SUBGRAPH_PROGRAMS_URL. */
+  /** Per-subgraph URL overrides, e.g. from SUBGRAPH_PROGRAMS_URL; several replicas comma-separated. */
   subgraphUrls?: Record<string, string>;
   auth?: AuthConfig;
   identitySecret?: string;
@@ -96,7 +96,7 @@ export function planCacheSizesFromEnv(env: NodeJS.ProcessEnv = process.env): Pla
   };
 }
 
-/** Reads overrides from the environment: SUBGRAPH_<NAME>_URL. */
+/** Reads overrides from the environment: SUBGRAPH_<NAME>_URL, one URL or several comma-separated (replicas). */
 export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
@@ -244,8 +244,17 @@ export async function startGateway(
       handle: async (_, res) => {
         if (running?.draining) return sendText(res, 503, 'application/json', JSON.stringify({ status: 'draining', checks: {} }));
         const checks: Record<string, string> = { supergraph: 'ok' };
+        const replicas: Record<string, string> = {};
+        // A subgraph is ready while any of its replicas answers; each replica is shown too.
+        const probeReplicas = async (name: string, urls: string): Promise<void> => {
+          const list = endpointUrls(urls);
+          const results = await Promise.all(list.map((u) => probeSubgraph(u).then(() => 'ok', (e: Error) => `failed: ${e.message}`)));
+          if (list.length > 1) list.forEach((u, i) => (replicas[`${name} ${u}`] = results[i]));
+          const up = results.filter((r) => r === 'ok').length;
+          if (up === 0) throw new Error(results[0].replace(/^failed: /, '') + (list.length > 1 ? ` (all ${list.length} replicas)` : ''));
+        };
         const probes: Array<[string, () => Promise<void>]> = [
-          ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [`subgraph:${name}`, () => probeSubgraph(url)]),
+          ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [`subgraph:${name}`, () => probeReplicas(name, url)]),
           ...Object.entries(options.readinessChecks ?? {}),
         ];
         await Promise.all(
@@ -257,7 +266,8 @@ export async function startGateway(
           }),
         );
         const ready = Object.values(checks).every((v) => v === 'ok');
-        sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }));
+        const body = { status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(replicas).length ? { replicas } : {}) };
+        sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
       },
     },
     {

@@ -7,6 +7,8 @@ import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecor
 import { TABLES, bulkInsert, bulkInsertInto } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 import { committeeHistorySql } from './growth';
+import { fence } from './leases';
+import { announceSnapshot } from './notifications';
 
 export interface SourceRegistration {
   id: string;
@@ -50,6 +52,8 @@ export interface Snapshot {
   etag: string | null;
   lastModified: string | null;
   at: string;
+  /** On a shared store: the lease this write must still hold (checked in its transaction). */
+  lease?: { name: string; holder: string };
 }
 
 export interface ReplaceResult {
@@ -61,9 +65,11 @@ export interface ReplaceResult {
  * Replaces everything a source contributed with a new snapshot, in one transaction: readers see
  * the old snapshot or the new one, never a mix, and a failure leaves the old one in place.
  * Organization ids already provided by another source are rejected row by row, not overwritten.
+ * Every process sharing the store is notified when the transaction commits.
  */
 export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
   return store.transaction(async (tx) => {
+    if (snap.lease) await fence(tx, snap.lease.name, snap.lease.holder);
     const rejections = [...snap.rejections];
     const { table, columns } = TABLES[snap.entity];
     // Only a successful replacement writes records, so a source that never had one has none to
@@ -135,6 +141,7 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
        where id = $1`,
       [snap.sourceId, snap.at, snap.contentHash, snap.etag, snap.lastModified, accepted, rejections.length],
     );
+    await announceSnapshot(tx, snap.sourceId, snap.entity);
     return { accepted, rejected: rejections };
   });
 }

@@ -1,6 +1,8 @@
 /**
- * Versioned schema migrations. Each runs once, in its own transaction, and is recorded in
- * schema_migrations. Plain PostgreSQL SQL only, so the same list serves PGlite and a server.
+ * Versioned schema migrations. Each runs once and is recorded in schema_migrations. Plain
+ * PostgreSQL SQL only, so the same list serves PGlite and a server. Several processes may start
+ * at once on one server: the pending migrations run in one transaction holding an advisory lock,
+ * so one process applies them and the others wait, then find nothing left to do.
  */
 import type { Store } from './store';
 import { rollupRebuildSql } from './rollups';
@@ -172,6 +174,21 @@ ${rollupRebuildSql().join(';\n')};
     // Rollups are read by grouping; by source they are only deleted, once per changed snapshot,
     // where a scan costs less than keeping this index up to date on every row written.
     sql: `drop index if exists consultation_rollups_source;`,
+  },
+  {
+    version: 40,
+    name: 'leases: one process syncs a source at a time',
+    // A lease is held until expires_at and renewed while its holder works; a holder that dies
+    // stops renewing and another process takes the lease once it has expired. The write of a
+    // snapshot checks, in its own transaction, that its lease is still held (a fence).
+    sql: `
+create table leases (
+  name text primary key,
+  holder text not null,
+  acquired_at timestamptz not null default now(),
+  expires_at timestamptz not null
+);
+`,
   },
   {
     version: 50,
@@ -355,23 +372,31 @@ create index committee_minutes_firm on committee_minutes (firm_id);
   },
 ];
 
+/** Taken for the length of the migration transaction (an arbitrary constant of this project). */
+const MIGRATION_LOCK = 7_341_017;
+
 export async function migrate(store: Store): Promise<number[]> {
-  await store.query(
-    `create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())`,
-  );
-  const done = new Set(
-    (await store.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version),
-  );
-  const applied: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    await store.transaction(async (tx) => {
+  // Up to date already (every start but the first): no lock, no write.
+  const known = await store
+    .query<{ version: number }>('select version from schema_migrations')
+    .then((rows) => new Set(rows.map((r) => r.version)))
+    .catch(() => new Set<number>());
+  if (MIGRATIONS.every((m) => known.has(m.version))) return [];
+  return store.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(
+      `create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())`,
+    );
+    const done = new Set((await tx.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
       for (const statement of splitStatements(m.sql)) await tx.query(statement);
       await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
-    });
-    applied.push(m.version);
-  }
-  return applied;
+      applied.push(m.version);
+    }
+    return applied;
+  });
 }
 
 // Extended-protocol queries take one statement each; migrations hold no semicolons inside literals.

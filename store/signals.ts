@@ -94,6 +94,9 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
   const w = options.weights ?? growthWeights();
   const now = options.now ?? new Date();
   return store.transaction(async (tx) => {
+    // Processes sharing a PostgreSQL store refresh one after another: the second reads the
+    // consultations after the first has committed, so no refresh overwrites a newer one.
+    await tx.query(`select pg_advisory_xact_lock(hashtext('madoguchi:growth-refresh'))`);
     let asOf: string | null;
     if (options.only) {
       const [state] = await tx.query<{ asOf: string | null }>(`select as_of::text as "asOf" from growth_state`);

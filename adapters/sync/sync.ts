@@ -1,8 +1,13 @@
 /**
  * The sync engine: reads a source through its adapter, maps and validates every record, and
  * replaces the source's snapshot atomically. Unchanged content writes nothing; a failure keeps
- * the last good snapshot and marks it stale with the error, for the graph to show.
+ * the last good snapshot and marks it stale with the error, for the graph to show. On a store
+ * that several processes share, a sync first takes the source's lease (store/leases.ts), renews
+ * it while it works and writes only while it still holds it: one process syncs a source at a
+ * time, and a process that dies mid-sync leaves the old snapshot for the next lease holder.
  */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import type { AgencyConfig, SourceConfig, SpreadsheetSourceConfig } from '../core/config';
 import { AdapterError, sha256, type Adapter, type AdapterContext, type ReadOutcome } from '../core/adapter';
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
@@ -10,6 +15,8 @@ import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
 import { markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
+import * as leases from '../../store/leases';
+import { LeaseLostError } from '../../store/errors';
 import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, RowRejection, SourceKind } from '../../domain/records';
 import type { Store } from '../../store/store';
@@ -19,7 +26,8 @@ import { prepareSnapshot } from './prepare';
 export interface SyncReport {
   sourceId: string;
   agencyId: string;
-  outcome: 'updated' | 'unchanged' | 'failed';
+  /** `skipped`: another process holds the source's lease (it is syncing it), or synced it moments ago. */
+  outcome: 'updated' | 'unchanged' | 'failed' | 'skipped';
   accepted: number;
   rejected: RowRejection[];
   error?: string;
@@ -48,12 +56,48 @@ export function sourceLocation(agency: AgencyConfig, source: SourceConfig): stri
   return displayLocation(resolveLocation(source.location, agency.dir));
 }
 
+/** This process, as lease holders are named: host, pid and a random part (pids are reused). */
+export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** How long a sync's lease lasts without renewal (MADOGUCHI_LEASE_TTL_MS, default 30 s); renewed every third of it. */
+export function leaseTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.MADOGUCHI_LEASE_TTL_MS;
+  const n = v === undefined || v === '' ? 30_000 : Number(v);
+  if (!Number.isInteger(n) || n < 500) throw new Error(`MADOGUCHI_LEASE_TTL_MS must be an integer of at least 500 (ms), got "${v}"`);
+  return n;
+}
+
 export async function syncSource(
   store: Store,
   agency: AgencyConfig,
   source: SourceConfig,
   ctx: AdapterContext,
   options: SyncOptions = {},
+): Promise<SyncReport> {
+  if (!store.shared) return syncHeld(store, agency, source, ctx, options);
+  const started = ctx.clock();
+  const id = sourceId(agency, source);
+  const lease = { name: `sync:${id}`, holder: options.leaseHolder ?? LEASE_HOLDER };
+  const ttl = options.leaseTtlMs ?? leaseTtlFromEnv();
+  const skipped = (why: string): SyncReport => ({ sourceId: id, agencyId: agency.id, outcome: 'skipped', accepted: 0, rejected: [], error: why, durationMs: ctx.clock().getTime() - started.getTime() });
+  if (!(await leases.acquire(store, lease.name, lease.holder, ttl))) return skipped('another process is syncing this source');
+  // Renewed while the source is read and written; a renewal that fails leaves the write to the fence.
+  const heartbeat = setInterval(() => leases.renew(store, lease.name, lease.holder, ttl).catch(() => false), Math.max(100, Math.floor(ttl / 3)));
+  heartbeat.unref();
+  try {
+    return await syncHeld(store, agency, source, ctx, { ...options, lease });
+  } finally {
+    clearInterval(heartbeat);
+    await leases.release(store, lease.name, lease.holder).catch(() => {});
+  }
+}
+
+async function syncHeld(
+  store: Store,
+  agency: AgencyConfig,
+  source: SourceConfig,
+  ctx: AdapterContext,
+  options: SyncOptions & { lease?: { name: string; holder: string } },
 ): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, source);
@@ -70,6 +114,11 @@ export async function syncSource(
     error,
     durationMs: ctx.clock().getTime() - started.getTime(),
   });
+  // Another process synced it moments ago (replicas' schedules run side by side): the agency's
+  // system is not asked again.
+  if (!options.force && options.freshWithinMs && previous?.lastAttemptAt && ctx.clock().getTime() - Date.parse(previous.lastAttemptAt) < options.freshWithinMs) {
+    return report('skipped', previous.acceptedCount, [], 'synced moments ago');
+  }
   try {
     const adapter = createAdapter(agency, source)(ctx);
     const state = options.force || previous?.status !== 'OK' ? { etag: null, lastModified: null } : { etag: previous.etag, lastModified: previous.lastModified };
@@ -108,12 +157,15 @@ export async function syncSource(
       etag: outcome.etag,
       lastModified: outcome.lastModified,
       at: fetchedAt,
+      lease: options.lease,
     });
     ctx.logger.info({ source: id, accepted: result.accepted, rejected: result.rejected.length }, 'source synced');
     // Firms' growth signals follow the consultations (a sync run refreshes once, after them all).
     if (source.entity === 'consultation' && !options.deferGrowthRefresh) await refreshGrowth(store, ctx);
     return report('updated', result.accepted, result.rejected);
   } catch (e) {
+    // The lease ran out mid-sync and another process has the source now: its state is theirs to write.
+    if (e instanceof LeaseLostError) return report('skipped', 0, [], e.message);
     // Paths are shown relative to the project so no machine path leaks into the graph.
     const message = (e instanceof Error ? e.message : String(e)).split(`${process.cwd()}/`).join('');
     await markFailed(store, id, at(), message);
@@ -129,6 +181,11 @@ export interface SyncOptions {
   pool?: PreparePool;
   /** Spreadsheets at least this large go to the pool (default OFFLOAD_MIN_BYTES). */
   offloadMinBytes?: number;
+  /** Skip a source attempted less than this long ago (by any process); not with `force`. */
+  freshWithinMs?: number;
+  /** Shared store: who takes the lease (default LEASE_HOLDER, this process) and for how long. */
+  leaseHolder?: string;
+  leaseTtlMs?: number;
   /** Leave the growth signals to the caller, which refreshes them once for many sources. */
   deferGrowthRefresh?: boolean;
 }

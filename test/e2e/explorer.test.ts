@@ -9,7 +9,7 @@ import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,15 +23,13 @@ maybe('explorer', () => {
   const secret = new TextEncoder().encode('explorer-test-secret-explorer-test-secret');
 
   beforeAll(async () => {
-    const store = await openTestStore('demo');
-    app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret } });
+    app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
   });
 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
-    await app?.store.close();
   });
 
   test('loads offline, runs the directory example and shows the result', async () => {

@@ -9,14 +9,13 @@ import { resolve } from 'node:path';
 import { fetch } from 'undici';
 import pino from 'pino';
 import { loadAgencyConfigs, type AgencyConfig, type SourceConfig } from '../../adapters/core/config';
-import { createAdapterContext } from '../../adapters/core/adapter';
 import { list as listSources } from '../../store/sources';
 import type { EntityKind } from '../../domain/records';
 import { TABLES } from '../../store/tables';
-import { syncSource, type SyncReport } from '../../adapters/sync/sync';
+import type { SyncReport } from '../../adapters/sync/sync';
 import { startDemoAgencyServers, type DemoAgencyServers, type DemoFault } from '../../demo/servers';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { CACHE_DIR, FIXED_NOW, ROOT } from '../support/paths';
 
 let demo: DemoAgencyServers;
@@ -31,13 +30,11 @@ beforeAll(async () => {
     MADOGUCHI_DEMO_URL: demo.baseUrl,
     MADOGUCHI_CONSULTATION_DIR: resolve(CACHE_DIR, 'consultations'),
   });
-  const store = await openTestStore('demo');
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
 });
 
 afterAll(async () => {
   await app?.close();
-  await app?.store.close();
   await demo?.close();
 });
 
@@ -48,7 +45,7 @@ function find(agencyId: string, sourceName: string): { agency: AgencyConfig; sou
 
 function sync(agencyId: string, sourceName: string, overrides: Partial<SourceConfig> = {}, force = false): Promise<SyncReport> {
   const { agency, source } = find(agencyId, sourceName);
-  return syncSource(app.store, agency, { ...source, ...overrides } as SourceConfig, createAdapterContext({ clock: () => LATER }), { force });
+  return app.syncSource(agency, { ...source, ...overrides } as SourceConfig, { atMs: LATER.getTime(), force });
 }
 
 async function snapshot(entity: EntityKind, sourceId: string): Promise<string> {

@@ -6,21 +6,19 @@ import { fetch } from 'undici';
 import pino from 'pino';
 import { auditServer } from 'graphql-http';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 let app: Embedded;
 let url: string;
 
 beforeAll(async () => {
-  const store = await openTestStore('demo');
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
   url = `http://127.0.0.1:${app.gateway.port}/graphql`;
 });
 
 afterAll(async () => {
   await app.close();
-  await app.store.close();
 });
 
 async function send(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 import { leafSelections } from '../support/schema';
 
@@ -37,8 +37,8 @@ async function gql(query: string, variables: Record<string, unknown>, token: str
 }
 
 beforeAll(async () => {
-  const store = await openTestStore('demo');
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  const store = app.store;
   [{ agency, firm: ownFirm }] = await store.query<{ agency: string; firm: string }>(
     `select lead_agency as agency, firm_id as firm from support_plan_events e
      where status = 'ACTIVE' and not exists (select 1 from support_plan_events x where x.plan_id = e.plan_id and x.status <> 'ACTIVE')
@@ -70,7 +70,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  await app.store.close();
 });
 
 /** What staff may read of their agency's firms; every other part of the file is for coordinators. */

@@ -14,13 +14,16 @@ import { fetch } from 'undici';
 import { parse } from 'csv-parse/sync';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { openStore, type Store } from '../../store/store';
+import { openStore } from '../../store/store';
 import { CACHE_DIR, FIXED_NOW } from '../support/paths';
+import { TEST_DATABASE_URL, createTestDatabase } from '../support/store';
 import { PACK_HEADER } from '../../gateway/exports/committeePack';
 
 const SECRET = new TextEncoder().encode('growth-e2e-secret-growth-e2e-secret-xx');
 const MONTH = '2026-11'; // FIXED_NOW's month in Japan time
-let dataDir: string;
+let dataDir: string | undefined;
+/** Where the system keeps its data across the restart: a data directory, or a database of this file's own. */
+let where: { dataDir: string } | { databaseUrl: string };
 let app: Embedded;
 const tokens: Record<string, string> = {};
 let agency: string;
@@ -36,17 +39,23 @@ async function gql(query: string, variables: Record<string, unknown>, token?: st
   return { status: res.status, ...((await res.json()) as object) };
 }
 
-async function start(store: Store): Promise<Embedded> {
-  return startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+async function start(): Promise<Embedded> {
+  return startEmbedded({ ...where, port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
 }
 
 const count = async (sql: string, params: unknown[] = []) => (await app.store.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params))[0].n;
 
 beforeAll(async () => {
   // On disk, as `npm start` keeps it, so that a restart reads what the first run wrote.
-  dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-growth-'));
-  const store = await openStore({ dataDir, loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]) });
-  app = await start(store);
+  if (TEST_DATABASE_URL) where = { databaseUrl: (await createTestDatabase('demo')).url };
+  else {
+    dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-growth-'));
+    const copy = await openStore({ dataDir, loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]) });
+    await copy.close();
+    where = { dataDir };
+  }
+  app = await start();
+  const store = app.store;
   [{ agency, firm: ownFirm }] = await store.query<{ agency: string; firm: string }>(
     `select c.organization_id as agency, s.firm_id as firm from firm_signals s join firm_clients c on c.firm_id = s.firm_id
      where s.kind = 'CORPORATE' and c.organization_id = 'hyogo-cci'
@@ -67,8 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await app?.store.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const NOMINATE = `mutation($id: ID!, $r: String!, $m: String) { nominateCompany(companyId: $id, rationale: $r, meeting: $m) { id meeting rationale agency { id } company { id } } }`;
@@ -222,8 +230,7 @@ test('decisions and plans survive a restart of the whole system on its data dire
   const before = await gql(query, { id: ownFirm }, tokens.coordinator);
   expect(before.data!.company.growth.decisions[0]).toMatchObject({ decision: 'SELECTED' });
   await app.close();
-  await app.store.close();
-  app = await start(await openStore({ dataDir }));
+  app = await start();
   const after = await gql(query, { id: ownFirm }, tokens.coordinator);
   expect(after.errors).toBeUndefined();
   expect(after.data).toEqual(before.data);

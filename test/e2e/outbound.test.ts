@@ -8,15 +8,14 @@ import type { Socket } from 'node:net';
 import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded } from '../../gateway/embedded';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 test('starting and querying the system connects to loopback addresses only', async () => {
   const sockets: Socket[] = [];
   const record = (message: unknown) => sockets.push((message as { socket: Socket }).socket);
   subscribe('net.client.socket', record);
-  const store = await openTestStore('demo');
-  const app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }) });
+  const app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
   try {
     const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, {
       method: 'POST',
@@ -29,7 +28,6 @@ test('starting and querying the system connects to loopback addresses only', asy
   } finally {
     unsubscribe('net.client.socket', record);
     await app.close();
-    await store.close();
   }
   const targets = sockets.map((s) => s.remoteAddress ?? (s as unknown as { _host?: string })._host ?? 'unknown');
   expect(targets.length).toBeGreaterThan(0); // the gateway's own calls to the subgraphs

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 import { leafSelections } from '../support/schema';
 
@@ -34,33 +34,31 @@ async function gql(query: string, variables: Record<string, unknown>, token: str
 }
 
 beforeAll(async () => {
-  const store = await openTestStore('demo');
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
   tokens.staff = await signDevelopmentToken({ role: 'staff', agency: AGENCY }, SECRET);
   tokens.coordinator = await signDevelopmentToken({ role: 'coordinator' }, SECRET);
   tokens.analyst = await signDevelopmentToken({ role: 'analyst' }, SECRET);
   const introspection = await gql(getIntrospectionQuery(), {}, null);
   schema = buildClientSchema(introspection.data as unknown as IntrospectionQuery);
   visible = new Set(
-    (await store.query<{ id: string }>(
+    (await app.store.query<{ id: string }>(
       `select id from consultations c where c.organization_id = $1 or c.referred_to_id = $1
          or exists (select 1 from referrals r where r.consultation_id = c.id and r.to_organization_id = $1)`,
       [AGENCY],
     )).map((r) => r.id),
   );
-  [{ id: ownId }] = await store.query<{ id: string }>(`select id from consultations where organization_id = $1 order by id limit 1`, [AGENCY]);
-  [{ id: otherId }] = await store.query<{ id: string }>(
+  [{ id: ownId }] = await app.store.query<{ id: string }>(`select id from consultations where organization_id = $1 order by id limit 1`, [AGENCY]);
+  [{ id: otherId }] = await app.store.query<{ id: string }>(
     `select id from consultations c where organization_id <> $1 and (referred_to_id is null or referred_to_id <> $1) order by id limit 1`,
     [AGENCY],
   );
-  [{ firm }] = await store.query<{ firm: string }>(
+  [{ firm }] = await app.store.query<{ firm: string }>(
     `select corporate_number as firm from consultations where corporate_number is not null group by 1 having count(distinct organization_id) > 1 order by 1 limit 1`,
   );
 });
 
 afterAll(async () => {
   await app.close();
-  await app.store.close();
 });
 
 const ENTRY_POINTS = [

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { signIdentity } from '../../subgraphs/shared/identity';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 const JWT_SECRET = new TextEncoder().encode('privacy-test-jwt-secret-of-enough-length');
@@ -20,9 +20,8 @@ const tokens: Record<string, string | null> = { anonymous: null };
 
 beforeAll(async () => {
   process.env.MADOGUCHI_IDENTITY_SECRET = IDENTITY_SECRET;
-  const store = await openTestStore('demo');
   const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'trace' }, sink), auth: { secret: JWT_SECRET } });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'trace' }, sink), auth: { secret: JWT_SECRET } });
   tokens.staffIac = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac' }, JWT_SECRET);
   tokens.staffCgc = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-cgc' }, JWT_SECRET);
   tokens.staffKobe = await signDevelopmentToken({ role: 'staff', agency: 'kobe-ipf' }, JWT_SECRET);
@@ -32,7 +31,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  await app.store.close();
   delete process.env.MADOGUCHI_IDENTITY_SECRET;
 });
 

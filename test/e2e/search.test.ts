@@ -7,18 +7,16 @@ import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { FIXED_NOW } from '../support/paths';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 
 let app: Embedded;
 
 beforeAll(async () => {
-  const store = await openTestStore('demo');
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
 });
 
 afterAll(async () => {
   await app.close();
-  await app.store.close();
 });
 
 async function query<T>(q: string, variables?: Record<string, unknown>): Promise<T> {

@@ -4,20 +4,18 @@
  */
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
-import { openTestStore } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 import pino from 'pino';
 
 let app: Embedded;
 
 beforeAll(async () => {
-  const store = await openTestStore('demo');
-  app = await startEmbedded({ store, port: 0, host: '127.0.0.1', sync: 'never', now: () => FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
 });
 
 afterAll(async () => {
   await app.close();
-  await app.store.close();
 });
 
 async function post(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
