@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { fetch } from 'undici';
+import { gql as ask, type GraphQLResult } from './gateway-helpers';
 import { parse } from 'csv-parse/sync';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
@@ -30,14 +31,10 @@ let agency: string;
 let ownFirm: string;
 let otherFirm: string;
 
-type Result = { status: number; data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+type Result = GraphQLResult;
 
-async function gql(query: string, variables: Record<string, unknown>, token?: string): Promise<Result> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, ...((await res.json()) as object) };
-}
+/** A GraphQL request to the gateway, with a bearer token when given. */
+const gql = (query: string, variables: Record<string, unknown>, token?: string | null): Promise<Result> => ask(app.gateway.url, { query, variables }, token);
 
 async function start(): Promise<Embedded> {
   return startEmbedded({ ...where, port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
