@@ -7,7 +7,7 @@
  *   stream  csv-parse's stream API / exceljs's WorkbookReader, row by row (streamCsv, streamXlsx)
  *   whole   the whole file in memory first (readCsv, readXlsx: what the adapters do today)
  *
- * and, third, `sync`: everything a sync's parse worker does with the file (encodeSpreadsheet):
+ * and, third, `sync`: everything a sync's parse worker does with the file (prepareSource):
  * the whole-file read and mapping, agency-scoped ids and provenance on every record, duplicate
  * ids dropped, the COPY lines and the rollups rendered — the cost a first start waits for.
  *
@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { stream as excelStream } from 'exceljs';
 import { parseAgencyConfig, type AgencyConfig, type SpreadsheetSourceConfig } from '../adapters/core/config';
 import { sha256 } from '../adapters/core/adapter';
-import { encodeSpreadsheet } from '../adapters/sync/offload';
+import { prepareSource } from '../adapters/sync/pipeline';
 import { mapRecord, mappedColumns } from '../adapters/core/fields';
 import type { RawRecord } from '../adapters/core/adapter';
 import type { RowRejection } from '../domain/records';
@@ -91,11 +91,11 @@ async function measure(format: Format, mode: Mode, file: string): Promise<Result
   } else if (mode === 'sync') {
     const body = readFileSync(file);
     const provenance = { sourceId: 'bench-agency/log', agencyId: agency.id, sourceKind: 'SPREADSHEET' as const, sourceLocation: file, fetchedAt: new Date().toISOString(), contentHash: sha256(body) };
-    const result = await encodeSpreadsheet({ agency, source, body, provenance, recordKeySecret: 'bench-ingest-record-key-secret' });
+    const result = await prepareSource({ agency, source, input: { body }, provenance, recordKeySecret: 'bench-ingest-record-key-secret' });
     if (!result.ok) throw new Error(result.message);
     accepted = result.encoded.ids.length;
-    rejected = result.rejections.length;
-    rows = accepted + rejected;
+    rejected = result.summary.rejected.length;
+    rows = result.summary.read;
   } else {
     const bytes = readFileSync(file);
     const { records, rejections } =

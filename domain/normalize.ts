@@ -158,8 +158,22 @@ function eraOf(token: string): Era | undefined {
   return ERAS.find((e) => e.name === token || e.letter === upper);
 }
 
-/** Local (Japan) calendar date and optional time, from any of the accepted written forms. */
-function parseLocal(s: string): Parsed<LocalDateTime> {
+interface ScannedDate {
+  y: number;
+  m: number;
+  d: number;
+  /** What follows the date (a weekday in brackets already skipped). */
+  rest: string;
+}
+
+// A month and day without a year (5月31日, 5/31): only the second date of a period is written so.
+const MONTH_DAY = /^(\d{1,2})\s*(?:月|[./])\s*(\d{1,2})\s*日?/;
+
+/**
+ * Reads the calendar date a text starts with, in any accepted written form; `yearOf` lets a
+ * date without a year (the end of 「令和7年4月1日～5月31日」) take the year of the one before it.
+ */
+function scanDate(s: string, yearOf?: number): Parsed<ScannedDate> {
   let y: number, mo: number, d: number, rest: string;
   let era: Era | undefined;
   let eraYear = 0;
@@ -168,6 +182,7 @@ function parseLocal(s: string): Parsed<LocalDateTime> {
   const k = e ? null : WESTERN_KANJI.exec(s);
   const w = e || k ? null : WESTERN_SEP.exec(s);
   const c = e || k || w ? null : WESTERN_COMPACT.exec(s);
+  const md = e || k || w || c || yearOf === undefined ? null : MONTH_DAY.exec(s);
   if (e) {
     era = eraOf(e[1]);
     if (!era) return { ok: false, reason: `unknown era "${e[1]}"` };
@@ -184,6 +199,9 @@ function parseLocal(s: string): Parsed<LocalDateTime> {
   } else if (c) {
     [y, mo, d] = [Number(c[1]), Number(c[2]), Number(c[3])];
     rest = s.slice(c[0].length);
+  } else if (md) {
+    [y, mo, d] = [yearOf as number, Number(md[1]), Number(md[2])];
+    rest = s.slice(md[0].length);
   } else {
     return { ok: false, reason: `"${s}" is not a recognizable date` };
   }
@@ -207,9 +225,17 @@ function parseLocal(s: string): Parsed<LocalDateTime> {
       };
     }
   }
+  return { ok: true, value: { y, m: mo, d, rest } };
+}
+
+/** Local (Japan) calendar date and optional time, from any of the accepted written forms. */
+function parseLocal(s: string): Parsed<LocalDateTime> {
+  const date = scanDate(s);
+  if (!date.ok) return date;
+  const { y, m, d, rest } = date.value;
   const time = parseTime(rest);
   if (!time.ok) return time;
-  return { ok: true, value: { y, m: mo, d, time: time.value } };
+  return { ok: true, value: { y, m, d, time: time.value } };
 }
 
 const JST_OFFSET_MS = 9 * 3_600_000;
@@ -266,6 +292,121 @@ export function parseDateTime(s: string | null | undefined): ParseResult<string>
   const { y, m, d, time = { h: 0, min: 0, s: 0 } } = r.value;
   return ok(`${isoDate(y, m, d)}T${pad(time.h)}:${pad(time.min)}:${pad(time.s)}+09:00`);
 }
+
+/** An application period: the day it opens and the day it closes, either of which may be open. */
+export interface Period {
+  opensOn: string | null;
+  closesOn: string | null;
+}
+
+// Between the two days of a period: a tilde or wave dash of any width, a dash, から or より.
+const PERIOD_SEPARATOR = /^\s*(?:~|〜|～|‐|-|–|—|―|から|より)\s*/;
+const PERIOD_END = /^\s*(?:まで|迄)/;
+// What may follow a day in a period and carries nothing for it: a time (9:00, 17時, 午後5時15分)
+// and a short note in brackets such as (必着) or (当日消印有効).
+const PERIOD_TIME = /^\s*(?:(?:午前|午後)\s*)?\d{1,2}\s*(?::\s*\d{2}|時(?:\s*\d{1,2}\s*分)?)/;
+const PERIOD_NOTE = /^\s*[(（][^()（）]{0,20}[)）]/;
+
+function skipDayTail(rest: string): string {
+  let r = rest;
+  for (let before = ''; before !== r; ) {
+    before = r;
+    r = r.replace(PERIOD_TIME, '').replace(PERIOD_NOTE, '').replace(WEEKDAY, '');
+  }
+  return r.trim();
+}
+
+/**
+ * One cell holding a whole application period (申請期間), split into its first and last day:
+ * 「令和7年4月1日～令和7年5月31日」, 「2025/4/1 - 2025/5/31」, 「R7.4.1から5.31まで」 (the second day
+ * takes the first one's year), and open ends (「令和7年4月1日～」, 「～5月31日」, 「5月31日まで」).
+ * A side holding a null word (「～未定」) is an open end. A single day with nothing saying which
+ * end it is, or text that is no day at all, is refused.
+ */
+export function parsePeriod(s: string | null | undefined, isNullWord: (side: string) => boolean = builtinNullWord): ParseResult<Period> {
+  const text = normalizeText(s);
+  if (text === '') return ok(null);
+  const unsplittable = (why: string) => fail<Period>(`"${text}" is not a period of two days (${why})`);
+  let rest = text;
+  let opensOn: string | null = null;
+  const lead = PERIOD_SEPARATOR.exec(rest);
+  let yearOf: number | undefined;
+  if (!lead) {
+    const first = scanDate(rest);
+    if (!first.ok) return unsplittable(first.reason);
+    const firstIso = isoDate(first.value.y, first.value.m, first.value.d);
+    rest = skipDayTail(first.value.rest);
+    const end = PERIOD_END.exec(rest);
+    if (end) {
+      // 「5月31日まで」: only the last day is given.
+      rest = skipDayTail(rest.slice(end[0].length));
+      return rest === '' ? ok({ opensOn: null, closesOn: firstIso }) : unsplittable(`unexpected "${rest}" after まで`);
+    }
+    const sep = PERIOD_SEPARATOR.exec(rest);
+    if (!sep) return unsplittable(rest === '' ? 'one day only; map it to opensOn or closesOn' : `unexpected "${rest}" after the first day`);
+    opensOn = firstIso;
+    yearOf = first.value.y;
+    rest = rest.slice(sep[0].length);
+  } else {
+    rest = rest.slice(lead[0].length);
+  }
+  rest = skipDayTail(rest.replace(PERIOD_END, ''));
+  // 「令和7年4月1日～未定」: a null word on one side leaves that end open.
+  if (rest === '' || isNullWord(rest)) return opensOn ? ok({ opensOn, closesOn: null }) : unsplittable('no day on either side');
+  const second = scanDate(rest, yearOf);
+  if (!second.ok) return unsplittable(second.reason);
+  let { y } = second.value;
+  const { m, d } = second.value;
+  // 「令和7年12月1日～2月末日」-style periods that run into the next year.
+  if (opensOn && yearOf !== undefined && !ERA_PATTERN.test(rest) && !WESTERN_KANJI.test(rest) && !WESTERN_SEP.test(rest) && !WESTERN_COMPACT.test(rest) && isoDate(y, m, d) < opensOn) y += 1;
+  if (!isCalendarDate(y, m, d)) return unsplittable(`${isoDate(y, m, d)} is not a calendar date`);
+  const after = skipDayTail(skipDayTail(second.value.rest).replace(PERIOD_END, ''));
+  if (after !== '') return unsplittable(`unexpected "${after}" after the last day`);
+  return ok({ opensOn, closesOn: isoDate(y, m, d) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words meaning "no value"
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What agencies write in a date, amount or count cell to say there is no such value: always open,
+ * all year, until the budget runs out, ask us, unknown, a dash, not decided yet. Such a cell is
+ * read as blank (with a warning naming the field), not refused.
+ */
+export const BUILTIN_NULL_WORDS: readonly string[] = [
+  '随時',
+  '随時受付',
+  '通年',
+  '通年受付',
+  '常時',
+  '予算がなくなり次第終了',
+  '予算に達し次第終了',
+  '要相談',
+  '応相談',
+  '不明',
+  '未定',
+  '調整中',
+  '-',
+  '－',
+  '―',
+  '—',
+  'ー',
+];
+
+/** How null words are compared: NFKC, without spaces, brackets and closing punctuation. */
+export const nullWordKey = (s: string): string => s.normalize('NFKC').replace(/[\s()（）「」【】。.、]/g, '');
+
+export function createNullWordTest(words: readonly string[]): (cell: string) => boolean {
+  const keys = new Set(words.map(nullWordKey).filter((k) => k !== ''));
+  // "-" alone folds to itself; a cell of only brackets or spaces is blank, not a null word.
+  return (cell) => {
+    const key = nullWordKey(cell);
+    return key !== '' && keys.has(key);
+  };
+}
+
+const builtinNullWord = createNullWordTest(BUILTIN_NULL_WORDS);
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
@@ -512,6 +653,29 @@ export function normalizeCorporateNumber(s: string | null | undefined): ParseRes
 export function isValidCorporateNumber(s: string): boolean {
   const r = normalizeCorporateNumber(s);
   return r.ok && r.value !== null;
+}
+
+/**
+ * A Japanese phone number as written (078-123-4567, (078)123-4567, ０７８１２３４５６７): width
+ * folded, hyphens of every kind as "-", parentheses around the area code turned into a hyphen.
+ * 10 or 11 digits starting with 0, or a +81 form, are accepted.
+ */
+export function normalizePhone(s: string | null | undefined): ParseResult<string> {
+  const text = normalizeText(s);
+  if (text === '') return ok(null);
+  const unified = text
+    .replace(/[‐‑–—−ー]/g, '-')
+    .replace(/^\((\d+)\)\s*/, '$1-')
+    .replace(/(\d)\((\d+)\)/, '$1-$2-')
+    .replace(/\s+/g, '-');
+  const digits = unified.replace(/^\+81-?/, '0').replace(/-/g, '');
+  if (!/^[+\d][\d-]*$/.test(unified) || !/^0\d{9,10}$/.test(digits)) return fail(`a phone number of 10 or 11 digits expected, got "${text}"`);
+  return ok(unified);
+}
+
+/** The digits of a phone number, for comparing two ways of writing it. */
+export function phoneDigits(phone: string): string {
+  return phone.replace(/^\+81-?/, '0').replace(/\D/g, '');
 }
 
 /** Check digit of a 全国地方公共団体コード from its first five digits. */

@@ -4,6 +4,7 @@
  */
 import type {
   ChannelCode,
+  CommitteeOutcomeCode,
   JsicDivision,
   OrganizationKindCode,
   OutcomeCode,
@@ -11,8 +12,9 @@ import type {
   SupportFieldCode,
 } from './vocabulary';
 
-export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API';
-export type EntityKind = 'organization' | 'program' | 'consultation';
+/** CONFIG: the agency's own file, which declares the agency's organization. */
+export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API' | 'CONFIG';
+export type EntityKind = 'organization' | 'program' | 'consultation' | 'committee';
 
 /** Where a record came from: every stored record carries it. */
 export interface Provenance {
@@ -47,6 +49,8 @@ export interface ProgramRecord extends Provenance {
   id: string;
   localId: string;
   providerId: string;
+  /** The offering body's name as an aggregator's feed writes it; null when the source is the provider. */
+  providerName: string | null;
   title: string;
   titleKana: string | null;
   summary: string | null;
@@ -82,6 +86,9 @@ export interface ConsultationRecord extends Provenance {
   industry: JsicDivision | null;
   employees: number | null;
   municipalityCode: string | null;
+  /** The firm's phone and address as the agency recorded them: evidence when matching firms without 法人番号. */
+  phone: string | null;
+  address: string | null;
   summary: string | null;
   consultant: string | null;
   outcome: OutcomeCode | null;
@@ -93,9 +100,35 @@ export interface ConsultationRecord extends Provenance {
   recordKey?: number;
 }
 
+/**
+ * One item of a growth-firm committee's minutes (成長企業発掘・育成委員会 議事録): a decision on a
+ * firm, or the end of its support reported to the committee.
+ */
+export interface CommitteeMinuteRecord extends Provenance {
+  id: string;
+  localId: string;
+  /** The meeting's date (開催日). */
+  meetingOn: string;
+  corporateNumber: string | null;
+  /** The network's firm id (企業ID) of a firm without 法人番号. */
+  firmId: string | null;
+  companyName: string;
+  municipalityCode: string | null;
+  industry: JsicDivision | null;
+  /** The agency that nominated the firm (推薦機関). */
+  nominatedBy: string | null;
+  rationale: string | null;
+  outcome: CommitteeOutcomeCode;
+  reason: string | null;
+  decidedBy: string | null;
+  leadAgency: string | null;
+  participatingAgencies: string[];
+  goals: string[];
+}
+
 export type ProvenanceRecord = Provenance;
 
-export type EntityRecord = OrganizationRecord | ProgramRecord | ConsultationRecord;
+export type EntityRecord = OrganizationRecord | ProgramRecord | ConsultationRecord | CommitteeMinuteRecord;
 
 /**
  * Programme and consultation ids are the agency's own number under the agency's id
@@ -125,10 +158,24 @@ export interface SourceRecord {
   rejectedCount: number;
 }
 
-/** One rejected input row: row number as the agency sees it, the field, the value and why. */
+/**
+ * One rejected input row: row number as the agency sees it, the field, the value and why — the
+ * row's first problem; `reasons` lists any further ones, so a row is counted once however many
+ * of its cells are wrong.
+ */
 export interface RowRejection {
   row: number;
   field: string | null;
   value: string | null;
   reason: string;
+  reasons?: Array<{ field: string | null; value: string | null; reason: string }>;
+}
+
+/** A cell read leniently (a null word, a vocabulary default, markup decoded): the row landed. */
+export interface RowWarning {
+  row: number;
+  field: string;
+  value: string;
+  /** Without the value, so the same warning on many rows groups into one line. */
+  message: string;
 }

@@ -22,18 +22,19 @@ export const SUPPORT_FIELDS = {
   DX: { label: 'IT・DX', aliases: ['IT', 'DX', 'デジタル化', 'IT化', 'ICT', '設備整備・IT導入をしたい'] },
   OVERSEAS: { label: '海外展開', aliases: ['海外', '輸出', '国際化', '貿易'] },
   ENVIRONMENT: { label: '環境・エネルギー', aliases: ['環境', 'エネルギー', '省エネ', '脱炭素', 'GX', 'エコ・SDGs活動支援がほしい'] },
-  DISASTER: { label: '防災・BCP', aliases: ['BCP', '事業継続', '災害', '防災', '災害(自然災害、感染症等)支援がほしい', '安全・防災対策支援がほしい'] },
+  DISASTER: { label: '防災・BCP', aliases: ['BCP', '事業継続', '災害', '防災', '災害対応', '災害(自然災害、感染症等)支援がほしい', '安全・防災対策支援がほしい'] },
 } as const;
 export type SupportFieldCode = keyof typeof SUPPORT_FIELDS;
 
 export const PROGRAM_KINDS = {
   SUBSIDY: { label: '補助金', aliases: [] },
-  GRANT: { label: '助成金', aliases: [] },
-  LOAN: { label: '融資', aliases: ['融資制度', '融資あっせん', '制度融資'] },
-  GUARANTEE: { label: '保証', aliases: ['保証制度', '信用保証'] },
-  CONSULTATION: { label: '相談窓口', aliases: ['相談', '窓口相談', '経営相談'] },
-  EXPERT_DISPATCH: { label: '専門家派遣', aliases: ['派遣'] },
-  SEMINAR: { label: 'セミナー', aliases: ['セミナー・イベント', '研修', '講座', 'イベント', '商談会'] },
+  // Money given rather than lent, under the names programmes carry (給付金, 奨励金, 支援金 …).
+  GRANT: { label: '助成金', aliases: ['給付金', '奨励金', '支援金', '協力金', '応援金', '交付金'] },
+  LOAN: { label: '融資', aliases: ['融資制度', '融資あっせん', '制度融資', '資金', '貸付', '貸付金', 'ローン', '融資・貸付'] },
+  GUARANTEE: { label: '保証', aliases: ['保証制度', '信用保証', 'セーフティネット保証'] },
+  CONSULTATION: { label: '相談窓口', aliases: ['相談', '窓口相談', '経営相談', '相談会', '相談窓口・相談会'] },
+  EXPERT_DISPATCH: { label: '専門家派遣', aliases: ['派遣', '専門家による支援'] },
+  SEMINAR: { label: 'セミナー', aliases: ['セミナー・イベント', '研修', '講座', 'イベント', '商談会', '説明会', '講習会', '勉強会', 'ワークショップ'] },
   TECHNICAL_SERVICE: { label: '技術支援・依頼試験', aliases: ['技術支援', '依頼試験', '技術相談', '共同研究'] },
   EQUIPMENT: { label: '設備貸与', aliases: ['設備貸与', '機器利用', '設備利用', '施設貸出', 'インキュベーション施設'] },
   CERTIFICATION: { label: '認定', aliases: ['認証', '表彰'] },
@@ -96,12 +97,25 @@ export type JsicDivision = keyof typeof JSIC_DIVISIONS;
 /** Consultation outcomes (対応結果). */
 export const OUTCOMES = {
   ADVISED: { label: '助言', aliases: ['助言済', '回答'] },
-  REFERRED: { label: '他機関紹介', aliases: ['紹介', '取次'] },
+  REFERRED: { label: '他機関紹介', aliases: ['紹介', '取次', '紹介済'] },
   APPLIED: { label: '制度申請', aliases: ['申請支援', '申請'] },
-  CONTINUING: { label: '継続支援', aliases: ['継続', 'フォローアップ'] },
-  CLOSED: { label: '完了', aliases: ['終了'] },
+  CONTINUING: { label: '継続支援', aliases: ['継続', 'フォローアップ', '継続相談'] },
+  CLOSED: { label: '完了', aliases: ['終了', '対応済', '完了済'] },
 } as const;
 export type OutcomeCode = keyof typeof OUTCOMES;
+
+/**
+ * What a growth-firm committee (成長企業発掘・育成委員会) minute records about a firm: a decision on
+ * a nominated or top-scored firm, or the end of a selected firm's support reported to it.
+ */
+export const COMMITTEE_OUTCOMES = {
+  SELECTED: { label: '選定', aliases: ['採択', '成長期待企業に選定'] },
+  DEFERRED: { label: '保留', aliases: ['継続審議', '次回審議'] },
+  DECLINED: { label: '見送り', aliases: ['不選定', '非選定'] },
+  GRADUATED: { label: '卒業', aliases: ['支援完了'] },
+  WITHDRAWN: { label: '支援終了', aliases: ['辞退', '中止', '支援中止'] },
+} as const;
+export type CommitteeOutcomeCode = keyof typeof COMMITTEE_OUTCOMES;
 
 type Vocabulary = Record<string, { label: string; aliases: readonly string[] }>;
 

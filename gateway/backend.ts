@@ -21,8 +21,10 @@ export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
 
 /** What the worker is started with: plain data only (it crosses a thread boundary). */
 export interface BackendOptions {
-  /** PGlite data directory; ignored when `storeDump` is given. */
+  /** PGlite data directory; ignored when `storeDump` or `databaseUrl` is given. */
   dataDir: string;
+  /** A PostgreSQL server shared with other processes (DATABASE_URL). */
+  databaseUrl?: string;
   /** A dump made by `dumpStore` to load into an in-memory store (tests, benches). */
   storeDump?: Uint8Array;
   agenciesDir: string;
@@ -199,6 +201,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // subgraphs. (require, not import(): the worker runs under tsx's CommonJS hook.)
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { openStore } = require('../store/store') as typeof import('../store/store');
+  const { onSnapshot } = require('../store/notifications') as typeof import('../store/notifications');
   const { loadAgencyConfigs } = require('../adapters/core/config') as typeof import('../adapters/core/config');
   const { createAdapterContext } = require('../adapters/core/adapter') as typeof import('../adapters/core/adapter');
   const { list: listSources } = require('../store/sources') as typeof import('../store/sources');
@@ -217,7 +220,13 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const pool = workers > 0 ? offload.createPreparePool(workers, { eager: true }) : undefined;
   const env = demoServers ? { ...process.env, MADOGUCHI_DEMO_URL: demoServers.baseUrl } : process.env;
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
-  const store = await openStore(options.storeDump ? { loadFrom: new Blob([options.storeDump]) } : { dataDir: options.dataDir });
+  const store = await openStore(
+    options.storeDump
+      ? { loadFrom: new Blob([options.storeDump]) }
+      : options.databaseUrl
+        ? { databaseUrl: options.databaseUrl, postgres: { applicationName: 'madoguchi-embedded' } }
+        : { dataDir: options.dataDir },
+  );
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
   const ctx = createAdapterContext({ logger });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
@@ -245,7 +254,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       }
       // Every log is read and handed to the worker at once: it queues them, and never idles
       // between files while this thread writes the last one.
-      return sync.syncAll(store, only(['consultation']), ctx, { pool, concurrency: 32 });
+      return sync.syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
     })();
     syncReports = Promise.all([directory, consultations])
       .finally(() => pool?.close())
@@ -278,11 +287,20 @@ async function runBackend(options: BackendOptions): Promise<void> {
           // Sources that failed in this start's first sync are retried with backoff, not after their interval.
           { initial: syncReports },
         );
+  // On a shared store (PostgreSQL) other processes sync too: their snapshots arrive by
+  // notification, refresh what the subgraphs derive from rows and empty the gateway's cache.
+  const unlisten = store.shared
+    ? await onSnapshot(store, (change) => {
+        for (const module of SUBGRAPHS) module.onSnapshot?.(store, change);
+        post({ type: 'changed' });
+      })
+    : null;
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       scheduler.stop();
+      await unlisten?.();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await syncReports.catch(() => {});
       await demoServers?.close();

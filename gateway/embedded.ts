@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole embedded default in one process. The gateway runs on the main thread;
- * the store (PGlite in MADOGUCHI_DATA_DIR, default .data/), the syncs of the demo agencies'
+ * the store (PGlite in MADOGUCHI_DATA_DIR, default .data/, or the PostgreSQL at DATABASE_URL,
+ * which any number of such processes and replicas may share), the syncs of the demo agencies'
  * sources and their schedule, and the subgraphs run on a worker thread (./backend), so no store
  * query or sync can hold up the gateway's own answers (/healthz, limits, timeouts). The gateway
  * listens on PORT (default 4000).
@@ -21,6 +22,8 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** Start from this store dump, in memory, instead of a data directory (tests, benches). */
   storeDump?: Uint8Array;
+  /** A PostgreSQL server (default DATABASE_URL unless `dataDir` or `storeDump` is given). */
+  databaseUrl?: string;
   agenciesDir?: string;
   port?: number;
   host?: string;
@@ -55,6 +58,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     {
       dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
       storeDump: options.storeDump,
+      databaseUrl: options.databaseUrl ?? (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
       agenciesDir: resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies'),
       sync: options.sync ?? 'auto',
       nowMs: options.now?.getTime(),

@@ -32,12 +32,17 @@ import { ExecutionBudget } from '../subgraphs/shared/budget';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
-import { SubgraphClient, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
+import { buildAllPageAssets, pageRoutes } from './pages';
+import { committeePackRoute } from './exports/committeePack';
+import { SubgraphClient, endpointUrls, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
-import { createOperationRegistry, sha256Hex, type OperationRegistry } from './persistedOperations';
+import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
 import { privateFieldsOf, ResponseCache, responseCacheOptionsFromEnv, responseCachePlugin, type ResponseCacheOptions, type ResponseCacheStore } from './responseCache';
 
 export { SubgraphClient } from './subgraph/client';
+
+/** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
+const AUDITED_SUBGRAPHS = new Set(['growth']);
 
 // Not imported from ./compose, which would load every subgraph (and its store) into the gateway.
 const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
@@ -59,7 +64,7 @@ export interface PlanCacheSizes {
 
 export interface GatewayOptions {
   supergraphSdl?: string;
-  /** Per-subgraph URL overrides, e.g. from SUBGRAPH_PROGRAMS_URL. */
+  /** Per-subgraph URL overrides, e.g. from SUBGRAPH_PROGRAMS_URL; several replicas comma-separated. */
   subgraphUrls?: Record<string, string>;
   auth?: AuthConfig;
   identitySecret?: string;
@@ -80,6 +85,8 @@ export interface GatewayOptions {
   cors?: { origins: string[] };
   /** Only registered operations run (MADOGUCHI_SAFELIST=true). */
   safelist?: boolean;
+  /** Where registered operations and manifests are read (default gateway/operations/). */
+  operationsDir?: string;
   planCache?: Partial<PlanCacheSizes>;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
@@ -100,7 +107,7 @@ export function planCacheSizesFromEnv(env: NodeJS.ProcessEnv = process.env): Pla
   };
 }
 
-/** Reads overrides from the environment: SUBGRAPH_<NAME>_URL. */
+/** Reads overrides from the environment: SUBGRAPH_<NAME>_URL, one URL or several comma-separated (replicas). */
 export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
@@ -137,13 +144,15 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, clientOptions, metrics);
+      // Reads of firms' growth files are audited per request: identical ones are never merged.
+      const own = AUDITED_SUBGRAPHS.has(name) ? { ...clientOptions, dedup: false } : clientOptions;
+      const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, own, metrics);
       clients.set(name, client);
       return client;
     },
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  const registry = createOperationRegistry({ allowIntrospection: limits.introspection });
+  const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
   const responseCache = cacheOptions.enabled ? (options.responseCache?.store ?? new ResponseCache(cacheOptions)) : null;
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,
@@ -210,11 +219,13 @@ function parseJsonParam(value: unknown): unknown {
   }
 }
 
-/** The sha256Hash of an automatic persisted query's extension, from a body or GET parameters. */
+/**
+ * The sha256Hash of an automatic persisted query's extension, from a body or GET parameters, bare
+ * or in client-preset's `sha256:<hex>` form.
+ */
 function persistedQueryHash(extensions: unknown): string | undefined {
   const ext = parseJsonParam(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
-  const hash = ext?.persistedQuery?.sha256Hash;
-  return typeof hash === 'string' && /^[0-9a-f]{64}$/i.test(hash) ? hash.toLowerCase() : undefined;
+  return parseDocumentHash(ext?.persistedQuery?.sha256Hash);
 }
 
 export interface RunningGateway extends RunningServer {
@@ -261,8 +272,17 @@ export async function startGateway(
       handle: async (_, res) => {
         if (running?.draining) return sendText(res, 503, 'application/json', JSON.stringify({ status: 'draining', checks: {} }));
         const checks: Record<string, string> = { supergraph: 'ok' };
+        const replicas: Record<string, string> = {};
+        // A subgraph is ready while any of its replicas answers; each replica is shown too.
+        const probeReplicas = async (name: string, urls: string): Promise<void> => {
+          const list = endpointUrls(urls);
+          const results = await Promise.all(list.map((u) => probeSubgraph(u).then(() => 'ok', (e: Error) => `failed: ${e.message}`)));
+          if (list.length > 1) list.forEach((u, i) => (replicas[`${name} ${u}`] = results[i]));
+          const up = results.filter((r) => r === 'ok').length;
+          if (up === 0) throw new Error(results[0].replace(/^failed: /, '') + (list.length > 1 ? ` (all ${list.length} replicas)` : ''));
+        };
         const probes: Array<[string, () => Promise<void | string>]> = [
-          ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [`subgraph:${name}`, () => probeSubgraph(url)]),
+          ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [`subgraph:${name}`, () => probeReplicas(name, url)]),
           ...Object.entries(options.readinessChecks ?? {}),
         ];
         await Promise.all(
@@ -273,8 +293,10 @@ export async function startGateway(
             );
           }),
         );
+        // A check reporting "degraded …" is shown but leaves the gateway ready (a source being retried).
         const ready = Object.values(checks).every((v) => v === 'ok' || v.startsWith('degraded'));
-        sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }));
+        const body = { status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(replicas).length ? { replicas } : {}) };
+        sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
       },
     },
     {
@@ -284,6 +306,10 @@ export async function startGateway(
         sendText(res, 200, metrics.registry.contentType, options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics()),
     },
   ];
+  // The one-stop page and the analyst dashboard need no introspection: they send persisted documents.
+  routes.push(...pageRoutes());
+  buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
+  routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
   if (limits.introspection) {
     // The explorer needs introspection; it is served where introspection is allowed.
     routes.push(...explorerRoutes());
@@ -298,7 +324,18 @@ export async function startGateway(
   const registeredNames = operationNamesOf(registry.operations.map((o) => o.text));
 
   const intercept = (request: GraphQLHttpRequest): Interception | null => {
-    const { query } = request;
+    let { query } = request;
+    // A persisted document named by its id (GraphQL over HTTP): Apollo is handed its text.
+    let substitute: Interception | null = null;
+    if (request.documentId !== undefined) {
+      if (query !== undefined) return { kind: 'refuse', status: 400, message: 'send either query or documentId, not both', code: 'BAD_REQUEST' };
+      const text = typeof request.documentId === 'string' ? registry.documentText(request.documentId) : undefined;
+      if (text === undefined) {
+        return { kind: 'refuse', status: 400, message: 'documentId names no persisted document of this gateway (sha256:<hex> of a registered operation)', code: 'PERSISTED_QUERY_NOT_FOUND' };
+      }
+      query = text;
+      substitute = { kind: 'substitute', query: text };
+    }
     const apqHash = persistedQueryHash(request.extensions);
     const hash = query !== undefined ? sha256Hex(query) : apqHash;
     if (query !== undefined && hash) {
@@ -321,7 +358,8 @@ export async function startGateway(
         code: 'PERSISTED_QUERY_NOT_ALLOWED',
       };
     }
-    return null;
+    // The response cache is consulted later, once Apollo has validated the request (responseCache.ts).
+    return substitute;
   };
 
   running = await serveApollo(apollo, {

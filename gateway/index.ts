@@ -1,7 +1,9 @@
 /**
  * `npm run start:gateway`: the gateway alone, on PORT (default 4000), reaching the subgraphs at
- * the supergraph's URLs or SUBGRAPH_<NAME>_URL. GATEWAY_WORKERS=n (or auto: one per core) runs
- * n workers sharing the port. SIGTERM or SIGINT drains the requests in flight, then exits.
+ * the supergraph's URLs or SUBGRAPH_<NAME>_URL (several replicas comma-separated). GATEWAY_WORKERS=n
+ * (or auto: one per core) runs n workers sharing the port. With DATABASE_URL the gateway listens
+ * for new snapshots (one connection, no queries) and empties its response cache when any process
+ * writes one. SIGTERM or SIGINT drains the requests in flight, then exits.
  */
 import cluster from 'node:cluster';
 import { clusterMetricsForWorker, runPrimary, workerCountFromEnv } from './cluster';
@@ -14,6 +16,7 @@ async function serve(workerMode: boolean): Promise<void> {
   const settings = loadSettings();
   assertSafeBind(settings);
   if (!cluster.isWorker || cluster.worker?.id === 1) for (const line of describeSettings(settings)) console.log(line);
+  const { listenForSnapshots } = await import('../store/notifications');
   let clusterMetrics: (() => Promise<string>) | undefined;
   const running = await startGateway({
     port: settings.port,
@@ -25,12 +28,13 @@ async function serve(workerMode: boolean): Promise<void> {
     clusterMetrics: workerMode ? () => clusterMetrics!() : undefined,
   });
   if (workerMode) clusterMetrics = clusterMetricsForWorker(running.metrics.registry);
+  const listener = process.env.DATABASE_URL ? await listenForSnapshots(process.env.DATABASE_URL, () => running.invalidateResponseCache()) : null;
   console.log(`Madoguchi gateway ${workerMode ? `worker ${process.pid} ` : ''}ready at http://localhost:${running.port}/graphql`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    running.close().then(
+    Promise.all([running.close(), listener?.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

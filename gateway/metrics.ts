@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of the gateway (prom-client): requests and latency by operation, subgraph
- * fetches (sent, merged into an identical one in flight, retried), their latency and errors, each
- * subgraph's circuit, response-cache hits and misses, and refusals by reason. One registry per
+ * fetches (sent, merged into an identical one in flight, retried, failed over to another replica),
+ * their latency and errors, each subgraph's and each endpoint's circuit, response-cache hits and misses, and refusals by reason. One registry per
  * gateway instance so tests and workers do not share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -16,6 +16,8 @@ export interface GatewayMetrics {
   subgraphDeduplicated: Counter<'subgraph'>;
   subgraphRetries: Counter<'subgraph'>;
   circuitState: Gauge<'subgraph'>;
+  endpointCircuitState: Gauge<'subgraph' | 'endpoint'>;
+  subgraphFailovers: Counter<'subgraph'>;
   circuitRejections: Counter<'subgraph'>;
   responseCache: Counter<'result'>;
   refusals: Counter<'reason'>;
@@ -36,6 +38,8 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean } = {})
     subgraphDeduplicated: new Counter({ name: 'madoguchi_subgraph_deduplicated_total', help: 'Subgraph fetches answered by an identical request already in flight', labelNames: ['subgraph'], registers }),
     subgraphRetries: new Counter({ name: 'madoguchi_subgraph_retries_total', help: 'Subgraph requests sent again after no answer or a 502/503', labelNames: ['subgraph'], registers }),
     circuitState: new Gauge({ name: 'madoguchi_subgraph_circuit_state', help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open', labelNames: ['subgraph'], registers, aggregator: 'max' }),
+    endpointCircuitState: new Gauge({ name: 'madoguchi_subgraph_endpoint_circuit_state', help: 'Circuit breaker per subgraph endpoint (replica): 0 closed, 1 half-open, 2 open', labelNames: ['subgraph', 'endpoint'], registers, aggregator: 'max' }),
+    subgraphFailovers: new Counter({ name: 'madoguchi_subgraph_failovers_total', help: 'Subgraph requests sent to another endpoint after the first could not be connected to', labelNames: ['subgraph'], registers }),
     circuitRejections: new Counter({ name: 'madoguchi_subgraph_circuit_rejections_total', help: 'Subgraph fetches failed fast by an open circuit', labelNames: ['subgraph'], registers }),
     responseCache: new Counter({ name: 'madoguchi_response_cache_total', help: 'Response cache lookups of cacheable requests: hit or miss', labelNames: ['result'], registers }),
     refusals: new Counter({ name: 'madoguchi_requests_refused_total', help: 'Requests refused before execution, by reason', labelNames: ['reason'], registers }),

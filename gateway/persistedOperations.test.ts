@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { SUPERGRAPH_FILE } from './compose';
 import { EXAMPLE_OPERATIONS } from './explorer/examples';
-import { createOperationRegistry, sha256Hex } from './persistedOperations';
+import { createOperationRegistry, sha256Hex, WEB_MANIFEST } from './persistedOperations';
 
 const apiSchema = Supergraph.build(readFileSync(SUPERGRAPH_FILE, 'utf8')).apiSchema().toGraphQLJSSchema();
 
@@ -29,4 +31,45 @@ test('the safelist admits registered texts, their reformatted twins and register
   expect(createOperationRegistry({ allowIntrospection: true }).allows({ query: '{ __schema { types { name } } }' })).toBe(true);
   // Registered hashes are answered from the registry, so clients may send the hash alone.
   expect(await registry.apqCache.get(`apq:${sha256Hex(example.query)}`)).toBe(example.query);
+});
+
+test('the pages’ manifest is registered by the hashes client-preset wrote, bare or prefixed', () => {
+  const registry = createOperationRegistry({ allowIntrospection: false });
+  const manifest = JSON.parse(readFileSync(WEB_MANIFEST, 'utf8')) as Record<string, string>;
+  expect(Object.keys(manifest).length).toBeGreaterThanOrEqual(4);
+  for (const [id, text] of Object.entries(manifest)) {
+    expect(registry.documentText(id)).toBe(text);
+    expect(registry.documentText(id.slice('sha256:'.length))).toBe(text);
+    expect(registry.allows({ hash: id.slice('sha256:'.length) })).toBe(true);
+    expect(registry.allows({ query: text })).toBe(true);
+  }
+  expect(registry.documentText('sha256:' + '0'.repeat(64))).toBeUndefined();
+  expect(registry.documentText('not a hash')).toBeUndefined();
+});
+
+describe('a manifest that does not hold stops the start, naming the file and the key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-manifest-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Each case in a folder of its own, read as gateway/operations/ would be.
+  const dirFor = (name: string, content: string) => {
+    const own = mkdtempSync(join(dir, 'case-'));
+    writeFileSync(join(own, name), content);
+    return () => createOperationRegistry({ dir: own, examples: [], manifests: [] });
+  };
+  const text = 'query Q { organizations { id } }';
+
+  test('a key that is not the hash of its text', () => {
+    const wrong = `sha256:${sha256Hex('something else')}`;
+    expect(dirFor('team-a.json', JSON.stringify({ [wrong]: text }))).toThrow(new RegExp(`gateway/operations/team-a\\.json ${wrong}.*expected sha256:${sha256Hex(text)}`));
+  });
+  test('a key that is not a sha256 id, a text that is not a string, a file that is not JSON, a text that does not parse', () => {
+    expect(dirFor('b.json', JSON.stringify({ abc: text }))).toThrow(/gateway\/operations\/b\.json: key "abc" is not a sha256 document id/);
+    expect(dirFor('c.json', JSON.stringify({ [`sha256:${sha256Hex(text)}`]: 42 }))).toThrow(/c\.json: the value of "sha256:[0-9a-f]{64}" must be the document's text/);
+    expect(dirFor('d.json', '{ not json')).toThrow(/d\.json is not JSON/);
+    expect(dirFor('e.json', '["a"]')).toThrow(/e\.json must be an object/);
+    expect(dirFor('f.json', JSON.stringify({ [`sha256:${sha256Hex('query {')}`]: 'query {' }))).toThrow(/f\.json sha256:[0-9a-f]{64} does not parse/);
+    const ok = mkdtempSync(join(dir, 'case-'));
+    writeFileSync(join(ok, 'g.json'), JSON.stringify({ [`sha256:${sha256Hex(text)}`]: text }));
+    expect(createOperationRegistry({ dir: ok, examples: [], manifests: [] }).documentText(sha256Hex(text))).toBe(text);
+  });
 });

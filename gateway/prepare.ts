@@ -1,7 +1,7 @@
 /**
  * Run by `npm install` (postinstall): prepares what a first `npm start` would otherwise spend its
  * first seconds on — an empty migrated store template, the demo agencies' consultation logs and
- * the explorer's bundle.
+ * the bundles of the explorer and the pages (web/).
  * Never fails the install: whatever is missing, `npm start` makes itself.
  */
 import { existsSync } from 'node:fs';
@@ -9,13 +9,15 @@ import { ensureStoreTemplate } from '../store/store';
 import { templatePath } from '../store/template';
 import { ensureDemoData } from '../demo';
 import { buildExplorerAssets } from './explorer';
+import { buildAllPageAssets } from './pages';
 
 async function main(): Promise<void> {
   const started = Date.now();
   if (!existsSync(templatePath())) await ensureStoreTemplate();
   const { generated } = await ensureDemoData();
   await buildExplorerAssets();
-  console.log(`madoguchi: store template and explorer bundle ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  await buildAllPageAssets();
+  console.log(`madoguchi: store template, explorer and page bundles ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * A response cache for public data only: whole answers to anonymous callers' queries that select
- * no field coming solely from a private subgraph (consultations by default), kept for a short TTL
+ * no field coming solely from a private subgraph (consultations and growth by default), kept for a short TTL
  * and dropped whenever a sync changes data. It is consulted only once Apollo has accepted the
  * request — parsed, validated, its persisted-query hash and version checked, its operation found,
  * the role checks and cost limit passed — in the `responseForOperation` hook, so a malformed
@@ -48,7 +48,7 @@ export function responseCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env
     ttlMs: num('MADOGUCHI_RESPONSE_CACHE_TTL_MS', 10_000),
     maxEntries: num('MADOGUCHI_RESPONSE_CACHE_MAX_ENTRIES', 2_000),
     maxBytes: num('MADOGUCHI_RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
-    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations').split(',').map((s) => s.trim()).filter(Boolean),
+    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
 

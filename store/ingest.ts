@@ -3,11 +3,14 @@
  * rejections, the unchanged shortcut, and failure marking that never touches the last good data.
  */
 import type { Queryable, Store } from './store';
-import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type RowRejection, type SourceKind } from '../domain/records';
-import { TABLES, bulkInsert, bulkInsertInto } from './tables';
+import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type OrganizationRecord, type RowRejection, type SourceKind } from '../domain/records';
+import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 import { recordKeySecret } from './recordKeys';
 import { recordKey } from '../domain/disclosure';
+import { committeeHistorySql } from './growth';
+import { fence } from './leases';
+import { announceSnapshot } from './notifications';
 
 export interface SourceRegistration {
   id: string;
@@ -28,8 +31,8 @@ export async function registerSource(store: Queryable, s: SourceRegistration): P
 }
 
 /**
- * A snapshot's records already rendered for COPY, one line per record (a worker thread does the
- * mapping and rendering), with what the store still has to check: ids and their rows.
+ * A snapshot's records rendered for COPY, one line per record, with what the store still has to
+ * check: ids and their rows. The sync renders them where it maps (often a worker thread).
  */
 export interface EncodedRecords {
   ids: string[];
@@ -40,17 +43,41 @@ export interface EncodedRecords {
   rollupCsv: string | null;
 }
 
+/**
+ * Renders records for replaceSource: the table's COPY lines and, for consultations, their record
+ * keys (from the store's `recordKeySecret`, ./recordKeys.ts) and their rollups with key sums.
+ */
+export function encodeSnapshot(entity: EntityKind, sourceId: string, records: readonly EntityRecord[], recordKeySecret?: string): EncodedRecords {
+  if (entity === 'consultation') {
+    if (!recordKeySecret) throw new Error('consultations are encoded with the store\'s record key secret');
+    withRecordKeys(recordKeySecret, records as ConsultationRecord[]);
+  }
+  const rows = records as unknown as Array<Record<string, unknown>>;
+  return {
+    ids: records.map((r) => r.id),
+    rows: records.map((r) => r.sourceRow),
+    lines: copyCsvLines(TABLES[entity].columns, rows),
+    rollupCsv:
+      entity === 'consultation'
+        ? toCopyCsv(ROLLUP_TABLE.columns, computeRollups(sourceId, records as Array<ConsultationRecord & { recordKey: number }>) as unknown as Array<Record<string, unknown>>)
+        : null,
+  };
+}
+
 export interface Snapshot {
   sourceId: string;
   entity: EntityKind;
-  /** The records, or (`encoded`) their rendered form; duplicates within the snapshot already dropped there. */
-  records: EntityRecord[];
+  /** The records rendered (encodeSnapshot), ids unique within the snapshot; or the records, rendered here. */
   encoded?: EncodedRecords;
+  records?: EntityRecord[];
+  /** Refused rows, one entry per row. */
   rejections: RowRejection[];
   contentHash: string;
   etag: string | null;
   lastModified: string | null;
   at: string;
+  /** On a shared store: the lease this write must still hold (checked in its transaction). */
+  lease?: { name: string; holder: string };
 }
 
 export interface ReplaceResult {
@@ -61,12 +88,16 @@ export interface ReplaceResult {
 /**
  * Replaces everything a source contributed with a new snapshot, in one transaction: readers see
  * the old snapshot or the new one, never a mix, and a failure leaves the old one in place.
- * Organization ids already provided by another source are rejected row by row, not overwritten.
+ * Ids already provided by another source are refused row by row, not overwritten — except an
+ * agency's declared organization, which gives way to a directory's entry of the same id.
+ * Every process sharing the store is notified when the transaction commits.
  */
 export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
-  // Read before the transaction: the embedded store serves no other query while one is open.
-  const secret = snap.entity === 'consultation' && !snap.encoded ? await recordKeySecret(store) : '';
+  // The secret is read before the transaction: the embedded store serves no other query while one is open.
+  const secret = snap.entity === 'consultation' && !snap.encoded ? await recordKeySecret(store) : undefined;
+  const encoded = snap.encoded ?? encodeSnapshot(snap.entity, snap.sourceId, snap.records ?? [], secret);
   return store.transaction(async (tx) => {
+    if (snap.lease) await fence(tx, snap.lease.name, snap.lease.holder);
     const rejections = [...snap.rejections];
     const { table, columns } = TABLES[snap.entity];
     // Only a successful replacement writes records, so a source that never had one has none to
@@ -77,60 +108,29 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
       await tx.query(`delete from ${table} where source_id = $1`, [snap.sourceId]);
       if (snap.entity === 'consultation') await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
     }
-    let accepted: number;
-    if (snap.encoded) {
-      const { ids, rows, lines, rollupCsv } = snap.encoded;
-      const owners = await foreignOwners(tx, snap.entity, snap.sourceId, ids);
-      const keep: string[] = [];
-      ids.forEach((id, i) => {
-        const other = owners.get(id);
-        if (other) rejections.push(clash(rows[i], id, other));
-        else keep.push(lines[i]);
-      });
-      accepted = keep.length;
-      if (!tx.copyFromCsv) throw new Error('encoded snapshots need a store that takes COPY');
-      for (let start = 0; start < keep.length; start += COPY_CHUNK) {
-        await tx.copyFromCsv(table, columns.map((c) => c.column), keep.slice(start, start + COPY_CHUNK).join('\n'));
-      }
-      if (snap.entity === 'consultation') {
-        // Rollups rendered beside the records count them all; after a clash they are recounted here.
-        if (owners.size === 0 && rollupCsv) await tx.copyFromCsv('consultation_rollups', ROLLUP_TABLE.columns.map((c) => c.column), rollupCsv);
-        else if (accepted > 0) for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
-      }
-    } else {
-      let records = snap.records;
-      if (snap.entity === 'organization' || snap.entity === 'program' || snap.entity === 'consultation') {
-        const { accepted: own, clashes } = await dropForeignIds(tx, snap.entity, snap.sourceId, records);
-        records = own;
-        rejections.push(...clashes);
-      }
-      accepted = records.length;
-      let keyed: Array<ConsultationRecord & { recordKey: number }> = [];
-      if (snap.entity === 'consultation') keyed = withRecordKeys(secret, records as ConsultationRecord[]);
-      await bulkInsert(tx, snap.entity, records as unknown as Record<string, unknown>[]);
-      if (snap.entity === 'consultation') {
-        // Aggregates read these, so they change in the same transaction as the records.
-        const rollups = computeRollups(snap.sourceId, keyed);
-        await bulkInsertInto(tx, ROLLUP_TABLE, rollups as unknown as Record<string, unknown>[]);
-      }
+    const { ids, rows, lines, rollupCsv } = encoded;
+    const owners = await foreignOwners(tx, snap.entity, snap.sourceId, ids);
+    const keep: string[] = [];
+    ids.forEach((id, i) => {
+      const other = owners.get(id);
+      if (other) rejections.push(clash(rows[i], id, other));
+      else keep.push(lines[i]);
+    });
+    const accepted = keep.length;
+    if (!tx.copyFromCsv) throw new Error('snapshots are written with COPY, which this store does not take');
+    for (let start = 0; start < keep.length; start += COPY_CHUNK) {
+      await tx.copyFromCsv(table, columns.map((c) => c.column), keep.slice(start, start + COPY_CHUNK).join('\n'));
     }
-    await tx.query('delete from ingest_rejections where source_id = $1', [snap.sourceId]);
-    if (rejections.length > 0) {
-      rejections.sort((a, b) => a.row - b.row);
-      await tx.query(
-        `insert into ingest_rejections (source_id, ordinal, row_number, field, value, reason)
-         select $1, x.ordinal, x.row_number, x.field, x.value, x.reason
-         from unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[]) as x(ordinal, row_number, field, value, reason)`,
-        [
-          snap.sourceId,
-          rejections.map((_, i) => i + 1),
-          rejections.map((r) => r.row),
-          rejections.map((r) => r.field),
-          rejections.map((r) => (r.value === null ? null : r.value.slice(0, 200))),
-          rejections.map((r) => r.reason),
-        ],
-      );
+    if (snap.entity === 'consultation') {
+      // Rollups rendered beside the records count them all; after a clash they are recounted here.
+      if (owners.size === 0 && rollupCsv) await tx.copyFromCsv('consultation_rollups', ROLLUP_TABLE.columns.map((c) => c.column), rollupCsv);
+      else if (accepted > 0) for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
     }
+    // The growth programme's history follows its minutes in the same transaction.
+    if (snap.entity === 'committee') for (const sql of committeeHistorySql()) await tx.query(sql, [snap.sourceId]);
+    if (snap.entity === 'program') await resolveProviderNames(tx, snap.sourceId);
+    rejections.sort((a, b) => a.row - b.row);
+    await writeRejections(tx, snap.sourceId, rejections);
     await tx.query(
       `update sources set status = 'OK', stale = false, last_attempt_at = $2, last_success_at = $2,
          last_changed_at = $2, last_error = null, content_hash = $3, etag = $4, last_modified = $5,
@@ -138,6 +138,7 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
        where id = $1`,
       [snap.sourceId, snap.at, snap.contentHash, snap.etag, snap.lastModified, accepted, rejections.length],
     );
+    await announceSnapshot(tx, snap.sourceId, snap.entity);
     return { accepted, rejected: rejections };
   });
 }
@@ -148,6 +149,40 @@ const COPY_CHUNK = 20_000;
 export function withRecordKeys(secret: string, records: ConsultationRecord[]): Array<ConsultationRecord & { recordKey: number }> {
   for (const r of records) r.recordKey = recordKey(secret, r.id);
   return records as Array<ConsultationRecord & { recordKey: number }>;
+}
+
+/** A source's refused rows: every problem of a row is kept (the first, then its further ones) under its row number. */
+async function writeRejections(tx: Queryable, sourceId: string, rejections: RowRejection[]): Promise<void> {
+  await tx.query('delete from ingest_rejections where source_id = $1', [sourceId]);
+  const entries = rejections.flatMap((r) => [r, ...(r.reasons ?? [])].map((p) => ({ row: r.row, field: p.field, value: p.value, reason: p.reason })));
+  if (entries.length === 0) return;
+  await tx.query(
+    `insert into ingest_rejections (source_id, ordinal, row_number, field, value, reason)
+     select $1, x.ordinal, x.row_number, x.field, x.value, x.reason
+     from unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[]) as x(ordinal, row_number, field, value, reason)`,
+    [
+      sourceId,
+      entries.map((_, i) => i + 1),
+      entries.map((r) => r.row),
+      entries.map((r) => r.field),
+      entries.map((r) => (r.value === null ? null : r.value.slice(0, 200))),
+      entries.map((r) => r.reason),
+    ],
+  );
+}
+
+/**
+ * An aggregator's programmes name their offering body (provider_name): where exactly one
+ * organization of the directory bears that name (spaces aside), it becomes the provider; the
+ * others keep the publishing agency as provider and the name as text.
+ */
+async function resolveProviderNames(tx: Queryable, sourceId: string): Promise<void> {
+  await tx.query(
+    `update programs p set provider_id = o.id
+     from (select min(id) as id, replace(name, ' ', '') as key from organizations group by key having count(*) = 1) o
+     where p.source_id = $1 and p.provider_name is not null and replace(p.provider_name, ' ', '') = o.key`,
+    [sourceId],
+  );
 }
 
 async function foreignOwners(tx: Queryable, entity: EntityKind, sourceId: string, ids: string[]): Promise<Map<string, string>> {
@@ -162,43 +197,65 @@ async function foreignOwners(tx: Queryable, entity: EntityKind, sourceId: string
     );
     if (own && own.others === 0 && ids.every((id) => id.startsWith(agencyScope(own.agency_id)))) return new Map();
   }
-  const taken = await tx.query<{ id: string; source_id: string }>(
-    `select id, source_id from ${TABLES[entity].table} where id = any($1::text[]) and source_id <> $2`,
+  const taken = await tx.query<{ id: string; source_id: string; declared: boolean }>(
+    `select t.id, t.source_id, coalesce(s.kind = 'CONFIG', false) as declared
+     from ${TABLES[entity].table} t left join sources s on s.id = t.source_id
+     where t.id = any($1::text[]) and t.source_id <> $2`,
     [ids, sourceId],
   );
-  return new Map(taken.map((t) => [t.id, t.source_id]));
+  // An agency's declared organization is a stand-in until a directory lists the agency: it and
+  // its source (one record each) give way.
+  const declared = taken.filter((t) => t.declared);
+  if (declared.length > 0) {
+    await tx.query(`delete from organizations where source_id = any($1::text[])`, [declared.map((t) => t.source_id)]);
+    await tx.query(`delete from sources where id = any($1::text[])`, [declared.map((t) => t.source_id)]);
+  }
+  return new Map(taken.filter((t) => !t.declared).map((t) => [t.id, t.source_id]));
 }
 
 const clash = (row: number | null, id: string, other: string): RowRejection => ({ row: row ?? 0, field: 'id', value: id, reason: `id already provided by source ${other}` });
 
-// Ids are global: a record whose id another source already holds is refused, so one agency's
-// file can never overwrite another's entries.
-async function dropForeignIds(
-  tx: Queryable,
-  entity: EntityKind,
-  sourceId: string,
-  records: EntityRecord[],
-): Promise<{ accepted: EntityRecord[]; clashes: RowRejection[] }> {
-  if (records.length === 0) return { accepted: records, clashes: [] };
-  const owner = await foreignOwners(tx, entity, sourceId, records.map((r) => r.id));
-  const clashes: RowRejection[] = [];
-  const own = records.filter((r) => {
-    const other = owner.get(r.id);
-    if (other) clashes.push(clash(r.sourceRow, r.id, other));
-    return !other;
+/**
+ * Writes an agency's declared organization (its own file's `organization:`, or just its name) as
+ * the record of a source of kind CONFIG. Where a directory source lists the agency under its id,
+ * that entry is the agency's, and the declared one and its source are removed instead.
+ */
+export async function replaceDeclaredOrganization(
+  store: Store,
+  snap: { source: SourceRegistration; record: OrganizationRecord; contentHash: string; at: string },
+): Promise<ReplaceResult> {
+  return store.transaction(async (tx) => {
+    const [listed] = await tx.query<{ source_id: string }>('select source_id from organizations where id = $1 and source_id <> $2', [snap.record.id, snap.source.id]);
+    await tx.query('delete from organizations where source_id = $1', [snap.source.id]);
+    if (listed) {
+      await tx.query('delete from sources where id = $1', [snap.source.id]);
+      await announceSnapshot(tx, snap.source.id, 'organization');
+      return { accepted: 0, rejected: [] };
+    }
+    await registerSource(tx, snap.source);
+    await bulkInsert(tx, 'organization', [snap.record as unknown as Record<string, unknown>]);
+    await tx.query(
+      `update sources set status = 'OK', stale = false, last_attempt_at = $2, last_success_at = $2, last_changed_at = $2,
+         last_error = null, content_hash = $3, etag = null, last_modified = null, accepted_count = 1, rejected_count = 0
+       where id = $1`,
+      [snap.source.id, snap.at, snap.contentHash],
+    );
+    await announceSnapshot(tx, snap.source.id, 'organization');
+    return { accepted: 1, rejected: [] };
   });
-  const { accepted, duplicates } = dropDuplicateIds(own);
-  return { accepted, clashes: [...clashes, ...duplicates] };
 }
 
-/** Keeps the first record of each id; later ones are refused naming the first one's row. */
-export function dropDuplicateIds<R extends { id: string; sourceRow: number | null }>(records: R[]): { accepted: R[]; duplicates: RowRejection[] } {
+/** Keeps the first record of each id; later ones are refused by `refuse` (by default naming the first one's row). */
+export function dropDuplicateIds<R extends { id: string; sourceRow: number | null }>(
+  records: R[],
+  refuse: (record: R, firstRow: number | null) => RowRejection = (r, first) => ({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `duplicate id (first at row ${first})` }),
+): { accepted: R[]; duplicates: RowRejection[] } {
   const seen = new Map<string, number | null>();
   const accepted: R[] = [];
   const duplicates: RowRejection[] = [];
   for (const r of records) {
     if (seen.has(r.id)) {
-      duplicates.push({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `duplicate id (first at row ${seen.get(r.id)})` });
+      duplicates.push(refuse(r, seen.get(r.id) ?? null));
     } else {
       seen.set(r.id, r.sourceRow);
       accepted.push(r);
@@ -215,10 +272,19 @@ export async function markUnchanged(store: Queryable, sourceId: string, at: stri
   );
 }
 
-/** Records a failed sync: the last good records stay, flagged stale, with the error shown. */
-export async function markFailed(store: Queryable, sourceId: string, at: string, error: string): Promise<void> {
-  await store.query(
-    `update sources set status = 'FAILED', stale = (last_success_at is not null), last_attempt_at = $2, last_error = $3 where id = $1`,
-    [sourceId, at, error.slice(0, 2000)],
-  );
+/**
+ * Records a failed sync: the last good records stay, flagged stale, with the error shown. When the
+ * attempt failed because every row was refused, its refused rows replace the listed ones, so the
+ * agency sees why (rejected_count follows them; accepted_count still counts the records served).
+ */
+export async function markFailed(store: Store, sourceId: string, at: string, error: string, rejections?: RowRejection[]): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.query(
+      `update sources set status = 'FAILED', stale = (last_success_at is not null), last_attempt_at = $2, last_error = $3 where id = $1`,
+      [sourceId, at, error.slice(0, 2000)],
+    );
+    if (!rejections || rejections.length === 0) return;
+    await writeRejections(tx, sourceId, [...rejections].sort((a, b) => a.row - b.row));
+    await tx.query('update sources set rejected_count = $2 where id = $1', [sourceId, rejections.length]);
+  });
 }

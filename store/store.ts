@@ -1,11 +1,17 @@
 /**
  * The store: a minimal SQL interface the adapters and subgraphs share, so the embedded PGlite
- * default and a PostgreSQL server are interchangeable. SQL written against it must run on both.
+ * default (store/pglite.ts) and a PostgreSQL server (store/postgres.ts, chosen by DATABASE_URL)
+ * are interchangeable. SQL written against it must be plain PostgreSQL and run on both.
  */
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { resolve } from 'node:path';
 import { migrate } from './migrations';
 import { buildTemplate, copyTemplateTo } from './template';
+import { openPGlite, PGliteStore } from './pglite';
+import { PostgresStore, validateDatabaseUrl, type PostgresOptions } from './postgres';
+import { StoreUnavailableError } from './errors';
+
+export { StoreUnavailableError, LeaseLostError } from './errors';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -14,61 +20,63 @@ export interface Queryable {
 }
 
 export interface Store extends Queryable {
+  /** Which engine: the embedded PGlite or a PostgreSQL server. */
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Whether other processes may use the same data (a server): syncs then take a lease per source
+   * so that one process at a time writes it, and readers learn of new snapshots by notification.
+   */
+  readonly shared: boolean;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onPayload` with each NOTIFY on `channel` (from any process on a server, from this one
+   * on the embedded store); `'*'` means notifications may have been missed (a reconnection).
+   * Resolves to a function that unsubscribes.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export interface OpenStoreOptions {
-  /** Directory for the embedded database; omitted means in-memory. */
+  /** A PostgreSQL server (postgres://…): shared by every process given the same URL. */
+  databaseUrl?: string;
+  postgres?: PostgresOptions;
+  /** Directory for the embedded database; omitted (and no databaseUrl) means in-memory. */
   dataDir?: string;
   /** A dump made by `dumpStore`, to start from a prepared state (tests). */
   loadFrom?: Blob | File;
 }
 
-class PGliteStore implements Store {
-  constructor(private readonly db: PGlite) {}
-
-  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.db.query<T>(sql, params);
-    return result.rows;
+/** DATABASE_URL when set, else the embedded store in MADOGUCHI_DATA_DIR (default .data/). */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, applicationName?: string): OpenStoreOptions {
+  if (env.DATABASE_URL) {
+    const poolSize = env.MADOGUCHI_PG_POOL_SIZE ? Number(env.MADOGUCHI_PG_POOL_SIZE) : undefined;
+    if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize > 0)) {
+      throw new Error(`MADOGUCHI_PG_POOL_SIZE must be a positive integer, got "${env.MADOGUCHI_PG_POOL_SIZE}"`);
+    }
+    return { databaseUrl: env.DATABASE_URL, postgres: { poolSize, applicationName } };
   }
-
-  // PGlite takes COPY data from a blob at the pseudo path /dev/blob (its stand-in for STDIN).
-  async copyFromCsv(table: string, columns: string[], csv: string): Promise<void> {
-    await this.db.query(copySql(table, columns), [], { blob: new Blob([csv]) });
-  }
-
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) =>
-      fn({
-        query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows,
-        copyFromCsv: async (table, columns, csv) => {
-          await tx.query(copySql(table, columns), [], { blob: new Blob([csv]) });
-        },
-      }),
-    );
-  }
-
-  async dump(): Promise<Blob> {
-    return this.db.dumpDataDir('none');
-  }
-
-  close(): Promise<void> {
-    return this.db.close();
-  }
+  return { dataDir: resolve(env.MADOGUCHI_DATA_DIR ?? '.data') };
 }
 
-function copySql(table: string, columns: string[]): string {
-  return `copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`;
-}
-
-/** Opens the embedded store and brings its schema up to date. */
+/** Opens the store (a server when `databaseUrl` is given, else embedded) and brings its schema up to date. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  if (options.databaseUrl) {
+    validateDatabaseUrl(options.databaseUrl);
+    const store = new PostgresStore(options.databaseUrl, options.postgres);
+    try {
+      await migrate(store);
+    } catch (e) {
+      await store.close().catch(() => {});
+      throw e instanceof StoreUnavailableError ? new Error(`DATABASE_URL: cannot reach the database (${String((e.cause as Error)?.message ?? e.cause)})`) : e;
+    }
+    return store;
+  }
   // A new data directory starts from the empty-store template when `npm install` made one.
   if (options.dataDir && !options.loadFrom) copyTemplateTo(options.dataDir);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadFrom });
-  const store = new PGliteStore(db);
+  const store = await openPGlite(options);
   await migrate(store);
   return store;
 }
@@ -98,6 +106,8 @@ export async function dumpStore(store: Store): Promise<Blob> {
 /** Wraps a store to count the statements issued through it (used to prove batching). */
 export function countingStore(inner: Store): Store & { count: number; statements: string[] } {
   const wrapper = {
+    kind: inner.kind,
+    shared: inner.shared,
     count: 0,
     statements: [] as string[],
     query<T>(sql: string, params?: unknown[]) {
@@ -108,6 +118,7 @@ export function countingStore(inner: Store): Store & { count: number; statements
     transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       return inner.transaction(fn);
     },
+    listen: (channel: string, onPayload: (payload: string) => void) => inner.listen(channel, onPayload),
     copyFromCsv: inner.copyFromCsv?.bind(inner),
     close: () => inner.close(),
   };

@@ -1,9 +1,12 @@
 /**
  * `npm run start:subgraph -- <name>`: one subgraph as its own process, on SUBGRAPH_PORT (default:
- * its port in the composed supergraph), reading the store in MADOGUCHI_DATA_DIR.
+ * its port in the composed supergraph), reading the store at DATABASE_URL (any number of
+ * replicas) or in MADOGUCHI_DATA_DIR (one process per data directory). It follows the snapshots
+ * other processes write (store notifications).
  */
 import { resolve } from 'node:path';
-import { openStore } from '../store/store';
+import { openStore, storeOptionsFromEnv } from '../store/store';
+import { onSnapshot } from '../store/notifications';
 import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS, findSubgraph } from '.';
 import { startSubgraph } from './server';
 import { ensureDevelopmentSecrets, isLoopback, SettingsError } from './shared/secrets';
@@ -25,7 +28,8 @@ async function main(): Promise<void> {
     if (!isLoopback(host)) throw new SettingsError(`refusing to listen on HOST=${host} with development secrets: set MADOGUCHI_IDENTITY_SECRET`);
     secret = ensureDevelopmentSecrets(dataDir).identitySecret;
   }
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeOptionsFromEnv(process.env, `madoguchi-${module.name}`));
+  if (module.onSnapshot) await onSnapshot(store, (change) => module.onSnapshot!(store, change));
   const running = await startSubgraph(module, store, {
     port: Number(process.env.SUBGRAPH_PORT ?? DEFAULT_SUBGRAPH_PORTS[module.name]),
     host,

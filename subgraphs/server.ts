@@ -90,6 +90,8 @@ export async function startSubgraph(
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  // A subgraph serves once warm: the first search must not pay for building the index.
+  await module.warm?.(store);
   // Only identity signed by the gateway is believed; requests without one are anonymous.
   const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), { subgraph: module.name, nonces: options.nonces });
   return serveApollo(apollo, {

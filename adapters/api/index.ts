@@ -7,7 +7,8 @@
  * `createApiAdapter(config)(ctx)`: fetching, politeness and retries come from the context.
  */
 import { createHash } from 'node:crypto';
-import { AdapterError, loadLocation, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import { AdapterError, loadLocation, resolveLocation, type RecordAdapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import { columnKey } from '../core/fields';
 import { JSON_ACCEPT, firstPageParams, requestUrl, type ApiSourceConfig } from './config';
 
 /** The value at a dotted path; through an array, the values of its elements. */
@@ -35,7 +36,8 @@ export function flattenRecord(record: unknown): Record<string, string> {
     (values[path] ??= []).push(String(v));
   };
   walk(record, '');
-  return Object.fromEntries(Object.entries(values).map(([k, vs]) => [k, vs.join('\n')]));
+  // Keyed as the mapping finds them (columnKey): a JSON key with a space is still found.
+  return Object.fromEntries(Object.entries(values).map(([k, vs]) => [columnKey(k), vs.join('\n')]));
 }
 
 /** The rel="next" target of an RFC 8288 Link header, resolved against the request URL. */
@@ -53,12 +55,14 @@ const asCount = (v: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-export function createApiAdapter(config: ApiSourceConfig) {
-  const pagination = config.pagination;
+export function createApiAdapter(config: ApiSourceConfig, baseDir = process.cwd()) {
+  // A JSON file (an export, a saved answer) is read once, as it is.
+  const file = /^https?:\/\//.test(config.location) ? null : resolveLocation(config.location, baseDir);
+  const pagination = file ? undefined : config.pagination;
   // With several pages one answer's validators say nothing about the others: only a single
   // request is made conditionally; otherwise the content hash spares unchanged data from rewriting.
   const single = !pagination;
-  return (ctx: AdapterContext): Adapter => ({
+  return (ctx: AdapterContext): RecordAdapter => ({
     async read(state) {
       let headers: Record<string, string> | undefined;
       if (config.auth) {
@@ -69,7 +73,7 @@ export function createApiAdapter(config: ApiSourceConfig) {
       const fetchOpts = { timeoutMs: config.timeoutMs, retry: config.retry, accept: JSON_ACCEPT, headers };
       const hash = createHash('sha256');
       const records: RawRecord[] = [];
-      let url = requestUrl(config, firstPageParams(pagination));
+      let url = file ?? requestUrl(config, firstPageParams(pagination));
       let etag: string | null = null;
       let lastModified: string | null = null;
       let pageNumber = pagination?.type === 'page' ? pagination.start : 0;
@@ -94,7 +98,7 @@ export function createApiAdapter(config: ApiSourceConfig) {
         }
         for (const item of list) {
           const flat = flattenRecord(item);
-          for (const [name, path] of Object.entries(config.fields ?? {})) flat[name] = flat[path] ?? '';
+          for (const [name, path] of Object.entries(config.fields ?? {})) flat[columnKey(name)] = flat[columnKey(path)] ?? '';
           records.push({ row: records.length + 1, cells: flat });
         }
         ctx.logger.info({ url, page, records: list.length, total: records.length }, 'api page read');

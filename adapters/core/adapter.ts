@@ -1,10 +1,12 @@
 /**
  * The adapter contract. An adapter is a factory: config first, then the context it may use
  * (fetch, file reading, clock, logger), so tests inject their own and nothing reaches for globals.
- * Adapters only extract raw records; mapping to the common schema is shared (fields.ts).
+ * Adapters only read: a spreadsheet's bytes, or the raw records a web site or API gives page by
+ * page; parsing bytes, mapping to the common schema and writing are the sync's one pipeline.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
 import type { Logger } from 'pino';
 import type { RowRejection } from '../../domain/records';
@@ -35,25 +37,32 @@ export interface RawRecord {
   cells: Record<string, string | undefined>;
 }
 
-export type ReadOutcome =
-  | { status: 'not-modified' }
-  | {
-      status: 'ok';
-      contentHash: string;
-      etag: string | null;
-      lastModified: string | null;
-      records: RawRecord[];
-      /** Rows refused while extracting (wrong cell count, unreadable cells). */
-      rejections: RowRejection[];
-    };
+interface ReadMeta {
+  status: 'ok';
+  contentHash: string;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/**
+ * What a read brings back: nothing new, a spreadsheet's bytes (pure CPU to parse, so the sync may
+ * parse them on a worker thread), or the records a web site or API yielded as it was paged through.
+ */
+export type ReadOutcome = { status: 'not-modified' } | ReadBytes | ReadRecords;
+export type ReadBytes = ReadMeta & { body: Buffer };
+export type ReadRecords = ReadMeta & {
+  records: RawRecord[];
+  /** Rows refused while extracting (a detail page gone). */
+  rejections: RowRejection[];
+};
 
 export interface Adapter {
   read(state: FetchState): Promise<ReadOutcome>;
-  /**
-   * Only the fetch, for adapters whose parsing is pure CPU (spreadsheets): the sync can then
-   * parse and map a large file on a worker thread while the main thread writes the store.
-   */
-  load?(state: FetchState): Promise<Loaded>;
+}
+
+/** An adapter that yields records as it reads (web sites, APIs). */
+export interface RecordAdapter extends Adapter {
+  read(state: FetchState): Promise<{ status: 'not-modified' } | ReadRecords>;
 }
 
 /** A source-level failure: nothing from this attempt is stored and the last good data stays. */
@@ -67,6 +76,11 @@ export class AdapterError extends Error {
     super(message);
     this.name = 'AdapterError';
   }
+}
+
+/** A source's location as read: a URL as is, a path relative to the agency file's folder. */
+export function resolveLocation(location: string, baseDir: string): string {
+  return /^https?:\/\//.test(location) ? location : resolve(baseDir, location);
 }
 
 export const DEFAULT_USER_AGENT = 'Madoguchi/0.1 (SME support directory aggregator; +https://github.com/madoguchi)';

@@ -8,9 +8,20 @@ import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { load as loadHtml } from 'cheerio';
 import { z } from 'zod';
-import { ENTITY_FIELDS, ruleColumns } from './fields';
+import { ENTITY_FIELDS, ID_FIELD, MAPPABLE, columnKey, fieldAccepts, mapRecord, mappedColumns, ruleColumns, toRule } from './fields';
+import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case slug such as "hyogo-iac"');
+
+// A regular expression as an agency file writes it; one that does not compile is a config mistake.
+const regex = z.string().min(1).refine((p) => {
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a valid regular expression');
 
 const mappingEntry = z.union([
   z.string().min(1),
@@ -20,14 +31,29 @@ const mappingEntry = z.union([
       value: z.string().optional(),
       /** Text with {column} placeholders, e.g. "https://example.jp/programs/{ID}". */
       template: z.string().regex(/\{[^{}]+\}/, 'a text with at least one {column} placeholder').optional(),
+      /** An id derived from a column (a URL, a title): the value itself when it is an id, else a stable hash. */
+      from: z.string().min(1).optional(),
+      /** An id hashed from several columns. */
+      hash: z.array(z.string().min(1)).min(1).optional(),
+      /** Keep only part of the cell: its first group (or the whole match); blank when it does not match. */
+      pattern: regex.optional(),
       split: z.array(z.string().min(1)).optional(),
       /** Resolve tags and entities (`<br>`, `&nbsp;`) in the cell before normalizing. */
       html: z.boolean().optional(),
       /** For support fields and topics: items outside the vocabulary are skipped, not refused. */
       ignoreUnknown: z.boolean().optional(),
+      /** Values as written → a value of the field's vocabulary (code or label); null reads it as blank. */
+      map: z.record(z.string(), z.string().nullable()).optional(),
+      /** For values neither the vocabulary nor the map knows (and a required field's blank cell); null drops them. */
+      default: z.string().nullable().optional(),
+      /** Words meaning "no value" in this field, beside the built-in ones. */
+      nullWords: z.array(z.string().min(1)).optional(),
     })
     .strict()
-    .refine((m) => [m.column, m.value, m.template].filter((x) => x !== undefined).length === 1, 'exactly one of "column", "value" or "template"'),
+    .refine(
+      (m) => [m.column, m.value, m.template, m.from, m.hash].filter((x) => x !== undefined).length === 1,
+      'exactly one of "column", "value", "template", "from" or "hash"',
+    ),
 ]);
 export type MappingEntry = z.infer<typeof mappingEntry>;
 
@@ -48,13 +74,30 @@ const retryPolicy = z
   })
   .strict();
 
+/** One condition of a row filter: the column's value is one of `is`, matches `matches`, or is (not) blank. */
+const rowCondition = z
+  .object({
+    column: z.string().min(1),
+    is: z.union([z.string(), z.array(z.string())]).optional(),
+    matches: regex.optional(),
+    empty: z.boolean().optional(),
+  })
+  .strict()
+  .refine((c) => [c.is, c.matches, c.empty].filter((x) => x !== undefined).length === 1, 'exactly one of "is", "matches" or "empty"');
+const rowConditions = z.union([rowCondition, z.array(rowCondition).min(1)]);
+
+/** The one source id an agency file may not use: the agency's own organization is stored under it. */
+export const ORGANIZATION_SOURCE_ID = 'organization';
+
 const sourceCommon = {
-  id: slug,
-  entity: z.enum(['organization', 'program', 'consultation']),
+  id: slug.refine((id) => id !== ORGANIZATION_SOURCE_ID, `"${ORGANIZATION_SOURCE_ID}" is kept for the agency's own organization`),
+  entity: z.enum(['organization', 'program', 'consultation', 'committee']),
   interval: duration.optional(),
   timeoutMs: z.number().int().positive().default(15_000),
   retry: retryPolicy.optional(),
   mapping: z.record(z.string(), mappingEntry),
+  /** Rows to read: every `keep` condition must hold and no `drop` one; other rows are skipped, not refused. */
+  where: z.object({ keep: rowConditions.optional(), drop: rowConditions.optional() }).strict().optional(),
 };
 
 const spreadsheetSource = z
@@ -75,7 +118,8 @@ const spreadsheetSource = z
   })
   .strict();
 
-const httpUrl = z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL');
+/** An http(s) URL, or a path relative to the agency file (a saved page, an exported JSON file). */
+const urlOrPath = z.string().min(1).refine((s) => /^https?:\/\/\S+$/.test(s) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'an http(s) URL or a file path');
 
 // A selector that cheerio cannot parse is a config mistake, reported at start-up like any other.
 const emptyPage = loadHtml('<html></html>');
@@ -111,8 +155,8 @@ const websiteSource = z
   .object({
     kind: z.literal('website'),
     layout: z.string().optional(),
-    /** The list page. */
-    location: httpUrl,
+    /** The list page: a URL, or a saved page's path (its links resolve against the address it declares). */
+    location: urlOrPath,
     /** Used when neither the Content-Type header nor the page's <meta> names a charset. */
     encoding: z.enum(['auto', 'utf-8', 'shift_jis']).default('auto'),
     /** One element per record on the list page. */
@@ -162,7 +206,8 @@ const apiSource = z
   .object({
     kind: z.literal('api'),
     layout: z.string().optional(),
-    location: httpUrl,
+    /** The endpoint, or the path of a JSON file (read once: no query, no pagination). */
+    location: urlOrPath,
     query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     /** Path to the list of records in each answer; the answer itself when absent. */
     records: jsonPath.optional(),
@@ -188,14 +233,67 @@ export type SpreadsheetSourceConfig = z.infer<typeof spreadsheetSource>;
 export type WebsiteSourceConfig = z.infer<typeof websiteSource>;
 export type ApiSourceConfig = z.infer<typeof apiSource>;
 
+/**
+ * The agency itself as the directory shows it, so its programmes always have a provider. Where a
+ * directory source lists the agency under its id, that entry is used instead.
+ */
+const organizationDeclaration = z
+  .object({
+    /** The agency's name when absent. */
+    name: z.string().min(1).optional(),
+    nameKana: z.string().min(1).optional(),
+    /** 機関種別, as a code or label (その他 when absent). */
+    kind: z.string().min(1).optional(),
+    legalForm: z.string().min(1).optional(),
+    corporateNumber: z.string().min(1).optional(),
+    postalCode: z.string().min(1).optional(),
+    address: z.string().min(1).optional(),
+    /** A 全国地方公共団体コード or a municipality's name. */
+    municipality: z.string().min(1).optional(),
+    phone: z.string().min(1).optional(),
+    url: z.string().min(1).optional(),
+  })
+  .strict();
+export type OrganizationDeclaration = z.infer<typeof organizationDeclaration>;
+
+/** The declaration as an organization mapping of fixed values, checked and stored like any row. */
+export function declarationMapping(agency: { id: string; name: string; organization?: OrganizationDeclaration }): Record<string, { value: string }> {
+  const d = agency.organization ?? {};
+  const values: Record<string, string | undefined> = {
+    id: agency.id,
+    name: d.name ?? agency.name,
+    nameKana: d.nameKana,
+    kind: d.kind ?? ORGANIZATION_KINDS.OTHER.label,
+    legalForm: d.legalForm,
+    corporateNumber: d.corporateNumber,
+    postalCode: d.postalCode,
+    address: d.address,
+    municipalityCode: d.municipality,
+    phone: d.phone,
+    url: d.url,
+  };
+  return Object.fromEntries(Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [[k, { value: v }]])));
+}
+
+// Which key of the declaration a mapped organization field comes from, for error paths.
+const DECLARED_AS: Record<string, string> = { municipalityCode: 'municipality' };
+
 export const agencyConfigSchema = z
   .object({
     id: slug,
     name: z.string().min(1),
+    organization: organizationDeclaration.optional(),
     sources: z.array(sourceConfigSchema).min(1),
   })
   .strict()
   .superRefine((agency, ctx) => {
+    const declared = mapRecord('organization', declarationMapping(agency), {}, 0, agency.id);
+    if (!declared.ok) {
+      for (const p of [declared.rejection, ...(declared.rejection.reasons ?? [])]) {
+        const key = p.field ?? '';
+        ctx.addIssue({ code: 'custom', path: ['organization', DECLARED_AS[key] ?? key], message: p.reason });
+      }
+    }
     const ids = new Set<string>();
     agency.sources.forEach((source, i) => {
       if (ids.has(source.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
@@ -204,35 +302,62 @@ export const agencyConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'sheet'], message: '"sheet" applies to format: xlsx only' });
       }
       if (source.kind === 'website') {
-        const extracted = new Set([...Object.keys(source.fields), ...Object.keys(source.detail?.fields ?? {})]);
+        const extracted = [...Object.keys(source.fields), ...Object.keys(source.detail?.fields ?? {})];
+        const keys = new Set(extracted.map(columnKey));
+        const missing = (column: string) => !keys.has(columnKey(column));
+        const expected = `expected one of ${extracted.join(', ')}`;
         for (const [key, entry] of Object.entries(source.mapping)) {
-          for (const column of ruleColumns(entry)) {
-            if (extracted.has(column)) continue;
-            ctx.addIssue({
-              code: 'custom',
-              path: ['sources', i, 'mapping', key],
-              message: `"${column}" is not an extracted field; expected one of ${[...extracted].join(', ')}`,
-            });
+          for (const column of ruleColumns(entry).filter(missing)) {
+            ctx.addIssue({ code: 'custom', path: ['sources', i, 'mapping', key], message: `"${column}" is not an extracted field; ${expected}` });
           }
         }
-      }
-      const fields = ENTITY_FIELDS[source.entity];
-      for (const key of Object.keys(source.mapping)) {
-        if (!(key in fields)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['sources', i, 'mapping', key],
-            message: `unknown ${source.entity} field "${key}"; expected one of ${Object.keys(fields).join(', ')}`,
-          });
+        for (const column of mappedColumns({}, source.where).filter(missing)) {
+          ctx.addIssue({ code: 'custom', path: ['sources', i, 'where'], message: `"${column}" is not an extracted field; ${expected}` });
         }
       }
-      for (const [key, spec] of Object.entries(fields)) {
-        if (spec.required && !(key in source.mapping) && spec.defaultFromAgency !== true) {
-          ctx.addIssue({ code: 'custom', path: ['sources', i, 'mapping', key], message: `required ${source.entity} field "${key}" is not mapped` });
-        }
-      }
+      checkMapping(source, ['sources', i, 'mapping'], ctx);
     });
   });
+
+/** Each mapped field exists, required ones are mapped, and each option suits the field it is on. */
+function checkMapping(source: z.infer<typeof sourceConfigSchema>, path: Array<string | number>, ctx: z.RefinementCtx): void {
+  const fields = ENTITY_FIELDS[source.entity];
+  const issue = (key: string, message: string, ...more: string[]) => ctx.addIssue({ code: 'custom', path: [...path, key, ...more], message });
+  for (const [key, entry] of Object.entries(source.mapping)) {
+    const spec = fields[key];
+    if (!spec) {
+      issue(key, `unknown ${source.entity} field "${key}"; expected one of ${Object.keys(fields).join(', ')}`);
+      continue;
+    }
+    const rule = toRule(entry);
+    for (const filled of spec.fills ?? []) {
+      if (filled in source.mapping) issue(key, `"${key}" fills ${spec.fills!.join(' and ')}; map either "${key}" or "${filled}", not both`);
+    }
+    if ((rule.from !== undefined || rule.hash !== undefined) && spec.type !== 'id') {
+      issue(key, `"from" and "hash" derive identifiers; "${key}" is not one (${ID_FIELD[source.entity]} is)`);
+    }
+    const mappable = spec.type !== undefined && MAPPABLE.has(spec.type);
+    if (rule.map && !mappable) issue(key, `"map" applies to vocabulary and list fields (kind, supportFields, purposes, channel, outcome, topics, industry, industries), not to "${key}"`, 'map');
+    if ('default' in rule && (!mappable || spec.type === 'list')) issue(key, `"default" applies to vocabulary fields (kind, supportFields, channel, outcome, topics, industry, industries), not to "${key}"`, 'default');
+    if (mappable) {
+      for (const [written, target] of Object.entries(rule.map ?? {})) {
+        if (target !== null && !fieldAccepts(spec, target)) issue(key, `maps "${written}" to "${target}", which "${key}" does not accept${vocabularyHint(spec)}`, 'map', written);
+      }
+      if (rule.default != null && !fieldAccepts(spec, rule.default)) issue(key, `default "${rule.default}" is not a value "${key}" accepts${vocabularyHint(spec)}`, 'default');
+    }
+  }
+  for (const [key, spec] of Object.entries(fields)) {
+    const filledBy = Object.keys(source.mapping).some((k) => fields[k]?.fills?.includes(key));
+    if (spec.required && !(key in source.mapping) && !filledBy && spec.defaultFromAgency !== true) {
+      issue(key, `required ${source.entity} field "${key}" is not mapped`);
+    }
+  }
+}
+
+function vocabularyHint(spec: (typeof ENTITY_FIELDS)[keyof typeof ENTITY_FIELDS][string]): string {
+  if (spec.type === 'industry' || spec.type === 'industries') return ' (a JSIC letter A–T or a division, group or class name)';
+  return spec.vocabulary ? ` (one of ${Object.entries(spec.vocabulary).map(([code, v]) => `${code}/${v.label}`).join(', ')})` : '';
+}
 
 export type AgencyConfig = z.infer<typeof agencyConfigSchema> & { file: string; dir: string };
 
@@ -289,6 +414,27 @@ function applyLayouts(raw: unknown, dir: string, problems: Array<{ path: string;
   return { ...(raw as object), sources };
 }
 
+/**
+ * `id:` in a programme or consultation mapping names the field that holds the record's own id
+ * (`localId`), so every entity's mapping can say `id:` for its identifier.
+ */
+function aliasIdFields(raw: unknown, problems: Array<{ path: string; message: string }>): unknown {
+  if (!raw || typeof raw !== 'object' || !Array.isArray((raw as { sources?: unknown }).sources)) return raw;
+  const sources = (raw as { sources: unknown[] }).sources.map((source, i) => {
+    const s = source as { entity?: unknown; mapping?: Record<string, unknown> } | null;
+    if (!s || typeof s !== 'object' || !s.mapping || typeof s.mapping !== 'object' || !('id' in s.mapping)) return source;
+    const target = ID_FIELD[s.entity as keyof typeof ID_FIELD];
+    if (!target || target === 'id') return source;
+    if (target in s.mapping) {
+      problems.push({ path: `sources.${i}.mapping.id`, message: `"id" and "${target}" name the same field; keep one` });
+      return source;
+    }
+    const { id, ...rest } = s.mapping;
+    return { ...s, mapping: { [target]: id, ...rest } };
+  });
+  return { ...(raw as object), sources };
+}
+
 /** Parses and validates one agency file's text; `file` names it in every error. */
 export function parseAgencyConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): AgencyConfig {
   let raw: unknown;
@@ -298,7 +444,7 @@ export function parseAgencyConfig(text: string, file: string, env: NodeJS.Proces
     throw new AgencyConfigError(file, [{ path: '', message: `not valid YAML: ${(e as Error).message}` }]);
   }
   const problems: Array<{ path: string; message: string }> = [];
-  const interpolated = applyLayouts(interpolate(raw, env, [], problems), resolve(file, '..'), problems);
+  const interpolated = aliasIdFields(applyLayouts(interpolate(raw, env, [], problems), resolve(file, '..'), problems), problems);
   if (problems.length > 0) throw new AgencyConfigError(file, problems);
   const result = agencyConfigSchema.safeParse(interpolated);
   if (!result.success) {

@@ -1,18 +1,17 @@
 /**
  * The spreadsheet adapter: a CSV file or an Excel workbook, at a path or URL named in an agency's
- * config, read into raw records. `createSpreadsheetAdapter(config)(ctx)`: config first, the
- * context injected.
+ * config. Reading fetches the bytes; `parseSpreadsheet` turns them into raw records, which the
+ * sync's pipeline does in place or on a worker. `createSpreadsheetAdapter(config)(ctx)`: config
+ * first, the context injected.
  */
-import { resolve } from 'node:path';
 import type { SpreadsheetSourceConfig } from '../core/config';
 import { mappedColumns } from '../core/fields';
-import { loadLocation, sha256, type Adapter, type AdapterContext, type FetchState, type ReadOutcome } from '../core/adapter';
+import { loadLocation, resolveLocation, sha256, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import type { RowRejection } from '../../domain/records';
 import { readCsv } from './csv';
 import { readXlsx } from './xlsx';
 
-export function resolveLocation(location: string, baseDir: string): string {
-  return /^https?:\/\//.test(location) ? location : resolve(baseDir, location);
-}
+export { resolveLocation } from '../core/adapter';
 
 const ACCEPT = {
   csv: 'text/csv, */*',
@@ -20,8 +19,8 @@ const ACCEPT = {
 } as const;
 
 /** Decodes and splits a spreadsheet's bytes into raw records: pure CPU, so it can run in a worker. */
-export async function parseSpreadsheet(config: SpreadsheetSourceConfig, body: Buffer): Promise<Pick<Extract<ReadOutcome, { status: 'ok' }>, 'records' | 'rejections'>> {
-  const requiredColumns = mappedColumns(config.mapping);
+export async function parseSpreadsheet(config: SpreadsheetSourceConfig, body: Buffer): Promise<{ records: RawRecord[]; rejections: RowRejection[] }> {
+  const requiredColumns = mappedColumns(config.mapping, config.where);
   return config.format === 'xlsx'
     ? readXlsx(body, { sheet: config.sheet, headerRow: config.headerRow, requiredColumns })
     : readCsv(body, { encoding: config.encoding, headerRow: config.headerRow, delimiter: config.delimiter, requiredColumns });
@@ -29,16 +28,11 @@ export async function parseSpreadsheet(config: SpreadsheetSourceConfig, body: Bu
 
 export function createSpreadsheetAdapter(config: SpreadsheetSourceConfig, baseDir: string) {
   const location = resolveLocation(config.location, baseDir);
-  return (ctx: AdapterContext): Adapter => {
-    const load = (state: FetchState) => loadLocation(ctx, location, { state, timeoutMs: config.timeoutMs, retry: config.retry, accept: ACCEPT[config.format] });
-    return {
-      async read(state) {
-        const loaded = await load(state);
-        if (loaded.status === 'not-modified') return loaded;
-        const { records, rejections } = await parseSpreadsheet(config, loaded.body);
-        return { status: 'ok', contentHash: sha256(loaded.body), etag: loaded.etag, lastModified: loaded.lastModified, records, rejections };
-      },
-      load,
-    };
-  };
+  return (ctx: AdapterContext): Adapter => ({
+    async read(state) {
+      const loaded = await loadLocation(ctx, location, { state, timeoutMs: config.timeoutMs, retry: config.retry, accept: ACCEPT[config.format] });
+      if (loaded.status === 'not-modified') return loaded;
+      return { status: 'ok', contentHash: sha256(loaded.body), etag: loaded.etag, lastModified: loaded.lastModified, body: loaded.body };
+    },
+  });
 }

@@ -1,9 +1,12 @@
 /**
  * What CSV and XLSX share once their cells are text: skipping title rows above the header,
  * checking that every mapped column is there, dropping blank rows, and keying each row's cells
- * by column name under the spreadsheet row number the agency sees.
+ * by column key (NFKC, no whitespace: a header 「従業員数\n（人）」 is found as 従業員数(人)) under
+ * the spreadsheet row number the agency sees.
  */
 import { AdapterError, type RawRecord } from '../core/adapter';
+import { columnKey } from '../core/fields';
+import { closest } from '../core/closest';
 import type { RowRejection } from '../../domain/records';
 
 export interface RowAssemblerOptions {
@@ -18,7 +21,7 @@ export interface RowAssemblerOptions {
 }
 
 export interface RowAssembler {
-  /** The normalized column names, once the header row has been seen. */
+  /** The column names as the header shows them (NFKC, spaces collapsed), once it has been seen. */
   readonly header: readonly string[] | null;
   /** Takes one row's cells in column order; returns its record, its rejection, or null for a row to skip. */
   row(row: number, cells: readonly string[]): RawRecord | RowRejection | null;
@@ -26,7 +29,7 @@ export interface RowAssembler {
   finish(): void;
 }
 
-export const normalizeColumnName = (name: string): string => name.normalize('NFKC').trim();
+export const normalizeColumnName = (name: string): string => name.normalize('NFKC').replace(/\s+/g, ' ').trim();
 
 export function isRejection(x: RawRecord | RowRejection): x is RowRejection {
   return 'reason' in x;
@@ -36,6 +39,7 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
   let header: string[] | null = null;
   // Columns without a name (a stray cell right of the table) carry nothing the mapping can use.
   let named: number[] = [];
+  let keys: string[] = [];
   // Each row's record starts as a copy of this one, keyed by every named column: all records then
   // share one shape, where adding keys row by row made every write a slow dictionary-style store.
   let blank: Record<string, string> = {};
@@ -49,13 +53,17 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
         header = cells.map(normalizeColumnName);
         if (!opts.strictWidth) while (header.length > 0 && header[header.length - 1] === '') header.pop();
         named = header.flatMap((h, j) => (h === '' ? [] : [j]));
-        blank = Object.fromEntries(named.map((j) => [header![j], '']));
-        const missing = opts.requiredColumns.filter((c) => !header!.includes(normalizeColumnName(c)));
+        keys = header.map(columnKey);
+        blank = Object.fromEntries(named.map((j) => [keys[j], '']));
+        const present = new Set(keys);
+        const missing = opts.requiredColumns.filter((c) => !present.has(columnKey(c)));
         if (missing.length) {
-          throw new AdapterError(
-            `column(s) ${missing.map((m) => `"${m}"`).join(', ')} not in the header of ${opts.what} at row ${row} (found ${header.filter(Boolean).join(', ')})`,
-            'MAPPING',
-          );
+          const found = header.filter(Boolean);
+          const hints = missing.map((m) => {
+            const near = closest(m, found, columnKey);
+            return `"${m}"${near ? ` (closest: "${near}")` : ''}`;
+          });
+          throw new AdapterError(`column(s) ${hints.join(', ')} not in the header of ${opts.what} at row ${row} (found ${found.join(', ')})`, 'MAPPING');
         }
         return null;
       }
@@ -65,7 +73,7 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
         return { row, field: null, value: null, reason: `expected ${header.length} cells, found ${cells.length}` };
       }
       const record: Record<string, string> = { ...blank };
-      for (const j of named) record[header[j]] = cells[j] ?? '';
+      for (const j of named) record[keys[j]] = cells[j] ?? '';
       return { row, cells: record };
     },
     finish() {

@@ -23,7 +23,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const agencyFile = (location: string, extra = '') => {
+const agencyFile = (location: string, extra = '', more = '') => {
   const file = join(dir, 'check-agency.yaml');
   writeFileSync(
     file,
@@ -40,20 +40,44 @@ ${extra}    mapping:
       title: 施策名
       kind: 種別
       opensOn: 受付開始
-`,
+${more}`,
   );
   return file;
 };
 
-test('a dry run prints counts, the first records as they would land and every refused row', async () => {
+test('a dry run prints counts, the top reasons, the first records as they would land and every refused row', async () => {
   expect(await checkAgency([agencyFile('programs.csv'), '--show', '1'])).toBe(0);
   const text = out.join('\n');
   expect(text).toMatch(/config valid/);
-  expect(text).toMatch(/read 50 records in \d+ ms: 47 would land, 3 would be refused/);
+  expect(text).toMatch(/read 50 rows in \d+ ms: 47 would land, 3 would be refused/);
+  expect(text).toMatch(/top reasons:\n\s+1 × 受付開始: 令和…年…月…日 is not a calendar date/);
   expect(text).toContain('"id": "check-agency:TST-001"');
-  expect(text).toMatch(/row 12 受付開始 .*/);
+  expect(text).toMatch(/row 12 受付開始 "令和8年2月30日": 令和8年2月30日 is not a calendar date/);
   expect(text).toMatch(/row 27 種別 "宝くじ": unknown programme kind "宝くじ"/);
-  expect(text).toMatch(/row 44 施策名 "": required title is empty/);
+  expect(text).toMatch(/row 44 施策名: required title is empty/);
+});
+
+test('--json prints one document counting rows: a row with two problems is refused once, with its further reason', async () => {
+  // 受付開始 feeds closesOn as well, so row 12's impossible date is wrong twice in one row.
+  const file = agencyFile('programs.csv', '', '      closesOn: 受付開始\n');
+  expect(await checkAgency([file, '--json', '--show', '0'])).toBe(0);
+  const doc = JSON.parse(out.filter((l) => l.startsWith('{')).join('\n')) as {
+    agency: { id: string; organization: { id: string; name: string; kind: string } };
+    sources: Array<{ id: string; status: string; read: number; accepted: number; filtered: number; rejected: Array<{ row: number; field: string; reason: string; reasons?: Array<{ field: string; reason: string }> }>; warnings: unknown[] }>;
+  };
+  expect(doc.agency).toMatchObject({ id: 'check-agency', organization: { id: 'check-agency', name: '確認機関', kind: 'OTHER' } });
+  expect(doc.sources).toHaveLength(1);
+  const [source] = doc.sources;
+  expect(source).toMatchObject({ id: 'check-agency/programs', status: 'ok', read: 50, accepted: 47, filtered: 0 });
+  expect(source.rejected.map((r) => r.row)).toEqual([12, 27, 44]);
+  expect(source.rejected[0]).toEqual({
+    row: 12,
+    field: '受付開始',
+    value: '令和8年2月30日',
+    reason: '令和8年2月30日 is not a calendar date',
+    reasons: [{ field: '受付開始', value: '令和8年2月30日', reason: '令和8年2月30日 is not a calendar date' }],
+  });
+  expect(source.read).toBe(source.accepted + source.rejected.length + source.filtered);
 });
 
 test('a bad file exits 2, an unreachable source 1', async () => {

@@ -1,18 +1,19 @@
 /**
- * `npm run agency:check -- agencies/<id>.yaml [--source <id>] [--show <n>] [--demo]`: a dry run of one
- * agency file for the agency that writes it. Validates the file, reads each source live, applies
- * the mapping and prints the counts, the first records as they would land and every refused row
- * with its reason — without touching any store. Exits 2 on a bad file, 1 when a source cannot be
- * read (unreachable, malformed, nothing usable), 0 otherwise. `--demo` starts the demo agencies'
- * systems on a free port for the run, for agency files that point at them.
+ * `npm run agency:check -- agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]`: a dry
+ * run of one agency file for the agency that writes it. Validates the file, then runs the sync of
+ * each source — the same read, the same pipeline — with a target that writes nothing, and prints
+ * what it would do: rows read, landed, refused (each row once, with its first reason and any
+ * further ones) and left out, the top reasons counted, warnings grouped, and the first records as
+ * they would land. `--json` prints one JSON document instead. Exits 2 on a bad file, 1 when a
+ * source cannot be used (unreachable, malformed, every row refused), 0 otherwise. `--demo` starts
+ * the demo agencies' systems on a free port for the run, for agency files that point at them.
  */
 import { resolve } from 'node:path';
 import { AgencyConfigError, loadAgencyConfig, type AgencyConfig, type SourceConfig } from '../core/config';
-import { AdapterError, createAdapterContext } from '../core/adapter';
-import { dropDuplicateIds } from '../../store/ingest';
+import { createAdapterContext } from '../core/adapter';
 import type { EntityRecord, RowRejection } from '../../domain/records';
-import { KINDS, createAdapter, sourceId, sourceLocation } from './sync';
-import { prepareSnapshot } from './prepare';
+import { dryRunTarget, sourceLocation, syncDeclaredOrganization, syncSource, type SyncReport } from './sync';
+import { describeRejection, topReasons, type WarningGroup } from './pipeline';
 import { createProgressLogger } from './progress';
 
 interface Args {
@@ -20,25 +21,30 @@ interface Args {
   source?: string;
   show: number;
   demo: boolean;
+  json: boolean;
 }
+
+const USAGE = 'usage: npm run agency:check -- agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]';
 
 function parseArgs(argv: string[]): Args | string {
   let file: string | undefined;
   let source: string | undefined;
   let show = 3;
   let demo = false;
+  let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--source') source = argv[++i];
     else if (a === '--demo') demo = true;
+    else if (a === '--json') json = true;
     else if (a === '--show') show = Number(argv[++i]);
-    else if (a.startsWith('--')) return `unknown option ${a}`;
+    else if (a.startsWith('--')) return `unknown option ${a}\n${USAGE}`;
     else if (file) return `one agency file at a time (got ${file} and ${a})`;
     else file = a;
   }
-  if (!file) return 'usage: npm run agency:check -- agencies/<id>.yaml [--source <id>] [--show <n>] [--demo]';
+  if (!file) return USAGE;
   if (!Number.isInteger(show) || show < 0) return '--show takes a number of records';
-  return { file, source, show, demo };
+  return { file, source, show, demo, json };
 }
 
 /** A record as it would be stored: provenance left out, empty values dropped. */
@@ -46,48 +52,97 @@ function landed(record: EntityRecord): Record<string, unknown> {
   const skip = new Set(['sourceId', 'agencyId', 'sourceKind', 'sourceLocation', 'fetchedAt', 'contentHash']);
   const { id, sourceRow, ...fields } = record;
   const kept = Object.entries(fields).filter(([k, v]) => !skip.has(k) && v !== null && !(Array.isArray(v) && v.length === 0));
-  return { id, ...Object.fromEntries(kept), sourceRow };
+  return { id, ...Object.fromEntries(kept), ...(sourceRow === null ? {} : { sourceRow }) };
 }
 
-function printRejection(r: RowRejection): void {
-  const value = r.value === null ? '' : ` ${JSON.stringify(r.value.length > 80 ? `${r.value.slice(0, 80)}…` : r.value)}`;
-  console.log(`    row ${r.row}${r.field ? ` ${r.field}` : ''}${value}: ${r.reason}`);
+/** One source's dry run as the JSON document lists it. */
+export interface SourceCheck {
+  id: string;
+  kind: SourceConfig['kind'];
+  entity: SourceConfig['entity'];
+  location: string;
+  status: 'ok' | 'failed';
+  error?: string;
+  /** Rows read (blank rows aside); accepted + rejected + filtered. */
+  read: number;
+  accepted: number;
+  /** Rows left out by the source's `where:`. */
+  filtered: number;
+  /** Each refused row once: its first problem, further ones in `reasons`. */
+  rejected: RowRejection[];
+  warnings: WarningGroup[];
+  /** The first records as they would land (`--show`). */
+  sample: Array<Record<string, unknown>>;
+  durationMs: number;
 }
 
-async function checkSource(agency: AgencyConfig, source: SourceConfig, show: number): Promise<boolean> {
-  const location = sourceLocation(agency, source);
-  console.log(`\n${sourceId(agency, source)}  ${source.kind} → ${source.entity}  ${location}`);
-  const started = Date.now();
-  try {
-    const ctx = createAdapterContext({ logger: createProgressLogger() });
-    const outcome = await createAdapter(agency, source)(ctx).read({ etag: null, lastModified: null });
-    if (outcome.status !== 'ok') throw new AdapterError('answered "not modified" to an unconditional request', 'MALFORMED');
-    const snapshot = prepareSnapshot(agency, source, outcome, {
-      sourceId: sourceId(agency, source),
-      agencyId: agency.id,
-      sourceKind: KINDS[source.kind],
-      sourceLocation: location,
-      fetchedAt: new Date().toISOString(),
-    });
-    // Ids another agency already holds can only be seen against a store; repeats within the source can.
-    const { accepted, duplicates } = dropDuplicateIds(snapshot.records);
-    const rejections = [...snapshot.rejections, ...duplicates].sort((a, b) => a.row - b.row);
-    const read = outcome.records.length + outcome.rejections.length;
-    console.log(`  read ${read} records in ${Date.now() - started} ms: ${accepted.length} would land, ${rejections.length} would be refused`);
-    if (show > 0) {
-      console.log(`  first ${Math.min(show, accepted.length)} as they would land:`);
-      for (const r of accepted.slice(0, show)) console.log(JSON.stringify(landed(r), null, 2).replace(/^/gm, '    '));
+export interface AgencyCheck {
+  agency: { id: string; name: string; file: string; organization: Record<string, unknown> | null };
+  sources: SourceCheck[];
+}
+
+function toCheck(agency: AgencyConfig, source: SourceConfig, r: SyncReport): SourceCheck {
+  return {
+    id: r.sourceId,
+    kind: source.kind,
+    entity: source.entity,
+    location: sourceLocation(agency, source),
+    status: r.outcome === 'failed' ? 'failed' : 'ok',
+    ...(r.error ? { error: r.error } : {}),
+    read: r.read,
+    accepted: r.accepted,
+    filtered: r.filtered,
+    rejected: r.rejected,
+    warnings: r.warnings,
+    sample: r.sample.map(landed),
+    durationMs: r.durationMs,
+  };
+}
+
+/** Runs the dry run of every (or one) source of an agency file; the file must be valid. */
+export async function checkAgencyFile(agency: AgencyConfig, options: { source?: string; show?: number; logger?: ReturnType<typeof createProgressLogger> } = {}): Promise<AgencyCheck> {
+  const ctx = createAdapterContext({ logger: options.logger ?? createProgressLogger() });
+  const target = dryRunTarget();
+  const organization = await syncDeclaredOrganization(target, agency, ctx);
+  const sources = options.source ? agency.sources.filter((s) => s.id === options.source) : agency.sources;
+  const checks: SourceCheck[] = [];
+  for (const source of sources) checks.push(toCheck(agency, source, await syncSource(target, agency, source, ctx, { sample: options.show ?? 3 })));
+  return {
+    agency: { id: agency.id, name: agency.name, file: agency.file.split(`${process.cwd()}/`).join(''), organization: organization.sample[0] ? landed(organization.sample[0]) : null },
+    sources: checks,
+  };
+}
+
+function printSource(c: SourceCheck, show: number): void {
+  console.log(`\n${c.id}  ${c.kind} → ${c.entity}  ${c.location}`);
+  if (c.status === 'failed') {
+    console.log(`  FAILED: ${c.error}`);
+    console.log("  (a sync would keep this source's last good data and show it as stale)");
+  } else {
+    const filtered = c.filtered > 0 ? `, ${c.filtered} left out by where:` : '';
+    console.log(`  read ${c.read} rows in ${c.durationMs} ms: ${c.accepted} would land, ${c.rejected.length} would be refused${filtered}`);
+  }
+  if (c.rejected.length > 0) {
+    console.log('  top reasons:');
+    for (const t of topReasons(c.rejected)) console.log(`    ${String(t.count).padStart(6)} × ${t.field ? `${t.field}: ` : ''}${t.reason}`);
+  }
+  if (c.warnings.length > 0) {
+    console.log('  warnings (the rows landed):');
+    for (const w of c.warnings) {
+      const values = w.values.map((v) => JSON.stringify(v)).join(', ');
+      console.log(`    ${String(w.count).padStart(6)} × ${w.field}: ${w.message} (rows ${w.rows.join(', ')}${w.count > w.rows.length ? ', …' : ''}; ${values})`);
     }
-    if (rejections.length > 0) {
-      console.log('  refused rows:');
-      rejections.forEach(printRejection);
+  }
+  if (show > 0 && c.sample.length > 0) {
+    console.log(`  first ${c.sample.length} as they would land:`);
+    for (const r of c.sample) console.log(JSON.stringify(r, null, 2).replace(/^/gm, '    '));
+  }
+  if (c.rejected.length > 0) {
+    console.log('  refused rows:');
+    for (const r of c.rejected) {
+      console.log(`    ${describeRejection({ ...r, reasons: undefined })}`);
+      for (const more of r.reasons ?? []) console.log(`      also ${describeRejection({ row: r.row, ...more }).replace(/^row \d+ /, '')}`);
     }
-    return true;
-  } catch (e) {
-    const message = (e instanceof Error ? e.message : String(e)).split(`${process.cwd()}/`).join('');
-    console.log(`  FAILED: ${message}`);
-    console.log('  (a sync would keep this source\'s last good data and show it as stale)');
-    return false;
   }
 }
 
@@ -101,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
   // The demo agencies' systems only when asked: an agency's dry run never starts them otherwise.
   const demo = args.demo ? await (await import('../../demo')).startDemo() : null;
   const env: NodeJS.ProcessEnv = demo?.env ?? { ...process.env };
-  if (demo) console.log(`(demo agency systems started at ${demo.baseUrl})`);
+  if (demo && !args.json) console.log(`(demo agency systems started at ${demo.baseUrl})`);
   try {
     let agency: AgencyConfig;
     try {
@@ -111,15 +166,20 @@ async function main(argv: string[]): Promise<number> {
       console.error(e.message);
       return 2;
     }
-    const sources = args.source ? agency.sources.filter((s) => s.id === args.source) : agency.sources;
-    if (sources.length === 0) {
+    if (args.source && !agency.sources.some((s) => s.id === args.source)) {
       console.error(`${args.file} has no source "${args.source}"; it has ${agency.sources.map((s) => s.id).join(', ')}`);
       return 2;
     }
-    console.log(`${args.file}: ${agency.name} (${agency.id}), ${agency.sources.length} source(s), config valid`);
-    let ok = true;
-    for (const source of sources) ok = (await checkSource(agency, source, args.show)) && ok;
-    return ok ? 0 : 1;
+    // Progress goes to stderr in both forms; --json keeps stdout one JSON document.
+    const result = await checkAgencyFile(agency, { source: args.source, show: args.show });
+    if (args.json) {
+      console.log(JSON.stringify(result, null, 2));
+    } else {
+      console.log(`${args.file}: ${agency.name} (${agency.id}), ${agency.sources.length} source(s), config valid`);
+      if (result.agency.organization) console.log(`  its organization: ${JSON.stringify(result.agency.organization)}`);
+      for (const c of result.sources) printSource(c, args.show);
+    }
+    return result.sources.every((c) => c.status === 'ok') ? 0 : 1;
   } finally {
     await demo?.close();
   }

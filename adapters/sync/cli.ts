@@ -1,14 +1,15 @@
 /**
  * `npm run sync -- [agencyId …] [--force] [--demo]`: syncs the named agencies (all by default) into the
- * store at MADOGUCHI_DATA_DIR and prints what landed, what was refused and what failed.
+ * store (DATABASE_URL, else MADOGUCHI_DATA_DIR) and prints what landed, what was refused and what failed.
  * `--demo` starts the demo agencies' systems on a free port for the run (and generates their
  * consultation logs); without it nothing of the demo is loaded.
  */
 import { resolve } from 'node:path';
 import { loadAgencyConfigs, AgencyConfigError } from '../core/config';
 import { createAdapterContext } from '../core/adapter';
-import { openStore } from '../../store/store';
+import { openStore, storeOptionsFromEnv } from '../../store/store';
 import { syncAll } from './sync';
+import { describeRejection } from './pipeline';
 import { createProgressLogger } from './progress';
 
 async function main(): Promise<number> {
@@ -33,14 +34,17 @@ async function syncAgencies(agenciesDir: string, wanted: string[], force: boolea
     return 2;
   }
   const agencies = wanted.length ? all.filter((a) => wanted.includes(a.id)) : all;
-  const store = await openStore({ dataDir: resolve(process.env.MADOGUCHI_DATA_DIR ?? '.data') });
+  const store = await openStore(storeOptionsFromEnv(process.env, 'madoguchi-sync'));
   try {
     const reports = await syncAll(store, agencies, createAdapterContext({ logger: createProgressLogger() }), { force });
     for (const r of reports) {
-      const tail = r.outcome === 'failed' ? `FAILED: ${r.error}` : `${r.accepted} accepted, ${r.rejected.length} rejected`;
+      const filtered = r.filtered > 0 ? `, ${r.filtered} left out by where:` : '';
+      const tail =
+        r.outcome === 'failed' ? `FAILED: ${r.error}` : r.outcome === 'skipped' ? `(${r.error})` : `${r.accepted} accepted, ${r.rejected.length} rejected${filtered}`;
       console.log(`${r.sourceId.padEnd(32)} ${r.outcome.padEnd(9)} ${tail} (${r.durationMs} ms)`);
-      for (const x of r.rejected.slice(0, 20)) console.log(`    row ${x.row} ${x.field ?? ''}: ${x.reason}`);
+      for (const x of r.rejected.slice(0, 20)) console.log(`    ${describeRejection(x)}`);
       if (r.rejected.length > 20) console.log(`    … ${r.rejected.length - 20} more`);
+      for (const w of r.warnings) console.log(`    warning: ${w.count} × ${w.field}: ${w.message} (e.g. row ${w.rows[0]} ${JSON.stringify(w.values[0])})`);
     }
     return reports.some((r) => r.outcome === 'failed') ? 1 : 0;
   } finally {

@@ -6,7 +6,8 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { PARSE_WORKER_NICE, encodeSpreadsheet, type PrepareJob } from './offload';
+import { PARSE_WORKER_NICE, type PrepareJob } from './offload';
+import { prepareSource } from './pipeline';
 
 // Parsing is background work. On Linux a thread's nice value is its own, so this thread gives way
 // to the main thread (the store, the gateway's answers) whenever both want a core: on a first
@@ -21,6 +22,7 @@ if (process.platform === 'linux') {
 }
 
 const queued: Array<{ id: number; job: PrepareJob }> = [];
+const size = (job: PrepareJob) => ('body' in job.input ? job.input.body.byteLength : job.input.records.length);
 let draining = false;
 
 async function drain(): Promise<void> {
@@ -29,9 +31,9 @@ async function drain(): Promise<void> {
     // Messages that arrived during the last job are delivered first, so they are all compared.
     await new Promise((resolve) => setImmediate(resolve));
     let largest = 0;
-    for (let i = 1; i < queued.length; i++) if (queued[i].job.body.byteLength > queued[largest].job.body.byteLength) largest = i;
+    for (let i = 1; i < queued.length; i++) if (size(queued[i].job) > size(queued[largest].job)) largest = i;
     const [{ id, job }] = queued.splice(largest, 1);
-    parentPort?.postMessage({ id, result: await encodeSpreadsheet(job) });
+    parentPort?.postMessage({ id, result: await prepareSource(job) });
   }
   draining = false;
 }

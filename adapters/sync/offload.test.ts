@@ -12,7 +12,8 @@ import { createAdapterContext } from '../core/adapter';
 import { generateConsultationLogs, renderConsultationCsv, type ConsultationRow } from '../../demo/consultations';
 import type { Store } from '../../store/store';
 import { openTestStore } from '../../test/support/store';
-import { PARSE_WORKER_NICE, createPreparePool, encodeSpreadsheet, type PreparePool } from './offload';
+import { PARSE_WORKER_NICE, createPreparePool, type PreparePool } from './offload';
+import { prepareSource } from './pipeline';
 import { syncSource } from './sync';
 
 const CLOCK = () => new Date('2026-11-25T03:00:00Z');
@@ -88,7 +89,7 @@ test('a file the worker cannot use fails the source and keeps its last good data
   const broken = { ...log, location: join(dir, 'broken.csv') } as SourceConfig;
   const report = await syncSource(store, agency, broken, createAdapterContext({ clock: CLOCK }), { pool, offloadMinBytes: 0 });
   expect(report.outcome).toBe('failed');
-  expect(report.error).toMatch(/every one of 20 records was rejected/);
+  expect(report.error).toMatch(/every one of 20 rows was refused; keeping the last good data\. Top reasons: 20 × 受付日: "…" is not a recognizable date\. For example: row 2 受付日 "いつか"/);
   expect(await store.query(`select count(*)::int as n from consultations where source_id = 'hyogo-iac/consultations'`)).toEqual(before);
   const [source] = await store.query<{ status: string; stale: boolean }>(`select status, stale from sources where id = 'hyogo-iac/consultations'`);
   expect(source).toEqual({ status: 'FAILED', stale: true });
@@ -102,13 +103,13 @@ test('jobs queued on one worker come back each with its own answer, as parsing i
     const jobs = ['hyogo-iac.csv', 'broken.csv', 'older.csv'].map((file) => ({
       agency,
       source: log as SpreadsheetSourceConfig,
-      body: readFileSync(join(dir, file)),
+      input: { body: readFileSync(join(dir, file)) },
       provenance: provenance(file),
       recordKeySecret: 'offload-test-record-key-secret',
     }));
     // All three are handed over at once: the worker takes them in turn while none is answered.
     const viaWorker = await Promise.all(jobs.map((job) => single.prepare(job)));
-    const inPlace = await Promise.all(jobs.map((job) => encodeSpreadsheet(job)));
+    const inPlace = await Promise.all(jobs.map((job) => prepareSource(job)));
     expect(viaWorker).toEqual(inPlace);
     expect(viaWorker.map((r) => r.ok)).toEqual([true, false, true]);
     expect(viaWorker[2].ok && viaWorker[2].encoded.ids).toHaveLength(5);
@@ -151,7 +152,7 @@ test('a worker takes the largest queued file first, so a small one is left for l
     const job = (file: string, tag: string) => ({
       agency,
       source: log as SpreadsheetSourceConfig,
-      body: readFileSync(join(dir, file)),
+      input: { body: readFileSync(join(dir, file)) },
       provenance: { sourceId: `hyogo-iac/${tag}`, agencyId: 'hyogo-iac', sourceKind: 'SPREADSHEET' as const, sourceLocation: file, fetchedAt: CLOCK().toISOString(), contentHash: tag },
       recordKeySecret: 'offload-test-record-key-secret',
     });

@@ -1,61 +1,20 @@
 /**
- * Parsing, mapping and rendering a large spreadsheet off the main thread. The main thread only
- * fetches the bytes and writes the store; a worker turns the bytes into COPY lines (and, for
- * consultations, their rollups), the same records the in-thread path would store.
+ * The ingest pipeline's CPU part (pipeline.ts) on worker threads, for large spreadsheets: the
+ * main thread only fetches the bytes and writes the store, a worker parses, maps and renders
+ * them — the very function a sync runs in place for small files, and a dry run for every file.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AgencyConfig, SpreadsheetSourceConfig } from '../core/config';
-import { AdapterError } from '../core/adapter';
-import { parseSpreadsheet } from '../spreadsheet';
-import { dropDuplicateIds, withRecordKeys, type EncodedRecords } from '../../store/ingest';
-import type { ConsultationRecord, Provenance, RowRejection } from '../../domain/records';
-import { ROLLUP_TABLE, computeRollups } from '../../store/rollups';
-import { TABLES, copyCsvLines, toCopyCsv } from '../../store/tables';
-import { prepareSnapshot } from './prepare';
+import type { PrepareJob, PrepareResult } from './pipeline';
 
-export interface PrepareJob {
-  agency: AgencyConfig;
-  source: SpreadsheetSourceConfig;
-  body: Uint8Array;
-  provenance: Omit<Provenance, 'sourceRow'>;
-  /** The store's secret for consultations' record keys (store/recordKeys.ts); unused for other entities. */
-  recordKeySecret: string;
-}
-
-export type PrepareResult =
-  | { ok: true; encoded: EncodedRecords; rejections: RowRejection[] }
-  | { ok: false; message: string; code: AdapterError['code'] };
+export type { PrepareJob, PrepareResult } from './pipeline';
 
 /** The parse worker's nice value on Linux (0 normal, 19 lowest): it gives way to the main thread. */
 export const PARSE_WORKER_NICE = 10;
 
-/** Files smaller than this are parsed in place: handing them over would cost more than it saves. */
+/** Files smaller than this are prepared in place: handing them over would cost more than it saves. */
 export const OFFLOAD_MIN_BYTES = 64 * 1024;
-
-export async function encodeSpreadsheet(job: PrepareJob): Promise<PrepareResult> {
-  try {
-    const { provenance, source } = job;
-    const parsed = await parseSpreadsheet(source, Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength));
-    const { records, rejections } = prepareSnapshot(job.agency, source, { status: 'ok', etag: null, lastModified: null, ...parsed, contentHash: provenance.contentHash }, provenance);
-    const { accepted, duplicates } = dropDuplicateIds(records);
-    const keyed = source.entity === 'consultation' ? withRecordKeys(job.recordKeySecret, accepted as ConsultationRecord[]) : [];
-    const rows = accepted as unknown as Array<Record<string, unknown>>;
-    return {
-      ok: true,
-      encoded: {
-        ids: accepted.map((r) => r.id),
-        rows: accepted.map((r) => r.sourceRow),
-        lines: copyCsvLines(TABLES[source.entity].columns, rows),
-        rollupCsv: source.entity === 'consultation' ? toCopyCsv(ROLLUP_TABLE.columns, computeRollups(provenance.sourceId, keyed) as unknown as Array<Record<string, unknown>>) : null,
-      },
-      rejections: [...rejections, ...duplicates],
-    };
-  } catch (e) {
-    return e instanceof AdapterError ? { ok: false, message: e.message, code: e.code } : { ok: false, message: (e as Error).message, code: 'MALFORMED' };
-  }
-}
 
 export interface PreparePool {
   prepare(job: PrepareJob): Promise<PrepareResult>;

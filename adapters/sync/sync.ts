@@ -1,27 +1,50 @@
 /**
- * The sync engine: reads a source through its adapter, maps and validates every record, and
- * replaces the source's snapshot atomically. Unchanged content writes nothing; a failure keeps
- * the last good snapshot and marks it stale with the error, for the graph to show.
+ * The sync engine, the one ingest pipeline from end to end: read a source through its adapter
+ * (I/O), prepare it (pipeline.ts: parse, filter, map, validate, render — in place, or on a worker
+ * for a large spreadsheet), and replace the source's snapshot atomically. Unchanged content writes
+ * nothing; a failure keeps the last good snapshot and marks it stale with the error, for the graph
+ * to show. Where the outcome goes is a SnapshotTarget: the store, or nowhere for a dry run
+ * (`agency:check`), which is this same sync without the write.
+ *
+ * On a store that several processes share, a sync first takes the source's lease (store/leases.ts),
+ * renews it while it works and writes only while it still holds it: one process syncs a source at
+ * a time, and a process that dies mid-sync leaves the old snapshot for the next lease holder.
  */
-import type { AgencyConfig, SourceConfig, SpreadsheetSourceConfig } from '../core/config';
-import { AdapterError, sha256, type Adapter, type AdapterContext, type ReadOutcome } from '../core/adapter';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { relative } from 'node:path';
+import { ORGANIZATION_SOURCE_ID, declarationMapping, type AgencyConfig, type SourceConfig } from '../core/config';
+import { mapRecord } from '../core/fields';
+import { AdapterError, sha256, type Adapter, type AdapterContext } from '../core/adapter';
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
-import { markFailed, markUnchanged, registerSource, replaceSource, type EncodedRecords } from '../../store/ingest';
+import { markFailed, markUnchanged, registerSource, replaceDeclaredOrganization, replaceSource, type ReplaceResult, type Snapshot, type SourceRegistration } from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
 import { recordKeySecret } from '../../store/recordKeys';
-import type { EntityRecord, RowRejection, SourceKind } from '../../domain/records';
+import * as leases from '../../store/leases';
+import { LeaseLostError } from '../../store/errors';
+import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
+import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
-import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, encodeSpreadsheet, type PreparePool } from './offload';
-import { prepareSnapshot } from './prepare';
+import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
+import { describeRejection, prepareSource, topReasons, type IngestSummary, type PrepareJob, type PrepareResult, type WarningGroup } from './pipeline';
 
 export interface SyncReport {
   sourceId: string;
   agencyId: string;
-  outcome: 'updated' | 'unchanged' | 'failed';
+  /** `skipped`: another process holds the source's lease (it is syncing it), or synced it moments ago. */
+  outcome: 'updated' | 'unchanged' | 'failed' | 'skipped';
+  /** Rows read, blank rows aside (0 when the source could not be read or did not change). */
+  read: number;
+  /** Rows the source's `where:` left out. */
+  filtered: number;
   accepted: number;
+  /** Refused rows, one per row. */
   rejected: RowRejection[];
+  warnings: WarningGroup[];
+  /** The first records as they landed (or would land), when asked for. */
+  sample: EntityRecord[];
   error?: string;
   durationMs: number;
 }
@@ -37,9 +60,9 @@ export function createAdapter(agency: AgencyConfig, source: SourceConfig): (ctx:
     case 'spreadsheet':
       return createSpreadsheetAdapter(source, agency.dir);
     case 'website':
-      return createWebsiteAdapter(source);
+      return createWebsiteAdapter(source, agency.dir);
     case 'api':
-      return createApiAdapter(source);
+      return createApiAdapter(source, agency.dir);
   }
 }
 
@@ -48,8 +71,125 @@ export function sourceLocation(agency: AgencyConfig, source: SourceConfig): stri
   return displayLocation(resolveLocation(source.location, agency.dir));
 }
 
+/** Where a sync's outcome goes: the store, or nowhere (a dry run). */
+export interface SnapshotTarget {
+  /** The source's state after its last sync, for conditional requests and the unchanged shortcut. */
+  previous(id: string): Promise<SourceRecord | undefined>;
+  register(source: SourceRegistration): Promise<void>;
+  unchanged(id: string, at: string): Promise<void>;
+  /** A failed attempt: the error, and the refused rows when every row was refused. */
+  failed(id: string, at: string, error: string, rejections?: RowRejection[]): Promise<void>;
+  /** Writes the snapshot (on a shared store only while `snapshot.lease` is still held). */
+  replace(snapshot: Snapshot): Promise<ReplaceResult>;
+  /** The agency's declared organization, registered with its CONFIG source unless a directory lists the agency. */
+  declared(snapshot: { source: SourceRegistration; record: OrganizationRecord; contentHash: string; at: string }): Promise<ReplaceResult>;
+  /** The secret consultations' record keys derive from (store/recordKeys.ts). */
+  recordKeySecret(): Promise<string>;
+}
+
+export function storeTarget(store: Store): SnapshotTarget {
+  return {
+    previous: (id) => getSource(store, id),
+    register: (s) => registerSource(store, s),
+    unchanged: (id, at) => markUnchanged(store, id, at),
+    failed: (id, at, error, rejections) => markFailed(store, id, at, error, rejections),
+    replace: (snap) => replaceSource(store, snap),
+    declared: (snap) => replaceDeclaredOrganization(store, snap),
+    recordKeySecret: () => recordKeySecret(store),
+  };
+}
+
+/**
+ * A target that writes nothing and knows no previous state, so every read is unconditional and
+ * every prepared record counts as landing. What only a store can tell — ids another source
+ * already holds — is not checked.
+ */
+export function dryRunTarget(): SnapshotTarget {
+  return {
+    previous: async () => undefined,
+    register: async () => {},
+    unchanged: async () => {},
+    failed: async () => {},
+    replace: async (snap) => ({ accepted: snap.encoded?.ids.length ?? snap.records?.length ?? 0, rejected: snap.rejections }),
+    declared: async () => ({ accepted: 1, rejected: [] }),
+    // Nothing is written, so the keys only need to exist: a secret of this run.
+    recordKeySecret: async () => randomUUID(),
+  };
+}
+
+const isTarget = (x: Store | SnapshotTarget): x is SnapshotTarget => 'replace' in x;
+
+export interface SyncOptions {
+  /** Rewrite even when the content is unchanged. */
+  force?: boolean;
+  /** Worker threads that prepare large spreadsheets; without, everything runs in place. */
+  pool?: PreparePool;
+  /** Spreadsheets at least this large go to the pool (default OFFLOAD_MIN_BYTES). */
+  offloadMinBytes?: number;
+  /** How many records of each source to return as they landed (default none). */
+  sample?: number;
+  /** Skip a source attempted less than this long ago (by any process); not with `force`. */
+  freshWithinMs?: number;
+  /** Shared store: who takes the lease (default LEASE_HOLDER, this process) and for how long. */
+  leaseHolder?: string;
+  leaseTtlMs?: number;
+  /** Leave the growth signals to the caller, which refreshes them once for many sources. */
+  deferGrowthRefresh?: boolean;
+}
+
+/** This process, as lease holders are named: host, pid and a random part (pids are reused). */
+export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** How long a sync's lease lasts without renewal (MADOGUCHI_LEASE_TTL_MS, default 30 s); renewed every third of it. */
+export function leaseTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.MADOGUCHI_LEASE_TTL_MS;
+  const n = v === undefined || v === '' ? 30_000 : Number(v);
+  if (!Number.isInteger(n) || n < 500) throw new Error(`MADOGUCHI_LEASE_TTL_MS must be an integer of at least 500 (ms), got "${v}"`);
+  return n;
+}
+
+type Lease = { name: string; holder: string };
+
+/**
+ * Runs `work` holding the lease `name` when the store is shared (renewed while it works);
+ * null when another process holds it. On a store of its own, or a dry run, it just runs.
+ */
+async function withLease<T>(into: Store | SnapshotTarget, name: string, options: SyncOptions, work: (lease?: Lease) => Promise<T>): Promise<T | null> {
+  if (isTarget(into) || !into.shared) return work();
+  const store = into;
+  const lease = { name, holder: options.leaseHolder ?? LEASE_HOLDER };
+  const ttl = options.leaseTtlMs ?? leaseTtlFromEnv();
+  if (!(await leases.acquire(store, lease.name, lease.holder, ttl))) return null;
+  // Renewed while the source is read and written; a renewal that fails leaves the write to the fence.
+  const heartbeat = setInterval(() => leases.renew(store, lease.name, lease.holder, ttl).catch(() => false), Math.max(100, Math.floor(ttl / 3)));
+  heartbeat.unref();
+  try {
+    return await work(lease);
+  } finally {
+    clearInterval(heartbeat);
+    await leases.release(store, lease.name, lease.holder).catch(() => {});
+  }
+}
+
+// Paths are shown relative to the project so no machine path leaks into the graph.
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).split(`${process.cwd()}/`).join('');
+
+const skippedReport = (agency: AgencyConfig, id: string, started: Date, ctx: AdapterContext, why: string, accepted = 0): SyncReport => ({
+  sourceId: id,
+  agencyId: agency.id,
+  outcome: 'skipped',
+  read: 0,
+  filtered: 0,
+  accepted,
+  rejected: [],
+  warnings: [],
+  sample: [],
+  error: why,
+  durationMs: ctx.clock().getTime() - started.getTime(),
+});
+
 export async function syncSource(
-  store: Store,
+  into: Store | SnapshotTarget,
   agency: AgencyConfig,
   source: SourceConfig,
   ctx: AdapterContext,
@@ -57,88 +197,154 @@ export async function syncSource(
 ): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, source);
+  const held = await withLease(into, `sync:${id}`, options, (lease) => syncHeld(into, agency, source, ctx, options, lease));
+  return held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+}
+
+async function syncHeld(
+  into: Store | SnapshotTarget,
+  agency: AgencyConfig,
+  source: SourceConfig,
+  ctx: AdapterContext,
+  options: SyncOptions,
+  lease?: Lease,
+): Promise<SyncReport> {
+  const target = isTarget(into) ? into : storeTarget(into);
+  const started = ctx.clock();
+  const id = sourceId(agency, source);
   const location = sourceLocation(agency, source);
-  await registerSource(store, { id, agencyId: agency.id, name: source.id, kind: KINDS[source.kind], entity: source.entity, location });
-  const previous = await getSource(store, id);
+  await target.register({ id, agencyId: agency.id, name: source.id, kind: KINDS[source.kind], entity: source.entity, location });
+  const previous = await target.previous(id);
   const at = () => ctx.clock().toISOString();
-  const report = (outcome: SyncReport['outcome'], accepted: number, rejected: RowRejection[], error?: string): SyncReport => ({
+  // Another process synced it moments ago (replicas' schedules run side by side): the agency's
+  // system is not asked again.
+  if (!options.force && options.freshWithinMs && previous?.lastAttemptAt && ctx.clock().getTime() - Date.parse(previous.lastAttemptAt) < options.freshWithinMs) {
+    return skippedReport(agency, id, started, ctx, 'synced moments ago', previous.acceptedCount);
+  }
+  const report = (outcome: SyncReport['outcome'], accepted: number, summary?: IngestSummary, extra: Partial<SyncReport> = {}): SyncReport => ({
     sourceId: id,
     agencyId: agency.id,
     outcome,
+    read: summary?.read ?? 0,
+    filtered: summary?.filtered ?? 0,
     accepted,
-    rejected,
-    error,
+    rejected: summary?.rejected ?? [],
+    warnings: summary?.warnings ?? [],
+    sample: [],
+    ...extra,
     durationMs: ctx.clock().getTime() - started.getTime(),
   });
+  let summary: IngestSummary | undefined;
   try {
+    // Read: the I/O part.
     const adapter = createAdapter(agency, source)(ctx);
     const state = options.force || previous?.status !== 'OK' ? { etag: null, lastModified: null } : { etag: previous.etag, lastModified: previous.lastModified };
-    // A spreadsheet is fetched here and, when large and a pool is given, parsed on a worker.
-    const offload = options.pool && store.copyFromCsv && source.kind === 'spreadsheet' && adapter.load ? options.pool : undefined;
-    let outcome: ReadOutcome | { status: 'loaded'; body: Buffer; contentHash: string; etag: string | null; lastModified: string | null };
-    if (offload) {
-      const loaded = await adapter.load!(state);
-      outcome = loaded.status === 'not-modified' ? loaded : { status: 'loaded', body: loaded.body, contentHash: sha256(loaded.body), etag: loaded.etag, lastModified: loaded.lastModified };
-    } else {
-      outcome = await adapter.read(state);
-    }
+    const outcome = await adapter.read(state);
     // The stored snapshot is always the one content_hash names, also after failed attempts: the
     // same bytes again (say, once a flaky server is back) rewrite nothing.
     const sameAsStored = !options.force && previous?.lastSuccessAt != null && outcome.status !== 'not-modified' && outcome.contentHash === previous.contentHash;
     if (outcome.status === 'not-modified' || sameAsStored) {
-      await markUnchanged(store, id, at());
-      return report('unchanged', previous?.acceptedCount ?? 0, []);
+      await target.unchanged(id, at());
+      return report('unchanged', previous?.acceptedCount ?? 0);
     }
+    // Prepare: the CPU part, on a worker when the file is large and a pool is given.
     const fetchedAt = at();
-    const provenance = { sourceId: id, agencyId: agency.id, sourceKind: KINDS[source.kind], sourceLocation: location, fetchedAt };
-    let prepared: { records: EntityRecord[]; rejections: RowRejection[]; encoded?: EncodedRecords };
-    if (outcome.status === 'loaded') {
-      const job = {
-        agency,
-        source: source as SpreadsheetSourceConfig,
-        body: outcome.body,
-        provenance: { ...provenance, contentHash: outcome.contentHash },
-        recordKeySecret: source.entity === 'consultation' ? await recordKeySecret(store) : '',
-      };
-      const result = outcome.body.length >= (options.offloadMinBytes ?? OFFLOAD_MIN_BYTES) ? await offload!.prepare(job) : await encodeSpreadsheet(job);
-      if (!result.ok) throw new AdapterError(result.message, result.code);
-      prepared = { records: [], rejections: result.rejections, encoded: result.encoded };
-    } else {
-      prepared = prepareSnapshot(agency, source, outcome, provenance);
-    }
-    const result = await replaceSource(store, {
+    const job: PrepareJob = {
+      agency,
+      source,
+      input: 'body' in outcome ? { body: outcome.body } : { records: outcome.records, rejections: outcome.rejections },
+      provenance: { sourceId: id, agencyId: agency.id, sourceKind: KINDS[source.kind], sourceLocation: location, fetchedAt, contentHash: outcome.contentHash },
+      sample: options.sample,
+      recordKeySecret: source.entity === 'consultation' ? await target.recordKeySecret() : undefined,
+    };
+    const offload = options.pool && 'body' in outcome && outcome.body.length >= (options.offloadMinBytes ?? OFFLOAD_MIN_BYTES);
+    const prepared: PrepareResult = offload ? await options.pool!.prepare(job) : await prepareSource(job);
+    summary = prepared.summary;
+    if (!prepared.ok) throw new AdapterError(prepared.message, prepared.code);
+    // Write.
+    const result = await target.replace({
       sourceId: id,
       entity: source.entity,
-      ...prepared,
+      encoded: prepared.encoded,
+      rejections: prepared.summary.rejected,
       contentHash: outcome.contentHash,
       etag: outcome.etag,
       lastModified: outcome.lastModified,
       at: fetchedAt,
+      lease,
     });
-    ctx.logger.info({ source: id, accepted: result.accepted, rejected: result.rejected.length }, 'source synced');
-    return report('updated', result.accepted, result.rejected);
+    const done = { ...prepared.summary, rejected: result.rejected };
+    ctx.logger.info(
+      { source: id, read: done.read, accepted: result.accepted, rejected: done.rejected.length, filtered: done.filtered, warnings: done.warnings.reduce((n, w) => n + w.count, 0) },
+      'source synced',
+    );
+    if (done.rejected.length > 0) ctx.logger.warn({ source: id, reasons: topReasons(done.rejected, 3).map((t) => `${t.count} × ${t.field ? `${t.field}: ` : ''}${t.reason}`) }, 'rows refused');
+    // Firms' growth signals follow the consultations (a sync run refreshes once, after them all).
+    if (source.entity === 'consultation' && !options.deferGrowthRefresh && !isTarget(into)) await refreshGrowth(into, ctx);
+    return report('updated', result.accepted, done, { sample: prepared.sample });
   } catch (e) {
-    // Paths are shown relative to the project so no machine path leaks into the graph.
-    const message = (e instanceof Error ? e.message : String(e)).split(`${process.cwd()}/`).join('');
-    await markFailed(store, id, at(), message);
-    ctx.logger.warn({ source: id, err: message }, 'source sync failed; last good data kept');
-    return report('failed', 0, [], message);
+    // The lease ran out mid-sync and another process has the source now: its state is theirs to write.
+    if (e instanceof LeaseLostError) return report('skipped', 0, undefined, { error: e.message });
+    const message = messageOf(e);
+    // Every row refused: the refused rows are kept with the error, so the agency sees why.
+    const refused = summary && summary.rejected.length > 0 ? summary.rejected : undefined;
+    await target.failed(id, at(), message, refused);
+    ctx.logger.warn({ source: id, err: message, samples: refused?.slice(0, 3).map(describeRejection) }, 'source sync failed; last good data kept');
+    return report('failed', 0, summary, { error: message });
   }
 }
 
-export interface SyncOptions {
-  /** Rewrite even when the content is unchanged. */
-  force?: boolean;
-  /** Worker threads that parse large spreadsheets; without, everything runs in place. */
-  pool?: PreparePool;
-  /** Spreadsheets at least this large go to the pool (default OFFLOAD_MIN_BYTES). */
-  offloadMinBytes?: number;
+/**
+ * Stores the agency's own organization, from its file's `organization:` (or, without one, from
+ * its name), so that its programmes always have a provider; a directory source listing the agency
+ * under its id takes precedence. Recorded as the agency's source "organization" of kind CONFIG,
+ * which exists only while it provides the agency's entry.
+ */
+export async function syncDeclaredOrganization(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: AdapterContext, options: SyncOptions = {}): Promise<SyncReport> {
+  const started = ctx.clock();
+  const id = sourceId(agency, { id: ORGANIZATION_SOURCE_ID });
+  const held = await withLease(into, `sync:${id}`, options, () => declare(into, agency, ctx));
+  return held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+}
+
+async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: AdapterContext): Promise<SyncReport> {
+  const target = isTarget(into) ? into : storeTarget(into);
+  const started = ctx.clock();
+  const id = sourceId(agency, { id: ORGANIZATION_SOURCE_ID });
+  const location = displayLocation(agency.file);
+  const at = ctx.clock().toISOString();
+  const registration: SourceRegistration = { id, agencyId: agency.id, name: ORGANIZATION_SOURCE_ID, kind: 'CONFIG', entity: 'organization', location };
+  const mapping = declarationMapping(agency);
+  const contentHash = sha256(JSON.stringify(mapping));
+  const base = { sourceId: id, agencyId: agency.id, read: 1, filtered: 0, warnings: [], sample: [] };
+  // The file was validated at load, declaration included: this only fails if that check was bypassed.
+  const mapped = mapRecord('organization', mapping, {}, 0, agency.id);
+  if (!mapped.ok) {
+    await target.register(registration);
+    await target.failed(id, at, mapped.rejection.reason);
+    return { ...base, outcome: 'failed', accepted: 0, rejected: [mapped.rejection], error: mapped.rejection.reason, durationMs: ctx.clock().getTime() - started.getTime() };
+  }
+  const record = { ...mapped.fields, sourceId: id, agencyId: agency.id, sourceKind: 'CONFIG', sourceLocation: location, fetchedAt: at, contentHash, sourceRow: null } as unknown as OrganizationRecord;
+  const result = await target.declared({ source: registration, record, contentHash, at });
+  return { ...base, outcome: 'updated', accepted: result.accepted, rejected: [], sample: [record], durationMs: ctx.clock().getTime() - started.getTime() };
+}
+
+
+/** Recomputes every firm's growth signals and score; a failure is logged, the sync stands. */
+export async function refreshGrowth(store: Store, ctx: AdapterContext): Promise<void> {
+  try {
+    const r = await refreshGrowthSignals(store, { now: ctx.clock() });
+    ctx.logger.info({ firms: r.firms, ms: Math.round(r.ms) }, 'growth signals refreshed');
+  } catch (e) {
+    ctx.logger.warn({ err: (e as Error).message }, 'growth signals refresh failed; previous signals kept');
+  }
 }
 
 /**
- * Syncs every source of every agency: directories first, so providers exist before programmes.
- * Large spreadsheets are parsed on worker threads: the given `pool`, which stays open, or one
- * of `workers` threads (default defaultWorkerCount()) for this run only.
+ * Syncs every source of every agency: directories first, so providers exist before programmes,
+ * then each agency's declared organization where no directory lists it, then the rest. Large
+ * spreadsheets are prepared on worker threads: the given `pool`, which stays open, or one of
+ * `workers` threads (default defaultWorkerCount()) for this run only.
  */
 export async function syncAll(
   store: Store,
@@ -163,10 +369,15 @@ async function syncPhases(
   options: SyncOptions & { concurrency?: number },
 ): Promise<SyncReport[]> {
   const jobs = agencies.flatMap((a) => a.sources.map((s) => ({ a, s })));
-  const order = { organization: 0, program: 1, consultation: 2 } as const;
-  jobs.sort((x, y) => order[x.s.entity] - order[y.s.entity]);
+  // Committee minutes come last: they name firms the consultations describe.
+  const order = { organization: 0, program: 1, consultation: 2, committee: 3 } as const;
   const reports: SyncReport[] = [];
-  for (const phase of [0, 1, 2]) {
+  for (const phase of [0, 1, 2, 3]) {
+    if (phase === 3) {
+      const logs = new Set(jobs.filter((j) => j.s.entity === 'consultation').map((j) => sourceId(j.a, j.s)));
+      const changed = reports.some((r) => r.outcome === 'updated' && logs.has(r.sourceId));
+      if (changed || (logs.size > 0 && (await growthRefreshDue(store)))) await refreshGrowth(store, ctx);
+    }
     const batch = jobs.filter((j) => order[j.s.entity] === phase);
     // Reading sources overlaps; the embedded store serializes writes itself.
     const limit = options.concurrency ?? 4;
@@ -175,10 +386,15 @@ async function syncPhases(
       Array.from({ length: Math.min(limit, batch.length) }, async () => {
         while (next < batch.length) {
           const { a, s } = batch[next++];
-          reports.push(await syncSource(store, a, s, ctx, options));
+          reports.push(await syncSource(store, a, s, ctx, { ...options, deferGrowthRefresh: true }));
         }
       }),
     );
+    // With the directory in, each agency's own entry where the directory has none; a run of
+    // consultation logs alone (a first start syncs them beside the directory) leaves it to that.
+    if (phase === 0 && (jobs.length === 0 || jobs.some((j) => j.s.entity !== 'consultation'))) {
+      for (const a of agencies) reports.push(await syncDeclaredOrganization(store, a, ctx, options));
+    }
   }
   return reports;
 }
@@ -186,5 +402,5 @@ async function syncPhases(
 function displayLocation(location: string): string {
   if (/^https?:\/\//.test(location)) return location;
   const root = process.cwd();
-  return location.startsWith(root + '/') ? location.slice(root.length + 1) : location;
+  return location.startsWith(root + '/') ? relative(root, location) : location;
 }

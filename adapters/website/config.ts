@@ -4,6 +4,7 @@
  * means that selector's text.
  */
 import type { ExtractSpec, WebsiteSourceConfig } from '../core/config';
+import { columnKey } from '../core/fields';
 
 export type { WebsiteSourceConfig };
 
@@ -18,8 +19,9 @@ export function toFieldRule(spec: ExtractSpec): FieldRule {
   return typeof spec === 'string' ? { selector: spec, html: false } : { selector: spec.selector, attr: spec.attr, html: spec.html ?? false };
 }
 
+/** The fields to extract, keyed as the mapping finds them (columnKey: NFKC, no whitespace). */
 export function toFieldRules(fields: Record<string, ExtractSpec>): Record<string, FieldRule> {
-  return Object.fromEntries(Object.entries(fields).map(([name, spec]) => [name, toFieldRule(spec)]));
+  return Object.fromEntries(Object.entries(fields).map(([name, spec]) => [columnKey(name), toFieldRule(spec)]));
 }
 
 export const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';

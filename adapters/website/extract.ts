@@ -3,6 +3,8 @@
  * it (Shift_JIS pages are still common on agencies' sites), then taking records, fields, detail
  * links and the next page's link out of it with CSS selectors (cheerio).
  */
+import { pathToFileURL } from 'node:url';
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { load, type CheerioAPI } from 'cheerio';
 import { htmlToText } from '../../domain/normalize';
@@ -52,16 +54,25 @@ const iconvName = (label: string | null): string | null => {
 
 /**
  * Decodes a page. A UTF-8 BOM wins; then a configured encoding other than "auto"; then the
- * Content-Type header, then the page's own <meta>; else UTF-8 if the bytes are valid UTF-8,
- * CP932 otherwise.
+ * Content-Type header, then the page's own <meta> (unless it names a Japanese legacy encoding
+ * the bytes plainly are not); else UTF-8 if the bytes are valid UTF-8, CP932 otherwise.
  */
 export function decodeHtml(bytes: Buffer, contentType: string | null, configured: Encoding): string {
-  const declared = hasUtf8Bom(bytes)
+  let declared = hasUtf8Bom(bytes)
     ? null
     : configured !== 'auto'
       ? iconvName(configured)
       : (iconvName(charsetFromContentType(contentType)) ?? iconvName(charsetFromMeta(bytes)));
+  // A page re-saved as UTF-8 often keeps its old <meta charset=Shift_JIS>. Japanese text in
+  // Shift_JIS or EUC-JP is practically never valid UTF-8, so valid UTF-8 with non-ASCII bytes wins
+  // over a declared Japanese legacy encoding (unless the agency file names the encoding).
+  if (configured === 'auto' && (declared === 'cp932' || declared === 'eucjp') && !isAscii(bytes) && isUtf8(bytes)) declared = null;
   return declared ? iconv.decode(bytes, declared) : decodeText(bytes, 'auto');
+}
+
+function isAscii(bytes: Buffer): boolean {
+  for (const b of bytes) if (b > 0x7f) return false;
+  return true;
 }
 
 type Selection = ReturnType<ReturnType<CheerioAPI['root']>['find']>;
@@ -74,11 +85,14 @@ export interface Page {
 
 export function parsePage(html: string, url: string): Page {
   const $ = load(html);
-  const base = $('base[href]').first().attr('href');
-  let baseUrl = url;
+  // A page read from a file resolves its links against the address it says it was published at.
+  const isFile = !/^https?:\/\//.test(url);
+  const declared = isFile ? ($('link[rel=canonical]').attr('href') ?? $('meta[property="og:url"]').attr('content')) : undefined;
+  const base = $('base[href]').first().attr('href') ?? (declared && /^https?:\/\//.test(declared) ? declared : undefined);
+  let baseUrl = isFile ? pathToFileURL(url).href : url;
   if (base) {
     try {
-      baseUrl = new URL(base, url).toString();
+      baseUrl = new URL(base, baseUrl).toString();
     } catch {
       // An unusable <base> is ignored, as browsers do.
     }

@@ -7,8 +7,8 @@
  * good data stays, marked stale — instead of landing an empty or half-empty snapshot.
  */
 import { createHash } from 'node:crypto';
-import { requiredColumns } from '../core/fields';
-import { AdapterError, loadLocation, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import { columnKey, requiredColumns } from '../core/fields';
+import { AdapterError, loadLocation, resolveLocation, type RecordAdapter, type AdapterContext, type RawRecord } from '../core/adapter';
 import type { RowRejection } from '../../domain/records';
 import { HTML_ACCEPT, toFieldRules, type FieldRule, type WebsiteSourceConfig } from './config';
 import { decodeHtml, extractFields, extractList, parsePage, type ListItem } from './extract';
@@ -41,27 +41,28 @@ function checkMatches(
   }
 }
 
-export function createWebsiteAdapter(config: WebsiteSourceConfig) {
+export function createWebsiteAdapter(config: WebsiteSourceConfig, baseDir = process.cwd()) {
+  const location = resolveLocation(config.location, baseDir);
   const listRules = toFieldRules(config.fields);
   const detailRules = config.detail ? toFieldRules(config.detail.fields) : {};
-  const required = requiredColumns(config.entity, config.mapping);
+  const required = requiredColumns(config.entity, config.mapping).map(columnKey);
   // With several pages one page's validators say nothing about the others: only a single page
   // is fetched conditionally; otherwise the content hash spares unchanged data from rewriting.
   const single = !config.pagination && !config.detail;
   const fetchOpts = { timeoutMs: config.timeoutMs, retry: config.retry, accept: HTML_ACCEPT };
 
-  return (ctx: AdapterContext): Adapter => ({
+  return (ctx: AdapterContext): RecordAdapter => ({
     async read(state) {
       const hash = createHash('sha256');
-      const first = await loadLocation(ctx, config.location, { ...fetchOpts, state: single ? state : undefined });
+      const first = await loadLocation(ctx, location, { ...fetchOpts, state: single ? state : undefined });
       if (first.status === 'not-modified') return first;
 
       const items: ListItem[] = [];
-      const visited = new Set<string>([config.location]);
+      const visited = new Set<string>([location]);
       // A site that ignores an unknown page number answers with a page already read: that ends the list.
       const pagesSeen = new Set<string>();
       let loaded = first;
-      let url = config.location;
+      let url = location;
       for (let page = 1; ; page++) {
         const pageHash = createHash('sha256').update(loaded.body).digest('hex');
         if (pagesSeen.has(pageHash)) break;

@@ -231,7 +231,9 @@ describe('website adapter', () => {
       { path: 'sources.0.mapping.localId', message: expect.stringMatching(/"ident" is not an extracted field; expected one of id, title/) },
     ]);
     expect(problems(SOURCE.replace('records: li.program', "records: 'li[data-id'"))).toEqual([{ path: 'sources.0.records', message: 'a valid CSS selector' }]);
-    expect(problems(SOURCE.replace(`location: ${BASE}`, 'location: programs.html'))).toEqual([{ path: 'sources.0.location', message: 'an http(s) URL' }]);
+    // A saved page's path is a location too; another scheme is not.
+    expect(problems(SOURCE.replace(`location: ${BASE}`, 'location: programs.html'))).toEqual([]);
+    expect(problems(SOURCE.replace(`location: ${BASE}`, 'location: ftp://agency.example/programs.html'))).toEqual([{ path: 'sources.0.location', message: 'an http(s) URL or a file path' }]);
   });
 });
 

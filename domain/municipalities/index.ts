@@ -256,6 +256,8 @@ const AREA_SUFFIX = /(?:内全域|全域|全体|一円|域内|内)$/;
 const INCLUDES_NOTE = /\(([^()]+?)(?:を)?含(?:む|め|める)\)$/;
 
 function resolveAreaToken(token: string): string[] {
+  // A feed may give the place by its 全国地方公共団体コード instead of its name.
+  if (/^\d{6}$/.test(token)) return byCode.has(token) ? [token] : [];
   const key = nameKey(token);
   const note = INCLUDES_NOTE.exec(key);
   if (note) {
@@ -322,4 +324,122 @@ export function listMunicipalities(prefectureCode?: string): Municipality[] {
   const p = prefectureFromHint(prefectureCode);
   if (!p) return [];
   return ordered.filter((m) => m.prefectureCode === p && m.kind !== 'prefecture');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Places written in free text, and the lookup pickers use
+// ---------------------------------------------------------------------------------------------
+
+/** A place named in a text: the municipalities it may mean and where it was written. */
+export interface PlaceMention {
+  /** The characters read as the place (with a trailing 内 or 全域), as written after NFKC. */
+  text: string;
+  start: number;
+  end: number;
+  /** Every municipality the name may mean, narrowed by the other places of the same text. */
+  candidates: Municipality[];
+}
+
+// 「豊島区内」「神戸市全域」: the suffix is part of the place, not a word of its own.
+const PLACE_SUFFIX = /^(?:内全域|全域|内)/;
+const isKanjiChar = (c: string | undefined) => c !== undefined && /[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/.test(c);
+
+/**
+ * Names read in text: every official name (兵庫県, 神戸市, 神戸市中央区, 豊島区, 多可町), a
+ * designated city's ward by its short name (中央区, ambiguous until another place narrows it), and
+ * bare names without 都道府県市区町村 (兵庫, 東京, 神戸), which must stand apart from other kanji
+ * so that 兵庫工業会 or 富士通 are not read as places.
+ */
+const textNames = new Map<string, { list: Municipality[]; bare: boolean }>();
+(function buildTextNames(): void {
+  const add = (name: string, m: Municipality, bare: boolean) => {
+    const key = nameKey(name);
+    if (key.length < 2) return;
+    const entry = textNames.get(key);
+    if (!entry) textNames.set(key, { list: [m], bare });
+    else if (!entry.list.includes(m)) entry.list.push(m);
+  };
+  for (const m of ordered) add(m.name, m, false);
+  for (const [key, list] of byWardName) for (const m of list) add(key, m, false);
+  for (const [key, m] of byPrefectureShortName) add(key, m, true);
+  for (const m of ordered) {
+    // A city's bare name (神戸, 明石) when it has two characters at least and no official name
+    // is spelt that way; towns and wards keep their suffix (森, 港 would be read everywhere).
+    if (m.kind !== 'city' || !m.name.endsWith('市')) continue;
+    const bare = m.name.slice(0, -1);
+    if (bare.length >= 2 && !byName.has(nameKey(bare)) && !byPrefectureShortName.has(nameKey(bare))) add(bare, m, true);
+  }
+})();
+const LONGEST_TEXT_NAME = Math.max(...[...textNames.keys()].map((k) => k.length));
+
+/**
+ * Places named in a text, left to right, longest name first. A mention that names several
+ * municipalities (中央区, 府中市) is narrowed to those inside another place of the text
+ * (東京都中央区, 府中市 with 東京); a place containing another mention (兵庫県 with 神戸市) is
+ * dropped as the wider of the two.
+ */
+export function placesInText(text: string): PlaceMention[] {
+  const s = normalizeText(text);
+  // nameKey once for the whole text (it maps characters one to one once normalized).
+  const keyed = s.replace(/ヶ/g, 'ケ');
+  const found: PlaceMention[] = [];
+  for (let i = 0; i < s.length; ) {
+    let hit: PlaceMention | null = null;
+    for (let len = Math.min(LONGEST_TEXT_NAME, s.length - i); len >= 2 && !hit; len--) {
+      const entry = textNames.get(keyed.slice(i, i + len));
+      if (!entry) continue;
+      if (entry.bare && (isKanjiChar(s[i - 1]) || isKanjiChar(s[i + len]))) continue;
+      const suffix = PLACE_SUFFIX.exec(s.slice(i + len));
+      const end = i + len + (suffix ? suffix[0].length : 0);
+      hit = { text: s.slice(i, end), start: i, end, candidates: [...entry.list] };
+    }
+    if (hit) {
+      found.push(hit);
+      i = hit.end;
+    } else {
+      i++;
+    }
+  }
+  for (const mention of found) {
+    if (mention.candidates.length < 2) continue;
+    const others = found.filter((o) => o !== mention && o.candidates.length === 1).map((o) => o.candidates[0].code);
+    const narrowed = mention.candidates.filter((m) => others.some((o) => isWithin(m.code, o)));
+    if (narrowed.length > 0) mention.candidates = narrowed;
+  }
+  const named = found.filter((m) => m.candidates.length === 1).map((m) => m.candidates[0].code);
+  return found.filter((m) => !(m.candidates.length === 1 && named.some((c) => c !== m.candidates[0].code && isWithin(c, m.candidates[0].code))));
+}
+
+/**
+ * Municipalities for a picker: by code (6 digits, or 5 without the check digit), else by name or
+ * reading, exact matches first, then names and readings starting with the text, then names
+ * containing it, each group in code order; `prefectureCode` (code, number or name) narrows the
+ * search, and alone lists that prefecture. At most `first` results.
+ */
+export function searchMunicipalities(name: string | null | undefined, prefectureCode: string | null | undefined, first: number): Municipality[] {
+  const limit = Math.max(0, first);
+  if (limit === 0) return [];
+  let prefecture: string | undefined;
+  if (prefectureCode != null && normalizeText(prefectureCode) !== '') {
+    prefecture = prefectureFromHint(prefectureCode);
+    if (!prefecture) return [];
+  }
+  const inPrefecture = (m: Municipality) => !prefecture || m.prefectureCode === prefecture;
+  const key = nameKey(name ?? '');
+  if (!key) return (prefecture ? [byCode.get(prefecture)!, ...listMunicipalities(prefecture)] : ordered).slice(0, limit);
+  if (/^\d{5,6}$/.test(key)) {
+    const m = getMunicipality(key);
+    return m && inPrefecture(m) ? [m] : [];
+  }
+  const kana = foldKana(key);
+  const groups: Municipality[][] = [[], [], []];
+  for (const m of ordered) {
+    if (!inPrefecture(m)) continue;
+    const n = nameKey(m.name);
+    const k = foldKana(m.kana);
+    if (n === key || k === kana || n === nameKey(`${m.prefecture}${m.name}`)) groups[0].push(m);
+    else if (n.startsWith(key) || (k && k.startsWith(kana))) groups[1].push(m);
+    else if (n.includes(key)) groups[2].push(m);
+  }
+  return groups.flat().slice(0, limit);
 }

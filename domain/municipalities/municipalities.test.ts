@@ -15,7 +15,9 @@ import {
   isWithin,
   listMunicipalities,
   parentOf,
+  placesInText,
   resolveArea,
+  searchMunicipalities,
 } from './index';
 
 const KOBE = '281000';
@@ -281,4 +283,67 @@ testWithSharedData('municipalities.json agrees with ../shared/data/localgovjp-mu
   expect(sample(TOSHIMA)?.city).toBe('豊島区');
   expect(sample(FUJI)?.city).toBe('富士市');
   expect(Number(sample(KOBE)?.lat)).toBeCloseTo(getMunicipality(KOBE)?.lat as number, 6);
+});
+
+describe('places in free text', () => {
+  const read = (text: string) => placesInText(text).map((p) => p.candidates.map((m) => m.code));
+
+  test('official names, 〜内, a prefecture before its city, bare names standing apart', () => {
+    expect(read('神戸市で使える補助金')).toEqual([['281000']]);
+    expect(read('豊島区内の店舗')).toEqual([['131164']]);
+    expect(placesInText('豊島区内の店舗')[0].text).toBe('豊島区内');
+    expect(read('兵庫県神戸市中央区')).toEqual([['281107']]);
+    expect(read('東京で起業')).toEqual([['130001']]);
+    expect(read('明石の創業')).toEqual([['282031']]);
+  });
+
+  test('must not read a place inside another word, or a bare name glued to kanji', () => {
+    expect(read('兵庫工業会')).toEqual([]);
+    expect(read('富士通')).toEqual([]);
+    expect(read('都市計画')).toEqual([]);
+    expect(read('創業支援')).toEqual([]);
+  });
+
+  test('an ambiguous name is narrowed by another place of the text, else left with every candidate', () => {
+    expect(read('東京都の北区')).toEqual([['131172']]);
+    expect(read('北区').flat().length).toBeGreaterThan(3);
+    expect(read('府中市').flat().sort()).toEqual(['132063', '342084']);
+    // The wider of two nested places is dropped.
+    expect(read('兵庫県の明石市')).toEqual([['282031']]);
+  });
+});
+
+describe('municipality lookup for pickers', () => {
+  const names = (name: string | null, prefecture: string | null = null, first = 20) => searchMunicipalities(name, prefecture, first).map((m) => m.name);
+
+  test('by name: exact first, then names starting with it, then names containing it', () => {
+    expect(names('神戸市')[0]).toBe('神戸市');
+    expect(names('神戸市').slice(1)).toEqual(expect.arrayContaining(['神戸市中央区', '神戸市東灘区']));
+    expect(names('明石')).toEqual(['明石市']);
+  });
+
+  test('by reading in hiragana or katakana, and by code with or without its check digit', () => {
+    expect(names('こうべし')[0]).toBe('神戸市');
+    expect(names('トシマ')).toContain('豊島区');
+    expect(names('131164')).toEqual(['豊島区']);
+    expect(names('13116')).toEqual(['豊島区']);
+  });
+
+  test('a prefecture narrows a name shared by many (中央区) and lists its municipalities alone', () => {
+    expect(names('中央区', '東京都')).toEqual(['中央区']);
+    expect(names('中央区', '28')).toEqual(['神戸市中央区']);
+    expect(names(null, '兵庫県', 3)).toEqual(['兵庫県', '神戸市', '神戸市東灘区']);
+  });
+
+  test('must not match: unknown names, a code failing its check digit, a name outside the prefecture, an unknown prefecture', () => {
+    expect(names('ニューヨーク')).toEqual([]);
+    expect(names('131165')).toEqual([]);
+    expect(names('豊島区', '兵庫県')).toEqual([]);
+    expect(names('神戸', '架空県')).toEqual([]);
+  });
+
+  test('first bounds the list; 0 gives nothing', () => {
+    expect(names('市', null, 5)).toHaveLength(5);
+    expect(names('市', null, 0)).toEqual([]);
+  });
 });

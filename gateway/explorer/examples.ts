@@ -1,4 +1,6 @@
 /** Example operations preloaded in the explorer, one tab each. */
+import { jstMonthOf } from '../../domain/growth/status';
+
 export interface ExampleOperation {
   name: string;
   query: string;
@@ -23,15 +25,18 @@ query Directory {
   },
   {
     name: 'OneStopSearch',
-    query: `# One-stop search (ワンストップ検索): try 起業, ｽﾀｰﾄｱｯﾌﾟ, 販路拡大, 資金繰り
+    query: `# One-stop search (ワンストップ検索): keywords (起業, ｽﾀｰﾄｱｯﾌﾟ, 販路拡大) or a firm's own sentence
+# (借入の返済がきつい, 神戸市で店を開きたい, 後を継ぐ人がいない). interpretation says how it was read.
 query OneStopSearch($text: String!) {
   search(text: $text, first: 10) {
     totalCount
+    interpretation { terms places { code name } supportFields kinds needs dropped relaxed }
+    suggestions
     edges { highlight node { title kind status provider { name } } }
     facets { supportFields { value count } providers { value count } }
   }
 }`,
-    variables: { text: '創業' },
+    variables: { text: '神戸市で店を開きたいのですが' },
   },
   {
     name: 'AnalystStatistics',
@@ -42,9 +47,49 @@ query AnalystStatistics {
   consultationStats(groupBy: [ORGANIZATION, TOPIC], filter: { from: "2025-04-01", to: "2026-03-31" }) {
     total
     suppressedCells
-    cells { keys { dimension value } count suppressed }
+    cells { keys { dimension value label } count suppressed }
   }
 }`,
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'MonthByAgencyTrend',
+    query: `# Each agency's consultations month by month (機関別の月次推移), for an analyst or coordinator.
+# Cells keep their codes in value and their names in label; suppressed cells have count null.
+query MonthByAgencyTrend($from: Date, $to: Date) {
+  consultationStats(groupBy: [ORGANIZATION, MONTH], filter: { from: $from, to: $to }) {
+    total
+    suppressedCells
+    cells { keys { dimension value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'TopicShares',
+    query: `# What firms ask about (相談分野の構成比): each topic's count against the total. A consultation
+# with two topics counts under each, so the shares add up to more than 100%.
+query TopicShares($from: Date, $to: Date) {
+  consultationStats(groupBy: [TOPIC], filter: { from: $from, to: $to }) {
+    total
+    cells { keys { value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
+    name: 'ChannelMix',
+    query: `# How firms reach the agencies (相談方法の内訳): counter, phone, visit and online, month by month.
+query ChannelMix($from: Date, $to: Date) {
+  consultationStats(groupBy: [CHANNEL, MONTH], filter: { from: $from, to: $to }) {
+    total
+    suppressedCells
+    cells { keys { dimension value label } count suppressed }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
   },
   {
@@ -86,6 +131,84 @@ query CompanyHistory($corporateNumber: String!) {
 }`,
     variables: { corporateNumber: '<13-digit 法人番号>' },
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role coordinator>' },
+  },
+  {
+    name: 'PrepareCommitteeMeeting',
+    query: `# Preparing the month's growth-firm committee (成長企業発掘・育成委員会): coordinators only
+# (npm run token -- --role coordinator). The agenda lists the firms nominated for the meeting,
+# then the highest-scored firms no one nominated, every point of each score explained.
+# Each firm read here is written to the audit log (growthAudit). The same agenda as a CSV for
+# the meeting's paper: GET /exports/committee/<month>.csv with the same token.
+query PrepareCommitteeMeeting($month: String!) {
+  growthSummary { selectedTotal active graduated meetings }
+  committeeMeeting(month: $month) {
+    month
+    agenda(topScored: 10) {
+      reasons
+      score
+      company {
+        id
+        name
+        municipality { name }
+        industry { name }
+        growth {
+          status
+          score { total contributions { signal value points reason } }
+          nominations(meeting: $month) { agency { name } rationale }
+        }
+      }
+    }
+  }
+}`,
+    variables: { month: jstMonthOf(new Date()) },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role coordinator>' },
+  },
+  {
+    name: 'ClientGrowthStatus',
+    query: `# Your agency's clients in the growth-firm programme (成長期待企業) and their support plans,
+# as agency staff see them (npm run token -- --role staff --agency hyogo-iac): nominated,
+# deferred or supported firms, highest score first. Staff see status, plans and their own
+# agency's nominations; scores and decisions are for coordinators.
+query ClientGrowthStatus {
+  growthFirms(first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        growth {
+          status
+          nominations { meeting rationale }
+          plan {
+            status
+            selectedIn
+            leadAgency { name }
+            participatingAgencies { name }
+            goals
+            history { at status note }
+          }
+        }
+      }
+    }
+  }
+}`,
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role staff --agency hyogo-iac>' },
+  },
+  {
+    name: 'NominateClient',
+    query: `# Staff nominate one of their agency's clients for the month's committee (推薦), by its
+# firm id (法人番号, or the N-/L- id a consultation's firm gives). Sending it twice nominates once.
+mutation NominateClient($companyId: ID!, $rationale: String!) {
+  nominateCompany(companyId: $companyId, rationale: $rationale) {
+    id
+    meeting
+    agency { name }
+    rationale
+    company { name growth { status } }
+  }
+}`,
+    variables: { companyId: '<firm id>', rationale: '販路開拓と海外展開の相談が続き、複数機関での支援が有効と考え推薦する。' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role staff --agency hyogo-iac>' },
   },
   {
     name: 'SourceFreshness',

@@ -1,65 +1,33 @@
 /**
  * The explorer served by the gateway itself, from assets bundled locally with esbuild (GraphiQL,
  * React): it works on an agency network without internet, unlike Apollo's CDN-hosted Sandbox.
- * `npm install` bundles it (gateway/prepare.ts) into node_modules/.cache, under a name that
- * changes with its sources and the installed packages; a start reads that file, or bundles it
- * there on first use when it is missing. Either way it is then kept in memory.
+ * The bundle is made at `npm install` and kept as ../bundle.ts describes; served gzipped, with a
+ * policy that allows this origin only.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import type { ServerResponse } from 'node:http';
-import { build } from 'esbuild';
-import { installCachePath } from '../../store/template';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asset, bundlePath, makeBundle, sendAsset, type Asset, type BundleSpec } from '../bundle';
 import type { Route } from '../../subgraphs/shared/http';
 
 interface Assets {
-  js: string;
-  css: string;
+  js: Asset;
+  css: Asset;
 }
+
+const SPEC: BundleSpec = { name: 'explorer', entry: join(__dirname, 'app.ts'), inputs: [join(__dirname, 'app.ts'), join(__dirname, 'examples.ts')] };
 
 let assets: Promise<Assets> | undefined;
 
 /** The cached bundle for the current sources: the app, its examples and the lockfile name it. */
 export function explorerBundlePath(): string {
-  const hash = createHash('sha256');
-  const root = join(__dirname, '..', '..');
-  for (const file of [join(__dirname, 'app.ts'), join(__dirname, 'examples.ts'), join(root, 'package-lock.json'), join(root, 'package.json')]) {
-    if (existsSync(file)) hash.update(readFileSync(file));
-  }
-  return installCachePath(`explorer-${hash.digest('hex').slice(0, 16)}.js`);
-}
-
-async function bundle(): Promise<string> {
-  const cached = explorerBundlePath();
-  if (existsSync(cached)) return readFileSync(cached, 'utf8');
-  const result = await build({
-    entryPoints: [join(__dirname, 'app.ts')],
-    bundle: true,
-    write: false,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['es2020'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-  const js = result.outputFiles[0].text;
-  try {
-    // Written whole and then renamed, so a reader never sees half a bundle.
-    mkdirSync(dirname(cached), { recursive: true });
-    writeFileSync(`${cached}.${process.pid}.partial`, js);
-    renameSync(`${cached}.${process.pid}.partial`, cached);
-    // Bundles of earlier sources are never read again.
-    for (const f of readdirSync(dirname(cached))) if (/^explorer-[0-9a-f]{16}\.js$/.test(f) && f !== basename(cached)) rmSync(join(dirname(cached), f), { force: true });
-  } catch {
-    // A read-only node_modules: the bundle is simply made again next time.
-  }
-  return js;
+  return bundlePath(SPEC);
 }
 
 export function buildExplorerAssets(): Promise<Assets> {
-  assets ??= bundle().then((js) => ({ js, css: readFileSync(require.resolve('graphiql/style.css'), 'utf8') }));
+  assets ??= makeBundle(SPEC).then(({ js }) => ({
+    js: asset('text/javascript; charset=utf-8', js),
+    css: asset('text/css; charset=utf-8', readFileSync(require.resolve('graphiql/style.css'), 'utf8')),
+  }));
   assets.catch(() => (assets = undefined));
   return assets;
 }
@@ -78,20 +46,17 @@ const PAGE = `<!doctype html>
 <script src="/explorer/app.js"></script>
 </body>
 </html>`;
+const PAGE_ASSET = asset('text/html; charset=utf-8', PAGE);
 
 // Only this origin: the page must never reach out to a CDN.
 const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; worker-src 'self' blob:";
 
-function send(res: ServerResponse, type: string, body: string): void {
-  res.writeHead(200, { 'content-type': type, 'content-security-policy': CSP, 'cache-control': 'public, max-age=300' });
-  res.end(body);
-}
+const HEADERS = { csp: CSP, cacheControl: 'public, max-age=300' };
 
 export function explorerRoutes(): Route[] {
   return [
-    { method: 'GET', path: '/', handle: (_, res) => void res.writeHead(302, { location: '/explorer' }).end() },
-    { method: 'GET', path: '/explorer', handle: (_, res) => send(res, 'text/html; charset=utf-8', PAGE) },
-    { method: 'GET', path: '/explorer/app.js', handle: async (_, res) => send(res, 'text/javascript; charset=utf-8', (await buildExplorerAssets()).js) },
-    { method: 'GET', path: '/explorer/app.css', handle: async (_, res) => send(res, 'text/css; charset=utf-8', (await buildExplorerAssets()).css) },
+    { method: 'GET', path: '/explorer', handle: (req, res) => sendAsset(req, res, PAGE_ASSET, HEADERS) },
+    { method: 'GET', path: '/explorer/app.js', handle: async (req, res) => sendAsset(req, res, (await buildExplorerAssets()).js, HEADERS) },
+    { method: 'GET', path: '/explorer/app.css', handle: async (req, res) => sendAsset(req, res, (await buildExplorerAssets()).css, HEADERS) },
   ];
 }

@@ -1,9 +1,9 @@
 /**
- * The gateway's wall in front of consultation data: operations reaching for consultation records
- * or statistics are refused before planning when the caller's role could never see them. Root
- * fields are found wherever the operation selects them: directly, under an alias, or inside inline
- * fragments and fragment spreads on the root type, however nested. The consultations subgraph
- * enforces the same rules again on every row.
+ * The gateway's wall in front of consultation data and firms' growth files: operations reaching
+ * for consultation records, firms, the growth committee or statistics are refused before planning
+ * when the caller's role could never see them. Root fields are found wherever the operation
+ * selects them: directly, under an alias, or inside inline fragments and fragment spreads on the
+ * root type, however nested. The subgraphs enforce the same rules again.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
@@ -16,6 +16,20 @@ const ALLOWED: Record<string, Role[]> = {
   companyHistory: ['coordinator'],
   consultationStats: ['analyst', 'coordinator'],
   referConsultation: ['staff'],
+  company: ['staff', 'coordinator'],
+  firmMatchProposals: ['coordinator'],
+  confirmFirmMatch: ['coordinator'],
+  rejectFirmMatch: ['coordinator'],
+  // The growth subgraph: firms' growth files, the committee, the programme's figures.
+  growthFirms: ['staff', 'coordinator'],
+  committeeMeeting: ['coordinator'],
+  committeeMeetings: ['coordinator'],
+  growthAudit: ['coordinator'],
+  growthSummary: ['analyst', 'coordinator'],
+  growthCounts: ['analyst', 'coordinator'],
+  nominateCompany: ['staff', 'coordinator'],
+  recordCommitteeDecision: ['coordinator'],
+  updateSupportPlan: ['coordinator'],
 };
 
 /** Names of the root fields an operation selects, through fragments of any kind and depth. */

@@ -1,5 +1,14 @@
 /**
- * How the gateway talks to one subgraph: a keep-alive undici pool, a timeout per attempt, and
+ * How the gateway talks to one subgraph, served by one or more replicas (endpoints, from a
+ * comma-separated URL list): per endpoint a keep-alive undici pool and a circuit breaker, a
+ * timeout per attempt, and
+ *
+ * - balancing: each request goes to the endpoint with the fewest requests in flight among those
+ *   whose circuit lets it through (ties taken in turn), so a slow replica gets less and a dead
+ *   one none once its circuit opens;
+ * - failover: a request that could not even connect (refused, no route, connect timeout) never
+ *   reached a subgraph, so it goes at once to another endpoint — mutations too — without
+ *   spending the retry budget;
  *
  * - deduplication: identical in-flight queries (same subgraph operation and variables, same
  *   forwarded viewer) share one HTTP request — one signed identity, since subgraphs refuse a
@@ -142,39 +151,106 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+// Socket errors may come from another realm (a test runner's), where `instanceof Error` fails:
+// their code is kept, since failover and retries are decided by it.
+function asError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  const err = new Error(String((e as { message?: unknown })?.message ?? e)) as Error & { code?: string };
+  err.code = errorCode(e);
+  return err;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+// Failures where the connection was never made: nothing reached a subgraph, so sending the same
+// request to another endpoint cannot do anything twice, even for a mutation.
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Splits a subgraph's URL setting into its endpoints: `http://a:4002/graphql,http://b:4002/graphql`. */
+export function endpointUrls(urls: string | readonly string[]): string[] {
+  const list = (typeof urls === 'string' ? urls.split(',') : [...urls]).map((u) => u.trim()).filter(Boolean);
+  if (list.length === 0) throw new Error('a subgraph needs at least one URL');
+  for (const u of list) {
+    const parsed = new URL(u);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`subgraph URL must be http(s): ${u}`);
+  }
+  return list;
+}
+
+/** One replica of the subgraph: its own connections and its own circuit. */
+class Endpoint {
+  readonly pool: Pool;
+  readonly path: string;
+  readonly breaker: CircuitBreaker;
+  inFlight = 0;
+
+  constructor(
+    readonly url: string,
+    options: SubgraphClientOptions,
+    onStateChange: (state: CircuitState) => void,
+  ) {
+    const parsed = new URL(url);
+    this.path = `${parsed.pathname}${parsed.search}`;
+    this.pool = new Pool(parsed.origin, { connections: options.connections, keepAliveTimeout: options.keepAliveTimeoutMs, pipelining: 1 });
+    this.breaker = new CircuitBreaker({ failureThreshold: options.breakerThreshold, openMs: options.breakerOpenMs, onStateChange });
+  }
+}
+
 export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
-  private readonly pool: Pool;
-  private readonly path: string;
+  private readonly endpoints: Endpoint[];
+  private turn = 0;
   /** In-flight queries by viewer, then by request body. */
   private readonly inFlight = new Map<string, Map<string, SharedFetch>>();
-  private readonly breaker: CircuitBreaker;
   private readonly budget: RetryBudget;
   readonly options: SubgraphClientOptions;
+  /** The first endpoint's URL (all of them: `urls`). */
+  readonly url: string;
+  readonly urls: string[];
 
   constructor(
     readonly name: string,
-    readonly url: string,
+    urls: string | readonly string[],
     private readonly secret: string,
     options: Partial<SubgraphClientOptions> = {},
     private readonly metrics?: GatewayMetrics,
   ) {
     this.options = { ...DEFAULT_SUBGRAPH_CLIENT_OPTIONS, ...options };
-    const parsed = new URL(url);
-    this.path = `${parsed.pathname}${parsed.search}`;
-    this.pool = new Pool(parsed.origin, { connections: this.options.connections, keepAliveTimeout: this.options.keepAliveTimeoutMs, pipelining: 1 });
-    this.breaker = new CircuitBreaker({
-      failureThreshold: this.options.breakerThreshold,
-      openMs: this.options.breakerOpenMs,
-      onStateChange: (state) => metrics?.circuitState.set({ subgraph: name }, CIRCUIT_STATE_VALUE[state]),
-    });
-    metrics?.circuitState.set({ subgraph: name }, 0);
+    this.urls = endpointUrls(urls);
+    this.url = this.urls[0];
+    const report = () => {
+      // The subgraph as a whole is as healthy as its healthiest endpoint.
+      metrics?.circuitState.set({ subgraph: name }, CIRCUIT_STATE_VALUE[this.circuitState]);
+      for (const e of this.endpoints ?? []) metrics?.endpointCircuitState.set({ subgraph: name, endpoint: e.url }, CIRCUIT_STATE_VALUE[e.breaker.state]);
+    };
+    this.endpoints = this.urls.map((u) => new Endpoint(u, this.options, report));
+    report();
     this.budget = new RetryBudget({ ratio: this.options.retryBudgetRatio, minPerWindow: this.options.retryBudgetFloor, windowMs: 10_000 });
   }
 
+  /** Closed while any endpoint's circuit is closed; open when every one is open. */
   get circuitState(): CircuitState {
-    return this.breaker.state;
+    const states = this.endpoints.map((e) => e.breaker.state);
+    return states.includes('closed') ? 'closed' : states.includes('half-open') ? 'half-open' : 'open';
+  }
+
+  /** Each endpoint's circuit, by URL. */
+  get endpointStates(): Array<{ url: string; state: CircuitState; inFlight: number }> {
+    return this.endpoints.map((e) => ({ url: e.url, state: e.breaker.state, inFlight: e.inFlight }));
+  }
+
+  /**
+   * The endpoint for the next attempt and its circuit ticket: fewest requests in flight first,
+   * ties in turn, those not yet tried by this request before those already tried.
+   */
+  private choose(tried: Set<Endpoint>): { endpoint: Endpoint; ticket: 'pass' | 'probe' } | null {
+    const start = this.turn++ % this.endpoints.length;
+    const order = this.endpoints.map((_, i) => this.endpoints[(start + i) % this.endpoints.length]);
+    order.sort((a, b) => Number(tried.has(a)) - Number(tried.has(b)) || a.inFlight - b.inFlight);
+    for (const endpoint of order) {
+      const ticket = endpoint.breaker.acquire();
+      if (ticket !== 'reject') return { endpoint, ticket };
+    }
+    return null;
   }
 
   async process(options: GraphQLDataSourceProcessOptions<Record<string, any>>): Promise<GatewayResponse> {
@@ -233,52 +309,72 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
    * `graceMs` (orphans of requests the gateway already gave up on) are cut.
    */
   async close(graceMs = 1_000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      this.pool.close().then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-    ]);
-    clearTimeout(timer);
-    if (!closed) await this.pool.destroy();
+    await Promise.all(
+      this.endpoints.map(async ({ pool }) => {
+        let timer: NodeJS.Timeout | undefined;
+        const closed = await Promise.race([
+          pool.close().then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+        ]);
+        clearTimeout(timer);
+        if (!closed) await pool.destroy();
+      }),
+    );
   }
 
   private async fetchWithPolicy(body: string, viewer: Viewer, requestId: string | undefined, idempotent: boolean, signal?: AbortSignal): Promise<RawResponse> {
     this.budget.request();
-    for (let attempt = 0; ; attempt++) {
-      const ticket = this.breaker.acquire();
-      if (ticket === 'reject') {
+    const tried = new Set<Endpoint>();
+    let retries = 0;
+    for (;;) {
+      const chosen = this.choose(tried);
+      if (!chosen) {
         this.metrics?.circuitRejections.inc({ subgraph: this.name });
-        const when = this.breaker.state === 'open' ? `next probe in ${this.breaker.retryInMs} ms` : 'a probe is checking whether it is back';
-        throw this.unavailable(`circuit open after repeated failures, ${when}`, 'open');
+        const next = Math.min(...this.endpoints.map((e) => (e.breaker.state === 'open' ? e.breaker.retryInMs : 0)));
+        const when = next > 0 ? `next probe in ${next} ms` : 'a probe is checking whether it is back';
+        throw this.unavailable(`circuit open after repeated failures${this.endpoints.length > 1 ? ` on all ${this.endpoints.length} endpoints` : ''}, ${when}`, 'open');
       }
+      const { endpoint, ticket } = chosen;
       const probe = ticket === 'probe';
+      tried.add(endpoint);
       let outcome: RawResponse | Error;
+      endpoint.inFlight += 1;
       try {
-        outcome = await this.send(body, viewer, requestId, signal);
+        outcome = await this.send(endpoint, body, viewer, requestId, signal);
       } catch (e) {
-        outcome = e instanceof Error ? e : new Error(String(e));
+        outcome = asError(e);
+      } finally {
+        endpoint.inFlight -= 1;
       }
       if (signal?.aborted) {
         // This request was given up on (its time or budget ran out): that says nothing about the subgraph.
-        this.breaker.release(probe);
+        endpoint.breaker.release(probe);
         throw signal.reason instanceof Error ? signal.reason : new Error('request aborted');
       }
       const failed = outcome instanceof Error || outcome.status >= 500;
       if (!failed) {
-        this.breaker.success(probe);
+        endpoint.breaker.success(probe);
         return outcome as RawResponse;
       }
-      this.breaker.failure(probe);
+      endpoint.breaker.failure(probe);
+      // Another replica that this request has not tried, when the request never reached this one.
+      const untried = this.endpoints.some((e) => !tried.has(e));
+      if (untried && outcome instanceof Error && NOT_CONNECTED_CODES.has(errorCode(outcome) ?? '')) {
+        this.metrics?.subgraphFailovers.inc({ subgraph: this.name });
+        continue;
+      }
       const retryable =
         !signal?.aborted &&
         idempotent &&
-        attempt < this.options.retries &&
-        this.breaker.state === 'closed' &&
+        retries < this.options.retries &&
+        (untried || endpoint.breaker.state === 'closed') &&
         (outcome instanceof Error ? !(outcome instanceof AttemptTimeout) && RETRYABLE_CODES.has(errorCode(outcome) ?? '') : outcome.status === 502 || outcome.status === 503);
       if (retryable && this.budget.tryRetry()) {
+        retries += 1;
         this.metrics?.subgraphRetries.inc({ subgraph: this.name });
-        // Jittered, so that many requests' retries reach a recovering subgraph spread out.
-        await sleep(this.options.retryBackoffMs * (attempt + 1) * (0.5 + Math.random()));
+        // Jittered, so that many requests' retries reach a recovering subgraph spread out; another
+        // replica is tried at once.
+        if (!untried) await sleep(this.options.retryBackoffMs * retries * (0.5 + Math.random()));
         continue;
       }
       if (outcome instanceof Error) throw this.unavailable(describe(outcome));
@@ -286,7 +382,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     }
   }
 
-  private async send(body: string, viewer: Viewer, requestId: string | undefined, signal?: AbortSignal): Promise<RawResponse> {
+  private async send(endpoint: Endpoint, body: string, viewer: Viewer, requestId: string | undefined, signal?: AbortSignal): Promise<RawResponse> {
     // Signed per attempt: every request carries a fresh nonce, and is good for this subgraph and body only.
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -302,7 +398,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     const end = this.metrics?.subgraphSeconds.startTimer({ subgraph: this.name });
     this.metrics?.subgraphFetches.inc({ subgraph: this.name });
     try {
-      const res = await this.pool.request({ path: this.path, method: 'POST', headers, body, signal: controller.signal });
+      const res = await endpoint.pool.request({ path: endpoint.path, method: 'POST', headers, body, signal: controller.signal });
       const text = await res.body.text();
       const type = res.headers['content-type'];
       return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ''), text };

@@ -7,7 +7,11 @@ import { GraphQLError } from 'graphql';
 import type { ConsultationRecord } from '../../domain/records';
 import type { Queryable } from '../../store/store';
 import * as consultations from '../../store/consultations';
+import * as organizations from '../../store/organizations';
+import type { StatsDimension } from '../../store/stats';
 import type { ReferralRow } from '../../store/consultations';
+import * as firms from '../../store/firms';
+import type { FirmRecord } from '../../store/firms';
 import { ANONYMOUS, type Viewer } from '../shared/identity';
 
 export type { ReferralRow };
@@ -21,6 +25,11 @@ export interface ConsultationsContext {
   referralsByConsultation: DataLoader<string, ReferralRow[]>;
   /** Keyed by `<organizationId>|<fiscalYear or *>`. */
   consultationCount: DataLoader<string, number>;
+  /** Directory names for the ORGANIZATION labels of statistics. */
+  organizationName: DataLoader<string, string | null>;
+  /** Firms by id, null where unknown or not for this viewer's eyes. */
+  companyById: DataLoader<string, FirmRecord | null>;
+  firmIdOfConsultation: DataLoader<string, string | null>;
 }
 
 export function createConsultationsContext(store: Queryable, viewer: Viewer = ANONYMOUS, now: () => Date = () => new Date()): ConsultationsContext {
@@ -37,6 +46,11 @@ export function createConsultationsContext(store: Queryable, viewer: Viewer = AN
       }
     },
     consultationById: new DataLoader((ids) => consultations.byIds(store, viewer, ids)),
+    companyById: new DataLoader(async (ids) => {
+      const [found, visible] = await Promise.all([firms.byIds(store, ids), firms.visibleIds(store, viewer, ids)]);
+      return found.map((f) => (f && visible.has(f.id) ? f : null));
+    }),
+    firmIdOfConsultation: new DataLoader((ids) => consultations.firmIdsOf(store, ids)),
     referralsByConsultation: new DataLoader((ids) => consultations.referralsOf(store, ids)),
     consultationCount: new DataLoader(async (keys) => {
       const parsed = keys.map((k) => {
@@ -49,7 +63,14 @@ export function createConsultationsContext(store: Queryable, viewer: Viewer = AN
         rows.filter((r) => r.organizationId === org && (fy === null || r.fiscalYear === fy)).reduce((sum, r) => sum + r.n, 0),
       );
     }),
+    organizationName: new DataLoader(async (ids) => (await organizations.byIds(store, ids)).map((o) => o?.name ?? null)),
   };
+}
+
+/** Parent of StatsKey: one dimension's code in a cell. */
+export interface StatsKeyValue {
+  dimension: StatsDimension;
+  value: string;
 }
 
 /** Parent of CompanyHistory: the firm's visible consultations, oldest first. */

@@ -45,6 +45,8 @@ export type Municipality = {
   code: Scalars['String']['output'];
   /** Name (名称), e.g. 神戸市中央区. */
   name: Scalars['String']['output'];
+  /** Reading in hiragana (よみがな), e.g. こうべしちゅうおうく; null for 全国. */
+  nameKana: Maybe<Scalars['String']['output']>;
   /** Prefecture name (都道府県名); null for 全国. */
   prefecture: Maybe<Scalars['String']['output']>;
   /** Prefecture code (6 digits); null for 全国. */
@@ -196,7 +198,11 @@ export type Source = {
   lastAttemptAt: Maybe<Scalars['DateTime']['output']>;
   /** When the stored records last changed. */
   lastChangedAt: Maybe<Scalars['DateTime']['output']>;
-  /** The last failure's message, with internal detail: for the agency's own staff and coordinators only (null for others). */
+  /**
+   * The last failure's message; when every row was refused, it counts the top reasons and quotes
+   * three refused rows. It carries internal detail (paths, hosts, refused values): for the agency's
+   * own staff and coordinators only (null for others).
+   */
   lastError: Maybe<Scalars['String']['output']>;
   lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -206,12 +212,17 @@ export type Source = {
   location: Maybe<Scalars['String']['output']>;
   /** The source's id inside the agency's config. */
   name: Scalars['String']['output'];
-  /** Rows refused in the last good read. */
+  /**
+   * Rows refused in the last read that was mapped: the last good read's, or — when the last attempt
+   * failed because every row was refused — that attempt's. A row is counted once however many of
+   * its cells were wrong.
+   */
   rejectedCount: Scalars['Int']['output'];
   /**
-   * Rows refused in the last good read, with row number, field and reason (取込エラー). Refused rows of
-   * a consultation source hold firms' data: they are listed for that agency's staff and coordinators
-   * only (empty for others, who see rejectedCount).
+   * The problems of those rows (取込エラー), in row order: a row with two wrong cells appears twice,
+   * once per cell, with row number, field and reason. Refused rows of a consultation or committee
+   * source hold firms' data: they are listed for that agency's staff and coordinators only (empty
+   * for others, who see rejectedCount).
    */
   rejectedRows: Array<RejectedRow>;
   /** True when the last attempt failed and older data is being served. */
@@ -227,6 +238,8 @@ export type SourceRejectedRowsArgs = {
 
 /** What a source feeds (取込対象). */
 export type SourceEntity =
+  /** 成長企業発掘・育成委員会の議事録 — the growth-firm committee's minutes */
+  | 'COMMITTEE'
   | 'CONSULTATION'
   | 'ORGANIZATION'
   | 'PROGRAM';
@@ -235,6 +248,8 @@ export type SourceEntity =
 export type SourceKind =
   /** API — the agency's web API */
   | 'API'
+  /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
+  | 'CONFIG'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */
@@ -449,6 +464,7 @@ export type IndustryResolvers<ContextType = OrganizationsContext, ParentType ext
 export type MunicipalityResolvers<ContextType = OrganizationsContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameKana?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   prefecture?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   prefectureCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };

@@ -2,10 +2,20 @@
 import { loadTypeDefs, type SubgraphModule } from '../shared/module';
 import { createProgramsContext, type ProgramsContext } from './context';
 import { resolvers } from './resolvers';
+import { searchIndexFor } from './search/holder';
 
 export const programs: SubgraphModule<ProgramsContext> = {
   name: 'programs',
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
   createContext: (store, options) => createProgramsContext(store, options?.now),
+  // The search index, the analyser and the vocabulary of もしかして, built before serving.
+  warm: async (store) => {
+    await searchIndexFor(store).current();
+  },
+  // A new programme or directory snapshot (from this process or a replica's sync) rebuilds the
+  // changed part of the search index now, not on the next search.
+  onSnapshot: (store, change) => {
+    if (change === null || change.entity === 'program' || change.entity === 'organization') searchIndexFor(store).refresh().catch(() => {});
+  },
 };

@@ -68,6 +68,8 @@ export type Municipality = {
   code: Scalars['String']['output'];
   /** Name (名称), e.g. 神戸市中央区. */
   name: Scalars['String']['output'];
+  /** Reading in hiragana (よみがな), e.g. こうべしちゅうおうく; null for 全国. */
+  nameKana: Maybe<Scalars['String']['output']>;
   /** Prefecture name (都道府県名); null for 全国. */
   prefecture: Maybe<Scalars['String']['output']>;
   /** Prefecture code (6 digits); null for 全国. */
@@ -131,8 +133,13 @@ export type Program = {
   maxAmountText: Maybe<Scalars['String']['output']>;
   /** Where this entry was read. */
   provenance: Provenance;
-  /** The organization offering it (実施機関). */
+  /**
+   * The organization offering it (実施機関): the publishing agency, or — for an aggregator's feed that
+   * names another body — the directory's organization of that name.
+   */
   provider: Maybe<Organization>;
+  /** The offering body's name as an aggregator's feed writes it (実施機関名); null when the publisher offers it. */
+  providerName: Maybe<Scalars['String']['output']>;
   /** Purposes of use (利用目的), in jGrants' vocabulary where the agency uses it. */
   purposes: Array<Scalars['String']['output']>;
   /** Status on `at` (default: today in Japan), computed from the application period (受付状況). */
@@ -305,6 +312,8 @@ export type PurposeFacet = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Municipalities by name, kana or code, for pickers (市区町村検索); the same table the filters use. */
+  municipalities: Array<Municipality>;
   /** One programme by id. */
   program: Maybe<Program>;
   /** Programmes of every agency, filtered, by provider and title (施策一覧). */
@@ -318,9 +327,20 @@ export type Query = {
    * One-stop search (横断検索) over every agency's programmes: words in the title, summary, details
    * and labels, matched across full/half width and hiragana/katakana (ｽﾀｰﾄｱｯﾌﾟ = スタートアップ,
    * せみなー = セミナー) and through synonyms (創業 = 起業 = スタートアップ = 開業, 融資 = 資金繰り …).
-   * Every word (separated by spaces) must match. With facet counts; cursor pagination.
+   * The text may be a firm's own sentence (借入の返済がきつい, 神戸市で店を開きたい): places in it
+   * become an area condition, everyday phrases the needs they express (資金繰り, 創業), kind words
+   * (補助金, 相談) a preference, and endings are dropped; `interpretation` says how it was read.
+   * Every word must match; when no programme has them all, the best partial matches are shown with
+   * `interpretation.relaxed`. With facet counts; cursor pagination.
    */
   search: SearchConnection;
+};
+
+
+export type QueryMunicipalitiesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  prefectureCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -362,7 +382,11 @@ export type SearchConnection = {
   edges: Array<SearchEdge>;
   /** Counts by value of the programmes matching (件数). */
   facets: SearchFacets;
+  /** How the search read the text: words, places, needs and kinds it searched for (検索語の解釈). */
+  interpretation: SearchInterpretation;
   pageInfo: PageInfo;
+  /** Did you mean (もしかして): corrected or kanji forms for misspelled or kana-only words; empty when none. */
+  suggestions: Array<Scalars['String']['output']>;
   /** All programmes matching the text and the filter. */
   totalCount: Scalars['Int']['output'];
 };
@@ -431,6 +455,25 @@ export type SearchFilter = {
   supportFields?: InputMaybe<Array<SupportField>>;
 };
 
+/** How the search read the text (検索語の解釈). */
+export type SearchInterpretation = {
+  __typename?: 'SearchInterpretation';
+  /** Words not used: function words and endings, and words dropped to avoid an empty answer (除外語). */
+  dropped: Array<Scalars['String']['output']>;
+  /** Kinds of programme the text prefers (種別); a preference, not a filter. */
+  kinds: Array<ProgramKind>;
+  /** Needs the text expressed in everyday words, as the needs thesaurus names them (ニーズ), e.g. 創業・開業 for 店を開きたい. */
+  needs: Array<Scalars['String']['output']>;
+  /** Places read from the text, applied as an area condition (地域). */
+  places: Array<Municipality>;
+  /** True when not every word could be matched together and the best partial matches are shown (条件緩和). */
+  relaxed: Scalars['Boolean']['output'];
+  /** Support fields the text asks for (支援分野). */
+  supportFields: Array<SupportField>;
+  /** Words searched for, after sentence endings and function words were removed (検索語). */
+  terms: Array<Scalars['String']['output']>;
+};
+
 /** Order of search results (並び順). */
 export type SearchSort =
   /**
@@ -444,8 +487,10 @@ export type SearchSort =
    */
   | 'DISTANCE'
   /**
-   * 関連度順 — best match first. Programmes open or always available (受付中・随時) come first,
-   * then those opening later (受付前), closed ones (受付終了) last; without text, in id order.
+   * 関連度順 — best match first. Programmes of the kinds the text names (補助金, セミナー) come
+   * first, without leaving the others out; then, in each group, programmes open or always available
+   * (受付中・随時), then those opening later (受付前), closed ones (受付終了) last; without text,
+   * in id order.
    */
   | 'RELEVANCE';
 
@@ -453,6 +498,8 @@ export type SearchSort =
 export type SourceKind =
   /** API — the agency's web API */
   | 'API'
+  /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
+  | 'CONFIG'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */
@@ -628,10 +675,11 @@ export type ResolversTypes = {
   ProviderSort: ProviderSort;
   PurposeFacet: ResolverTypeWrapper<PurposeFacet>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges' | 'facets'> & { edges: Array<ResolversTypes['SearchEdge']>, facets: ResolversTypes['SearchFacets'] }>;
+  SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges' | 'facets' | 'interpretation'> & { edges: Array<ResolversTypes['SearchEdge']>, facets: ResolversTypes['SearchFacets'], interpretation: ResolversTypes['SearchInterpretation'] }>;
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['Program'] }>;
   SearchFacets: ResolverTypeWrapper<Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversTypes['PrefectureFacet']>, providers: Array<ResolversTypes['ProviderFacet']> }>;
   SearchFilter: SearchFilter;
+  SearchInterpretation: ResolverTypeWrapper<Omit<SearchInterpretation, 'places'> & { places: Array<ResolversTypes['Municipality']> }>;
   SearchSort: SearchSort;
   SourceKind: SourceKind;
   SubsidyRate: ResolverTypeWrapper<ProgramRecord>;
@@ -668,10 +716,11 @@ export type ResolversParentTypes = {
   ProviderMatch: Omit<ProviderMatch, 'organization' | 'programs'> & { organization: ResolversParentTypes['Organization'], programs: Array<ResolversParentTypes['Program']> };
   PurposeFacet: PurposeFacet;
   Query: Record<PropertyKey, never>;
-  SearchConnection: Omit<SearchConnection, 'edges' | 'facets'> & { edges: Array<ResolversParentTypes['SearchEdge']>, facets: ResolversParentTypes['SearchFacets'] };
+  SearchConnection: Omit<SearchConnection, 'edges' | 'facets' | 'interpretation'> & { edges: Array<ResolversParentTypes['SearchEdge']>, facets: ResolversParentTypes['SearchFacets'], interpretation: ResolversParentTypes['SearchInterpretation'] };
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['Program'] };
   SearchFacets: Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversParentTypes['PrefectureFacet']>, providers: Array<ResolversParentTypes['ProviderFacet']> };
   SearchFilter: SearchFilter;
+  SearchInterpretation: Omit<SearchInterpretation, 'places'> & { places: Array<ResolversParentTypes['Municipality']> };
   SubsidyRate: ProgramRecord;
   SupportFieldFacet: SupportFieldFacet;
   link__Import: Scalars['link__Import']['output'];
@@ -723,6 +772,7 @@ export type IndustryResolvers<ContextType = ProgramsContext, ParentType extends 
 export type MunicipalityResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameKana?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   prefecture?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   prefectureCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -757,6 +807,7 @@ export type ProgramResolvers<ContextType = ProgramsContext, ParentType extends R
   maxAmountText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  providerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purposes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProgramStatus'], ParentType, ContextType, Partial<ProgramStatusArgs>>;
   subsidyRate?: Resolver<Maybe<ResolversTypes['SubsidyRate']>, ParentType, ContextType>;
@@ -819,6 +870,7 @@ export type PurposeFacetResolvers<ContextType = ProgramsContext, ParentType exte
 };
 
 export type QueryResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType, RequireFields<QueryMunicipalitiesArgs, 'first'>>;
   program?: Resolver<Maybe<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<QueryProgramArgs, 'id'>>;
   programs?: Resolver<ResolversTypes['ProgramConnection'], ParentType, ContextType, RequireFields<QueryProgramsArgs, 'first'>>;
   providersFor?: Resolver<Array<ResolversTypes['ProviderMatch']>, ParentType, ContextType, RequireFields<QueryProvidersForArgs, 'first' | 'need' | 'sort'>>;
@@ -828,7 +880,9 @@ export type QueryResolvers<ContextType = ProgramsContext, ParentType extends Res
 export type SearchConnectionResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
   edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
   facets?: Resolver<ResolversTypes['SearchFacets'], ParentType, ContextType>;
+  interpretation?: Resolver<ResolversTypes['SearchInterpretation'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  suggestions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -847,6 +901,16 @@ export type SearchFacetsResolvers<ContextType = ProgramsContext, ParentType exte
   purposes?: Resolver<Array<ResolversTypes['PurposeFacet']>, ParentType, ContextType>;
   statuses?: Resolver<Array<ResolversTypes['ProgramStatusFacet']>, ParentType, ContextType>;
   supportFields?: Resolver<Array<ResolversTypes['SupportFieldFacet']>, ParentType, ContextType>;
+};
+
+export type SearchInterpretationResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchInterpretation'] = ResolversParentTypes['SearchInterpretation']> = {
+  dropped?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kinds?: Resolver<Array<ResolversTypes['ProgramKind']>, ParentType, ContextType>;
+  needs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  places?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  relaxed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  supportFields?: Resolver<Array<ResolversTypes['SupportField']>, ParentType, ContextType>;
+  terms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SubsidyRateResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SubsidyRate'] = ResolversParentTypes['SubsidyRate']> = {
@@ -887,6 +951,7 @@ export type Resolvers<ContextType = ProgramsContext> = {
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   SearchFacets?: SearchFacetsResolvers<ContextType>;
+  SearchInterpretation?: SearchInterpretationResolvers<ContextType>;
   SubsidyRate?: SubsidyRateResolvers<ContextType>;
   SupportFieldFacet?: SupportFieldFacetResolvers<ContextType>;
   link__Import?: GraphQLScalarType;

@@ -13,7 +13,8 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export interface Route {
   method: string;
-  path: string;
+  /** The exact path, or a pattern for paths that carry a parameter (/exports/committee/2026-05.csv). */
+  path: string | RegExp;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
@@ -28,10 +29,18 @@ export interface GraphQLHttpRequest {
   operationName: unknown;
   variables: unknown;
   extensions: unknown;
+  /** A persisted document's id (GraphQL over HTTP, persisted documents), sent instead of `query`. */
+  documentId: unknown;
 }
 
-/** What a look before Apollo decided: refuse the request. */
-export type Interception = { kind: 'refuse'; status: number; message: string; code: string };
+/**
+ * What a look before Apollo decided: refuse the request, answer it without Apollo, or hand Apollo
+ * this document in place of the persisted document the request named.
+ */
+export type Interception =
+  | { kind: 'refuse'; status: number; message: string; code: string }
+  | { kind: 'respond'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'substitute'; query: string };
 
 /** What the context factory learns about a request beyond its headers. */
 export interface RequestInfo {
@@ -168,13 +177,31 @@ function describeRequest(raw: IncomingMessage, body: unknown, url: URL): GraphQL
   const headers = raw.headers;
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
-    return { raw, method, headers, query: typeof b.query === 'string' ? b.query : undefined, operationName: b.operationName, variables: b.variables, extensions: b.extensions };
+    return {
+      raw,
+      method,
+      headers,
+      query: typeof b.query === 'string' ? b.query : undefined,
+      operationName: b.operationName,
+      variables: b.variables,
+      extensions: b.extensions,
+      documentId: b.documentId,
+    };
   }
   if (method === 'GET') {
     const p = url.searchParams;
-    return { raw, method, headers, query: p.get('query') ?? undefined, operationName: p.get('operationName') ?? undefined, variables: p.get('variables') ?? undefined, extensions: p.get('extensions') ?? undefined };
+    return {
+      raw,
+      method,
+      headers,
+      query: p.get('query') ?? undefined,
+      operationName: p.get('operationName') ?? undefined,
+      variables: p.get('variables') ?? undefined,
+      extensions: p.get('extensions') ?? undefined,
+      documentId: p.get('documentId') ?? undefined,
+    };
   }
-  return { raw, method, headers, query: undefined, operationName: undefined, variables: undefined, extensions: undefined };
+  return { raw, method, headers, query: undefined, operationName: undefined, variables: undefined, extensions: undefined, documentId: undefined };
 }
 
 export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>, opts: ServeOptions<C>): Promise<RunningServer> {
@@ -210,7 +237,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
     });
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = opts.routes?.find((r) => r.path === url.pathname && r.method === req.method);
+      const route = opts.routes?.find((r) => (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)) && r.method === req.method);
       if (route) return await route.handle(req, res);
       if (url.pathname !== path) return graphqlError(res, 404, `not found; GraphQL is served at ${path}`, 'NOT_FOUND');
       const origin = req.headers.origin;
@@ -251,6 +278,22 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       operationName = metricsOperationName(request.operationName);
       const interception = opts.intercept?.(request);
       if (interception?.kind === 'refuse') return graphqlError(res, interception.status, interception.message, interception.code);
+      if (interception?.kind === 'respond') {
+        for (const [k, v] of Object.entries(interception.headers)) res.setHeader(k, v);
+        res.statusCode = interception.status;
+        res.end(interception.body);
+        return;
+      }
+      if (interception?.kind === 'substitute') {
+        // Apollo sees an ordinary request carrying the registered document.
+        if (body && typeof body === 'object' && !Array.isArray(body)) {
+          const { documentId: _named, ...rest } = body as Record<string, unknown>;
+          body = { ...rest, query: interception.query };
+        } else {
+          url.searchParams.delete('documentId');
+          url.searchParams.set('query', interception.query);
+        }
+      }
       let contextValue: C | undefined;
       const timeoutMs = opts.requestTimeoutMs ?? 0;
       const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
 import type { Queryable } from '../../store/store';
+import type { SnapshotChange } from '../../store/notifications';
 import type { Provenance } from '../../domain/records';
 import type { Viewer } from './identity';
 
@@ -15,6 +16,13 @@ export interface SubgraphModule<C = unknown> {
   // Each module's generated Resolvers type; kept loose here so modules can share one list.
   resolvers: object;
   createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer }): C;
+  /** Work to finish before the subgraph reports ready (the programs subgraph's search index). */
+  warm?(store: Queryable): Promise<void>;
+  /**
+   * Called when any process sharing the store wrote a new snapshot (`null`: notifications may
+   * have been missed), to refresh what the module keeps derived from the rows.
+   */
+  onSnapshot?(store: Queryable, change: SnapshotChange): void;
 }
 
 /** Reads the shared types and a subgraph's own schema.graphql from the source tree. */

@@ -13,10 +13,9 @@ import { parseAgencyConfig } from '../../adapters/core/config';
 import { createAdapterContext } from '../../adapters/core/adapter';
 import { syncSource, type SyncReport } from '../../adapters/sync/sync';
 import { scheduleSyncs } from '../../adapters/sync/scheduler';
-import { markFailed } from '../../store/ingest';
 import { openTestStore } from '../support/store';
 import { ROOT } from '../support/paths';
-import { gql, startApp, type App } from './support';
+import { gql, markSourceFailed, startApp, type App } from './support';
 
 describe('referrals', () => {
   let app: App;
@@ -43,7 +42,7 @@ describe('referrals', () => {
   });
 
   test('/readyz shows a failed source as degraded while the gateway stays ready', async () => {
-    await markFailed(app.app.store, 'hyogo-cgc/programs', '2026-11-25T02:00:00Z', 'HTTP 503');
+    await markSourceFailed(app, 'hyogo-cgc/programs', '2026-11-25T02:00:00Z', 'HTTP 503');
     const res = await fetch(`${app.base}/readyz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, string> };

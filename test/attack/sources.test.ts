@@ -5,8 +5,7 @@
  * that agency's staff and coordinators only; locations and error details for staff roles only;
  * everyone sees status, counts and freshness; and the cache never hands one role's answer to another.
  */
-import { markFailed } from '../../store/ingest';
-import { codeOf, gql, startApp, type App } from './support';
+import { codeOf, gql, markSourceFailed, startApp, type App } from './support';
 
 let app: App;
 const FIRM = '7010001088960';
@@ -23,7 +22,7 @@ beforeAll(async () => {
     [FIRM, `check digit of "${FIRM}" is wrong`, SUMMARY, `longer than 20 characters: "${SUMMARY}"`],
   );
   await store.query(`update sources set rejected_count = 2 where id = 'hyogo-iac/consultations'`);
-  await markFailed(store, 'hyogo-iac/consultations', '2026-11-25T01:00:00Z', INTERNAL);
+  await markSourceFailed(app, 'hyogo-iac/consultations', '2026-11-25T01:00:00Z', INTERNAL);
 });
 afterAll(() => app.close());
 

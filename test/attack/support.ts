@@ -7,7 +7,7 @@ import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { testStoreDump } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 export const JWT_SECRET = new TextEncoder().encode('attack-suite-jwt-secret-of-enough-length');
@@ -32,7 +32,7 @@ export interface App {
 
 export async function startApp(options: Partial<EmbeddedOptions> = {}): Promise<App> {
   const app = await startEmbedded({
-    storeDump: testStoreDump('demo'),
+    ...(await embeddedTestStore('demo')),
     port: 0,
     host: '127.0.0.1',
     sync: 'never',
@@ -83,6 +83,17 @@ export async function post(url: string, body: unknown, token?: string | null, he
 
 export function gql(app: App, query: string, variables: Record<string, unknown> = {}, token: string | null = null, extra: Record<string, unknown> = {}): Promise<Result> {
   return post(app.url, { query, variables, ...extra }, token);
+}
+
+/**
+ * Marks a source failed as the sync would (store/ingest.ts markFailed), through the embedded
+ * store's query interface, which is all the gateway's thread has.
+ */
+export async function markSourceFailed(app: App, sourceId: string, at: string, error: string): Promise<void> {
+  await app.app.store.query(
+    `update sources set status = 'FAILED', stale = (last_success_at is not null), last_attempt_at = $2, last_error = $3 where id = $1`,
+    [sourceId, at, error],
+  );
 }
 
 /** The first error's code, or undefined. */

@@ -2,14 +2,15 @@
  * The explorer in a real browser (Debian's chromium through playwright-core) with every
  * non-loopback request blocked: the page loads from the gateway alone, runs the preloaded
  * directory query, and the answer appears on screen; and a person pasting a staff, coordinator or
- * analyst token into the headers pane sees exactly that role's share of the consultations.
+ * analyst token into the headers pane sees exactly that role's share of the consultations; the
+ * one-stop search tab shows how its sentence was read.
  */
 import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { testStoreDump } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,7 +24,7 @@ maybe('explorer', () => {
   const secret = new TextEncoder().encode('explorer-test-secret-explorer-test-secret');
 
   beforeAll(async () => {
-    app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret } });
+    app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
   });
 
@@ -122,6 +123,99 @@ maybe('explorer', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     await page.locator('.graphiql-response', { hasText: 'UNAUTHENTICATED' }).waitFor();
+    await page.close();
+  });
+
+  test('a share link opens its operation; the address follows the tab, never its headers; headers last the session when asked', async () => {
+    const query = 'query SharedLink($id: ID!) { organization(id: $id) { name } }';
+    const variables = '{"id":"akashi-ipf"}';
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${app.gateway.port}/explorer?${new URLSearchParams({ query, variables })}`);
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    await page.locator('.graphiql-tab-active', { hasText: 'SharedLink' }).waitFor();
+    const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('SharedLink'));
+    await page.locator('.graphiql-execute-button').click();
+    expect(await (await answered).json()).toEqual({ data: { organization: { name: '一般財団法人明石市産業振興財団' } } });
+
+    // Another tab: the address bar now shares that one, with its variables and without headers.
+    await page.locator('.graphiql-tab-button', { hasText: 'TopicShares' }).click();
+    await page.waitForURL((u) => (u.searchParams.get('query') ?? '').includes('query TopicShares'));
+    expect(JSON.parse(new URL(page.url()).searchParams.get('variables')!)).toEqual({ from: '2025-04-01', to: '2026-03-31' });
+    expect(page.url()).not.toMatch(/Authorization|Bearer|headers/i);
+
+    // Headers are kept for this browser session only when the user turns that on.
+    const token = await signDevelopmentToken({ role: 'analyst' }, secret);
+    await page.locator('button[aria-label="Open settings dialog"]').click();
+    await page.locator('#enable-persist-headers').click();
+    await page.keyboard.press('Escape');
+    await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+    const headers = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror');
+    await headers.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
+    // GraphiQL saves its tabs a moment after an edit.
+    await page.waitForFunction((t) => String((globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('graphiql:tabState')).includes(t), token);
+    await page.reload();
+    await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    await page.locator('.graphiql-tab-button', { hasText: 'TopicShares' }).click();
+    await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+    await page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', { hasText: token.slice(0, 20) }).waitFor();
+    // GraphiQL rewrites its saved tabs after loading them; the token must be back in the session's copy.
+    await page.waitForFunction((t) => JSON.stringify((globalThis as unknown as { sessionStorage: object }).sessionStorage).includes(t), token, { timeout: 10_000 });
+    expect(await page.evaluate('JSON.stringify(window.localStorage)')).not.toContain(token);
+    // Another tab is another session: the token is not there.
+    const other = await browser.newPage();
+    await other.goto(`http://127.0.0.1:${app.gateway.port}/explorer`);
+    await other.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+    expect(await other.evaluate('JSON.stringify(window.sessionStorage) + JSON.stringify(window.localStorage)')).not.toContain(token);
+    await other.close();
+    await page.close();
+  });
+
+  test('the OneStopSearch tab shows how its sentence was read: the place and the need', async () => {
+    const page = await openExplorer();
+    const answer = await runTab(page, 'OneStopSearch', null);
+    expect(answer.body.errors).toBeUndefined();
+    const { interpretation, edges } = answer.body.data.search;
+    expect(interpretation.places.map((p: { name: string }) => p.name)).toEqual(['神戸市']);
+    expect(interpretation.supportFields).toContain('STARTUP');
+    expect(interpretation.dropped).toEqual(expect.arrayContaining(['たい']));
+    expect(edges.length).toBeGreaterThan(0);
+    // On screen, as a person reads it.
+    await page.locator('.graphiql-response', { hasText: '"interpretation"' }).waitFor();
+    await page.locator('.graphiql-response', { hasText: '"神戸市"' }).waitFor();
+    await page.close();
+  });
+
+  test('a coordinator prepares the committee meeting and staff check their clients from the example tabs', async () => {
+    const page = await openExplorer();
+    const coordinator = await runTab(page, 'PrepareCommitteeMeeting', await signDevelopmentToken({ role: 'coordinator' }, secret));
+    expect(coordinator.body.errors).toBeUndefined();
+    const { growthSummary, committeeMeeting } = coordinator.body.data;
+    const [{ selected }] = await app.store.query<{ selected: number }>(`select count(distinct firm_id)::int as selected from committee_decisions where decision = 'SELECTED'`);
+    expect(growthSummary.selectedTotal).toBe(selected);
+    expect(committeeMeeting.agenda.length).toBeGreaterThan(0);
+    for (const item of committeeMeeting.agenda) {
+      expect(item.company.growth.score.total).toBe(item.company.growth.score.contributions.reduce((s: number, c: { points: number }) => s + c.points, 0));
+    }
+    await page.locator('.graphiql-response', { hasText: '"contributions"' }).waitFor();
+
+    const agency = 'hyogo-iac';
+    const staff = await runTab(page, 'ClientGrowthStatus', await signDevelopmentToken({ role: 'staff', agency }, secret));
+    expect(staff.body.errors).toBeUndefined();
+    expect(staff.body.data.growthFirms.totalCount).toBeGreaterThan(0);
+    const ours = new Set(
+      (await app.store.query<{ id: string }>(
+        `select firm_id as id from firm_clients where organization_id = $1 union select firm_id from support_plan_events where lead_agency = $1 or $1 = any(participating_agencies)`,
+        [agency],
+      )).map((r) => r.id),
+    );
+    for (const { node } of staff.body.data.growthFirms.edges) {
+      expect(['NOMINATED', 'DEFERRED', 'ACTIVE']).toContain(node.growth.status);
+      expect({ firm: node.id, ours: ours.has(node.id) }).toEqual({ firm: node.id, ours: true });
+    }
+    await page.locator('.graphiql-response', { hasText: '"growthFirms"' }).waitFor();
     await page.close();
   });
 });

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { signIdentity } from '../../subgraphs/shared/identity';
-import { testStoreDump } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
 const JWT_SECRET = new TextEncoder().encode('privacy-test-jwt-secret-of-enough-length');
@@ -22,7 +22,7 @@ const tokens: Record<string, string | null> = { anonymous: null };
 beforeAll(async () => {
   process.env.MADOGUCHI_IDENTITY_SECRET = IDENTITY_SECRET;
   const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
-  app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'trace' }, sink), auth: { secret: JWT_SECRET } });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'trace' }, sink), auth: { secret: JWT_SECRET } });
   tokens.staffIac = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac' }, JWT_SECRET);
   tokens.staffCgc = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-cgc' }, JWT_SECRET);
   tokens.staffKobe = await signDevelopmentToken({ role: 'staff', agency: 'kobe-ipf' }, JWT_SECRET);

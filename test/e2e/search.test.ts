@@ -7,12 +7,12 @@ import pino from 'pino';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
 import { FIXED_NOW } from '../support/paths';
-import { testStoreDump } from '../support/store';
+import { embeddedTestStore } from '../support/store';
 
 let app: Embedded;
 
 beforeAll(async () => {
-  app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
 });
 
 afterAll(async () => {

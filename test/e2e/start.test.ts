@@ -3,7 +3,8 @@
  * serving a data directory that already holds the demo while its sources refresh in the
  * background (the event loop busy with syncs). SIGTERM to the group — Ctrl+C, `docker stop`,
  * systemd — must end it cleanly with status 0 after draining, not kill it mid-write. (npm itself
- * dies of the signal without waiting, so the script's command is run the way npm runs it.)
+ * dies of the signal without waiting, so the script's command is run the way npm runs it.) On the
+ * PostgreSQL pass the script is given DATABASE_URL, to a database of its own holding the demo.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,17 +13,22 @@ import { join } from 'node:path';
 import { fetch } from 'undici';
 import { openStore } from '../../store/store';
 import { CACHE_DIR, ROOT } from '../support/paths';
+import { TEST_DATABASE_URL, createTestDatabase } from '../support/store';
 
 test('the start script serves a prepared store and exits 0 on SIGTERM while syncing in the background', async () => {
   const base = mkdtempSync(join(tmpdir(), 'madoguchi-start-'));
   const dataDir = join(base, 'data');
-  const prepared = await openStore({ dataDir, loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]) });
-  await prepared.close();
+  const database = TEST_DATABASE_URL ? await createTestDatabase('demo') : null;
+  if (!database) {
+    const prepared = await openStore({ dataDir, loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]) });
+    await prepared.close();
+  }
+  const storeEnv = database ? { DATABASE_URL: database.url } : { DATABASE_URL: '', MADOGUCHI_DATA_DIR: dataDir };
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const child = spawn('sh', ['-c', `exec ${scripts.start}`], {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`, PORT: '0', HOST: '127.0.0.1', MADOGUCHI_DATA_DIR: dataDir, MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'), LOG_LEVEL: 'warn' },
+    env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`, PORT: '0', HOST: '127.0.0.1', ...storeEnv, MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -44,5 +50,6 @@ test('the start script serves a prepared store and exits 0 on SIGTERM while sync
   } finally {
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     rmSync(base, { recursive: true, force: true });
+    await database?.drop();
   }
 });

@@ -38,13 +38,13 @@ export const resolvers: Resolvers = {
   },
   Provenance: provenanceResolvers,
   Source: {
-    entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION',
+    entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION' | 'COMMITTEE',
     location: (s, _, ctx) => (ctx.seesDetailOf(s.agencyId) ? s.location : null),
     lastError: (s, _, ctx) => (ctx.seesDetailOf(s.agencyId) ? s.lastError : null),
     rejectedRows: async (s, { first }, ctx) => {
       const limit = first ?? 100;
       if (limit < 0 || limit > 1000) throw new GraphQLError('first must be between 0 and 1000', { extensions: { code: 'BAD_USER_INPUT' } });
-      if (s.entity === 'consultation' && !ctx.seesDetailOf(s.agencyId)) return [];
+      if ((s.entity === 'consultation' || s.entity === 'committee') && !ctx.seesDetailOf(s.agencyId)) return [];
       return ctx.rejectionsBySource(limit).load(s.id);
     },
   },

@@ -1,12 +1,14 @@
 /**
  * Resolvers of the one-stop search: Query.search (ranked, filtered, faceted, paginated),
- * Query.providersFor (who can help with a need) and Program.alternatives (who else offers this).
+ * Query.providersFor (who can help with a need), Query.municipalities (the place picker's lookup)
+ * and Program.alternatives (who else offers this).
  * They ask the store's in-process index for ids, then load the programmes in one batched query.
  */
 import { GraphQLError } from 'graphql';
 import type { ProgramRecord } from '../../../domain/records';
 import { japanDate } from '../../shared/scalars';
 import { municipalityValue } from '../../shared/values';
+import { searchMunicipalities } from '../../../domain/municipalities';
 import type { ProgramsContext } from '../context';
 import type { ProgramKind, ProgramStatus, QueryResolvers, ProgramResolvers, SupportField } from '../resolvers.generated';
 import { highlight } from '../search/highlight';
@@ -65,7 +67,31 @@ function facetsOf(result: SearchResult) {
   };
 }
 
-export const searchQueryResolvers: Pick<QueryResolvers, 'search' | 'providersFor'> = {
+function interpretationOf(result: SearchResult) {
+  const i = result.interpretation;
+  return {
+    terms: i.terms,
+    places: i.places.map((m) => municipalityValue(m.code)).filter((m) => m !== null),
+    supportFields: i.supportFields as SupportField[],
+    kinds: i.kinds as ProgramKind[],
+    needs: i.needs,
+    dropped: i.dropped,
+    relaxed: i.relaxed,
+  };
+}
+
+/** Longest name a municipality lookup accepts: the longest official name is far shorter. */
+const MAX_MUNICIPALITY_NAME = 50;
+
+export const searchQueryResolvers: Pick<QueryResolvers, 'search' | 'providersFor' | 'municipalities'> = {
+  municipalities: (_, { name, prefectureCode, first }) => {
+    const limit = first ?? 20;
+    checkFirst(limit);
+    if ((name?.length ?? 0) > MAX_MUNICIPALITY_NAME || (prefectureCode?.length ?? 0) > MAX_MUNICIPALITY_NAME) {
+      throw badInput(`name and prefectureCode are at most ${MAX_MUNICIPALITY_NAME} characters`);
+    }
+    return searchMunicipalities(name, prefectureCode, limit).map((m) => municipalityValue(m.code)!);
+  },
   search: async (_, { text, filter, sort, near, first, after }, ctx) => {
     const limit = first ?? 20;
     checkFirst(limit);
@@ -97,6 +123,8 @@ export const searchQueryResolvers: Pick<QueryResolvers, 'search' | 'providersFor
       pageInfo: { hasNextPage: offset + result.hits.length < result.total, endCursor: result.hits.length ? encodeSearchCursor(lastOffset) : null },
       totalCount: result.total,
       facets: facetsOf(result),
+      interpretation: interpretationOf(result),
+      suggestions: result.suggestions,
     };
   },
   providersFor: async (_, { need, municipalityCode, sort, first }, ctx) => {

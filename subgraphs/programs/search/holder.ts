@@ -55,7 +55,7 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
     if (!state) {
       // Versions are read before the rows: a sync landing in between is seen at the next check.
       const [records, providers] = await Promise.all([programs.indexable(store), organizations.locations(store)]);
-      state = { index: createSearchIndex(records, { providers }), programVersions, directoryVersion };
+      state = { index: createSearchIndex(records, { providers }).warm(), programVersions, directoryVersion };
       return state.index;
     }
     const changed = [...programVersions].filter(([id, v]) => state!.programVersions.get(id) !== v).map(([id]) => id);
@@ -67,8 +67,8 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
       index = index.withSources(changes);
     }
     if (directoryVersion !== state.directoryVersion) index = index.withProviders(await organizations.locations(store));
-    state = { index, programVersions, directoryVersion };
-    return index;
+    state = { index: index === state.index ? index : index.warm(), programVersions, directoryVersion };
+    return state.index;
   }
 
   function run(): Promise<SearchIndex> {

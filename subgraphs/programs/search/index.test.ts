@@ -82,9 +82,22 @@ describe('matching', () => {
     expect(ids({ text: '創業' })).toContain('akashi:1');
   });
 
-  test('all words must match', () => {
-    expect(ids({ text: '創業 融資' })).toEqual(['toshima:1']);
-    expect(ids({ text: '創業 量子' })).toEqual([]);
+  test('every word must match; a kind word (融資) only puts programmes of its kind first', () => {
+    expect(ids({ text: '創業 融資', understand: false })).toEqual(['toshima:1']);
+    const found = ids({ text: '創業 融資' });
+    expect(found[0]).toBe('toshima:1');
+    expect(found).toEqual(expect.arrayContaining(['kobe:1', 'toshima:2']));
+    expect(found).not.toContain('jiii:1');
+  });
+
+  test('words that match nothing together are relaxed: the best partial matches, flagged, the word dropped listed', () => {
+    expect(ids({ text: '創業 量子', understand: false })).toEqual([]);
+    const r = search({ text: '創業 量子' });
+    expect(r.interpretation.relaxed).toBe(true);
+    expect(r.interpretation.dropped).toContain('量子');
+    expect(r.hits.map((h) => h.id)).toEqual(expect.arrayContaining(['kobe:1', 'toshima:1']));
+    // Words that do match together are not relaxed.
+    expect(search({ text: '創業 講座' }).interpretation.relaxed).toBe(false);
   });
 
   test('one kanji is searched as a unigram', () => {

@@ -6,9 +6,13 @@
  * cut to a page with a bounded heap, so a query costs the postings it reads, not the catalogue.
  * The store-backed holder that keeps an index in step with syncs is in ./holder.
  */
-import { distanceKm, getMunicipality, NATIONWIDE, parentOf } from '../../../domain/municipalities';
+import { distanceKm, getMunicipality, isWithin, NATIONWIDE, parentOf } from '../../../domain/municipalities';
 import { programStatus, type ProgramStatusValue } from '../../../domain/programStatus';
+import { defaultAnalyser, type Analyser } from './analyser';
+import { createThesaurus, type Thesaurus } from './thesaurus';
 import { parseQuery, type Clause, type ParsedQuery } from './query';
+import { understandQuery, type Interpretation } from './understand';
+import { MAX_SUGGESTIONS, Vocabulary } from './vocabulary';
 import {
   buildSegment,
   dayNumber,
@@ -24,11 +28,12 @@ import {
 } from './segment';
 import { DEFAULT_SYNONYMS, type SynonymDictionary } from './synonyms';
 import { TopK } from './topk';
-import { foldForSearch, tokensOf, type Token } from './text';
+import { foldForSearch, queryTokensOf, tokensOf, type Token } from './text';
 
 export type { IndexableProgram } from './segment';
 export { parseQuery } from './query';
 export type { ParsedQuery } from './query';
+export type { Interpretation } from './understand';
 
 export type SearchSort = 'RELEVANCE' | 'CLOSING_DATE' | 'DISTANCE';
 
@@ -68,6 +73,12 @@ export interface SearchRequest {
   limit?: number;
   /** Count facets (default true). */
   facets?: boolean;
+  /**
+   * Read the text as a firm's sentence (places, needs, kinds, grammar; default true). False runs
+   * the words as typed, every one required: the engine before query understanding, kept for
+   * comparison (bench/search.ts) and for callers that want literal matching.
+   */
+  understand?: boolean;
 }
 
 export interface SearchHit {
@@ -92,11 +103,19 @@ export interface SearchFacets {
   prefectures: FacetCount[];
 }
 
+/** How a search read its text; `relaxed` when not every word could be matched together. */
+export interface SearchInterpretation extends Interpretation {
+  relaxed: boolean;
+}
+
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
   facets: SearchFacets | null;
   query: ParsedQuery;
+  interpretation: SearchInterpretation;
+  /** もしかして: kanji forms of kana words, corrections of words the catalogue does not have. */
+  suggestions: string[];
 }
 
 export interface ProviderMatch {
@@ -169,8 +188,11 @@ class Scratch {
   candidates: Int32Array;
   altTouched: Int32Array;
   clauseTouched: Int32Array;
+  /** Must-clauses matched, as bits, in a relaxed search. */
+  masks: Uint32Array;
 
   constructor(size: number) {
+    this.masks = new Uint32Array(size);
     this.hits = new Uint8Array(size);
     this.total = new Float64Array(size);
     this.altCount = new Uint8Array(size);
@@ -203,13 +225,45 @@ interface PlannedClause {
   alternatives: PlannedAlternative[];
   idf: number;
   cost: number;
+  boost: number;
+  /** The parsed clause it runs. */
+  source: Clause;
 }
 
 interface QueryPlan {
   parsed: ParsedQuery;
   must: PlannedClause[];
   should: PlannedClause[];
+  /** Area codes named in the text (an area condition), empty when none. */
+  places: string[];
+  interpretation: Interpretation;
+  /** Kinds named in the text as bits of kind numbers: by relevance, they are listed first. */
+  preferredKinds: number;
+  /** Words as typed that もしかして may correct. */
+  spelling: string[];
+  /** The plan requiring the needs its keywords name, when it differs (see Understanding.broadenable). */
+  broadened: (() => QueryPlan) | null;
 }
+
+/** Query understanding's parts, shared by an index and those derived from it. */
+export interface Understander {
+  analyser: Analyser;
+  thesaurus: Thesaurus;
+}
+
+let sharedUnderstander: Understander | null = null;
+
+/** The product's analyser and thesaurus, built once per process. */
+export function defaultUnderstander(): Understander {
+  if (!sharedUnderstander) {
+    const analyser = defaultAnalyser();
+    sharedUnderstander = { analyser, thesaurus: createThesaurus(analyser) };
+  }
+  return sharedUnderstander;
+}
+
+/** Most must-clauses a relaxed search weighs against each other (a bit per clause). */
+const MAX_RELAXED_CLAUSES = 16;
 
 /** A filter turned into flags over dictionary numbers, for one query. */
 interface PreparedFilter {
@@ -223,8 +277,15 @@ interface PreparedFilter {
   employees: number | null;
   industryBit: number;
   closingBeforeDay: number;
+  /** Areas overlapping the places named in the text (no facet of its own: it excludes outright). */
+  placeOk: Uint8Array | null;
   /** Whether any filter with a facet of its own is set. */
   faceted: boolean;
+}
+
+interface MaskCount {
+  count: number;
+  score: number;
 }
 
 function popcount(x: number): number {
@@ -256,6 +317,7 @@ export class SearchIndex {
     private readonly dictionaries: Dictionaries,
     private readonly providerLocations: ReadonlyMap<string, ProviderLocation>,
     private readonly synonyms: SynonymDictionary,
+    private readonly understander: Understander | null = null,
   ) {
     this.segments = [...segments].filter((s) => s.size > 0).sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1));
     const bases: number[] = [];
@@ -296,16 +358,40 @@ export class SearchIndex {
   withSources(changes: ReadonlyMap<string, readonly IndexableProgram[]>): SearchIndex {
     const kept = this.segments.filter((s) => !changes.has(s.sourceId));
     const rebuilt = [...changes].filter(([, records]) => records.length > 0).map(([sourceId, records]) => buildSegment(sourceId, records, this.dictionaries));
-    return new SearchIndex([...kept, ...rebuilt], this.dictionaries, this.providerLocations, this.synonyms);
+    return new SearchIndex([...kept, ...rebuilt], this.dictionaries, this.providerLocations, this.synonyms, this.understander);
   }
 
   withProviders(providers: Iterable<ProviderLocation>): SearchIndex {
-    return new SearchIndex(this.segments, this.dictionaries, new Map([...providers].map((p) => [p.id, p])), this.synonyms);
+    return new SearchIndex(this.segments, this.dictionaries, new Map([...providers].map((p) => [p.id, p])), this.synonyms, this.understander);
   }
 
   parse(text: string | null | undefined): ParsedQuery {
     return parseQuery(text, this.synonyms);
   }
+
+  private understanding(): Understander {
+    return this.understander ?? defaultUnderstander();
+  }
+
+  private vocabularyCache: Vocabulary | null = null;
+
+  /** The catalogue's words with their readings, read on first use (or by `warm`). */
+  vocabulary(): Vocabulary {
+    if (!this.vocabularyCache) {
+      const counts = new Map<string, number>();
+      for (const seg of this.segments) for (const [w, n] of seg.words) counts.set(w, (counts.get(w) ?? 0) + n);
+      this.vocabularyCache = new Vocabulary(counts, this.understanding().analyser);
+    }
+    return this.vocabularyCache;
+  }
+
+  /** Loads the analyser and reads the vocabulary, so that the first search pays for neither. */
+  warm(): this {
+    this.understanding();
+    this.vocabulary();
+    return this;
+  }
+
 
   // ---------------------------------------------------------------------------------------------
   // Planning and matching
@@ -343,8 +429,26 @@ export class SearchIndex {
    * outweigh the common word typed. Its document frequency is estimated from above as the sum
    * over alternatives of their rarest token's.
    */
-  private plan(text: string | null | undefined): QueryPlan {
-    const parsed = this.parse(text);
+  private plan(text: string | null | undefined, understand: boolean, broaden = false): QueryPlan {
+    if (!understand) {
+      const parsed = this.parse(text);
+      const interpretation = { terms: parsed.clauses.map((c) => c.label ?? ''), places: [], supportFields: [], kinds: [], needs: [], dropped: [] };
+      return { ...this.planClauses(parsed), places: [], interpretation, preferredKinds: 0, spelling: [], broadened: null };
+    }
+    const { analyser, thesaurus } = this.understanding();
+    const u = understandQuery(text, { analyser, thesaurus, synonyms: this.synonyms, readingsOf: (kana) => this.vocabulary().readAs(kana) }, broaden);
+    const marks = [...new Set(u.clauses.flatMap((c) => c.alternatives.map((a) => a.text)).filter(Boolean))].sort((a, b) => b.length - a.length);
+    return {
+      ...this.planClauses({ clauses: u.clauses, marks }),
+      places: u.places,
+      interpretation: u.interpretation,
+      preferredKinds: u.preferredKinds.reduce((m, k) => m | (1 << kindIndex(k)), 0),
+      spelling: u.spelling,
+      broadened: u.broadenable ? () => this.plan(text, true, true) : null,
+    };
+  }
+
+  private planClauses(parsed: ParsedQuery): { parsed: ParsedQuery; must: PlannedClause[]; should: PlannedClause[] } {
     const frequency = (t: Token) => this.lookup(t).df;
     const common = COMMON_SHARE * this.size;
     const planClause = (clause: Clause): PlannedClause => {
@@ -354,11 +458,11 @@ export class SearchIndex {
         const sorted = [...alt.tokens].sort((a, b) => frequency(a) - frequency(b));
         const kept = sorted.filter((t, i) => i === 0 || frequency(t) <= common);
         const dropped = alt.tokens.length - kept.length;
-        clauseDf += frequency(sorted[0]);
+        clauseDf = clause.broad ? Math.max(clauseDf, frequency(sorted[0])) : clauseDf + frequency(sorted[0]);
         for (const t of kept) cost += frequency(t);
         return { tokens: kept.map((t) => this.lookup(t)), required: Math.max(1, alt.required - dropped), weight: alt.weight };
       });
-      return { alternatives, idf: this.idfOf(Math.min(clauseDf, this.size)), cost };
+      return { alternatives, idf: this.idfOf(Math.min(clauseDf, this.size)), cost, boost: clause.boost ?? 1, source: clause };
     };
     const must = parsed.clauses.filter((c) => c.must).map(planClause).sort((a, b) => a.cost - b.cost);
     const should = parsed.clauses.filter((c) => !c.must).map(planClause);
@@ -390,7 +494,7 @@ export class SearchIndex {
     for (const alt of clause.alternatives) {
       // The mean over the alternative's tokens (a missing one counting 0): a long synonym
       // (スタートアップ, six bigrams) weighs as much as a short one (創業), not six times more.
-      const scale = (clause.idf * alt.weight * (K1 + 1)) / alt.tokens.length;
+      const scale = (clause.idf * clause.boost * alt.weight * (K1 + 1)) / alt.tokens.length;
       if (alt.tokens.length === 1) {
         // One token (most words of two characters): its postings are the matches.
         const t = alt.tokens[0].terms[si];
@@ -474,11 +578,34 @@ export class SearchIndex {
     return count;
   }
 
+  /**
+   * For a relaxed search: a segment's documents matching at least one must-clause, each with the
+   * clauses it matches as bits in scratch.masks, in scratch.candidates until `release`.
+   */
+  private matchAny(seg: Segment, si: number, plan: QueryPlan): number {
+    const { reset, candidates, clauseTouched, masks } = this.scratch;
+    let count = 0;
+    plan.must.slice(0, MAX_RELAXED_CLAUSES).forEach((clause, i) => {
+      const matched = this.scoreClause(seg, si, clause, 0, true);
+      for (let k = 0; k < matched; k++) {
+        const d = clauseTouched[k];
+        if (masks[d] === 0) {
+          reset[count] = d;
+          candidates[count++] = d;
+        }
+        masks[d] |= 1 << i;
+      }
+    });
+    this.resetCount = count;
+    return count;
+  }
+
   /** Clears what `match` left in the scratch buffers. */
   private release(): void {
-    const { hits, total, reset } = this.scratch;
+    const { hits, total, reset, masks } = this.scratch;
     for (let i = 0; i < this.resetCount; i++) {
       hits[reset[i]] = 0;
+      masks[reset[i]] = 0;
       total[reset[i]] = 0;
     }
     this.resetCount = 0;
@@ -545,6 +672,7 @@ export class SearchIndex {
       employees: f.employees ?? null,
       industryBit,
       closingBeforeDay,
+      placeOk: null,
       faceted: false,
     };
     prepared.faceted = !!(prepared.fieldMask || prepared.kindMask || prepared.purposeOk || prepared.providerOk || prepared.statuses || prepared.areaOk);
@@ -560,14 +688,91 @@ export class SearchIndex {
     const origin = request.origin ?? null;
     if (origin && !getMunicipality(origin)) throw new SearchInputError(`unknown municipality code ${origin}`);
     if (sort === 'DISTANCE' && !origin) throw new SearchInputError('sorting by DISTANCE needs a municipality to measure from');
-    const offset = Math.max(0, request.offset ?? 0);
-    const limit = Math.max(0, request.limit ?? 20);
-    const withFacets = request.facets !== false;
     const filter = this.prepareFilter(request.filter);
-    const plan = this.plan(request.text);
-    const today = request.today;
-    const todayDay = dayNumber(today);
-    if (Number.isNaN(todayDay)) throw new SearchInputError(`not a date: ${today}`);
+    const understand = request.understand !== false;
+    let plan = this.plan(request.text, understand);
+    const todayDay = dayNumber(request.today);
+    if (Number.isNaN(todayDay)) throw new SearchInputError(`not a date: ${request.today}`);
+    filter.placeOk = plan.places.length ? this.placeFlags(plan.places) : null;
+    const run = (p: QueryPlan, masks: Map<number, MaskCount> | null) =>
+      this.execute(p, filter, {
+        sort,
+        origin,
+        today: request.today,
+        todayDay,
+        offset: Math.max(0, request.offset ?? 0),
+        limit: masks ? 0 : Math.max(0, request.limit ?? 20),
+        withFacets: !masks && request.facets !== false,
+        masks,
+      });
+    let outcome = run(plan, null);
+    let relaxedWords: string[] = [];
+    if (understand && outcome.total === 0 && plan.must.length >= 2) {
+      // No programme has every word: keep the largest set of them that some programme has (the
+      // most programmes on a tie), and let the others only add to the score.
+      const masks = new Map<number, MaskCount>();
+      run(plan, masks);
+      let best: [number, MaskCount] | null = null;
+      for (const entry of masks) {
+        if (!best || popcount(entry[0]) > popcount(best[0]) || (popcount(entry[0]) === popcount(best[0]) && (entry[1].count > best[1].count || (entry[1].count === best[1].count && entry[1].score > best[1].score)))) best = entry;
+      }
+      if (best) {
+        const mask = best[0];
+        const kept = plan.must.filter((_, i) => (mask & (1 << i)) !== 0);
+        const loose = plan.must.filter((_, i) => (mask & (1 << i)) === 0);
+        relaxedWords = loose.map((c) => c.source.label ?? '').filter(Boolean);
+        plan = { ...plan, must: kept, should: [...plan.should, ...loose] };
+        outcome = run(plan, null);
+      }
+    }
+    if (outcome.total === 0 && plan.broadened) {
+      // Keywords naming a need that no programme spells out (廃業): the need's programmes.
+      plan = plan.broadened();
+      relaxedWords = [];
+      outcome = run(plan, null);
+    }
+    return {
+      ...outcome,
+      query: plan.parsed,
+      interpretation: { ...plan.interpretation, dropped: [...new Set([...plan.interpretation.dropped, ...relaxedWords])], relaxed: relaxedWords.length > 0 },
+      suggestions: understand ? this.suggestionsFor(plan, relaxedWords) : [],
+    };
+  }
+
+  /**
+   * もしかして: for each word searched that is written in kana only, or that no programme has,
+   * the catalogue's words read that way or one edit away.
+   */
+  private suggestionsFor(plan: QueryPlan, relaxedWords: readonly string[]): string[] {
+    const words = new Set(relaxedWords);
+    for (const term of plan.spelling) {
+      const folded = foldForSearch(term);
+      const unknown = queryTokensOf(folded).some((t) => this.lookup(t).df === 0);
+      if (unknown || /^[\u3041-\u309f]+$/.test(folded)) words.add(term);
+    }
+    if (!words.size) return [];
+    const vocabulary = this.vocabulary();
+    return [...new Set([...words].flatMap((w) => vocabulary.suggest(w)))].slice(0, MAX_SUGGESTIONS);
+  }
+
+  /** Whether a programme is open in one of the flagged areas (programmes without an area are open everywhere). */
+  private inAreas(seg: Segment, d: number, flags: Uint8Array | null): boolean {
+    if (!flags || seg.areaStart[d + 1] === seg.areaStart[d]) return true;
+    for (let j = seg.areaStart[d]; j < seg.areaStart[d + 1]; j++) if (flags[seg.areaOf[j]] === 1) return true;
+    return false;
+  }
+
+  /** Flags over area numbers: areas overlapping one of the places (containing it, or inside it). */
+  private placeFlags(places: readonly string[]): Uint8Array {
+    return Uint8Array.from(this.dictionaries.areas.values, (area) => (places.some((p) => isWithin(p, area) || isWithin(area, p)) ? 1 : 0));
+  }
+
+  private execute(
+    plan: QueryPlan,
+    filter: PreparedFilter,
+    options: { sort: SearchSort; origin: string | null; today: string; todayDay: number; offset: number; limit: number; withFacets: boolean; masks: Map<number, MaskCount> | null },
+  ): Pick<SearchResult, 'total' | 'hits' | 'facets'> {
+    const { sort, origin, today, todayDay, offset, limit, withFacets, masks } = options;
     const periodStatus = this.statusesOn(today);
     const periods = this.dictionaries.periods;
     const providerKm = origin ? this.distancesFrom(origin) : null;
@@ -579,7 +784,9 @@ export class SearchIndex {
     const purposeCounts = new Float64Array(this.dictionaries.purposes.size);
     const providerCounts = new Float64Array(this.dictionaries.providers.size);
     const prefectureCounts = new Float64Array(this.dictionaries.prefectures.size);
-    const { fieldMask, kindMask, purposeOk, providerOk, statuses, areaOk, employees, industryBit, closingBeforeDay, faceted } = filter;
+    const { fieldMask, kindMask, purposeOk, providerOk, statuses, areaOk, placeOk, employees, industryBit, closingBeforeDay, faceted } = filter;
+    const maskOf = this.scratch.masks;
+    const preferred = plan.preferredKinds;
     const closingBefore = !Number.isNaN(closingBeforeDay);
     let total = 0;
 
@@ -589,7 +796,7 @@ export class SearchIndex {
       const seg = this.segments[si];
       const base = this.bases[si];
       const { fields, kind, industries, ceiling, periodOf, providerOf, purposeStart, purposeOf, areaStart, areaOf, prefectureStart, prefectureOf } = seg;
-      const matched = this.match(seg, si, plan);
+      const matched = masks ? this.matchAny(seg, si, plan) : this.match(seg, si, plan);
       const all = matched < 0;
       const count = all ? seg.size : matched;
       for (let i = 0; i < count; i++) {
@@ -598,6 +805,7 @@ export class SearchIndex {
         // Filters without a facet exclude a document from everything.
         if (employees !== null && ceiling[d] >= 0 && ceiling[d] < employees) continue;
         if (industryBit && industries[d] !== 0 && (industries[d] & industryBit) === 0) continue;
+        if (placeOk && !this.inAreas(seg, d, placeOk)) continue;
         const period = periodOf[d];
         if (closingBefore) {
           const closes = periods[period].closesDay;
@@ -658,11 +866,23 @@ export class SearchIndex {
           if (failed === FACET_PREFECTURES) for (let j = prefectureStart[d]; j < prefectureStart[d + 1]; j++) prefectureCounts[prefectureOf[j]]++;
         }
         if (fails !== 0) continue;
+        if (masks) {
+          const m = maskOf[d];
+          const entry = masks.get(m);
+          if (entry) {
+            entry.count++;
+            entry.score = Math.max(entry.score, score);
+          } else {
+            masks.set(m, { count: 1, score });
+          }
+          continue;
+        }
         total++;
         let k1: number;
         let k2: number;
         if (sort === 'RELEVANCE') {
-          k1 = TIER[status];
+          // Kinds the text named first (a preference, never a filter), then by availability.
+          k1 = preferred !== 0 && (preferred & (1 << kind[d])) === 0 ? TIER[status] + 4 : TIER[status];
           k2 = -score;
         } else if (sort === 'CLOSING_DATE') {
           const closes = periods[period].closesDay;
@@ -695,7 +915,7 @@ export class SearchIndex {
           prefectures: facetList(named(this.dictionaries.prefectures.values, prefectureCounts)),
         }
       : null;
-    return { total, hits, facets, query: plan.parsed };
+    return { total, hits, facets };
   }
 
   private hitOf(si: number, d: number, score: number, periodStatus: Uint8Array, providerKm: Float64Array | null): SearchHit {
@@ -739,9 +959,7 @@ export class SearchIndex {
     const fieldCount = popcount(fieldMask);
     const kind = kindIndex(program.kind);
     const dict = this.dictionaries;
-    const own = new Set(program.areaCodes.length ? program.areaCodes.map((c) => (c === NATIONWIDE ? NATIONWIDE : (getMunicipality(c)?.prefectureCode ?? NATIONWIDE))) : [NATIONWIDE]);
-    const anywhere = own.has(NATIONWIDE);
-    const prefectureOk = Uint8Array.from(dict.prefectures.values, (p) => (anywhere || p === NATIONWIDE || own.has(p) ? 1 : 0));
+    const areaOk = this.alternativeAreas(program.areaCodes);
     const ownProvider = dict.providers.find(program.providerId);
     const periodStatus = this.statusesOn(options.today);
     const heap = new TopK(first);
@@ -763,9 +981,7 @@ export class SearchIndex {
       }
       for (let d = 0; d < seg.size; d++) {
         if (seg.providerOf[d] === ownProvider || seg.ids[d] === program.id) continue;
-        let areaOk = false;
-        for (let i = seg.prefectureStart[d]; i < seg.prefectureStart[d + 1] && !areaOk; i++) areaOk = prefectureOk[seg.prefectureOf[i]] === 1;
-        if (!areaOk) continue;
+        if (!this.inAreas(seg, d, areaOk)) continue;
         const shared = popcount(seg.fields[d] & fieldMask);
         const union = popcount(seg.fields[d] | fieldMask);
         const fieldSimilarity = union ? shared / union : 0;
@@ -781,6 +997,22 @@ export class SearchIndex {
     return heap.sorted().map((i) => this.hitOf(heap.seg[i], heap.doc[i], heap.score[i], periodStatus, null));
   }
 
+  /**
+   * Areas (as flags over area numbers) whose programmes can stand in for one offered in
+   * `areaCodes`: for a municipality (神戸市), areas open to its firms or inside it (兵庫県,
+   * 全国, 神戸市中央区), never another city's; for a prefecture or 全国, anything in the same
+   * prefectures. Null (anything) for a programme without an area.
+   */
+  private alternativeAreas(areaCodes: readonly string[]): Uint8Array | null {
+    if (!areaCodes.length || areaCodes.includes(NATIONWIDE)) return null;
+    const prefectureOf = (c: string) => (c === NATIONWIDE ? NATIONWIDE : (getMunicipality(c)?.prefectureCode ?? NATIONWIDE));
+    return Uint8Array.from(this.dictionaries.areas.values, (area) => {
+      if (area === NATIONWIDE) return 1;
+      const ok = areaCodes.some((own) => (own === prefectureOf(own) ? prefectureOf(area) === own : isWithin(own, area) || isWithin(area, own)));
+      return ok ? 1 : 0;
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Who can help with a need
   // ---------------------------------------------------------------------------------------------
@@ -794,9 +1026,10 @@ export class SearchIndex {
     const sort = request.sort ?? 'RELEVANCE';
     const origin = request.municipalityCode ?? null;
     if (sort === 'DISTANCE' && !origin) throw new SearchInputError('sorting by DISTANCE needs municipalityCode');
-    const plan = this.plan(request.need);
+    const plan = this.plan(request.need, true);
     if (plan.must.length === 0) throw new SearchInputError('need must contain at least one word');
     const { areaOk } = this.prepareFilter({ municipalityCode: origin });
+    const placeOk = plan.places.length ? this.placeFlags(plan.places) : null;
     const periodStatus = this.statusesOn(request.today);
     const providerKm = origin ? this.distancesFrom(origin) : null;
     const groups = new Map<number, { best: number; tier: number; sum: number; programs: Array<{ si: number; d: number; score: number; tier: number }> }>();
@@ -806,11 +1039,7 @@ export class SearchIndex {
       for (let i = 0; i < count; i++) {
         const d = candidates[i];
         const score = scores[d];
-        if (areaOk && seg.areaStart[d + 1] > seg.areaStart[d]) {
-          let ok = false;
-          for (let j = seg.areaStart[d]; j < seg.areaStart[d + 1] && !ok; j++) ok = areaOk[seg.areaOf[j]] === 1;
-          if (!ok) continue;
-        }
+        if (!this.inAreas(seg, d, areaOk) || !this.inAreas(seg, d, placeOk)) continue;
         const tier = TIER[periodStatus[seg.periodOf[d]]];
         const provider = seg.providerOf[d];
         let g = groups.get(provider);
@@ -851,7 +1080,7 @@ export class SearchIndex {
 /** Builds an index from programme records (pure: no I/O), one segment per source. */
 export function createSearchIndex(
   records: Iterable<IndexableProgram>,
-  options: { providers?: Iterable<ProviderLocation>; synonyms?: SynonymDictionary } = {},
+  options: { providers?: Iterable<ProviderLocation>; synonyms?: SynonymDictionary; understander?: Understander } = {},
 ): SearchIndex {
   const bySource = new Map<string, IndexableProgram[]>();
   for (const r of records) {
@@ -861,5 +1090,5 @@ export function createSearchIndex(
   }
   const dictionaries = new Dictionaries();
   const segments = [...bySource].map(([sourceId, list]) => buildSegment(sourceId, list, dictionaries));
-  return new SearchIndex(segments, dictionaries, new Map([...(options.providers ?? [])].map((p) => [p.id, p])), options.synonyms ?? DEFAULT_SYNONYMS);
+  return new SearchIndex(segments, dictionaries, new Map([...(options.providers ?? [])].map((p) => [p.id, p])), options.synonyms ?? DEFAULT_SYNONYMS, options.understander ?? null);
 }

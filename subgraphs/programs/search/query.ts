@@ -22,6 +22,15 @@ export interface Clause {
   alternatives: Alternative[];
   /** False for an optional clause that only adds to the score. */
   must: boolean;
+  /** What the clause stands for in the answer's interpretation: a word typed, a need, kind words. */
+  label?: string;
+  /**
+   * A clause of many alternatives (a need, kinds): its rarity is its most common alternative's,
+   * not the sum over alternatives, which would make it count for nothing.
+   */
+  broad?: boolean;
+  /** Multiplies the clause's score (a kind preference). */
+  boost?: number;
 }
 
 export interface ParsedQuery {
@@ -34,14 +43,14 @@ export const SYNONYM_WEIGHT = 0.85;
 export const MAX_QUERY_LENGTH = 200;
 
 // Spaces and punctuation separate terms; & + - . stay inside them (M&A, R&D, CO2).
-const TERM_SEPARATORS = /[\s、。，,・/／|｜!?！？「」『』()（）[\]【】〔〕<>"“”'‘’:：;；~〜]+/u;
+export const TERM_SEPARATORS = /[\s、。，,・/／|｜!?！？「」『』()（）[\]【】〔〕<>"“”'‘’:：;；~〜]+/u;
 
 /** Share of a long plain term's tokens that must be present (short ones need all). */
 function requiredOf(count: number): number {
   return count <= 3 ? count : Math.ceil(count * 0.75);
 }
 
-function alternativeOf(text: string, weight: number, exact: boolean): Alternative | null {
+export function alternativeOf(text: string, weight: number, exact: boolean): Alternative | null {
   const tokens = queryTokensOf(text);
   if (tokens.length === 0) return null;
   return { text, tokens, required: exact ? tokens.length : requiredOf(tokens.length), weight };
@@ -66,5 +75,5 @@ export function parseQuery(text: string | null | undefined, dictionary: SynonymD
   }
   if (clauses.some((c) => !c.hiraganaOnly)) for (const c of clauses) if (c.hiraganaOnly) c.must = false;
   const marks = [...new Set(clauses.flatMap((c) => c.alternatives.map((a) => a.text)))].sort((a, b) => b.length - a.length);
-  return { clauses: clauses.map(({ alternatives, must }) => ({ alternatives, must })), marks };
+  return { clauses: clauses.map(({ alternatives, must }) => ({ alternatives, must, label: alternatives[0].text })), marks };
 }

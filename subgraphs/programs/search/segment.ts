@@ -11,6 +11,7 @@ import { PROGRAM_KINDS, SUPPORT_FIELDS } from '../../../domain/vocabulary';
 import { getMunicipality, NATIONWIDE } from '../../../domain/municipalities';
 import type { IndexableProgramRow } from '../../../store/programs';
 import { TokenBuffer, type Token } from './text';
+import { collectWords } from './vocabulary';
 
 /** What the index reads of a programme (the store loads just these columns); a stored ProgramRecord has all of it. */
 export type IndexableProgram = IndexableProgramRow;
@@ -19,6 +20,14 @@ export const SUPPORT_FIELD_CODES = Object.keys(SUPPORT_FIELDS) as Array<keyof ty
 export const PROGRAM_KIND_CODES = Object.keys(PROGRAM_KINDS) as Array<keyof typeof PROGRAM_KINDS>;
 const FIELD_BIT = new Map<string, number>(SUPPORT_FIELD_CODES.map((c, i) => [c, 1 << i]));
 const KIND_INDEX = new Map<string, number>(PROGRAM_KIND_CODES.map((c, i) => [c, i]));
+
+/**
+ * Tokens of a programme's support fields and kind, indexed with its labels (the tags field), so a
+ * need (filed under 起業・創業) or a kind preference (補助金) is matched and scored like any word.
+ * The leading control character keeps them apart from every token text can produce.
+ */
+export const fieldToken = (code: string): string => `\u0001f${code}`;
+export const kindToken = (code: string): string => `\u0001k${code}`;
 
 export function supportFieldMask(codes: readonly string[]): number {
   let mask = 0;
@@ -44,6 +53,7 @@ export function industryMask(letters: readonly string[]): number {
 // the labels a programme is filed under (支援分野, 種別, 利用目的, 対象地域): words the agency chose.
 export const FIELDS = ['title', 'summary', 'tags', 'body'] as const;
 export const FIELD_WEIGHTS = [3, 1.5, 1, 1] as const;
+const TAGS = 2;
 
 /** Packed term frequencies (2 bits per field, saturating at 3) → weighted frequency. */
 export const WEIGHTED_TF = (() => {
@@ -212,6 +222,8 @@ export interface Segment {
   readonly termCount: number;
   /** Bytes held in typed arrays (postings, attributes, the bigram table). */
   readonly bytes: number;
+  /** Words of titles and summaries (kanji and katakana runs) by how many programmes use them, for suggestions. */
+  readonly words: ReadonlyMap<string, number>;
   /** Term number of a token in this segment, or -1. */
   term(token: Token): number;
   /** Documents of this segment containing the token. */
@@ -283,6 +295,19 @@ export function buildSegment(sourceId: string, records: readonly IndexableProgra
   const docPairStart = new Uint32Array(size + 1);
   let totalLength = 0;
 
+  const vocabulary = new Map<string, number>();
+  const synthetic = (token: string, shift: number) => {
+    if (termCount + 1 > docWeight.length) {
+      docWeight = grownU8(docWeight, termCount + 1);
+      df = grownU32(df, termCount + 1);
+    }
+    let tid = words.get(token);
+    if (tid === undefined) {
+      tid = termCount++;
+      words.set(token, tid);
+    }
+    count(tid, shift);
+  };
   const count = (tid: number, shift: number) => {
     const w = docWeight[tid];
     if (w === 0) touched.push(tid);
@@ -302,6 +327,7 @@ export function buildSegment(sourceId: string, records: readonly IndexableProgra
     areas.add(areaIds);
     prefectures.add(areaIds.length ? new Set(areaIds.map((a) => dictionaries.areaPrefecture[a])) : [dictionaries.prefectures.id(NATIONWIDE)]);
 
+    collectWords(`${p.title}\n${p.summary ?? ''}`, vocabulary);
     const texts = [p.titleKana ? `${p.title}\n${p.titleKana}` : p.title, p.summary ?? '', tagsOf(p), p.eligibilityText ? `${p.body ?? ''}\n${p.eligibilityText}` : (p.body ?? '')];
     let dl = 0;
     for (let f = 0; f < FIELDS.length; f++) {
@@ -327,6 +353,11 @@ export function buildSegment(sourceId: string, records: readonly IndexableProgra
         count(tid, shift);
       }
       dl += (tokens.count + tokens.words.length) * FIELD_WEIGHTS[f];
+      if (f === TAGS) {
+        // Not counted in the length: they are no text, and searches without them score as before.
+        for (const code of p.supportFields) synthetic(fieldToken(code), shift);
+        synthetic(kindToken(p.kind), shift);
+      }
     }
     if (pairs + touched.length > pairTerm.length) {
       pairTerm = grownU32(pairTerm, pairs + touched.length);
@@ -370,6 +401,7 @@ export function buildSegment(sourceId: string, records: readonly IndexableProgra
     sourceId,
     size,
     ids,
+    words: vocabulary,
     providerOf,
     kind,
     fields,

@@ -1,0 +1,98 @@
+/**
+ * agency:init on sources it has never seen: a messy Shift_JIS CSV with a title row, and a
+ * workbook with a title block and two sheets. The file it prints is used as is: the dry run on
+ * it lands the rows a person would land, with the values a person would read.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import iconv from 'iconv-lite';
+import { loadAgencyConfig } from '../core/config';
+import { checkAgencyFile } from '../sync/check';
+import { writeProgramsWorkbook } from '../spreadsheet/__fixtures__/programs-workbook';
+import { initAgency } from './init';
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'madoguchi-init-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Written for this test in the style of the agency lists the issue describes: a title row, words
+// in date columns, kinds the vocabulary does not know, a period in 和暦 on both sides.
+const MESSY = [
+  '令和7年度 中小企業支援施策一覧,,,,,,',
+  '施策名,区分,受付開始,受付終了,申請期間,上限額,問合せ先',
+  '設備投資補助金,設備導入,令和7年4月1日,令和7年6月30日,令和7年4月1日～令和7年6月30日,上限100万円,産業振興課',
+  '専門家派遣事業,伴走支援,随時,通年,随時,,産業振興課',
+  '販路開拓補助金,補助金,令和7年5月1日,予算がなくなり次第終了,令和7年5月1日～,上限50万円,商工課',
+  '創業融資,融資,通年,通年,通年,"1,000万円",商工課',
+  '創業セミナー,セミナー,令和7年7月1日,令和7年7月31日,令和7年7月1日～7月31日,,商工課',
+];
+
+describe('a Shift_JIS CSV with a title row and words in its date columns', () => {
+  test('init proposes encoding, header row, maps, null words and an id; every row lands as a person reads it', async () => {
+    writeFileSync(join(dir, 'messy.csv'), iconv.encode(`${MESSY.join('\r\n')}\r\n`, 'cp932'));
+    const { yaml, proposal } = await initAgency({ source: join(dir, 'messy.csv'), entity: 'program', id: 'messy', name: '架空市', outDir: dir });
+    writeFileSync(join(dir, 'messy.yaml'), yaml);
+    expect(yaml).toMatch(/encoding: shift_jis/);
+    expect(yaml).toMatch(/headerRow: 2/);
+    expect(yaml).toMatch(/location: messy\.csv/);
+    // 設備導入 and 伴走支援 are no kinds: mapped with a comment saying so, その他 by default.
+    expect(yaml).toMatch(/unsure: "設備導入", "伴走支援" name no programme kind/);
+    expect(yaml).toMatch(/ {10}設備導入: その他/);
+    expect(proposal.expected).toEqual({ rows: 5, accepted: 5, refused: 0 });
+
+    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'messy.yaml'), {}), { show: 5, logger: silent });
+    const [c] = result.sources;
+    expect(c).toMatchObject({ status: 'ok', read: 5, accepted: 5, rejected: [] });
+    const byTitle = new Map(c.sample.map((r) => [r.title, r]));
+    // The period column carries both ends, 和暦 on either side, open ends included.
+    expect(byTitle.get('設備投資補助金')).toMatchObject({ kind: 'OTHER', opensOn: '2025-04-01', closesOn: '2025-06-30', maxAmount: 1_000_000, contact: '産業振興課' });
+    expect(byTitle.get('販路開拓補助金')).toMatchObject({ kind: 'SUBSIDY', opensOn: '2025-05-01', maxAmount: 500_000 });
+    expect(byTitle.get('販路開拓補助金')).not.toHaveProperty('closesOn');
+    expect(byTitle.get('創業融資')).toMatchObject({ kind: 'LOAN', maxAmount: 10_000_000 });
+    expect(byTitle.get('創業セミナー')).toMatchObject({ kind: 'SEMINAR', opensOn: '2025-07-01', closesOn: '2025-07-31' });
+    // 随時 and 通年 were read as "no date", each with a warning naming the column.
+    expect(c.warnings.map((w) => w.field)).toContain('申請期間');
+  });
+});
+
+describe('a workbook with a title block, merged cells and a second sheet', () => {
+  test('init takes the larger sheet, the header on row 4, and proposes a file that lands the good rows', async () => {
+    await writeProgramsWorkbook(join(dir, 'programs.xlsx'));
+    const { yaml } = await initAgency({ source: join(dir, 'programs.xlsx'), entity: 'program', id: 'workbook', name: '架空センター', outDir: dir });
+    writeFileSync(join(dir, 'workbook.yaml'), yaml);
+    expect(yaml).toMatch(/format: xlsx\n\s+sheet: 施策一覧\n(\s+#.*\n)?\s+headerRow: 4/);
+    expect(yaml).toMatch(/other sheets \("セミナー"\) would each be a source of their own/);
+    expect(yaml).toMatch(/localId: 施策ID/);
+    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'workbook.yaml'), {}), { show: 0, logger: silent });
+    const [c] = result.sources;
+    // The #N/A cell's row and the one whose closing day comes before its opening are refused; the rest land.
+    expect(c).toMatchObject({ status: 'ok', read: 7, accepted: 5 });
+    expect(c.rejected.map((r) => [r.row, r.field])).toEqual([
+      [10, '上限額'],
+      [12, '受付終了'],
+    ]);
+  });
+});
+
+describe('npm run agency:init -- <file> > agencies/x.yaml', () => {
+  test('takes its id from the file it is redirected to and leaves in it the YAML alone', async () => {
+    const out = join(dir, 'redirected.yaml');
+    // What npm run writes to stdout before the script starts.
+    writeFileSync(out, '\n> madoguchi@0.1.0 agency:init\n> tsx adapters/onboard/init.ts\n\n');
+    const fd = openSync(out, 'r+');
+    const root = resolve(__dirname, '..', '..');
+    await new Promise<void>((done, fail) => {
+      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(root, 'adapters/onboard/init.ts'), join(dir, 'messy.csv')], { stdio: ['ignore', fd, 'ignore'], cwd: root });
+      child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`init exited ${code}`))));
+    });
+    closeSync(fd);
+    const text = readFileSync(out, 'utf8');
+    expect(text.startsWith('# Proposed by agency:init from messy.csv')).toBe(true);
+    expect(loadAgencyConfig(out, {})).toMatchObject({ id: 'redirected', sources: [{ location: 'messy.csv' }] });
+  }, 30_000);
+});

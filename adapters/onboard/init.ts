@@ -1,0 +1,217 @@
+/**
+ * `npm run agency:init -- <path-or-URL> [--entity program|consultation|organization] [--id ID]
+ * [--name NAME] [--kind spreadsheet|api|website] [--location TEXT] [--out FILE]`: proposes a
+ * complete agency file for a source Madoguchi has never seen — how to read it, which column feeds
+ * which field, vocabulary maps from the values it holds, the id strategy and why — with a comment
+ * on every column left out and on everything it is unsure of. The usual file runs as printed:
+ * `npm run agency:check` on it shows what a sync would do.
+ *
+ * The file goes to stdout, or to `--out`. A location that is a local path is written relative to
+ * the agency file's folder (the folder of `--out`, or of the file stdout is redirected to),
+ * absolute otherwise; `--location` writes any text instead (say `${PROGRAMS_CSV}`).
+ */
+import { fstatSync, ftruncateSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { EntityKind } from '../../domain/records';
+import { AdapterError, createAdapterContext } from '../core/adapter';
+import type { MappingRule } from '../core/fields';
+import { readSample, type Sample, type SourceKindName } from './sample';
+import { propose, type Proposal } from './propose';
+
+export interface InitOptions {
+  source: string;
+  entity: EntityKind;
+  id?: string;
+  name?: string;
+  kind?: SourceKindName;
+  /** The location as the YAML writes it; default: derived from `source` and `outDir`. */
+  location?: string;
+  /** Folder the agency file will live in, for relative locations. */
+  outDir?: string;
+}
+
+const USAGE =
+  'usage: npm run agency:init -- <path-or-URL> [--entity program|consultation|organization] [--id ID] [--name NAME] [--kind spreadsheet|api|website] [--location TEXT] [--out FILE]';
+
+const SOURCE_IDS: Record<EntityKind, string> = { program: 'programs', organization: 'directory', consultation: 'consultations', committee: 'committee-minutes' };
+
+/** A slug from a file or host name: lower-case ASCII words joined by hyphens. */
+export function slugOf(text: string): string {
+  const slug = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\.[a-z0-9]+$/, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return /^[a-z0-9]/.test(slug) ? slug.slice(0, 60).replace(/-+$/, '') : 'new-agency';
+}
+
+// Scalars as YAML writes them (quoted where YAML needs it), on one line.
+const scalar = (v: unknown): string => stringify(v, { lineWidth: 0, defaultStringType: 'PLAIN' }).trimEnd();
+
+function comment(lines: string[], indent: string, text: string): void {
+  for (const line of text.split('\n')) lines.push(`${indent}# ${line}`);
+}
+
+function renderEntry(lines: string[], indent: string, field: string, entry: string | MappingRule): void {
+  if (typeof entry === 'string') {
+    lines.push(`${indent}${field}: ${scalar(entry)}`);
+    return;
+  }
+  // Small rules stay on one line; rules with a map are written out, one value per line.
+  const { map, ...rest } = entry;
+  if (!map) {
+    lines.push(`${indent}${field}: ${stringify(rest, { flow: true, lineWidth: 0 }).trimEnd()}`);
+    return;
+  }
+  lines.push(`${indent}${field}:`);
+  for (const [k, v] of Object.entries(rest)) if (k !== 'default') lines.push(`${indent}  ${k}: ${typeof v === 'object' ? stringify(v, { flow: true, lineWidth: 0 }).trimEnd() : scalar(v)}`);
+  lines.push(`${indent}  map:`);
+  for (const [k, v] of Object.entries(map)) lines.push(`${indent}    ${scalar(k)}: ${v === null ? 'null' : scalar(v)}`);
+  if ('default' in entry) lines.push(`${indent}  default: ${entry.default === null ? 'null' : scalar(entry.default)}`);
+}
+
+export function renderAgency(opts: Required<Pick<InitOptions, 'entity'>> & { id: string; name: string; location: string; source: string }, sample: Sample, proposal: Proposal): string {
+  const lines: string[] = [];
+  comment(lines, '', `Proposed by agency:init from ${opts.source}`);
+  comment(lines, '', `On that file: ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land (npm run agency:check -- <this file> shows them).`);
+  for (const n of [...sample.notes, ...proposal.notes]) comment(lines, '', n);
+  lines.push(`id: ${scalar(opts.id)}`);
+  lines.push(`name: ${scalar(opts.name)}`);
+  comment(lines, '', 'The agency itself, as the directory shows it when no directory source lists it:');
+  lines.push('organization:');
+  lines.push(`  name: ${scalar(opts.name)}`);
+  lines.push('  kind: その他');
+  comment(lines, '  ', 'municipality: (its 全国地方公共団体コード or name)');
+  comment(lines, '  ', 'address: ');
+  comment(lines, '  ', 'url: ');
+  lines.push('sources:');
+  lines.push(`  - id: ${SOURCE_IDS[opts.entity]}`);
+  lines.push(`    kind: ${sample.kind}`);
+  lines.push(`    entity: ${opts.entity}`);
+  lines.push(`    location: ${scalar(opts.location)}`);
+  for (const [key, value, why] of sample.settings) {
+    if (why) comment(lines, '    ', why);
+    if (value && typeof value === 'object') {
+      lines.push(`    ${key}:`);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        lines.push(`      ${scalar(k)}: ${typeof v === 'object' ? stringify(v, { flow: true, lineWidth: 0 }).trimEnd() : scalar(v)}`);
+      }
+    } else {
+      lines.push(`    ${key}: ${scalar(value)}`);
+    }
+  }
+  lines.push('    mapping:');
+  for (const m of proposal.mapping) {
+    for (const n of m.notes) comment(lines, '      ', n);
+    renderEntry(lines, '      ', m.field, m.entry);
+  }
+  if (proposal.unmapped.length > 0) {
+    comment(lines, '    ', 'Columns left out:');
+    for (const u of proposal.unmapped) comment(lines, '    ', `  ${u.column}: ${u.note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Proposes the agency file's text for a source. */
+export async function initAgency(opts: InitOptions): Promise<{ yaml: string; proposal: Proposal; sample: Sample }> {
+  const isUrl = /^https?:\/\//.test(opts.source);
+  const path = isUrl ? opts.source : resolve(opts.source);
+  const sample = await readSample(path, { kind: opts.kind, ctx: createAdapterContext() });
+  const proposal = propose(sample, opts.entity);
+  const base = isUrl ? new URL(opts.source).hostname : basename(opts.source);
+  const id = opts.id ?? slugOf(base);
+  const name = opts.name ?? base;
+  const location = opts.location ?? (isUrl ? opts.source : opts.outDir ? relative(opts.outDir, path) || '.' : path);
+  const yaml = renderAgency({ entity: opts.entity, id, name, location, source: isUrl ? opts.source : basename(opts.source) }, sample, proposal);
+  return { yaml, proposal, sample };
+}
+
+/** The file stdout was redirected to (`> agencies/x.yaml`), if it is one. */
+function stdoutFile(): string | null {
+  try {
+    if (!fstatSync(1).isFile()) return null;
+    const target = readlinkSync('/proc/self/fd/1');
+    return isAbsolute(target) && /\.ya?ml$/.test(target) ? target : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseArgs(argv: string[]): (InitOptions & { out?: string }) | string {
+  let source: string | undefined;
+  const o: Partial<InitOptions> & { out?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === '--entity') {
+      const e = next();
+      if (e !== 'program' && e !== 'consultation' && e !== 'organization') return `--entity takes program, consultation or organization\n${USAGE}`;
+      o.entity = e;
+    } else if (a === '--kind') {
+      const k = next();
+      if (k !== 'spreadsheet' && k !== 'api' && k !== 'website') return `--kind takes spreadsheet, api or website\n${USAGE}`;
+      o.kind = k;
+    } else if (a === '--id') o.id = next();
+    else if (a === '--name') o.name = next();
+    else if (a === '--location') o.location = next();
+    else if (a === '--out') o.out = next();
+    else if (a.startsWith('--')) return `unknown option ${a}\n${USAGE}`;
+    else if (source) return `one source at a time (got ${source} and ${a})`;
+    else source = a;
+  }
+  if (!source) return USAGE;
+  if (o.id !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(o.id)) return '--id takes a lower-case slug such as "hyogo-iac"';
+  return { source, entity: o.entity ?? 'program', ...o };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    console.error(args);
+    return 2;
+  }
+  // Where the file will live decides its id (the file name) and how a local path is written.
+  const target = args.out ? resolve(args.out) : stdoutFile();
+  const id = args.id ?? (target ? basename(target).replace(/\.ya?ml$/, '') : undefined);
+  try {
+    const { yaml, proposal } = await initAgency({ ...args, id, outDir: target ? dirname(target) : undefined });
+    if (args.out) writeFileSync(args.out, yaml);
+    else writeStdout(yaml);
+    console.error(`agency:init: ${proposal.mapping.length} field(s) mapped, ${proposal.unmapped.length} column(s) left out; ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land`);
+    return 0;
+  } catch (e) {
+    const message = e instanceof AdapterError || e instanceof Error ? e.message : String(e);
+    console.error(`agency:init: ${message.split(`${process.cwd()}/`).join('')}`);
+    return 1;
+  }
+}
+
+/**
+ * `npm run` prints its banner to stdout before the script starts; redirected into a file, it
+ * would open the YAML with lines YAML cannot read. When stdout is a file, the file gets the YAML
+ * alone.
+ */
+function writeStdout(text: string): void {
+  try {
+    if (fstatSync(1).isFile()) {
+      ftruncateSync(1, 0);
+      writeSync(1, text, 0, 'utf8');
+      return;
+    }
+  } catch {
+    // Not a file we can rewrite: written as a stream below.
+  }
+  process.stdout.write(text);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,495 @@
+/**
+ * From a sampled source to a mapping: which column feeds which field of the common schema, with
+ * the options each needs (split, html, nullWords, map/default, pattern), the id strategy and why,
+ * and a note for every column left out. Every proposal is tried on every row with the sync's own
+ * mapper before it is kept: a field whose column would refuse more than 1% of the rows is dropped
+ * (and said so), so the file `agency:init` prints runs as is.
+ */
+import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, hashId, mapRecord, type FieldSpec, type MappingRule } from '../core/fields';
+import { createVocabularyLookup, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
+import { findJsicDivision } from '../../domain/industries';
+import { isValidLgCode, normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest, normalizeCorporateNumber } from '../../domain/normalize';
+import { getMunicipality, listMunicipalities } from '../../domain/municipalities';
+import type { EntityKind } from '../../domain/records';
+import { HEADER_WORDS, headerScore } from './headers';
+import type { Sample, SampleColumn } from './sample';
+
+export interface ProposedField {
+  field: string;
+  entry: string | MappingRule;
+  /** Said in comments above the field. */
+  notes: string[];
+}
+
+export interface Proposal {
+  mapping: ProposedField[];
+  unmapped: Array<{ column: string; note: string }>;
+  notes: string[];
+  /** What the proposal gives on the sample, as the dry run would count it. */
+  expected: { rows: number; accepted: number; refused: number };
+}
+
+/** Share of rows a field may refuse before init leaves it out. */
+const REFUSAL_TOLERANCE = 0.01;
+const MAX_MAP_VALUES = 120;
+
+interface ColumnStats {
+  col: SampleColumn;
+  key: string;
+  nonEmpty: number;
+  distinct: Map<string, number>;
+  avgLength: number;
+  share: (test: (v: string) => boolean) => number;
+  separator: string | null;
+}
+
+const SEPARATORS = [';#', '\n', '、', ',', '，', '/', '／', '|'];
+
+function statsOf(col: SampleColumn): ColumnStats {
+  const values = col.values.map((v) => normalizeText(v));
+  const nonEmptyValues = values.filter((v) => v !== '');
+  const distinct = new Map<string, number>();
+  for (const v of nonEmptyValues) distinct.set(v, (distinct.get(v) ?? 0) + 1);
+  const share = (test: (v: string) => boolean) => (nonEmptyValues.length === 0 ? 0 : nonEmptyValues.filter(test).length / nonEmptyValues.length);
+  // A separator most multi-valued cells share; the raw values keep line breaks.
+  let separator: string | null = null;
+  for (const sep of SEPARATORS) {
+    const raw = col.values.filter((v) => v.trim() !== '');
+    const withSep = raw.filter((v) => v.includes(sep)).length;
+    if (raw.length > 0 && withSep / raw.length >= 0.1 && withSep >= 2) {
+      separator = sep;
+      break;
+    }
+  }
+  return {
+    col,
+    key: columnKey(col.name),
+    nonEmpty: nonEmptyValues.length,
+    distinct,
+    avgLength: nonEmptyValues.reduce((n, v) => n + v.length, 0) / Math.max(1, nonEmptyValues.length),
+    share,
+    separator,
+  };
+}
+
+const isUrl = (v: string) => /^https?:\/\/\S+$/.test(v);
+const isLgCode = (v: string) => /^\d{6}$/.test(v) && isValidLgCode(v) && getMunicipality(v) !== undefined;
+const isCorporateNumber = (v: string) => {
+  const r = normalizeCorporateNumber(v);
+  return r.ok && r.value !== null;
+};
+const PREFECTURES = new Set(listMunicipalities().filter((m) => m.kind === 'prefecture').map((m) => m.name));
+const hasMarkup = (v: string) => /&(?:[a-z]+|#\d+);|<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i.test(v);
+
+/** Content that marks a column for a field whatever its header says. */
+function contentScore(field: string, s: ColumnStats): number {
+  if (s.nonEmpty === 0) return 0;
+  switch (field) {
+    case 'url':
+      return s.share(isUrl) >= 0.9 ? 90 : 0;
+    case 'area':
+      return s.share(isLgCode) >= 0.95 ? 150 : 0;
+    case 'municipalityCode':
+      return s.share(isLgCode) >= 0.95 ? 150 : 0;
+    case 'corporateNumber':
+      return s.share(isCorporateNumber) >= 0.9 ? 150 : 0;
+    default:
+      return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Programme kinds from the words of a title
+// ---------------------------------------------------------------------------------------------
+
+// Words in a title that say what kind of programme it is, longer ones first where one contains
+// another. The last one outside brackets wins: in Japanese the head of a compound comes last
+// (融資支援補助金 is a subsidy), and brackets only qualify (緊急資金(セーフティネット保証4号)).
+const KIND_WORDS = ['補助金', '助成金', '給付金', '奨励金', '支援金', '協力金', '応援金', '交付金', '融資', '資金', '貸付', '保証', 'セミナー', '説明会', '講習会', '研修', '講座', '商談会', '相談会', '相談', '専門家派遣', '派遣', '認定', 'マッチング'];
+export const KIND_PATTERN = `.*(${KIND_WORDS.join('|')})(?![^(（]*[)）])`;
+
+const kindLookup = createVocabularyLookup(PROGRAM_KINDS);
+
+/** The programme kind a category value names: its own entry, else the vocabulary word it holds last. */
+function kindOf(value: string): string | undefined {
+  const direct = kindLookup(value);
+  if (direct) return PROGRAM_KINDS[direct].label;
+  const m = new RegExp(KIND_PATTERN, 'u').exec(value.normalize('NFKC'));
+  const code = m ? kindLookup(m[1]) : undefined;
+  return code ? PROGRAM_KINDS[code].label : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field proposals, each checked against the column's values
+// ---------------------------------------------------------------------------------------------
+
+interface Candidate {
+  field: string;
+  stats: ColumnStats;
+  score: number;
+  entry: MappingRule;
+  notes: string[];
+}
+
+const OTHER = PROGRAM_KINDS.OTHER.label;
+
+function vocabularyMap(spec: FieldSpec, field: string, values: string[]): { map: Record<string, string | null>; notes: string[] } | null {
+  if (values.length > MAX_MAP_VALUES) return null;
+  const map: Record<string, string | null> = {};
+  const unsure: string[] = [];
+  const lookup = spec.vocabulary ? createVocabularyLookup(spec.vocabulary) : null;
+  for (const v of values) {
+    if (spec.type === 'industry' || spec.type === 'industries') {
+      const letter = findJsicDivision(v);
+      map[v] = letter ? letter : null;
+      if (!letter) unsure.push(v);
+    } else if (field === 'kind' && spec.vocabulary === PROGRAM_KINDS) {
+      const label = kindOf(v);
+      map[v] = label ?? OTHER;
+      if (!label) unsure.push(v);
+    } else if (lookup) {
+      const code = lookup(v);
+      map[v] = code ? spec.vocabulary![code as string].label : null;
+      if (!code) unsure.push(v);
+    }
+  }
+  const notes = unsure.length
+    ? [`unsure: ${unsure.slice(0, 8).map((u) => `"${u}"`).join(', ')}${unsure.length > 8 ? ` and ${unsure.length - 8} more` : ''} ${spec.type === 'industry' || spec.type === 'industries' ? 'name no JSIC division (read as blank)' : field === 'kind' ? `name no programme kind (read as ${OTHER})` : 'are not in the vocabulary (read as blank)'}: correct the map where you know better`]
+    : [];
+  return { map, notes };
+}
+
+function proposeFor(field: string, spec: FieldSpec, s: ColumnStats, rows: number): Omit<Candidate, 'score' | 'field' | 'stats'> | null {
+  const column = s.col.name;
+  const values = [...s.distinct.keys()];
+  const notes: string[] = [];
+  const entry: MappingRule = { column };
+  switch (spec.type) {
+    case 'text': {
+      if (field === 'title' || field === 'name') {
+        if (s.nonEmpty < rows * 0.95 || s.avgLength < 3) return null;
+      }
+      if (s.col.values.some(hasMarkup)) entry.html = true;
+      return { entry, notes };
+    }
+    case 'multiline':
+      // A body or a summary is prose, not a category or a code.
+      if ((field === 'body' && s.avgLength < 20) || (field === 'summary' && s.avgLength < 10)) return null;
+      return { entry, notes };
+    case 'list': {
+      // Purposes and networks are categories: a handful of short items, not free keywords.
+      const items = new Set(s.col.values.flatMap((v) => splitMulti(v, s.separator ? [s.separator] : undefined)));
+      if (items.size > MAX_MAP_VALUES || [...items].some((i) => i.length > 40)) return null;
+      if (s.separator) entry.split = [s.separator];
+      if (s.col.values.some(hasMarkup)) entry.html = true;
+      return { entry, notes };
+    }
+    case 'vocabulary':
+    case 'industry': {
+      // One value per cell: a column of long or multi-valued texts is no vocabulary.
+      if (s.separator && spec.type === 'vocabulary' && field !== 'kind') return null;
+      if (s.avgLength > 30 || values.length > MAX_MAP_VALUES) return null;
+      const vm = vocabularyMap(spec, field, values);
+      if (!vm) return null;
+      if (field === 'kind' && Object.values(vm.map).filter((v) => v !== OTHER).length === 0) return null;
+      entry.map = vm.map;
+      // A required kind falls back to その他; other required vocabularies (channel) refuse what
+      // they do not know; optional ones read it as blank.
+      if (field === 'kind') entry.default = OTHER;
+      else if (!spec.required) entry.default = null;
+      return { entry, notes: vm.notes };
+    }
+    case 'vocabularyList':
+    case 'industries': {
+      // The separators whose items the vocabulary knows best: 「卸売、小売, 宿泊、飲食サービス」 splits
+      // on both the comma and 、, where a name such as 金融・資金繰り must not split on ・.
+      let best: { split: string[] | undefined; items: string[]; known: number; vm: NonNullable<ReturnType<typeof vocabularyMap>> } | null = null;
+      for (const split of separatorChoices(s)) {
+        const items = [...new Set(s.col.values.flatMap((v) => splitMulti(v, split)))];
+        const vm = vocabularyMap(spec, field, items);
+        if (!vm) continue;
+        const known = Object.values(vm.map).filter((v) => v !== null).length / Math.max(1, items.length);
+        if (!best || known > best.known + 0.001) best = { split, items, known, vm };
+      }
+      if (!best || best.known < 0.3) return null;
+      if (best.split) entry.split = best.split;
+      entry.map = best.vm.map;
+      entry.default = null;
+      return { entry, notes: best.vm.notes };
+    }
+    case 'id':
+      return null;
+    default:
+      return { entry, notes };
+  }
+}
+
+/** Ways to split a multi-valued column: each separator it uses, every pair of them, and the defaults. */
+function separatorChoices(s: ColumnStats): Array<string[] | undefined> {
+  const used = SEPARATORS.filter((sep) => s.col.values.filter((v) => v.includes(sep)).length >= 2);
+  const choices: Array<string[] | undefined> = [undefined, ...used.map((u) => [u])];
+  for (let i = 0; i < used.length; i++) for (let j = i + 1; j < used.length; j++) choices.push([used[i], used[j]]);
+  return choices;
+}
+
+/** Tries one field's rule on every distinct value of its column: the rows it would refuse, and null words to add. */
+function tryField(entity: EntityKind, field: string, entry: MappingRule, s: ColumnStats): { refused: number; examples: string[]; nullWords: string[] } {
+  const mapping = { [field]: entry };
+  const raw: Record<string, string> = {};
+  let refused = 0;
+  const examples: string[] = [];
+  const words: string[] = [];
+  const isBuiltin = createNullWordTest(BUILTIN_NULL_WORDS);
+  for (const [value, count] of s.distinct) {
+    raw[s.key] = value;
+    const r = mapRecord(entity, mapping, raw, 0, 'init');
+    // Only this field's own problems count: the other required fields are not mapped in the trial.
+    const label = entry.column ?? field;
+    const own = r.ok ? [] : [r.rejection, ...(r.rejection.reasons ?? [])].filter((p) => p.field === label && !(p.reason.startsWith('required ') && !p.reason.startsWith(`required ${field} `)));
+    if (own.length === 0) continue;
+    // A word without digits in a date, amount or count column says "no value" (随時, 未定 …).
+    if (!/\d/.test(value) && value.length <= 20 && !isBuiltin(value)) words.push(value);
+    else {
+      refused += count;
+      if (examples.length < 3) examples.push(value);
+    }
+  }
+  return { refused, examples, nullWords: words };
+}
+
+const NULLABLE_TYPES = new Set(['date', 'datetime', 'period', 'amount', 'rate', 'count', 'number', 'municipality', 'area', 'url', 'corporateNumber']);
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+// ---------------------------------------------------------------------------------------------
+
+function duplicates(keys: string[]): number {
+  const seen = new Set<string>();
+  let d = 0;
+  for (const k of keys) {
+    if (seen.has(k)) d++;
+    else seen.add(k);
+  }
+  return d;
+}
+
+function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken: Map<string, string>): ProposedField {
+  const field = ID_FIELD[entity];
+  const words = HEADER_WORDS[entity][field] ?? [];
+  const full = stats.filter((s) => s.nonEmpty === rows && rows > 0);
+  // 1. A column of unique identifiers.
+  const own = full
+    .filter((s) => s.distinct.size === rows && [...s.distinct.keys()].every((v) => IDENTIFIER.test(v) && v.length <= 64))
+    .sort((a, b) => headerScore(b.col.name, words) - headerScore(a.col.name, words));
+  if (own.length > 0 && (headerScore(own[0].col.name, words) > 0 || own[0].avgLength <= 20)) {
+    return { field, entry: own[0].col.name, notes: [`id: "${own[0].col.name}" holds a unique identifier in every row`] };
+  }
+  // 2. A column of unique values that are not identifiers themselves (URLs, titles): derived.
+  const unique = full.filter((s) => s.distinct.size === rows).sort((a, b) => Number(b.share(isUrl) > 0.9) - Number(a.share(isUrl) > 0.9) || a.avgLength - b.avgLength);
+  if (unique.length > 0 && unique[0].share(isUrl) > 0.9) {
+    return { field, entry: { from: unique[0].col.name }, notes: [`id: derived from "${unique[0].col.name}", unique in every row (a URL's host with a hash of it, stable from one sync to the next)`] };
+  }
+  // 3. The fewest columns whose values together tell the rows apart.
+  const keyish = stats
+    .filter((s) => s.nonEmpty >= rows * 0.5 && s.distinct.size > 1)
+    .sort((a, b) => {
+      // URLs and codes make stabler ids than titles, which agencies reword.
+      const named = (x: ColumnStats) => ['title', 'name', 'providerName'].includes(taken.get(x.key) ?? '');
+      const rank = (x: ColumnStats) => (x.share(isUrl) > 0.9 ? 0 : x.share(isLgCode) > 0.9 ? 1 : named(x) ? 2 : 3);
+      return rank(a) - rank(b) || b.distinct.size - a.distinct.size;
+    })
+    .slice(0, 7);
+  // Rows that repeat another row in every column can never be told apart: they are duplicates.
+  const exact = duplicates(Array.from({ length: rows }, (_, r) => stats.map((s) => s.col.values[r]).join('\u001f')));
+  let best: { cols: ColumnStats[]; dups: number } | null = null;
+  const combos: ColumnStats[][] = [];
+  const grow = (from: number, cols: ColumnStats[]) => {
+    for (let i = from; i < keyish.length; i++) {
+      const next = [...cols, keyish[i]];
+      combos.push(next);
+      if (next.length < 4) grow(i + 1, next);
+    }
+  };
+  grow(0, []);
+  combos.sort((a, b) => a.length - b.length);
+  // The fewest repeats; then the fewest columns; then URLs, codes and titles before the rest.
+  const rankSum = (cols: ColumnStats[]) => cols.reduce((n, c) => n + keyish.indexOf(c), 0);
+  for (const cols of combos) {
+    if (best && best.dups === exact && cols.length > best.cols.length) break;
+    const ids = Array.from({ length: rows }, (_, r) => hashId(cols.map((c) => c.col.values[r])));
+    const dups = duplicates(ids.filter(Boolean)) + ids.filter((x) => !x).length;
+    if (!best || dups < best.dups || (dups === best.dups && cols.length === best.cols.length && rankSum(cols) < rankSum(best.cols))) best = { cols, dups };
+  }
+
+  if (best && best.cols.length === 1 && best.dups === 0) {
+    return { field, entry: { from: best.cols[0].col.name }, notes: [`id: derived from "${best.cols[0].col.name}", unique in every row`] };
+  }
+  if (best) {
+    const names = best.cols.map((c) => c.col.name);
+    const notes = [`id: no column is a unique key; ${names.map((n) => `"${n}"`).join(' + ')} together tell the rows apart`];
+    if (best.dups > 0) notes.push(`unsure: ${best.dups} row(s) still share an id with another and will be refused as repeats${exact > 0 ? ` (${exact} of them repeat another row in every column)` : ''}`);
+    return { field, entry: { hash: names }, notes };
+  }
+  return { field, entry: { value: '' }, notes: ['unsure: no column could identify the rows; give the id rule yourself'] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The proposal
+// ---------------------------------------------------------------------------------------------
+
+export function propose(sample: Sample, entity: EntityKind): Proposal {
+  const specs = ENTITY_FIELDS[entity];
+  const rows = sample.rows;
+  const stats = sample.columns.map(statsOf);
+  const candidates: Candidate[] = [];
+  for (const [field, spec] of Object.entries(specs)) {
+    if (spec.defaultFromAgency || spec.type === 'id') continue;
+    const words = HEADER_WORDS[entity][field] ?? [];
+    for (const s of stats) {
+      if (s.nonEmpty === 0) continue;
+      const score = Math.max(headerScore(s.col.name, words), contentScore(field, s));
+      if (score <= 0) continue;
+      const p = proposeFor(field, spec, s, rows);
+      if (!p) continue;
+      candidates.push({ field, stats: s, score, ...p });
+    }
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  const byField = new Map<string, Candidate>();
+  const taken = new Map<string, string>();
+  const dropped: Array<{ column: string; note: string }> = [];
+  for (const c of candidates) {
+    if (byField.has(c.field) || taken.has(c.stats.key)) continue;
+    const spec = specs[c.field];
+    // A period column, or separate opening and closing days: not both.
+    const filler = Object.entries(specs).find(([f, sp]) => sp.fills?.includes(c.field) && byField.has(f));
+    if (filler) {
+      if (!dropped.some((d) => d.column === c.stats.col.name)) dropped.push({ column: c.stats.col.name, note: `not mapped to ${c.field}: "${byField.get(filler[0])!.stats.col.name}" gives the whole ${filler[0]} already` });
+      continue;
+    }
+    if (spec.fills?.some((f) => byField.has(f))) continue;
+    const trial = tryField(entity, c.field, c.entry, c.stats);
+    if (trial.nullWords.length > 0 && spec.type && NULLABLE_TYPES.has(spec.type)) {
+      c.entry.nullWords = trial.nullWords.slice(0, 20);
+      c.notes.push(`${trial.nullWords.length} value(s) that say "no value" are read as blank with a warning`);
+    } else if (trial.nullWords.length > 0) {
+      trial.refused += trial.nullWords.reduce((n, w) => n + (c.stats.distinct.get(w) ?? 0), 0);
+    }
+    if (trial.refused > rows * REFUSAL_TOLERANCE) {
+      dropped.push({ column: c.stats.col.name, note: `not mapped to ${c.field}: ${trial.refused} row(s) would be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})` });
+      continue;
+    }
+    if (trial.refused > 0) c.notes.push(`unsure: ${trial.refused} row(s) hold values ${c.field} does not take and will be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`);
+    byField.set(c.field, c);
+    taken.set(c.stats.key, c.field);
+  }
+
+  const mapping: ProposedField[] = [];
+  const notes: string[] = [];
+  mapping.push(proposeId(entity, stats, rows, taken));
+
+  // A programme feed without a kind column: the kind named last in each title, else その他.
+  if (entity === 'program' && !byField.has('kind')) {
+    const title = byField.get('title');
+    const named = title ? title.stats.share((v) => new RegExp(KIND_PATTERN, 'u').test(v)) : 0;
+    if (title && named >= 0.05) {
+      const found = new Set<string>();
+      for (const v of title.stats.distinct.keys()) {
+        const m = new RegExp(KIND_PATTERN, 'u').exec(v);
+        if (m) found.add(m[1]);
+      }
+      const map = Object.fromEntries([...found].sort().map((w) => [w, kindOf(w) ?? OTHER]));
+      mapping.push({
+        field: 'kind',
+        entry: { column: title.stats.col.name, pattern: KIND_PATTERN, map, default: OTHER },
+        notes: [`unsure: no kind column; the kind is the programme word a title names last outside brackets (${Math.round(named * 100)}% of titles name one), else ${OTHER}`],
+      });
+    } else {
+      mapping.push({ field: 'kind', entry: { value: OTHER }, notes: ['unsure: no kind column and titles seldom name one: every row is その他 (OTHER); set the kind if the source has one kind'] });
+    }
+  }
+
+  // An aggregator's rows name the publishing body by prefecture and municipality.
+  if (entity === 'program' && !byField.has('providerName')) {
+    const pref = stats.find((s) => s.nonEmpty > rows * 0.9 && s.share((v) => PREFECTURES.has(v)) > 0.99 && !taken.has(s.key));
+    const city = pref && stats.find((s) => s !== pref && !taken.has(s.key) && s.nonEmpty > 0 && s.share((v) => /[市区町村]$/.test(v)) > 0.9);
+    if (pref && city) {
+      mapping.push({
+        field: 'providerName',
+        entry: { template: `{${pref.col.name}}{${city.col.name}}` },
+        notes: ['the publishing body (prefecture and municipality): resolved to the directory\'s organization of that name where there is one, kept as text otherwise'],
+      });
+      taken.set(pref.key, 'providerName');
+      taken.set(city.key, 'providerName');
+    }
+  }
+
+  // A category list naming support fields among its items (資金繰り, 雇用) gives those as support fields too.
+  const purposes = byField.get('purposes');
+  if (entity === 'program' && purposes && !byField.has('supportFields')) {
+    const split = (purposes.entry as MappingRule).split;
+    const items = [...new Set(purposes.stats.col.values.flatMap((v) => splitMulti(v, split)))];
+    const lookup = createVocabularyLookup(SUPPORT_FIELDS);
+    const named = items.filter((i) => lookup(i));
+    if (named.length > 0) {
+      mapping.push({
+        field: 'supportFields',
+        entry: { column: purposes.stats.col.name, ...(split ? { split } : {}), ignoreUnknown: true },
+        notes: [`the items of "${purposes.stats.col.name}" that name a support field (${named.slice(0, 4).join(', ')}) are support fields too; the others stay purposes only`],
+      });
+    }
+  }
+
+  const order = Object.keys(specs);
+  for (const c of [...byField.values()].sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field))) {
+    const note = c.stats.nonEmpty < rows ? `${rows - c.stats.nonEmpty} row(s) leave it blank` : '';
+    mapping.push({ field: c.field, entry: simplify(c.entry), notes: [...(note ? [note] : []), ...c.notes] });
+  }
+  for (const [field, spec] of Object.entries(specs)) {
+    if (spec.required && !spec.defaultFromAgency && !mapping.some((m) => m.field === field || specs[m.field]?.fills?.includes(field))) {
+      notes.push(`no column was found for the required field ${field}: map it before syncing`);
+    }
+  }
+
+  const idEntry = mapping[0].entry;
+  const idColumns = typeof idEntry === 'string' ? [idEntry] : (idEntry.hash ?? (idEntry.from ? [idEntry.from] : []));
+  const unmapped = stats
+    .filter((s) => !taken.has(s.key) && !idColumns.some((c) => columnKey(c) === s.key))
+    .map((s) => dropped.find((d) => d.column === s.col.name) ?? { column: s.col.name, note: unmappedNote(s) });
+
+  // The whole proposal on every row, as the dry run will do it.
+  const expected = simulate(entity, mapping, sample);
+  return { mapping, unmapped, notes, expected };
+}
+
+function unmappedNote(s: ColumnStats): string {
+  if (s.nonEmpty === 0) return 'not mapped: empty in every row';
+  const sample = [...s.distinct.keys()].slice(0, 2).map((v) => JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v)).join(', ');
+  return `not mapped: no field of the common schema matches (e.g. ${sample})`;
+}
+
+/** A rule of one column and nothing else is written as the column's name. */
+function simplify(entry: MappingRule): string | MappingRule {
+  const keys = Object.keys(entry).filter((k) => (entry as Record<string, unknown>)[k] !== undefined);
+  return keys.length === 1 && entry.column !== undefined ? entry.column : entry;
+}
+
+function toMapping(mapping: ProposedField[]): Record<string, string | MappingRule> {
+  return Object.fromEntries(mapping.map((m) => [m.field, m.entry]));
+}
+
+export function simulate(entity: EntityKind, mapping: ProposedField[], sample: Sample): Proposal['expected'] {
+  const rules = toMapping(mapping);
+  const seen = new Set<string>();
+  let accepted = 0;
+  for (let r = 0; r < sample.rows; r++) {
+    const raw = Object.fromEntries(sample.columns.map((c) => [columnKey(c.name), c.values[r]]));
+    const out = mapRecord(entity, rules, raw, sample.rowNumbers[r] ?? r + 1, 'init');
+    if (!out.ok) continue;
+    const id = String(out.fields[ID_FIELD[entity]]);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    accepted++;
+  }
+  return { rows: sample.rows, accepted, refused: sample.rows - accepted };
+}

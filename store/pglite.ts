@@ -1,0 +1,56 @@
+/**
+ * The embedded store: PGlite (PostgreSQL compiled to WebAssembly) in this process, on a data
+ * directory or in memory. One process owns it; its SQL is the same plain PostgreSQL the server
+ * store runs.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { Queryable, Store } from './store';
+
+export class PGliteStore implements Store {
+  readonly kind = 'pglite' as const;
+  /** A data directory serves one process: nothing else can write it, so syncs need no leases. */
+  readonly shared = false;
+
+  constructor(private readonly db: PGlite) {}
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.db.query<T>(sql, params);
+    return result.rows;
+  }
+
+  // PGlite takes COPY data from a blob at the pseudo path /dev/blob (its stand-in for STDIN).
+  async copyFromCsv(table: string, columns: string[], csv: string): Promise<void> {
+    await this.db.query(copySql(table, columns), [], { blob: new Blob([csv]) });
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) =>
+      fn({
+        query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows,
+        copyFromCsv: async (table, columns, csv) => {
+          await tx.query(copySql(table, columns), [], { blob: new Blob([csv]) });
+        },
+      }),
+    );
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.db.listen(channel, onPayload);
+  }
+
+  async dump(): Promise<Blob> {
+    return this.db.dumpDataDir('none');
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+function copySql(table: string, columns: string[]): string {
+  return `copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`;
+}
+
+export async function openPGlite(options: { dataDir?: string; loadFrom?: Blob | File }): Promise<PGliteStore> {
+  return new PGliteStore(await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadFrom }));
+}

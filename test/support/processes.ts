@@ -1,0 +1,65 @@
+/**
+ * Starting the project's own commands as child processes for the scale-out tests and benches:
+ * `node --import tsx <entry>` as the npm scripts run them, waiting for the line that says ready.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './paths';
+
+export interface Child {
+  process: ChildProcess;
+  output(): string;
+  /** Waits for the process to exit (after a signal, say). */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface ChildOptions {
+  timeoutMs?: number;
+  /** How node loads TypeScript: `--import tsx` as start:gateway and start:subgraph do (default),
+   * or `--require tsx/cjs` as `npm start` does. */
+  loader?: string[];
+}
+
+/** Starts `entry`; resolves once its output matches `ready` (at once when null). */
+export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp | null, options: ChildOptions = {}): Promise<Child> {
+  const { timeoutMs = 60_000, loader = ['--import', 'tsx'] } = options;
+  const child = spawn(process.execPath, [...loader, join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += String(c)));
+  child.stderr!.on('data', (c) => (out += String(c)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const handle: Child = {
+    process: child,
+    output: () => out,
+    exited,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+  if (!ready) return Promise.resolve(handle);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} ${args.join(' ')} not ready within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve(handle);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} ${args.join(' ')} exited with ${code} before it was ready:\n${out}`));
+    });
+  });
+}
+
+/** `npm run start:subgraph -- <name>` on a given port with the given environment. */
+export function startSubgraphProcess(name: string, port: number, env: NodeJS.ProcessEnv): Promise<Child> {
+  return startChild('subgraphs/serve.ts', [name], { SUBGRAPH_PORT: String(port), HOST: '127.0.0.1', ...env }, /ready at http/);
+}

@@ -1,0 +1,2 @@
+// esbuild bundles the CSS a page imports into its own stylesheet.
+declare module '*.css';

@@ -1,0 +1,27 @@
+/**
+ * Japanese names of the graph's codes for the pages, from the domain's vocabularies (one list for
+ * the store, the schema and the pages), plus the statuses the schema computes.
+ */
+import { JSIC_DIVISIONS, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
+
+export const SUPPORT_FIELD_LABELS: Record<string, string> = Object.fromEntries(Object.entries(SUPPORT_FIELDS).map(([code, v]) => [code, v.label]));
+export const PROGRAM_KIND_LABELS: Record<string, string> = Object.fromEntries(Object.entries(PROGRAM_KINDS).map(([code, v]) => [code, v.label]));
+export const INDUSTRY_LABELS: Record<string, string> = { ...JSIC_DIVISIONS };
+
+export const STATUS_LABELS: Record<string, string> = { OPEN: '受付中', ONGOING: '随時', UPCOMING: '受付前', CLOSED: '受付終了' };
+
+/** 2026-03-31 → 2026年3月31日. */
+export function japaneseDate(iso: string | null | undefined): string | null {
+  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})/.exec(iso) : null;
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : null;
+}
+
+/** An upper limit as published, or written in 万円 when the agency gave bare digits (2000000 → 200万円). */
+export function amountLabel(text: string | null | undefined, amount?: number | null): string | null {
+  const digits = text && /^[\d,]+$/.test(text.trim()) ? Number(text.replace(/,/g, '')) : null;
+  const yen = digits ?? (text ? null : amount ?? null);
+  if (yen === null || !Number.isFinite(yen)) return text ?? null;
+  if (yen >= 1e8 && yen % 1e6 === 0) return `${(yen / 1e8).toLocaleString('ja-JP')}億円`;
+  if (yen >= 1e4 && yen % 1e4 === 0) return `${(yen / 1e4).toLocaleString('ja-JP')}万円`;
+  return `${yen.toLocaleString('ja-JP')}円`;
+}
