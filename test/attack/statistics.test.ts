@@ -7,7 +7,9 @@
  * same cell always reads the same and two answers' difference keeps both cells' noise; 1–4 is
  * never shown; dates are whole months. Coordinators, who may read the records, get exact counts.
  */
-import { codeOf, gql, startApp, type App } from './support';
+import { codeOf, gql, JWT_SECRET, startApp, type App } from './support';
+import { signDevelopmentToken } from '../../gateway/auth';
+import { DEFAULT_ANALYST_TABLES_PER_DAY } from '../../subgraphs/consultations/disclosure';
 
 let app: App;
 let organizations: string[];
@@ -141,4 +143,26 @@ test('analysts: 1–4 is never shown, other cells are off by at most 2; coordina
   expect(coordinator.cells).toEqual(actual);
   const [{ n }] = await app.app.store.query<{ n: number }>('select count(*)::int as n from consultations');
   expect(coordinator.total).toBe(n);
+});
+
+test('averaging many different tables is bounded: an analyst gets so many distinct tables a day, then RATE_LIMITED', async () => {
+  // Its own subject, so the budget spent here is this test's alone.
+  const token = await signDevelopmentToken({ role: 'analyst', sub: 'analyst-averaging' }, JWT_SECRET);
+  const months = Array.from({ length: 12 }, (_, i) => `2025-${String(((i + 3) % 12) + 1).padStart(2, '0')}`).map((m, i) => ({ m, y: i < 9 ? 2025 : 2026 }));
+  const first = (i: number) => `${months[i].y}-${months[i].m.slice(5)}-01`;
+  const last = (i: number) => new Date(Date.UTC(months[i].y, Number(months[i].m.slice(5)), 0)).toISOString().slice(0, 10);
+  const tables: Array<{ groupBy: string[]; filter: Record<string, string> }> = [];
+  for (const groupBy of [['CHANNEL'], ['INDUSTRY'], ['TOPIC'], ['MONTH'], ['ORGANIZATION']]) {
+    for (let a = 0; a < 12; a++) for (let b = a; b < 12; b++) tables.push({ groupBy, filter: { from: first(a), to: last(b) } });
+  }
+  const asked = tables.slice(0, DEFAULT_ANALYST_TABLES_PER_DAY);
+  for (let i = 0; i < asked.length; i += 25) {
+    const answers = await Promise.all(asked.slice(i, i + 25).map((t) => gql(app, STATS, t, token)));
+    for (const r of answers) expect(r.errors).toBeUndefined();
+  }
+  const over = await gql(app, STATS, tables[DEFAULT_ANALYST_TABLES_PER_DAY], token);
+  expect(codeOf(over)).toBe('RATE_LIMITED');
+  // A table already asked reads the same values again, so it is still answered.
+  const again = await gql(app, STATS, asked[7], token);
+  expect(again.errors).toBeUndefined();
 });

@@ -12,7 +12,7 @@ import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
-import { publishedStats, checkAnalystFilter } from '../disclosure';
+import { AnalystTableBudget, analystTablesPerDayFromEnv, checkAnalystFilter, publishedStats, tableKey } from '../disclosure';
 import { MIN_PUBLISHED } from '../../../domain/disclosure';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import * as firms from '../../../store/firms';
@@ -27,6 +27,9 @@ export const MIN_CELL = MIN_PUBLISHED;
 const MAX_PAGE = 100;
 /** Agencies one statistics filter may name. */
 const MAX_FILTER_IDS = 100;
+
+/** This process's per-analyst budget of distinct tables (../disclosure.ts), made on first use. */
+let analystBudget: AnalystTableBudget | undefined;
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -93,6 +96,12 @@ export const resolvers: Resolvers = {
       if (!exact) {
         const refusal = checkAnalystFilter(filter);
         if (refusal) throw badInput(refusal);
+        analystBudget ??= new AnalystTableBudget(analystTablesPerDayFromEnv());
+        if (!analystBudget.charge(ctx.viewer.subject ?? 'analyst', tableKey(dims, filter))) {
+          throw new GraphQLError(`this analyst has asked ${analystBudget.limit} distinct tables within a day, the limit that keeps perturbed statistics safe; tables already asked may be asked again`, {
+            extensions: { code: 'RATE_LIMITED' },
+          });
+        }
       }
       const published = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
       return {
