@@ -204,6 +204,18 @@ ${rollupRebuildSql().join(';\n')};
 `,
   },
   {
+    version: 12,
+    name: 'identity nonces shared by every process of a store',
+    // Subgraph replicas on one PostgreSQL refuse a forwarded identity header any of them accepted
+    // (store/nonces.ts). Unlogged: nonces live a minute and need no WAL.
+    sql: `
+create unlogged table identity_nonces (
+  nonce text primary key,
+  expires_at timestamptz not null
+);
+`,
+  },
+  {
     version: 20,
     name: 'programme provider names from aggregators',
     // An aggregator's feed names the body offering each programme; kept as written, and matched to

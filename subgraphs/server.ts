@@ -12,7 +12,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
 import pino, { type Logger } from 'pino';
-import type { Queryable } from '../store/store';
+import type { Queryable, Store } from '../store/store';
+import { storeNonces } from '../store/nonces';
 import { serveApollo, type RunningServer } from './shared/http';
 import type { SubgraphModule } from './shared/module';
 import { createIdentityVerifier, identitySecret, type NonceStore } from './shared/identity';
@@ -66,6 +67,8 @@ function guardPlugin(module: SubgraphModule, limits: SubgraphLimits, logger: Log
   };
 }
 
+const isShared = (store: Queryable): boolean => (store as Partial<Store>).shared === true;
+
 export async function startSubgraph(
   module: SubgraphModule,
   store: Queryable,
@@ -92,8 +95,11 @@ export async function startSubgraph(
   await apollo.start();
   // A subgraph serves once warm: the first search must not pay for building the index.
   await module.warm?.(store);
-  // Only identity signed by the gateway is believed; requests without one are anonymous.
-  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), { subgraph: module.name, nonces: options.nonces });
+  // Only identity signed by the gateway is believed; requests without one are anonymous. On a
+  // shared store (PostgreSQL) the accepted nonces are kept in it, so a header one replica accepted
+  // is refused by every other; otherwise in this process's memory.
+  const nonces = options.nonces ?? (isShared(store) ? storeNonces(store) : undefined);
+  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), { subgraph: module.name, nonces });
   return serveApollo(apollo, {
     port: options.port ?? 0,
     host: options.host,
