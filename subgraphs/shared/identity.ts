@@ -113,7 +113,17 @@ export function createIdentityVerifier(secret: string, options: IdentityVerifier
     const now = clock();
     if (typeof claims.ts !== 'number' || Math.abs(now - claims.ts) > MAX_AGE_MS) throw refuse('stale identity');
     // A header stays acceptable while |now − ts| ≤ MAX_AGE_MS, so its nonce is kept twice as long.
-    if (typeof claims.nonce !== 'string' || (await nonces.seen(claims.nonce, 2 * MAX_AGE_MS))) throw refuse('replayed identity');
+    if (typeof claims.nonce !== 'string') throw refuse('identity without a nonce');
+    let replayed: boolean;
+    try {
+      replayed = await nonces.seen(claims.nonce, 2 * MAX_AGE_MS);
+    } catch {
+      // A shared nonce store that cannot be reached (its database restarting): nothing is served
+      // unchecked. Coded like the store's own unavailability, and answered as GraphQL errors are
+      // (not a 5xx, which would count against this replica's health at the gateway).
+      throw new GraphQLError('the store is unavailable; try again shortly', { extensions: { code: 'STORE_UNAVAILABLE', http: { status: 200 } } });
+    }
+    if (replayed) throw refuse('replayed identity');
     const role = claims.role;
     if (role !== 'anonymous' && role !== 'staff' && role !== 'coordinator' && role !== 'analyst') throw refuse('unknown role');
     const agencyId = typeof claims.agency === 'string' ? claims.agency : null;
