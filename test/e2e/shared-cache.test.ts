@@ -175,6 +175,34 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     }
   });
 
+  test('a stalled Redis (answering nothing) costs a request at most one short timeout', async () => {
+    const query = { query: 'query Stalled($first: Int) { programs(first: $first) { totalCount } }' };
+    const expected = (await gql(a.url, { ...query, variables: { first: 1 } })).data;
+    redis.pause();
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const started = Date.now();
+        const r = await gql(a.url, { ...query, variables: { first: 1 } });
+        times.push(Date.now() - started);
+        expect(r.status).toBe(200);
+        expect(r.errors).toBeUndefined();
+        expect(r.data).toEqual(expected);
+      }
+    } finally {
+      redis.resume();
+    }
+    // The default timeout is 250 ms per call; one request may pay it, the next ones skip Redis.
+    expect(Math.max(...times)).toBeLessThan(2_000);
+    expect(await metricValue(a.url, 'madoguchi_shared_cache_up')).toBe(0);
+    // Answering again: the next call that succeeds ends the outage.
+    await waitFor(async () => {
+      await gql(a.url, { ...query, variables: { first: 2 } });
+      return (await metricValue(a.url, 'madoguchi_shared_cache_up')) === 1;
+    });
+    expect(lastState(logsA)).toBe('reachable');
+  });
+
   test('Redis killed under load: every request answered correctly without hanging, one warning; Redis back: sharing resumes', async () => {
     const queries = [1, 2, 3, 4, 5, 6].map((n) => ({ query: 'query Load($first: Int) { programs(first: $first) { totalCount edges { node { id title } } } }', variables: { first: n } }));
     const expected = await Promise.all(queries.map((q) => gql(a.url, q).then((r) => r.data)));

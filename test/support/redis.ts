@@ -31,6 +31,9 @@ export interface RedisServer {
   url: string;
   /** SIGKILL: gone at once, connections cut, every key lost (no persistence). */
   kill(): Promise<void>;
+  /** SIGSTOP: connections stay open but nothing answers (a stalled host); resume() undoes it. */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
   /** Stops it for good and removes its directory. */
@@ -81,6 +84,8 @@ export async function startRedisServer(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
+    pause: () => void (child as ChildProcess | null)?.kill('SIGSTOP'),
+    resume: () => void (child as ChildProcess | null)?.kill('SIGCONT'),
     async stop() {
       await kill();
       rmSync(dir, { recursive: true, force: true });
