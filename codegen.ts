@@ -3,7 +3,7 @@
 // stored record types (mappers), so resolvers read records and the schema stays storage-free.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-const SUBGRAPHS = ['organizations', 'programs', 'consultations'] as const;
+const SUBGRAPHS = ['organizations', 'programs', 'consultations', 'growth'] as const;
 
 const scalars = { Date: 'string', DateTime: 'string' };
 
@@ -32,8 +32,27 @@ const mappers: Record<string, Record<string, string>> = {
     Referral: './context#ReferralRow',
     StatsKey: './context#StatsKeyValue',
     CompanyHistory: './context#CompanyHistoryValue',
+    Company: '../../store/firms#FirmRecord',
+    FirmMatchProposal: '../../store/firms#MatchProposal',
+    FirmMatchMember: '../../store/firms#MatchCandidate',
     Organization: '../shared/values#OrganizationReference',
     Municipality: '../shared/values#MunicipalityValue',
+    Industry: '../shared/values#IndustryValue',
+  },
+  growth: {
+    Company: './context#CompanyReference',
+    CompanyGrowth: './context#GrowthFileValue',
+    GrowthScore: './context#GrowthScoreValue',
+    ScoreContribution: './context#ScoreContributionValue',
+    GrowthSignals: '../../store/signals#StoredSignals',
+    Nomination: '../../store/growth#NominationRow',
+    CommitteeDecision: '../../store/growth#DecisionRow',
+    SupportPlan: '../../store/growth#PlanRow',
+    SupportPlanEvent: '../../store/growth#PlanEventRow',
+    CommitteeMeeting: '../../store/growth#MeetingRow',
+    AgendaItem: '../../store/growth#AgendaRow',
+    GrowthAuditEntry: '../../store/audit#AuditRow',
+    Organization: '../shared/values#OrganizationReference',
     Industry: '../shared/values#IndustryValue',
   },
 };

@@ -1,6 +1,6 @@
 /**
- * What the benchmarks share: percentiles of timings, a markdown table of the results, a free
- * loopback port for a server they start as a child process, and how a bench ends.
+ * What the benchmarks share: timed runs, percentiles of timings, a markdown table of the
+ * results, a free loopback port for a server they start as a child process, and how a bench ends.
  */
 import { createServer } from 'node:net';
 
@@ -8,6 +8,18 @@ import { createServer } from 'node:net';
 export function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** Milliseconds of each of `runs` calls, after `warmups` calls that are not counted. */
+export async function timed(fn: () => Promise<unknown>, runs: number, warmups = 3): Promise<number[]> {
+  for (let i = 0; i < warmups; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out;
 }
 
 /** A markdown table whose columns fit their widest cell; numbers read best right-aligned. */

@@ -26,22 +26,13 @@ import { signDevelopmentToken } from '../gateway/auth';
 import { countConsultations } from '../store/stats';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
 import { startBenchPostgres, loadAverage } from './stacks';
-import { markdownTable, percentile, runBench } from './report';
+import { markdownTable, percentile, runBench, timed } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const ANALYSTS = 4;
 
-async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
+const time = (fn: () => Promise<unknown>, runs = RUNS) => timed(fn, runs, 3);
 
 const count = async (store: Store) => (await store.query<{ n: number }>('select count(*)::int as n from consultations'))[0].n;
 

@@ -203,7 +203,7 @@ describe('renderConsultationCsv', () => {
     const asCsv = (r: ConsultationRow) =>
       [
         r.number, r.receivedAt, r.channel, r.topics.join('、'), r.corporateNumber ?? '', r.companyName, r.industry,
-        String(r.employees), r.municipalityCode, r.summary, r.consultant, r.outcome, r.referredTo ?? '',
+        String(r.employees), r.municipalityCode, r.phone ?? '', r.address ?? '', r.summary, r.consultant, r.outcome, r.referredTo ?? '',
       ].join('\u0000');
     expect(violations(records.keys(), (i) => Object.values(records[i]).join('\u0000') === asCsv(rows[i]))).toEqual([]);
   });

@@ -10,6 +10,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { corporateNumberCheckDigit } from '../domain/normalize';
+import { mulberry32, type Rng } from './random';
+import { firmContact, recordedContact, type FirmContact } from './contacts';
+import { tallyFirms, writeCommitteeMinutes, type FirmTally } from './committee';
 import {
   CHANNELS,
   OUTCOMES,
@@ -33,6 +36,9 @@ export interface ConsultationRow {
   employees: number;
   /** 全国地方公共団体コード (6 digits, with check digit). */
   municipalityCode: string;
+  /** The firm's phone and address when this record carries them (records are incomplete). */
+  phone: string | null;
+  address: string | null;
   summary: string;
   consultant: string;
   outcome: string;
@@ -46,29 +52,18 @@ export interface ConsultationOptions {
   fiscalYear?: number;
 }
 
+export { mulberry32 };
+
 export const DEFAULT_SEED = 20260401;
 export const DEFAULT_TOTAL = 100_000;
 export const DEFAULT_FISCAL_YEAR = 2025;
 
 export const CSV_HEADER =
-  '相談番号,受付日,相談方法,相談分野,法人番号,事業者名,業種,従業員数,所在地コード,相談概要,担当者,対応結果,紹介先機関ID';
+  '相談番号,受付日,相談方法,相談分野,法人番号,事業者名,業種,従業員数,所在地コード,電話番号,住所,相談概要,担当者,対応結果,紹介先機関ID';
 
 // ---------------------------------------------------------------------------------------------
 // Randomness: our own PRNG so the output depends on the seed alone, never on Math.random.
 // ---------------------------------------------------------------------------------------------
-
-type Rng = () => number;
-
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const randInt = (rng: Rng, n: number): number => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
@@ -719,6 +714,9 @@ interface Firm {
   /** How often this firm asks for help at all; larger firms and a few heavy users ask more. */
   intensity: number;
   agencies: number[];
+  /** Numbers the firms in order of creation; seeds the firm's own phone and address. */
+  serial: number;
+  contact?: FirmContact;
 }
 
 function stem(rng: Rng, kinds: string, region: Region): string {
@@ -788,7 +786,7 @@ function employeesOf(rng: Rng, industry: JsicDivision, incorporated: boolean): n
   return Math.min(Math.max(n, 1), incorporated ? EMPLOYEE_CEILING[industry] : 30);
 }
 
-function createFirms(rng: Rng, count: number, region: Region): Firm[] {
+function createFirms(rng: Rng, count: number, region: Region, firstSerial: number): Firm[] {
   const municipalities = new Weighted(
     (region === 'hyogo' ? HYOGO_MUNICIPALITIES : TOSHIMA_MUNICIPALITIES).map((m) => [m, m.weight] as const),
   );
@@ -811,6 +809,7 @@ function createFirms(rng: Rng, count: number, region: Region): Firm[] {
       // Clipped so that no firm turns up more than a few dozen times in a year.
       intensity: Math.exp(0.8 * Math.max(-2.5, Math.min(2.5, gaussian(rng)))) * (1 + 0.35 * Math.log10(employees)),
       agencies: [],
+      serial: firstSerial + i,
     });
   }
   return firms;
@@ -1241,7 +1240,9 @@ function* agencyLogs(options: ConsultationOptions): Generator<[string, Consultat
   const hyogoClients = clients('hyogo') / 1.13;
   const toshimaClients = clients('toshima');
   const toshimaFirms = Math.round((poolSize * toshimaClients) / (hyogoClients + toshimaClients || 1));
-  const firms = [...createFirms(rng, poolSize - toshimaFirms, 'hyogo'), ...createFirms(rng, toshimaFirms, 'toshima')];
+  const firms = [...createFirms(rng, poolSize - toshimaFirms, 'hyogo', 0), ...createFirms(rng, toshimaFirms, 'toshima', poolSize - toshimaFirms)];
+  // Phones and addresses come from a stream of their own, so adding them changed no other column.
+  const contacts = mulberry32((seed ^ 0x5bd1e995) >>> 0);
   assignAgencies(rng, firms, volumes);
 
   for (let a = 0; a < AGENCIES.length; a++) {
@@ -1253,6 +1254,8 @@ function* agencyLogs(options: ConsultationOptions): Generator<[string, Consultat
       days,
       calendar,
       staff: staff[a],
+      seed,
+      contacts,
     };
     let clientsOf = firms.filter((f) => f.agencies.includes(a));
     // Never more client firms than consultations (only bites for tiny totals).
@@ -1290,6 +1293,8 @@ function* agencyLogs(options: ConsultationOptions): Generator<[string, Consultat
 }
 
 interface AgencyTables {
+  seed: number;
+  contacts: Rng;
   topics: Weighted<SupportFieldCode>;
   channels: Weighted<ChannelCode>;
   outcomes: Weighted<OutcomeCode>;
@@ -1341,6 +1346,8 @@ function consultation(
     fill(rng, pick(rng, COMPILED_FOLLOW_UPS), firm.region, summary);
   }
 
+  firm.contact ??= firmContact(t.seed, firm.serial, firm.muni.area, firm.muni.name, firm.corporateNumber !== null);
+  const { phone, address } = recordedContact(t.contacts, firm.contact);
   return {
       number: '',
       receivedAt: day.label + ' ' + TIME_LABELS[minutes],
@@ -1351,6 +1358,8 @@ function consultation(
       industry: firm.industry,
       employees: firm.employees,
       municipalityCode: firm.muni.code,
+      phone,
+      address,
       summary: summary.join(''),
       consultant: rng() < 0.75 ? ownConsultant : pick(rng, t.staff),
       outcome: OUTCOMES[outcome].label,
@@ -1419,6 +1428,8 @@ export function renderConsultationCsv(rows: ConsultationRow[]): string {
       csvField(r.industry),
       String(r.employees),
       csvField(r.municipalityCode),
+      csvField(r.phone ?? ''),
+      csvField(r.address ?? ''),
       csvField(r.summary),
       csvField(r.consultant),
       csvField(r.outcome),
@@ -1429,28 +1440,35 @@ export function renderConsultationCsv(rows: ConsultationRow[]): string {
   return out;
 }
 
-/** Writes `<dir>/<agencyId>.csv` (UTF-8, no BOM) for every agency. */
+/**
+ * Writes `<dir>/<agencyId>.csv` (UTF-8, no BOM) for every agency, and the growth committee's
+ * minutes drawn from the same firms (`committee-minutes.csv`, see committee.ts).
+ */
 export async function writeConsultationFiles(
   dir: string,
   options?: ConsultationOptions,
-): Promise<{ files: string[]; total: number }> {
-  const { files, counts } = await writeLogs(dir, options ?? {});
-  return { files, total: counts.reduce((s, n) => s + n, 0) };
+): Promise<{ files: string[]; total: number; minutes: string }> {
+  const { files, counts, minutes } = await writeLogs(dir, options ?? {});
+  return { files, total: counts.reduce((s, n) => s + n, 0), minutes };
 }
 
-async function writeLogs(dir: string, options: ConsultationOptions): Promise<{ files: string[]; counts: number[] }> {
+async function writeLogs(dir: string, options: ConsultationOptions): Promise<{ files: string[]; counts: number[]; minutes: string }> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const counts: number[] = [];
   const writes: Promise<void>[] = [];
+  const tally: FirmTally = new Map();
   for (const [id, rows] of agencyLogs(options)) {
     const file = path.join(dir, `${id}.csv`);
     files.push(file);
     counts.push(rows.length);
+    tallyFirms(tally, id, rows);
     writes.push(writeFile(file, renderConsultationCsv(rows), 'utf8'));
   }
+  const total = counts.reduce((s, n) => s + n, 0);
+  const minutes = await writeCommitteeMinutes(dir, tally, { seed: options.seed ?? DEFAULT_SEED, total, fiscalYear: options.fiscalYear ?? DEFAULT_FISCAL_YEAR });
   await Promise.all(writes);
-  return { files, counts };
+  return { files, counts, minutes };
 }
 
 async function main(argv: string[]): Promise<void> {

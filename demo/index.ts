@@ -4,16 +4,25 @@
  * They are written to demo/generated/consultations, where the demo agencies' files look for them
  * unless MADOGUCHI_CONSULTATION_DIR points elsewhere.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeConsultationFiles } from './consultations';
 
 export const DEMO_CONSULTATION_DIR = join(__dirname, 'generated', 'consultations');
 
+/**
+ * Bumped when the generators' output changes (columns, files), so logs written by an older
+ * checkout are written again rather than read with a layout that no longer fits them.
+ */
+export const DEMO_DATA_VERSION = '2: phone and address columns; committee minutes';
+const VERSION_FILE = join(DEMO_CONSULTATION_DIR, 'VERSION');
+
 export async function ensureDemoData(): Promise<{ generated: boolean }> {
   if (process.env.MADOGUCHI_CONSULTATION_DIR) return { generated: false };
-  if (existsSync(join(DEMO_CONSULTATION_DIR, 'hyogo-iac.csv'))) return { generated: false };
+  const current = existsSync(VERSION_FILE) && readFileSync(VERSION_FILE, 'utf8').trim() === DEMO_DATA_VERSION;
+  if (current && existsSync(join(DEMO_CONSULTATION_DIR, 'hyogo-iac.csv'))) return { generated: false };
   await writeConsultationFiles(DEMO_CONSULTATION_DIR);
+  writeFileSync(VERSION_FILE, `${DEMO_DATA_VERSION}\n`);
   return { generated: true };
 }
 

@@ -11,6 +11,7 @@ import {
   lgCodeCheckDigit,
   normalizeCorporateNumber,
   normalizeMultiline,
+  normalizePhone,
   normalizeText,
   parseDate,
   parseDateTime,
@@ -18,6 +19,7 @@ import {
   parseInteger,
   parseSubsidyRate,
   parseYen,
+  phoneDigits,
   splitMulti,
 } from './normalize';
 
@@ -394,5 +396,17 @@ describe('全国地方公共団体コード', () => {
     ['28100', 0],
   ])('check digit of %s is %d', (base, digit) => {
     expect(lgCodeCheckDigit(base)).toBe(digit);
+  });
+});
+
+describe('normalizePhone', () => {
+  it('unifies widths, hyphens and parentheses and keeps Japanese numbers of 10 or 11 digits', () => {
+    expect(normalizePhone('０７８－１２３－４５６７')).toEqual({ ok: true, value: '078-123-4567' });
+    expect(normalizePhone('(078)123-4567')).toEqual({ ok: true, value: '078-123-4567' });
+    expect(normalizePhone('090 1234 5678')).toEqual({ ok: true, value: '090-1234-5678' });
+    expect(normalizePhone('')).toEqual({ ok: true, value: null });
+    expect(normalizePhone('123')).toMatchObject({ ok: false });
+    expect(normalizePhone('078-123-4567 内線12')).toMatchObject({ ok: false });
+    expect(phoneDigits('+81-78-123-4567')).toBe('0781234567');
   });
 });

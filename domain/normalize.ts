@@ -655,6 +655,29 @@ export function isValidCorporateNumber(s: string): boolean {
   return r.ok && r.value !== null;
 }
 
+/**
+ * A Japanese phone number as written (078-123-4567, (078)123-4567, ０７８１２３４５６７): width
+ * folded, hyphens of every kind as "-", parentheses around the area code turned into a hyphen.
+ * 10 or 11 digits starting with 0, or a +81 form, are accepted.
+ */
+export function normalizePhone(s: string | null | undefined): ParseResult<string> {
+  const text = normalizeText(s);
+  if (text === '') return ok(null);
+  const unified = text
+    .replace(/[‐‑–—−ー]/g, '-')
+    .replace(/^\((\d+)\)\s*/, '$1-')
+    .replace(/(\d)\((\d+)\)/, '$1-$2-')
+    .replace(/\s+/g, '-');
+  const digits = unified.replace(/^\+81-?/, '0').replace(/-/g, '');
+  if (!/^[+\d][\d-]*$/.test(unified) || !/^0\d{9,10}$/.test(digits)) return fail(`a phone number of 10 or 11 digits expected, got "${text}"`);
+  return ok(unified);
+}
+
+/** The digits of a phone number, for comparing two ways of writing it. */
+export function phoneDigits(phone: string): string {
+  return phone.replace(/^\+81-?/, '0').replace(/\D/g, '');
+}
+
 /** Check digit of a 全国地方公共団体コード from its first five digits. */
 export function lgCodeCheckDigit(base5: string): number {
   const d = digitsOf(base5, 5, 'local government code base');

@@ -4,6 +4,7 @@
  */
 import type {
   ChannelCode,
+  CommitteeOutcomeCode,
   JsicDivision,
   OrganizationKindCode,
   OutcomeCode,
@@ -13,7 +14,7 @@ import type {
 
 /** CONFIG: the agency's own file, which declares the agency's organization. */
 export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API' | 'CONFIG';
-export type EntityKind = 'organization' | 'program' | 'consultation';
+export type EntityKind = 'organization' | 'program' | 'consultation' | 'committee';
 
 /** Where a record came from: every stored record carries it. */
 export interface Provenance {
@@ -85,15 +86,44 @@ export interface ConsultationRecord extends Provenance {
   industry: JsicDivision | null;
   employees: number | null;
   municipalityCode: string | null;
+  /** The firm's phone and address as the agency recorded them: evidence when matching firms without 法人番号. */
+  phone: string | null;
+  address: string | null;
   summary: string | null;
   consultant: string | null;
   outcome: OutcomeCode | null;
   referredToId: string | null;
 }
 
+/**
+ * One item of a growth-firm committee's minutes (成長企業発掘・育成委員会 議事録): a decision on a
+ * firm, or the end of its support reported to the committee.
+ */
+export interface CommitteeMinuteRecord extends Provenance {
+  id: string;
+  localId: string;
+  /** The meeting's date (開催日). */
+  meetingOn: string;
+  corporateNumber: string | null;
+  /** The network's firm id (企業ID) of a firm without 法人番号. */
+  firmId: string | null;
+  companyName: string;
+  municipalityCode: string | null;
+  industry: JsicDivision | null;
+  /** The agency that nominated the firm (推薦機関). */
+  nominatedBy: string | null;
+  rationale: string | null;
+  outcome: CommitteeOutcomeCode;
+  reason: string | null;
+  decidedBy: string | null;
+  leadAgency: string | null;
+  participatingAgencies: string[];
+  goals: string[];
+}
+
 export type ProvenanceRecord = Provenance;
 
-export type EntityRecord = OrganizationRecord | ProgramRecord | ConsultationRecord;
+export type EntityRecord = OrganizationRecord | ProgramRecord | ConsultationRecord | CommitteeMinuteRecord;
 
 /**
  * Programme and consultation ids are the agency's own number under the agency's id

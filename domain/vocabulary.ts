@@ -104,6 +104,19 @@ export const OUTCOMES = {
 } as const;
 export type OutcomeCode = keyof typeof OUTCOMES;
 
+/**
+ * What a growth-firm committee (成長企業発掘・育成委員会) minute records about a firm: a decision on
+ * a nominated or top-scored firm, or the end of a selected firm's support reported to it.
+ */
+export const COMMITTEE_OUTCOMES = {
+  SELECTED: { label: '選定', aliases: ['採択', '成長期待企業に選定'] },
+  DEFERRED: { label: '保留', aliases: ['継続審議', '次回審議'] },
+  DECLINED: { label: '見送り', aliases: ['不選定', '非選定'] },
+  GRADUATED: { label: '卒業', aliases: ['支援完了'] },
+  WITHDRAWN: { label: '支援終了', aliases: ['辞退', '中止', '支援中止'] },
+} as const;
+export type CommitteeOutcomeCode = keyof typeof COMMITTEE_OUTCOMES;
+
 type Vocabulary = Record<string, { label: string; aliases: readonly string[] }>;
 
 /** Builds a lookup from code, label and aliases (NFKC, case-folded) to the code. */

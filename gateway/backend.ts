@@ -252,7 +252,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       }
       // Every log is read and handed to the worker at once: it queues them, and never idles
       // between files while this thread writes the last one.
-      return sync.syncAll(store, only(['consultation']), ctx, { pool, concurrency: 32 });
+      return sync.syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
     })();
     syncReports = Promise.all([directory, consultations])
       .finally(() => pool?.close())

@@ -27,6 +27,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
+import { committeePackRoute } from './exports/committeePack';
 import { SubgraphClient, endpointUrls, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
 import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
@@ -42,6 +43,9 @@ import {
 import { SharedCache, sharedCacheOptionsFromEnv, type ResponseStore, type SharedCacheOptions } from './sharedCache';
 
 export { SubgraphClient } from './subgraph/client';
+
+/** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
+const AUDITED_SUBGRAPHS = new Set(['growth']);
 
 // Not imported from ./compose, which would load every subgraph (and its store) into the gateway.
 const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
@@ -139,7 +143,9 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
-      const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, clientOptions, metrics);
+      // Reads of firms' growth files are audited per request: identical ones are never merged.
+      const own = AUDITED_SUBGRAPHS.has(name) ? { ...clientOptions, dedup: false } : clientOptions;
+      const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, own, metrics);
       clients.set(name, client);
       return client;
     },
@@ -295,6 +301,7 @@ export async function startGateway(
   // The one-stop page and the analyst dashboard need no introspection: they send persisted documents.
   routes.push(...pageRoutes());
   buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
+  routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
   if (limits.introspection) {
     // The explorer needs introspection; it is served where introspection is allowed.
     routes.push(...explorerRoutes());

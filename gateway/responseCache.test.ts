@@ -6,7 +6,8 @@ import { isPublicOperation, privateFieldsOf, responseCacheOptionsFromEnv } from 
 
 const sdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
 const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
-const privateFields = privateFieldsOf(sdl, ['consultations']);
+// As the gateway runs by default.
+const privateFields = privateFieldsOf(sdl, responseCacheOptionsFromEnv({ NODE_ENV: 'production' }).privateSubgraphs);
 
 function isPublic(query: string): boolean {
   const document = parse(query);
@@ -31,11 +32,15 @@ test('programme and directory queries are public; anything reaching consultation
   expect(isPublic('{ organizations { ...F } } fragment F on Organization { name consultationCount }')).toBe(false);
   expect(isPublic('{ consultations(first: 1) { totalCount } }')).toBe(false);
   expect(isPublic('mutation { referConsultation(id: "x", to: "y") { id } }')).toBe(false);
+  // Firms' growth files and the programme's figures are never cached either.
+  expect(isPublic('{ growthSummary { selectedTotal } }')).toBe(false);
+  expect(isPublic('{ company(id: "1") { growth { status } } }')).toBe(false);
+  expect(isPublic('{ committeeMeeting(month: "2026-05") { agenda { score } } }')).toBe(false);
 });
 
 test('the cache is on by default except under test runners, and the environment can say otherwise', () => {
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(false);
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'true' }).enabled).toBe(true);
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({ enabled: true, ttlMs: 10_000, privateSubgraphs: ['consultations'] });
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({ enabled: true, ttlMs: 10_000, privateSubgraphs: ['consultations', 'growth'] });
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
 });

@@ -1,6 +1,6 @@
 /**
  * A response cache for public data only: whole answers to anonymous queries (no Authorization
- * header) that select no field coming solely from a private subgraph (consultations by default),
+ * header) that select no field coming solely from a private subgraph (consultations and growth by default),
  * kept for a short TTL and dropped whenever a sync changes data. Hits are answered by the HTTP
  * layer before Apollo runs; a miss runs as usual and, when a plugin finds the operation public and
  * the answer free of errors, the answer is stored.
@@ -43,7 +43,7 @@ export function responseCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env
     ttlMs: num('MADOGUCHI_RESPONSE_CACHE_TTL_MS', 10_000),
     maxEntries: num('MADOGUCHI_RESPONSE_CACHE_MAX_ENTRIES', 2_000),
     maxBytes: num('MADOGUCHI_RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
-    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations').split(',').map((s) => s.trim()).filter(Boolean),
+    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
 

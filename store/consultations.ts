@@ -10,6 +10,7 @@ import type { Queryable } from './store';
 import { selectList } from './tables';
 import { Conditions } from './conditions';
 import { chooseGrouping } from './stats';
+import { firmCondition, firmIdSql, firmLinkJoin } from './firms';
 
 /** A SQL condition on alias `c` limiting rows to what the viewer may read; its parameters are appended to `params`. */
 export function visibleWhere(viewer: Viewer, params: unknown[]): string {
@@ -94,7 +95,10 @@ export async function referralsOf(db: Queryable, consultationIds: readonly strin
   return consultationIds.map((id) => rows.filter((r) => r.consultationId === id));
 }
 
-/** Records a hand-off of a consultation to another agency. */
+/**
+ * Records a hand-off of a consultation to another agency. The receiving agency counts the firm
+ * as its client from now on (growth status and plan), not only after the next signals refresh.
+ */
 export async function refer(
   db: Queryable,
   referral: { consultationId: string; from: string; to: string; note: string | null; referredBy: string; at: string },
@@ -103,6 +107,44 @@ export async function refer(
     `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)`,
     [referral.consultationId, referral.from, referral.to, referral.note, referral.referredBy, referral.at],
   );
+  await db.query(
+    `insert into firm_clients (firm_id, organization_id)
+     select ${firmIdSql('c', 'l')}, $2 from consultations c ${firmLinkJoin('c', 'l')}
+     where c.id = $1 and (c.corporate_number is not null or c.company_name is not null)
+       and not exists (select 1 from firm_clients fc where fc.firm_id = ${firmIdSql('c', 'l')} and fc.organization_id = $2)`,
+    [referral.consultationId, referral.to],
+  );
+}
+
+/** The firm id of each consultation (法人番号, network firm id or one agency's record), in the order asked. */
+export async function firmIdsOf(db: Queryable, consultationIds: readonly string[]): Promise<Array<string | null>> {
+  const rows = await db.query<{ id: string; firmId: string | null }>(
+    `select c.id, ${firmIdSql('c', 'l')} as "firmId" from consultations c ${firmLinkJoin('c', 'l')} where c.id = any($1::text[])`,
+    [consultationIds],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r.firmId]));
+  return consultationIds.map((id) => byId.get(id) ?? null);
+}
+
+/** One page of a firm's consultations the viewer may see, newest first, and how many there are. */
+export async function ofFirm(
+  db: Queryable,
+  viewer: Viewer,
+  firmId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ConsultationRecord[]; total: number }> {
+  const params: unknown[] = [];
+  const firm = await firmCondition(db, firmId, params);
+  const visible = visibleWhere(viewer, params);
+  params.push(page.limit, page.offset);
+  const rows = await db.query<ConsultationRecord & { total: number }>(
+    `select ${selectList('consultation', 'c')}, count(*) over ()::int as total from consultations c
+     where ${firm} and ${visible} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
+    params,
+  );
+  if (rows.length > 0 || page.offset === 0) return { rows, total: rows[0]?.total ?? 0 };
+  const [c] = await db.query<{ n: number }>(`select count(*)::int as n from consultations c where ${firm} and ${visible}`, params.slice(0, -2));
+  return { rows, total: c.n };
 }
 
 /** The rollup grouping the statistics would read for counts by month: every consultation once. */

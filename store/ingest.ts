@@ -6,6 +6,7 @@ import type { Queryable, Store } from './store';
 import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type OrganizationRecord, type RowRejection, type SourceKind } from '../domain/records';
 import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
+import { committeeHistorySql } from './growth';
 import { fence } from './leases';
 import { announceSnapshot } from './notifications';
 
@@ -114,6 +115,8 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
       if (owners.size === 0 && rollupCsv) await tx.copyFromCsv('consultation_rollups', ROLLUP_TABLE.columns.map((c) => c.column), rollupCsv);
       else if (accepted > 0) for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
     }
+    // The growth programme's history follows its minutes in the same transaction.
+    if (snap.entity === 'committee') for (const sql of committeeHistorySql()) await tx.query(sql, [snap.sourceId]);
     if (snap.entity === 'program') await resolveProviderNames(tx, snap.sourceId);
     rejections.sort((a, b) => a.row - b.row);
     await writeRejections(tx, snap.sourceId, rejections);

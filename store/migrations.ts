@@ -197,6 +197,186 @@ create table leases (
 );
 `,
   },
+  {
+    version: 50,
+    name: 'firms contact details in consultations; committee minutes',
+    sql: `
+alter table consultations add column phone text;
+alter table consultations add column address text;
+
+create table committee_minutes (
+  id text primary key,
+  local_id text not null,
+  meeting_on date not null,
+  corporate_number text,
+  firm_id text,
+  company_name text not null,
+  municipality_code text,
+  industry text,
+  nominated_by text,
+  rationale text,
+  outcome text not null,
+  reason text,
+  decided_by text,
+  lead_agency text,
+  participating_agencies text[] not null default '{}',
+  goals text[] not null default '{}',
+  ${provenanceColumns}
+);
+create index committee_minutes_source on committee_minutes (source_id);
+`,
+  },
+  {
+    version: 51,
+    name: 'firm identity and growth signals',
+    // A sole proprietor is one agency's record (organization, name without spaces, municipality)
+    // until a coordinator links several such records to a firm id of the network's own.
+    sql: `
+create table firms (
+  id text primary key,
+  name text not null,
+  municipality_code text,
+  assigned_by text not null,
+  assigned_at timestamptz not null
+);
+create sequence firm_serial;
+create table firm_links (
+  organization_id text not null,
+  name_key text not null,
+  municipality_code text not null,
+  firm_id text not null references firms (id),
+  confirmed_by text not null,
+  confirmed_at timestamptz not null,
+  primary key (organization_id, name_key, municipality_code)
+);
+create index firm_links_firm on firm_links (firm_id);
+create table firm_match_rejections (
+  members text primary key,
+  rejected_by text not null,
+  rejected_at timestamptz not null,
+  reason text not null
+);
+create index consultations_sole_firm on consultations (organization_id, (replace(company_name, ' ', ''))) where corporate_number is null;
+
+create table firm_signals (
+  firm_id text primary key,
+  kind text not null,
+  corporate_number text,
+  organization_id text,
+  name_key text,
+  name text,
+  municipality_code text,
+  industry text,
+  employees integer,
+  consultations integer not null,
+  agencies integer not null,
+  growth_mask integer not null,
+  growth_consultations integer not null,
+  frequency integer not null,
+  last_at timestamptz,
+  referrals integer not null,
+  score integer not null
+);
+create index firm_signals_score on firm_signals (score desc, firm_id);
+create table firm_clients (
+  firm_id text not null,
+  organization_id text not null,
+  primary key (firm_id, organization_id)
+);
+create index firm_clients_organization on firm_clients (organization_id);
+create table growth_state (
+  id boolean primary key default true check (id),
+  weights_version text not null,
+  as_of timestamptz,
+  refreshed_at timestamptz not null,
+  firms integer not null
+);
+`,
+  },
+  {
+    version: 52,
+    name: 'growth committee: meetings, nominations, decisions, support plans',
+    // Rows read from a committee-minutes source carry its source_id and are rebuilt with it;
+    // rows written through the graph have none and are never touched by a sync.
+    sql: `
+create table committee_meetings (
+  month text primary key,
+  held_on date not null,
+  source_id text
+);
+create table nominations (
+  id bigint generated always as identity primary key,
+  firm_id text not null,
+  organization_id text,
+  rationale text not null,
+  nominated_by text not null,
+  nominated_at timestamptz not null,
+  meeting_month text not null,
+  source_id text
+);
+create unique index nominations_once on nominations (firm_id, meeting_month, (coalesce(organization_id, '')));
+create index nominations_month on nominations (meeting_month);
+create table committee_decisions (
+  id bigint generated always as identity primary key,
+  firm_id text not null,
+  meeting_month text not null,
+  decision text not null,
+  reason text not null check (length(btrim(reason)) > 0),
+  decided_by text not null,
+  decided_at timestamptz not null,
+  source_id text,
+  unique (firm_id, meeting_month)
+);
+create index committee_decisions_month on committee_decisions (meeting_month);
+create table support_plan_events (
+  id bigint generated always as identity primary key,
+  plan_id text not null,
+  firm_id text not null,
+  at timestamptz not null,
+  status text not null,
+  lead_agency text not null,
+  participating_agencies text[] not null default '{}',
+  goals text[] not null default '{}',
+  note text,
+  recorded_by text not null,
+  source_id text
+);
+create index support_plan_events_plan on support_plan_events (plan_id, at);
+create index support_plan_events_firm on support_plan_events (firm_id);
+`,
+  },
+  {
+    version: 53,
+    name: 'growth audit log, append-only',
+    sql: `
+create table growth_audit (
+  id bigint generated always as identity primary key,
+  at timestamptz not null,
+  subject text,
+  role text not null,
+  agency_id text,
+  firm_id text not null,
+  fields text[] not null
+);
+create index growth_audit_firm on growth_audit (firm_id, at);
+create index growth_audit_at on growth_audit (at);
+create function growth_audit_append_only() returns trigger language plpgsql as $$ begin raise exception 'growth_audit is append-only'; end $$;
+create trigger growth_audit_no_change before update or delete on growth_audit for each row execute function growth_audit_append_only();
+create trigger growth_audit_no_truncate before truncate on growth_audit for each statement execute function growth_audit_append_only();
+`,
+  },
+  {
+    version: 54,
+    name: 'firm links remember the agency record id they replaced; minutes by firm',
+    // So that a confirmation sent again, naming records already linked, finds them and is a no-op;
+    // and firms known only from the minutes are found without reading every minute.
+    sql: `
+alter table firm_links add column local_id text;
+create index firm_links_local on firm_links (local_id);
+create index committee_minutes_corporate_number on committee_minutes (corporate_number);
+create index committee_minutes_firm on committee_minutes (firm_id);
+`,
+  },
 ];
 
 /** Taken for the length of the migration transaction (an arbitrary constant of this project). */

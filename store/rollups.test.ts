@@ -4,7 +4,7 @@ import { GROUPINGS, computeRollups, jstMonth } from './rollups';
 function record(over: Partial<ConsultationRecord>): ConsultationRecord {
   return {
     id: 'x', localId: 'x', organizationId: 'org-a', receivedAt: '2025-06-10T10:00:00+09:00', channel: 'COUNTER', topics: ['FINANCE'],
-    corporateNumber: null, companyName: null, industry: 'E', employees: null, municipalityCode: '282014', summary: null,
+    corporateNumber: null, companyName: null, industry: 'E', employees: null, municipalityCode: '282014', phone: null, address: null, summary: null,
     consultant: null, outcome: null, referredToId: null, sourceId: 's', agencyId: 'org-a', sourceKind: 'SPREADSHEET',
     sourceLocation: 'x.csv', fetchedAt: '2025-06-10T00:00:00Z', contentHash: 'h', sourceRow: 2, ...over,
   };

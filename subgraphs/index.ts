@@ -2,13 +2,14 @@
 import { organizations } from './organizations';
 import { programs } from './programs';
 import { consultations } from './consultations';
+import { growth } from './growth';
 import type { SubgraphModule } from './shared/module';
 
-export const SUBGRAPHS: SubgraphModule[] = [organizations, programs, consultations] as SubgraphModule[];
+export const SUBGRAPHS: SubgraphModule[] = [organizations, programs, consultations, growth] as SubgraphModule[];
 
 export function findSubgraph(name: string): SubgraphModule | undefined {
   return SUBGRAPHS.find((s) => s.name === name);
 }
 
 /** Where each subgraph listens by default; the gateway can override every URL at run time. */
-export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = { organizations: 4001, programs: 4002, consultations: 4003 };
+export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = { organizations: 4001, programs: 4002, consultations: 4003, growth: 4004 };

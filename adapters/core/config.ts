@@ -91,7 +91,7 @@ export const ORGANIZATION_SOURCE_ID = 'organization';
 
 const sourceCommon = {
   id: slug.refine((id) => id !== ORGANIZATION_SOURCE_ID, `"${ORGANIZATION_SOURCE_ID}" is kept for the agency's own organization`),
-  entity: z.enum(['organization', 'program', 'consultation']),
+  entity: z.enum(['organization', 'program', 'consultation', 'committee']),
   interval: duration.optional(),
   timeoutMs: z.number().int().positive().default(15_000),
   retry: retryPolicy.optional(),

@@ -15,6 +15,7 @@ import {
   htmlToText,
   normalizeCorporateNumber,
   normalizeMultiline,
+  normalizePhone,
   normalizeText,
   parseDate,
   parseDateTime,
@@ -31,6 +32,7 @@ import { resolveArea, findMunicipalityByName, getMunicipality } from '../../doma
 import { findJsicDivision } from '../../domain/industries';
 import {
   CHANNELS,
+  COMMITTEE_OUTCOMES,
   JSIC_DIVISIONS,
   ORGANIZATION_KINDS,
   OUTCOMES,
@@ -229,6 +231,12 @@ const list = (key: string): Parse => (raw, o, out, warn) => {
   }
   return items.length ? put(out, key, items) : false;
 };
+const identifierList = (key: string): Parse => (raw, o, out) => {
+  const items = splitMulti(raw, o.split);
+  const bad = items.find((i) => !IDENTIFIER.test(i));
+  if (bad !== undefined) return `"${bad}" is not an identifier (letters, digits, ".", "_" or "-")`;
+  return items.length ? put(out, key, items) : false;
+};
 
 const NOT_A_DIVISION = 'is not a JSIC division (a letter A–T, or a division, group or class name such as 製造業, 小売業, 飲食店)';
 
@@ -332,6 +340,7 @@ const period: Parse = (raw, _o, out) => {
 
 const parsed = (key: string, parse: (raw: string) => ParseResult<unknown>): Parse => (raw, _o, out) => into(key, parse(raw), out);
 const corporateNumber = parsed('corporateNumber', normalizeCorporateNumber);
+const phone = parsed('phone', normalizePhone);
 
 export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
   organization: {
@@ -388,15 +397,34 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     industry: { type: 'industry', vocabulary: JSIC_VOCABULARY, parse: industry },
     employees: { type: 'count', parse: parsed('employees', parseInteger) },
     municipalityCode: { type: 'municipality', parse: lgCode('municipalityCode') },
+    phone: { type: 'text', parse: phone },
+    address: { type: 'text', parse: text('address') },
     summary: { type: 'multiline', parse: multiline('summary') },
     consultant: { type: 'text', parse: text('consultant') },
     outcome: { type: 'vocabulary', vocabulary: OUTCOMES, parse: vocabulary('outcome', OUTCOMES, 'outcome') },
     referredToId: { type: 'id', parse: identifier('referredToId') },
   },
+  committee: {
+    localId: { required: true, type: 'id', parse: identifier('localId') },
+    meetingOn: { required: true, type: 'date', parse: parsed('meetingOn', parseDate) },
+    corporateNumber: { type: 'corporateNumber', parse: corporateNumber },
+    firmId: { type: 'id', parse: identifier('firmId') },
+    companyName: { required: true, type: 'text', parse: text('companyName') },
+    municipalityCode: { type: 'municipality', parse: lgCode('municipalityCode') },
+    industry: { type: 'industry', vocabulary: JSIC_VOCABULARY, parse: industry },
+    nominatedBy: { type: 'id', parse: identifier('nominatedBy') },
+    rationale: { type: 'multiline', parse: multiline('rationale') },
+    outcome: { required: true, type: 'vocabulary', vocabulary: COMMITTEE_OUTCOMES, parse: vocabulary('outcome', COMMITTEE_OUTCOMES, 'committee outcome') },
+    reason: { type: 'multiline', parse: multiline('reason') },
+    decidedBy: { type: 'text', parse: text('decidedBy') },
+    leadAgency: { type: 'id', parse: identifier('leadAgency') },
+    participatingAgencies: { type: 'list', parse: identifierList('participatingAgencies') },
+    goals: { type: 'list', parse: list('goals') },
+  },
 };
 
 /** The field holding an entity's own identifier in its mapping (`id:` is accepted for it). */
-export const ID_FIELD: Record<EntityKind, string> = { organization: 'id', program: 'localId', consultation: 'localId' };
+export const ID_FIELD: Record<EntityKind, string> = { organization: 'id', program: 'localId', consultation: 'localId', committee: 'localId' };
 
 /** Whether a value written in a `map:` or `default:` is one the field itself accepts. */
 export function fieldAccepts(spec: FieldSpec, value: string): boolean {
@@ -413,7 +441,11 @@ const EMPTY: Record<EntityKind, Output> = {
     employeeCeiling: null, eligibilityText: null, maxAmount: null, maxAmountText: null, subsidyRate: null, subsidyRatio: null,
     opensOn: null, closesOn: null, url: null, contact: null, updatedOn: null,
   },
-  consultation: { topics: [], corporateNumber: null, companyName: null, industry: null, employees: null, municipalityCode: null, summary: null, consultant: null, outcome: null, referredToId: null },
+  consultation: { topics: [], corporateNumber: null, companyName: null, industry: null, employees: null, municipalityCode: null, phone: null, address: null, summary: null, consultant: null, outcome: null, referredToId: null },
+  committee: {
+    corporateNumber: null, firmId: null, municipalityCode: null, industry: null, nominatedBy: null, rationale: null, reason: null,
+    decidedBy: null, leadAgency: null, participatingAgencies: [], goals: [],
+  },
 };
 
 // Every output key from the start, in one order, so all records of an entity share one shape:
@@ -697,9 +729,23 @@ export function mapRecord(
     const rule = mapping.closesOn ?? mapping.period;
     (problems ??= []).push({ field: rule ? labelOf('closesOn', toRule(rule)) : 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
   }
+  if (entity === 'committee') for (const p of committeeRowProblems(out, mapping)) (problems ??= []).push(p);
   if (!problems) return warnings ? { ok: true, fields: out, warnings } : { ok: true, fields: out };
   const [first, ...more] = problems;
   const rejection: RowRejection = { row, ...first };
   if (more.length > 0) rejection.reasons = more;
   return warnings ? { ok: false, rejection, warnings } : { ok: false, rejection };
+}
+
+// A minute must name its firm, and a decision must say why (a selection also who leads the support).
+function committeeRowProblems(out: Output, mapping: Record<string, string | MappingRule>): Array<{ field: string; value: string | null; reason: string }> {
+  const label = (field: string) => labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
+  const problems: Array<{ field: string; value: string | null; reason: string }> = [];
+  if (!out.corporateNumber && !out.firmId) {
+    problems.push({ field: label('corporateNumber'), value: null, reason: 'a firm needs its 法人番号 or the network firm id (firmId)' });
+  }
+  const decision = out.outcome === 'SELECTED' || out.outcome === 'DEFERRED' || out.outcome === 'DECLINED';
+  if (decision && !out.reason) problems.push({ field: label('reason'), value: null, reason: `a ${String(out.outcome)} decision needs its reason` });
+  if (out.outcome === 'SELECTED' && !out.leadAgency) problems.push({ field: label('leadAgency'), value: null, reason: 'a selection needs its lead agency' });
+  return problems;
 }

@@ -34,7 +34,7 @@ export interface InitOptions {
 const USAGE =
   'usage: npm run agency:init -- <path-or-URL> [--entity program|consultation|organization] [--id ID] [--name NAME] [--kind spreadsheet|api|website] [--location TEXT] [--out FILE]';
 
-const SOURCE_IDS: Record<EntityKind, string> = { program: 'programs', organization: 'directory', consultation: 'consultations' };
+const SOURCE_IDS: Record<EntityKind, string> = { program: 'programs', organization: 'directory', consultation: 'consultations', committee: 'committee-minutes' };
 
 /** A slug from a file or host name: lower-case ASCII words joined by hyphens. */
 export function slugOf(text: string): string {

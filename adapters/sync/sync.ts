@@ -23,6 +23,7 @@ import { markFailed, markUnchanged, registerSource, replaceDeclaredOrganization,
 import { get as getSource } from '../../store/sources';
 import * as leases from '../../store/leases';
 import { LeaseLostError } from '../../store/errors';
+import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
@@ -126,6 +127,8 @@ export interface SyncOptions {
   /** Shared store: who takes the lease (default LEASE_HOLDER, this process) and for how long. */
   leaseHolder?: string;
   leaseTtlMs?: number;
+  /** Leave the growth signals to the caller, which refreshes them once for many sources. */
+  deferGrowthRefresh?: boolean;
 }
 
 /** This process, as lease holders are named: host, pid and a random part (pids are reused). */
@@ -269,6 +272,8 @@ async function syncHeld(
       'source synced',
     );
     if (done.rejected.length > 0) ctx.logger.warn({ source: id, reasons: topReasons(done.rejected, 3).map((t) => `${t.count} × ${t.field ? `${t.field}: ` : ''}${t.reason}`) }, 'rows refused');
+    // Firms' growth signals follow the consultations (a sync run refreshes once, after them all).
+    if (source.entity === 'consultation' && !options.deferGrowthRefresh && !isTarget(into)) await refreshGrowth(into, ctx);
     return report('updated', result.accepted, done, { sample: prepared.sample });
   } catch (e) {
     // The lease ran out mid-sync and another process has the source now: its state is theirs to write.
@@ -317,6 +322,17 @@ async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: 
   return { ...base, outcome: 'updated', accepted: result.accepted, rejected: [], sample: [record], durationMs: ctx.clock().getTime() - started.getTime() };
 }
 
+
+/** Recomputes every firm's growth signals and score; a failure is logged, the sync stands. */
+export async function refreshGrowth(store: Store, ctx: AdapterContext): Promise<void> {
+  try {
+    const r = await refreshGrowthSignals(store, { now: ctx.clock() });
+    ctx.logger.info({ firms: r.firms, ms: Math.round(r.ms) }, 'growth signals refreshed');
+  } catch (e) {
+    ctx.logger.warn({ err: (e as Error).message }, 'growth signals refresh failed; previous signals kept');
+  }
+}
+
 /**
  * Syncs every source of every agency: directories first, so providers exist before programmes,
  * then each agency's declared organization where no directory lists it, then the rest. Large
@@ -346,9 +362,15 @@ async function syncPhases(
   options: SyncOptions & { concurrency?: number },
 ): Promise<SyncReport[]> {
   const jobs = agencies.flatMap((a) => a.sources.map((s) => ({ a, s })));
-  const order = { organization: 0, program: 1, consultation: 2 } as const;
+  // Committee minutes come last: they name firms the consultations describe.
+  const order = { organization: 0, program: 1, consultation: 2, committee: 3 } as const;
   const reports: SyncReport[] = [];
-  for (const phase of [0, 1, 2]) {
+  for (const phase of [0, 1, 2, 3]) {
+    if (phase === 3) {
+      const logs = new Set(jobs.filter((j) => j.s.entity === 'consultation').map((j) => sourceId(j.a, j.s)));
+      const changed = reports.some((r) => r.outcome === 'updated' && logs.has(r.sourceId));
+      if (changed || (logs.size > 0 && (await growthRefreshDue(store)))) await refreshGrowth(store, ctx);
+    }
     const batch = jobs.filter((j) => order[j.s.entity] === phase);
     // Reading sources overlaps; the embedded store serializes writes itself.
     const limit = options.concurrency ?? 4;
@@ -357,7 +379,7 @@ async function syncPhases(
       Array.from({ length: Math.min(limit, batch.length) }, async () => {
         while (next < batch.length) {
           const { a, s } = batch[next++];
-          reports.push(await syncSource(store, a, s, ctx, options));
+          reports.push(await syncSource(store, a, s, ctx, { ...options, deferGrowthRefresh: true }));
         }
       }),
     );

@@ -1,4 +1,6 @@
 /** Example operations preloaded in the explorer, one tab each. */
+import { jstMonthOf } from '../../domain/growth/status';
+
 export interface ExampleOperation {
   name: string;
   query: string;
@@ -128,6 +130,84 @@ query CompanyHistory($corporateNumber: String!) {
 }`,
     variables: { corporateNumber: '<13-digit 法人番号>' },
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role coordinator>' },
+  },
+  {
+    name: 'PrepareCommitteeMeeting',
+    query: `# Preparing the month's growth-firm committee (成長企業発掘・育成委員会): coordinators only
+# (npm run token -- --role coordinator). The agenda lists the firms nominated for the meeting,
+# then the highest-scored firms no one nominated, every point of each score explained.
+# Each firm read here is written to the audit log (growthAudit). The same agenda as a CSV for
+# the meeting's paper: GET /exports/committee/<month>.csv with the same token.
+query PrepareCommitteeMeeting($month: String!) {
+  growthSummary { selectedTotal active graduated meetings }
+  committeeMeeting(month: $month) {
+    month
+    agenda(topScored: 10) {
+      reasons
+      score
+      company {
+        id
+        name
+        municipality { name }
+        industry { name }
+        growth {
+          status
+          score { total contributions { signal value points reason } }
+          nominations(meeting: $month) { agency { name } rationale }
+        }
+      }
+    }
+  }
+}`,
+    variables: { month: jstMonthOf(new Date()) },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role coordinator>' },
+  },
+  {
+    name: 'ClientGrowthStatus',
+    query: `# Your agency's clients in the growth-firm programme (成長期待企業) and their support plans,
+# as agency staff see them (npm run token -- --role staff --agency hyogo-iac): nominated,
+# deferred or supported firms, highest score first. Staff see status, plans and their own
+# agency's nominations; scores and decisions are for coordinators.
+query ClientGrowthStatus {
+  growthFirms(first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        name
+        growth {
+          status
+          nominations { meeting rationale }
+          plan {
+            status
+            selectedIn
+            leadAgency { name }
+            participatingAgencies { name }
+            goals
+            history { at status note }
+          }
+        }
+      }
+    }
+  }
+}`,
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role staff --agency hyogo-iac>' },
+  },
+  {
+    name: 'NominateClient',
+    query: `# Staff nominate one of their agency's clients for the month's committee (推薦), by its
+# firm id (法人番号, or the N-/L- id a consultation's firm gives). Sending it twice nominates once.
+mutation NominateClient($companyId: ID!, $rationale: String!) {
+  nominateCompany(companyId: $companyId, rationale: $rationale) {
+    id
+    meeting
+    agency { name }
+    rationale
+    company { name growth { status } }
+  }
+}`,
+    variables: { companyId: '<firm id>', rationale: '販路開拓と海外展開の相談が続き、複数機関での支援が有効と考え推薦する。' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role staff --agency hyogo-iac>' },
   },
   {
     name: 'SourceFreshness',

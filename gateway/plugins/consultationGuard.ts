@@ -1,7 +1,7 @@
 /**
- * The gateway's wall in front of consultation data: operations reaching for consultation records
- * or statistics are refused before planning when the caller's role could never see them. The
- * consultations subgraph enforces the same rules again on every row.
+ * The gateway's wall in front of consultation data and firms' growth files: operations reaching
+ * for consultation records, firms, the growth committee or statistics are refused before planning
+ * when the caller's role could never see them. The subgraphs enforce the same rules again.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
@@ -14,6 +14,20 @@ const ALLOWED: Record<string, Role[]> = {
   companyHistory: ['coordinator'],
   consultationStats: ['analyst', 'coordinator'],
   referConsultation: ['staff'],
+  company: ['staff', 'coordinator'],
+  firmMatchProposals: ['coordinator'],
+  confirmFirmMatch: ['coordinator'],
+  rejectFirmMatch: ['coordinator'],
+  // The growth subgraph: firms' growth files, the committee, the programme's figures.
+  growthFirms: ['staff', 'coordinator'],
+  committeeMeeting: ['coordinator'],
+  committeeMeetings: ['coordinator'],
+  growthAudit: ['coordinator'],
+  growthSummary: ['analyst', 'coordinator'],
+  growthCounts: ['analyst', 'coordinator'],
+  nominateCompany: ['staff', 'coordinator'],
+  recordCommitteeDecision: ['coordinator'],
+  updateSupportPlan: ['coordinator'],
 };
 
 function rootFields(op: OperationDefinitionNode): string[] {

@@ -10,6 +10,8 @@ import * as consultations from '../../store/consultations';
 import * as organizations from '../../store/organizations';
 import type { StatsDimension } from '../../store/stats';
 import type { ReferralRow } from '../../store/consultations';
+import * as firms from '../../store/firms';
+import type { FirmRecord } from '../../store/firms';
 import { ANONYMOUS, type Viewer } from '../shared/identity';
 
 export type { ReferralRow };
@@ -25,6 +27,9 @@ export interface ConsultationsContext {
   consultationCount: DataLoader<string, number>;
   /** Directory names for the ORGANIZATION labels of statistics. */
   organizationName: DataLoader<string, string | null>;
+  /** Firms by id, null where unknown or not for this viewer's eyes. */
+  companyById: DataLoader<string, FirmRecord | null>;
+  firmIdOfConsultation: DataLoader<string, string | null>;
 }
 
 export function createConsultationsContext(store: Queryable, viewer: Viewer = ANONYMOUS, now: () => Date = () => new Date()): ConsultationsContext {
@@ -41,6 +46,11 @@ export function createConsultationsContext(store: Queryable, viewer: Viewer = AN
       }
     },
     consultationById: new DataLoader((ids) => consultations.byIds(store, viewer, ids)),
+    companyById: new DataLoader(async (ids) => {
+      const [found, visible] = await Promise.all([firms.byIds(store, ids), firms.visibleIds(store, viewer, ids)]);
+      return found.map((f) => (f && visible.has(f.id) ? f : null));
+    }),
+    firmIdOfConsultation: new DataLoader((ids) => consultations.firmIdsOf(store, ids)),
     referralsByConsultation: new DataLoader((ids) => consultations.referralsOf(store, ids)),
     consultationCount: new DataLoader(async (keys) => {
       const parsed = keys.map((k) => {

@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ConsultationRecord } from '../../domain/records';
 import type { ReferralRow, StatsKeyValue, CompanyHistoryValue, ConsultationsContext } from './context';
+import type { FirmRecord, MatchProposal, MatchCandidate } from '../../store/firms';
 import type { OrganizationReference, MunicipalityValue, IndustryValue } from '../shared/values';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
@@ -23,6 +24,47 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/**
+ * A firm (企業) as the network identifies it across agencies: by its corporate number (法人番号)
+ * where it has one; a sole proprietor (個人事業主) by the firm id the network assigned (N-000001)
+ * when a coordinator confirmed that several agencies' records are one firm, and until then by one
+ * agency's record of it (L-<agency>-<digest>). Firms are real businesses: staff see their agency's
+ * clients and the firms whose support plan their agency leads or joins; coordinators every firm;
+ * analysts and anonymous callers none.
+ */
+export type Company = {
+  __typename?: 'Company';
+  /** The firm's consultations the caller may see (staff: their agency's and those referred to it), newest first. */
+  consultations: ConsultationConnection;
+  /** Corporate number (法人番号) when the firm has one. */
+  corporateNumber: Maybe<Scalars['String']['output']>;
+  /** Employees (従業員数) as last recorded. */
+  employees: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  /** How `id` identifies the firm. */
+  identifiedBy: CompanyIdentity;
+  /** Industry (業種). */
+  industry: Maybe<Industry>;
+  /** Where the firm is (所在地). */
+  municipality: Maybe<Municipality>;
+  /** Name (事業者名) as the latest records give it. */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+
+/**
+ * A firm (企業) as the network identifies it across agencies: by its corporate number (法人番号)
+ * where it has one; a sole proprietor (個人事業主) by the firm id the network assigned (N-000001)
+ * when a coordinator confirmed that several agencies' records are one firm, and until then by one
+ * agency's record of it (L-<agency>-<digest>). Firms are real businesses: staff see their agency's
+ * clients and the firms whose support plan their agency leads or joins; coordinators every firm;
+ * analysts and anonymous callers none.
+ */
+export type CompanyConsultationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** One firm's consultations across every agency, by 法人番号 (企業の相談履歴). */
 export type CompanyHistory = {
   __typename?: 'CompanyHistory';
@@ -32,6 +74,15 @@ export type CompanyHistory = {
   consultations: Array<Consultation>;
   corporateNumber: Scalars['String']['output'];
 };
+
+/** How a firm is identified (企業の識別). */
+export type CompanyIdentity =
+  /** 機関の記録 — by one agency's record of a firm without 法人番号, not matched across agencies yet */
+  | 'AGENCY_RECORD'
+  /** 法人番号 — by its corporate number */
+  | 'CORPORATE_NUMBER'
+  /** 企業ID — by the id the network assigned to a sole proprietor on a confirmed match */
+  | 'NETWORK_ID';
 
 /** The firm behind a consultation (相談企業). */
 export type CompanyProfile = {
@@ -62,6 +113,8 @@ export type Consultation = {
   company: CompanyProfile;
   /** Who answered (担当者). */
   consultant: Maybe<Scalars['String']['output']>;
+  /** The firm as the network identifies it across agencies (企業), with its growth file where the caller may read it. */
+  firm: Maybe<Company>;
   /** `<agencyId>:<number>`. */
   id: Scalars['ID']['output'];
   /** The agency consulted (相談先機関). */
@@ -151,6 +204,49 @@ export type ConsultationStats = {
   total: Maybe<Scalars['Int']['output']>;
 };
 
+/** Strength of a match proposal (名寄せの確度). */
+export type FirmMatchLevel =
+  /** 住所一致 — no phone to compare, the records share an address */
+  | 'ADDRESS_MATCHES'
+  /** 不一致あり — the records give different phone numbers or addresses: probably different firms */
+  | 'CONFLICTING'
+  /** 名称のみ — only name and municipality agree; nothing to compare beyond */
+  | 'NAME_ONLY'
+  /** 電話番号一致 — the records share a phone number */
+  | 'PHONE_MATCHES';
+
+/** One of the firms a proposal would join, with what its records say. */
+export type FirmMatchMember = {
+  __typename?: 'FirmMatchMember';
+  /** Addresses (住所) its records give. */
+  addresses: Array<Scalars['String']['output']>;
+  agencies: Array<Organization>;
+  company: Company;
+  consultations: Scalars['Int']['output'];
+  employees: Maybe<Scalars['Int']['output']>;
+  industry: Maybe<Industry>;
+  municipality: Maybe<Municipality>;
+  name: Maybe<Scalars['String']['output']>;
+  /** Phone numbers (電話番号) its records give. */
+  phones: Array<Scalars['String']['output']>;
+};
+
+/**
+ * Firms without 法人番号 that several agencies may have recorded separately (名寄せ候補): the same
+ * name, once normalized, in the same municipality. A coordinator confirms a proposal
+ * (confirmFirmMatch) after weighing the evidence, or rejects it (rejectFirmMatch).
+ */
+export type FirmMatchProposal = {
+  __typename?: 'FirmMatchProposal';
+  /** What agrees and what does not, in words. */
+  evidence: Array<Scalars['String']['output']>;
+  /** Stable for the same members. */
+  key: Scalars['ID']['output'];
+  /** How strongly the records agree. */
+  level: FirmMatchLevel;
+  members: Array<FirmMatchMember>;
+};
+
 /** A point in WGS 84 (緯度経度). */
 export type GeoPoint = {
   __typename?: 'GeoPoint';
@@ -184,8 +280,21 @@ export type Municipality = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Confirms that these firms (agency records, or one network firm and agency records) are one firm
+   * without 法人番号: the network assigns it an id, or the network firm among them takes the others
+   * in. Coordinators only; confirming what is already one firm changes nothing.
+   */
+  confirmFirmMatch: Company;
   /** Hands a consultation over to another agency (staff of the owning agency only). */
   referConsultation: Consultation;
+  /** Records that these firms are different firms, so they are not proposed again (coordinators only). */
+  rejectFirmMatch: Scalars['Boolean']['output'];
+};
+
+
+export type MutationConfirmFirmMatchArgs = {
+  companyIds: Array<Scalars['ID']['input']>;
 };
 
 
@@ -193,6 +302,12 @@ export type MutationReferConsultationArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['ID']['input'];
+};
+
+
+export type MutationRejectFirmMatchArgs = {
+  companyIds: Array<Scalars['ID']['input']>;
+  reason: Scalars['String']['input'];
 };
 
 export type Organization = {
@@ -233,6 +348,8 @@ export type Provenance = {
 
 export type Query = {
   __typename?: 'Query';
+  /** A firm by its id (法人番号, N-… or L-…), if the caller may see it (staff: their agency's clients; coordinators: all). */
+  company: Maybe<Company>;
   /** A firm's consultations across agencies (coordinators only). */
   companyHistory: Maybe<CompanyHistory>;
   /** One consultation, if the caller may see it. */
@@ -241,6 +358,13 @@ export type Query = {
   consultationStats: ConsultationStats;
   /** Consultations the caller may see (staff: own agency and referred to it; coordinators: all). */
   consultations: ConsultationConnection;
+  /** Firms without 法人番号 that may be one firm recorded by several agencies (coordinators only). */
+  firmMatchProposals: Array<FirmMatchProposal>;
+};
+
+
+export type QueryCompanyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -263,6 +387,11 @@ export type QueryConsultationStatsArgs = {
 export type QueryConsultationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ConsultationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryFirmMatchProposalsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -443,12 +572,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Company: Company;
   Consultation: Consultation;
   Organization: Organization;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Company:
+    ( { __typename: 'Company' }
+    & GraphQLRecursivePick<FederationTypes['Company'], {"id":true}> );
   Consultation:
     ( { __typename: 'Consultation' }
     & GraphQLRecursivePick<FederationTypes['Consultation'], {"id":true}> );
@@ -461,11 +594,13 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  CompanyHistory: ResolverTypeWrapper<CompanyHistoryValue>;
-  CompanyProfile: ResolverTypeWrapper<ConsultationRecord>;
+  Company: ResolverTypeWrapper<FirmRecord>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Consultation: ResolverTypeWrapper<ConsultationRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CompanyHistory: ResolverTypeWrapper<CompanyHistoryValue>;
+  CompanyIdentity: CompanyIdentity;
+  CompanyProfile: ResolverTypeWrapper<ConsultationRecord>;
+  Consultation: ResolverTypeWrapper<ConsultationRecord>;
   ConsultationChannel: ConsultationChannel;
   ConsultationConnection: ResolverTypeWrapper<Omit<ConsultationConnection, 'edges'> & { edges: Array<ResolversTypes['ConsultationEdge']> }>;
   ConsultationEdge: ResolverTypeWrapper<Omit<ConsultationEdge, 'node'> & { node: ResolversTypes['Consultation'] }>;
@@ -474,14 +609,17 @@ export type ResolversTypes = {
   ConsultationStats: ResolverTypeWrapper<Omit<ConsultationStats, 'cells'> & { cells: Array<ResolversTypes['StatsCell']> }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  FirmMatchLevel: FirmMatchLevel;
+  FirmMatchMember: ResolverTypeWrapper<MatchCandidate>;
+  FirmMatchProposal: ResolverTypeWrapper<MatchProposal>;
   GeoPoint: ResolverTypeWrapper<GeoPoint>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Industry: ResolverTypeWrapper<IndustryValue>;
   Municipality: ResolverTypeWrapper<MunicipalityValue>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Organization: ResolverTypeWrapper<OrganizationReference>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Referral: ResolverTypeWrapper<ReferralRow>;
@@ -497,25 +635,28 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  Company: FirmRecord;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
   CompanyHistory: CompanyHistoryValue;
   CompanyProfile: ConsultationRecord;
-  Int: Scalars['Int']['output'];
   Consultation: ConsultationRecord;
-  ID: Scalars['ID']['output'];
   ConsultationConnection: Omit<ConsultationConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConsultationEdge']> };
   ConsultationEdge: Omit<ConsultationEdge, 'node'> & { node: ResolversParentTypes['Consultation'] };
   ConsultationFilter: ConsultationFilter;
   ConsultationStats: Omit<ConsultationStats, 'cells'> & { cells: Array<ResolversParentTypes['StatsCell']> };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  FirmMatchMember: MatchCandidate;
+  FirmMatchProposal: MatchProposal;
   GeoPoint: GeoPoint;
   Float: Scalars['Float']['output'];
   Industry: IndustryValue;
   Municipality: MunicipalityValue;
   Mutation: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
   Organization: OrganizationReference;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   Referral: ReferralRow;
@@ -537,6 +678,18 @@ export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = ConsultationsContext, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CompanyResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['Company'] = ResolversParentTypes['Company'], FederationReferenceType extends FederationReferenceTypes['Company'] = FederationReferenceTypes['Company']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Company']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  consultations?: Resolver<ResolversTypes['ConsultationConnection'], ParentType, ContextType, RequireFields<CompanyConsultationsArgs, 'first'>>;
+  corporateNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  employees?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  identifiedBy?: Resolver<ResolversTypes['CompanyIdentity'], ParentType, ContextType>;
+  industry?: Resolver<Maybe<ResolversTypes['Industry']>, ParentType, ContextType>;
+  municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type CompanyHistoryResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['CompanyHistory'] = ResolversParentTypes['CompanyHistory']> = {
   agencies?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
   consultations?: Resolver<Array<ResolversTypes['Consultation']>, ParentType, ContextType>;
@@ -556,6 +709,7 @@ export type ConsultationResolvers<ContextType = ConsultationsContext, ParentType
   channel?: Resolver<ResolversTypes['ConsultationChannel'], ParentType, ContextType>;
   company?: Resolver<ResolversTypes['CompanyProfile'], ParentType, ContextType>;
   consultant?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firm?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   outcome?: Resolver<Maybe<ResolversTypes['ConsultationOutcome']>, ParentType, ContextType>;
@@ -592,6 +746,25 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type FirmMatchMemberResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['FirmMatchMember'] = ResolversParentTypes['FirmMatchMember']> = {
+  addresses?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  agencies?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
+  company?: Resolver<ResolversTypes['Company'], ParentType, ContextType>;
+  consultations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  employees?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  industry?: Resolver<Maybe<ResolversTypes['Industry']>, ParentType, ContextType>;
+  municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phones?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type FirmMatchProposalResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['FirmMatchProposal'] = ResolversParentTypes['FirmMatchProposal']> = {
+  evidence?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['FirmMatchLevel'], ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['FirmMatchMember']>, ParentType, ContextType>;
+};
+
 export type GeoPointResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['GeoPoint'] = ResolversParentTypes['GeoPoint']> = {
   lat?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   lng?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -611,7 +784,9 @@ export type MunicipalityResolvers<ContextType = ConsultationsContext, ParentType
 };
 
 export type MutationResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  confirmFirmMatch?: Resolver<ResolversTypes['Company'], ParentType, ContextType, RequireFields<MutationConfirmFirmMatchArgs, 'companyIds'>>;
   referConsultation?: Resolver<ResolversTypes['Consultation'], ParentType, ContextType, RequireFields<MutationReferConsultationArgs, 'id' | 'to'>>;
+  rejectFirmMatch?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRejectFirmMatchArgs, 'companyIds' | 'reason'>>;
 };
 
 export type OrganizationResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
@@ -636,10 +811,12 @@ export type ProvenanceResolvers<ContextType = ConsultationsContext, ParentType e
 };
 
 export type QueryResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<QueryCompanyArgs, 'id'>>;
   companyHistory?: Resolver<Maybe<ResolversTypes['CompanyHistory']>, ParentType, ContextType, RequireFields<QueryCompanyHistoryArgs, 'corporateNumber'>>;
   consultation?: Resolver<Maybe<ResolversTypes['Consultation']>, ParentType, ContextType, RequireFields<QueryConsultationArgs, 'id'>>;
   consultationStats?: Resolver<ResolversTypes['ConsultationStats'], ParentType, ContextType, RequireFields<QueryConsultationStatsArgs, 'groupBy'>>;
   consultations?: Resolver<ResolversTypes['ConsultationConnection'], ParentType, ContextType, RequireFields<QueryConsultationsArgs, 'first'>>;
+  firmMatchProposals?: Resolver<Array<ResolversTypes['FirmMatchProposal']>, ParentType, ContextType, RequireFields<QueryFirmMatchProposalsArgs, 'first'>>;
 };
 
 export type ReferralResolvers<ContextType = ConsultationsContext, ParentType extends ResolversParentTypes['Referral'] = ResolversParentTypes['Referral']> = {
@@ -667,6 +844,7 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = ConsultationsContext> = {
+  Company?: CompanyResolvers<ContextType>;
   CompanyHistory?: CompanyHistoryResolvers<ContextType>;
   CompanyProfile?: CompanyProfileResolvers<ContextType>;
   Consultation?: ConsultationResolvers<ContextType>;
@@ -675,6 +853,8 @@ export type Resolvers<ContextType = ConsultationsContext> = {
   ConsultationStats?: ConsultationStatsResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  FirmMatchMember?: FirmMatchMemberResolvers<ContextType>;
+  FirmMatchProposal?: FirmMatchProposalResolvers<ContextType>;
   GeoPoint?: GeoPointResolvers<ContextType>;
   Industry?: IndustryResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;

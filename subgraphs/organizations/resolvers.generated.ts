@@ -232,6 +232,8 @@ export type SourceRejectedRowsArgs = {
 
 /** What a source feeds (取込対象). */
 export type SourceEntity =
+  /** 成長企業発掘・育成委員会の議事録 — the growth-firm committee's minutes */
+  | 'COMMITTEE'
   | 'CONSULTATION'
   | 'ORGANIZATION'
   | 'PROGRAM';

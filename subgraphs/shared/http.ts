@@ -12,7 +12,8 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export interface Route {
   method: string;
-  path: string;
+  /** The exact path, or a pattern for paths that carry a parameter (/exports/committee/2026-05.csv). */
+  path: string | RegExp;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
@@ -180,7 +181,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
     });
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = opts.routes?.find((r) => r.path === url.pathname && r.method === req.method);
+      const route = opts.routes?.find((r) => (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)) && r.method === req.method);
       if (route) return await route.handle(req, res);
       if (url.pathname !== path) return graphqlError(res, 404, `not found; GraphQL is served at ${path}`, 'NOT_FOUND');
       isGraphQL = true;

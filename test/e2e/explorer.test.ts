@@ -186,4 +186,35 @@ maybe('explorer', () => {
     await page.locator('.graphiql-response', { hasText: '"神戸市"' }).waitFor();
     await page.close();
   });
+
+  test('a coordinator prepares the committee meeting and staff check their clients from the example tabs', async () => {
+    const page = await openExplorer();
+    const coordinator = await runTab(page, 'PrepareCommitteeMeeting', await signDevelopmentToken({ role: 'coordinator' }, secret));
+    expect(coordinator.body.errors).toBeUndefined();
+    const { growthSummary, committeeMeeting } = coordinator.body.data;
+    const [{ selected }] = await app.store.query<{ selected: number }>(`select count(distinct firm_id)::int as selected from committee_decisions where decision = 'SELECTED'`);
+    expect(growthSummary.selectedTotal).toBe(selected);
+    expect(committeeMeeting.agenda.length).toBeGreaterThan(0);
+    for (const item of committeeMeeting.agenda) {
+      expect(item.company.growth.score.total).toBe(item.company.growth.score.contributions.reduce((s: number, c: { points: number }) => s + c.points, 0));
+    }
+    await page.locator('.graphiql-response', { hasText: '"contributions"' }).waitFor();
+
+    const agency = 'hyogo-iac';
+    const staff = await runTab(page, 'ClientGrowthStatus', await signDevelopmentToken({ role: 'staff', agency }, secret));
+    expect(staff.body.errors).toBeUndefined();
+    expect(staff.body.data.growthFirms.totalCount).toBeGreaterThan(0);
+    const ours = new Set(
+      (await app.store.query<{ id: string }>(
+        `select firm_id as id from firm_clients where organization_id = $1 union select firm_id from support_plan_events where lead_agency = $1 or $1 = any(participating_agencies)`,
+        [agency],
+      )).map((r) => r.id),
+    );
+    for (const { node } of staff.body.data.growthFirms.edges) {
+      expect(['NOMINATED', 'DEFERRED', 'ACTIVE']).toContain(node.growth.status);
+      expect({ firm: node.id, ours: ours.has(node.id) }).toEqual({ firm: node.id, ours: true });
+    }
+    await page.locator('.graphiql-response', { hasText: '"growthFirms"' }).waitFor();
+    await page.close();
+  });
 });

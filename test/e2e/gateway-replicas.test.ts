@@ -32,11 +32,9 @@ beforeAll(async () => {
   store = await openTestStore('demo');
   others = await startSubgraphs(store);
   replicas = [await startReplica(0), await startReplica(1)];
-  gateway = await startTestGateway({
-    organizations: others.organizations.url,
-    consultations: others.consultations.url,
-    programs: replicas.map((r) => r.url).join(','),
-  }, { subgraphClient: { breakerOpenMs: 500 } });
+  // Every other subgraph once, programs twice.
+  const urls = Object.fromEntries(Object.entries(others).map(([name, s]) => [name, s.url]));
+  gateway = await startTestGateway({ ...urls, programs: replicas.map((r) => r.url).join(',') }, { subgraphClient: { breakerOpenMs: 500 } });
 });
 
 afterAll(async () => {

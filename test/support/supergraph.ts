@@ -5,6 +5,7 @@
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { Queryable } from '../../store/store';
+import type { Viewer } from '../../domain/viewer';
 import { SUBGRAPHS } from '../../subgraphs';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { composeSupergraph } from '../../gateway/compose';
@@ -14,7 +15,8 @@ export interface InProcessSupergraph {
   stop(): Promise<void>;
 }
 
-export async function startInProcessSupergraph(storeOf: (subgraph: string) => Queryable, now: () => Date): Promise<InProcessSupergraph> {
+/** Every subgraph request runs as `viewer` (anonymous when omitted), as if the gateway had signed it. */
+export async function startInProcessSupergraph(storeOf: (subgraph: string) => Queryable, now: () => Date, viewer?: Viewer): Promise<InProcessSupergraph> {
   const { supergraphSdl } = composeSupergraph();
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -22,7 +24,7 @@ export async function startInProcessSupergraph(storeOf: (subgraph: string) => Qu
       const module = SUBGRAPHS.find((s) => s.name === name)!;
       const local = new LocalGraphQLDataSource(buildSchemaOf(module));
       const process = local.process.bind(local);
-      local.process = (options) => process({ ...options, context: module.createContext(storeOf(name), { now }) as never });
+      local.process = (options) => process({ ...options, context: module.createContext(storeOf(name), { now, viewer }) as never });
       return local;
     },
   });

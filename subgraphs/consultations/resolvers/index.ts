@@ -11,23 +11,29 @@ import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
-import { suppress } from '../suppression';
+import { MIN_CELL, suppress } from '../../shared/suppression';
+import { connectionOf, pageOf } from '../../shared/cursor';
+import * as firms from '../../../store/firms';
 import { countConsultations } from '../../../store/stats';
 import { statsKeyLabel } from '../labels';
+import { refreshGrowthSignals } from '../../../store/signals';
+import type { Store } from '../../../store/store';
 
-/** Counts below this are withheld so that no single firm can be singled out. */
-export const MIN_CELL = 5;
 const MAX_PAGE = 100;
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-function cursorOf(offset: number): string {
-  return Buffer.from(`c:${offset}`).toString('base64url');
+
+const IDENTIFIED_BY = { CORPORATE: 'CORPORATE_NUMBER', NETWORK: 'NETWORK_ID', LOCAL: 'AGENCY_RECORD' } as const;
+
+function requireCoordinator(ctx: ConsultationsContext, what: string): void {
+  if (ctx.viewer.role === 'anonymous') throw new GraphQLError(`${what} need a coordinator token`, { extensions: { code: 'UNAUTHENTICATED' } });
+  if (ctx.viewer.role !== 'coordinator') throw new GraphQLError(`${what} are for coordinators`, { extensions: { code: 'FORBIDDEN' } });
 }
-function offsetOf(cursor: string): number {
-  const m = /^c:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw badInput('after is not a cursor returned by this field');
-  return Number(m[1]);
+
+function requireStore(ctx: ConsultationsContext): Store {
+  if (!('transaction' in ctx.store)) throw new GraphQLError('this store cannot write', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return ctx.store as Store;
 }
 
 function requireAnalytics(ctx: ConsultationsContext): void {
@@ -43,15 +49,9 @@ export const resolvers: Resolvers = {
   Query: {
     consultations: async (_, { filter, first, after }, ctx) => {
       ctx.requireRecordReader();
-      const limit = first ?? 20;
-      if (limit < 0 || limit > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`);
-      const offset = after ? offsetOf(after) + 1 : 0;
-      const { rows, total: totalCount } = await consultations.visibleTo(ctx.store, ctx.viewer, filter, { limit, offset });
-      return {
-        edges: rows.map((node, i) => ({ node, cursor: cursorOf(offset + i) })),
-        pageInfo: { hasNextPage: offset + rows.length < totalCount, endCursor: rows.length ? cursorOf(offset + rows.length - 1) : null },
-        totalCount,
-      };
+      const page = pageOf(first, after, MAX_PAGE);
+      const { rows, total } = await consultations.visibleTo(ctx.store, ctx.viewer, filter, page);
+      return connectionOf(rows, page.offset, total);
     },
     consultation: (_, { id }, ctx) => {
       ctx.requireRecordReader();
@@ -64,6 +64,17 @@ export const resolvers: Resolvers = {
       if (!parsed.ok || !parsed.value) throw badInput(parsed.ok ? 'corporateNumber is empty' : parsed.reason);
       const records = await consultations.ofCompany(ctx.store, ctx.viewer, parsed.value);
       return records.length ? { corporateNumber: parsed.value, records } : null;
+    },
+    company: async (_, { id }, ctx) => {
+      ctx.requireRecordReader();
+      if (id.length > 200) throw badInput('not a firm id');
+      return ctx.companyById.load(id);
+    },
+    firmMatchProposals: async (_, { first }, ctx) => {
+      requireCoordinator(ctx, 'match proposals');
+      const limit = first ?? 20;
+      if (limit < 0 || limit > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`);
+      return firms.matchProposals(ctx.store, limit);
     },
     consultationStats: async (_, { groupBy, filter }, ctx) => {
       requireAnalytics(ctx);
@@ -105,6 +116,66 @@ export const resolvers: Resolvers = {
       ctx.referralsByConsultation.clear(id);
       return record;
     },
+    confirmFirmMatch: async (_, { companyIds }, ctx) => {
+      requireCoordinator(ctx, 'firm matches');
+      if (companyIds.length < 2 || companyIds.length > 20) throw badInput('a match joins 2 to 20 firms');
+      const by = ctx.viewer.subject ?? 'unknown';
+      const at = ctx.now().toISOString();
+      let result: { firmId: string; changed: firms.LocalRecord[] };
+      try {
+        result = await firms.confirmMatch(requireStore(ctx), companyIds, by, at);
+      } catch (e) {
+        if (e instanceof firms.FirmMatchError) throw badInput(e.message);
+        throw e;
+      }
+      // The firm's signals follow at once: its consultations now count as one firm's.
+      if (result.changed.length) await refreshGrowthSignals(requireStore(ctx), { only: { records: result.changed, firmIds: [...companyIds, result.firmId] }, now: ctx.now() });
+      ctx.companyById.clearAll();
+      const company = await ctx.companyById.load(result.firmId);
+      if (!company) throw new GraphQLError('the confirmed firm could not be read back', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      return company;
+    },
+    rejectFirmMatch: async (_, { companyIds, reason }, ctx) => {
+      requireCoordinator(ctx, 'firm matches');
+      if (companyIds.length < 2 || companyIds.length > 20) throw badInput('a match joins 2 to 20 firms');
+      if (!reason.trim() || reason.length > 2000) throw badInput('a rejection needs its reason (up to 2,000 characters)');
+      await firms.rejectMatch(ctx.store, companyIds, ctx.viewer.subject ?? 'unknown', ctx.now().toISOString(), reason.trim());
+      return true;
+    },
+  },
+  Company: {
+    __resolveReference: (ref, ctx) => {
+      ctx.requireRecordReader();
+      return ctx.companyById.load(ref.id);
+    },
+    identifiedBy: (c) => IDENTIFIED_BY[c.kind],
+    corporateNumber: (c) => c.corporateNumber,
+    name: (c) => c.name,
+    industry: (c) => industryValue(c.industry),
+    employees: (c) => c.employees,
+    municipality: (c) => municipalityValue(c.municipalityCode),
+    consultations: async (c, { first, after }, ctx) => {
+      const page = pageOf(first, after, MAX_PAGE);
+      const { rows, total } = await consultations.ofFirm(ctx.store, ctx.viewer, c.id, page);
+      return connectionOf(rows, page.offset, total);
+    },
+  },
+  FirmMatchProposal: {
+    key: (p) => p.key,
+    level: (p) => p.level,
+    evidence: (p) => p.evidence,
+    members: (p) => p.members,
+  },
+  FirmMatchMember: {
+    company: (m, _, ctx) => ctx.companyById.load(m.firmId).then((c) => c ?? { id: m.firmId, kind: m.kind, corporateNumber: null, name: m.name, municipalityCode: m.municipalityCode, industry: m.industry, employees: m.employees }),
+    agencies: (m) => m.organizationIds.map((id) => ({ id })),
+    name: (m) => m.name,
+    municipality: (m) => municipalityValue(m.municipalityCode),
+    phones: (m) => m.phones,
+    addresses: (m) => m.addresses,
+    consultations: (m) => m.consultations,
+    industry: (m) => industryValue(m.industry),
+    employees: (m) => m.employees,
   },
   Consultation: {
     __resolveReference: (ref, ctx) => {
@@ -117,6 +188,10 @@ export const resolvers: Resolvers = {
     summary: (c) => c.summary,
     consultant: (c) => c.consultant,
     referrals: (c, _, ctx) => ctx.referralsByConsultation.load(c.id),
+    firm: async (c, _, ctx) => {
+      const id = await ctx.firmIdOfConsultation.load(c.id);
+      return id ? ctx.companyById.load(id) : null;
+    },
   },
   Referral: {
     from: (r) => ({ id: r.fromOrganizationId }),

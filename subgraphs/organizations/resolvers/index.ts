@@ -36,7 +36,7 @@ export const resolvers: Resolvers = {
   },
   Provenance: provenanceResolvers,
   Source: {
-    entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION',
+    entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION' | 'COMMITTEE',
     rejectedRows: (s, { first }, ctx) => {
       const limit = first ?? 100;
       if (limit < 0 || limit > 1000) throw new GraphQLError('first must be between 0 and 1000', { extensions: { code: 'BAD_USER_INPUT' } });

@@ -1,9 +1,12 @@
 /**
- * Small-cell suppression for consultation aggregates. Primary: cells under the threshold are
+ * Small-cell suppression for aggregates over firms (consultation statistics, growth counts). Primary: cells under the threshold are
  * withheld. Secondary: along every line of the table (one dimension varying, the others fixed, and
  * the whole table for its total) a lone suppressed cell would be recoverable by subtraction, so
  * the smallest other visible cell of that line is withheld too, until no line has exactly one.
  */
+/** Counts below this are withheld so that no single firm can be singled out. */
+export const MIN_CELL = 5;
+
 export interface Cell {
   keys: string[];
   count: number;
