@@ -156,11 +156,12 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const sharedCache = sharedOptions
     ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) => metrics?.sharedCacheUp.set(up ? 1 : 0))
     : null;
-  // Answers are shared only between gateways of the same supergraph.
+  // Answers are shared only between gateways of the same supergraph that deem the same subgraphs
+  // private (what one stores, another serves without deciding again).
   const responseCache: ResponseStore<CachedResponse> | null = !cacheOptions.enabled
     ? null
     : sharedCache
-      ? sharedCache.responses<CachedResponse>(sha256Hex(supergraphSdl).slice(0, 16), cacheOptions.ttlMs)
+      ? sharedCache.responses<CachedResponse>(sha256Hex(`${supergraphSdl}\u0000${[...cacheOptions.privateSubgraphs].sort().join(',')}`).slice(0, 16), cacheOptions.ttlMs)
       : new ResponseCache(cacheOptions);
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,

@@ -101,6 +101,7 @@ export class SharedCache {
   private outage = false;
   private skipUntil = 0;
   private closed = false;
+  private memoryChecked = false;
 
   constructor(
     readonly options: SharedCacheOptions,
@@ -127,6 +128,7 @@ export class SharedCache {
     this.client.on('ready', () => {
       this.skipUntil = 0;
       this.recovered();
+      if (!this.memoryChecked) void this.checkMemoryBound();
     });
     this.client.on('error', (e: Error) => this.failed(e));
     this.client.on('close', () => {
@@ -146,6 +148,24 @@ export class SharedCache {
       // Once per outage: every request keeps being answered, from the subgraphs.
       this.logger.warn({ redis: this.where, err: e.message }, 'shared cache (Redis) unavailable: serving without it until it is back');
       this.onAvailability(false);
+    }
+  }
+
+  /**
+   * Anonymous callers choose what gets cached (each new set of variables is an entry): within
+   * the TTL only Redis's maxmemory bounds the total, so a Redis without one is reported once.
+   * Managed Redis services often refuse CONFIG: then nothing is said.
+   */
+  private async checkMemoryBound(): Promise<void> {
+    this.memoryChecked = true;
+    let reply: unknown;
+    try {
+      reply = await this.client.config('GET', 'maxmemory');
+    } catch {
+      return; // refused (or Redis went away): not an outage of the cache
+    }
+    if (Array.isArray(reply) && reply[1] === '0') {
+      this.logger.warn({ redis: this.where }, 'shared cache (Redis) has no maxmemory: set one with maxmemory-policy allkeys-lru, or cached answers are bounded only by their TTL');
     }
   }
 

@@ -142,6 +142,13 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     } finally {
       await next.close();
     }
+    // And so does one that deems other subgraphs private: it must decide for itself what it stores.
+    const laxer = await startTestGateway(urlsOf(subgraphs), { responseCache: { enabled: true, ttlMs: 60_000, privateSubgraphs: [] }, sharedCache: shared });
+    try {
+      expect((await gql(laxer.url, query)).headers.get('x-cache')).toBeNull();
+    } finally {
+      await laxer.close();
+    }
   });
 
   test('after a new snapshot, announced to gateway A only, gateway B no longer serves the answers cached before it', async () => {
@@ -313,6 +320,25 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
       await store.invalidate();
       await store.set('racing', { body: 'computed from the old snapshot' }, 30);
       expect(await store.get('racing')).toBeUndefined();
+    });
+
+    test('a Redis without maxmemory (answers bounded only by their TTL) is reported once at connection', async () => {
+      const lines: string[] = [];
+      await raw.config('SET', 'maxmemory', '0');
+      const unbounded = new SharedCache(shared, capturingLogger(lines));
+      try {
+        await waitFor(() => count(lines, 'no maxmemory') === 1);
+      } finally {
+        unbounded.close();
+        await raw.config('SET', 'maxmemory', '64mb');
+      }
+      expect(count(lines, 'no maxmemory')).toBe(1);
+      // With a bound, nothing is said.
+      const bounded = new SharedCache(shared, capturingLogger(lines));
+      await waitFor(() => bounded.up);
+      await new Promise((r) => setTimeout(r, 200));
+      bounded.close();
+      expect(count(lines, 'no maxmemory')).toBe(1);
     });
 
     test('a persisted-query text in Redis that does not match its hash is ignored', async () => {
