@@ -41,6 +41,13 @@ export interface ResponseStore<V> {
   invalidate(): Promise<void> | void;
 }
 
+/** The Redis-backed store: every call asynchronous, none ever rejects (a failed call is a skipped one). */
+export interface SharedResponseStore<V> extends ResponseStore<V> {
+  get(key: string): Promise<V | undefined>;
+  set(key: string, value: V, bytes: number): Promise<void>;
+  invalidate(): Promise<void>;
+}
+
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
@@ -195,7 +202,7 @@ export class SharedCache {
    * Values are JSON; the keys the gateway builds (document hash, operation, variables) are
    * hashed, so a key's size in Redis does not depend on what a caller sends.
    */
-  responses<V>(namespace: string, ttlMs: number): ResponseStore<V> {
+  responses<V>(namespace: string, ttlMs: number): SharedResponseStore<V> {
     const generationKey = `${this.options.prefix}:responses:generation`;
     const base = `${this.options.prefix}:responses:${namespace}:`;
     // The generation each recent lookup saw, for its store: bounded, forgotten after a minute.
