@@ -5,7 +5,8 @@
  * yields an error naming it while the other subgraphs' fields still come back. Requests are
  * bounded (body, depth, aliases, tokens, cost, time); parsed documents and query plans are kept
  * in sized caches; automatic persisted queries work over POST and GET, and MADOGUCHI_SAFELIST
- * admits only registered operations; public answers may be served from a response cache.
+ * admits only registered operations; public answers may be served from a response cache. With
+ * REDIS_URL, persisted queries and cached answers are shared with the other gateway replicas.
  * Each request runs within a budget (objects, bytes, time) that stops it with a coded error; an
  * error without a public code reaches the client only as "internal error" and the request id.
  * /healthz, /readyz and /metrics serve operations (metrics labelled by registered operation names
@@ -37,7 +38,8 @@ import { committeePackRoute } from './exports/committeePack';
 import { SubgraphClient, endpointUrls, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
 import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
-import { privateFieldsOf, ResponseCache, responseCacheOptionsFromEnv, responseCachePlugin, type ResponseCacheOptions, type ResponseCacheStore } from './responseCache';
+import { privateFieldsOf, ResponseCache, responseCacheOptionsFromEnv, responseCachePlugin, type CachedResult, type ResponseCacheOptions, type ResponseCacheStore } from './responseCache';
+import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
 
 export { SubgraphClient } from './subgraph/client';
 
@@ -83,6 +85,8 @@ export interface GatewayOptions {
   };
   /** Browser origins allowed to call the gateway (MADOGUCHI_CORS_ORIGINS). */
   cors?: { origins: string[] };
+  /** Redis shared by gateway replicas for APQ and the response cache (REDIS_URL by default); null: none. */
+  sharedCache?: SharedCacheOptions | null;
   /** Only registered operations run (MADOGUCHI_SAFELIST=true). */
   safelist?: boolean;
   /** Where registered operations and manifests are read (default gateway/operations/). */
@@ -130,6 +134,8 @@ export interface GatewayServer {
   clients: Map<string, SubgraphClient>;
   registry: OperationRegistry;
   responseCache: ResponseCacheStore | null;
+  /** The Redis connection behind the shared caches, when REDIS_URL is set. */
+  sharedCache: SharedCache | null;
 }
 
 export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): GatewayServer {
@@ -153,7 +159,18 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
   const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
-  const responseCache = cacheOptions.enabled ? (options.responseCache?.store ?? new ResponseCache(cacheOptions)) : null;
+  const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsFromEnv() : options.sharedCache;
+  const sharedCache = sharedOptions
+    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) => metrics?.sharedCacheUp.set(up ? 1 : 0))
+    : null;
+  // Answers are shared only between gateways of the same supergraph that deem the same subgraphs
+  // private (what one stores, another serves without deciding again).
+  const responseCache: ResponseCacheStore | null = !cacheOptions.enabled
+    ? null
+    : (options.responseCache?.store ??
+      (sharedCache
+        ? sharedCache.responses<CachedResult>(sha256Hex(`${supergraphSdl}\u0000${[...cacheOptions.privateSubgraphs].sort().join(',')}`).slice(0, 16), cacheOptions.ttlMs)
+        : new ResponseCache(cacheOptions)));
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,
     maxBytes: sizes.documentStoreMiB * 1024 * 1024,
@@ -174,7 +191,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     validationRules: limitValidationRules(limits),
     introspection: limits.introspection,
     documentStore: asKeyValueCache(documents),
-    persistedQueries: { cache: registry.apqCache },
+    persistedQueries: { cache: sharedCache ? sharedCache.persistedQueries(registry.apqCache) : registry.apqCache },
     // Identity travels only in the Authorization header, never in cookies: there is no ambient
     // credential for a cross-site GET to abuse, so plain GET queries are allowed.
     csrfPrevention: false,
@@ -182,7 +199,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     // close() drains requests in flight first; Apollo's own signal handler would stop at once.
     stopOnTerminationSignals: false,
   });
-  return { apollo, clients, registry, responseCache };
+  return { apollo, clients, registry, responseCache, sharedCache };
 }
 
 function sendText(res: ServerResponse, status: number, type: string, body: string): void {
@@ -259,7 +276,7 @@ export async function startGateway(
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const limits = { ...limitsFromEnv(), ...options.limits };
   const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
-  const { apollo, clients, registry, responseCache } = createGatewayServer({ ...options, supergraphSdl, limits }, metrics);
+  const { apollo, clients, registry, responseCache, sharedCache } = createGatewayServer({ ...options, supergraphSdl, limits, logger }, metrics);
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
   await apollo.start();
@@ -323,7 +340,7 @@ export async function startGateway(
   // names cannot grow the series without bound.
   const registeredNames = operationNamesOf(registry.operations.map((o) => o.text));
 
-  const intercept = (request: GraphQLHttpRequest): Interception | null => {
+  const intercept = async (request: GraphQLHttpRequest): Promise<Interception | null> => {
     let { query } = request;
     // A persisted document named by its id (GraphQL over HTTP): Apollo is handed its text.
     let substitute: Interception | null = null;
@@ -386,6 +403,7 @@ export async function startGateway(
     },
     onClose: async () => {
       await Promise.all([...clients.values()].map((c) => c.close()));
+      sharedCache?.close();
     },
   });
   const server = running;

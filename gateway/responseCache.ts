@@ -199,7 +199,8 @@ export function responseCachePlugin(
           if (!key || hit || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (result.errors?.length || (response.http.status !== undefined && response.http.status !== 200)) return;
-          await cache.set(key, result, JSON.stringify(result).length);
+          // Not waited for: a shared store that is slow must not hold the answer back.
+          void Promise.resolve(cache.set(key, result, JSON.stringify(result).length)).catch(() => {});
         },
       };
     },

@@ -67,8 +67,8 @@ export interface ServeOptions<C extends BaseContext> {
   shutdownTimeoutMs?: number;
   context: (req: IncomingMessage, info: RequestInfo) => Promise<C> | C;
   routes?: Route[];
-  /** Looks at a GraphQL request before Apollo does; null lets it through. */
-  intercept?: (request: GraphQLHttpRequest) => Interception | null | undefined;
+  /** Looks at a GraphQL request before Apollo does; null lets it through (may be async). */
+  intercept?: (request: GraphQLHttpRequest) => Interception | null | undefined | Promise<Interception | null | undefined>;
   /** Browser origins allowed to call (CORS); others get no CORS header at all. */
   corsOrigins?: readonly string[];
   /** Answers larger than this are replaced by a RESPONSE_TOO_LARGE error; 0 or absent: unbounded. */
@@ -276,7 +276,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       }
       const request = describeRequest(req, body, url);
       operationName = metricsOperationName(request.operationName);
-      const interception = opts.intercept?.(request);
+      const interception = await opts.intercept?.(request);
       if (interception?.kind === 'refuse') return graphqlError(res, interception.status, interception.message, interception.code);
       if (interception?.kind === 'respond') {
         for (const [k, v] of Object.entries(interception.headers)) res.setHeader(k, v);
