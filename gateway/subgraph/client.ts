@@ -420,6 +420,14 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         throw this.unavailable(`it answered HTTP ${raw.status} with a body that is not JSON`);
       }
       if (!isRecord(body)) throw this.unavailable(`it answered HTTP ${raw.status} without a GraphQL response`);
+      // A subgraph that stopped part of its work for its budget or time (an error in an answer
+      // otherwise given): the whole request stops too, rather than passing on partial data.
+      if (budget && Array.isArray(body.errors)) {
+        const stopped = (body.errors as Array<{ message?: unknown; extensions?: { code?: unknown } }>).find(
+          (e) => e?.extensions?.code === 'BUDGET_EXCEEDED' || e?.extensions?.code === 'REQUEST_TIMEOUT',
+        );
+        if (stopped) throw budget.fail(stopped.extensions!.code === 'REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'BUDGET_EXCEEDED', String(stopped.message ?? 'the request ran over its budget'));
+      }
       return body as GatewayResponse;
     }
     // A subgraph refusing a request (400 for a bad argument) is the client's error, passed on with
