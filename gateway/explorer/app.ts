@@ -49,6 +49,14 @@ function sessionStore(): Storage | undefined {
   }
 }
 
+function readStored(storage: Storage | undefined, key: string): string | null {
+  try {
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether GraphiQL's saved tabs (this session's) already hold this operation: a reload, not a new link. */
 function alreadyOpen(storage: Storage | undefined, query: string, variables: string | undefined): boolean {
   try {
@@ -60,6 +68,10 @@ function alreadyOpen(storage: Storage | undefined, query: string, variables: str
 }
 
 const storage = sessionStore();
+// GraphiQL applies its shouldPersistHeaders prop once on every load, writing it over the user's own
+// choice (an absent prop means off, which also clears the saved headers): so the prop is the choice
+// this session saved, and a reload keeps the headers when the user turned persisting on.
+const persistHeaders = readStored(storage, 'graphiql:shouldPersistHeaders') === 'true';
 const shared = new URLSearchParams(window.location.search);
 const linked = shared.get('query') ?? undefined;
 const sharedVariables = shared.get('variables') ?? undefined;
@@ -81,6 +93,7 @@ if (root) {
       isHeadersEditorEnabled: true,
       storage,
       showPersistHeadersSettings: true,
+      shouldPersistHeaders: persistHeaders,
       // A shared link's operation comes first; with tabs already open it is added as a new one.
       query: sharedQuery,
       variables: sharedQuery ? sharedVariables : undefined,

@@ -160,7 +160,7 @@ maybe('explorer', () => {
     await page.locator('.graphiql-tab-button', { hasText: 'TopicShares' }).click();
     await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
     await page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', { hasText: token.slice(0, 20) }).waitFor();
-    // GraphiQL rewrites its saved tabs after loading them; the token must be back in the session's copy.
+    // After the reload the session's saved tabs still hold it (GraphiQL rewrites them as it loads).
     await page.waitForFunction((t) => JSON.stringify((globalThis as unknown as { sessionStorage: object }).sessionStorage).includes(t), token, { timeout: 10_000 });
     expect(await page.evaluate('JSON.stringify(window.localStorage)')).not.toContain(token);
     // Another tab is another session: the token is not there.
