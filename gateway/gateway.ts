@@ -5,7 +5,8 @@
  * yields an error naming it while the other subgraphs' fields still come back. Requests are
  * bounded (body, depth, aliases, tokens, cost, time); parsed documents and query plans are kept
  * in sized caches; automatic persisted queries work over POST and GET, and MADOGUCHI_SAFELIST
- * admits only registered operations; public answers may be served from a response cache.
+ * admits only registered operations; public answers may be served from a response cache. With
+ * REDIS_URL, persisted queries and cached answers are shared with the other gateway replicas.
  * /healthz, /readyz and /metrics serve operations; identity is verified here and forwarded signed;
  * close() drains the requests in flight.
  */
@@ -35,9 +36,11 @@ import {
   ResponseCache,
   responseCacheOptionsFromEnv,
   responseCachePlugin,
+  type CachedResponse,
   type ResponseCacheOptions,
   type ResponseCacheTicket,
 } from './responseCache';
+import { SharedCache, sharedCacheOptionsFromEnv, type ResponseStore, type SharedCacheOptions } from './sharedCache';
 
 export { SubgraphClient } from './subgraph/client';
 
@@ -75,6 +78,8 @@ export interface GatewayOptions {
   /** Subgraph fetching: dedup, retries, circuit breaker, timeouts (MADOGUCHI_SUBGRAPH_* by default). */
   subgraphClient?: Partial<SubgraphClientOptions>;
   responseCache?: Partial<ResponseCacheOptions>;
+  /** Redis shared by gateway replicas for APQ and the response cache (REDIS_URL by default); null: none. */
+  sharedCache?: SharedCacheOptions | null;
   /** Only registered operations run (MADOGUCHI_SAFELIST=true). */
   safelist?: boolean;
   /** Where registered operations and manifests are read (default gateway/operations/). */
@@ -121,7 +126,9 @@ export interface GatewayServer {
   /** The subgraph clients by name, once the gateway has loaded (after apollo.start()). */
   clients: Map<string, SubgraphClient>;
   registry: OperationRegistry;
-  responseCache: ResponseCache | null;
+  responseCache: ResponseStore<CachedResponse> | null;
+  /** The Redis connection behind the shared caches, when REDIS_URL is set. */
+  sharedCache: SharedCache | null;
 }
 
 export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): GatewayServer {
@@ -145,7 +152,17 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
   const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
-  const responseCache = cacheOptions.enabled ? new ResponseCache(cacheOptions) : null;
+  const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsFromEnv() : options.sharedCache;
+  const sharedCache = sharedOptions
+    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) => metrics?.sharedCacheUp.set(up ? 1 : 0))
+    : null;
+  // Answers are shared only between gateways of the same supergraph that deem the same subgraphs
+  // private (what one stores, another serves without deciding again).
+  const responseCache: ResponseStore<CachedResponse> | null = !cacheOptions.enabled
+    ? null
+    : sharedCache
+      ? sharedCache.responses<CachedResponse>(sha256Hex(`${supergraphSdl}\u0000${[...cacheOptions.privateSubgraphs].sort().join(',')}`).slice(0, 16), cacheOptions.ttlMs)
+      : new ResponseCache(cacheOptions);
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,
     maxBytes: sizes.documentStoreMiB * 1024 * 1024,
@@ -160,7 +177,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     validationRules: limitValidationRules(limits),
     introspection: limits.introspection,
     documentStore: asKeyValueCache(documents),
-    persistedQueries: { cache: registry.apqCache },
+    persistedQueries: { cache: sharedCache ? sharedCache.persistedQueries(registry.apqCache) : registry.apqCache },
     // Identity travels only in the Authorization header, never in cookies: there is no ambient
     // credential for a cross-site GET to abuse, so plain GET queries are allowed.
     csrfPrevention: false,
@@ -168,7 +185,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     // close() drains requests in flight first; Apollo's own signal handler would stop at once.
     stopOnTerminationSignals: false,
   });
-  return { apollo, clients, registry, responseCache };
+  return { apollo, clients, registry, responseCache, sharedCache };
 }
 
 function sendText(res: ServerResponse, status: number, type: string, body: string): void {
@@ -236,7 +253,7 @@ export async function startGateway(
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const limits = { ...limitsFromEnv(), ...options.limits };
   const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
-  const { apollo, clients, registry, responseCache } = createGatewayServer({ ...options, supergraphSdl, limits }, metrics);
+  const { apollo, clients, registry, responseCache, sharedCache } = createGatewayServer({ ...options, supergraphSdl, limits, logger }, metrics);
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
   await apollo.start();
@@ -297,7 +314,7 @@ export async function startGateway(
   const tokenDecisions = new LruCache<{ message: string; code: string } | null>({ maxEntries: 5_000 });
   const tickets = new WeakMap<object, ResponseCacheTicket>();
 
-  const intercept = (request: GraphQLHttpRequest): Interception | null => {
+  const intercept = async (request: GraphQLHttpRequest): Promise<Interception | null> => {
     let { query } = request;
     // A persisted document named by its id (GraphQL over HTTP): Apollo is handed its text.
     let substitute: Interception | null = null;
@@ -335,7 +352,7 @@ export async function startGateway(
     if (responseCache && hash && !request.headers.authorization && (request.method === 'GET' || request.method === 'POST')) {
       const variables = typeof request.variables === 'string' ? request.variables : JSON.stringify(request.variables ?? null);
       const key = `${hash}\u0000${typeof request.operationName === 'string' ? request.operationName : ''}\u0000${variables}\u0000${request.headers.accept ?? ''}`;
-      const hit = responseCache.get(key);
+      const hit = await responseCache.get(key);
       if (hit) {
         metrics.responseCache.inc({ result: 'hit' });
         return { kind: 'respond', status: hit.status, headers: { 'content-type': hit.contentType, 'x-cache': 'hit' }, body: hit.body };
@@ -358,7 +375,8 @@ export async function startGateway(
     didRespond: (_request, response, context) => {
       const ticket = context?.responseCache;
       if (!responseCache || !ticket?.storable || response.status !== 200) return;
-      responseCache.set(ticket.key, { status: 200, contentType: response.headers.get('content-type') ?? 'application/json', body: response.body });
+      // A shared store's set never rejects (a failed call is a skipped one) and is not waited for.
+      void responseCache.set(ticket.key, { status: 200, contentType: response.headers.get('content-type') ?? 'application/json', body: response.body }, response.body.length);
     },
     onResponse: ({ requestId, operationName, status, seconds }) => {
       const operation = operationName ?? 'anonymous';
@@ -369,6 +387,7 @@ export async function startGateway(
     },
     onClose: async () => {
       await Promise.all([...clients.values()].map((c) => c.close()));
+      sharedCache?.close();
     },
   });
   const server = running;
@@ -386,6 +405,6 @@ export async function startGateway(
     metrics,
     clients,
     responseCacheEnabled: responseCache !== null,
-    invalidateResponseCache: () => responseCache?.invalidate(),
+    invalidateResponseCache: () => void responseCache?.invalidate(),
   };
 }

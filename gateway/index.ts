@@ -3,7 +3,8 @@
  * the supergraph's URLs or SUBGRAPH_<NAME>_URL (several replicas comma-separated). GATEWAY_WORKERS=n
  * (or auto: one per core) runs n workers sharing the port. With DATABASE_URL the gateway listens
  * for new snapshots (one connection, no queries) and empties its response cache when any process
- * writes one. SIGTERM or SIGINT drains the requests in flight, then exits.
+ * writes one (with REDIS_URL, the answers shared with the other gateways too). SIGTERM or SIGINT
+ * drains the requests in flight, then exits.
  */
 import cluster from 'node:cluster';
 import { clusterMetricsForWorker, runPrimary, workerCountFromEnv } from './cluster';

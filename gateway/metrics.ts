@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics of the gateway (prom-client): requests and latency by operation, subgraph
  * fetches (sent, merged into an identical one in flight, retried, failed over to another replica),
- * their latency and errors, each subgraph's and each endpoint's circuit, response-cache hits and misses, and refusals by reason. One registry per
+ * their latency and errors, each subgraph's and each endpoint's circuit, response-cache hits and misses, whether the shared
+ * cache (Redis) is up, and refusals by reason. One registry per
  * gateway instance so tests and workers do not share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -20,6 +21,7 @@ export interface GatewayMetrics {
   subgraphFailovers: Counter<'subgraph'>;
   circuitRejections: Counter<'subgraph'>;
   responseCache: Counter<'result'>;
+  sharedCacheUp: Gauge;
   refusals: Counter<'reason'>;
 }
 
@@ -42,6 +44,7 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean } = {})
     subgraphFailovers: new Counter({ name: 'madoguchi_subgraph_failovers_total', help: 'Subgraph requests sent to another endpoint after the first could not be connected to', labelNames: ['subgraph'], registers }),
     circuitRejections: new Counter({ name: 'madoguchi_subgraph_circuit_rejections_total', help: 'Subgraph fetches failed fast by an open circuit', labelNames: ['subgraph'], registers }),
     responseCache: new Counter({ name: 'madoguchi_response_cache_total', help: 'Response cache lookups of cacheable requests: hit or miss', labelNames: ['result'], registers }),
+    sharedCacheUp: new Gauge({ name: 'madoguchi_shared_cache_up', help: 'Whether the caches shared through Redis (REDIS_URL) are in use: 1 yes, 0 no (Redis unreachable, or no REDIS_URL)', registers, aggregator: 'min' }),
     refusals: new Counter({ name: 'madoguchi_requests_refused_total', help: 'Requests refused before execution, by reason', labelNames: ['reason'], registers }),
   };
 }

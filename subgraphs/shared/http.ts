@@ -52,8 +52,8 @@ export interface ServeOptions<C extends BaseContext> {
   shutdownTimeoutMs?: number;
   context: (req: IncomingMessage, info: { requestId: string }) => Promise<C> | C;
   routes?: Route[];
-  /** Looks at a GraphQL request before Apollo does; null lets it through. */
-  intercept?: (request: GraphQLHttpRequest) => Interception | null | undefined;
+  /** Looks at a GraphQL request before Apollo does; null lets it through (may be async: a shared cache). */
+  intercept?: (request: GraphQLHttpRequest) => Interception | null | undefined | Promise<Interception | null | undefined>;
   /** Sees each complete answer Apollo gave, with the context it ran with. */
   didRespond?: (request: GraphQLHttpRequest, response: { status: number; headers: Map<string, string>; body: string }, context: C | undefined) => void;
   /** Called once per GraphQL request with what metrics and logs need (never its variables). */
@@ -203,7 +203,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       }
       const request = describeRequest(req, body, url);
       operationName = metricsOperationName(request.operationName);
-      const interception = opts.intercept?.(request);
+      const interception = await opts.intercept?.(request);
       if (interception?.kind === 'refuse') return graphqlError(res, interception.status, interception.message, interception.code);
       if (interception?.kind === 'respond') {
         for (const [k, v] of Object.entries(interception.headers)) res.setHeader(k, v);
