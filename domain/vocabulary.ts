@@ -27,9 +27,10 @@ export const SUPPORT_FIELDS = {
 export type SupportFieldCode = keyof typeof SUPPORT_FIELDS;
 
 export const PROGRAM_KINDS = {
-  SUBSIDY: { label: '補助金', aliases: [] },
+  // 補助 alone ends many names (〜事業費補助); 補給金 pays part of a cost such as interest (利子補給金).
+  SUBSIDY: { label: '補助金', aliases: ['補助', '補給金'] },
   // Money given rather than lent, under the names programmes carry (給付金, 奨励金, 支援金 …).
-  GRANT: { label: '助成金', aliases: ['給付金', '奨励金', '支援金', '協力金', '応援金', '交付金'] },
+  GRANT: { label: '助成金', aliases: ['助成', '給付金', '奨励金', '支援金', '協力金', '応援金', '交付金'] },
   LOAN: { label: '融資', aliases: ['融資制度', '融資あっせん', '制度融資', '資金', '貸付', '貸付金', 'ローン', '融資・貸付'] },
   GUARANTEE: { label: '保証', aliases: ['保証制度', '信用保証', 'セーフティネット保証'] },
   CONSULTATION: { label: '相談窓口', aliases: ['相談', '窓口相談', '経営相談', '相談会', '相談窓口・相談会'] },

@@ -60,6 +60,41 @@ describe('a Shift_JIS CSV with a title row and words in its date columns', () =>
   });
 });
 
+// Written for this test after the way public bodies' subsidy lists name their programmes: the
+// bare 補助 or 助成 ends a name as often as 補助金 does, and 補給金 pays part of a cost.
+const BARE_WORDS = [
+  '補助金名,補助金の概要',
+  '商店街活性化補助金,空き店舗の改装費',
+  '中小企業団体運営費補助,団体の運営費',
+  '創業者家賃助成,事務所家賃の一部',
+  '制度融資利子補給金,融資の利子の一部',
+  '地域産業振興推進事業,イベントの開催',
+  '設備資金融資(国補助),補助は括弧の中',
+];
+
+describe('a list whose names end in the bare 補助 or 助成', () => {
+  test('init reads the kind from the last programme word outside brackets, bare forms included', async () => {
+    writeFileSync(join(dir, 'bare.csv'), `${BARE_WORDS.join('\n')}\n`);
+    const { yaml } = await initAgency({ source: join(dir, 'bare.csv'), entity: 'program', id: 'bare', name: '架空県', outDir: dir });
+    writeFileSync(join(dir, 'bare.yaml'), yaml);
+    expect(yaml).toMatch(/ {10}補助: 補助金/);
+    expect(yaml).toMatch(/ {10}助成: 助成金/);
+    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'bare.yaml'), {}), { show: 6, logger: silent });
+    const [c] = result.sources;
+    expect(c).toMatchObject({ status: 'ok', read: 6, accepted: 6, rejected: [] });
+    const kinds = Object.fromEntries(c.sample.map((r) => [r.title, r.kind]));
+    expect(kinds).toEqual({
+      商店街活性化補助金: 'SUBSIDY',
+      中小企業団体運営費補助: 'SUBSIDY',
+      創業者家賃助成: 'GRANT',
+      制度融資利子補給金: 'SUBSIDY',
+      地域産業振興推進事業: 'OTHER',
+      // 補助 inside the brackets qualifies; 融資 outside names the programme.
+      '設備資金融資(国補助)': 'LOAN',
+    });
+  });
+});
+
 describe('a workbook with a title block, merged cells and a second sheet', () => {
   test('init takes the larger sheet, the header on row 4, and proposes a file that lands the good rows', async () => {
     await writeProgramsWorkbook(join(dir, 'programs.xlsx'));

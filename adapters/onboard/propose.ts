@@ -105,7 +105,9 @@ function contentScore(field: string, s: ColumnStats): number {
 // Words in a title that say what kind of programme it is, longer ones first where one contains
 // another. The last one outside brackets wins: in Japanese the head of a compound comes last
 // (融資支援補助金 is a subsidy), and brackets only qualify (緊急資金(セーフティネット保証4号)).
-const KIND_WORDS = ['補助金', '助成金', '給付金', '奨励金', '支援金', '協力金', '応援金', '交付金', '融資', '資金', '貸付', '保証', 'セミナー', '説明会', '講習会', '研修', '講座', '商談会', '相談会', '相談', '専門家派遣', '派遣', '認定', 'マッチング'];
+// Longer words first: at one position the first alternative that matches wins (補助金 before 補助).
+// Public bodies' lists often end a name in the bare verb noun: 〜運営費補助, 〜家賃助成, 利子補給金.
+const KIND_WORDS = ['補助金', '補給金', '補助', '助成金', '助成', '給付金', '奨励金', '支援金', '協力金', '応援金', '交付金', '融資', '資金', '貸付', '保証', 'セミナー', '説明会', '講習会', '研修', '講座', '商談会', '相談会', '相談', '専門家派遣', '派遣', '認定', 'マッチング'];
 export const KIND_PATTERN = `.*(${KIND_WORDS.join('|')})(?![^(（]*[)）])`;
 
 const kindLookup = createVocabularyLookup(PROGRAM_KINDS);

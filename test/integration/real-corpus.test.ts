@@ -187,3 +187,50 @@ describe('#民間支援情報ナビ, a JSON answer of 400 offers', () => {
     expect(wide.purposes).toEqual(['設備投資', 'IT化', '災害対応', '情報収集']);
   });
 });
+
+describe("the Tokyo Metropolitan Government's subsidy list (令和6年度), 1,720 rows", () => {
+  test('every row lands; titles folded, the kind read from the name, bare 補助 included', async () => {
+    const { report, byRow } = await onboard('tokyo-metro-subsidies');
+    expect(report).toMatchObject({ outcome: 'updated', read: 1720, accepted: 1720, rejected: [] });
+    // Row 2, the first under the header (rows count records: a cell over several lines is one row): 東京ベイｅＳＧプロジェクト先行プロジェクト補助金, 民間団体, 03-5388-2131 (full-width ｅＳＧ in the name).
+    expect(byRow.get(2)).toMatchObject({
+      // The id hashes the name as folded: written with full-width or half-width letters, one programme.
+      local_id: h('東京ベイeSGプロジェクト先行プロジェクト補助金'),
+      provider_id: 'tokyo-metro-subsidies',
+      title: '東京ベイeSGプロジェクト先行プロジェクト補助金',
+      kind: 'SUBSIDY',
+      eligibility_text: '民間団体',
+      contact: '03-5388-2131',
+      url: 'https://www.tokyobayesg.metro.tokyo.lg.jp/priorityprojects/',
+    });
+    // The 概要 cell runs over several lines, each a labelled part (補助金の目的：…, 補助対象者：…).
+    expect(byRow.get(2)!.summary).toMatch(/^補助金の目的:最先端テクノロジーの社会実装を加速させ/);
+    expect(byRow.get(2)!.summary).toMatch(/補助対象者:民間事業者/);
+    expect(byRow.get(3)).toMatchObject({
+      title: '子供の遊び場等整備事業補助金',
+      kind: 'SUBSIDY',
+      eligibility_text: '区市町村',
+      contact: '03-5388-3812',
+      url: 'https://www.kodomoseisaku.metro.tokyo.lg.jp/jigyo/suisin-team/kodomonoegaonitsunagaruasobinosokushin',
+    });
+    // 各局HPリンク is blank in row 4 (and in 1,005 rows in all).
+    expect(byRow.get(4)).toMatchObject({ title: '多文化キッズサロン設置支援事業補助金', kind: 'SUBSIDY', eligibility_text: '区市町村', url: null });
+    // 小笠原諸島生産物貨物運賃補助（東京～父島間）: the bare 補助 ends the name outside the brackets.
+    expect(byRow.get(51)).toMatchObject({
+      title: '小笠原諸島生産物貨物運賃補助(東京~父島間)',
+      kind: 'SUBSIDY',
+      eligibility_text: '民間団体',
+      contact: '03-5388-2445',
+      url: 'https://www.soumu.metro.tokyo.lg.jp/05gyousei/06sinkouogasawarajigyou1.html',
+    });
+    // 先駆的空き家対策東京モデル支援事業 names no programme word.
+    expect(byRow.get(401)).toMatchObject({ title: '先駆的空き家対策東京モデル支援事業', kind: 'OTHER', eligibility_text: '区市町村', contact: '03-5320-5056' });
+    // 補助対象者№ is "5" here where most rows write "5 ": the column is not mapped, the row lands alike.
+    expect(byRow.get(778)).toMatchObject({ title: '医療機関等連携強化事業補助金', kind: 'SUBSIDY', eligibility_text: '民間団体', contact: '03-5320-4136', url: null });
+    expect(byRow.get(1720)).toMatchObject({ title: '東京連合防火協会補助', kind: 'SUBSIDY', eligibility_text: 'その他団体', contact: '03-3212-2111', url: null });
+    expect(byRow.get(1721)).toMatchObject({ title: '消防水利開発補助', kind: 'SUBSIDY', eligibility_text: '民間団体', url: 'http://www.tfd.metro.tokyo.lg.jp/hp-suirika/suiri/index.html' });
+    const rows = [...byRow.values()];
+    expect(rows.filter((r) => r.url === null)).toHaveLength(1005);
+    expect(rows.every((r) => r.title === r.title.normalize('NFKC'))).toBe(true);
+  });
+});
