@@ -1,5 +1,6 @@
 // Three test tiers (STYLE.md): unit tests beside the code, the supergraph composed in-process,
-// and real servers on port 0. `npm test` runs all; `--selectProjects <name>` runs one.
+// and real servers on port 0; and the attack suite, each attack found from outside replayed
+// against real servers. `npm test` runs all; `--selectProjects <name>` runs one.
 const transform = { '^.+\\.ts$': ['ts-jest', {}] };
 const common = {
   testEnvironment: 'node',
@@ -15,5 +16,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{adapters,store,domain,demo,subgraphs,gateway,agencies,web,clients}/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, displayName: 'attack', testMatch: ['<rootDir>/test/attack/**/*.test.ts'] },
   ],
 };

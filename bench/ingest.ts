@@ -91,7 +91,7 @@ async function measure(format: Format, mode: Mode, file: string): Promise<Result
   } else if (mode === 'sync') {
     const body = readFileSync(file);
     const provenance = { sourceId: 'bench-agency/log', agencyId: agency.id, sourceKind: 'SPREADSHEET' as const, sourceLocation: file, fetchedAt: new Date().toISOString(), contentHash: sha256(body) };
-    const result = await prepareSource({ agency, source, input: { body }, provenance });
+    const result = await prepareSource({ agency, source, input: { body }, provenance, recordKeySecret: 'bench-ingest-record-key-secret' });
     if (!result.ok) throw new Error(result.message);
     accepted = result.encoded.ids.length;
     rejected = result.summary.rejected.length;

@@ -93,6 +93,11 @@ export interface ConsultationRecord extends Provenance {
   consultant: string | null;
   outcome: OutcomeCode | null;
   referredToId: string | null;
+  /**
+   * Key for the cell-key method of statistics, derived from the id and the install's secret
+   * (disclosure.ts); set by the store's write path, absent on records not yet written.
+   */
+  recordKey?: number;
 }
 
 /**

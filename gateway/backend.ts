@@ -35,6 +35,8 @@ export interface BackendOptions {
   identitySecret: string;
   /** Start the demo agencies' systems for the agency files to read (the embedded default). */
   demo: boolean;
+  /** What one request to a subgraph may cost and produce (default: the subgraphs' own). */
+  subgraphLimits?: { maxObjects: number; maxCost: number };
 }
 
 type FromWorker =
@@ -262,7 +264,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   }
   const subgraphs: Record<string, Awaited<ReturnType<typeof startSubgraph>>> = {};
   for (const module of SUBGRAPHS) {
-    subgraphs[module.name] = await startSubgraph(module, store, { port: 0, now, identitySecret: options.identitySecret });
+    subgraphs[module.name] = await startSubgraph(module, store, { port: 0, now, identitySecret: options.identitySecret, limits: options.subgraphLimits, logger });
   }
   // Cached public answers must follow the data: the main thread drops them after a change.
   syncReports.then(
@@ -275,9 +277,16 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const scheduler =
     mode === 'never'
       ? { stop() {} }
-      : scheduleSyncs(store, agencies, ctx, (report) => {
-          if (report.outcome === 'updated') post({ type: 'changed' });
-        });
+      : scheduleSyncs(
+          store,
+          agencies,
+          ctx,
+          (report) => {
+            if (report.outcome === 'updated') post({ type: 'changed' });
+          },
+          // Sources that failed in this start's first sync are retried with backoff, not after their interval.
+          { initial: syncReports },
+        );
   // On a shared store (PostgreSQL) other processes sync too: their snapshots arrive by
   // notification, refresh what the subgraphs derive from rows and empty the gateway's cache.
   const unlisten = store.shared

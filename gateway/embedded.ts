@@ -11,6 +11,9 @@ import pino from 'pino';
 import { identitySecret } from '../subgraphs/shared/identity';
 import type { SyncReport } from '../adapters/sync/sync';
 import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
+import { limitsFromEnv } from './plugins/limits';
+import { assertSafeBind, describeSettings, loadSettings } from './settings';
+import { authConfigOf } from './auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import type { AuthConfig } from './auth';
 
@@ -48,6 +51,9 @@ export interface Embedded {
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const secret = options.gateway?.identitySecret ?? identitySecret();
+  // The subgraphs bound each request as the gateway does: the same object budget, and a cost
+  // limit that follows the gateway's (its estimate, with real representation counts).
+  const limits = { ...limitsFromEnv(), ...options.gateway?.limits };
   const backend = await startBackendWorker(
     {
       dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
@@ -59,6 +65,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       logLevel: logger.level,
       identitySecret: secret,
       demo: !process.env.MADOGUCHI_DEMO_URL,
+      subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
     },
     logger,
   );
@@ -74,6 +81,13 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       readinessChecks: {
         // The store answers on its own thread; a stuck or stopped thread fails the check.
         store: () => Promise.race([backend.store.query('select 1').then(() => undefined), rejectAfter(2000, 'store did not answer within 2 s')]),
+        // Failing agency sources leave the gateway ready (their last good data is served) but show.
+        sources: async () => {
+          const failing = await backend.store.query<{ id: string }>(`select id from sources where status = 'FAILED' order by id`);
+          if (failing.length === 0) return;
+          const names = failing.slice(0, 10).map((f) => f.id).join(', ');
+          return `degraded: ${failing.length} source${failing.length === 1 ? '' : 's'} failing (${names}${failing.length > 10 ? ', …' : ''}); retried with backoff`;
+        },
       },
       subgraphUrls: Object.fromEntries(Object.entries(backend.subgraphs).map(([name, s]) => [name, s.url])),
     });
@@ -103,9 +117,24 @@ function rejectAfter(ms: number, message: string): Promise<never> {
 
 if (require.main === module) {
   const started = Date.now();
-  startEmbedded({ port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '0.0.0.0' }).then(
+  let settings: ReturnType<typeof loadSettings>;
+  try {
+    settings = loadSettings();
+    assertSafeBind(settings);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  for (const line of describeSettings(settings)) console.log(line);
+  startEmbedded({
+    port: settings.port,
+    host: settings.host,
+    dataDir: settings.dataDir,
+    auth: authConfigOf(settings.jwt),
+    gateway: { identitySecret: settings.identitySecret, cors: { origins: settings.corsOrigins } },
+  }).then(
     (app) => {
-      console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: http://localhost:${app.gateway.port}/graphql`);
+      console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.gateway.url}`);
       for (const [name, s] of Object.entries(app.subgraphs)) console.log(`  subgraph ${name.padEnd(14)} ${s.url}`);
       // The gateway must drain first while the subgraphs keep answering it, so handlers installed
       // before this one (the tsx runner's, which would end the process at once) give way to it.

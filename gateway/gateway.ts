@@ -7,13 +7,17 @@
  * in sized caches; automatic persisted queries work over POST and GET, and MADOGUCHI_SAFELIST
  * admits only registered operations; public answers may be served from a response cache. With
  * REDIS_URL, persisted queries and cached answers are shared with the other gateway replicas.
- * /healthz, /readyz and /metrics serve operations; identity is verified here and forwarded signed;
- * close() drains the requests in flight.
+ * Each request runs within a budget (objects, bytes, time) that stops it with a coded error; an
+ * error without a public code reaches the client only as "internal error" and the request id.
+ * /healthz, /readyz and /metrics serve operations (metrics labelled by registered operation names
+ * only); identity is verified here and forwarded signed for each subgraph request; browsers of
+ * listed origins may call (CORS); close() drains the requests in flight.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { Kind, parse } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
@@ -22,7 +26,10 @@ import { fetch as undiciFetch } from 'undici';
 import { identitySecret, type Viewer } from '../subgraphs/shared/identity';
 import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
-import { limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
+import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
+import { executionGuardPlugin } from './plugins/executionGuard';
+import { listSizesOf } from '../subgraphs/shared/cost';
+import { ExecutionBudget } from '../subgraphs/shared/budget';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
@@ -31,16 +38,8 @@ import { committeePackRoute } from './exports/committeePack';
 import { SubgraphClient, endpointUrls, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
 import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
-import {
-  privateFieldsOf,
-  ResponseCache,
-  responseCacheOptionsFromEnv,
-  responseCachePlugin,
-  type CachedResponse,
-  type ResponseCacheOptions,
-  type ResponseCacheTicket,
-} from './responseCache';
-import { SharedCache, sharedCacheOptionsFromEnv, type ResponseStore, type SharedCacheOptions } from './sharedCache';
+import { privateFieldsOf, ResponseCache, responseCacheOptionsFromEnv, responseCachePlugin, type CachedResult, type ResponseCacheOptions, type ResponseCacheStore } from './responseCache';
+import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
 
 export { SubgraphClient } from './subgraph/client';
 
@@ -53,8 +52,8 @@ const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
 export interface GatewayContext {
   viewer: Viewer;
   requestId: string;
-  /** Present on anonymous requests the response cache may store. */
-  responseCache?: ResponseCacheTicket;
+  /** What this request may still spend: objects, bytes, time. */
+  budget?: ExecutionBudget;
 }
 
 /** Sizes of the caches in front of planning: parsed and validated documents, and query plans. */
@@ -73,11 +72,19 @@ export interface GatewayOptions {
   identitySecret?: string;
   limits?: Partial<Limits>;
   logger?: Logger;
-  /** Extra readiness checks (the embedded store, for instance). */
-  readinessChecks?: Record<string, () => Promise<void>>;
+  /**
+   * Extra readiness checks (the embedded store, for instance): a rejection fails readiness; a
+   * string starting with "degraded" is shown but leaves the gateway ready.
+   */
+  readinessChecks?: Record<string, () => Promise<void | string>>;
   /** Subgraph fetching: dedup, retries, circuit breaker, timeouts (MADOGUCHI_SUBGRAPH_* by default). */
   subgraphClient?: Partial<SubgraphClientOptions>;
-  responseCache?: Partial<ResponseCacheOptions>;
+  responseCache?: Partial<ResponseCacheOptions> & {
+    /** Where answers are kept (default: this process's memory, bounded by the options). */
+    store?: ResponseCacheStore;
+  };
+  /** Browser origins allowed to call the gateway (MADOGUCHI_CORS_ORIGINS). */
+  cors?: { origins: string[] };
   /** Redis shared by gateway replicas for APQ and the response cache (REDIS_URL by default); null: none. */
   sharedCache?: SharedCacheOptions | null;
   /** Only registered operations run (MADOGUCHI_SAFELIST=true). */
@@ -126,7 +133,7 @@ export interface GatewayServer {
   /** The subgraph clients by name, once the gateway has loaded (after apollo.start()). */
   clients: Map<string, SubgraphClient>;
   registry: OperationRegistry;
-  responseCache: ResponseStore<CachedResponse> | null;
+  responseCache: ResponseCacheStore | null;
   /** The Redis connection behind the shared caches, when REDIS_URL is set. */
   sharedCache: SharedCache | null;
 }
@@ -158,19 +165,26 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     : null;
   // Answers are shared only between gateways of the same supergraph that deem the same subgraphs
   // private (what one stores, another serves without deciding again).
-  const responseCache: ResponseStore<CachedResponse> | null = !cacheOptions.enabled
+  const responseCache: ResponseCacheStore | null = !cacheOptions.enabled
     ? null
-    : sharedCache
-      ? sharedCache.responses<CachedResponse>(sha256Hex(`${supergraphSdl}\u0000${[...cacheOptions.privateSubgraphs].sort().join(',')}`).slice(0, 16), cacheOptions.ttlMs)
-      : new ResponseCache(cacheOptions);
+    : (options.responseCache?.store ??
+      (sharedCache
+        ? sharedCache.responses<CachedResult>(sha256Hex(`${supergraphSdl}\u0000${[...cacheOptions.privateSubgraphs].sort().join(',')}`).slice(0, 16), cacheOptions.ttlMs)
+        : new ResponseCache(cacheOptions)));
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,
     maxBytes: sizes.documentStoreMiB * 1024 * 1024,
     // As Apollo's own default store estimates a document: by its JSON size.
     sizeOf: (doc) => JSON.stringify(doc).length,
   });
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginLandingPageDisabled(), consultationGuardPlugin()];
-  if (responseCache) plugins.push(responseCachePlugin(privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs)));
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    ApolloServerPluginLandingPageDisabled(),
+    executionGuardPlugin(options.logger),
+    consultationGuardPlugin(),
+    costLimitPlugin(listSizesOf(parse(supergraphSdl)), limits, () => metrics?.refusals.inc({ reason: 'cost' })),
+  ];
+  // Last: it answers from the cache only once every check above has passed.
+  if (responseCache) plugins.push(responseCachePlugin(responseCache, privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs), (result) => metrics?.responseCache.inc({ result })));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins,
@@ -202,6 +216,15 @@ async function probeSubgraph(url: string): Promise<void> {
   });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   await res.arrayBuffer();
+}
+
+/** The names of the operations in these documents. */
+function operationNamesOf(texts: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) {
+    for (const d of parse(text).definitions) if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.add(d.name.value);
+  }
+  return names;
 }
 
 function parseJsonParam(value: unknown): unknown {
@@ -275,19 +298,20 @@ export async function startGateway(
           const up = results.filter((r) => r === 'ok').length;
           if (up === 0) throw new Error(results[0].replace(/^failed: /, '') + (list.length > 1 ? ` (all ${list.length} replicas)` : ''));
         };
-        const probes: Array<[string, () => Promise<void>]> = [
+        const probes: Array<[string, () => Promise<void | string>]> = [
           ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [`subgraph:${name}`, () => probeReplicas(name, url)]),
           ...Object.entries(options.readinessChecks ?? {}),
         ];
         await Promise.all(
           probes.map(async ([name, probe]) => {
             checks[name] = await probe().then(
-              () => 'ok',
+              (detail) => (typeof detail === 'string' && detail.startsWith('degraded') ? detail : 'ok'),
               (e: Error) => `failed: ${e.message}`,
             );
           }),
         );
-        const ready = Object.values(checks).every((v) => v === 'ok');
+        // A check reporting "degraded …" is shown but leaves the gateway ready (a source being retried).
+        const ready = Object.values(checks).every((v) => v === 'ok' || v.startsWith('degraded'));
         const body = { status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(replicas).length ? { replicas } : {}) };
         sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
       },
@@ -312,7 +336,9 @@ export async function startGateway(
   // Checks that depend only on the document's text are remembered by its hash.
   const tokenCheck = tokenLimitCheck(limits.maxTokens);
   const tokenDecisions = new LruCache<{ message: string; code: string } | null>({ maxEntries: 5_000 });
-  const tickets = new WeakMap<object, ResponseCacheTicket>();
+  // Metrics are labelled by operation name only for registered operations: a client choosing
+  // names cannot grow the series without bound.
+  const registeredNames = operationNamesOf(registry.operations.map((o) => o.text));
 
   const intercept = async (request: GraphQLHttpRequest): Promise<Interception | null> => {
     let { query } = request;
@@ -349,17 +375,7 @@ export async function startGateway(
         code: 'PERSISTED_QUERY_NOT_ALLOWED',
       };
     }
-    if (responseCache && hash && !request.headers.authorization && (request.method === 'GET' || request.method === 'POST')) {
-      const variables = typeof request.variables === 'string' ? request.variables : JSON.stringify(request.variables ?? null);
-      const key = `${hash}\u0000${typeof request.operationName === 'string' ? request.operationName : ''}\u0000${variables}\u0000${request.headers.accept ?? ''}`;
-      const hit = await responseCache.get(key);
-      if (hit) {
-        metrics.responseCache.inc({ result: 'hit' });
-        return { kind: 'respond', status: hit.status, headers: { 'content-type': hit.contentType, 'x-cache': 'hit' }, body: hit.body };
-      }
-      metrics.responseCache.inc({ result: 'miss' });
-      tickets.set(request.raw, { key });
-    }
+    // The response cache is consulted later, once Apollo has validated the request (responseCache.ts).
     return substitute;
   };
 
@@ -369,17 +385,17 @@ export async function startGateway(
     maxBodyBytes: limits.maxBodyBytes,
     requestTimeoutMs: limits.requestTimeoutMs,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? numberFromEnv(process.env, 'MADOGUCHI_SHUTDOWN_TIMEOUT_MS', 10_000),
+    maxResponseBytes: limits.maxResponseBytes,
+    corsOrigins: options.cors?.origins ?? [],
     routes,
     intercept,
-    context: async (req, { requestId }) => ({ viewer: await resolveViewer(req.headers.authorization), requestId, responseCache: tickets.get(req) }),
-    didRespond: (_request, response, context) => {
-      const ticket = context?.responseCache;
-      if (!responseCache || !ticket?.storable || response.status !== 200) return;
-      // A shared store's set never rejects (a failed call is a skipped one) and is not waited for.
-      void responseCache.set(ticket.key, { status: 200, contentType: response.headers.get('content-type') ?? 'application/json', body: response.body }, response.body.length);
-    },
+    context: async (req, { requestId, signal, deadline }) => ({
+      viewer: await resolveViewer(req.headers.authorization),
+      requestId,
+      budget: new ExecutionBudget({ maxObjects: limits.maxObjects, maxBytes: limits.maxResponseBytes }, signal, deadline),
+    }),
     onResponse: ({ requestId, operationName, status, seconds }) => {
-      const operation = operationName ?? 'anonymous';
+      const operation = operationName === null ? 'anonymous' : registeredNames.has(operationName) ? operationName : 'other';
       metrics.requests.inc({ operation, status: String(status) });
       metrics.requestSeconds.observe({ operation }, seconds);
       // Only the request's shape is logged: never variables, results or identities.

@@ -12,11 +12,19 @@ import { clusterMetricsForWorker, runPrimary, workerCountFromEnv } from './clust
 async function serve(workerMode: boolean): Promise<void> {
   // Loaded here, not above: a primary that only supervises workers never needs it.
   const { startGateway, subgraphUrlsFromEnv } = await import('./gateway');
+  const { assertSafeBind, describeSettings, loadSettings } = await import('./settings');
+  const { authConfigOf } = await import('./auth');
+  const settings = loadSettings();
+  assertSafeBind(settings);
+  if (!cluster.isWorker || cluster.worker?.id === 1) for (const line of describeSettings(settings)) console.log(line);
   const { listenForSnapshots } = await import('../store/notifications');
   let clusterMetrics: (() => Promise<string>) | undefined;
   const running = await startGateway({
-    port: Number(process.env.PORT ?? 4000),
-    host: process.env.HOST ?? '0.0.0.0',
+    port: settings.port,
+    host: settings.host,
+    auth: authConfigOf(settings.jwt),
+    identitySecret: settings.identitySecret,
+    cors: { origins: settings.corsOrigins },
     subgraphUrls: subgraphUrlsFromEnv(),
     clusterMetrics: workerMode ? () => clusterMetrics!() : undefined,
   });
@@ -41,7 +49,7 @@ if (workers > 1 && cluster.isPrimary) {
   runPrimary({ workers });
 } else {
   serve(cluster.isWorker).catch((e) => {
-    console.error(e);
+    console.error(e instanceof Error && e.name === 'SettingsError' ? e.message : e);
     process.exit(1);
   });
 }

@@ -38,9 +38,9 @@ test('programme and directory queries are public; anything reaching consultation
   expect(isPublic('{ committeeMeeting(month: "2026-05") { agenda { score } } }')).toBe(false);
 });
 
-test('the cache is on by default except under test runners, and the environment can say otherwise', () => {
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(false);
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'true' }).enabled).toBe(true);
+test('the cache is on by default, under test runners too, and the environment can say otherwise', () => {
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(true);
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({ enabled: true, ttlMs: 10_000, privateSubgraphs: ['consultations', 'growth'] });
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
 });

@@ -1,11 +1,16 @@
 /**
- * A response cache for public data only: whole answers to anonymous queries (no Authorization
- * header) that select no field coming solely from a private subgraph (consultations and growth by default),
- * kept for a short TTL and dropped whenever a sync changes data. Hits are answered by the HTTP
- * layer before Apollo runs; a miss runs as usual and, when a plugin finds the operation public and
- * the answer free of errors, the answer is stored.
+ * A response cache for public data only: whole answers to anonymous callers' queries that select
+ * no field coming solely from a private subgraph (consultations and growth by default), kept for a short TTL
+ * and dropped whenever a sync changes data. It is consulted only once Apollo has accepted the
+ * request — parsed, validated, its persisted-query hash and version checked, its operation found,
+ * the role checks and cost limit passed — in the `responseForOperation` hook, so a malformed
+ * request gets its own error, never a cached 200. Answers are keyed by the caller's role (only
+ * anonymous answers are stored), the document's hash, the operation name and the variables.
+ *
+ * Where answers are kept is behind `ResponseCacheStore` (in memory here; a shared store such as
+ * Redis can stand in for it across replicas).
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   Kind,
   parse,
@@ -14,6 +19,7 @@ import {
   visitWithTypeInfo,
   type ConstDirectiveNode,
   type DocumentNode,
+  type FormattedExecutionResult,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -38,8 +44,7 @@ export function responseCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env
     return n;
   };
   return {
-    // On unless turned off, except under test runners, where a test turns it on when it wants it.
-    enabled: flag ? flag === 'true' : env.NODE_ENV !== 'test',
+    enabled: flag ? flag === 'true' : true,
     ttlMs: num('MADOGUCHI_RESPONSE_CACHE_TTL_MS', 10_000),
     maxEntries: num('MADOGUCHI_RESPONSE_CACHE_MAX_ENTRIES', 2_000),
     maxBytes: num('MADOGUCHI_RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
@@ -116,28 +121,28 @@ export function isPublicOperation(schema: GraphQLSchema, document: DocumentNode,
   return isPublic;
 }
 
-export interface CachedResponse {
-  status: number;
-  contentType: string;
-  body: string;
+/** A stored answer: the result as Apollo would send it. */
+export type CachedResult = FormattedExecutionResult;
+
+/** Where answers are kept: one process's memory, or a store shared by replicas. */
+export interface ResponseCacheStore {
+  get(key: string): Promise<CachedResult | undefined>;
+  /** `bytes`: the answer's serialized size, for stores bounded by memory. */
+  set(key: string, value: CachedResult, bytes: number): Promise<void>;
+  /** Drops every answer: called when a sync changed data. */
+  invalidate(): Promise<void> | void;
 }
 
-/** What one request carries through Apollo so the HTTP layer knows whether to store its answer. */
-export interface ResponseCacheTicket {
-  key: string;
-  public?: boolean;
-  storable?: boolean;
-}
-
-export class ResponseCache {
-  private readonly entries: LruCache<CachedResponse>;
+/** The in-memory store: an LRU bounded by entries and bytes, with the options' TTL. */
+export class ResponseCache implements ResponseCacheStore {
+  private readonly entries: LruCache<{ value: CachedResult; bytes: number }>;
 
   constructor(readonly options: ResponseCacheOptions) {
-    this.entries = new LruCache<CachedResponse>({
+    this.entries = new LruCache({
       maxEntries: options.maxEntries,
       maxBytes: options.maxBytes,
       ttlMs: options.ttlMs,
-      sizeOf: (v, k) => v.body.length * 2 + k.length * 2 + 64,
+      sizeOf: (v, k) => v.bytes * 2 + k.length * 2 + 64,
     });
   }
 
@@ -145,43 +150,57 @@ export class ResponseCache {
     return this.entries.size;
   }
 
-  get(key: string): CachedResponse | undefined {
-    return this.entries.get(key);
+  async get(key: string): Promise<CachedResult | undefined> {
+    return this.entries.get(key)?.value;
   }
 
-  set(key: string, value: CachedResponse): void {
-    this.entries.set(key, value);
+  async set(key: string, value: CachedResult, bytes: number): Promise<void> {
+    this.entries.set(key, { value, bytes });
   }
 
-  /** Drops every answer: called when a sync changed data. */
   invalidate(): void {
     this.entries.clear();
   }
 }
 
-/** Marks each request's ticket public (or not) once its operation is known, storable once answered. */
-export function responseCachePlugin(privateFields: Set<string>): ApolloServerPlugin<{ responseCache?: ResponseCacheTicket }> {
+/**
+ * Answers public anonymous operations from `cache` once Apollo accepted them, and stores their
+ * error-free answers. `onLookup` counts hits and misses.
+ */
+export function responseCachePlugin(
+  cache: ResponseCacheStore,
+  privateFields: Set<string>,
+  onLookup: (result: 'hit' | 'miss') => void = () => {},
+): ApolloServerPlugin<{ viewer?: { role: string } }> {
   const decisions = new WeakMap<OperationDefinitionNode, boolean>();
   return {
     async requestDidStart({ contextValue }) {
-      if (!contextValue.responseCache) return;
-      const ticket = contextValue.responseCache;
+      // Only anonymous answers are shared: an answer that depends on who asks is never stored.
+      if ((contextValue.viewer?.role ?? 'anonymous') !== 'anonymous') return;
+      let key: string | undefined;
+      let hit = false;
       return {
-        async didResolveOperation({ document, operation, schema }) {
-          if (!operation) return;
+        async responseForOperation({ document, operation, schema, queryHash, request }) {
           let decision = decisions.get(operation);
           if (decision === undefined) {
             decision = isPublicOperation(schema, document, operation, privateFields);
             decisions.set(operation, decision);
           }
-          ticket.public = decision;
+          if (!decision) return null;
+          // Variables were parsed from JSON and their depth bounded by the HTTP front.
+          key = `anonymous\u0000${queryHash}\u0000${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? null)}`;
+          const cached = await cache.get(key);
+          onLookup(cached ? 'hit' : 'miss');
+          if (!cached) return null;
+          hit = true;
+          return { http: { status: undefined, headers: new HeaderMap([['x-cache', 'hit']]) }, body: { kind: 'single', singleResult: cached } };
         },
         async willSendResponse({ response }) {
-          ticket.storable =
-            ticket.public === true &&
-            response.body.kind === 'single' &&
-            !response.body.singleResult.errors?.length &&
-            (response.http.status === undefined || response.http.status === 200);
+          if (!key || hit || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (result.errors?.length || (response.http.status !== undefined && response.http.status !== 200)) return;
+          // Not waited for: a shared store that is slow must not hold the answer back.
+          void Promise.resolve(cache.set(key, result, JSON.stringify(result).length)).catch(() => {});
         },
       };
     },

@@ -1,9 +1,12 @@
 /**
- * `npm run token -- --role staff --agency hyogo-iac`: prints a development JWT signed with
- * MADOGUCHI_JWT_SECRET (or the development default), for the explorer's Authorization header.
+ * `npm run token -- --role staff --agency hyogo-iac`: prints a development JWT for the explorer's
+ * Authorization header, signed with the same secret the gateway verifies: MADOGUCHI_JWT_SECRET,
+ * or this install's development secret in the data directory (created if the first start has not
+ * made it yet). Issuer, audience and claim paths follow the gateway's settings.
  */
 import { parseArgs } from 'node:util';
-import { authConfigFromEnv, signDevelopmentToken } from './auth';
+import { signDevelopmentToken } from './auth';
+import { loadSettings, SettingsError } from './settings';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { role: { type: 'string' }, agency: { type: 'string' }, sub: { type: 'string' }, expires: { type: 'string', default: '8h' } } });
@@ -16,12 +19,15 @@ async function main(): Promise<void> {
     console.error('a staff token needs --agency <agencyId>');
     process.exit(2);
   }
-  const config = authConfigFromEnv();
-  if (!config.secret) {
-    console.error('tokens can only be minted with MADOGUCHI_JWT_SECRET (HS256), not with a JWKS URL');
+  const { jwt } = loadSettings();
+  if (!jwt.secret) {
+    console.error('tokens can only be minted with a shared secret (HS256), not with MADOGUCHI_JWKS_URL: ask the identity provider');
     process.exit(2);
   }
-  console.log(await signDevelopmentToken({ role, agency: values.agency, sub: values.sub }, config.secret, values.expires));
+  console.log(await signDevelopmentToken({ role, agency: values.agency, sub: values.sub }, new TextEncoder().encode(jwt.secret), values.expires, jwt));
 }
 
-void main();
+main().catch((e: unknown) => {
+  console.error(e instanceof SettingsError ? e.message : e);
+  process.exit(1);
+});

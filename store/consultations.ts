@@ -96,17 +96,21 @@ export async function referralsOf(db: Queryable, consultationIds: readonly strin
 }
 
 /**
- * Records a hand-off of a consultation to another agency. The receiving agency counts the firm
- * as its client from now on (growth status and plan), not only after the next signals refresh.
+ * Records a hand-off of a consultation to another agency, once: the same consultation referred
+ * to the same agency again (a retried or doubled request) keeps the first referral. Resolves true
+ * when this call recorded it. The receiving agency counts the firm as its client from now on
+ * (growth status and plan), not only after the next signals refresh.
  */
 export async function refer(
   db: Queryable,
   referral: { consultationId: string; from: string; to: string; note: string | null; referredBy: string; at: string },
-): Promise<void> {
-  await db.query(
-    `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)`,
+): Promise<boolean> {
+  const rows = await db.query(
+    `insert into referrals (consultation_id, from_organization_id, to_organization_id, note, referred_by, referred_at) values ($1, $2, $3, $4, $5, $6)
+     on conflict (consultation_id, to_organization_id) do nothing returning id`,
     [referral.consultationId, referral.from, referral.to, referral.note, referral.referredBy, referral.at],
   );
+  if (rows.length === 0) return false;
   await db.query(
     `insert into firm_clients (firm_id, organization_id)
      select ${firmIdSql('c', 'l')}, $2 from consultations c ${firmLinkJoin('c', 'l')}
@@ -114,6 +118,7 @@ export async function refer(
        and not exists (select 1 from firm_clients fc where fc.firm_id = ${firmIdSql('c', 'l')} and fc.organization_id = $2)`,
     [referral.consultationId, referral.to],
   );
+  return true;
 }
 
 /** The firm id of each consultation (法人番号, network firm id or one agency's record), in the order asked. */

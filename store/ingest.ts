@@ -6,6 +6,8 @@ import type { Queryable, Store } from './store';
 import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type OrganizationRecord, type RowRejection, type SourceKind } from '../domain/records';
 import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
+import { recordKeySecret } from './recordKeys';
+import { recordKey } from '../domain/disclosure';
 import { committeeHistorySql } from './growth';
 import { fence } from './leases';
 import { announceSnapshot } from './notifications';
@@ -41,8 +43,15 @@ export interface EncodedRecords {
   rollupCsv: string | null;
 }
 
-/** Renders records for replaceSource: the table's COPY lines and, for consultations, their rollups. */
-export function encodeSnapshot(entity: EntityKind, sourceId: string, records: readonly EntityRecord[]): EncodedRecords {
+/**
+ * Renders records for replaceSource: the table's COPY lines and, for consultations, their record
+ * keys (from the store's `recordKeySecret`, ./recordKeys.ts) and their rollups with key sums.
+ */
+export function encodeSnapshot(entity: EntityKind, sourceId: string, records: readonly EntityRecord[], recordKeySecret?: string): EncodedRecords {
+  if (entity === 'consultation') {
+    if (!recordKeySecret) throw new Error('consultations are encoded with the store\'s record key secret');
+    withRecordKeys(recordKeySecret, records as ConsultationRecord[]);
+  }
   const rows = records as unknown as Array<Record<string, unknown>>;
   return {
     ids: records.map((r) => r.id),
@@ -50,7 +59,7 @@ export function encodeSnapshot(entity: EntityKind, sourceId: string, records: re
     lines: copyCsvLines(TABLES[entity].columns, rows),
     rollupCsv:
       entity === 'consultation'
-        ? toCopyCsv(ROLLUP_TABLE.columns, computeRollups(sourceId, records as ConsultationRecord[]) as unknown as Array<Record<string, unknown>>)
+        ? toCopyCsv(ROLLUP_TABLE.columns, computeRollups(sourceId, records as Array<ConsultationRecord & { recordKey: number }>) as unknown as Array<Record<string, unknown>>)
         : null,
   };
 }
@@ -84,7 +93,9 @@ export interface ReplaceResult {
  * Every process sharing the store is notified when the transaction commits.
  */
 export async function replaceSource(store: Store, snap: Snapshot): Promise<ReplaceResult> {
-  const encoded = snap.encoded ?? encodeSnapshot(snap.entity, snap.sourceId, snap.records ?? []);
+  // The secret is read before the transaction: the embedded store serves no other query while one is open.
+  const secret = snap.entity === 'consultation' && !snap.encoded ? await recordKeySecret(store) : undefined;
+  const encoded = snap.encoded ?? encodeSnapshot(snap.entity, snap.sourceId, snap.records ?? [], secret);
   return store.transaction(async (tx) => {
     if (snap.lease) await fence(tx, snap.lease.name, snap.lease.holder);
     const rejections = [...snap.rejections];
@@ -133,6 +144,12 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
 }
 
 const COPY_CHUNK = 20_000;
+
+/** Gives each consultation its record key (in place: the records are the snapshot's own). */
+export function withRecordKeys(secret: string, records: ConsultationRecord[]): Array<ConsultationRecord & { recordKey: number }> {
+  for (const r of records) r.recordKey = recordKey(secret, r.id);
+  return records as Array<ConsultationRecord & { recordKey: number }>;
+}
 
 /** A source's refused rows: every problem of a row is kept (the first, then its further ones) under its row number. */
 async function writeRejections(tx: Queryable, sourceId: string, rejections: RowRejection[]): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { Store } from './store';
 import { rollupRebuildSql } from './rollups';
+import { recordKeySql } from '../domain/disclosure';
 
 interface Migration {
   version: number;
@@ -165,7 +166,7 @@ create table consultation_rollups (
 create index consultation_rollups_grouping on consultation_rollups (grouping, month);
 create index consultation_rollups_source on consultation_rollups (source_id);
 create index consultations_received on consultations (received_at);
-${rollupRebuildSql().join(';\n')};
+${rollupRebuildSql({ keySums: false }).join(';\n')};
 `,
   },
   {
@@ -174,6 +175,45 @@ ${rollupRebuildSql().join(';\n')};
     // Rollups are read by grouping; by source they are only deleted, once per changed snapshot,
     // where a scan costs less than keeping this index up to date on every row written.
     sql: `drop index if exists consultation_rollups_source;`,
+  },
+  {
+    version: 10,
+    name: 'one referral per consultation and target agency',
+    // A retried or doubled referConsultation must not hand the same consultation over twice.
+    sql: `
+delete from referrals r using referrals k
+  where r.consultation_id = k.consultation_id and r.to_organization_id = k.to_organization_id and r.id > k.id;
+create unique index referrals_once on referrals (consultation_id, to_organization_id);
+`,
+  },
+  {
+    version: 11,
+    name: 'record keys for the cell-key method of consultation statistics',
+    // A secret of the install from the strong random source (gen_random_uuid: 122 random bits,
+    // two of them); every consultation's key derives from it and its id; rollups carry key sums.
+    sql: `
+create table disclosure_keys (secret text not null);
+insert into disclosure_keys (secret) select replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
+alter table consultations add column record_key integer;
+update consultations c set record_key = ${recordKeySql('k.secret', 'c.id')} from disclosure_keys k;
+alter table consultations alter column record_key set not null;
+alter table consultation_rollups add column key_sum bigint not null default 0;
+alter table consultation_rollups alter column key_sum drop default;
+delete from consultation_rollups;
+${rollupRebuildSql().join(';\n')};
+`,
+  },
+  {
+    version: 12,
+    name: 'identity nonces shared by every process of a store',
+    // Subgraph replicas on one PostgreSQL refuse a forwarded identity header any of them accepted
+    // (store/nonces.ts). Unlogged: nonces live a minute and need no WAL.
+    sql: `
+create unlogged table identity_nonces (
+  nonce text primary key,
+  expires_at timestamptz not null
+);
+`,
   },
   {
     version: 20,

@@ -1,8 +1,9 @@
 import type { ConsultationRecord } from '../domain/records';
 import { GROUPINGS, computeRollups, jstMonth } from './rollups';
 
-function record(over: Partial<ConsultationRecord>): ConsultationRecord {
+function record(over: Partial<ConsultationRecord>): ConsultationRecord & { recordKey: number } {
   return {
+    recordKey: 1000 * Number(over.id ?? 0),
     id: 'x', localId: 'x', organizationId: 'org-a', receivedAt: '2025-06-10T10:00:00+09:00', channel: 'COUNTER', topics: ['FINANCE'],
     corporateNumber: null, companyName: null, industry: 'E', employees: null, municipalityCode: '282014', phone: null, address: null, summary: null,
     consultant: null, outcome: null, referredToId: null, sourceId: 's', agencyId: 'org-a', sourceKind: 'SPREADSHEET',
@@ -52,5 +53,13 @@ describe('computeRollups', () => {
       ['2025-07', 'COUNTER', 1],
     ]);
     expect(of('month_channel_topics').map((r) => r.topics)).toEqual([['FINANCE', 'SALES'], ['FINANCE'], []]);
+  });
+
+  it('sums the record keys of each row like its count', () => {
+    expect(of('month_topic').map((r) => [r.topic, r.keySum])).toEqual([
+      ['FINANCE', 3000],
+      ['SALES', 1000],
+    ]);
+    expect(of('municipality_industry').map((r) => r.keySum)).toEqual([4000, 2000]);
   });
 });

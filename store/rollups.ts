@@ -6,8 +6,10 @@
  * Every grouping keeps the agency (organization_id) and some of: month received (JST), channel,
  * municipality, industry, one topic (a consultation with two topics counts once under each) or
  * the whole topic set (so a topic filter still applies exactly). Columns a grouping does not keep
- * hold '' (and '{}' for the topic set). The same counts can be rebuilt from the records in SQL
- * (`rollupRebuildSql`), which the migration uses for stores synced before rollups existed.
+ * hold '' (and '{}' for the topic set). Each row also carries the sum of its records' keys
+ * (../domain/disclosure.ts), so a cell's key for the cell-key method is summed like its count.
+ * The same rows can be rebuilt from the records in SQL (`rollupRebuildSql`), which the migrations
+ * use for stores synced before rollups (and key sums) existed.
  */
 import type { ConsultationRecord } from '../domain/records';
 import { columnMap, type Column } from './tables';
@@ -52,6 +54,8 @@ export interface RollupRow {
   topic: string;
   topics: string[];
   n: number;
+  /** Sum of the record keys of the rows counted. */
+  keySum: number;
 }
 
 export const ROLLUP_TABLE: { table: string; columns: Column[] } = {
@@ -67,6 +71,7 @@ export const ROLLUP_TABLE: { table: string; columns: Column[] } = {
     ['topic', 'text'],
     ['topics', 'text[]'],
     ['n', 'integer'],
+    ['keySum', 'bigint'],
   ]),
 };
 
@@ -104,7 +109,7 @@ type Dimension = 'ORGANIZATION' | RollupDimension;
  * cells are few (always, for one agency's source) and in a map otherwise: about 0.25 s for the
  * demo year of 100,000 records, where string keys took three times as long.
  */
-export function computeRollups(sourceId: string, records: ReadonlyArray<ConsultationRecord>): RollupRow[] {
+export function computeRollups(sourceId: string, records: ReadonlyArray<ConsultationRecord & { recordKey: number }>): RollupRow[] {
   const dict: Record<Dimension, Codes> = {
     ORGANIZATION: new Codes(), MONTH: new Codes(), CHANNEL: new Codes(), MUNICIPALITY: new Codes(), INDUSTRY: new Codes(), TOPIC: new Codes(), TOPICS: new Codes(),
   };
@@ -128,17 +133,29 @@ export function computeRollups(sourceId: string, records: ReadonlyArray<Consulta
     const fixed = dims.filter((d): d is Exclude<Dimension, 'TOPIC'> => d !== 'TOPIC').map((d) => coded[d]);
     const topicRadix = g.dims.includes('TOPIC') ? radices[radices.length - 1] : 0;
     const keys: number[] = [];
+    const owners: number[] = [];
     for (let i = 0; i < n; i++) {
       let key = 0;
       for (let j = 0; j < fixed.length; j++) key = key * radices[j] + fixed[j][i];
-      if (topicRadix) for (const t of topicCodes[i]) keys.push(key * topicRadix + t);
-      else keys.push(key);
+      if (topicRadix) for (const t of topicCodes[i]) (keys.push(key * topicRadix + t), owners.push(i));
+      else (keys.push(key), owners.push(i));
     }
     const dense = span <= 1 << 22 ? new Int32Array(span) : null;
+    const denseSums = dense ? new Float64Array(span) : null;
     const sparse = new Map<number, number>();
-    if (dense) for (const key of keys) dense[key] += 1;
-    else for (const key of keys) sparse.set(key, (sparse.get(key) ?? 0) + 1);
-    const emit = (key: number, count: number) => {
+    const sparseSums = new Map<number, number>();
+    if (dense) {
+      for (let k = 0; k < keys.length; k++) {
+        dense[keys[k]] += 1;
+        denseSums![keys[k]] += records[owners[k]].recordKey;
+      }
+    } else {
+      for (let k = 0; k < keys.length; k++) {
+        sparse.set(keys[k], (sparse.get(keys[k]) ?? 0) + 1);
+        sparseSums.set(keys[k], (sparseSums.get(keys[k]) ?? 0) + records[owners[k]].recordKey);
+      }
+    }
+    const emit = (key: number, count: number, keySum: number) => {
       const values: Partial<Record<Dimension, string>> = {};
       for (let j = dims.length - 1; j >= 0; j--) {
         values[dims[j]] = dict[dims[j]].values[key % radices[j]];
@@ -155,10 +172,11 @@ export function computeRollups(sourceId: string, records: ReadonlyArray<Consulta
         topic: values.TOPIC ?? '',
         topics: values.TOPICS ? values.TOPICS.split(',') : [],
         n: count,
+        keySum,
       });
     };
-    if (dense) dense.forEach((count, key) => count > 0 && emit(key, count));
-    else for (const [key, count] of sparse) emit(key, count);
+    if (dense) dense.forEach((count, key) => count > 0 && emit(key, count, denseSums![key]));
+    else for (const [key, count] of sparse) emit(key, count, sparseSums.get(key)!);
   }
   return rows;
 }
@@ -166,8 +184,11 @@ export function computeRollups(sourceId: string, records: ReadonlyArray<Consulta
 /** The month a stored consultation was received, YYYY-MM in Japan time (as `jstMonth`). */
 export const MONTH_SQL = `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`;
 
-/** SQL that rebuilds every grouping from the stored consultations: of every source, or of the source given as $1. */
-export function rollupRebuildSql({ sourceId = false }: { sourceId?: boolean } = {}): string[] {
+/**
+ * SQL that rebuilds every grouping from the stored consultations: of every source, or of the
+ * source given as $1; without `keySums`, as stores were before record keys (an old migration).
+ */
+export function rollupRebuildSql({ sourceId = false, keySums = true }: { sourceId?: boolean; keySums?: boolean } = {}): string[] {
   return GROUPINGS.map((g) => {
     const has = (d: RollupDimension) => g.dims.includes(d);
     const cols = [
@@ -182,7 +203,8 @@ export function rollupRebuildSql({ sourceId = false }: { sourceId?: boolean } = 
       has('TOPICS') ? 'c.topics' : `'{}'::text[]`,
     ];
     const from = has('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
-    return `insert into consultation_rollups (${ROLLUP_TABLE.columns.map((c) => c.column).join(', ')})
-      select ${cols.join(', ')}, count(*)::int from ${from} ${sourceId ? 'where c.source_id = $1' : ''} group by ${cols.map((_, i) => i + 1).join(', ')}`;
+    const columns = ROLLUP_TABLE.columns.map((c) => c.column).filter((c) => keySums || c !== 'key_sum');
+    return `insert into consultation_rollups (${columns.join(', ')})
+      select ${cols.join(', ')}, count(*)::int${keySums ? ', sum(c.record_key)' : ''} from ${from} ${sourceId ? 'where c.source_id = $1' : ''} group by ${cols.map((_, i) => i + 1).join(', ')}`;
   });
 }

@@ -2,7 +2,9 @@
  * Consultation counts for `consultationStats`, computed in the store. Whole months are read from
  * the cheapest rollup grouping that covers the query (./rollups.ts); partial months
  * at the edges of a date filter, and queries no grouping covers, are counted from the records.
- * Both paths give the same counts: the integration tests compare them on random queries.
+ * Both paths give the same counts: the integration tests compare them on random queries. Each
+ * cell, and the total, also carries the sum of its records' keys, for the cell-key method
+ * (../domain/disclosure.ts).
  */
 import type { Queryable } from './store';
 import { GROUPINGS, MONTH_SQL, type Grouping } from './rollups';
@@ -22,11 +24,15 @@ export interface StatsFilter {
 export interface RawCell {
   keys: string[];
   count: number;
+  /** Sum of the record keys of the consultations counted. */
+  keySum: number;
 }
 
 export interface Counts {
   cells: RawCell[];
   total: number;
+  /** Sum of the record keys of the consultations in the total (each once). */
+  totalKeySum: number;
   /** Which rollup grouping answered the whole months, or 'records' when none could. */
   plan: string;
 }
@@ -110,8 +116,10 @@ function mergeInto(target: Map<string, RawCell>, cells: RawCell[]): void {
   for (const c of cells) {
     const key = c.keys.join('\u0000');
     const found = target.get(key);
-    if (found) found.count += c.count;
-    else target.set(key, { keys: c.keys, count: c.count });
+    if (found) {
+      found.count += c.count;
+      found.keySum += c.keySum;
+    } else target.set(key, { keys: c.keys, count: c.count, keySum: c.keySum });
   }
 }
 
@@ -133,16 +141,16 @@ async function countRecords(store: Queryable, dims: readonly StatsDimension[], f
   const from = dims.includes('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
   const keys = dims.map((d, i) => `${RECORD_SQL[d]} as k${i}`).join(', ');
   const rows = await store.query<Record<string, string | number>>(
-    `select ${keys}, count(*)::int as n from ${from} ${cond.sql} group by ${dims.map((_, i) => i + 1).join(', ')}`,
+    `select ${keys}, count(*)::int as n, sum(c.record_key)::float8 as ks from ${from} ${cond.sql} group by ${dims.map((_, i) => i + 1).join(', ')}`,
     cond.params,
   );
-  return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n) }));
+  return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }));
 }
 
-async function totalOfRecords(store: Queryable, filter: StatsFilter | null | undefined, range: DateRange): Promise<number> {
+async function totalOfRecords(store: Queryable, filter: StatsFilter | null | undefined, range: DateRange): Promise<{ n: number; ks: number }> {
   const cond = recordConditions(filter, range);
-  const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from consultations c ${cond.sql}`, cond.params);
-  return n;
+  const [row] = await store.query<{ n: number; ks: number | null }>(`select count(*)::int as n, sum(c.record_key)::float8 as ks from consultations c ${cond.sql}`, cond.params);
+  return { n: row.n, ks: Number(row.ks ?? 0) };
 }
 
 async function countRollup(
@@ -165,8 +173,11 @@ async function countRollup(
   const from = unnest ? 'consultation_rollups r cross join lateral unnest(r.topics) as t(topic)' : 'consultation_rollups r';
   const select = exprs.length ? `${exprs.map((e, i) => `${e} as k${i}`).join(', ')}, ` : '';
   const group = exprs.length ? `group by ${exprs.map((_, i) => i + 1).join(', ')}` : '';
-  const rows = await store.query<Record<string, string | number>>(`select ${select}coalesce(sum(r.n), 0)::int as n from ${from} ${cond.sql} ${group}`, cond.params);
-  return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n) })).filter((c) => c.count > 0);
+  const rows = await store.query<Record<string, string | number>>(
+    `select ${select}coalesce(sum(r.n), 0)::int as n, coalesce(sum(r.key_sum), 0)::float8 as ks from ${from} ${cond.sql} ${group}`,
+    cond.params,
+  );
+  return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) })).filter((c) => c.count > 0);
 }
 
 /**
@@ -187,20 +198,38 @@ export async function countConsultations(
       countRecords(store, dims, filter, range),
       dims.includes('TOPIC') ? totalOfRecords(store, filter, range) : null,
     ]);
-    return { cells: cells.sort(compareKeys), total: total ?? cells.reduce((s, c) => s + c.count, 0), plan: 'records' };
+    return {
+      cells: cells.sort(compareKeys),
+      total: total?.n ?? cells.reduce((s, c) => s + c.count, 0),
+      totalKeySum: total?.ks ?? cells.reduce((s, c) => s + c.keySum, 0),
+      plan: 'records',
+    };
   }
   const merged = new Map<string, RawCell>();
   let total = 0;
+  let totalKeySum = 0;
   const totalGrouping = dims.includes('TOPIC') ? chooseGrouping([], filter) : undefined;
   if (split.months) {
     mergeInto(merged, await countRollup(store, grouping, dims, filter, split.months));
-    if (totalGrouping) total += (await countRollup(store, totalGrouping, [], filter, split.months)).reduce((s, c) => s + c.count, 0);
+    if (totalGrouping) {
+      for (const c of await countRollup(store, totalGrouping, [], filter, split.months)) {
+        total += c.count;
+        totalKeySum += c.keySum;
+      }
+    }
   }
   for (const edge of split.edges) {
     mergeInto(merged, await countRecords(store, dims, filter, edge));
-    if (totalGrouping) total += await totalOfRecords(store, filter, edge);
+    if (totalGrouping) {
+      const t = await totalOfRecords(store, filter, edge);
+      total += t.n;
+      totalKeySum += t.ks;
+    }
   }
   const cells = [...merged.values()].sort(compareKeys);
-  if (!dims.includes('TOPIC')) total = cells.reduce((s, c) => s + c.count, 0);
-  return { cells, total, plan: grouping.name };
+  if (!dims.includes('TOPIC')) {
+    total = cells.reduce((s, c) => s + c.count, 0);
+    totalKeySum = cells.reduce((s, c) => s + c.keySum, 0);
+  }
+  return { cells, total, totalKeySum, plan: grouping.name };
 }

@@ -101,6 +101,8 @@ export const TABLES: Record<EntityKind, { table: string; columns: Column[] }> = 
       ['consultant', 'text'],
       ['outcome', 'text'],
       ['referredToId', 'text'],
+      // The record's key for the cell-key method of statistics (../domain/disclosure.ts).
+      ['recordKey', 'integer'],
     ]),
   },
   committee: {

@@ -27,9 +27,13 @@ export function templatePath(): string {
   return installCachePath(`empty-store-pglite-${version}`);
 }
 
-/** Fills a new or empty data directory from the template, when there is one. */
+/**
+ * Fills a new or empty data directory from the template, when there is one. A directory holding
+ * only the install's development secrets (written by the first start before the store opens)
+ * counts as empty.
+ */
 export function copyTemplateTo(dataDir: string): void {
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return;
+  if (existsSync(dataDir) && readdirSync(dataDir).some((f) => f !== 'secrets.json')) return;
   const path = templatePath();
   if (existsSync(path)) cpSync(path, dataDir, { recursive: true });
 }

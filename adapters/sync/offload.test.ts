@@ -105,6 +105,7 @@ test('jobs queued on one worker come back each with its own answer, as parsing i
       source: log as SpreadsheetSourceConfig,
       input: { body: readFileSync(join(dir, file)) },
       provenance: provenance(file),
+      recordKeySecret: 'offload-test-record-key-secret',
     }));
     // All three are handed over at once: the worker takes them in turn while none is answered.
     const viaWorker = await Promise.all(jobs.map((job) => single.prepare(job)));
@@ -153,6 +154,7 @@ test('a worker takes the largest queued file first, so a small one is left for l
       source: log as SpreadsheetSourceConfig,
       input: { body: readFileSync(join(dir, file)) },
       provenance: { sourceId: `hyogo-iac/${tag}`, agencyId: 'hyogo-iac', sourceKind: 'SPREADSHEET' as const, sourceLocation: file, fetchedAt: CLOCK().toISOString(), contentHash: tag },
+      recordKeySecret: 'offload-test-record-key-secret',
     });
     const answered: string[] = [];
     const ask = (file: string, tag: string) => single.prepare(job(file, tag)).then(() => void answered.push(tag));

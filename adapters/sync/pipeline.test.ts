@@ -94,7 +94,9 @@ describe('bad input, good rows kept', () => {
     expect(report.rejected[3]).toMatchObject({ row: 5, field: '名称', reasons: [{ field: '種別', value: '宝くじ' }] });
     expect((await listRejections(store, ['refused-agency/programs'], 10)).map((r) => r.row)).toEqual([2, 3, 4, 5, 5]);
 
-    const graph: InProcessSupergraph = await startInProcessSupergraph(() => store, CLOCK);
+    // The agency's own staff: lastError and refused values carry internal detail, for them and coordinators only.
+    const staff = { role: 'staff' as const, subject: 'pipeline-test', agencyId: 'refused-agency' };
+    const graph: InProcessSupergraph = await startInProcessSupergraph(() => store, CLOCK, staff);
     try {
       const res = await graph.run('{ sources(agencyId: "refused-agency") { status lastError rejectedCount rejectedRows { row field value reason } } }');
       const [source] = (res.data as { sources: Array<{ status: string; lastError: string; rejectedCount: number; rejectedRows: unknown[] }> }).sources;

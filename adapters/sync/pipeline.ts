@@ -21,6 +21,8 @@ export interface PrepareJob {
   provenance: Omit<Provenance, 'sourceRow'>;
   /** How many mapped records to return as they would land (a dry run shows them). */
   sample?: number;
+  /** The store's secret for consultations' record keys (store/recordKeys.ts); unused for other entities. */
+  recordKeySecret?: string;
 }
 
 /** The same warning on many rows, counted once: the field, what happened, and where. */
@@ -175,5 +177,5 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
     if (read > 0) return { ok: false, message: `the row filter (where:) left out all ${read} rows; keeping the last good data`, code: 'MAPPING', summary };
     return { ok: false, message: 'the source yielded no records; keeping the last good data', code: 'MALFORMED', summary };
   }
-  return { ok: true, encoded: encodeSnapshot(source.entity, provenance.sourceId, accepted), summary, sample: accepted.slice(0, job.sample ?? 0) };
+  return { ok: true, encoded: encodeSnapshot(source.entity, provenance.sourceId, accepted, job.recordKeySecret), summary, sample: accepted.slice(0, job.sample ?? 0) };
 }

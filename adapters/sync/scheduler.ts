@@ -1,24 +1,45 @@
 /**
  * Re-syncs each source on its configured interval, one run per source at a time, so a slow
- * source never piles up overlapping runs. Every replica sharing a store runs a schedule: the
- * source's lease lets one of them sync it, and the others skip a source attempted within the
- * last half interval rather than asking the agency's system again. Growth signals follow the
- * consultation logs: once the logs that changed have settled (sources on one interval come due
- * together), one refresh, by the process that wrote them.
+ * source never piles up overlapping runs. A source that failed is tried again sooner, with
+ * backoff: 1, 2, 4 … minutes after the failure, never later than its interval, and back on its
+ * interval once it succeeds — also when it failed in the start's first sync (`initial`). Every
+ * replica sharing a store runs a schedule: the source's lease lets one of them sync it, and the
+ * others skip a source attempted within the last half of its current delay rather than asking the
+ * agency's system again. Growth signals follow the consultation logs: once the logs that changed
+ * have settled (sources on one interval come due together), one refresh, by the process that
+ * wrote them.
  */
 import type { AgencyConfig } from '../core/config';
 import type { AdapterContext } from '../core/adapter';
 import type { Store } from '../../store/store';
-import { refreshGrowth, syncSource, type SyncReport } from './sync';
+import { refreshGrowth, sourceId, syncSource, type SyncReport } from './sync';
+
+export interface ScheduleOptions {
+  /** The first sync of this start: sources it reports failed are retried with backoff. */
+  initial?: Promise<SyncReport[]>;
+  /** The first retry's delay, doubled after each further failure (default one minute). */
+  retryUnitMs?: number;
+  /** How long after the last changed consultation log the growth signals are refreshed (default 2 s). */
+  growthRefreshDelayMs?: number;
+}
+
+/** The delay before the next attempt after `failures` failures in a row (0: none). */
+export function nextDelay(intervalMs: number, failures: number, unitMs = 60_000): number {
+  if (failures === 0) return intervalMs;
+  return Math.min(intervalMs, unitMs * 2 ** Math.min(failures - 1, 30));
+}
 
 export function scheduleSyncs(
   store: Store,
   agencies: AgencyConfig[],
   ctx: AdapterContext,
   onReport: (r: SyncReport) => void = () => {},
-  options: { growthRefreshDelayMs?: number } = {},
+  options: ScheduleOptions = {},
 ): { stop(): void } {
-  const timers: NodeJS.Timeout[] = [];
+  const unit = options.retryUnitMs ?? 60_000;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const reschedule = new Map<string, (failures: number) => void>();
+  let stopped = false;
   let refreshTimer: NodeJS.Timeout | undefined;
   const refreshSoon = () => {
     clearTimeout(refreshTimer);
@@ -27,26 +48,48 @@ export function scheduleSyncs(
   };
   for (const agency of agencies) {
     for (const source of agency.sources) {
+      if (!source.interval) continue;
+      const id = sourceId(agency, source);
       const interval = source.interval;
-      if (!interval) continue;
-      let running = false;
-      const timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        syncSource(store, agency, source, ctx, { freshWithinMs: interval / 2, deferGrowthRefresh: true })
-          .then((report) => {
-            if (report.outcome === 'updated' && source.entity === 'consultation') refreshSoon();
-            onReport(report);
-          }, () => {})
-          .finally(() => (running = false));
-      }, interval);
-      timer.unref();
-      timers.push(timer);
+      let failures = 0;
+      let delay = interval;
+      const plan = (next: number) => {
+        clearTimeout(timers.get(id));
+        if (stopped) return;
+        delay = next;
+        const timer = setTimeout(run, next);
+        timer.unref();
+        timers.set(id, timer);
+      };
+      const run = () => {
+        syncSource(store, agency, source, ctx, { freshWithinMs: delay / 2, deferGrowthRefresh: true })
+          .then(
+            (report) => {
+              failures = report.outcome === 'failed' ? failures + 1 : 0;
+              if (report.outcome === 'updated' && source.entity === 'consultation') refreshSoon();
+              onReport(report);
+            },
+            () => (failures += 1),
+          )
+          .finally(() => plan(nextDelay(interval, failures, unit)));
+      };
+      reschedule.set(id, (n) => {
+        failures = n;
+        plan(nextDelay(interval, failures, unit));
+      });
+      plan(interval);
     }
   }
+  options.initial?.then(
+    (reports) => {
+      for (const r of reports) if (r.outcome === 'failed') reschedule.get(r.sourceId)?.(1);
+    },
+    () => {},
+  );
   return {
     stop: () => {
-      timers.forEach(clearInterval);
+      stopped = true;
+      timers.forEach((t) => clearTimeout(t));
       clearTimeout(refreshTimer);
     },
   };

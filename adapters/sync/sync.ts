@@ -21,6 +21,7 @@ import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
 import { markFailed, markUnchanged, registerSource, replaceDeclaredOrganization, replaceSource, type ReplaceResult, type Snapshot, type SourceRegistration } from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
+import { recordKeySecret } from '../../store/recordKeys';
 import * as leases from '../../store/leases';
 import { LeaseLostError } from '../../store/errors';
 import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
@@ -82,6 +83,8 @@ export interface SnapshotTarget {
   replace(snapshot: Snapshot): Promise<ReplaceResult>;
   /** The agency's declared organization, registered with its CONFIG source unless a directory lists the agency. */
   declared(snapshot: { source: SourceRegistration; record: OrganizationRecord; contentHash: string; at: string }): Promise<ReplaceResult>;
+  /** The secret consultations' record keys derive from (store/recordKeys.ts). */
+  recordKeySecret(): Promise<string>;
 }
 
 export function storeTarget(store: Store): SnapshotTarget {
@@ -92,6 +95,7 @@ export function storeTarget(store: Store): SnapshotTarget {
     failed: (id, at, error, rejections) => markFailed(store, id, at, error, rejections),
     replace: (snap) => replaceSource(store, snap),
     declared: (snap) => replaceDeclaredOrganization(store, snap),
+    recordKeySecret: () => recordKeySecret(store),
   };
 }
 
@@ -108,6 +112,8 @@ export function dryRunTarget(): SnapshotTarget {
     failed: async () => {},
     replace: async (snap) => ({ accepted: snap.encoded?.ids.length ?? snap.records?.length ?? 0, rejected: snap.rejections }),
     declared: async () => ({ accepted: 1, rejected: [] }),
+    // Nothing is written, so the keys only need to exist: a secret of this run.
+    recordKeySecret: async () => randomUUID(),
   };
 }
 
@@ -249,6 +255,7 @@ async function syncHeld(
       input: 'body' in outcome ? { body: outcome.body } : { records: outcome.records, rejections: outcome.rejections },
       provenance: { sourceId: id, agencyId: agency.id, sourceKind: KINDS[source.kind], sourceLocation: location, fetchedAt, contentHash: outcome.contentHash },
       sample: options.sample,
+      recordKeySecret: source.entity === 'consultation' ? await target.recordKeySecret() : undefined,
     };
     const offload = options.pool && 'body' in outcome && outcome.body.length >= (options.offloadMinBytes ?? OFFLOAD_MIN_BYTES);
     const prepared: PrepareResult = offload ? await options.pool!.prepare(job) : await prepareSource(job);

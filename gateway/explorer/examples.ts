@@ -41,7 +41,8 @@ query OneStopSearch($text: String!) {
   {
     name: 'AnalystStatistics',
     query: `# Needs an analyst or coordinator token: npm run token -- --role analyst
-# Small cells (under 5) are suppressed (秘匿処理).
+# Counts are perturbed by the cell-key method (±2 at most, the same for the same cell every time);
+# cells of 1–4 consultations are withheld (秘匿処理). Dates are whole months for analysts.
 query AnalystStatistics {
   consultationStats(groupBy: [ORGANIZATION, TOPIC], filter: { from: "2025-04-01", to: "2026-03-31" }) {
     total

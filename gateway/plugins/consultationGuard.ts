@@ -1,10 +1,12 @@
 /**
  * The gateway's wall in front of consultation data and firms' growth files: operations reaching
  * for consultation records, firms, the growth committee or statistics are refused before planning
- * when the caller's role could never see them. The subgraphs enforce the same rules again.
+ * when the caller's role could never see them. Root fields are found wherever the operation
+ * selects them: directly, under an alias, or inside inline fragments and fragment spreads on the
+ * root type, however nested. The subgraphs enforce the same rules again.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Role } from '../../subgraphs/shared/identity';
 
 const RECORD_FIELDS = new Set(['consultations', 'consultation', 'companyHistory']);
@@ -30,18 +32,35 @@ const ALLOWED: Record<string, Role[]> = {
   updateSupportPlan: ['coordinator'],
 };
 
-function rootFields(op: OperationDefinitionNode): string[] {
-  return op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+/** Names of the root fields an operation selects, through fragments of any kind and depth. */
+export function rootFields(document: DocumentNode, op: OperationDefinitionNode): string[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const names = new Set<string>();
+  const spread = new Set<string>();
+  const pending: SelectionSetNode[] = [op.selectionSet];
+  while (pending.length) {
+    for (const s of pending.pop()!.selections) {
+      if (s.kind === Kind.FIELD) names.add(s.name.value);
+      else if (s.kind === Kind.INLINE_FRAGMENT) pending.push(s.selectionSet);
+      else if (!spread.has(s.name.value)) {
+        spread.add(s.name.value);
+        const fragment = fragments.get(s.name.value);
+        if (fragment) pending.push(fragment.selectionSet);
+      }
+    }
+  }
+  return [...names];
 }
 
 export function consultationGuardPlugin(): ApolloServerPlugin<{ viewer: { role: Role } }> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, contextValue }) {
+        async didResolveOperation({ document, operation, contextValue }) {
           if (!operation) return;
           const role = contextValue.viewer?.role ?? 'anonymous';
-          for (const field of rootFields(operation)) {
+          for (const field of rootFields(document, operation)) {
             const allowed = ALLOWED[field];
             if (!allowed || allowed.includes(role)) continue;
             if (role === 'anonymous') {

@@ -1,23 +1,42 @@
 /**
- * Bounds on what one request may ask for: depth, aliases and cost as validation rules
- * (graphql-armor's single-rule packages), and the token count checked before Apollo parses.
- * Every refusal is a 400 with a code, counted in the metrics.
+ * Bounds on what one request may ask for: depth and aliases as validation rules (graphql-armor's
+ * single-rule packages), the token count checked before Apollo parses, and the estimated cost
+ * counting list sizes (../../subgraphs/shared/cost.ts) checked per role once the operation and its
+ * variables are known, before any planning. Then, at execution, the budget of objects, bytes and
+ * time (../../subgraphs/shared/budget.ts). Every refusal is a 4xx with a code, counted in the metrics.
  */
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import type { Role } from '../../subgraphs/shared/identity';
+import { estimateCost, type ListSizes } from '../../subgraphs/shared/cost';
 import { intFromEnv } from '../env';
 
 export interface Limits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
+  /** Estimated cost allowed to anonymous callers; other roles get a multiple (ROLE_COST_FACTOR). */
   maxCost: number;
+  /** Objects one request may produce at execution (the gateway's count, and each subgraph's). */
+  maxObjects: number;
+  /** Bytes of subgraph answers one request may gather, and bytes of the answer sent. */
+  maxResponseBytes: number;
   maxBodyBytes: number;
   requestTimeoutMs: number;
   introspection: boolean;
+}
+
+/**
+ * How many times the anonymous cost limit each role may spend: staff page through their records
+ * with their referrals, coordinators read across agencies; analysts' statistics are one list.
+ */
+export const ROLE_COST_FACTOR: Record<Role, number> = { anonymous: 1, analyst: 1, staff: 2, coordinator: 5 };
+
+export function costLimitOf(limits: Pick<Limits, 'maxCost'>, role: Role): number {
+  return limits.maxCost * ROLE_COST_FACTOR[role];
 }
 
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
@@ -25,7 +44,9 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxDepth: intFromEnv(env, 'MADOGUCHI_MAX_DEPTH', 12),
     maxAliases: intFromEnv(env, 'MADOGUCHI_MAX_ALIASES', 30),
     maxTokens: intFromEnv(env, 'MADOGUCHI_MAX_TOKENS', 3000),
-    maxCost: intFromEnv(env, 'MADOGUCHI_MAX_COST', 20000),
+    maxCost: intFromEnv(env, 'MADOGUCHI_MAX_COST', 20_000),
+    maxObjects: intFromEnv(env, 'MADOGUCHI_MAX_OBJECTS', 250_000),
+    maxResponseBytes: intFromEnv(env, 'MADOGUCHI_MAX_RESPONSE_BYTES', 32 * 1024 * 1024),
     maxBodyBytes: intFromEnv(env, 'MADOGUCHI_MAX_BODY_BYTES', 1024 * 1024),
     requestTimeoutMs: intFromEnv(env, 'MADOGUCHI_REQUEST_TIMEOUT_MS', 30_000),
     introspection: (env.MADOGUCHI_INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
@@ -40,11 +61,32 @@ const report = {
 };
 
 export function limitValidationRules(limits: Limits): ValidationRule[] {
-  return [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
-    maxAliasesRule({ n: limits.maxAliases, ...report }),
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...report }),
-  ] as unknown as ValidationRule[];
+  return [maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })] as unknown as ValidationRule[];
+}
+
+/**
+ * Refuses an operation whose estimated cost is over its caller's limit, before it is planned:
+ * HTTP 400, COST_LIMIT_EXCEEDED with the cost and the limit. Variables count with their values
+ * (`first: $n` costs what $n asks for).
+ */
+export function costLimitPlugin(listSizes: ListSizes, limits: Pick<Limits, 'maxCost'>, onRefuse: () => void = () => {}): ApolloServerPlugin<{ viewer: { role: Role } }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
+          if (!operation) return;
+          const cost = estimateCost(schema, document, operation, request.variables, { listSizes });
+          const role = contextValue.viewer?.role ?? 'anonymous';
+          const limit = costLimitOf(limits, role);
+          if (cost <= limit) return;
+          onRefuse();
+          throw new GraphQLError(`query cost ${Number.isFinite(cost) ? cost : 'beyond count'} exceeds the limit of ${limit} for ${role} callers: ask for smaller pages or fewer nested lists`, {
+            extensions: { code: 'COST_LIMIT_EXCEEDED', cost: Number.isFinite(cost) ? cost : null, limit, http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
 }
 
 /**

@@ -19,12 +19,16 @@
  * - a circuit breaker that fails fast while the subgraph is down and probes it back.
  *
  * Mutations are never merged and never retried. Every failure is a GraphQL error naming the
- * subgraph, so the other subgraphs' fields still come back.
+ * subgraph, so the other subgraphs' fields still come back. Each request's execution budget is
+ * checked before a fetch and charged with what comes back (bytes, objects); its signal aborts the
+ * fetches still in flight when the request times out or runs out of budget. The identity sent is
+ * signed for this subgraph and this body only.
  */
 import { GraphQLError } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Pool } from 'undici';
 import { ANONYMOUS, signIdentity, type Viewer } from '../../subgraphs/shared/identity';
+import { countObjects, type ExecutionBudget } from '../../subgraphs/shared/budget';
 import type { GatewayMetrics } from '../metrics';
 import { CircuitBreaker, type CircuitState } from './circuitBreaker';
 import { RetryBudget } from './retryBudget';
@@ -36,6 +40,7 @@ type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 export interface SubgraphRequestContext {
   viewer?: Viewer;
   requestId?: string;
+  budget?: ExecutionBudget;
 }
 
 export interface SubgraphClientOptions {
@@ -90,6 +95,44 @@ interface RawResponse {
 }
 
 class AttemptTimeout extends Error {}
+
+/** One fetch several identical requests wait for. */
+interface SharedFetch {
+  promise: Promise<RawResponse>;
+  /** Requests still waiting for it. */
+  waiting: number;
+  controller: AbortController;
+}
+
+/** Waits for a shared fetch; a waiter whose own request is given up on leaves, the last one aborts it. */
+function waitFor(shared: SharedFetch, signal: AbortSignal | undefined): Promise<RawResponse> {
+  if (!signal) {
+    shared.waiting += 1;
+    return shared.promise.finally(() => (shared.waiting -= 1));
+  }
+  if (signal.aborted) return Promise.reject(signal.reason);
+  shared.waiting += 1;
+  return new Promise<RawResponse>((resolve, reject) => {
+    const leave = () => {
+      shared.waiting -= 1;
+      if (shared.waiting === 0) shared.controller.abort(signal.reason);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    shared.promise.then(
+      (r) => {
+        signal.removeEventListener('abort', leave);
+        shared.waiting -= 1;
+        resolve(r);
+      },
+      (e) => {
+        signal.removeEventListener('abort', leave);
+        shared.waiting -= 1;
+        reject(e);
+      },
+    );
+  });
+}
 
 const MUTATION = /^\s*mutation\b/;
 const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -157,7 +200,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
   private readonly endpoints: Endpoint[];
   private turn = 0;
   /** In-flight queries by viewer, then by request body. */
-  private readonly inFlight = new Map<string, Map<string, Promise<RawResponse>>>();
+  private readonly inFlight = new Map<string, Map<string, SharedFetch>>();
   private readonly budget: RetryBudget;
   readonly options: SubgraphClientOptions;
   /** The first endpoint's URL (all of them: `urls`). */
@@ -216,6 +259,8 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
     const ctx = (incoming?.context ?? options.context ?? {}) as SubgraphRequestContext;
     const viewer = ctx.viewer ?? ANONYMOUS;
+    const budget = ctx.budget;
+    budget?.check();
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     const operationType = incoming?.operation?.operation;
     const idempotent = !MUTATION.test(request.query) && (operationType === undefined || operationType === 'query');
@@ -226,26 +271,33 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         const who = `${viewer.role}\u0000${viewer.agencyId ?? ''}\u0000${viewer.subject ?? ''}`;
         let mine = this.inFlight.get(who);
         if (!mine) this.inFlight.set(who, (mine = new Map()));
-        const pending = mine.get(body);
-        if (pending) {
+        let shared = mine.get(body);
+        if (shared) {
           this.metrics?.subgraphDeduplicated.inc({ subgraph: this.name });
-          raw = await pending;
         } else {
-          const leader = this.fetchWithPolicy(body, viewer, ctx.requestId, true);
+          // One fetch for every waiter: it is aborted only once all of them have given up.
+          const controller = new AbortController();
+          const entry: SharedFetch = { promise: this.fetchWithPolicy(body, viewer, ctx.requestId, true, controller.signal), waiting: 0, controller };
+          shared = entry;
           const group = mine;
-          group.set(body, leader);
+          group.set(body, entry);
           const forget = () => {
-            group.delete(body);
+            if (group.get(body) === entry) group.delete(body);
             if (group.size === 0 && this.inFlight.get(who) === group) this.inFlight.delete(who);
           };
-          leader.then(forget, forget);
-          raw = await leader;
+          entry.promise.then(forget, forget);
         }
+        raw = await waitFor(shared, budget?.signal);
       } else {
-        raw = await this.fetchWithPolicy(body, viewer, ctx.requestId, idempotent);
+        raw = await this.fetchWithPolicy(body, viewer, ctx.requestId, idempotent, budget?.signal);
       }
-      return this.toResponse(raw);
+      budget?.check();
+      budget?.addBytes(raw.text.length);
+      const response = this.toResponse(raw, budget);
+      budget?.addObjects(countObjects(response.data, budget.limits.maxObjects));
+      return response;
     } catch (e) {
+      if (budget?.exceeded) throw budget.exceeded;
       const error = e instanceof GraphQLError ? e : this.unavailable(e instanceof Error ? e.message : String(e));
       this.metrics?.subgraphErrors.inc({ subgraph: this.name, code: String(error.extensions.code ?? 'SUBGRAPH_UNAVAILABLE') });
       throw error;
@@ -270,7 +322,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     );
   }
 
-  private async fetchWithPolicy(body: string, viewer: Viewer, requestId: string | undefined, idempotent: boolean): Promise<RawResponse> {
+  private async fetchWithPolicy(body: string, viewer: Viewer, requestId: string | undefined, idempotent: boolean, signal?: AbortSignal): Promise<RawResponse> {
     this.budget.request();
     const tried = new Set<Endpoint>();
     let retries = 0;
@@ -288,11 +340,16 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
       let outcome: RawResponse | Error;
       endpoint.inFlight += 1;
       try {
-        outcome = await this.send(endpoint, body, viewer, requestId);
+        outcome = await this.send(endpoint, body, viewer, requestId, signal);
       } catch (e) {
         outcome = asError(e);
       } finally {
         endpoint.inFlight -= 1;
+      }
+      if (signal?.aborted) {
+        // This request was given up on (its time or budget ran out): that says nothing about the subgraph.
+        endpoint.breaker.release(probe);
+        throw signal.reason instanceof Error ? signal.reason : new Error('request aborted');
       }
       const failed = outcome instanceof Error || outcome.status >= 500;
       if (!failed) {
@@ -307,6 +364,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         continue;
       }
       const retryable =
+        !signal?.aborted &&
         idempotent &&
         retries < this.options.retries &&
         (untried || endpoint.breaker.state === 'closed') &&
@@ -324,11 +382,18 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     }
   }
 
-  private async send(endpoint: Endpoint, body: string, viewer: Viewer, requestId: string | undefined): Promise<RawResponse> {
-    // Signed per attempt: every request carries a fresh nonce.
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...signIdentity(viewer, this.secret) };
+  private async send(endpoint: Endpoint, body: string, viewer: Viewer, requestId: string | undefined, signal?: AbortSignal): Promise<RawResponse> {
+    // Signed per attempt: every request carries a fresh nonce, and is good for this subgraph and body only.
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...signIdentity(viewer, this.secret, { subgraph: this.name, body }),
+    };
     if (requestId) headers['x-request-id'] = requestId;
     const controller = new AbortController();
+    const onAbort = () => controller.abort(signal!.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => controller.abort(new AttemptTimeout(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     const end = this.metrics?.subgraphSeconds.startTimer({ subgraph: this.name });
     this.metrics?.subgraphFetches.inc({ subgraph: this.name });
@@ -341,11 +406,12 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
       throw controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout ? controller.signal.reason : e;
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       end?.();
     }
   }
 
-  private toResponse(raw: RawResponse): GatewayResponse {
+  private toResponse(raw: RawResponse, budget?: ExecutionBudget): GatewayResponse {
     if (raw.status >= 200 && raw.status < 300) {
       let body: unknown;
       try {
@@ -354,6 +420,14 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         throw this.unavailable(`it answered HTTP ${raw.status} with a body that is not JSON`);
       }
       if (!isRecord(body)) throw this.unavailable(`it answered HTTP ${raw.status} without a GraphQL response`);
+      // A subgraph that stopped part of its work for its budget or time (an error in an answer
+      // otherwise given): the whole request stops too, rather than passing on partial data.
+      if (budget && Array.isArray(body.errors)) {
+        const stopped = (body.errors as Array<{ message?: unknown; extensions?: { code?: unknown } }>).find(
+          (e) => e?.extensions?.code === 'BUDGET_EXCEEDED' || e?.extensions?.code === 'REQUEST_TIMEOUT',
+        );
+        if (stopped) throw budget.fail(stopped.extensions!.code === 'REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'BUDGET_EXCEEDED', String(stopped.message ?? 'the request ran over its budget'));
+      }
       return body as GatewayResponse;
     }
     // A subgraph refusing a request (400 for a bad argument) is the client's error, passed on with
@@ -366,7 +440,16 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
       first = undefined;
     }
     if (raw.status < 500 && typeof first?.message === 'string' && typeof first.extensions?.code === 'string') {
-      throw new GraphQLError(first.message, { extensions: { code: first.extensions.code, serviceName: this.name } });
+      const code = first.extensions.code;
+      // The subgraph stopped the request for its budget or time: so does the whole request.
+      if (budget && (code === 'BUDGET_EXCEEDED' || code === 'REQUEST_TIMEOUT' || code === 'COST_LIMIT_EXCEEDED')) {
+        throw budget.fail(code === 'REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'BUDGET_EXCEEDED', first.message);
+      }
+      throw new GraphQLError(first.message, { extensions: { code, serviceName: this.name } });
+    }
+    if (raw.status === 504) {
+      if (budget) throw budget.fail('REQUEST_TIMEOUT', `subgraph "${this.name}" ran out of time for this request`);
+      throw this.unavailable('it ran out of time');
     }
     throw this.unavailable(`it answered HTTP ${raw.status}`);
   }
@@ -378,8 +461,9 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
   }
 }
 
+// Only a code, never the library's message: those name internal hosts and ports.
 function describe(e: Error): string {
   const code = errorCode(e);
   if (e instanceof AttemptTimeout) return e.message;
-  return code ? `${code} (${e.message})` : e.message;
+  return code ? `connection failed (${code})` : 'connection failed';
 }

@@ -186,15 +186,17 @@ export type ConsultationOutcome =
   | 'REFERRED';
 
 /**
- * Consultation counts (相談件数の集計), computed in the store and exact. Whole months are read from
- * rollups (集計表) that each sync writes with the records; partial months at the edges of a date
- * range, and combinations of dimensions and filters no rollup keeps, are counted from the records.
- * Small-cell suppression (秘匿処理):
- * a cell counting 1–4 consultations is suppressed (count null, suppressed true). Secondary
- * suppression: along every line of the table (each dimension, with the other dimensions fixed, and
- * the whole table for the total), if exactly one cell is suppressed the smallest other cell of that
- * line is suppressed too, repeated until no line has a single suppressed cell — so a total minus
- * the visible cells never reveals one suppressed cell. The total is null when it is itself under 5.
+ * Consultation counts (相談件数の集計). Whole months are read from rollups (集計表) that each sync
+ * writes with the records; partial months and combinations no rollup keeps are counted from them.
+ *
+ * Analysts see counts protected by the cell-key method (セルキー法, the perturbative method of the
+ * ABS TableBuilder and the 2021 census table builders): every consultation has a fixed secret key;
+ * a cell's key is the sum of its consultations' keys; a fixed table gives the small noise (−2…+2)
+ * added for that count and key. The same consultations always read the same value, whichever query
+ * produced the cell, so repeating or differencing queries does not cancel the noise. Counts 1–4 are
+ * withheld (count null, suppressed true); published values are never below 5; the total is
+ * perturbed like any cell, so cells need not add up to it. Analysts' date filters are whole months.
+ * Coordinators, who may read every record, see exact counts.
  */
 export type ConsultationStats = {
   __typename?: 'ConsultationStats';
@@ -354,7 +356,7 @@ export type Query = {
   companyHistory: Maybe<CompanyHistory>;
   /** One consultation, if the caller may see it. */
   consultation: Maybe<Consultation>;
-  /** Aggregates for analysts and coordinators, with small cells suppressed. */
+  /** Aggregates for analysts (perturbed by the cell-key method, small cells withheld) and coordinators (exact). */
   consultationStats: ConsultationStats;
   /** Consultations the caller may see (staff: own agency and referred to it; coordinators: all). */
   consultations: ConsultationConnection;
@@ -421,7 +423,7 @@ export type SourceKind =
 /** One cell of an aggregate (集計セル). */
 export type StatsCell = {
   __typename?: 'StatsCell';
-  /** Null when suppressed. */
+  /** Null when withheld (1–4 consultations, for analysts); perturbed for analysts. */
   count: Maybe<Scalars['Int']['output']>;
   keys: Array<StatsKey>;
   suppressed: Scalars['Boolean']['output'];

@@ -7,17 +7,23 @@ import type { OrganizationRecord } from '../../domain/records';
 import type { Queryable } from '../../store/store';
 import * as organizations from '../../store/organizations';
 import { rejections as listRejections } from '../../store/sources';
+import { ANONYMOUS, type Viewer } from '../shared/identity';
 
 export interface OrganizationsContext {
   store: Queryable;
+  viewer: Viewer;
+  /** Whether the viewer may see a source's internal detail: its agency's staff, and coordinators. */
+  seesDetailOf(agencyId: string): boolean;
   organizationById: DataLoader<string, OrganizationRecord | null>;
   rejectionsBySource: (limit: number) => DataLoader<string, Awaited<ReturnType<typeof listRejections>>>;
 }
 
-export function createOrganizationsContext(store: Queryable): OrganizationsContext {
+export function createOrganizationsContext(store: Queryable, viewer: Viewer = ANONYMOUS): OrganizationsContext {
   const rejectionLoaders = new Map<number, DataLoader<string, Awaited<ReturnType<typeof listRejections>>>>();
   return {
     store,
+    viewer,
+    seesDetailOf: (agencyId) => viewer.role === 'coordinator' || (viewer.role === 'staff' && viewer.agencyId === agencyId),
     organizationById: new DataLoader((ids) => organizations.byIds(store, ids)),
     rejectionsBySource: (limit) => {
       let loader = rejectionLoaders.get(limit);

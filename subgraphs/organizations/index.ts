@@ -7,5 +7,5 @@ export const organizations: SubgraphModule<OrganizationsContext> = {
   name: 'organizations',
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
-  createContext: (store) => createOrganizationsContext(store),
+  createContext: (store, options) => createOrganizationsContext(store, options?.viewer),
 };

@@ -200,12 +200,16 @@ export type Source = {
   lastChangedAt: Maybe<Scalars['DateTime']['output']>;
   /**
    * The last failure's message; when every row was refused, it counts the top reasons and quotes
-   * three refused rows.
+   * three refused rows. It carries internal detail (paths, hosts, refused values): for the agency's
+   * own staff and coordinators only (null for others).
    */
   lastError: Maybe<Scalars['String']['output']>;
   lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
-  /** File path (relative to the project) or URL. */
-  location: Scalars['String']['output'];
+  /**
+   * File path (relative to the project) or URL. Only for the agency's own staff and coordinators
+   * (null for others): it can name internal systems.
+   */
+  location: Maybe<Scalars['String']['output']>;
   /** The source's id inside the agency's config. */
   name: Scalars['String']['output'];
   /**
@@ -216,7 +220,9 @@ export type Source = {
   rejectedCount: Scalars['Int']['output'];
   /**
    * The problems of those rows (取込エラー), in row order: a row with two wrong cells appears twice,
-   * once per cell, with row number, field and reason.
+   * once per cell, with row number, field and reason. Refused rows of a consultation or committee
+   * source hold firms' data: they are listed for that agency's staff and coordinators only (empty
+   * for others, who see rejectedCount).
    */
   rejectedRows: Array<RejectedRow>;
   /** True when the last attempt failed and older data is being served. */
@@ -515,7 +521,7 @@ export type SourceResolvers<ContextType = OrganizationsContext, ParentType exten
   lastChangedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rejectedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rejectedRows?: Resolver<Array<ResolversTypes['RejectedRow']>, ParentType, ContextType, RequireFields<SourceRejectedRowsArgs, 'first'>>;

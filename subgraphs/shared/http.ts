@@ -1,9 +1,10 @@
 /**
  * A small node:http front for Apollo Server, used by the gateway and every subgraph: it bounds
- * the body, turns malformed JSON into a 400 instead of a crash, lets callers add routes, look at
- * a GraphQL request before Apollo does (to refuse it or answer it from a cache) and see the
- * answer after, and closes gracefully: new connections are refused while the requests in flight
- * finish, up to a deadline.
+ * the body and how deeply its JSON nests, turns malformed JSON into a 400 instead of a crash, lets
+ * callers add routes, look at a GraphQL request before Apollo does (to refuse it) and see the
+ * answer after, answers CORS for an allowlist of origins, gives each request an abort signal that
+ * fires when its time is up or its client went away (so the work behind it stops), and closes
+ * gracefully: new connections are refused while the requests in flight finish, up to a deadline.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -41,6 +42,20 @@ export type Interception =
   | { kind: 'respond'; status: number; headers: Record<string, string>; body: string }
   | { kind: 'substitute'; query: string };
 
+/** What the context factory learns about a request beyond its headers. */
+export interface RequestInfo {
+  requestId: string;
+  /** The body exactly as received ('' for a GET). */
+  body: string;
+  /** Aborted when the request timed out or its client disconnected: work for it should stop. */
+  signal: AbortSignal;
+  /** When the request timeout fires (epoch ms); Infinity without one. */
+  deadline: number;
+}
+
+/** Deepest nesting of arrays and objects accepted in a request's JSON (body, variables, extensions). */
+export const MAX_JSON_DEPTH = 64;
+
 export interface ServeOptions<C extends BaseContext> {
   port: number;
   host?: string;
@@ -50,10 +65,14 @@ export interface ServeOptions<C extends BaseContext> {
   requestTimeoutMs?: number;
   /** How long close() waits for requests in flight before cutting connections. */
   shutdownTimeoutMs?: number;
-  context: (req: IncomingMessage, info: { requestId: string }) => Promise<C> | C;
+  context: (req: IncomingMessage, info: RequestInfo) => Promise<C> | C;
   routes?: Route[];
-  /** Looks at a GraphQL request before Apollo does; null lets it through (may be async: a shared cache). */
+  /** Looks at a GraphQL request before Apollo does; null lets it through (may be async). */
   intercept?: (request: GraphQLHttpRequest) => Interception | null | undefined | Promise<Interception | null | undefined>;
+  /** Browser origins allowed to call (CORS); others get no CORS header at all. */
+  corsOrigins?: readonly string[];
+  /** Answers larger than this are replaced by a RESPONSE_TOO_LARGE error; 0 or absent: unbounded. */
+  maxResponseBytes?: number;
   /** Sees each complete answer Apollo gave, with the context it ran with. */
   didRespond?: (request: GraphQLHttpRequest, response: { status: number; headers: Map<string, string>; body: string }, context: C | undefined) => void;
   /** Called once per GraphQL request with what metrics and logs need (never its variables). */
@@ -113,6 +132,38 @@ function legacyJsonStatus(accept: string | undefined, status: number, contentTyp
   const wants = accept.split(',').map((t) => t.split(';')[0].trim());
   return wants.includes('application/json') && !wants.includes('application/graphql-response+json') ? 200 : status;
 }
+
+/**
+ * Whether parsed JSON nests deeper than `max` arrays and objects. Iterative: JSON.parse builds
+ * any depth, but JSON.stringify and many walkers recurse and overflow the stack on it.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** GET parameters that carry JSON, parsed only to check their depth (Apollo parses them itself). */
+function getParamsTooDeep(url: URL): boolean {
+  for (const name of ['variables', 'extensions']) {
+    const raw = url.searchParams.get(name);
+    if (!raw) continue;
+    try {
+      if (nestsDeeperThan(JSON.parse(raw), MAX_JSON_DEPTH)) return true;
+    } catch {
+      // Not JSON: Apollo refuses it with its own message.
+    }
+  }
+  return false;
+}
+
+const CORS_METHODS = 'GET, POST, OPTIONS';
+const CORS_HEADERS = 'authorization, content-type, accept, x-request-id, apollographql-client-name, apollographql-client-version';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -174,6 +225,11 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
     let operationName: string | null = null;
     let isGraphQL = false;
     res.setHeader('x-request-id', requestId);
+    // The work behind a request stops when its client goes away before the answer is written.
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+    });
     res.once('finish', () => {
       if (opts.onResponse && isGraphQL) {
         opts.onResponse({ requestId, operationName, status: res.statusCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
@@ -184,22 +240,39 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       const route = opts.routes?.find((r) => (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)) && r.method === req.method);
       if (route) return await route.handle(req, res);
       if (url.pathname !== path) return graphqlError(res, 404, `not found; GraphQL is served at ${path}`, 'NOT_FOUND');
+      const origin = req.headers.origin;
+      const allowedOrigin = typeof origin === 'string' && opts.corsOrigins?.includes(origin) ? origin : undefined;
+      res.setHeader('vary', 'origin');
+      if (allowedOrigin) {
+        res.setHeader('access-control-allow-origin', allowedOrigin);
+        res.setHeader('access-control-expose-headers', 'x-request-id, x-cache');
+      }
+      if (req.method === 'OPTIONS') {
+        // A preflight: answered for listed origins only; others learn nothing and may send nothing.
+        if (!allowedOrigin) return graphqlError(res, 403, 'this origin may not call the gateway from a browser', 'FORBIDDEN');
+        res.writeHead(204, { 'access-control-allow-methods': CORS_METHODS, 'access-control-allow-headers': CORS_HEADERS, 'access-control-max-age': '600' });
+        return res.end();
+      }
       isGraphQL = true;
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       let body: unknown = undefined;
+      let rawBody = '';
       if (req.method === 'POST') {
-        const raw = await readBody(req, maxBody);
+        rawBody = await readBody(req, maxBody);
         const type = headers.get('content-type') ?? '';
         if (type.includes('application/json') || type.includes('application/graphql-response+json')) {
           try {
-            body = raw.length ? JSON.parse(raw) : undefined;
+            body = rawBody.length ? JSON.parse(rawBody) : undefined;
           } catch {
             return graphqlError(res, 400, 'request body is not valid JSON', 'BAD_REQUEST');
           }
         } else {
-          body = raw;
+          body = rawBody;
         }
+      }
+      if (nestsDeeperThan(body, MAX_JSON_DEPTH) || (req.method === 'GET' && getParamsTooDeep(url))) {
+        return graphqlError(res, 400, `request JSON nests deeper than ${MAX_JSON_DEPTH} levels`, 'BAD_REQUEST');
       }
       const request = describeRequest(req, body, url);
       operationName = metricsOperationName(request.operationName);
@@ -222,12 +295,13 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
         }
       }
       let contextValue: C | undefined;
+      const timeoutMs = opts.requestTimeoutMs ?? 0;
+      const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
       const execution = apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => (contextValue = await opts.context(req, { requestId })),
+        context: async () => (contextValue = await opts.context(req, { requestId, body: rawBody, signal: controller.signal, deadline })),
       });
       let timer: NodeJS.Timeout | undefined;
-      const timeoutMs = opts.requestTimeoutMs ?? 0;
       const response = await (timeoutMs > 0
         ? Promise.race([
             execution,
@@ -237,8 +311,13 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
           ])
         : execution).finally(() => clearTimeout(timer));
       if (response === null) {
+        // The answer is given up on: what still runs for it (subgraph fetches, resolvers) is told to stop.
+        controller.abort(new Error(`request took longer than ${timeoutMs} ms`));
         execution.catch(() => {});
         return graphqlError(res, 504, `request took longer than ${timeoutMs} ms`, 'REQUEST_TIMEOUT');
+      }
+      if (response.body.kind === 'complete' && opts.maxResponseBytes && response.body.string.length > opts.maxResponseBytes) {
+        return graphqlError(res, 400, `the answer would exceed ${opts.maxResponseBytes} bytes: ask for less`, 'RESPONSE_TOO_LARGE');
       }
       for (const [k, v] of response.headers) res.setHeader(k, v);
       res.statusCode = legacyJsonStatus(req.headers.accept, response.status ?? 200, response.headers.get('content-type'));

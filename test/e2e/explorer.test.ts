@@ -114,7 +114,8 @@ maybe('explorer', () => {
     await page.locator('.graphiql-response', { hasText: 'FORBIDDEN' }).waitFor();
     const stats = await runTab(page, 'AnalystStatistics', analyst);
     expect(stats.body.errors).toBeUndefined();
-    expect(stats.body.data.consultationStats.total).toBe(all);
+    // Perturbed by the cell-key method: within 2 of the exact count.
+    expect(Math.abs(stats.body.data.consultationStats.total - all)).toBeLessThanOrEqual(2);
     expect(stats.body.data.consultationStats.cells.length).toBeGreaterThan(10);
     await page.locator('.graphiql-response', { hasText: '"suppressed"' }).waitFor();
 

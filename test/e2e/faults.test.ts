@@ -2,8 +2,9 @@
  * Agency systems failing the way real ones do — a 500, no answer at all, a transfer cut in half,
  * a redesign that no selector or path matches — against the demo agency servers over real HTTP,
  * with the embedded stack serving the demo store. Each time the source's last good data stays,
- * flagged stale, nothing is lost, the error shows in the sources row and through the graph, and
- * the gateway keeps answering; once the system heals, the next sync clears the flag.
+ * flagged stale, nothing is lost, the error shows in the sources row and through the graph (to
+ * a coordinator: error detail is for staff roles), and the gateway keeps answering; once the
+ * system heals, the next sync clears the flag.
  */
 import { resolve } from 'node:path';
 import { fetch } from 'undici';
@@ -15,12 +16,15 @@ import { TABLES } from '../../store/tables';
 import type { SyncReport } from '../../adapters/sync/sync';
 import { startDemoAgencyServers, type DemoAgencyServers, type DemoFault } from '../../demo/servers';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { signDevelopmentToken } from '../../gateway/auth';
 import { embeddedTestStore } from '../support/store';
 import { CACHE_DIR, FIXED_NOW, ROOT } from '../support/paths';
 
 let demo: DemoAgencyServers;
 let app: Embedded;
 let agencies: AgencyConfig[];
+let coordinator: string;
+const SECRET = new TextEncoder().encode('faults-test-jwt-secret-of-enough-length');
 const LATER = new Date(FIXED_NOW.getTime() + 3_600_000);
 
 beforeAll(async () => {
@@ -30,7 +34,8 @@ beforeAll(async () => {
     MADOGUCHI_DEMO_URL: demo.baseUrl,
     MADOGUCHI_CONSULTATION_DIR: resolve(CACHE_DIR, 'consultations'),
   });
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  coordinator = await signDevelopmentToken({ role: 'coordinator' }, SECRET);
 });
 
 afterAll(async () => {
@@ -54,7 +59,11 @@ async function snapshot(entity: EntityKind, sourceId: string): Promise<string> {
 }
 
 async function graphql(query: string): Promise<{ data?: Record<string, any>; errors?: unknown[] }> {
-  const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator}` },
+    body: JSON.stringify({ query }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
 }

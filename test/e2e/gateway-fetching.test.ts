@@ -46,12 +46,13 @@ const since = (before: Record<string, number>) => Object.fromEntries(Object.entr
 const DIRECTORY = '{ organizations { id name programs { id title } } }';
 
 test('20 concurrent identical queries cost one request per subgraph; without deduplication, 20', async () => {
-  // Warm the plans so that all 20 requests reach the subgraphs together.
-  await gql(deduplicating.url, { query: DIRECTORY });
-  await gql(plain.url, { query: DIRECTORY });
+  // As a coordinator: authorized answers never come from the response cache (on, as shipped), so
+  // all 20 reach the fetching layer. Warm the plans so that they reach the subgraphs together.
+  await gql(deduplicating.url, { query: DIRECTORY }, coordinator);
+  await gql(plain.url, { query: DIRECTORY }, coordinator);
 
   let before = count();
-  const shared = await Promise.all(Array.from({ length: 20 }, () => gql(deduplicating.url, { query: DIRECTORY })));
+  const shared = await Promise.all(Array.from({ length: 20 }, () => gql(deduplicating.url, { query: DIRECTORY }, coordinator)));
   const merged = since(before);
   expect(shared.every((r) => r.status === 200 && !r.errors)).toBe(true);
   expect(new Set(shared.map((r) => JSON.stringify(r.data))).size).toBe(1);
@@ -61,7 +62,7 @@ test('20 concurrent identical queries cost one request per subgraph; without ded
   expect(await metricValue(deduplicating.url, 'madoguchi_subgraph_deduplicated_total', { subgraph: 'organizations' })).toBeGreaterThanOrEqual(18);
 
   before = count();
-  const separate = await Promise.all(Array.from({ length: 20 }, () => gql(plain.url, { query: DIRECTORY })));
+  const separate = await Promise.all(Array.from({ length: 20 }, () => gql(plain.url, { query: DIRECTORY }, coordinator)));
   const unmerged = since(before);
   expect(separate.every((r) => r.status === 200 && !r.errors)).toBe(true);
   expect(unmerged).toMatchObject({ organizations: 20, programs: 20 });

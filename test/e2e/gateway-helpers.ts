@@ -34,7 +34,6 @@ export function startTestGateway(urls: Record<string, string>, options: Partial<
     logger: pino({ level: 'silent' }),
     auth: { secret: JWT_SECRET },
     subgraphUrls: urls,
-    responseCache: { enabled: false },
     ...options,
   });
 }

@@ -43,9 +43,13 @@ afterAll(async () => {
   await store?.close();
 });
 
-// Distinct queries, so that the gateway's merging of identical ones in flight does not hide requests.
+// Distinct queries, so that neither the gateway's merging of identical ones in flight nor its
+// response cache (on, as shipped) hides requests: every document differs by its alias.
 let n = 0;
-const query = () => ({ query: `{ programs(first: ${1 + (n++ % 20)}) { totalCount edges { node { id title } } } }` });
+const query = () => {
+  const i = n++;
+  return { query: `{ p${i}: programs(first: ${1 + (i % 20)}) { totalCount edges { node { id title } } } }` };
+};
 let lastFailure: unknown;
 
 /** Resolves once `condition` holds, checking every 50 ms; fails the test after `ms`. */

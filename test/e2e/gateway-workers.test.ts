@@ -11,6 +11,7 @@ import type { Store } from '../../store/store';
 import type { RunningServer } from '../../subgraphs/shared/http';
 import { openTestStore } from '../support/store';
 import { ROOT } from '../support/paths';
+import { identitySecret } from '../../subgraphs/shared/identity';
 import { gql, startProxy, startSubgraphs, type SubgraphProxy } from './gateway-helpers';
 
 let store: Store;
@@ -50,6 +51,8 @@ test('two workers share the port, /metrics counts both, and SIGTERM drains befor
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // The subgraphs here run in this process, with its identity secret: the workers sign with it.
+      MADOGUCHI_IDENTITY_SECRET: identitySecret(),
       SUBGRAPH_ORGANIZATIONS_URL: subgraphs.organizations.url,
       SUBGRAPH_PROGRAMS_URL: slow.url,
       SUBGRAPH_CONSULTATIONS_URL: subgraphs.consultations.url,
@@ -74,7 +77,8 @@ test('two workers share the port, /metrics counts both, and SIGTERM drains befor
   expect(pids.size).toBe(2);
 
   const url = `http://127.0.0.1:${port}/graphql`;
-  const query = { query: 'query WorkerCheck { organizations { id } }', operationName: 'WorkerCheck' };
+  // A registered operation's name labels the metrics (others are counted as "other").
+  const query = { query: 'query DirectoryPage { organizations { id } }', operationName: 'DirectoryPage' };
   // Fresh connections, so that the primary spreads them over both workers.
   const answers = await Promise.all(
     Array.from({ length: 12 }, () =>
@@ -83,7 +87,9 @@ test('two workers share the port, /metrics counts both, and SIGTERM drains befor
   );
   expect(answers.every((s) => s === 200)).toBe(true);
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { connection: 'close' } })).text();
-  expect(metrics).toMatch(/madoguchi_graphql_requests_total\{operation="WorkerCheck",status="200"\} 12\b/);
+  expect(metrics).toMatch(/madoguchi_graphql_requests_total\{operation="DirectoryPage",status="200"\} 12\b/);
+  // Answered with data: the workers' identity was accepted by the subgraphs.
+  expect((await gql(url, query)).data?.organizations.length).toBeGreaterThan(0);
 
   const inFlight = gql(url, { query: '{ programs(first: 2) { totalCount } }' });
   await new Promise((r) => setTimeout(r, 300));

@@ -19,6 +19,8 @@ import { WEB_MANIFEST } from '../../gateway/persistedOperations';
 import { readSearch, searchVariables } from '../../web/onestop/url';
 import { statsCsvRows } from '../../web/analytics/csv';
 import { testStoreDump } from '../support/store';
+import { recordKeySql } from '../../domain/disclosure';
+import { rollupRebuildSql } from '../../store/rollups';
 import { FIXED_NOW, ROOT } from '../support/paths';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -241,10 +243,21 @@ maybe('web pages', () => {
     await page.keyboard.press('Enter');
     await page.locator('[data-panel="by-channel"] svg.chart').waitFor({ timeout: 30_000 });
 
-    // A short period, so that some cells are small and suppressed.
-    const filter = { from: '2025-04-01', to: '2025-04-02' };
-    await page.fill('#from', filter.from);
-    await page.fill('#to', filter.to);
+    // Analysts count whole months. A month of its own holding three consultations (copies of a
+    // source's first three, with their rollups rebuilt as a sync would), so that its cells are small
+    // and withheld.
+    const [{ sourceId }] = await app.store.query<{ sourceId: string }>(`select source_id as "sourceId" from consultations order by id limit 1`);
+    await app.store.query(
+      `insert into consultations
+       select (jsonb_populate_record(null::consultations, to_jsonb(c) || jsonb_build_object('id', c.id || '-sparse', 'received_at', '2024-03-15T01:00:00+00:00', 'record_key', ${recordKeySql('(select secret from disclosure_keys)', "c.id || '-sparse'")}))).*
+       from (select * from consultations where source_id = $1 order by id limit 3) c`,
+      [sourceId],
+    );
+    await app.store.query('delete from consultation_rollups where source_id = $1', [sourceId]);
+    for (const sql of rollupRebuildSql({ sourceId: true })) await app.store.query(sql, [sourceId]);
+    const filter = { from: '2024-03-01', to: '2024-03-31' };
+    await page.fill('#from', '2024-03');
+    await page.fill('#to', '2024-03');
     await page.getByRole('button', { name: '集計する' }).click();
     await page.locator('[data-panel="topic-by-month"] [data-suppressed="true"]').first().waitFor({ timeout: 30_000 });
     const answer = await graphql('DashboardStats', { filter }, analyst);

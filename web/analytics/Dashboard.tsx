@@ -108,6 +108,12 @@ function Refusal({ code, role, onSignOut }: { code: string; role: string | undef
   );
 }
 
+/** The last day of a month given as YYYY-MM, as YYYY-MM-DD. */
+function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
 export function Dashboard() {
   const [token, setToken] = useState<string | null>(loadToken);
   const [from, setFrom] = useState('');
@@ -140,7 +146,7 @@ export function Dashboard() {
       </header>
       <main id="content" tabIndex={-1}>
         <h1>相談件数の集計</h1>
-        <p>相談記録は個々の事業者を表すため、5件未満のセル（と、差し引きで分かってしまうセル）は秘匿しています。</p>
+        <p>相談記録は個々の事業者を表すため、5件未満のセルは秘匿し、それ以外の件数には同じセルならいつも同じ小さな撹乱（±2以内）を加えています（セルキー法）。期間は月単位です。</p>
         {!token ? (
           <SignIn onSignIn={signIn} />
         ) : (
@@ -149,16 +155,17 @@ export function Dashboard() {
               className="card period"
               onSubmit={(e) => {
                 e.preventDefault();
-                setPeriod({ from: from || null, to: to || null });
+                // Analysts count whole months (the statistics refuse other periods): first and last days.
+                setPeriod({ from: from ? `${from}-01` : null, to: to ? lastDayOfMonth(to) : null });
               }}
             >
               <div className="field">
-                <label htmlFor="from">開始日</label>
-                <input id="from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+                <label htmlFor="from">開始月</label>
+                <input id="from" type="month" value={from} onChange={(e) => setFrom(e.target.value)} />
               </div>
               <div className="field">
-                <label htmlFor="to">終了日</label>
-                <input id="to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+                <label htmlFor="to">終了月</label>
+                <input id="to" type="month" value={to} onChange={(e) => setTo(e.target.value)} />
               </div>
               <button type="submit">集計する</button>
             </form>

@@ -1,7 +1,8 @@
 /**
  * Resolvers of the consultations subgraph. Access is enforced here, whatever the gateway did:
- * rows are read only through the context's visibility rule, aggregates only by analysts and
- * coordinators and always suppressed, and referrals only by staff of the owning agency.
+ * rows are read only through the context's visibility rule, aggregates only by analysts (with
+ * the cell-key method: ../disclosure.ts) and coordinators (exact, as they may read every record),
+ * and referrals only by staff of the owning agency, once per target agency.
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers } from '../resolvers.generated';
@@ -11,7 +12,8 @@ import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
-import { MIN_CELL, suppress } from '../../shared/suppression';
+import { AnalystTableBudget, analystTablesPerDayFromEnv, checkAnalystFilter, publishedStats, tableKey } from '../disclosure';
+import { MIN_PUBLISHED } from '../../../domain/disclosure';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import * as firms from '../../../store/firms';
 import { countConsultations } from '../../../store/stats';
@@ -19,10 +21,17 @@ import { statsKeyLabel } from '../labels';
 import { refreshGrowthSignals } from '../../../store/signals';
 import type { Store } from '../../../store/store';
 
+/** Counts below this are withheld so that no single firm can be singled out. */
+export const MIN_CELL = MIN_PUBLISHED;
+
 const MAX_PAGE = 100;
+/** Agencies one statistics filter may name. */
+const MAX_FILTER_IDS = 100;
+
+/** This process's per-analyst budget of distinct tables (../disclosure.ts), made on first use. */
+let analystBudget: AnalystTableBudget | undefined;
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-
 
 const IDENTIFIED_BY = { CORPORATE: 'CORPORATE_NUMBER', NETWORK: 'NETWORK_ID', LOCAL: 'AGENCY_RECORD' } as const;
 
@@ -80,17 +89,30 @@ export const resolvers: Resolvers = {
       requireAnalytics(ctx);
       const dims = [...new Set(groupBy)];
       if (dims.length === 0 || dims.length > 3) throw badInput('groupBy takes one to three dimensions');
-      const { cells: counted, total } = await countConsultations(ctx.store, dims, filter);
-      const cells = suppress(counted, MIN_CELL);
+      if ((filter?.organizationIds?.length ?? 0) > MAX_FILTER_IDS || (filter?.topics?.length ?? 0) > 20) {
+        throw badInput(`a filter names at most ${MAX_FILTER_IDS} organizations`);
+      }
+      const exact = ctx.viewer.role === 'coordinator';
+      if (!exact) {
+        const refusal = checkAnalystFilter(filter);
+        if (refusal) throw badInput(refusal);
+        analystBudget ??= new AnalystTableBudget(analystTablesPerDayFromEnv());
+        if (!analystBudget.charge(ctx.viewer.subject ?? 'analyst', tableKey(dims, filter))) {
+          throw new GraphQLError(`this analyst has asked ${analystBudget.limit} distinct tables within a day, the limit that keeps perturbed statistics safe; tables already asked may be asked again`, {
+            extensions: { code: 'RATE_LIMITED' },
+          });
+        }
+      }
+      const published = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
       return {
         groupBy: dims,
-        total: total > 0 && total < MIN_CELL ? null : total,
-        cells: cells.map((c) => ({
+        total: published.total,
+        cells: published.cells.map((c) => ({
           keys: c.keys.map((value, i) => ({ dimension: dims[i], value })),
-          count: c.suppressed ? null : c.count,
-          suppressed: c.suppressed,
+          count: c.count,
+          suppressed: c.count === null,
         })),
-        suppressedCells: cells.filter((c) => c.suppressed).length,
+        suppressedCells: published.cells.filter((c) => c.count === null).length,
       };
     },
   },
@@ -105,6 +127,7 @@ export const resolvers: Resolvers = {
       if (to === record.organizationId) throw badInput('a consultation cannot be referred to its own agency');
       if (!(await organizations.exists(ctx.store, to))) throw badInput(`unknown organization ${to}`);
       if (note && note.length > 1000) throw badInput('note is limited to 1000 characters');
+      // Once per target: sending it again (a retry, a double click) changes nothing.
       await consultations.refer(ctx.store, {
         consultationId: id,
         from: record.organizationId,

@@ -1,6 +1,8 @@
 /**
  * Resolvers of the organizations subgraph: the directory, one organization, and the sources with
- * their freshness and rejected rows.
+ * their freshness and rejected rows. Everyone sees a source's status, counts and freshness; its
+ * location and error detail, and the refused rows of a consultation log (firms' data), only the
+ * agency's own staff and coordinators.
  */
 import { GraphQLError } from 'graphql';
 import type { Resolvers } from '../resolvers.generated';
@@ -37,9 +39,12 @@ export const resolvers: Resolvers = {
   Provenance: provenanceResolvers,
   Source: {
     entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION' | 'COMMITTEE',
-    rejectedRows: (s, { first }, ctx) => {
+    location: (s, _, ctx) => (ctx.seesDetailOf(s.agencyId) ? s.location : null),
+    lastError: (s, _, ctx) => (ctx.seesDetailOf(s.agencyId) ? s.lastError : null),
+    rejectedRows: async (s, { first }, ctx) => {
       const limit = first ?? 100;
       if (limit < 0 || limit > 1000) throw new GraphQLError('first must be between 0 and 1000', { extensions: { code: 'BAD_USER_INPUT' } });
+      if ((s.entity === 'consultation' || s.entity === 'committee') && !ctx.seesDetailOf(s.agencyId)) return [];
       return ctx.rejectionsBySource(limit).load(s.id);
     },
   },

@@ -24,7 +24,7 @@ export function encodeCursor(offset: number): string {
 }
 
 export function decodeCursor(cursor: string): number {
-  const m = /^o:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const m = /^o:(\d{1,7})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) throw badInput('after is not a cursor returned by this field');
   return Number(m[1]);
 }

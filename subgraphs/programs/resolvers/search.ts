@@ -36,7 +36,7 @@ export function encodeSearchCursor(offset: number): string {
 }
 
 export function decodeSearchCursor(cursor: string): number {
-  const m = /^search:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const m = /^search:(\d{1,7})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) throw badInput('after is not a cursor returned by search');
   return Number(m[1]);
 }

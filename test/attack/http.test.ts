@@ -1,0 +1,158 @@
+/**
+ * Attacks on the gateway's HTTP surface, against the gateway as shipped (response cache on):
+ * random operation names growing /metrics without bound; internal errors (SQL text from a crafted
+ * cursor) reaching the client; deeply nested JSON overflowing the stack into a 500; a warm cache
+ * answering requests Apollo would refuse; the graphql-http audit failing with the cache on; a
+ * browser app on another origin unable to call (preflight 405) while nothing limited who may; and
+ * the role check reading only top-level fields, so a fragment walked past it.
+ */
+import { fetch } from 'undici';
+import { auditServer } from 'graphql-http';
+import { codeOf, gql, post, startApp, type App } from './support';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp({ gateway: { cors: { origins: ['https://portal.example.jp'] } } });
+});
+afterAll(() => app.close());
+
+test('random operation names do not grow /metrics: unregistered names are counted as other', async () => {
+  const series = async () => (await (await fetch(`${app.base}/metrics`)).text()).split('\n').filter((l) => l.startsWith('madoguchi_graphql_requests_total{')).length;
+  await post(app.url, { query: 'query DirectoryPage { organizations { id } }', operationName: 'DirectoryPage' });
+  const before = await series();
+  for (let i = 0; i < 300; i++) {
+    const name = `Op${i.toString(36)}x${Math.random().toString(36).slice(2, 8)}`;
+    await post(app.url, { query: `query ${name} { __typename }`, operationName: name });
+  }
+  expect(await series()).toBeLessThanOrEqual(before + 1);
+  const text = await (await fetch(`${app.base}/metrics`)).text();
+  expect(text).toMatch(/madoguchi_graphql_requests_total\{operation="other",status="200"\} 300/);
+  expect(text).toMatch(/operation="DirectoryPage"/);
+});
+
+test('a crafted cursor is BAD_USER_INPUT, and no SQL text reaches the client', async () => {
+  for (const cursor of ['c:9999999999999999999999999', 'c:1e400', 'c:-1', 'o:123456789012345678901234']) {
+    const after = Buffer.from(cursor).toString('base64url');
+    for (const [query, token] of [
+      ['query($a: String) { consultations(first: 1, after: $a) { totalCount } }', app.tokens.coordinator],
+      ['query($a: String) { programs(first: 1, after: $a) { totalCount } }', null],
+      ['query($a: String) { search(text: "創業", first: 1, after: $a) { totalCount } }', null],
+    ] as const) {
+      const r = await gql(app, query, { a: after }, token);
+      expect(r.status).toBeLessThan(500);
+      expect(codeOf(r)).toBe('BAD_USER_INPUT');
+      expect(r.text).not.toMatch(/syntax|bigint|integer|out of range|select|relation/i);
+    }
+  }
+});
+
+test('an internal failure is masked to a code and the request id; details stay in the log', async () => {
+  // The consultations table goes missing under the subgraph: PostgreSQL's message must not leak.
+  await app.app.store.query('alter table consultations rename to consultations_away');
+  try {
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.tokens.coordinator}`, 'x-request-id': 'attack-req-7' },
+      body: JSON.stringify({ query: '{ consultations(first: 1) { totalCount } }' }),
+    });
+    const text = await res.text();
+    expect(res.status).toBeLessThan(500);
+    expect(text).not.toMatch(/relation|select|does not exist/);
+    const body = JSON.parse(text) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(body.errors[0].extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: 'attack-req-7' });
+  } finally {
+    await app.app.store.query('alter table consultations_away rename to consultations');
+  }
+});
+
+test('deeply nested JSON in variables, extensions or the body is a coded 400, never a 500', async () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const deepObject = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  for (const body of [
+    `{"query":"query($f: OrganizationFilter) { organizations(filter: $f) { id } }","variables":{"f":${deepObject(20_000)}}}`,
+    `{"query":"{ organizations { id } }","variables":{"x":${deep(50_000)}}}`,
+    `{"query":"{ organizations { id } }","extensions":{"x":${deep(50_000)}}}`,
+    `{"query":"{ organizations { id } }","operationName":${deep(50_000)}}`,
+  ]) {
+    const r = await post(app.url, body);
+    expect(r.status).toBe(400);
+    expect(typeof codeOf(r)).toBe('string');
+  }
+  const get = await fetch(`${app.url}?query=${encodeURIComponent('{ organizations { id } }')}&variables=${encodeURIComponent(deep(1_500))}`);
+  expect(get.status).toBe(400);
+  expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
+});
+
+describe('with a warm cache, requests Apollo would refuse are refused', () => {
+  const query = 'query Warm { programs(first: 3) { totalCount edges { node { id } } } }';
+  beforeAll(async () => {
+    await post(app.url, { query });
+    expect((await post(app.url, { query })).headers.get('x-cache')).toBe('hit');
+  });
+
+  test.each([
+    ['a wrong persisted-query hash', { query, extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }],
+    ['an unknown persisted-query version', { query, extensions: { persistedQuery: { version: 2, sha256Hash: 'a'.repeat(64) } } }],
+    ['operationName of the wrong type', { query, operationName: 5 }],
+    ['extensions of the wrong type', { query, extensions: 'x' }],
+    ['variables of the wrong type', { query, variables: [1] }],
+  ])('%s', async (_, body) => {
+    const r = await post(app.url, body);
+    expect(r.headers.get('x-cache')).toBeNull();
+    expect(r.status).toBe(400);
+    expect(r.data ?? null).toBeNull();
+  });
+});
+
+test('graphql-http: all 61 audits pass against the gateway as shipped, cold and warm', async () => {
+  for (let pass = 0; pass < 2; pass++) {
+    const results = await auditServer({ url: app.url, fetchFn: fetch as never });
+    const failing = results.filter((r) => r.status !== 'ok').map((r) => `${r.status} ${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`);
+    expect(failing).toEqual([]);
+    expect(results.length).toBe(61);
+  }
+});
+
+describe('CORS with an allowlist', () => {
+  test('a listed origin’s preflight is answered, Authorization allowed', async () => {
+    const res = await fetch(app.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://portal.example.jp', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://portal.example.jp');
+    expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+    expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    expect(res.headers.get('vary')).toMatch(/origin/i);
+    const actual = await fetch(app.url, { method: 'POST', headers: { origin: 'https://portal.example.jp', 'content-type': 'application/json' }, body: '{"query":"{ organizations { id } }"}' });
+    expect(actual.headers.get('access-control-allow-origin')).toBe('https://portal.example.jp');
+  });
+
+  test('another origin gets nothing: no CORS header, no Authorization', async () => {
+    const res = await fetch(app.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('access-control-allow-headers')).toBeNull();
+    const actual = await fetch(app.url, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{"query":"{ organizations { id } }"}' });
+    expect(actual.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the gateway’s role check sees through fragments and aliases', () => {
+  test.each([
+    ['an inline fragment', '{ ... on Query { consultations(first: 1) { totalCount } } }', 'anonymous', 401],
+    ['a fragment spread', 'query { ...Q } fragment Q on Query { c: consultations(first: 1) { totalCount } }', 'anonymous', 401],
+    ['nested fragments', 'query { ... { ...Q } } fragment Q on Query { ... on Query { companyHistory(corporateNumber: "4011001098993") { corporateNumber } } }', 'staffCgc', 403],
+    ['an alias on statistics', '{ totals: consultationStats(groupBy: [ORGANIZATION]) { total } }', 'staffCgc', 403],
+    ['a referral inside a fragment', 'mutation { ... on Mutation { referConsultation(id: "hyogo-iac:1", to: "hyogo-cgc") { id } } }', 'analyst', 403],
+  ] as const)('%s is refused before any subgraph is asked', async (_, query, who, status) => {
+    const before = await app.subgraphRequests();
+    const r = await gql(app, query, {}, app.tokens[who]);
+    expect(r.status).toBe(status);
+    expect(codeOf(r)).toBe(status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    expect(await app.subgraphRequests()).toEqual(before);
+  });
+});

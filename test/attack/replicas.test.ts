@@ -1,0 +1,81 @@
+/**
+ * Attack: replaying a captured identity header to another replica. Each subgraph process kept the
+ * nonces it accepted in its own memory, so a header taken from one request to one replica of the
+ * consultations subgraph was accepted once more by every other replica within its window. On a
+ * shared PostgreSQL the nonces are now kept in the store (store/nonces.ts): the first replica to
+ * accept a header records it, and every other refuses it. Two subgraph servers with their own
+ * connection pools on one database stand for two processes. PostgreSQL pass only: the embedded
+ * store serves one process, whose memory already holds every nonce it accepted.
+ */
+import { request } from 'undici';
+import { openStore, type Store } from '../../store/store';
+import { storeNonces } from '../../store/nonces';
+import { startSubgraph } from '../../subgraphs/server';
+import { SUBGRAPHS } from '../../subgraphs';
+import { signIdentity } from '../../subgraphs/shared/identity';
+import type { RunningServer } from '../../subgraphs/shared/http';
+import { createTestDatabase, openTestStore, TEST_DATABASE_URL } from '../support/store';
+import { FIXED_NOW } from '../support/paths';
+
+const SECRET = 'replicas-test-identity-secret-of-enough-length';
+const QUERY = JSON.stringify({ query: '{ consultations(first: 1) { totalCount } }' });
+
+async function send(url: string, headers: Record<string, string>) {
+  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: QUERY });
+  return { status: res.statusCode, body: (await res.body.json()) as { data?: { consultations?: { totalCount: number } } | null; errors?: Array<{ message: string }> } };
+}
+
+test('nonces in the store: a nonce is new once, a replay within its window is seen, an expired one is new again', async () => {
+  const store = await openTestStore('empty');
+  try {
+    const nonces = storeNonces(store);
+    expect(await nonces.seen('n-1', 60_000)).toBe(false);
+    expect(await nonces.seen('n-1', 60_000)).toBe(true);
+    expect(await nonces.seen('n-2', 50)).toBe(false);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await nonces.seen('n-2', 60_000)).toBe(false);
+    expect(await nonces.seen('n-2', 60_000)).toBe(true);
+  } finally {
+    await store.close();
+  }
+});
+
+(TEST_DATABASE_URL ? describe : describe.skip)('two replicas of the consultations subgraph on one PostgreSQL (PostgreSQL pass)', () => {
+  const module = SUBGRAPHS.find((m) => m.name === 'consultations')!;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const stores: Store[] = [];
+  const replicas: RunningServer[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('demo');
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore({ databaseUrl: db.url, postgres: { poolSize: 2 } });
+      stores.push(store);
+      replicas.push(await startSubgraph(module, store, { port: 0, now: () => FIXED_NOW, identitySecret: SECRET }));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.close()));
+    await Promise.all(stores.map((s) => s.close()));
+    await db?.drop();
+  });
+
+  test('a coordinator’s identity header accepted by one replica is refused by the other', async () => {
+    const identity = signIdentity({ role: 'coordinator', subject: 'c-1', agencyId: null }, SECRET, { subgraph: 'consultations', body: QUERY });
+    const first = await send(replicas[0].url, identity);
+    expect(first.status).toBe(200);
+    expect(first.body.data?.consultations?.totalCount).toBeGreaterThan(0);
+    const replayed = await send(replicas[1].url, identity);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.errors?.[0].message).toMatch(/replayed identity/);
+    expect(replayed.body.data?.consultations ?? null).toBeNull();
+    // A fresh header for the same request is of course accepted by either.
+    const fresh = await send(replicas[1].url, signIdentity({ role: 'coordinator', subject: 'c-1', agencyId: null }, SECRET, { subgraph: 'consultations', body: QUERY }));
+    expect(fresh.status).toBe(200);
+  });
+});
+
+if (!TEST_DATABASE_URL) {
+  // eslint-disable-next-line no-console
+  console.log('replicas.test.ts: the two-replica replay test runs on the PostgreSQL pass only (DATABASE_URL unset)');
+}
