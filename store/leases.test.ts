@@ -22,13 +22,14 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('one holder at a time; another takes the lease only once it has expired', async () => {
-  expect(await acquire(store, 'sync:a', 'p1', 300)).toBe(true);
-  expect(await acquire(store, 'sync:a', 'p2', 300)).toBe(false);
-  expect(await renew(store, 'sync:a', 'p2', 300)).toBe(false);
-  expect(await renew(store, 'sync:a', 'p1', 300)).toBe(true);
+  expect(await acquire(store, 'sync:a', 'p1', 1_000)).toBe(true);
+  expect(await acquire(store, 'sync:a', 'p2', 1_000)).toBe(false);
+  expect(await renew(store, 'sync:a', 'p2', 1_000)).toBe(false);
+  expect(await renew(store, 'sync:a', 'p1', 1_000)).toBe(true);
   expect((await holders(store)).map((h) => [h.name, h.holder])).toEqual([['sync:a', 'p1']]);
-  await sleep(450);
-  expect(await acquire(store, 'sync:a', 'p2', 300)).toBe(true);
+  await sleep(1_300);
+  // p1's lease has run out; p2 takes it for long enough that a slow machine cannot expire it mid-test.
+  expect(await acquire(store, 'sync:a', 'p2', 60_000)).toBe(true);
   // The old holder, back from a long pause, can neither renew nor write.
   expect(await renew(store, 'sync:a', 'p1', 300)).toBe(false);
   await expect(store.transaction((tx) => fence(tx, 'sync:a', 'p1'))).rejects.toBeInstanceOf(LeaseLostError);
