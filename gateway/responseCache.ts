@@ -24,6 +24,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { LruCache } from './lru';
+import { hasFields } from '../subgraphs/shared/cost';
 
 export interface ResponseCacheOptions {
   enabled: boolean;
@@ -81,13 +82,7 @@ export function privateFieldsOf(supergraphSdl: string, subgraphs: string[]): Set
   const typeGraphs = new Map<string, string[]>();
   const fields: Array<{ type: string; field: string; graphs: string[] }> = [];
   for (const d of document.definitions) {
-    if (
-      d.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      d.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      d.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      d.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    )
-      continue;
+    if (!hasFields(d)) continue;
     const type = d.name.value;
     typeGraphs.set(type, [...(typeGraphs.get(type) ?? []), ...graphsOf(d.directives, 'join__type')]);
     for (const f of d.fields ?? []) fields.push({ type, field: f.name.value, graphs: graphsOf(f.directives, 'join__field') });

@@ -20,12 +20,17 @@ import {
   isAbstractType,
   Kind,
   valueFromAST,
+  type DefinitionNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
+  type InterfaceTypeDefinitionNode,
+  type InterfaceTypeExtensionNode,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
@@ -55,16 +60,17 @@ function constValue(node: ValueNode): unknown {
   }
 }
 
+/** Object and interface types and their extensions: the definitions of a schema document that declare fields. */
+export function hasFields(
+  d: DefinitionNode,
+): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode {
+  return d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION || d.kind === Kind.INTERFACE_TYPE_DEFINITION || d.kind === Kind.INTERFACE_TYPE_EXTENSION;
+}
+
 export function listSizesOf(document: DocumentNode): ListSizes {
   const sizes: ListSizes = new Map();
   for (const d of document.definitions) {
-    if (
-      d.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      d.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      d.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      d.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    )
-      continue;
+    if (!hasFields(d)) continue;
     for (const f of d.fields ?? []) {
       const directive = f.directives?.find((x) => x.name.value === 'listSize' || x.name.value.endsWith('__listSize'));
       if (!directive) continue;

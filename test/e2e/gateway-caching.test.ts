@@ -13,21 +13,18 @@ import type { RunningServer } from '../../subgraphs/shared/http';
 import { OPERATIONS_DIR, sha256Hex } from '../../gateway/persistedOperations';
 import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { openTestStore } from '../support/store';
-import { gql, gqlGet, JWT_SECRET, metricValue, startSubgraphs, startTestGateway, urlsOf } from './gateway-helpers';
+import { countRequests, gql, gqlGet, JWT_SECRET, metricValue, startSubgraphs, startTestGateway, urlsOf } from './gateway-helpers';
 
 let store: Store;
 let subgraphs: Record<string, RunningServer>;
 let cached: RunningGateway;
 let safelisted: RunningGateway;
-const seen: Record<string, number> = {};
+let seen: Record<string, number> = {};
 
 beforeAll(async () => {
   store = await openTestStore('demo');
   subgraphs = await startSubgraphs(store);
-  for (const [name, s] of Object.entries(subgraphs)) {
-    seen[name] = 0;
-    s.server.on('request', () => (seen[name] += 1));
-  }
+  seen = countRequests(subgraphs);
   cached = await startTestGateway(urlsOf(subgraphs), { responseCache: { enabled: true, ttlMs: 60_000 } });
   safelisted = await startTestGateway(urlsOf(subgraphs), { safelist: true, limits: { introspection: false } });
 });

@@ -38,6 +38,16 @@ export function startTestGateway(urls: Record<string, string>, options: Partial<
   });
 }
 
+/** Counts the requests each subgraph server receives, by name, from now on (the object fills as they come). */
+export function countRequests(subgraphs: Record<string, RunningServer>): Record<string, number> {
+  const seen: Record<string, number> = {};
+  for (const [name, s] of Object.entries(subgraphs)) {
+    seen[name] = 0;
+    s.server.on('request', () => (seen[name] += 1));
+  }
+  return seen;
+}
+
 export function urlsOf(subgraphs: Record<string, { url: string }>): Record<string, string> {
   return Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url]));
 }

@@ -29,7 +29,7 @@ import { sha256Hex } from '../../gateway/persistedOperations';
 import { SharedCache, type SharedCacheOptions } from '../../gateway/sharedCache';
 import { openTestStore } from '../support/store';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../support/redis';
-import { gql, metricValue, startSubgraphs, startTestGateway, urlsOf, type GraphQLResult } from './gateway-helpers';
+import { countRequests, gql, metricValue, startSubgraphs, startTestGateway, urlsOf, type GraphQLResult } from './gateway-helpers';
 
 /** A logger whose lines the test reads (warnings and above). */
 function capturingLogger(lines: string[]) {
@@ -68,16 +68,13 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
   let b: RunningGateway;
   const logsA: string[] = [];
   const logsB: string[] = [];
-  const seen: Record<string, number> = {};
+  let seen: Record<string, number> = {};
   const seenTotal = () => Object.values(seen).reduce((x, y) => x + y, 0);
 
   beforeAll(async () => {
     store = await openTestStore('demo');
     subgraphs = await startSubgraphs(store);
-    for (const [name, s] of Object.entries(subgraphs)) {
-      seen[name] = 0;
-      s.server.on('request', () => (seen[name] += 1));
-    }
+    seen = countRequests(subgraphs);
     redis = await startRedisServer();
     // A prefix of this run's own: nothing else's keys are read.
     shared = { url: redis.url, prefix: `test-${randomBytes(4).toString('hex')}`, timeoutMs: 250, maxValueBytes: 512 * 1024 };
