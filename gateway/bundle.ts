@@ -22,6 +22,8 @@ export interface BundleSpec {
   entry: string;
   /** Files and folders whose contents the bundle depends on, besides the installed packages. */
   inputs: string[];
+  /** Packages bundled in place of others (esbuild's `alias`), e.g. Preact for React. */
+  alias?: Record<string, string>;
 }
 
 export interface Bundle {
@@ -44,6 +46,7 @@ function hashInputs(hash: ReturnType<typeof createHash>, path: string): void {
 export function bundlePath(spec: BundleSpec): string {
   const hash = createHash('sha256');
   for (const input of [...spec.inputs, join(ROOT, 'package-lock.json'), join(ROOT, 'package.json')]) hashInputs(hash, input);
+  hash.update(JSON.stringify(spec.alias ?? {}));
   return installCachePath(`${spec.name}-${hash.digest('hex').slice(0, 16)}.js`);
 }
 
@@ -69,6 +72,7 @@ export async function makeBundle(spec: BundleSpec): Promise<Bundle> {
     jsx: 'automatic',
     charset: 'utf8',
     define: { 'process.env.NODE_ENV': '"production"' },
+    alias: spec.alias,
     logLevel: 'silent',
   });
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
