@@ -68,8 +68,11 @@ async function createMix(seed: number): Promise<() => Request> {
     if (r < 0.8) return { body: body(MINE, { first: pick([10, 20, 50]) }), token: pick(staff) };
     const from = Math.floor(rng() * months.length);
     const to = Math.min(months.length - 1, from + Math.floor(rng() * 6));
-    // Some ranges start or end mid-month: those edges are counted from the records.
-    const filter = rng() < 0.5 ? { from: `${months[from]}-01`, to: `${months[to]}-${rng() < 0.3 ? '15' : '28'}` } : null;
+    // Analysts count whole months (a range ending mid-month is refused as BAD_USER_INPUT, a
+    // defence against differencing): from the first day of one month to the last day of another.
+    const [y, m] = months[to].split('-').map(Number);
+    const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const filter = rng() < 0.5 ? { from: `${months[from]}-01`, to: `${months[to]}-${lastDay}` } : null;
     return { body: body(STATS, { groupBy: pick(groupings), filter }), token: analyst };
   };
 }

@@ -35,3 +35,16 @@ describe('mapping rules', () => {
     expect(requiredColumns('program', required)).toEqual(['ID', '名称']);
   });
 });
+
+describe('addresses', () => {
+  test('dash-like characters between digits become the hyphen of 1-2-3; a long vowel mark in a word stays', () => {
+    const mapping = { id: 'ID', name: '名称', kind: { value: 'その他' }, address: '所在地' };
+    const addressOf = (cell: string) => {
+      const r = mapRecord('organization', mapping, { ID: 'a', 名称: 'x', 所在地: cell }, 2, 'x');
+      return r.ok ? r.fields.address : r;
+    };
+    expect(addressOf('高松市円座町西村１２９−１５')).toBe('高松市円座町西村129-15');
+    expect(addressOf('神戸市中央区港島1ー5ー2 センタービル')).toBe('神戸市中央区港島1-5-2 センタービル');
+    expect(addressOf('姫路市北条1‐1–3')).toBe('姫路市北条1-1-3');
+  });
+});

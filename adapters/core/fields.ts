@@ -152,6 +152,18 @@ const LOOKS_LIKE_HTML = /&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);|<\/?[a-z][a-z0-9]
 // One-line text; with `html: true` tags and entities (&nbsp;, &amp;) are resolved first. A cell
 // with markup in a field not marked is resolved too, with a warning: stored as `&nbsp;` it would
 // be wrong everywhere it is shown. `html: false` keeps the text exactly as written.
+// Between digits of an address, every dash-like character is the hyphen of 1-2-3 (NFKC keeps the
+// minus sign U+2212 and the long vowel mark that people type there).
+const ADDRESS_DASH = /(?<=\d)[\u2010-\u2015\u2212\u30FC\uFF70](?=\d)/g;
+const address = (key: string): Parse => {
+  const plain = text(key);
+  return (raw, o, out, warn) => {
+    const r = plain(raw, o, out, warn);
+    if (r === true && typeof out[key] === 'string') out[key] = (out[key] as string).replace(ADDRESS_DASH, '-');
+    return r;
+  };
+};
+
 const text = (key: string): Parse => (raw, o, out, warn) => {
   let source = raw;
   if (o.html) source = htmlToText(raw);
@@ -351,7 +363,7 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     legalForm: { type: 'text', parse: text('legalForm') },
     corporateNumber: { type: 'corporateNumber', parse: corporateNumber },
     postalCode: { type: 'text', parse: text('postalCode') },
-    address: { type: 'text', parse: text('address') },
+    address: { type: 'text', parse: address('address') },
     municipalityCode: { type: 'municipality', parse: lgCode('municipalityCode') },
     lat: { type: 'number', parse: float('lat') },
     lng: { type: 'number', parse: float('lng') },
@@ -398,7 +410,7 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     employees: { type: 'count', parse: parsed('employees', parseInteger) },
     municipalityCode: { type: 'municipality', parse: lgCode('municipalityCode') },
     phone: { type: 'text', parse: phone },
-    address: { type: 'text', parse: text('address') },
+    address: { type: 'text', parse: address('address') },
     summary: { type: 'multiline', parse: multiline('summary') },
     consultant: { type: 'text', parse: text('consultant') },
     outcome: { type: 'vocabulary', vocabulary: OUTCOMES, parse: vocabulary('outcome', OUTCOMES, 'outcome') },

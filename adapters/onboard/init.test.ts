@@ -131,3 +131,41 @@ describe('npm run agency:init -- <file> > agencies/x.yaml', () => {
     expect(loadAgencyConfig(out, {})).toMatchObject({ id: 'redirected', sources: [{ location: 'messy.csv' }] });
   }, 30_000);
 });
+
+// Written for this test: a directory as an agency keeps one, its rows numbered, no kind column,
+// the municipality only in the address.
+const DIRECTORY = [
+  '番号,名称,所在地,電話番号',
+  '1,みなと商工会議所,兵庫県神戸市中央区港島1-1,078-000-0001',
+  '2,架空県信用保証協会,〒650-0001 神戸市中央区加納町1-1,078-000-0002',
+  '3,山あい町商工会,兵庫県多可郡多可町中区1-1,0795-00-0003',
+  '4,ハローワーク架空,姫路市北条1-1,079-000-0004',
+  '5,子育てひろば「ひだまり」,府中市宮西町1-1,042-000-0005',
+];
+
+describe('a directory whose rows are numbered, with no kind column and places only in addresses', () => {
+  test('init prefixes the numbers with the agency id, reads kinds from names and the agency from its own name; sync reads municipalities from addresses', async () => {
+    writeFileSync(join(dir, 'directory.csv'), `${DIRECTORY.join('\n')}\n`);
+    const { yaml } = await initAgency({ source: join(dir, 'directory.csv'), entity: 'organization', id: 'taka-directory', name: '多可町', outDir: dir });
+    writeFileSync(join(dir, 'taka-directory.yaml'), yaml);
+    // Organization ids are shared by every agency: "1" would clash with the next numbered directory.
+    expect(yaml).toMatch(/ {6}id: \{ template: "taka-directory-\{番号\}" \}/);
+    expect(yaml).not.toMatch(/番号: not mapped/);
+    // The agency named after a town is that town's local government.
+    expect(yaml).toMatch(/organization:\n {2}name: 多可町\n {2}kind: 自治体\n {2}municipality: "283657"/);
+    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'taka-directory.yaml'), {}), { show: 5, logger: silent });
+    const [c] = result.sources;
+    expect(c).toMatchObject({ status: 'ok', read: 5, accepted: 5, rejected: [] });
+    const byName = Object.fromEntries(c.sample.map((r) => [r.name, [r.id, r.kind, r.municipalityCode ?? null]]));
+    expect(byName).toEqual({
+      みなと商工会議所: ['taka-directory-1', 'CHAMBER_OF_COMMERCE', '281107'],
+      架空県信用保証協会: ['taka-directory-2', 'CREDIT_GUARANTEE_CORPORATION', '281107'],
+      // 多可郡 names where the town is; 中区 is a part of the town, not a ward.
+      山あい町商工会: ['taka-directory-3', 'SOCIETY_OF_COMMERCE', '283657'],
+      ハローワーク架空: ['taka-directory-4', 'EMPLOYMENT_BODY', '282014'],
+      // 府中市 alone may be Tokyo's or Hiroshima's: no municipality rather than a guess; a bare
+      // child-rearing ひろば names no kind of body.
+      '子育てひろば「ひだまり」': ['taka-directory-5', 'OTHER', null],
+    });
+  });
+});

@@ -17,7 +17,7 @@ import type { EntityKind } from '../../domain/records';
 import { AdapterError, createAdapterContext } from '../core/adapter';
 import type { MappingRule } from '../core/fields';
 import { readSample, type Sample, type SourceKindName } from './sample';
-import { propose, type Proposal } from './propose';
+import { agencyKindOf, propose, type Proposal } from './propose';
 
 export interface InitOptions {
   source: string;
@@ -82,8 +82,10 @@ export function renderAgency(opts: Required<Pick<InitOptions, 'entity'>> & { id:
   comment(lines, '', 'The agency itself, as the directory shows it when no directory source lists it:');
   lines.push('organization:');
   lines.push(`  name: ${scalar(opts.name)}`);
-  lines.push('  kind: その他');
-  comment(lines, '  ', 'municipality: (its 全国地方公共団体コード or name)');
+  const own = agencyKindOf(opts.name);
+  lines.push(`  kind: ${scalar(own.kind)}`);
+  if (own.municipality) lines.push(`  municipality: ${scalar(own.municipality)}`);
+  else comment(lines, '  ', 'municipality: (its 全国地方公共団体コード or name)');
   comment(lines, '  ', 'address: ');
   comment(lines, '  ', 'url: ');
   lines.push('sources:');
@@ -119,9 +121,9 @@ export async function initAgency(opts: InitOptions): Promise<{ yaml: string; pro
   const isUrl = /^https?:\/\//.test(opts.source);
   const path = isUrl ? opts.source : resolve(opts.source);
   const sample = await readSample(path, { kind: opts.kind, ctx: createAdapterContext() });
-  const proposal = propose(sample, opts.entity);
   const base = isUrl ? new URL(opts.source).hostname : basename(opts.source);
   const id = opts.id ?? slugOf(base);
+  const proposal = propose(sample, opts.entity, id);
   const name = opts.name ?? base;
   const location = opts.location ?? (isUrl ? opts.source : opts.outDir ? relative(opts.outDir, path) || '.' : path);
   const yaml = renderAgency({ entity: opts.entity, id, name, location, source: isUrl ? opts.source : basename(opts.source) }, sample, proposal);

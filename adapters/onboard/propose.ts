@@ -6,10 +6,10 @@
  * (and said so), so the file `agency:init` prints runs as is.
  */
 import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, hashId, mapRecord, type FieldSpec, type MappingRule } from '../core/fields';
-import { createVocabularyLookup, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
+import { createVocabularyLookup, ORGANIZATION_KINDS, PROGRAM_KINDS, SUPPORT_FIELDS, type OrganizationKindCode } from '../../domain/vocabulary';
 import { findJsicDivision } from '../../domain/industries';
 import { isValidLgCode, normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest, normalizeCorporateNumber } from '../../domain/normalize';
-import { getMunicipality, listMunicipalities } from '../../domain/municipalities';
+import { findMunicipalityByName, getMunicipality, listMunicipalities } from '../../domain/municipalities';
 import type { EntityKind } from '../../domain/records';
 import { HEADER_WORDS, headerScore } from './headers';
 import type { Sample, SampleColumn } from './sample';
@@ -119,6 +119,48 @@ function kindOf(value: string): string | undefined {
   const m = new RegExp(KIND_PATTERN, 'u').exec(value.normalize('NFKC'));
   const code = m ? kindLookup(m[1]) : undefined;
   return code ? PROGRAM_KINDS[code].label : undefined;
+}
+
+// Words in an organization's name that say what kind of body it is, by the same rule (the last
+// outside brackets wins: 〇〇商工会議所 青年部 is still a chamber). Only words that name one kind
+// unambiguously: a bare 支援センター may be a child-rearing centre, so it names none.
+const ORGANIZATION_KIND_WORDS: Record<string, OrganizationKindCode> = {
+  商工会議所: 'CHAMBER_OF_COMMERCE',
+  商工会: 'SOCIETY_OF_COMMERCE',
+  信用保証協会: 'CREDIT_GUARANTEE_CORPORATION',
+  信用金庫: 'SHINKIN_BANK',
+  中小企業団体中央会: 'SME_FEDERATION',
+  よろず支援拠点: 'SUPPORT_CENTER',
+  中小企業支援センター: 'SUPPORT_CENTER',
+  産業支援センター: 'SUPPORT_CENTER',
+  産業振興財団: 'INDUSTRY_PROMOTION_FOUNDATION',
+  産業振興機構: 'INDUSTRY_PROMOTION_FOUNDATION',
+  産業技術センター: 'PUBLIC_RESEARCH_INSTITUTE',
+  工業技術センター: 'PUBLIC_RESEARCH_INSTITUTE',
+  工業試験場: 'PUBLIC_RESEARCH_INSTITUTE',
+  工業会: 'INDUSTRY_ASSOCIATION',
+  ハローワーク: 'EMPLOYMENT_BODY',
+  公共職業安定所: 'EMPLOYMENT_BODY',
+  職業能力開発: 'EMPLOYMENT_BODY',
+  市役所: 'LOCAL_GOVERNMENT',
+  区役所: 'LOCAL_GOVERNMENT',
+  町役場: 'LOCAL_GOVERNMENT',
+  村役場: 'LOCAL_GOVERNMENT',
+};
+const ORGANIZATION_KIND_PATTERN = `.*(${Object.keys(ORGANIZATION_KIND_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})(?![^(（]*[)）])`;
+
+/**
+ * What the agency's own name says about it: a prefecture or municipality named alone is a local
+ * government (自治体) of that code; a name ending in a kind word (〇〇信用保証協会) is that kind;
+ * anything else その他, for the agency to correct.
+ */
+export function agencyKindOf(name: string): { kind: string; municipality?: string } {
+  const place = findMunicipalityByName(name);
+  if (place && normalizeText(name) === place.name) return { kind: ORGANIZATION_KINDS.LOCAL_GOVERNMENT.label, municipality: place.code };
+  const word = new RegExp(ORGANIZATION_KIND_PATTERN, 'u').exec(name.normalize('NFKC'))?.[1];
+  return { kind: word ? ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[word]].label : OTHER };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,7 +317,7 @@ function duplicates(keys: string[]): number {
   return d;
 }
 
-function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken: Map<string, string>): ProposedField {
+function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken: Map<string, string>, agencyId?: string): ProposedField {
   const field = ID_FIELD[entity];
   const words = HEADER_WORDS[entity][field] ?? [];
   const full = stats.filter((s) => s.nonEmpty === rows && rows > 0);
@@ -284,6 +326,15 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
     .filter((s) => s.distinct.size === rows && [...s.distinct.keys()].every((v) => IDENTIFIER.test(v) && v.length <= 64))
     .sort((a, b) => headerScore(b.col.name, words) - headerScore(a.col.name, words));
   if (own.length > 0 && (headerScore(own[0].col.name, words) > 0 || own[0].avgLength <= 20)) {
+    // Organization ids are shared by every agency (programmes' are scoped to theirs): a file that
+    // numbers its rows 1, 2, 3 would clash with the next directory that does the same.
+    if (entity === 'organization' && agencyId && own[0].share((v) => /^\d{1,6}$/.test(v)) === 1) {
+      return {
+        field,
+        entry: { template: `${agencyId}-{${own[0].col.name}}` },
+        notes: [`id: "${own[0].col.name}" numbers the rows of this file: prefixed with the agency's id, as organization ids are shared by every agency`],
+      };
+    }
     return { field, entry: own[0].col.name, notes: [`id: "${own[0].col.name}" holds a unique identifier in every row`] };
   }
   // 2. A column of unique values that are not identifiers themselves (URLs, titles): derived.
@@ -339,7 +390,7 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
 // The proposal
 // ---------------------------------------------------------------------------------------------
 
-export function propose(sample: Sample, entity: EntityKind): Proposal {
+export function propose(sample: Sample, entity: EntityKind, agencyId?: string): Proposal {
   const specs = ENTITY_FIELDS[entity];
   const rows = sample.rows;
   const stats = sample.columns.map(statsOf);
@@ -388,7 +439,7 @@ export function propose(sample: Sample, entity: EntityKind): Proposal {
 
   const mapping: ProposedField[] = [];
   const notes: string[] = [];
-  mapping.push(proposeId(entity, stats, rows, taken));
+  mapping.push(proposeId(entity, stats, rows, taken, agencyId));
 
   // A programme feed without a kind column: the kind named last in each title, else その他.
   if (entity === 'program' && !byField.has('kind')) {
@@ -408,6 +459,26 @@ export function propose(sample: Sample, entity: EntityKind): Proposal {
       });
     } else {
       mapping.push({ field: 'kind', entry: { value: OTHER }, notes: ['unsure: no kind column and titles seldom name one: every row is その他 (OTHER); set the kind if the source has one kind'] });
+    }
+  }
+
+  // A directory without a kind column: the kind a name names by its last kind word, else その他.
+  if (entity === 'organization' && !byField.has('kind')) {
+    const name = byField.get('name');
+    const names = (v: string) => new RegExp(ORGANIZATION_KIND_PATTERN, 'u').exec(v.normalize('NFKC'));
+    const named = name ? name.stats.share((v) => names(v) !== null) : 0;
+    if (name && named >= 0.05) {
+      const found = new Set<string>();
+      for (const v of name.stats.distinct.keys()) found.add(names(v)?.[1] ?? '');
+      found.delete('');
+      const map = Object.fromEntries([...found].sort().map((w) => [w, ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[w]].label]));
+      mapping.push({
+        field: 'kind',
+        entry: { column: name.stats.col.name, pattern: ORGANIZATION_KIND_PATTERN, map, default: OTHER },
+        notes: [`unsure: no kind column; the kind is the word a name ends its body's kind in (${Math.round(named * 100)}% of names hold one), else ${OTHER}`],
+      });
+    } else {
+      mapping.push({ field: 'kind', entry: { value: OTHER }, notes: ['unsure: no kind column and names seldom say one: every row is その他 (OTHER); set the kind if the file lists one kind of body'] });
     }
   }
 
@@ -454,7 +525,8 @@ export function propose(sample: Sample, entity: EntityKind): Proposal {
   }
 
   const idEntry = mapping[0].entry;
-  const idColumns = typeof idEntry === 'string' ? [idEntry] : (idEntry.hash ?? (idEntry.from ? [idEntry.from] : []));
+  const idColumns =
+    typeof idEntry === 'string' ? [idEntry] : (idEntry.hash ?? (idEntry.from ? [idEntry.from] : [...(idEntry.template ?? '').matchAll(/\{([^{}]+)\}/g)].map((m) => m[1])));
   const unmapped = stats
     .filter((s) => !taken.has(s.key) && !idColumns.some((c) => columnKey(c) === s.key))
     .map((s) => dropped.find((d) => d.column === s.col.name) ?? { column: s.col.name, note: unmappedNote(s) });

@@ -411,6 +411,24 @@ export function placesInText(text: string): PlaceMention[] {
 }
 
 /**
+ * The municipality an address begins with — 高松市上之町…, 兵庫県神戸市中央区…, 〒650-0001 神戸市… —
+ * as its code; null when the address does not begin with one place (府中市 with no prefecture, a
+ * street with no town, a place name that only appears further in).
+ */
+export function municipalityOfAddress(address: string): string | null {
+  const s = normalizeText(address).replace(/^〒?\s*\d{3}-?\d{4}\s*/, '');
+  const first = placesInText(s).find((m) => m.candidates.length === 1);
+  if (!first) return null;
+  const code = first.candidates[0].code;
+  // A district (多可郡) is no municipality of its own: it only names where a town is.
+  const before = s.slice(0, first.start).trim().replace(/[^\s都道府県市区町村]{1,6}郡$/, '');
+  if (before === '') return code;
+  // Only the places that contain it may come first (兵庫県 and 神戸市 before 中央区).
+  const outer = findMunicipalityByName(before);
+  return outer && isWithin(code, outer.code) ? code : null;
+}
+
+/**
  * Municipalities for a picker: by code (6 digits, or 5 without the check digit), else by name or
  * reading, exact matches first, then names and readings starting with the text, then names
  * containing it, each group in code order; `prefectureCode` (code, number or name) narrows the

@@ -14,6 +14,7 @@ import {
   isValidLgCode,
   isWithin,
   listMunicipalities,
+  municipalityOfAddress,
   parentOf,
   placesInText,
   resolveArea,
@@ -345,5 +346,25 @@ describe('municipality lookup for pickers', () => {
   test('first bounds the list; 0 gives nothing', () => {
     expect(names('市', null, 5)).toHaveLength(5);
     expect(names('市', null, 0)).toEqual([]);
+  });
+});
+
+describe('municipalityOfAddress', () => {
+  test.each<[string, string | null]>([
+    ['高松市上之町二丁目9-23  マイシアター高松1階', '372013'],
+    ['兵庫県神戸市中央区港島南町1-5-2', '281107'],
+    ['〒650-0044 神戸市中央区東川崎町1-8-4', '281107'],
+    ['大阪府大阪市北区中之島1-3-20', '271276'],
+    ['兵庫県多可郡多可町中区岸上281', '283657'],
+    ['四日市市諏訪町1-5', '242021'],
+    ['東京都府中市宮西町2-24', '132063'],
+    // Two 府中市 and ten cities' 中央区: no guess without a prefecture.
+    ['府中市宮西町2-24', null],
+    ['中央区銀座1-1', null],
+    // A street with no town, and a place that is not where the address begins.
+    ['上之町1-2', null],
+    ['マイシアター高松1階 高松市上之町', null],
+  ])('%s → %s', (address, code) => {
+    expect(municipalityOfAddress(address)).toBe(code);
   });
 });

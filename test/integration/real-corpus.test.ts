@@ -234,3 +234,63 @@ describe("the Tokyo Metropolitan Government's subsidy list (令和6年度), 1,72
     expect(rows.every((r) => r.title === r.title.normalize('NFKC'))).toBe(true);
   });
 });
+
+interface OrganizationRow {
+  id: string;
+  name: string;
+  kind: string;
+  address: string | null;
+  municipality_code: string | null;
+  lat: number | null;
+  lng: number | null;
+  phone: string | null;
+  url: string | null;
+  source_row: number | null;
+}
+
+describe("the City of Takamatsu's workbook of child-rearing support centres (地域子育て支援拠点), 15 rows", () => {
+  test('every row lands as an organization: ids prefixed, places read from addresses, full-width spaces folded', async () => {
+    const f = file('takamatsu-child-rearing-support-bases');
+    const { yaml } = await initAgency(initOptions(f, corpusPath(f)!));
+    expect(yaml).toBe(readFileSync(agencyFile(f), 'utf8'));
+    const config = loadAgencyConfig(agencyFile(f), corpusEnv());
+    await syncDeclaredOrganization(store, config, createAdapterContext({ clock: CLOCK }));
+    const report = await syncSource(store, config, config.sources[0], createAdapterContext({ clock: CLOCK }));
+    expect(report).toMatchObject({ outcome: 'updated', read: 15, accepted: 15, rejected: [] });
+    const rows = await store.query<OrganizationRow>(
+      `select id, name, kind, address, municipality_code, lat, lng, phone, url, source_row from organizations where id like 'takamatsu-child-rearing-support-bases%'`,
+    );
+    const byRow = new Map(rows.map((r) => [r.source_row, r]));
+    // The agency itself, declared by init from its name: the city, 高松市 (372013).
+    expect(byRow.get(null)).toMatchObject({ id: 'takamatsu-child-rearing-support-bases', name: '高松市', kind: 'LOCAL_GOVERNMENT', municipality_code: '372013' });
+    // Row 2: 1 | 34.32106 | 134.04933 | 子育て“ほっと”ステーションもこもこ | 高松市上之町二丁目9-23␣␣マイシアター高松1階 | 087-868-2251 | https://my-theater.net/mokomoko.html
+    expect(byRow.get(2)).toEqual({
+      id: 'takamatsu-child-rearing-support-bases-1',
+      name: '子育て“ほっと”ステーションもこもこ',
+      kind: 'OTHER',
+      address: '高松市上之町二丁目9-23 マイシアター高松1階',
+      municipality_code: '372013',
+      lat: 34.32106,
+      lng: 134.04933,
+      phone: '087-868-2251',
+      url: 'https://my-theater.net/mokomoko.html',
+      source_row: 2,
+    });
+    // Row 5: 子育てひろば␣おるごーる (an ideographic space), 高松市庵治町156-36, 070-8695-5494
+    expect(byRow.get(5)).toMatchObject({ id: 'takamatsu-child-rearing-support-bases-4', name: '子育てひろば おるごーる', address: '高松市庵治町156-36', phone: '070-8695-5494', lat: 34.35711, lng: 134.14682, url: 'http://yoyokai.or.jp/publics/index/31/' });
+    // Row 6: 高松市春日町1176␣NPO法人いのちの応援舎２階 (a full-width 2)
+    expect(byRow.get(6)).toMatchObject({ name: 'おやこひろば ひなたぼっこ', address: '高松市春日町1176 NPO法人いのちの応援舎2階', phone: '087-843-8255', municipality_code: '372013' });
+    // Row 7: full-width １F and brackets in the address.
+    expect(byRow.get(7)).toMatchObject({ name: '出張ひろば「ぽかぽか」', address: '高松市牟礼町大町1463-2 大町コミュニティセンター1F 和室(出張ひろば「ぽかぽか」)' });
+    // Row 12: a link without a path gets the root path; 090- mobile numbers are kept as written.
+    expect(byRow.get(12)).toMatchObject({ id: 'takamatsu-child-rearing-support-bases-11', name: 'あそviva・ぶんぶん', phone: '090-6880-1988', url: 'http://ayumitakuji1988.ashita-sanuki.jp/' });
+    // Row 14: two spaces between the centre's generic and own names fold to one.
+    expect(byRow.get(14)).toMatchObject({ name: '子育て支援センター 「さわやかキッズセンター」', address: '高松市香川町浅野1256-1 香川地域保健活動センター内', lat: 34.25073, lng: 134.03432 });
+    // Row 16: full-width digits and a minus sign in the address (１２９−１５) read as 129-15.
+    expect(byRow.get(16)).toMatchObject({ id: 'takamatsu-child-rearing-support-bases-15', name: '円座子育て支援ステーション スマはぴ', phone: '087-816-2288', url: 'https://www.sho-ai-kai.com/sien' });
+    expect(byRow.get(16)!.address).toBe('高松市円座町西村129-15');
+    const listed = rows.filter((r) => r.source_row !== null);
+    expect(listed).toHaveLength(15);
+    expect(listed.every((r) => r.kind === 'OTHER' && r.municipality_code === '372013' && r.lat! > 34.2 && r.lat! < 34.4 && r.lng! > 133.9 && r.lng! < 134.2)).toBe(true);
+  });
+});

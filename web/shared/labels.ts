@@ -16,12 +16,21 @@ export function japaneseDate(iso: string | null | undefined): string | null {
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : null;
 }
 
+/**
+ * 1234567.5 → 1,234,567.5, the grouping ja-JP writes, without `toLocaleString`: its first call
+ * loads the locale's number data, some 30 ms of a phone's first visit before any result shows.
+ */
+export function groupDigits(n: number): string {
+  const [whole, fraction] = String(n).split('.');
+  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction ? `.${fraction}` : '');
+}
+
 /** An upper limit as published, or written in 万円 when the agency gave bare digits (2000000 → 200万円). */
 export function amountLabel(text: string | null | undefined, amount?: number | null): string | null {
   const digits = text && /^[\d,]+$/.test(text.trim()) ? Number(text.replace(/,/g, '')) : null;
   const yen = digits ?? (text ? null : amount ?? null);
   if (yen === null || !Number.isFinite(yen)) return text ?? null;
-  if (yen >= 1e8 && yen % 1e6 === 0) return `${(yen / 1e8).toLocaleString('ja-JP')}億円`;
-  if (yen >= 1e4 && yen % 1e4 === 0) return `${(yen / 1e4).toLocaleString('ja-JP')}万円`;
-  return `${yen.toLocaleString('ja-JP')}円`;
+  if (yen >= 1e8 && yen % 1e6 === 0) return `${groupDigits(yen / 1e8)}億円`;
+  if (yen >= 1e4 && yen % 1e4 === 0) return `${groupDigits(yen / 1e4)}万円`;
+  return `${groupDigits(yen)}円`;
 }
