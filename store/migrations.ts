@@ -417,6 +417,22 @@ create index committee_minutes_corporate_number on committee_minutes (corporate_
 create index committee_minutes_firm on committee_minutes (firm_id);
 `,
   },
+  {
+    version: 55,
+    name: 'the distinct statistics tables each analyst asked, shared by replicas',
+    // The per-analyst table budget (subgraphs/consultations/disclosure.ts) counted in each process
+    // alone let an analyst multiply it by the replicas; on a shared store it is counted here
+    // (store/analystTables.ts). Which tables (groupings and filters) were asked, never counts.
+    sql: `
+create table analyst_tables (
+  subject text not null,
+  table_key text not null,
+  first_asked_at timestamptz not null,
+  primary key (subject, table_key)
+);
+create index analyst_tables_asked on analyst_tables (first_asked_at);
+`,
+  },
 ];
 
 /** Taken for the length of the migration transaction (an arbitrary constant of this project). */

@@ -5,6 +5,7 @@
  * cannot isolate one day's consultations. Coordinators, who may read every record anyway, get
  * exact counts.
  */
+import type { AnalystBudget } from '../../store/analystTables';
 import { perturb } from '../../domain/disclosure';
 import type { Counts, StatsFilter } from '../../store/stats';
 
@@ -48,11 +49,11 @@ const MAX_ANALYSTS_TRACKED = 10_000;
  * The per-analyst budget the cell-key method needs: averaging many *different* cells whose
  * differences isolate the same records narrows an estimate, so each analyst (the token's subject)
  * may ask at most `limit` distinct tables — grouping and filter — in a rolling day. Asking a table
- * again is free: it reads the same perturbed values. Kept in this process's memory: with several
- * replicas of the consultations subgraph, each counts on its own (a shared counter would go with
- * issue 17's shared stores).
+ * again is free: it reads the same perturbed values. Kept in this process's memory, for the
+ * embedded store, which one process serves; on a shared store every replica counts in the store
+ * instead (store/analystTables.ts).
  */
-export class AnalystTableBudget {
+export class AnalystTableBudget implements AnalystBudget {
   private readonly days = new Map<string, { start: number; tables: Set<string> }>();
 
   constructor(

@@ -1,15 +1,19 @@
 /**
- * Attack: replaying a captured identity header to another replica. Each subgraph process kept the
+ * Attacks on replicas. (1) Replaying a captured identity header to another replica. Each subgraph process kept the
  * nonces it accepted in its own memory, so a header taken from one request to one replica of the
  * consultations subgraph was accepted once more by every other replica within its window. On a
  * shared PostgreSQL the nonces are now kept in the store (store/nonces.ts): the first replica to
  * accept a header records it, and every other refuses it. Two subgraph servers with their own
- * connection pools on one database stand for two processes. PostgreSQL pass only: the embedded
- * store serves one process, whose memory already holds every nonce it accepted.
+ * connection pools on one database stand for two processes. (2) An analyst spreading distinct
+ * statistics tables over replicas, each of which counted its own per-analyst budget: the budget
+ * is now counted in the shared store (store/analystTables.ts). The two-replica tests run on the
+ * PostgreSQL pass only: the embedded store serves one process, whose memory already holds every
+ * nonce it accepted and every table it granted.
  */
 import { request } from 'undici';
 import { openStore, type Store } from '../../store/store';
 import { storeNonces } from '../../store/nonces';
+import { storeAnalystBudget } from '../../store/analystTables';
 import { startSubgraph } from '../../subgraphs/server';
 import { SUBGRAPHS } from '../../subgraphs';
 import { signIdentity } from '../../subgraphs/shared/identity';
@@ -23,6 +27,28 @@ const QUERY = JSON.stringify({ query: '{ consultations(first: 1) { totalCount } 
 async function send(url: string, headers: Record<string, string>) {
   const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: QUERY });
   return { status: res.statusCode, body: (await res.body.json()) as { data?: { consultations?: { totalCount: number } } | null; errors?: Array<{ message: string }> } };
+}
+
+/** Two consultations subgraph servers, each with its own connection pool, on one new database. */
+function twoReplicas(): RunningServer[] {
+  const module = SUBGRAPHS.find((m) => m.name === 'consultations')!;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const stores: Store[] = [];
+  const replicas: RunningServer[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase('demo');
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore({ databaseUrl: db.url, postgres: { poolSize: 2 } });
+      stores.push(store);
+      replicas.push(await startSubgraph(module, store, { port: 0, now: () => FIXED_NOW, identitySecret: SECRET }));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.close()));
+    await Promise.all(stores.map((s) => s.close()));
+    await db?.drop();
+  });
+  return replicas;
 }
 
 test('nonces in the store: a nonce is new once, a replay within its window is seen, an expired one is new again', async () => {
@@ -40,25 +66,30 @@ test('nonces in the store: a nonce is new once, a replay within its window is se
   }
 });
 
-(TEST_DATABASE_URL ? describe : describe.skip)('two replicas of the consultations subgraph on one PostgreSQL (PostgreSQL pass)', () => {
-  const module = SUBGRAPHS.find((m) => m.name === 'consultations')!;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const stores: Store[] = [];
-  const replicas: RunningServer[] = [];
+test('the analysts’ table budget in the store: new tables until the limit, asked ones always, each analyst apart', async () => {
+  const store = await openTestStore('empty');
+  try {
+    const budget = storeAnalystBudget(store, 2);
+    expect(await budget.charge('alice', 't1')).toBe(true);
+    expect(await budget.charge('alice', 't2')).toBe(true);
+    expect(await budget.charge('alice', 't3')).toBe(false);
+    expect(await budget.charge('alice', 't1')).toBe(true);
+    expect(await budget.charge('bob', 't3')).toBe(true);
+    // Concurrent charges of one analyst are serialized: of five new tables at once, none past the limit.
+    const burst = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5'].map((t) => budget.charge('carol', t)));
+    expect(burst.filter(Boolean)).toHaveLength(2);
+    // A table first asked over a day ago no longer counts.
+    await store.query(`update analyst_tables set first_asked_at = now() - interval '25 hours' where subject = 'alice'`);
+    expect(await budget.charge('alice', 't3')).toBe(true);
+    expect(await budget.charge('alice', 't4')).toBe(true);
+    expect(await budget.charge('alice', 't5')).toBe(false);
+  } finally {
+    await store.close();
+  }
+});
 
-  beforeAll(async () => {
-    db = await createTestDatabase('demo');
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore({ databaseUrl: db.url, postgres: { poolSize: 2 } });
-      stores.push(store);
-      replicas.push(await startSubgraph(module, store, { port: 0, now: () => FIXED_NOW, identitySecret: SECRET }));
-    }
-  });
-  afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.close()));
-    await Promise.all(stores.map((s) => s.close()));
-    await db?.drop();
-  });
+(TEST_DATABASE_URL ? describe : describe.skip)('two replicas of the consultations subgraph on one PostgreSQL (PostgreSQL pass)', () => {
+  const replicas = twoReplicas();
 
   test('a coordinator’s identity header accepted by one replica is refused by the other', async () => {
     const identity = signIdentity({ role: 'coordinator', subject: 'c-1', agencyId: null }, SECRET, { subgraph: 'consultations', body: QUERY });
@@ -75,7 +106,37 @@ test('nonces in the store: a nonce is new once, a replay within its window is se
   });
 });
 
+(TEST_DATABASE_URL ? describe : describe.skip)('an analyst spreading tables over two replicas (PostgreSQL pass)', () => {
+  const limitBefore = process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
+  // Read when a store's budget is first made, i.e. at the first statistics request below.
+  beforeAll(() => {
+    process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = '2';
+  });
+  afterAll(() => {
+    if (limitBefore === undefined) delete process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
+    else process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = limitBefore;
+  });
+  const replicas = twoReplicas();
+
+  const table = (groupBy: string) => JSON.stringify({ query: `{ consultationStats(groupBy: [${groupBy}]) { total } }` });
+  async function ask(replica: RunningServer, body: string) {
+    const headers = signIdentity({ role: 'analyst', subject: 'analyst-7', agencyId: null }, SECRET, { subgraph: 'consultations', body });
+    const res = await request(replica.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return (await res.body.json()) as { data?: { consultationStats?: { total: number | null } } | null; errors?: Array<{ extensions?: { code?: string } }> };
+  }
+
+  test('the third distinct table is refused by whichever replica it reaches; a table already asked is answered by either', async () => {
+    expect((await ask(replicas[0], table('ORGANIZATION'))).data?.consultationStats).toBeTruthy();
+    expect((await ask(replicas[1], table('CHANNEL'))).data?.consultationStats).toBeTruthy();
+    const third = await ask(replicas[0], table('TOPIC'));
+    expect(third.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(third.data?.consultationStats ?? null).toBeNull();
+    expect((await ask(replicas[1], table('TOPIC'))).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect((await ask(replicas[1], table('ORGANIZATION'))).data?.consultationStats).toBeTruthy();
+  });
+});
+
 if (!TEST_DATABASE_URL) {
   // eslint-disable-next-line no-console
-  console.log('replicas.test.ts: the two-replica replay test runs on the PostgreSQL pass only (DATABASE_URL unset)');
+  console.log('replicas.test.ts: the two-replica tests (identity replay, analysts’ table budget) run on the PostgreSQL pass only (DATABASE_URL unset)');
 }

@@ -20,6 +20,7 @@ import { countConsultations } from '../../../store/stats';
 import { statsKeyLabel } from '../labels';
 import { refreshGrowthSignals } from '../../../store/signals';
 import type { Store } from '../../../store/store';
+import { storeAnalystBudget, type AnalystBudget } from '../../../store/analystTables';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
 export const MIN_CELL = MIN_PUBLISHED;
@@ -28,8 +29,21 @@ const MAX_PAGE = 100;
 /** Agencies one statistics filter may name. */
 const MAX_FILTER_IDS = 100;
 
-/** This process's per-analyst budget of distinct tables (../disclosure.ts), made on first use. */
-let analystBudget: AnalystTableBudget | undefined;
+/**
+ * The per-analyst budget of distinct tables (../disclosure.ts) for a store, made on first use: on
+ * a shared store (PostgreSQL) counted in it, so every replica counts the same tables; on the
+ * embedded store, which serves one process, in this process's memory.
+ */
+const analystBudgets = new WeakMap<object, AnalystBudget>();
+function analystBudgetFor(store: ConsultationsContext['store']): AnalystBudget {
+  let budget = analystBudgets.get(store);
+  if (!budget) {
+    const limit = analystTablesPerDayFromEnv();
+    budget = (store as Partial<Store>).shared === true && 'transaction' in store ? storeAnalystBudget(store as Store, limit) : new AnalystTableBudget(limit);
+    analystBudgets.set(store, budget);
+  }
+  return budget;
+}
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -96,8 +110,8 @@ export const resolvers: Resolvers = {
       if (!exact) {
         const refusal = checkAnalystFilter(filter);
         if (refusal) throw badInput(refusal);
-        analystBudget ??= new AnalystTableBudget(analystTablesPerDayFromEnv());
-        if (!analystBudget.charge(ctx.viewer.subject ?? 'analyst', tableKey(dims, filter))) {
+        const analystBudget = analystBudgetFor(ctx.store);
+        if (!(await analystBudget.charge(ctx.viewer.subject ?? 'analyst', tableKey(dims, filter)))) {
           throw new GraphQLError(`this analyst has asked ${analystBudget.limit} distinct tables within a day, the limit that keeps perturbed statistics safe; tables already asked may be asked again`, {
             extensions: { code: 'RATE_LIMITED' },
           });
