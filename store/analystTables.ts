@@ -7,10 +7,10 @@
  * serialized by an advisory lock, so two replicas cannot both grant the last table. The day is
  * the database's clock, so replicas' clocks need not agree.
  */
+import { pruneEvery } from './housekeeping';
 import type { Store } from './store';
 
-/** Rows older than this are deleted, at most once per PRUNE_EVERY_MS per process. */
-const KEEP = "interval '2 days'";
+/** Tables asked over two days ago are deleted at most this often per process. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 export interface AnalystBudget {
@@ -20,7 +20,7 @@ export interface AnalystBudget {
 }
 
 export function storeAnalystBudget(store: Store, limit: number, clock: () => number = Date.now): AnalystBudget {
-  let prunedAt = clock();
+  const prune = pruneEvery(store, "delete from analyst_tables where first_asked_at < now() - interval '2 days'", PRUNE_EVERY_MS, clock);
   return {
     limit,
     async charge(subject, table) {
@@ -40,12 +40,7 @@ export function storeAnalystBudget(store: Store, limit: number, clock: () => num
         );
         return true;
       });
-      const now = clock();
-      if (now - prunedAt >= PRUNE_EVERY_MS) {
-        prunedAt = now;
-        // Not awaited: the request does not wait for housekeeping; a failure is retried next time.
-        store.query(`delete from analyst_tables where first_asked_at < now() - ${KEEP}`).catch(() => (prunedAt = 0));
-      }
+      prune();
       return granted;
     },
   };

@@ -7,13 +7,14 @@
  * WAL on every request would cost more than losing the table in a crash (replays within the last
  * window, after a crash of the database itself) risks.
  */
+import { pruneEvery } from './housekeeping';
 import type { Queryable } from './store';
 
 /** Expired nonces are deleted at most this often per process (and never on a request's path). */
 const PRUNE_EVERY_MS = 60_000;
 
 export function storeNonces(db: Queryable, clock: () => number = Date.now): { seen(nonce: string, ttlMs: number): Promise<boolean> } {
-  let prunedAt = clock();
+  const prune = pruneEvery(db, 'delete from identity_nonces where expires_at < now()', PRUNE_EVERY_MS, clock);
   return {
     async seen(nonce, ttlMs) {
       const rows = await db.query(
@@ -22,12 +23,7 @@ export function storeNonces(db: Queryable, clock: () => number = Date.now): { se
          returning 1 as fresh`,
         [nonce, Math.max(1, Math.round(ttlMs))],
       );
-      const now = clock();
-      if (now - prunedAt >= PRUNE_EVERY_MS) {
-        prunedAt = now;
-        // Not awaited: the request does not wait for housekeeping; a failure is retried next time.
-        db.query('delete from identity_nonces where expires_at < now()').catch(() => (prunedAt = 0));
-      }
+      prune();
       return rows.length === 0;
     },
   };

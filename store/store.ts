@@ -38,6 +38,9 @@ export interface Store extends Queryable {
   close(): Promise<void>;
 }
 
+/** A store other processes share (a PostgreSQL server), as a type guard for a plain Queryable. */
+export const isShared = (store: Queryable): store is Store => (store as Partial<Store>).shared === true;
+
 export interface OpenStoreOptions {
   /** A PostgreSQL server (postgres://…): shared by every process given the same URL. */
   databaseUrl?: string;

@@ -12,7 +12,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
 import pino, { type Logger } from 'pino';
-import type { Queryable, Store } from '../store/store';
+import { isShared, type Queryable, type Store } from '../store/store';
 import { storeNonces } from '../store/nonces';
 import { serveApollo, type RunningServer } from './shared/http';
 import type { SubgraphModule } from './shared/module';
@@ -66,8 +66,6 @@ function guardPlugin(module: SubgraphModule, limits: SubgraphLimits, logger: Log
     },
   };
 }
-
-const isShared = (store: Queryable): boolean => (store as Partial<Store>).shared === true;
 
 export async function startSubgraph(
   module: SubgraphModule,

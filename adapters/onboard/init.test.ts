@@ -20,6 +20,17 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * agency:init on a file of the test's folder, its YAML written beside it as `<id>.yaml` (as
+ * `> agencies/<id>.yaml` would); `check(show)` runs agency:check on that file, its one source.
+ */
+async function initBeside(file: string, entity: 'program' | 'organization', id: string, name: string) {
+  const init = await initAgency({ source: join(dir, file), entity, id, name, outDir: dir });
+  writeFileSync(join(dir, `${id}.yaml`), init.yaml);
+  const check = async (show: number) => (await checkAgencyFile(loadAgencyConfig(join(dir, `${id}.yaml`), {}), { show, logger: silent })).sources[0];
+  return { ...init, check };
+}
+
 // Written for this test in the style of the agency lists the issue describes: a title row, words
 // in date columns, kinds the vocabulary does not know, a period in 和暦 on both sides.
 const MESSY = [
@@ -35,8 +46,7 @@ const MESSY = [
 describe('a Shift_JIS CSV with a title row and words in its date columns', () => {
   test('init proposes encoding, header row, maps, null words and an id; every row lands as a person reads it', async () => {
     writeFileSync(join(dir, 'messy.csv'), iconv.encode(`${MESSY.join('\r\n')}\r\n`, 'cp932'));
-    const { yaml, proposal } = await initAgency({ source: join(dir, 'messy.csv'), entity: 'program', id: 'messy', name: '架空市', outDir: dir });
-    writeFileSync(join(dir, 'messy.yaml'), yaml);
+    const { yaml, proposal, check } = await initBeside('messy.csv', 'program', 'messy', '架空市');
     expect(yaml).toMatch(/encoding: shift_jis/);
     expect(yaml).toMatch(/headerRow: 2/);
     expect(yaml).toMatch(/location: messy\.csv/);
@@ -45,8 +55,7 @@ describe('a Shift_JIS CSV with a title row and words in its date columns', () =>
     expect(yaml).toMatch(/ {10}設備導入: その他/);
     expect(proposal.expected).toEqual({ rows: 5, accepted: 5, refused: 0 });
 
-    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'messy.yaml'), {}), { show: 5, logger: silent });
-    const [c] = result.sources;
+    const c = await check(5);
     expect(c).toMatchObject({ status: 'ok', read: 5, accepted: 5, rejected: [] });
     const byTitle = new Map(c.sample.map((r) => [r.title, r]));
     // The period column carries both ends, 和暦 on either side, open ends included.
@@ -75,12 +84,10 @@ const BARE_WORDS = [
 describe('a list whose names end in the bare 補助 or 助成', () => {
   test('init reads the kind from the last programme word outside brackets, bare forms included', async () => {
     writeFileSync(join(dir, 'bare.csv'), `${BARE_WORDS.join('\n')}\n`);
-    const { yaml } = await initAgency({ source: join(dir, 'bare.csv'), entity: 'program', id: 'bare', name: '架空県', outDir: dir });
-    writeFileSync(join(dir, 'bare.yaml'), yaml);
+    const { yaml, check } = await initBeside('bare.csv', 'program', 'bare', '架空県');
     expect(yaml).toMatch(/ {10}補助: 補助金/);
     expect(yaml).toMatch(/ {10}助成: 助成金/);
-    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'bare.yaml'), {}), { show: 6, logger: silent });
-    const [c] = result.sources;
+    const c = await check(6);
     expect(c).toMatchObject({ status: 'ok', read: 6, accepted: 6, rejected: [] });
     const kinds = Object.fromEntries(c.sample.map((r) => [r.title, r.kind]));
     expect(kinds).toEqual({
@@ -98,13 +105,11 @@ describe('a list whose names end in the bare 補助 or 助成', () => {
 describe('a workbook with a title block, merged cells and a second sheet', () => {
   test('init takes the larger sheet, the header on row 4, and proposes a file that lands the good rows', async () => {
     await writeProgramsWorkbook(join(dir, 'programs.xlsx'));
-    const { yaml } = await initAgency({ source: join(dir, 'programs.xlsx'), entity: 'program', id: 'workbook', name: '架空センター', outDir: dir });
-    writeFileSync(join(dir, 'workbook.yaml'), yaml);
+    const { yaml, check } = await initBeside('programs.xlsx', 'program', 'workbook', '架空センター');
     expect(yaml).toMatch(/format: xlsx\n\s+sheet: 施策一覧\n(\s+#.*\n)?\s+headerRow: 4/);
     expect(yaml).toMatch(/other sheets \("セミナー"\) would each be a source of their own/);
     expect(yaml).toMatch(/localId: 施策ID/);
-    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'workbook.yaml'), {}), { show: 0, logger: silent });
-    const [c] = result.sources;
+    const c = await check(0);
     // The #N/A cell's row and the one whose closing day comes before its opening are refused; the rest land.
     expect(c).toMatchObject({ status: 'ok', read: 7, accepted: 5 });
     expect(c.rejected.map((r) => [r.row, r.field])).toEqual([
@@ -146,15 +151,13 @@ const DIRECTORY = [
 describe('a directory whose rows are numbered, with no kind column and places only in addresses', () => {
   test('init prefixes the numbers with the agency id, reads kinds from names and the agency from its own name; sync reads municipalities from addresses', async () => {
     writeFileSync(join(dir, 'directory.csv'), `${DIRECTORY.join('\n')}\n`);
-    const { yaml } = await initAgency({ source: join(dir, 'directory.csv'), entity: 'organization', id: 'taka-directory', name: '多可町', outDir: dir });
-    writeFileSync(join(dir, 'taka-directory.yaml'), yaml);
+    const { yaml, check } = await initBeside('directory.csv', 'organization', 'taka-directory', '多可町');
     // Organization ids are shared by every agency: "1" would clash with the next numbered directory.
     expect(yaml).toMatch(/ {6}id: \{ template: "taka-directory-\{番号\}" \}/);
     expect(yaml).not.toMatch(/番号: not mapped/);
     // The agency named after a town is that town's local government.
     expect(yaml).toMatch(/organization:\n {2}name: 多可町\n {2}kind: 自治体\n {2}municipality: "283657"/);
-    const result = await checkAgencyFile(loadAgencyConfig(join(dir, 'taka-directory.yaml'), {}), { show: 5, logger: silent });
-    const [c] = result.sources;
+    const c = await check(5);
     expect(c).toMatchObject({ status: 'ok', read: 5, accepted: 5, rejected: [] });
     const byName = Object.fromEntries(c.sample.map((r) => [r.name, [r.id, r.kind, r.municipalityCode ?? null]]));
     expect(byName).toEqual({

@@ -5,7 +5,7 @@
  * mapper before it is kept: a field whose column would refuse more than 1% of the rows is dropped
  * (and said so), so the file `agency:init` prints runs as is.
  */
-import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, hashId, mapRecord, type FieldSpec, type MappingRule } from '../core/fields';
+import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, hashId, mapRecord, ruleColumns, type FieldSpec, type MappingRule } from '../core/fields';
 import { createVocabularyLookup, ORGANIZATION_KINDS, PROGRAM_KINDS, SUPPORT_FIELDS, type OrganizationKindCode } from '../../domain/vocabulary';
 import { findJsicDivision } from '../../domain/industries';
 import { isValidLgCode, normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest, normalizeCorporateNumber } from '../../domain/normalize';
@@ -159,8 +159,13 @@ const ORGANIZATION_KIND_PATTERN = `.*(${Object.keys(ORGANIZATION_KIND_WORDS)
 export function agencyKindOf(name: string): { kind: string; municipality?: string } {
   const place = findMunicipalityByName(name);
   if (place && normalizeText(name) === place.name) return { kind: ORGANIZATION_KINDS.LOCAL_GOVERNMENT.label, municipality: place.code };
-  const word = new RegExp(ORGANIZATION_KIND_PATTERN, 'u').exec(name.normalize('NFKC'))?.[1];
+  const word = organizationKindWord(name);
   return { kind: word ? ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[word]].label : OTHER };
+}
+
+/** The kind word an organization's name ends in, by the rule of ORGANIZATION_KIND_PATTERN. */
+function organizationKindWord(name: string): string | undefined {
+  return new RegExp(ORGANIZATION_KIND_PATTERN, 'u').exec(name.normalize('NFKC'))?.[1];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,6 +322,29 @@ function duplicates(keys: string[]): number {
   return d;
 }
 
+/**
+ * The kind of rows in a source without a kind column, from the word each row's name or title holds
+ * (`wordOf`): where at least 5 % of rows name one, a pattern rule mapping each word found to its
+ * kind (`labelOf`); else その他 for every row.
+ */
+function kindFromNames(
+  column: Candidate | undefined,
+  pattern: string,
+  wordOf: (value: string) => string | undefined,
+  labelOf: (word: string) => string,
+  notes: { named: (percent: number) => string; none: string },
+): ProposedField {
+  const named = column ? column.stats.share((v) => wordOf(v) !== undefined) : 0;
+  if (!column || named < 0.05) return { field: 'kind', entry: { value: OTHER }, notes: [notes.none] };
+  const found = new Set<string>();
+  for (const v of column.stats.distinct.keys()) {
+    const word = wordOf(v);
+    if (word) found.add(word);
+  }
+  const map = Object.fromEntries([...found].sort().map((w) => [w, labelOf(w)]));
+  return { field: 'kind', entry: { column: column.stats.col.name, pattern, map, default: OTHER }, notes: [notes.named(Math.round(named * 100))] };
+}
+
 function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken: Map<string, string>, agencyId?: string): ProposedField {
   const field = ID_FIELD[entity];
   const words = HEADER_WORDS[entity][field] ?? [];
@@ -443,43 +471,22 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
 
   // A programme feed without a kind column: the kind named last in each title, else その他.
   if (entity === 'program' && !byField.has('kind')) {
-    const title = byField.get('title');
-    const named = title ? title.stats.share((v) => new RegExp(KIND_PATTERN, 'u').test(v)) : 0;
-    if (title && named >= 0.05) {
-      const found = new Set<string>();
-      for (const v of title.stats.distinct.keys()) {
-        const m = new RegExp(KIND_PATTERN, 'u').exec(v);
-        if (m) found.add(m[1]);
-      }
-      const map = Object.fromEntries([...found].sort().map((w) => [w, kindOf(w) ?? OTHER]));
-      mapping.push({
-        field: 'kind',
-        entry: { column: title.stats.col.name, pattern: KIND_PATTERN, map, default: OTHER },
-        notes: [`unsure: no kind column; the kind is the programme word a title names last outside brackets (${Math.round(named * 100)}% of titles name one), else ${OTHER}`],
-      });
-    } else {
-      mapping.push({ field: 'kind', entry: { value: OTHER }, notes: ['unsure: no kind column and titles seldom name one: every row is その他 (OTHER); set the kind if the source has one kind'] });
-    }
+    mapping.push(
+      kindFromNames(byField.get('title'), KIND_PATTERN, (v) => new RegExp(KIND_PATTERN, 'u').exec(v)?.[1], (w) => kindOf(w) ?? OTHER, {
+        named: (share) => `unsure: no kind column; the kind is the programme word a title names last outside brackets (${share}% of titles name one), else ${OTHER}`,
+        none: 'unsure: no kind column and titles seldom name one: every row is その他 (OTHER); set the kind if the source has one kind',
+      }),
+    );
   }
 
   // A directory without a kind column: the kind a name names by its last kind word, else その他.
   if (entity === 'organization' && !byField.has('kind')) {
-    const name = byField.get('name');
-    const names = (v: string) => new RegExp(ORGANIZATION_KIND_PATTERN, 'u').exec(v.normalize('NFKC'));
-    const named = name ? name.stats.share((v) => names(v) !== null) : 0;
-    if (name && named >= 0.05) {
-      const found = new Set<string>();
-      for (const v of name.stats.distinct.keys()) found.add(names(v)?.[1] ?? '');
-      found.delete('');
-      const map = Object.fromEntries([...found].sort().map((w) => [w, ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[w]].label]));
-      mapping.push({
-        field: 'kind',
-        entry: { column: name.stats.col.name, pattern: ORGANIZATION_KIND_PATTERN, map, default: OTHER },
-        notes: [`unsure: no kind column; the kind is the word a name ends its body's kind in (${Math.round(named * 100)}% of names hold one), else ${OTHER}`],
-      });
-    } else {
-      mapping.push({ field: 'kind', entry: { value: OTHER }, notes: ['unsure: no kind column and names seldom say one: every row is その他 (OTHER); set the kind if the file lists one kind of body'] });
-    }
+    mapping.push(
+      kindFromNames(byField.get('name'), ORGANIZATION_KIND_PATTERN, organizationKindWord, (w) => ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[w]].label, {
+        named: (share) => `unsure: no kind column; the kind is the word a name ends its body's kind in (${share}% of names hold one), else ${OTHER}`,
+        none: 'unsure: no kind column and names seldom say one: every row is その他 (OTHER); set the kind if the file lists one kind of body',
+      }),
+    );
   }
 
   // An aggregator's rows name the publishing body by prefecture and municipality.
@@ -525,8 +532,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
   }
 
   const idEntry = mapping[0].entry;
-  const idColumns =
-    typeof idEntry === 'string' ? [idEntry] : (idEntry.hash ?? (idEntry.from ? [idEntry.from] : [...(idEntry.template ?? '').matchAll(/\{([^{}]+)\}/g)].map((m) => m[1])));
+  const idColumns = ruleColumns(idEntry);
   const unmapped = stats
     .filter((s) => !taken.has(s.key) && !idColumns.some((c) => columnKey(c) === s.key))
     .map((s) => dropped.find((d) => d.column === s.col.name) ?? { column: s.col.name, note: unmappedNote(s) });

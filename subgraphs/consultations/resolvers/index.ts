@@ -19,7 +19,7 @@ import * as firms from '../../../store/firms';
 import { countConsultations } from '../../../store/stats';
 import { statsKeyLabel } from '../labels';
 import { refreshGrowthSignals } from '../../../store/signals';
-import type { Store } from '../../../store/store';
+import { isShared, type Store } from '../../../store/store';
 import { storeAnalystBudget, type AnalystBudget } from '../../../store/analystTables';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
@@ -39,7 +39,7 @@ function analystBudgetFor(store: ConsultationsContext['store']): AnalystBudget {
   let budget = analystBudgets.get(store);
   if (!budget) {
     const limit = analystTablesPerDayFromEnv();
-    budget = (store as Partial<Store>).shared === true && 'transaction' in store ? storeAnalystBudget(store as Store, limit) : new AnalystTableBudget(limit);
+    budget = isShared(store) ? storeAnalystBudget(store, limit) : new AnalystTableBudget(limit);
     analystBudgets.set(store, budget);
   }
   return budget;
