@@ -48,3 +48,50 @@ describe('addresses', () => {
     expect(addressOf('姫路市北条1‐1–3')).toBe('姫路市北条1-1-3');
   });
 });
+
+describe('全国地方公共団体コード', () => {
+  test('a code must hold its check digit and name a local government; a name is looked up', () => {
+    const mapping = { id: 'ID', name: '名称', kind: { value: 'その他' }, municipalityCode: 'コード' };
+    const codeOf = (cell: string) => {
+      const r = mapRecord('organization', mapping, { ID: 'a', 名称: 'x', コード: cell }, 2, 'x');
+      return r.ok ? r.fields.municipalityCode : r.rejection.reason;
+    };
+    expect(codeOf('282014')).toBe('282014');
+    expect(codeOf('２８２０１４')).toBe('282014');
+    expect(codeOf('姫路市')).toBe('282014');
+    expect(codeOf('282015')).toBe('check digit of 全国地方公共団体コード does not match');
+    // 28999 has the check digit 0, but no local government has that code.
+    expect(codeOf('289990')).toBe("289990 is no local government's 全国地方公共団体コード");
+  });
+});
+
+describe('coordinates', () => {
+  const mapping = { id: 'ID', name: '名称', kind: { value: 'その他' }, address: '住所', lat: '緯度', lng: '経度' };
+  const read = (lat: string, lng: string, address = '') => mapRecord('organization', mapping, { ID: 'a', 名称: 'x', 住所: address, 緯度: lat, 経度: lng }, 7, 'x');
+  test('a pair only valid the other way round is read swapped, with a warning naming the row and column', () => {
+    expect(read('35.652096', '139.726341', '東京都港区南麻布5-7-13')).toEqual({ ok: true, fields: expect.objectContaining({ lat: 35.652096, lng: 139.726341 }) });
+    expect(read('142.191557', '27.093979')).toEqual({
+      ok: true,
+      fields: expect.objectContaining({ lat: 27.093979, lng: 142.191557 }),
+      warnings: [{ row: 7, field: '緯度', value: '142.191557, 27.093979', message: 'the latitude holds a longitude and the longitude a latitude: read swapped' }],
+    });
+    // Swapped, and then where the address says: 八王子市.
+    expect(read('139.380848', '35.647956', '東京都八王子市堀之内')).toMatchObject({ ok: true, fields: { lat: 35.647956, lng: 139.380848 }, warnings: [{ field: '緯度' }] });
+  });
+  test('coordinates out of range, half given or far from the address are left out with a warning; the row lands', () => {
+    const leftOut = (lat: string, lng: string, address?: string) => {
+      const r = read(lat, lng, address);
+      return r.ok ? { lat: r.fields.lat, lng: r.fields.lng, warnings: r.warnings?.map((w) => [w.field, w.value, w.message]) } : r;
+    };
+    const offEarth = 'coordinates left out: no place on Earth (latitude within ±90, longitude within ±180)';
+    expect(leftOut('135.2', '135.1')).toEqual({ lat: null, lng: null, warnings: [['緯度', '135.2, 135.1', offEarth]] });
+    expect(leftOut('34.7', '235.1')).toEqual({ lat: null, lng: null, warnings: [['経度', '34.7, 235.1', offEarth]] });
+    expect(leftOut('34.7', '')).toEqual({ lat: null, lng: null, warnings: [['緯度', '34.7, ', 'coordinates left out: a place needs both latitude and longitude']] });
+    // A park in 渋谷区 whose swapped pair is in Fukuoka: neither way is where the address is.
+    expect(leftOut('130.416439', '33.588397', '東京都渋谷区千駄ヶ谷一丁目')).toEqual({
+      lat: null,
+      lng: null,
+      warnings: [['緯度', '130.416439, 33.588397', 'coordinates left out: more than 80 km from the municipality the address names, read either way']],
+    });
+  });
+});

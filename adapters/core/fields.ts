@@ -28,7 +28,7 @@ import {
   isValidLgCode,
   type ParseResult,
 } from '../../domain/normalize';
-import { resolveArea, findMunicipalityByName, getMunicipality } from '../../domain/municipalities';
+import { resolveArea, findMunicipalityByName, getMunicipality, kmBetween, municipalityOfAddress } from '../../domain/municipalities';
 import { findJsicDivision } from '../../domain/industries';
 import {
   CHANNELS,
@@ -290,7 +290,11 @@ const float = (key: string): Parse => (raw, _o, out) => {
 const lgCode = (key: string): Parse => (raw, _o, out) => {
   const v = normalizeText(raw);
   if (!v) return false;
-  if (/^\d{6}$/.test(v)) return isValidLgCode(v) ? put(out, key, v) : 'check digit of 全国地方公共団体コード does not match';
+  if (/^\d{6}$/.test(v)) {
+    if (!isValidLgCode(v)) return 'check digit of 全国地方公共団体コード does not match';
+    // A code whose check digit holds may still name no local government (a typo that kept it).
+    return getMunicipality(v) ? put(out, key, v) : `${v} is no local government's 全国地方公共団体コード`;
+  }
   const found = findMunicipalityByName(v);
   return found ? put(out, key, found.code) : 'a 6-digit 全国地方公共団体コード or a municipality name expected';
 };
@@ -742,11 +746,51 @@ export function mapRecord(
     (problems ??= []).push({ field: rule ? labelOf('closesOn', toRule(rule)) : 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
   }
   if (entity === 'committee') for (const p of committeeRowProblems(out, mapping)) (problems ??= []).push(p);
+  if (entity === 'organization' && (out.lat !== null || out.lng !== null)) {
+    checkCoordinates(out, mapping, (field, message, value) => void (warnings ??= []).push({ row, field, value, message }));
+  }
   if (!problems) return warnings ? { ok: true, fields: out, warnings } : { ok: true, fields: out };
   const [first, ...more] = problems;
   const rejection: RowRejection = { row, ...first };
   if (more.length > 0) rejection.reasons = more;
   return warnings ? { ok: false, rejection, warnings } : { ok: false, rejection };
+}
+
+/** How far a body's coordinates may lie from its municipality's own point (the largest reach 50 km). */
+const MAX_KM_FROM_MUNICIPALITY = 80;
+
+/**
+ * A place's coordinates, checked as a pair: a latitude lies within ±90° and a longitude within
+ * ±180°, and a body lies near the municipality its address (or code) names. A pair that is only
+ * valid the other way round (緯度 142.19, 経度 27.09: the row swapped its two columns) is read
+ * swapped; a pair still out of range, far from the address's municipality (a park in 渋谷区 at
+ * Fukuoka's coordinates), or half given is left out. Each with a warning naming the row and
+ * column: the row itself lands, as a coordinate is no reason to lose a body from the directory.
+ */
+function checkCoordinates(out: Output, mapping: Record<string, string | MappingRule>, warn: (field: string, message: string, value: string) => void): void {
+  const label = (field: string) => labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
+  const lat = out.lat as number | null;
+  const lng = out.lng as number | null;
+  // Messages stay the same from row to row (the report groups warnings by them); the pair is the value.
+  const pair = `${lat ?? ''}, ${lng ?? ''}`;
+  const drop = (field: string, why: string) => {
+    out.lat = null;
+    out.lng = null;
+    warn(label(field), `coordinates left out: ${why}`, pair);
+  };
+  if (lat === null || lng === null) return drop(lat === null ? 'lng' : 'lat', 'a place needs both latitude and longitude');
+  const inRange = (la: number, lo: number) => Math.abs(la) <= 90 && Math.abs(lo) <= 180;
+  const swapped = !inRange(lat, lng) && inRange(lng, lat);
+  if (!inRange(lat, lng) && !swapped) return drop(Math.abs(lat) > 90 ? 'lat' : 'lng', 'no place on Earth (latitude within ±90, longitude within ±180)');
+  const place = swapped ? { lat: lng, lng: lat } : { lat, lng };
+  const code = (out.municipalityCode as string | null) ?? (typeof out.address === 'string' ? municipalityOfAddress(out.address) : null);
+  const municipality = code ? getMunicipality(code) : undefined;
+  if (municipality && municipality.kind !== 'prefecture' && kmBetween(place, municipality) > MAX_KM_FROM_MUNICIPALITY) {
+    return drop('lat', `more than ${MAX_KM_FROM_MUNICIPALITY} km from the municipality the ${out.municipalityCode ? 'code' : 'address'} names${swapped ? ', read either way' : ''}`);
+  }
+  out.lat = place.lat;
+  out.lng = place.lng;
+  if (swapped) warn(label('lat'), 'the latitude holds a longitude and the longitude a latitude: read swapped', pair);
 }
 
 // A minute must name its firm, and a decision must say why (a selection also who leads the support).

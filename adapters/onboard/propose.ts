@@ -9,7 +9,7 @@ import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, hashId, mapRecord, rule
 import { createVocabularyLookup, ORGANIZATION_KINDS, PROGRAM_KINDS, SUPPORT_FIELDS, type OrganizationKindCode } from '../../domain/vocabulary';
 import { findJsicDivision } from '../../domain/industries';
 import { isValidLgCode, normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest, normalizeCorporateNumber } from '../../domain/normalize';
-import { findMunicipalityByName, getMunicipality, listMunicipalities } from '../../domain/municipalities';
+import { findMunicipalityByName, getMunicipality, listMunicipalities, municipalityOfAddress } from '../../domain/municipalities';
 import type { EntityKind } from '../../domain/records';
 import { HEADER_WORDS, headerScore } from './headers';
 import type { Sample, SampleColumn } from './sample';
@@ -345,6 +345,20 @@ function kindFromNames(
   return { field: 'kind', entry: { column: column.stats.col.name, pattern, map, default: OTHER }, notes: [notes.named(Math.round(named * 100))] };
 }
 
+/**
+ * Whether a column of unique values only numbers the rows: digits (zero-padded or not, as the
+ * standard open-data sets write `0000000001`) whose values stay near the row count, gaps for
+ * deleted rows allowed. Codes such as 法人番号 are digits too, but far larger than any row count.
+ */
+function numbersRows(s: ColumnStats, rows: number): boolean {
+  let max = 0;
+  for (const v of s.distinct.keys()) {
+    if (!/^\d{1,12}$/.test(v)) return false;
+    max = Math.max(max, Number(v));
+  }
+  return max <= Math.max(2 * rows, rows + 100);
+}
+
 function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken: Map<string, string>, agencyId?: string): ProposedField {
   const field = ID_FIELD[entity];
   const words = HEADER_WORDS[entity][field] ?? [];
@@ -356,7 +370,7 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
   if (own.length > 0 && (headerScore(own[0].col.name, words) > 0 || own[0].avgLength <= 20)) {
     // Organization ids are shared by every agency (programmes' are scoped to theirs): a file that
     // numbers its rows 1, 2, 3 would clash with the next directory that does the same.
-    if (entity === 'organization' && agencyId && own[0].share((v) => /^\d{1,6}$/.test(v)) === 1) {
+    if (entity === 'organization' && agencyId && numbersRows(own[0], rows)) {
       return {
         field,
         entry: { template: `${agencyId}-{${own[0].col.name}}` },
@@ -414,6 +428,34 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
   return { field, entry: { value: '' }, notes: ['unsure: no column could identify the rows; give the id rule yourself'] };
 }
 
+/**
+ * A directory's code column may name the body that publishes the file rather than where each body
+ * is: the standard open-data sets (公共施設一覧 and the like) begin every row with the publisher's
+ * 都道府県コード又は市区町村コード. Where the addresses name another municipality in more than a
+ * tenth of the rows, the column is left out and a sync reads each municipality from its address.
+ */
+function publisherCodeAside(byField: Map<string, Candidate>, taken: Map<string, string>, dropped: Array<{ column: string; note: string }>): void {
+  const code = byField.get('municipalityCode');
+  const address = byField.get('address');
+  if (!code || !address) return;
+  let compared = 0;
+  let differ = 0;
+  code.stats.col.values.forEach((value, r) => {
+    const fromAddress = municipalityOfAddress(address.stats.col.values[r] ?? '');
+    const written = normalizeText(value ?? '');
+    if (!fromAddress || !written) return;
+    compared++;
+    if (fromAddress.slice(0, 5) !== written.slice(0, 5)) differ++;
+  });
+  if (compared === 0 || differ <= compared * 0.1) return;
+  byField.delete('municipalityCode');
+  taken.delete(code.stats.key);
+  dropped.push({
+    column: code.stats.col.name,
+    note: `not mapped to municipalityCode: in ${differ} of ${compared} rows "${address.stats.col.name}" names another municipality (a code of the body publishing the file, as the standard open-data sets write it); a sync reads each municipality from its address`,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The proposal
 // ---------------------------------------------------------------------------------------------
@@ -464,6 +506,8 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     byField.set(c.field, c);
     taken.set(c.stats.key, c.field);
   }
+
+  if (entity === 'organization') publisherCodeAside(byField, taken, dropped);
 
   const mapping: ProposedField[] = [];
   const notes: string[] = [];

@@ -302,16 +302,20 @@ export function resolveArea(text: string, separators?: readonly string[]): { cod
 
 const EARTH_RADIUS_KM = 6371.0088;
 
-/** Great-circle distance between the table's points for two codes; null when either is unknown. */
-export function distanceKm(codeA: string, codeB: string): number | null {
-  const a = getMunicipality(codeA);
-  const b = getMunicipality(codeB);
-  if (!a || !b) return null;
+/** Great-circle distance in km between two points given in degrees. */
+export function kmBetween(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const rad = (deg: number) => (deg * Math.PI) / 180;
   const dLat = rad(b.lat - a.lat);
   const dLng = rad(b.lng - a.lng);
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Great-circle distance between the table's points for two codes; null when either is unknown. */
+export function distanceKm(codeA: string, codeB: string): number | null {
+  const a = getMunicipality(codeA);
+  const b = getMunicipality(codeB);
+  return a && b ? kmBetween(a, b) : null;
 }
 
 /**
