@@ -582,7 +582,15 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     .map((s) => dropped.find((d) => d.column === s.col.name) ?? { column: s.col.name, note: unmappedNote(s) });
 
   // The whole proposal on every row, as the dry run will do it.
-  const expected = simulate(entity, mapping, sample);
+  const { warnings, ...expected } = simulate(entity, mapping, sample);
+  // What the rows will be warned about, on the field whose column it names (null words are noted already).
+  for (const m of mapping) {
+    const columns = new Set(ruleColumns(m.entry).map(columnKey));
+    for (const [column, byMessage] of warnings) {
+      if (!columns.has(columnKey(column))) continue;
+      for (const [message, count] of byMessage) if (!message.startsWith('read as no ')) m.notes.push(`${count} row(s) land with a warning: ${message}`);
+    }
+  }
   return { mapping, unmapped, notes, expected };
 }
 
@@ -602,9 +610,11 @@ function toMapping(mapping: ProposedField[]): Record<string, string | MappingRul
   return Object.fromEntries(mapping.map((m) => [m.field, m.entry]));
 }
 
-export function simulate(entity: EntityKind, mapping: ProposedField[], sample: Sample): Proposal['expected'] {
+export function simulate(entity: EntityKind, mapping: ProposedField[], sample: Sample): Proposal['expected'] & { warnings: Map<string, Map<string, number>> } {
   const rules = toMapping(mapping);
   const seen = new Set<string>();
+  // Column → message → rows: what the rows that land will be warned about.
+  const warnings = new Map<string, Map<string, number>>();
   let accepted = 0;
   for (let r = 0; r < sample.rows; r++) {
     const raw = Object.fromEntries(sample.columns.map((c) => [columnKey(c.name), c.values[r]]));
@@ -614,6 +624,10 @@ export function simulate(entity: EntityKind, mapping: ProposedField[], sample: S
     if (seen.has(id)) continue;
     seen.add(id);
     accepted++;
+    for (const w of out.warnings ?? []) {
+      const byMessage = warnings.get(w.field) ?? new Map<string, number>();
+      warnings.set(w.field, byMessage.set(w.message, (byMessage.get(w.message) ?? 0) + 1));
+    }
   }
-  return { rows: sample.rows, accepted, refused: sample.rows - accepted };
+  return { rows: sample.rows, accepted, refused: sample.rows - accepted, warnings };
 }

@@ -310,6 +310,8 @@ describe("the Tokyo Metropolitan Government's list of public facilities (公共�
   test('every row lands as an organization: Shift_JIS read, padded numbers prefixed, places from addresses, swapped coordinates mended', async () => {
     const { yaml, report, rows, byRow } = await onboardDirectory('tokyo-metro-public-facilities');
     expect(yaml).toMatch(/encoding: shift_jis/);
+    // init says so where the rows will be warned about.
+    expect(yaml).toMatch(/ {6}# 4 row\(s\) land with a warning: the latitude holds a longitude and the longitude a latitude: read swapped\n {6}# 2 row\(s\) land with a warning: coordinates left out: more than 80 km from the municipality the address names, read either way\n {6}lat: 緯度\n/);
     expect(report).toMatchObject({ outcome: 'updated', read: 136, accepted: 136, rejected: [] });
     // Six rows' coordinates are not where the row says: four swapped (each lies in its address's
     // municipality once swapped), two far away either way (桜ヶ丘公園 in 多摩市 at 42.56, 141.35 is in
