@@ -60,16 +60,25 @@ describe('全国地方公共団体コード', () => {
     expect(codeOf('２８２０１４')).toBe('282014');
     expect(codeOf('姫路市')).toBe('282014');
     expect(codeOf('282015')).toBe('check digit of 全国地方公共団体コード does not match');
-    // 28999 has the check digit 0, but no local government has that code.
-    expect(codeOf('289990')).toBe("289990 is no local government's 全国地方公共団体コード");
+    // 28999 has the check digit 0 but names no local government the table knows (a typo, or a
+    // municipality newer than the table): kept, with a warning.
+    expect(mapRecord('organization', mapping, { ID: 'a', 名称: 'x', コード: '289990' }, 2, 'x')).toEqual({
+      ok: true,
+      fields: expect.objectContaining({ municipalityCode: '289990' }),
+      warnings: [{ row: 2, field: 'コード', value: '289990', message: 'the municipality table does not know this code: kept as written' }],
+    });
   });
 });
 
 describe('coordinates', () => {
-  const mapping = { id: 'ID', name: '名称', kind: { value: 'その他' }, address: '住所', lat: '緯度', lng: '経度' };
-  const read = (lat: string, lng: string, address = '') => mapRecord('organization', mapping, { ID: 'a', 名称: 'x', 住所: address, 緯度: lat, 経度: lng }, 7, 'x');
+  const mapping = { id: 'ID', name: '名称', kind: { value: 'その他' }, address: '住所', municipalityCode: 'コード', lat: '緯度', lng: '経度' };
+  const read = (lat: string, lng: string, address = '', code = '') => mapRecord('organization', mapping, { ID: 'a', 名称: 'x', 住所: address, コード: code, 緯度: lat, 経度: lng }, 7, 'x');
+  const placed = (lat: string, lng: string, address?: string, code?: string) => {
+    const r = read(lat, lng, address, code);
+    return r.ok ? { lat: r.fields.lat, lng: r.fields.lng, warnings: r.warnings?.map((w) => [w.field, w.value, w.message]) } : r;
+  };
   test('a pair only valid the other way round is read swapped, with a warning naming the row and column', () => {
-    expect(read('35.652096', '139.726341', '東京都港区南麻布5-7-13')).toEqual({ ok: true, fields: expect.objectContaining({ lat: 35.652096, lng: 139.726341 }) });
+    expect(read('35.652096', '139.726341', '東京都港区南麻布5-7-13')).toEqual({ ok: true, fields: expect.objectContaining({ lat: 35.652096, lng: 139.726341, municipalityCode: '131032' }) });
     expect(read('142.191557', '27.093979')).toEqual({
       ok: true,
       fields: expect.objectContaining({ lat: 27.093979, lng: 142.191557 }),
@@ -77,21 +86,37 @@ describe('coordinates', () => {
     });
     // Swapped, and then where the address says: 八王子市.
     expect(read('139.380848', '35.647956', '東京都八王子市堀之内')).toMatchObject({ ok: true, fields: { lat: 35.647956, lng: 139.380848 }, warnings: [{ field: '緯度' }] });
+    // Degree signs and 北緯/東経 are read; full-width digits too.
+    expect(placed('北緯35.65°', '東経１３９.７２', '東京都港区南麻布5-7-13')).toEqual({ lat: 35.65, lng: 139.72, warnings: undefined });
   });
-  test('coordinates out of range, half given or far from the address are left out with a warning; the row lands', () => {
-    const leftOut = (lat: string, lng: string, address?: string) => {
-      const r = read(lat, lng, address);
-      return r.ok ? { lat: r.fields.lat, lng: r.fields.lng, warnings: r.warnings?.map((w) => [w.field, w.value, w.message]) } : r;
-    };
+  test('coordinates out of range, out of place, unreadable or half given are left out with a warning; the row lands', () => {
     const offEarth = 'coordinates left out: no place on Earth (latitude within ±90, longitude within ±180)';
-    expect(leftOut('135.2', '135.1')).toEqual({ lat: null, lng: null, warnings: [['緯度', '135.2, 135.1', offEarth]] });
-    expect(leftOut('34.7', '235.1')).toEqual({ lat: null, lng: null, warnings: [['経度', '34.7, 235.1', offEarth]] });
-    expect(leftOut('34.7', '')).toEqual({ lat: null, lng: null, warnings: [['緯度', '34.7, ', 'coordinates left out: a place needs both latitude and longitude']] });
+    expect(placed('135.2', '135.1')).toEqual({ lat: null, lng: null, warnings: [['緯度', '135.2, 135.1', offEarth]] });
+    expect(placed('34.7', '235.1')).toEqual({ lat: null, lng: null, warnings: [['経度', '34.7, 235.1', offEarth]] });
+    expect(placed('34.7', '')).toEqual({ lat: null, lng: null, warnings: [['緯度', '34.7, ', 'coordinates left out: a place needs both latitude and longitude']] });
+    // A placeholder, and points no body of a Japanese directory is at.
+    expect(placed('0', '0')).toEqual({ lat: null, lng: null, warnings: [['緯度', '0, 0', 'coordinates left out: 0, 0 stands for no place']] });
+    expect(placed('-35.65', '139.72')).toEqual({ lat: null, lng: null, warnings: [['緯度', '-35.65, 139.72', 'coordinates left out: outside Japan']] });
     // A park in 渋谷区 whose swapped pair is in Fukuoka: neither way is where the address is.
-    expect(leftOut('130.416439', '33.588397', '東京都渋谷区千駄ヶ谷一丁目')).toEqual({
+    const far = 'coordinates left out: far from the municipality the row names (over 80 km, and outside its prefecture)';
+    expect(placed('130.416439', '33.588397', '東京都渋谷区千駄ヶ谷一丁目')).toEqual({ lat: null, lng: null, warnings: [['緯度', '130.416439, 33.588397', `${far}, read either way`]] });
+    // The prefecture's code alone still places a body in the prefecture: Hokkaido is not Tokyo.
+    expect(placed('42.562611', '141.349451', '', '130001')).toEqual({ lat: null, lng: null, warnings: [['緯度', '42.562611, 141.349451', far]] });
+    // Unreadable cells: a warning, not a lost row.
+    expect(placed('35度39分', '139.72')).toEqual({
       lat: null,
       lng: null,
-      warnings: [['緯度', '130.416439, 33.588397', 'coordinates left out: more than 80 km from the municipality the address names, read either way']],
+      warnings: [
+        ['緯度', '35度39分', 'coordinates left out: not a number of degrees in decimals'],
+        ['経度', ', 139.72', 'coordinates left out: a place needs both latitude and longitude'],
+      ],
     });
+    expect(placed('0x23', '0x8b')).toMatchObject({ lat: null, lng: null });
+  });
+  test('a point fits the municipality of the address or of the code, or the prefecture they are in', () => {
+    // A 江東区 retreat in 軽井沢町: the code names the owner, the address and the point the place.
+    expect(placed('36.348', '138.597', '長野県北佐久郡軽井沢町軽井沢1-1', '131083')).toEqual({ lat: 36.348, lng: 138.597, warnings: undefined });
+    // 十島村's office is in 鹿児島市, 200 km from 中之島: still in 鹿児島県's reach.
+    expect(placed('29.85', '129.856', '鹿児島県鹿児島郡十島村中之島1-1')).toEqual({ lat: 29.85, lng: 129.856, warnings: undefined });
   });
 });

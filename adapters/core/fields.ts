@@ -28,7 +28,7 @@ import {
   isValidLgCode,
   type ParseResult,
 } from '../../domain/normalize';
-import { resolveArea, findMunicipalityByName, getMunicipality, kmBetween, municipalityOfAddress } from '../../domain/municipalities';
+import { resolveArea, findMunicipalityByName, getMunicipality, inJapan, municipalityOfAddress, pointFits } from '../../domain/municipalities';
 import { findJsicDivision } from '../../domain/industries';
 import {
   CHANNELS,
@@ -280,6 +280,20 @@ const industry: Parse = (raw, o, out, warn) => {
   return letter ? put(out, 'industry', letter) : `"${v}" ${NOT_A_DIVISION}`;
 };
 
+/**
+ * A coordinate in decimal degrees: 北緯/東経 (or N/E) before it and a degree sign after it are
+ * allowed. Anything else (35度39分, 0x23) is no reason to lose the row: left out with a warning.
+ */
+const coordinate = (key: 'lat' | 'lng'): Parse => (raw, _o, out, warn) => {
+  const v = normalizeText(raw).replace(/^(?:北緯|東経|[NE])\s*/i, '').replace(/\s*(?:°|度)$/, '');
+  if (!v) return false;
+  if (!/^[+-]?\d{1,3}(?:\.\d+)?$/.test(v)) {
+    warn('coordinates left out: not a number of degrees in decimals', raw);
+    return false;
+  }
+  return put(out, key, Number(v));
+};
+
 const float = (key: string): Parse => (raw, _o, out) => {
   const v = normalizeText(raw);
   if (!v) return false;
@@ -287,13 +301,15 @@ const float = (key: string): Parse => (raw, _o, out) => {
   return Number.isFinite(n) ? put(out, key, n) : 'a number expected';
 };
 
-const lgCode = (key: string): Parse => (raw, _o, out) => {
+const lgCode = (key: string): Parse => (raw, _o, out, warn) => {
   const v = normalizeText(raw);
   if (!v) return false;
   if (/^\d{6}$/.test(v)) {
     if (!isValidLgCode(v)) return 'check digit of 全国地方公共団体コード does not match';
-    // A code whose check digit holds may still name no local government (a typo that kept it).
-    return getMunicipality(v) ? put(out, key, v) : `${v} is no local government's 全国地方公共団体コード`;
+    // A code whose check digit holds but which the table does not know: a typo that kept the digit,
+    // or a municipality newer than the table (浜松市's wards of 2024). Kept, with a warning.
+    if (!getMunicipality(v)) warn('the municipality table does not know this code: kept as written', v);
+    return put(out, key, v);
   }
   const found = findMunicipalityByName(v);
   return found ? put(out, key, found.code) : 'a 6-digit 全国地方公共団体コード or a municipality name expected';
@@ -369,8 +385,8 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     postalCode: { type: 'text', parse: text('postalCode') },
     address: { type: 'text', parse: address('address') },
     municipalityCode: { type: 'municipality', parse: lgCode('municipalityCode') },
-    lat: { type: 'number', parse: float('lat') },
-    lng: { type: 'number', parse: float('lng') },
+    lat: { type: 'number', parse: coordinate('lat') },
+    lng: { type: 'number', parse: coordinate('lng') },
     phone: { type: 'text', parse: text('phone') },
     url: { type: 'url', parse: url('url') },
     supportFields: { type: 'vocabularyList', vocabulary: SUPPORT_FIELDS, parse: vocabularyList('supportFields', SUPPORT_FIELDS, 'support field') },
@@ -746,8 +762,12 @@ export function mapRecord(
     (problems ??= []).push({ field: rule ? labelOf('closesOn', toRule(rule)) : 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
   }
   if (entity === 'committee') for (const p of committeeRowProblems(out, mapping)) (problems ??= []).push(p);
-  if (entity === 'organization' && (out.lat !== null || out.lng !== null)) {
-    checkCoordinates(out, mapping, (field, message, value) => void (warnings ??= []).push({ row, field, value, message }));
+  if (entity === 'organization') {
+    const located = out.lat !== null || out.lng !== null;
+    const fromAddress = typeof out.address === 'string' && (located || out.municipalityCode === null) ? municipalityOfAddress(out.address) : null;
+    // A directory that gives an address but no municipality: the place the address begins with.
+    if (out.municipalityCode === null) out.municipalityCode = fromAddress;
+    if (located && !problems) checkCoordinates(out, mapping, fromAddress, (field, message, value) => void (warnings ??= []).push({ row, field, value, message }));
   }
   if (!problems) return warnings ? { ok: true, fields: out, warnings } : { ok: true, fields: out };
   const [first, ...more] = problems;
@@ -756,18 +776,21 @@ export function mapRecord(
   return warnings ? { ok: false, rejection, warnings } : { ok: false, rejection };
 }
 
-/** How far a body's coordinates may lie from its municipality's own point (the largest reach 50 km). */
-const MAX_KM_FROM_MUNICIPALITY = 80;
-
 /**
  * A place's coordinates, checked as a pair: a latitude lies within ±90° and a longitude within
- * ±180°, and a body lies near the municipality its address (or code) names. A pair that is only
- * valid the other way round (緯度 142.19, 経度 27.09: the row swapped its two columns) is read
- * swapped; a pair still out of range, far from the address's municipality (a park in 渋谷区 at
- * Fukuoka's coordinates), or half given is left out. Each with a warning naming the row and
- * column: the row itself lands, as a coordinate is no reason to lose a body from the directory.
+ * ±180°, and a body lies in Japan, near the municipality its address or code names (within 80 km
+ * of its point, or within its prefecture's reach). A pair that is only valid the other way round
+ * (緯度 142.19, 経度 27.09: the row swapped its two columns) is read swapped; a placeholder (0, 0),
+ * a pair still out of range or out of place (a park in 渋谷区 at Fukuoka's coordinates), or half
+ * given is left out. Each with a warning naming the row and column: the row itself lands, as a
+ * coordinate is no reason to lose a body from the directory.
  */
-function checkCoordinates(out: Output, mapping: Record<string, string | MappingRule>, warn: (field: string, message: string, value: string) => void): void {
+function checkCoordinates(
+  out: Output,
+  mapping: Record<string, string | MappingRule>,
+  fromAddress: string | null,
+  warn: (field: string, message: string, value: string) => void,
+): void {
   const label = (field: string) => labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
   const lat = out.lat as number | null;
   const lng = out.lng as number | null;
@@ -779,15 +802,19 @@ function checkCoordinates(out: Output, mapping: Record<string, string | MappingR
     warn(label(field), `coordinates left out: ${why}`, pair);
   };
   if (lat === null || lng === null) return drop(lat === null ? 'lng' : 'lat', 'a place needs both latitude and longitude');
+  if (lat === 0 && lng === 0) return drop('lat', '0, 0 stands for no place');
   const inRange = (la: number, lo: number) => Math.abs(la) <= 90 && Math.abs(lo) <= 180;
   const swapped = !inRange(lat, lng) && inRange(lng, lat);
   if (!inRange(lat, lng) && !swapped) return drop(Math.abs(lat) > 90 ? 'lat' : 'lng', 'no place on Earth (latitude within ±90, longitude within ±180)');
   const place = swapped ? { lat: lng, lng: lat } : { lat, lng };
-  const code = (out.municipalityCode as string | null) ?? (typeof out.address === 'string' ? municipalityOfAddress(out.address) : null);
-  const municipality = code ? getMunicipality(code) : undefined;
-  if (municipality && municipality.kind !== 'prefecture' && kmBetween(place, municipality) > MAX_KM_FROM_MUNICIPALITY) {
-    return drop('lat', `more than ${MAX_KM_FROM_MUNICIPALITY} km from the municipality the ${out.municipalityCode ? 'code' : 'address'} names${swapped ? ', read either way' : ''}`);
-  }
+  const either = swapped ? ', read either way' : '';
+  if (!inJapan(place)) return drop('lat', `outside Japan${either}`);
+  // The address's municipality and the code's: the point must fit one of those the table knows.
+  const fits = [fromAddress, out.municipalityCode as string | null]
+    .filter((c): c is string => !!c)
+    .map((c) => pointFits(c, place))
+    .filter((f): f is boolean => f !== undefined);
+  if (fits.length > 0 && !fits.includes(true)) return drop('lat', `far from the municipality the row names (over 80 km, and outside its prefecture)${either}`);
   out.lat = place.lat;
   out.lng = place.lng;
   if (swapped) warn(label('lat'), 'the latitude holds a longitude and the longitude a latitude: read swapped', pair);

@@ -175,33 +175,51 @@ describe('a directory whose rows are numbered, with no kind column and places on
 
 // Written for this test in the layout of the standard open-data set of public facilities
 // (公共施設一覧: the publisher's code first, rows numbered with zero padding, Shift_JIS), beside a
-// directory whose unique column is a real code (法人番号), which must stay as it is.
+// directory whose unique column is a real code (法人番号), which must stay as it is, and one whose
+// code column is each body's own (a city's code for its wards' bodies), which must be kept.
 const FACILITIES = [
   '都道府県コード又は市区町村コード,NO,名称,住所,電話番号',
   '282014,0000000001,架空市立中央図書館,兵庫県姫路市本町1-1,079-000-0001',
   '282014,0000000002,架空市産業支援センター,兵庫県姫路市本町2-2,079-000-0002',
   '282014,0000000004,架空市民会館,兵庫県加古川市加古川町1-1,079-000-0004',
+  '282014,0000000005,架空市民ホール,兵庫県明石市大久保町1-1,078-000-0005',
 ];
 const BY_CORPORATE_NUMBER = ['法人番号,名称,所在地', '7000020280003,架空町商工会,兵庫県多可郡多可町中区1-1', '5000020282014,架空商工会議所,兵庫県姫路市本町1-1'];
+const OWN_CODES = [
+  '施設コード,市区町村コード,名称,所在地',
+  '1001,281000,架空中央相談所,兵庫県神戸市中央区港島1-1',
+  '1004,281000,架空北相談所,兵庫県神戸市北区藤原台1-1',
+  '1007,282014,架空姫路相談所,兵庫県姫路市本町1-1',
+  '1010,282103,架空加古川相談所,兵庫県加古川市加古川町1-1',
+];
 
-describe('a directory numbered with zero padding, and one keyed by real codes', () => {
-  test('zero-padded row numbers are prefixed with the agency id; 法人番号 are not', async () => {
+describe('a directory numbered with zero padding, one keyed by real codes, one with its own codes', () => {
+  test("the publisher's code is left out for the addresses; local numbers are prefixed with the agency id, 法人番号 are not", async () => {
     writeFileSync(join(dir, 'facilities.csv'), iconv.encode(`${FACILITIES.join('\r\n')}\r\n`, 'cp932'));
     const facilities = await initBeside('facilities.csv', 'organization', 'kaku-facilities', '架空市');
     expect(facilities.yaml).toMatch(/encoding: shift_jis/);
     expect(facilities.yaml).toMatch(/ {6}id: \{ template: "kaku-facilities-\{NO\}" \}/);
-    // The first column is the publisher's code (姫路市), not where each facility is: left out for the addresses.
-    expect(facilities.yaml).toMatch(/都道府県コード又は市区町村コード: not mapped to municipalityCode: in 1 of 3 rows "住所" names another municipality/);
-    const c = await facilities.check(3);
-    expect(c).toMatchObject({ status: 'ok', read: 3, accepted: 3, rejected: [] });
+    // One code (姫路市) on every row while the addresses name two other municipalities: the publisher's.
+    expect(facilities.yaml).toMatch(/都道府県コード又は市区町村コード: not mapped to municipalityCode: it holds "282014" on 4 of 4 rows while "住所" names 2 municipalities/);
+    const c = await facilities.check(4);
+    expect(c).toMatchObject({ status: 'ok', read: 4, accepted: 4, rejected: [] });
     expect(c.sample.map((r) => [r.id, r.municipalityCode])).toEqual([
       ['kaku-facilities-0000000001', '282014'],
       ['kaku-facilities-0000000002', '282014'],
       ['kaku-facilities-0000000004', '282103'],
+      ['kaku-facilities-0000000005', '282031'],
     ]);
 
     writeFileSync(join(dir, 'bodies.csv'), `${BY_CORPORATE_NUMBER.join('\n')}\n`);
     const bodies = await initBeside('bodies.csv', 'organization', 'kaku-bodies', '架空協議会');
     expect(bodies.yaml).toMatch(/ {6}id: 法人番号\n/);
+
+    // Each body's own code (神戸市 for bodies in its wards): varied, so kept; codes 1001… prefixed.
+    writeFileSync(join(dir, 'own.csv'), `${OWN_CODES.join('\n')}\n`);
+    const own = await initBeside('own.csv', 'organization', 'kaku-own', '架空協議会');
+    expect(own.yaml).toMatch(/ {6}id: \{ template: "kaku-own-\{施設コード\}" \}/);
+    expect(own.yaml).toMatch(/ {6}municipalityCode: 市区町村コード\n/);
+    const o = await own.check(4);
+    expect(o.sample.map((r) => r.municipalityCode)).toEqual(['281000', '281000', '282014', '282103']);
   });
 });

@@ -346,17 +346,13 @@ function kindFromNames(
 }
 
 /**
- * Whether a column of unique values only numbers the rows: digits (zero-padded or not, as the
- * standard open-data sets write `0000000001`) whose values stay near the row count, gaps for
- * deleted rows allowed. Codes such as 法人番号 are digits too, but far larger than any row count.
+ * Whether a column of unique values holds this file's own numbers (row numbers, zero-padded or not,
+ * as the standard open-data sets write `0000000001`, or the agency's own codes such as 施設コード
+ * 1001): digits, up to 12 of them. A 13-digit 法人番号 names a body nationwide and stays as it is.
  */
-function numbersRows(s: ColumnStats, rows: number): boolean {
-  let max = 0;
-  for (const v of s.distinct.keys()) {
-    if (!/^\d{1,12}$/.test(v)) return false;
-    max = Math.max(max, Number(v));
-  }
-  return max <= Math.max(2 * rows, rows + 100);
+function localNumbers(s: ColumnStats): boolean {
+  for (const v of s.distinct.keys()) if (!/^\d{1,12}$/.test(v)) return false;
+  return true;
 }
 
 function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken: Map<string, string>, agencyId?: string): ProposedField {
@@ -370,11 +366,11 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
   if (own.length > 0 && (headerScore(own[0].col.name, words) > 0 || own[0].avgLength <= 20)) {
     // Organization ids are shared by every agency (programmes' are scoped to theirs): a file that
     // numbers its rows 1, 2, 3 would clash with the next directory that does the same.
-    if (entity === 'organization' && agencyId && numbersRows(own[0], rows)) {
+    if (entity === 'organization' && agencyId && localNumbers(own[0])) {
       return {
         field,
         entry: { template: `${agencyId}-{${own[0].col.name}}` },
-        notes: [`id: "${own[0].col.name}" numbers the rows of this file: prefixed with the agency's id, as organization ids are shared by every agency`],
+        notes: [`id: "${own[0].col.name}" numbers this file's rows or bodies: prefixed with the agency's id, as organization ids are shared by every agency`],
       };
     }
     return { field, entry: own[0].col.name, notes: [`id: "${own[0].col.name}" holds a unique identifier in every row`] };
@@ -431,28 +427,34 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
 /**
  * A directory's code column may name the body that publishes the file rather than where each body
  * is: the standard open-data sets (公共施設一覧 and the like) begin every row with the publisher's
- * 都道府県コード又は市区町村コード. Where the addresses name another municipality in more than a
- * tenth of the rows, the column is left out and a sync reads each municipality from its address.
+ * 都道府県コード又は市区町村コード. Such a column holds one code on (nearly) every row while the
+ * addresses name several other municipalities: it is left out, and a sync reads each municipality
+ * from its address. A column of each body's own code varies with the rows, and is kept.
  */
-function publisherCodeAside(byField: Map<string, Candidate>, taken: Map<string, string>, dropped: Array<{ column: string; note: string }>): void {
+function publisherCodeAside(byField: Map<string, Candidate>, taken: Map<string, string>, dropped: Array<{ column: string; note: string }>, rows: number): void {
   const code = byField.get('municipalityCode');
   const address = byField.get('address');
   if (!code || !address) return;
+  const values = code.stats.col.values.map((v) => normalizeText(v ?? ''));
+  const counts = new Map<string, number>();
+  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const [top, topCount] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  if (topCount < code.stats.nonEmpty * 0.9) return;
+  const publisher = getMunicipality(top) ?? findMunicipalityByName(top);
   let compared = 0;
-  let differ = 0;
-  code.stats.col.values.forEach((value, r) => {
-    const fromAddress = municipalityOfAddress(address.stats.col.values[r] ?? '');
-    const written = normalizeText(value ?? '');
-    if (!fromAddress || !written) return;
+  const elsewhere = new Set<string>();
+  address.stats.col.values.forEach((a) => {
+    const fromAddress = municipalityOfAddress(a ?? '');
+    if (!fromAddress) return;
     compared++;
-    if (fromAddress.slice(0, 5) !== written.slice(0, 5)) differ++;
+    if (!publisher || fromAddress !== publisher.code) elsewhere.add(fromAddress);
   });
-  if (compared === 0 || differ <= compared * 0.1) return;
+  if (compared < Math.max(3, rows * 0.5) || elsewhere.size < 2) return;
   byField.delete('municipalityCode');
   taken.delete(code.stats.key);
   dropped.push({
     column: code.stats.col.name,
-    note: `not mapped to municipalityCode: in ${differ} of ${compared} rows "${address.stats.col.name}" names another municipality (a code of the body publishing the file, as the standard open-data sets write it); a sync reads each municipality from its address`,
+    note: `not mapped to municipalityCode: it holds ${JSON.stringify(top)} on ${topCount} of ${rows} rows while "${address.stats.col.name}" names ${elsewhere.size} municipalities (the body publishing the file, as the standard open-data sets write it); a sync reads each municipality from its address`,
   });
 }
 
@@ -507,7 +509,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     taken.set(c.stats.key, c.field);
   }
 
-  if (entity === 'organization') publisherCodeAside(byField, taken, dropped);
+  if (entity === 'organization') publisherCodeAside(byField, taken, dropped, rows);
 
   const mapping: ProposedField[] = [];
   const notes: string[] = [];

@@ -12,7 +12,6 @@ import { AdapterError, type RawRecord } from '../core/adapter';
 import { parseSpreadsheet } from '../spreadsheet';
 import { dropDuplicateIds, encodeSnapshot, type EncodedRecords } from '../../store/ingest';
 import { agencyScope, type EntityRecord, type Provenance, type RowRejection, type RowWarning } from '../../domain/records';
-import { municipalityOfAddress } from '../../domain/municipalities';
 
 export interface PrepareJob {
   agency: AgencyConfig;
@@ -149,8 +148,6 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
     // The mapped object is fresh: completing it in place spares a copy per row.
     const f: Record<string, unknown> = mapped.fields;
     f.id = source.entity === 'organization' ? (f.id as string) : scope + (f.localId as string);
-    // A directory that gives an address but no municipality: the place the address begins with.
-    if (source.entity === 'organization' && f.municipalityCode == null && typeof f.address === 'string') f.municipalityCode = municipalityOfAddress(f.address);
     f.sourceId = provenance.sourceId;
     f.agencyId = provenance.agencyId;
     f.sourceKind = provenance.sourceKind;

@@ -311,6 +311,44 @@ export function kmBetween(a: { lat: number; lng: number }, b: { lat: number; lng
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** How far a body may lie from its municipality's point (its office) and still be in it. */
+const MAX_KM_FROM_POINT = 80;
+/** Japan, 沖ノ鳥島 to 択捉島 and 与那国島 to 南鳥島. */
+const JAPAN = { south: 20, north: 46, west: 122, east: 154 };
+/** Each prefecture's box: its municipalities' points, widened by half a degree. */
+const boxes = new Map<string, typeof JAPAN>();
+function prefectureBox(prefectureCode: string): typeof JAPAN {
+  let box = boxes.get(prefectureCode);
+  if (!box) {
+    const points = ordered.filter((m) => m.prefectureCode === prefectureCode);
+    box = {
+      south: Math.min(...points.map((m) => m.lat)) - 0.5,
+      north: Math.max(...points.map((m) => m.lat)) + 0.5,
+      west: Math.min(...points.map((m) => m.lng)) - 0.5,
+      east: Math.max(...points.map((m) => m.lng)) + 0.5,
+    };
+    boxes.set(prefectureCode, box);
+  }
+  return box;
+}
+const inBox = (p: { lat: number; lng: number }, b: typeof JAPAN) => p.lat >= b.south && p.lat <= b.north && p.lng >= b.west && p.lng <= b.east;
+
+/** Whether a point lies in Japan at all. */
+export const inJapan = (p: { lat: number; lng: number }): boolean => inBox(p, JAPAN);
+
+/**
+ * Whether a point may be a body's in the municipality (or prefecture) of `code`: within 80 km of the
+ * table's point, or within its prefecture's reach (the box of the prefecture's municipalities'
+ * points, widened by half a degree; a village whose office lies off its islands, such as 十島村,
+ * is still inside 鹿児島県's). Undefined for a code the table does not know.
+ */
+export function pointFits(code: string, point: { lat: number; lng: number }): boolean | undefined {
+  const m = getMunicipality(code);
+  if (!m) return undefined;
+  if (m.kind !== 'prefecture' && kmBetween(point, m) <= MAX_KM_FROM_POINT) return true;
+  return inBox(point, prefectureBox(m.prefectureCode));
+}
+
 /** Great-circle distance between the table's points for two codes; null when either is unknown. */
 export function distanceKm(codeA: string, codeB: string): number | null {
   const a = getMunicipality(codeA);
@@ -420,7 +458,8 @@ export function placesInText(text: string): PlaceMention[] {
  * street with no town, a place name that only appears further in).
  */
 export function municipalityOfAddress(address: string): string | null {
-  const s = normalizeText(address).replace(/^〒?\s*\d{3}-?\d{4}\s*/, '');
+  // Only where the address begins matters: a long cell (access notes pasted in) is not scanned whole.
+  const s = normalizeText(address.slice(0, 80)).replace(/^〒?\s*\d{3}-?\d{4}\s*/, '').slice(0, 40);
   const first = placesInText(s).find((m) => m.candidates.length === 1);
   if (!first) return null;
   const code = first.candidates[0].code;

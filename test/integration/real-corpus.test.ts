@@ -311,14 +311,14 @@ describe("the Tokyo Metropolitan Government's list of public facilities (公共�
     const { yaml, report, rows, byRow } = await onboardDirectory('tokyo-metro-public-facilities');
     expect(yaml).toMatch(/encoding: shift_jis/);
     // init says so where the rows will be warned about.
-    expect(yaml).toMatch(/ {6}# 4 row\(s\) land with a warning: the latitude holds a longitude and the longitude a latitude: read swapped\n {6}# 2 row\(s\) land with a warning: coordinates left out: more than 80 km from the municipality the address names, read either way\n {6}lat: 緯度\n/);
+    expect(yaml).toMatch(/ {6}# 4 row\(s\) land with a warning: the latitude holds a longitude and the longitude a latitude: read swapped\n {6}# 2 row\(s\) land with a warning: coordinates left out: far from the municipality the row names \(over 80 km, and outside its prefecture\), read either way\n {6}lat: 緯度\n/);
     expect(report).toMatchObject({ outcome: 'updated', read: 136, accepted: 136, rejected: [] });
     // Six rows' coordinates are not where the row says: four swapped (each lies in its address's
     // municipality once swapped), two far away either way (桜ヶ丘公園 in 多摩市 at 42.56, 141.35 is in
     // Hokkaido; 明治公園 in 渋谷区 at 33.59, 130.42 is in Fukuoka): those are left out, the rows land.
     expect(report.warnings.map((w) => [w.field, w.message, w.rows])).toEqual([
       ['緯度', 'the latitude holds a longitude and the longitude a latitude: read swapped', [65, 88, 93, 113]],
-      ['緯度', 'coordinates left out: more than 80 km from the municipality the address names, read either way', [79, 120]],
+      ['緯度', 'coordinates left out: far from the municipality the row names (over 80 km, and outside its prefecture), read either way', [79, 120]],
     ]);
     // The agency, declared from its name: the prefecture, 東京都 (130001).
     expect(byRow.get(null)).toMatchObject({ id: 'tokyo-metro-public-facilities', name: '東京都', kind: 'LOCAL_GOVERNMENT', municipality_code: '130001' });
