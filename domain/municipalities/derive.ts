@@ -89,8 +89,29 @@ function readSourceRows(csvPath = SOURCE_CSV): MunicipalityRow[] {
   ]);
 }
 
+/**
+ * Changes after the source's date. 浜松市 merged its seven wards into three on 2024-01-01: 中央区
+ * (221384, its office at the city hall, where 中区's was) and 浜名区 (221392, at 浜北区's former
+ * office) are new; 天竜区 keeps 221376. The abolished wards stay, so older records keep their place.
+ */
+const LATER: Array<{ code: string; name: string; kana: string; placedAs: string }> = [
+  { code: '221384', name: '浜松市中央区', kana: 'はままつしちゅうおうく', placedAs: '221317' },
+  { code: '221392', name: '浜松市浜名区', kana: 'はままつしはまなく', placedAs: '221368' },
+];
+
+function withLaterChanges(rows: MunicipalityRow[]): MunicipalityRow[] {
+  const out = [...rows];
+  for (const change of LATER) {
+    const like = out.find((r) => r[0] === change.placedAs);
+    if (!like) throw new Error(`${change.code}: ${change.placedAs} not in the source`);
+    if (out.some((r) => r[0] === change.code)) continue;
+    out.push([change.code, like[1], change.name, change.kana, like[4], like[5]]);
+  }
+  return out.sort((a, b) => a[0].localeCompare(b[0]));
+}
+
 function derive(): MunicipalityRow[] {
-  const cities = readSourceRows();
+  const cities = withLaterChanges(readSourceRows());
   const problems: string[] = [];
   const byPrefecture = new Map<string, MunicipalityRow[]>();
   for (const row of cities) {

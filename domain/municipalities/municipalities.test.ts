@@ -156,7 +156,8 @@ describe('containment', () => {
 
   test('every ward hangs under a designated city of its prefecture', () => {
     const wards = listMunicipalities().filter((m) => m.kind === 'ward');
-    expect(wards).toHaveLength(175);
+    // The source's 175, and 浜松市's 中央区 and 浜名区 of 2024 (derive.ts's later changes).
+    expect(wards).toHaveLength(177);
     for (const ward of wards) {
       const city = getMunicipality(parentOf(ward.code) as string);
       expect(city?.kind).toBe('city');
@@ -232,9 +233,18 @@ describe('distanceKm', () => {
 describe('listMunicipalities', () => {
   test('the whole table, every code valid and unique', () => {
     const all = listMunicipalities();
-    expect(all).toHaveLength(47 + 1916);
+    // The source's 1,916, and 浜松市's two wards of 2024 (its abolished ones kept for older records).
+    expect(all).toHaveLength(47 + 1916 + 2);
     expect(all.every((m) => isValidLgCode(m.code))).toBe(true);
     expect(new Set(all.map((m) => m.code)).size).toBe(all.length);
+  });
+
+  test("浜松市's wards of 2024 are known, inside the city, and read from addresses", () => {
+    expect(getMunicipality('221384')).toMatchObject({ name: '浜松市中央区', prefecture: '静岡県', kind: 'ward' });
+    expect(getMunicipality('221392')).toMatchObject({ name: '浜松市浜名区', kind: 'ward' });
+    expect(isWithin('221384', '221309')).toBe(true);
+    expect(municipalityOfAddress('静岡県浜松市中央区元城町103-2')).toBe('221384');
+    expect(municipalityOfAddress('浜松市浜名区貝塚町9-1')).toBe('221392');
   });
 
   test.each(['28', HYOGO, '兵庫県', '兵庫'])('one prefecture by %p', (p) => {
@@ -266,7 +276,8 @@ const testWithSharedData = sharedDataPresent ? test : test.skip;
 
 testWithSharedData('municipalities.json agrees with ../shared/data/localgovjp-municipalities.csv', () => {
   const records: Record<string, string>[] = parse(readFileSync(SHARED_CSV), { bom: true, columns: true });
-  const cities = listMunicipalities().filter((m) => m.kind !== 'prefecture');
+  // Every source row, and the two wards derive.ts adds for changes after the source's date.
+  const cities = listMunicipalities().filter((m) => m.kind !== 'prefecture' && !['221384', '221392'].includes(m.code));
   expect(cities).toHaveLength(records.length);
   for (const r of records) {
     const m = getMunicipality(r.lgcode);
