@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { mulberry32 } from '../demo/consultations';
 import { openStore } from '../store/store';
+import { lastDayOf } from '../store/stats';
 import { AGENCIES_WITH_LOGS, benchToken, loadAverage, rssBytes, startBenchPostgres, startEmbeddedStack, startScaledOutStack, treePssBytes, type Stack } from './stacks';
 import { writeLineChartsPng } from './chart';
 import { markdownTable, percentile, runBench } from './report';
@@ -77,9 +78,7 @@ async function createMix(seed: number): Promise<() => Request> {
     const to = Math.min(months.length - 1, from + Math.floor(rng() * 6));
     // Analysts count whole months (a range ending mid-month is refused as BAD_USER_INPUT, a
     // defence against differencing): from the first day of one month to the last day of another.
-    const [y, m] = months[to].split('-').map(Number);
-    const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    const filter = rng() < 0.5 ? { from: `${months[from]}-01`, to: `${months[to]}-${lastDay}` } : null;
+    const filter = rng() < 0.5 ? { from: `${months[from]}-01`, to: lastDayOf(months[to]) } : null;
     return { body: body(STATS, { groupBy: pick(groupings), filter }), token: pick(analysts) };
   };
 }

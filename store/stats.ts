@@ -67,7 +67,8 @@ export interface MonthSplit {
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
-const lastDayOf = (month: string) => {
+/** The last day (YYYY-MM-DD) of a month (YYYY-MM). */
+export const lastDayOf = (month: string): string => {
   const d = day(`${month}-01`);
   d.setUTCMonth(d.getUTCMonth() + 1, 0);
   return isoDay(d);

@@ -152,6 +152,16 @@ const LOOKS_LIKE_HTML = /&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);|<\/?[a-z][a-z0-9]
 // One-line text; with `html: true` tags and entities (&nbsp;, &amp;) are resolved first. A cell
 // with markup in a field not marked is resolved too, with a warning: stored as `&nbsp;` it would
 // be wrong everywhere it is shown. `html: false` keeps the text exactly as written.
+const text = (key: string): Parse => (raw, o, out, warn) => {
+  let source = raw;
+  if (o.html) source = htmlToText(raw);
+  else if (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw)) {
+    source = htmlToText(raw);
+    warn('HTML entities or tags in a plain-text cell were decoded (say `html: true` on the field when they are expected)', raw);
+  }
+  const v = normalizeText(source);
+  return v ? put(out, key, v) : false;
+};
 // Between digits of an address, every dash-like character is the hyphen of 1-2-3 (NFKC keeps the
 // minus sign U+2212 and the long vowel mark that people type there).
 const ADDRESS_DASH = /(?<=\d)[\u2010-\u2015\u2212\u30FC\uFF70](?=\d)/g;
@@ -164,16 +174,6 @@ const address = (key: string): Parse => {
   };
 };
 
-const text = (key: string): Parse => (raw, o, out, warn) => {
-  let source = raw;
-  if (o.html) source = htmlToText(raw);
-  else if (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw)) {
-    source = htmlToText(raw);
-    warn('HTML entities or tags in a plain-text cell were decoded (say `html: true` on the field when they are expected)', raw);
-  }
-  const v = normalizeText(source);
-  return v ? put(out, key, v) : false;
-};
 const multiline = (key: string): Parse => (raw, o, out) => {
   const v = o.html === false ? normalizeMultiline(raw) : htmlToText(raw);
   return v ? put(out, key, v) : false;
@@ -292,13 +292,6 @@ const coordinate = (key: 'lat' | 'lng'): Parse => (raw, _o, out, warn) => {
     return false;
   }
   return put(out, key, Number(v));
-};
-
-const float = (key: string): Parse => (raw, _o, out) => {
-  const v = normalizeText(raw);
-  if (!v) return false;
-  const n = Number(v);
-  return Number.isFinite(n) ? put(out, key, n) : 'a number expected';
 };
 
 const lgCode = (key: string): Parse => (raw, _o, out, warn) => {
@@ -684,6 +677,9 @@ function labelOf(field: string, rule: MappingRule | undefined): string {
   return field;
 }
 
+/** What a row's problem or warning about `field` is called: the column the mapping reads it from. */
+const fieldLabel = (mapping: Record<string, string | MappingRule>, field: string): string => labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
+
 // Mapping runs once per row of files of 100,000 rows: each mapping is resolved into the list of
 // fields to parse once. Fields the mapping leaves out and nothing fills in stay at their default.
 const plans = new WeakMap<object, Map<EntityKind, PlannedField[]>>();
@@ -791,7 +787,7 @@ function checkCoordinates(
   fromAddress: string | null,
   warn: (field: string, message: string, value: string) => void,
 ): void {
-  const label = (field: string) => labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
+  const label = (field: string) => fieldLabel(mapping, field);
   const lat = out.lat as number | null;
   const lng = out.lng as number | null;
   // Messages stay the same from row to row (the report groups warnings by them); the pair is the value.
@@ -810,7 +806,7 @@ function checkCoordinates(
   const either = swapped ? ', read either way' : '';
   if (!inJapan(place)) return drop('lat', `outside Japan${either}`);
   // The address's municipality and the code's: the point must fit one of those the table knows.
-  const fits = [fromAddress, out.municipalityCode as string | null]
+  const fits = [...new Set([fromAddress, out.municipalityCode as string | null])]
     .filter((c): c is string => !!c)
     .map((c) => pointFits(c, place))
     .filter((f): f is boolean => f !== undefined);
@@ -822,7 +818,7 @@ function checkCoordinates(
 
 // A minute must name its firm, and a decision must say why (a selection also who leads the support).
 function committeeRowProblems(out: Output, mapping: Record<string, string | MappingRule>): Array<{ field: string; value: string | null; reason: string }> {
-  const label = (field: string) => labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
+  const label = (field: string) => fieldLabel(mapping, field);
   const problems: Array<{ field: string; value: string | null; reason: string }> = [];
   if (!out.corporateNumber && !out.firmId) {
     problems.push({ field: label('corporateNumber'), value: null, reason: 'a firm needs its 法人番号 or the network firm id (firmId)' });

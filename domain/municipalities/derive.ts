@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { isValidLgCode, lgCodeCheckDigit } from '../normalize';
+import { inJapan } from './japan';
 
 const SOURCE_CSV = path.resolve(__dirname, '../../../shared/data/localgovjp-municipalities.csv');
 const OUTPUT_JSON = path.resolve(__dirname, 'municipalities.json');
@@ -137,7 +138,7 @@ function derive(): MunicipalityRow[] {
     if (!isValidLgCode(code)) problems.push(`${code} ${name}: invalid 全国地方公共団体コード`);
     if (seen.has(code)) problems.push(`${code} ${name}: duplicate code`);
     seen.add(code);
-    if (!Number.isFinite(lat) || !Number.isFinite(lng) || lat < 20 || lat > 46 || lng < 122 || lng > 154) {
+    if (!Number.isFinite(lat) || !Number.isFinite(lng) || !inJapan({ lat, lng })) {
       problems.push(`${code} ${name}: coordinates ${lat},${lng} outside Japan`);
     }
   }

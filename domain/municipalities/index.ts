@@ -6,8 +6,10 @@
  */
 import table from './municipalities.json';
 import { foldKana, lgCodeCheckDigit, normalizeText, splitMulti } from '../normalize';
+import { inBox, type Box } from './japan';
 
 export { isValidLgCode } from '../normalize';
+export { inJapan } from './japan';
 
 /** The pseudo-code for the whole country, the root of every containment chain. */
 export const NATIONWIDE = '000000';
@@ -313,11 +315,9 @@ export function kmBetween(a: { lat: number; lng: number }, b: { lat: number; lng
 
 /** How far a body may lie from its municipality's point (its office) and still be in it. */
 const MAX_KM_FROM_POINT = 80;
-/** Japan, 沖ノ鳥島 to 択捉島 and 与那国島 to 南鳥島. */
-const JAPAN = { south: 20, north: 46, west: 122, east: 154 };
 /** Each prefecture's box: its municipalities' points, widened by half a degree. */
-const boxes = new Map<string, typeof JAPAN>();
-function prefectureBox(prefectureCode: string): typeof JAPAN {
+const boxes = new Map<string, Box>();
+function prefectureBox(prefectureCode: string): Box {
   let box = boxes.get(prefectureCode);
   if (!box) {
     const points = ordered.filter((m) => m.prefectureCode === prefectureCode);
@@ -331,11 +331,6 @@ function prefectureBox(prefectureCode: string): typeof JAPAN {
   }
   return box;
 }
-const inBox = (p: { lat: number; lng: number }, b: typeof JAPAN) => p.lat >= b.south && p.lat <= b.north && p.lng >= b.west && p.lng <= b.east;
-
-/** Whether a point lies in Japan at all. */
-export const inJapan = (p: { lat: number; lng: number }): boolean => inBox(p, JAPAN);
-
 /**
  * Whether a point may be a body's in the municipality (or prefecture) of `code`: within 80 km of the
  * table's point, or within its prefecture's reach (the box of the prefecture's municipalities'

@@ -7,7 +7,7 @@
  */
 import type { AnalystBudget } from '../../store/analystTables';
 import { perturb } from '../../domain/disclosure';
-import type { Counts, StatsFilter } from '../../store/stats';
+import { lastDayOf, type Counts, type StatsFilter } from '../../store/stats';
 
 export interface PublishedCell {
   keys: string[];
@@ -23,17 +23,11 @@ export function publishedStats(counts: Counts, exact: boolean): { total: number 
   };
 }
 
-const lastDayOf = (day: string): string => {
-  const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + 1, 0);
-  return d.toISOString().slice(0, 10);
-};
-
 /** Why an analyst's filter is refused, or null: dates must be whole months. */
 export function checkAnalystFilter(filter: StatsFilter | null | undefined): string | null {
   const from = filter?.from;
   const to = filter?.to;
-  if ((from && !from.endsWith('-01')) || (to && to !== lastDayOf(to))) {
+  if ((from && !from.endsWith('-01')) || (to && to !== lastDayOf(to.slice(0, 7)))) {
     return 'analysts count whole months: from must be the first day of a month and to the last day of one (e.g. from: "2025-06-01", to: "2025-08-31")';
   }
   return null;
