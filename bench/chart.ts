@@ -34,12 +34,20 @@ function panelSvg(panel: Panel, xLabel: string, xs: string[]): ReactElement {
   const everyNth = Math.max(1, Math.ceil(xs.length / 30));
   return h(
     'svg',
-    { xmlns: 'http://www.w3.org/2000/svg', width: WIDTH, height: HEIGHT, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, style: { display: 'block', background: '#fff', fontFamily: 'sans-serif' } },
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      width: WIDTH,
+      height: HEIGHT,
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      style: { display: 'block', background: '#fff', fontFamily: 'sans-serif' },
+    },
     h('text', { x: WIDTH / 2, y: 24, textAnchor: 'middle', fontSize: 16, fontWeight: 'bold', fill: INK }, panel.title),
     h(
       Group,
       { left: MARGIN.left, top: MARGIN.top },
-      ...y.ticks(6).map((t) => h('line', { key: `grid${t}`, x1: 0, x2: inner.w, y1: y(t), y2: y(t), stroke: '#e4e7eb' })),
+      ...y
+        .ticks(6)
+        .map((t) => h('line', { key: `grid${t}`, x1: 0, x2: inner.w, y1: y(t), y2: y(t), stroke: '#e4e7eb' })),
       ...panel.series.map((s, i) =>
         h(LinePath<number | null>, {
           key: s.label,
@@ -52,9 +60,20 @@ function panelSvg(panel: Panel, xLabel: string, xs: string[]): ReactElement {
         }),
       ),
       ...panel.series.flatMap((s, i) =>
-        s.values.map((v, j) => (v === null || !Number.isFinite(v) ? null : h('circle', { key: `${s.label}${j}`, cx: x(xs[j]), cy: y(v), r: 2.5, fill: COLOURS[i % COLOURS.length] }))),
+        s.values.map((v, j) =>
+          v === null || !Number.isFinite(v)
+            ? null
+            : h('circle', { key: `${s.label}${j}`, cx: x(xs[j]), cy: y(v), r: 2.5, fill: COLOURS[i % COLOURS.length] }),
+        ),
       ),
-      h(AxisLeft, { scale: y, numTicks: 6, label: panel.yLabel, stroke: INK, tickStroke: INK, labelProps: { fontSize: 12, fill: INK, textAnchor: 'middle' } }),
+      h(AxisLeft, {
+        scale: y,
+        numTicks: 6,
+        label: panel.yLabel,
+        stroke: INK,
+        tickStroke: INK,
+        labelProps: { fontSize: 12, fill: INK, textAnchor: 'middle' },
+      }),
       h(AxisBottom, {
         top: inner.h,
         scale: x,
@@ -78,9 +97,13 @@ function panelSvg(panel: Panel, xLabel: string, xs: string[]): ReactElement {
 
 /** Draws one panel per entry, stacked, over shared x labels, and writes them as one PNG. */
 export async function writeLineChartsPng(path: string, xLabel: string, xs: string[], panels: Panel[]): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`chart needs chromium at ${CHROMIUM} (apt-get install chromium), or CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`chart needs chromium at ${CHROMIUM} (apt-get install chromium), or CHROMIUM_PATH`);
   const markup = panels.map((p) => renderToStaticMarkup(panelSvg(p, xLabel, xs))).join('');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--disable-dev-shm-usage', '--disable-gpu'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT * panels.length } });
     await page.setContent(`<!doctype html><html><body style="margin:0">${markup}</body></html>`);

@@ -70,7 +70,15 @@ function accuracy(counts: Counts): Accuracy {
     maxErr = Math.max(maxErr, err);
     if (err !== 0) changed += 1;
   });
-  return { cells: counts.cells.length, big, mae: big ? errSum / big : 0, maxErr, changed, withheld, suppressedPeer: peer.filter((c) => c.suppressed).length };
+  return {
+    cells: counts.cells.length,
+    big,
+    mae: big ? errSum / big : 0,
+    maxErr,
+    changed,
+    withheld,
+    suppressedPeer: peer.filter((c) => c.suppressed).length,
+  };
 }
 
 const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(1)} %` : '–');
@@ -81,7 +89,10 @@ async function main(): Promise<void> {
   const store = await openStore({ dataDir });
   try {
     const { total } = await writeConsultationFiles(dir, { total: ROWS });
-    const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), { ...process.env, MADOGUCHI_CONSULTATION_DIR: dir }).map((a) => ({ ...a, sources: a.sources.filter((s) => s.entity === 'consultation') }));
+    const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), {
+      ...process.env,
+      MADOGUCHI_CONSULTATION_DIR: dir,
+    }).map((a) => ({ ...a, sources: a.sources.filter((s) => s.entity === 'consultation') }));
     const reports = await syncAll(store, agencies, createAdapterContext());
     const failed = reports.filter((r) => r.outcome === 'failed');
     if (failed.length) throw new Error(`sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
@@ -94,7 +105,10 @@ async function main(): Promise<void> {
       const counts = await countConsultations(store, dims, null);
       const a = accuracy(counts);
       const countMs = percentile(await timed(() => countConsultations(store, dims, null), RUNS), 50);
-      const bothMs = percentile(await timed(async () => publishedStats(await countConsultations(store, dims, null), false), RUNS), 50);
+      const bothMs = percentile(
+        await timed(async () => publishedStats(await countConsultations(store, dims, null), false), RUNS),
+        50,
+      );
       rows.push([
         dims.join(' × '),
         String(a.cells),
@@ -115,10 +129,32 @@ async function main(): Promise<void> {
       sum.withheld += a.withheld;
       sum.suppressedPeer += a.suppressedPeer;
     }
-    rows.push(['all tables', String(sum.cells), String(sum.big), (errTotal / sum.big).toFixed(2), String(sum.maxErr), pct(sum.changed, sum.big), pct(sum.withheld, sum.cells), pct(sum.suppressedPeer, sum.cells), '', '']);
+    rows.push([
+      'all tables',
+      String(sum.cells),
+      String(sum.big),
+      (errTotal / sum.big).toFixed(2),
+      String(sum.maxErr),
+      pct(sum.changed, sum.big),
+      pct(sum.withheld, sum.cells),
+      pct(sum.suppressedPeer, sum.cells),
+      '',
+      '',
+    ]);
     console.log(
       markdownTable(
-        ['table (analyst, no filter)', 'cells', 'cells ≥ 5', 'MAE on ≥ 5', 'max error', 'changed (≥ 5)', 'withheld: cell key', 'withheld: suppression (peer)', 'count p50 ms', 'count + perturb p50 ms'],
+        [
+          'table (analyst, no filter)',
+          'cells',
+          'cells ≥ 5',
+          'MAE on ≥ 5',
+          'max error',
+          'changed (≥ 5)',
+          'withheld: cell key',
+          'withheld: suppression (peer)',
+          'count p50 ms',
+          'count + perturb p50 ms',
+        ],
         rows,
       ),
     );

@@ -38,7 +38,10 @@ interface Run {
 }
 
 // The agencies whose consultation logs the first start syncs: each must end with a count.
-const agencies = loadAgencyConfigs(join(ROOT, 'agencies'), { ...process.env, MADOGUCHI_DEMO_URL: 'http://127.0.0.1:1' });
+const agencies = loadAgencyConfigs(join(ROOT, 'agencies'), {
+  ...process.env,
+  MADOGUCHI_DEMO_URL: 'http://127.0.0.1:1',
+});
 const withLogs = agencies.filter((a) => a.sources.some((s) => s.entity === 'consultation')).length;
 
 /** CPU seconds (user + system) of a process and its descendants still running, from /proc. */
@@ -96,7 +99,11 @@ async function firstStart(mode: Mode, port: number): Promise<Run> {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
       let organizations: Array<{ consultationCount: number; programs: unknown[] }>;
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY });
+        const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: QUERY,
+        });
         organizations = ((await res.json()) as { data: { organizations: typeof organizations } }).data.organizations;
       } catch {
         continue; // not listening yet
@@ -105,7 +112,13 @@ async function firstStart(mode: Mode, port: number): Promise<Run> {
       const programmes = organizations.reduce((n, o) => n + o.programs.length, 0);
       if (directoryS === null && organizations.length >= 20 && programmes >= 150) directoryS = at;
       if (directoryS !== null && organizations.filter((o) => o.consultationCount > 0).length >= withLogs) {
-        return { directoryS, allS: at, cpuS: processTreeCpu(child.pid!), organizations: organizations.length, programmes };
+        return {
+          directoryS,
+          allS: at,
+          cpuS: processTreeCpu(child.pid!),
+          organizations: organizations.length,
+          programmes,
+        };
       }
     }
     throw new Error(`no complete answer within ${TIMEOUT_MS / 1000} s`);
@@ -122,7 +135,9 @@ async function main() {
     for (const mode of MODES) {
       const run = await firstStart(mode, await freePort());
       runs.get(mode.name)!.push(run);
-      console.log(`  ${mode.name}: directory ${run.directoryS.toFixed(1)} s, all counts ${run.allS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(1) ?? 'n/a'} s`);
+      console.log(
+        `  ${mode.name}: directory ${run.directoryS.toFixed(1)} s, all counts ${run.allS.toFixed(1)} s, CPU ${run.cpuS?.toFixed(1) ?? 'n/a'} s`,
+      );
     }
   }
   const median = (xs: number[]) => percentile(xs, 50);
@@ -141,7 +156,9 @@ async function main() {
       (all / peer).toFixed(2),
     ];
   });
-  console.log(`\n${markdownTable(['mode', 'organizations / programmes', 'directory s (median)', 'all counts s (median, range)', 'CPU s', 'all counts ÷ in place'], rows)}`);
+  console.log(
+    `\n${markdownTable(['mode', 'organizations / programmes', 'directory s (median)', 'all counts s (median, range)', 'CPU s', 'all counts ÷ in place'], rows)}`,
+  );
 }
 
 main().catch((e) => {

@@ -16,7 +16,12 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT);
   const supergraphSdl = readFileSync(process.env.BENCH_SUPERGRAPH!, 'utf8');
   if (kind === 'madoguchi') {
-    await startGateway({ supergraphSdl, port, host: '127.0.0.1', logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }) });
+    await startGateway({
+      supergraphSdl,
+      port,
+      host: '127.0.0.1',
+      logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+    });
   } else if (kind === 'stock') {
     const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
     await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });

@@ -61,10 +61,23 @@ const SEARCH = `query OneStopSearch($text: String!) {
 }`;
 
 const SCENARIOS: Scenario[] = [
-  { name: 'one-stop search', bodies: ['創業', '販路拡大', '資金繰り', 'IT'].map((text) => ({ query: SEARCH, variables: { text }, operationName: 'OneStopSearch' })) },
+  {
+    name: 'one-stop search',
+    bodies: ['創業', '販路拡大', '資金繰り', 'IT'].map((text) => ({
+      query: SEARCH,
+      variables: { text },
+      operationName: 'OneStopSearch',
+    })),
+  },
   {
     name: 'directory + programmes',
-    bodies: [{ query: 'query Directory { organizations { id name kind municipality { name prefecture } programs { id title kind status } } }', operationName: 'Directory' }],
+    bodies: [
+      {
+        query:
+          'query Directory { organizations { id name kind municipality { name prefecture } programs { id title kind status } } }',
+        operationName: 'Directory',
+      },
+    ],
   },
   {
     name: 'deep, 4 subgraphs',
@@ -108,7 +121,14 @@ process.on('exit', stopChildren);
 process.on('SIGINT', () => process.exit(130));
 
 /** Starts a process and resolves with the first stdout line matching `ready` (at once when null). */
-function spawnReady(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp | null, timeoutMs: number, cwd = ROOT): Promise<{ child: ChildProcess; line: string }> {
+function spawnReady(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp | null,
+  timeoutMs: number,
+  cwd = ROOT,
+): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
@@ -124,7 +144,10 @@ function spawnReady(command: string, args: string[], env: NodeJS.ProcessEnv, rea
         fail(e);
       } else done({ child, line: line! });
     };
-    const timer = setTimeout(() => finish(new Error(`not ready within ${timeoutMs / 1000} s: ${tail(err || out)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`not ready within ${timeoutMs / 1000} s: ${tail(err || out)}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       if (settled || !ready) return; // keep draining so that the pipe never blocks the child
       out += chunk.toString();
@@ -147,7 +170,11 @@ async function waitForGraphQL(url: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
       await res.arrayBuffer();
       if (res.ok) return;
     } catch {
@@ -165,18 +192,38 @@ function installHive(): string {
   mkdirSync(HIVE_DIR, { recursive: true });
   console.log(`installing @graphql-hive/gateway into ${HIVE_DIR} (once; about a minute) …`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--prefix', HIVE_DIR, '--no-audit', '--no-fund', '--loglevel=error', '@graphql-hive/gateway@^2'], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0 || !existsSync(bin)) throw new Error(`npm install @graphql-hive/gateway failed: ${tail(r.stderr || r.stdout || String(r.error))}`);
+  const r = spawnSync(
+    npm,
+    ['install', '--prefix', HIVE_DIR, '--no-audit', '--no-fund', '--loglevel=error', '@graphql-hive/gateway@^2'],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
+  if (r.status !== 0 || !existsSync(bin))
+    throw new Error(`npm install @graphql-hive/gateway failed: ${tail(r.stderr || r.stdout || String(r.error))}`);
   return bin;
 }
 
 async function startContender(c: Contender, supergraphFile: string, hiveBin: string | null): Promise<void> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...SECRETS, NODE_ENV: 'production', PORT: String(port), BENCH_SUPERGRAPH: supergraphFile, LOG_LEVEL: 'warn', ...c.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...SECRETS,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    BENCH_SUPERGRAPH: supergraphFile,
+    LOG_LEVEL: 'warn',
+    ...c.env,
+  };
   if (c.kind === 'hive') {
     if (!hiveBin) throw new Error('not installed');
     // One process, as the others (Hive's default, stated so that a changed default shows).
-    const { child } = await spawnReady(hiveBin, ['supergraph', supergraphFile, '--port', String(port), '--host', '127.0.0.1', '--fork', '1'], env, null, 60_000, HIVE_DIR);
+    const { child } = await spawnReady(
+      hiveBin,
+      ['supergraph', supergraphFile, '--port', String(port), '--host', '127.0.0.1', '--fork', '1'],
+      env,
+      null,
+      60_000,
+      HIVE_DIR,
+    );
     c.child = child;
     let exited: string | null = null;
     child.once('exit', (code) => (exited = `exited with code ${code}`));
@@ -186,19 +233,37 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
     });
     return;
   } else {
-    const { child } = await spawnReady(process.execPath, ['--import', 'tsx', join(__dirname, 'gateway-contender.ts'), c.kind], env, /^READY/, 60_000);
+    const { child } = await spawnReady(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'gateway-contender.ts'), c.kind],
+      env,
+      /^READY/,
+      60_000,
+    );
     c.child = child;
   }
   c.url = `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(c.url);
 }
 
-async function post(url: string, body: object): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string }> } }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+async function post(
+  url: string,
+  body: object,
+): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string }> } }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as never };
 }
 
-function load(url: string, scenario: Scenario, seconds: number, record: boolean): Promise<Omit<Measurement, 'subgraphCalls'>> {
+function load(
+  url: string,
+  scenario: Scenario,
+  seconds: number,
+  record: boolean,
+): Promise<Omit<Measurement, 'subgraphCalls'>> {
   const latencies: number[] = [];
   let graphqlErrors = 0;
   return new Promise((done, fail) => {
@@ -231,7 +296,8 @@ function load(url: string, scenario: Scenario, seconds: number, record: boolean)
         });
       },
     );
-    if (record) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+    if (record)
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
   });
 }
 
@@ -302,11 +368,19 @@ function pad(s: string, width: number, right = false): string {
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'madoguchi-bench-gateway-'));
-  console.log(`bench:gateway — ${cpus().length} cores, Node ${process.version}; ${DURATION} s per contender and scenario in ${ROUNDS} rounds, ${CONNECTIONS} connections, ${WARMUP} s warm-up`);
+  console.log(
+    `bench:gateway — ${cpus().length} cores, Node ${process.version}; ${DURATION} s per contender and scenario in ${ROUNDS} rounds, ${CONNECTIONS} connections, ${WARMUP} s warm-up`,
+  );
 
   console.log('starting the subgraphs (syncing the demo agencies) …');
   const subgraphEnv = { ...process.env, ...SECRETS, NODE_ENV: 'production' };
-  const { line } = await spawnReady(process.execPath, ['--import', 'tsx', join(__dirname, 'gateway-subgraphs', 'serve.ts')], subgraphEnv, /^READY /, 180_000);
+  const { line } = await spawnReady(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'gateway-subgraphs', 'serve.ts')],
+    subgraphEnv,
+    /^READY /,
+    180_000,
+  );
   const { urls, stats } = JSON.parse(line.slice('READY '.length)) as { urls: Record<string, string>; stats: string };
   // Loopback by address: no resolver in the way, and no IPv6 attempt first.
   for (const name of Object.keys(urls)) urls[name] = urls[name].replace('//localhost:', '//127.0.0.1:');
@@ -320,11 +394,27 @@ async function main(): Promise<void> {
   writeFileSync(supergraphFile, composed.supergraphSdl);
 
   const contenders: Contender[] = [
-    { id: 'a', label: 'a  Madoguchi, dedup on', kind: 'madoguchi', env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'false' } },
-    { id: 'a0', label: 'a0 Madoguchi, dedup off', kind: 'madoguchi', env: { MADOGUCHI_SUBGRAPH_DEDUP: 'false', MADOGUCHI_RESPONSE_CACHE: 'false' } },
+    {
+      id: 'a',
+      label: 'a  Madoguchi, dedup on',
+      kind: 'madoguchi',
+      env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'false' },
+    },
+    {
+      id: 'a0',
+      label: 'a0 Madoguchi, dedup off',
+      kind: 'madoguchi',
+      env: { MADOGUCHI_SUBGRAPH_DEDUP: 'false', MADOGUCHI_RESPONSE_CACHE: 'false' },
+    },
     { id: 'b', label: 'b  @apollo/gateway, stock', kind: 'stock' },
     { id: 'c', label: 'c  Hive Gateway', kind: 'hive' },
-    { id: 'a+', label: 'a+ Madoguchi, response cache on', kind: 'madoguchi', env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'true' }, separate: true },
+    {
+      id: 'a+',
+      label: 'a+ Madoguchi, response cache on',
+      kind: 'madoguchi',
+      env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'true' },
+      separate: true,
+    },
   ];
 
   let hiveBin: string | null = null;
@@ -367,7 +457,15 @@ async function main(): Promise<void> {
         const calls = await subgraphCounts(stats);
         await quiesce(stats);
         const key = `${scenario.name}|${c.id}`;
-        const acc = results.get(key) ?? { requests: 0, seconds: 0, latencies: [], graphqlErrors: 0, non2xx: 0, socketErrors: 0, subgraphCalls: 0 };
+        const acc = results.get(key) ?? {
+          requests: 0,
+          seconds: 0,
+          latencies: [],
+          graphqlErrors: 0,
+          non2xx: 0,
+          socketErrors: 0,
+          subgraphCalls: 0,
+        };
         acc.requests += m.requests;
         acc.seconds += m.seconds;
         for (const l of m.latencies) acc.latencies.push(l);
@@ -382,7 +480,19 @@ async function main(): Promise<void> {
   }
 
   // One table.
-  const header = ['scenario', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'subgraph req/req', 'answers', '÷ b', '÷ c'];
+  const header = [
+    'scenario',
+    'contender',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'non-2xx',
+    'subgraph req/req',
+    'answers',
+    '÷ b',
+    '÷ c',
+  ];
   const widths = [24, 34, 8, 8, 8, 8, 8, 17, 16, 7, 7];
   const rows: string[][] = [];
   const rate = (scenario: string, id: string) => {
@@ -394,7 +504,19 @@ async function main(): Promise<void> {
       for (const c of contenders.filter((x) => !!x.separate === section)) {
         const m = results.get(`${scenario.name}|${c.id}`);
         if (!m) {
-          rows.push([scenario.name, c.label, '–', '–', '–', '–', '–', '–', c.failure ? `not run: ${c.failure}`.slice(0, 200) : '–', '', '']);
+          rows.push([
+            scenario.name,
+            c.label,
+            '–',
+            '–',
+            '–',
+            '–',
+            '–',
+            '–',
+            c.failure ? `not run: ${c.failure}`.slice(0, 200) : '–',
+            '',
+            '',
+          ]);
           continue;
         }
         const sorted = m.latencies.sort((x, y) => x - y);
@@ -424,15 +546,22 @@ async function main(): Promise<void> {
   console.log(widths.map((w) => '='.repeat(w)).join(' '));
   for (const r of rows) console.log(line2(r));
   console.log('');
-  console.log('÷ b, ÷ c: req/s relative to stock Apollo (b) and Hive Gateway (c) in the same scenario. errors: GraphQL errors in bodies plus socket errors and timeouts.');
-  console.log('Rows below the line: Madoguchi with its response cache on (anonymous public queries served from memory for 10 s), not part of the comparison.');
+  console.log(
+    '÷ b, ÷ c: req/s relative to stock Apollo (b) and Hive Gateway (c) in the same scenario. errors: GraphQL errors in bodies plus socket errors and timeouts.',
+  );
+  console.log(
+    'Rows below the line: Madoguchi with its response cache on (anonymous public queries served from memory for 10 s), not part of the comparison.',
+  );
   for (const scenario of SCENARIOS) {
     const a = results.get(`${scenario.name}|a`);
     const b = results.get(`${scenario.name}|b`);
     if (!a || !b) continue;
     const p99 = (m: Measurement) => percentile(m.latencies, 99);
-    const goals = [`a/b ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'b'), 2)} (goal ≥ 2.0), p99 ${fmt(p99(a), 1)} vs ${fmt(p99(b), 1)} ms`];
-    if (results.has(`${scenario.name}|c`)) goals.push(`a/c ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'c'), 2)} (goal ≥ 1.0)`);
+    const goals = [
+      `a/b ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'b'), 2)} (goal ≥ 2.0), p99 ${fmt(p99(a), 1)} vs ${fmt(p99(b), 1)} ms`,
+    ];
+    if (results.has(`${scenario.name}|c`))
+      goals.push(`a/c ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'c'), 2)} (goal ≥ 1.0)`);
     console.log(`  ${scenario.name}: ${goals.join('; ')}`);
   }
   stopChildren();

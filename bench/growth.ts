@@ -50,11 +50,15 @@ async function loadStore(rows: number, root: string): Promise<{ dataDir: string;
 async function fill(store: Store, rows: number, dataDir: string): Promise<string> {
   const [{ loaded }] = await store.query<{ loaded: number }>('select count(*)::int as loaded from consultations');
   if (loaded === rows) return `${rows.toLocaleString()} consultations reused from ${dataDir}`;
-  if (loaded > 0) throw new Error(`${dataDir} holds ${loaded} consultations, not ${rows}: remove it or change BENCH_ROWS`);
+  if (loaded > 0)
+    throw new Error(`${dataDir} holds ${loaded} consultations, not ${rows}: remove it or change BENCH_ROWS`);
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bench-growth-'));
   const t0 = performance.now();
   await writeConsultationFiles(dir, { total: rows });
-  const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), { ...process.env, MADOGUCHI_CONSULTATION_DIR: dir })
+  const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), {
+    ...process.env,
+    MADOGUCHI_CONSULTATION_DIR: dir,
+  })
     .map((a) => ({ ...a, sources: a.sources.filter((s) => s.entity === 'consultation' || s.entity === 'committee') }))
     .filter((a) => a.sources.length > 0);
   const reports = await syncAll(store, agencies, createAdapterContext({ logger: pino({ level: 'silent' }) }));
@@ -102,7 +106,14 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => percentile(xs, 50);
   const refreshRows = stores.map((s) => {
     const t = median(refresh.get(s.name)!);
-    return [s.name, firms.get(s.name)!.toLocaleString(), String(REFRESH_RUNS), t.toFixed(1), Math.max(...refresh.get(s.name)!).toFixed(1), (t / (s.rows / 100_000)).toFixed(2)];
+    return [
+      s.name,
+      firms.get(s.name)!.toLocaleString(),
+      String(REFRESH_RUNS),
+      t.toFixed(1),
+      Math.max(...refresh.get(s.name)!).toFixed(1),
+      (t / (s.rows / 100_000)).toFixed(2),
+    ];
   });
   const ratio = median(refresh.get(stores[0].name)!) / median(refresh.get(stores[1].name)!);
 
@@ -114,7 +125,14 @@ async function main(): Promise<void> {
   for (const s of stores) {
     // The embedded start opens the data directory on its store thread, where the store's own
     // query runs too, as the subgraphs' do.
-    const app = await startEmbedded({ dataDir: s.dataDir, port: 0, host: '127.0.0.1', sync: 'never', logger: pino({ level: 'silent' }), auth: { secret } });
+    const app = await startEmbedded({
+      dataDir: s.dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      sync: 'never',
+      logger: pino({ level: 'silent' }),
+      auth: { secret },
+    });
     const dispatcher = new Agent();
     let items = 0;
     const viaGateway = await timeAgenda(async () => {
@@ -129,7 +147,10 @@ async function main(): Promise<void> {
       items = body.data!.committeeMeeting.agenda.length;
     }, AGENDA_RUNS);
     await dispatcher.close();
-    const bare = await timeAgenda(() => agenda(app.store, month, { topScored: 10, includeTopScored: true }), Math.min(AGENDA_RUNS, 50));
+    const bare = await timeAgenda(
+      () => agenda(app.store, month, { topScored: 10, includeTopScored: true }),
+      Math.min(AGENDA_RUNS, 50),
+    );
     await app.close();
     agendaRows.push([
       s.name,
@@ -143,11 +164,30 @@ async function main(): Promise<void> {
   }
 
   console.log(`\n${stores.map((s) => s.note).join('; ')}\n`);
-  console.log(`Refreshing growth signals and scores (every firm, one transaction), median of ${REFRESH_RUNS} runs taken alternately:\n`);
+  console.log(
+    `Refreshing growth signals and scores (every firm, one transaction), median of ${REFRESH_RUNS} runs taken alternately:\n`,
+  );
   console.log(markdownTable(['consultations', 'firms', 'runs', 'median s', 'max s', 's per 100k'], refreshRows));
-  console.log(`\n${stores[0].name} against ${stores[1].name}: ${ratio.toFixed(1)}× the time for ${(stores[0].rows / stores[1].rows).toFixed(0)}× the consultations (goal: ≤ 30 s at 1,000,000)\n`);
-  console.log(`Committee agenda (${month}, top 10 scored, with names and explained scores), ${AGENDA_RUNS} gateway runs after 10 warm-ups:\n`);
-  console.log(markdownTable(['consultations', 'agenda items', 'gateway p50 ms', 'gateway p95 ms', 'gateway p99 ms', 'store query p50 ms', 'store query p95 ms'], agendaRows));
+  console.log(
+    `\n${stores[0].name} against ${stores[1].name}: ${ratio.toFixed(1)}× the time for ${(stores[0].rows / stores[1].rows).toFixed(0)}× the consultations (goal: ≤ 30 s at 1,000,000)\n`,
+  );
+  console.log(
+    `Committee agenda (${month}, top 10 scored, with names and explained scores), ${AGENDA_RUNS} gateway runs after 10 warm-ups:\n`,
+  );
+  console.log(
+    markdownTable(
+      [
+        'consultations',
+        'agenda items',
+        'gateway p50 ms',
+        'gateway p95 ms',
+        'gateway p99 ms',
+        'store query p50 ms',
+        'store query p95 ms',
+      ],
+      agendaRows,
+    ),
+  );
   console.log('\n(goal: gateway p95 ≤ 100 ms)');
   if (!keep) rmSync(root, { recursive: true, force: true });
 }

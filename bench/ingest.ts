@@ -90,8 +90,21 @@ async function measure(format: Format, mode: Mode, file: string): Promise<Result
     for await (const x of reader) take(x);
   } else if (mode === 'sync') {
     const body = readFileSync(file);
-    const provenance = { sourceId: 'bench-agency/log', agencyId: agency.id, sourceKind: 'SPREADSHEET' as const, sourceLocation: file, fetchedAt: new Date().toISOString(), contentHash: sha256(body) };
-    const result = await prepareSource({ agency, source, input: { body }, provenance, recordKeySecret: 'bench-ingest-record-key-secret' });
+    const provenance = {
+      sourceId: 'bench-agency/log',
+      agencyId: agency.id,
+      sourceKind: 'SPREADSHEET' as const,
+      sourceLocation: file,
+      fetchedAt: new Date().toISOString(),
+      contentHash: sha256(body),
+    };
+    const result = await prepareSource({
+      agency,
+      source,
+      input: { body },
+      provenance,
+      recordKeySecret: 'bench-ingest-record-key-secret',
+    });
     if (!result.ok) throw new Error(result.message);
     accepted = result.encoded.ids.length;
     rejected = result.summary.rejected.length;
@@ -131,7 +144,21 @@ async function writeFiles(dir: string, total: number): Promise<{ csv: string; xl
   sheet.addRow(CSV_HEADER.split(',')).commit();
   for (const r of rows) {
     sheet
-      .addRow([r.number, r.receivedAt, r.channel, r.topics.join('、'), r.corporateNumber, r.companyName, r.industry, r.employees, r.municipalityCode, r.summary, r.consultant, r.outcome, r.referredTo])
+      .addRow([
+        r.number,
+        r.receivedAt,
+        r.channel,
+        r.topics.join('、'),
+        r.corporateNumber,
+        r.companyName,
+        r.industry,
+        r.employees,
+        r.municipalityCode,
+        r.summary,
+        r.consultant,
+        r.outcome,
+        r.referredTo,
+      ])
       .commit();
   }
   sheet.commit();
@@ -141,8 +168,12 @@ async function writeFiles(dir: string, total: number): Promise<{ csv: string; xl
 
 function runChild(format: Format, mode: Mode, file: string): Promise<Result> {
   return new Promise((resolveRun, reject) => {
-    const execArgv = mode === 'stream' ? [...process.execArgv, `--max-old-space-size=${STREAM_HEAP_MB}`] : process.execArgv;
-    const child = fork(__filename, ['--child', format, mode, file], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const execArgv =
+      mode === 'stream' ? [...process.execArgv, `--max-old-space-size=${STREAM_HEAP_MB}`] : process.execArgv;
+    const child = fork(__filename, ['--child', format, mode, file], {
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (m) => resolveRun(m as Result));
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -160,7 +191,8 @@ async function main(): Promise<void> {
       const files = await writeFiles(dir, total);
       for (const format of ['csv', 'xlsx'] as const) {
         sizes[`${format}-${total}`] = (statSync(files[format]).size / 2 ** 20).toFixed(1);
-        for (const mode of ['stream', 'whole', 'sync'] as const) results.push(await runChild(format, mode, files[format]));
+        for (const mode of ['stream', 'whole', 'sync'] as const)
+          results.push(await runChild(format, mode, files[format]));
       }
     }
     // Each reader against reading the whole file and mapping it, in the same run.
@@ -181,7 +213,23 @@ async function main(): Promise<void> {
       `\nConsultation logs parsed and mapped (consultation-log layout), Node ${process.version}, one process per run;` +
         ` streamed runs with V8's old space capped at ${STREAM_HEAP_MB} MB\n`,
     );
-    console.log(markdownTable(['format', 'reader', 'rows', 'file MB', 'seconds', '÷ whole', 'rows/s', 'peak RSS MB', 'RSS over start MB', 'accepted / refused'], rows));
+    console.log(
+      markdownTable(
+        [
+          'format',
+          'reader',
+          'rows',
+          'file MB',
+          'seconds',
+          '÷ whole',
+          'rows/s',
+          'peak RSS MB',
+          'RSS over start MB',
+          'accepted / refused',
+        ],
+        rows,
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

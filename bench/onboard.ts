@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   for (const f of corpusFiles()) {
     const path = corpusPath(f);
     if (!path) {
-      console.warn(`SKIPPED: ${f.agency} needs ${f.shared} from ../shared/data, which is absent (set MADOGUCHI_SHARED_DATA)`);
+      console.warn(
+        `SKIPPED: ${f.agency} needs ${f.shared} from ../shared/data, which is absent (set MADOGUCHI_SHARED_DATA)`,
+      );
       continue;
     }
     let t = process.hrtime.bigint();
@@ -66,10 +68,26 @@ async function main(): Promise<void> {
       edited ? 'YES' : 'no',
     ]);
   }
-  console.log(`\nReal corpus onboarded by agency:init alone (Node ${process.version}; seconds of wall time, one run each)\n`);
+  console.log(
+    `\nReal corpus onboarded by agency:init alone (Node ${process.version}; seconds of wall time, one run each)\n`,
+  );
   console.log(
     markdownTable(
-      ['file', 'shape', 'rows read', 'accepted', 'refused', 'filtered', 'warnings', 'landed', 'init s', 'dry run s', 'reader alone s', 'dry run ÷ reader', 'YAML edited'],
+      [
+        'file',
+        'shape',
+        'rows read',
+        'accepted',
+        'refused',
+        'filtered',
+        'warnings',
+        'landed',
+        'init s',
+        'dry run s',
+        'reader alone s',
+        'dry run ÷ reader',
+        'YAML edited',
+      ],
       rows,
     ),
   );

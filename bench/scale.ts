@@ -14,7 +14,14 @@
  */
 import { cpus } from 'node:os';
 import { Agent, fetch } from 'undici';
-import { loadAverage, startBenchPostgres, startEmbeddedStack, startScaledOutStack, benchToken, type Stack } from './stacks';
+import {
+  loadAverage,
+  startBenchPostgres,
+  startEmbeddedStack,
+  startScaledOutStack,
+  benchToken,
+  type Stack,
+} from './stacks';
 import { markdownTable, percentile, runBench } from './report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -40,11 +47,22 @@ async function workload(): Promise<Request[]> {
   const analyst = await benchToken({ role: 'analyst' });
   const q = (kind: string, query: string, token?: string) => ({ kind, body: JSON.stringify({ query }), token });
   return [
-    q('search', '{ search(text: "創業 融資", first: 10) { totalCount edges { node { id title provider { name } } } } }'),
+    q(
+      'search',
+      '{ search(text: "創業 融資", first: 10) { totalCount edges { node { id title provider { name } } } } }',
+    ),
     q('search', '{ search(text: "販路開拓 展示会", first: 10) { totalCount edges { node { id title } } } }'),
     q('directory', '{ organizations { id name programs { id title } } }'),
-    q('staff consultations', '{ consultations(first: 20) { totalCount edges { node { id receivedAt topics summary } } } }', staff),
-    q('analyst stats', '{ consultationStats(groupBy: [ORGANIZATION, MONTH]) { total cells { count suppressed } } }', analyst),
+    q(
+      'staff consultations',
+      '{ consultations(first: 20) { totalCount edges { node { id receivedAt topics summary } } } }',
+      staff,
+    ),
+    q(
+      'analyst stats',
+      '{ consultationStats(groupBy: [ORGANIZATION, MONTH]) { total cells { count suppressed } } }',
+      analyst,
+    ),
     q(
       'analyst stats',
       '{ consultationStats(groupBy: [TOPIC, MUNICIPALITY], filter: { from: "2025-10-01", to: "2025-12-31" }) { total cells { count } } }',
@@ -53,7 +71,11 @@ async function workload(): Promise<Request[]> {
   ];
 }
 
-async function post(url: string, request: Request, dispatcher?: Agent): Promise<{ status: number; json: { data?: unknown; errors?: unknown[] } }> {
+async function post(
+  url: string,
+  request: Request,
+  dispatcher?: Agent,
+): Promise<{ status: number; json: { data?: unknown; errors?: unknown[] } }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (request.token) headers.authorization = `Bearer ${request.token}`;
   const res = await fetch(url, { method: 'POST', headers, body: request.body, dispatcher });
@@ -98,10 +120,15 @@ async function measure(stack: Stack, mix: Request[], seconds: number): Promise<R
 async function fingerprint(stack: Stack, analyst: string): Promise<string> {
   const { json } = await post(stack.urls[0], {
     kind: 'check',
-    body: JSON.stringify({ query: '{ consultationStats(groupBy: [ORGANIZATION]) { total } search(text: "創業") { totalCount } organizations { id } }' }),
+    body: JSON.stringify({
+      query:
+        '{ consultationStats(groupBy: [ORGANIZATION]) { total } search(text: "創業") { totalCount } organizations { id } }',
+    }),
     token: analyst,
   });
-  const data = json.data as { consultationStats: { total: number }; search: { totalCount: number }; organizations: unknown[] } | undefined;
+  const data = json.data as
+    | { consultationStats: { total: number }; search: { totalCount: number }; organizations: unknown[] }
+    | undefined;
   if (!data) throw new Error(`${stack.name}: ${JSON.stringify(json.errors)}`);
   return `${data.consultationStats.total} consultations, ${data.organizations.length} organizations, ${data.search.totalCount} programmes matching 創業`;
 }
@@ -120,7 +147,10 @@ async function main(): Promise<void> {
     stacks.push(await startEmbeddedStack('1 process (npm start), PostgreSQL', { databaseUrl, env }));
     stacks.push(await startScaledOutStack('2 gateways + 2×3 subgraph replicas, PostgreSQL', databaseUrl, { env }));
     const prints = await Promise.all(stacks.map((s) => fingerprint(s, analyst)));
-    if (new Set(prints).size !== 1) throw new Error(`the set-ups hold different data:\n${stacks.map((s, i) => `  ${s.name}: ${prints[i]}`).join('\n')}`);
+    if (new Set(prints).size !== 1)
+      throw new Error(
+        `the set-ups hold different data:\n${stacks.map((s, i) => `  ${s.name}: ${prints[i]}`).join('\n')}`,
+      );
 
     for (const stack of stacks) await measure(stack, mix, 3); // warm-up: plans, pools, JIT
     const results = new Map<Stack, Result[]>(stacks.map((s) => [s, []]));
@@ -129,7 +159,9 @@ async function main(): Promise<void> {
         const r = await measure(stack, mix, SECONDS);
         results.get(stack)!.push(r);
         const rps = r.latencies.length / r.seconds;
-        console.log(`  round ${round + 1}, ${stack.name}: ${rps.toFixed(1)} req/s, ${r.errors} errors${r.firstError ? ` (first: ${r.firstError})` : ''}`);
+        console.log(
+          `  round ${round + 1}, ${stack.name}: ${rps.toFixed(1)} req/s, ${r.errors} errors${r.firstError ? ` (first: ${r.firstError})` : ''}`,
+        );
       }
     }
 
@@ -168,7 +200,12 @@ async function main(): Promise<void> {
     );
     const kinds = [...new Set(mix.map((r) => r.kind))];
     console.log('\np50 ms by kind of request:\n');
-    console.log(markdownTable(['set-up', ...kinds], merged.map((m) => [m.stack.name, ...kinds.map((k) => percentile(m.byKind.get(k) ?? [NaN], 50).toFixed(0))])));
+    console.log(
+      markdownTable(
+        ['set-up', ...kinds],
+        merged.map((m) => [m.stack.name, ...kinds.map((k) => percentile(m.byKind.get(k) ?? [NaN], 50).toFixed(0))]),
+      ),
+    );
   } finally {
     for (const stack of stacks.reverse()) await stack.close();
     await server.close();

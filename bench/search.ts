@@ -32,7 +32,12 @@ import { bulkInsert, selectList } from '../store/tables';
 import { syncAll } from '../adapters/sync/sync';
 import { startDemoAgencyServers } from '../demo/servers';
 import { startEmbedded } from '../gateway/embedded';
-import { createSearchIndex, type ProviderLocation, type SearchIndex, type SearchRequest } from '../subgraphs/programs/search';
+import {
+  createSearchIndex,
+  type ProviderLocation,
+  type SearchIndex,
+  type SearchRequest,
+} from '../subgraphs/programs/search';
 import { createSegmenterAnalyser } from '../subgraphs/programs/search/analyser';
 import { createThesaurus } from '../subgraphs/programs/search/thesaurus';
 import { markdownTable, percentile } from './report';
@@ -59,10 +64,18 @@ export async function demoCatalogue(): Promise<ProgramRecord[]> {
   const store = await openStore();
   try {
     const env = { ...process.env, MADOGUCHI_DEMO_URL: servers.baseUrl };
-    const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), env).map((a) => ({ ...a, sources: a.sources.filter((s) => s.entity === 'program') }));
-    const reports = await syncAll(store, agencies, createAdapterContext({ clock: () => NOW, logger: pino({ level: 'silent' }) }));
+    const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), env).map((a) => ({
+      ...a,
+      sources: a.sources.filter((s) => s.entity === 'program'),
+    }));
+    const reports = await syncAll(
+      store,
+      agencies,
+      createAdapterContext({ clock: () => NOW, logger: pino({ level: 'silent' }) }),
+    );
     const failed = reports.filter((r) => r.outcome === 'failed');
-    if (failed.length) throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
+    if (failed.length)
+      throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
     return await store.query<ProgramRecord>(`select ${selectList('program')} from programs order by id`);
   } finally {
     await store.close();
@@ -101,7 +114,12 @@ export function generateCatalogue(demo: ProgramRecord[], size: number, seed = 20
   const providers: Array<{ id: string; place: Municipality; lat: number; lng: number }> = [];
   for (let i = 0; i < providerCount; i++) {
     const place = pick(random, places);
-    providers.push({ id: `bench-p${String(i).padStart(4, '0')}`, place, lat: place.lat + (random() - 0.5) * 0.02, lng: place.lng + (random() - 0.5) * 0.02 });
+    providers.push({
+      id: `bench-p${String(i).padStart(4, '0')}`,
+      place,
+      lat: place.lat + (random() - 0.5) * 0.02,
+      lng: place.lng + (random() - 0.5) * 0.02,
+    });
   }
   const organizations: OrganizationRecord[] = providers.map((p, i) => ({
     id: p.id,
@@ -140,7 +158,13 @@ export function generateCatalogue(demo: ProgramRecord[], size: number, seed = 20
     const provider = providers[i % providerCount];
     const areaRoll = random();
     const areaCodes =
-      areaRoll < 0.4 ? [provider.place.code] : areaRoll < 0.7 ? [provider.place.prefectureCode] : areaRoll < 0.8 ? [NATIONWIDE] : [];
+      areaRoll < 0.4
+        ? [provider.place.code]
+        : areaRoll < 0.7
+          ? [provider.place.prefectureCode]
+          : areaRoll < 0.8
+            ? [NATIONWIDE]
+            : [];
     const months = Math.floor(random() * 13) - 6;
     const dated = random() < 0.6;
     const clauses = (pool: string[], n: number) => Array.from({ length: n }, () => pick(random, pool)).join('、');
@@ -174,7 +198,10 @@ export function generateCatalogue(demo: ProgramRecord[], size: number, seed = 20
 function queryMix(catalogue: Catalogue): Array<Omit<SearchRequest, 'today'> & { near?: string }> {
   const random = mulberry32(7);
   const near = () => pick(random, catalogue.organizations).municipalityCode!;
-  const mix: Array<Omit<SearchRequest, 'today'> & { near?: string }> = JUDGED_QUERIES.map((q) => ({ text: q.text, filter: q.filter as SearchRequest['filter'] }));
+  const mix: Array<Omit<SearchRequest, 'today'> & { near?: string }> = JUDGED_QUERIES.map((q) => ({
+    text: q.text,
+    filter: q.filter as SearchRequest['filter'],
+  }));
   mix.push(
     { text: '', filter: { supportFields: ['STARTUP'] } },
     { text: '', filter: { kinds: ['SUBSIDY', 'GRANT'], status: ['OPEN'] } },
@@ -197,8 +224,19 @@ const SEARCH_QUERY = `query($text: String, $filter: SearchFilter, $sort: SearchS
 }`;
 
 /** Precision at 5, reciprocal rank within 20 and whether nothing was found, for one query. */
-function judge(index: SearchIndex, q: JudgedQuery, understand: boolean): { precision: number; rr: number; zero: boolean } {
-  const r = index.search({ text: q.text, filter: q.filter as SearchRequest['filter'], today: TODAY, limit: 20, understand, facets: false });
+function judge(
+  index: SearchIndex,
+  q: JudgedQuery,
+  understand: boolean,
+): { precision: number; rr: number; zero: boolean } {
+  const r = index.search({
+    text: q.text,
+    filter: q.filter as SearchRequest['filter'],
+    today: TODAY,
+    limit: 20,
+    understand,
+    facets: false,
+  });
   const relevant = new Set(q.relevant);
   const ids = r.hits.map((h) => h.id);
   const first = ids.findIndex((id) => relevant.has(id));
@@ -213,7 +251,9 @@ function judge(index: SearchIndex, q: JudgedQuery, understand: boolean): { preci
 function qualityRows(demo: ProgramRecord[]): string[][] {
   const lindera = createSearchIndex(demo).warm();
   const segmenter = createSegmenterAnalyser();
-  const light = createSearchIndex(demo, { understander: { analyser: segmenter, thesaurus: createThesaurus(segmenter) } }).warm();
+  const light = createSearchIndex(demo, {
+    understander: { analyser: segmenter, thesaurus: createThesaurus(segmenter) },
+  }).warm();
   const engines: Array<[string, SearchIndex, boolean]> = [
     ['before: words as typed, all required', lindera, false],
     ['understanding, Intl.Segmenter', light, true],
@@ -224,25 +264,43 @@ function qualityRows(demo: ProgramRecord[]): string[][] {
     const queries = JUDGED_QUERIES.filter((q) => q.style === style);
     for (const [name, index, understand] of engines) {
       const judged = queries.map((q) => judge(index, q, understand));
-      const mean = (f: (j: (typeof judged)[number]) => number) => (judged.reduce((sum, j) => sum + f(j), 0) / judged.length).toFixed(3);
-      rows.push([style, String(queries.length), name, mean((j) => j.precision), mean((j) => j.rr), mean((j) => (j.zero ? 1 : 0))]);
+      const mean = (f: (j: (typeof judged)[number]) => number) =>
+        (judged.reduce((sum, j) => sum + f(j), 0) / judged.length).toFixed(3);
+      rows.push([
+        style,
+        String(queries.length),
+        name,
+        mean((j) => j.precision),
+        mean((j) => j.rr),
+        mean((j) => (j.zero ? 1 : 0)),
+      ]);
     }
   }
   return rows;
 }
 
 function directorySize(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? directorySize(resolve(dir, e.name)) : statSync(resolve(dir, e.name)).size), 0);
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (sum, e) => sum + (e.isDirectory() ? directorySize(resolve(dir, e.name)) : statSync(resolve(dir, e.name)).size),
+    0,
+  );
 }
 
 /** Load time and resident memory of each analyser, in a fresh Node process so neither shares a warm heap. */
 function analyserCostRows(): string[][] {
   const probe = (setup: string) =>
     JSON.parse(
-      execFileSync(process.execPath, ['-e', `const r0=process.memoryUsage().rss;const t0=performance.now();${setup};const ms=performance.now()-t0;global.gc&&gc();console.log(JSON.stringify({ms,mb:(process.memoryUsage().rss-r0)/2**20}))`], {
-        encoding: 'utf8',
-        cwd: resolve(__dirname, '..'),
-      }),
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const r0=process.memoryUsage().rss;const t0=performance.now();${setup};const ms=performance.now()-t0;global.gc&&gc();console.log(JSON.stringify({ms,mb:(process.memoryUsage().rss-r0)/2**20}))`,
+        ],
+        {
+          encoding: 'utf8',
+          cwd: resolve(__dirname, '..'),
+        },
+      ),
     ) as { ms: number; mb: number };
   const lindera = probe(
     "const {TokenizerBuilder}=require('lindera-wasm-nodejs-ipadic');const b=new TokenizerBuilder();b.setDictionary('embedded://ipadic');b.setMode('normal');const t=b.build();t.tokenize('借入の返済がきつい')",
@@ -258,15 +316,32 @@ function analyserCostRows(): string[][] {
 async function main(): Promise<void> {
   const demo = await demoCatalogue();
   console.log(`Quality on the ${demo.length} demo programmes (${JUDGED_QUERIES.length} judged queries):\n`);
-  console.log(markdownTable(['queries', 'n', 'engine', 'precision@5', 'MRR', 'zero-result rate'], qualityRows(demo), 'left'));
-  console.log('\nWhat each analyser costs (a fresh process: load until the first sentence is read, resident memory it adds):\n');
-  console.log(markdownTable(['analyser', 'install MB', 'load ms', 'RSS MB', 'dictionary forms', 'readings'], analyserCostRows(), 'left'));
+  console.log(
+    markdownTable(['queries', 'n', 'engine', 'precision@5', 'MRR', 'zero-result rate'], qualityRows(demo), 'left'),
+  );
+  console.log(
+    '\nWhat each analyser costs (a fresh process: load until the first sentence is read, resident memory it adds):\n',
+  );
+  console.log(
+    markdownTable(
+      ['analyser', 'install MB', 'load ms', 'RSS MB', 'dictionary forms', 'readings'],
+      analyserCostRows(),
+      'left',
+    ),
+  );
   console.log('');
-  console.log(`${demo.length} demo programmes recombined; in-process: ${IN_PROCESS_RUNS} queries, gateway: ${GATEWAY_RUNS} requests per size\n`);
+  console.log(
+    `${demo.length} demo programmes recombined; in-process: ${IN_PROCESS_RUNS} queries, gateway: ${GATEWAY_RUNS} requests per size\n`,
+  );
   const rows: string[][] = [];
   for (const size of SIZES) {
     const catalogue = generateCatalogue(demo, size);
-    const providers: ProviderLocation[] = catalogue.organizations.map((o) => ({ id: o.id, municipalityCode: o.municipalityCode, lat: o.lat, lng: o.lng }));
+    const providers: ProviderLocation[] = catalogue.organizations.map((o) => ({
+      id: o.id,
+      municipalityCode: o.municipalityCode,
+      lat: o.lat,
+      lng: o.lng,
+    }));
     const mix = queryMix(catalogue);
 
     // Build, with memory measured around it (the records stay alive on both sides).
@@ -288,7 +363,13 @@ async function main(): Promise<void> {
       for (let i = 0; i < IN_PROCESS_RUNS + 200; i++) {
         const q = mix[i % mix.length];
         const t = performance.now();
-        const r = index.search({ ...q, origin: q.near ?? (q.filter?.municipalityCode as string | undefined) ?? null, today: TODAY, limit: 20, understand });
+        const r = index.search({
+          ...q,
+          origin: q.near ?? (q.filter?.municipalityCode as string | undefined) ?? null,
+          today: TODAY,
+          limit: 20,
+          understand,
+        });
         const elapsed = performance.now() - t;
         if (i >= 200) {
           times.push(elapsed);
@@ -303,16 +384,44 @@ async function main(): Promise<void> {
     // Through the gateway: the embedded stack over HTTP, the catalogue in its PGlite store.
     const store = await openStore();
     const t1 = performance.now();
-    await registerSource(store, { id: 'bench/directory', agencyId: 'bench', name: 'directory', kind: 'SPREADSHEET', entity: 'organization', location: 'bench' });
-    await replaceSource(store, { sourceId: 'bench/directory', entity: 'organization', records: catalogue.organizations, rejections: [], contentHash: 'bench', etag: null, lastModified: null, at: NOW.toISOString() });
+    await registerSource(store, {
+      id: 'bench/directory',
+      agencyId: 'bench',
+      name: 'directory',
+      kind: 'SPREADSHEET',
+      entity: 'organization',
+      location: 'bench',
+    });
+    await replaceSource(store, {
+      sourceId: 'bench/directory',
+      entity: 'organization',
+      records: catalogue.organizations,
+      rejections: [],
+      contentHash: 'bench',
+      etag: null,
+      lastModified: null,
+      at: NOW.toISOString(),
+    });
     // One bulk load (the store's COPY path) rather than a snapshot per source: replacing 200
     // sources one by one into a growing embedded table takes minutes and measures the store.
     const sourceIds = [...new Set(catalogue.programs.map((p) => p.sourceId))];
     for (const sourceId of sourceIds) {
-      await registerSource(store, { id: sourceId, agencyId: sourceId.split('/')[0], name: 'programs', kind: 'SPREADSHEET', entity: 'program', location: 'bench' });
+      await registerSource(store, {
+        id: sourceId,
+        agencyId: sourceId.split('/')[0],
+        name: 'programs',
+        kind: 'SPREADSHEET',
+        entity: 'program',
+        location: 'bench',
+      });
     }
-    await store.transaction((tx) => bulkInsert(tx, 'program', catalogue.programs as unknown as Record<string, unknown>[]));
-    await store.query(`update sources set status = 'OK', content_hash = 'bench', last_success_at = $1, last_changed_at = $1 where id = any($2::text[])`, [NOW.toISOString(), sourceIds]);
+    await store.transaction((tx) =>
+      bulkInsert(tx, 'program', catalogue.programs as unknown as Record<string, unknown>[]),
+    );
+    await store.query(
+      `update sources set status = 'OK', content_hash = 'bench', last_success_at = $1, last_changed_at = $1 where id = any($2::text[])`,
+      [NOW.toISOString(), sourceIds],
+    );
     const loadSeconds = (performance.now() - t1) / 1000;
     // A replica builds its index from the store and warms it (analyser, vocabulary) before the
     // programs subgraph reports ready: timed here, the start below then finds it warm.
@@ -336,14 +445,21 @@ async function main(): Promise<void> {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: SEARCH_QUERY, variables: { text: q.text, filter: q.filter, sort: q.sort, near: q.near } }),
+        body: JSON.stringify({
+          query: SEARCH_QUERY,
+          variables: { text: q.text, filter: q.filter, sort: q.sort, near: q.near },
+        }),
       });
       const body = (await res.json()) as { errors?: unknown[] };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
     // One hop: the gateway to the programs subgraph and back, with next to no work there.
     const hop = async () => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ municipalities(name: "神戸市", first: 1) { code } }' }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ municipalities(name: "神戸市", first: 1) { code } }' }),
+      });
       await res.json();
     };
     for (let i = 0; i < 20; i++) {
@@ -406,10 +522,18 @@ async function main(): Promise<void> {
     'gateway p95 ms',
   ];
   console.log(`\n${markdownTable(header, rows)}`);
-  console.log('\nindex arrays: typed arrays of the index (postings, attributes, term tables); JS heap: growth of the V8 heap across the build, after gc (ids, dictionaries, maps).');
-  console.log('before: the engine without query understanding on the same mix; in-process: with it (the goal is p95 ≤ 10 ms at 100,000).');
-  console.log('store load: the catalogue bulk-loaded into the embedded store; warm at start: reading it back, indexing it and warming it, as the programs subgraph does before it reports ready.');
-  console.log('hop: one query through the gateway to the programs subgraph doing next to nothing; the goal for the gateway p50 is 2 × the in-process p50 plus one hop.');
+  console.log(
+    '\nindex arrays: typed arrays of the index (postings, attributes, term tables); JS heap: growth of the V8 heap across the build, after gc (ids, dictionaries, maps).',
+  );
+  console.log(
+    'before: the engine without query understanding on the same mix; in-process: with it (the goal is p95 ≤ 10 ms at 100,000).',
+  );
+  console.log(
+    'store load: the catalogue bulk-loaded into the embedded store; warm at start: reading it back, indexing it and warming it, as the programs subgraph does before it reports ready.',
+  );
+  console.log(
+    'hop: one query through the gateway to the programs subgraph doing next to nothing; the goal for the gateway p50 is 2 × the in-process p50 plus one hop.',
+  );
 }
 
 if (require.main === module) {

@@ -23,14 +23,28 @@ import { Agent, fetch } from 'undici';
 import { mulberry32 } from '../demo/consultations';
 import { openStore } from '../store/store';
 import { lastDayOf } from '../store/stats';
-import { AGENCIES_WITH_LOGS, benchToken, loadAverage, rssBytes, startBenchPostgres, startEmbeddedStack, startScaledOutStack, treePssBytes, type Stack } from './stacks';
+import {
+  AGENCIES_WITH_LOGS,
+  benchToken,
+  loadAverage,
+  rssBytes,
+  startBenchPostgres,
+  startEmbeddedStack,
+  startScaledOutStack,
+  treePssBytes,
+  type Stack,
+} from './stacks';
 import { writeLineChartsPng } from './chart';
 import { markdownTable, percentile, runBench } from './report';
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 30);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 5);
-const WARMUP_MINUTES = Number(process.env.BENCH_SOAK_WARMUP_MINUTES ?? Math.max(1, Math.min(5, Math.round(MINUTES / 5))));
-const CHART = process.env.BENCH_SOAK_CHART ?? join(tmpdir(), `madoguchi-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.png`);
+const WARMUP_MINUTES = Number(
+  process.env.BENCH_SOAK_WARMUP_MINUTES ?? Math.max(1, Math.min(5, Math.round(MINUTES / 5))),
+);
+const CHART =
+  process.env.BENCH_SOAK_CHART ??
+  join(tmpdir(), `madoguchi-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.png`);
 const GOAL_GROWTH = 0.05;
 /** Requests allowed in flight per set-up; past it a tick is counted as an error, not queued. */
 const MAX_IN_FLIGHT = 64;
@@ -56,15 +70,61 @@ async function createMix(seed: number): Promise<() => Request> {
   // bound against differencing), so one analyst sending every statistics request of a long soak
   // would be refused, as the product should. Enough of them that none nears the bound.
   const statsRequests = MINUTES * 60 * RATE * STATS_SHARE;
-  const analysts = await Promise.all(Array.from({ length: Math.max(5, Math.ceil(statsRequests / 200)) }, (_, i) => benchToken({ role: 'analyst', sub: `bench-analyst-${i + 1}` })));
-  const terms = ['創業', '融資', '販路開拓', '展示会', '事業承継', 'IT', 'DX', '補助金', '設備', '人材', '海外', '知的財産', '試験', 'セミナー', '資金繰り', 'スタートアップ', '専門家', '省エネ'];
+  const analysts = await Promise.all(
+    Array.from({ length: Math.max(5, Math.ceil(statsRequests / 200)) }, (_, i) =>
+      benchToken({ role: 'analyst', sub: `bench-analyst-${i + 1}` }),
+    ),
+  );
+  const terms = [
+    '創業',
+    '融資',
+    '販路開拓',
+    '展示会',
+    '事業承継',
+    'IT',
+    'DX',
+    '補助金',
+    '設備',
+    '人材',
+    '海外',
+    '知的財産',
+    '試験',
+    'セミナー',
+    '資金繰り',
+    'スタートアップ',
+    '専門家',
+    '省エネ',
+  ];
   // The last grouping is kept by no rollup: it is counted from the records every time.
-  const groupings = [['ORGANIZATION'], ['ORGANIZATION', 'MONTH'], ['TOPIC', 'MONTH'], ['MUNICIPALITY', 'INDUSTRY'], ['INDUSTRY', 'CHANNEL'], ['TOPIC', 'CHANNEL', 'INDUSTRY']];
-  const months = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'];
-  const SEARCH = 'query($text: String, $first: Int) { search(text: $text, first: $first) { totalCount edges { node { id title provider { name } } } } }';
+  const groupings = [
+    ['ORGANIZATION'],
+    ['ORGANIZATION', 'MONTH'],
+    ['TOPIC', 'MONTH'],
+    ['MUNICIPALITY', 'INDUSTRY'],
+    ['INDUSTRY', 'CHANNEL'],
+    ['TOPIC', 'CHANNEL', 'INDUSTRY'],
+  ];
+  const months = [
+    '2025-04',
+    '2025-05',
+    '2025-06',
+    '2025-07',
+    '2025-08',
+    '2025-09',
+    '2025-10',
+    '2025-11',
+    '2025-12',
+    '2026-01',
+    '2026-02',
+    '2026-03',
+  ];
+  const SEARCH =
+    'query($text: String, $first: Int) { search(text: $text, first: $first) { totalCount edges { node { id title provider { name } } } } }';
   const DIRECTORY = '{ organizations { id name programs { id title } } }';
-  const MINE = 'query($first: Int) { consultations(first: $first) { totalCount edges { node { id receivedAt topics summary } } } }';
-  const STATS = 'query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { consultationStats(groupBy: $groupBy, filter: $filter) { total cells { keys { value } count suppressed } } }';
+  const MINE =
+    'query($first: Int) { consultations(first: $first) { totalCount edges { node { id receivedAt topics summary } } } }';
+  const STATS =
+    'query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { consultationStats(groupBy: $groupBy, filter: $filter) { total cells { keys { value } count suppressed } } }';
   const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
   return () => {
     const r = rng();
@@ -99,7 +159,13 @@ interface Soaked {
 }
 
 /** Sends one request every 1000/RATE ms to the set-up, round robin over its gateways. */
-function steadyLoad(soaked: Soaked, next: () => Request, dispatcher: Agent, minuteOf: () => number, until: number): Promise<void> {
+function steadyLoad(
+  soaked: Soaked,
+  next: () => Request,
+  dispatcher: Agent,
+  minuteOf: () => number,
+  until: number,
+): Promise<void> {
   let inFlight = 0;
   let sent = 0;
   const started = performance.now();
@@ -131,10 +197,17 @@ function steadyLoad(soaked: Soaked, next: () => Request, dispatcher: Agent, minu
         const t = performance.now();
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (request.token) headers.authorization = `Bearer ${request.token}`;
-        const p = fetch(url, { method: 'POST', headers, body: request.body, dispatcher, signal: AbortSignal.timeout(TIMEOUT_MS) })
+        const p = fetch(url, {
+          method: 'POST',
+          headers,
+          body: request.body,
+          dispatcher,
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        })
           .then(async (res) => {
             const json = (await res.json()) as { errors?: unknown[] };
-            if (res.status !== 200 || json.errors) fail(m, `${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
+            if (res.status !== 200 || json.errors)
+              fail(m, `${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
           })
           .catch((e: unknown) => fail(m, String(e)))
           .finally(() => {
@@ -158,7 +231,10 @@ async function warmUp(stack: Stack, next: () => Request, seconds: number): Promi
         const request = next();
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (request.token) headers.authorization = `Bearer ${request.token}`;
-        await fetch(stack.urls[i % stack.urls.length], { method: 'POST', headers, body: request.body }).then((r) => r.arrayBuffer(), () => undefined);
+        await fetch(stack.urls[i % stack.urls.length], { method: 'POST', headers, body: request.body }).then(
+          (r) => r.arrayBuffer(),
+          () => undefined,
+        );
       }
     }),
   );
@@ -200,7 +276,9 @@ async function main(): Promise<void> {
       { stack: embedded, minutes: [] },
       { stack: scaled, postgresPid: server.pid() ?? undefined, minutes: [] },
     ];
-    for (const s of soaks) for (let i = 0; i < MINUTES; i++) s.minutes.push({ requests: 0, errors: 0, latencies: [], rss: [], postgres: [] });
+    for (const s of soaks)
+      for (let i = 0; i < MINUTES; i++)
+        s.minutes.push({ requests: 0, errors: 0, latencies: [], rss: [], postgres: [] });
     console.log(
       `Soak: ${MINUTES} min at ${RATE} req/s on each set-up (warm-up ${WARMUP_MINUTES} min); chart → ${CHART}\n` +
         `npm start on PGlite: RSS ${mib(embeddedRssAtReady[0] ?? 0)} MiB when ready, ${mib(embeddedAfterSync)} MiB once its first sync was in`,
@@ -224,7 +302,12 @@ async function main(): Promise<void> {
       if (i >= MINUTES - 1) return;
       console.log(
         `  minute ${i + 1}: ` +
-          soaks.map((s) => `${s.stack.name}: ${s.minutes[i].requests} req, ${s.minutes[i].errors} errors, p99 ${percentile(s.minutes[i].latencies, 99)?.toFixed(0)} ms, RSS ${mib(median(s.minutes[i].rss))} MiB`).join('; '),
+          soaks
+            .map(
+              (s) =>
+                `${s.stack.name}: ${s.minutes[i].requests} req, ${s.minutes[i].errors} errors, p99 ${percentile(s.minutes[i].latencies, 99)?.toFixed(0)} ms, RSS ${mib(median(s.minutes[i].rss))} MiB`,
+            )
+            .join('; '),
       );
     }, 60_000);
     await Promise.all(
@@ -245,27 +328,73 @@ async function main(): Promise<void> {
     const embeddedAfterSoak = rssBytes(embedded.processes[0].process.pid!);
 
     const cols = (s: Soaked, m: Minute) => {
-      const row = [String(m.requests), String(m.errors), m.latencies.length ? percentile(m.latencies, 50).toFixed(0) : '–', m.latencies.length ? percentile(m.latencies, 99).toFixed(0) : '–', mib(median(m.rss))];
+      const row = [
+        String(m.requests),
+        String(m.errors),
+        m.latencies.length ? percentile(m.latencies, 50).toFixed(0) : '–',
+        m.latencies.length ? percentile(m.latencies, 99).toFixed(0) : '–',
+        mib(median(m.rss)),
+      ];
       return s.postgresPid ? [...row, mib(median(m.postgres))] : row;
     };
-    const header = ['minute', 'PGlite req', 'errors', 'p50 ms', 'p99 ms', 'RSS MiB', 'scaled-out req', 'errors', 'p50 ms', 'p99 ms', 'node RSS MiB', 'PostgreSQL MiB'];
-    const rows = Array.from({ length: MINUTES }, (_, i) => [String(i + 1), ...cols(soaks[0], soaks[0].minutes[i]), ...cols(soaks[1], soaks[1].minutes[i])]);
-    console.log(`\nLoad average ${loadBefore} before, ${loadAverage()} after (2 cores shared with others' work). Memory: median of the minute's samples (every ${SAMPLE_MS / 1000} s).\n`);
+    const header = [
+      'minute',
+      'PGlite req',
+      'errors',
+      'p50 ms',
+      'p99 ms',
+      'RSS MiB',
+      'scaled-out req',
+      'errors',
+      'p50 ms',
+      'p99 ms',
+      'node RSS MiB',
+      'PostgreSQL MiB',
+    ];
+    const rows = Array.from({ length: MINUTES }, (_, i) => [
+      String(i + 1),
+      ...cols(soaks[0], soaks[0].minutes[i]),
+      ...cols(soaks[1], soaks[1].minutes[i]),
+    ]);
+    console.log(
+      `\nLoad average ${loadBefore} before, ${loadAverage()} after (2 cores shared with others' work). Memory: median of the minute's samples (every ${SAMPLE_MS / 1000} s).\n`,
+    );
     console.log(markdownTable(header, rows));
 
-    const growth = (perMinute: number[]) => (perMinute[perMinute.length - 1] - perMinute[WARMUP_MINUTES - 1]) / perMinute[WARMUP_MINUTES - 1];
+    const growth = (perMinute: number[]) =>
+      (perMinute[perMinute.length - 1] - perMinute[WARMUP_MINUTES - 1]) / perMinute[WARMUP_MINUTES - 1];
     const summary = soaks.flatMap((s) => {
       const all = s.minutes.flatMap((m) => m.latencies);
       const errors = s.minutes.reduce((n, m) => n + m.errors, 0);
       const rss = s.minutes.map((m) => median(m.rss));
-      const lines = [[s.stack.name, 'node RSS', mib(rss[WARMUP_MINUTES - 1]), mib(rss[rss.length - 1]), `${(growth(rss) * 100).toFixed(1)} %`, String(errors), percentile(all, 99).toFixed(0)]];
+      const lines = [
+        [
+          s.stack.name,
+          'node RSS',
+          mib(rss[WARMUP_MINUTES - 1]),
+          mib(rss[rss.length - 1]),
+          `${(growth(rss) * 100).toFixed(1)} %`,
+          String(errors),
+          percentile(all, 99).toFixed(0),
+        ],
+      ];
       if (s.postgresPid) {
         const pg = s.minutes.map((m) => median(m.postgres));
-        lines.push(['', 'PostgreSQL Pss', mib(pg[WARMUP_MINUTES - 1]), mib(pg[pg.length - 1]), `${(growth(pg) * 100).toFixed(1)} %`, '', '']);
+        lines.push([
+          '',
+          'PostgreSQL Pss',
+          mib(pg[WARMUP_MINUTES - 1]),
+          mib(pg[pg.length - 1]),
+          `${(growth(pg) * 100).toFixed(1)} %`,
+          '',
+          '',
+        ]);
       }
       return lines;
     });
-    console.log(`\n${markdownTable(['set-up', 'memory', `MiB after warm-up (min ${WARMUP_MINUTES})`, 'MiB at the end', 'growth', 'errors', 'p99 ms overall'], summary)}`);
+    console.log(
+      `\n${markdownTable(['set-up', 'memory', `MiB after warm-up (min ${WARMUP_MINUTES})`, 'MiB at the end', 'growth', 'errors', 'p99 ms overall'], summary)}`,
+    );
     console.log(
       `\nnpm start on PGlite, RSS: ${mib(embeddedRssAtReady[0] ?? 0)} MiB when ready, ${mib(embeddedAfterSync)} MiB after its first sync, ` +
         `${mib(median(soaks[0].minutes[WARMUP_MINUTES - 1].rss))} MiB after the warm-up, ${mib(embeddedAfterSoak)} MiB after the soak.`,
@@ -274,7 +403,9 @@ async function main(): Promise<void> {
       const errors = s.minutes.reduce((n, m) => n + m.errors, 0);
       const g = growth(s.minutes.map((m) => median(m.rss)));
       const met = errors === 0 && g < GOAL_GROWTH;
-      console.log(`${s.stack.name}: goal (growth < ${GOAL_GROWTH * 100} % after warm-up, 0 errors) ${met ? 'met' : 'NOT met'}${s.firstError ? `; first error: ${s.firstError}` : ''}`);
+      console.log(
+        `${s.stack.name}: goal (growth < ${GOAL_GROWTH * 100} % after warm-up, 0 errors) ${met ? 'met' : 'NOT met'}${s.firstError ? `; first error: ${s.firstError}` : ''}`,
+      );
     }
 
     const xs = Array.from({ length: MINUTES }, (_, i) => String(i + 1));
@@ -285,13 +416,19 @@ async function main(): Promise<void> {
         series: [
           { label: 'npm start, PGlite: process RSS', values: soaks[0].minutes.map((m) => median(m.rss) / MiB) },
           { label: 'scaled-out: 8 node processes, RSS', values: soaks[1].minutes.map((m) => median(m.rss) / MiB) },
-          { label: 'scaled-out: PostgreSQL server, Pss', values: soaks[1].minutes.map((m) => median(m.postgres) / MiB) },
+          {
+            label: 'scaled-out: PostgreSQL server, Pss',
+            values: soaks[1].minutes.map((m) => median(m.postgres) / MiB),
+          },
         ],
       },
       {
         title: 'Latency per minute',
         yLabel: 'p99 ms',
-        series: soaks.map((s) => ({ label: `${s.stack.name}: p99`, values: s.minutes.map((m) => (m.latencies.length ? percentile(m.latencies, 99) : null)) })),
+        series: soaks.map((s) => ({
+          label: `${s.stack.name}: p99`,
+          values: s.minutes.map((m) => (m.latencies.length ? percentile(m.latencies, 99) : null)),
+        })),
       },
     ]);
     console.log(`\nChart written to ${CHART}`);

@@ -40,7 +40,10 @@ export interface Stack {
 }
 
 /** The demo agencies with consultation logs: a set-up is loaded once each has a count. */
-export const AGENCIES_WITH_LOGS = loadAgencyConfigs(join(ROOT, 'agencies'), { ...process.env, MADOGUCHI_DEMO_URL: 'http://127.0.0.1:1' })
+export const AGENCIES_WITH_LOGS = loadAgencyConfigs(join(ROOT, 'agencies'), {
+  ...process.env,
+  MADOGUCHI_DEMO_URL: 'http://127.0.0.1:1',
+})
   .filter((a) => a.sources.some((s) => s.entity === 'consultation'))
   .map((a) => a.id);
 
@@ -51,8 +54,12 @@ export async function waitForDemoData(url: string, timeoutMs = 600_000): Promise
   while (Date.now() - started < timeoutMs) {
     try {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const json = (await res.json()) as { data?: { organizations: Array<{ id: string; consultationCount: number | null }> } };
-      const counted = new Set((json.data?.organizations ?? []).filter((o) => (o.consultationCount ?? 0) > 0).map((o) => o.id));
+      const json = (await res.json()) as {
+        data?: { organizations: Array<{ id: string; consultationCount: number | null }> };
+      };
+      const counted = new Set(
+        (json.data?.organizations ?? []).filter((o) => (o.consultationCount ?? 0) > 0).map((o) => o.id),
+      );
       if (AGENCIES_WITH_LOGS.every((id) => counted.has(id))) return;
     } catch {
       // Not listening yet.
@@ -80,7 +87,10 @@ export async function startEmbeddedStack(
     MADOGUCHI_DATA_DIR: dataDir,
     DATABASE_URL: options.databaseUrl ?? '',
   };
-  const child = await startChild('gateway/embedded.ts', [], env, /Madoguchi is ready/, { loader: ['--require', 'tsx/cjs'], timeoutMs: 300_000 });
+  const child = await startChild('gateway/embedded.ts', [], env, /Madoguchi is ready/, {
+    loader: ['--require', 'tsx/cjs'],
+    timeoutMs: 300_000,
+  });
   options.onReady?.(child.process.pid!);
   const url = `http://127.0.0.1:${port}/graphql`;
   try {
@@ -122,8 +132,17 @@ export async function startScaledOutStack(
     const urls: string[] = [];
     for (let g = 0; g < gateways; g++) {
       const port = await freePort();
-      const perSubgraph = Object.fromEntries(Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u.join(',')]));
-      processes.push(await startChild('gateway/index.ts', [], { ...env, ...perSubgraph, PORT: String(port), HOST: '127.0.0.1' }, /ready at/));
+      const perSubgraph = Object.fromEntries(
+        Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u.join(',')]),
+      );
+      processes.push(
+        await startChild(
+          'gateway/index.ts',
+          [],
+          { ...env, ...perSubgraph, PORT: String(port), HOST: '127.0.0.1' },
+          /ready at/,
+        ),
+      );
       urls.push(`http://127.0.0.1:${port}/graphql`);
     }
     return { name, urls, processes, close };

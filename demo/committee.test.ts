@@ -28,7 +28,9 @@ describe('committee minutes at the demo size (100,000 consultations)', () => {
 
   it('select 300+ firms over the years, about 100 of them still supported', () => {
     const selected = new Set(minutes.filter((m) => m.outcome === 'SELECTED').map((m) => m.corporateNumber));
-    const ended = new Set(minutes.filter((m) => m.outcome === 'GRADUATED' || m.outcome === 'WITHDRAWN').map((m) => m.corporateNumber));
+    const ended = new Set(
+      minutes.filter((m) => m.outcome === 'GRADUATED' || m.outcome === 'WITHDRAWN').map((m) => m.corporateNumber),
+    );
     expect(selected.size).toBeGreaterThanOrEqual(300);
     const active = [...selected].filter((f) => !ended.has(f)).length;
     expect(active).toBeGreaterThanOrEqual(85);
@@ -38,7 +40,11 @@ describe('committee minutes at the demo size (100,000 consultations)', () => {
   it('name only firms of the logs, and select firms the logs point at', () => {
     for (const m of minutes) {
       const firm = tally.get(m.corporateNumber);
-      expect({ firm: m.corporateNumber, known: firm !== undefined, name: firm?.name }).toEqual({ firm: m.corporateNumber, known: true, name: m.companyName });
+      expect({ firm: m.corporateNumber, known: firm !== undefined, name: firm?.name }).toEqual({
+        firm: m.corporateNumber,
+        known: true,
+        name: m.companyName,
+      });
       if (m.outcome !== 'SELECTED') continue;
       expect(firm!.visits.size >= 2 || firm!.growthVisits >= 4).toBe(true);
       // The agency that nominated and leads the support is one the firm consulted.
@@ -50,10 +56,13 @@ describe('committee minutes at the demo size (100,000 consultations)', () => {
   });
 
   it('end a plan only after its selection, and every decision has a reason', () => {
-    const selectedAt = new Map(minutes.filter((m) => m.outcome === 'SELECTED').map((m) => [m.corporateNumber, m.meetingOn]));
+    const selectedAt = new Map(
+      minutes.filter((m) => m.outcome === 'SELECTED').map((m) => [m.corporateNumber, m.meetingOn]),
+    );
     for (const m of minutes) {
       expect(m.reason.length).toBeGreaterThan(5);
-      if (m.outcome === 'GRADUATED' || m.outcome === 'WITHDRAWN') expect(m.meetingOn > selectedAt.get(m.corporateNumber)!).toBe(true);
+      if (m.outcome === 'GRADUATED' || m.outcome === 'WITHDRAWN')
+        expect(m.meetingOn > selectedAt.get(m.corporateNumber)!).toBe(true);
     }
   });
 

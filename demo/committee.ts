@@ -10,7 +10,12 @@ import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import data from './data/committee.json';
 import { mulberry32, type Rng } from './random';
-import { COMMITTEE_OUTCOMES, SUPPORT_FIELDS, type CommitteeOutcomeCode, type SupportFieldCode } from '../domain/vocabulary';
+import {
+  COMMITTEE_OUTCOMES,
+  SUPPORT_FIELDS,
+  type CommitteeOutcomeCode,
+  type SupportFieldCode,
+} from '../domain/vocabulary';
 import { growthWeights } from '../domain/growth/weights';
 
 /** What the logs say about one firm with a 法人番号, across every agency. */
@@ -30,24 +35,44 @@ export interface FirmFacts {
 
 export type FirmTally = Map<string, FirmFacts>;
 
-const CODE_BY_LABEL = new Map<string, SupportFieldCode>(Object.entries(SUPPORT_FIELDS).map(([code, f]) => [f.label as string, code as SupportFieldCode]));
+const CODE_BY_LABEL = new Map<string, SupportFieldCode>(
+  Object.entries(SUPPORT_FIELDS).map(([code, f]) => [f.label as string, code as SupportFieldCode]),
+);
 
 /** Adds one agency's generated rows to the tally (firms without 法人番号 are left out). */
 export function tallyFirms(
   tally: FirmTally,
   agencyId: string,
-  rows: ReadonlyArray<{ corporateNumber: string | null; companyName: string; municipalityCode: string; industry: string; employees: number; topics: string[] }>,
+  rows: ReadonlyArray<{
+    corporateNumber: string | null;
+    companyName: string;
+    municipalityCode: string;
+    industry: string;
+    employees: number;
+    topics: string[];
+  }>,
 ): void {
   const growth = new Set<string>(growthWeights().growthTopics);
   for (const r of rows) {
     if (!r.corporateNumber) continue;
     let f = tally.get(r.corporateNumber);
     if (!f) {
-      f = { corporateNumber: r.corporateNumber, name: r.companyName, municipalityCode: r.municipalityCode, industry: r.industry, employees: r.employees, visits: new Map(), growthVisits: 0, growthTopics: new Map() };
+      f = {
+        corporateNumber: r.corporateNumber,
+        name: r.companyName,
+        municipalityCode: r.municipalityCode,
+        industry: r.industry,
+        employees: r.employees,
+        visits: new Map(),
+        growthVisits: 0,
+        growthTopics: new Map(),
+      };
       tally.set(r.corporateNumber, f);
     }
     f.visits.set(agencyId, (f.visits.get(agencyId) ?? 0) + 1);
-    const topics = r.topics.map((t) => CODE_BY_LABEL.get(t)).filter((t): t is SupportFieldCode => t !== undefined && growth.has(t));
+    const topics = r.topics
+      .map((t) => CODE_BY_LABEL.get(t))
+      .filter((t): t is SupportFieldCode => t !== undefined && growth.has(t));
     if (topics.length) f.growthVisits += 1;
     for (const t of topics) f.growthTopics.set(t, (f.growthTopics.get(t) ?? 0) + 1);
   }
@@ -87,7 +112,8 @@ const between = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (h
 function meetingMonths(fiscalYear: number): string[] {
   const [y0, m0] = data.firstMeeting.split('-').map(Number);
   const out: string[] = [];
-  for (let y = y0, m = m0; y < fiscalYear + 1 || (y === fiscalYear + 1 && m <= 3); m === 12 ? ((m = 1), y++) : m++) out.push(`${y}-${pad(m)}`);
+  for (let y = y0, m = m0; y < fiscalYear + 1 || (y === fiscalYear + 1 && m <= 3); m === 12 ? ((m = 1), y++) : m++)
+    out.push(`${y}-${pad(m)}`);
   return out;
 }
 
@@ -114,7 +140,9 @@ function topicsOf(f: FirmFacts): SupportFieldCode[] {
 }
 
 function fill(template: string, f: FirmFacts): string {
-  const topics = topicsOf(f).slice(0, 2).map((t) => SUPPORT_FIELDS[t].label);
+  const topics = topicsOf(f)
+    .slice(0, 2)
+    .map((t) => SUPPORT_FIELDS[t].label);
   return template
     .replace('{agencies}', String(f.visits.size))
     .replace('{topics}', topics.length ? topics.join('・') : '経営基盤の強化')
@@ -133,35 +161,79 @@ export function committeeMinutes(tally: FirmTally, options: MinutesOptions): Min
   const candidates = [...tally.values()]
     .filter((f) => f.visits.size >= 2 || f.growthVisits >= 4)
     .sort((a, b) => evidence(b) - evidence(a) || a.corporateNumber.localeCompare(b.corporateNumber));
-  const selections = Math.min(Math.round((data.selectionsPer100k * options.total) / 100_000), Math.floor(candidates.length / 2));
+  const selections = Math.min(
+    Math.round((data.selectionsPer100k * options.total) / 100_000),
+    Math.floor(candidates.length / 2),
+  );
   const selected = candidates.slice(0, selections);
   const others = candidates.slice(selections, selections + Math.round(selections * data.declinedShare));
   const rows: Array<Omit<MinuteRow, 'localId' | 'meetingOn' | 'decidedBy'> & { month: number }> = [];
-  const base = (f: FirmFacts) => ({ corporateNumber: f.corporateNumber, companyName: f.name, municipalityCode: f.municipalityCode, industry: f.industry });
+  const base = (f: FirmFacts) => ({
+    corporateNumber: f.corporateNumber,
+    companyName: f.name,
+    municipalityCode: f.municipalityCode,
+    industry: f.industry,
+  });
   const noPlan = { leadAgency: null, participatingAgencies: [], goals: [] };
 
   selected.forEach((f, i) => {
     // The firms the logs point at most strongly now were selected most recently: they are the
     // ones still supported, and their consultations are this year's.
-    const at = Math.max(0, Math.min(months.length - 1, months.length - 1 - Math.floor((i * months.length) / selections) + between(rng, -1, 1)));
+    const at = Math.max(
+      0,
+      Math.min(
+        months.length - 1,
+        months.length - 1 - Math.floor((i * months.length) / selections) + between(rng, -1, 1),
+      ),
+    );
     const lead = mainAgency(f);
     const rationale = fill(pick(rng, data.rationales), f);
     if (rng() < data.deferredShare && at > 0) {
       const earlier = Math.max(0, at - between(rng, 1, 3));
-      rows.push({ ...base(f), month: earlier, nominatedBy: lead, rationale, outcome: 'DEFERRED', reason: fill(pick(rng, data.reasons.DEFERRED), f), ...noPlan });
+      rows.push({
+        ...base(f),
+        month: earlier,
+        nominatedBy: lead,
+        rationale,
+        outcome: 'DEFERRED',
+        reason: fill(pick(rng, data.reasons.DEFERRED), f),
+        ...noPlan,
+      });
     }
     const topics = topicsOf(f);
     const partners = topics.flatMap((t) => (data.topicPartners as Record<string, string[]>)[t] ?? []);
-    const participating = [...new Set([...[...f.visits.keys()].sort(), ...partners.slice(0, 1)])].filter((a) => a !== lead);
-    const goalPool = topics.length ? topics.flatMap((t) => (data.goals as Record<string, string[]>)[t] ?? []) : data.goals.DEFAULT;
+    const participating = [...new Set([...[...f.visits.keys()].sort(), ...partners.slice(0, 1)])].filter(
+      (a) => a !== lead,
+    );
+    const goalPool = topics.length
+      ? topics.flatMap((t) => (data.goals as Record<string, string[]>)[t] ?? [])
+      : data.goals.DEFAULT;
     const goals = [...new Set([goalPool[0], pick(rng, goalPool)])];
-    rows.push({ ...base(f), month: at, nominatedBy: lead, rationale, outcome: 'SELECTED', reason: fill(pick(rng, data.reasons.SELECTED), f), leadAgency: lead, participatingAgencies: participating, goals });
+    rows.push({
+      ...base(f),
+      month: at,
+      nominatedBy: lead,
+      rationale,
+      outcome: 'SELECTED',
+      reason: fill(pick(rng, data.reasons.SELECTED), f),
+      leadAgency: lead,
+      participatingAgencies: participating,
+      goals,
+    });
     const withdrawn = rng() < data.withdrawnShare;
     const span = withdrawn ? data.withdrawnAfterMonths : data.planMonths;
     const end = at + between(rng, span.min, span.max);
     if (end < months.length) {
       const outcome = withdrawn ? 'WITHDRAWN' : 'GRADUATED';
-      rows.push({ ...base(f), month: end, nominatedBy: null, rationale: null, outcome, reason: fill(pick(rng, data.reasons[outcome]), f), ...noPlan });
+      rows.push({
+        ...base(f),
+        month: end,
+        nominatedBy: null,
+        rationale: null,
+        outcome,
+        reason: fill(pick(rng, data.reasons[outcome]), f),
+        ...noPlan,
+      });
     }
   });
 
@@ -170,24 +242,55 @@ export function committeeMinutes(tally: FirmTally, options: MinutesOptions): Min
     const rationale = fill(pick(rng, data.rationales), f);
     let at = between(rng, 0, months.length - 1);
     if (rng() < data.deferredShare && at < months.length - 1) {
-      rows.push({ ...base(f), month: at, nominatedBy: lead, rationale, outcome: 'DEFERRED', reason: fill(pick(rng, data.reasons.DEFERRED), f), ...noPlan });
+      rows.push({
+        ...base(f),
+        month: at,
+        nominatedBy: lead,
+        rationale,
+        outcome: 'DEFERRED',
+        reason: fill(pick(rng, data.reasons.DEFERRED), f),
+        ...noPlan,
+      });
       at = Math.min(months.length - 1, at + between(rng, 1, 2));
     }
-    rows.push({ ...base(f), month: at, nominatedBy: lead, rationale, outcome: 'DECLINED', reason: fill(pick(rng, data.reasons.DECLINED), f), ...noPlan });
+    rows.push({
+      ...base(f),
+      month: at,
+      nominatedBy: lead,
+      rationale,
+      outcome: 'DECLINED',
+      reason: fill(pick(rng, data.reasons.DECLINED), f),
+      ...noPlan,
+    });
   }
 
   // Reports on supported firms come first at each meeting, then the decisions, firm by firm.
-  const order: Record<CommitteeOutcomeCode, number> = { GRADUATED: 0, WITHDRAWN: 0, SELECTED: 1, DEFERRED: 1, DECLINED: 1 };
-  rows.sort((a, b) => a.month - b.month || order[a.outcome] - order[b.outcome] || a.corporateNumber.localeCompare(b.corporateNumber));
+  const order: Record<CommitteeOutcomeCode, number> = {
+    GRADUATED: 0,
+    WITHDRAWN: 0,
+    SELECTED: 1,
+    DEFERRED: 1,
+    DECLINED: 1,
+  };
+  rows.sort(
+    (a, b) =>
+      a.month - b.month || order[a.outcome] - order[b.outcome] || a.corporateNumber.localeCompare(b.corporateNumber),
+  );
   const items = new Map<number, number>();
   return rows.map(({ month, ...r }) => {
     const n = (items.get(month) ?? 0) + 1;
     items.set(month, n);
-    return { localId: `${months[month]}-${pad(n)}`, meetingOn: meetingDay(months[month]), decidedBy: chairOf(months[month]), ...r };
+    return {
+      localId: `${months[month]}-${pad(n)}`,
+      meetingOn: meetingDay(months[month]),
+      decidedBy: chairOf(months[month]),
+      ...r,
+    };
   });
 }
 
-export const MINUTES_HEADER = '議事番号,開催日,法人番号,企業ID,企業名,所在地コード,業種,推薦機関,推薦理由,判定,判定理由,判定者,主担当機関,参加機関,支援目標';
+export const MINUTES_HEADER =
+  '議事番号,開催日,法人番号,企業ID,企業名,所在地コード,業種,推薦機関,推薦理由,判定,判定理由,判定者,主担当機関,参加機関,支援目標';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value);

@@ -30,7 +30,8 @@ function hasValidCorporateCheckDigit(number: string): boolean {
 }
 
 /** The first few items that break a rule: one expect per rule keeps 20,000 rows fast to check. */
-const violations = <T>(items: Iterable<T>, ok: (item: T) => boolean): T[] => [...items].filter((x) => !ok(x)).slice(0, 5);
+const violations = <T>(items: Iterable<T>, ok: (item: T) => boolean): T[] =>
+  [...items].filter((x) => !ok(x)).slice(0, 5);
 
 const allRows = (logs: Map<string, ConsultationRow[]>) => [...logs.values()].flat();
 const labels = (vocab: Record<string, { label: string }>) => new Set(Object.values(vocab).map((v) => v.label));
@@ -68,7 +69,8 @@ describe('generateConsultationLogs', () => {
       expect(new Set(list.map((r) => r.number)).size).toBe(list.length);
       expect(violations(list.keys(), (i) => i === 0 || list[i - 1].receivedAt <= list[i].receivedAt)).toEqual([]);
     }
-    const weekday = (r: ConsultationRow) => new Date(`${r.receivedAt.slice(0, 10).replace(/\//g, '-')}T00:00:00Z`).getUTCDay();
+    const weekday = (r: ConsultationRow) =>
+      new Date(`${r.receivedAt.slice(0, 10).replace(/\//g, '-')}T00:00:00Z`).getUTCDay();
     expect(
       violations(rows, (r) => {
         const time = r.receivedAt.slice(11);
@@ -126,7 +128,9 @@ describe('generateConsultationLogs', () => {
     const incorporated = [...firms.values()].filter((r) => r.corporateNumber !== null).length / firms.size;
     expect(incorporated).toBeGreaterThan(0.5);
     expect(incorporated).toBeLessThan(0.7);
-    expect(violations(rows, (r) => r.corporateNumber === null || hasValidCorporateCheckDigit(r.corporateNumber))).toEqual([]);
+    expect(
+      violations(rows, (r) => r.corporateNumber === null || hasValidCorporateCheckDigit(r.corporateNumber)),
+    ).toEqual([]);
   });
 
   it('locates every firm in a known municipality with a valid code', () => {
@@ -155,11 +159,15 @@ describe('generateConsultationLogs', () => {
     expect(referred / rows.length).toBeGreaterThan(0.03);
     expect(referred / rows.length).toBeLessThan(0.05);
     const fromToshima = small.get('toshima-bizsapo')!.filter((r) => r.referredTo !== null);
-    expect(violations(fromToshima, (r) => ['toshima-city', 'sugamo-sbiz', 'fuji-fbiz'].includes(r.referredTo!))).toEqual([]);
+    expect(
+      violations(fromToshima, (r) => ['toshima-city', 'sugamo-sbiz', 'fuji-fbiz'].includes(r.referredTo!)),
+    ).toEqual([]);
     const financeFromCci = small
       .get('hyogo-cci')!
       .filter((r) => r.referredTo !== null && r.topics[0] === SUPPORT_FIELDS.FINANCE.label);
-    expect(financeFromCci.filter((r) => r.referredTo === 'hyogo-cgc').length).toBeGreaterThan(financeFromCci.length / 2);
+    expect(financeFromCci.filter((r) => r.referredTo === 'hyogo-cgc').length).toBeGreaterThan(
+      financeFromCci.length / 2,
+    );
   });
 
   it('shows the same firm identically at several agencies', () => {
@@ -202,8 +210,21 @@ describe('renderConsultationCsv', () => {
     expect(records).toHaveLength(rows.length);
     const asCsv = (r: ConsultationRow) =>
       [
-        r.number, r.receivedAt, r.channel, r.topics.join('、'), r.corporateNumber ?? '', r.companyName, r.industry,
-        String(r.employees), r.municipalityCode, r.phone ?? '', r.address ?? '', r.summary, r.consultant, r.outcome, r.referredTo ?? '',
+        r.number,
+        r.receivedAt,
+        r.channel,
+        r.topics.join('、'),
+        r.corporateNumber ?? '',
+        r.companyName,
+        r.industry,
+        String(r.employees),
+        r.municipalityCode,
+        r.phone ?? '',
+        r.address ?? '',
+        r.summary,
+        r.consultant,
+        r.outcome,
+        r.referredTo ?? '',
       ].join('\u0000');
     expect(violations(records.keys(), (i) => Object.values(records[i]).join('\u0000') === asCsv(rows[i]))).toEqual([]);
   });
@@ -212,7 +233,9 @@ describe('renderConsultationCsv', () => {
     const summary = '運転資金1,000万円の借入について相談。ブランド名"ソレイユ"も確認。\n次回、5月に再訪予定。';
     const row: ConsultationRow = { ...rows[0], summary };
     const text = renderConsultationCsv([row]);
-    expect(text).toContain('"運転資金1,000万円の借入について相談。ブランド名""ソレイユ""も確認。\n次回、5月に再訪予定。"');
+    expect(text).toContain(
+      '"運転資金1,000万円の借入について相談。ブランド名""ソレイユ""も確認。\n次回、5月に再訪予定。"',
+    );
     const [record] = parse(text, { columns: true }) as Record<string, string>[];
     expect(record['相談概要']).toBe(summary);
     expect(rows.some((r) => r.summary.includes(',') && r.summary.includes('\n'))).toBe(true);

@@ -237,7 +237,13 @@ const MAKERS: Weights<JsicDivision> = { E: 6, D: 1, G: 1.5, L: 2, C: 1, F: 1 };
 const GENERAL_CHANNELS: Weights<ChannelCode> = { COUNTER: 45, PHONE: 28, VISIT: 12, ONLINE: 15 };
 const LAB_CHANNELS: Weights<ChannelCode> = { COUNTER: 48, PHONE: 24, VISIT: 14, ONLINE: 14 };
 const EMPLOYMENT_CHANNELS: Weights<ChannelCode> = { COUNTER: 30, PHONE: 45, VISIT: 15, ONLINE: 10 };
-const LAB_OUTCOMES: Record<OutcomeCode, number> = { ADVISED: 40, REFERRED: 4.5, APPLIED: 4, CONTINUING: 27, CLOSED: 25 };
+const LAB_OUTCOMES: Record<OutcomeCode, number> = {
+  ADVISED: 40,
+  REFERRED: 4.5,
+  APPLIED: 4,
+  CONTINUING: 27,
+  CLOSED: 25,
+};
 
 const AGENCIES: readonly AgencySpec[] = [
   {
@@ -248,7 +254,19 @@ const AGENCIES: readonly AgencySpec[] = [
     volume: 16000,
     repeat: 2.6,
     channels: { COUNTER: 42, PHONE: 25, VISIT: 13, ONLINE: 20 },
-    topics: { MANAGEMENT: 24, FINANCE: 12, STARTUP: 12, SUCCESSION: 12, SALES: 15, DX: 10, OVERSEAS: 5, TECHNOLOGY: 3, EMPLOYMENT: 2, DISASTER: 2, ENVIRONMENT: 3 },
+    topics: {
+      MANAGEMENT: 24,
+      FINANCE: 12,
+      STARTUP: 12,
+      SUCCESSION: 12,
+      SALES: 15,
+      DX: 10,
+      OVERSEAS: 5,
+      TECHNOLOGY: 3,
+      EMPLOYMENT: 2,
+      DISASTER: 2,
+      ENVIRONMENT: 3,
+    },
     outcomes: { ADVISED: 42, REFERRED: 4, APPLIED: 14, CONTINUING: 28, CLOSED: 12 },
     area: (m) => (KOBE(m) ? 1.3 : 1),
     saturday: 0.01,
@@ -589,52 +607,300 @@ const TOSHIMA_REFERRAL_DEFAULT: Weights<string> = { 'toshima-city': 2, 'sugamo-s
 
 // Firms that come to support counters: the SME population with manufacturers over-represented.
 const HYOGO_INDUSTRIES: Weights<JsicDivision> = {
-  E: 16, I: 20, D: 10, M: 10, L: 6, G: 2.5, N: 7, P: 6, H: 3, K: 5, R: 6, O: 2, J: 1,
-  A: 1.2, B: 0.4, C: 0.1, F: 0.3, Q: 0.6, T: 0.4,
+  E: 16,
+  I: 20,
+  D: 10,
+  M: 10,
+  L: 6,
+  G: 2.5,
+  N: 7,
+  P: 6,
+  H: 3,
+  K: 5,
+  R: 6,
+  O: 2,
+  J: 1,
+  A: 1.2,
+  B: 0.4,
+  C: 0.1,
+  F: 0.3,
+  Q: 0.6,
+  T: 0.4,
 };
 const TOSHIMA_INDUSTRIES: Weights<JsicDivision> = {
-  E: 6, I: 20, D: 6, M: 14, L: 10, G: 9, N: 10, P: 6, H: 2, K: 7, R: 6, O: 3, J: 1.5, F: 0.2, Q: 0.2, T: 0.5,
+  E: 6,
+  I: 20,
+  D: 6,
+  M: 14,
+  L: 10,
+  G: 9,
+  N: 10,
+  P: 6,
+  H: 2,
+  K: 7,
+  R: 6,
+  O: 3,
+  J: 1.5,
+  F: 0.2,
+  Q: 0.2,
+  T: 0.5,
 };
 
 // Share of firms that are companies rather than sole proprietors, by industry.
 const INCORPORATED: Record<JsicDivision, number> = {
-  A: 0.35, B: 0.3, C: 0.9, D: 0.6, E: 0.8, F: 0.9, G: 0.82, H: 0.82, I: 0.56, J: 0.68,
-  K: 0.7, L: 0.56, M: 0.32, N: 0.32, O: 0.42, P: 0.65, Q: 1, R: 0.56, S: 1, T: 0.5,
+  A: 0.35,
+  B: 0.3,
+  C: 0.9,
+  D: 0.6,
+  E: 0.8,
+  F: 0.9,
+  G: 0.82,
+  H: 0.82,
+  I: 0.56,
+  J: 0.68,
+  K: 0.7,
+  L: 0.56,
+  M: 0.32,
+  N: 0.32,
+  O: 0.42,
+  P: 0.65,
+  Q: 1,
+  R: 0.56,
+  S: 1,
+  T: 0.5,
 };
 
 // 中小企業基本法's employee ceilings: 300 for makers and most others, 100 wholesale and services.
 const EMPLOYEE_CEILING: Record<JsicDivision, number> = {
-  A: 300, B: 300, C: 300, D: 300, E: 300, F: 300, G: 300, H: 300, I: 100, J: 300,
-  K: 300, L: 100, M: 100, N: 100, O: 100, P: 100, Q: 300, R: 100, S: 300, T: 100,
+  A: 300,
+  B: 300,
+  C: 300,
+  D: 300,
+  E: 300,
+  F: 300,
+  G: 300,
+  H: 300,
+  I: 100,
+  J: 300,
+  K: 300,
+  L: 100,
+  M: 100,
+  N: 100,
+  O: 100,
+  P: 100,
+  Q: 300,
+  R: 100,
+  S: 300,
+  T: 100,
 };
 
 const FAMILY = [
-  '田中', '山本', '中村', '小林', '松本', '井上', '山田', '藤原', '前田', '岡田', '高橋', '佐藤', '鈴木', '伊藤',
-  '渡辺', '加藤', '吉田', '山口', '森', '池田', '橋本', '西村', '藤井', '大西', '松田', '谷口', '村上', '岡本',
-  '福田', '坂本', '石田', '小西', '上田', '竹内', '長谷川', '久保', '堀', '安田', '中西', '北村', '吉川', '森本',
-  '原田', '平田', '内田', '足立', '藤田', '三宅', '河野', '岩崎', '西川', '今井', '野村', '大塚', '木村', '清水',
+  '田中',
+  '山本',
+  '中村',
+  '小林',
+  '松本',
+  '井上',
+  '山田',
+  '藤原',
+  '前田',
+  '岡田',
+  '高橋',
+  '佐藤',
+  '鈴木',
+  '伊藤',
+  '渡辺',
+  '加藤',
+  '吉田',
+  '山口',
+  '森',
+  '池田',
+  '橋本',
+  '西村',
+  '藤井',
+  '大西',
+  '松田',
+  '谷口',
+  '村上',
+  '岡本',
+  '福田',
+  '坂本',
+  '石田',
+  '小西',
+  '上田',
+  '竹内',
+  '長谷川',
+  '久保',
+  '堀',
+  '安田',
+  '中西',
+  '北村',
+  '吉川',
+  '森本',
+  '原田',
+  '平田',
+  '内田',
+  '足立',
+  '藤田',
+  '三宅',
+  '河野',
+  '岩崎',
+  '西川',
+  '今井',
+  '野村',
+  '大塚',
+  '木村',
+  '清水',
 ];
 const GIVEN = [
-  '健一', '誠', '浩二', '直樹', '裕子', '美紀', '恵子', '大輔', '拓也', '由美', '真理子', '修', '隆', '和也',
-  '智子', '彩', '翔太', '亮', '恵美', '聡', '優子', '剛', '陽子', '康弘', 'さやか', '正人', '千尋', '洋平',
+  '健一',
+  '誠',
+  '浩二',
+  '直樹',
+  '裕子',
+  '美紀',
+  '恵子',
+  '大輔',
+  '拓也',
+  '由美',
+  '真理子',
+  '修',
+  '隆',
+  '和也',
+  '智子',
+  '彩',
+  '翔太',
+  '亮',
+  '恵美',
+  '聡',
+  '優子',
+  '剛',
+  '陽子',
+  '康弘',
+  'さやか',
+  '正人',
+  '千尋',
+  '洋平',
 ];
 const KANJI_COMMON = [
-  '東洋', '大和', '旭', '光', '日進', '昭和', '新栄', '三協', '丸栄', '大成', '共栄', '明和', '協和', '第一',
-  '中央', '太陽', '富士', '双葉', '松栄', '日光', '宝', '若葉', '菊水', '三和', '平和', '永和', '大栄', '東亜',
+  '東洋',
+  '大和',
+  '旭',
+  '光',
+  '日進',
+  '昭和',
+  '新栄',
+  '三協',
+  '丸栄',
+  '大成',
+  '共栄',
+  '明和',
+  '協和',
+  '第一',
+  '中央',
+  '太陽',
+  '富士',
+  '双葉',
+  '松栄',
+  '日光',
+  '宝',
+  '若葉',
+  '菊水',
+  '三和',
+  '平和',
+  '永和',
+  '大栄',
+  '東亜',
 ];
 const KANJI_HYOGO = [
-  '神港', '播州', '但馬', '淡路', '摂津', '阪神', '六甲', '須磨', '明石', '西播', '北摂', '姫路', '丹波', '瀬戸内',
-  '湊川', '舞子', '加古川', '龍野', '赤穂', '灘', '尼崎', '兵庫', '有馬', '東播',
+  '神港',
+  '播州',
+  '但馬',
+  '淡路',
+  '摂津',
+  '阪神',
+  '六甲',
+  '須磨',
+  '明石',
+  '西播',
+  '北摂',
+  '姫路',
+  '丹波',
+  '瀬戸内',
+  '湊川',
+  '舞子',
+  '加古川',
+  '龍野',
+  '赤穂',
+  '灘',
+  '尼崎',
+  '兵庫',
+  '有馬',
+  '東播',
 ];
-const KANJI_TOSHIMA = ['池袋', '目白', '巣鴨', '大塚', '駒込', '豊島', '椎名町', '要町', '城北', '武蔵', '江戸', '東京'];
+const KANJI_TOSHIMA = [
+  '池袋',
+  '目白',
+  '巣鴨',
+  '大塚',
+  '駒込',
+  '豊島',
+  '椎名町',
+  '要町',
+  '城北',
+  '武蔵',
+  '江戸',
+  '東京',
+];
 const KATAKANA = [
-  'アクア', 'アルファ', 'ウィズ', 'エール', 'オーク', 'クレスト', 'グリーン', 'サンライズ', 'ステラ', 'ソレイユ',
-  'ネクスト', 'ノア', 'ハーモニー', 'フォレスト', 'ブリッジ', 'ベイ', 'ポート', 'ミライ', 'ライト', 'リンク',
-  'ルーツ', 'コスモ', 'シーサイド', 'マリン', 'ハーバー', 'スマイル', 'ジョイ', 'アスト', 'ラルゴ', 'プラム',
+  'アクア',
+  'アルファ',
+  'ウィズ',
+  'エール',
+  'オーク',
+  'クレスト',
+  'グリーン',
+  'サンライズ',
+  'ステラ',
+  'ソレイユ',
+  'ネクスト',
+  'ノア',
+  'ハーモニー',
+  'フォレスト',
+  'ブリッジ',
+  'ベイ',
+  'ポート',
+  'ミライ',
+  'ライト',
+  'リンク',
+  'ルーツ',
+  'コスモ',
+  'シーサイド',
+  'マリン',
+  'ハーバー',
+  'スマイル',
+  'ジョイ',
+  'アスト',
+  'ラルゴ',
+  'プラム',
 ];
 const HIRAGANA = [
-  'みどり', 'さくら', 'ひまわり', 'こはる', 'つばめ', 'あおい', 'すずらん', 'はな', 'ことり', 'まる', 'やまびこ',
-  'かもめ', 'いろは', 'ふくろう', 'わかば', 'ひだまり',
+  'みどり',
+  'さくら',
+  'ひまわり',
+  'こはる',
+  'つばめ',
+  'あおい',
+  'すずらん',
+  'はな',
+  'ことり',
+  'まる',
+  'やまびこ',
+  'かもめ',
+  'いろは',
+  'ふくろう',
+  'わかば',
+  'ひだまり',
 ];
 
 /** A name pattern: `*` is replaced by a stem of one of the kinds (f family, k kanji, a katakana, h hiragana). */
@@ -645,63 +911,300 @@ interface Trade {
 }
 
 const TRADES: Record<JsicDivision, Trade> = {
-  A: { corp: [['*農園', 'fk'], ['*ファーム', 'ah'], ['*アグリ', 'a']], sole: [['*農園', 'f'], ['*果樹園', 'f']] },
-  B: { corp: [['*水産', 'fk'], ['*海産', 'k']], sole: [['*水産', 'f'], ['*漁業', 'f']] },
-  C: { corp: [['*砕石', 'k'], ['*鉱業', 'k']], sole: [['*砂利', 'f']] },
+  A: {
+    corp: [
+      ['*農園', 'fk'],
+      ['*ファーム', 'ah'],
+      ['*アグリ', 'a'],
+    ],
+    sole: [
+      ['*農園', 'f'],
+      ['*果樹園', 'f'],
+    ],
+  },
+  B: {
+    corp: [
+      ['*水産', 'fk'],
+      ['*海産', 'k'],
+    ],
+    sole: [
+      ['*水産', 'f'],
+      ['*漁業', 'f'],
+    ],
+  },
+  C: {
+    corp: [
+      ['*砕石', 'k'],
+      ['*鉱業', 'k'],
+    ],
+    sole: [['*砂利', 'f']],
+  },
   D: {
-    corp: [['*建設', 'fk'], ['*工務店', 'f'], ['*組', 'f'], ['*建工', 'fk'], ['*設備', 'fk'], ['*電設', 'fk'], ['*塗装', 'fk'], ['*土木', 'fk'], ['*住建', 'fk'], ['*興業', 'fk'], ['*ホーム', 'ka']],
-    sole: [['*塗装', 'f'], ['*工務店', 'f'], ['*電気工事', 'f'], ['*左官', 'f'], ['*設備', 'f'], ['*内装', 'f'], ['*板金', 'f'], ['*造園', 'f']],
+    corp: [
+      ['*建設', 'fk'],
+      ['*工務店', 'f'],
+      ['*組', 'f'],
+      ['*建工', 'fk'],
+      ['*設備', 'fk'],
+      ['*電設', 'fk'],
+      ['*塗装', 'fk'],
+      ['*土木', 'fk'],
+      ['*住建', 'fk'],
+      ['*興業', 'fk'],
+      ['*ホーム', 'ka'],
+    ],
+    sole: [
+      ['*塗装', 'f'],
+      ['*工務店', 'f'],
+      ['*電気工事', 'f'],
+      ['*左官', 'f'],
+      ['*設備', 'f'],
+      ['*内装', 'f'],
+      ['*板金', 'f'],
+      ['*造園', 'f'],
+    ],
   },
   E: {
-    corp: [['*製作所', 'fk'], ['*工業', 'fk'], ['*精機', 'fka'], ['*金属', 'fk'], ['*化成', 'k'], ['*鉄工所', 'fk'], ['*精工', 'fk'], ['*工作所', 'f'], ['*食品', 'fk'], ['*製菓', 'fkh'], ['*印刷', 'fk'], ['*ゴム', 'fk'], ['*電機', 'fk'], ['*機械', 'k'], ['*技研', 'ka'], ['*酒造', 'fk'], ['*化学', 'k'], ['*シューズ', 'a'], ['*テック', 'a'], ['*産業', 'fk'], ['*紙器', 'fk'], ['*縫製', 'fk']],
-    sole: [['*製作所', 'f'], ['*鉄工所', 'f'], ['*製菓', 'fh'], ['*工房', 'fh'], ['*木工所', 'f'], ['*表具店', 'f'], ['*刃物', 'f']],
+    corp: [
+      ['*製作所', 'fk'],
+      ['*工業', 'fk'],
+      ['*精機', 'fka'],
+      ['*金属', 'fk'],
+      ['*化成', 'k'],
+      ['*鉄工所', 'fk'],
+      ['*精工', 'fk'],
+      ['*工作所', 'f'],
+      ['*食品', 'fk'],
+      ['*製菓', 'fkh'],
+      ['*印刷', 'fk'],
+      ['*ゴム', 'fk'],
+      ['*電機', 'fk'],
+      ['*機械', 'k'],
+      ['*技研', 'ka'],
+      ['*酒造', 'fk'],
+      ['*化学', 'k'],
+      ['*シューズ', 'a'],
+      ['*テック', 'a'],
+      ['*産業', 'fk'],
+      ['*紙器', 'fk'],
+      ['*縫製', 'fk'],
+    ],
+    sole: [
+      ['*製作所', 'f'],
+      ['*鉄工所', 'f'],
+      ['*製菓', 'fh'],
+      ['*工房', 'fh'],
+      ['*木工所', 'f'],
+      ['*表具店', 'f'],
+      ['*刃物', 'f'],
+    ],
   },
-  F: { corp: [['*エネルギー', 'ka'], ['*電力', 'k']], sole: [['*ソーラー', 'f']] },
+  F: {
+    corp: [
+      ['*エネルギー', 'ka'],
+      ['*電力', 'k'],
+    ],
+    sole: [['*ソーラー', 'f']],
+  },
   G: {
-    corp: [['*システム', 'ka'], ['*ソフト', 'a'], ['*ソリューションズ', 'a'], ['*ラボ', 'a'], ['*ネット', 'ka'], ['*テクノロジーズ', 'a'], ['*情報', 'k'], ['*メディア', 'a']],
-    sole: [['*ウェブ工房', 'ah'], ['*システム開発', 'f'], ['*映像制作', 'f'], ['*デザインラボ', 'a']],
+    corp: [
+      ['*システム', 'ka'],
+      ['*ソフト', 'a'],
+      ['*ソリューションズ', 'a'],
+      ['*ラボ', 'a'],
+      ['*ネット', 'ka'],
+      ['*テクノロジーズ', 'a'],
+      ['*情報', 'k'],
+      ['*メディア', 'a'],
+    ],
+    sole: [
+      ['*ウェブ工房', 'ah'],
+      ['*システム開発', 'f'],
+      ['*映像制作', 'f'],
+      ['*デザインラボ', 'a'],
+    ],
   },
   H: {
-    corp: [['*運送', 'fk'], ['*運輸', 'fk'], ['*物流', 'ka'], ['*急送', 'k'], ['*ロジスティクス', 'a'], ['*海運', 'k']],
-    sole: [['*運送', 'f'], ['*軽貨物', 'f']],
+    corp: [
+      ['*運送', 'fk'],
+      ['*運輸', 'fk'],
+      ['*物流', 'ka'],
+      ['*急送', 'k'],
+      ['*ロジスティクス', 'a'],
+      ['*海運', 'k'],
+    ],
+    sole: [
+      ['*運送', 'f'],
+      ['*軽貨物', 'f'],
+    ],
   },
   I: {
-    corp: [['*商店', 'f'], ['*商事', 'fk'], ['*物産', 'k'], ['*商会', 'fk'], ['*販売', 'k'], ['*トレーディング', 'a'], ['*薬局', 'kh'], ['*酒店', 'f'], ['*茶舗', 'f'], ['*ストアー', 'a']],
-    sole: [['*商店', 'f'], ['*酒店', 'f'], ['*青果', 'f'], ['*鮮魚店', 'f'], ['*呉服店', 'f'], ['*米穀店', 'f'], ['*文具店', 'f'], ['*時計店', 'f'], ['雑貨*', 'ha'], ['*精肉店', 'f']],
+    corp: [
+      ['*商店', 'f'],
+      ['*商事', 'fk'],
+      ['*物産', 'k'],
+      ['*商会', 'fk'],
+      ['*販売', 'k'],
+      ['*トレーディング', 'a'],
+      ['*薬局', 'kh'],
+      ['*酒店', 'f'],
+      ['*茶舗', 'f'],
+      ['*ストアー', 'a'],
+    ],
+    sole: [
+      ['*商店', 'f'],
+      ['*酒店', 'f'],
+      ['*青果', 'f'],
+      ['*鮮魚店', 'f'],
+      ['*呉服店', 'f'],
+      ['*米穀店', 'f'],
+      ['*文具店', 'f'],
+      ['*時計店', 'f'],
+      ['雑貨*', 'ha'],
+      ['*精肉店', 'f'],
+    ],
   },
-  J: { corp: [['*保険サービス', 'k'], ['*ファイナンス', 'a']], sole: [['*保険事務所', 'f']] },
+  J: {
+    corp: [
+      ['*保険サービス', 'k'],
+      ['*ファイナンス', 'a'],
+    ],
+    sole: [['*保険事務所', 'f']],
+  },
   K: {
-    corp: [['*不動産', 'fk'], ['*地所', 'fk'], ['*ハウジング', 'a'], ['*リース', 'k'], ['*エステート', 'a'], ['*管財', 'k']],
-    sole: [['*不動産', 'f'], ['*レンタル', 'a']],
+    corp: [
+      ['*不動産', 'fk'],
+      ['*地所', 'fk'],
+      ['*ハウジング', 'a'],
+      ['*リース', 'k'],
+      ['*エステート', 'a'],
+      ['*管財', 'k'],
+    ],
+    sole: [
+      ['*不動産', 'f'],
+      ['*レンタル', 'a'],
+    ],
   },
   L: {
-    corp: [['*設計', 'fk'], ['*コンサルティング', 'a'], ['*デザイン', 'a'], ['*測量', 'k'], ['*技術研究所', 'k'], ['*エンジニアリング', 'ka']],
-    sole: [['*設計事務所', 'f'], ['*デザイン事務所', 'f'], ['*技術士事務所', 'f'], ['*行政書士事務所', 'f'], ['*税理士事務所', 'f'], ['*デザイン室', 'a']],
+    corp: [
+      ['*設計', 'fk'],
+      ['*コンサルティング', 'a'],
+      ['*デザイン', 'a'],
+      ['*測量', 'k'],
+      ['*技術研究所', 'k'],
+      ['*エンジニアリング', 'ka'],
+    ],
+    sole: [
+      ['*設計事務所', 'f'],
+      ['*デザイン事務所', 'f'],
+      ['*技術士事務所', 'f'],
+      ['*行政書士事務所', 'f'],
+      ['*税理士事務所', 'f'],
+      ['*デザイン室', 'a'],
+    ],
   },
   M: {
-    corp: [['*フーズ', 'ka'], ['*旅館', 'fk'], ['*観光', 'k'], ['*ダイニング', 'a'], ['*亭', 'kh']],
-    sole: [['カフェ*', 'ah'], ['喫茶*', 'ah'], ['食堂*', 'h'], ['お好み焼き*', 'h'], ['*食堂', 'f'], ['*亭', 'h'], ['居酒屋*', 'h'], ['ベーカリー*', 'a'], ['*うどん', 'f'], ['ラーメン*', 'h'], ['*寿司', 'f'], ['たこ焼き*', 'h']],
+    corp: [
+      ['*フーズ', 'ka'],
+      ['*旅館', 'fk'],
+      ['*観光', 'k'],
+      ['*ダイニング', 'a'],
+      ['*亭', 'kh'],
+    ],
+    sole: [
+      ['カフェ*', 'ah'],
+      ['喫茶*', 'ah'],
+      ['食堂*', 'h'],
+      ['お好み焼き*', 'h'],
+      ['*食堂', 'f'],
+      ['*亭', 'h'],
+      ['居酒屋*', 'h'],
+      ['ベーカリー*', 'a'],
+      ['*うどん', 'f'],
+      ['ラーメン*', 'h'],
+      ['*寿司', 'f'],
+      ['たこ焼き*', 'h'],
+    ],
   },
   N: {
-    corp: [['*クリーニング', 'ka'], ['*ビューティー', 'a'], ['*トラベル', 'a'], ['*葬祭', 'k'], ['*ライフ', 'a']],
-    sole: [['美容室*', 'ah'], ['ヘアサロン*', 'a'], ['*理容', 'f'], ['*クリーニング店', 'f'], ['*湯', 'kh'], ['整体院*', 'h'], ['ネイルサロン*', 'a'], ['*写真館', 'f']],
+    corp: [
+      ['*クリーニング', 'ka'],
+      ['*ビューティー', 'a'],
+      ['*トラベル', 'a'],
+      ['*葬祭', 'k'],
+      ['*ライフ', 'a'],
+    ],
+    sole: [
+      ['美容室*', 'ah'],
+      ['ヘアサロン*', 'a'],
+      ['*理容', 'f'],
+      ['*クリーニング店', 'f'],
+      ['*湯', 'kh'],
+      ['整体院*', 'h'],
+      ['ネイルサロン*', 'a'],
+      ['*写真館', 'f'],
+    ],
   },
   O: {
-    corp: [['*アカデミー', 'a'], ['*教育', 'k'], ['*ゼミナール', 'k']],
-    sole: [['*塾', 'fh'], ['*ピアノ教室', 'fh'], ['*書道教室', 'f'], ['英会話*', 'a'], ['*そろばん教室', 'f']],
+    corp: [
+      ['*アカデミー', 'a'],
+      ['*教育', 'k'],
+      ['*ゼミナール', 'k'],
+    ],
+    sole: [
+      ['*塾', 'fh'],
+      ['*ピアノ教室', 'fh'],
+      ['*書道教室', 'f'],
+      ['英会話*', 'a'],
+      ['*そろばん教室', 'f'],
+    ],
   },
   P: {
-    corp: [['*ケアサービス', 'ka'], ['*介護サービス', 'k'], ['*メディカル', 'a'], ['*福祉サービス', 'k']],
-    sole: [['*鍼灸院', 'f'], ['*整骨院', 'f'], ['訪問看護ステーション*', 'h'], ['*治療院', 'f'], ['*歯科医院', 'f'], ['デイサービス*', 'h']],
+    corp: [
+      ['*ケアサービス', 'ka'],
+      ['*介護サービス', 'k'],
+      ['*メディカル', 'a'],
+      ['*福祉サービス', 'k'],
+    ],
+    sole: [
+      ['*鍼灸院', 'f'],
+      ['*整骨院', 'f'],
+      ['訪問看護ステーション*', 'h'],
+      ['*治療院', 'f'],
+      ['*歯科医院', 'f'],
+      ['デイサービス*', 'h'],
+    ],
   },
   // 複合サービス here means co-operatives: named without a company form.
-  Q: { corp: [['*事業協同組合', 'k'], ['*協同組合', 'k']], sole: [['*協同組合', 'k']] },
+  Q: {
+    corp: [
+      ['*事業協同組合', 'k'],
+      ['*協同組合', 'k'],
+    ],
+    sole: [['*協同組合', 'k']],
+  },
   R: {
-    corp: [['*サービス', 'ka'], ['*企画', 'k'], ['*ビルメンテナンス', 'k'], ['*警備保障', 'k'], ['*リサイクル', 'k']],
-    sole: [['*企画', 'f'], ['*サービス', 'f'], ['*リサイクル', 'f']],
+    corp: [
+      ['*サービス', 'ka'],
+      ['*企画', 'k'],
+      ['*ビルメンテナンス', 'k'],
+      ['*警備保障', 'k'],
+      ['*リサイクル', 'k'],
+    ],
+    sole: [
+      ['*企画', 'f'],
+      ['*サービス', 'f'],
+      ['*リサイクル', 'f'],
+    ],
   },
   S: { corp: [['*サービス', 'k']], sole: [['*サービス', 'f']] },
-  T: { corp: [['*企画', 'k'], ['*', 'a']], sole: [['*企画', 'f']] },
+  T: {
+    corp: [
+      ['*企画', 'k'],
+      ['*', 'a'],
+    ],
+    sole: [['*企画', 'f']],
+  },
 };
 
 interface Firm {
@@ -929,9 +1432,22 @@ function holidays(year: number): Set<string> {
   const spring = Math.floor(20.8431 + 0.242194 * (year - 1980) - Math.floor((year - 1980) / 4));
   const autumn = Math.floor(23.2488 + 0.242194 * (year - 1980) - Math.floor((year - 1980) / 4));
   const fixed = [
-    key(1, 1), key(1, nthMonday(year, 1, 2)), key(2, 11), key(2, 23), key(3, spring), key(4, 29), key(5, 3),
-    key(5, 4), key(5, 5), key(7, nthMonday(year, 7, 3)), key(8, 11), key(9, nthMonday(year, 9, 3)),
-    key(9, autumn), key(10, nthMonday(year, 10, 2)), key(11, 3), key(11, 23),
+    key(1, 1),
+    key(1, nthMonday(year, 1, 2)),
+    key(2, 11),
+    key(2, 23),
+    key(3, spring),
+    key(4, 29),
+    key(5, 3),
+    key(5, 4),
+    key(5, 5),
+    key(7, nthMonday(year, 7, 3)),
+    key(8, 11),
+    key(9, nthMonday(year, 9, 3)),
+    key(9, autumn),
+    key(10, nthMonday(year, 10, 2)),
+    key(11, 3),
+    key(11, 23),
   ];
   const set = new Set(fixed);
   // 振替休日: a holiday on a Sunday moves to the next day that is not already a holiday.
@@ -967,7 +1483,12 @@ function buildCalendar(fiscalYear: number): Calendar {
     const weekday = d.getUTCDay();
     // Public offices close for the year end (29 Dec – 3 Jan) and on public holidays.
     if ((m === 12 && day >= 29) || (m === 1 && day <= 3) || off.get(y)!.has(`${m}-${day}`)) continue;
-    const entry: Day = { label: `${y}/${pad(m, 2)}/${pad(day, 2)}`, month: m, weekday, ordinal: (t - start) / 86_400_000 };
+    const entry: Day = {
+      label: `${y}/${pad(m, 2)}/${pad(day, 2)}`,
+      month: m,
+      weekday,
+      ordinal: (t - start) / 86_400_000,
+    };
     if (weekday >= 1 && weekday <= 5) weekdays.push(entry);
     else if (weekday === 6) saturdays.push(entry);
   }
@@ -985,9 +1506,19 @@ const SEASONS: Record<Season, readonly number[]> = {
   employment: [1.15, 1.0, 1.0, 1.0, 0.75, 1.0, 1.1, 1.0, 0.85, 0.95, 1.05, 1.1],
 };
 const SEASON_OF: Record<SupportFieldCode, Season> = {
-  TECHNOLOGY: 'general', MANAGEMENT: 'subsidy', FINANCE: 'finance', EMPLOYMENT: 'employment', SALES: 'subsidy',
-  STARTUP: 'subsidy', LABOR: 'employment', IP: 'general', SUCCESSION: 'general', DX: 'subsidy',
-  OVERSEAS: 'general', ENVIRONMENT: 'general', DISASTER: 'general',
+  TECHNOLOGY: 'general',
+  MANAGEMENT: 'subsidy',
+  FINANCE: 'finance',
+  EMPLOYMENT: 'employment',
+  SALES: 'subsidy',
+  STARTUP: 'subsidy',
+  LABOR: 'employment',
+  IP: 'general',
+  SUCCESSION: 'general',
+  DX: 'subsidy',
+  OVERSEAS: 'general',
+  ENVIRONMENT: 'general',
+  DISASTER: 'general',
 };
 // Mondays bring the weekend's worries; Friday afternoons are quiet.
 const WEEKDAY_FACTOR = [0, 1.1, 1.0, 1.0, 1.0, 0.9, 0];
@@ -996,13 +1527,28 @@ type DayPicker = Weighted<Day>;
 
 function dayPickers(calendar: Calendar): Record<Season, DayPicker> {
   const make = (season: Season) =>
-    new Weighted(calendar.weekdays.map((d) => [d, SEASONS[season][(d.month + 8) % 12] * WEEKDAY_FACTOR[d.weekday]] as const));
-  return { general: make('general'), subsidy: make('subsidy'), finance: make('finance'), employment: make('employment') };
+    new Weighted(
+      calendar.weekdays.map((d) => [d, SEASONS[season][(d.month + 8) % 12] * WEEKDAY_FACTOR[d.weekday]] as const),
+    );
+  return {
+    general: make('general'),
+    subsidy: make('subsidy'),
+    finance: make('finance'),
+    employment: make('employment'),
+  };
 }
 
 // Counters open 9:00–17:30; late morning and early afternoon are busiest.
 const HOURS = new Weighted<number>([
-  [9, 0.6], [10, 1.2], [11, 1.1], [12, 0.45], [13, 1.0], [14, 1.2], [15, 1.1], [16, 0.8], [17, 0.25],
+  [9, 0.6],
+  [10, 1.2],
+  [11, 1.1],
+  [12, 0.45],
+  [13, 1.0],
+  [14, 1.2],
+  [15, 1.1],
+  [16, 0.8],
+  [17, 0.25],
 ]);
 
 const TIME_LABELS = Array.from({ length: 24 * 60 }, (_, m) => `${pad(Math.floor(m / 60), 2)}:${pad(m % 60, 2)}`);
@@ -1025,20 +1571,90 @@ type Slots = Record<string, readonly string[]>;
 
 const SLOTS: Slots = {
   defect: ['変色', '腐食', '割れ', '異物混入', '寸法不良', '強度不足', '異臭', '塗膜の剥離', 'ばり'],
-  test: ['成分分析', '引張試験', '硬さ試験', '電子顕微鏡観察', '塩水噴霧試験', '温湿度サイクル試験', '振動試験', '蛍光X線分析', '三次元測定', '耐候性試験'],
-  material: ['ステンレス', 'アルミ合金', '炭素鋼', 'チタン', 'ポリプロピレン', 'セラミックス', '炭素繊維複合材', '銅合金'],
+  test: [
+    '成分分析',
+    '引張試験',
+    '硬さ試験',
+    '電子顕微鏡観察',
+    '塩水噴霧試験',
+    '温湿度サイクル試験',
+    '振動試験',
+    '蛍光X線分析',
+    '三次元測定',
+    '耐候性試験',
+  ],
+  material: [
+    'ステンレス',
+    'アルミ合金',
+    '炭素鋼',
+    'チタン',
+    'ポリプロピレン',
+    'セラミックス',
+    '炭素繊維複合材',
+    '銅合金',
+  ],
   equipment: ['協働ロボット', '画像検査装置', 'ファイバーレーザー加工機', '3Dプリンター', 'IoTセンサー', 'AGV'],
   plan: ['経営革新計画', '経営力向上計画', '事業計画', '経営改善計画', '先端設備等導入計画'],
   amount: ['300万円', '500万円', '800万円', '1,000万円', '1,500万円', '2,000万円', '3,000万円', '5,000万円'],
   sales: ['2,400万円', '4,800万円', '8,500万円', '1億2,000万円', '3億5,000万円', '6,300万円'],
   pct: ['5', '8', '10', '12', '15', '20', '30'],
-  subsidy: ['ものづくり補助金', '小規模事業者持続化補助金', '新事業進出補助金', '中小企業省力化投資補助金', '県の新分野進出支援補助金'],
+  subsidy: [
+    'ものづくり補助金',
+    '小規模事業者持続化補助金',
+    '新事業進出補助金',
+    '中小企業省力化投資補助金',
+    '県の新分野進出支援補助金',
+  ],
   itSubsidy: ['IT導入補助金', 'デジタル化・AI導入補助金', '小規模事業者持続化補助金'],
-  grant: ['キャリアアップ助成金', '人材開発支援助成金', '業務改善助成金', '特定求職者雇用開発助成金', '65歳超雇用推進助成金'],
-  role: ['製造スタッフ', '技術者', '介護職員', '調理スタッフ', '営業職', 'ドライバー', '施工管理技士', '事務職', '溶接工'],
-  training: ['溶接技能講習', 'CAD研修', '在職者訓練', 'フォークリフト運転技能講習', '技能検定(機械加工)', 'DX推進研修', '生産管理研修'],
-  fair: ['国際フロンティア産業メッセ', 'スーパーマーケット・トレードショー', '地域の商談会', 'ビジネスマッチング会', '百貨店の催事', 'オンライン展示会'],
-  business: ['カフェ', '美容室', '学習塾', '訪問介護事業', 'ITコンサルティング', '焼菓子の製造販売', 'ネイルサロン', '整体院', 'ウェブ制作', '古民家を活用した宿泊施設', 'キッチンカー', '雑貨のネット販売'],
+  grant: [
+    'キャリアアップ助成金',
+    '人材開発支援助成金',
+    '業務改善助成金',
+    '特定求職者雇用開発助成金',
+    '65歳超雇用推進助成金',
+  ],
+  role: [
+    '製造スタッフ',
+    '技術者',
+    '介護職員',
+    '調理スタッフ',
+    '営業職',
+    'ドライバー',
+    '施工管理技士',
+    '事務職',
+    '溶接工',
+  ],
+  training: [
+    '溶接技能講習',
+    'CAD研修',
+    '在職者訓練',
+    'フォークリフト運転技能講習',
+    '技能検定(機械加工)',
+    'DX推進研修',
+    '生産管理研修',
+  ],
+  fair: [
+    '国際フロンティア産業メッセ',
+    'スーパーマーケット・トレードショー',
+    '地域の商談会',
+    'ビジネスマッチング会',
+    '百貨店の催事',
+    'オンライン展示会',
+  ],
+  business: [
+    'カフェ',
+    '美容室',
+    '学習塾',
+    '訪問介護事業',
+    'ITコンサルティング',
+    '焼菓子の製造販売',
+    'ネイルサロン',
+    '整体院',
+    'ウェブ制作',
+    '古民家を活用した宿泊施設',
+    'キッチンカー',
+    '雑貨のネット販売',
+  ],
   tool: ['クラウド会計', '受発注システム', '勤怠管理システム', 'POSレジ', '在庫管理システム', '生産管理システム'],
   country: ['ベトナム', 'タイ', '台湾', '米国', '中国', 'シンガポール', 'インドネシア', '韓国'],
   brand: KATAKANA,
@@ -1047,14 +1663,59 @@ const SLOTS: Slots = {
 
 const REGION_SLOTS: Record<Region, Slots> = {
   hyogo: {
-    product: ['金属部品', '樹脂成形品', '洋菓子', '清酒', 'ケミカルシューズ', '線香', '革製品', '家具', '機械部品', '化粧品', '真珠製品', 'ソース', '手延べそうめん', '鞄', '釣り針', '播州織のストール', '冷凍食品', '木製玩具'],
-    loan: ['県制度融資', '経営活性化資金', '伴走支援型特別保証', '小規模事業者経営改善資金(マル経)', '日本政策金融公庫の融資', '借換保証'],
+    product: [
+      '金属部品',
+      '樹脂成形品',
+      '洋菓子',
+      '清酒',
+      'ケミカルシューズ',
+      '線香',
+      '革製品',
+      '家具',
+      '機械部品',
+      '化粧品',
+      '真珠製品',
+      'ソース',
+      '手延べそうめん',
+      '鞄',
+      '釣り針',
+      '播州織のストール',
+      '冷凍食品',
+      '木製玩具',
+    ],
+    loan: [
+      '県制度融資',
+      '経営活性化資金',
+      '伴走支援型特別保証',
+      '小規模事業者経営改善資金(マル経)',
+      '日本政策金融公庫の融資',
+      '借換保証',
+    ],
     startupLoan: ['県の創業支援資金', '日本政策金融公庫の新規開業資金', '創業関連保証'],
     quake: ['南海トラフ地震', '大規模地震', '台風による高潮'],
   },
   toshima: {
-    product: ['印刷物', '和菓子', '雑貨', 'アパレル', 'アニメ関連グッズ', '焼菓子', '革小物', 'アクセサリー', '健康食品', '文具', '精密部品', '紅茶'],
-    loan: ['豊島区の融資あっせん', '東京都制度融資', '巣鴨信用金庫の事業性融資', '日本政策金融公庫の融資', '伴走支援型特別保証'],
+    product: [
+      '印刷物',
+      '和菓子',
+      '雑貨',
+      'アパレル',
+      'アニメ関連グッズ',
+      '焼菓子',
+      '革小物',
+      'アクセサリー',
+      '健康食品',
+      '文具',
+      '精密部品',
+      '紅茶',
+    ],
+    loan: [
+      '豊島区の融資あっせん',
+      '東京都制度融資',
+      '巣鴨信用金庫の事業性融資',
+      '日本政策金融公庫の融資',
+      '伴走支援型特別保証',
+    ],
     startupLoan: ['豊島区の創業支援融資', '日本政策金融公庫の新規開業資金', '東京都の創業融資'],
     quake: ['首都直下地震', '大規模地震', '都市型水害'],
   },
@@ -1240,7 +1901,10 @@ function* agencyLogs(options: ConsultationOptions): Generator<[string, Consultat
   const hyogoClients = clients('hyogo') / 1.13;
   const toshimaClients = clients('toshima');
   const toshimaFirms = Math.round((poolSize * toshimaClients) / (hyogoClients + toshimaClients || 1));
-  const firms = [...createFirms(rng, poolSize - toshimaFirms, 'hyogo', 0), ...createFirms(rng, toshimaFirms, 'toshima', poolSize - toshimaFirms)];
+  const firms = [
+    ...createFirms(rng, poolSize - toshimaFirms, 'hyogo', 0),
+    ...createFirms(rng, toshimaFirms, 'toshima', poolSize - toshimaFirms),
+  ];
   // Phones and addresses come from a stream of their own, so adding them changed no other column.
   const contacts = mulberry32((seed ^ 0x5bd1e995) >>> 0);
   assignAgencies(rng, firms, volumes);
@@ -1274,7 +1938,8 @@ function* agencyLogs(options: ConsultationOptions): Generator<[string, Consultat
       // A firm keeps coming about the same matter, usually to the same consultant.
       const mainTopic = tables.topics.pick(rng);
       const ownConsultant = pick(rng, staff[a]);
-      for (let v = 0; v < visits[k]; v++) drafts.push(consultation(rng, agency, firm, mainTopic, ownConsultant, tables, keys));
+      for (let v = 0; v < visits[k]; v++)
+        drafts.push(consultation(rng, agency, firm, mainTopic, ownConsultant, tables, keys));
     });
 
     // Numbered in order of receipt, as a CRM would. Key and index packed into one double
@@ -1349,27 +2014,28 @@ function consultation(
   firm.contact ??= firmContact(t.seed, firm.serial, firm.muni.area, firm.muni.name, firm.corporateNumber !== null);
   const { phone, address } = recordedContact(t.contacts, firm.contact);
   return {
-      number: '',
-      receivedAt: day.label + ' ' + TIME_LABELS[minutes],
-      channel: CHANNELS[channel].label,
-      topics: second === null ? [SUPPORT_FIELDS[first].label] : [SUPPORT_FIELDS[first].label, SUPPORT_FIELDS[second].label],
-      corporateNumber: firm.corporateNumber,
-      companyName: firm.name,
-      industry: firm.industry,
-      employees: firm.employees,
-      municipalityCode: firm.muni.code,
-      phone,
-      address,
-      summary: summary.join(''),
-      consultant: rng() < 0.75 ? ownConsultant : pick(rng, t.staff),
-      outcome: OUTCOMES[outcome].label,
-      referredTo,
+    number: '',
+    receivedAt: day.label + ' ' + TIME_LABELS[minutes],
+    channel: CHANNELS[channel].label,
+    topics:
+      second === null ? [SUPPORT_FIELDS[first].label] : [SUPPORT_FIELDS[first].label, SUPPORT_FIELDS[second].label],
+    corporateNumber: firm.corporateNumber,
+    companyName: firm.name,
+    industry: firm.industry,
+    employees: firm.employees,
+    municipalityCode: firm.muni.code,
+    phone,
+    address,
+    summary: summary.join(''),
+    consultant: rng() < 0.75 ? ownConsultant : pick(rng, t.staff),
+    outcome: OUTCOMES[outcome].label,
+    referredTo,
   };
 }
 
 function displayName(id: string): string {
   const a = AGENCY_INDEX.get(id);
-  return a === undefined ? PARTNER_NAMES.get(id) ?? id : AGENCIES[a].shortName;
+  return a === undefined ? (PARTNER_NAMES.get(id) ?? id) : AGENCIES[a].shortName;
 }
 
 const referralCache = new Map<string, Weighted<string> | null>();
@@ -1452,7 +2118,10 @@ export async function writeConsultationFiles(
   return { files, total: counts.reduce((s, n) => s + n, 0), minutes };
 }
 
-async function writeLogs(dir: string, options: ConsultationOptions): Promise<{ files: string[]; counts: number[]; minutes: string }> {
+async function writeLogs(
+  dir: string,
+  options: ConsultationOptions,
+): Promise<{ files: string[]; counts: number[]; minutes: string }> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const counts: number[] = [];
@@ -1466,7 +2135,11 @@ async function writeLogs(dir: string, options: ConsultationOptions): Promise<{ f
     writes.push(writeFile(file, renderConsultationCsv(rows), 'utf8'));
   }
   const total = counts.reduce((s, n) => s + n, 0);
-  const minutes = await writeCommitteeMinutes(dir, tally, { seed: options.seed ?? DEFAULT_SEED, total, fiscalYear: options.fiscalYear ?? DEFAULT_FISCAL_YEAR });
+  const minutes = await writeCommitteeMinutes(dir, tally, {
+    seed: options.seed ?? DEFAULT_SEED,
+    total,
+    fiscalYear: options.fiscalYear ?? DEFAULT_FISCAL_YEAR,
+  });
   await Promise.all(writes);
   return { files, counts, minutes };
 }
@@ -1478,7 +2151,9 @@ async function main(argv: string[]): Promise<void> {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   files.forEach((file, i) => console.log(`${path.basename(file, '.csv').padEnd(16)} ${String(counts[i]).padStart(6)}`));
   const total = counts.reduce((s, n) => s + n, 0);
-  console.log(`${total} consultations in ${files.length} files under ${dir}, generated and written in ${ms.toFixed(0)} ms`);
+  console.log(
+    `${total} consultations in ${files.length} files under ${dir}, generated and written in ${ms.toFixed(0)} ms`,
+  );
 }
 
 if (require.main === module) {

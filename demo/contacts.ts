@@ -16,12 +16,19 @@ export interface FirmContact {
 const digits = (rng: () => number, n: number) => Array.from({ length: n }, () => Math.floor(rng() * 10)).join('');
 
 /** A firm's own phone and address: the same every time for the same seed and serial. */
-export function firmContact(seed: number, serial: number, area: string, municipalityName: string, incorporated: boolean): FirmContact {
+export function firmContact(
+  seed: number,
+  serial: number,
+  area: string,
+  municipalityName: string,
+  incorporated: boolean,
+): FirmContact {
   const rng = mulberry32((seed ^ Math.imul(serial + 1, 0x9e3779b1)) >>> 0);
   const prefixes = data.prefixes[area as Area] ?? data.prefixes.kobe;
   let phone: string;
   // Sole proprietors often give the owner's mobile.
-  if (!incorporated && rng() < 0.35) phone = `${data.mobile[Math.floor(rng() * data.mobile.length)]}-${digits(rng, 4)}-${digits(rng, 4)}`;
+  if (!incorporated && rng() < 0.35)
+    phone = `${data.mobile[Math.floor(rng() * data.mobile.length)]}-${digits(rng, 4)}-${digits(rng, 4)}`;
   else {
     const prefix = prefixes[Math.floor(rng() * prefixes.length)];
     // Ten digits in all: the local exchange takes what the area code leaves.
@@ -34,6 +41,9 @@ export function firmContact(seed: number, serial: number, area: string, municipa
 }
 
 /** Which of a firm's details one consultation record carries: agencies' records are incomplete. */
-export function recordedContact(rng: () => number, contact: FirmContact): { phone: string | null; address: string | null } {
+export function recordedContact(
+  rng: () => number,
+  contact: FirmContact,
+): { phone: string | null; address: string | null } {
   return { phone: rng() < 0.7 ? contact.phone : null, address: rng() < 0.55 ? contact.address : null };
 }

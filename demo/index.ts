@@ -31,9 +31,15 @@ export async function ensureDemoData(): Promise<{ generated: boolean }> {
  * missing, and the stand-in web sites, files and APIs on a free loopback port. The environment
  * returned points the agency files at them.
  */
-export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }> {
+export async function startDemo(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }> {
   await ensureDemoData();
   const { startDemoAgencyServers } = await import('./servers');
   const servers = await startDemoAgencyServers({ port: 0 });
-  return { env: { ...env, MADOGUCHI_DEMO_URL: servers.baseUrl }, baseUrl: servers.baseUrl, close: () => servers.close() };
+  return {
+    env: { ...env, MADOGUCHI_DEMO_URL: servers.baseUrl },
+    baseUrl: servers.baseUrl,
+    close: () => servers.close(),
+  };
 }

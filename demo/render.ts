@@ -10,12 +10,31 @@ import { parseDate, splitMulti } from '../domain/normalize';
 
 /** One row of the 中小企業支援ネットひょうご programme template (agencies/layouts/hyogo-net-programs.yaml). */
 export type NetRow = Record<
-  '施策ID' | '施策名' | '概要' | '詳細' | '種別' | '支援分野' | '利用目的' | '対象地域' | '対象業種' | '従業員数' | '上限額' | '補助率' | '受付開始' | '受付終了' | 'URL' | '問合せ先' | '更新日',
+  | '施策ID'
+  | '施策名'
+  | '概要'
+  | '詳細'
+  | '種別'
+  | '支援分野'
+  | '利用目的'
+  | '対象地域'
+  | '対象業種'
+  | '従業員数'
+  | '上限額'
+  | '補助率'
+  | '受付開始'
+  | '受付終了'
+  | 'URL'
+  | '問合せ先'
+  | '更新日',
   string
 >;
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 const e = escapeHtml;
@@ -50,7 +69,10 @@ export interface ListPage {
 function pager(page: number, pages: number, nextRel: boolean): string {
   const links: string[] = [];
   if (page > 1) links.push(`<a href="${page === 2 ? './' : `?page=${page - 1}`}" rel="prev">前へ</a>`);
-  for (let p = 1; p <= pages; p++) links.push(p === page ? `<span class="current">${p}</span>` : `<a href="${p === 1 ? './' : `?page=${p}`}">${p}</a>`);
+  for (let p = 1; p <= pages; p++)
+    links.push(
+      p === page ? `<span class="current">${p}</span>` : `<a href="${p === 1 ? './' : `?page=${p}`}">${p}</a>`,
+    );
   if (page < pages) links.push(`<a href="?page=${page + 1}"${nextRel ? ' rel="next"' : ''} class="next">次へ</a>`);
   return `<nav class="pager">${links.join(' ')}</nav>`;
 }
@@ -62,7 +84,9 @@ function pager(page: number, pages: number, nextRel: boolean): string {
 export function renderCardList(agencyName: string, { rows, page, pages }: ListPage, changed: boolean): string {
   const cards = rows
     .map((r) => {
-      const tags = splitMulti(r.支援分野, ['、']).map((t) => `<li>${e(t)}</li>`).join('');
+      const tags = splitMulti(r.支援分野, ['、'])
+        .map((t) => `<li>${e(t)}</li>`)
+        .join('');
       return changed
         ? `<article class="card" id="${e(r.施策ID)}"><h3><a href="${e(r.施策ID)}.html">${e(r.施策名)}</a></h3><p>${e(r.概要)}</p></article>`
         : `<li class="program" data-id="${e(r.施策ID)}">
@@ -89,7 +113,9 @@ export function renderCardDetail(agencyName: string, r: NetRow, changed: boolean
     ['contact', '問合せ先', r.問合せ先],
     ['updated', '更新日', r.更新日],
   ];
-  const rows = spec.map(([cls, label, v]) => `<tr><th>${label}</th><td class="${changed ? `x-${cls}` : cls}">${e(v)}</td></tr>`).join('\n');
+  const rows = spec
+    .map(([cls, label, v]) => `<tr><th>${label}</th><td class="${changed ? `x-${cls}` : cls}">${e(v)}</td></tr>`)
+    .join('\n');
   return layout(
     r.施策名,
     agencyName,
@@ -110,7 +136,8 @@ ${rows}
 export function renderTableList(agencyName: string, { rows, page, pages }: ListPage, changed: boolean): string {
   const body = rows
     .map(
-      (r) => `<tr class="${changed ? 'entry' : 'item'}"><td class="code">${e(r.施策ID)}</td><td class="name"><a href="detail/${encodeURIComponent(r.施策ID)}.html">${e(r.施策名)}</a></td><td class="type">${e(r.種別)}</td><td class="field">${e(r.支援分野)}</td><td class="until">${e(r.受付終了)}</td></tr>`,
+      (r) =>
+        `<tr class="${changed ? 'entry' : 'item'}"><td class="code">${e(r.施策ID)}</td><td class="name"><a href="detail/${encodeURIComponent(r.施策ID)}.html">${e(r.施策名)}</a></td><td class="type">${e(r.種別)}</td><td class="field">${e(r.支援分野)}</td><td class="until">${e(r.受付終了)}</td></tr>`,
     )
     .join('\n');
   return layout(
@@ -143,7 +170,11 @@ export function renderTableDetail(agencyName: string, r: NetRow, changed: boolea
     ['関連リンク', `<a href="${e(r.URL)}">${e(r.URL)}</a>`],
   ];
   const dl = items.map(([label, v]) => `<dt>${label}</dt><dd>${v}</dd>`).join('\n');
-  return layout(r.施策名, agencyName, `<h1>${e(r.施策名)}</h1>\n<dl class="${changed ? 'info' : 'detail'}">\n${dl}\n</dl>`);
+  return layout(
+    r.施策名,
+    agencyName,
+    `<h1>${e(r.施策名)}</h1>\n<dl class="${changed ? 'info' : 'detail'}">\n${dl}\n</dl>`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,9 +182,33 @@ export function renderTableDetail(agencyName: string, r: NetRow, changed: boolea
 // ---------------------------------------------------------------------------------------------
 
 export function renderLegacyTable(agencyName: string, rows: NetRow[], changed: boolean): string {
-  const columns: Array<keyof NetRow> = ['施策ID', '施策名', '概要', '詳細', '種別', '支援分野', '利用目的', '対象地域', '対象業種', '従業員数', '上限額', '補助率', '受付開始', '受付終了', 'URL', '問合せ先', '更新日'];
-  const cell = (r: NetRow, c: keyof NetRow) => (c === '詳細' ? r[c] : c === 'URL' ? `<a href="${e(r[c])}">${e(r[c])}</a>` : e(r[c]));
-  const body = rows.map((r) => `<tr${changed ? '' : ' class="seido"'}>${columns.map((c, i) => `<td class="c${i + 1}">${cell(r, c)}</td>`).join('')}</tr>`).join('\n');
+  const columns: Array<keyof NetRow> = [
+    '施策ID',
+    '施策名',
+    '概要',
+    '詳細',
+    '種別',
+    '支援分野',
+    '利用目的',
+    '対象地域',
+    '対象業種',
+    '従業員数',
+    '上限額',
+    '補助率',
+    '受付開始',
+    '受付終了',
+    'URL',
+    '問合せ先',
+    '更新日',
+  ];
+  const cell = (r: NetRow, c: keyof NetRow) =>
+    c === '詳細' ? r[c] : c === 'URL' ? `<a href="${e(r[c])}">${e(r[c])}</a>` : e(r[c]);
+  const body = rows
+    .map(
+      (r) =>
+        `<tr${changed ? '' : ' class="seido"'}>${columns.map((c, i) => `<td class="c${i + 1}">${cell(r, c)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">
 <html lang="ja">
 <head>
@@ -204,7 +259,12 @@ export function toApiProgram(r: NetRow): Record<string, unknown> {
   };
 }
 
-export function renderApiPage(rows: NetRow[], page: number, perPage: number, changed: boolean): { body: Record<string, unknown>; pages: number } {
+export function renderApiPage(
+  rows: NetRow[],
+  page: number,
+  perPage: number,
+  changed: boolean,
+): { body: Record<string, unknown>; pages: number } {
   const pages = Math.max(1, Math.ceil(rows.length / perPage));
   const items = rows.slice((page - 1) * perPage, page * perPage).map(toApiProgram);
   const meta = { page, per_page: perPage, total: rows.length, total_pages: pages };

@@ -120,7 +120,11 @@ async function programRows(agency: string): Promise<{ rows: NetRow[]; modified: 
   return { rows, modified };
 }
 
-const html = (text: string, modified: Date, contentType = 'text/html; charset=utf-8'): Rendered => ({ body: Buffer.from(text, 'utf8'), contentType, modified });
+const html = (text: string, modified: Date, contentType = 'text/html; charset=utf-8'): Rendered => ({
+  body: Buffer.from(text, 'utf8'),
+  contentType,
+  modified,
+});
 const json = (value: unknown, modified: Date, headers?: Record<string, string>): Rendered => ({
   body: Buffer.from(JSON.stringify(value, null, 1), 'utf8'),
   contentType: 'application/json; charset=utf-8',
@@ -142,17 +146,32 @@ async function renderSite(agency: string, rest: string, url: URL, changed: boole
   if (rest === '') {
     if (site.kind === 'legacy') {
       // Old sites send no charset in the header: the page's <meta http-equiv> is all there is.
-      return { body: iconv.encode(renderLegacyTable(site.name, rows, changed), 'cp932'), contentType: 'text/html', modified };
+      return {
+        body: iconv.encode(renderLegacyTable(site.name, rows, changed), 'cp932'),
+        contentType: 'text/html',
+        modified,
+      };
     }
     const pages = Math.ceil(rows.length / site.perPage);
     const page = pageNumber(url, pages);
     const list = { rows: rows.slice((page - 1) * site.perPage, page * site.perPage), page, pages };
-    return html(site.kind === 'cards' ? renderCardList(site.name, list, changed) : renderTableList(site.name, list, changed), modified);
+    return html(
+      site.kind === 'cards' ? renderCardList(site.name, list, changed) : renderTableList(site.name, list, changed),
+      modified,
+    );
   }
-  const m = site.kind === 'cards' ? /^([^/]+)\.html$/.exec(rest) : site.kind === 'table' ? /^detail\/([^/]+)\.html$/.exec(rest) : null;
+  const m =
+    site.kind === 'cards'
+      ? /^([^/]+)\.html$/.exec(rest)
+      : site.kind === 'table'
+        ? /^detail\/([^/]+)\.html$/.exec(rest)
+        : null;
   const row = m ? rows.find((r) => r.施策ID === decodeURIComponent(m[1])) : undefined;
   if (!row) throw new HttpError(404, 'no such programme');
-  return html(site.kind === 'cards' ? renderCardDetail(site.name, row, changed) : renderTableDetail(site.name, row, changed), modified);
+  return html(
+    site.kind === 'cards' ? renderCardDetail(site.name, row, changed) : renderTableDetail(site.name, row, changed),
+    modified,
+  );
 }
 
 async function renderPrefectureApi(agency: string, url: URL, changed: boolean): Promise<Rendered> {
@@ -183,7 +202,13 @@ async function renderJgrants(url: URL, changed: boolean, now: () => Date): Promi
   const sort = url.searchParams.get('sort') ?? '';
   const order = url.searchParams.get('order') ?? '';
   const acceptance = url.searchParams.get('acceptance') ?? '';
-  if (keyword.length < 2 || keyword.length > 255 || !JGRANTS_SORTS.has(sort) || !['ASC', 'DESC'].includes(order) || !['0', '1'].includes(acceptance)) {
+  if (
+    keyword.length < 2 ||
+    keyword.length > 255 ||
+    !JGRANTS_SORTS.has(sort) ||
+    !['ASC', 'DESC'].includes(order) ||
+    !['0', '1'].includes(acceptance)
+  ) {
     throw new HttpError(400, 'keyword (2–255 characters), sort, order (ASC|DESC) and acceptance (0|1) are required');
   }
   const { bytes, modified } = await sourceFile('jgrants/subsidies.json');
@@ -192,7 +217,9 @@ async function renderJgrants(url: URL, changed: boolean, now: () => Date): Promi
   const time = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
   const result = all
     .filter((s) => ['title', 'detail', 'use_purpose', 'industry'].some((k) => String(s[k] ?? '').includes(keyword)))
-    .filter((s) => acceptance === '0' || (time(s.acceptance_start_datetime) <= at && at <= time(s.acceptance_end_datetime)))
+    .filter(
+      (s) => acceptance === '0' || (time(s.acceptance_start_datetime) <= at && at <= time(s.acceptance_end_datetime)),
+    )
     .sort((a, b) => (time(a[sort]) - time(b[sort])) * (order === 'ASC' ? 1 : -1));
   const metadata = { type: 'application/json', resultset: { count: result.length } };
   return json(changed ? { metadata, results: result } : { metadata, result }, modified);
@@ -200,11 +227,13 @@ async function renderJgrants(url: URL, changed: boolean, now: () => Date): Promi
 
 async function serveFile(rest: string, changed: boolean): Promise<Rendered> {
   const { bytes, modified } = await sourceFile(rest);
-  if (!changed || !rest.endsWith('.csv')) return { body: bytes, contentType: rest.endsWith('.csv') ? 'text/csv' : 'application/octet-stream', modified };
+  if (!changed || !rest.endsWith('.csv'))
+    return { body: bytes, contentType: rest.endsWith('.csv') ? 'text/csv' : 'application/octet-stream', modified };
   // A redesigned export: the header row's column names change, the data stays.
   const text = decodeText(bytes, 'auto');
   const eol = text.indexOf('\n');
-  const renamed = text.slice(0, eol).replace(/[^,\r]+/g, (name) => `${name.replace(/^"|"$/g, '')}（新）`) + text.slice(eol);
+  const renamed =
+    text.slice(0, eol).replace(/[^,\r]+/g, (name) => `${name.replace(/^"|"$/g, '')}（新）`) + text.slice(eol);
   return { body: Buffer.from(renamed, 'utf8'), contentType: 'text/csv; charset=utf-8', modified };
 }
 
@@ -212,14 +241,18 @@ async function route(url: URL, changed: boolean, now: () => Date): Promise<Rende
   const path = url.pathname;
   let m: RegExpExecArray | null;
   if ((m = /^\/files\/(.+)$/.exec(path))) return serveFile(decodeURIComponent(m[1]), changed);
-  if ((m = /^\/web\/([a-z0-9-]+)\/programs\/(.*)$/.exec(path)) && SITES[m[1]]) return renderSite(m[1], m[2], url, changed);
-  if ((m = /^\/api\/v1\/agencies\/([a-z0-9-]+)\/programs$/.exec(path)) && API_AGENCIES.has(m[1])) return renderPrefectureApi(m[1], url, changed);
+  if ((m = /^\/web\/([a-z0-9-]+)\/programs\/(.*)$/.exec(path)) && SITES[m[1]])
+    return renderSite(m[1], m[2], url, changed);
+  if ((m = /^\/api\/v1\/agencies\/([a-z0-9-]+)\/programs$/.exec(path)) && API_AGENCIES.has(m[1]))
+    return renderPrefectureApi(m[1], url, changed);
   if (path === '/jgrants/exp/v1/public/subsidies') return renderJgrants(url, changed, now);
   if (path === '/' || path === '') {
     return html(
       `<!DOCTYPE html><meta charset="utf-8"><title>Madoguchi demo agencies</title><ul>${Object.keys(SITES)
         .map((a) => `<li><a href="/web/${a}/programs/">${a}</a></li>`)
-        .join('')}${[...API_AGENCIES].map((a) => `<li><a href="/api/v1/agencies/${a}/programs">${a} API</a></li>`).join('')}<li><a href="/jgrants/exp/v1/public/subsidies?keyword=事業&sort=acceptance_end_datetime&order=ASC&acceptance=0">jGrants</a></li></ul>`,
+        .join(
+          '',
+        )}${[...API_AGENCIES].map((a) => `<li><a href="/api/v1/agencies/${a}/programs">${a} API</a></li>`).join('')}<li><a href="/jgrants/exp/v1/public/subsidies?keyword=事業&sort=acceptance_end_datetime&order=ASC&acceptance=0">jGrants</a></li></ul>`,
       new Date(0),
     );
   }
@@ -338,7 +371,9 @@ if (require.main === module) {
   const port = Number(process.argv[2] ?? process.env.MADOGUCHI_DEMO_PORT ?? DEMO_PORT);
   startDemoAgencyServers({ port, host: process.env.HOST ?? '127.0.0.1' }).then(
     (demo) => {
-      console.log(`Demo agency systems at ${demo.baseUrl} (set MADOGUCHI_DEMO_URL=${demo.baseUrl} if not on port ${DEMO_PORT})`);
+      console.log(
+        `Demo agency systems at ${demo.baseUrl} (set MADOGUCHI_DEMO_URL=${demo.baseUrl} if not on port ${DEMO_PORT})`,
+      );
       for (const path of [
         '/files/<agency>/<file>.csv',
         '/web/hyogo-iac/programs/',

@@ -30,7 +30,10 @@ export const MIN_PUBLISHED = 5;
 
 /** A record's key: the first 16 bits of SHA-256(secret ‖ id). The SQL twin is RECORD_KEY_SQL. */
 export function recordKey(secret: string, id: string): number {
-  return createHash('sha256').update(secret + id).digest().readUInt16BE(0);
+  return createHash('sha256')
+    .update(secret + id)
+    .digest()
+    .readUInt16BE(0);
 }
 
 /**

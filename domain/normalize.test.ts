@@ -169,9 +169,12 @@ describe('parseSubsidyRate', () => {
     expect(parseSubsidyRate(input)).toEqual({ ok: true, value: { text: normalizeText(input), ratio } });
   });
 
-  test.each(['定額', '年1.2%', '利率 0.8%', '年利1.0%', '金利 年0.9%〜', '要相談'])('%s has no ratio but keeps its text', (input) => {
-    expect(parseSubsidyRate(input)).toEqual({ ok: true, value: { text: normalizeText(input), ratio: null } });
-  });
+  test.each(['定額', '年1.2%', '利率 0.8%', '年利1.0%', '金利 年0.9%〜', '要相談'])(
+    '%s has no ratio but keeps its text',
+    (input) => {
+      expect(parseSubsidyRate(input)).toEqual({ ok: true, value: { text: normalizeText(input), ratio: null } });
+    },
+  );
 
   test.each(['', ' ', null])('blank %p → null', (input) => {
     expect(parseSubsidyRate(input)).toEqual({ ok: true, value: null });
@@ -200,9 +203,12 @@ describe('parseEmployeeCeiling', () => {
     expect(parseEmployeeCeiling(input)).toEqual({ ok: true, value: ceiling });
   });
 
-  test.each(['従業員数の制約なし', '制限なし', '不問', '従業員数不問', '規模は問わない', '', '　', null])('%p → null', (input) => {
-    expect(parseEmployeeCeiling(input)).toEqual({ ok: true, value: null });
-  });
+  test.each(['従業員数の制約なし', '制限なし', '不問', '従業員数不問', '規模は問わない', '', '　', null])(
+    '%p → null',
+    (input) => {
+      expect(parseEmployeeCeiling(input)).toEqual({ ok: true, value: null });
+    },
+  );
 
   test.each([
     ['21人以上', /lower bound/],
@@ -355,7 +361,10 @@ describe('corporate number (法人番号)', () => {
   test('normalizeCorporateNumber explains what is wrong', () => {
     expect(normalizeCorporateNumber('４０１１-００１０-９８９９３')).toEqual({ ok: true, value: '4011001098993' });
     expect(normalizeCorporateNumber('')).toEqual({ ok: true, value: null });
-    expect(normalizeCorporateNumber('12345')).toEqual({ ok: false, reason: expect.stringContaining('13 digits expected') });
+    expect(normalizeCorporateNumber('12345')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('13 digits expected'),
+    });
     expect(normalizeCorporateNumber('5011001098993')).toEqual({
       ok: false,
       reason: expect.stringContaining('check digit should be 4'),

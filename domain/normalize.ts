@@ -215,7 +215,10 @@ function scanDate(s: string, yearOf?: number): Parsed<ScannedDate> {
     const iso = isoDate(y, mo, d);
     const next = ERAS[ERAS.indexOf(era) + 1];
     if (iso < era.start) {
-      return { ok: false, reason: `${era.name}${eraYear}年${mo}月${d}日 is before the ${era.name} era began (${era.start})` };
+      return {
+        ok: false,
+        reason: `${era.name}${eraYear}年${mo}月${d}日 is before the ${era.name} era began (${era.start})`,
+      };
     }
     if (next && iso >= next.start) {
       const lastDay = new Date(Date.parse(`${next.start}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
@@ -323,7 +326,10 @@ function skipDayTail(rest: string): string {
  * A side holding a null word (「～未定」) is an open end. A single day with nothing saying which
  * end it is, or text that is no day at all, is refused.
  */
-export function parsePeriod(s: string | null | undefined, isNullWord: (side: string) => boolean = builtinNullWord): ParseResult<Period> {
+export function parsePeriod(
+  s: string | null | undefined,
+  isNullWord: (side: string) => boolean = builtinNullWord,
+): ParseResult<Period> {
   const text = normalizeText(s);
   if (text === '') return ok(null);
   const unsplittable = (why: string) => fail<Period>(`"${text}" is not a period of two days (${why})`);
@@ -343,7 +349,10 @@ export function parsePeriod(s: string | null | undefined, isNullWord: (side: str
       return rest === '' ? ok({ opensOn: null, closesOn: firstIso }) : unsplittable(`unexpected "${rest}" after まで`);
     }
     const sep = PERIOD_SEPARATOR.exec(rest);
-    if (!sep) return unsplittable(rest === '' ? 'one day only; map it to opensOn or closesOn' : `unexpected "${rest}" after the first day`);
+    if (!sep)
+      return unsplittable(
+        rest === '' ? 'one day only; map it to opensOn or closesOn' : `unexpected "${rest}" after the first day`,
+      );
     opensOn = firstIso;
     yearOf = first.value.y;
     rest = rest.slice(sep[0].length);
@@ -352,13 +361,23 @@ export function parsePeriod(s: string | null | undefined, isNullWord: (side: str
   }
   rest = skipDayTail(rest.replace(PERIOD_END, ''));
   // 「令和7年4月1日～未定」: a null word on one side leaves that end open.
-  if (rest === '' || isNullWord(rest)) return opensOn ? ok({ opensOn, closesOn: null }) : unsplittable('no day on either side');
+  if (rest === '' || isNullWord(rest))
+    return opensOn ? ok({ opensOn, closesOn: null }) : unsplittable('no day on either side');
   const second = scanDate(rest, yearOf);
   if (!second.ok) return unsplittable(second.reason);
   let { y } = second.value;
   const { m, d } = second.value;
   // 「令和7年12月1日～2月末日」-style periods that run into the next year.
-  if (opensOn && yearOf !== undefined && !ERA_PATTERN.test(rest) && !WESTERN_KANJI.test(rest) && !WESTERN_SEP.test(rest) && !WESTERN_COMPACT.test(rest) && isoDate(y, m, d) < opensOn) y += 1;
+  if (
+    opensOn &&
+    yearOf !== undefined &&
+    !ERA_PATTERN.test(rest) &&
+    !WESTERN_KANJI.test(rest) &&
+    !WESTERN_SEP.test(rest) &&
+    !WESTERN_COMPACT.test(rest) &&
+    isoDate(y, m, d) < opensOn
+  )
+    y += 1;
   if (!isCalendarDate(y, m, d)) return unsplittable(`${isoDate(y, m, d)} is not a calendar date`);
   const after = skipDayTail(skipDayTail(second.value.rest).replace(PERIOD_END, ''));
   if (after !== '') return unsplittable(`unexpected "${after}" after the last day`);
@@ -420,7 +439,22 @@ function toNumber(token: string): number | null {
 }
 
 // Words that say "no amount" rather than "unknown amount".
-const NONE_WORDS = new Set(['なし', '無し', '無', '該当なし', '該当無し', '-', '--', 'ー', '―', '—', '–', '‐', '−', 'n/a']);
+const NONE_WORDS = new Set([
+  'なし',
+  '無し',
+  '無',
+  '該当なし',
+  '該当無し',
+  '-',
+  '--',
+  'ー',
+  '―',
+  '—',
+  '–',
+  '‐',
+  '−',
+  'n/a',
+]);
 
 const YEN_UNITS = new Map<string, number>([
   ['兆', 1e12],
@@ -468,7 +502,8 @@ function findYenCompounds(t: string): Compound[] {
 }
 
 // Qualifiers around a bare number that do not change its meaning as an amount.
-const AMOUNT_QUALIFIERS = /上限額?|限度額?|最大|最高|補助上限額?|補助金額|助成額|融資額|金額|以内|以下|まで|程度|[:：]/g;
+const AMOUNT_QUALIFIERS =
+  /上限額?|限度額?|最大|最高|補助上限額?|補助金額|助成額|融資額|金額|以内|以下|まで|程度|[:：]/g;
 
 /** Amount in yen (first amount mentioned) plus the normalized original, which keeps the caveats. */
 export function parseYen(s: string | null | undefined): ParseResult<{ amount: number | null; text: string }> {
@@ -515,7 +550,8 @@ export function parseSubsidyRate(s: string | null | undefined): ParseResult<{ te
   const candidates: { index: number; ratio: Parsed<number> }[] = [];
   const push = (index: number, num: number, den: number, written: string) => {
     if (!(den > 0)) candidates.push({ index, ratio: { ok: false, reason: `${written} has a zero denominator` } });
-    else if (num / den > 1) candidates.push({ index, ratio: { ok: false, reason: `${written} is more than the whole cost` } });
+    else if (num / den > 1)
+      candidates.push({ index, ratio: { ok: false, reason: `${written} is more than the whole cost` } });
     else candidates.push({ index, ratio: { ok: true, value: num / den } });
   };
   // U+2044 (fraction slash) is what NFKC makes of characters like ⅔.
@@ -669,7 +705,8 @@ export function normalizePhone(s: string | null | undefined): ParseResult<string
     .replace(/(\d)\((\d+)\)/, '$1-$2-')
     .replace(/\s+/g, '-');
   const digits = unified.replace(/^\+81-?/, '0').replace(/-/g, '');
-  if (!/^[+\d][\d-]*$/.test(unified) || !/^0\d{9,10}$/.test(digits)) return fail(`a phone number of 10 or 11 digits expected, got "${text}"`);
+  if (!/^[+\d][\d-]*$/.test(unified) || !/^0\d{9,10}$/.test(digits))
+    return fail(`a phone number of 10 or 11 digits expected, got "${text}"`);
   return ok(unified);
 }
 

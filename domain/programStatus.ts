@@ -4,7 +4,10 @@
  */
 export type ProgramStatusValue = 'OPEN' | 'UPCOMING' | 'CLOSED' | 'ONGOING';
 
-export function programStatus(p: { opensOn: string | null; closesOn: string | null }, today: string): ProgramStatusValue {
+export function programStatus(
+  p: { opensOn: string | null; closesOn: string | null },
+  today: string,
+): ProgramStatusValue {
   if (!p.opensOn && !p.closesOn) return 'ONGOING';
   if (p.opensOn && p.opensOn > today) return 'UPCOMING';
   if (p.closesOn && p.closesOn < today) return 'CLOSED';

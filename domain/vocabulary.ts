@@ -7,22 +7,55 @@
 // Aliases also cover jGrants' use_purpose phrases (新たな事業を行いたい …) and the City of Osaka's
 // business categories (雇用・従業員), so those lists map onto support fields where they can.
 export const SUPPORT_FIELDS = {
-  TECHNOLOGY: { label: '技術', aliases: ['技術支援', '技術相談', '研究開発', 'ものづくり', '研究開発・実証事業を行いたい'] },
+  TECHNOLOGY: {
+    label: '技術',
+    aliases: ['技術支援', '技術相談', '研究開発', 'ものづくり', '研究開発・実証事業を行いたい'],
+  },
   MANAGEMENT: { label: '経営', aliases: ['経営相談', '経営改善', '経営革新'] },
-  FINANCE: { label: '金融・資金繰り', aliases: ['金融', '資金繰り', '融資', '資金調達', '保証', '資金繰りを改善したい'] },
+  FINANCE: {
+    label: '金融・資金繰り',
+    aliases: ['金融', '資金繰り', '融資', '資金調達', '保証', '資金繰りを改善したい'],
+  },
   EMPLOYMENT: {
     label: '雇用・人材',
-    aliases: ['雇用', '人材', '人材育成', '人材確保', '職業訓練', '雇用・従業員', '従業員', '人材育成を行いたい', '雇用・職場環境を改善したい'],
+    aliases: [
+      '雇用',
+      '人材',
+      '人材育成',
+      '人材確保',
+      '職業訓練',
+      '雇用・従業員',
+      '従業員',
+      '人材育成を行いたい',
+      '雇用・職場環境を改善したい',
+    ],
   },
-  SALES: { label: '販路開拓', aliases: ['販路拡大', '販路', 'マーケティング', '商談会', '展示会', '販路拡大・海外展開をしたい'] },
+  SALES: {
+    label: '販路開拓',
+    aliases: ['販路拡大', '販路', 'マーケティング', '商談会', '展示会', '販路拡大・海外展開をしたい'],
+  },
   STARTUP: { label: '起業・創業', aliases: ['起業', '創業', 'スタートアップ', '第二創業', '新たな事業を行いたい'] },
   LABOR: { label: '労務', aliases: ['労務管理', '労働', '就業規則'] },
   IP: { label: '知的財産', aliases: ['知財', '特許', '商標', '意匠'] },
   SUCCESSION: { label: '事業承継', aliases: ['承継', 'M&A', '事業引継ぎ', '事業を引き継ぎたい'] },
   DX: { label: 'IT・DX', aliases: ['IT', 'DX', 'デジタル化', 'IT化', 'ICT', '設備整備・IT導入をしたい'] },
   OVERSEAS: { label: '海外展開', aliases: ['海外', '輸出', '国際化', '貿易'] },
-  ENVIRONMENT: { label: '環境・エネルギー', aliases: ['環境', 'エネルギー', '省エネ', '脱炭素', 'GX', 'エコ・SDGs活動支援がほしい'] },
-  DISASTER: { label: '防災・BCP', aliases: ['BCP', '事業継続', '災害', '防災', '災害対応', '災害(自然災害、感染症等)支援がほしい', '安全・防災対策支援がほしい'] },
+  ENVIRONMENT: {
+    label: '環境・エネルギー',
+    aliases: ['環境', 'エネルギー', '省エネ', '脱炭素', 'GX', 'エコ・SDGs活動支援がほしい'],
+  },
+  DISASTER: {
+    label: '防災・BCP',
+    aliases: [
+      'BCP',
+      '事業継続',
+      '災害',
+      '防災',
+      '災害対応',
+      '災害(自然災害、感染症等)支援がほしい',
+      '安全・防災対策支援がほしい',
+    ],
+  },
 } as const;
 export type SupportFieldCode = keyof typeof SUPPORT_FIELDS;
 
@@ -31,11 +64,27 @@ export const PROGRAM_KINDS = {
   SUBSIDY: { label: '補助金', aliases: ['補助', '補給金'] },
   // Money given rather than lent, under the names programmes carry (給付金, 奨励金, 支援金 …).
   GRANT: { label: '助成金', aliases: ['助成', '給付金', '奨励金', '支援金', '協力金', '応援金', '交付金'] },
-  LOAN: { label: '融資', aliases: ['融資制度', '融資あっせん', '制度融資', '資金', '貸付', '貸付金', 'ローン', '融資・貸付'] },
+  LOAN: {
+    label: '融資',
+    aliases: ['融資制度', '融資あっせん', '制度融資', '資金', '貸付', '貸付金', 'ローン', '融資・貸付'],
+  },
   GUARANTEE: { label: '保証', aliases: ['保証制度', '信用保証', 'セーフティネット保証'] },
   CONSULTATION: { label: '相談窓口', aliases: ['相談', '窓口相談', '経営相談', '相談会', '相談窓口・相談会'] },
   EXPERT_DISPATCH: { label: '専門家派遣', aliases: ['派遣', '専門家による支援'] },
-  SEMINAR: { label: 'セミナー', aliases: ['セミナー・イベント', '研修', '講座', 'イベント', '商談会', '説明会', '講習会', '勉強会', 'ワークショップ'] },
+  SEMINAR: {
+    label: 'セミナー',
+    aliases: [
+      'セミナー・イベント',
+      '研修',
+      '講座',
+      'イベント',
+      '商談会',
+      '説明会',
+      '講習会',
+      '勉強会',
+      'ワークショップ',
+    ],
+  },
   TECHNICAL_SERVICE: { label: '技術支援・依頼試験', aliases: ['技術支援', '依頼試験', '技術相談', '共同研究'] },
   EQUIPMENT: { label: '設備貸与', aliases: ['設備貸与', '機器利用', '設備利用', '施設貸出', 'インキュベーション施設'] },
   CERTIFICATION: { label: '認定', aliases: ['認証', '表彰'] },

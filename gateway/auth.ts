@@ -27,7 +27,14 @@ export interface AuthConfig {
   clockSkewSeconds?: number;
 }
 
-const DEFAULTS = { issuer: 'madoguchi', audience: 'madoguchi', roleClaim: 'role', agencyClaim: 'agency', maxLifetimeSeconds: 86_400, clockSkewSeconds: 60 };
+const DEFAULTS = {
+  issuer: 'madoguchi',
+  audience: 'madoguchi',
+  roleClaim: 'role',
+  agencyClaim: 'agency',
+  maxLifetimeSeconds: 86_400,
+  clockSkewSeconds: 60,
+};
 
 /** The verification settings of `settings.ts` as the resolver takes them. */
 export function authConfigOf(jwt: JwtSettings): AuthConfig {
@@ -74,7 +81,9 @@ const ROLES: ReadonlyArray<Exclude<Role, 'anonymous'>> = ['staff', 'coordinator'
  */
 function roleOf(claim: unknown): Exclude<Role, 'anonymous'> | undefined {
   const values = Array.isArray(claim) ? claim : [claim];
-  const known = new Set(values.filter((v): v is Exclude<Role, 'anonymous'> => typeof v === 'string' && (ROLES as string[]).includes(v)));
+  const known = new Set(
+    values.filter((v): v is Exclude<Role, 'anonymous'> => typeof v === 'string' && (ROLES as string[]).includes(v)),
+  );
   if (known.has('coordinator')) return 'coordinator';
   if (known.size > 1) throw unauthenticated('token carries more than one role (staff and analyst)');
   return [...known][0];
@@ -82,7 +91,10 @@ function roleOf(claim: unknown): Exclude<Role, 'anonymous'> | undefined {
 
 /** Builds the verifier once: a remote key set is fetched lazily and cached by jose. */
 export function createViewerResolver(config: AuthConfig) {
-  const c = { ...DEFAULTS, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) } as AuthConfig & typeof DEFAULTS;
+  const c = {
+    ...DEFAULTS,
+    ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)),
+  } as AuthConfig & typeof DEFAULTS;
   if (!c.jwksUrl && !c.secret) throw new Error('token verification needs a JWKS URL or a secret');
   const key = c.jwksUrl ? createRemoteJWKSet(new URL(c.jwksUrl)) : c.secret!;
   return async (authorization: string | undefined | null): Promise<Viewer> => {
@@ -101,13 +113,16 @@ export function createViewerResolver(config: AuthConfig) {
     } catch (e) {
       const err = e as { code?: string; claim?: string };
       if (err.code === 'ERR_JWT_EXPIRED') throw unauthenticated('token expired');
-      if (err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && err.claim === 'exp') throw unauthenticated('token has no exp');
+      if (err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && err.claim === 'exp')
+        throw unauthenticated('token has no exp');
       throw unauthenticated('invalid token');
     }
     const now = Math.floor(Date.now() / 1000);
-    if (typeof payload.iat === 'number' && payload.iat > now + c.clockSkewSeconds) throw unauthenticated('token issued in the future');
+    if (typeof payload.iat === 'number' && payload.iat > now + c.clockSkewSeconds)
+      throw unauthenticated('token issued in the future');
     const lifetime = payload.exp! - (typeof payload.iat === 'number' ? payload.iat : now);
-    if (lifetime > c.maxLifetimeSeconds + c.clockSkewSeconds) throw unauthenticated(`token lifetime exceeds ${c.maxLifetimeSeconds} s`);
+    if (lifetime > c.maxLifetimeSeconds + c.clockSkewSeconds)
+      throw unauthenticated(`token lifetime exceeds ${c.maxLifetimeSeconds} s`);
     const role = roleOf(claimAt(payload, c.roleClaim));
     if (role === 'staff') {
       const raw = claimAt(payload, c.agencyClaim);

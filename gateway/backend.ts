@@ -67,7 +67,11 @@ export interface BackendHandle {
   subgraphs: Record<string, BackendSubgraph>;
   syncReports: Promise<SyncReport[]>;
   /** Syncs one source now, on the store's thread (`atMs`: the clock the sync records). */
-  syncSource(agency: AgencyConfig, source: SourceConfig, options?: { atMs?: number; force?: boolean }): Promise<SyncReport>;
+  syncSource(
+    agency: AgencyConfig,
+    source: SourceConfig,
+    options?: { atMs?: number; force?: boolean },
+  ): Promise<SyncReport>;
   /** Called after each sync that changed data. */
   onChanged(listener: () => void): void;
   close(): Promise<void>;
@@ -91,7 +95,8 @@ function relog(logger: Logger, line: string): void {
   }
   const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...rest } = record;
   const name = typeof level === 'number' ? (logger.levels.labels[level] as pino.Level | undefined) : undefined;
-  if (name && typeof logger[name] === 'function') logger[name]({ ...rest, thread: 'backend' }, typeof msg === 'string' ? msg : '');
+  if (name && typeof logger[name] === 'function')
+    logger[name]({ ...rest, thread: 'backend' }, typeof msg === 'string' ? msg : '');
 }
 
 /** Starts the back end on a worker thread and resolves once its subgraphs listen. */
@@ -100,7 +105,11 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
   // whatever runs the parent (node --require tsx/cjs, jest).
   const entry = JSON.stringify(join(__dirname, 'backend.ts'));
   const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
-  const worker = new Worker(`require(${tsx}).register(); require(${entry});`, { eval: true, execArgv: [], workerData: options });
+  const worker = new Worker(`require(${tsx}).register(); require(${entry});`, {
+    eval: true,
+    execArgv: [],
+    workerData: options,
+  });
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const changed: Array<() => void> = [];
@@ -146,7 +155,11 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
           started = true;
           const subgraphs: Record<string, BackendSubgraph> = {};
           for (const [name, url] of Object.entries(m.subgraphs)) {
-            subgraphs[name] = { url, port: Number(new URL(url).port), close: async () => void (await call({ type: 'closeSubgraph', name })) };
+            subgraphs[name] = {
+              url,
+              port: Number(new URL(url).port),
+              close: async () => void (await call({ type: 'closeSubgraph', name })),
+            };
           }
           let closing: Promise<void> | undefined;
           const close = () =>
@@ -163,7 +176,8 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
             },
             subgraphs,
             syncReports,
-            syncSource: (agency, source, opts = {}) => call({ type: 'syncSource', agency, source, ...opts }) as Promise<SyncReport>,
+            syncSource: (agency, source, opts = {}) =>
+              call({ type: 'syncSource', agency, source, ...opts }) as Promise<SyncReport>,
             onChanged: (l) => void changed.push(l),
             close,
           });
@@ -211,7 +225,9 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const { SUBGRAPHS } = require('../subgraphs') as typeof import('../subgraphs');
   const { startSubgraph } = require('../subgraphs/server') as typeof import('../subgraphs/server');
   const demoModule = options.demo && options.sync !== 'never' ? (require('../demo') as typeof import('../demo')) : null;
-  const demoServers = demoModule ? await (require('../demo/servers') as typeof import('../demo/servers')).startDemoAgencyServers({ port: 0 }) : null;
+  const demoServers = demoModule
+    ? await (require('../demo/servers') as typeof import('../demo/servers')).startDemoAgencyServers({ port: 0 })
+    : null;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const mode = options.sync;
   // The parse worker boots (loads its modules) while the store opens and the directory is read,
@@ -231,11 +247,16 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const ctx = createAdapterContext({ logger });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
   if (mode !== 'never') {
-    const only = (entities: string[]) => agencies.map((a) => ({ ...a, sources: a.sources.filter((s) => entities.includes(s.entity)) }));
+    const only = (entities: string[]) =>
+      agencies.map((a) => ({ ...a, sources: a.sources.filter((s) => entities.includes(s.entity)) }));
     const summarize = (reports: SyncReport[]) => {
       const failed = reports.filter((r) => r.outcome === 'failed');
       logger.info(
-        { updated: reports.filter((r) => r.outcome === 'updated').length, unchanged: reports.filter((r) => r.outcome === 'unchanged').length, failed: failed.length },
+        {
+          updated: reports.filter((r) => r.outcome === 'updated').length,
+          unchanged: reports.filter((r) => r.outcome === 'unchanged').length,
+          failed: failed.length,
+        },
         'sync finished',
       );
       for (const f of failed) logger.warn({ source: f.sourceId, error: f.error }, 'source failed');
@@ -264,7 +285,13 @@ async function runBackend(options: BackendOptions): Promise<void> {
   }
   const subgraphs: Record<string, Awaited<ReturnType<typeof startSubgraph>>> = {};
   for (const module of SUBGRAPHS) {
-    subgraphs[module.name] = await startSubgraph(module, store, { port: 0, now, identitySecret: options.identitySecret, limits: options.subgraphLimits, logger });
+    subgraphs[module.name] = await startSubgraph(module, store, {
+      port: 0,
+      now,
+      identitySecret: options.identitySecret,
+      limits: options.subgraphLimits,
+      logger,
+    });
   }
   // Cached public answers must follow the data: the main thread drops them after a change.
   syncReports.then(
@@ -311,7 +338,8 @@ async function runBackend(options: BackendOptions): Promise<void> {
     const reply = (work: Promise<unknown>) =>
       work.then(
         (result) => post({ type: 'reply', id: m.id, ok: true, result }),
-        (e: unknown) => post({ type: 'reply', id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) =>
+          post({ type: 'reply', id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) }),
       );
     switch (m.type) {
       case 'query':

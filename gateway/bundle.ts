@@ -45,7 +45,8 @@ function hashInputs(hash: ReturnType<typeof createHash>, path: string): void {
 /** The cached bundle's JavaScript file for the current sources and packages. */
 export function bundlePath(spec: BundleSpec): string {
   const hash = createHash('sha256');
-  for (const input of [...spec.inputs, join(ROOT, 'package-lock.json'), join(ROOT, 'package.json')]) hashInputs(hash, input);
+  for (const input of [...spec.inputs, join(ROOT, 'package-lock.json'), join(ROOT, 'package.json')])
+    hashInputs(hash, input);
   hash.update(JSON.stringify(spec.alias ?? {}));
   return installCachePath(`${spec.name}-${hash.digest('hex').slice(0, 16)}.js`);
 }
@@ -59,7 +60,8 @@ function writeWhole(path: string, text: string): void {
 export async function makeBundle(spec: BundleSpec): Promise<Bundle> {
   const jsPath = bundlePath(spec);
   const cssPath = jsPath.replace(/\.js$/, '.css');
-  if (existsSync(jsPath)) return { js: readFileSync(jsPath, 'utf8'), css: existsSync(cssPath) ? readFileSync(cssPath, 'utf8') : '' };
+  if (existsSync(jsPath))
+    return { js: readFileSync(jsPath, 'utf8'), css: existsSync(cssPath) ? readFileSync(cssPath, 'utf8') : '' };
   const result = await build({
     entryPoints: { [spec.name]: spec.entry },
     bundle: true,
@@ -84,7 +86,8 @@ export async function makeBundle(spec: BundleSpec): Promise<Bundle> {
     // Bundles of earlier sources are never read again.
     const mine = new RegExp(`^${spec.name}-[0-9a-f]{16}\\.(js|css)$`);
     const current = basename(jsPath, '.js');
-    for (const f of readdirSync(dirname(jsPath))) if (mine.test(f) && !f.startsWith(`${current}.`)) rmSync(join(dirname(jsPath), f), { force: true });
+    for (const f of readdirSync(dirname(jsPath)))
+      if (mine.test(f) && !f.startsWith(`${current}.`)) rmSync(join(dirname(jsPath), f), { force: true });
   } catch {
     // A read-only node_modules: the bundle is simply made again next time.
   }

@@ -17,7 +17,8 @@ export function workerCountFromEnv(value = process.env.GATEWAY_WORKERS): number 
   if (value === undefined || value === '') return 1;
   if (value === 'auto') return availableParallelism();
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`GATEWAY_WORKERS must be a whole number or "auto", got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`GATEWAY_WORKERS must be a whole number or "auto", got "${value}"`);
   return Math.max(1, n);
 }
 
@@ -67,12 +68,17 @@ export function runPrimary(options: PrimaryOptions): void {
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
     log(`${signal}: draining ${workers.length} gateway workers`);
     for (const w of workers) w.process.kill('SIGTERM');
-    const deadline = setTimeout(() => {
-      for (const w of workers) if (!w.isDead()) w.process.kill('SIGKILL');
-      process.exit(1);
-    }, (options.shutdownTimeoutMs ?? 10_000) + 5_000);
+    const deadline = setTimeout(
+      () => {
+        for (const w of workers) if (!w.isDead()) w.process.kill('SIGKILL');
+        process.exit(1);
+      },
+      (options.shutdownTimeoutMs ?? 10_000) + 5_000,
+    );
     deadline.unref();
-    Promise.all(workers.map((w) => (w.isDead() ? Promise.resolve() : new Promise((resolve) => w.once('exit', resolve))))).then(() => process.exit(0));
+    Promise.all(
+      workers.map((w) => (w.isDead() ? Promise.resolve() : new Promise((resolve) => w.once('exit', resolve)))),
+    ).then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -23,7 +23,10 @@ export function composeSupergraph(
   if (result.errors) {
     throw new Error(`composition failed:\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`);
   }
-  return { supergraphSdl: result.supergraphSdl, hints: (result.hints ?? []).map((h) => `${h.definition.code}: ${h.message}`) };
+  return {
+    supergraphSdl: result.supergraphSdl,
+    hints: (result.hints ?? []).map((h) => `${h.definition.code}: ${h.message}`),
+  };
 }
 
 if (require.main === module) {

@@ -58,7 +58,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     {
       dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
       storeDump: options.storeDump,
-      databaseUrl: options.databaseUrl ?? (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
+      databaseUrl:
+        options.databaseUrl ??
+        (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
       agenciesDir: resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies'),
       sync: options.sync ?? 'auto',
       nowMs: options.now?.getTime(),
@@ -80,12 +82,21 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       logger,
       readinessChecks: {
         // The store answers on its own thread; a stuck or stopped thread fails the check.
-        store: () => Promise.race([backend.store.query('select 1').then(() => undefined), rejectAfter(2000, 'store did not answer within 2 s')]),
+        store: () =>
+          Promise.race([
+            backend.store.query('select 1').then(() => undefined),
+            rejectAfter(2000, 'store did not answer within 2 s'),
+          ]),
         // Failing agency sources leave the gateway ready (their last good data is served) but show.
         sources: async () => {
-          const failing = await backend.store.query<{ id: string }>(`select id from sources where status = 'FAILED' order by id`);
+          const failing = await backend.store.query<{ id: string }>(
+            `select id from sources where status = 'FAILED' order by id`,
+          );
           if (failing.length === 0) return;
-          const names = failing.slice(0, 10).map((f) => f.id).join(', ');
+          const names = failing
+            .slice(0, 10)
+            .map((f) => f.id)
+            .join(', ');
           return `degraded: ${failing.length} source${failing.length === 1 ? '' : 's'} failing (${names}${failing.length > 10 ? ', …' : ''}); retried with backoff`;
         },
       },

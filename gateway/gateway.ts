@@ -31,14 +31,33 @@ import { executionGuardPlugin } from './plugins/executionGuard';
 import { listSizesOf } from '../subgraphs/shared/cost';
 import { ExecutionBudget } from '../subgraphs/shared/budget';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
-import { serveApollo, type GraphQLHttpRequest, type Interception, type Route, type RunningServer } from '../subgraphs/shared/http';
+import {
+  serveApollo,
+  type GraphQLHttpRequest,
+  type Interception,
+  type Route,
+  type RunningServer,
+} from '../subgraphs/shared/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';
-import { SubgraphClient, endpointUrls, subgraphClientOptionsFromEnv, type SubgraphClientOptions } from './subgraph/client';
+import {
+  SubgraphClient,
+  endpointUrls,
+  subgraphClientOptionsFromEnv,
+  type SubgraphClientOptions,
+} from './subgraph/client';
 import { asKeyValueCache, LruCache } from './lru';
 import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
-import { privateFieldsOf, ResponseCache, responseCacheOptionsFromEnv, responseCachePlugin, type CachedResult, type ResponseCacheOptions, type ResponseCacheStore } from './responseCache';
+import {
+  privateFieldsOf,
+  ResponseCache,
+  responseCacheOptionsFromEnv,
+  responseCachePlugin,
+  type CachedResult,
+  type ResponseCacheOptions,
+  type ResponseCacheStore,
+} from './responseCache';
 import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
 
 export { SubgraphClient } from './subgraph/client';
@@ -122,9 +141,13 @@ export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Recor
 }
 
 /** Subgraph names and URLs as the supergraph and the overrides give them. */
-export function subgraphEndpoints(supergraphSdl: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function subgraphEndpoints(
+  supergraphSdl: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const endpoints: Record<string, string> = {};
-  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) endpoints[m[1]] = overrides[m[1]] ?? m[2];
+  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g))
+    endpoints[m[1]] = overrides[m[1]] ?? m[2];
   return endpoints;
 }
 
@@ -161,7 +184,9 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
   const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsFromEnv() : options.sharedCache;
   const sharedCache = sharedOptions
-    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) => metrics?.sharedCacheUp.set(up ? 1 : 0))
+    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) =>
+        metrics?.sharedCacheUp.set(up ? 1 : 0),
+      )
     : null;
   // Answers are shared only between gateways of the same supergraph that deem the same subgraphs
   // private (what one stores, another serves without deciding again).
@@ -169,7 +194,10 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     ? null
     : (options.responseCache?.store ??
       (sharedCache
-        ? sharedCache.responses<CachedResult>(sha256Hex(`${supergraphSdl}\u0000${[...cacheOptions.privateSubgraphs].sort().join(',')}`).slice(0, 16), cacheOptions.ttlMs)
+        ? sharedCache.responses<CachedResult>(
+            sha256Hex(`${supergraphSdl}\u0000${[...cacheOptions.privateSubgraphs].sort().join(',')}`).slice(0, 16),
+            cacheOptions.ttlMs,
+          )
         : new ResponseCache(cacheOptions)));
   const documents = new LruCache<DocumentNode>({
     maxEntries: 100_000,
@@ -184,7 +212,12 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     costLimitPlugin(listSizesOf(parse(supergraphSdl)), limits, () => metrics?.refusals.inc({ reason: 'cost' })),
   ];
   // Last: it answers from the cache only once every check above has passed.
-  if (responseCache) plugins.push(responseCachePlugin(responseCache, privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs), (result) => metrics?.responseCache.inc({ result })));
+  if (responseCache)
+    plugins.push(
+      responseCachePlugin(responseCache, privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs), (result) =>
+        metrics?.responseCache.inc({ result }),
+      ),
+    );
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins,
@@ -222,7 +255,8 @@ async function probeSubgraph(url: string): Promise<void> {
 function operationNamesOf(texts: string[]): Set<string> {
   const names = new Set<string>();
   for (const text of texts) {
-    for (const d of parse(text).definitions) if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.add(d.name.value);
+    for (const d of parse(text).definitions)
+      if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.add(d.name.value);
   }
   return names;
 }
@@ -276,7 +310,10 @@ export async function startGateway(
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const limits = { ...limitsFromEnv(), ...options.limits };
   const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
-  const { apollo, clients, registry, responseCache, sharedCache } = createGatewayServer({ ...options, supergraphSdl, limits, logger }, metrics);
+  const { apollo, clients, registry, responseCache, sharedCache } = createGatewayServer(
+    { ...options, supergraphSdl, limits, logger },
+    metrics,
+  );
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
   await apollo.start();
@@ -287,19 +324,33 @@ export async function startGateway(
       method: 'GET',
       path: '/readyz',
       handle: async (_, res) => {
-        if (running?.draining) return sendText(res, 503, 'application/json', JSON.stringify({ status: 'draining', checks: {} }));
+        if (running?.draining)
+          return sendText(res, 503, 'application/json', JSON.stringify({ status: 'draining', checks: {} }));
         const checks: Record<string, string> = { supergraph: 'ok' };
         const replicas: Record<string, string> = {};
         // A subgraph is ready while any of its replicas answers; each replica is shown too.
         const probeReplicas = async (name: string, urls: string): Promise<void> => {
           const list = endpointUrls(urls);
-          const results = await Promise.all(list.map((u) => probeSubgraph(u).then(() => 'ok', (e: Error) => `failed: ${e.message}`)));
+          const results = await Promise.all(
+            list.map((u) =>
+              probeSubgraph(u).then(
+                () => 'ok',
+                (e: Error) => `failed: ${e.message}`,
+              ),
+            ),
+          );
           if (list.length > 1) list.forEach((u, i) => (replicas[`${name} ${u}`] = results[i]));
           const up = results.filter((r) => r === 'ok').length;
-          if (up === 0) throw new Error(results[0].replace(/^failed: /, '') + (list.length > 1 ? ` (all ${list.length} replicas)` : ''));
+          if (up === 0)
+            throw new Error(
+              results[0].replace(/^failed: /, '') + (list.length > 1 ? ` (all ${list.length} replicas)` : ''),
+            );
         };
         const probes: Array<[string, () => Promise<void | string>]> = [
-          ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [`subgraph:${name}`, () => probeReplicas(name, url)]),
+          ...Object.entries(endpoints).map(([name, url]): [string, () => Promise<void>] => [
+            `subgraph:${name}`,
+            () => probeReplicas(name, url),
+          ]),
           ...Object.entries(options.readinessChecks ?? {}),
         ];
         await Promise.all(
@@ -312,7 +363,11 @@ export async function startGateway(
         );
         // A check reporting "degraded …" is shown but leaves the gateway ready (a source being retried).
         const ready = Object.values(checks).every((v) => v === 'ok' || v.startsWith('degraded'));
-        const body = { status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(replicas).length ? { replicas } : {}) };
+        const body = {
+          status: ready ? 'ready' : 'not ready',
+          checks,
+          ...(Object.keys(replicas).length ? { replicas } : {}),
+        };
         sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
       },
     },
@@ -320,7 +375,12 @@ export async function startGateway(
       method: 'GET',
       path: '/metrics',
       handle: async (_, res) =>
-        sendText(res, 200, metrics.registry.contentType, options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics()),
+        sendText(
+          res,
+          200,
+          metrics.registry.contentType,
+          options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics(),
+        ),
     },
   ];
   // The one-stop page and the analyst dashboard need no introspection: they send persisted documents.
@@ -345,10 +405,21 @@ export async function startGateway(
     // A persisted document named by its id (GraphQL over HTTP): Apollo is handed its text.
     let substitute: Interception | null = null;
     if (request.documentId !== undefined) {
-      if (query !== undefined) return { kind: 'refuse', status: 400, message: 'send either query or documentId, not both', code: 'BAD_REQUEST' };
+      if (query !== undefined)
+        return {
+          kind: 'refuse',
+          status: 400,
+          message: 'send either query or documentId, not both',
+          code: 'BAD_REQUEST',
+        };
       const text = typeof request.documentId === 'string' ? registry.documentText(request.documentId) : undefined;
       if (text === undefined) {
-        return { kind: 'refuse', status: 400, message: 'documentId names no persisted document of this gateway (sha256:<hex> of a registered operation)', code: 'PERSISTED_QUERY_NOT_FOUND' };
+        return {
+          kind: 'refuse',
+          status: 400,
+          message: 'documentId names no persisted document of this gateway (sha256:<hex> of a registered operation)',
+          code: 'PERSISTED_QUERY_NOT_FOUND',
+        };
       }
       query = text;
       substitute = { kind: 'substitute', query: text };
@@ -366,7 +437,15 @@ export async function startGateway(
         return { kind: 'refuse', status: 400, ...refusal };
       }
     }
-    if (safelist && hash && !registry.allows({ query, hash, operationName: typeof request.operationName === 'string' ? request.operationName : null })) {
+    if (
+      safelist &&
+      hash &&
+      !registry.allows({
+        query,
+        hash,
+        operationName: typeof request.operationName === 'string' ? request.operationName : null,
+      })
+    ) {
       metrics.refusals.inc({ reason: 'safelist' });
       return {
         kind: 'refuse',
@@ -392,10 +471,15 @@ export async function startGateway(
     context: async (req, { requestId, signal, deadline }) => ({
       viewer: await resolveViewer(req.headers.authorization),
       requestId,
-      budget: new ExecutionBudget({ maxObjects: limits.maxObjects, maxBytes: limits.maxResponseBytes }, signal, deadline),
+      budget: new ExecutionBudget(
+        { maxObjects: limits.maxObjects, maxBytes: limits.maxResponseBytes },
+        signal,
+        deadline,
+      ),
     }),
     onResponse: ({ requestId, operationName, status, seconds }) => {
-      const operation = operationName === null ? 'anonymous' : registeredNames.has(operationName) ? operationName : 'other';
+      const operation =
+        operationName === null ? 'anonymous' : registeredNames.has(operationName) ? operationName : 'other';
       metrics.requests.inc({ operation, status: String(status) });
       metrics.requestSeconds.observe({ operation }, seconds);
       // Only the request's shape is logged: never variables, results or identities.

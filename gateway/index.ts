@@ -29,8 +29,12 @@ async function serve(workerMode: boolean): Promise<void> {
     clusterMetrics: workerMode ? () => clusterMetrics!() : undefined,
   });
   if (workerMode) clusterMetrics = clusterMetricsForWorker(running.metrics.registry);
-  const listener = process.env.DATABASE_URL ? await listenForSnapshots(process.env.DATABASE_URL, () => running.invalidateResponseCache()) : null;
-  console.log(`Madoguchi gateway ${workerMode ? `worker ${process.pid} ` : ''}ready at http://localhost:${running.port}/graphql`);
+  const listener = process.env.DATABASE_URL
+    ? await listenForSnapshots(process.env.DATABASE_URL, () => running.invalidateResponseCache())
+    : null;
+  console.log(
+    `Madoguchi gateway ${workerMode ? `worker ${process.pid} ` : ''}ready at http://localhost:${running.port}/graphql`,
+  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;

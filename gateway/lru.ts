@@ -58,7 +58,10 @@ export class LruCache<V> {
     if (previous) this.remove(key, previous);
     this.entries.set(key, { value, size, expiresAt: ttlMs ? this.clock() + ttlMs : 0 });
     this.bytes += size;
-    while (this.entries.size > this.options.maxEntries || (this.options.maxBytes !== undefined && this.bytes > this.options.maxBytes)) {
+    while (
+      this.entries.size > this.options.maxEntries ||
+      (this.options.maxBytes !== undefined && this.bytes > this.options.maxBytes)
+    ) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
       this.remove(oldest.value, this.entries.get(oldest.value)!);

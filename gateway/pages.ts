@@ -41,7 +41,11 @@ const PAGES: Record<'onestop' | 'analytics', Page> = {
     paths: ['/', '/program'],
   },
   analytics: {
-    spec: { name: 'analytics', entry: join(WEB, 'analytics', 'main.tsx'), inputs: [join(WEB, 'analytics'), join(WEB, 'shared'), join(WEB, 'gql'), DOMAIN_VOCABULARY] },
+    spec: {
+      name: 'analytics',
+      entry: join(WEB, 'analytics', 'main.tsx'),
+      inputs: [join(WEB, 'analytics'), join(WEB, 'shared'), join(WEB, 'gql'), DOMAIN_VOCABULARY],
+    },
     title: '窓口 — 相談統計ダッシュボード',
     paths: ['/analytics'],
   },
@@ -51,7 +55,8 @@ const PAGES: Record<'onestop' | 'analytics', Page> = {
  * Scripts, styles, data and fonts from this origin only; the system's fonts need no font file.
  * No inline script, no frames, no form posting elsewhere.
  */
-export const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 function shell(name: string, title: string): string {
   return `<!doctype html>
@@ -81,7 +86,10 @@ const built = new Map<string, Promise<PageAssets>>();
 export function buildPageAssets(name: keyof typeof PAGES): Promise<PageAssets> {
   let assets = built.get(name);
   if (!assets) {
-    assets = makeBundle(PAGES[name].spec).then(({ js, css }) => ({ js: asset('text/javascript; charset=utf-8', js), css: asset('text/css; charset=utf-8', css) }));
+    assets = makeBundle(PAGES[name].spec).then(({ js, css }) => ({
+      js: asset('text/javascript; charset=utf-8', js),
+      css: asset('text/css; charset=utf-8', css),
+    }));
     assets.catch(() => built.delete(name));
     built.set(name, assets);
   }
@@ -100,9 +108,18 @@ export function pageRoutes(): Route[] {
   const routes: Route[] = [];
   for (const [name, page] of Object.entries(PAGES) as Array<[keyof typeof PAGES, Page]>) {
     const html = asset('text/html; charset=utf-8', shell(name, page.title));
-    for (const path of page.paths) routes.push({ method: 'GET', path, handle: (req, res) => sendAsset(req, res, html, HEADERS) });
-    routes.push({ method: 'GET', path: `/web/${name}.js`, handle: async (req, res) => sendAsset(req, res, (await buildPageAssets(name)).js, HEADERS) });
-    routes.push({ method: 'GET', path: `/web/${name}.css`, handle: async (req, res) => sendAsset(req, res, (await buildPageAssets(name)).css, HEADERS) });
+    for (const path of page.paths)
+      routes.push({ method: 'GET', path, handle: (req, res) => sendAsset(req, res, html, HEADERS) });
+    routes.push({
+      method: 'GET',
+      path: `/web/${name}.js`,
+      handle: async (req, res) => sendAsset(req, res, (await buildPageAssets(name)).js, HEADERS),
+    });
+    routes.push({
+      method: 'GET',
+      path: `/web/${name}.css`,
+      handle: async (req, res) => sendAsset(req, res, (await buildPageAssets(name)).css, HEADERS),
+    });
   }
   return routes;
 }

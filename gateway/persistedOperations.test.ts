@@ -28,7 +28,9 @@ test('the safelist admits registered texts, their reformatted twins and register
   expect(registry.allows({ query: '{ organizations { id name } }' })).toBe(false);
   expect(registry.allows({ hash: sha256Hex('{ organizations { id name } }') })).toBe(false);
   expect(registry.allows({ query: '{ __schema { types { name } } }' })).toBe(false);
-  expect(createOperationRegistry({ allowIntrospection: true }).allows({ query: '{ __schema { types { name } } }' })).toBe(true);
+  expect(
+    createOperationRegistry({ allowIntrospection: true }).allows({ query: '{ __schema { types { name } } }' }),
+  ).toBe(true);
   // Registered hashes are answered from the registry, so clients may send the hash alone.
   expect(await registry.apqCache.get(`apq:${sha256Hex(example.query)}`)).toBe(example.query);
 });
@@ -60,14 +62,22 @@ describe('a manifest that does not hold stops the start, naming the file and the
 
   test('a key that is not the hash of its text', () => {
     const wrong = `sha256:${sha256Hex('something else')}`;
-    expect(dirFor('team-a.json', JSON.stringify({ [wrong]: text }))).toThrow(new RegExp(`gateway/operations/team-a\\.json ${wrong}.*expected sha256:${sha256Hex(text)}`));
+    expect(dirFor('team-a.json', JSON.stringify({ [wrong]: text }))).toThrow(
+      new RegExp(`gateway/operations/team-a\\.json ${wrong}.*expected sha256:${sha256Hex(text)}`),
+    );
   });
   test('a key that is not a sha256 id, a text that is not a string, a file that is not JSON, a text that does not parse', () => {
-    expect(dirFor('b.json', JSON.stringify({ abc: text }))).toThrow(/gateway\/operations\/b\.json: key "abc" is not a sha256 document id/);
-    expect(dirFor('c.json', JSON.stringify({ [`sha256:${sha256Hex(text)}`]: 42 }))).toThrow(/c\.json: the value of "sha256:[0-9a-f]{64}" must be the document's text/);
+    expect(dirFor('b.json', JSON.stringify({ abc: text }))).toThrow(
+      /gateway\/operations\/b\.json: key "abc" is not a sha256 document id/,
+    );
+    expect(dirFor('c.json', JSON.stringify({ [`sha256:${sha256Hex(text)}`]: 42 }))).toThrow(
+      /c\.json: the value of "sha256:[0-9a-f]{64}" must be the document's text/,
+    );
     expect(dirFor('d.json', '{ not json')).toThrow(/d\.json is not JSON/);
     expect(dirFor('e.json', '["a"]')).toThrow(/e\.json must be an object/);
-    expect(dirFor('f.json', JSON.stringify({ [`sha256:${sha256Hex('query {')}`]: 'query {' }))).toThrow(/f\.json sha256:[0-9a-f]{64} does not parse/);
+    expect(dirFor('f.json', JSON.stringify({ [`sha256:${sha256Hex('query {')}`]: 'query {' }))).toThrow(
+      /f\.json sha256:[0-9a-f]{64} does not parse/,
+    );
     const ok = mkdtempSync(join(dir, 'case-'));
     writeFileSync(join(ok, 'g.json'), JSON.stringify({ [`sha256:${sha256Hex(text)}`]: text }));
     expect(createOperationRegistry({ dir: ok, examples: [], manifests: [] }).documentText(sha256Hex(text))).toBe(text);

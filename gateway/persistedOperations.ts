@@ -15,7 +15,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kind, parse, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { printExecutableGraphQLDocument } from '@graphql-tools/documents';
 import { EXAMPLE_OPERATIONS } from './explorer/examples';
 import { LruCache, type KeyValueCacheLike } from './lru';
@@ -121,8 +128,12 @@ export function readManifest(file: string, label = file): OperationSource[] {
   }
   return Object.entries(parsed as Record<string, unknown>).map(([key, text]) => {
     const hash = parseDocumentHash(key);
-    if (!hash) throw new Error(`persisted-documents manifest ${label}: key "${key}" is not a sha256 document id (sha256:<64 hex digits>)`);
-    if (typeof text !== 'string') throw new Error(`persisted-documents manifest ${label}: the value of "${key}" must be the document's text`);
+    if (!hash)
+      throw new Error(
+        `persisted-documents manifest ${label}: key "${key}" is not a sha256 document id (sha256:<64 hex digits>)`,
+      );
+    if (typeof text !== 'string')
+      throw new Error(`persisted-documents manifest ${label}: the value of "${key}" must be the document's text`);
     return { source: `${label} ${key}`, text, declaredHash: hash };
   });
 }
@@ -133,10 +144,19 @@ export function loadOperationSources(
   manifests: string[] = existsSync(WEB_MANIFEST) ? [WEB_MANIFEST] : [],
 ): OperationSource[] {
   const names = readdirSync(dir).sort();
-  const files = names.filter((f) => f.endsWith('.graphql')).map((f) => ({ source: `gateway/operations/${f}`, text: readFileSync(join(dir, f), 'utf8') }));
-  const listed = names.filter((f) => f.endsWith('.json')).flatMap((f) => readManifest(join(dir, f), `gateway/operations/${f}`));
+  const files = names
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => ({ source: `gateway/operations/${f}`, text: readFileSync(join(dir, f), 'utf8') }));
+  const listed = names
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => readManifest(join(dir, f), `gateway/operations/${f}`));
   const extra = manifests.flatMap((m) => readManifest(m, m === WEB_MANIFEST ? 'web/gql/persisted-documents.json' : m));
-  return [...examples.map((e) => ({ source: `explorer example ${e.name}`, text: e.query })), ...files, ...listed, ...extra];
+  return [
+    ...examples.map((e) => ({ source: `explorer example ${e.name}`, text: e.query })),
+    ...files,
+    ...listed,
+    ...extra,
+  ];
 }
 
 function isIntrospectionOnly(document: DocumentNode, operationName: string | null | undefined): boolean {
@@ -157,7 +177,10 @@ export function createOperationRegistry(options: OperationRegistryOptions = {}):
       throw new Error(`persisted operation in ${source} does not parse: ${(e as Error).message}`);
     }
     const hash = sha256Hex(text);
-    if (declaredHash && declaredHash !== hash) throw new Error(`persisted operation in ${source}: the key is not the SHA-256 of its document (expected sha256:${hash})`);
+    if (declaredHash && declaredHash !== hash)
+      throw new Error(
+        `persisted operation in ${source}: the key is not the SHA-256 of its document (expected sha256:${hash})`,
+      );
     operations.push({ source, text, hash });
     byHash.set(hash, text);
     for (const printed of canonicalOperations(document).values()) byHash.set(sha256Hex(printed), printed);

@@ -17,9 +17,13 @@ async function main(): Promise<void> {
   const { generated } = await ensureDemoData();
   await buildExplorerAssets();
   await buildAllPageAssets();
-  console.log(`madoguchi: store template, explorer and page bundles ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `madoguchi: store template, explorer and page bundles ready${generated ? ', demo consultation logs generated' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 main().catch((e: unknown) => {
-  console.warn(`madoguchi: could not prepare the first start (${e instanceof Error ? e.message : String(e)}); npm start will do it`);
+  console.warn(
+    `madoguchi: could not prepare the first start (${e instanceof Error ? e.message : String(e)}); npm start will do it`,
+  );
 });

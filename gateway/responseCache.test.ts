@@ -11,7 +11,9 @@ const privateFields = privateFieldsOf(sdl, responseCacheOptionsFromEnv({ NODE_EN
 
 function isPublic(query: string): boolean {
   const document = parse(query);
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
   return isPublicOperation(schema, document, operation, privateFields);
 }
 
@@ -41,6 +43,12 @@ test('programme and directory queries are public; anything reaching consultation
 test('the cache is on by default, under test runners too, and the environment can say otherwise', () => {
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(true);
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({ enabled: true, ttlMs: 10_000, privateSubgraphs: ['consultations', 'growth'] });
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({
+    enabled: true,
+    ttlMs: 10_000,
+    privateSubgraphs: ['consultations', 'growth'],
+  });
+  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(
+    false,
+  );
 });

@@ -49,7 +49,10 @@ export function responseCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env
     ttlMs: num('MADOGUCHI_RESPONSE_CACHE_TTL_MS', 10_000),
     maxEntries: num('MADOGUCHI_RESPONSE_CACHE_MAX_ENTRIES', 2_000),
     maxBytes: num('MADOGUCHI_RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
-    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth').split(',').map((s) => s.trim()).filter(Boolean),
+    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 
@@ -64,17 +67,28 @@ export function privateFieldsOf(supergraphSdl: string, subgraphs: string[]): Set
   for (const d of document.definitions) {
     if (d.kind !== Kind.ENUM_TYPE_DEFINITION || d.name.value !== 'join__Graph') continue;
     for (const v of d.values ?? []) {
-      const name = v.directives?.find((x) => x.name.value === 'join__graph')?.arguments?.find((a) => a.name.value === 'name')?.value;
+      const name = v.directives
+        ?.find((x) => x.name.value === 'join__graph')
+        ?.arguments?.find((a) => a.name.value === 'name')?.value;
       if (name?.kind === Kind.STRING) graphOf.set(v.name.value, name.value);
     }
   }
-  const isPrivate = (graphs: string[]) => graphs.length > 0 && graphs.every((g) => subgraphs.includes(graphOf.get(g) ?? g));
+  const isPrivate = (graphs: string[]) =>
+    graphs.length > 0 && graphs.every((g) => subgraphs.includes(graphOf.get(g) ?? g));
   // The graphs a type or field directive names; a field a graph only declares as external does
   // not come from that graph.
   const graphsOf = (directives: readonly ConstDirectiveNode[] | undefined, directive: string): string[] =>
     (directives ?? [])
       .filter((x) => x.name.value === directive)
-      .filter((x) => !x.arguments?.some((a) => (a.name.value === 'external' || a.name.value === 'usedOverridden') && a.value.kind === Kind.BOOLEAN && a.value.value))
+      .filter(
+        (x) =>
+          !x.arguments?.some(
+            (a) =>
+              (a.name.value === 'external' || a.name.value === 'usedOverridden') &&
+              a.value.kind === Kind.BOOLEAN &&
+              a.value.value,
+          ),
+      )
       .flatMap((x) => {
         const v = x.arguments?.find((a) => a.name.value === 'graph')?.value;
         return v?.kind === Kind.ENUM ? [v.value] : [];
@@ -85,7 +99,8 @@ export function privateFieldsOf(supergraphSdl: string, subgraphs: string[]): Set
     if (!hasFields(d)) continue;
     const type = d.name.value;
     typeGraphs.set(type, [...(typeGraphs.get(type) ?? []), ...graphsOf(d.directives, 'join__type')]);
-    for (const f of d.fields ?? []) fields.push({ type, field: f.name.value, graphs: graphsOf(f.directives, 'join__field') });
+    for (const f of d.fields ?? [])
+      fields.push({ type, field: f.name.value, graphs: graphsOf(f.directives, 'join__field') });
   }
   const result = new Set<string>();
   for (const { type, field, graphs } of fields) {
@@ -95,7 +110,12 @@ export function privateFieldsOf(supergraphSdl: string, subgraphs: string[]): Set
 }
 
 /** Whether an operation is a query that selects no private field (fragments followed). */
-export function isPublicOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, privateFields: Set<string>): boolean {
+export function isPublicOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  privateFields: Set<string>,
+): boolean {
   if (operation.operation !== 'query') return false;
   const typeInfo = new TypeInfo(schema);
   let isPublic = true;
@@ -188,7 +208,10 @@ export function responseCachePlugin(
           onLookup(cached ? 'hit' : 'miss');
           if (!cached) return null;
           hit = true;
-          return { http: { status: undefined, headers: new HeaderMap([['x-cache', 'hit']]) }, body: { kind: 'single', singleResult: cached } };
+          return {
+            http: { status: undefined, headers: new HeaderMap([['x-cache', 'hit']]) },
+            body: { kind: 'single', singleResult: cached },
+          };
         },
         async willSendResponse({ response }) {
           if (!key || hit || response.body.kind !== 'single') return;

@@ -13,7 +13,12 @@ import { relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ensureDevelopmentSecrets, isLoopback, SettingsError } from '../subgraphs/shared/secrets';
 
-export { ensureDevelopmentSecrets, isLoopback, SettingsError, type DevelopmentSecrets } from '../subgraphs/shared/secrets';
+export {
+  ensureDevelopmentSecrets,
+  isLoopback,
+  SettingsError,
+  type DevelopmentSecrets,
+} from '../subgraphs/shared/secrets';
 
 /** Seconds from a duration such as 90, "90s", "15m", "8h" or "1d". */
 const duration = z
@@ -26,7 +31,9 @@ const duration = z
   });
 
 /** A dotted path into a token's claims, e.g. `role` or `realm_access.roles`. */
-const claimPath = z.string().regex(/^[A-Za-z0-9_:\-/]+(\.[A-Za-z0-9_:\-/]+)*$/, 'a claim name or dotted path such as realm_access.roles');
+const claimPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_:\-/]+(\.[A-Za-z0-9_:\-/]+)*$/, 'a claim name or dotted path such as realm_access.roles');
 
 const origin = z.string().refine((v) => {
   try {
@@ -60,7 +67,12 @@ const environment = z.object({
   MADOGUCHI_CORS_ORIGINS: z
     .string()
     .optional()
-    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(origin)),
 });
 
@@ -92,7 +104,6 @@ export interface Settings {
   secrets: { origin: 'environment' } | { origin: 'development'; file: string; created: boolean };
   corsOrigins: string[];
 }
-
 
 function parseEnvironment(env: NodeJS.ProcessEnv): z.output<typeof environment> {
   const parsed = environment.safeParse(env);
@@ -131,8 +142,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const dataDir = resolve(e.MADOGUCHI_DATA_DIR ?? '.data');
   const needsDevelopment = (!e.MADOGUCHI_JWT_SECRET && !e.MADOGUCHI_JWKS_URL) || !e.MADOGUCHI_IDENTITY_SECRET;
   if (needsDevelopment && mode === 'production') {
-    const missing = [!e.MADOGUCHI_JWT_SECRET && !e.MADOGUCHI_JWKS_URL ? 'MADOGUCHI_JWKS_URL (or MADOGUCHI_JWT_SECRET)' : null, !e.MADOGUCHI_IDENTITY_SECRET ? 'MADOGUCHI_IDENTITY_SECRET' : null].filter(Boolean);
-    throw new SettingsError(`NODE_ENV=production needs ${missing.join(' and ')}: development secrets are never used in production`);
+    const missing = [
+      !e.MADOGUCHI_JWT_SECRET && !e.MADOGUCHI_JWKS_URL ? 'MADOGUCHI_JWKS_URL (or MADOGUCHI_JWT_SECRET)' : null,
+      !e.MADOGUCHI_IDENTITY_SECRET ? 'MADOGUCHI_IDENTITY_SECRET' : null,
+    ].filter(Boolean);
+    throw new SettingsError(
+      `NODE_ENV=production needs ${missing.join(' and ')}: development secrets are never used in production`,
+    );
   }
   const development = needsDevelopment ? ensureDevelopmentSecrets(dataDir) : undefined;
   return {
@@ -142,7 +158,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir,
     jwt: jwtOf(e, development?.jwtSecret),
     identitySecret: e.MADOGUCHI_IDENTITY_SECRET ?? development!.identitySecret,
-    secrets: development ? { origin: 'development', file: development.file, created: development.created } : { origin: 'environment' },
+    secrets: development
+      ? { origin: 'development', file: development.file, created: development.created }
+      : { origin: 'environment' },
     corsOrigins: e.MADOGUCHI_CORS_ORIGINS,
   };
 }
@@ -169,7 +187,9 @@ export function describeSettings(settings: Settings): string[] {
     settings.secrets.origin === 'development'
       ? `per-install development secrets ${settings.secrets.created ? 'created in' : 'from'} ${shortPath(settings.secrets.file)}`
       : 'secrets from the environment';
-  const reach = isLoopback(settings.host) ? `listening on ${settings.host} only (this machine)` : `listening on ${settings.host}`;
+  const reach = isLoopback(settings.host)
+    ? `listening on ${settings.host} only (this machine)`
+    : `listening on ${settings.host}`;
   return [
     `Madoguchi runs in ${settings.mode} mode: ${secrets}, ${reach}`,
     `  tokens: ${j.jwksUrl ? `keys from ${j.jwksUrl}` : 'HS256 shared secret'}, issuer ${j.issuer}, audience ${j.audience}, role claim ${j.roleClaim}, agency claim ${j.agencyClaim}, lifetime at most ${j.maxLifetimeSeconds} s, clock skew ${j.clockSkewSeconds} s`,

@@ -12,15 +12,30 @@ test('REDIS_URL and its companions are read with their defaults', () => {
     timeoutMs: 250,
     maxValueBytes: 512 * 1024,
   });
-  const tuned = sharedCacheOptionsFromEnv({ REDIS_URL: 'rediss://cache', MADOGUCHI_REDIS_PREFIX: 'hyogo-net', MADOGUCHI_REDIS_TIMEOUT_MS: '100', MADOGUCHI_REDIS_MAX_VALUE_KB: '64' });
+  const tuned = sharedCacheOptionsFromEnv({
+    REDIS_URL: 'rediss://cache',
+    MADOGUCHI_REDIS_PREFIX: 'hyogo-net',
+    MADOGUCHI_REDIS_TIMEOUT_MS: '100',
+    MADOGUCHI_REDIS_MAX_VALUE_KB: '64',
+  });
   expect(tuned).toMatchObject({ prefix: 'hyogo-net', timeoutMs: 100, maxValueBytes: 64 * 1024 });
 });
 
 test('a bad setting fails at start naming the variable and what it expects, never echoing a password', () => {
-  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'cache.internal:6379' })).toThrow(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
-  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL must be a URL such as redis:\/\//);
+  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'cache.internal:6379' })).toThrow(
+    /REDIS_URL must start with redis:\/\/ or rediss:\/\//,
+  );
+  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'not a url' })).toThrow(
+    /REDIS_URL must be a URL such as redis:\/\//,
+  );
   expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'http://:secret@cache' })).toThrow(/^(?!.*secret)/);
-  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'redis://cache', MADOGUCHI_REDIS_PREFIX: 'a b*' })).toThrow(/MADOGUCHI_REDIS_PREFIX/);
-  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'redis://cache', MADOGUCHI_REDIS_TIMEOUT_MS: '0' })).toThrow(/MADOGUCHI_REDIS_TIMEOUT_MS must be a positive number/);
-  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'redis://cache', MADOGUCHI_REDIS_MAX_VALUE_KB: 'lots' })).toThrow(/MADOGUCHI_REDIS_MAX_VALUE_KB/);
+  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'redis://cache', MADOGUCHI_REDIS_PREFIX: 'a b*' })).toThrow(
+    /MADOGUCHI_REDIS_PREFIX/,
+  );
+  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'redis://cache', MADOGUCHI_REDIS_TIMEOUT_MS: '0' })).toThrow(
+    /MADOGUCHI_REDIS_TIMEOUT_MS must be a positive number/,
+  );
+  expect(() => sharedCacheOptionsFromEnv({ REDIS_URL: 'redis://cache', MADOGUCHI_REDIS_MAX_VALUE_KB: 'lots' })).toThrow(
+    /MADOGUCHI_REDIS_MAX_VALUE_KB/,
+  );
 });

@@ -70,7 +70,8 @@ export function sharedCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${parsed.protocol}//…"`);
   }
   const prefix = env.MADOGUCHI_REDIS_PREFIX ?? 'madoguchi';
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) throw new Error('MADOGUCHI_REDIS_PREFIX must be 1–64 letters, digits, _ . : or -');
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix))
+    throw new Error('MADOGUCHI_REDIS_PREFIX must be 1–64 letters, digits, _ . : or -');
   return {
     url,
     prefix,
@@ -96,7 +97,14 @@ return 1
 
 type ScriptedRedis = Redis & {
   madoguchiLookup(generationKey: string, base: string, key: string): Promise<[string, string | null]>;
-  madoguchiStore(generationKey: string, base: string, generation: string, key: string, value: string, ttlMs: number): Promise<number>;
+  madoguchiStore(
+    generationKey: string,
+    base: string,
+    generation: string,
+    key: string,
+    value: string,
+    ttlMs: number,
+  ): Promise<number>;
 };
 
 /** How long calls are skipped after one failed, so a hung Redis costs one timeout, not one per request. */
@@ -153,7 +161,10 @@ export class SharedCache {
     if (!this.outage) {
       this.outage = true;
       // Once per outage: every request keeps being answered, from the subgraphs.
-      this.logger.warn({ redis: this.where, err: e.message }, 'shared cache (Redis) unavailable: serving without it until it is back');
+      this.logger.warn(
+        { redis: this.where, err: e.message },
+        'shared cache (Redis) unavailable: serving without it until it is back',
+      );
       this.onAvailability(false);
     }
   }
@@ -172,7 +183,10 @@ export class SharedCache {
       return; // refused (or Redis went away): not an outage of the cache
     }
     if (Array.isArray(reply) && reply[1] === '0') {
-      this.logger.warn({ redis: this.where }, 'shared cache (Redis) has no maxmemory: set one with maxmemory-policy allkeys-lru, or cached answers are bounded only by their TTL');
+      this.logger.warn(
+        { redis: this.where },
+        'shared cache (Redis) has no maxmemory: set one with maxmemory-policy allkeys-lru, or cached answers are bounded only by their TTL',
+      );
     }
   }
 
@@ -238,7 +252,9 @@ export class SharedCache {
         seen.delete(hashed);
         const text = JSON.stringify(value);
         if (Buffer.byteLength(text) > this.options.maxValueBytes) return;
-        await this.call((c) => c.madoguchiStore(generationKey, base, generation, hashed, text, Math.max(1, Math.round(ttlMs))));
+        await this.call((c) =>
+          c.madoguchiStore(generationKey, base, generation, hashed, text, Math.max(1, Math.round(ttlMs))),
+        );
       },
       invalidate: bump,
     };

@@ -9,10 +9,19 @@ import { signDevelopmentToken } from './auth';
 import { loadSettings, SettingsError } from './settings';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { role: { type: 'string' }, agency: { type: 'string' }, sub: { type: 'string' }, expires: { type: 'string', default: '8h' } } });
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      agency: { type: 'string' },
+      sub: { type: 'string' },
+      expires: { type: 'string', default: '8h' },
+    },
+  });
   const role = values.role;
   if (role !== 'staff' && role !== 'coordinator' && role !== 'analyst') {
-    console.error('usage: npm run token -- --role <staff|coordinator|analyst> [--agency <agencyId>] [--sub <user>] [--expires 8h]');
+    console.error(
+      'usage: npm run token -- --role <staff|coordinator|analyst> [--agency <agencyId>] [--sub <user>] [--expires 8h]',
+    );
     process.exit(2);
   }
   if (role === 'staff' && !values.agency) {
@@ -21,10 +30,19 @@ async function main(): Promise<void> {
   }
   const { jwt } = loadSettings();
   if (!jwt.secret) {
-    console.error('tokens can only be minted with a shared secret (HS256), not with MADOGUCHI_JWKS_URL: ask the identity provider');
+    console.error(
+      'tokens can only be minted with a shared secret (HS256), not with MADOGUCHI_JWKS_URL: ask the identity provider',
+    );
     process.exit(2);
   }
-  console.log(await signDevelopmentToken({ role, agency: values.agency, sub: values.sub }, new TextEncoder().encode(jwt.secret), values.expires, jwt));
+  console.log(
+    await signDevelopmentToken(
+      { role, agency: values.agency, sub: values.sub },
+      new TextEncoder().encode(jwt.secret),
+      values.expires,
+      jwt,
+    ),
+  );
 }
 
 main().catch((e: unknown) => {

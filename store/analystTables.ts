@@ -20,7 +20,12 @@ export interface AnalystBudget {
 }
 
 export function storeAnalystBudget(store: Store, limit: number, clock: () => number = Date.now): AnalystBudget {
-  const prune = pruneEvery(store, "delete from analyst_tables where first_asked_at < now() - interval '2 days'", PRUNE_EVERY_MS, clock);
+  const prune = pruneEvery(
+    store,
+    "delete from analyst_tables where first_asked_at < now() - interval '2 days'",
+    PRUNE_EVERY_MS,
+    clock,
+  );
   return {
     limit,
     async charge(subject, table) {

@@ -12,13 +12,25 @@ export interface FileRead {
 }
 
 /** Writes one row per firm read, in one statement. */
-export async function recordReads(db: Queryable, viewer: Viewer, at: string, reads: readonly FileRead[]): Promise<void> {
+export async function recordReads(
+  db: Queryable,
+  viewer: Viewer,
+  at: string,
+  reads: readonly FileRead[],
+): Promise<void> {
   if (reads.length === 0) return;
   await db.query(
     `insert into growth_audit (at, subject, role, agency_id, firm_id, fields)
      select $1, $2, $3, $4, x.firm_id, string_to_array(x.fields, chr(31))
      from unnest($5::text[], $6::text[]) as x(firm_id, fields)`,
-    [at, viewer.subject, viewer.role, viewer.agencyId, reads.map((r) => r.firmId), reads.map((r) => r.fields.join('\u001f'))],
+    [
+      at,
+      viewer.subject,
+      viewer.role,
+      viewer.agencyId,
+      reads.map((r) => r.firmId),
+      reads.map((r) => r.fields.join('\u001f')),
+    ],
   );
 }
 

@@ -24,7 +24,11 @@ export function visibleWhere(viewer: Viewer, params: unknown[]): string {
 }
 
 /** The consultations with these ids that the viewer may see, in the order asked; null elsewhere. */
-export async function byIds(db: Queryable, viewer: Viewer, ids: readonly string[]): Promise<Array<ConsultationRecord | null>> {
+export async function byIds(
+  db: Queryable,
+  viewer: Viewer,
+  ids: readonly string[],
+): Promise<Array<ConsultationRecord | null>> {
   const params: unknown[] = [ids];
   const rows = await db.query<ConsultationRecord>(
     `select ${selectList('consultation', 'c')} from consultations c where c.id = any($1::text[]) and ${visibleWhere(viewer, params)}`,
@@ -148,7 +152,10 @@ export async function ofFirm(
     params,
   );
   if (rows.length > 0 || page.offset === 0) return { rows, total: rows[0]?.total ?? 0 };
-  const [c] = await db.query<{ n: number }>(`select count(*)::int as n from consultations c where ${firm} and ${visible}`, params.slice(0, -2));
+  const [c] = await db.query<{ n: number }>(
+    `select count(*)::int as n from consultations c where ${firm} and ${visible}`,
+    params.slice(0, -2),
+  );
   return { rows, total: c.n };
 }
 
@@ -159,7 +166,10 @@ const MONTHLY = chooseGrouping(['MONTH'], null)!;
  * Consultations per organization and fiscal year (April–March), from the monthly rollups (a few
  * hundred rows instead of every consultation, written in the same transaction as the records).
  */
-export function countsByOrganization(db: Queryable, organizationIds: readonly string[]): Promise<Array<{ organizationId: string; fiscalYear: number; n: number }>> {
+export function countsByOrganization(
+  db: Queryable,
+  organizationIds: readonly string[],
+): Promise<Array<{ organizationId: string; fiscalYear: number; n: number }>> {
   return db.query(
     `select organization_id as "organizationId",
             substr(month, 1, 4)::int - case when substr(month, 6, 2)::int < 4 then 1 else 0 end as "fiscalYear",

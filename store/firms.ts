@@ -27,11 +27,15 @@ export const firmLinkJoin = (c: string, l: string): string =>
      and ${l}.name_key = ${nameKeySql(c)} and ${l}.municipality_code = coalesce(${c}.municipality_code, '')`;
 
 /** The firm id of a consultation `c` joined to its link `l` (null without name and 法人番号). */
-export const firmIdSql = (c: string, l: string): string => `coalesce(${c}.corporate_number, ${l}.firm_id, ${localFirmIdSql(c)})`;
+export const firmIdSql = (c: string, l: string): string =>
+  `coalesce(${c}.corporate_number, ${l}.firm_id, ${localFirmIdSql(c)})`;
 
 /** The same local id in TypeScript, for records a caller names by their parts. */
 export function localFirmId(organizationId: string, nameKey: string, municipalityCode: string | null): string {
-  return `L-${organizationId}-${createHash('md5').update(`${nameKey}|${municipalityCode ?? ''}`).digest('hex').slice(0, 12)}`;
+  return `L-${organizationId}-${createHash('md5')
+    .update(`${nameKey}|${municipalityCode ?? ''}`)
+    .digest('hex')
+    .slice(0, 12)}`;
 }
 
 export function firmKindOf(id: string): FirmKind {
@@ -57,7 +61,9 @@ const FIRM_COLUMNS = `firm_id as id, kind, corporate_number as "corporateNumber"
  * signals, else — firms with no consultations yet — from committee minutes or the network's list.
  */
 export async function byIds(db: Queryable, ids: readonly string[]): Promise<Array<FirmRecord | null>> {
-  const rows = await db.query<FirmRecord>(`select ${FIRM_COLUMNS} from firm_signals where firm_id = any($1::text[])`, [ids]);
+  const rows = await db.query<FirmRecord>(`select ${FIRM_COLUMNS} from firm_signals where firm_id = any($1::text[])`, [
+    ids,
+  ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) {
@@ -125,7 +131,10 @@ export async function recordsOf(db: Queryable, firmId: string): Promise<LocalRec
 }
 
 /** An agency record id, whether it still stands alone or was linked to a network firm (and which). */
-async function localRecordOf(db: Queryable, localId: string): Promise<{ record: LocalRecord; linkedTo: string | null } | null> {
+async function localRecordOf(
+  db: Queryable,
+  localId: string,
+): Promise<{ record: LocalRecord; linkedTo: string | null } | null> {
   const [linked] = await db.query<LocalRecord & { firmId: string }>(
     `select organization_id as "organizationId", name_key as "nameKey", municipality_code as "municipalityCode", firm_id as "firmId" from firm_links where local_id = $1`,
     [localId],
@@ -149,7 +158,11 @@ export async function firmCondition(db: Queryable, firmId: string, params: unkno
   }
   const records = await recordsOf(db, firmId);
   if (records.length === 0) return 'false';
-  params.push(records.map((r) => r.organizationId), records.map((r) => r.nameKey), records.map((r) => r.municipalityCode));
+  params.push(
+    records.map((r) => r.organizationId),
+    records.map((r) => r.nameKey),
+    records.map((r) => r.municipalityCode),
+  );
   const n = params.length;
   return `c.corporate_number is null and (c.organization_id, ${nameKeySql('c')}, coalesce(c.municipality_code, '')) in
             (select * from unnest($${n - 2}::text[], $${n - 1}::text[], $${n}::text[]))`;
@@ -185,12 +198,17 @@ export interface MatchProposal {
 }
 
 export function proposalKey(memberIds: readonly string[]): string {
-  return createHash('sha256').update([...memberIds].sort().join('\n')).digest('hex').slice(0, 24);
+  return createHash('sha256')
+    .update([...memberIds].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 24);
 }
 
 /** Judges a group of records: matching phones are strong evidence, different ones a warning. */
 export function judgeMatch(members: readonly MatchCandidate[]): { level: MatchLevel; evidence: string[] } {
-  const evidence = [`same name after normalization in the same municipality, recorded by ${new Set(members.flatMap((m) => m.organizationIds)).size} agencies`];
+  const evidence = [
+    `same name after normalization in the same municipality, recorded by ${new Set(members.flatMap((m) => m.organizationIds)).size} agencies`,
+  ];
   const phoneSets = members.map((m) => new Set(m.phones.map(phoneDigits)));
   const withPhone = phoneSets.filter((s) => s.size > 0);
   const shared = withPhone.length >= 2 && [...withPhone[0]].some((p) => withPhone.every((s) => s.has(p)));
@@ -205,7 +223,15 @@ export function judgeMatch(members: readonly MatchCandidate[]): { level: MatchLe
   const industries = new Set(members.map((m) => m.industry).filter(Boolean));
   if (industries.size > 1) evidence.push(`different industries recorded: ${[...industries].join(', ')}`);
   const level: MatchLevel =
-    withPhone.length >= 2 && !shared ? 'CONFLICTING' : shared ? 'PHONE_MATCHES' : sameAddress ? 'ADDRESS_MATCHES' : withAddress.length >= 2 ? 'CONFLICTING' : 'NAME_ONLY';
+    withPhone.length >= 2 && !shared
+      ? 'CONFLICTING'
+      : shared
+        ? 'PHONE_MATCHES'
+        : sameAddress
+          ? 'ADDRESS_MATCHES'
+          : withAddress.length >= 2
+            ? 'CONFLICTING'
+            : 'NAME_ONLY';
   return { level, evidence };
 }
 
@@ -222,13 +248,24 @@ export async function matchProposals(db: Queryable, limit: number): Promise<Matc
      group by 1, 2 having count(*) > 1
      order by 1, 2`,
   );
-  const rejected = new Set((await db.query<{ members: string }>('select members from firm_match_rejections')).map((r) => r.members));
+  const rejected = new Set(
+    (await db.query<{ members: string }>('select members from firm_match_rejections')).map((r) => r.members),
+  );
   const open = groups.filter((g) => !rejected.has(proposalKey(g.ids))).slice(0, limit);
   if (open.length === 0) return [];
-  const candidates = await candidatesOf(db, open.flatMap((g) => g.ids));
+  const candidates = await candidatesOf(
+    db,
+    open.flatMap((g) => g.ids),
+  );
   return open.map((g) => {
     const members = g.ids.map((id) => candidates.get(id)!).filter(Boolean);
-    return { key: proposalKey(g.ids), nameKey: g.nameKey, municipalityCode: g.municipalityCode, members, ...judgeMatch(members) };
+    return {
+      key: proposalKey(g.ids),
+      nameKey: g.nameKey,
+      municipalityCode: g.municipalityCode,
+      members,
+      ...judgeMatch(members),
+    };
   });
 }
 
@@ -258,23 +295,38 @@ export class FirmMatchError extends Error {}
  * network assigns a new id. Every member must share name and municipality. Confirming what is
  * already one firm (a retry naming the agency records it replaced, say) returns it unchanged.
  */
-export async function confirmMatch(store: Store, memberIds: readonly string[], by: string, at: string): Promise<{ firmId: string; changed: LocalRecord[] }> {
+export async function confirmMatch(
+  store: Store,
+  memberIds: readonly string[],
+  by: string,
+  at: string,
+): Promise<{ firmId: string; changed: LocalRecord[] }> {
   const ids = [...new Set(memberIds)];
   if (ids.length < 2) throw new FirmMatchError('a match needs at least two firms');
-  if (ids.some((id) => firmKindOf(id) === 'CORPORATE')) throw new FirmMatchError('a firm with a 法人番号 is identified by it and needs no match');
+  if (ids.some((id) => firmKindOf(id) === 'CORPORATE'))
+    throw new FirmMatchError('a firm with a 法人番号 is identified by it and needs no match');
   return store.transaction(async (tx) => {
     const members = await Promise.all(
       ids.map(async (id) => {
-        if (firmKindOf(id) === 'NETWORK') return { id, network: id, records: await recordsOf(tx, id), fresh: [] as LocalRecord[] };
+        if (firmKindOf(id) === 'NETWORK')
+          return { id, network: id, records: await recordsOf(tx, id), fresh: [] as LocalRecord[] };
         const local = await localRecordOf(tx, id);
-        return { id, network: local?.linkedTo ?? null, records: local ? [local.record] : [], fresh: local && !local.linkedTo ? [local.record] : [] };
+        return {
+          id,
+          network: local?.linkedTo ?? null,
+          records: local ? [local.record] : [],
+          fresh: local && !local.linkedTo ? [local.record] : [],
+        };
       }),
     );
     const unknown = members.filter((m) => m.records.length === 0).map((m) => m.id);
     if (unknown.length) throw new FirmMatchError(`unknown firms: ${unknown.join(', ')}`);
     const all = members.flatMap((m) => m.records);
     const keys = new Set(all.map((r) => `${r.nameKey}|${r.municipalityCode}`));
-    if (keys.size > 1) throw new FirmMatchError('the firms do not share name and municipality; only records proposed as a match can be confirmed');
+    if (keys.size > 1)
+      throw new FirmMatchError(
+        'the firms do not share name and municipality; only records proposed as a match can be confirmed',
+      );
     const networks = [...new Set(members.map((m) => m.network).filter((n): n is string => n !== null))];
     if (networks.length > 1) throw new FirmMatchError(`${networks.join(' and ')} are already two network firms`);
     // Only agency records not linked yet are linked now.
@@ -287,13 +339,10 @@ export async function confirmMatch(store: Store, memberIds: readonly string[], b
         `select max(company_name) as name from consultations c where c.corporate_number is null and c.organization_id = $1 and ${nameKeySql('c')} = $2`,
         [all[0].organizationId, all[0].nameKey],
       );
-      await tx.query('insert into firms (id, name, municipality_code, assigned_by, assigned_at) values ($1, $2, $3, $4, $5)', [
-        firmId,
-        first?.name ?? all[0].nameKey,
-        all[0].municipalityCode || null,
-        by,
-        at,
-      ]);
+      await tx.query(
+        'insert into firms (id, name, municipality_code, assigned_by, assigned_at) values ($1, $2, $3, $4, $5)',
+        [firmId, first?.name ?? all[0].nameKey, all[0].municipalityCode || null, by, at],
+      );
     }
     for (const m of members) {
       for (const r of m.fresh) {
@@ -309,7 +358,13 @@ export async function confirmMatch(store: Store, memberIds: readonly string[], b
 }
 
 /** Remembers that these firms are not one, so they are not proposed again (idempotent). */
-export async function rejectMatch(db: Queryable, memberIds: readonly string[], by: string, at: string, reason: string): Promise<string> {
+export async function rejectMatch(
+  db: Queryable,
+  memberIds: readonly string[],
+  by: string,
+  at: string,
+  reason: string,
+): Promise<string> {
   const key = proposalKey([...new Set(memberIds)]);
   await db.query(
     `insert into firm_match_rejections (members, rejected_by, rejected_at, reason) values ($1, $2, $3, $4) on conflict (members) do nothing`,

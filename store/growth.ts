@@ -186,7 +186,9 @@ export async function nominate(
   if (inserted.length) return { nomination: inserted[0], created: true };
   const [raced] = await find();
   if (raced) return { nomination: raced, created: false };
-  throw new GrowthRuleError(`at most ${MAX_NOMINATIONS_PER_MEETING} nominations per agency and meeting; ${n.meetingMonth} has them`);
+  throw new GrowthRuleError(
+    `at most ${MAX_NOMINATIONS_PER_MEETING} nominations per agency and meeting; ${n.meetingMonth} has them`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +210,11 @@ const DECISION_COLUMNS = `id::text as id, firm_id as "firmId", meeting_month as 
   ${JST('decided_at')} as "decidedAt", source_id is not null as "fromMinutes"`;
 
 /** Decisions on each firm, newest meeting first; optionally one meeting's only. */
-export async function decisionsOf(db: Queryable, firmIds: readonly string[], filter: { meetingMonth?: string } = {}): Promise<DecisionRow[][]> {
+export async function decisionsOf(
+  db: Queryable,
+  firmIds: readonly string[],
+  filter: { meetingMonth?: string } = {},
+): Promise<DecisionRow[][]> {
   const rows = await db.query<DecisionRow>(
     `select ${DECISION_COLUMNS} from committee_decisions where firm_id = any($1::text[]) and ($2::text is null or meeting_month = $2)
      order by meeting_month desc`,
@@ -219,7 +225,10 @@ export async function decisionsOf(db: Queryable, firmIds: readonly string[], fil
 
 /** Every decision of one meeting, in the order they were taken. */
 export function decisionsAt(db: Queryable, meetingMonth: string): Promise<DecisionRow[]> {
-  return db.query<DecisionRow>(`select ${DECISION_COLUMNS} from committee_decisions where meeting_month = $1 order by decided_at, committee_decisions.id`, [meetingMonth]);
+  return db.query<DecisionRow>(
+    `select ${DECISION_COLUMNS} from committee_decisions where meeting_month = $1 order by decided_at, committee_decisions.id`,
+    [meetingMonth],
+  );
 }
 
 export interface DecisionInput {
@@ -230,7 +239,11 @@ export interface DecisionInput {
   by: string;
   at: string;
   /** For a selection: who leads and who joins the support, and its goals. */
-  plan?: { leadAgency?: string | null; participatingAgencies?: readonly string[] | null; goals?: readonly string[] | null };
+  plan?: {
+    leadAgency?: string | null;
+    participatingAgencies?: readonly string[] | null;
+    goals?: readonly string[] | null;
+  };
 }
 
 /**
@@ -241,20 +254,26 @@ export interface DecisionInput {
 export async function decide(store: Store, d: DecisionInput): Promise<{ decision: DecisionRow; created: boolean }> {
   if (!d.reason.trim()) throw new GrowthRuleError('a decision needs its reason');
   return store.transaction(async (tx) => {
-    const [existing] = await tx.query<DecisionRow>(`select ${DECISION_COLUMNS} from committee_decisions where firm_id = $1 and meeting_month = $2`, [
-      d.firmId,
-      d.meetingMonth,
-    ]);
+    const [existing] = await tx.query<DecisionRow>(
+      `select ${DECISION_COLUMNS} from committee_decisions where firm_id = $1 and meeting_month = $2`,
+      [d.firmId, d.meetingMonth],
+    );
     if (existing) {
-      if (existing.decision === d.decision && existing.reason === d.reason.trim()) return { decision: existing, created: false };
-      throw new GrowthRuleError(`the committee already decided ${existing.decision} on this firm at the ${d.meetingMonth} meeting (${existing.decidedBy}, ${existing.decidedAt})`, 'CONFLICT');
+      if (existing.decision === d.decision && existing.reason === d.reason.trim())
+        return { decision: existing, created: false };
+      throw new GrowthRuleError(
+        `the committee already decided ${existing.decision} on this firm at the ${d.meetingMonth} meeting (${existing.decidedBy}, ${existing.decidedAt})`,
+        'CONFLICT',
+      );
     }
     let plan: { lead: string; participants: string[]; goals: string[] } | null = null;
     if (d.decision === 'SELECTED') {
-      const [{ status }] = await tx.query<{ status: GrowthStatus }>(`with ${statusCte('firm_id = $1')} select coalesce((select status from growth_status), 'NONE') as status`, [
-        d.firmId,
-      ]);
-      if (status === 'ACTIVE') throw new GrowthRuleError('the firm is already selected and supported; its plan is active');
+      const [{ status }] = await tx.query<{ status: GrowthStatus }>(
+        `with ${statusCte('firm_id = $1')} select coalesce((select status from growth_status), 'NONE') as status`,
+        [d.firmId],
+      );
+      if (status === 'ACTIVE')
+        throw new GrowthRuleError('the firm is already selected and supported; its plan is active');
       const nominators = (
         await tx.query<{ organizationId: string }>(
           `select organization_id as "organizationId" from nominations where firm_id = $1 and meeting_month = $2 and organization_id is not null order by nominated_at, id`,
@@ -262,12 +281,20 @@ export async function decide(store: Store, d: DecisionInput): Promise<{ decision
         )
       ).map((r) => r.organizationId);
       const lead = d.plan?.leadAgency ?? nominators[0];
-      if (!lead) throw new GrowthRuleError('a selection needs a lead agency: give plan.leadAgency (no agency nominated the firm for this meeting)');
-      const clients = (await tx.query<{ organizationId: string }>(`select organization_id as "organizationId" from firm_clients where firm_id = $1 order by 1`, [d.firmId])).map(
-        (r) => r.organizationId,
-      );
+      if (!lead)
+        throw new GrowthRuleError(
+          'a selection needs a lead agency: give plan.leadAgency (no agency nominated the firm for this meeting)',
+        );
+      const clients = (
+        await tx.query<{ organizationId: string }>(
+          `select organization_id as "organizationId" from firm_clients where firm_id = $1 order by 1`,
+          [d.firmId],
+        )
+      ).map((r) => r.organizationId);
       // By default every agency that knows the firm as a client joins: the network backs it.
-      const participants = [...new Set(d.plan?.participatingAgencies ?? [...nominators, ...clients])].filter((a) => a !== lead);
+      const participants = [...new Set(d.plan?.participatingAgencies ?? [...nominators, ...clients])].filter(
+        (a) => a !== lead,
+      );
       plan = { lead, participants, goals: [...(d.plan?.goals ?? [])] };
     }
     const [decision] = await tx.query<DecisionRow>(
@@ -283,7 +310,16 @@ export async function decide(store: Store, d: DecisionInput): Promise<{ decision
       await tx.query(
         `insert into support_plan_events (plan_id, firm_id, at, status, lead_agency, participating_agencies, goals, note, recorded_by)
          values ($1, $2, $3, 'ACTIVE', $4, $5, $6, $7, $8)`,
-        [planIdOf(d.firmId, d.meetingMonth), d.firmId, d.at, plan.lead, plan.participants, plan.goals, d.reason.trim(), d.by],
+        [
+          planIdOf(d.firmId, d.meetingMonth),
+          d.firmId,
+          d.at,
+          plan.lead,
+          plan.participants,
+          plan.goals,
+          d.reason.trim(),
+          d.by,
+        ],
       );
     }
     return { decision, created: true };
@@ -332,7 +368,12 @@ export async function plansOf(db: Queryable, firmIds: readonly string[]): Promis
       plan = { id: planId, firmId, selectedMonth: planId.slice(planId.lastIndexOf('@') + 1), ...event, history: [] };
       plans.set(planId, plan);
     }
-    Object.assign(plan, { status: event.status, leadAgency: event.leadAgency, participatingAgencies: event.participatingAgencies, goals: event.goals });
+    Object.assign(plan, {
+      status: event.status,
+      leadAgency: event.leadAgency,
+      participatingAgencies: event.participatingAgencies,
+      goals: event.goals,
+    });
     plan.history.push(event);
   }
   const all = [...plans.values()].sort((a, b) => b.selectedMonth.localeCompare(a.selectedMonth));
@@ -340,7 +381,10 @@ export async function plansOf(db: Queryable, firmIds: readonly string[]): Promis
 }
 
 export async function planById(db: Queryable, planId: string): Promise<PlanRow | null> {
-  const [row] = await db.query<{ firmId: string }>('select firm_id as "firmId" from support_plan_events where plan_id = $1 limit 1', [planId]);
+  const [row] = await db.query<{ firmId: string }>(
+    'select firm_id as "firmId" from support_plan_events where plan_id = $1 limit 1',
+    [planId],
+  );
   if (!row) return null;
   const [plans] = await plansOf(db, [row.firmId]);
   return plans.find((p) => p.id === planId) ?? null;
@@ -369,10 +413,13 @@ export async function updatePlan(store: Store, u: PlanUpdate): Promise<{ plan: P
     const next = {
       status: u.status ?? plan.status,
       leadAgency: u.leadAgency ?? plan.leadAgency,
-      participatingAgencies: [...new Set(u.participatingAgencies ?? plan.participatingAgencies)].filter((a) => a !== (u.leadAgency ?? plan.leadAgency)),
+      participatingAgencies: [...new Set(u.participatingAgencies ?? plan.participatingAgencies)].filter(
+        (a) => a !== (u.leadAgency ?? plan.leadAgency),
+      ),
       goals: [...(u.goals ?? plan.goals)],
     };
-    if (plan.status !== 'ACTIVE' && next.status !== plan.status) throw new GrowthRuleError(`the plan has ended (${plan.status}); a new selection opens a new plan`);
+    if (plan.status !== 'ACTIVE' && next.status !== plan.status)
+      throw new GrowthRuleError(`the plan has ended (${plan.status}); a new selection opens a new plan`);
     const same =
       next.status === plan.status &&
       next.leadAgency === plan.leadAgency &&
@@ -382,7 +429,17 @@ export async function updatePlan(store: Store, u: PlanUpdate): Promise<{ plan: P
     await tx.query(
       `insert into support_plan_events (plan_id, firm_id, at, status, lead_agency, participating_agencies, goals, note, recorded_by)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [plan.id, plan.firmId, u.at, next.status, next.leadAgency, next.participatingAgencies, next.goals, u.note ?? null, u.by],
+      [
+        plan.id,
+        plan.firmId,
+        u.at,
+        next.status,
+        next.leadAgency,
+        next.participatingAgencies,
+        next.goals,
+        u.note ?? null,
+        u.by,
+      ],
     );
     return { plan: (await planById(tx, u.planId))!, changed: true };
   });
@@ -398,7 +455,10 @@ export interface MeetingRow {
 }
 
 export async function meetingOf(db: Queryable, month: string): Promise<MeetingRow> {
-  const [row] = await db.query<MeetingRow>(`select month, held_on::text as "heldOn" from committee_meetings where month = $1`, [month]);
+  const [row] = await db.query<MeetingRow>(
+    `select month, held_on::text as "heldOn" from committee_meetings where month = $1`,
+    [month],
+  );
   return row ?? { month, heldOn: null };
 }
 
@@ -423,7 +483,11 @@ export interface AgendaRow {
  * for a meeting not yet past — the highest-scored firms that no one has nominated, that are not
  * supported and were never selected, so the committee also sees what the signals point at.
  */
-export async function agenda(db: Queryable, month: string, options: { topScored: number; includeTopScored: boolean }): Promise<AgendaRow[]> {
+export async function agenda(
+  db: Queryable,
+  month: string,
+  options: { topScored: number; includeTopScored: boolean },
+): Promise<AgendaRow[]> {
   const listed = await db.query<{ firmId: string; nominated: boolean; decided: boolean; score: number }>(
     `select x.firm_id as "firmId", bool_or(x.nominated) as nominated, bool_or(x.decided) as decided, coalesce(max(s.score), 0) as score, min(x.at) as at
      from (select firm_id, true as nominated, false as decided, nominated_at as at from nominations where meeting_month = $1
@@ -451,7 +515,8 @@ export async function agenda(db: Queryable, month: string, options: { topScored:
       [month, options.topScored],
     );
     const seen = new Set(rows.map((r) => r.firmId));
-    for (const t of top) if (!seen.has(t.firmId)) rows.push({ firmId: t.firmId, reasons: ['TOP_SCORE'], score: t.score });
+    for (const t of top)
+      if (!seen.has(t.firmId)) rows.push({ firmId: t.firmId, reasons: ['TOP_SCORE'], score: t.score });
   }
   return rows;
 }
@@ -548,7 +613,13 @@ export async function countPlans(
     [statuses],
   );
   const keyOf = (r: (typeof rows)[number], d: GrowthDimension): string =>
-    d === 'YEAR' ? String(fiscalYearOfMonth(r.month)) : d === 'AGENCY' ? r.agency : d === 'INDUSTRY' ? r.industry ?? 'T' : r.status;
+    d === 'YEAR'
+      ? String(fiscalYearOfMonth(r.month))
+      : d === 'AGENCY'
+        ? r.agency
+        : d === 'INDUSTRY'
+          ? (r.industry ?? 'T')
+          : r.status;
   const counts = new Map<string, { keys: string[]; count: number }>();
   for (const r of rows) {
     const keys = dims.map((d) => keyOf(r, d));

@@ -3,7 +3,15 @@
  * rejections, the unchanged shortcut, and failure marking that never touches the last good data.
  */
 import type { Queryable, Store } from './store';
-import { agencyScope, type ConsultationRecord, type EntityKind, type EntityRecord, type OrganizationRecord, type RowRejection, type SourceKind } from '../domain/records';
+import {
+  agencyScope,
+  type ConsultationRecord,
+  type EntityKind,
+  type EntityRecord,
+  type OrganizationRecord,
+  type RowRejection,
+  type SourceKind,
+} from '../domain/records';
 import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 import { recordKeySecret } from './recordKeys';
@@ -47,9 +55,14 @@ export interface EncodedRecords {
  * Renders records for replaceSource: the table's COPY lines and, for consultations, their record
  * keys (from the store's `recordKeySecret`, ./recordKeys.ts) and their rollups with key sums.
  */
-export function encodeSnapshot(entity: EntityKind, sourceId: string, records: readonly EntityRecord[], recordKeySecret?: string): EncodedRecords {
+export function encodeSnapshot(
+  entity: EntityKind,
+  sourceId: string,
+  records: readonly EntityRecord[],
+  recordKeySecret?: string,
+): EncodedRecords {
   if (entity === 'consultation') {
-    if (!recordKeySecret) throw new Error('consultations are encoded with the store\'s record key secret');
+    if (!recordKeySecret) throw new Error("consultations are encoded with the store's record key secret");
     withRecordKeys(recordKeySecret, records as ConsultationRecord[]);
   }
   const rows = records as unknown as Array<Record<string, unknown>>;
@@ -59,7 +72,12 @@ export function encodeSnapshot(entity: EntityKind, sourceId: string, records: re
     lines: copyCsvLines(TABLES[entity].columns, rows),
     rollupCsv:
       entity === 'consultation'
-        ? toCopyCsv(ROLLUP_TABLE.columns, computeRollups(sourceId, records as Array<ConsultationRecord & { recordKey: number }>) as unknown as Array<Record<string, unknown>>)
+        ? toCopyCsv(
+            ROLLUP_TABLE.columns,
+            computeRollups(sourceId, records as Array<ConsultationRecord & { recordKey: number }>) as unknown as Array<
+              Record<string, unknown>
+            >,
+          )
         : null,
   };
 }
@@ -103,10 +121,14 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
     // Only a successful replacement writes records, so a source that never had one has none to
     // remove; its deletes would each scan the whole table (records are not indexed by source),
     // once for every source of a first start.
-    const [stored] = await tx.query<{ some: boolean }>('select last_success_at is not null as some from sources where id = $1', [snap.sourceId]);
+    const [stored] = await tx.query<{ some: boolean }>(
+      'select last_success_at is not null as some from sources where id = $1',
+      [snap.sourceId],
+    );
     if (stored?.some !== false) {
       await tx.query(`delete from ${table} where source_id = $1`, [snap.sourceId]);
-      if (snap.entity === 'consultation') await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
+      if (snap.entity === 'consultation')
+        await tx.query('delete from consultation_rollups where source_id = $1', [snap.sourceId]);
     }
     const { ids, rows, lines, rollupCsv } = encoded;
     const owners = await foreignOwners(tx, snap.entity, snap.sourceId, ids);
@@ -119,12 +141,22 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
     const accepted = keep.length;
     if (!tx.copyFromCsv) throw new Error('snapshots are written with COPY, which this store does not take');
     for (let start = 0; start < keep.length; start += COPY_CHUNK) {
-      await tx.copyFromCsv(table, columns.map((c) => c.column), keep.slice(start, start + COPY_CHUNK).join('\n'));
+      await tx.copyFromCsv(
+        table,
+        columns.map((c) => c.column),
+        keep.slice(start, start + COPY_CHUNK).join('\n'),
+      );
     }
     if (snap.entity === 'consultation') {
       // Rollups rendered beside the records count them all; after a clash they are recounted here.
-      if (owners.size === 0 && rollupCsv) await tx.copyFromCsv('consultation_rollups', ROLLUP_TABLE.columns.map((c) => c.column), rollupCsv);
-      else if (accepted > 0) for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
+      if (owners.size === 0 && rollupCsv)
+        await tx.copyFromCsv(
+          'consultation_rollups',
+          ROLLUP_TABLE.columns.map((c) => c.column),
+          rollupCsv,
+        );
+      else if (accepted > 0)
+        for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
     }
     // The growth programme's history follows its minutes in the same transaction.
     if (snap.entity === 'committee') for (const sql of committeeHistorySql()) await tx.query(sql, [snap.sourceId]);
@@ -146,7 +178,10 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
 const COPY_CHUNK = 20_000;
 
 /** Gives each consultation its record key (in place: the records are the snapshot's own). */
-export function withRecordKeys(secret: string, records: ConsultationRecord[]): Array<ConsultationRecord & { recordKey: number }> {
+export function withRecordKeys(
+  secret: string,
+  records: ConsultationRecord[],
+): Array<ConsultationRecord & { recordKey: number }> {
   for (const r of records) r.recordKey = recordKey(secret, r.id);
   return records as Array<ConsultationRecord & { recordKey: number }>;
 }
@@ -154,7 +189,9 @@ export function withRecordKeys(secret: string, records: ConsultationRecord[]): A
 /** A source's refused rows: every problem of a row is kept (the first, then its further ones) under its row number. */
 async function writeRejections(tx: Queryable, sourceId: string, rejections: RowRejection[]): Promise<void> {
   await tx.query('delete from ingest_rejections where source_id = $1', [sourceId]);
-  const entries = rejections.flatMap((r) => [r, ...(r.reasons ?? [])].map((p) => ({ row: r.row, field: p.field, value: p.value, reason: p.reason })));
+  const entries = rejections.flatMap((r) =>
+    [r, ...(r.reasons ?? [])].map((p) => ({ row: r.row, field: p.field, value: p.value, reason: p.reason })),
+  );
   if (entries.length === 0) return;
   await tx.query(
     `insert into ingest_rejections (source_id, ordinal, row_number, field, value, reason)
@@ -185,7 +222,12 @@ async function resolveProviderNames(tx: Queryable, sourceId: string): Promise<vo
   );
 }
 
-async function foreignOwners(tx: Queryable, entity: EntityKind, sourceId: string, ids: string[]): Promise<Map<string, string>> {
+async function foreignOwners(
+  tx: Queryable,
+  entity: EntityKind,
+  sourceId: string,
+  ids: string[],
+): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   // Programme and consultation ids are scoped by agency (agencyScope): when all of them are, only
   // the agency's other sources of the entity can hold one, and usually there are none.
@@ -213,7 +255,12 @@ async function foreignOwners(tx: Queryable, entity: EntityKind, sourceId: string
   return new Map(taken.filter((t) => !t.declared).map((t) => [t.id, t.source_id]));
 }
 
-const clash = (row: number | null, id: string, other: string): RowRejection => ({ row: row ?? 0, field: 'id', value: id, reason: `id already provided by source ${other}` });
+const clash = (row: number | null, id: string, other: string): RowRejection => ({
+  row: row ?? 0,
+  field: 'id',
+  value: id,
+  reason: `id already provided by source ${other}`,
+});
 
 /**
  * Writes an agency's declared organization (its own file's `organization:`, or just its name) as
@@ -225,7 +272,10 @@ export async function replaceDeclaredOrganization(
   snap: { source: SourceRegistration; record: OrganizationRecord; contentHash: string; at: string },
 ): Promise<ReplaceResult> {
   return store.transaction(async (tx) => {
-    const [listed] = await tx.query<{ source_id: string }>('select source_id from organizations where id = $1 and source_id <> $2', [snap.record.id, snap.source.id]);
+    const [listed] = await tx.query<{ source_id: string }>(
+      'select source_id from organizations where id = $1 and source_id <> $2',
+      [snap.record.id, snap.source.id],
+    );
     await tx.query('delete from organizations where source_id = $1', [snap.source.id]);
     if (listed) {
       await tx.query('delete from sources where id = $1', [snap.source.id]);
@@ -248,7 +298,12 @@ export async function replaceDeclaredOrganization(
 /** Keeps the first record of each id; later ones are refused by `refuse` (by default naming the first one's row). */
 export function dropDuplicateIds<R extends { id: string; sourceRow: number | null }>(
   records: R[],
-  refuse: (record: R, firstRow: number | null) => RowRejection = (r, first) => ({ row: r.sourceRow ?? 0, field: 'id', value: r.id, reason: `duplicate id (first at row ${first})` }),
+  refuse: (record: R, firstRow: number | null) => RowRejection = (r, first) => ({
+    row: r.sourceRow ?? 0,
+    field: 'id',
+    value: r.id,
+    reason: `duplicate id (first at row ${first})`,
+  }),
 ): { accepted: R[]; duplicates: RowRejection[] } {
   const seen = new Map<string, number | null>();
   const accepted: R[] = [];
@@ -277,14 +332,24 @@ export async function markUnchanged(store: Queryable, sourceId: string, at: stri
  * attempt failed because every row was refused, its refused rows replace the listed ones, so the
  * agency sees why (rejected_count follows them; accepted_count still counts the records served).
  */
-export async function markFailed(store: Store, sourceId: string, at: string, error: string, rejections?: RowRejection[]): Promise<void> {
+export async function markFailed(
+  store: Store,
+  sourceId: string,
+  at: string,
+  error: string,
+  rejections?: RowRejection[],
+): Promise<void> {
   await store.transaction(async (tx) => {
     await tx.query(
       `update sources set status = 'FAILED', stale = (last_success_at is not null), last_attempt_at = $2, last_error = $3 where id = $1`,
       [sourceId, at, error.slice(0, 2000)],
     );
     if (!rejections || rejections.length === 0) return;
-    await writeRejections(tx, sourceId, [...rejections].sort((a, b) => a.row - b.row));
+    await writeRejections(
+      tx,
+      sourceId,
+      [...rejections].sort((a, b) => a.row - b.row),
+    );
     await tx.query('update sources set rejected_count = $2 where id = $1', [sourceId, rejections.length]);
   });
 }

@@ -53,20 +53,27 @@ test('a rolled-back write leaves the lease as it was', async () => {
   await release(store, 'sync:b', 'p1');
 });
 
-(TEST_DATABASE_URL ? test : test.skip)('several processes opening a new database at once apply the migrations once (PostgreSQL pass)', async () => {
-  const db = await createTestDatabase('empty');
-  // The copied template is migrated already: start from nothing instead.
-  const bare = await openStore({ databaseUrl: db.url });
-  await bare.query('drop schema public cascade');
-  await bare.query('create schema public');
-  await bare.close();
-  const openers = await Promise.all(Array.from({ length: 4 }, () => openStore({ databaseUrl: db.url, postgres: { poolSize: 2 } })));
-  try {
-    const rows = await openers[0].query<{ version: number; n: number }>('select version, count(*)::int as n from schema_migrations group by version order by version');
-    expect(rows.length).toBeGreaterThanOrEqual(5);
-    expect(rows.every((r) => r.n === 1)).toBe(true);
-  } finally {
-    await Promise.all(openers.map((s) => s.close()));
-    await db.drop();
-  }
-});
+(TEST_DATABASE_URL ? test : test.skip)(
+  'several processes opening a new database at once apply the migrations once (PostgreSQL pass)',
+  async () => {
+    const db = await createTestDatabase('empty');
+    // The copied template is migrated already: start from nothing instead.
+    const bare = await openStore({ databaseUrl: db.url });
+    await bare.query('drop schema public cascade');
+    await bare.query('create schema public');
+    await bare.close();
+    const openers = await Promise.all(
+      Array.from({ length: 4 }, () => openStore({ databaseUrl: db.url, postgres: { poolSize: 2 } })),
+    );
+    try {
+      const rows = await openers[0].query<{ version: number; n: number }>(
+        'select version, count(*)::int as n from schema_migrations group by version order by version',
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(5);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+    } finally {
+      await Promise.all(openers.map((s) => s.close()));
+      await db.drop();
+    }
+  },
+);

@@ -44,7 +44,10 @@ export async function release(db: Queryable, name: string, holder: string): Prom
  * still has it, unexpired. Another process cannot take it until the transaction ends.
  */
 export async function fence(tx: Queryable, name: string, holder: string): Promise<void> {
-  const rows = await tx.query(`select 1 from leases where name = $1 and holder = $2 and expires_at > now() for update`, [name, holder]);
+  const rows = await tx.query(
+    `select 1 from leases where name = $1 and holder = $2 and expires_at > now() for update`,
+    [name, holder],
+  );
   if (rows.length !== 1) throw new LeaseLostError(name);
 }
 

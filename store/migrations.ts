@@ -450,7 +450,9 @@ export async function migrate(store: Store): Promise<number[]> {
     await tx.query(
       `create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())`,
     );
-    const done = new Set((await tx.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+    const done = new Set(
+      (await tx.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version),
+    );
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;

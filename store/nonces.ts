@@ -13,7 +13,10 @@ import type { Queryable } from './store';
 /** Expired nonces are deleted at most this often per process (and never on a request's path). */
 const PRUNE_EVERY_MS = 60_000;
 
-export function storeNonces(db: Queryable, clock: () => number = Date.now): { seen(nonce: string, ttlMs: number): Promise<boolean> } {
+export function storeNonces(
+  db: Queryable,
+  clock: () => number = Date.now,
+): { seen(nonce: string, ttlMs: number): Promise<boolean> } {
   const prune = pruneEvery(db, 'delete from identity_nonces where expires_at < now()', PRUNE_EVERY_MS, clock);
   return {
     async seen(nonce, ttlMs) {

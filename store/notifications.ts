@@ -19,12 +19,16 @@ export async function announceSnapshot(tx: Queryable, sourceId: string, entity: 
 }
 
 /** Calls `onChange` for every snapshot written by any process; resolves to an unsubscribe function. */
-export function onSnapshot(store: Pick<Store, 'listen'>, onChange: (change: SnapshotChange) => void): Promise<() => Promise<void>> {
+export function onSnapshot(
+  store: Pick<Store, 'listen'>,
+  onChange: (change: SnapshotChange) => void,
+): Promise<() => Promise<void>> {
   return store.listen(SNAPSHOT_CHANNEL, (payload) => {
     let change: SnapshotChange = null;
     try {
       const parsed = JSON.parse(payload) as { sourceId?: unknown; entity?: unknown };
-      if (typeof parsed.sourceId === 'string' && typeof parsed.entity === 'string') change = { sourceId: parsed.sourceId, entity: parsed.entity as EntityKind };
+      if (typeof parsed.sourceId === 'string' && typeof parsed.entity === 'string')
+        change = { sourceId: parsed.sourceId, entity: parsed.entity as EntityKind };
     } catch {
       change = null; // '*' after a reconnection, or a payload from elsewhere: treat as anything
     }
@@ -36,7 +40,10 @@ export function onSnapshot(store: Pick<Store, 'listen'>, onChange: (change: Snap
  * For a process that reads nothing from the store but must follow its snapshots (the gateway,
  * for its response cache): one listening connection to the server at `databaseUrl`.
  */
-export async function listenForSnapshots(databaseUrl: string, onChange: (change: SnapshotChange) => void): Promise<{ close(): Promise<void> }> {
+export async function listenForSnapshots(
+  databaseUrl: string,
+  onChange: (change: SnapshotChange) => void,
+): Promise<{ close(): Promise<void> }> {
   validateDatabaseUrl(databaseUrl);
   const store = new PostgresStore(databaseUrl, { poolSize: 1, applicationName: 'madoguchi-gateway' });
   // A server that is down at start is not fatal: the listener keeps trying, and says '*' once in.

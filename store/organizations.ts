@@ -8,7 +8,10 @@ import { selectList } from './tables';
 
 /** The organizations with these ids, in the order asked; null where none has the id. */
 export async function byIds(db: Queryable, ids: readonly string[]): Promise<Array<OrganizationRecord | null>> {
-  const rows = await db.query<OrganizationRecord>(`select ${selectList('organization')} from organizations where id = any($1::text[])`, [ids]);
+  const rows = await db.query<OrganizationRecord>(
+    `select ${selectList('organization')} from organizations where id = any($1::text[])`,
+    [ids],
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -40,6 +43,8 @@ export async function exists(db: Queryable, id: string): Promise<boolean> {
 }
 
 /** Where each provider's counter is, for distances: municipality and coordinates. */
-export function locations(db: Queryable): Promise<Array<{ id: string; municipalityCode: string | null; lat: number | null; lng: number | null }>> {
+export function locations(
+  db: Queryable,
+): Promise<Array<{ id: string; municipalityCode: string | null; lat: number | null; lng: number | null }>> {
   return db.query(`select id, municipality_code as "municipalityCode", lat, lng from organizations`);
 }

@@ -40,20 +40,38 @@ const PARSERS: Record<number, (value: string) => unknown> = {
 };
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    PARSERS[oid] ?? (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as typeof pg.types.getTypeParser,
+    PARSERS[oid] ??
+    (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 // SQLSTATEs and socket errors that mean "the server is not there right now", not "this SQL is
 // wrong": class 08 (connection exception), admin/crash shutdown, cannot connect now, too many
 // connections.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
-const UNAVAILABLE_MESSAGES = /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Connection is closed|the database system is (starting up|shutting down)/i;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Connection is closed|the database system is (starting up|shutting down)/i;
 
 export function isUnavailable(e: unknown): boolean {
   if (e instanceof StoreUnavailableError) return true;
   const err = e as { code?: unknown; message?: unknown };
   const code = typeof err?.code === 'string' ? err.code : '';
-  return UNAVAILABLE_CODES.has(code) || code.startsWith('08') || (typeof err?.message === 'string' && UNAVAILABLE_MESSAGES.test(err.message));
+  return (
+    UNAVAILABLE_CODES.has(code) ||
+    code.startsWith('08') ||
+    (typeof err?.message === 'string' && UNAVAILABLE_MESSAGES.test(err.message))
+  );
 }
 
 function mapError(e: unknown): unknown {
@@ -90,7 +108,10 @@ export class PostgresStore implements Store {
   private reconnectDelayMs = 200;
   private closed = false;
 
-  constructor(readonly databaseUrl: string, options: PostgresOptions = {}) {
+  constructor(
+    readonly databaseUrl: string,
+    options: PostgresOptions = {},
+  ) {
     this.config = {
       connectionString: databaseUrl,
       application_name: options.applicationName ?? 'madoguchi',

@@ -10,7 +10,10 @@ import { selectList, TABLES } from './tables';
 
 /** The programmes with these ids, in the order asked; null where none has the id. */
 export async function byIds(db: Queryable, ids: readonly string[]): Promise<Array<ProgramRecord | null>> {
-  const rows = await db.query<ProgramRecord>(`select ${selectList('program')} from programs where id = any($1::text[])`, [ids]);
+  const rows = await db.query<ProgramRecord>(
+    `select ${selectList('program')} from programs where id = any($1::text[])`,
+    [ids],
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -49,7 +52,11 @@ export interface ProgramListFilter {
 }
 
 /** One page of programmes by provider and title, and how many match in all. */
-export async function list(db: Queryable, filter: ProgramListFilter, page: { limit: number; offset: number }): Promise<{ rows: ProgramRecord[]; total: number }> {
+export async function list(
+  db: Queryable,
+  filter: ProgramListFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ProgramRecord[]; total: number }> {
   const params: unknown[] = [];
   const where: string[] = [];
   const add = (sql: (p: string) => string, value: unknown) => {
@@ -130,7 +137,9 @@ const INDEXED_COLUMNS = TABLES.program.columns
 
 export function indexable(db: Queryable, sourceIds?: readonly string[]): Promise<IndexableProgramRow[]> {
   return sourceIds
-    ? db.query<IndexableProgramRow>(`select ${INDEXED_COLUMNS} from programs where source_id = any($1::text[])`, [sourceIds])
+    ? db.query<IndexableProgramRow>(`select ${INDEXED_COLUMNS} from programs where source_id = any($1::text[])`, [
+        sourceIds,
+      ])
     : db.query<IndexableProgramRow>(`select ${INDEXED_COLUMNS} from programs`);
 }
 
@@ -138,7 +147,9 @@ export function indexable(db: Queryable, sourceIds?: readonly string[]): Promise
  * A version per programme and directory source that changes whenever a sync replaces its rows
  * (written in the same transaction), so a reader can tell which sources to reload.
  */
-export function sourceVersions(db: Queryable): Promise<Array<{ id: string; entity: 'program' | 'organization'; version: string }>> {
+export function sourceVersions(
+  db: Queryable,
+): Promise<Array<{ id: string; entity: 'program' | 'organization'; version: string }>> {
   return db.query(
     `select id, entity, coalesce(content_hash, '') || '|' || coalesce(last_changed_at::text, '') || '|' || accepted_count as version
      from sources where entity in ('program', 'organization')`,

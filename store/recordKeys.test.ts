@@ -32,14 +32,30 @@ test('the installâ€™s secret is 256 bits of hex and the SQL key equals the codeâ
 
 test('a re-sync of the same records, in another order, keeps every key and every rollup key sum', async () => {
   const source = 'hyogo-cgc/consultations';
-  const rollups = () => store.query(`select grouping, organization_id, month, channel, municipality_code, industry, topic, topics, n, key_sum::float8 as ks from consultation_rollups where source_id = $1 order by 1, 2, 3, 4, 5, 6, 7, 8`, [source]);
+  const rollups = () =>
+    store.query(
+      `select grouping, organization_id, month, channel, municipality_code, industry, topic, topics, n, key_sum::float8 as ks from consultation_rollups where source_id = $1 order by 1, 2, 3, 4, 5, 6, 7, 8`,
+      [source],
+    );
   const keys = () => store.query(`select id, record_key from consultations where source_id = $1 order by id`, [source]);
   const [beforeKeys, beforeRollups] = [await keys(), await rollups()];
   expect(beforeKeys.length).toBeGreaterThan(100);
-  const records = await store.query<ConsultationRecord>(`select ${selectList('consultation', 'c')} from consultations c where source_id = $1`, [source]);
+  const records = await store.query<ConsultationRecord>(
+    `select ${selectList('consultation', 'c')} from consultations c where source_id = $1`,
+    [source],
+  );
   for (const r of records) delete r.recordKey;
   records.reverse();
-  await replaceSource(store, { sourceId: source, entity: 'consultation', records, rejections: [], contentHash: 'again', etag: null, lastModified: null, at: '2026-11-26T00:00:00Z' });
+  await replaceSource(store, {
+    sourceId: source,
+    entity: 'consultation',
+    records,
+    rejections: [],
+    contentHash: 'again',
+    etag: null,
+    lastModified: null,
+    at: '2026-11-26T00:00:00Z',
+  });
   expect(await keys()).toEqual(beforeKeys);
   expect(await rollups()).toEqual(beforeRollups);
 });

@@ -4,10 +4,31 @@ import { GROUPINGS, computeRollups, jstMonth } from './rollups';
 function record(over: Partial<ConsultationRecord>): ConsultationRecord & { recordKey: number } {
   return {
     recordKey: 1000 * Number(over.id ?? 0),
-    id: 'x', localId: 'x', organizationId: 'org-a', receivedAt: '2025-06-10T10:00:00+09:00', channel: 'COUNTER', topics: ['FINANCE'],
-    corporateNumber: null, companyName: null, industry: 'E', employees: null, municipalityCode: '282014', phone: null, address: null, summary: null,
-    consultant: null, outcome: null, referredToId: null, sourceId: 's', agencyId: 'org-a', sourceKind: 'SPREADSHEET',
-    sourceLocation: 'x.csv', fetchedAt: '2025-06-10T00:00:00Z', contentHash: 'h', sourceRow: 2, ...over,
+    id: 'x',
+    localId: 'x',
+    organizationId: 'org-a',
+    receivedAt: '2025-06-10T10:00:00+09:00',
+    channel: 'COUNTER',
+    topics: ['FINANCE'],
+    corporateNumber: null,
+    companyName: null,
+    industry: 'E',
+    employees: null,
+    municipalityCode: '282014',
+    phone: null,
+    address: null,
+    summary: null,
+    consultant: null,
+    outcome: null,
+    referredToId: null,
+    sourceId: 's',
+    agencyId: 'org-a',
+    sourceKind: 'SPREADSHEET',
+    sourceLocation: 'x.csv',
+    fetchedAt: '2025-06-10T00:00:00Z',
+    contentHash: 'h',
+    sourceRow: 2,
+    ...over,
   };
 }
 
@@ -43,7 +64,17 @@ describe('computeRollups', () => {
   });
 
   it('keeps only its own dimensions, with empty strings for missing values', () => {
-    expect(of('municipality_industry').map((r) => [r.month, r.channel, r.municipalityCode, r.industry, r.topic, r.topics, r.n])).toEqual([
+    expect(
+      of('municipality_industry').map((r) => [
+        r.month,
+        r.channel,
+        r.municipalityCode,
+        r.industry,
+        r.topic,
+        r.topics,
+        r.n,
+      ]),
+    ).toEqual([
       ['', '', '282014', 'E', '', [], 2],
       ['', '', '', '', '', [], 1],
     ]);

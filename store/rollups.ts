@@ -109,12 +109,22 @@ type Dimension = 'ORGANIZATION' | RollupDimension;
  * cells are few (always, for one agency's source) and in a map otherwise: about 0.25 s for the
  * demo year of 100,000 records, where string keys took three times as long.
  */
-export function computeRollups(sourceId: string, records: ReadonlyArray<ConsultationRecord & { recordKey: number }>): RollupRow[] {
+export function computeRollups(
+  sourceId: string,
+  records: ReadonlyArray<ConsultationRecord & { recordKey: number }>,
+): RollupRow[] {
   const dict: Record<Dimension, Codes> = {
-    ORGANIZATION: new Codes(), MONTH: new Codes(), CHANNEL: new Codes(), MUNICIPALITY: new Codes(), INDUSTRY: new Codes(), TOPIC: new Codes(), TOPICS: new Codes(),
+    ORGANIZATION: new Codes(),
+    MONTH: new Codes(),
+    CHANNEL: new Codes(),
+    MUNICIPALITY: new Codes(),
+    INDUSTRY: new Codes(),
+    TOPIC: new Codes(),
+    TOPICS: new Codes(),
   };
   const n = records.length;
-  const code = (d: Dimension, value: (r: ConsultationRecord) => string) => Int32Array.from(records, (r) => dict[d].code(value(r)));
+  const code = (d: Dimension, value: (r: ConsultationRecord) => string) =>
+    Int32Array.from(records, (r) => dict[d].code(value(r)));
   const coded: Record<Exclude<Dimension, 'TOPIC'>, Int32Array> = {
     ORGANIZATION: code('ORGANIZATION', (r) => r.organizationId),
     MONTH: code('MONTH', (r) => jstMonth(r.receivedAt)),
@@ -126,7 +136,11 @@ export function computeRollups(sourceId: string, records: ReadonlyArray<Consulta
   const topicCodes = records.map((r) => r.topics.map((t) => dict.TOPIC.code(t)));
   const rows: RollupRow[] = [];
   for (const g of GROUPINGS) {
-    const dims: Dimension[] = ['ORGANIZATION', ...g.dims.filter((d) => d !== 'TOPIC'), ...g.dims.filter((d) => d === 'TOPIC')];
+    const dims: Dimension[] = [
+      'ORGANIZATION',
+      ...g.dims.filter((d) => d !== 'TOPIC'),
+      ...g.dims.filter((d) => d === 'TOPIC'),
+    ];
     const radices = dims.map((d) => Math.max(1, dict[d].values.length));
     const span = radices.reduce((p, r) => p * r, 1);
     if (span > Number.MAX_SAFE_INTEGER) throw new Error(`rollup ${g.name} has too many distinct cells to key`);
@@ -137,8 +151,8 @@ export function computeRollups(sourceId: string, records: ReadonlyArray<Consulta
     for (let i = 0; i < n; i++) {
       let key = 0;
       for (let j = 0; j < fixed.length; j++) key = key * radices[j] + fixed[j][i];
-      if (topicRadix) for (const t of topicCodes[i]) (keys.push(key * topicRadix + t), owners.push(i));
-      else (keys.push(key), owners.push(i));
+      if (topicRadix) for (const t of topicCodes[i]) keys.push(key * topicRadix + t), owners.push(i);
+      else keys.push(key), owners.push(i);
     }
     const dense = span <= 1 << 22 ? new Int32Array(span) : null;
     const denseSums = dense ? new Float64Array(span) : null;
@@ -188,7 +202,13 @@ export const MONTH_SQL = `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY
  * SQL that rebuilds every grouping from the stored consultations: of every source, or of the
  * source given as $1; without `keySums`, as stores were before record keys (an old migration).
  */
-export function rollupRebuildSql({ sourceId = false, keySums = true }: { sourceId?: boolean; keySums?: boolean } = {}): string[] {
+export function rollupRebuildSql({
+  sourceId = false,
+  keySums = true,
+}: {
+  sourceId?: boolean;
+  keySums?: boolean;
+} = {}): string[] {
   return GROUPINGS.map((g) => {
     const has = (d: RollupDimension) => g.dims.includes(d);
     const cols = [

@@ -23,9 +23,14 @@ afterAll(async () => {
 });
 
 test('every stored score is the sum of its explained contributions', async () => {
-  const rows = await store.query<{ id: string; score: number }>('select firm_id as id, score from firm_signals order by firm_id');
+  const rows = await store.query<{ id: string; score: number }>(
+    'select firm_id as id, score from firm_signals order by firm_id',
+  );
   expect(rows.length).toBeGreaterThan(1000);
-  const signals = await signalsOf(store, rows.map((r) => r.id));
+  const signals = await signalsOf(
+    store,
+    rows.map((r) => r.id),
+  );
   const mismatches = rows.filter((r, i) => explainScore(signals[i], weights).total !== r.score);
   expect(mismatches).toEqual([]);
   // Not a table of zeros: firms differ, and the best are well above the rest.
@@ -35,7 +40,9 @@ test('every stored score is the sum of its explained contributions', async () =>
 });
 
 test('signals count what the consultations say', async () => {
-  const [firm] = await store.query<{ id: string }>(`select firm_id as id from firm_signals where kind = 'CORPORATE' and agencies >= 2 order by score desc, firm_id limit 1`);
+  const [firm] = await store.query<{ id: string }>(
+    `select firm_id as id from firm_signals where kind = 'CORPORATE' and agencies >= 2 order by score desc, firm_id limit 1`,
+  );
   const [stored] = await signalsOf(store, [firm.id]);
   const [counted] = await store.query<{ n: number; agencies: number; growth: number; referred: number }>(
     `select count(*)::int as n, count(distinct organization_id)::int as agencies,
@@ -44,7 +51,12 @@ test('signals count what the consultations say', async () => {
      from consultations where corporate_number = $1`,
     [firm.id, weights.growthTopics],
   );
-  expect(stored).toMatchObject({ consultations: counted.n, agencies: counted.agencies, growthConsultations: counted.growth, referrals: counted.referred });
+  expect(stored).toMatchObject({
+    consultations: counted.n,
+    agencies: counted.agencies,
+    growthConsultations: counted.growth,
+    referrals: counted.referred,
+  });
 });
 
 test('a refresh is deterministic and knows when weights changed', async () => {
@@ -62,7 +74,9 @@ test('firms with no consultation in the window have no signals: score 0, no cont
   const narrow = parseWeights({ ...JSON.parse(JSON.stringify(raw)), windowDays: 30, recentDays: 7, version: 'narrow' });
   const copy = await openTestStore('demo');
   try {
-    await copy.query(`update consultations set received_at = received_at - interval '400 days' where corporate_number = (select min(corporate_number) from consultations)`);
+    await copy.query(
+      `update consultations set received_at = received_at - interval '400 days' where corporate_number = (select min(corporate_number) from consultations)`,
+    );
     await refreshGrowthSignals(copy, { now: FIXED_NOW, weights: narrow });
     const [old] = await copy.query<{ id: string; score: number; consultations: number }>(
       `select firm_id as id, score, consultations from firm_signals where firm_id = (select min(corporate_number) from consultations)`,
@@ -88,6 +102,9 @@ test('agencies a consultation was handed to count the firm as their client', asy
   const [c] = await store.query<{ firm: string; to: string }>(
     `select corporate_number as firm, referred_to_id as to from consultations where referred_to_id is not null and corporate_number is not null order by id limit 1`,
   );
-  const [{ n }] = await store.query<{ n: number }>('select count(*)::int as n from firm_clients where firm_id = $1 and organization_id = $2', [c.firm, c.to]);
+  const [{ n }] = await store.query<{ n: number }>(
+    'select count(*)::int as n from firm_clients where firm_id = $1 and organization_id = $2',
+    [c.firm, c.to],
+  );
   expect(n).toBe(1);
 });

@@ -20,14 +20,17 @@ const DAY_MS = 86_400_000;
 
 function bandsSql(bands: readonly Band[], value: string): string {
   if ('atLeast' in bands[0]) {
-    const cases = [...bands].reverse().map((b) => `when ${value} >= ${(b as { atLeast: number }).atLeast} then ${b.points}`);
+    const cases = [...bands]
+      .reverse()
+      .map((b) => `when ${value} >= ${(b as { atLeast: number }).atLeast} then ${b.points}`);
     return `(case ${cases.join(' ')} else 0 end)`;
   }
   return `(case ${bands.map((b) => `when ${value} <= ${(b as { atMost: number }).atMost} then ${b.points}`).join(' ')} else 0 end)`;
 }
 
 /** Days from a firm's latest consultation to the reference day, as the score and its explanation read it. */
-export const daysSinceSql = (lastAt: string, asOf: string): string => `greatest(0, floor(extract(epoch from (${asOf} - ${lastAt})) / 86400))::int`;
+export const daysSinceSql = (lastAt: string, asOf: string): string =>
+  `greatest(0, floor(extract(epoch from (${asOf} - ${lastAt})) / 86400))::int`;
 
 const popcountSql = (mask: string) => `length(replace((${mask})::bit(16)::text, '0', ''))`;
 
@@ -102,7 +105,10 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
       const [state] = await tx.query<{ asOf: string | null }>(`select as_of::text as "asOf" from growth_state`);
       asOf = state?.asOf ?? now.toISOString();
     } else {
-      const [row] = await tx.query<{ asOf: string | null }>(`select least($1::timestamptz, max(received_at))::text as "asOf" from consultations`, [now.toISOString()]);
+      const [row] = await tx.query<{ asOf: string | null }>(
+        `select least($1::timestamptz, max(received_at))::text as "asOf" from consultations`,
+        [now.toISOString()],
+      );
       asOf = row.asOf;
     }
     const ref = asOf ?? now.toISOString();
@@ -110,7 +116,9 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
     const recentStart = new Date(Date.parse(ref) - w.recentDays * DAY_MS).toISOString();
     // With `only`, both statements reading consultations are limited to those records.
     const scoped = options.only?.records;
-    const scopeParams = scoped ? [scoped.map((x) => x.organizationId), scoped.map((x) => x.nameKey), scoped.map((x) => x.municipalityCode)] : [];
+    const scopeParams = scoped
+      ? [scoped.map((x) => x.organizationId), scoped.map((x) => x.nameKey), scoped.map((x) => x.municipalityCode)]
+      : [];
     const scope = (first: number) =>
       scoped
         ? `and c.corporate_number is null and (c.organization_id, ${nameKeySql('c')}, coalesce(c.municipality_code, ''))
@@ -161,8 +169,14 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
     );
     if (options.only) {
       const gone = [...new Set(options.only.firmIds)];
-      await tx.query(`delete from firm_signals where firm_id = any($1::text[]) or firm_id in (select firm_id from growth_firm_agency)`, [gone]);
-      await tx.query(`delete from firm_clients where firm_id = any($1::text[]) or firm_id in (select firm_id from growth_firm_agency)`, [gone]);
+      await tx.query(
+        `delete from firm_signals where firm_id = any($1::text[]) or firm_id in (select firm_id from growth_firm_agency)`,
+        [gone],
+      );
+      await tx.query(
+        `delete from firm_clients where firm_id = any($1::text[]) or firm_id in (select firm_id from growth_firm_agency)`,
+        [gone],
+      );
     } else {
       // Rewritten whole: the indexes are built once afterwards rather than row by row.
       await tx.query('truncate firm_signals, firm_clients');
@@ -224,7 +238,11 @@ export interface StoredSignals extends FirmSignals {
 }
 
 /** The signals of these firms, in the order asked (null where a firm has none stored). */
-export async function signalsOf(db: Queryable, firmIds: readonly string[], weights: GrowthWeights = growthWeights()): Promise<Array<StoredSignals | null>> {
+export async function signalsOf(
+  db: Queryable,
+  firmIds: readonly string[],
+  weights: GrowthWeights = growthWeights(),
+): Promise<Array<StoredSignals | null>> {
   const rows = await db.query<Omit<StoredSignals, 'growthTopics'> & { mask: number }>(
     `select f.firm_id as "firmId", f.consultations, f.agencies, f.growth_mask as mask, f.growth_consultations as "growthConsultations",
             f.frequency, case when f.last_at is null then null else ${daysSinceSql('f.last_at', 'g.as_of')} end as "daysSinceLast",

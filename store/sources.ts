@@ -30,7 +30,11 @@ export async function list(
 }
 
 /** Up to `limit` refused rows per source, in row order. */
-export async function rejections(store: Queryable, sourceIds: string[], limit: number): Promise<Array<RowRejection & { sourceId: string }>> {
+export async function rejections(
+  store: Queryable,
+  sourceIds: string[],
+  limit: number,
+): Promise<Array<RowRejection & { sourceId: string }>> {
   return store.query(
     `select source_id as "sourceId", row_number as row, field, value, reason from (
        select r.*, row_number() over (partition by source_id order by ordinal) as n from ingest_rejections r

@@ -97,7 +97,10 @@ export function splitMonths({ from, to }: DateRange): MonthSplit {
  * topic without a TOPIC breakdown (a consultation's topics are a set, so it has that topic once);
  * any other topic filter needs the whole topic set.
  */
-export function chooseGrouping(dims: readonly StatsDimension[], filter: StatsFilter | null | undefined): Grouping | undefined {
+export function chooseGrouping(
+  dims: readonly StatsDimension[],
+  filter: StatsFilter | null | undefined,
+): Grouping | undefined {
   const topicFilter = Boolean(filter?.topics?.length);
   const wantsTopic = dims.includes('TOPIC');
   const oneTopic = filter?.topics?.length === 1 && !wantsTopic;
@@ -137,9 +140,16 @@ function recordConditions(filter: StatsFilter | null | undefined, range: DateRan
   return c.aboutAny(filter?.topics);
 }
 
-async function countRecords(store: Queryable, dims: readonly StatsDimension[], filter: StatsFilter | null | undefined, range: DateRange): Promise<RawCell[]> {
+async function countRecords(
+  store: Queryable,
+  dims: readonly StatsDimension[],
+  filter: StatsFilter | null | undefined,
+  range: DateRange,
+): Promise<RawCell[]> {
   const cond = recordConditions(filter, range);
-  const from = dims.includes('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
+  const from = dims.includes('TOPIC')
+    ? 'consultations c cross join lateral unnest(c.topics) as t(topic)'
+    : 'consultations c';
   const keys = dims.map((d, i) => `${RECORD_SQL[d]} as k${i}`).join(', ');
   const rows = await store.query<Record<string, string | number>>(
     `select ${keys}, count(*)::int as n, sum(c.record_key)::float8 as ks from ${from} ${cond.sql} group by ${dims.map((_, i) => i + 1).join(', ')}`,
@@ -148,9 +158,16 @@ async function countRecords(store: Queryable, dims: readonly StatsDimension[], f
   return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }));
 }
 
-async function totalOfRecords(store: Queryable, filter: StatsFilter | null | undefined, range: DateRange): Promise<{ n: number; ks: number }> {
+async function totalOfRecords(
+  store: Queryable,
+  filter: StatsFilter | null | undefined,
+  range: DateRange,
+): Promise<{ n: number; ks: number }> {
   const cond = recordConditions(filter, range);
-  const [row] = await store.query<{ n: number; ks: number | null }>(`select count(*)::int as n, sum(c.record_key)::float8 as ks from consultations c ${cond.sql}`, cond.params);
+  const [row] = await store.query<{ n: number; ks: number | null }>(
+    `select count(*)::int as n, sum(c.record_key)::float8 as ks from consultations c ${cond.sql}`,
+    cond.params,
+  );
   return { n: row.n, ks: Number(row.ks ?? 0) };
 }
 
@@ -171,14 +188,18 @@ async function countRollup(
   }
   const unnest = dims.includes('TOPIC') && !grouping.dims.includes('TOPIC');
   const exprs = dims.map((d) => (d === 'TOPIC' ? (unnest ? 't.topic' : 'r.topic') : ROLLUP_SQL[d]));
-  const from = unnest ? 'consultation_rollups r cross join lateral unnest(r.topics) as t(topic)' : 'consultation_rollups r';
+  const from = unnest
+    ? 'consultation_rollups r cross join lateral unnest(r.topics) as t(topic)'
+    : 'consultation_rollups r';
   const select = exprs.length ? `${exprs.map((e, i) => `${e} as k${i}`).join(', ')}, ` : '';
   const group = exprs.length ? `group by ${exprs.map((_, i) => i + 1).join(', ')}` : '';
   const rows = await store.query<Record<string, string | number>>(
     `select ${select}coalesce(sum(r.n), 0)::int as n, coalesce(sum(r.key_sum), 0)::float8 as ks from ${from} ${cond.sql} ${group}`,
     cond.params,
   );
-  return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) })).filter((c) => c.count > 0);
+  return rows
+    .map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }))
+    .filter((c) => c.count > 0);
 }
 
 /**

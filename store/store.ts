@@ -72,7 +72,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       await migrate(store);
     } catch (e) {
       await store.close().catch(() => {});
-      throw e instanceof StoreUnavailableError ? new Error(`DATABASE_URL: cannot reach the database (${String((e.cause as Error)?.message ?? e.cause)})`) : e;
+      throw e instanceof StoreUnavailableError
+        ? new Error(`DATABASE_URL: cannot reach the database (${String((e.cause as Error)?.message ?? e.cause)})`)
+        : e;
     }
     return store;
   }

@@ -210,14 +210,16 @@ export async function bulkInsertInto(
   if (q.copyFromCsv) {
     // COPY is several times faster than INSERT … SELECT FROM unnest for large snapshots.
     for (let start = 0; start < records.length; start += chunkSize * 4) {
-      await q.copyFromCsv(table, columns.map((c) => c.column), toCopyCsv(columns, records.slice(start, start + chunkSize * 4)));
+      await q.copyFromCsv(
+        table,
+        columns.map((c) => c.column),
+        toCopyCsv(columns, records.slice(start, start + chunkSize * 4)),
+      );
     }
     return;
   }
   const names = columns.map((c) => c.column).join(', ');
-  const unnestArgs = columns
-    .map((c, i) => `$${i + 1}::${c.type === 'text[]' ? 'text' : c.type}[]`)
-    .join(', ');
+  const unnestArgs = columns.map((c, i) => `$${i + 1}::${c.type === 'text[]' ? 'text' : c.type}[]`).join(', ');
   const selectCols = columns
     .map((c) => (c.type === 'text[]' ? `coalesce(string_to_array(x.${c.column}, chr(31)), '{}')` : `x.${c.column}`))
     .join(', ');

@@ -23,7 +23,9 @@ function nodeModulesDir(): string {
 /** Where the template for the installed PGlite lives. */
 export function templatePath(): string {
   // The package's exports hide its package.json: it sits in the package directory above the entry.
-  const { version } = JSON.parse(readFileSync(join(nodeModulesDir(), '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(
+    readFileSync(join(nodeModulesDir(), '@electric-sql', 'pglite', 'package.json'), 'utf8'),
+  ) as { version: string };
   return installCachePath(`empty-store-pglite-${version}`);
 }
 

@@ -12,4 +12,9 @@ export function findSubgraph(name: string): SubgraphModule | undefined {
 }
 
 /** Where each subgraph listens by default; the gateway can override every URL at run time. */
-export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = { organizations: 4001, programs: 4002, consultations: 4003, growth: 4004 };
+export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = {
+  organizations: 4001,
+  programs: 4002,
+  consultations: 4003,
+  growth: 4004,
+};

@@ -24,8 +24,12 @@ async function main(): Promise<void> {
   // data directory) the install's development secret, which never leaves loopback.
   let secret = process.env.MADOGUCHI_IDENTITY_SECRET;
   if (!secret) {
-    if (process.env.NODE_ENV === 'production') throw new SettingsError('NODE_ENV=production needs MADOGUCHI_IDENTITY_SECRET');
-    if (!isLoopback(host)) throw new SettingsError(`refusing to listen on HOST=${host} with development secrets: set MADOGUCHI_IDENTITY_SECRET`);
+    if (process.env.NODE_ENV === 'production')
+      throw new SettingsError('NODE_ENV=production needs MADOGUCHI_IDENTITY_SECRET');
+    if (!isLoopback(host))
+      throw new SettingsError(
+        `refusing to listen on HOST=${host} with development secrets: set MADOGUCHI_IDENTITY_SECRET`,
+      );
     secret = ensureDevelopmentSecrets(dataDir).identitySecret;
   }
   const store = await openStore(storeOptionsFromEnv(process.env, `madoguchi-${module.name}`));
@@ -36,7 +40,11 @@ async function main(): Promise<void> {
     identitySecret: secret,
   });
   console.log(`subgraph ${module.name} ready at ${running.url}`);
-  const stop = () => running.close().then(() => store.close()).then(() => process.exit(0));
+  const stop = () =>
+    running
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

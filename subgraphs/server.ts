@@ -22,7 +22,9 @@ import { estimateCost, listSizesOf } from './shared/cost';
 import { INTERNAL_MESSAGE, maskedError } from './shared/errors';
 
 export function buildSchemaOf(module: SubgraphModule) {
-  return budgetResolvers(buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }]));
+  return budgetResolvers(
+    buildSubgraphSchema([{ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }]),
+  );
 }
 
 /** What one request to a subgraph may cost and take. */
@@ -49,15 +51,27 @@ function guardPlugin(module: SubgraphModule, limits: SubgraphLimits, logger: Log
           if (!operation) return;
           const cost = estimateCost(schema, document, operation, request.variables, { listSizes });
           if (cost > limits.maxCost) {
-            throw new GraphQLError(`query cost ${cost} exceeds this subgraph's limit of ${limits.maxCost}`, { extensions: { code: 'COST_LIMIT_EXCEEDED', http: { status: 400 } } });
+            throw new GraphQLError(`query cost ${cost} exceeds this subgraph's limit of ${limits.maxCost}`, {
+              extensions: { code: 'COST_LIMIT_EXCEEDED', http: { status: 400 } },
+            });
           }
         },
         async willSendResponse({ contextValue, response }) {
           const exceeded = budgetOf(contextValue)?.exceeded;
           if (!exceeded || response.body.kind !== 'single') return;
           const budget = budgetOf(contextValue)!;
-          logger.warn({ subgraph: module.name, code: exceeded.extensions.code, objects: budget.objects, ms: Date.now() - started }, 'request stopped by its budget');
-          response.body.singleResult = { errors: [{ message: exceeded.message, extensions: { code: exceeded.extensions.code } }] };
+          logger.warn(
+            {
+              subgraph: module.name,
+              code: exceeded.extensions.code,
+              objects: budget.objects,
+              ms: Date.now() - started,
+            },
+            'request stopped by its budget',
+          );
+          response.body.singleResult = {
+            errors: [{ message: exceeded.message, extensions: { code: exceeded.extensions.code } }],
+          };
           // 400, not 5xx: a request too large for its budget is the caller's doing, and must not
           // count against the subgraph's health at the gateway (retries, circuit breaker).
           response.http.status = 400;
@@ -70,19 +84,38 @@ function guardPlugin(module: SubgraphModule, limits: SubgraphLimits, logger: Log
 export async function startSubgraph(
   module: SubgraphModule,
   store: Queryable,
-  options: { port?: number; host?: string; now?: () => Date; identitySecret?: string; nonces?: NonceStore; limits?: Partial<SubgraphLimits>; logger?: Logger } = {},
+  options: {
+    port?: number;
+    host?: string;
+    now?: () => Date;
+    identitySecret?: string;
+    nonces?: NonceStore;
+    limits?: Partial<SubgraphLimits>;
+    logger?: Logger;
+  } = {},
 ): Promise<RunningServer> {
   const limits = { ...DEFAULT_SUBGRAPH_LIMITS, ...options.limits };
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const apollo = new ApolloServer<object>({
     schema: buildSchemaOf(module),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), guardPlugin(module, limits, logger)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      guardPlugin(module, limits, logger),
+    ],
     // Subgraphs sit behind the gateway; their errors must not carry stack traces or internal text out of it.
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const masked = maskedError(formatted);
       if (masked.message === INTERNAL_MESSAGE && formatted.message !== INTERNAL_MESSAGE) {
-        logger.error({ subgraph: module.name, path: formatted.path, err: String((error as Error)?.message ?? error).slice(0, 500) }, 'subgraph error');
+        logger.error(
+          {
+            subgraph: module.name,
+            path: formatted.path,
+            err: String((error as Error)?.message ?? error).slice(0, 500),
+          },
+          'subgraph error',
+        );
       }
       return masked;
     },
@@ -105,9 +138,16 @@ export async function startSubgraph(
     // request with its coded error first.
     requestTimeoutMs: limits.timeoutMs + 1_000,
     context: async (req, { body, signal }) => {
-      const viewer = await verify({ method: req.method ?? 'GET', headers: { get: (name) => req.headers[name] as string | undefined }, body });
+      const viewer = await verify({
+        method: req.method ?? 'GET',
+        headers: { get: (name) => req.headers[name] as string | undefined },
+        body,
+      });
       const context = module.createContext(store, { now: options.now, viewer }) as object;
-      return attachBudget(context, new ExecutionBudget({ maxObjects: limits.maxObjects }, signal, Date.now() + limits.timeoutMs));
+      return attachBudget(
+        context,
+        new ExecutionBudget({ maxObjects: limits.maxObjects }, signal, Date.now() + limits.timeoutMs),
+      );
     },
   });
 }

@@ -44,7 +44,9 @@ async function preparePostgres(serverUrl: string, consultationDir: string): Prom
   await withAdmin(serverUrl, (admin) => admin.query(`create database ${run.templates.empty}`));
   const empty = await openStore({ databaseUrl: databaseUrl(serverUrl, run.templates.empty) });
   await empty.close();
-  await withAdmin(serverUrl, (admin) => admin.query(`create database ${run.templates.demo} template ${run.templates.empty}`));
+  await withAdmin(serverUrl, (admin) =>
+    admin.query(`create database ${run.templates.demo} template ${run.templates.empty}`),
+  );
   const demo = await openStore({ databaseUrl: databaseUrl(serverUrl, run.templates.demo) });
   try {
     await syncDemo(demo, consultationDir);
@@ -63,7 +65,12 @@ async function syncDemo(store: Store, consultationDir: string): Promise<void> {
     MADOGUCHI_CONSULTATION_DIR: consultationDir,
     MADOGUCHI_DEMO_URL: servers.baseUrl,
   });
-  const reports = await syncAll(store, agencies, createAdapterContext({ clock: () => FIXED_NOW })).finally(() => servers.close());
+  const reports = await syncAll(store, agencies, createAdapterContext({ clock: () => FIXED_NOW })).finally(() =>
+    servers.close(),
+  );
   const failed = reports.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
-  if (failed.length) throw new Error(`demo sync failed in test setup: ${failed.map((f) => `${f.sourceId}: ${f.outcome} ${f.error ?? ''}`).join('; ')}`);
+  if (failed.length)
+    throw new Error(
+      `demo sync failed in test setup: ${failed.map((f) => `${f.sourceId}: ${f.outcome} ${f.error ?? ''}`).join('; ')}`,
+    );
 }

@@ -26,7 +26,9 @@ function fakeFetch(route: Route) {
 }
 
 const json = (body: unknown, headers: Record<string, string> = {}) =>
-  new Response(Buffer.isBuffer(body) ? new Uint8Array(body) : typeof body === 'string' ? body : JSON.stringify(body), { headers: { 'content-type': 'application/json', ...headers } });
+  new Response(Buffer.isBuffer(body) ? new Uint8Array(body) : typeof body === 'string' ? body : JSON.stringify(body), {
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 function agency(id: string, sources: string, env: NodeJS.ProcessEnv = {}): AgencyConfig {
   return parseAgencyConfig(`id: ${id}\nname: テスト\nsources:\n${sources}`, join(AGENCIES, `${id}.yaml`), env);
@@ -34,11 +36,24 @@ function agency(id: string, sources: string, env: NodeJS.ProcessEnv = {}): Agenc
 const apiSource = (a: AgencyConfig) => a.sources[0] as ApiSourceConfig;
 const read = (config: ApiSourceConfig, route: Route, env: NodeJS.ProcessEnv = {}) => {
   const f = fakeFetch(route);
-  return { result: createApiAdapter(config)(createAdapterContext({ fetch: f.fetch, env })).read({ etag: null, lastModified: null }), seen: f.seen };
+  return {
+    result: createApiAdapter(config)(createAdapterContext({ fetch: f.fetch, env })).read({
+      etag: null,
+      lastModified: null,
+    }),
+    seen: f.seen,
+  };
 };
 
 describe('JSON helpers', () => {
-  const record = { id: 7, title: 'A', limit: { amount: 100, text: '100円' }, fields: ['技術', '経営'], tags: [{ name: 'x' }, { name: 'y' }], none: null };
+  const record = {
+    id: 7,
+    title: 'A',
+    limit: { amount: 100, text: '100円' },
+    fields: ['技術', '経営'],
+    tags: [{ name: 'x' }, { name: 'y' }],
+    none: null,
+  };
 
   test('dotted paths reach into objects and through arrays', () => {
     expect(getPath({ data: { items: [1, 2] } }, 'data.items')).toEqual([1, 2]);
@@ -47,13 +62,27 @@ describe('JSON helpers', () => {
   });
 
   test('a record flattens to one text per path, arrays one line per value', () => {
-    expect(flattenRecord(record)).toEqual({ id: '7', title: 'A', 'limit.amount': '100', 'limit.text': '100円', fields: '技術\n経営', 'tags.name': 'x\ny' });
+    expect(flattenRecord(record)).toEqual({
+      id: '7',
+      title: 'A',
+      'limit.amount': '100',
+      'limit.text': '100円',
+      fields: '技術\n経営',
+      'tags.name': 'x\ny',
+    });
   });
 
   test('Link headers give the rel="next" target, resolved against the request', () => {
     const base = 'https://api.example/v1/programs?page=1';
-    expect(nextLink('<https://api.example/v1/programs?page=2>; rel="next", <https://api.example/v1/programs?page=9>; rel="last"', base)).toBe('https://api.example/v1/programs?page=2');
-    expect(nextLink('</v1/programs?cursor=abc>; rel="prev next"', base)).toBe('https://api.example/v1/programs?cursor=abc');
+    expect(
+      nextLink(
+        '<https://api.example/v1/programs?page=2>; rel="next", <https://api.example/v1/programs?page=9>; rel="last"',
+        base,
+      ),
+    ).toBe('https://api.example/v1/programs?page=2');
+    expect(nextLink('</v1/programs?cursor=abc>; rel="prev next"', base)).toBe(
+      'https://api.example/v1/programs?cursor=abc',
+    );
     expect(nextLink('<https://api.example/v1/programs?page=1>; rel="prev"', base)).toBeNull();
     expect(nextLink(null, base)).toBeNull();
   });
@@ -68,13 +97,24 @@ const JGRANTS = `
 
 describe('API adapter', () => {
   test('the jGrants layout: records from "result", query parameters from the layout', async () => {
-    const { result, seen } = read(apiSource(agency('national', JGRANTS)), () => json(fixture('jgrants-subsidies.json')));
+    const { result, seen } = read(apiSource(agency('national', JGRANTS)), () =>
+      json(fixture('jgrants-subsidies.json')),
+    );
     const out = await result;
     if (out.status !== 'ok') throw new Error('expected records');
-    expect(out.records.map((r) => r.cells.id)).toEqual(['a0WJ200000TEST01AAA', 'a0WJ200000TEST02AAA', 'a0WJ200000TEST03AAA']);
+    expect(out.records.map((r) => r.cells.id)).toEqual([
+      'a0WJ200000TEST01AAA',
+      'a0WJ200000TEST02AAA',
+      'a0WJ200000TEST03AAA',
+    ]);
     expect(out.records[0].cells).toMatchObject({ subsidy_max_limit: '500000', target_area_search: '全国' });
     const url = new URL(seen[0].url);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ keyword: '事業', sort: 'acceptance_end_datetime', order: 'ASC', acceptance: '0' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      keyword: '事業',
+      sort: 'acceptance_end_datetime',
+      order: 'ASC',
+      acceptance: '0',
+    });
     expect(seen[0].headers.accept).toMatch(/application\/json/);
   });
 
@@ -89,7 +129,9 @@ describe('API adapter', () => {
     pagination: { type: page, param: page, sizeParam: per_page, size: 2, totalPagesPath: meta.total_pages }
     fields: { 金額: limit.text, 開始: period.from, 終了: period.to }
     mapping: { localId: programId, title: name, kind: category.label, supportFields: fields, maxAmount: 金額, opensOn: 開始, closesOn: 終了, purposes: tags.name }`;
-    const { result, seen } = read(apiSource(agency('pref', source)), (url) => json(fixture(`pref-programs-page-${url.searchParams.get('page')}.json`)));
+    const { result, seen } = read(apiSource(agency('pref', source)), (url) =>
+      json(fixture(`pref-programs-page-${url.searchParams.get('page')}.json`)),
+    );
     const out = await result;
     if (out.status !== 'ok') throw new Error('expected records');
     expect(seen.map((s) => s.url)).toEqual([
@@ -97,7 +139,13 @@ describe('API adapter', () => {
       'https://pref.example/api/v1/programs?status=open&page=2&per_page=2',
     ]);
     expect(out.records.map((r) => r.row)).toEqual([1, 2, 3]);
-    expect(out.records[0].cells).toMatchObject({ programId: 'PREF-01', fields: '技術\n経営', 'tags.name': '製造業\n試作', 金額: '上限100万円', 開始: '2026-05-01' });
+    expect(out.records[0].cells).toMatchObject({
+      programId: 'PREF-01',
+      fields: '技術\n経営',
+      'tags.name': '製造業\n試作',
+      金額: '上限100万円',
+      開始: '2026-05-01',
+    });
     expect(out.records[1].cells.金額).toBe('');
   });
 
@@ -110,18 +158,38 @@ describe('API adapter', () => {
     location: https://api.example/programs
     mapping: { localId: id, title: title, kind: { value: その他 } }`;
 
-    const offset = read(apiSource(agency('a-offset', `${base}\n    records: items\n    pagination: { type: offset, size: 2, totalPath: total }`)), (url) => {
-      const from = Number(url.searchParams.get('offset'));
-      return json({ items: items.slice(from, from + Number(url.searchParams.get('limit'))), total: items.length });
-    });
+    const offset = read(
+      apiSource(
+        agency('a-offset', `${base}\n    records: items\n    pagination: { type: offset, size: 2, totalPath: total }`),
+      ),
+      (url) => {
+        const from = Number(url.searchParams.get('offset'));
+        return json({ items: items.slice(from, from + Number(url.searchParams.get('limit'))), total: items.length });
+      },
+    );
     const o = await offset.result;
     expect(o.status === 'ok' && o.records.map((r) => r.cells.id)).toEqual(['R1', 'R2', 'R3', 'R4', 'R5']);
-    expect(offset.seen.map((s) => new URL(s.url).search)).toEqual(['?offset=0&limit=2', '?offset=2&limit=2', '?offset=4&limit=2']);
+    expect(offset.seen.map((s) => new URL(s.url).search)).toEqual([
+      '?offset=0&limit=2',
+      '?offset=2&limit=2',
+      '?offset=4&limit=2',
+    ]);
 
-    const cursor = read(apiSource(agency('a-cursor', `${base}\n    records: data\n    pagination: { type: cursor, param: after, cursorPath: paging.next }`)), (url) => {
-      const from = Number(url.searchParams.get('after') ?? 0);
-      return json({ data: items.slice(from, from + 3), paging: { next: from + 3 < items.length ? String(from + 3) : null } });
-    });
+    const cursor = read(
+      apiSource(
+        agency(
+          'a-cursor',
+          `${base}\n    records: data\n    pagination: { type: cursor, param: after, cursorPath: paging.next }`,
+        ),
+      ),
+      (url) => {
+        const from = Number(url.searchParams.get('after') ?? 0);
+        return json({
+          data: items.slice(from, from + 3),
+          paging: { next: from + 3 < items.length ? String(from + 3) : null },
+        });
+      },
+    );
     const c = await cursor.result;
     expect(c.status === 'ok' && c.records.length).toBe(5);
     expect(cursor.seen.map((s) => new URL(s.url).search)).toEqual(['', '?after=3']);
@@ -145,21 +213,41 @@ describe('API adapter', () => {
     auth: { header: X-Api-Key, env: PREF_API_KEY }
     mapping: { localId: id, title: title, kind: { value: その他 } }`;
     const config = apiSource(agency('a-auth', source));
-    const guarded: Route = (_url, headers) => (headers['X-Api-Key'] === 's3cret' ? json({ items: [{ id: '1', title: 'x' }] }) : new Response('no', { status: 401 }));
+    const guarded: Route = (_url, headers) =>
+      headers['X-Api-Key'] === 's3cret'
+        ? json({ items: [{ id: '1', title: 'x' }] })
+        : new Response('no', { status: 401 });
     const ok = read(config, guarded, { PREF_API_KEY: 's3cret' });
     expect((await ok.result).status).toBe('ok');
-    await expect(read(config, guarded).result).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('PREF_API_KEY') });
-    await expect(read(config, guarded, { PREF_API_KEY: 'wrong' }).result).rejects.toMatchObject({ code: 'HTTP_STATUS', status: 401 });
-    await expect(read(config, () => json({ data: [] }), { PREF_API_KEY: 's3cret' }).result).rejects.toThrow(/no list of records at "items"/);
-    await expect(read(config, () => json('{"items": [', {}), { PREF_API_KEY: 's3cret' }).result).rejects.toThrow(/did not answer JSON/);
+    await expect(read(config, guarded).result).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringContaining('PREF_API_KEY'),
+    });
+    await expect(read(config, guarded, { PREF_API_KEY: 'wrong' }).result).rejects.toMatchObject({
+      code: 'HTTP_STATUS',
+      status: 401,
+    });
+    await expect(read(config, () => json({ data: [] }), { PREF_API_KEY: 's3cret' }).result).rejects.toThrow(
+      /no list of records at "items"/,
+    );
+    await expect(read(config, () => json('{"items": [', {}), { PREF_API_KEY: 's3cret' }).result).rejects.toThrow(
+      /did not answer JSON/,
+    );
   });
 
   test('a single request is conditional: 304 is not modified', async () => {
-    const route: Route = (_url, headers) => (headers['if-modified-since'] === 'Tue, 24 Nov 2026 00:00:00 GMT' ? new Response(null, { status: 304 }) : json(fixture('jgrants-subsidies.json'), { 'last-modified': 'Tue, 24 Nov 2026 00:00:00 GMT' }));
-    const adapter = createApiAdapter(apiSource(agency('national', JGRANTS)))(createAdapterContext({ fetch: fakeFetch(route).fetch }));
+    const route: Route = (_url, headers) =>
+      headers['if-modified-since'] === 'Tue, 24 Nov 2026 00:00:00 GMT'
+        ? new Response(null, { status: 304 })
+        : json(fixture('jgrants-subsidies.json'), { 'last-modified': 'Tue, 24 Nov 2026 00:00:00 GMT' });
+    const adapter = createApiAdapter(apiSource(agency('national', JGRANTS)))(
+      createAdapterContext({ fetch: fakeFetch(route).fetch }),
+    );
     const first = await adapter.read({ etag: null, lastModified: null });
     expect(first.status === 'ok' && first.lastModified).toBe('Tue, 24 Nov 2026 00:00:00 GMT');
-    expect((await adapter.read({ etag: null, lastModified: 'Tue, 24 Nov 2026 00:00:00 GMT' })).status).toBe('not-modified');
+    expect((await adapter.read({ etag: null, lastModified: 'Tue, 24 Nov 2026 00:00:00 GMT' })).status).toBe(
+      'not-modified',
+    );
   });
 });
 
@@ -172,7 +260,12 @@ describe('jGrants source sync', () => {
 
   test('national subsidies land with dates in Japan time, areas, industries by name and support fields from purposes', async () => {
     const a = agency('national', JGRANTS);
-    const report = await syncSource(store, a, a.sources[0], createAdapterContext({ fetch: fakeFetch(() => json(fixture('jgrants-subsidies.json'))).fetch }));
+    const report = await syncSource(
+      store,
+      a,
+      a.sources[0],
+      createAdapterContext({ fetch: fakeFetch(() => json(fixture('jgrants-subsidies.json'))).fetch }),
+    );
     expect(report).toMatchObject({ outcome: 'updated', accepted: 3, rejected: [] });
     const rows = await store.query<Record<string, unknown>>(
       `select local_id, title, body, kind, purposes, support_fields, area_codes, industries, employee_ceiling, max_amount::float8 as max_amount,
@@ -198,8 +291,22 @@ describe('jGrants source sync', () => {
       source_kind: 'API',
     });
     const [tokyo, osaka, ishikawa] = ['東京都', '大阪府', '石川県'].map((n) => findMunicipalityByName(n)!.code);
-    expect(rows[1]).toMatchObject({ area_codes: [tokyo, osaka], employee_ceiling: null, support_fields: ['DX'], industries: ['G'], opens_on: '2026-06-01', body: 'クラウドサービスの導入を支援します。\n申請はGビズIDプライムで行います。' });
-    expect(rows[2]).toMatchObject({ area_codes: [ishikawa], support_fields: ['DISASTER', 'FINANCE'], industries: ['A'], max_amount: null, opens_on: null, employee_ceiling: 300 });
+    expect(rows[1]).toMatchObject({
+      area_codes: [tokyo, osaka],
+      employee_ceiling: null,
+      support_fields: ['DX'],
+      industries: ['G'],
+      opens_on: '2026-06-01',
+      body: 'クラウドサービスの導入を支援します。\n申請はGビズIDプライムで行います。',
+    });
+    expect(rows[2]).toMatchObject({
+      area_codes: [ishikawa],
+      support_fields: ['DISASTER', 'FINANCE'],
+      industries: ['A'],
+      max_amount: null,
+      opens_on: null,
+      employee_ceiling: 300,
+    });
     expect(await getSource(store, 'national/subsidies')).toMatchObject({ status: 'OK', kind: 'API', acceptedCount: 3 });
   });
 });

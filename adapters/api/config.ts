@@ -11,7 +11,10 @@ export type ApiPagination = NonNullable<ApiSourceConfig['pagination']>;
 export const JSON_ACCEPT = 'application/json, */*;q=0.5';
 
 /** The location with the configured query and then `extra` (pagination) parameters set. */
-export function requestUrl(config: Pick<ApiSourceConfig, 'location' | 'query'>, extra: Record<string, string | number> = {}): string {
+export function requestUrl(
+  config: Pick<ApiSourceConfig, 'location' | 'query'>,
+  extra: Record<string, string | number> = {},
+): string {
   const url = new URL(config.location);
   for (const [k, v] of Object.entries({ ...config.query, ...extra })) url.searchParams.set(k, String(v));
   return url.toString();

@@ -7,7 +7,14 @@
  * `createApiAdapter(config)(ctx)`: fetching, politeness and retries come from the context.
  */
 import { createHash } from 'node:crypto';
-import { AdapterError, loadLocation, resolveLocation, type RecordAdapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import {
+  AdapterError,
+  loadLocation,
+  resolveLocation,
+  type RecordAdapter,
+  type AdapterContext,
+  type RawRecord,
+} from '../core/adapter';
 import { columnKey } from '../core/fields';
 import { JSON_ACCEPT, firstPageParams, requestUrl, type ApiSourceConfig } from './config';
 
@@ -16,7 +23,10 @@ export function getPath(value: unknown, path: string): unknown {
   let current: unknown = value;
   for (const key of path.split('.')) {
     if (current === null || current === undefined) return undefined;
-    if (Array.isArray(current)) current = current.map((item) => (item && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined));
+    if (Array.isArray(current))
+      current = current.map((item) =>
+        item && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined,
+      );
     else if (typeof current === 'object') current = (current as Record<string, unknown>)[key];
     else return undefined;
   }
@@ -32,7 +42,8 @@ export function flattenRecord(record: unknown): Record<string, string> {
   const walk = (v: unknown, path: string): void => {
     if (v === null || v === undefined) return;
     if (Array.isArray(v)) return v.forEach((x) => walk(x, path));
-    if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).forEach(([k, x]) => walk(x, path ? `${path}.${k}` : k));
+    if (typeof v === 'object')
+      return Object.entries(v as Record<string, unknown>).forEach(([k, x]) => walk(x, path ? `${path}.${k}` : k));
     (values[path] ??= []).push(String(v));
   };
   walk(record, '');
@@ -45,7 +56,8 @@ export function nextLink(header: string | null, base: string): string | null {
   if (!header) return null;
   for (const part of header.split(/,(?=\s*<)/)) {
     const m = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (m && /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(m[2])) return new URL(m[1], base).toString();
+    if (m && /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(m[2]))
+      return new URL(m[1], base).toString();
   }
   return null;
 }
@@ -67,7 +79,11 @@ export function createApiAdapter(config: ApiSourceConfig, baseDir = process.cwd(
       let headers: Record<string, string> | undefined;
       if (config.auth) {
         const secret = ctx.env[config.auth.env];
-        if (!secret) throw new AdapterError(`environment variable ${config.auth.env} (the ${config.auth.header} header for ${config.location}) is not set`, 'CONFIG');
+        if (!secret)
+          throw new AdapterError(
+            `environment variable ${config.auth.env} (the ${config.auth.header} header for ${config.location}) is not set`,
+            'CONFIG',
+          );
         headers = { [config.auth.header]: `${config.auth.prefix}${secret}` };
       }
       const fetchOpts = { timeoutMs: config.timeoutMs, retry: config.retry, accept: JSON_ACCEPT, headers };
@@ -94,11 +110,15 @@ export function createApiAdapter(config: ApiSourceConfig, baseDir = process.cwd(
         }
         const list = config.records ? getPath(body, config.records) : body;
         if (!Array.isArray(list)) {
-          throw new AdapterError(`${url}: no list of records at "${config.records ?? '(the answer itself)'}"; the API's answer may have changed`, 'MALFORMED');
+          throw new AdapterError(
+            `${url}: no list of records at "${config.records ?? '(the answer itself)'}"; the API's answer may have changed`,
+            'MALFORMED',
+          );
         }
         for (const item of list) {
           const flat = flattenRecord(item);
-          for (const [name, path] of Object.entries(config.fields ?? {})) flat[columnKey(name)] = flat[columnKey(path)] ?? '';
+          for (const [name, path] of Object.entries(config.fields ?? {}))
+            flat[columnKey(name)] = flat[columnKey(path)] ?? '';
           records.push({ row: records.length + 1, cells: flat });
         }
         ctx.logger.info({ url, page, records: list.length, total: records.length }, 'api page read');
@@ -108,7 +128,10 @@ export function createApiAdapter(config: ApiSourceConfig, baseDir = process.cwd(
           switch (pagination.type) {
             case 'page': {
               const total = pagination.totalPagesPath ? asCount(getPath(body, pagination.totalPagesPath)) : null;
-              const more = total !== null ? pageNumber - pagination.start + 1 < total : !(pagination.size && list.length < pagination.size);
+              const more =
+                total !== null
+                  ? pageNumber - pagination.start + 1 < total
+                  : !(pagination.size && list.length < pagination.size);
               pageNumber += 1;
               if (more) next = requestUrl(config, { ...firstPageParams(pagination), [pagination.param]: pageNumber });
               break;
@@ -122,7 +145,8 @@ export function createApiAdapter(config: ApiSourceConfig, baseDir = process.cwd(
             }
             case 'cursor': {
               const cursor = getPath(body, pagination.cursorPath);
-              if (cursor !== null && cursor !== undefined && cursor !== '') next = requestUrl(config, { [pagination.param]: String(cursor) });
+              if (cursor !== null && cursor !== undefined && cursor !== '')
+                next = requestUrl(config, { [pagination.param]: String(cursor) });
               break;
             }
             case 'link':

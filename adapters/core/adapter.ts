@@ -181,7 +181,14 @@ export interface LoadOptions {
 export async function loadLocation(ctx: AdapterContext, location: string, opts: LoadOptions): Promise<Loaded> {
   if (!/^https?:\/\//.test(location)) {
     try {
-      return { status: 'ok', body: await ctx.readFile(location), etag: null, lastModified: null, contentType: null, headers: null };
+      return {
+        status: 'ok',
+        body: await ctx.readFile(location),
+        etag: null,
+        lastModified: null,
+        contentType: null,
+        headers: null,
+      };
     } catch (e) {
       throw new AdapterError(`cannot read ${location}: ${(e as Error).message}`, 'UNREACHABLE');
     }

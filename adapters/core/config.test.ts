@@ -77,7 +77,9 @@ describe('agency config', () => {
   });
 
   test('a bad duration and a bad slug are reported with their paths', () => {
-    const problems = problemsOf(GOOD.replace('interval: 6h', 'interval: often').replace('id: programs', 'id: Programs!'));
+    const problems = problemsOf(
+      GOOD.replace('interval: 6h', 'interval: often').replace('id: programs', 'id: Programs!'),
+    );
     expect(problems.map((p) => p.path).sort()).toEqual(['sources.0.id', 'sources.0.interval']);
   });
 
@@ -103,12 +105,21 @@ describe('agency config', () => {
   test('a layout supplies settings and mapping, which the source may override; a missing one is an error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-config-'));
     mkdirSync(join(dir, 'layouts'));
-    writeFileSync(join(dir, 'layouts', 'net.yaml'), 'entity: program\nencoding: shift_jis\nmapping:\n  localId: ID\n  title: 名称\n  kind: 種別\n');
-    writeFileSync(join(dir, 'a-one.yaml'), 'id: a-one\nname: A\nsources:\n  - id: p\n    kind: spreadsheet\n    layout: net\n    location: p.csv\n    mapping:\n      title: 施策名\n');
+    writeFileSync(
+      join(dir, 'layouts', 'net.yaml'),
+      'entity: program\nencoding: shift_jis\nmapping:\n  localId: ID\n  title: 名称\n  kind: 種別\n',
+    );
+    writeFileSync(
+      join(dir, 'a-one.yaml'),
+      'id: a-one\nname: A\nsources:\n  - id: p\n    kind: spreadsheet\n    layout: net\n    location: p.csv\n    mapping:\n      title: 施策名\n',
+    );
     const [config] = loadAgencyConfigs(dir, {});
     expect(config.sources[0].mapping).toEqual({ localId: 'ID', title: '施策名', kind: '種別' });
     expect(config.sources[0].kind === 'spreadsheet' && config.sources[0].encoding).toBe('shift_jis');
-    writeFileSync(join(dir, 'b-two.yaml'), 'id: b-two\nname: B\nsources:\n  - id: p\n    kind: spreadsheet\n    layout: nope\n    location: p.csv\n');
+    writeFileSync(
+      join(dir, 'b-two.yaml'),
+      'id: b-two\nname: B\nsources:\n  - id: p\n    kind: spreadsheet\n    layout: nope\n    location: p.csv\n',
+    );
     expect(() => loadAgencyConfigs(dir, {})).toThrow(/b-two\.yaml[\s\S]*sources\.0\.layout: layout "nope"/);
   });
 

@@ -8,20 +8,33 @@ import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { load as loadHtml } from 'cheerio';
 import { z } from 'zod';
-import { ENTITY_FIELDS, ID_FIELD, MAPPABLE, columnKey, fieldAccepts, mapRecord, mappedColumns, ruleColumns, toRule } from './fields';
+import {
+  ENTITY_FIELDS,
+  ID_FIELD,
+  MAPPABLE,
+  columnKey,
+  fieldAccepts,
+  mapRecord,
+  mappedColumns,
+  ruleColumns,
+  toRule,
+} from './fields';
 import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case slug such as "hyogo-iac"');
 
 // A regular expression as an agency file writes it; one that does not compile is a config mistake.
-const regex = z.string().min(1).refine((p) => {
-  try {
-    new RegExp(p, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'a valid regular expression');
+const regex = z
+  .string()
+  .min(1)
+  .refine((p) => {
+    try {
+      new RegExp(p, 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a valid regular expression');
 
 const mappingEntry = z.union([
   z.string().min(1),
@@ -30,7 +43,10 @@ const mappingEntry = z.union([
       column: z.string().min(1).optional(),
       value: z.string().optional(),
       /** Text with {column} placeholders, e.g. "https://example.jp/programs/{ID}". */
-      template: z.string().regex(/\{[^{}]+\}/, 'a text with at least one {column} placeholder').optional(),
+      template: z
+        .string()
+        .regex(/\{[^{}]+\}/, 'a text with at least one {column} placeholder')
+        .optional(),
       /** An id derived from a column (a URL, a title): the value itself when it is an id, else a stable hash. */
       from: z.string().min(1).optional(),
       /** An id hashed from several columns. */
@@ -83,14 +99,20 @@ const rowCondition = z
     empty: z.boolean().optional(),
   })
   .strict()
-  .refine((c) => [c.is, c.matches, c.empty].filter((x) => x !== undefined).length === 1, 'exactly one of "is", "matches" or "empty"');
+  .refine(
+    (c) => [c.is, c.matches, c.empty].filter((x) => x !== undefined).length === 1,
+    'exactly one of "is", "matches" or "empty"',
+  );
 const rowConditions = z.union([rowCondition, z.array(rowCondition).min(1)]);
 
 /** The one source id an agency file may not use: the agency's own organization is stored under it. */
 export const ORGANIZATION_SOURCE_ID = 'organization';
 
 const sourceCommon = {
-  id: slug.refine((id) => id !== ORGANIZATION_SOURCE_ID, `"${ORGANIZATION_SOURCE_ID}" is kept for the agency's own organization`),
+  id: slug.refine(
+    (id) => id !== ORGANIZATION_SOURCE_ID,
+    `"${ORGANIZATION_SOURCE_ID}" is kept for the agency's own organization`,
+  ),
   entity: z.enum(['organization', 'program', 'consultation', 'committee']),
   interval: duration.optional(),
   timeoutMs: z.number().int().positive().default(15_000),
@@ -119,7 +141,10 @@ const spreadsheetSource = z
   .strict();
 
 /** An http(s) URL, or a path relative to the agency file (a saved page, an exported JSON file). */
-const urlOrPath = z.string().min(1).refine((s) => /^https?:\/\/\S+$/.test(s) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'an http(s) URL or a file path');
+const urlOrPath = z
+  .string()
+  .min(1)
+  .refine((s) => /^https?:\/\/\S+$/.test(s) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'an http(s) URL or a file path');
 
 // A selector that cheerio cannot parse is a config mistake, reported at start-up like any other.
 const emptyPage = loadHtml('<html></html>');
@@ -165,7 +190,10 @@ const websiteSource = z
     fields: z.record(z.string(), extractSpec),
     pagination: z.object({ next: cssSelector, maxPages }).strict().optional(),
     /** A page per record, linked from it, with more fields. */
-    detail: z.object({ link: cssSelector, fields: z.record(z.string(), extractSpec) }).strict().optional(),
+    detail: z
+      .object({ link: cssSelector, fields: z.record(z.string(), extractSpec) })
+      .strict()
+      .optional(),
     ...sourceCommon,
   })
   .strict();
@@ -197,7 +225,9 @@ const apiPagination = z.discriminatedUnion('type', [
       maxPages,
     })
     .strict(),
-  z.object({ type: z.literal('cursor'), param: z.string().min(1).default('cursor'), cursorPath: jsonPath, maxPages }).strict(),
+  z
+    .object({ type: z.literal('cursor'), param: z.string().min(1).default('cursor'), cursorPath: jsonPath, maxPages })
+    .strict(),
   /** RFC 8288 `Link: <…>; rel="next"` headers. */
   z.object({ type: z.literal('link'), maxPages }).strict(),
 ]);
@@ -257,7 +287,11 @@ const organizationDeclaration = z
 export type OrganizationDeclaration = z.infer<typeof organizationDeclaration>;
 
 /** The declaration as an organization mapping of fixed values, checked and stored like any row. */
-export function declarationMapping(agency: { id: string; name: string; organization?: OrganizationDeclaration }): Record<string, { value: string }> {
+export function declarationMapping(agency: {
+  id: string;
+  name: string;
+  organization?: OrganizationDeclaration;
+}): Record<string, { value: string }> {
   const d = agency.organization ?? {};
   const values: Record<string, string | undefined> = {
     id: agency.id,
@@ -296,10 +330,15 @@ export const agencyConfigSchema = z
     }
     const ids = new Set<string>();
     agency.sources.forEach((source, i) => {
-      if (ids.has(source.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
+      if (ids.has(source.id))
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
       ids.add(source.id);
       if (source.kind === 'spreadsheet' && source.format === 'csv' && source.sheet !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['sources', i, 'sheet'], message: '"sheet" applies to format: xlsx only' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', i, 'sheet'],
+          message: '"sheet" applies to format: xlsx only',
+        });
       }
       if (source.kind === 'website') {
         const extracted = [...Object.keys(source.fields), ...Object.keys(source.detail?.fields ?? {})];
@@ -308,11 +347,19 @@ export const agencyConfigSchema = z
         const expected = `expected one of ${extracted.join(', ')}`;
         for (const [key, entry] of Object.entries(source.mapping)) {
           for (const column of ruleColumns(entry).filter(missing)) {
-            ctx.addIssue({ code: 'custom', path: ['sources', i, 'mapping', key], message: `"${column}" is not an extracted field; ${expected}` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['sources', i, 'mapping', key],
+              message: `"${column}" is not an extracted field; ${expected}`,
+            });
           }
         }
         for (const column of mappedColumns({}, source.where).filter(missing)) {
-          ctx.addIssue({ code: 'custom', path: ['sources', i, 'where'], message: `"${column}" is not an extracted field; ${expected}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', i, 'where'],
+            message: `"${column}" is not an extracted field; ${expected}`,
+          });
         }
       }
       checkMapping(source, ['sources', i, 'mapping'], ctx);
@@ -320,9 +367,14 @@ export const agencyConfigSchema = z
   });
 
 /** Each mapped field exists, required ones are mapped, and each option suits the field it is on. */
-function checkMapping(source: z.infer<typeof sourceConfigSchema>, path: Array<string | number>, ctx: z.RefinementCtx): void {
+function checkMapping(
+  source: z.infer<typeof sourceConfigSchema>,
+  path: Array<string | number>,
+  ctx: z.RefinementCtx,
+): void {
   const fields = ENTITY_FIELDS[source.entity];
-  const issue = (key: string, message: string, ...more: string[]) => ctx.addIssue({ code: 'custom', path: [...path, key, ...more], message });
+  const issue = (key: string, message: string, ...more: string[]) =>
+    ctx.addIssue({ code: 'custom', path: [...path, key, ...more], message });
   for (const [key, entry] of Object.entries(source.mapping)) {
     const spec = fields[key];
     if (!spec) {
@@ -331,19 +383,37 @@ function checkMapping(source: z.infer<typeof sourceConfigSchema>, path: Array<st
     }
     const rule = toRule(entry);
     for (const filled of spec.fills ?? []) {
-      if (filled in source.mapping) issue(key, `"${key}" fills ${spec.fills!.join(' and ')}; map either "${key}" or "${filled}", not both`);
+      if (filled in source.mapping)
+        issue(key, `"${key}" fills ${spec.fills!.join(' and ')}; map either "${key}" or "${filled}", not both`);
     }
     if ((rule.from !== undefined || rule.hash !== undefined) && spec.type !== 'id') {
       issue(key, `"from" and "hash" derive identifiers; "${key}" is not one (${ID_FIELD[source.entity]} is)`);
     }
     const mappable = spec.type !== undefined && MAPPABLE.has(spec.type);
-    if (rule.map && !mappable) issue(key, `"map" applies to vocabulary and list fields (kind, supportFields, purposes, channel, outcome, topics, industry, industries), not to "${key}"`, 'map');
-    if ('default' in rule && (!mappable || spec.type === 'list')) issue(key, `"default" applies to vocabulary fields (kind, supportFields, channel, outcome, topics, industry, industries), not to "${key}"`, 'default');
+    if (rule.map && !mappable)
+      issue(
+        key,
+        `"map" applies to vocabulary and list fields (kind, supportFields, purposes, channel, outcome, topics, industry, industries), not to "${key}"`,
+        'map',
+      );
+    if ('default' in rule && (!mappable || spec.type === 'list'))
+      issue(
+        key,
+        `"default" applies to vocabulary fields (kind, supportFields, channel, outcome, topics, industry, industries), not to "${key}"`,
+        'default',
+      );
     if (mappable) {
       for (const [written, target] of Object.entries(rule.map ?? {})) {
-        if (target !== null && !fieldAccepts(spec, target)) issue(key, `maps "${written}" to "${target}", which "${key}" does not accept${vocabularyHint(spec)}`, 'map', written);
+        if (target !== null && !fieldAccepts(spec, target))
+          issue(
+            key,
+            `maps "${written}" to "${target}", which "${key}" does not accept${vocabularyHint(spec)}`,
+            'map',
+            written,
+          );
       }
-      if (rule.default != null && !fieldAccepts(spec, rule.default)) issue(key, `default "${rule.default}" is not a value "${key}" accepts${vocabularyHint(spec)}`, 'default');
+      if (rule.default != null && !fieldAccepts(spec, rule.default))
+        issue(key, `default "${rule.default}" is not a value "${key}" accepts${vocabularyHint(spec)}`, 'default');
     }
   }
   for (const [key, spec] of Object.entries(fields)) {
@@ -355,8 +425,13 @@ function checkMapping(source: z.infer<typeof sourceConfigSchema>, path: Array<st
 }
 
 function vocabularyHint(spec: (typeof ENTITY_FIELDS)[keyof typeof ENTITY_FIELDS][string]): string {
-  if (spec.type === 'industry' || spec.type === 'industries') return ' (a JSIC letter A–T or a division, group or class name)';
-  return spec.vocabulary ? ` (one of ${Object.entries(spec.vocabulary).map(([code, v]) => `${code}/${v.label}`).join(', ')})` : '';
+  if (spec.type === 'industry' || spec.type === 'industries')
+    return ' (a JSIC letter A–T or a division, group or class name)';
+  return spec.vocabulary
+    ? ` (one of ${Object.entries(spec.vocabulary)
+        .map(([code, v]) => `${code}/${v.label}`)
+        .join(', ')})`
+    : '';
 }
 
 export type AgencyConfig = z.infer<typeof agencyConfigSchema> & { file: string; dir: string };
@@ -366,13 +441,20 @@ export class AgencyConfigError extends Error {
     readonly file: string,
     readonly problems: Array<{ path: string; message: string }>,
   ) {
-    super(`${file}: invalid agency config\n${problems.map((p) => `  at ${p.path || '(root)'}: ${p.message}`).join('\n')}`);
+    super(
+      `${file}: invalid agency config\n${problems.map((p) => `  at ${p.path || '(root)'}: ${p.message}`).join('\n')}`,
+    );
     this.name = 'AgencyConfigError';
   }
 }
 
 // ${VAR} and ${VAR:-default} in string values, so secrets and hosts stay out of the files.
-function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string[], missing: Array<{ path: string; message: string }>): unknown {
+function interpolate(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: string[],
+  missing: Array<{ path: string; message: string }>,
+): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
       const v = env[name] ?? fallback;
@@ -394,14 +476,18 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string[], mis
 function applyLayouts(raw: unknown, dir: string, problems: Array<{ path: string; message: string }>): unknown {
   if (!raw || typeof raw !== 'object' || !Array.isArray((raw as { sources?: unknown }).sources)) return raw;
   const sources = (raw as { sources: unknown[] }).sources.map((source, i) => {
-    if (!source || typeof source !== 'object' || typeof (source as { layout?: unknown }).layout !== 'string') return source;
+    if (!source || typeof source !== 'object' || typeof (source as { layout?: unknown }).layout !== 'string')
+      return source;
     const name = (source as { layout: string }).layout;
     const layoutFile = join(dir, 'layouts', `${name}.yaml`);
     let layout: Record<string, unknown>;
     try {
       layout = parseYaml(readFileSync(layoutFile, 'utf8')) as Record<string, unknown>;
     } catch (e) {
-      problems.push({ path: `sources.${i}.layout`, message: `layout "${name}" cannot be read from layouts/${name}.yaml: ${(e as Error).message}` });
+      problems.push({
+        path: `sources.${i}.layout`,
+        message: `layout "${name}" cannot be read from layouts/${name}.yaml: ${(e as Error).message}`,
+      });
       return source;
     }
     const own = source as Record<string, unknown>;
@@ -422,7 +508,8 @@ function aliasIdFields(raw: unknown, problems: Array<{ path: string; message: st
   if (!raw || typeof raw !== 'object' || !Array.isArray((raw as { sources?: unknown }).sources)) return raw;
   const sources = (raw as { sources: unknown[] }).sources.map((source, i) => {
     const s = source as { entity?: unknown; mapping?: Record<string, unknown> } | null;
-    if (!s || typeof s !== 'object' || !s.mapping || typeof s.mapping !== 'object' || !('id' in s.mapping)) return source;
+    if (!s || typeof s !== 'object' || !s.mapping || typeof s.mapping !== 'object' || !('id' in s.mapping))
+      return source;
     const target = ID_FIELD[s.entity as keyof typeof ID_FIELD];
     if (!target || target === 'id') return source;
     if (target in s.mapping) {
@@ -444,7 +531,10 @@ export function parseAgencyConfig(text: string, file: string, env: NodeJS.Proces
     throw new AgencyConfigError(file, [{ path: '', message: `not valid YAML: ${(e as Error).message}` }]);
   }
   const problems: Array<{ path: string; message: string }> = [];
-  const interpolated = aliasIdFields(applyLayouts(interpolate(raw, env, [], problems), resolve(file, '..'), problems), problems);
+  const interpolated = aliasIdFields(
+    applyLayouts(interpolate(raw, env, [], problems), resolve(file, '..'), problems),
+    problems,
+  );
   if (problems.length > 0) throw new AgencyConfigError(file, problems);
   const result = agencyConfigSchema.safeParse(interpolated);
   if (!result.success) {
@@ -455,7 +545,9 @@ export function parseAgencyConfig(text: string, file: string, env: NodeJS.Proces
   }
   const expected = basename(file).replace(/\.ya?ml$/, '');
   if (result.data.id !== expected) {
-    throw new AgencyConfigError(file, [{ path: 'id', message: `expected "${expected}" (the file name), got "${result.data.id}"` }]);
+    throw new AgencyConfigError(file, [
+      { path: 'id', message: `expected "${expected}" (the file name), got "${result.data.id}"` },
+    ]);
   }
   return { ...result.data, file, dir: resolve(file, '..') };
 }
@@ -487,7 +579,10 @@ export function loadAgencyConfigs(dir: string, env: NodeJS.ProcessEnv = process.
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
-    const all = new AgencyConfigError(dir, errors.flatMap((e) => e.problems.map((p) => ({ ...p, path: `${basename(e.file)} ${p.path}` }))));
+    const all = new AgencyConfigError(
+      dir,
+      errors.flatMap((e) => e.problems.map((p) => ({ ...p, path: `${basename(e.file)} ${p.path}` }))),
+    );
     all.message = errors.map((e) => e.message).join('\n');
     throw all;
   }

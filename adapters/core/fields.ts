@@ -28,7 +28,14 @@ import {
   isValidLgCode,
   type ParseResult,
 } from '../../domain/normalize';
-import { resolveArea, findMunicipalityByName, getMunicipality, inJapan, municipalityOfAddress, pointFits } from '../../domain/municipalities';
+import {
+  resolveArea,
+  findMunicipalityByName,
+  getMunicipality,
+  inJapan,
+  municipalityOfAddress,
+  pointFits,
+} from '../../domain/municipalities';
 import { findJsicDivision } from '../../domain/industries';
 import {
   CHANNELS,
@@ -43,7 +50,9 @@ import {
 import type { EntityKind, RowRejection, RowWarning } from '../../domain/records';
 
 // The industry vocabulary as `map:` targets are checked against: letters and division names.
-const JSIC_VOCABULARY: Vocabulary = Object.fromEntries(Object.entries(JSIC_DIVISIONS).map(([letter, label]) => [letter, { label, aliases: [] }]));
+const JSIC_VOCABULARY: Vocabulary = Object.fromEntries(
+  Object.entries(JSIC_DIVISIONS).map(([letter, label]) => [letter, { label, aliases: [] }]),
+);
 
 type Output = Record<string, unknown>;
 export type Vocabulary = Record<string, { label: string; aliases: readonly string[] }>;
@@ -124,7 +133,13 @@ const NULLABLE: ReadonlySet<FieldType> = new Set<FieldType>([
 ]);
 
 /** Types `map:` and `default:` apply to: the closed vocabularies, and free lists for `map:` alone. */
-export const MAPPABLE: ReadonlySet<FieldType> = new Set<FieldType>(['vocabulary', 'vocabularyList', 'industry', 'industries', 'list']);
+export const MAPPABLE: ReadonlySet<FieldType> = new Set<FieldType>([
+  'vocabulary',
+  'vocabularyList',
+  'industry',
+  'industries',
+  'list',
+]);
 
 /** Stores a normalizer's result under `key`. */
 const into = (key: string, r: ParseResult<unknown>, out: Output): boolean | string => {
@@ -152,16 +167,21 @@ const LOOKS_LIKE_HTML = /&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);|<\/?[a-z][a-z0-9]
 // One-line text; with `html: true` tags and entities (&nbsp;, &amp;) are resolved first. A cell
 // with markup in a field not marked is resolved too, with a warning: stored as `&nbsp;` it would
 // be wrong everywhere it is shown. `html: false` keeps the text exactly as written.
-const text = (key: string): Parse => (raw, o, out, warn) => {
-  let source = raw;
-  if (o.html) source = htmlToText(raw);
-  else if (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw)) {
-    source = htmlToText(raw);
-    warn('HTML entities or tags in a plain-text cell were decoded (say `html: true` on the field when they are expected)', raw);
-  }
-  const v = normalizeText(source);
-  return v ? put(out, key, v) : false;
-};
+const text =
+  (key: string): Parse =>
+  (raw, o, out, warn) => {
+    let source = raw;
+    if (o.html) source = htmlToText(raw);
+    else if (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw)) {
+      source = htmlToText(raw);
+      warn(
+        'HTML entities or tags in a plain-text cell were decoded (say `html: true` on the field when they are expected)',
+        raw,
+      );
+    }
+    const v = normalizeText(source);
+    return v ? put(out, key, v) : false;
+  };
 // Between digits of an address, every dash-like character is the hyphen of 1-2-3 (NFKC keeps the
 // minus sign U+2212 and the long vowel mark that people type there).
 const ADDRESS_DASH = /(?<=\d)[\u2010-\u2015\u2212\u30FC\uFF70](?=\d)/g;
@@ -174,16 +194,22 @@ const address = (key: string): Parse => {
   };
 };
 
-const multiline = (key: string): Parse => (raw, o, out) => {
-  const v = o.html === false ? normalizeMultiline(raw) : htmlToText(raw);
-  return v ? put(out, key, v) : false;
-};
+const multiline =
+  (key: string): Parse =>
+  (raw, o, out) => {
+    const v = o.html === false ? normalizeMultiline(raw) : htmlToText(raw);
+    return v ? put(out, key, v) : false;
+  };
 export const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._\-]*$/;
-const identifier = (key: string): Parse => (raw, _o, out) => {
-  const v = normalizeText(raw);
-  if (!v) return false;
-  return IDENTIFIER.test(v) ? put(out, key, v) : 'an identifier of letters, digits, ".", "_" or "-" expected (or derive one: `{ from: column }`, `{ hash: [columns] }`)';
-};
+const identifier =
+  (key: string): Parse =>
+  (raw, _o, out) => {
+    const v = normalizeText(raw);
+    if (!v) return false;
+    return IDENTIFIER.test(v)
+      ? put(out, key, v)
+      : 'an identifier of letters, digits, ".", "_" or "-" expected (or derive one: `{ from: column }`, `{ hash: [columns] }`)';
+  };
 
 function vocabulary(key: string, vocab: Vocabulary, what: string): Parse {
   const lookup = createVocabularyLookup(vocab);
@@ -228,29 +254,38 @@ function vocabularyList(key: string, vocab: Vocabulary, what: string): Parse {
   };
 }
 
-const list = (key: string): Parse => (raw, o, out, warn) => {
-  const items: string[] = [];
-  let cell = raw;
-  if (o.html || (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw))) {
-    cell = htmlToText(raw);
-    if (!o.html) warn('HTML entities or tags in a list cell were decoded (say `html: true` on the field when they are expected)', raw);
-  }
-  for (const written of splitMulti(cell, o.split)) {
-    const m = mapped(written, o);
-    if (m === null) continue;
-    const item = m === undefined ? written : normalizeText(m);
-    if (item && !items.includes(item)) items.push(item);
-  }
-  return items.length ? put(out, key, items) : false;
-};
-const identifierList = (key: string): Parse => (raw, o, out) => {
-  const items = splitMulti(raw, o.split);
-  const bad = items.find((i) => !IDENTIFIER.test(i));
-  if (bad !== undefined) return `"${bad}" is not an identifier (letters, digits, ".", "_" or "-")`;
-  return items.length ? put(out, key, items) : false;
-};
+const list =
+  (key: string): Parse =>
+  (raw, o, out, warn) => {
+    const items: string[] = [];
+    let cell = raw;
+    if (o.html || (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw))) {
+      cell = htmlToText(raw);
+      if (!o.html)
+        warn(
+          'HTML entities or tags in a list cell were decoded (say `html: true` on the field when they are expected)',
+          raw,
+        );
+    }
+    for (const written of splitMulti(cell, o.split)) {
+      const m = mapped(written, o);
+      if (m === null) continue;
+      const item = m === undefined ? written : normalizeText(m);
+      if (item && !items.includes(item)) items.push(item);
+    }
+    return items.length ? put(out, key, items) : false;
+  };
+const identifierList =
+  (key: string): Parse =>
+  (raw, o, out) => {
+    const items = splitMulti(raw, o.split);
+    const bad = items.find((i) => !IDENTIFIER.test(i));
+    if (bad !== undefined) return `"${bad}" is not an identifier (letters, digits, ".", "_" or "-")`;
+    return items.length ? put(out, key, items) : false;
+  };
 
-const NOT_A_DIVISION = 'is not a JSIC division (a letter A–T, or a division, group or class name such as 製造業, 小売業, 飲食店)';
+const NOT_A_DIVISION =
+  'is not a JSIC division (a letter A–T, or a division, group or class name such as 製造業, 小売業, 飲食店)';
 
 function jsicOf(written: string, o: RuleOptions, warn: Warn): string | null | undefined {
   const m = mapped(written, o);
@@ -258,7 +293,7 @@ function jsicOf(written: string, o: RuleOptions, warn: Warn): string | null | un
   const item = m ?? written;
   const letter = findJsicDivision(item);
   if (letter || !o.fallback) return letter;
-  warn('not a JSIC division nor in the field\'s map; its default is used', item);
+  warn("not a JSIC division nor in the field's map; its default is used", item);
   return o.fallback.value === null ? null : findJsicDivision(o.fallback.value);
 }
 
@@ -284,41 +319,49 @@ const industry: Parse = (raw, o, out, warn) => {
  * A coordinate in decimal degrees: 北緯/東経 (or N/E) before it and a degree sign after it are
  * allowed. Anything else (35度39分, 0x23) is no reason to lose the row: left out with a warning.
  */
-const coordinate = (key: 'lat' | 'lng'): Parse => (raw, _o, out, warn) => {
-  const v = normalizeText(raw).replace(/^(?:北緯|東経|[NE])\s*/i, '').replace(/\s*(?:°|度)$/, '');
-  if (!v) return false;
-  if (!/^[+-]?\d{1,3}(?:\.\d+)?$/.test(v)) {
-    warn('coordinates left out: not a number of degrees in decimals', raw);
-    return false;
-  }
-  return put(out, key, Number(v));
-};
+const coordinate =
+  (key: 'lat' | 'lng'): Parse =>
+  (raw, _o, out, warn) => {
+    const v = normalizeText(raw)
+      .replace(/^(?:北緯|東経|[NE])\s*/i, '')
+      .replace(/\s*(?:°|度)$/, '');
+    if (!v) return false;
+    if (!/^[+-]?\d{1,3}(?:\.\d+)?$/.test(v)) {
+      warn('coordinates left out: not a number of degrees in decimals', raw);
+      return false;
+    }
+    return put(out, key, Number(v));
+  };
 
-const lgCode = (key: string): Parse => (raw, _o, out, warn) => {
-  const v = normalizeText(raw);
-  if (!v) return false;
-  if (/^\d{6}$/.test(v)) {
-    if (!isValidLgCode(v)) return 'check digit of 全国地方公共団体コード does not match';
-    // A code whose check digit holds but which the table does not know: a typo that kept the digit,
-    // or a municipality newer than the table (浜松市's wards of 2024). Kept, with a warning.
-    if (!getMunicipality(v)) warn('the municipality table does not know this code: kept as written', v);
-    return put(out, key, v);
-  }
-  const found = findMunicipalityByName(v);
-  return found ? put(out, key, found.code) : 'a 6-digit 全国地方公共団体コード or a municipality name expected';
-};
+const lgCode =
+  (key: string): Parse =>
+  (raw, _o, out, warn) => {
+    const v = normalizeText(raw);
+    if (!v) return false;
+    if (/^\d{6}$/.test(v)) {
+      if (!isValidLgCode(v)) return 'check digit of 全国地方公共団体コード does not match';
+      // A code whose check digit holds but which the table does not know: a typo that kept the digit,
+      // or a municipality newer than the table (浜松市's wards of 2024). Kept, with a warning.
+      if (!getMunicipality(v)) warn('the municipality table does not know this code: kept as written', v);
+      return put(out, key, v);
+    }
+    const found = findMunicipalityByName(v);
+    return found ? put(out, key, found.code) : 'a 6-digit 全国地方公共団体コード or a municipality name expected';
+  };
 
-const url = (key: string): Parse => (raw, _o, out) => {
-  const v = normalizeText(raw);
-  if (!v) return false;
-  try {
-    const u = new URL(v);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    return put(out, key, u.toString());
-  } catch {
-    return 'an http(s) URL expected';
-  }
-};
+const url =
+  (key: string): Parse =>
+  (raw, _o, out) => {
+    const v = normalizeText(raw);
+    if (!v) return false;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+      return put(out, key, u.toString());
+    } catch {
+      return 'an http(s) URL expected';
+    }
+  };
 
 // The name of a place a code stands for, prefecture first (岡山県浅口市), for the area's text.
 function placeName(code: string): string {
@@ -363,7 +406,10 @@ const period: Parse = (raw, _o, out) => {
   return true;
 };
 
-const parsed = (key: string, parse: (raw: string) => ParseResult<unknown>): Parse => (raw, _o, out) => into(key, parse(raw), out);
+const parsed =
+  (key: string, parse: (raw: string) => ParseResult<unknown>): Parse =>
+  (raw, _o, out) =>
+    into(key, parse(raw), out);
 const corporateNumber = parsed('corporateNumber', normalizeCorporateNumber);
 const phone = parsed('phone', normalizePhone);
 
@@ -372,7 +418,12 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     id: { required: true, type: 'id', parse: identifier('id') },
     name: { required: true, type: 'text', parse: text('name') },
     nameKana: { type: 'text', parse: text('nameKana') },
-    kind: { required: true, type: 'vocabulary', vocabulary: ORGANIZATION_KINDS, parse: vocabulary('kind', ORGANIZATION_KINDS, 'organization kind') },
+    kind: {
+      required: true,
+      type: 'vocabulary',
+      vocabulary: ORGANIZATION_KINDS,
+      parse: vocabulary('kind', ORGANIZATION_KINDS, 'organization kind'),
+    },
     legalForm: { type: 'text', parse: text('legalForm') },
     corporateNumber: { type: 'corporateNumber', parse: corporateNumber },
     postalCode: { type: 'text', parse: text('postalCode') },
@@ -382,7 +433,11 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     lng: { type: 'number', parse: coordinate('lng') },
     phone: { type: 'text', parse: text('phone') },
     url: { type: 'url', parse: url('url') },
-    supportFields: { type: 'vocabularyList', vocabulary: SUPPORT_FIELDS, parse: vocabularyList('supportFields', SUPPORT_FIELDS, 'support field') },
+    supportFields: {
+      type: 'vocabularyList',
+      vocabulary: SUPPORT_FIELDS,
+      parse: vocabularyList('supportFields', SUPPORT_FIELDS, 'support field'),
+    },
     networks: { type: 'list', parse: list('networks') },
   },
   program: {
@@ -394,8 +449,17 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     titleKana: { type: 'text', parse: text('titleKana') },
     summary: { type: 'multiline', parse: multiline('summary') },
     body: { type: 'multiline', parse: multiline('body') },
-    kind: { required: true, type: 'vocabulary', vocabulary: PROGRAM_KINDS, parse: vocabulary('kind', PROGRAM_KINDS, 'programme kind') },
-    supportFields: { type: 'vocabularyList', vocabulary: SUPPORT_FIELDS, parse: vocabularyList('supportFields', SUPPORT_FIELDS, 'support field') },
+    kind: {
+      required: true,
+      type: 'vocabulary',
+      vocabulary: PROGRAM_KINDS,
+      parse: vocabulary('kind', PROGRAM_KINDS, 'programme kind'),
+    },
+    supportFields: {
+      type: 'vocabularyList',
+      vocabulary: SUPPORT_FIELDS,
+      parse: vocabularyList('supportFields', SUPPORT_FIELDS, 'support field'),
+    },
     purposes: { type: 'list', parse: list('purposes') },
     area: { type: 'area', parse: area },
     industries: { type: 'industries', vocabulary: JSIC_VOCABULARY, parse: industries },
@@ -415,8 +479,17 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     localId: { required: true, type: 'id', parse: identifier('localId') },
     organizationId: { required: true, defaultFromAgency: true, type: 'id', parse: identifier('organizationId') },
     receivedAt: { required: true, type: 'datetime', parse: parsed('receivedAt', parseDateTime) },
-    channel: { required: true, type: 'vocabulary', vocabulary: CHANNELS, parse: vocabulary('channel', CHANNELS, 'channel') },
-    topics: { type: 'vocabularyList', vocabulary: SUPPORT_FIELDS, parse: vocabularyList('topics', SUPPORT_FIELDS, 'support field') },
+    channel: {
+      required: true,
+      type: 'vocabulary',
+      vocabulary: CHANNELS,
+      parse: vocabulary('channel', CHANNELS, 'channel'),
+    },
+    topics: {
+      type: 'vocabularyList',
+      vocabulary: SUPPORT_FIELDS,
+      parse: vocabularyList('topics', SUPPORT_FIELDS, 'support field'),
+    },
     corporateNumber: { type: 'corporateNumber', parse: corporateNumber },
     companyName: { type: 'text', parse: text('companyName') },
     industry: { type: 'industry', vocabulary: JSIC_VOCABULARY, parse: industry },
@@ -439,7 +512,12 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     industry: { type: 'industry', vocabulary: JSIC_VOCABULARY, parse: industry },
     nominatedBy: { type: 'id', parse: identifier('nominatedBy') },
     rationale: { type: 'multiline', parse: multiline('rationale') },
-    outcome: { required: true, type: 'vocabulary', vocabulary: COMMITTEE_OUTCOMES, parse: vocabulary('outcome', COMMITTEE_OUTCOMES, 'committee outcome') },
+    outcome: {
+      required: true,
+      type: 'vocabulary',
+      vocabulary: COMMITTEE_OUTCOMES,
+      parse: vocabulary('outcome', COMMITTEE_OUTCOMES, 'committee outcome'),
+    },
     reason: { type: 'multiline', parse: multiline('reason') },
     decidedBy: { type: 'text', parse: text('decidedBy') },
     leadAgency: { type: 'id', parse: identifier('leadAgency') },
@@ -449,7 +527,12 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
 };
 
 /** The field holding an entity's own identifier in its mapping (`id:` is accepted for it). */
-export const ID_FIELD: Record<EntityKind, string> = { organization: 'id', program: 'localId', consultation: 'localId', committee: 'localId' };
+export const ID_FIELD: Record<EntityKind, string> = {
+  organization: 'id',
+  program: 'localId',
+  consultation: 'localId',
+  committee: 'localId',
+};
 
 /** Whether a value written in a `map:` or `default:` is one the field itself accepts. */
 export function fieldAccepts(spec: FieldSpec, value: string): boolean {
@@ -460,16 +543,68 @@ export function fieldAccepts(spec: FieldSpec, value: string): boolean {
 
 /** Defaults so every stored record has every key, whatever the mapping covers. */
 const EMPTY: Record<EntityKind, Output> = {
-  organization: { nameKana: null, legalForm: null, corporateNumber: null, postalCode: null, address: null, municipalityCode: null, lat: null, lng: null, phone: null, url: null, supportFields: [], networks: [] },
-  program: {
-    providerName: null, titleKana: null, summary: null, body: null, supportFields: [], purposes: [], areaCodes: [], areaText: null, industries: [],
-    employeeCeiling: null, eligibilityText: null, maxAmount: null, maxAmountText: null, subsidyRate: null, subsidyRatio: null,
-    opensOn: null, closesOn: null, url: null, contact: null, updatedOn: null,
+  organization: {
+    nameKana: null,
+    legalForm: null,
+    corporateNumber: null,
+    postalCode: null,
+    address: null,
+    municipalityCode: null,
+    lat: null,
+    lng: null,
+    phone: null,
+    url: null,
+    supportFields: [],
+    networks: [],
   },
-  consultation: { topics: [], corporateNumber: null, companyName: null, industry: null, employees: null, municipalityCode: null, phone: null, address: null, summary: null, consultant: null, outcome: null, referredToId: null },
+  program: {
+    providerName: null,
+    titleKana: null,
+    summary: null,
+    body: null,
+    supportFields: [],
+    purposes: [],
+    areaCodes: [],
+    areaText: null,
+    industries: [],
+    employeeCeiling: null,
+    eligibilityText: null,
+    maxAmount: null,
+    maxAmountText: null,
+    subsidyRate: null,
+    subsidyRatio: null,
+    opensOn: null,
+    closesOn: null,
+    url: null,
+    contact: null,
+    updatedOn: null,
+  },
+  consultation: {
+    topics: [],
+    corporateNumber: null,
+    companyName: null,
+    industry: null,
+    employees: null,
+    municipalityCode: null,
+    phone: null,
+    address: null,
+    summary: null,
+    consultant: null,
+    outcome: null,
+    referredToId: null,
+  },
   committee: {
-    corporateNumber: null, firmId: null, municipalityCode: null, industry: null, nominatedBy: null, rationale: null, reason: null,
-    decidedBy: null, leadAgency: null, participatingAgencies: [], goals: [],
+    corporateNumber: null,
+    firmId: null,
+    municipalityCode: null,
+    industry: null,
+    nominatedBy: null,
+    rationale: null,
+    reason: null,
+    decidedBy: null,
+    leadAgency: null,
+    participatingAgencies: [],
+    goals: [],
   },
 };
 
@@ -480,10 +615,19 @@ const TEMPLATE = Object.fromEntries(
   (Object.keys(EMPTY) as EntityKind[]).map((entity) => [
     entity,
     {
-      ...Object.fromEntries(Object.entries(ENTITY_FIELDS[entity]).flatMap(([field, spec]) => (spec.required ? [[field, null]] : []))),
+      ...Object.fromEntries(
+        Object.entries(ENTITY_FIELDS[entity]).flatMap(([field, spec]) => (spec.required ? [[field, null]] : [])),
+      ),
       ...EMPTY[entity],
       // Filled in by the sync (prepare.ts) once a row is mapped; present from the start all the same.
-      id: null, sourceId: null, agencyId: null, sourceKind: null, sourceLocation: null, fetchedAt: null, contentHash: null, sourceRow: null,
+      id: null,
+      sourceId: null,
+      agencyId: null,
+      sourceKind: null,
+      sourceLocation: null,
+      fetchedAt: null,
+      contentHash: null,
+      sourceRow: null,
     },
   ]),
 ) as unknown as Record<EntityKind, Output>;
@@ -536,7 +680,9 @@ export function ruleColumns(entry: string | MappingRule): string[] {
 /** The columns (or extracted fields) feeding the entity's required fields: without them no row can land. */
 export function requiredColumns(entity: EntityKind, mapping: Record<string, string | MappingRule>): string[] {
   const specs = ENTITY_FIELDS[entity];
-  return [...new Set(Object.entries(mapping).flatMap(([field, entry]) => (specs[field]?.required ? ruleColumns(entry) : [])))];
+  return [
+    ...new Set(Object.entries(mapping).flatMap(([field, entry]) => (specs[field]?.required ? ruleColumns(entry) : []))),
+  ];
 }
 
 /** The columns (or extracted fields) a mapping (and its row filter) reads, each once, as written. */
@@ -631,7 +777,9 @@ function filterColumns(where: RowFilter | undefined): string[] {
 }
 
 /** A row filter as one test; null when there is none. */
-export function compileRowFilter(where: RowFilter | undefined): ((raw: Record<string, string | undefined>) => boolean) | null {
+export function compileRowFilter(
+  where: RowFilter | undefined,
+): ((raw: Record<string, string | undefined>) => boolean) | null {
   if (!where) return null;
   const compile = (c: RowCondition) => {
     const key = columnKey(c.column);
@@ -678,7 +826,8 @@ function labelOf(field: string, rule: MappingRule | undefined): string {
 }
 
 /** What a row's problem or warning about `field` is called: the column the mapping reads it from. */
-const fieldLabel = (mapping: Record<string, string | MappingRule>, field: string): string => labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
+const fieldLabel = (mapping: Record<string, string | MappingRule>, field: string): string =>
+  labelOf(field, mapping[field] ? toRule(mapping[field]) : undefined);
 
 // Mapping runs once per row of files of 100,000 rows: each mapping is resolved into the list of
 // fields to parse once. Fields the mapping leaves out and nothing fills in stay at their default.
@@ -696,7 +845,12 @@ function planOf(entity: EntityKind, mapping: Record<string, string | MappingRule
         const rule = entry === undefined ? undefined : toRule(entry);
         const compiled: CompiledRule | undefined = rule && {
           rule,
-          columnKey: rule.column !== undefined ? columnKey(rule.column) : rule.from !== undefined ? columnKey(rule.from) : undefined,
+          columnKey:
+            rule.column !== undefined
+              ? columnKey(rule.column)
+              : rule.from !== undefined
+                ? columnKey(rule.from)
+                : undefined,
           hashKeys: rule.hash?.map(columnKey),
           pattern: rule.pattern === undefined ? undefined : new RegExp(rule.pattern, 'u'),
         };
@@ -707,8 +861,18 @@ function planOf(entity: EntityKind, mapping: Record<string, string | MappingRule
           spec,
           compiled,
           label: labelOf(field, rule),
-          opts: { split: rule?.split, html: rule?.html, ignoreUnknown: rule?.ignoreUnknown, map, fallback: rule && 'default' in rule ? { value: rule.default ?? null } : undefined },
-          isNullWord: !nullable ? null : rule?.nullWords?.length ? createNullWordTest([...BUILTIN_NULL_WORDS, ...rule.nullWords]) : builtinNullWord,
+          opts: {
+            split: rule?.split,
+            html: rule?.html,
+            ignoreUnknown: rule?.ignoreUnknown,
+            map,
+            fallback: rule && 'default' in rule ? { value: rule.default ?? null } : undefined,
+          },
+          isNullWord: !nullable
+            ? null
+            : rule?.nullWords?.length
+              ? createNullWordTest([...BUILTIN_NULL_WORDS, ...rule.nullWords])
+              : builtinNullWord,
         };
       });
     byEntity.set(entity, plan);
@@ -751,19 +915,33 @@ export function mapRecord(
       verdict = spec.parse(opts.fallback.value, opts, out, warn);
     }
     if (typeof verdict === 'string') (problems ??= []).push({ field: label, value: cell, reason: verdict });
-    else if (!verdict && spec.required) (problems ??= []).push({ field: label, value: cell, reason: `required ${field} is empty` });
+    else if (!verdict && spec.required)
+      (problems ??= []).push({ field: label, value: cell, reason: `required ${field} is empty` });
   }
   if (entity === 'program' && out.opensOn && out.closesOn && String(out.closesOn) < String(out.opensOn)) {
     const rule = mapping.closesOn ?? mapping.period;
-    (problems ??= []).push({ field: rule ? labelOf('closesOn', toRule(rule)) : 'closesOn', value: String(out.closesOn), reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})` });
+    (problems ??= []).push({
+      field: rule ? labelOf('closesOn', toRule(rule)) : 'closesOn',
+      value: String(out.closesOn),
+      reason: `application closes (${out.closesOn}) before it opens (${out.opensOn})`,
+    });
   }
   if (entity === 'committee') for (const p of committeeRowProblems(out, mapping)) (problems ??= []).push(p);
   if (entity === 'organization') {
     const located = out.lat !== null || out.lng !== null;
-    const fromAddress = typeof out.address === 'string' && (located || out.municipalityCode === null) ? municipalityOfAddress(out.address) : null;
+    const fromAddress =
+      typeof out.address === 'string' && (located || out.municipalityCode === null)
+        ? municipalityOfAddress(out.address)
+        : null;
     // A directory that gives an address but no municipality: the place the address begins with.
     if (out.municipalityCode === null) out.municipalityCode = fromAddress;
-    if (located && !problems) checkCoordinates(out, mapping, fromAddress, (field, message, value) => void (warnings ??= []).push({ row, field, value, message }));
+    if (located && !problems)
+      checkCoordinates(
+        out,
+        mapping,
+        fromAddress,
+        (field, message, value) => void (warnings ??= []).push({ row, field, value, message }),
+      );
   }
   if (!problems) return warnings ? { ok: true, fields: out, warnings } : { ok: true, fields: out };
   const [first, ...more] = problems;
@@ -797,11 +975,13 @@ function checkCoordinates(
     out.lng = null;
     warn(label(field), `coordinates left out: ${why}`, pair);
   };
-  if (lat === null || lng === null) return drop(lat === null ? 'lng' : 'lat', 'a place needs both latitude and longitude');
+  if (lat === null || lng === null)
+    return drop(lat === null ? 'lng' : 'lat', 'a place needs both latitude and longitude');
   if (lat === 0 && lng === 0) return drop('lat', '0, 0 stands for no place');
   const inRange = (la: number, lo: number) => Math.abs(la) <= 90 && Math.abs(lo) <= 180;
   const swapped = !inRange(lat, lng) && inRange(lng, lat);
-  if (!inRange(lat, lng) && !swapped) return drop(Math.abs(lat) > 90 ? 'lat' : 'lng', 'no place on Earth (latitude within ±90, longitude within ±180)');
+  if (!inRange(lat, lng) && !swapped)
+    return drop(Math.abs(lat) > 90 ? 'lat' : 'lng', 'no place on Earth (latitude within ±90, longitude within ±180)');
   const place = swapped ? { lat: lng, lng: lat } : { lat, lng };
   const either = swapped ? ', read either way' : '';
   if (!inJapan(place)) return drop('lat', `outside Japan${either}`);
@@ -810,21 +990,35 @@ function checkCoordinates(
     .filter((c): c is string => !!c)
     .map((c) => pointFits(c, place))
     .filter((f): f is boolean => f !== undefined);
-  if (fits.length > 0 && !fits.includes(true)) return drop('lat', `far from the municipality the row names (over 80 km, and outside its prefecture)${either}`);
+  if (fits.length > 0 && !fits.includes(true))
+    return drop('lat', `far from the municipality the row names (over 80 km, and outside its prefecture)${either}`);
   out.lat = place.lat;
   out.lng = place.lng;
   if (swapped) warn(label('lat'), 'the latitude holds a longitude and the longitude a latitude: read swapped', pair);
 }
 
 // A minute must name its firm, and a decision must say why (a selection also who leads the support).
-function committeeRowProblems(out: Output, mapping: Record<string, string | MappingRule>): Array<{ field: string; value: string | null; reason: string }> {
+function committeeRowProblems(
+  out: Output,
+  mapping: Record<string, string | MappingRule>,
+): Array<{ field: string; value: string | null; reason: string }> {
   const label = (field: string) => fieldLabel(mapping, field);
   const problems: Array<{ field: string; value: string | null; reason: string }> = [];
   if (!out.corporateNumber && !out.firmId) {
-    problems.push({ field: label('corporateNumber'), value: null, reason: 'a firm needs its 法人番号 or the network firm id (firmId)' });
+    problems.push({
+      field: label('corporateNumber'),
+      value: null,
+      reason: 'a firm needs its 法人番号 or the network firm id (firmId)',
+    });
   }
   const decision = out.outcome === 'SELECTED' || out.outcome === 'DEFERRED' || out.outcome === 'DECLINED';
-  if (decision && !out.reason) problems.push({ field: label('reason'), value: null, reason: `a ${String(out.outcome)} decision needs its reason` });
-  if (out.outcome === 'SELECTED' && !out.leadAgency) problems.push({ field: label('leadAgency'), value: null, reason: 'a selection needs its lead agency' });
+  if (decision && !out.reason)
+    problems.push({
+      field: label('reason'),
+      value: null,
+      reason: `a ${String(out.outcome)} decision needs its reason`,
+    });
+  if (out.outcome === 'SELECTED' && !out.leadAgency)
+    problems.push({ field: label('leadAgency'), value: null, reason: 'a selection needs its lead agency' });
   return problems;
 }

@@ -27,7 +27,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function initBeside(file: string, entity: 'program' | 'organization', id: string, name: string) {
   const init = await initAgency({ source: join(dir, file), entity, id, name, outDir: dir });
   writeFileSync(join(dir, `${id}.yaml`), init.yaml);
-  const check = async (show: number) => (await checkAgencyFile(loadAgencyConfig(join(dir, `${id}.yaml`), {}), { show, logger: silent })).sources[0];
+  const check = async (show: number) =>
+    (await checkAgencyFile(loadAgencyConfig(join(dir, `${id}.yaml`), {}), { show, logger: silent })).sources[0];
   return { ...init, check };
 }
 
@@ -59,11 +60,21 @@ describe('a Shift_JIS CSV with a title row and words in its date columns', () =>
     expect(c).toMatchObject({ status: 'ok', read: 5, accepted: 5, rejected: [] });
     const byTitle = new Map(c.sample.map((r) => [r.title, r]));
     // The period column carries both ends, 和暦 on either side, open ends included.
-    expect(byTitle.get('設備投資補助金')).toMatchObject({ kind: 'OTHER', opensOn: '2025-04-01', closesOn: '2025-06-30', maxAmount: 1_000_000, contact: '産業振興課' });
+    expect(byTitle.get('設備投資補助金')).toMatchObject({
+      kind: 'OTHER',
+      opensOn: '2025-04-01',
+      closesOn: '2025-06-30',
+      maxAmount: 1_000_000,
+      contact: '産業振興課',
+    });
     expect(byTitle.get('販路開拓補助金')).toMatchObject({ kind: 'SUBSIDY', opensOn: '2025-05-01', maxAmount: 500_000 });
     expect(byTitle.get('販路開拓補助金')).not.toHaveProperty('closesOn');
     expect(byTitle.get('創業融資')).toMatchObject({ kind: 'LOAN', maxAmount: 10_000_000 });
-    expect(byTitle.get('創業セミナー')).toMatchObject({ kind: 'SEMINAR', opensOn: '2025-07-01', closesOn: '2025-07-31' });
+    expect(byTitle.get('創業セミナー')).toMatchObject({
+      kind: 'SEMINAR',
+      opensOn: '2025-07-01',
+      closesOn: '2025-07-31',
+    });
     // 随時 and 通年 were read as "no date", each with a warning naming the column.
     expect(c.warnings.map((w) => w.field)).toContain('申請期間');
   });
@@ -127,7 +138,11 @@ describe('npm run agency:init -- <file> > agencies/x.yaml', () => {
     const fd = openSync(out, 'r+');
     const root = resolve(__dirname, '..', '..');
     await new Promise<void>((done, fail) => {
-      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(root, 'adapters/onboard/init.ts'), join(dir, 'messy.csv')], { stdio: ['ignore', fd, 'ignore'], cwd: root });
+      const child = spawn(
+        process.execPath,
+        ['--require', require.resolve('tsx/cjs'), join(root, 'adapters/onboard/init.ts'), join(dir, 'messy.csv')],
+        { stdio: ['ignore', fd, 'ignore'], cwd: root },
+      );
       child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`init exited ${code}`))));
     });
     closeSync(fd);
@@ -184,7 +199,11 @@ const FACILITIES = [
   '282014,0000000004,架空市民会館,兵庫県加古川市加古川町1-1,079-000-0004',
   '282014,0000000005,架空市民ホール,兵庫県明石市大久保町1-1,078-000-0005',
 ];
-const BY_CORPORATE_NUMBER = ['法人番号,名称,所在地', '7000020280003,架空町商工会,兵庫県多可郡多可町中区1-1', '5000020282014,架空商工会議所,兵庫県姫路市本町1-1'];
+const BY_CORPORATE_NUMBER = [
+  '法人番号,名称,所在地',
+  '7000020280003,架空町商工会,兵庫県多可郡多可町中区1-1',
+  '5000020282014,架空商工会議所,兵庫県姫路市本町1-1',
+];
 const OWN_CODES = [
   '施設コード,市区町村コード,名称,所在地',
   '1001,281000,架空中央相談所,兵庫県神戸市中央区港島1-1',
@@ -200,7 +219,9 @@ describe('a directory numbered with zero padding, one keyed by real codes, one w
     expect(facilities.yaml).toMatch(/encoding: shift_jis/);
     expect(facilities.yaml).toMatch(/ {6}id: \{ template: "kaku-facilities-\{NO\}" \}/);
     // One code (姫路市) on every row while the addresses name two other municipalities: the publisher's.
-    expect(facilities.yaml).toMatch(/都道府県コード又は市区町村コード: not mapped to municipalityCode: it holds "282014" on 4 of 4 rows while "住所" names 2 municipalities/);
+    expect(facilities.yaml).toMatch(
+      /都道府県コード又は市区町村コード: not mapped to municipalityCode: it holds "282014" on 4 of 4 rows while "住所" names 2 municipalities/,
+    );
     const c = await facilities.check(4);
     expect(c).toMatchObject({ status: 'ok', read: 4, accepted: 4, rejected: [] });
     expect(c.sample.map((r) => [r.id, r.municipalityCode])).toEqual([

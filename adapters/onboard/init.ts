@@ -34,7 +34,12 @@ export interface InitOptions {
 const USAGE =
   'usage: npm run agency:init -- <path-or-URL> [--entity program|consultation|organization] [--id ID] [--name NAME] [--kind spreadsheet|api|website] [--location TEXT] [--out FILE]';
 
-const SOURCE_IDS: Record<EntityKind, string> = { program: 'programs', organization: 'directory', consultation: 'consultations', committee: 'committee-minutes' };
+const SOURCE_IDS: Record<EntityKind, string> = {
+  program: 'programs',
+  organization: 'directory',
+  consultation: 'consultations',
+  committee: 'committee-minutes',
+};
 
 /** A slug from a file or host name: lower-case ASCII words joined by hyphens. */
 export function slugOf(text: string): string {
@@ -66,16 +71,28 @@ function renderEntry(lines: string[], indent: string, field: string, entry: stri
     return;
   }
   lines.push(`${indent}${field}:`);
-  for (const [k, v] of Object.entries(rest)) if (k !== 'default') lines.push(`${indent}  ${k}: ${typeof v === 'object' ? stringify(v, { flow: true, lineWidth: 0 }).trimEnd() : scalar(v)}`);
+  for (const [k, v] of Object.entries(rest))
+    if (k !== 'default')
+      lines.push(
+        `${indent}  ${k}: ${typeof v === 'object' ? stringify(v, { flow: true, lineWidth: 0 }).trimEnd() : scalar(v)}`,
+      );
   lines.push(`${indent}  map:`);
   for (const [k, v] of Object.entries(map)) lines.push(`${indent}    ${scalar(k)}: ${v === null ? 'null' : scalar(v)}`);
   if ('default' in entry) lines.push(`${indent}  default: ${entry.default === null ? 'null' : scalar(entry.default)}`);
 }
 
-export function renderAgency(opts: Required<Pick<InitOptions, 'entity'>> & { id: string; name: string; location: string; source: string }, sample: Sample, proposal: Proposal): string {
+export function renderAgency(
+  opts: Required<Pick<InitOptions, 'entity'>> & { id: string; name: string; location: string; source: string },
+  sample: Sample,
+  proposal: Proposal,
+): string {
   const lines: string[] = [];
   comment(lines, '', `Proposed by agency:init from ${opts.source}`);
-  comment(lines, '', `On that file: ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land (npm run agency:check -- <this file> shows them).`);
+  comment(
+    lines,
+    '',
+    `On that file: ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land (npm run agency:check -- <this file> shows them).`,
+  );
   for (const n of [...sample.notes, ...proposal.notes]) comment(lines, '', n);
   lines.push(`id: ${scalar(opts.id)}`);
   lines.push(`name: ${scalar(opts.name)}`);
@@ -98,7 +115,9 @@ export function renderAgency(opts: Required<Pick<InitOptions, 'entity'>> & { id:
     if (value && typeof value === 'object') {
       lines.push(`    ${key}:`);
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        lines.push(`      ${scalar(k)}: ${typeof v === 'object' ? stringify(v, { flow: true, lineWidth: 0 }).trimEnd() : scalar(v)}`);
+        lines.push(
+          `      ${scalar(k)}: ${typeof v === 'object' ? stringify(v, { flow: true, lineWidth: 0 }).trimEnd() : scalar(v)}`,
+        );
       }
     } else {
       lines.push(`    ${key}: ${scalar(value)}`);
@@ -126,7 +145,11 @@ export async function initAgency(opts: InitOptions): Promise<{ yaml: string; pro
   const proposal = propose(sample, opts.entity, id);
   const name = opts.name ?? base;
   const location = opts.location ?? (isUrl ? opts.source : opts.outDir ? relative(opts.outDir, path) || '.' : path);
-  const yaml = renderAgency({ entity: opts.entity, id, name, location, source: isUrl ? opts.source : basename(opts.source) }, sample, proposal);
+  const yaml = renderAgency(
+    { entity: opts.entity, id, name, location, source: isUrl ? opts.source : basename(opts.source) },
+    sample,
+    proposal,
+  );
   return { yaml, proposal, sample };
 }
 
@@ -149,11 +172,13 @@ function parseArgs(argv: string[]): (InitOptions & { out?: string }) | string {
     const next = () => argv[++i];
     if (a === '--entity') {
       const e = next();
-      if (e !== 'program' && e !== 'consultation' && e !== 'organization') return `--entity takes program, consultation or organization\n${USAGE}`;
+      if (e !== 'program' && e !== 'consultation' && e !== 'organization')
+        return `--entity takes program, consultation or organization\n${USAGE}`;
       o.entity = e;
     } else if (a === '--kind') {
       const k = next();
-      if (k !== 'spreadsheet' && k !== 'api' && k !== 'website') return `--kind takes spreadsheet, api or website\n${USAGE}`;
+      if (k !== 'spreadsheet' && k !== 'api' && k !== 'website')
+        return `--kind takes spreadsheet, api or website\n${USAGE}`;
       o.kind = k;
     } else if (a === '--id') o.id = next();
     else if (a === '--name') o.name = next();
@@ -164,7 +189,8 @@ function parseArgs(argv: string[]): (InitOptions & { out?: string }) | string {
     else source = a;
   }
   if (!source) return USAGE;
-  if (o.id !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(o.id)) return '--id takes a lower-case slug such as "hyogo-iac"';
+  if (o.id !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(o.id))
+    return '--id takes a lower-case slug such as "hyogo-iac"';
   return { source, entity: o.entity ?? 'program', ...o };
 }
 
@@ -181,7 +207,9 @@ export async function main(argv: string[]): Promise<number> {
     const { yaml, proposal } = await initAgency({ ...args, id, outDir: target ? dirname(target) : undefined });
     if (args.out) writeFileSync(args.out, yaml);
     else writeStdout(yaml);
-    console.error(`agency:init: ${proposal.mapping.length} field(s) mapped, ${proposal.unmapped.length} column(s) left out; ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land`);
+    console.error(
+      `agency:init: ${proposal.mapping.length} field(s) mapped, ${proposal.unmapped.length} column(s) left out; ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land`,
+    );
     return 0;
   } catch (e) {
     const message = e instanceof AdapterError || e instanceof Error ? e.message : String(e);

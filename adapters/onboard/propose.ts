@@ -5,11 +5,39 @@
  * mapper before it is kept: a field whose column would refuse more than 1% of the rows is dropped
  * (and said so), so the file `agency:init` prints runs as is.
  */
-import { ENTITY_FIELDS, ID_FIELD, IDENTIFIER, columnKey, hashId, mapRecord, ruleColumns, type FieldSpec, type MappingRule } from '../core/fields';
-import { createVocabularyLookup, ORGANIZATION_KINDS, PROGRAM_KINDS, SUPPORT_FIELDS, type OrganizationKindCode } from '../../domain/vocabulary';
+import {
+  ENTITY_FIELDS,
+  ID_FIELD,
+  IDENTIFIER,
+  columnKey,
+  hashId,
+  mapRecord,
+  ruleColumns,
+  type FieldSpec,
+  type MappingRule,
+} from '../core/fields';
+import {
+  createVocabularyLookup,
+  ORGANIZATION_KINDS,
+  PROGRAM_KINDS,
+  SUPPORT_FIELDS,
+  type OrganizationKindCode,
+} from '../../domain/vocabulary';
 import { findJsicDivision } from '../../domain/industries';
-import { isValidLgCode, normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest, normalizeCorporateNumber } from '../../domain/normalize';
-import { findMunicipalityByName, getMunicipality, listMunicipalities, municipalityOfAddress } from '../../domain/municipalities';
+import {
+  isValidLgCode,
+  normalizeText,
+  splitMulti,
+  BUILTIN_NULL_WORDS,
+  createNullWordTest,
+  normalizeCorporateNumber,
+} from '../../domain/normalize';
+import {
+  findMunicipalityByName,
+  getMunicipality,
+  listMunicipalities,
+  municipalityOfAddress,
+} from '../../domain/municipalities';
 import type { EntityKind } from '../../domain/records';
 import { HEADER_WORDS, headerScore } from './headers';
 import type { Sample, SampleColumn } from './sample';
@@ -50,7 +78,8 @@ function statsOf(col: SampleColumn): ColumnStats {
   const nonEmptyValues = values.filter((v) => v !== '');
   const distinct = new Map<string, number>();
   for (const v of nonEmptyValues) distinct.set(v, (distinct.get(v) ?? 0) + 1);
-  const share = (test: (v: string) => boolean) => (nonEmptyValues.length === 0 ? 0 : nonEmptyValues.filter(test).length / nonEmptyValues.length);
+  const share = (test: (v: string) => boolean) =>
+    nonEmptyValues.length === 0 ? 0 : nonEmptyValues.filter(test).length / nonEmptyValues.length;
   // A separator most multi-valued cells share; the raw values keep line breaks.
   let separator: string | null = null;
   for (const sep of SEPARATORS) {
@@ -78,7 +107,11 @@ const isCorporateNumber = (v: string) => {
   const r = normalizeCorporateNumber(v);
   return r.ok && r.value !== null;
 };
-const PREFECTURES = new Set(listMunicipalities().filter((m) => m.kind === 'prefecture').map((m) => m.name));
+const PREFECTURES = new Set(
+  listMunicipalities()
+    .filter((m) => m.kind === 'prefecture')
+    .map((m) => m.name),
+);
 const hasMarkup = (v: string) => /&(?:[a-z]+|#\d+);|<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i.test(v);
 
 /** Content that marks a column for a field whatever its header says. */
@@ -107,7 +140,35 @@ function contentScore(field: string, s: ColumnStats): number {
 // (融資支援補助金 is a subsidy), and brackets only qualify (緊急資金(セーフティネット保証4号)).
 // Longer words first: at one position the first alternative that matches wins (補助金 before 補助).
 // Public bodies' lists often end a name in the bare verb noun: 〜運営費補助, 〜家賃助成, 利子補給金.
-const KIND_WORDS = ['補助金', '補給金', '補助', '助成金', '助成', '給付金', '奨励金', '支援金', '協力金', '応援金', '交付金', '融資', '資金', '貸付', '保証', 'セミナー', '説明会', '講習会', '研修', '講座', '商談会', '相談会', '相談', '専門家派遣', '派遣', '認定', 'マッチング'];
+const KIND_WORDS = [
+  '補助金',
+  '補給金',
+  '補助',
+  '助成金',
+  '助成',
+  '給付金',
+  '奨励金',
+  '支援金',
+  '協力金',
+  '応援金',
+  '交付金',
+  '融資',
+  '資金',
+  '貸付',
+  '保証',
+  'セミナー',
+  '説明会',
+  '講習会',
+  '研修',
+  '講座',
+  '商談会',
+  '相談会',
+  '相談',
+  '専門家派遣',
+  '派遣',
+  '認定',
+  'マッチング',
+];
 export const KIND_PATTERN = `.*(${KIND_WORDS.join('|')})(?![^(（]*[)）])`;
 
 const kindLookup = createVocabularyLookup(PROGRAM_KINDS);
@@ -158,7 +219,8 @@ const ORGANIZATION_KIND_PATTERN = `.*(${Object.keys(ORGANIZATION_KIND_WORDS)
  */
 export function agencyKindOf(name: string): { kind: string; municipality?: string } {
   const place = findMunicipalityByName(name);
-  if (place && normalizeText(name) === place.name) return { kind: ORGANIZATION_KINDS.LOCAL_GOVERNMENT.label, municipality: place.code };
+  if (place && normalizeText(name) === place.name)
+    return { kind: ORGANIZATION_KINDS.LOCAL_GOVERNMENT.label, municipality: place.code };
   const word = organizationKindWord(name);
   return { kind: word ? ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[word]].label : OTHER };
 }
@@ -182,7 +244,11 @@ interface Candidate {
 
 const OTHER = PROGRAM_KINDS.OTHER.label;
 
-function vocabularyMap(spec: FieldSpec, field: string, values: string[]): { map: Record<string, string | null>; notes: string[] } | null {
+function vocabularyMap(
+  spec: FieldSpec,
+  field: string,
+  values: string[],
+): { map: Record<string, string | null>; notes: string[] } | null {
   if (values.length > MAX_MAP_VALUES) return null;
   const map: Record<string, string | null> = {};
   const unsure: string[] = [];
@@ -203,12 +269,24 @@ function vocabularyMap(spec: FieldSpec, field: string, values: string[]): { map:
     }
   }
   const notes = unsure.length
-    ? [`unsure: ${unsure.slice(0, 8).map((u) => `"${u}"`).join(', ')}${unsure.length > 8 ? ` and ${unsure.length - 8} more` : ''} ${spec.type === 'industry' || spec.type === 'industries' ? 'name no JSIC division (read as blank)' : field === 'kind' ? `name no programme kind (read as ${OTHER})` : 'are not in the vocabulary (read as blank)'}: correct the map where you know better`]
+    ? [
+        `unsure: ${unsure
+          .slice(0, 8)
+          .map((u) => `"${u}"`)
+          .join(
+            ', ',
+          )}${unsure.length > 8 ? ` and ${unsure.length - 8} more` : ''} ${spec.type === 'industry' || spec.type === 'industries' ? 'name no JSIC division (read as blank)' : field === 'kind' ? `name no programme kind (read as ${OTHER})` : 'are not in the vocabulary (read as blank)'}: correct the map where you know better`,
+      ]
     : [];
   return { map, notes };
 }
 
-function proposeFor(field: string, spec: FieldSpec, s: ColumnStats, rows: number): Omit<Candidate, 'score' | 'field' | 'stats'> | null {
+function proposeFor(
+  field: string,
+  spec: FieldSpec,
+  s: ColumnStats,
+  rows: number,
+): Omit<Candidate, 'score' | 'field' | 'stats'> | null {
   const column = s.col.name;
   const values = [...s.distinct.keys()];
   const notes: string[] = [];
@@ -252,7 +330,12 @@ function proposeFor(field: string, spec: FieldSpec, s: ColumnStats, rows: number
     case 'industries': {
       // The separators whose items the vocabulary knows best: 「卸売、小売, 宿泊、飲食サービス」 splits
       // on both the comma and 、, where a name such as 金融・資金繰り must not split on ・.
-      let best: { split: string[] | undefined; items: string[]; known: number; vm: NonNullable<ReturnType<typeof vocabularyMap>> } | null = null;
+      let best: {
+        split: string[] | undefined;
+        items: string[];
+        known: number;
+        vm: NonNullable<ReturnType<typeof vocabularyMap>>;
+      } | null = null;
       for (const split of separatorChoices(s)) {
         const items = [...new Set(s.col.values.flatMap((v) => splitMulti(v, split)))];
         const vm = vocabularyMap(spec, field, items);
@@ -282,7 +365,12 @@ function separatorChoices(s: ColumnStats): Array<string[] | undefined> {
 }
 
 /** Tries one field's rule on every distinct value of its column: the rows it would refuse, and null words to add. */
-function tryField(entity: EntityKind, field: string, entry: MappingRule, s: ColumnStats): { refused: number; examples: string[]; nullWords: string[] } {
+function tryField(
+  entity: EntityKind,
+  field: string,
+  entry: MappingRule,
+  s: ColumnStats,
+): { refused: number; examples: string[]; nullWords: string[] } {
   const mapping = { [field]: entry };
   const raw: Record<string, string> = {};
   let refused = 0;
@@ -294,7 +382,11 @@ function tryField(entity: EntityKind, field: string, entry: MappingRule, s: Colu
     const r = mapRecord(entity, mapping, raw, 0, 'init');
     // Only this field's own problems count: the other required fields are not mapped in the trial.
     const label = entry.column ?? field;
-    const own = r.ok ? [] : [r.rejection, ...(r.rejection.reasons ?? [])].filter((p) => p.field === label && !(p.reason.startsWith('required ') && !p.reason.startsWith(`required ${field} `)));
+    const own = r.ok
+      ? []
+      : [r.rejection, ...(r.rejection.reasons ?? [])].filter(
+          (p) => p.field === label && !(p.reason.startsWith('required ') && !p.reason.startsWith(`required ${field} `)),
+        );
     if (own.length === 0) continue;
     // A word without digits in a date, amount or count column says "no value" (随時, 未定 …).
     if (!/\d/.test(value) && value.length <= 20 && !isBuiltin(value)) words.push(value);
@@ -306,7 +398,19 @@ function tryField(entity: EntityKind, field: string, entry: MappingRule, s: Colu
   return { refused, examples, nullWords: words };
 }
 
-const NULLABLE_TYPES = new Set(['date', 'datetime', 'period', 'amount', 'rate', 'count', 'number', 'municipality', 'area', 'url', 'corporateNumber']);
+const NULLABLE_TYPES = new Set([
+  'date',
+  'datetime',
+  'period',
+  'amount',
+  'rate',
+  'count',
+  'number',
+  'municipality',
+  'area',
+  'url',
+  'corporateNumber',
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Ids
@@ -342,7 +446,11 @@ function kindFromNames(
     if (word) found.add(word);
   }
   const map = Object.fromEntries([...found].sort().map((w) => [w, labelOf(w)]));
-  return { field: 'kind', entry: { column: column.stats.col.name, pattern, map, default: OTHER }, notes: [notes.named(Math.round(named * 100))] };
+  return {
+    field: 'kind',
+    entry: { column: column.stats.col.name, pattern, map, default: OTHER },
+    notes: [notes.named(Math.round(named * 100))],
+  };
 }
 
 /**
@@ -355,13 +463,21 @@ function localNumbers(s: ColumnStats): boolean {
   return true;
 }
 
-function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken: Map<string, string>, agencyId?: string): ProposedField {
+function proposeId(
+  entity: EntityKind,
+  stats: ColumnStats[],
+  rows: number,
+  taken: Map<string, string>,
+  agencyId?: string,
+): ProposedField {
   const field = ID_FIELD[entity];
   const words = HEADER_WORDS[entity][field] ?? [];
   const full = stats.filter((s) => s.nonEmpty === rows && rows > 0);
   // 1. A column of unique identifiers.
   const own = full
-    .filter((s) => s.distinct.size === rows && [...s.distinct.keys()].every((v) => IDENTIFIER.test(v) && v.length <= 64))
+    .filter(
+      (s) => s.distinct.size === rows && [...s.distinct.keys()].every((v) => IDENTIFIER.test(v) && v.length <= 64),
+    )
     .sort((a, b) => headerScore(b.col.name, words) - headerScore(a.col.name, words));
   if (own.length > 0 && (headerScore(own[0].col.name, words) > 0 || own[0].avgLength <= 20)) {
     // Organization ids are shared by every agency (programmes' are scoped to theirs): a file that
@@ -370,15 +486,29 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
       return {
         field,
         entry: { template: `${agencyId}-{${own[0].col.name}}` },
-        notes: [`id: "${own[0].col.name}" numbers this file's rows or bodies: prefixed with the agency's id, as organization ids are shared by every agency`],
+        notes: [
+          `id: "${own[0].col.name}" numbers this file's rows or bodies: prefixed with the agency's id, as organization ids are shared by every agency`,
+        ],
       };
     }
-    return { field, entry: own[0].col.name, notes: [`id: "${own[0].col.name}" holds a unique identifier in every row`] };
+    return {
+      field,
+      entry: own[0].col.name,
+      notes: [`id: "${own[0].col.name}" holds a unique identifier in every row`],
+    };
   }
   // 2. A column of unique values that are not identifiers themselves (URLs, titles): derived.
-  const unique = full.filter((s) => s.distinct.size === rows).sort((a, b) => Number(b.share(isUrl) > 0.9) - Number(a.share(isUrl) > 0.9) || a.avgLength - b.avgLength);
+  const unique = full
+    .filter((s) => s.distinct.size === rows)
+    .sort((a, b) => Number(b.share(isUrl) > 0.9) - Number(a.share(isUrl) > 0.9) || a.avgLength - b.avgLength);
   if (unique.length > 0 && unique[0].share(isUrl) > 0.9) {
-    return { field, entry: { from: unique[0].col.name }, notes: [`id: derived from "${unique[0].col.name}", unique in every row (a URL's host with a hash of it, stable from one sync to the next)`] };
+    return {
+      field,
+      entry: { from: unique[0].col.name },
+      notes: [
+        `id: derived from "${unique[0].col.name}", unique in every row (a URL's host with a hash of it, stable from one sync to the next)`,
+      ],
+    };
   }
   // 3. The fewest columns whose values together tell the rows apart.
   const keyish = stats
@@ -409,19 +539,37 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
     if (best && best.dups === exact && cols.length > best.cols.length) break;
     const ids = Array.from({ length: rows }, (_, r) => hashId(cols.map((c) => c.col.values[r])));
     const dups = duplicates(ids.filter(Boolean)) + ids.filter((x) => !x).length;
-    if (!best || dups < best.dups || (dups === best.dups && cols.length === best.cols.length && rankSum(cols) < rankSum(best.cols))) best = { cols, dups };
+    if (
+      !best ||
+      dups < best.dups ||
+      (dups === best.dups && cols.length === best.cols.length && rankSum(cols) < rankSum(best.cols))
+    )
+      best = { cols, dups };
   }
 
   if (best && best.cols.length === 1 && best.dups === 0) {
-    return { field, entry: { from: best.cols[0].col.name }, notes: [`id: derived from "${best.cols[0].col.name}", unique in every row`] };
+    return {
+      field,
+      entry: { from: best.cols[0].col.name },
+      notes: [`id: derived from "${best.cols[0].col.name}", unique in every row`],
+    };
   }
   if (best) {
     const names = best.cols.map((c) => c.col.name);
-    const notes = [`id: no column is a unique key; ${names.map((n) => `"${n}"`).join(' + ')} together tell the rows apart`];
-    if (best.dups > 0) notes.push(`unsure: ${best.dups} row(s) still share an id with another and will be refused as repeats${exact > 0 ? ` (${exact} of them repeat another row in every column)` : ''}`);
+    const notes = [
+      `id: no column is a unique key; ${names.map((n) => `"${n}"`).join(' + ')} together tell the rows apart`,
+    ];
+    if (best.dups > 0)
+      notes.push(
+        `unsure: ${best.dups} row(s) still share an id with another and will be refused as repeats${exact > 0 ? ` (${exact} of them repeat another row in every column)` : ''}`,
+      );
     return { field, entry: { hash: names }, notes };
   }
-  return { field, entry: { value: '' }, notes: ['unsure: no column could identify the rows; give the id rule yourself'] };
+  return {
+    field,
+    entry: { value: '' },
+    notes: ['unsure: no column could identify the rows; give the id rule yourself'],
+  };
 }
 
 /**
@@ -431,7 +579,12 @@ function proposeId(entity: EntityKind, stats: ColumnStats[], rows: number, taken
  * addresses name several other municipalities: it is left out, and a sync reads each municipality
  * from its address. A column of each body's own code varies with the rows, and is kept.
  */
-function publisherCodeAside(byField: Map<string, Candidate>, taken: Map<string, string>, dropped: Array<{ column: string; note: string }>, rows: number): void {
+function publisherCodeAside(
+  byField: Map<string, Candidate>,
+  taken: Map<string, string>,
+  dropped: Array<{ column: string; note: string }>,
+  rows: number,
+): void {
   const code = byField.get('municipalityCode');
   const address = byField.get('address');
   if (!code || !address) return;
@@ -489,7 +642,11 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     // A period column, or separate opening and closing days: not both.
     const filler = Object.entries(specs).find(([f, sp]) => sp.fills?.includes(c.field) && byField.has(f));
     if (filler) {
-      if (!dropped.some((d) => d.column === c.stats.col.name)) dropped.push({ column: c.stats.col.name, note: `not mapped to ${c.field}: "${byField.get(filler[0])!.stats.col.name}" gives the whole ${filler[0]} already` });
+      if (!dropped.some((d) => d.column === c.stats.col.name))
+        dropped.push({
+          column: c.stats.col.name,
+          note: `not mapped to ${c.field}: "${byField.get(filler[0])!.stats.col.name}" gives the whole ${filler[0]} already`,
+        });
       continue;
     }
     if (spec.fills?.some((f) => byField.has(f))) continue;
@@ -501,10 +658,16 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
       trial.refused += trial.nullWords.reduce((n, w) => n + (c.stats.distinct.get(w) ?? 0), 0);
     }
     if (trial.refused > rows * REFUSAL_TOLERANCE) {
-      dropped.push({ column: c.stats.col.name, note: `not mapped to ${c.field}: ${trial.refused} row(s) would be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})` });
+      dropped.push({
+        column: c.stats.col.name,
+        note: `not mapped to ${c.field}: ${trial.refused} row(s) would be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`,
+      });
       continue;
     }
-    if (trial.refused > 0) c.notes.push(`unsure: ${trial.refused} row(s) hold values ${c.field} does not take and will be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`);
+    if (trial.refused > 0)
+      c.notes.push(
+        `unsure: ${trial.refused} row(s) hold values ${c.field} does not take and will be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`,
+      );
     byField.set(c.field, c);
     taken.set(c.stats.key, c.field);
   }
@@ -518,32 +681,54 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
   // A programme feed without a kind column: the kind named last in each title, else その他.
   if (entity === 'program' && !byField.has('kind')) {
     mapping.push(
-      kindFromNames(byField.get('title'), KIND_PATTERN, (v) => new RegExp(KIND_PATTERN, 'u').exec(v)?.[1], (w) => kindOf(w) ?? OTHER, {
-        named: (share) => `unsure: no kind column; the kind is the programme word a title names last outside brackets (${share}% of titles name one), else ${OTHER}`,
-        none: 'unsure: no kind column and titles seldom name one: every row is その他 (OTHER); set the kind if the source has one kind',
-      }),
+      kindFromNames(
+        byField.get('title'),
+        KIND_PATTERN,
+        (v) => new RegExp(KIND_PATTERN, 'u').exec(v)?.[1],
+        (w) => kindOf(w) ?? OTHER,
+        {
+          named: (share) =>
+            `unsure: no kind column; the kind is the programme word a title names last outside brackets (${share}% of titles name one), else ${OTHER}`,
+          none: 'unsure: no kind column and titles seldom name one: every row is その他 (OTHER); set the kind if the source has one kind',
+        },
+      ),
     );
   }
 
   // A directory without a kind column: the kind a name names by its last kind word, else その他.
   if (entity === 'organization' && !byField.has('kind')) {
     mapping.push(
-      kindFromNames(byField.get('name'), ORGANIZATION_KIND_PATTERN, organizationKindWord, (w) => ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[w]].label, {
-        named: (share) => `unsure: no kind column; the kind is the word a name ends its body's kind in (${share}% of names hold one), else ${OTHER}`,
-        none: 'unsure: no kind column and names seldom say one: every row is その他 (OTHER); set the kind if the file lists one kind of body',
-      }),
+      kindFromNames(
+        byField.get('name'),
+        ORGANIZATION_KIND_PATTERN,
+        organizationKindWord,
+        (w) => ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[w]].label,
+        {
+          named: (share) =>
+            `unsure: no kind column; the kind is the word a name ends its body's kind in (${share}% of names hold one), else ${OTHER}`,
+          none: 'unsure: no kind column and names seldom say one: every row is その他 (OTHER); set the kind if the file lists one kind of body',
+        },
+      ),
     );
   }
 
   // An aggregator's rows name the publishing body by prefecture and municipality.
   if (entity === 'program' && !byField.has('providerName')) {
-    const pref = stats.find((s) => s.nonEmpty > rows * 0.9 && s.share((v) => PREFECTURES.has(v)) > 0.99 && !taken.has(s.key));
-    const city = pref && stats.find((s) => s !== pref && !taken.has(s.key) && s.nonEmpty > 0 && s.share((v) => /[市区町村]$/.test(v)) > 0.9);
+    const pref = stats.find(
+      (s) => s.nonEmpty > rows * 0.9 && s.share((v) => PREFECTURES.has(v)) > 0.99 && !taken.has(s.key),
+    );
+    const city =
+      pref &&
+      stats.find(
+        (s) => s !== pref && !taken.has(s.key) && s.nonEmpty > 0 && s.share((v) => /[市区町村]$/.test(v)) > 0.9,
+      );
     if (pref && city) {
       mapping.push({
         field: 'providerName',
         entry: { template: `{${pref.col.name}}{${city.col.name}}` },
-        notes: ['the publishing body (prefecture and municipality): resolved to the directory\'s organization of that name where there is one, kept as text otherwise'],
+        notes: [
+          "the publishing body (prefecture and municipality): resolved to the directory's organization of that name where there is one, kept as text otherwise",
+        ],
       });
       taken.set(pref.key, 'providerName');
       taken.set(city.key, 'providerName');
@@ -561,7 +746,9 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
       mapping.push({
         field: 'supportFields',
         entry: { column: purposes.stats.col.name, ...(split ? { split } : {}), ignoreUnknown: true },
-        notes: [`the items of "${purposes.stats.col.name}" that name a support field (${named.slice(0, 4).join(', ')}) are support fields too; the others stay purposes only`],
+        notes: [
+          `the items of "${purposes.stats.col.name}" that name a support field (${named.slice(0, 4).join(', ')}) are support fields too; the others stay purposes only`,
+        ],
       });
     }
   }
@@ -572,7 +759,11 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     mapping.push({ field: c.field, entry: simplify(c.entry), notes: [...(note ? [note] : []), ...c.notes] });
   }
   for (const [field, spec] of Object.entries(specs)) {
-    if (spec.required && !spec.defaultFromAgency && !mapping.some((m) => m.field === field || specs[m.field]?.fills?.includes(field))) {
+    if (
+      spec.required &&
+      !spec.defaultFromAgency &&
+      !mapping.some((m) => m.field === field || specs[m.field]?.fills?.includes(field))
+    ) {
       notes.push(`no column was found for the required field ${field}: map it before syncing`);
     }
   }
@@ -590,7 +781,8 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     const columns = new Set(ruleColumns(m.entry).map(columnKey));
     for (const [column, byMessage] of warnings) {
       if (!columns.has(columnKey(column))) continue;
-      for (const [message, count] of byMessage) if (!message.startsWith('read as no ')) m.notes.push(`${count} row(s) land with a warning: ${message}`);
+      for (const [message, count] of byMessage)
+        if (!message.startsWith('read as no ')) m.notes.push(`${count} row(s) land with a warning: ${message}`);
     }
   }
   return { mapping, unmapped, notes, expected };
@@ -598,7 +790,10 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
 
 function unmappedNote(s: ColumnStats): string {
   if (s.nonEmpty === 0) return 'not mapped: empty in every row';
-  const sample = [...s.distinct.keys()].slice(0, 2).map((v) => JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v)).join(', ');
+  const sample = [...s.distinct.keys()]
+    .slice(0, 2)
+    .map((v) => JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v))
+    .join(', ');
   return `not mapped: no field of the common schema matches (e.g. ${sample})`;
 }
 
@@ -612,7 +807,11 @@ function toMapping(mapping: ProposedField[]): Record<string, string | MappingRul
   return Object.fromEntries(mapping.map((m) => [m.field, m.entry]));
 }
 
-export function simulate(entity: EntityKind, mapping: ProposedField[], sample: Sample): Proposal['expected'] & { warnings: Map<string, Map<string, number>> } {
+export function simulate(
+  entity: EntityKind,
+  mapping: ProposedField[],
+  sample: Sample,
+): Proposal['expected'] & { warnings: Map<string, Map<string, number>> } {
   const rules = toMapping(mapping);
   const seen = new Set<string>();
   // Column → message → rows: what the rows that land will be warned about.

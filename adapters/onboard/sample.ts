@@ -41,7 +41,10 @@ export interface Sample {
 const MAX_HEADER_SCAN = 30;
 
 /** Reads a source's bytes from a path or URL and takes its shape. */
-export async function readSample(location: string, opts: { kind?: SourceKindName; ctx?: AdapterContext } = {}): Promise<Sample> {
+export async function readSample(
+  location: string,
+  opts: { kind?: SourceKindName; ctx?: AdapterContext } = {},
+): Promise<Sample> {
   const ctx = opts.ctx ?? createAdapterContext();
   const loaded = await loadLocation(ctx, location, { timeoutMs: 30_000 });
   if (loaded.status !== 'ok') throw new AdapterError(`${location} answered "not modified"`, 'MALFORMED');
@@ -58,7 +61,11 @@ function guessKind(location: string, body: Buffer, contentType: string | null): 
   if (isZip(body) || /\.(csv|tsv|txt|xlsx)(\?|$)/i.test(location)) return 'spreadsheet';
   if (/json/i.test(contentType ?? '') || /\.json(\?|$)/i.test(location)) return 'api';
   if (/html/i.test(contentType ?? '') || /\.html?(\?|#|$)/i.test(location)) return 'website';
-  const head = body.subarray(0, 2000).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const head = body
+    .subarray(0, 2000)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
   if (head.startsWith('{') || head.startsWith('[')) return 'api';
   if (/^<(!doctype|html|\?xml)/i.test(head)) return 'website';
   return 'spreadsheet';
@@ -75,7 +82,10 @@ function guessKind(location: string, body: Buffer, contentType: string | null): 
  */
 export function findHeaderRow(rows: string[][]): number {
   const width = (r: string[]) => r.filter((c) => c.trim() !== '').length;
-  const widths = rows.slice(0, 200).map(width).filter((w) => w > 0);
+  const widths = rows
+    .slice(0, 200)
+    .map(width)
+    .filter((w) => w > 0);
   const typical = widths.sort((a, b) => a - b)[Math.floor(widths.length / 2)] ?? 0;
   for (let i = 0; i < Math.min(rows.length, MAX_HEADER_SCAN); i++) {
     const cells = rows[i].map((c) => c.trim()).filter(Boolean);
@@ -87,7 +97,10 @@ export function findHeaderRow(rows: string[][]): number {
   return 1;
 }
 
-function columnsOf(header: readonly string[], records: Array<{ row: number; cells: Record<string, string | undefined> }>): { columns: SampleColumn[]; rowNumbers: number[] } {
+function columnsOf(
+  header: readonly string[],
+  records: Array<{ row: number; cells: Record<string, string | undefined> }>,
+): { columns: SampleColumn[]; rowNumbers: number[] } {
   const named = header.filter((h) => h !== '');
   const seen = new Set<string>();
   const columns: SampleColumn[] = [];
@@ -112,10 +125,17 @@ function sampleCsv(body: Buffer): Sample {
   const { records, rejections } = readCsv(body, { encoding, headerRow, delimiter, requiredColumns: [] });
   const header = rows[headerRow - 1].map((h) => h.normalize('NFKC').replace(/\s+/g, ' ').trim());
   const notes: string[] = [];
-  if (rejections.length > 0) notes.push(`${rejections.length} row(s) do not have the header's ${header.length} cells and will be refused (e.g. row ${rejections[0].row})`);
+  if (rejections.length > 0)
+    notes.push(
+      `${rejections.length} row(s) do not have the header's ${header.length} cells and will be refused (e.g. row ${rejections[0].row})`,
+    );
   const settings: Sample['settings'] = [
     ['format', 'csv'],
-    ['encoding', encoding, utf8 ? (hasUtf8Bom(body) ? 'UTF-8 with BOM' : 'UTF-8') : 'not UTF-8: read as Shift_JIS (CP932)'],
+    [
+      'encoding',
+      encoding,
+      utf8 ? (hasUtf8Bom(body) ? 'UTF-8 with BOM' : 'UTF-8') : 'not UTF-8: read as Shift_JIS (CP932)',
+    ],
   ];
   if (delimiter !== ',') settings.push(['delimiter', delimiter]);
   if (headerRow !== 1) settings.push(['headerRow', headerRow, `rows above it are a title block`]);
@@ -134,10 +154,11 @@ async function sampleXlsx(body: Buffer): Promise<Sample> {
   for (let r = 1; r <= Math.min(sheet.rowCount, 200); r++) {
     const row = sheet.findRow(r);
     const cells: string[] = [];
-    if (row) for (let c = 1; c <= row.cellCount; c++) {
-      const t = cellText((row.findCell(c)?.value ?? null) as CellValue);
-      cells.push('text' in t ? t.text : '');
-    }
+    if (row)
+      for (let c = 1; c <= row.cellCount; c++) {
+        const t = cellText((row.findCell(c)?.value ?? null) as CellValue);
+        cells.push('text' in t ? t.text : '');
+      }
     rows.push(cells);
   }
   const headerRow = findHeaderRow(rows);
@@ -145,8 +166,12 @@ async function sampleXlsx(body: Buffer): Promise<Sample> {
   const header = rows[headerRow - 1].map((h) => h.normalize('NFKC').replace(/\s+/g, ' ').trim());
   const notes: string[] = [];
   const others = visible.filter((s) => s !== sheet).map((s) => s.name);
-  if (others.length) notes.push(`other sheets (${others.map((n) => `"${n}"`).join(', ')}) would each be a source of their own`);
-  if (rejections.length) notes.push(`${rejections.length} row(s) hold spreadsheet errors and will be refused (e.g. row ${rejections[0].row})`);
+  if (others.length)
+    notes.push(`other sheets (${others.map((n) => `"${n}"`).join(', ')}) would each be a source of their own`);
+  if (rejections.length)
+    notes.push(
+      `${rejections.length} row(s) hold spreadsheet errors and will be refused (e.g. row ${rejections[0].row})`,
+    );
   const settings: Sample['settings'] = [
     ['format', 'xlsx'],
     ['sheet', sheet.name],
@@ -166,7 +191,9 @@ function listsOf(value: unknown, path = ''): Array<{ path: string; items: unknow
     return objects.length > 0 ? [{ path, items: value }] : [];
   }
   if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (/[.\s]/.test(k) ? [] : listsOf(v, path ? `${path}.${k}` : k)));
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+      /[.\s]/.test(k) ? [] : listsOf(v, path ? `${path}.${k}` : k),
+    );
   }
   return [];
 }
@@ -188,7 +215,9 @@ function sampleJson(body: Buffer): Sample {
   // flattenRecord keys its fields by columnKey; the original path is the same text for JSON keys
   // without spaces, which is nearly all of them.
   const columns = names.filter((n) => n !== '').map((name) => ({ name, values: flat.map((f) => f[name] ?? '') }));
-  const settings: Sample['settings'] = path ? [['records', path, `the longest list of objects in the answer (${items.length})`]] : [];
+  const settings: Sample['settings'] = path
+    ? [['records', path, `the longest list of objects in the answer (${items.length})`]]
+    : [];
   return { kind: 'api', settings, notes: [], columns, rows: items.length, rowNumbers: items.map((_, i) => i + 1) };
 }
 
@@ -203,7 +232,8 @@ interface TableCandidate {
   what: string;
 }
 
-const textOf = ($: CheerioAPI, el: Parameters<CheerioAPI>[0]) => $(el).text().normalize('NFKC').replace(/\s+/g, ' ').trim();
+const textOf = ($: CheerioAPI, el: Parameters<CheerioAPI>[0]) =>
+  $(el).text().normalize('NFKC').replace(/\s+/g, ' ').trim();
 
 /** A selector naming one element: its id, a distinctive attribute, its classes, or its position. */
 function selectorFor($: CheerioAPI, el: Parameters<CheerioAPI>[0], tag: string): string {
@@ -216,18 +246,25 @@ function selectorFor($: CheerioAPI, el: Parameters<CheerioAPI>[0], tag: string):
   }
   const classes = (node.attr('class') ?? '').split(/\s+/).filter((c) => /^[A-Za-z][\w-]*$/.test(c));
   if (classes.length && $(`${tag}.${classes.join('.')}`).length === 1) return `${tag}.${classes.join('.')}`;
-  const index = $(tag).toArray().indexOf(el as never);
+  const index = $(tag)
+    .toArray()
+    .indexOf(el as never);
   return `${tag}:eq(${index})`;
 }
 
 function tableCandidates($: CheerioAPI): TableCandidate[] {
   const out: TableCandidate[] = [];
   $('table').each((_, table) => {
-    const rows = $(table).find('tr').toArray().filter((tr) => $(tr).closest('table')[0] === table);
+    const rows = $(table)
+      .find('tr')
+      .toArray()
+      .filter((tr) => $(tr).closest('table')[0] === table);
     const headerRow = rows.find((tr) => $(tr).children('th').length >= 2);
     const cellsOf = (tr: (typeof rows)[number]) => $(tr).children('td, th').toArray();
     const width = headerRow ? cellsOf(headerRow).length : Math.max(0, ...rows.map((r) => cellsOf(r).length));
-    const data = rows.filter((tr) => tr !== headerRow && $(tr).children('td').length > 0 && cellsOf(tr).length === width);
+    const data = rows.filter(
+      (tr) => tr !== headerRow && $(tr).children('td').length > 0 && cellsOf(tr).length === width,
+    );
     if (data.length < 3 || width < 2) return;
     const tableSel = selectorFor($, table, 'table');
     const fields: TableCandidate['fields'] = {};
@@ -239,7 +276,12 @@ function tableCandidates($: CheerioAPI): TableCandidate[] {
       fields[name] = linked ? `> :nth-child(${k}) a` : `> :nth-child(${k})`;
       if (linked) fields[`${name}のURL`] = { selector: `> :nth-child(${k}) a`, attr: 'href' };
     }
-    out.push({ selector: `${tableSel} tr:has(> td)`, fields, score: data.length * width, what: `the table ${tableSel} (${data.length} rows)` });
+    out.push({
+      selector: `${tableSel} tr:has(> td)`,
+      fields,
+      score: data.length * width,
+      what: `the table ${tableSel} (${data.length} rows)`,
+    });
   });
   $('ul, ol').each((_, list) => {
     const items = $(list).children('li').toArray();
@@ -260,15 +302,24 @@ function sampleHtml(body: Buffer, contentType: string | null, location: string):
   const html = decodeHtml(body, contentType, 'auto');
   const page = parsePage(html, location);
   const candidates = tableCandidates(page.$);
-  if (candidates.length === 0) throw new AdapterError('no table or list of links with at least 3 records found on the page', 'MALFORMED');
+  if (candidates.length === 0)
+    throw new AdapterError('no table or list of links with at least 3 records found on the page', 'MALFORMED');
   const best = candidates[0];
-  const fields = Object.fromEntries(Object.entries(best.fields).map(([name, spec]) => [name, spec === '' ? { html: false } : spec]));
+  const fields = Object.fromEntries(
+    Object.entries(best.fields).map(([name, spec]) => [name, spec === '' ? { html: false } : spec]),
+  );
   const rules = toFieldRules(fields as never);
   const { items } = extractList(page, { records: best.selector, fields: rules });
   const names = Object.keys(fields);
   const columns = names.map((name) => ({ name, values: items.map((i) => i.cells[columnKey(name)] ?? '') }));
   const notes = [`records are the rows of ${best.what}`];
-  if (candidates.length > 1) notes.push(`also seen: ${candidates.slice(1, 4).map((c) => c.what).join('; ')}`);
+  if (candidates.length > 1)
+    notes.push(
+      `also seen: ${candidates
+        .slice(1, 4)
+        .map((c) => c.what)
+        .join('; ')}`,
+    );
   const settings: Sample['settings'] = [
     ['records', best.selector],
     ['fields', fields],

@@ -18,7 +18,8 @@ import { createRowAssembler, isRejection } from './rows';
 
 export type Encoding = 'auto' | 'utf-8' | 'shift_jis';
 
-export const hasUtf8Bom = (bytes: Buffer) => bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+export const hasUtf8Bom = (bytes: Buffer) =>
+  bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
 /** Decodes bytes; "auto" takes a BOM or valid UTF-8 as UTF-8 and anything else as CP932. */
 export function decodeText(bytes: Buffer, encoding: Encoding): string {
@@ -56,7 +57,13 @@ function parseError(e: unknown): AdapterError {
 
 // relax_quotes: a quote inside an unquoted cell is text, as papaparse (readCsv) and spreadsheet
 // programs read it; a quoted cell that never closes still fails the file.
-const parserOptions = (opts: CsvOptions) => ({ delimiter: opts.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true });
+const parserOptions = (opts: CsvOptions) => ({
+  delimiter: opts.delimiter,
+  relax_column_count: true,
+  relax_quotes: true,
+  skip_empty_lines: false,
+  bom: true,
+});
 
 export function readCsv(bytes: Buffer, opts: CsvOptions): { records: RawRecord[]; rejections: RowRejection[] } {
   const utf8 = opts.encoding === 'utf-8' || (opts.encoding === 'auto' && (hasUtf8Bom(bytes) || isUtf8(bytes)));
@@ -67,7 +74,12 @@ export function readCsv(bytes: Buffer, opts: CsvOptions): { records: RawRecord[]
   const broken = parsed.errors.find((e) => e.type === 'Quotes');
   if (broken) throw parseError(new Error(`${broken.message} (record ${broken.row ?? '?'})`));
   const rows = parsed.data;
-  const assembler = createRowAssembler({ headerRow: opts.headerRow, requiredColumns: opts.requiredColumns, strictWidth: true, what: 'CSV' });
+  const assembler = createRowAssembler({
+    headerRow: opts.headerRow,
+    requiredColumns: opts.requiredColumns,
+    strictWidth: true,
+    what: 'CSV',
+  });
   const records: RawRecord[] = [];
   const rejections: RowRejection[] = [];
   rows.forEach((cells, i) => {
@@ -87,7 +99,9 @@ function toUtf8(encoding: Encoding): Transform {
   let cp932: ReturnType<typeof iconv.getDecoder> | null | undefined;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
-      if (cp932 === undefined) cp932 = (encoding === 'auto' ? sniffEncoding(chunk) : encoding) === 'shift_jis' ? iconv.getDecoder('cp932') : null;
+      if (cp932 === undefined)
+        cp932 =
+          (encoding === 'auto' ? sniffEncoding(chunk) : encoding) === 'shift_jis' ? iconv.getDecoder('cp932') : null;
       done(null, cp932 ? Buffer.from(cp932.write(chunk), 'utf8') : chunk);
     },
     flush(done) {
@@ -98,7 +112,12 @@ function toUtf8(encoding: Encoding): Transform {
 
 /** Streams the records (and refused rows) of a CSV of any size without holding it in memory. */
 export async function* streamCsv(input: Readable, opts: CsvOptions): AsyncGenerator<RawRecord | RowRejection> {
-  const assembler = createRowAssembler({ headerRow: opts.headerRow, requiredColumns: opts.requiredColumns, strictWidth: true, what: 'CSV' });
+  const assembler = createRowAssembler({
+    headerRow: opts.headerRow,
+    requiredColumns: opts.requiredColumns,
+    strictWidth: true,
+    what: 'CSV',
+  });
   // pipeline() destroys every stage when one fails, so a read error ends the loop below too.
   const rows = pipeline(input, toUtf8(opts.encoding), parseStream(parserOptions(opts)), () => {});
   let n = 0;

@@ -6,7 +6,14 @@
  */
 import type { SpreadsheetSourceConfig } from '../core/config';
 import { mappedColumns } from '../core/fields';
-import { loadLocation, resolveLocation, sha256, type Adapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import {
+  loadLocation,
+  resolveLocation,
+  sha256,
+  type Adapter,
+  type AdapterContext,
+  type RawRecord,
+} from '../core/adapter';
 import type { RowRejection } from '../../domain/records';
 import { readCsv } from './csv';
 import { readXlsx } from './xlsx';
@@ -19,20 +26,39 @@ const ACCEPT = {
 } as const;
 
 /** Decodes and splits a spreadsheet's bytes into raw records: pure CPU, so it can run in a worker. */
-export async function parseSpreadsheet(config: SpreadsheetSourceConfig, body: Buffer): Promise<{ records: RawRecord[]; rejections: RowRejection[] }> {
+export async function parseSpreadsheet(
+  config: SpreadsheetSourceConfig,
+  body: Buffer,
+): Promise<{ records: RawRecord[]; rejections: RowRejection[] }> {
   const requiredColumns = mappedColumns(config.mapping, config.where);
   return config.format === 'xlsx'
     ? readXlsx(body, { sheet: config.sheet, headerRow: config.headerRow, requiredColumns })
-    : readCsv(body, { encoding: config.encoding, headerRow: config.headerRow, delimiter: config.delimiter, requiredColumns });
+    : readCsv(body, {
+        encoding: config.encoding,
+        headerRow: config.headerRow,
+        delimiter: config.delimiter,
+        requiredColumns,
+      });
 }
 
 export function createSpreadsheetAdapter(config: SpreadsheetSourceConfig, baseDir: string) {
   const location = resolveLocation(config.location, baseDir);
   return (ctx: AdapterContext): Adapter => ({
     async read(state) {
-      const loaded = await loadLocation(ctx, location, { state, timeoutMs: config.timeoutMs, retry: config.retry, accept: ACCEPT[config.format] });
+      const loaded = await loadLocation(ctx, location, {
+        state,
+        timeoutMs: config.timeoutMs,
+        retry: config.retry,
+        accept: ACCEPT[config.format],
+      });
       if (loaded.status === 'not-modified') return loaded;
-      return { status: 'ok', contentHash: sha256(loaded.body), etag: loaded.etag, lastModified: loaded.lastModified, body: loaded.body };
+      return {
+        status: 'ok',
+        contentHash: sha256(loaded.body),
+        etag: loaded.etag,
+        lastModified: loaded.lastModified,
+        body: loaded.body,
+      };
     },
   });
 }

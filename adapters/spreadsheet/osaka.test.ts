@@ -40,11 +40,20 @@ describeWithSharedData('the City of Osaka programme list, by config alone', () =
 
   test('all 102 rows land with clean text, split categories and parsed dates', async () => {
     const agency = loadAgencyConfig(join(__dirname, '__fixtures__', 'osaka-city.yaml'), { OSAKA_CSV });
-    const report = await syncSource(store, agency, agency.sources[0], createAdapterContext({ clock: () => new Date('2026-11-25T01:00:00Z') }));
+    const report = await syncSource(
+      store,
+      agency,
+      agency.sources[0],
+      createAdapterContext({ clock: () => new Date('2026-11-25T01:00:00Z') }),
+    );
     expect(report.error).toBeUndefined();
     expect(report).toMatchObject({ outcome: 'updated', accepted: 102, rejected: [] });
     expect(await listRejections(store, ['osaka-city/programs'], 10)).toEqual([]);
-    expect(await getSource(store, 'osaka-city/programs')).toMatchObject({ status: 'OK', acceptedCount: 102, rejectedCount: 0 });
+    expect(await getSource(store, 'osaka-city/programs')).toMatchObject({
+      status: 'OK',
+      acceptedCount: 102,
+      rejectedCount: 0,
+    });
 
     const rows = await store.query<Row>(
       `select local_id, title, summary, body, contact, url, kind, purposes, support_fields, area_codes, updated_on::text, source_row
@@ -52,13 +61,22 @@ describeWithSharedData('the City of Osaka programme list, by config alone', () =
     );
     expect(rows).toHaveLength(102);
     // Row 1 is the header; quoted cells spanning lines still count as one spreadsheet row each.
-    expect(rows[0]).toMatchObject({ local_id: '100', source_row: 2, updated_on: '2020-04-30', kind: 'OTHER', purposes: [], support_fields: [] });
+    expect(rows[0]).toMatchObject({
+      local_id: '100',
+      source_row: 2,
+      updated_on: '2020-04-30',
+      kind: 'OTHER',
+      purposes: [],
+      support_fields: [],
+    });
     expect(rows[rows.length - 1].source_row).toBe(103);
 
     const texts = rows.flatMap((r) => [r.title, r.summary, r.body, r.contact]).filter((t): t is string => t !== null);
     expect(texts.filter((t) => /<br|&nbsp;|&#\d+;|&amp;|<\/?[a-z]+[ >]/i.test(t))).toEqual([]);
     const byId = new Map(rows.map((r) => [r.local_id, r]));
-    expect(byId.get('9')!.title).toBe('(大阪府制度融資) 新型コロナウイルス感染症対応緊急資金(セーフティネット保証4号・5号認定・危機関連等)');
+    expect(byId.get('9')!.title).toBe(
+      '(大阪府制度融資) 新型コロナウイルス感染症対応緊急資金(セーフティネット保証4号・5号認定・危機関連等)',
+    );
     expect(byId.get('44')!.title).toBe('信用保証付き融資における保証料・利子減免');
     expect(byId.get('111')!.contact).toBe('危機管理室');
     // <br> became a line break and &#44; a comma inside the amount.
@@ -66,8 +84,14 @@ describeWithSharedData('the City of Osaka programme list, by config alone', () =
     expect(body26.split('\n').length).toBeGreaterThan(3);
     expect(body26).toContain('8,330円を日額上限とする');
 
-    expect(byId.get('67')).toMatchObject({ purposes: ['相談等', '資金繰り', '補助制度・給付金'], support_fields: ['FINANCE'] });
-    expect(byId.get('49')).toMatchObject({ purposes: ['相談等', '設備投資、消費喚起等', '雇用・従業員'], support_fields: ['EMPLOYMENT'] });
+    expect(byId.get('67')).toMatchObject({
+      purposes: ['相談等', '資金繰り', '補助制度・給付金'],
+      support_fields: ['FINANCE'],
+    });
+    expect(byId.get('49')).toMatchObject({
+      purposes: ['相談等', '設備投資、消費喚起等', '雇用・従業員'],
+      support_fields: ['EMPLOYMENT'],
+    });
     expect(rows.filter((r) => r.purposes.length > 0)).toHaveLength(67);
 
     const osaka = findMunicipalityByName('大阪市')!.code;

@@ -63,7 +63,10 @@ export function createRowAssembler(opts: RowAssemblerOptions): RowAssembler {
             const near = closest(m, found, columnKey);
             return `"${m}"${near ? ` (closest: "${near}")` : ''}`;
           });
-          throw new AdapterError(`column(s) ${hints.join(', ')} not in the header of ${opts.what} at row ${row} (found ${found.join(', ')})`, 'MAPPING');
+          throw new AdapterError(
+            `column(s) ${hints.join(', ')} not in the header of ${opts.what} at row ${row} (found ${found.join(', ')})`,
+            'MAPPING',
+          );
         }
         return null;
       }

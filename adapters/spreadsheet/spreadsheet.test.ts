@@ -61,14 +61,24 @@ describe('CSV decoding', () => {
 
   test('a stray quote inside an unquoted cell is kept as text, as spreadsheet programs read it', () => {
     const csv = Buffer.from('a,b\r\n5" pipe,x\r\n"quoted ""word""",y\r\n');
-    const { records, rejections } = readCsv(csv, { encoding: 'auto', headerRow: 1, delimiter: ',', requiredColumns: ['a'] });
+    const { records, rejections } = readCsv(csv, {
+      encoding: 'auto',
+      headerRow: 1,
+      delimiter: ',',
+      requiredColumns: ['a'],
+    });
     expect(rejections).toEqual([]);
     expect(records.map((r) => r.cells.a)).toEqual(['5" pipe', 'quoted "word"']);
   });
 
   test('a row with the wrong cell count is refused with its spreadsheet row number', () => {
     const csv = Buffer.from('a,b\r\n1,2\r\n3\r\n"multi\nline",4\r\n5,6,7\r\n');
-    const { records, rejections } = readCsv(csv, { encoding: 'auto', headerRow: 1, delimiter: ',', requiredColumns: ['a'] });
+    const { records, rejections } = readCsv(csv, {
+      encoding: 'auto',
+      headerRow: 1,
+      delimiter: ',',
+      requiredColumns: ['a'],
+    });
     expect(records.map((r) => r.row)).toEqual([2, 4]);
     expect(records[1].cells).toEqual({ a: 'multi\nline', b: '4' });
     expect(rejections).toEqual([
@@ -79,8 +89,12 @@ describe('CSV decoding', () => {
 
   test('title rows above the header are skipped and a missing mapped column fails the whole file', () => {
     const csv = Buffer.from('令和8年度 施策一覧\r\n\r\nID,名称\r\nX1,相談\r\n');
-    expect(readCsv(csv, { encoding: 'auto', headerRow: 3, delimiter: ',', requiredColumns: ['ID'] }).records).toEqual([{ row: 4, cells: { ID: 'X1', 名称: '相談' } }]);
-    expect(() => readCsv(csv, { encoding: 'auto', headerRow: 3, delimiter: ',', requiredColumns: ['施策名'] })).toThrow(/"施策名" not in the header/);
+    expect(readCsv(csv, { encoding: 'auto', headerRow: 3, delimiter: ',', requiredColumns: ['ID'] }).records).toEqual([
+      { row: 4, cells: { ID: 'X1', 名称: '相談' } },
+    ]);
+    expect(() => readCsv(csv, { encoding: 'auto', headerRow: 3, delimiter: ',', requiredColumns: ['施策名'] })).toThrow(
+      /"施策名" not in the header/,
+    );
   });
 });
 
@@ -97,7 +111,9 @@ describe('spreadsheet source sync', () => {
     const report = await syncSource(store, a, a.sources[0], createAdapterContext({ clock }));
     expect(report.outcome).toBe('updated');
     expect(report.accepted).toBe(47);
-    const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from programs where source_id = 'test-agency/programs'`);
+    const [{ n }] = await store.query<{ n: number }>(
+      `select count(*)::int as n from programs where source_id = 'test-agency/programs'`,
+    );
     expect(n).toBe(47);
     const rejections = await listRejections(store, ['test-agency/programs'], 100);
     expect(rejections.map(({ row, field }) => ({ row, field }))).toEqual([
@@ -108,7 +124,14 @@ describe('spreadsheet source sync', () => {
     expect(rejections[0].reason).toMatch(/2/);
     expect(rejections[1].reason).toMatch(/unknown programme kind "宝くじ"/);
     expect(rejections[2].reason).toMatch(/required title/);
-    const [p] = await store.query<{ title: string; body: string; opens_on: string; max_amount: number; area_codes: string[]; purposes: string[] }>(
+    const [p] = await store.query<{
+      title: string;
+      body: string;
+      opens_on: string;
+      max_amount: number;
+      area_codes: string[];
+      purposes: string[];
+    }>(
       `select title, body, opens_on::text, max_amount::float8 as max_amount, area_codes, purposes from programs where id = 'test-agency:TST-003'`,
     );
     expect(p.title).toBe('事業承継セミナー 第3回');
@@ -133,7 +156,9 @@ describe('spreadsheet source sync', () => {
     expect(failed.error).not.toContain(process.cwd());
     const source = await getSource(store, 'test-agency/programs');
     expect(source).toMatchObject({ status: 'FAILED', stale: true, acceptedCount: 47 });
-    const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from programs where source_id = 'test-agency/programs'`);
+    const [{ n }] = await store.query<{ n: number }>(
+      `select count(*)::int as n from programs where source_id = 'test-agency/programs'`,
+    );
     expect(n).toBe(47);
   });
 
@@ -147,7 +172,9 @@ describe('spreadsheet source sync', () => {
     const report = await syncSource(store, a, a.sources[0], ctx, { force: true });
     expect(report.outcome).toBe('failed');
     expect(report.error).toMatch(/CSV cannot be parsed/);
-    const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from programs where source_id = 'test-agency/programs'`);
+    const [{ n }] = await store.query<{ n: number }>(
+      `select count(*)::int as n from programs where source_id = 'test-agency/programs'`,
+    );
     expect(n).toBe(47);
   });
 

@@ -92,19 +92,35 @@ function readRow(row: Row, assembler: RowAssembler): RawRecord | RowRejection | 
   const header = assembler.header ?? [];
   const broken = errors.find((e) => header[e.column]);
   return broken
-    ? { row: row.number, field: header[broken.column], value: broken.error, reason: `the cell holds the spreadsheet error ${broken.error}` }
+    ? {
+        row: row.number,
+        field: header[broken.column],
+        value: broken.error,
+        reason: `the cell holds the spreadsheet error ${broken.error}`,
+      }
     : out;
 }
 
 function assemblerFor(sheetName: string, opts: XlsxOptions): RowAssembler {
-  return createRowAssembler({ headerRow: opts.headerRow, requiredColumns: opts.requiredColumns, strictWidth: false, what: `sheet "${sheetName}"` });
+  return createRowAssembler({
+    headerRow: opts.headerRow,
+    requiredColumns: opts.requiredColumns,
+    strictWidth: false,
+    what: `sheet "${sheetName}"`,
+  });
 }
 
 function noSuchSheet(wanted: string, names: string[]): AdapterError {
-  return new AdapterError(`the workbook has no sheet "${wanted}" (sheets: ${names.map((n) => `"${n}"`).join(', ')})`, 'MAPPING');
+  return new AdapterError(
+    `the workbook has no sheet "${wanted}" (sheets: ${names.map((n) => `"${n}"`).join(', ')})`,
+    'MAPPING',
+  );
 }
 
-export async function readXlsx(bytes: Buffer, opts: XlsxOptions): Promise<{ records: RawRecord[]; rejections: RowRejection[] }> {
+export async function readXlsx(
+  bytes: Buffer,
+  opts: XlsxOptions,
+): Promise<{ records: RawRecord[]; rejections: RowRejection[] }> {
   const workbook = new (exceljs().Workbook)();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -112,9 +128,14 @@ export async function readXlsx(bytes: Buffer, opts: XlsxOptions): Promise<{ reco
     throw new AdapterError(`XLSX cannot be read: ${(e as Error).message}`, 'MALFORMED');
   }
   const sheets = workbook.worksheets;
-  const sheet = opts.sheet === undefined ? sheets.find((s) => s.state === 'visible') : sheets.find((s) => s.name === opts.sheet);
+  const sheet =
+    opts.sheet === undefined ? sheets.find((s) => s.state === 'visible') : sheets.find((s) => s.name === opts.sheet);
   if (!sheet) {
-    if (opts.sheet !== undefined) throw noSuchSheet(opts.sheet, sheets.map((s) => s.name));
+    if (opts.sheet !== undefined)
+      throw noSuchSheet(
+        opts.sheet,
+        sheets.map((s) => s.name),
+      );
     throw new AdapterError('the workbook has no visible sheet', 'MALFORMED');
   }
   const assembler = assemblerFor(sheet.name, opts);
@@ -146,7 +167,8 @@ class Utf8EntriesInput extends PassThrough {
     if (push) {
       zip.push = (entry: unknown) => {
         const e = entry as { path?: unknown; setEncoding?: (enc: BufferEncoding) => void } | null;
-        if (e && typeof e.setEncoding === 'function' && typeof e.path === 'string' && /\.(xml|rels)$/.test(e.path)) e.setEncoding('utf8');
+        if (e && typeof e.setEncoding === 'function' && typeof e.path === 'string' && /\.(xml|rels)$/.test(e.path))
+          e.setEncoding('utf8');
         return push(entry);
       };
     }
@@ -163,7 +185,10 @@ function decodeParkedSheet(worksheet: object): void {
  * Streams one sheet's records row by row. The workbook is a zip that cannot be read backwards,
  * so the sheet is found by name as the reader reaches it.
  */
-export async function* streamXlsx(input: Readable | string, opts: XlsxOptions): AsyncGenerator<RawRecord | RowRejection> {
+export async function* streamXlsx(
+  input: Readable | string,
+  opts: XlsxOptions,
+): AsyncGenerator<RawRecord | RowRejection> {
   // Styles are needed to tell dates and percentages from plain numbers.
   const source = typeof input === 'string' ? createReadStream(input) : input;
   const reader = new (exceljs().stream.xlsx.WorkbookReader)(source.pipe(new Utf8EntriesInput()), {

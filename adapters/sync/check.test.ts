@@ -63,9 +63,25 @@ test('--json prints one document counting rows: a row with two problems is refus
   expect(await checkAgency([file, '--json', '--show', '0'])).toBe(0);
   const doc = JSON.parse(out.filter((l) => l.startsWith('{')).join('\n')) as {
     agency: { id: string; organization: { id: string; name: string; kind: string } };
-    sources: Array<{ id: string; status: string; read: number; accepted: number; filtered: number; rejected: Array<{ row: number; field: string; reason: string; reasons?: Array<{ field: string; reason: string }> }>; warnings: unknown[] }>;
+    sources: Array<{
+      id: string;
+      status: string;
+      read: number;
+      accepted: number;
+      filtered: number;
+      rejected: Array<{
+        row: number;
+        field: string;
+        reason: string;
+        reasons?: Array<{ field: string; reason: string }>;
+      }>;
+      warnings: unknown[];
+    }>;
   };
-  expect(doc.agency).toMatchObject({ id: 'check-agency', organization: { id: 'check-agency', name: '確認機関', kind: 'OTHER' } });
+  expect(doc.agency).toMatchObject({
+    id: 'check-agency',
+    organization: { id: 'check-agency', name: '確認機関', kind: 'OTHER' },
+  });
   expect(doc.sources).toHaveLength(1);
   const [source] = doc.sources;
   expect(source).toMatchObject({ id: 'check-agency/programs', status: 'ok', read: 50, accepted: 47, filtered: 0 });

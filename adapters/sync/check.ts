@@ -51,7 +51,9 @@ function parseArgs(argv: string[]): Args | string {
 function landed(record: EntityRecord): Record<string, unknown> {
   const skip = new Set(['sourceId', 'agencyId', 'sourceKind', 'sourceLocation', 'fetchedAt', 'contentHash']);
   const { id, sourceRow, ...fields } = record;
-  const kept = Object.entries(fields).filter(([k, v]) => !skip.has(k) && v !== null && !(Array.isArray(v) && v.length === 0));
+  const kept = Object.entries(fields).filter(
+    ([k, v]) => !skip.has(k) && v !== null && !(Array.isArray(v) && v.length === 0),
+  );
   return { id, ...Object.fromEntries(kept), ...(sourceRow === null ? {} : { sourceRow }) };
 }
 
@@ -100,15 +102,24 @@ function toCheck(agency: AgencyConfig, source: SourceConfig, r: SyncReport): Sou
 }
 
 /** Runs the dry run of every (or one) source of an agency file; the file must be valid. */
-export async function checkAgencyFile(agency: AgencyConfig, options: { source?: string; show?: number; logger?: ReturnType<typeof createProgressLogger> } = {}): Promise<AgencyCheck> {
+export async function checkAgencyFile(
+  agency: AgencyConfig,
+  options: { source?: string; show?: number; logger?: ReturnType<typeof createProgressLogger> } = {},
+): Promise<AgencyCheck> {
   const ctx = createAdapterContext({ logger: options.logger ?? createProgressLogger() });
   const target = dryRunTarget();
   const organization = await syncDeclaredOrganization(target, agency, ctx);
   const sources = options.source ? agency.sources.filter((s) => s.id === options.source) : agency.sources;
   const checks: SourceCheck[] = [];
-  for (const source of sources) checks.push(toCheck(agency, source, await syncSource(target, agency, source, ctx, { sample: options.show ?? 3 })));
+  for (const source of sources)
+    checks.push(toCheck(agency, source, await syncSource(target, agency, source, ctx, { sample: options.show ?? 3 })));
   return {
-    agency: { id: agency.id, name: agency.name, file: agency.file.split(`${process.cwd()}/`).join(''), organization: organization.sample[0] ? landed(organization.sample[0]) : null },
+    agency: {
+      id: agency.id,
+      name: agency.name,
+      file: agency.file.split(`${process.cwd()}/`).join(''),
+      organization: organization.sample[0] ? landed(organization.sample[0]) : null,
+    },
     sources: checks,
   };
 }
@@ -120,17 +131,22 @@ function printSource(c: SourceCheck, show: number): void {
     console.log("  (a sync would keep this source's last good data and show it as stale)");
   } else {
     const filtered = c.filtered > 0 ? `, ${c.filtered} left out by where:` : '';
-    console.log(`  read ${c.read} rows in ${c.durationMs} ms: ${c.accepted} would land, ${c.rejected.length} would be refused${filtered}`);
+    console.log(
+      `  read ${c.read} rows in ${c.durationMs} ms: ${c.accepted} would land, ${c.rejected.length} would be refused${filtered}`,
+    );
   }
   if (c.rejected.length > 0) {
     console.log('  top reasons:');
-    for (const t of topReasons(c.rejected)) console.log(`    ${String(t.count).padStart(6)} × ${t.field ? `${t.field}: ` : ''}${t.reason}`);
+    for (const t of topReasons(c.rejected))
+      console.log(`    ${String(t.count).padStart(6)} × ${t.field ? `${t.field}: ` : ''}${t.reason}`);
   }
   if (c.warnings.length > 0) {
     console.log('  warnings (the rows landed):');
     for (const w of c.warnings) {
       const values = w.values.map((v) => JSON.stringify(v)).join(', ');
-      console.log(`    ${String(w.count).padStart(6)} × ${w.field}: ${w.message} (rows ${w.rows.join(', ')}${w.count > w.rows.length ? ', …' : ''}; ${values})`);
+      console.log(
+        `    ${String(w.count).padStart(6)} × ${w.field}: ${w.message} (rows ${w.rows.join(', ')}${w.count > w.rows.length ? ', …' : ''}; ${values})`,
+      );
     }
   }
   if (show > 0 && c.sample.length > 0) {
@@ -141,7 +157,8 @@ function printSource(c: SourceCheck, show: number): void {
     console.log('  refused rows:');
     for (const r of c.rejected) {
       console.log(`    ${describeRejection({ ...r, reasons: undefined })}`);
-      for (const more of r.reasons ?? []) console.log(`      also ${describeRejection({ row: r.row, ...more }).replace(/^row \d+ /, '')}`);
+      for (const more of r.reasons ?? [])
+        console.log(`      also ${describeRejection({ row: r.row, ...more }).replace(/^row \d+ /, '')}`);
     }
   }
 }
@@ -167,7 +184,9 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (args.source && !agency.sources.some((s) => s.id === args.source)) {
-      console.error(`${args.file} has no source "${args.source}"; it has ${agency.sources.map((s) => s.id).join(', ')}`);
+      console.error(
+        `${args.file} has no source "${args.source}"; it has ${agency.sources.map((s) => s.id).join(', ')}`,
+      );
       return 2;
     }
     // Progress goes to stderr in both forms; --json keeps stdout one JSON document.

@@ -26,7 +26,12 @@ async function main(): Promise<number> {
   }
 }
 
-async function syncAgencies(agenciesDir: string, wanted: string[], force: boolean, env: NodeJS.ProcessEnv): Promise<number> {
+async function syncAgencies(
+  agenciesDir: string,
+  wanted: string[],
+  force: boolean,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const all = loadAgencyConfigs(agenciesDir, env);
   const unknown = wanted.filter((w) => !all.some((a) => a.id === w));
   if (unknown.length) {
@@ -40,11 +45,18 @@ async function syncAgencies(agenciesDir: string, wanted: string[], force: boolea
     for (const r of reports) {
       const filtered = r.filtered > 0 ? `, ${r.filtered} left out by where:` : '';
       const tail =
-        r.outcome === 'failed' ? `FAILED: ${r.error}` : r.outcome === 'skipped' ? `(${r.error})` : `${r.accepted} accepted, ${r.rejected.length} rejected${filtered}`;
+        r.outcome === 'failed'
+          ? `FAILED: ${r.error}`
+          : r.outcome === 'skipped'
+            ? `(${r.error})`
+            : `${r.accepted} accepted, ${r.rejected.length} rejected${filtered}`;
       console.log(`${r.sourceId.padEnd(32)} ${r.outcome.padEnd(9)} ${tail} (${r.durationMs} ms)`);
       for (const x of r.rejected.slice(0, 20)) console.log(`    ${describeRejection(x)}`);
       if (r.rejected.length > 20) console.log(`    … ${r.rejected.length - 20} more`);
-      for (const w of r.warnings) console.log(`    warning: ${w.count} × ${w.field}: ${w.message} (e.g. row ${w.rows[0]} ${JSON.stringify(w.values[0])})`);
+      for (const w of r.warnings)
+        console.log(
+          `    warning: ${w.count} × ${w.field}: ${w.message} (e.g. row ${w.rows[0]} ${JSON.stringify(w.values[0])})`,
+        );
     }
     return reports.some((r) => r.outcome === 'failed') ? 1 : 0;
   } finally {

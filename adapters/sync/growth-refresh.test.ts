@@ -23,7 +23,10 @@ const agencies = () =>
 
 function capture() {
   const lines: Array<{ msg: string; firms?: number }> = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(String(chunk))), done()) }),
+  );
   return { lines, ctx: createAdapterContext({ clock: CLOCK, logger }) };
 }
 
@@ -57,7 +60,8 @@ test('scheduled sources coming due together share one refresh', async () => {
   const scheduler = scheduleSyncs(store, due, ctx, (r) => reports.push(r.outcome), { growthRefreshDelayMs: 300 });
   try {
     const deadline = Date.now() + 45_000;
-    while (!lines.some((l) => l.msg === 'growth signals refreshed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!lines.some((l) => l.msg === 'growth signals refreshed') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     scheduler.stop();
     expect(reports.filter((r) => r === 'updated').length).toBe(3);
     expect(lines.filter((l) => l.msg === 'growth signals refreshed')).toHaveLength(1);

@@ -35,8 +35,14 @@ beforeAll(() => {
   writeFileSync(join(dir, 'hyogo-iac.csv'), renderConsultationCsv([...rows, ...bad]));
   // An older log under another source id that already holds a few of the same numbers.
   writeFileSync(join(dir, 'older.csv'), renderConsultationCsv(rows.slice(10, 15)));
-  writeFileSync(join(dir, 'broken.csv'), renderConsultationCsv(rows.slice(0, 20).map((r) => ({ ...r, receivedAt: 'いつか' }))));
-  agency = loadAgencyConfigs(resolve(__dirname, '..', '..', 'agencies'), { ...process.env, MADOGUCHI_CONSULTATION_DIR: dir }).find((a) => a.id === 'hyogo-iac')!;
+  writeFileSync(
+    join(dir, 'broken.csv'),
+    renderConsultationCsv(rows.slice(0, 20).map((r) => ({ ...r, receivedAt: 'いつか' }))),
+  );
+  agency = loadAgencyConfigs(resolve(__dirname, '..', '..', 'agencies'), {
+    ...process.env,
+    MADOGUCHI_CONSULTATION_DIR: dir,
+  }).find((a) => a.id === 'hyogo-iac')!;
   log = agency.sources.find((s) => s.entity === 'consultation')!;
   older = { ...log, id: 'older-log', location: join(dir, 'older.csv') } as SourceConfig;
   const real = createPreparePool(1);
@@ -60,8 +66,12 @@ async function syncedStore(withPool: boolean): Promise<Store> {
 const dump = (store: Store) =>
   Promise.all([
     store.query('select * from consultations order by id'),
-    store.query('select * from consultation_rollups order by source_id, grouping, organization_id, month, channel, municipality_code, industry, topic, topics'),
-    store.query('select source_id, ordinal, row_number, field, value, reason from ingest_rejections order by source_id, ordinal'),
+    store.query(
+      'select * from consultation_rollups order by source_id, grouping, organization_id, month, channel, municipality_code, industry, topic, topics',
+    ),
+    store.query(
+      'select source_id, ordinal, row_number, field, value, reason from ingest_rejections order by source_id, ordinal',
+    ),
     store.query('select id, status, accepted_count, rejected_count, content_hash from sources order by id'),
   ]);
 
@@ -73,7 +83,9 @@ test('a worker-parsed snapshot is stored exactly as one parsed in place', async 
   expect(await dump(inPlace)).toEqual([records, rollups, rejections, sources]);
   // What the fixture holds: bad rows and the repeat refused, the older source's ids kept there.
   expect(records.length).toBeGreaterThan(1000);
-  const reasons = rejections.filter((r) => r.source_id === 'hyogo-iac/consultations').map((r) => `${r.field}: ${r.reason}`);
+  const reasons = rejections
+    .filter((r) => r.source_id === 'hyogo-iac/consultations')
+    .map((r) => `${r.field}: ${r.reason}`);
   expect(reasons.some((r) => r.startsWith('id: id already provided by source hyogo-iac/older-log'))).toBe(true);
   expect(reasons.some((r) => r.startsWith('id: duplicate id'))).toBe(true);
   // Fields are named as the agency's file names them.
@@ -85,13 +97,24 @@ test('a worker-parsed snapshot is stored exactly as one parsed in place', async 
 
 test('a file the worker cannot use fails the source and keeps its last good data', async () => {
   const store = await syncedStore(true);
-  const before = await store.query<{ n: number }>(`select count(*)::int as n from consultations where source_id = 'hyogo-iac/consultations'`);
+  const before = await store.query<{ n: number }>(
+    `select count(*)::int as n from consultations where source_id = 'hyogo-iac/consultations'`,
+  );
   const broken = { ...log, location: join(dir, 'broken.csv') } as SourceConfig;
-  const report = await syncSource(store, agency, broken, createAdapterContext({ clock: CLOCK }), { pool, offloadMinBytes: 0 });
+  const report = await syncSource(store, agency, broken, createAdapterContext({ clock: CLOCK }), {
+    pool,
+    offloadMinBytes: 0,
+  });
   expect(report.outcome).toBe('failed');
-  expect(report.error).toMatch(/every one of 20 rows was refused; keeping the last good data\. Top reasons: 20 × 受付日: "…" is not a recognizable date\. For example: row 2 受付日 "いつか"/);
-  expect(await store.query(`select count(*)::int as n from consultations where source_id = 'hyogo-iac/consultations'`)).toEqual(before);
-  const [source] = await store.query<{ status: string; stale: boolean }>(`select status, stale from sources where id = 'hyogo-iac/consultations'`);
+  expect(report.error).toMatch(
+    /every one of 20 rows was refused; keeping the last good data\. Top reasons: 20 × 受付日: "…" is not a recognizable date\. For example: row 2 受付日 "いつか"/,
+  );
+  expect(
+    await store.query(`select count(*)::int as n from consultations where source_id = 'hyogo-iac/consultations'`),
+  ).toEqual(before);
+  const [source] = await store.query<{ status: string; stale: boolean }>(
+    `select status, stale from sources where id = 'hyogo-iac/consultations'`,
+  );
   expect(source).toEqual({ status: 'FAILED', stale: true });
   await store.close();
 });
@@ -99,7 +122,14 @@ test('a file the worker cannot use fails the source and keeps its last good data
 test('jobs queued on one worker come back each with its own answer, as parsing in place gives it', async () => {
   const single = createPreparePool(1);
   try {
-    const provenance = (id: string) => ({ sourceId: `hyogo-iac/${id}`, agencyId: 'hyogo-iac', sourceKind: 'SPREADSHEET' as const, sourceLocation: id, fetchedAt: CLOCK().toISOString(), contentHash: id });
+    const provenance = (id: string) => ({
+      sourceId: `hyogo-iac/${id}`,
+      agencyId: 'hyogo-iac',
+      sourceKind: 'SPREADSHEET' as const,
+      sourceLocation: id,
+      fetchedAt: CLOCK().toISOString(),
+      contentHash: id,
+    });
     const jobs = ['hyogo-iac.csv', 'broken.csv', 'older.csv'].map((file) => ({
       agency,
       source: log as SpreadsheetSourceConfig,
@@ -129,7 +159,8 @@ function threadNices(): Map<number, number> {
 }
 
 const onLinux = process.platform === 'linux' ? test : test.skip;
-if (process.platform !== 'linux') console.warn('offload.test: thread priorities are checked on Linux only; skipped here');
+if (process.platform !== 'linux')
+  console.warn('offload.test: thread priorities are checked on Linux only; skipped here');
 
 onLinux('an eager pool starts its worker at once, at a lower priority than the main thread', async () => {
   const before = threadNices();
@@ -153,7 +184,14 @@ test('a worker takes the largest queued file first, so a small one is left for l
       agency,
       source: log as SpreadsheetSourceConfig,
       input: { body: readFileSync(join(dir, file)) },
-      provenance: { sourceId: `hyogo-iac/${tag}`, agencyId: 'hyogo-iac', sourceKind: 'SPREADSHEET' as const, sourceLocation: file, fetchedAt: CLOCK().toISOString(), contentHash: tag },
+      provenance: {
+        sourceId: `hyogo-iac/${tag}`,
+        agencyId: 'hyogo-iac',
+        sourceKind: 'SPREADSHEET' as const,
+        sourceLocation: file,
+        fetchedAt: CLOCK().toISOString(),
+        contentHash: tag,
+      },
       recordKeySecret: 'offload-test-record-key-secret',
     });
     const answered: string[] = [];

@@ -11,7 +11,13 @@ import { ID_FIELD, compileRowFilter, mapRecord, toRule } from '../core/fields';
 import { AdapterError, type RawRecord } from '../core/adapter';
 import { parseSpreadsheet } from '../spreadsheet';
 import { dropDuplicateIds, encodeSnapshot, type EncodedRecords } from '../../store/ingest';
-import { agencyScope, type EntityRecord, type Provenance, type RowRejection, type RowWarning } from '../../domain/records';
+import {
+  agencyScope,
+  type EntityRecord,
+  type Provenance,
+  type RowRejection,
+  type RowWarning,
+} from '../../domain/records';
 
 export interface PrepareJob {
   agency: AgencyConfig;
@@ -66,7 +72,8 @@ export function createWarningGroups(): { add(w: RowWarning): void; list(): Warni
       if (!g) groups.set(key, (g = { field: w.field, message: w.message, count: 0, rows: [], values: [] }));
       g.count += 1;
       if (g.rows.length < WARNING_ROWS) g.rows.push(w.row);
-      if (g.values.length < WARNING_VALUES && !g.values.includes(w.value)) g.values.push(w.value.length > 80 ? `${w.value.slice(0, 80)}…` : w.value);
+      if (g.values.length < WARNING_VALUES && !g.values.includes(w.value))
+        g.values.push(w.value.length > 80 ? `${w.value.slice(0, 80)}…` : w.value);
     },
     list: () => [...groups.values()].sort((a, b) => b.count - a.count),
   };
@@ -76,7 +83,10 @@ export function createWarningGroups(): { add(w: RowWarning): void; list(): Warni
  * One line per kind of refusal: the field and the reason with its quoted values and numbers
  * elided (so 「row 12's」 and 「row 40's」 count as one kind), and how many rows.
  */
-export function topReasons(rejected: readonly RowRejection[], limit = 5): Array<{ field: string | null; reason: string; count: number }> {
+export function topReasons(
+  rejected: readonly RowRejection[],
+  limit = 5,
+): Array<{ field: string | null; reason: string; count: number }> {
   const counts = new Map<string, { field: string | null; reason: string; count: number }>();
   for (const r of rejected) {
     const reason = r.reason.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, '…');
@@ -90,7 +100,10 @@ export function topReasons(rejected: readonly RowRejection[], limit = 5): Array<
 
 /** A refused row on one line, as the CLI, the sync log and the graph's lastError show it. */
 export function describeRejection(r: RowRejection): string {
-  const value = r.value === null || r.value === '' ? '' : ` ${JSON.stringify(r.value.length > 60 ? `${r.value.slice(0, 60)}…` : r.value)}`;
+  const value =
+    r.value === null || r.value === ''
+      ? ''
+      : ` ${JSON.stringify(r.value.length > 60 ? `${r.value.slice(0, 60)}…` : r.value)}`;
   const more = r.reasons?.length ? ` (+${r.reasons.length} more)` : '';
   return `row ${r.row}${r.field ? ` ${r.field}` : ''}${value}: ${r.reason}${more}`;
 }
@@ -98,7 +111,10 @@ export function describeRejection(r: RowRejection): string {
 /** Why a source landed nothing: how many rows, the top reasons with counts, three sample rows. */
 export function everyRowRefused(rejected: readonly RowRejection[], read: number): string {
   const reasons = topReasons(rejected, 3).map((t) => `${t.count} × ${t.field ? `${t.field}: ` : ''}${t.reason}`);
-  const samples = [...rejected].sort((a, b) => a.row - b.row).slice(0, 3).map(describeRejection);
+  const samples = [...rejected]
+    .sort((a, b) => a.row - b.row)
+    .slice(0, 3)
+    .map(describeRejection);
   return `every one of ${read} rows was refused; keeping the last good data. Top reasons: ${reasons.join('; ')}. For example: ${samples.join('; ')}`;
 }
 
@@ -118,7 +134,9 @@ export async function prepareSource(job: PrepareJob): Promise<PrepareResult> {
   try {
     return await prepare(job);
   } catch (e) {
-    return e instanceof AdapterError ? { ok: false, message: e.message, code: e.code } : { ok: false, message: (e as Error).message, code: 'MALFORMED' };
+    return e instanceof AdapterError
+      ? { ok: false, message: e.message, code: e.code }
+      : { ok: false, message: (e as Error).message, code: 'MALFORMED' };
   }
 }
 
@@ -126,7 +144,10 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
   const { agency, source, provenance } = job;
   const raw =
     'body' in job.input
-      ? await parseSpreadsheet(source as Extract<SourceConfig, { kind: 'spreadsheet' }>, Buffer.from(job.input.body.buffer, job.input.body.byteOffset, job.input.body.byteLength))
+      ? await parseSpreadsheet(
+          source as Extract<SourceConfig, { kind: 'spreadsheet' }>,
+          Buffer.from(job.input.body.buffer, job.input.body.byteOffset, job.input.body.byteLength),
+        )
       : job.input;
   const keep = compileRowFilter(source.where);
   const warnings = createWarningGroups();
@@ -173,9 +194,26 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
   const summary: IngestSummary = { read, filtered, accepted: accepted.length, rejected, warnings: warnings.list() };
   // A read that lands nothing never replaces the last good data with nothing.
   if (accepted.length === 0) {
-    if (read - filtered > 0) return { ok: false, message: everyRowRefused(rejected, read - filtered), code: 'MAPPING', summary };
-    if (read > 0) return { ok: false, message: `the row filter (where:) left out all ${read} rows; keeping the last good data`, code: 'MAPPING', summary };
-    return { ok: false, message: 'the source yielded no records; keeping the last good data', code: 'MALFORMED', summary };
+    if (read - filtered > 0)
+      return { ok: false, message: everyRowRefused(rejected, read - filtered), code: 'MAPPING', summary };
+    if (read > 0)
+      return {
+        ok: false,
+        message: `the row filter (where:) left out all ${read} rows; keeping the last good data`,
+        code: 'MAPPING',
+        summary,
+      };
+    return {
+      ok: false,
+      message: 'the source yielded no records; keeping the last good data',
+      code: 'MALFORMED',
+      summary,
+    };
   }
-  return { ok: true, encoded: encodeSnapshot(source.entity, provenance.sourceId, accepted, job.recordKeySecret), summary, sample: accepted.slice(0, job.sample ?? 0) };
+  return {
+    ok: true,
+    encoded: encodeSnapshot(source.entity, provenance.sourceId, accepted, job.recordKeySecret),
+    summary,
+    sample: accepted.slice(0, job.sample ?? 0),
+  };
 }

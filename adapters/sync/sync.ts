@@ -19,7 +19,16 @@ import { AdapterError, sha256, type Adapter, type AdapterContext } from '../core
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';
 import { createApiAdapter } from '../api';
-import { markFailed, markUnchanged, registerSource, replaceDeclaredOrganization, replaceSource, type ReplaceResult, type Snapshot, type SourceRegistration } from '../../store/ingest';
+import {
+  markFailed,
+  markUnchanged,
+  registerSource,
+  replaceDeclaredOrganization,
+  replaceSource,
+  type ReplaceResult,
+  type Snapshot,
+  type SourceRegistration,
+} from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
 import { recordKeySecret } from '../../store/recordKeys';
 import * as leases from '../../store/leases';
@@ -28,7 +37,15 @@ import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
-import { describeRejection, prepareSource, topReasons, type IngestSummary, type PrepareJob, type PrepareResult, type WarningGroup } from './pipeline';
+import {
+  describeRejection,
+  prepareSource,
+  topReasons,
+  type IngestSummary,
+  type PrepareJob,
+  type PrepareResult,
+  type WarningGroup,
+} from './pipeline';
 
 export interface SyncReport {
   sourceId: string;
@@ -49,7 +66,11 @@ export interface SyncReport {
   durationMs: number;
 }
 
-export const KINDS: Record<SourceConfig['kind'], SourceKind> = { spreadsheet: 'SPREADSHEET', website: 'WEBSITE', api: 'API' };
+export const KINDS: Record<SourceConfig['kind'], SourceKind> = {
+  spreadsheet: 'SPREADSHEET',
+  website: 'WEBSITE',
+  api: 'API',
+};
 
 export function sourceId(agency: { id: string }, source: { id: string }): string {
   return `${agency.id}/${source.id}`;
@@ -82,7 +103,12 @@ export interface SnapshotTarget {
   /** Writes the snapshot (on a shared store only while `snapshot.lease` is still held). */
   replace(snapshot: Snapshot): Promise<ReplaceResult>;
   /** The agency's declared organization, registered with its CONFIG source unless a directory lists the agency. */
-  declared(snapshot: { source: SourceRegistration; record: OrganizationRecord; contentHash: string; at: string }): Promise<ReplaceResult>;
+  declared(snapshot: {
+    source: SourceRegistration;
+    record: OrganizationRecord;
+    contentHash: string;
+    at: string;
+  }): Promise<ReplaceResult>;
   /** The secret consultations' record keys derive from (store/recordKeys.ts). */
   recordKeySecret(): Promise<string>;
 }
@@ -110,7 +136,10 @@ export function dryRunTarget(): SnapshotTarget {
     register: async () => {},
     unchanged: async () => {},
     failed: async () => {},
-    replace: async (snap) => ({ accepted: snap.encoded?.ids.length ?? snap.records?.length ?? 0, rejected: snap.rejections }),
+    replace: async (snap) => ({
+      accepted: snap.encoded?.ids.length ?? snap.records?.length ?? 0,
+      rejected: snap.rejections,
+    }),
     declared: async () => ({ accepted: 1, rejected: [] }),
     // Nothing is written, so the keys only need to exist: a secret of this run.
     recordKeySecret: async () => randomUUID(),
@@ -144,7 +173,8 @@ export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0
 export function leaseTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const v = env.MADOGUCHI_LEASE_TTL_MS;
   const n = v === undefined || v === '' ? 30_000 : Number(v);
-  if (!Number.isInteger(n) || n < 500) throw new Error(`MADOGUCHI_LEASE_TTL_MS must be an integer of at least 500 (ms), got "${v}"`);
+  if (!Number.isInteger(n) || n < 500)
+    throw new Error(`MADOGUCHI_LEASE_TTL_MS must be an integer of at least 500 (ms), got "${v}"`);
   return n;
 }
 
@@ -154,14 +184,22 @@ type Lease = { name: string; holder: string };
  * Runs `work` holding the lease `name` when the store is shared (renewed while it works);
  * null when another process holds it. On a store of its own, or a dry run, it just runs.
  */
-async function withLease<T>(into: Store | SnapshotTarget, name: string, options: SyncOptions, work: (lease?: Lease) => Promise<T>): Promise<T | null> {
+async function withLease<T>(
+  into: Store | SnapshotTarget,
+  name: string,
+  options: SyncOptions,
+  work: (lease?: Lease) => Promise<T>,
+): Promise<T | null> {
   if (isTarget(into) || !into.shared) return work();
   const store = into;
   const lease = { name, holder: options.leaseHolder ?? LEASE_HOLDER };
   const ttl = options.leaseTtlMs ?? leaseTtlFromEnv();
   if (!(await leases.acquire(store, lease.name, lease.holder, ttl))) return null;
   // Renewed while the source is read and written; a renewal that fails leaves the write to the fence.
-  const heartbeat = setInterval(() => leases.renew(store, lease.name, lease.holder, ttl).catch(() => false), Math.max(100, Math.floor(ttl / 3)));
+  const heartbeat = setInterval(
+    () => leases.renew(store, lease.name, lease.holder, ttl).catch(() => false),
+    Math.max(100, Math.floor(ttl / 3)),
+  );
   heartbeat.unref();
   try {
     return await work(lease);
@@ -174,7 +212,14 @@ async function withLease<T>(into: Store | SnapshotTarget, name: string, options:
 // Paths are shown relative to the project so no machine path leaks into the graph.
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).split(`${process.cwd()}/`).join('');
 
-const skippedReport = (agency: AgencyConfig, id: string, started: Date, ctx: AdapterContext, why: string, accepted = 0): SyncReport => ({
+const skippedReport = (
+  agency: AgencyConfig,
+  id: string,
+  started: Date,
+  ctx: AdapterContext,
+  why: string,
+  accepted = 0,
+): SyncReport => ({
   sourceId: id,
   agencyId: agency.id,
   outcome: 'skipped',
@@ -197,7 +242,9 @@ export async function syncSource(
 ): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, source);
-  const held = await withLease(into, `sync:${id}`, options, (lease) => syncHeld(into, agency, source, ctx, options, lease));
+  const held = await withLease(into, `sync:${id}`, options, (lease) =>
+    syncHeld(into, agency, source, ctx, options, lease),
+  );
   return held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
 }
 
@@ -213,15 +260,32 @@ async function syncHeld(
   const started = ctx.clock();
   const id = sourceId(agency, source);
   const location = sourceLocation(agency, source);
-  await target.register({ id, agencyId: agency.id, name: source.id, kind: KINDS[source.kind], entity: source.entity, location });
+  await target.register({
+    id,
+    agencyId: agency.id,
+    name: source.id,
+    kind: KINDS[source.kind],
+    entity: source.entity,
+    location,
+  });
   const previous = await target.previous(id);
   const at = () => ctx.clock().toISOString();
   // Another process synced it moments ago (replicas' schedules run side by side): the agency's
   // system is not asked again.
-  if (!options.force && options.freshWithinMs && previous?.lastAttemptAt && ctx.clock().getTime() - Date.parse(previous.lastAttemptAt) < options.freshWithinMs) {
+  if (
+    !options.force &&
+    options.freshWithinMs &&
+    previous?.lastAttemptAt &&
+    ctx.clock().getTime() - Date.parse(previous.lastAttemptAt) < options.freshWithinMs
+  ) {
     return skippedReport(agency, id, started, ctx, 'synced moments ago', previous.acceptedCount);
   }
-  const report = (outcome: SyncReport['outcome'], accepted: number, summary?: IngestSummary, extra: Partial<SyncReport> = {}): SyncReport => ({
+  const report = (
+    outcome: SyncReport['outcome'],
+    accepted: number,
+    summary?: IngestSummary,
+    extra: Partial<SyncReport> = {},
+  ): SyncReport => ({
     sourceId: id,
     agencyId: agency.id,
     outcome,
@@ -238,11 +302,18 @@ async function syncHeld(
   try {
     // Read: the I/O part.
     const adapter = createAdapter(agency, source)(ctx);
-    const state = options.force || previous?.status !== 'OK' ? { etag: null, lastModified: null } : { etag: previous.etag, lastModified: previous.lastModified };
+    const state =
+      options.force || previous?.status !== 'OK'
+        ? { etag: null, lastModified: null }
+        : { etag: previous.etag, lastModified: previous.lastModified };
     const outcome = await adapter.read(state);
     // The stored snapshot is always the one content_hash names, also after failed attempts: the
     // same bytes again (say, once a flaky server is back) rewrite nothing.
-    const sameAsStored = !options.force && previous?.lastSuccessAt != null && outcome.status !== 'not-modified' && outcome.contentHash === previous.contentHash;
+    const sameAsStored =
+      !options.force &&
+      previous?.lastSuccessAt != null &&
+      outcome.status !== 'not-modified' &&
+      outcome.contentHash === previous.contentHash;
     if (outcome.status === 'not-modified' || sameAsStored) {
       await target.unchanged(id, at());
       return report('unchanged', previous?.acceptedCount ?? 0);
@@ -253,11 +324,19 @@ async function syncHeld(
       agency,
       source,
       input: 'body' in outcome ? { body: outcome.body } : { records: outcome.records, rejections: outcome.rejections },
-      provenance: { sourceId: id, agencyId: agency.id, sourceKind: KINDS[source.kind], sourceLocation: location, fetchedAt, contentHash: outcome.contentHash },
+      provenance: {
+        sourceId: id,
+        agencyId: agency.id,
+        sourceKind: KINDS[source.kind],
+        sourceLocation: location,
+        fetchedAt,
+        contentHash: outcome.contentHash,
+      },
       sample: options.sample,
       recordKeySecret: source.entity === 'consultation' ? await target.recordKeySecret() : undefined,
     };
-    const offload = options.pool && 'body' in outcome && outcome.body.length >= (options.offloadMinBytes ?? OFFLOAD_MIN_BYTES);
+    const offload =
+      options.pool && 'body' in outcome && outcome.body.length >= (options.offloadMinBytes ?? OFFLOAD_MIN_BYTES);
     const prepared: PrepareResult = offload ? await options.pool!.prepare(job) : await prepareSource(job);
     summary = prepared.summary;
     if (!prepared.ok) throw new AdapterError(prepared.message, prepared.code);
@@ -275,12 +354,27 @@ async function syncHeld(
     });
     const done = { ...prepared.summary, rejected: result.rejected };
     ctx.logger.info(
-      { source: id, read: done.read, accepted: result.accepted, rejected: done.rejected.length, filtered: done.filtered, warnings: done.warnings.reduce((n, w) => n + w.count, 0) },
+      {
+        source: id,
+        read: done.read,
+        accepted: result.accepted,
+        rejected: done.rejected.length,
+        filtered: done.filtered,
+        warnings: done.warnings.reduce((n, w) => n + w.count, 0),
+      },
       'source synced',
     );
-    if (done.rejected.length > 0) ctx.logger.warn({ source: id, reasons: topReasons(done.rejected, 3).map((t) => `${t.count} × ${t.field ? `${t.field}: ` : ''}${t.reason}`) }, 'rows refused');
+    if (done.rejected.length > 0)
+      ctx.logger.warn(
+        {
+          source: id,
+          reasons: topReasons(done.rejected, 3).map((t) => `${t.count} × ${t.field ? `${t.field}: ` : ''}${t.reason}`),
+        },
+        'rows refused',
+      );
     // Firms' growth signals follow the consultations (a sync run refreshes once, after them all).
-    if (source.entity === 'consultation' && !options.deferGrowthRefresh && !isTarget(into)) await refreshGrowth(into, ctx);
+    if (source.entity === 'consultation' && !options.deferGrowthRefresh && !isTarget(into))
+      await refreshGrowth(into, ctx);
     return report('updated', result.accepted, done, { sample: prepared.sample });
   } catch (e) {
     // The lease ran out mid-sync and another process has the source now: its state is theirs to write.
@@ -289,7 +383,10 @@ async function syncHeld(
     // Every row refused: the refused rows are kept with the error, so the agency sees why.
     const refused = summary && summary.rejected.length > 0 ? summary.rejected : undefined;
     await target.failed(id, at(), message, refused);
-    ctx.logger.warn({ source: id, err: message, samples: refused?.slice(0, 3).map(describeRejection) }, 'source sync failed; last good data kept');
+    ctx.logger.warn(
+      { source: id, err: message, samples: refused?.slice(0, 3).map(describeRejection) },
+      'source sync failed; last good data kept',
+    );
     return report('failed', 0, summary, { error: message });
   }
 }
@@ -300,7 +397,12 @@ async function syncHeld(
  * under its id takes precedence. Recorded as the agency's source "organization" of kind CONFIG,
  * which exists only while it provides the agency's entry.
  */
-export async function syncDeclaredOrganization(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: AdapterContext, options: SyncOptions = {}): Promise<SyncReport> {
+export async function syncDeclaredOrganization(
+  into: Store | SnapshotTarget,
+  agency: AgencyConfig,
+  ctx: AdapterContext,
+  options: SyncOptions = {},
+): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, { id: ORGANIZATION_SOURCE_ID });
   const held = await withLease(into, `sync:${id}`, options, () => declare(into, agency, ctx));
@@ -313,7 +415,14 @@ async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: 
   const id = sourceId(agency, { id: ORGANIZATION_SOURCE_ID });
   const location = displayLocation(agency.file);
   const at = ctx.clock().toISOString();
-  const registration: SourceRegistration = { id, agencyId: agency.id, name: ORGANIZATION_SOURCE_ID, kind: 'CONFIG', entity: 'organization', location };
+  const registration: SourceRegistration = {
+    id,
+    agencyId: agency.id,
+    name: ORGANIZATION_SOURCE_ID,
+    kind: 'CONFIG',
+    entity: 'organization',
+    location,
+  };
   const mapping = declarationMapping(agency);
   const contentHash = sha256(JSON.stringify(mapping));
   const base = { sourceId: id, agencyId: agency.id, read: 1, filtered: 0, warnings: [], sample: [] };
@@ -322,13 +431,35 @@ async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: 
   if (!mapped.ok) {
     await target.register(registration);
     await target.failed(id, at, mapped.rejection.reason);
-    return { ...base, outcome: 'failed', accepted: 0, rejected: [mapped.rejection], error: mapped.rejection.reason, durationMs: ctx.clock().getTime() - started.getTime() };
+    return {
+      ...base,
+      outcome: 'failed',
+      accepted: 0,
+      rejected: [mapped.rejection],
+      error: mapped.rejection.reason,
+      durationMs: ctx.clock().getTime() - started.getTime(),
+    };
   }
-  const record = { ...mapped.fields, sourceId: id, agencyId: agency.id, sourceKind: 'CONFIG', sourceLocation: location, fetchedAt: at, contentHash, sourceRow: null } as unknown as OrganizationRecord;
+  const record = {
+    ...mapped.fields,
+    sourceId: id,
+    agencyId: agency.id,
+    sourceKind: 'CONFIG',
+    sourceLocation: location,
+    fetchedAt: at,
+    contentHash,
+    sourceRow: null,
+  } as unknown as OrganizationRecord;
   const result = await target.declared({ source: registration, record, contentHash, at });
-  return { ...base, outcome: 'updated', accepted: result.accepted, rejected: [], sample: [record], durationMs: ctx.clock().getTime() - started.getTime() };
+  return {
+    ...base,
+    outcome: 'updated',
+    accepted: result.accepted,
+    rejected: [],
+    sample: [record],
+    durationMs: ctx.clock().getTime() - started.getTime(),
+  };
 }
-
 
 /** Recomputes every firm's growth signals and score; a failure is logged, the sync stands. */
 export async function refreshGrowth(store: Store, ctx: AdapterContext): Promise<void> {

@@ -16,7 +16,9 @@ export interface FieldRule {
 }
 
 export function toFieldRule(spec: ExtractSpec): FieldRule {
-  return typeof spec === 'string' ? { selector: spec, html: false } : { selector: spec.selector, attr: spec.attr, html: spec.html ?? false };
+  return typeof spec === 'string'
+    ? { selector: spec, html: false }
+    : { selector: spec.selector, attr: spec.attr, html: spec.html ?? false };
 }
 
 /** The fields to extract, keyed as the mapping finds them (columnKey: NFKC, no whitespace). */

@@ -18,7 +18,7 @@ const LABELS: Record<string, string> = {
   'shift-jis': 'cp932',
   sjis: 'cp932',
   'x-sjis': 'cp932',
-  'ms_kanji': 'cp932',
+  ms_kanji: 'cp932',
   csshiftjis: 'cp932',
   'windows-31j': 'cp932',
   ms932: 'cp932',
@@ -66,7 +66,8 @@ export function decodeHtml(bytes: Buffer, contentType: string | null, configured
   // A page re-saved as UTF-8 often keeps its old <meta charset=Shift_JIS>. Japanese text in
   // Shift_JIS or EUC-JP is practically never valid UTF-8, so valid UTF-8 with non-ASCII bytes wins
   // over a declared Japanese legacy encoding (unless the agency file names the encoding).
-  if (configured === 'auto' && (declared === 'cp932' || declared === 'eucjp') && !isAscii(bytes) && isUtf8(bytes)) declared = null;
+  if (configured === 'auto' && (declared === 'cp932' || declared === 'eucjp') && !isAscii(bytes) && isUtf8(bytes))
+    declared = null;
   return declared ? iconv.decode(bytes, declared) : decodeText(bytes, 'auto');
 }
 
@@ -87,8 +88,11 @@ export function parsePage(html: string, url: string): Page {
   const $ = load(html);
   // A page read from a file resolves its links against the address it says it was published at.
   const isFile = !/^https?:\/\//.test(url);
-  const declared = isFile ? ($('link[rel=canonical]').attr('href') ?? $('meta[property="og:url"]').attr('content')) : undefined;
-  const base = $('base[href]').first().attr('href') ?? (declared && /^https?:\/\//.test(declared) ? declared : undefined);
+  const declared = isFile
+    ? ($('link[rel=canonical]').attr('href') ?? $('meta[property="og:url"]').attr('content'))
+    : undefined;
+  const base =
+    $('base[href]').first().attr('href') ?? (declared && /^https?:\/\//.test(declared) ? declared : undefined);
   let baseUrl = isFile ? pathToFileURL(url).href : url;
   if (base) {
     try {
@@ -137,7 +141,11 @@ export function extractField(page: Page, scope: Selection | null, rule: FieldRul
     .join('\n');
 }
 
-export function extractFields(page: Page, scope: Selection | null, rules: Record<string, FieldRule>): Record<string, string | undefined> {
+export function extractFields(
+  page: Page,
+  scope: Selection | null,
+  rules: Record<string, FieldRule>,
+): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, extractField(page, scope, rule)]));
 }
 
@@ -151,15 +159,17 @@ export function extractList(
   spec: { records: string; fields: Record<string, FieldRule>; detailLink?: string; next?: string },
 ): { items: ListItem[]; next: string | null } {
   const { $ } = page;
-  const items = ($(spec.records) as Selection)
-    .toArray()
-    .map((node) => {
-      const scope = $(node);
-      return {
-        cells: extractFields(page, scope, spec.fields),
-        detailUrl: spec.detailLink ? extractField(page, scope, { selector: spec.detailLink, attr: 'href', html: false })?.split('\n')[0] || null : null,
-      };
-    });
-  const next = spec.next ? extractField(page, null, { selector: spec.next, attr: 'href', html: false })?.split('\n')[0] || null : null;
+  const items = ($(spec.records) as Selection).toArray().map((node) => {
+    const scope = $(node);
+    return {
+      cells: extractFields(page, scope, spec.fields),
+      detailUrl: spec.detailLink
+        ? extractField(page, scope, { selector: spec.detailLink, attr: 'href', html: false })?.split('\n')[0] || null
+        : null,
+    };
+  });
+  const next = spec.next
+    ? extractField(page, null, { selector: spec.next, attr: 'href', html: false })?.split('\n')[0] || null
+    : null;
   return { items, next };
 }

@@ -8,7 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { columnKey, requiredColumns } from '../core/fields';
-import { AdapterError, loadLocation, resolveLocation, type RecordAdapter, type AdapterContext, type RawRecord } from '../core/adapter';
+import {
+  AdapterError,
+  loadLocation,
+  resolveLocation,
+  type RecordAdapter,
+  type AdapterContext,
+  type RawRecord,
+} from '../core/adapter';
 import type { RowRejection } from '../../domain/records';
 import { HTML_ACCEPT, toFieldRules, type FieldRule, type WebsiteSourceConfig } from './config';
 import { decodeHtml, extractFields, extractList, parsePage, type ListItem } from './extract';
@@ -37,7 +44,10 @@ function checkMatches(
     );
   }
   if (!names.some(matched)) {
-    throw new AdapterError(`none of the fields (${names.join(', ')}) matched anything in any of ${cells.length} ${where}: the markup may have changed`, 'MALFORMED');
+    throw new AdapterError(
+      `none of the fields (${names.join(', ')}) matched anything in any of ${cells.length} ${where}: the markup may have changed`,
+      'MALFORMED',
+    );
   }
 }
 
@@ -69,25 +79,42 @@ export function createWebsiteAdapter(config: WebsiteSourceConfig, baseDir = proc
         pagesSeen.add(pageHash);
         hash.update(loaded.body);
         const parsed = parsePage(decodeHtml(loaded.body, loaded.contentType, config.encoding), url);
-        const list = extractList(parsed, { records: config.records, fields: listRules, detailLink: config.detail?.link, next: config.pagination?.next });
+        const list = extractList(parsed, {
+          records: config.records,
+          fields: listRules,
+          detailLink: config.detail?.link,
+          next: config.pagination?.next,
+        });
         if (list.items.length === 0) {
-          throw new AdapterError(`"${config.records}" matched nothing on ${url}: the page's markup may have changed`, 'MALFORMED');
+          throw new AdapterError(
+            `"${config.records}" matched nothing on ${url}: the page's markup may have changed`,
+            'MALFORMED',
+          );
         }
         items.push(...list.items);
         ctx.logger.info({ url, page, records: list.items.length, total: items.length }, 'website page read');
         if (!config.pagination || !list.next) break;
         if (visited.has(list.next)) break;
         if (page >= config.pagination.maxPages) {
-          ctx.logger.warn({ url: list.next, maxPages: config.pagination.maxPages }, 'website pagination stopped at maxPages');
+          ctx.logger.warn(
+            { url: list.next, maxPages: config.pagination.maxPages },
+            'website pagination stopped at maxPages',
+          );
           break;
         }
         url = list.next;
         visited.add(url);
         const next = await loadLocation(ctx, url, fetchOpts);
-        if (next.status === 'not-modified') throw new AdapterError(`${url} answered 304 to an unconditional request`, 'MALFORMED');
+        if (next.status === 'not-modified')
+          throw new AdapterError(`${url} answered 304 to an unconditional request`, 'MALFORMED');
         loaded = next;
       }
-      checkMatches(listRules, required, items.map((i) => i.cells), 'records on the list pages');
+      checkMatches(
+        listRules,
+        required,
+        items.map((i) => i.cells),
+        'records on the list pages',
+      );
 
       const rejections: RowRejection[] = [];
       const records: RawRecord[] = [];
@@ -97,20 +124,25 @@ export function createWebsiteAdapter(config: WebsiteSourceConfig, baseDir = proc
         const link = config.detail.link;
         // Detail pages are fetched together; the context's per-host limit keeps it polite.
         const details = await Promise.all(
-          items.map(async (item, i): Promise<{ cells: Record<string, string | undefined>; body: Buffer } | RowRejection> => {
-            const row = i + 1;
-            if (!item.detailUrl) return { row, field: null, value: null, reason: `no detail link ("${link}") in this record` };
-            try {
-              const page = await loadLocation(ctx, item.detailUrl, fetchOpts);
-              if (page.status === 'not-modified') throw new AdapterError(`${item.detailUrl} answered 304 to an unconditional request`, 'MALFORMED');
-              const parsed = parsePage(decodeHtml(page.body, page.contentType, config.encoding), item.detailUrl);
-              return { cells: extractFields(parsed, null, detailRules), body: page.body };
-            } catch (e) {
-              // A record whose page is gone is refused alone; any other failure fails the source.
-              if (e instanceof AdapterError && NOT_FOUND.has(e.status ?? 0)) return { row, field: null, value: item.detailUrl, reason: e.message };
-              throw e;
-            }
-          }),
+          items.map(
+            async (item, i): Promise<{ cells: Record<string, string | undefined>; body: Buffer } | RowRejection> => {
+              const row = i + 1;
+              if (!item.detailUrl)
+                return { row, field: null, value: null, reason: `no detail link ("${link}") in this record` };
+              try {
+                const page = await loadLocation(ctx, item.detailUrl, fetchOpts);
+                if (page.status === 'not-modified')
+                  throw new AdapterError(`${item.detailUrl} answered 304 to an unconditional request`, 'MALFORMED');
+                const parsed = parsePage(decodeHtml(page.body, page.contentType, config.encoding), item.detailUrl);
+                return { cells: extractFields(parsed, null, detailRules), body: page.body };
+              } catch (e) {
+                // A record whose page is gone is refused alone; any other failure fails the source.
+                if (e instanceof AdapterError && NOT_FOUND.has(e.status ?? 0))
+                  return { row, field: null, value: item.detailUrl, reason: e.message };
+                throw e;
+              }
+            },
+          ),
         );
         const read: Array<Record<string, string | undefined>> = [];
         details.forEach((d, i) => {

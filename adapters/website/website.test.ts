@@ -15,7 +15,12 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 const BASE = 'https://agency.example/programs/';
 
 const DETAILS: Record<string, { amount: string; opens: string; closes: string; body: string }> = {
-  'WEB-001': { amount: '上限100万円', opens: '令和8年4月1日', closes: '令和8年6月30日', body: '対象経費の1/2以内を補助します。' },
+  'WEB-001': {
+    amount: '上限100万円',
+    opens: '令和8年4月1日',
+    closes: '令和8年6月30日',
+    body: '対象経費の1/2以内を補助します。',
+  },
   'WEB-002': { amount: '', opens: '', closes: '', body: '予約制です。' },
   'WEB-003': { amount: '', opens: '2026/11/1', closes: '2026/12/8', body: '全3回、受講料は無料です。' },
   'WEB-004': { amount: '', opens: 'R8.10.1', closes: 'R8.11.30', body: '定員20名。' },
@@ -56,11 +61,15 @@ function fakeFetch(route: Route) {
 }
 
 const html = (body: Buffer | string, contentType = 'text/html; charset=utf-8', status = 200) =>
-  new Response(typeof body === 'string' ? body : new Uint8Array(body), { status, headers: { 'content-type': contentType } });
+  new Response(typeof body === 'string' ? body : new Uint8Array(body), {
+    status,
+    headers: { 'content-type': contentType },
+  });
 
 /** The sample agency's site: two list pages, a detail page per programme, WEB-005's page gone. */
 const site: Route = (url) => {
-  if (url.pathname === '/programs/') return html(url.searchParams.get('page') === '2' ? fixture('list-2.html') : fixture('list-1.html'));
+  if (url.pathname === '/programs/')
+    return html(url.searchParams.get('page') === '2' ? fixture('list-2.html') : fixture('list-1.html'));
   const m = /^\/programs\/detail\/(WEB-\d+)\.html$/.exec(url.pathname);
   if (m && DETAILS[m[1]]) return html(detailPage(m[1]));
   return html('<h1>Not Found</h1>', 'text/html', 404);
@@ -100,7 +109,11 @@ const SOURCE = `
       body: body`;
 
 function agency(source = SOURCE, env: NodeJS.ProcessEnv = {}): AgencyConfig {
-  return parseAgencyConfig(`id: web-agency\nname: サンプル産業振興財団\nsources:${source}`, join(FIXTURES, 'web-agency.yaml'), env);
+  return parseAgencyConfig(
+    `id: web-agency\nname: サンプル産業振興財団\nsources:${source}`,
+    join(FIXTURES, 'web-agency.yaml'),
+    env,
+  );
 }
 const websiteSource = (a: AgencyConfig) => a.sources[0] as WebsiteSourceConfig;
 
@@ -118,7 +131,9 @@ describe('page encodings', () => {
     expect(decodeHtml(sjis, 'text/html; charset=Shift_JIS', 'auto')).toContain('保証');
     expect(decodeHtml(sjis, 'text/html; charset=utf-8', 'shift_jis')).toContain('保証');
     expect(decodeHtml(sjis, 'text/html; charset=utf-8', 'auto')).not.toContain('保証');
-    expect(decodeHtml(Buffer.from('<meta charset="utf-8"><p>補助</p>'), null, 'auto')).toBe('<meta charset="utf-8"><p>補助</p>');
+    expect(decodeHtml(Buffer.from('<meta charset="utf-8"><p>補助</p>'), null, 'auto')).toBe(
+      '<meta charset="utf-8"><p>補助</p>',
+    );
     // Nothing declared: valid UTF-8 or else CP932.
     expect(decodeHtml(iconv.encode('<p>補助金</p>', 'cp932'), null, 'auto')).toBe('<p>補助金</p>');
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<meta charset="shift_jis"><p>融資</p>')]);
@@ -150,7 +165,12 @@ describe('website adapter', () => {
     expect(first.summary).toBe('市内で創業する方に、<br>開業経費の一部を補助します。');
     expect(out.records[1].cells.title).toBe('経営相談 窓口');
     expect(out.rejections).toEqual([
-      { row: 5, field: null, value: 'https://agency.example/programs/detail/WEB-005.html', reason: 'https://agency.example/programs/detail/WEB-005.html answered HTTP 404' },
+      {
+        row: 5,
+        field: null,
+        value: 'https://agency.example/programs/detail/WEB-005.html',
+        reason: 'https://agency.example/programs/detail/WEB-005.html answered HTTP 404',
+      },
     ]);
     expect(seen.slice(0, 2)).toEqual([BASE, `${BASE}?page=2`]);
     expect(seen).toHaveLength(2 + 5);
@@ -159,10 +179,15 @@ describe('website adapter', () => {
 
   test('detail pages are fetched at most two at a time per host, or as the context says', async () => {
     const two = fakeFetch(site);
-    await createWebsiteAdapter(websiteSource(agency()))(createAdapterContext({ fetch: two.fetch })).read({ etag: null, lastModified: null });
+    await createWebsiteAdapter(websiteSource(agency()))(createAdapterContext({ fetch: two.fetch })).read({
+      etag: null,
+      lastModified: null,
+    });
     expect(two.maxInFlight()).toBe(2);
     const one = fakeFetch(site);
-    await createWebsiteAdapter(websiteSource(agency()))(createAdapterContext({ fetch: one.fetch, hostLimiter: createHostLimiter(1) })).read({ etag: null, lastModified: null });
+    await createWebsiteAdapter(websiteSource(agency()))(
+      createAdapterContext({ fetch: one.fetch, hostLimiter: createHostLimiter(1) }),
+    ).read({ etag: null, lastModified: null });
     expect(one.maxInFlight()).toBe(1);
   });
 
@@ -176,7 +201,11 @@ describe('website adapter', () => {
     fields: { no: td.no, name: td.name, kind: td.kind, limit: td.limit, text: td.text, link: { selector: td.name a, attr: href } }
     mapping: { localId: no, title: name, kind: kind, maxAmount: limit, summary: text, url: link }`;
     const { fetch } = fakeFetch((_url, headers) =>
-      headers['if-none-match'] === '"g1"' ? new Response(null, { status: 304 }) : new Response(new Uint8Array(fixture('guarantees-sjis.html')), { headers: { 'content-type': 'text/html', etag: '"g1"' } }),
+      headers['if-none-match'] === '"g1"'
+        ? new Response(null, { status: 304 })
+        : new Response(new Uint8Array(fixture('guarantees-sjis.html')), {
+            headers: { 'content-type': 'text/html', etag: '"g1"' },
+          }),
     );
     const adapter = createWebsiteAdapter(websiteSource(agency(source)))(createAdapterContext({ fetch }));
     const out = await adapter.read({ etag: null, lastModified: null });
@@ -184,37 +213,83 @@ describe('website adapter', () => {
     expect(out.etag).toBe('"g1"');
     expect(out.records.map((r) => r.cells)).toEqual([
       // Text is taken as a browser shows it and normalized (NFKC) like every cell.
-      { no: 'SJ-01', name: '創業保証(1創業前)', kind: '保証', limit: '3,500万円', text: '(株)・個人事業主とも対象です。\n髙い保証割合でお応えします。', link: 'https://cgc.example/seido/sj01.html' },
-      { no: 'SJ-02', name: '事業承継特別保証', kind: '保証', limit: '2億8,000万円', text: '経営者保証を不要とします。', link: 'https://cgc.example/seido/sj02.html' },
+      {
+        no: 'SJ-01',
+        name: '創業保証(1創業前)',
+        kind: '保証',
+        limit: '3,500万円',
+        text: '(株)・個人事業主とも対象です。\n髙い保証割合でお応えします。',
+        link: 'https://cgc.example/seido/sj01.html',
+      },
+      {
+        no: 'SJ-02',
+        name: '事業承継特別保証',
+        kind: '保証',
+        limit: '2億8,000万円',
+        text: '経営者保証を不要とします。',
+        link: 'https://cgc.example/seido/sj02.html',
+      },
     ]);
     expect((await adapter.read({ etag: '"g1"', lastModified: null })).status).toBe('not-modified');
   });
 
   test('markup that no longer matches fails the read instead of yielding nothing', async () => {
     const renamed: Route = (url) =>
-      url.pathname === '/programs/' ? html(fixture('list-1.html').toString('utf8').replace(/class="program"/g, 'class="item"')) : site(url, {});
+      url.pathname === '/programs/'
+        ? html(
+            fixture('list-1.html')
+              .toString('utf8')
+              .replace(/class="program"/g, 'class="item"'),
+          )
+        : site(url, {});
     const a = createWebsiteAdapter(websiteSource(agency()))(createAdapterContext({ fetch: fakeFetch(renamed).fetch }));
-    await expect(a.read({ etag: null, lastModified: null })).rejects.toThrow('"li.program" matched nothing on https://agency.example/programs/: the page\'s markup may have changed');
+    await expect(a.read({ etag: null, lastModified: null })).rejects.toThrow(
+      '"li.program" matched nothing on https://agency.example/programs/: the page\'s markup may have changed',
+    );
     const noTitles: Route = (url) =>
-      url.pathname === '/programs/' ? html(fixture(url.search ? 'list-2.html' : 'list-1.html').toString('utf8').replace(/program-title/g, 'heading')) : site(url, {});
+      url.pathname === '/programs/'
+        ? html(
+            fixture(url.search ? 'list-2.html' : 'list-1.html')
+              .toString('utf8')
+              .replace(/program-title/g, 'heading'),
+          )
+        : site(url, {});
     const b = createWebsiteAdapter(websiteSource(agency()))(createAdapterContext({ fetch: fakeFetch(noTitles).fetch }));
-    await expect(b.read({ etag: null, lastModified: null })).rejects.toThrow(/field "title" \(h2\.program-title\) matched nothing in any of 5 records/);
+    await expect(b.read({ etag: null, lastModified: null })).rejects.toThrow(
+      /field "title" \(h2\.program-title\) matched nothing in any of 5 records/,
+    );
   });
 
   test('a retried 503 succeeds; pagination stops at maxPages and never loops', async () => {
     let calls = 0;
-    const flaky = fakeFetch((url) => (url.pathname === '/programs/' && !url.search && calls++ === 0 ? html('busy', 'text/plain', 503) : site(url, {})));
-    const retrying = agency(SOURCE.replace('    pagination:', '    retry: { attempts: 2, backoffMs: 1 }\n    pagination:'));
-    const out = await createWebsiteAdapter(websiteSource(retrying))(createAdapterContext({ fetch: flaky.fetch })).read({ etag: null, lastModified: null });
+    const flaky = fakeFetch((url) =>
+      url.pathname === '/programs/' && !url.search && calls++ === 0 ? html('busy', 'text/plain', 503) : site(url, {}),
+    );
+    const retrying = agency(
+      SOURCE.replace('    pagination:', '    retry: { attempts: 2, backoffMs: 1 }\n    pagination:'),
+    );
+    const out = await createWebsiteAdapter(websiteSource(retrying))(createAdapterContext({ fetch: flaky.fetch })).read({
+      etag: null,
+      lastModified: null,
+    });
     expect(out.status === 'ok' && out.records.length).toBe(4);
 
-    const loop = fakeFetch((url) => (url.pathname === '/programs/' ? html(fixture('list-1.html').toString('utf8').replace('?page=2', '?page=1')) : site(url, {})));
-    const looped = await createWebsiteAdapter(websiteSource(agency()))(createAdapterContext({ fetch: loop.fetch })).read({ etag: null, lastModified: null });
+    const loop = fakeFetch((url) =>
+      url.pathname === '/programs/'
+        ? html(fixture('list-1.html').toString('utf8').replace('?page=2', '?page=1'))
+        : site(url, {}),
+    );
+    const looped = await createWebsiteAdapter(websiteSource(agency()))(
+      createAdapterContext({ fetch: loop.fetch }),
+    ).read({ etag: null, lastModified: null });
     expect(loop.seen.filter((u) => u.includes('?page=')).length).toBe(1);
     expect(looped.status === 'ok' && looped.records.length).toBe(3);
     const capped = fakeFetch(site);
     const one = agency(SOURCE.replace('maxPages: 5', 'maxPages: 1'));
-    const first = await createWebsiteAdapter(websiteSource(one))(createAdapterContext({ fetch: capped.fetch })).read({ etag: null, lastModified: null });
+    const first = await createWebsiteAdapter(websiteSource(one))(createAdapterContext({ fetch: capped.fetch })).read({
+      etag: null,
+      lastModified: null,
+    });
     expect(first.status === 'ok' && first.records.length).toBe(3);
   });
 
@@ -228,12 +303,19 @@ describe('website adapter', () => {
       return [];
     };
     expect(problems(SOURCE.replace('localId: id', 'localId: ident'))).toEqual([
-      { path: 'sources.0.mapping.localId', message: expect.stringMatching(/"ident" is not an extracted field; expected one of id, title/) },
+      {
+        path: 'sources.0.mapping.localId',
+        message: expect.stringMatching(/"ident" is not an extracted field; expected one of id, title/),
+      },
     ]);
-    expect(problems(SOURCE.replace('records: li.program', "records: 'li[data-id'"))).toEqual([{ path: 'sources.0.records', message: 'a valid CSS selector' }]);
+    expect(problems(SOURCE.replace('records: li.program', "records: 'li[data-id'"))).toEqual([
+      { path: 'sources.0.records', message: 'a valid CSS selector' },
+    ]);
     // A saved page's path is a location too; another scheme is not.
     expect(problems(SOURCE.replace(`location: ${BASE}`, 'location: programs.html'))).toEqual([]);
-    expect(problems(SOURCE.replace(`location: ${BASE}`, 'location: ftp://agency.example/programs.html'))).toEqual([{ path: 'sources.0.location', message: 'an http(s) URL or a file path' }]);
+    expect(problems(SOURCE.replace(`location: ${BASE}`, 'location: ftp://agency.example/programs.html'))).toEqual([
+      { path: 'sources.0.location', message: 'an http(s) URL or a file path' },
+    ]);
   });
 });
 
@@ -247,10 +329,28 @@ describe('website source sync', () => {
 
   test('records land through the shared mapping; changed markup later keeps them, stale, with the error', async () => {
     const a = agency();
-    const report = await syncSource(store, a, a.sources[0], createAdapterContext({ clock, fetch: fakeFetch(site).fetch }));
+    const report = await syncSource(
+      store,
+      a,
+      a.sources[0],
+      createAdapterContext({ clock, fetch: fakeFetch(site).fetch }),
+    );
     expect(report).toMatchObject({ outcome: 'updated', accepted: 4 });
-    expect((await listRejections(store, ['web-agency/programs'], 10)).map((r) => [r.row, r.reason])).toEqual([[5, expect.stringMatching(/HTTP 404/)]]);
-    const rows = await store.query<{ local_id: string; title: string; summary: string; body: string; kind: string; support_fields: string[]; max_amount: number | null; opens_on: string | null; url: string; source_kind: string }>(
+    expect((await listRejections(store, ['web-agency/programs'], 10)).map((r) => [r.row, r.reason])).toEqual([
+      [5, expect.stringMatching(/HTTP 404/)],
+    ]);
+    const rows = await store.query<{
+      local_id: string;
+      title: string;
+      summary: string;
+      body: string;
+      kind: string;
+      support_fields: string[];
+      max_amount: number | null;
+      opens_on: string | null;
+      url: string;
+      source_kind: string;
+    }>(
       `select local_id, title, summary, body, kind, support_fields, max_amount::float8 as max_amount, opens_on::text, url, source_kind from programs where agency_id = 'web-agency' order by local_id`,
     );
     expect(rows[0]).toEqual({
@@ -268,12 +368,26 @@ describe('website source sync', () => {
     expect(rows[1].title).toBe('経営相談 窓口');
     expect(rows[3].opens_on).toBe('2026-10-01');
 
-    const broken: Route = (url) => (url.pathname === '/programs/' ? html('<html><body><div class="new-design"></div></body></html>') : site(url, {}));
-    const failed = await syncSource(store, a, a.sources[0], createAdapterContext({ clock, fetch: fakeFetch(broken).fetch }));
+    const broken: Route = (url) =>
+      url.pathname === '/programs/' ? html('<html><body><div class="new-design"></div></body></html>') : site(url, {});
+    const failed = await syncSource(
+      store,
+      a,
+      a.sources[0],
+      createAdapterContext({ clock, fetch: fakeFetch(broken).fetch }),
+    );
     expect(failed.outcome).toBe('failed');
     expect(failed.error).toMatch(/matched nothing/);
-    expect(await getSource(store, 'web-agency/programs')).toMatchObject({ status: 'FAILED', stale: true, kind: 'WEBSITE', acceptedCount: 4, lastError: expect.stringMatching(/markup may have changed/) });
-    const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from programs where agency_id = 'web-agency'`);
+    expect(await getSource(store, 'web-agency/programs')).toMatchObject({
+      status: 'FAILED',
+      stale: true,
+      kind: 'WEBSITE',
+      acceptedCount: 4,
+      lastError: expect.stringMatching(/markup may have changed/),
+    });
+    const [{ n }] = await store.query<{ n: number }>(
+      `select count(*)::int as n from programs where agency_id = 'web-agency'`,
+    );
     expect(n).toBe(4);
   });
 });

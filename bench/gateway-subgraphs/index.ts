@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode } from 'graphql';
@@ -34,9 +37,24 @@ interface Review {
 
 const FIRST = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara'];
 const LAST = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov'];
-const USERS: User[] = FIRST.map((first, i) => ({ id: String(i + 1), name: `${first} ${LAST[i]}`, username: `@${first.toLowerCase()}`, birthday: 1815 + i * 20 }));
-const PRODUCTS: Product[] = Array.from({ length: 10 }, (_, i) => ({ upc: String(i + 1), name: `Product ${i + 1}`, price: 100 + ((i * 379) % 1200), weight: 10 + ((i * 53) % 400) }));
-const REVIEWS: Review[] = Array.from({ length: 20 }, (_, i) => ({ id: String(i + 1), body: `Review ${i + 1}: ${i % 3 ? 'works as described' : 'could be better'}`, authorId: USERS[i % USERS.length].id, upc: PRODUCTS[i % PRODUCTS.length].upc }));
+const USERS: User[] = FIRST.map((first, i) => ({
+  id: String(i + 1),
+  name: `${first} ${LAST[i]}`,
+  username: `@${first.toLowerCase()}`,
+  birthday: 1815 + i * 20,
+}));
+const PRODUCTS: Product[] = Array.from({ length: 10 }, (_, i) => ({
+  upc: String(i + 1),
+  name: `Product ${i + 1}`,
+  price: 100 + ((i * 379) % 1200),
+  weight: 10 + ((i * 53) % 400),
+}));
+const REVIEWS: Review[] = Array.from({ length: 20 }, (_, i) => ({
+  id: String(i + 1),
+  body: `Review ${i + 1}: ${i % 3 ? 'works as described' : 'could be better'}`,
+  authorId: USERS[i % USERS.length].id,
+  upc: PRODUCTS[i % PRODUCTS.length].upc,
+}));
 
 const byId = <T, K extends keyof T>(list: T[], key: K) => new Map(list.map((x) => [String(x[key]), x]));
 const users = byId(USERS, 'id');
@@ -67,8 +85,12 @@ export const BENCH_SUBGRAPHS: BenchSubgraph[] = [
     typeDefs: sdl('inventory'),
     resolvers: {
       Product: {
-        __resolveReference: (ref: { upc: string; price?: number; weight?: number }) => ({ ...ref, inStock: Number(ref.upc) % 3 !== 0 }),
-        shippingEstimate: (p: { price?: number; weight?: number }) => ((p.price ?? 0) > 1000 ? 0 : Math.round((p.weight ?? 0) * 0.5)),
+        __resolveReference: (ref: { upc: string; price?: number; weight?: number }) => ({
+          ...ref,
+          inStock: Number(ref.upc) % 3 !== 0,
+        }),
+        shippingEstimate: (p: { price?: number; weight?: number }) =>
+          (p.price ?? 0) > 1000 ? 0 : Math.round((p.weight ?? 0) * 0.5),
       },
     },
   },

@@ -30,14 +30,20 @@ async function main(): Promise<void> {
       ...a,
       sources: a.sources.filter((s) => s.entity === 'organization' || s.entity === 'program'),
     }));
-    const reports = await syncAll(store, agencies, createAdapterContext({ clock: () => BENCH_NOW, logger: pino({ level: 'silent' }) }));
+    const reports = await syncAll(
+      store,
+      agencies,
+      createAdapterContext({ clock: () => BENCH_NOW, logger: pino({ level: 'silent' }) }),
+    );
     const failed = reports.filter((r) => r.outcome === 'failed');
-    if (failed.length) throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
+    if (failed.length)
+      throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
   } finally {
     await demo.close();
   }
   const servers: Record<string, RunningServer> = {};
-  for (const module of SUBGRAPHS) servers[module.name] = await startSubgraph(module, store, { port: 0, now: () => BENCH_NOW });
+  for (const module of SUBGRAPHS)
+    servers[module.name] = await startSubgraph(module, store, { port: 0, now: () => BENCH_NOW });
   for (const subgraph of BENCH_SUBGRAPHS) servers[subgraph.name] = await startBenchSubgraph(subgraph);
   const counts: Record<string, number> = {};
   for (const [name, s] of Object.entries(servers)) {

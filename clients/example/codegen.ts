@@ -15,7 +15,12 @@ const config: CodegenConfig = {
         // Each document becomes { __meta__: { hash: 'sha256:…' } }; the texts go to persisted-documents.json.
         persistedDocuments: { mode: 'replaceDocumentWithHash', hashAlgorithm: 'sha256' },
       },
-      config: { documentMode: 'string', enumsAsTypes: true, useTypeImports: true, scalars: { Date: 'string', DateTime: 'string' } },
+      config: {
+        documentMode: 'string',
+        enumsAsTypes: true,
+        useTypeImports: true,
+        scalars: { Date: 'string', DateTime: 'string' },
+      },
     },
   },
 };

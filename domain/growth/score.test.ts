@@ -24,11 +24,17 @@ describe('explainScore', () => {
     // Read off the reviewed bands: 3 agencies, 2 topics, 7 growth consultations, 6 recent, 12 days, 24 staff, E, 1 hand-off.
     const byBand = (signal: keyof typeof weights.signals, value: number) => {
       const s = weights.signals[signal];
-      return 'bands' in s ? bandFor(s.bands, value)?.points ?? 0 : 0;
+      return 'bands' in s ? (bandFor(s.bands, value)?.points ?? 0) : 0;
     };
     const expected =
-      byBand('AGENCIES', 3) + byBand('GROWTH_TOPICS', 2) + byBand('GROWTH_CONSULTATIONS', 7) + byBand('FREQUENCY', 6) +
-      byBand('RECENCY', 12) + byBand('SIZE', 24) + (weights.signals.INDUSTRY.points.E ?? 0) + byBand('REFERRALS', 1);
+      byBand('AGENCIES', 3) +
+      byBand('GROWTH_TOPICS', 2) +
+      byBand('GROWTH_CONSULTATIONS', 7) +
+      byBand('FREQUENCY', 6) +
+      byBand('RECENCY', 12) +
+      byBand('SIZE', 24) +
+      (weights.signals.INDUSTRY.points.E ?? 0) +
+      byBand('REFERRALS', 1);
     expect(score.total).toBe(expected);
     expect(score.total).toBeGreaterThan(0);
   });
@@ -53,11 +59,23 @@ describe('explainScore', () => {
   });
 
   it('is deterministic: the same signals always give the same explanation', () => {
-    expect(explainScore(busy, weights)).toEqual(explainScore({ ...busy, growthTopics: [...busy.growthTopics] }, weights));
+    expect(explainScore(busy, weights)).toEqual(
+      explainScore({ ...busy, growthTopics: [...busy.growthTopics] }, weights),
+    );
   });
 
   it('says why a value below every band earns nothing, and leaves out what was not recorded', () => {
-    const quiet = { ...busy, agencies: 1, growthTopics: [], growthConsultations: 0, frequency: 0, daysSinceLast: 400, employees: null, industry: null, referrals: 0 };
+    const quiet = {
+      ...busy,
+      agencies: 1,
+      growthTopics: [],
+      growthConsultations: 0,
+      frequency: 0,
+      daysSinceLast: 400,
+      employees: null,
+      industry: null,
+      referrals: 0,
+    };
     const score = explainScore(quiet as FirmSignals, weights);
     expect(score.contributions.map((c) => c.signal)).not.toContain('SIZE');
     expect(score.contributions.map((c) => c.signal)).not.toContain('INDUSTRY');
@@ -69,11 +87,17 @@ describe('explainScore', () => {
 
 describe('bands', () => {
   it('take the highest band reached, or the tightest band a value is within', () => {
-    const up = [{ atLeast: 2, points: 1 }, { atLeast: 5, points: 3 }];
+    const up = [
+      { atLeast: 2, points: 1 },
+      { atLeast: 5, points: 3 },
+    ];
     expect(bandFor(up, 1)).toBeNull();
     expect(bandFor(up, 2)?.points).toBe(1);
     expect(bandFor(up, 9)?.points).toBe(3);
-    const down = [{ atMost: 10, points: 5 }, { atMost: 30, points: 2 }];
+    const down = [
+      { atMost: 10, points: 5 },
+      { atMost: 30, points: 2 },
+    ];
     expect(bandFor(down, 0)?.points).toBe(5);
     expect(bandFor(down, 11)?.points).toBe(2);
     expect(bandFor(down, 31)).toBeNull();
@@ -89,7 +113,9 @@ describe('the weights file', () => {
   it('is refused with the file, the path and the expectation when a band is wrong', () => {
     const broken = JSON.parse(JSON.stringify(raw));
     broken.signals.AGENCIES.bands[1].atLeast = 1;
-    expect(() => parseWeights(broken)).toThrow(/score-weights\.json: invalid growth weights\n\s+at signals\.AGENCIES\.bands: band thresholds must increase/);
+    expect(() => parseWeights(broken)).toThrow(
+      /score-weights\.json: invalid growth weights\n\s+at signals\.AGENCIES\.bands: band thresholds must increase/,
+    );
     const unknownTopic = { ...JSON.parse(JSON.stringify(raw)), growthTopics: ['SALES', 'CAKE'] };
     expect(() => parseWeights(unknownTopic)).toThrow(/at growthTopics\.1: a support field code/);
     const missing = JSON.parse(JSON.stringify(raw));

@@ -55,10 +55,18 @@ function describeBand(bands: readonly Band[], band: Band | null): string {
   if (band && 'atLeast' in band) return `at least ${band.atLeast} gives ${band.points}`;
   if (band && 'atMost' in band) return `at most ${band.atMost} gives ${band.points}`;
   const first = bands[0];
-  return 'atLeast' in first ? `under ${first.atLeast} gives 0` : `over ${(bands[bands.length - 1] as { atMost: number }).atMost} gives 0`;
+  return 'atLeast' in first
+    ? `under ${first.atLeast} gives 0`
+    : `over ${(bands[bands.length - 1] as { atMost: number }).atMost} gives 0`;
 }
 
-function banded(signal: GrowthSignal, bands: readonly Band[], value: number, what: string, shown = String(value)): ScoreContribution {
+function banded(
+  signal: GrowthSignal,
+  bands: readonly Band[],
+  value: number,
+  what: string,
+  shown = String(value),
+): ScoreContribution {
   const band = bandFor(bands, value);
   return {
     signal,
@@ -78,7 +86,12 @@ export function explainScore(signals: FirmSignals | null, weights: GrowthWeights
   if (!signals || signals.consultations <= 0) return { total: 0, contributions: [] };
   const s = weights.signals;
   const out: ScoreContribution[] = [
-    banded('AGENCIES', s.AGENCIES.bands, signals.agencies, `${plural(signals.agencies, 'agency', 'agencies')} consulted in the last ${weights.windowDays} days`),
+    banded(
+      'AGENCIES',
+      s.AGENCIES.bands,
+      signals.agencies,
+      `${plural(signals.agencies, 'agency', 'agencies')} consulted in the last ${weights.windowDays} days`,
+    ),
     banded(
       'GROWTH_TOPICS',
       s.GROWTH_TOPICS.bands,
@@ -88,13 +101,31 @@ export function explainScore(signals: FirmSignals | null, weights: GrowthWeights
         : `${plural(signals.growthTopics.length, 'growth topic')} raised: ${signals.growthTopics.map((t) => SUPPORT_FIELDS[t].label).join('、')}`,
       signals.growthTopics.join(','),
     ),
-    banded('GROWTH_CONSULTATIONS', s.GROWTH_CONSULTATIONS.bands, signals.growthConsultations, `${plural(signals.growthConsultations, 'consultation')} about growth topics`),
-    banded('FREQUENCY', s.FREQUENCY.bands, signals.frequency, `${plural(signals.frequency, 'consultation')} in the last ${weights.recentDays} days`),
+    banded(
+      'GROWTH_CONSULTATIONS',
+      s.GROWTH_CONSULTATIONS.bands,
+      signals.growthConsultations,
+      `${plural(signals.growthConsultations, 'consultation')} about growth topics`,
+    ),
+    banded(
+      'FREQUENCY',
+      s.FREQUENCY.bands,
+      signals.frequency,
+      `${plural(signals.frequency, 'consultation')} in the last ${weights.recentDays} days`,
+    ),
   ];
   if (signals.daysSinceLast !== null) {
-    out.push(banded('RECENCY', s.RECENCY.bands, signals.daysSinceLast, `latest consultation ${plural(signals.daysSinceLast, 'day')} before the reference day`));
+    out.push(
+      banded(
+        'RECENCY',
+        s.RECENCY.bands,
+        signals.daysSinceLast,
+        `latest consultation ${plural(signals.daysSinceLast, 'day')} before the reference day`,
+      ),
+    );
   }
-  if (signals.employees !== null) out.push(banded('SIZE', s.SIZE.bands, signals.employees, `${plural(signals.employees, 'employee')}`));
+  if (signals.employees !== null)
+    out.push(banded('SIZE', s.SIZE.bands, signals.employees, `${plural(signals.employees, 'employee')}`));
   if (signals.industry !== null) {
     const listed = s.INDUSTRY.points[signals.industry];
     out.push({
@@ -104,7 +135,14 @@ export function explainScore(signals: FirmSignals | null, weights: GrowthWeights
       reason: `JSIC ${signals.industry} ${JSIC_DIVISIONS[signals.industry]} (${GROWTH_SIGNAL_LABELS.INDUSTRY}): ${listed === undefined ? 'not listed gives 0' : `listed, gives ${listed}`}`,
     });
   }
-  out.push(banded('REFERRALS', s.REFERRALS.bands, signals.referrals, `${plural(signals.referrals, 'consultation')} handed to another agency`));
+  out.push(
+    banded(
+      'REFERRALS',
+      s.REFERRALS.bands,
+      signals.referrals,
+      `${plural(signals.referrals, 'consultation')} handed to another agency`,
+    ),
+  );
   return { total: out.reduce((sum, c) => sum + c.points, 0), contributions: out };
 }
 

@@ -7,7 +7,16 @@ import { z } from 'zod';
 import { JSIC_DIVISIONS, SUPPORT_FIELDS, type JsicDivision, type SupportFieldCode } from '../vocabulary';
 import raw from './score-weights.json';
 
-export const GROWTH_SIGNALS = ['AGENCIES', 'GROWTH_TOPICS', 'GROWTH_CONSULTATIONS', 'FREQUENCY', 'RECENCY', 'SIZE', 'INDUSTRY', 'REFERRALS'] as const;
+export const GROWTH_SIGNALS = [
+  'AGENCIES',
+  'GROWTH_TOPICS',
+  'GROWTH_CONSULTATIONS',
+  'FREQUENCY',
+  'RECENCY',
+  'SIZE',
+  'INDUSTRY',
+  'REFERRALS',
+] as const;
 export type GrowthSignal = (typeof GROWTH_SIGNALS)[number];
 
 /** Japanese names of the signals, as the committee papers write them. */
@@ -33,7 +42,10 @@ const increasing = (bands: Array<{ atLeast?: number; atMost?: number }>) => {
 const bandSignal = z
   .object({ $comment: z.string().optional(), bands: z.union([atLeastBands, atMostBands]) })
   .strict()
-  .refine((s) => increasing(s.bands), { message: 'band thresholds must increase from one band to the next', path: ['bands'] });
+  .refine((s) => increasing(s.bands), {
+    message: 'band thresholds must increase from one band to the next',
+    path: ['bands'],
+  });
 
 const industryCode = z.string().refine((c): c is JsicDivision => c in JSIC_DIVISIONS, 'a JSIC division letter (A–T)');
 
@@ -63,7 +75,10 @@ export const weightsSchema = z
       .strict(),
   })
   .strict()
-  .refine((w) => w.recentDays <= w.windowDays, { message: 'recentDays must not exceed windowDays', path: ['recentDays'] });
+  .refine((w) => w.recentDays <= w.windowDays, {
+    message: 'recentDays must not exceed windowDays',
+    path: ['recentDays'],
+  });
 
 export type GrowthWeights = z.infer<typeof weightsSchema> & { growthTopics: SupportFieldCode[] };
 export type Band = { atLeast: number; points: number } | { atMost: number; points: number };

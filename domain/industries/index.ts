@@ -59,7 +59,8 @@ const EVERYDAY_WORDS: Record<string, JsicDivision> = {
   行政サービス等: 'S',
   行政: 'S',
 };
-for (const [word, letter] of Object.entries(EVERYDAY_WORDS)) if (!NAMES.has(industryKey(word))) NAMES.set(industryKey(word), letter);
+for (const [word, letter] of Object.entries(EVERYDAY_WORDS))
+  if (!NAMES.has(industryKey(word))) NAMES.set(industryKey(word), letter);
 
 const isDivision = (letter: string): letter is JsicDivision => letter in JSIC_DIVISIONS;
 

@@ -124,7 +124,8 @@ function derive(): MunicipalityRow[] {
   const rows: MunicipalityRow[] = [];
   for (const [prefecture, list] of byPrefecture) {
     const prefix = list[0][0].slice(0, 2);
-    if (list.some((r) => r[0].slice(0, 2) !== prefix)) problems.push(`${prefecture}: rows with different prefecture digits`);
+    if (list.some((r) => r[0].slice(0, 2) !== prefix))
+      problems.push(`${prefecture}: rows with different prefecture digits`);
     const info = PREFECTURES[prefecture];
     if (!info) problems.push(`${prefecture}: not a known prefecture name`);
     const seat = list.find((r) => r[2] === info?.seat) ?? list[0];

@@ -250,7 +250,16 @@ const REGIONS = new Map<string, string[]>([
   ['北陸地方', prefectureCodes(16, 17, 18)],
   ['北陸', prefectureCodes(16, 17, 18)],
 ]);
-const NATIONWIDE_WORDS = new Set(['全国', '日本全国', '全国一円', '全国各地', '国内', '日本国内', '日本', '全都道府県']);
+const NATIONWIDE_WORDS = new Set([
+  '全国',
+  '日本全国',
+  '全国一円',
+  '全国各地',
+  '国内',
+  '日本国内',
+  '日本',
+  '全都道府県',
+]);
 // 「兵庫県内」「神戸市全域」 name the same area as the bare name.
 const AREA_SUFFIX = /(?:内全域|全域|全体|一円|域内|内)$/;
 
@@ -379,7 +388,8 @@ export interface PlaceMention {
 
 // 「豊島区内」「神戸市全域」: the suffix is part of the place, not a word of its own.
 const PLACE_SUFFIX = /^(?:内全域|全域|内)/;
-const isKanjiChar = (c: string | undefined) => c !== undefined && /[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/.test(c);
+const isKanjiChar = (c: string | undefined) =>
+  c !== undefined && /[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/.test(c);
 
 /**
  * Names read in text: every official name (兵庫県, 神戸市, 神戸市中央区, 豊島区, 多可町), a
@@ -444,7 +454,12 @@ export function placesInText(text: string): PlaceMention[] {
     if (narrowed.length > 0) mention.candidates = narrowed;
   }
   const named = found.filter((m) => m.candidates.length === 1).map((m) => m.candidates[0].code);
-  return found.filter((m) => !(m.candidates.length === 1 && named.some((c) => c !== m.candidates[0].code && isWithin(c, m.candidates[0].code))));
+  return found.filter(
+    (m) =>
+      !(
+        m.candidates.length === 1 && named.some((c) => c !== m.candidates[0].code && isWithin(c, m.candidates[0].code))
+      ),
+  );
 }
 
 /**
@@ -454,12 +469,17 @@ export function placesInText(text: string): PlaceMention[] {
  */
 export function municipalityOfAddress(address: string): string | null {
   // Only where the address begins matters: a long cell (access notes pasted in) is not scanned whole.
-  const s = normalizeText(address.slice(0, 80)).replace(/^〒?\s*\d{3}-?\d{4}\s*/, '').slice(0, 40);
+  const s = normalizeText(address.slice(0, 80))
+    .replace(/^〒?\s*\d{3}-?\d{4}\s*/, '')
+    .slice(0, 40);
   const first = placesInText(s).find((m) => m.candidates.length === 1);
   if (!first) return null;
   const code = first.candidates[0].code;
   // A district (多可郡) is no municipality of its own: it only names where a town is.
-  const before = s.slice(0, first.start).trim().replace(/[^\s都道府県市区町村]{1,6}郡$/, '');
+  const before = s
+    .slice(0, first.start)
+    .trim()
+    .replace(/[^\s都道府県市区町村]{1,6}郡$/, '');
   if (before === '') return code;
   // Only the places that contain it may come first (兵庫県 and 神戸市 before 中央区).
   const outer = findMunicipalityByName(before);
@@ -472,7 +492,11 @@ export function municipalityOfAddress(address: string): string | null {
  * containing it, each group in code order; `prefectureCode` (code, number or name) narrows the
  * search, and alone lists that prefecture. At most `first` results.
  */
-export function searchMunicipalities(name: string | null | undefined, prefectureCode: string | null | undefined, first: number): Municipality[] {
+export function searchMunicipalities(
+  name: string | null | undefined,
+  prefectureCode: string | null | undefined,
+  first: number,
+): Municipality[] {
   const limit = Math.max(0, first);
   if (limit === 0) return [];
   let prefecture: string | undefined;
@@ -482,7 +506,8 @@ export function searchMunicipalities(name: string | null | undefined, prefecture
   }
   const inPrefecture = (m: Municipality) => !prefecture || m.prefectureCode === prefecture;
   const key = nameKey(name ?? '');
-  if (!key) return (prefecture ? [byCode.get(prefecture)!, ...listMunicipalities(prefecture)] : ordered).slice(0, limit);
+  if (!key)
+    return (prefecture ? [byCode.get(prefecture)!, ...listMunicipalities(prefecture)] : ordered).slice(0, limit);
   if (/^\d{5,6}$/.test(key)) {
     const m = getMunicipality(key);
     return m && inPrefecture(m) ? [m] : [];

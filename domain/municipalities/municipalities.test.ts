@@ -118,7 +118,11 @@ describe('findMunicipalityByName', () => {
     expect(fuchu.sort()).toEqual(['広島県', '東京都'].sort());
     expect(findMunicipalityByName('府中市', '東京都')?.code).toBe('132063');
     expect(findMunicipalityByName('府中市', '広島県')?.prefecture).toBe('広島県');
-    expect(findMunicipalities('北区', '大阪府').map((m) => m.name).sort()).toEqual(['大阪市北区', '堺市北区'].sort());
+    expect(
+      findMunicipalities('北区', '大阪府')
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['大阪市北区', '堺市北区'].sort());
   });
 });
 
@@ -204,7 +208,9 @@ describe('resolveArea', () => {
   test('the eight regions cover each prefecture exactly once', () => {
     const regions = ['北海道地方', '東北地方', '関東地方', '中部地方', '近畿地方', '中国地方', '四国地方', '九州地方'];
     const codes = regions.flatMap((r) => resolveArea(r).codes);
-    const prefectures = listMunicipalities().filter((m) => m.kind === 'prefecture').map((m) => m.code);
+    const prefectures = listMunicipalities()
+      .filter((m) => m.kind === 'prefecture')
+      .map((m) => m.code);
     expect(codes.sort()).toEqual(prefectures.sort());
   });
 
@@ -326,7 +332,8 @@ describe('places in free text', () => {
 });
 
 describe('municipality lookup for pickers', () => {
-  const names = (name: string | null, prefecture: string | null = null, first = 20) => searchMunicipalities(name, prefecture, first).map((m) => m.name);
+  const names = (name: string | null, prefecture: string | null = null, first = 20) =>
+    searchMunicipalities(name, prefecture, first).map((m) => m.name);
 
   test('by name: exact first, then names starting with it, then names containing it', () => {
     expect(names('神戸市')[0]).toBe('神戸市');

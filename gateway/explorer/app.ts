@@ -16,7 +16,10 @@ import { EXAMPLE_OPERATIONS } from './examples';
 const endpoint = new URL('../graphql', window.location.href).toString();
 
 async function fetcher(params: unknown, options?: { headers?: Record<string, unknown> }) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
   for (const [k, v] of Object.entries(options?.headers ?? {})) {
     // An untouched placeholder token is not sent.
     if (typeof v === 'string' && !v.includes('<')) headers[k.toLowerCase()] = v;
@@ -61,7 +64,9 @@ function readStored(storage: Storage | undefined, key: string): string | null {
 function alreadyOpen(storage: Storage | undefined, query: string, variables: string | undefined): boolean {
   try {
     const saved = JSON.parse(storage?.getItem('graphiql:tabState') ?? 'null') as { tabs?: TabLike[] } | null;
-    return (saved?.tabs ?? []).some((t) => t.query === query && (t.variables === variables || (noVariables(t.variables) && noVariables(variables))));
+    return (saved?.tabs ?? []).some(
+      (t) => t.query === query && (t.variables === variables || (noVariables(t.variables) && noVariables(variables))),
+    );
   } catch {
     return false;
   }

@@ -207,7 +207,10 @@ mutation NominateClient($companyId: ID!, $rationale: String!) {
     company { name growth { status } }
   }
 }`,
-    variables: { companyId: '<firm id>', rationale: '販路開拓と海外展開の相談が続き、複数機関での支援が有効と考え推薦する。' },
+    variables: {
+      companyId: '<firm id>',
+      rationale: '販路開拓と海外展開の相談が続き、複数機関での支援が有効と考え推薦する。',
+    },
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role staff --agency hyogo-iac>' },
   },
   {

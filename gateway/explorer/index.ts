@@ -14,7 +14,11 @@ interface Assets {
   css: Asset;
 }
 
-const SPEC: BundleSpec = { name: 'explorer', entry: join(__dirname, 'app.ts'), inputs: [join(__dirname, 'app.ts'), join(__dirname, 'examples.ts')] };
+const SPEC: BundleSpec = {
+  name: 'explorer',
+  entry: join(__dirname, 'app.ts'),
+  inputs: [join(__dirname, 'app.ts'), join(__dirname, 'examples.ts')],
+};
 
 let assets: Promise<Assets> | undefined;
 
@@ -49,14 +53,23 @@ const PAGE = `<!doctype html>
 const PAGE_ASSET = asset('text/html; charset=utf-8', PAGE);
 
 // Only this origin: the page must never reach out to a CDN.
-const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; worker-src 'self' blob:";
+const CSP =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; worker-src 'self' blob:";
 
 const HEADERS = { csp: CSP, cacheControl: 'public, max-age=300' };
 
 export function explorerRoutes(): Route[] {
   return [
     { method: 'GET', path: '/explorer', handle: (req, res) => sendAsset(req, res, PAGE_ASSET, HEADERS) },
-    { method: 'GET', path: '/explorer/app.js', handle: async (req, res) => sendAsset(req, res, (await buildExplorerAssets()).js, HEADERS) },
-    { method: 'GET', path: '/explorer/app.css', handle: async (req, res) => sendAsset(req, res, (await buildExplorerAssets()).css, HEADERS) },
+    {
+      method: 'GET',
+      path: '/explorer/app.js',
+      handle: async (req, res) => sendAsset(req, res, (await buildExplorerAssets()).js, HEADERS),
+    },
+    {
+      method: 'GET',
+      path: '/explorer/app.css',
+      handle: async (req, res) => sendAsset(req, res, (await buildExplorerAssets()).css, HEADERS),
+    },
   ];
 }

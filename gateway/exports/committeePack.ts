@@ -24,7 +24,22 @@ const FILE = /^\/exports\/committee\/(\d{4}-\d{2})\.csv$/;
 
 const OPERATION = readFileSync(join(__dirname, '..', 'operations', 'CommitteePack.graphql'), 'utf8');
 
-export const PACK_HEADER = ['会議月', '区分', '企業ID', '法人番号', '企業名', '所在地', '業種', 'スコア', '推薦機関', '推薦理由', '判定', '判定理由', '判定者', '判定日時'];
+export const PACK_HEADER = [
+  '会議月',
+  '区分',
+  '企業ID',
+  '法人番号',
+  '企業名',
+  '所在地',
+  '業種',
+  'スコア',
+  '推薦機関',
+  '推薦理由',
+  '判定',
+  '判定理由',
+  '判定者',
+  '判定日時',
+];
 
 const REASON_LABELS: Record<string, string> = { NOMINATED: '推薦', DECIDED: '審議', TOP_SCORE: 'スコア上位' };
 
@@ -42,7 +57,12 @@ interface PackData {
         industry: { code: string; name: string } | null;
         growth: {
           nominations: Array<{ agency: { id: string; name: string | null } | null; rationale: string }>;
-          decisions: Array<{ decision: keyof typeof COMMITTEE_OUTCOMES; reason: string; decidedBy: string; decidedAt: string }> | null;
+          decisions: Array<{
+            decision: keyof typeof COMMITTEE_OUTCOMES;
+            reason: string;
+            decidedBy: string;
+            decidedAt: string;
+          }> | null;
         } | null;
       } | null;
     }>;
@@ -86,7 +106,10 @@ export function renderPack(data: PackData): string {
 }
 
 function refuse(res: ServerResponse, status: number, code: string, message: string): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
   if (status === 401) headers['www-authenticate'] = 'Bearer';
   res.writeHead(status, headers);
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
@@ -108,17 +131,34 @@ export function committeePackRoute(options: {
       } catch (e) {
         return refuse(res, 401, 'UNAUTHENTICATED', e instanceof GraphQLError ? e.message : 'invalid token');
       }
-      if (viewer.role === 'anonymous') return refuse(res, 401, 'UNAUTHENTICATED', 'the committee pack needs a coordinator token');
+      if (viewer.role === 'anonymous')
+        return refuse(res, 401, 'UNAUTHENTICATED', 'the committee pack needs a coordinator token');
       if (viewer.role !== 'coordinator') return refuse(res, 403, 'FORBIDDEN', 'the committee pack is for coordinators');
       const month = FILE.exec(url.pathname)?.[1];
-      if (!month || !isMeetingMonth(month)) return refuse(res, 400, 'BAD_USER_INPUT', 'ask for /exports/committee/<yyyy-mm>.csv, e.g. /exports/committee/2026-05.csv');
+      if (!month || !isMeetingMonth(month))
+        return refuse(
+          res,
+          400,
+          'BAD_USER_INPUT',
+          'ask for /exports/committee/<yyyy-mm>.csv, e.g. /exports/committee/2026-05.csv',
+        );
       const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
-      const result = await options.apollo.executeOperation<PackData>({ query: OPERATION, variables: { month }, operationName: 'CommitteePack' }, { contextValue: { viewer, requestId } });
+      const result = await options.apollo.executeOperation<PackData>(
+        { query: OPERATION, variables: { month }, operationName: 'CommitteePack' },
+        { contextValue: { viewer, requestId } },
+      );
       const single = result.body.kind === 'single' ? result.body.singleResult : null;
       if (!single?.data || single.errors?.length) {
-        const codes = [...new Set((single?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+        const codes = [
+          ...new Set((single?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))),
+        ];
         options.logger.warn({ requestId, codes }, 'committee pack could not be built');
-        return refuse(res, 502, codes[0] ?? 'INTERNAL_SERVER_ERROR', `the committee pack for ${month} could not be built (${codes.join(', ')})`);
+        return refuse(
+          res,
+          502,
+          codes[0] ?? 'INTERNAL_SERVER_ERROR',
+          `the committee pack for ${month} could not be built (${codes.join(', ')})`,
+        );
       }
       res.writeHead(200, {
         'content-type': 'text/csv; charset=utf-8',

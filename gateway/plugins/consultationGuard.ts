@@ -6,7 +6,14 @@
  * root type, however nested. The subgraphs enforce the same rules again.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import type { Role } from '../../subgraphs/shared/identity';
 
 const RECORD_FIELDS = new Set(['consultations', 'consultation', 'companyHistory']);
@@ -64,11 +71,16 @@ export function consultationGuardPlugin(): ApolloServerPlugin<{ viewer: { role: 
             const allowed = ALLOWED[field];
             if (!allowed || allowed.includes(role)) continue;
             if (role === 'anonymous') {
-              throw new GraphQLError(`${field} needs a bearer token`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+              throw new GraphQLError(`${field} needs a bearer token`, {
+                extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+              });
             }
-            throw new GraphQLError(`role ${role} may not use ${field}${RECORD_FIELDS.has(field) ? ' (consultation records)' : ''}`, {
-              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-            });
+            throw new GraphQLError(
+              `role ${role} may not use ${field}${RECORD_FIELDS.has(field) ? ' (consultation records)' : ''}`,
+              {
+                extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+              },
+            );
           }
         },
       };

@@ -9,7 +9,9 @@ import type { Logger } from 'pino';
 import type { ExecutionBudget } from '../../subgraphs/shared/budget';
 import { INTERNAL_MESSAGE, maskedError } from '../../subgraphs/shared/errors';
 
-export function executionGuardPlugin(logger?: Logger): ApolloServerPlugin<{ requestId?: string; budget?: ExecutionBudget }> {
+export function executionGuardPlugin(
+  logger?: Logger,
+): ApolloServerPlugin<{ requestId?: string; budget?: ExecutionBudget }> {
   return {
     async requestDidStart() {
       return {
@@ -19,7 +21,9 @@ export function executionGuardPlugin(logger?: Logger): ApolloServerPlugin<{ requ
           const exceeded = contextValue.budget?.exceeded;
           if (exceeded) {
             const code = String(exceeded.extensions.code);
-            response.body.singleResult = { errors: [{ message: exceeded.message, extensions: { code, ...(requestId ? { requestId } : {}) } }] };
+            response.body.singleResult = {
+              errors: [{ message: exceeded.message, extensions: { code, ...(requestId ? { requestId } : {}) } }],
+            };
             response.http.status = code === 'REQUEST_TIMEOUT' ? 504 : 400;
             return;
           }
@@ -30,7 +34,16 @@ export function executionGuardPlugin(logger?: Logger): ApolloServerPlugin<{ requ
             errors: errors.map((e) => {
               const masked = maskedError(e, requestId);
               if (masked.message === INTERNAL_MESSAGE && e.message !== INTERNAL_MESSAGE) {
-                logger?.warn({ requestId, path: e.path, code: e.extensions?.code, service: e.extensions?.serviceName, err: e.message.slice(0, 500) }, 'internal error masked');
+                logger?.warn(
+                  {
+                    requestId,
+                    path: e.path,
+                    code: e.extensions?.code,
+                    service: e.extensions?.serviceName,
+                    err: e.message.slice(0, 500),
+                  },
+                  'internal error masked',
+                );
               }
               return masked;
             }),

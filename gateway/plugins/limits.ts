@@ -57,11 +57,17 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
 // ordinary validation error: HTTP 400, code GRAPHQL_VALIDATION_FAILED.
 const report = {
   propagateOnRejection: false,
-  onReject: [(ctx: ValidationContext | null, error: GraphQLError) => ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+  onReject: [
+    (ctx: ValidationContext | null, error: GraphQLError) =>
+      ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+  ],
 };
 
 export function limitValidationRules(limits: Limits): ValidationRule[] {
-  return [maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })] as unknown as ValidationRule[];
+  return [
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, ...report }),
+  ] as unknown as ValidationRule[];
 }
 
 /**
@@ -69,7 +75,11 @@ export function limitValidationRules(limits: Limits): ValidationRule[] {
  * HTTP 400, COST_LIMIT_EXCEEDED with the cost and the limit. Variables count with their values
  * (`first: $n` costs what $n asks for).
  */
-export function costLimitPlugin(listSizes: ListSizes, limits: Pick<Limits, 'maxCost'>, onRefuse: () => void = () => {}): ApolloServerPlugin<{ viewer: { role: Role } }> {
+export function costLimitPlugin(
+  listSizes: ListSizes,
+  limits: Pick<Limits, 'maxCost'>,
+  onRefuse: () => void = () => {},
+): ApolloServerPlugin<{ viewer: { role: Role } }> {
   return {
     async requestDidStart() {
       return {
@@ -80,9 +90,17 @@ export function costLimitPlugin(listSizes: ListSizes, limits: Pick<Limits, 'maxC
           const limit = costLimitOf(limits, role);
           if (cost <= limit) return;
           onRefuse();
-          throw new GraphQLError(`query cost ${Number.isFinite(cost) ? cost : 'beyond count'} exceeds the limit of ${limit} for ${role} callers: ask for smaller pages or fewer nested lists`, {
-            extensions: { code: 'COST_LIMIT_EXCEEDED', cost: Number.isFinite(cost) ? cost : null, limit, http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            `query cost ${Number.isFinite(cost) ? cost : 'beyond count'} exceeds the limit of ${limit} for ${role} callers: ask for smaller pages or fewer nested lists`,
+            {
+              extensions: {
+                code: 'COST_LIMIT_EXCEEDED',
+                cost: Number.isFinite(cost) ? cost : null,
+                limit,
+                http: { status: 400 },
+              },
+            },
+          );
         },
       };
     },
@@ -98,7 +116,8 @@ export function tokenLimitCheck(maxTokens: number): (query: string) => { message
     try {
       new MaxTokensParserWLexer(query, { n: maxTokens }).parseDocument();
     } catch (e) {
-      if (e instanceof GraphQLError && /token/i.test(e.message)) return { message: `query has more than ${maxTokens} tokens`, code: 'QUERY_TOO_LARGE' };
+      if (e instanceof GraphQLError && /token/i.test(e.message))
+        return { message: `query has more than ${maxTokens} tokens`, code: 'QUERY_TOO_LARGE' };
       // Syntax errors are left to Apollo's own parse, which reports them with its code.
     }
     return null;

@@ -139,7 +139,16 @@ const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, 'half-ope
 
 // Failures that mean the request never reached a subgraph able to answer it, so a query can be
 // sent again: refused or reset connections, a keep-alive socket closed under us, DNS hiccups.
-const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
+const RETRYABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function errorCode(e: unknown): string | undefined {
   const err = e as { code?: unknown; cause?: { code?: unknown } };
@@ -164,7 +173,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 // Failures where the connection was never made: nothing reached a subgraph, so sending the same
 // request to another endpoint cannot do anything twice, even for a mutation.
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** Splits a subgraph's URL setting into its endpoints: `http://a:4002/graphql,http://b:4002/graphql`. */
 export function endpointUrls(urls: string | readonly string[]): string[] {
@@ -172,7 +188,8 @@ export function endpointUrls(urls: string | readonly string[]): string[] {
   if (list.length === 0) throw new Error('a subgraph needs at least one URL');
   for (const u of list) {
     const parsed = new URL(u);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`subgraph URL must be http(s): ${u}`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new Error(`subgraph URL must be http(s): ${u}`);
   }
   return list;
 }
@@ -191,8 +208,16 @@ class Endpoint {
   ) {
     const parsed = new URL(url);
     this.path = `${parsed.pathname}${parsed.search}`;
-    this.pool = new Pool(parsed.origin, { connections: options.connections, keepAliveTimeout: options.keepAliveTimeoutMs, pipelining: 1 });
-    this.breaker = new CircuitBreaker({ failureThreshold: options.breakerThreshold, openMs: options.breakerOpenMs, onStateChange });
+    this.pool = new Pool(parsed.origin, {
+      connections: options.connections,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      pipelining: 1,
+    });
+    this.breaker = new CircuitBreaker({
+      failureThreshold: options.breakerThreshold,
+      openMs: options.breakerOpenMs,
+      onStateChange,
+    });
   }
 }
 
@@ -220,11 +245,16 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     const report = () => {
       // The subgraph as a whole is as healthy as its healthiest endpoint.
       metrics?.circuitState.set({ subgraph: name }, CIRCUIT_STATE_VALUE[this.circuitState]);
-      for (const e of this.endpoints ?? []) metrics?.endpointCircuitState.set({ subgraph: name, endpoint: e.url }, CIRCUIT_STATE_VALUE[e.breaker.state]);
+      for (const e of this.endpoints ?? [])
+        metrics?.endpointCircuitState.set({ subgraph: name, endpoint: e.url }, CIRCUIT_STATE_VALUE[e.breaker.state]);
     };
     this.endpoints = this.urls.map((u) => new Endpoint(u, this.options, report));
     report();
-    this.budget = new RetryBudget({ ratio: this.options.retryBudgetRatio, minPerWindow: this.options.retryBudgetFloor, windowMs: 10_000 });
+    this.budget = new RetryBudget({
+      ratio: this.options.retryBudgetRatio,
+      minPerWindow: this.options.retryBudgetFloor,
+      windowMs: 10_000,
+    });
   }
 
   /** Closed while any endpoint's circuit is closed; open when every one is open. */
@@ -261,7 +291,11 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     const viewer = ctx.viewer ?? ANONYMOUS;
     const budget = ctx.budget;
     budget?.check();
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName,
+    });
     const operationType = incoming?.operation?.operation;
     const idempotent = !MUTATION.test(request.query) && (operationType === undefined || operationType === 'query');
     try {
@@ -277,7 +311,11 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         } else {
           // One fetch for every waiter: it is aborted only once all of them have given up.
           const controller = new AbortController();
-          const entry: SharedFetch = { promise: this.fetchWithPolicy(body, viewer, ctx.requestId, true, controller.signal), waiting: 0, controller };
+          const entry: SharedFetch = {
+            promise: this.fetchWithPolicy(body, viewer, ctx.requestId, true, controller.signal),
+            waiting: 0,
+            controller,
+          };
           shared = entry;
           const group = mine;
           group.set(body, entry);
@@ -299,7 +337,10 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     } catch (e) {
       if (budget?.exceeded) throw budget.exceeded;
       const error = e instanceof GraphQLError ? e : this.unavailable(e instanceof Error ? e.message : String(e));
-      this.metrics?.subgraphErrors.inc({ subgraph: this.name, code: String(error.extensions.code ?? 'SUBGRAPH_UNAVAILABLE') });
+      this.metrics?.subgraphErrors.inc({
+        subgraph: this.name,
+        code: String(error.extensions.code ?? 'SUBGRAPH_UNAVAILABLE'),
+      });
       throw error;
     }
   }
@@ -322,7 +363,13 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     );
   }
 
-  private async fetchWithPolicy(body: string, viewer: Viewer, requestId: string | undefined, idempotent: boolean, signal?: AbortSignal): Promise<RawResponse> {
+  private async fetchWithPolicy(
+    body: string,
+    viewer: Viewer,
+    requestId: string | undefined,
+    idempotent: boolean,
+    signal?: AbortSignal,
+  ): Promise<RawResponse> {
     this.budget.request();
     const tried = new Set<Endpoint>();
     let retries = 0;
@@ -332,7 +379,10 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         this.metrics?.circuitRejections.inc({ subgraph: this.name });
         const next = Math.min(...this.endpoints.map((e) => (e.breaker.state === 'open' ? e.breaker.retryInMs : 0)));
         const when = next > 0 ? `next probe in ${next} ms` : 'a probe is checking whether it is back';
-        throw this.unavailable(`circuit open after repeated failures${this.endpoints.length > 1 ? ` on all ${this.endpoints.length} endpoints` : ''}, ${when}`, 'open');
+        throw this.unavailable(
+          `circuit open after repeated failures${this.endpoints.length > 1 ? ` on all ${this.endpoints.length} endpoints` : ''}, ${when}`,
+          'open',
+        );
       }
       const { endpoint, ticket } = chosen;
       const probe = ticket === 'probe';
@@ -368,7 +418,9 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         idempotent &&
         retries < this.options.retries &&
         (untried || endpoint.breaker.state === 'closed') &&
-        (outcome instanceof Error ? !(outcome instanceof AttemptTimeout) && RETRYABLE_CODES.has(errorCode(outcome) ?? '') : outcome.status === 502 || outcome.status === 503);
+        (outcome instanceof Error
+          ? !(outcome instanceof AttemptTimeout) && RETRYABLE_CODES.has(errorCode(outcome) ?? '')
+          : outcome.status === 502 || outcome.status === 503);
       if (retryable && this.budget.tryRetry()) {
         retries += 1;
         this.metrics?.subgraphRetries.inc({ subgraph: this.name });
@@ -382,7 +434,13 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     }
   }
 
-  private async send(endpoint: Endpoint, body: string, viewer: Viewer, requestId: string | undefined, signal?: AbortSignal): Promise<RawResponse> {
+  private async send(
+    endpoint: Endpoint,
+    body: string,
+    viewer: Viewer,
+    requestId: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<RawResponse> {
     // Signed per attempt: every request carries a fresh nonce, and is good for this subgraph and body only.
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -394,16 +452,27 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     const onAbort = () => controller.abort(signal!.reason);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new AttemptTimeout(`no answer within ${this.options.timeoutMs} ms`)),
+      this.options.timeoutMs,
+    );
     const end = this.metrics?.subgraphSeconds.startTimer({ subgraph: this.name });
     this.metrics?.subgraphFetches.inc({ subgraph: this.name });
     try {
-      const res = await endpoint.pool.request({ path: endpoint.path, method: 'POST', headers, body, signal: controller.signal });
+      const res = await endpoint.pool.request({
+        path: endpoint.path,
+        method: 'POST',
+        headers,
+        body,
+        signal: controller.signal,
+      });
       const text = await res.body.text();
       const type = res.headers['content-type'];
       return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ''), text };
     } catch (e) {
-      throw controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout ? controller.signal.reason : e;
+      throw controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout
+        ? controller.signal.reason
+        : e;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -426,7 +495,11 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         const stopped = (body.errors as Array<{ message?: unknown; extensions?: { code?: unknown } }>).find(
           (e) => e?.extensions?.code === 'BUDGET_EXCEEDED' || e?.extensions?.code === 'REQUEST_TIMEOUT',
         );
-        if (stopped) throw budget.fail(stopped.extensions!.code === 'REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'BUDGET_EXCEEDED', String(stopped.message ?? 'the request ran over its budget'));
+        if (stopped)
+          throw budget.fail(
+            stopped.extensions!.code === 'REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'BUDGET_EXCEEDED',
+            String(stopped.message ?? 'the request ran over its budget'),
+          );
       }
       return body as GatewayResponse;
     }

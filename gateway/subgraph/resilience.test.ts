@@ -6,7 +6,12 @@ describe('CircuitBreaker', () => {
   test('opens after consecutive failures, fails fast, lets one probe through, closes on its success', () => {
     let now = 0;
     const states: CircuitState[] = [];
-    const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 1_000, clock: () => now, onStateChange: (s) => states.push(s) });
+    const breaker = new CircuitBreaker({
+      failureThreshold: 3,
+      openMs: 1_000,
+      clock: () => now,
+      onStateChange: (s) => states.push(s),
+    });
     breaker.failure();
     breaker.failure();
     breaker.success();
@@ -64,11 +69,19 @@ describe('RetryBudget', () => {
 describe('subgraph client settings', () => {
   test('deduplication is on unless turned off; retries, breaker and timeout come from the environment', () => {
     expect(subgraphClientOptionsFromEnv({})).toEqual(DEFAULT_SUBGRAPH_CLIENT_OPTIONS);
-    expect(subgraphClientOptionsFromEnv({ MADOGUCHI_SUBGRAPH_DEDUP: 'false', MADOGUCHI_SUBGRAPH_RETRIES: '0', MADOGUCHI_BREAKER_OPEN_MS: '250' })).toMatchObject({
+    expect(
+      subgraphClientOptionsFromEnv({
+        MADOGUCHI_SUBGRAPH_DEDUP: 'false',
+        MADOGUCHI_SUBGRAPH_RETRIES: '0',
+        MADOGUCHI_BREAKER_OPEN_MS: '250',
+      }),
+    ).toMatchObject({
       dedup: false,
       retries: 0,
       breakerOpenMs: 250,
     });
-    expect(() => subgraphClientOptionsFromEnv({ MADOGUCHI_SUBGRAPH_TIMEOUT_MS: 'soon' })).toThrow(/MADOGUCHI_SUBGRAPH_TIMEOUT_MS/);
+    expect(() => subgraphClientOptionsFromEnv({ MADOGUCHI_SUBGRAPH_TIMEOUT_MS: 'soon' })).toThrow(
+      /MADOGUCHI_SUBGRAPH_TIMEOUT_MS/,
+    );
   });
 });

@@ -32,17 +32,25 @@ export interface ConsultationsContext {
   firmIdOfConsultation: DataLoader<string, string | null>;
 }
 
-export function createConsultationsContext(store: Queryable, viewer: Viewer = ANONYMOUS, now: () => Date = () => new Date()): ConsultationsContext {
+export function createConsultationsContext(
+  store: Queryable,
+  viewer: Viewer = ANONYMOUS,
+  now: () => Date = () => new Date(),
+): ConsultationsContext {
   return {
     store,
     viewer,
     now,
     requireRecordReader() {
       if (viewer.role === 'anonymous') {
-        throw new GraphQLError('consultation records need a staff or coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
+        throw new GraphQLError('consultation records need a staff or coordinator token', {
+          extensions: { code: 'UNAUTHENTICATED' },
+        });
       }
       if (viewer.role !== 'staff' && viewer.role !== 'coordinator') {
-        throw new GraphQLError(`role ${viewer.role} may not read consultation records`, { extensions: { code: 'FORBIDDEN' } });
+        throw new GraphQLError(`role ${viewer.role} may not read consultation records`, {
+          extensions: { code: 'FORBIDDEN' },
+        });
       }
     },
     consultationById: new DataLoader((ids) => consultations.byIds(store, viewer, ids)),
@@ -60,10 +68,14 @@ export function createConsultationsContext(store: Queryable, viewer: Viewer = AN
       // One grouped query serves every key of the batch.
       const rows = await consultations.countsByOrganization(store, [...new Set(parsed.map((p) => p.org))]);
       return parsed.map(({ org, fy }) =>
-        rows.filter((r) => r.organizationId === org && (fy === null || r.fiscalYear === fy)).reduce((sum, r) => sum + r.n, 0),
+        rows
+          .filter((r) => r.organizationId === org && (fy === null || r.fiscalYear === fy))
+          .reduce((sum, r) => sum + r.n, 0),
       );
     }),
-    organizationName: new DataLoader(async (ids) => (await organizations.byIds(store, ids)).map((o) => o?.name ?? null)),
+    organizationName: new DataLoader(async (ids) =>
+      (await organizations.byIds(store, ids)).map((o) => o?.name ?? null),
+    ),
   };
 }
 

@@ -12,12 +12,16 @@ test('an analyst may ask so many distinct tables a day; asking one again is free
 });
 
 test('the same table in another order of its arguments is the same table', () => {
-  expect(tableKey(['MONTH', 'CHANNEL'], { organizationIds: ['b', 'a'], topics: ['X'] })).toBe(tableKey(['CHANNEL', 'MONTH'], { topics: ['X'], organizationIds: ['a', 'b', 'a'] }));
+  expect(tableKey(['MONTH', 'CHANNEL'], { organizationIds: ['b', 'a'], topics: ['X'] })).toBe(
+    tableKey(['CHANNEL', 'MONTH'], { topics: ['X'], organizationIds: ['a', 'b', 'a'] }),
+  );
   expect(tableKey(['MONTH'], { from: '2025-04-01' })).not.toBe(tableKey(['MONTH'], { from: '2025-05-01' }));
 });
 
 test('the daily limit is configurable and validated at start', () => {
   expect(analystTablesPerDayFromEnv({})).toBe(DEFAULT_ANALYST_TABLES_PER_DAY);
   expect(analystTablesPerDayFromEnv({ MADOGUCHI_ANALYST_TABLES_PER_DAY: '50' })).toBe(50);
-  expect(() => analystTablesPerDayFromEnv({ MADOGUCHI_ANALYST_TABLES_PER_DAY: 'lots' })).toThrow(/MADOGUCHI_ANALYST_TABLES_PER_DAY/);
+  expect(() => analystTablesPerDayFromEnv({ MADOGUCHI_ANALYST_TABLES_PER_DAY: 'lots' })).toThrow(
+    /MADOGUCHI_ANALYST_TABLES_PER_DAY/,
+  );
 });

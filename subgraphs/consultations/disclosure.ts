@@ -75,12 +75,19 @@ export class AnalystTableBudget implements AnalystBudget {
 /** The table a statistics request names, the same however its arguments are ordered. */
 export function tableKey(groupBy: readonly string[], filter: StatsFilter | null | undefined): string {
   const sorted = (xs: readonly string[] | null | undefined) => (xs?.length ? [...new Set(xs)].sort() : null);
-  return JSON.stringify([[...groupBy].sort(), filter?.from ?? null, filter?.to ?? null, sorted(filter?.organizationIds), sorted(filter?.topics)]);
+  return JSON.stringify([
+    [...groupBy].sort(),
+    filter?.from ?? null,
+    filter?.to ?? null,
+    sorted(filter?.organizationIds),
+    sorted(filter?.topics),
+  ]);
 }
 
 export function analystTablesPerDayFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const v = env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
   const n = v === undefined || v === '' ? DEFAULT_ANALYST_TABLES_PER_DAY : Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`MADOGUCHI_ANALYST_TABLES_PER_DAY must be a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`MADOGUCHI_ANALYST_TABLES_PER_DAY must be a positive integer, got "${v}"`);
   return n;
 }

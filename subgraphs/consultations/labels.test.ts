@@ -17,10 +17,20 @@ test('each dimension names its codes; unknown codes get null and empty values �
   expect(await statsKeyLabel('INDUSTRY', 'E', noOrganizations)).toBe('製造業');
   expect(await statsKeyLabel('MUNICIPALITY', '131164', noOrganizations)).toBe('豊島区');
   expect(await statsKeyLabel('MONTH', '2025-04', noOrganizations)).toBe('2025年4月');
-  expect(await statsKeyLabel('ORGANIZATION', 'akashi-ipf', async (id) => (id === 'akashi-ipf' ? '明石市産業振興財団' : null))).toBe('明石市産業振興財団');
+  expect(
+    await statsKeyLabel('ORGANIZATION', 'akashi-ipf', async (id) =>
+      id === 'akashi-ipf' ? '明石市産業振興財団' : null,
+    ),
+  ).toBe('明石市産業振興財団');
   expect(await statsKeyLabel('INDUSTRY', '', noOrganizations)).toBe(UNKNOWN_LABEL);
   // Codes that are not in a vocabulary, including inherited property names, are not labels.
-  for (const [dimension, value] of [['TOPIC', 'toString'], ['CHANNEL', 'constructor'], ['INDUSTRY', 'Z'], ['MUNICIPALITY', '999999'], ['MONTH', '2025-4']] as const) {
+  for (const [dimension, value] of [
+    ['TOPIC', 'toString'],
+    ['CHANNEL', 'constructor'],
+    ['INDUSTRY', 'Z'],
+    ['MUNICIPALITY', '999999'],
+    ['MONTH', '2025-4'],
+  ] as const) {
     expect(await statsKeyLabel(dimension, value, noOrganizations)).toBeNull();
   }
 });
@@ -36,12 +46,24 @@ describe('through the subgraph', () => {
     const module = SUBGRAPHS.find((s) => s.name === 'consultations')!;
     const result = await graphql({
       schema: buildSchemaOf(module),
-      source: '{ consultationStats(groupBy: [ORGANIZATION, MUNICIPALITY]) { cells { keys { dimension value label } } } }',
+      source:
+        '{ consultationStats(groupBy: [ORGANIZATION, MUNICIPALITY]) { cells { keys { dimension value label } } } }',
       contextValue: module.createContext(store, { viewer: { role: 'analyst', subject: 'a', agencyId: null } }),
     });
     expect(result.errors).toBeUndefined();
-    const names = new Map((await store.query<{ id: string; name: string }>('select id, name from organizations')).map((o) => [o.id, o.name]));
-    const cells = (result.data as { consultationStats: { cells: Array<{ keys: Array<{ dimension: string; value: string; label: string | null }> }> } }).consultationStats.cells;
+    const names = new Map(
+      (await store.query<{ id: string; name: string }>('select id, name from organizations')).map((o) => [
+        o.id,
+        o.name,
+      ]),
+    );
+    const cells = (
+      result.data as {
+        consultationStats: {
+          cells: Array<{ keys: Array<{ dimension: string; value: string; label: string | null }> }>;
+        };
+      }
+    ).consultationStats.cells;
     expect(cells.length).toBeGreaterThan(10);
     for (const { keys } of cells) {
       const [organization, municipality] = keys;

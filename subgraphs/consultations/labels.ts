@@ -15,7 +15,11 @@ function own<T extends object>(table: T, key: string): T[keyof T] | undefined {
 }
 
 /** The label of a code, or null when the code is not (or no longer) known. */
-export async function statsKeyLabel(dimension: StatsDimension, value: string, organizationName: (id: string) => Promise<string | null>): Promise<string | null> {
+export async function statsKeyLabel(
+  dimension: StatsDimension,
+  value: string,
+  organizationName: (id: string) => Promise<string | null>,
+): Promise<string | null> {
   if (value === '') return UNKNOWN_LABEL;
   switch (dimension) {
     case 'ORGANIZATION':

@@ -34,7 +34,14 @@ export interface GrowthScoreValue extends GrowthScore {
 }
 
 /** Parts of the growth file staff may read for their agency's firms; everything else is for coordinators. */
-export const STAFF_READABLE = new Set(['growth.status', 'growth.nominations', 'growth.plan', 'growth.plans', 'growthFirms', 'nominateCompany']);
+export const STAFF_READABLE = new Set([
+  'growth.status',
+  'growth.nominations',
+  'growth.plan',
+  'growth.plans',
+  'growthFirms',
+  'nominateCompany',
+]);
 
 export interface GrowthContext {
   store: Queryable;
@@ -60,8 +67,13 @@ export interface GrowthContext {
 
 const SEP = '\u0000';
 
-export function createGrowthContext(store: Queryable, viewer: Viewer = ANONYMOUS, now: () => Date = () => new Date()): GrowthContext {
-  const refuse = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) => new GraphQLError(message, { extensions: { code } });
+export function createGrowthContext(
+  store: Queryable,
+  viewer: Viewer = ANONYMOUS,
+  now: () => Date = () => new Date(),
+): GrowthContext {
+  const refuse = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) =>
+    new GraphQLError(message, { extensions: { code } });
   const firmVisible = new DataLoader<string, boolean>(async (ids) => {
     const visible = await firms.visibleIds(store, viewer, ids);
     return ids.map((id) => visible.has(id));
@@ -72,7 +84,12 @@ export function createGrowthContext(store: Queryable, viewer: Viewer = ANONYMOUS
       const [firmId, field] = k.split(SEP);
       (byFirm.get(firmId) ?? byFirm.set(firmId, []).get(firmId)!).push(field);
     }
-    await recordReads(store, viewer, now().toISOString(), [...byFirm].map(([firmId, fields]) => ({ firmId, fields: fields.sort() })));
+    await recordReads(
+      store,
+      viewer,
+      now().toISOString(),
+      [...byFirm].map(([firmId, fields]) => ({ firmId, fields: fields.sort() })),
+    );
     return keys.map(() => true as const);
   });
   const byGroups = <R>(load: (firmIds: string[], a: string, b: string) => Promise<R[][]>) =>
@@ -97,30 +114,40 @@ export function createGrowthContext(store: Queryable, viewer: Viewer = ANONYMOUS
     now,
     requireReader(what) {
       if (viewer.role === 'anonymous') throw refuse('UNAUTHENTICATED', `${what} needs a staff or coordinator token`);
-      if (viewer.role !== 'staff' && viewer.role !== 'coordinator') throw refuse('FORBIDDEN', `role ${viewer.role} may not read ${what}`);
+      if (viewer.role !== 'staff' && viewer.role !== 'coordinator')
+        throw refuse('FORBIDDEN', `role ${viewer.role} may not read ${what}`);
     },
     requireCoordinator(what) {
       if (viewer.role === 'anonymous') throw refuse('UNAUTHENTICATED', `${what} needs a coordinator token`);
       if (viewer.role !== 'coordinator') throw refuse('FORBIDDEN', `${what} is for coordinators`);
     },
     writableStore() {
-      if (!('transaction' in store)) throw new GraphQLError('this store cannot write', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      if (!('transaction' in store))
+        throw new GraphQLError('this store cannot write', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       return store as Store;
     },
     async readFile(firmId, field) {
-      if (viewer.role === 'anonymous') throw refuse('UNAUTHENTICATED', 'a firm’s growth file needs a staff or coordinator token');
+      if (viewer.role === 'anonymous')
+        throw refuse('UNAUTHENTICATED', 'a firm’s growth file needs a staff or coordinator token');
       if (viewer.role === 'staff') {
-        if (!STAFF_READABLE.has(field)) throw refuse('FORBIDDEN', `${field} of a firm’s growth file is for coordinators`);
-        if (!(await firmVisible.load(firmId))) throw refuse('FORBIDDEN', 'staff read the growth files of their own agency’s firms only');
+        if (!STAFF_READABLE.has(field))
+          throw refuse('FORBIDDEN', `${field} of a firm’s growth file is for coordinators`);
+        if (!(await firmVisible.load(firmId)))
+          throw refuse('FORBIDDEN', 'staff read the growth files of their own agency’s firms only');
       } else if (viewer.role !== 'coordinator') {
-        throw refuse('FORBIDDEN', `role ${viewer.role} may not read firms’ growth files; growthSummary and growthCounts give counts`);
+        throw refuse(
+          'FORBIDDEN',
+          `role ${viewer.role} may not read firms’ growth files; growthSummary and growthCounts give counts`,
+        );
       }
       await audit.load([firmId, field].join(SEP));
     },
     firmVisible,
     status: new DataLoader((ids) => growth.statusOf(store, ids)),
     signals: new DataLoader((ids) => signalsOf(store, ids)),
-    nominations: byGroups((ids, agency, meeting) => growth.nominationsOf(store, ids, { organizationId: agency || undefined, meetingMonth: meeting || undefined })),
+    nominations: byGroups((ids, agency, meeting) =>
+      growth.nominationsOf(store, ids, { organizationId: agency || undefined, meetingMonth: meeting || undefined }),
+    ),
     decisions: byGroups((ids, meeting) => growth.decisionsOf(store, ids, { meetingMonth: meeting || undefined })),
     plans: new DataLoader((ids) => growth.plansOf(store, ids)),
   };

@@ -23,7 +23,8 @@ export function createOrganizationsContext(store: Queryable, viewer: Viewer = AN
   return {
     store,
     viewer,
-    seesDetailOf: (agencyId) => viewer.role === 'coordinator' || (viewer.role === 'staff' && viewer.agencyId === agencyId),
+    seesDetailOf: (agencyId) =>
+      viewer.role === 'coordinator' || (viewer.role === 'staff' && viewer.agencyId === agencyId),
     organizationById: new DataLoader((ids) => organizations.byIds(store, ids)),
     rejectionsBySource: (limit) => {
       let loader = rejectionLoaders.get(limit);

@@ -16,6 +16,9 @@ export const programs: SubgraphModule<ProgramsContext> = {
   // A new programme or directory snapshot (from this process or a replica's sync) rebuilds the
   // changed part of the search index now, not on the next search.
   onSnapshot: (store, change) => {
-    if (change === null || change.entity === 'program' || change.entity === 'organization') searchIndexFor(store).refresh().catch(() => {});
+    if (change === null || change.entity === 'program' || change.entity === 'organization')
+      searchIndexFor(store)
+        .refresh()
+        .catch(() => {});
   },
 };

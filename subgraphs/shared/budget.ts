@@ -8,7 +8,14 @@
  * Subgraphs count what their resolvers return (`budgetResolvers`: each object and each list item
  * of a composite field); the gateway counts the objects and bytes of every subgraph answer.
  */
-import { GraphQLError, defaultFieldResolver, getNamedType, isCompositeType, isObjectType, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  defaultFieldResolver,
+  getNamedType,
+  isCompositeType,
+  isObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 
 export interface BudgetLimits {
   /** Objects one request may produce. */
@@ -39,18 +46,24 @@ export class ExecutionBudget {
   /** Throws once the request is out of budget, out of time or abandoned. */
   check(): void {
     if (this.exceeded) throw this.exceeded;
-    if (this.signal.aborted || Date.now() > this.deadline) throw this.fail('REQUEST_TIMEOUT', 'the request ran out of time; its remaining work was stopped');
+    if (this.signal.aborted || Date.now() > this.deadline)
+      throw this.fail('REQUEST_TIMEOUT', 'the request ran out of time; its remaining work was stopped');
   }
 
   addObjects(n: number): void {
     if (this.exceeded) throw this.exceeded;
     this.objects += n;
-    if (this.objects > this.limits.maxObjects) throw this.fail('BUDGET_EXCEEDED', `the answer would hold more than ${this.limits.maxObjects} objects: ask for less (smaller pages, fewer nested lists)`);
+    if (this.objects > this.limits.maxObjects)
+      throw this.fail(
+        'BUDGET_EXCEEDED',
+        `the answer would hold more than ${this.limits.maxObjects} objects: ask for less (smaller pages, fewer nested lists)`,
+      );
   }
 
   addBytes(n: number): void {
     this.bytes += n;
-    if (this.limits.maxBytes && this.bytes > this.limits.maxBytes) throw this.fail('BUDGET_EXCEEDED', `the answer would exceed ${this.limits.maxBytes} bytes: ask for less`);
+    if (this.limits.maxBytes && this.bytes > this.limits.maxBytes)
+      throw this.fail('BUDGET_EXCEEDED', `the answer would exceed ${this.limits.maxBytes} bytes: ask for less`);
   }
 
   /** Ends the request with `code` (the first failure wins) and aborts its work in flight. */
@@ -58,7 +71,10 @@ export class ExecutionBudget {
     // With a path already, graphql-js passes this one error on as it is from every field that
     // throws it, instead of wrapping a new error (and capturing a stack) per field: after the
     // budget runs out, each remaining field costs a check and a throw, nothing more.
-    this.exceeded ??= new GraphQLError(message, { path: [], extensions: { code, http: { status: code === 'REQUEST_TIMEOUT' ? 504 : 400 } } });
+    this.exceeded ??= new GraphQLError(message, {
+      path: [],
+      extensions: { code, http: { status: code === 'REQUEST_TIMEOUT' ? 504 : 400 } },
+    });
     this.controller.abort(this.exceeded);
     return this.exceeded;
   }
@@ -92,7 +108,9 @@ export function attachBudget<C extends object>(context: C, budget: ExecutionBudg
 }
 
 export function budgetOf(context: unknown): ExecutionBudget | undefined {
-  return typeof context === 'object' && context !== null ? ((context as Record<symbol, ExecutionBudget | undefined>)[BUDGET]) : undefined;
+  return typeof context === 'object' && context !== null
+    ? (context as Record<symbol, ExecutionBudget | undefined>)[BUDGET]
+    : undefined;
 }
 
 function counted(budget: ExecutionBudget, value: unknown): unknown {
@@ -116,7 +134,8 @@ export function budgetResolvers(schema: GraphQLSchema): GraphQLSchema {
         if (!budget) return resolve(source, args, context, info);
         budget.check();
         const result = resolve(source, args, context, info);
-        if (result && typeof (result as PromiseLike<unknown>).then === 'function') return (result as Promise<unknown>).then((v) => counted(budget, v));
+        if (result && typeof (result as PromiseLike<unknown>).then === 'function')
+          return (result as Promise<unknown>).then((v) => counted(budget, v));
         return counted(budget, result);
       };
     }

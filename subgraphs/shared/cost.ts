@@ -64,7 +64,12 @@ function constValue(node: ValueNode): unknown {
 export function hasFields(
   d: DefinitionNode,
 ): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode {
-  return d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION || d.kind === Kind.INTERFACE_TYPE_DEFINITION || d.kind === Kind.INTERFACE_TYPE_EXTENSION;
+  return (
+    d.kind === Kind.OBJECT_TYPE_DEFINITION ||
+    d.kind === Kind.OBJECT_TYPE_EXTENSION ||
+    d.kind === Kind.INTERFACE_TYPE_DEFINITION ||
+    d.kind === Kind.INTERFACE_TYPE_EXTENSION
+  );
 }
 
 export function listSizesOf(document: DocumentNode): ListSizes {
@@ -121,20 +126,31 @@ export function estimateCost(
   };
 
   /** The size of the list `node` returns, from its @listSize, its page argument or the default. */
-  const sizeOf = (node: FieldNode, parent: string, field: GraphQLField<unknown, unknown>, config: ListSize | undefined): number => {
+  const sizeOf = (
+    node: FieldNode,
+    parent: string,
+    field: GraphQLField<unknown, unknown>,
+    config: ListSize | undefined,
+  ): number => {
     if (field.name === '_entities') {
       const reps = argument(node, field, 'representations');
       return Array.isArray(reps) ? reps.length : defaultListSize;
     }
     if (config?.slicingArguments?.length) {
-      const sizes = config.slicingArguments.map((a) => argument(node, field, a)).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      const sizes = config.slicingArguments
+        .map((a) => argument(node, field, a))
+        .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       if (sizes.length) return Math.max(0, ...sizes);
     }
     return config?.assumedSize ?? defaultListSize;
   };
 
   const seen: string[] = [];
-  const selectionCost = (set: SelectionSetNode | undefined, type: GraphQLCompositeType, sized: { fields: string[]; size: number } | null): number => {
+  const selectionCost = (
+    set: SelectionSetNode | undefined,
+    type: GraphQLCompositeType,
+    sized: { fields: string[]; size: number } | null,
+  ): number => {
     if (!set) return 0;
     let total = 0;
     for (const s of set.selections) {
@@ -155,7 +171,11 @@ export function estimateCost(
     return total;
   };
 
-  const fieldCost = (node: FieldNode, parentType: GraphQLCompositeType, sized: { fields: string[]; size: number } | null): number => {
+  const fieldCost = (
+    node: FieldNode,
+    parentType: GraphQLCompositeType,
+    sized: { fields: string[]; size: number } | null,
+  ): number => {
     const name = node.name.value;
     if (name.startsWith('__')) return 0;
     // Abstract parents: the field is looked up on the interface, or on the first member having it.
@@ -180,13 +200,16 @@ export function estimateCost(
     if (isList) size = sizeOf(node, owner, field, config);
     if (sized?.fields.includes(name)) size = sized.size;
     if (!isCompositeType(named)) return 0;
-    const childSized = config?.sizedFields?.length ? { fields: config.sizedFields, size: sizeOf(node, owner, field, config) } : null;
+    const childSized = config?.sizedFields?.length
+      ? { fields: config.sizedFields, size: sizeOf(node, owner, field, config) }
+      : null;
     return size * (1 + selectionCost(node.selectionSet, named, childSized));
   };
 
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
   let cost = selectionCost(operation.selectionSet, root, null);
-  if (operation.operation === 'mutation') cost += (options.mutationCost ?? 10) * operation.selectionSet.selections.length;
+  if (operation.operation === 'mutation')
+    cost += (options.mutationCost ?? 10) * operation.selectionSet.selections.length;
   return Number.isFinite(cost) ? cost : Infinity;
 }

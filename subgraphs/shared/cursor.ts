@@ -10,12 +10,18 @@ export function cursorOf(offset: number): string {
 
 export function offsetOf(cursor: string): number {
   const m = /^c:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new GraphQLError('after is not a cursor returned by this field', { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!m)
+    throw new GraphQLError('after is not a cursor returned by this field', { extensions: { code: 'BAD_USER_INPUT' } });
   return Number(m[1]);
 }
 
 /** The window a `first`/`after` pair asks for, with `first` checked against the page limit. */
-export function pageOf(first: number | null | undefined, after: string | null | undefined, max: number, fallback = 20): { limit: number; offset: number } {
+export function pageOf(
+  first: number | null | undefined,
+  after: string | null | undefined,
+  max: number,
+  fallback = 20,
+): { limit: number; offset: number } {
   const limit = first ?? fallback;
   if (!Number.isInteger(limit) || limit < 0 || limit > max) {
     throw new GraphQLError(`first must be between 0 and ${max}`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -27,7 +33,10 @@ export function pageOf(first: number | null | undefined, after: string | null | 
 export function connectionOf<T>(nodes: T[], offset: number, total: number) {
   return {
     edges: nodes.map((node, i) => ({ node, cursor: cursorOf(offset + i) })),
-    pageInfo: { hasNextPage: offset + nodes.length < total, endCursor: nodes.length ? cursorOf(offset + nodes.length - 1) : null },
+    pageInfo: {
+      hasNextPage: offset + nodes.length < total,
+      endCursor: nodes.length ? cursorOf(offset + nodes.length - 1) : null,
+    },
     totalCount: total,
   };
 }

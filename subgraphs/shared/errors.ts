@@ -39,5 +39,9 @@ export function maskedError(error: GraphQLFormattedError, requestId?: string): G
     const { http: _http, ...extensions } = error.extensions ?? {};
     return { ...error, extensions: { ...extensions, ...withId } };
   }
-  return { message: INTERNAL_MESSAGE, ...(error.path ? { path: error.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR', ...withId } };
+  return {
+    message: INTERNAL_MESSAGE,
+    ...(error.path ? { path: error.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...withId },
+  };
 }

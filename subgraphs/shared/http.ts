@@ -7,7 +7,13 @@
  * gracefully: new connections are refused while the requests in flight finish, up to a deadline.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
@@ -68,13 +74,19 @@ export interface ServeOptions<C extends BaseContext> {
   context: (req: IncomingMessage, info: RequestInfo) => Promise<C> | C;
   routes?: Route[];
   /** Looks at a GraphQL request before Apollo does; null lets it through (may be async). */
-  intercept?: (request: GraphQLHttpRequest) => Interception | null | undefined | Promise<Interception | null | undefined>;
+  intercept?: (
+    request: GraphQLHttpRequest,
+  ) => Interception | null | undefined | Promise<Interception | null | undefined>;
   /** Browser origins allowed to call (CORS); others get no CORS header at all. */
   corsOrigins?: readonly string[];
   /** Answers larger than this are replaced by a RESPONSE_TOO_LARGE error; 0 or absent: unbounded. */
   maxResponseBytes?: number;
   /** Sees each complete answer Apollo gave, with the context it ran with. */
-  didRespond?: (request: GraphQLHttpRequest, response: { status: number; headers: Map<string, string>; body: string }, context: C | undefined) => void;
+  didRespond?: (
+    request: GraphQLHttpRequest,
+    response: { status: number; headers: Map<string, string>; body: string },
+    context: C | undefined,
+  ) => void;
   /** Called once per GraphQL request with what metrics and logs need (never its variables). */
   onResponse?: (info: { requestId: string; operationName: string | null; status: number; seconds: number }) => void;
   /** Runs after the server has drained and Apollo has stopped (closing client pools, say). */
@@ -143,7 +155,8 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (depth + 1 > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -163,7 +176,8 @@ function getParamsTooDeep(url: URL): boolean {
 }
 
 const CORS_METHODS = 'GET, POST, OPTIONS';
-const CORS_HEADERS = 'authorization, content-type, accept, x-request-id, apollographql-client-name, apollographql-client-version';
+const CORS_HEADERS =
+  'authorization, content-type, accept, x-request-id, apollographql-client-name, apollographql-client-version';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -201,10 +215,22 @@ function describeRequest(raw: IncomingMessage, body: unknown, url: URL): GraphQL
       documentId: p.get('documentId') ?? undefined,
     };
   }
-  return { raw, method, headers, query: undefined, operationName: undefined, variables: undefined, extensions: undefined, documentId: undefined };
+  return {
+    raw,
+    method,
+    headers,
+    query: undefined,
+    operationName: undefined,
+    variables: undefined,
+    extensions: undefined,
+    documentId: undefined,
+  };
 }
 
-export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>, opts: ServeOptions<C>): Promise<RunningServer> {
+export async function serveApollo<C extends BaseContext>(
+  apollo: ApolloServer<C>,
+  opts: ServeOptions<C>,
+): Promise<RunningServer> {
   const path = opts.path ?? '/graphql';
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   let draining = false;
@@ -232,12 +258,20 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
     });
     res.once('finish', () => {
       if (opts.onResponse && isGraphQL) {
-        opts.onResponse({ requestId, operationName, status: res.statusCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+        opts.onResponse({
+          requestId,
+          operationName,
+          status: res.statusCode,
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        });
       }
     });
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = opts.routes?.find((r) => (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)) && r.method === req.method);
+      const route = opts.routes?.find(
+        (r) =>
+          (typeof r.path === 'string' ? r.path === url.pathname : r.path.test(url.pathname)) && r.method === req.method,
+      );
       if (route) return await route.handle(req, res);
       if (url.pathname !== path) return graphqlError(res, 404, `not found; GraphQL is served at ${path}`, 'NOT_FOUND');
       const origin = req.headers.origin;
@@ -249,13 +283,19 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       }
       if (req.method === 'OPTIONS') {
         // A preflight: answered for listed origins only; others learn nothing and may send nothing.
-        if (!allowedOrigin) return graphqlError(res, 403, 'this origin may not call the gateway from a browser', 'FORBIDDEN');
-        res.writeHead(204, { 'access-control-allow-methods': CORS_METHODS, 'access-control-allow-headers': CORS_HEADERS, 'access-control-max-age': '600' });
+        if (!allowedOrigin)
+          return graphqlError(res, 403, 'this origin may not call the gateway from a browser', 'FORBIDDEN');
+        res.writeHead(204, {
+          'access-control-allow-methods': CORS_METHODS,
+          'access-control-allow-headers': CORS_HEADERS,
+          'access-control-max-age': '600',
+        });
         return res.end();
       }
       isGraphQL = true;
       const headers = new HeaderMap();
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       let body: unknown = undefined;
       let rawBody = '';
       if (req.method === 'POST') {
@@ -277,7 +317,8 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       const request = describeRequest(req, body, url);
       operationName = metricsOperationName(request.operationName);
       const interception = await opts.intercept?.(request);
-      if (interception?.kind === 'refuse') return graphqlError(res, interception.status, interception.message, interception.code);
+      if (interception?.kind === 'refuse')
+        return graphqlError(res, interception.status, interception.message, interception.code);
       if (interception?.kind === 'respond') {
         for (const [k, v] of Object.entries(interception.headers)) res.setHeader(k, v);
         res.statusCode = interception.status;
@@ -299,7 +340,8 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
       const execution = apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => (contextValue = await opts.context(req, { requestId, body: rawBody, signal: controller.signal, deadline })),
+        context: async () =>
+          (contextValue = await opts.context(req, { requestId, body: rawBody, signal: controller.signal, deadline })),
       });
       let timer: NodeJS.Timeout | undefined;
       const response = await (timeoutMs > 0
@@ -309,27 +351,46 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
               timer = setTimeout(() => resolve(null), timeoutMs);
             }),
           ])
-        : execution).finally(() => clearTimeout(timer));
+        : execution
+      ).finally(() => clearTimeout(timer));
       if (response === null) {
         // The answer is given up on: what still runs for it (subgraph fetches, resolvers) is told to stop.
         controller.abort(new Error(`request took longer than ${timeoutMs} ms`));
         execution.catch(() => {});
         return graphqlError(res, 504, `request took longer than ${timeoutMs} ms`, 'REQUEST_TIMEOUT');
       }
-      if (response.body.kind === 'complete' && opts.maxResponseBytes && response.body.string.length > opts.maxResponseBytes) {
-        return graphqlError(res, 400, `the answer would exceed ${opts.maxResponseBytes} bytes: ask for less`, 'RESPONSE_TOO_LARGE');
+      if (
+        response.body.kind === 'complete' &&
+        opts.maxResponseBytes &&
+        response.body.string.length > opts.maxResponseBytes
+      ) {
+        return graphqlError(
+          res,
+          400,
+          `the answer would exceed ${opts.maxResponseBytes} bytes: ask for less`,
+          'RESPONSE_TOO_LARGE',
+        );
       }
       for (const [k, v] of response.headers) res.setHeader(k, v);
-      res.statusCode = legacyJsonStatus(req.headers.accept, response.status ?? 200, response.headers.get('content-type'));
+      res.statusCode = legacyJsonStatus(
+        req.headers.accept,
+        response.status ?? 200,
+        response.headers.get('content-type'),
+      );
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
-        opts.didRespond?.(request, { status: res.statusCode, headers: response.headers, body: response.body.string }, contextValue);
+        opts.didRespond?.(
+          request,
+          { status: res.statusCode, headers: response.headers, body: response.body.string },
+          contextValue,
+        );
       } else {
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
         res.end();
       }
     } catch (e) {
-      if (e instanceof BodyTooLarge) return graphqlError(res, 413, `request body exceeds ${maxBody} bytes`, 'PAYLOAD_TOO_LARGE');
+      if (e instanceof BodyTooLarge)
+        return graphqlError(res, 413, `request body exceeds ${maxBody} bytes`, 'PAYLOAD_TOO_LARGE');
       if (!res.headersSent) graphqlError(res, 500, 'internal error', 'INTERNAL_SERVER_ERROR');
       else res.end();
     }

@@ -54,7 +54,12 @@ export interface IdentityTarget {
 }
 
 /** Headers carrying a viewer to one request of one subgraph. */
-export function signIdentity(viewer: Viewer, secret: string, target: IdentityTarget, now = Date.now()): Record<string, string> {
+export function signIdentity(
+  viewer: Viewer,
+  secret: string,
+  target: IdentityTarget,
+  now = Date.now(),
+): Record<string, string> {
   const payload = Buffer.from(
     JSON.stringify({
       role: viewer.role,
@@ -70,7 +75,9 @@ export function signIdentity(viewer: Viewer, secret: string, target: IdentityTar
 }
 
 function refuse(reason: string): GraphQLError {
-  return new GraphQLError(`identity refused: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new GraphQLError(`identity refused: ${reason}`, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }
 
 export interface IdentityVerifierOptions {
@@ -101,7 +108,15 @@ export function createIdentityVerifier(secret: string, options: IdentityVerifier
     const expected = Buffer.from(mac(secret, payload));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refuse('bad signature');
-    let claims: { role?: unknown; sub?: unknown; agency?: unknown; ts?: unknown; nonce?: unknown; aud?: unknown; bh?: unknown };
+    let claims: {
+      role?: unknown;
+      sub?: unknown;
+      agency?: unknown;
+      ts?: unknown;
+      nonce?: unknown;
+      aud?: unknown;
+      bh?: unknown;
+    };
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {
@@ -121,13 +136,20 @@ export function createIdentityVerifier(secret: string, options: IdentityVerifier
       // A shared nonce store that cannot be reached (its database restarting): nothing is served
       // unchecked. Coded like the store's own unavailability, and answered as GraphQL errors are
       // (not a 5xx, which would count against this replica's health at the gateway).
-      throw new GraphQLError('the store is unavailable; try again shortly', { extensions: { code: 'STORE_UNAVAILABLE', http: { status: 200 } } });
+      throw new GraphQLError('the store is unavailable; try again shortly', {
+        extensions: { code: 'STORE_UNAVAILABLE', http: { status: 200 } },
+      });
     }
     if (replayed) throw refuse('replayed identity');
     const role = claims.role;
-    if (role !== 'anonymous' && role !== 'staff' && role !== 'coordinator' && role !== 'analyst') throw refuse('unknown role');
+    if (role !== 'anonymous' && role !== 'staff' && role !== 'coordinator' && role !== 'analyst')
+      throw refuse('unknown role');
     const agencyId = typeof claims.agency === 'string' ? claims.agency : null;
     if (role === 'staff' && !agencyId) throw refuse('staff identity without an agency');
-    return { role, subject: typeof claims.sub === 'string' ? claims.sub : null, agencyId: role === 'staff' ? agencyId : null };
+    return {
+      role,
+      subject: typeof claims.sub === 'string' ? claims.sub : null,
+      agencyId: role === 'staff' ? agencyId : null,
+    };
   };
 }

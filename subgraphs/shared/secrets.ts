@@ -32,14 +32,22 @@ export function ensureDevelopmentSecrets(dataDir: string): DevelopmentSecrets {
   const file = join(resolve(dataDir), SECRETS_FILE);
   const read = (): DevelopmentSecrets | undefined => {
     if (!existsSync(file)) return undefined;
-    const parsed = z.object({ jwtSecret: z.string().min(32), identitySecret: z.string().min(32) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new SettingsError(`${file}: not a Madoguchi secrets file (jwtSecret, identitySecret); remove it to make new development secrets`);
+    const parsed = z
+      .object({ jwtSecret: z.string().min(32), identitySecret: z.string().min(32) })
+      .safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success)
+      throw new SettingsError(
+        `${file}: not a Madoguchi secrets file (jwtSecret, identitySecret); remove it to make new development secrets`,
+      );
     return { file, ...parsed.data, created: false };
   };
   const existing = read();
   if (existing) return existing;
   mkdirSync(resolve(dataDir), { recursive: true });
-  const secrets = { jwtSecret: randomBytes(32).toString('base64url'), identitySecret: randomBytes(32).toString('base64url') };
+  const secrets = {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    identitySecret: randomBytes(32).toString('base64url'),
+  };
   try {
     // 'wx': of two first starts at once, one writes and the other reads what it wrote.
     writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
@@ -56,4 +64,3 @@ export function isLoopback(host: string): boolean {
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1';
 }
-

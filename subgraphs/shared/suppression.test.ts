@@ -1,17 +1,33 @@
 import { suppress } from './suppression';
 
-const visibleSum = (cells: ReturnType<typeof suppress>) => cells.filter((c) => !c.suppressed).reduce((s, c) => s + c.count, 0);
+const visibleSum = (cells: ReturnType<typeof suppress>) =>
+  cells.filter((c) => !c.suppressed).reduce((s, c) => s + c.count, 0);
 
 describe('small-cell suppression', () => {
   test('cells under 5 are suppressed and a lone one drags the smallest other cell with it', () => {
-    const cells = suppress([{ keys: ['a'], count: 3 }, { keys: ['b'], count: 40 }, { keys: ['c'], count: 12 }], 5);
+    const cells = suppress(
+      [
+        { keys: ['a'], count: 3 },
+        { keys: ['b'], count: 40 },
+        { keys: ['c'], count: 12 },
+      ],
+      5,
+    );
     expect(cells.map((c) => c.suppressed)).toEqual([true, false, true]);
     // total − visible no longer equals the small cell
     expect(55 - visibleSum(cells)).toBe(15);
   });
 
   test('no suppression when every cell is at least the threshold', () => {
-    expect(suppress([{ keys: ['a'], count: 5 }, { keys: ['b'], count: 9 }], 5).some((c) => c.suppressed)).toBe(false);
+    expect(
+      suppress(
+        [
+          { keys: ['a'], count: 5 },
+          { keys: ['b'], count: 9 },
+        ],
+        5,
+      ).some((c) => c.suppressed),
+    ).toBe(false);
   });
 
   test('two-dimensional tables: no row or column keeps exactly one suppressed cell', () => {

@@ -23,14 +23,26 @@ export interface OrganizationReference {
   id: string;
 }
 
-const NATIONWIDE: MunicipalityValue = { code: '000000', name: '全国', nameKana: null, prefecture: null, prefectureCode: null };
+const NATIONWIDE: MunicipalityValue = {
+  code: '000000',
+  name: '全国',
+  nameKana: null,
+  prefecture: null,
+  prefectureCode: null,
+};
 
 export function municipalityValue(code: string | null | undefined): MunicipalityValue | null {
   if (!code) return null;
   if (code === NATIONWIDE.code) return NATIONWIDE;
   const m = getMunicipality(code);
   if (!m) return null;
-  return { code: m.code, name: m.name, nameKana: m.kana || null, prefecture: m.prefecture, prefectureCode: m.prefectureCode };
+  return {
+    code: m.code,
+    name: m.name,
+    nameKana: m.kana || null,
+    prefecture: m.prefecture,
+    prefectureCode: m.prefectureCode,
+  };
 }
 
 export function industryValue(code: string | null | undefined): IndustryValue | null {

@@ -28,8 +28,14 @@ describe('refused up front', () => {
   test.each([
     ['organizations → programs → provider … at depth 12', FAN_OUT],
     ['alternatives nested 8 levels', ALTERNATIVES],
-    ['a wide page of wide pages', `{ programs(first: 100) { edges { node { alternatives(first: 100) { provider { programs { id } } } } } } }`],
-    ['the fan-out behind an alias and a fragment', `query { a: organizations { ...F } } fragment F on Organization { ${chain(4)} }`],
+    [
+      'a wide page of wide pages',
+      `{ programs(first: 100) { edges { node { alternatives(first: 100) { provider { programs { id } } } } } } }`,
+    ],
+    [
+      'the fan-out behind an alias and a fragment',
+      `query { a: organizations { ...F } } fragment F on Organization { ${chain(4)} }`,
+    ],
   ])('%s: 400 COST_LIMIT_EXCEEDED within 2 s, no subgraph asked', async (_, query) => {
     const before = await app.subgraphRequests();
     const started = Date.now();
@@ -41,7 +47,8 @@ describe('refused up front', () => {
   });
 
   test('a variable page size counts as the size it asks for', async () => {
-    const query = 'query($n: Int) { programs(first: $n) { edges { node { alternatives(first: $n) { alternatives(first: $n) { id } } } } } }';
+    const query =
+      'query($n: Int) { programs(first: $n) { edges { node { alternatives(first: $n) { alternatives(first: $n) { id } } } } } }';
     expect(codeOf(await gql(app, query, { n: 100 }))).toBe('COST_LIMIT_EXCEEDED');
     const small = await gql(app, query, { n: 2 });
     expect(small.errors).toBeUndefined();

@@ -17,7 +17,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 test('random operation names do not grow /metrics: unregistered names are counted as other', async () => {
-  const series = async () => (await (await fetch(`${app.base}/metrics`)).text()).split('\n').filter((l) => l.startsWith('madoguchi_graphql_requests_total{')).length;
+  const series = async () =>
+    (await (await fetch(`${app.base}/metrics`)).text())
+      .split('\n')
+      .filter((l) => l.startsWith('madoguchi_graphql_requests_total{')).length;
   await post(app.url, { query: 'query DirectoryPage { organizations { id } }', operationName: 'DirectoryPage' });
   const before = await series();
   for (let i = 0; i < 300; i++) {
@@ -52,7 +55,11 @@ test('an internal failure is masked to a code and the request id; details stay i
   try {
     const res = await fetch(app.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.tokens.coordinator}`, 'x-request-id': 'attack-req-7' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${app.tokens.coordinator}`,
+        'x-request-id': 'attack-req-7',
+      },
       body: JSON.stringify({ query: '{ consultations(first: 1) { totalCount } }' }),
     });
     const text = await res.text();
@@ -78,7 +85,9 @@ test('deeply nested JSON in variables, extensions or the body is a coded 400, ne
     expect(r.status).toBe(400);
     expect(typeof codeOf(r)).toBe('string');
   }
-  const get = await fetch(`${app.url}?query=${encodeURIComponent('{ organizations { id } }')}&variables=${encodeURIComponent(deep(1_500))}`);
+  const get = await fetch(
+    `${app.url}?query=${encodeURIComponent('{ organizations { id } }')}&variables=${encodeURIComponent(deep(1_500))}`,
+  );
   expect(get.status).toBe(400);
   expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
 });
@@ -91,8 +100,14 @@ describe('with a warm cache, requests Apollo would refuse are refused', () => {
   });
 
   test.each([
-    ['a wrong persisted-query hash', { query, extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }],
-    ['an unknown persisted-query version', { query, extensions: { persistedQuery: { version: 2, sha256Hash: 'a'.repeat(64) } } }],
+    [
+      'a wrong persisted-query hash',
+      { query, extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } },
+    ],
+    [
+      'an unknown persisted-query version',
+      { query, extensions: { persistedQuery: { version: 2, sha256Hash: 'a'.repeat(64) } } },
+    ],
     ['operationName of the wrong type', { query, operationName: 5 }],
     ['extensions of the wrong type', { query, extensions: 'x' }],
     ['variables of the wrong type', { query, variables: [1] }],
@@ -107,7 +122,9 @@ describe('with a warm cache, requests Apollo would refuse are refused', () => {
 test('graphql-http: all 61 audits pass against the gateway as shipped, cold and warm', async () => {
   for (let pass = 0; pass < 2; pass++) {
     const results = await auditServer({ url: app.url, fetchFn: fetch as never });
-    const failing = results.filter((r) => r.status !== 'ok').map((r) => `${r.status} ${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`);
+    const failing = results
+      .filter((r) => r.status !== 'ok')
+      .map((r) => `${r.status} ${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`);
     expect(failing).toEqual([]);
     expect(results.length).toBe(61);
   }
@@ -117,26 +134,42 @@ describe('CORS with an allowlist', () => {
   test('a listed origin’s preflight is answered, Authorization allowed', async () => {
     const res = await fetch(app.url, {
       method: 'OPTIONS',
-      headers: { origin: 'https://portal.example.jp', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+      headers: {
+        origin: 'https://portal.example.jp',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://portal.example.jp');
     expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
     expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/);
     expect(res.headers.get('vary')).toMatch(/origin/i);
-    const actual = await fetch(app.url, { method: 'POST', headers: { origin: 'https://portal.example.jp', 'content-type': 'application/json' }, body: '{"query":"{ organizations { id } }"}' });
+    const actual = await fetch(app.url, {
+      method: 'POST',
+      headers: { origin: 'https://portal.example.jp', 'content-type': 'application/json' },
+      body: '{"query":"{ organizations { id } }"}',
+    });
     expect(actual.headers.get('access-control-allow-origin')).toBe('https://portal.example.jp');
   });
 
   test('another origin gets nothing: no CORS header, no Authorization', async () => {
     const res = await fetch(app.url, {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     expect(res.headers.get('access-control-allow-headers')).toBeNull();
-    const actual = await fetch(app.url, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{"query":"{ organizations { id } }"}' });
+    const actual = await fetch(app.url, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{"query":"{ organizations { id } }"}',
+    });
     expect(actual.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -144,10 +177,25 @@ describe('CORS with an allowlist', () => {
 describe('the gateway’s role check sees through fragments and aliases', () => {
   test.each([
     ['an inline fragment', '{ ... on Query { consultations(first: 1) { totalCount } } }', 'anonymous', 401],
-    ['a fragment spread', 'query { ...Q } fragment Q on Query { c: consultations(first: 1) { totalCount } }', 'anonymous', 401],
-    ['nested fragments', 'query { ... { ...Q } } fragment Q on Query { ... on Query { companyHistory(corporateNumber: "4011001098993") { corporateNumber } } }', 'staffCgc', 403],
+    [
+      'a fragment spread',
+      'query { ...Q } fragment Q on Query { c: consultations(first: 1) { totalCount } }',
+      'anonymous',
+      401,
+    ],
+    [
+      'nested fragments',
+      'query { ... { ...Q } } fragment Q on Query { ... on Query { companyHistory(corporateNumber: "4011001098993") { corporateNumber } } }',
+      'staffCgc',
+      403,
+    ],
     ['an alias on statistics', '{ totals: consultationStats(groupBy: [ORGANIZATION]) { total } }', 'staffCgc', 403],
-    ['a referral inside a fragment', 'mutation { ... on Mutation { referConsultation(id: "hyogo-iac:1", to: "hyogo-cgc") { id } } }', 'analyst', 403],
+    [
+      'a referral inside a fragment',
+      'mutation { ... on Mutation { referConsultation(id: "hyogo-iac:1", to: "hyogo-cgc") { id } } }',
+      'analyst',
+      403,
+    ],
   ] as const)('%s is refused before any subgraph is asked', async (_, query, who, status) => {
     const before = await app.subgraphRequests();
     const r = await gql(app, query, {}, app.tokens[who]);

@@ -33,8 +33,19 @@ const OLD_JWT_SECRET = new TextEncoder().encode('madoguchi-development-jwt-secre
 const OLD_IDENTITY_SECRET = 'madoguchi-development-identity-secret';
 
 function oldStyleIdentity(secret: string): Record<string, string> {
-  const payload = Buffer.from(JSON.stringify({ role: 'coordinator', sub: 'x', agency: null, ts: Date.now(), nonce: randomBytes(12).toString('base64url') })).toString('base64url');
-  return { 'x-madoguchi-identity': payload, 'x-madoguchi-signature': createHmac('sha256', secret).update(payload).digest('base64url') };
+  const payload = Buffer.from(
+    JSON.stringify({
+      role: 'coordinator',
+      sub: 'x',
+      agency: null,
+      ts: Date.now(),
+      nonce: randomBytes(12).toString('base64url'),
+    }),
+  ).toString('base64url');
+  return {
+    'x-madoguchi-identity': payload,
+    'x-madoguchi-signature': createHmac('sha256', secret).update(payload).digest('base64url'),
+  };
 }
 
 describe('published default secrets', () => {
@@ -46,14 +57,25 @@ describe('published default secrets', () => {
   afterAll(() => app.close());
 
   test('a coordinator token signed with the old repository secret is refused', async () => {
-    const forged = await new SignJWT({ role: 'coordinator' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('madoguchi').setAudience('madoguchi').setIssuedAt().setExpirationTime('1h').sign(OLD_JWT_SECRET);
+    const forged = await new SignJWT({ role: 'coordinator' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('madoguchi')
+      .setAudience('madoguchi')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(OLD_JWT_SECRET);
     const r = await post(app.url, { query: ALL }, forged);
     expect(r.status).toBe(401);
     expect(codeOf(r)).toBe('UNAUTHENTICATED');
   });
 
   test('a subgraph refuses identity signed with the old repository secret', async () => {
-    const r = await post(app.app.subgraphs.consultations.url, { query: ALL }, null, oldStyleIdentity(OLD_IDENTITY_SECRET));
+    const r = await post(
+      app.app.subgraphs.consultations.url,
+      { query: ALL },
+      null,
+      oldStyleIdentity(OLD_IDENTITY_SECRET),
+    );
     expect(r.status).toBe(401);
     expect(r.data?.consultations ?? null).toBeNull();
   });
@@ -79,7 +101,9 @@ describe('published default secrets', () => {
   test('npm run token signs with the data directory’s own secret', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-token-'));
     try {
-      const out = await run(['--import', 'tsx', 'gateway/token.ts', '--role', 'coordinator'], { MADOGUCHI_DATA_DIR: dir });
+      const out = await run(['--import', 'tsx', 'gateway/token.ts', '--role', 'coordinator'], {
+        MADOGUCHI_DATA_DIR: dir,
+      });
       expect(out.code).toBe(0);
       const { jwtSecret } = ensureDevelopmentSecrets(dir);
       const { payload } = await jwtVerify(out.stdout.trim(), new TextEncoder().encode(jwtSecret));
@@ -93,7 +117,11 @@ describe('published default secrets', () => {
   test('npm start refuses to listen beyond loopback with development secrets, saying why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bind-'));
     try {
-      const out = await run(['--require', 'tsx/cjs', 'gateway/embedded.ts'], { HOST: '0.0.0.0', PORT: '0', MADOGUCHI_DATA_DIR: dir }, 60_000);
+      const out = await run(
+        ['--require', 'tsx/cjs', 'gateway/embedded.ts'],
+        { HOST: '0.0.0.0', PORT: '0', MADOGUCHI_DATA_DIR: dir },
+        60_000,
+      );
       expect(out.code).not.toBe(0);
       expect(out.stderr + out.stdout).toMatch(/HOST=0\.0\.0\.0/);
       expect(out.stderr + out.stdout).toMatch(/development secrets/);
@@ -103,11 +131,20 @@ describe('published default secrets', () => {
   });
 });
 
-function run(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const clean = { ...process.env };
-    for (const k of Object.keys(clean)) if (k.startsWith('MADOGUCHI_') || k === 'HOST' || k === 'NODE_ENV') delete clean[k];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...clean, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const k of Object.keys(clean))
+      if (k.startsWith('MADOGUCHI_') || k === 'HOST' || k === 'NODE_ENV') delete clean[k];
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...clean, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
@@ -143,16 +180,30 @@ describe('signed identity is bound to its target subgraph and body', () => {
   });
 
   test('a coordinator’s identity captured on the programs hop reads nothing from the consultations subgraph', async () => {
-    const token = await new SignJWT({ role: 'coordinator' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('madoguchi').setAudience('madoguchi').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode('gateway-test-jwt-secret-of-enough-length'));
+    const token = await new SignJWT({ role: 'coordinator' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('madoguchi')
+      .setAudience('madoguchi')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('gateway-test-jwt-secret-of-enough-length'));
     const r = await post(gateway.url, { query: '{ programs(first: 1) { totalCount } }' }, token);
     expect(r.errors).toBeUndefined();
     const captured = proxy.requests.at(-1)!;
-    const identity = { 'x-madoguchi-identity': String(captured.headers['x-madoguchi-identity']), 'x-madoguchi-signature': String(captured.headers['x-madoguchi-signature']) };
+    const identity = {
+      'x-madoguchi-identity': String(captured.headers['x-madoguchi-identity']),
+      'x-madoguchi-signature': String(captured.headers['x-madoguchi-signature']),
+    };
     const replayed = await post(subgraphs.consultations.url, { query: ALL }, null, identity);
     expect(replayed.status).toBe(401);
     expect(replayed.data?.consultations ?? null).toBeNull();
     // Within its window, on its own subgraph, but with another body: refused as well.
-    const rebodied = await post(subgraphs.programs.url, { query: '{ programs(first: 2) { totalCount } }' }, null, identity);
+    const rebodied = await post(
+      subgraphs.programs.url,
+      { query: '{ programs(first: 2) { totalCount } }' },
+      null,
+      identity,
+    );
     expect(rebodied.status).toBe(401);
   });
 });
@@ -165,7 +216,11 @@ describe('tokens', () => {
   afterAll(() => app.close());
 
   const now = () => Math.floor(Date.now() / 1000);
-  const base = () => new SignJWT({ role: 'coordinator' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('madoguchi').setAudience('madoguchi');
+  const base = () =>
+    new SignJWT({ role: 'coordinator' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('madoguchi')
+      .setAudience('madoguchi');
 
   test('a token without exp is refused', async () => {
     const r = await post(app.url, { query: ALL }, await base().setIssuedAt().sign(JWT_SECRET));
@@ -173,7 +228,14 @@ describe('tokens', () => {
   });
 
   test('a token issued in the future is refused', async () => {
-    const r = await post(app.url, { query: ALL }, await base().setIssuedAt(now() + 3600).setExpirationTime(now() + 7200).sign(JWT_SECRET));
+    const r = await post(
+      app.url,
+      { query: ALL },
+      await base()
+        .setIssuedAt(now() + 3600)
+        .setExpirationTime(now() + 7200)
+        .sign(JWT_SECRET),
+    );
     expect(r.status).toBe(401);
   });
 
@@ -184,9 +246,23 @@ describe('tokens', () => {
   });
 
   test('a little clock skew is tolerated, more is not', async () => {
-    const justExpired = await post(app.url, { query: ALL }, await base().setIssuedAt(now() - 600).setExpirationTime(now() - 10).sign(JWT_SECRET));
+    const justExpired = await post(
+      app.url,
+      { query: ALL },
+      await base()
+        .setIssuedAt(now() - 600)
+        .setExpirationTime(now() - 10)
+        .sign(JWT_SECRET),
+    );
     expect(justExpired.errors).toBeUndefined();
-    const expired = await post(app.url, { query: ALL }, await base().setIssuedAt(now() - 600).setExpirationTime(now() - 300).sign(JWT_SECRET));
+    const expired = await post(
+      app.url,
+      { query: ALL },
+      await base()
+        .setIssuedAt(now() - 600)
+        .setExpirationTime(now() - 300)
+        .sign(JWT_SECRET),
+    );
     expect(expired.status).toBe(401);
   });
 });
@@ -237,10 +313,19 @@ describe('a real identity provider: RS256 keys from a JWKS endpoint, issuer, aud
       .sign(signWith);
 
   test('a staff token with its role among the realm roles and its agency in a nested claim sees that agency’s consultations', async () => {
-    const token = await keycloak({ realm_access: { roles: ['offline_access', 'uma_authorization', 'staff'] }, madoguchi: { agency: 'hyogo-cgc' } });
-    const r = await post(app.url, { query: '{ consultations(first: 100) { totalCount edges { node { organization { id } } } } }' }, token);
+    const token = await keycloak({
+      realm_access: { roles: ['offline_access', 'uma_authorization', 'staff'] },
+      madoguchi: { agency: 'hyogo-cgc' },
+    });
+    const r = await post(
+      app.url,
+      { query: '{ consultations(first: 100) { totalCount edges { node { organization { id } } } } }' },
+      token,
+    );
     expect(r.errors).toBeUndefined();
-    const [{ n }] = await app.app.store.query<{ n: number }>(`select count(*)::int as n from consultations where organization_id = 'hyogo-cgc' or referred_to_id = 'hyogo-cgc'`);
+    const [{ n }] = await app.app.store.query<{ n: number }>(
+      `select count(*)::int as n from consultations where organization_id = 'hyogo-cgc' or referred_to_id = 'hyogo-cgc'`,
+    );
     expect(r.data!.consultations.totalCount).toBe(n);
   });
 
@@ -254,8 +339,20 @@ describe('a real identity provider: RS256 keys from a JWKS endpoint, issuer, aud
     const other = (await generateKeyPair('RS256')).privateKey;
     const roles = { realm_access: { roles: ['coordinator'] } };
     const forged = [
-      await new SignJWT(roles).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('http://evil.example/realms/madoguchi').setAudience('madoguchi-gateway').setIssuedAt().setExpirationTime('5m').sign(key),
-      await new SignJWT(roles).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience('account').setIssuedAt().setExpirationTime('5m').sign(key),
+      await new SignJWT(roles)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer('http://evil.example/realms/madoguchi')
+        .setAudience('madoguchi-gateway')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(key),
+      await new SignJWT(roles)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(issuer)
+        .setAudience('account')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(key),
       await keycloak(roles, other),
       await keycloak(roles, new TextEncoder().encode(JSON.stringify(await exportJWK(key))), 'HS256'),
       await keycloak({ realm_access: { roles: ['offline_access'] } }),

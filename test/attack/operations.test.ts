@@ -25,8 +25,11 @@ describe('referrals', () => {
   afterAll(() => app.close());
 
   test('the same referral sent three times (also at once) is recorded once', async () => {
-    const [{ id }] = await app.app.store.query<{ id: string }>(`select id from consultations where organization_id = 'hyogo-iac' and referred_to_id is null order by id limit 1 offset 3`);
-    const refer = 'mutation($id: ID!) { referConsultation(id: $id, to: "hyogo-cgc", note: "保証の相談") { id referrals { to { id } } } }';
+    const [{ id }] = await app.app.store.query<{ id: string }>(
+      `select id from consultations where organization_id = 'hyogo-iac' and referred_to_id is null order by id limit 1 offset 3`,
+    );
+    const refer =
+      'mutation($id: ID!) { referConsultation(id: $id, to: "hyogo-cgc", note: "保証の相談") { id referrals { to { id } } } }';
     const first = await gql(app, refer, { id }, app.tokens.staffIac);
     expect(first.errors).toBeUndefined();
     const again = await Promise.all([1, 2, 3].map(() => gql(app, refer, { id }, app.tokens.staffIac)));
@@ -34,7 +37,10 @@ describe('referrals', () => {
       expect(r.errors).toBeUndefined();
       expect(r.data!.referConsultation.referrals).toEqual([{ to: { id: 'hyogo-cgc' } }]);
     }
-    const [{ n }] = await app.app.store.query<{ n: number }>('select count(*)::int as n from referrals where consultation_id = $1', [id]);
+    const [{ n }] = await app.app.store.query<{ n: number }>(
+      'select count(*)::int as n from referrals where consultation_id = $1',
+      [id],
+    );
     expect(n).toBe(1);
     // Another target is another referral.
     const other = await gql(app, refer.replace('hyogo-cgc', 'kobe-ipf'), { id }, app.tokens.staffIac);

@@ -25,8 +25,18 @@ const SECRET = 'replicas-test-identity-secret-of-enough-length';
 const QUERY = JSON.stringify({ query: '{ consultations(first: 1) { totalCount } }' });
 
 async function send(url: string, headers: Record<string, string>) {
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: QUERY });
-  return { status: res.statusCode, body: (await res.body.json()) as { data?: { consultations?: { totalCount: number } } | null; errors?: Array<{ message: string }> } };
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: QUERY,
+  });
+  return {
+    status: res.statusCode,
+    body: (await res.body.json()) as {
+      data?: { consultations?: { totalCount: number } } | null;
+      errors?: Array<{ message: string }>;
+    },
+  };
 }
 
 /** Two consultations subgraph servers, each with its own connection pool, on one new database. */
@@ -88,55 +98,83 @@ test('the analysts’ table budget in the store: new tables until the limit, ask
   }
 });
 
-(TEST_DATABASE_URL ? describe : describe.skip)('two replicas of the consultations subgraph on one PostgreSQL (PostgreSQL pass)', () => {
-  const replicas = twoReplicas();
+(TEST_DATABASE_URL ? describe : describe.skip)(
+  'two replicas of the consultations subgraph on one PostgreSQL (PostgreSQL pass)',
+  () => {
+    const replicas = twoReplicas();
 
-  test('a coordinator’s identity header accepted by one replica is refused by the other', async () => {
-    const identity = signIdentity({ role: 'coordinator', subject: 'c-1', agencyId: null }, SECRET, { subgraph: 'consultations', body: QUERY });
-    const first = await send(replicas[0].url, identity);
-    expect(first.status).toBe(200);
-    expect(first.body.data?.consultations?.totalCount).toBeGreaterThan(0);
-    const replayed = await send(replicas[1].url, identity);
-    expect(replayed.status).toBe(401);
-    expect(replayed.body.errors?.[0].message).toMatch(/replayed identity/);
-    expect(replayed.body.data?.consultations ?? null).toBeNull();
-    // A fresh header for the same request is of course accepted by either.
-    const fresh = await send(replicas[1].url, signIdentity({ role: 'coordinator', subject: 'c-1', agencyId: null }, SECRET, { subgraph: 'consultations', body: QUERY }));
-    expect(fresh.status).toBe(200);
-  });
-});
+    test('a coordinator’s identity header accepted by one replica is refused by the other', async () => {
+      const identity = signIdentity({ role: 'coordinator', subject: 'c-1', agencyId: null }, SECRET, {
+        subgraph: 'consultations',
+        body: QUERY,
+      });
+      const first = await send(replicas[0].url, identity);
+      expect(first.status).toBe(200);
+      expect(first.body.data?.consultations?.totalCount).toBeGreaterThan(0);
+      const replayed = await send(replicas[1].url, identity);
+      expect(replayed.status).toBe(401);
+      expect(replayed.body.errors?.[0].message).toMatch(/replayed identity/);
+      expect(replayed.body.data?.consultations ?? null).toBeNull();
+      // A fresh header for the same request is of course accepted by either.
+      const fresh = await send(
+        replicas[1].url,
+        signIdentity({ role: 'coordinator', subject: 'c-1', agencyId: null }, SECRET, {
+          subgraph: 'consultations',
+          body: QUERY,
+        }),
+      );
+      expect(fresh.status).toBe(200);
+    });
+  },
+);
 
-(TEST_DATABASE_URL ? describe : describe.skip)('an analyst spreading tables over two replicas (PostgreSQL pass)', () => {
-  const limitBefore = process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
-  // Read when a store's budget is first made, i.e. at the first statistics request below.
-  beforeAll(() => {
-    process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = '2';
-  });
-  afterAll(() => {
-    if (limitBefore === undefined) delete process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
-    else process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = limitBefore;
-  });
-  const replicas = twoReplicas();
+(TEST_DATABASE_URL ? describe : describe.skip)(
+  'an analyst spreading tables over two replicas (PostgreSQL pass)',
+  () => {
+    const limitBefore = process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
+    // Read when a store's budget is first made, i.e. at the first statistics request below.
+    beforeAll(() => {
+      process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = '2';
+    });
+    afterAll(() => {
+      if (limitBefore === undefined) delete process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
+      else process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = limitBefore;
+    });
+    const replicas = twoReplicas();
 
-  const table = (groupBy: string) => JSON.stringify({ query: `{ consultationStats(groupBy: [${groupBy}]) { total } }` });
-  async function ask(replica: RunningServer, body: string) {
-    const headers = signIdentity({ role: 'analyst', subject: 'analyst-7', agencyId: null }, SECRET, { subgraph: 'consultations', body });
-    const res = await request(replica.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-    return (await res.body.json()) as { data?: { consultationStats?: { total: number | null } } | null; errors?: Array<{ extensions?: { code?: string } }> };
-  }
+    const table = (groupBy: string) =>
+      JSON.stringify({ query: `{ consultationStats(groupBy: [${groupBy}]) { total } }` });
+    async function ask(replica: RunningServer, body: string) {
+      const headers = signIdentity({ role: 'analyst', subject: 'analyst-7', agencyId: null }, SECRET, {
+        subgraph: 'consultations',
+        body,
+      });
+      const res = await request(replica.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      return (await res.body.json()) as {
+        data?: { consultationStats?: { total: number | null } } | null;
+        errors?: Array<{ extensions?: { code?: string } }>;
+      };
+    }
 
-  test('the third distinct table is refused by whichever replica it reaches; a table already asked is answered by either', async () => {
-    expect((await ask(replicas[0], table('ORGANIZATION'))).data?.consultationStats).toBeTruthy();
-    expect((await ask(replicas[1], table('CHANNEL'))).data?.consultationStats).toBeTruthy();
-    const third = await ask(replicas[0], table('TOPIC'));
-    expect(third.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
-    expect(third.data?.consultationStats ?? null).toBeNull();
-    expect((await ask(replicas[1], table('TOPIC'))).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
-    expect((await ask(replicas[1], table('ORGANIZATION'))).data?.consultationStats).toBeTruthy();
-  });
-});
+    test('the third distinct table is refused by whichever replica it reaches; a table already asked is answered by either', async () => {
+      expect((await ask(replicas[0], table('ORGANIZATION'))).data?.consultationStats).toBeTruthy();
+      expect((await ask(replicas[1], table('CHANNEL'))).data?.consultationStats).toBeTruthy();
+      const third = await ask(replicas[0], table('TOPIC'));
+      expect(third.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      expect(third.data?.consultationStats ?? null).toBeNull();
+      expect((await ask(replicas[1], table('TOPIC'))).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      expect((await ask(replicas[1], table('ORGANIZATION'))).data?.consultationStats).toBeTruthy();
+    });
+  },
+);
 
 if (!TEST_DATABASE_URL) {
   // eslint-disable-next-line no-console
-  console.log('replicas.test.ts: the two-replica tests (identity replay, analysts’ table budget) run on the PostgreSQL pass only (DATABASE_URL unset)');
+  console.log(
+    'replicas.test.ts: the two-replica tests (identity replay, analysts’ table budget) run on the PostgreSQL pass only (DATABASE_URL unset)',
+  );
 }

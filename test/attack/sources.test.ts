@@ -26,34 +26,49 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-type Source = { id: string; entity: string; status: string; location: string | null; lastError: string | null; rejectedCount: number; rejectedRows: Array<{ value: string | null; reason: string }> };
-const consultationSource = (data: any): Source => (data.sources as Source[]).find((s) => s.id === 'hyogo-iac/consultations')!;
+type Source = {
+  id: string;
+  entity: string;
+  status: string;
+  location: string | null;
+  lastError: string | null;
+  rejectedCount: number;
+  rejectedRows: Array<{ value: string | null; reason: string }>;
+};
+const consultationSource = (data: any): Source =>
+  (data.sources as Source[]).find((s) => s.id === 'hyogo-iac/consultations')!;
 
-test.each(['anonymous', 'analyst', 'staffCgc'] as const)('%s sees status, counts and freshness, but no refused consultation cell, location or error detail', async (who) => {
-  // Twice: the second answer may come from the response cache, and must be as clean.
-  for (let i = 0; i < 2; i++) {
+test.each(['anonymous', 'analyst', 'staffCgc'] as const)(
+  '%s sees status, counts and freshness, but no refused consultation cell, location or error detail',
+  async (who) => {
+    // Twice: the second answer may come from the response cache, and must be as clean.
+    for (let i = 0; i < 2; i++) {
+      const r = await gql(app, QUERY, {}, app.tokens[who]);
+      expect(r.errors).toBeUndefined();
+      const s = consultationSource(r.data);
+      expect(s).toMatchObject({ status: 'FAILED', rejectedCount: 2 });
+      expect(r.text).not.toContain(FIRM);
+      expect(r.text).not.toContain(SUMMARY);
+      expect(r.text).not.toContain('10.20.30.40');
+      expect(r.text).not.toContain('crm.internal');
+      expect(r.text).not.toContain('127.0.0.1');
+      expect(r.text).not.toContain('.test-cache');
+      for (const other of r.data!.sources as Source[]) expect([other.location, other.lastError]).toEqual([null, null]);
+    }
+  },
+);
+
+test.each(['staffIac', 'coordinator'] as const)(
+  '%s (the agency’s staff, a coordinator) sees the refused values, location and error',
+  async (who) => {
     const r = await gql(app, QUERY, {}, app.tokens[who]);
     expect(r.errors).toBeUndefined();
     const s = consultationSource(r.data);
-    expect(s).toMatchObject({ status: 'FAILED', rejectedCount: 2 });
-    expect(r.text).not.toContain(FIRM);
-    expect(r.text).not.toContain(SUMMARY);
-    expect(r.text).not.toContain('10.20.30.40');
-    expect(r.text).not.toContain('crm.internal');
-    expect(r.text).not.toContain('127.0.0.1');
-    expect(r.text).not.toContain('.test-cache');
-    for (const other of r.data!.sources as Source[]) expect([other.location, other.lastError]).toEqual([null, null]);
-  }
-});
-
-test.each(['staffIac', 'coordinator'] as const)('%s (the agency’s staff, a coordinator) sees the refused values, location and error', async (who) => {
-  const r = await gql(app, QUERY, {}, app.tokens[who]);
-  expect(r.errors).toBeUndefined();
-  const s = consultationSource(r.data);
-  expect(s.rejectedRows.map((x) => x.value)).toEqual([FIRM, SUMMARY]);
-  expect(s.lastError).toBe(INTERNAL);
-  expect(s.location).toContain('hyogo-iac');
-});
+    expect(s.rejectedRows.map((x) => x.value)).toEqual([FIRM, SUMMARY]);
+    expect(s.lastError).toBe(INTERNAL);
+    expect(s.location).toContain('hyogo-iac');
+  },
+);
 
 test('a staff answer is never served from the cache to anonymous, nor an anonymous one to staff', async () => {
   const staff = await gql(app, QUERY, {}, app.tokens.staffIac);

@@ -19,11 +19,16 @@ const STATS = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
 
 type Cells = Map<string, number | null>;
 
-async function stats(groupBy: string[], filter: Record<string, unknown> = {}, token = app.tokens.analyst): Promise<{ total: number | null; cells: Cells }> {
+async function stats(
+  groupBy: string[],
+  filter: Record<string, unknown> = {},
+  token = app.tokens.analyst,
+): Promise<{ total: number | null; cells: Cells }> {
   const r = await gql(app, STATS, { groupBy, filter }, token);
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   const cells: Cells = new Map();
-  for (const c of r.data!.consultationStats.cells) cells.set(c.keys.map((k: { value: string }) => k.value).join('|'), c.count);
+  for (const c of r.data!.consultationStats.cells)
+    cells.set(c.keys.map((k: { value: string }) => k.value).join('|'), c.count);
   return { total: r.data!.consultationStats.total, cells };
 }
 
@@ -39,7 +44,9 @@ function exactShare(pairs: Array<{ diff: number | null; actual: number }>): numb
 
 beforeAll(async () => {
   app = await startApp();
-  organizations = (await app.app.store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')).map((r) => r.id);
+  organizations = (
+    await app.app.store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')
+  ).map((r) => r.id);
 });
 afterAll(() => app.close());
 
@@ -47,7 +54,9 @@ test('totals minus complements over organizationIds no longer recover the suppre
   const fine = await stats(['ORGANIZATION', 'MUNICIPALITY']);
   const hidden = [...fine.cells].filter(([, n]) => n === null).map(([k]) => k.split('|'));
   expect(hidden.length).toBeGreaterThan(20);
-  const actual = await truth(`select organization_id || '|' || coalesce(municipality_code, '') as k, count(*)::int as n from consultations group by 1`);
+  const actual = await truth(
+    `select organization_id || '|' || coalesce(municipality_code, '') as k, count(*)::int as n from consultations group by 1`,
+  );
   const all = await stats(['MUNICIPALITY']);
   const pairs: Array<{ diff: number | null; actual: number }> = [];
   for (const org of [...new Set(hidden.map(([o]) => o))]) {
@@ -73,7 +82,10 @@ test('overlapping filters no longer pin one agency’s firms by industry, topic,
     ] as const) {
       const both = await stats([dim], { organizationIds: [x, y] });
       const one = await stats([dim], { organizationIds: [y] });
-      const actual = await truth(`select ${sql} as k, count(*)::int as n from consultations where organization_id = $1 group by 1`, [x]);
+      const actual = await truth(
+        `select ${sql} as k, count(*)::int as n from consultations where organization_id = $1 group by 1`,
+        [x],
+      );
       for (const [k, n] of actual) {
         const a = both.cells.get(k);
         const b = one.cells.get(k) ?? 0;
@@ -82,7 +94,10 @@ test('overlapping filters no longer pin one agency’s firms by industry, topic,
     }
     const both = await stats(['TOPIC'], { organizationIds: [x, y] });
     const one = await stats(['TOPIC'], { organizationIds: [y] });
-    const actual = await truth(`select t as k, count(*)::int as n from consultations, unnest(topics) t where organization_id = $1 group by 1`, [x]);
+    const actual = await truth(
+      `select t as k, count(*)::int as n from consultations, unnest(topics) t where organization_id = $1 group by 1`,
+      [x],
+    );
     for (const [k, n] of actual) {
       const a = both.cells.get(k);
       const b = one.cells.get(k) ?? 0;
@@ -125,7 +140,9 @@ test('the same cell reads the same whichever query produced it, so repeating or 
 });
 
 test('analysts: 1–4 is never shown, other cells are off by at most 2; coordinators get the exact counts', async () => {
-  const actual = await truth(`select organization_id || '|' || coalesce(municipality_code, '') as k, count(*)::int as n from consultations group by 1`);
+  const actual = await truth(
+    `select organization_id || '|' || coalesce(municipality_code, '') as k, count(*)::int as n from consultations group by 1`,
+  );
   const analyst = await stats(['ORGANIZATION', 'MUNICIPALITY']);
   let changed = 0;
   for (const [k, n] of actual) {
@@ -148,12 +165,16 @@ test('analysts: 1–4 is never shown, other cells are off by at most 2; coordina
 test('averaging many different tables is bounded: an analyst gets so many distinct tables a day, then RATE_LIMITED', async () => {
   // Its own subject, so the budget spent here is this test's alone.
   const token = await signDevelopmentToken({ role: 'analyst', sub: 'analyst-averaging' }, JWT_SECRET);
-  const months = Array.from({ length: 12 }, (_, i) => `2025-${String(((i + 3) % 12) + 1).padStart(2, '0')}`).map((m, i) => ({ m, y: i < 9 ? 2025 : 2026 }));
+  const months = Array.from({ length: 12 }, (_, i) => `2025-${String(((i + 3) % 12) + 1).padStart(2, '0')}`).map(
+    (m, i) => ({ m, y: i < 9 ? 2025 : 2026 }),
+  );
   const first = (i: number) => `${months[i].y}-${months[i].m.slice(5)}-01`;
-  const last = (i: number) => new Date(Date.UTC(months[i].y, Number(months[i].m.slice(5)), 0)).toISOString().slice(0, 10);
+  const last = (i: number) =>
+    new Date(Date.UTC(months[i].y, Number(months[i].m.slice(5)), 0)).toISOString().slice(0, 10);
   const tables: Array<{ groupBy: string[]; filter: Record<string, string> }> = [];
   for (const groupBy of [['CHANNEL'], ['INDUSTRY'], ['TOPIC'], ['MONTH'], ['ORGANIZATION']]) {
-    for (let a = 0; a < 12; a++) for (let b = a; b < 12; b++) tables.push({ groupBy, filter: { from: first(a), to: last(b) } });
+    for (let a = 0; a < 12; a++)
+      for (let b = a; b < 12; b++) tables.push({ groupBy, filter: { from: first(a), to: last(b) } });
   }
   const asked = tables.slice(0, DEFAULT_ANALYST_TABLES_PER_DAY);
   for (let i = 0; i < asked.length; i += 25) {

@@ -67,10 +67,21 @@ export async function startApp(options: Partial<EmbeddedOptions> = {}): Promise<
   };
 }
 
-export async function post(url: string, body: unknown, token?: string | null, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Result> {
+export async function post(
+  url: string,
+  body: unknown,
+  token?: string | null,
+  headers: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<Result> {
   const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
   if (token) h.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method: 'POST', headers: h, body: typeof body === 'string' ? body : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: h,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   const text = await res.text();
   let json: object = {};
   try {
@@ -81,7 +92,13 @@ export async function post(url: string, body: unknown, token?: string | null, he
   return { status: res.status, headers: res.headers as unknown as Headers, text, ...json };
 }
 
-export function gql(app: App, query: string, variables: Record<string, unknown> = {}, token: string | null = null, extra: Record<string, unknown> = {}): Promise<Result> {
+export function gql(
+  app: App,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token: string | null = null,
+  extra: Record<string, unknown> = {},
+): Promise<Result> {
   return post(app.url, { query, variables, ...extra }, token);
 }
 

@@ -15,7 +15,10 @@ import { FIXED_NOW } from '../support/paths';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser) console.warn(`SKIPPED: explorer browser test needs chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
+if (!haveBrowser)
+  console.warn(
+    `SKIPPED: explorer browser test needs chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`,
+  );
 const maybe = haveBrowser ? describe : describe.skip;
 
 maybe('explorer', () => {
@@ -24,7 +27,15 @@ maybe('explorer', () => {
   const secret = new TextEncoder().encode('explorer-test-secret-explorer-test-secret');
 
   beforeAll(async () => {
-    app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret } });
+    app = await startEmbedded({
+      ...(await embeddedTestStore('demo')),
+      port: 0,
+      host: '127.0.0.1',
+      sync: 'never',
+      now: FIXED_NOW,
+      logger: pino({ level: 'silent' }),
+      auth: { secret },
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
   });
 
@@ -65,15 +76,23 @@ maybe('explorer', () => {
   }
 
   /** Picks a tab, types the headers as a person would, runs it and returns what the page got. */
-  async function runTab(page: Page, tab: string, token: string | null): Promise<{ status: number; body: Record<string, any> }> {
+  async function runTab(
+    page: Page,
+    tab: string,
+    token: string | null,
+  ): Promise<{ status: number; body: Record<string, any> }> {
     await page.locator('.graphiql-tab-button', { hasText: tab }).click();
     await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
-    const headers = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror');
+    const headers = page.locator(
+      'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror',
+    );
     await headers.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(token ? JSON.stringify({ Authorization: `Bearer ${token}` }) : '{}');
-    const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes(tab));
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes(tab),
+    );
     await page.locator('.graphiql-execute-button').click();
     const response = await answered;
     return { status: response.status(), body: await response.json() };
@@ -103,7 +122,11 @@ maybe('explorer', () => {
     }
     await page.locator('.graphiql-response', { hasText: `"totalCount": ${own}` }).waitFor();
 
-    const coordinator = await runTab(page, 'MyConsultations', await signDevelopmentToken({ role: 'coordinator' }, secret));
+    const coordinator = await runTab(
+      page,
+      'MyConsultations',
+      await signDevelopmentToken({ role: 'coordinator' }, secret),
+    );
     expect(coordinator.body.data.consultations.totalCount).toBe(all);
     await page.locator('.graphiql-response', { hasText: `"totalCount": ${all}` }).waitFor();
 
@@ -133,14 +156,21 @@ maybe('explorer', () => {
     await page.goto(`http://127.0.0.1:${app.gateway.port}/explorer?${new URLSearchParams({ query, variables })}`);
     await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
     await page.locator('.graphiql-tab-active', { hasText: 'SharedLink' }).waitFor();
-    const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('SharedLink'));
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('SharedLink'),
+    );
     await page.locator('.graphiql-execute-button').click();
-    expect(await (await answered).json()).toEqual({ data: { organization: { name: '一般財団法人明石市産業振興財団' } } });
+    expect(await (await answered).json()).toEqual({
+      data: { organization: { name: '一般財団法人明石市産業振興財団' } },
+    });
 
     // Another tab: the address bar now shares that one, with its variables and without headers.
     await page.locator('.graphiql-tab-button', { hasText: 'TopicShares' }).click();
     await page.waitForURL((u) => (u.searchParams.get('query') ?? '').includes('query TopicShares'));
-    expect(JSON.parse(new URL(page.url()).searchParams.get('variables')!)).toEqual({ from: '2025-04-01', to: '2026-03-31' });
+    expect(JSON.parse(new URL(page.url()).searchParams.get('variables')!)).toEqual({
+      from: '2025-04-01',
+      to: '2026-03-31',
+    });
     expect(page.url()).not.toMatch(/Authorization|Bearer|headers/i);
 
     // Headers are kept for this browser session only when the user turns that on.
@@ -149,26 +179,46 @@ maybe('explorer', () => {
     await page.locator('#enable-persist-headers').click();
     await page.keyboard.press('Escape');
     await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
-    const headers = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror');
+    const headers = page.locator(
+      'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror',
+    );
     await headers.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
     // GraphiQL saves its tabs a moment after an edit.
-    await page.waitForFunction((t) => String((globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('graphiql:tabState')).includes(t), token);
+    await page.waitForFunction(
+      (t) =>
+        String(
+          (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem(
+            'graphiql:tabState',
+          ),
+        ).includes(t),
+      token,
+    );
     await page.reload();
     await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
     await page.locator('.graphiql-tab-button', { hasText: 'TopicShares' }).click();
     await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
-    await page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', { hasText: token.slice(0, 20) }).waitFor();
+    await page
+      .locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror', {
+        hasText: token.slice(0, 20),
+      })
+      .waitFor();
     // After the reload the session's saved tabs still hold it (GraphiQL rewrites them as it loads).
-    await page.waitForFunction((t) => JSON.stringify((globalThis as unknown as { sessionStorage: object }).sessionStorage).includes(t), token, { timeout: 10_000 });
+    await page.waitForFunction(
+      (t) => JSON.stringify((globalThis as unknown as { sessionStorage: object }).sessionStorage).includes(t),
+      token,
+      { timeout: 10_000 },
+    );
     expect(await page.evaluate('JSON.stringify(window.localStorage)')).not.toContain(token);
     // Another tab is another session: the token is not there.
     const other = await browser.newPage();
     await other.goto(`http://127.0.0.1:${app.gateway.port}/explorer`);
     await other.locator('.graphiql-container').waitFor({ timeout: 30_000 });
-    expect(await other.evaluate('JSON.stringify(window.sessionStorage) + JSON.stringify(window.localStorage)')).not.toContain(token);
+    expect(
+      await other.evaluate('JSON.stringify(window.sessionStorage) + JSON.stringify(window.localStorage)'),
+    ).not.toContain(token);
     await other.close();
     await page.close();
   });
@@ -190,26 +240,40 @@ maybe('explorer', () => {
 
   test('a coordinator prepares the committee meeting and staff check their clients from the example tabs', async () => {
     const page = await openExplorer();
-    const coordinator = await runTab(page, 'PrepareCommitteeMeeting', await signDevelopmentToken({ role: 'coordinator' }, secret));
+    const coordinator = await runTab(
+      page,
+      'PrepareCommitteeMeeting',
+      await signDevelopmentToken({ role: 'coordinator' }, secret),
+    );
     expect(coordinator.body.errors).toBeUndefined();
     const { growthSummary, committeeMeeting } = coordinator.body.data;
-    const [{ selected }] = await app.store.query<{ selected: number }>(`select count(distinct firm_id)::int as selected from committee_decisions where decision = 'SELECTED'`);
+    const [{ selected }] = await app.store.query<{ selected: number }>(
+      `select count(distinct firm_id)::int as selected from committee_decisions where decision = 'SELECTED'`,
+    );
     expect(growthSummary.selectedTotal).toBe(selected);
     expect(committeeMeeting.agenda.length).toBeGreaterThan(0);
     for (const item of committeeMeeting.agenda) {
-      expect(item.company.growth.score.total).toBe(item.company.growth.score.contributions.reduce((s: number, c: { points: number }) => s + c.points, 0));
+      expect(item.company.growth.score.total).toBe(
+        item.company.growth.score.contributions.reduce((s: number, c: { points: number }) => s + c.points, 0),
+      );
     }
     await page.locator('.graphiql-response', { hasText: '"contributions"' }).waitFor();
 
     const agency = 'hyogo-iac';
-    const staff = await runTab(page, 'ClientGrowthStatus', await signDevelopmentToken({ role: 'staff', agency }, secret));
+    const staff = await runTab(
+      page,
+      'ClientGrowthStatus',
+      await signDevelopmentToken({ role: 'staff', agency }, secret),
+    );
     expect(staff.body.errors).toBeUndefined();
     expect(staff.body.data.growthFirms.totalCount).toBeGreaterThan(0);
     const ours = new Set(
-      (await app.store.query<{ id: string }>(
-        `select firm_id as id from firm_clients where organization_id = $1 union select firm_id from support_plan_events where lead_agency = $1 or $1 = any(participating_agencies)`,
-        [agency],
-      )).map((r) => r.id),
+      (
+        await app.store.query<{ id: string }>(
+          `select firm_id as id from firm_clients where organization_id = $1 union select firm_id from support_plan_events where lead_agency = $1 or $1 = any(participating_agencies)`,
+          [agency],
+        )
+      ).map((r) => r.id),
     );
     for (const { node } of staff.body.data.growthFirms.edges) {
       expect(['NOMINATED', 'DEFERRED', 'ACTIVE']).toContain(node.growth.status);

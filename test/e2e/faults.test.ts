@@ -34,7 +34,15 @@ beforeAll(async () => {
     MADOGUCHI_DEMO_URL: demo.baseUrl,
     MADOGUCHI_CONSULTATION_DIR: resolve(CACHE_DIR, 'consultations'),
   });
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+    auth: { secret: SECRET },
+  });
   coordinator = await signDevelopmentToken({ role: 'coordinator' }, SECRET);
 });
 
@@ -48,13 +56,21 @@ function find(agencyId: string, sourceName: string): { agency: AgencyConfig; sou
   return { agency, source: agency.sources.find((s) => s.id === sourceName)! };
 }
 
-function sync(agencyId: string, sourceName: string, overrides: Partial<SourceConfig> = {}, force = false): Promise<SyncReport> {
+function sync(
+  agencyId: string,
+  sourceName: string,
+  overrides: Partial<SourceConfig> = {},
+  force = false,
+): Promise<SyncReport> {
   const { agency, source } = find(agencyId, sourceName);
   return app.syncSource(agency, { ...source, ...overrides } as SourceConfig, { atMs: LATER.getTime(), force });
 }
 
 async function snapshot(entity: EntityKind, sourceId: string): Promise<string> {
-  const rows = await app.store.query<{ id: string; content_hash: string }>(`select id, content_hash from ${TABLES[entity].table} where source_id = $1 order by id`, [sourceId]);
+  const rows = await app.store.query<{ id: string; content_hash: string }>(
+    `select id, content_hash from ${TABLES[entity].table} where source_id = $1 order by id`,
+    [sourceId],
+  );
   return JSON.stringify(rows);
 }
 
@@ -81,14 +97,73 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { fault: 'http-500', path: '/web/hyogo-iac/', agency: 'hyogo-iac', source: 'programs', entity: 'program', error: /answered HTTP 500/ },
-  { fault: 'timeout', path: '/api/v1/agencies/akashi-ipf/', agency: 'akashi-ipf', source: 'programs', entity: 'program', overrides: { timeoutMs: 300 }, error: /did not answer within 300 ms/ },
-  { fault: 'truncated', path: '/files/hyogo-cgc/', agency: 'hyogo-cgc', source: 'programs', entity: 'program', force: true, error: /unreachable|sent \d+ of \d+ bytes/ },
-  { fault: 'truncated', path: '/web/kobe-ipf/programs/detail/', agency: 'kobe-ipf', source: 'programs', entity: 'program', error: /unreachable|sent \d+ of \d+ bytes/ },
-  { fault: 'markup-changed', path: '/web/hyogo-shokokai/', agency: 'hyogo-shokokai', source: 'programs', entity: 'program', error: /"table\.list tr\.seido" matched nothing .* markup may have changed/ },
-  { fault: 'markup-changed', path: '/web/kobe-ipf/programs/detail/', agency: 'kobe-ipf', source: 'programs', entity: 'program', error: /none of the fields \(概要, 詳細, .*\) matched anything in any of 10 detail pages/ },
-  { fault: 'markup-changed', path: '/jgrants/', agency: 'jgrants', source: 'subsidies', entity: 'program', error: /no list of records at "result"/ },
-  { fault: 'markup-changed', path: '/files/hyogo-iac/members.csv', agency: 'hyogo-iac', source: 'members', entity: 'organization', force: true, error: /column\(s\) "機関ID" \(closest: "機関ID\(新\)"\), .* not in the header/ },
+  {
+    fault: 'http-500',
+    path: '/web/hyogo-iac/',
+    agency: 'hyogo-iac',
+    source: 'programs',
+    entity: 'program',
+    error: /answered HTTP 500/,
+  },
+  {
+    fault: 'timeout',
+    path: '/api/v1/agencies/akashi-ipf/',
+    agency: 'akashi-ipf',
+    source: 'programs',
+    entity: 'program',
+    overrides: { timeoutMs: 300 },
+    error: /did not answer within 300 ms/,
+  },
+  {
+    fault: 'truncated',
+    path: '/files/hyogo-cgc/',
+    agency: 'hyogo-cgc',
+    source: 'programs',
+    entity: 'program',
+    force: true,
+    error: /unreachable|sent \d+ of \d+ bytes/,
+  },
+  {
+    fault: 'truncated',
+    path: '/web/kobe-ipf/programs/detail/',
+    agency: 'kobe-ipf',
+    source: 'programs',
+    entity: 'program',
+    error: /unreachable|sent \d+ of \d+ bytes/,
+  },
+  {
+    fault: 'markup-changed',
+    path: '/web/hyogo-shokokai/',
+    agency: 'hyogo-shokokai',
+    source: 'programs',
+    entity: 'program',
+    error: /"table\.list tr\.seido" matched nothing .* markup may have changed/,
+  },
+  {
+    fault: 'markup-changed',
+    path: '/web/kobe-ipf/programs/detail/',
+    agency: 'kobe-ipf',
+    source: 'programs',
+    entity: 'program',
+    error: /none of the fields \(概要, 詳細, .*\) matched anything in any of 10 detail pages/,
+  },
+  {
+    fault: 'markup-changed',
+    path: '/jgrants/',
+    agency: 'jgrants',
+    source: 'subsidies',
+    entity: 'program',
+    error: /no list of records at "result"/,
+  },
+  {
+    fault: 'markup-changed',
+    path: '/files/hyogo-iac/members.csv',
+    agency: 'hyogo-iac',
+    source: 'members',
+    entity: 'organization',
+    force: true,
+    error: /column\(s\) "機関ID" \(closest: "機関ID\(新\)"\), .* not in the header/,
+  },
 ];
 
 describe.each(CASES)('$fault under $path', (c) => {
@@ -111,13 +186,29 @@ describe.each(CASES)('$fault under $path', (c) => {
 
     expect(await snapshot(c.entity, id)).toBe(kept);
     const [after] = await listSources(app.store, { ids: [id] });
-    expect(after).toMatchObject({ status: 'FAILED', stale: true, acceptedCount: before.acceptedCount, lastSuccessAt: before.lastSuccessAt, lastError: expect.stringMatching(c.error) });
+    expect(after).toMatchObject({
+      status: 'FAILED',
+      stale: true,
+      acceptedCount: before.acceptedCount,
+      lastSuccessAt: before.lastSuccessAt,
+      lastError: expect.stringMatching(c.error),
+    });
 
-    const { data, errors } = await graphql(`{ sources(agencyId: "${c.agency}") { id status stale lastError acceptedCount } organizations { id programs { id } } }`);
+    const { data, errors } = await graphql(
+      `{ sources(agencyId: "${c.agency}") { id status stale lastError acceptedCount } organizations { id programs { id } } }`,
+    );
     expect(errors).toBeUndefined();
-    expect(data!.sources.find((s: { id: string }) => s.id === id)).toMatchObject({ status: 'FAILED', stale: true, acceptedCount: before.acceptedCount, lastError: expect.stringMatching(c.error) });
+    expect(data!.sources.find((s: { id: string }) => s.id === id)).toMatchObject({
+      status: 'FAILED',
+      stale: true,
+      acceptedCount: before.acceptedCount,
+      lastError: expect.stringMatching(c.error),
+    });
     if (c.entity === 'program') {
-      const served = data!.organizations.find((o: { id: string }) => o.id === c.agency).programs.map((p: { id: string }) => p.id).sort();
+      const served = data!.organizations
+        .find((o: { id: string }) => o.id === c.agency)
+        .programs.map((p: { id: string }) => p.id)
+        .sort();
       expect(JSON.stringify(served)).toBe(JSON.stringify(JSON.parse(kept).map((r: { id: string }) => r.id)));
     } else {
       expect(data!.organizations.length).toBeGreaterThanOrEqual(22);
@@ -126,7 +217,11 @@ describe.each(CASES)('$fault under $path', (c) => {
     // Healed: the same content as before, so nothing is rewritten and the flag clears.
     const healed = await sync(c.agency, c.source);
     expect(healed.outcome).toBe('unchanged');
-    expect((await listSources(app.store, { ids: [id] }))[0]).toMatchObject({ status: 'OK', stale: false, lastError: null });
+    expect((await listSources(app.store, { ids: [id] }))[0]).toMatchObject({
+      status: 'OK',
+      stale: false,
+      lastError: null,
+    });
     expect(await snapshot(c.entity, id)).toBe(kept);
   });
 });
@@ -162,5 +257,7 @@ test('a retry policy rides over a passing 500; the demo files answer 304 to a co
   const etag = first.headers.get('etag')!;
   expect(etag).toBe(source.etag);
   expect((await fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
-  expect((await fetch(url, { headers: { 'if-modified-since': first.headers.get('last-modified')! } })).status).toBe(304);
+  expect((await fetch(url, { headers: { 'if-modified-since': first.headers.get('last-modified')! } })).status).toBe(
+    304,
+  );
 });

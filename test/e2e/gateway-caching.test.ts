@@ -13,7 +13,16 @@ import type { RunningServer } from '../../subgraphs/shared/http';
 import { OPERATIONS_DIR, sha256Hex } from '../../gateway/persistedOperations';
 import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { openTestStore } from '../support/store';
-import { countRequests, gql, gqlGet, JWT_SECRET, metricValue, startSubgraphs, startTestGateway, urlsOf } from './gateway-helpers';
+import {
+  countRequests,
+  gql,
+  gqlGet,
+  JWT_SECRET,
+  metricValue,
+  startSubgraphs,
+  startTestGateway,
+  urlsOf,
+} from './gateway-helpers';
 
 let store: Store;
 let subgraphs: Record<string, RunningServer>;
@@ -56,7 +65,9 @@ describe('automatic persisted queries', () => {
   test('by GET, with the extension in the query string', async () => {
     const other = 'query FewOrganizations { organizations { id name } }';
     const ext = { persistedQuery: { version: 1, sha256Hash: sha256Hex(other) } };
-    expect((await gqlGet(cached.url, { extensions: ext })).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await gqlGet(cached.url, { extensions: ext })).errors?.[0].extensions?.code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
     const registered = await gqlGet(cached.url, { query: other, extensions: ext });
     expect(registered.status).toBe(200);
     expect(registered.errors).toBeUndefined();
@@ -99,7 +110,10 @@ describe('the safelist (MADOGUCHI_SAFELIST=true)', () => {
     expect(asSent.data!.program.id).toBe(id);
     const compact = text.replace(/^#.*\n/gm, '').replace(/\s+/g, ' ');
     expect((await gql(safelisted.url, { query: compact, variables: { id } })).data).toEqual(asSent.data);
-    const byHash = await gql(safelisted.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(text) } }, variables: { id } });
+    const byHash = await gql(safelisted.url, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(text) } },
+      variables: { id },
+    });
     expect(byHash.data).toEqual(asSent.data);
     const example = EXAMPLE_OPERATIONS.find((e) => e.name === 'SourceFreshness')!;
     expect((await gql(safelisted.url, { query: example.query })).errors).toBeUndefined();
@@ -108,7 +122,11 @@ describe('the safelist (MADOGUCHI_SAFELIST=true)', () => {
 
 describe('the response cache', () => {
   test('serves a repeated anonymous programme query from the cache', async () => {
-    const query = { query: 'query ProgramPage($first: Int) { programs(first: $first) { totalCount edges { node { id title provider { name } } } } }', variables: { first: 5 } };
+    const query = {
+      query:
+        'query ProgramPage($first: Int) { programs(first: $first) { totalCount edges { node { id title provider { name } } } } }',
+      variables: { first: 5 },
+    };
     const before = { ...seen };
     const first = await gql(cached.url, query);
     expect(first.errors).toBeUndefined();

@@ -10,7 +10,15 @@ import type { RunningGateway } from '../../gateway/gateway';
 import type { RunningServer } from '../../subgraphs/shared/http';
 import { IDENTITY_HEADER } from '../../subgraphs/shared/identity';
 import { openTestStore } from '../support/store';
-import { gql, JWT_SECRET, metricValue, startProxy, startSubgraphs, startTestGateway, type SubgraphProxy } from './gateway-helpers';
+import {
+  gql,
+  JWT_SECRET,
+  metricValue,
+  startProxy,
+  startSubgraphs,
+  startTestGateway,
+  type SubgraphProxy,
+} from './gateway-helpers';
 
 let store: Store;
 let subgraphs: Record<string, RunningServer>;
@@ -41,7 +49,8 @@ afterAll(async () => {
 });
 
 const count = () => Object.fromEntries(Object.entries(proxies).map(([name, p]) => [name, p.requests.length]));
-const since = (before: Record<string, number>) => Object.fromEntries(Object.entries(count()).map(([name, n]) => [name, n - before[name]]));
+const since = (before: Record<string, number>) =>
+  Object.fromEntries(Object.entries(count()).map(([name, n]) => [name, n - before[name]]));
 
 const DIRECTORY = '{ organizations { id name programs { id title } } }';
 
@@ -52,17 +61,23 @@ test('20 concurrent identical queries cost one request per subgraph; without ded
   await gql(plain.url, { query: DIRECTORY }, coordinator);
 
   let before = count();
-  const shared = await Promise.all(Array.from({ length: 20 }, () => gql(deduplicating.url, { query: DIRECTORY }, coordinator)));
+  const shared = await Promise.all(
+    Array.from({ length: 20 }, () => gql(deduplicating.url, { query: DIRECTORY }, coordinator)),
+  );
   const merged = since(before);
   expect(shared.every((r) => r.status === 200 && !r.errors)).toBe(true);
   expect(new Set(shared.map((r) => JSON.stringify(r.data))).size).toBe(1);
   expect((shared[0].data!.organizations as unknown[]).length).toBeGreaterThanOrEqual(20);
   expect(merged.organizations).toBeLessThanOrEqual(2);
   expect(merged.programs).toBeLessThanOrEqual(2);
-  expect(await metricValue(deduplicating.url, 'madoguchi_subgraph_deduplicated_total', { subgraph: 'organizations' })).toBeGreaterThanOrEqual(18);
+  expect(
+    await metricValue(deduplicating.url, 'madoguchi_subgraph_deduplicated_total', { subgraph: 'organizations' }),
+  ).toBeGreaterThanOrEqual(18);
 
   before = count();
-  const separate = await Promise.all(Array.from({ length: 20 }, () => gql(plain.url, { query: DIRECTORY }, coordinator)));
+  const separate = await Promise.all(
+    Array.from({ length: 20 }, () => gql(plain.url, { query: DIRECTORY }, coordinator)),
+  );
   const unmerged = since(before);
   expect(separate.every((r) => r.status === 200 && !r.errors)).toBe(true);
   expect(unmerged).toMatchObject({ organizations: 20, programs: 20 });
@@ -75,13 +90,18 @@ test('identical queries from different identities are never merged; each identit
   const before = count();
   const start = proxies.consultations.requests.length;
   const answers = await Promise.all([
-    ...Array.from({ length: 5 }, () => gql(deduplicating.url, { query }, coordinator).then((r) => ({ who: 'coordinator', r }))),
+    ...Array.from({ length: 5 }, () =>
+      gql(deduplicating.url, { query }, coordinator).then((r) => ({ who: 'coordinator', r })),
+    ),
     ...Array.from({ length: 5 }, () => gql(deduplicating.url, { query }, staff).then((r) => ({ who: 'staff', r }))),
   ]);
   expect(answers.every(({ r }) => r.status === 200 && !r.errors)).toBe(true);
-  const totals = (who: string) => new Set(answers.filter((a) => a.who === who).map((a) => a.r.data!.consultations.totalCount));
+  const totals = (who: string) =>
+    new Set(answers.filter((a) => a.who === who).map((a) => a.r.data!.consultations.totalCount));
   const [{ n: all }] = await store.query<{ n: number }>('select count(*)::int as n from consultations');
-  const [{ n: own }] = await store.query<{ n: number }>(`select count(*)::int as n from consultations where organization_id = 'hyogo-cgc' or referred_to_id = 'hyogo-cgc'`);
+  const [{ n: own }] = await store.query<{ n: number }>(
+    `select count(*)::int as n from consultations where organization_id = 'hyogo-cgc' or referred_to_id = 'hyogo-cgc'`,
+  );
   expect([...totals('coordinator')]).toEqual([all]);
   expect([...totals('staff')]).toEqual([own]);
   // One request per identity, each with its own signed identity (a fresh nonce each).
@@ -91,8 +111,13 @@ test('identical queries from different identities are never merged; each identit
 });
 
 test('identical concurrent mutations are each sent', async () => {
-  const [{ id }] = await store.query<{ id: string }>(`select id from consultations where organization_id = 'hyogo-cgc' and referred_to_id is null order by id limit 1`);
-  const mutation = { query: 'mutation($id: ID!) { referConsultation(id: $id, to: "no-such-agency") { id } }', variables: { id } };
+  const [{ id }] = await store.query<{ id: string }>(
+    `select id from consultations where organization_id = 'hyogo-cgc' and referred_to_id is null order by id limit 1`,
+  );
+  const mutation = {
+    query: 'mutation($id: ID!) { referConsultation(id: $id, to: "no-such-agency") { id } }',
+    variables: { id },
+  };
   const before = count();
   const results = await Promise.all(Array.from({ length: 3 }, () => gql(deduplicating.url, mutation, staff)));
   expect(results.every((r) => r.errors?.length)).toBe(true);
@@ -100,7 +125,9 @@ test('identical concurrent mutations are each sent', async () => {
 });
 
 test('a query meeting a 503 is retried once, re-signed; a mutation is not retried', async () => {
-  const retriesBefore = await metricValue(deduplicating.url, 'madoguchi_subgraph_retries_total', { subgraph: 'organizations' });
+  const retriesBefore = await metricValue(deduplicating.url, 'madoguchi_subgraph_retries_total', {
+    subgraph: 'organizations',
+  });
   let start = proxies.organizations.requests.length;
   proxies.organizations.failNext(1, 503);
   const query = await gql(deduplicating.url, { query: '{ organizations { id } }' });
@@ -109,12 +136,20 @@ test('a query meeting a 503 is retried once, re-signed; a mutation is not retrie
   const attempts = proxies.organizations.requests.slice(start);
   expect(attempts).toHaveLength(2);
   expect(attempts[0].headers[IDENTITY_HEADER]).not.toBe(attempts[1].headers[IDENTITY_HEADER]);
-  expect(await metricValue(deduplicating.url, 'madoguchi_subgraph_retries_total', { subgraph: 'organizations' })).toBe(retriesBefore + 1);
+  expect(await metricValue(deduplicating.url, 'madoguchi_subgraph_retries_total', { subgraph: 'organizations' })).toBe(
+    retriesBefore + 1,
+  );
 
-  const [{ id }] = await store.query<{ id: string }>(`select id from consultations where organization_id = 'hyogo-cgc' and referred_to_id is null order by id limit 1`);
+  const [{ id }] = await store.query<{ id: string }>(
+    `select id from consultations where organization_id = 'hyogo-cgc' and referred_to_id is null order by id limit 1`,
+  );
   start = proxies.consultations.requests.length;
   proxies.consultations.failNext(1, 503);
-  const mutation = await gql(deduplicating.url, { query: 'mutation($id: ID!) { referConsultation(id: $id, to: "kobe-ipf") { id } }', variables: { id } }, staff);
+  const mutation = await gql(
+    deduplicating.url,
+    { query: 'mutation($id: ID!) { referConsultation(id: $id, to: "kobe-ipf") { id } }', variables: { id } },
+    staff,
+  );
   expect(mutation.errors?.[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'consultations' });
   expect(proxies.consultations.requests.length - start).toBe(1);
 });

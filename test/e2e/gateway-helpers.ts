@@ -18,7 +18,8 @@ export const JWT_SECRET = new TextEncoder().encode('gateway-test-jwt-secret-of-e
 
 export async function startSubgraphs(store: Store): Promise<Record<string, RunningServer>> {
   const running: Record<string, RunningServer> = {};
-  for (const module of SUBGRAPHS) running[module.name] = await startSubgraph(module, store, { port: 0, now: () => FIXED_NOW });
+  for (const module of SUBGRAPHS)
+    running[module.name] = await startSubgraph(module, store, { port: 0, now: () => FIXED_NOW });
   return running;
 }
 
@@ -27,7 +28,10 @@ export function restartSubgraph(store: Store, name: string, port: number): Promi
   return startSubgraph(SUBGRAPHS.find((m) => m.name === name)!, store, { port, now: () => FIXED_NOW });
 }
 
-export function startTestGateway(urls: Record<string, string>, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
+export function startTestGateway(
+  urls: Record<string, string>,
+  options: Partial<GatewayOptions> = {},
+): Promise<RunningGateway> {
   return startGateway({
     port: 0,
     host: '127.0.0.1',
@@ -93,11 +97,14 @@ export async function startProxy(target: string, delayMs = 0): Promise<SubgraphP
       });
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') headers[k] = v;
     try {
       const upstream = await request(target, { method: 'POST', headers, body });
       const text = await upstream.body.text();
-      res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type'] ?? 'application/json') });
+      res.writeHead(upstream.statusCode, {
+        'content-type': String(upstream.headers['content-type'] ?? 'application/json'),
+      });
       res.end(text);
     } catch {
       res.socket?.destroy();
@@ -127,7 +134,12 @@ export type GraphQLResult = {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 };
 
-export async function gql(url: string, body: Record<string, unknown>, token?: string | null, extra: Record<string, string> = {}): Promise<GraphQLResult> {
+export async function gql(
+  url: string,
+  body: Record<string, unknown>,
+  token?: string | null,
+  extra: Record<string, string> = {},
+): Promise<GraphQLResult> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -142,7 +154,11 @@ export async function gqlGet(url: string, params: Record<string, unknown>): Prom
 }
 
 /** A counter's value from the gateway's Prometheus text. */
-export async function metricValue(gatewayUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+export async function metricValue(
+  gatewayUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   let sum = 0;

@@ -34,7 +34,10 @@ beforeAll(async () => {
   replicas = [await startReplica(0), await startReplica(1)];
   // Every other subgraph once, programs twice.
   const urls = Object.fromEntries(Object.entries(others).map(([name, s]) => [name, s.url]));
-  gateway = await startTestGateway({ ...urls, programs: replicas.map((r) => r.url).join(',') }, { subgraphClient: { breakerOpenMs: 500 } });
+  gateway = await startTestGateway(
+    { ...urls, programs: replicas.map((r) => r.url).join(',') },
+    { subgraphClient: { breakerOpenMs: 500 } },
+  );
 });
 
 afterAll(async () => {
@@ -113,7 +116,11 @@ test('readiness lists each replica and stays ready while one answers', async () 
   await replicas[0].close(0);
   try {
     const res = await fetch(`http://127.0.0.1:${gateway.port}/readyz`);
-    const body = (await res.json()) as { status: string; checks: Record<string, string>; replicas: Record<string, string> };
+    const body = (await res.json()) as {
+      status: string;
+      checks: Record<string, string>;
+      replicas: Record<string, string>;
+    };
     expect(res.status).toBe(200);
     expect(body.checks['subgraph:programs']).toBe('ok');
     expect(Object.values(body.replicas).filter((v) => v.startsWith('failed')).length).toBe(1);

@@ -9,7 +9,15 @@ import type { Store } from '../../store/store';
 import type { RunningGateway } from '../../gateway/gateway';
 import type { RunningServer } from '../../subgraphs/shared/http';
 import { openTestStore } from '../support/store';
-import { gql, metricValue, restartSubgraph, startProxy, startSubgraphs, startTestGateway, urlsOf } from './gateway-helpers';
+import {
+  gql,
+  metricValue,
+  restartSubgraph,
+  startProxy,
+  startSubgraphs,
+  startTestGateway,
+  urlsOf,
+} from './gateway-helpers';
 
 let store: Store;
 let subgraphs: Record<string, RunningServer>;
@@ -27,7 +35,9 @@ afterAll(async () => {
 const DIRECTORY = '{ organizations { id name programs { title } consultationCount } }';
 
 test('the circuit opens while a subgraph is down, fails fast naming it, and closes when it is back', async () => {
-  const gateway = await startTestGateway(urlsOf(subgraphs), { subgraphClient: { breakerThreshold: 3, breakerOpenMs: 1_000 } });
+  const gateway = await startTestGateway(urlsOf(subgraphs), {
+    subgraphClient: { breakerThreshold: 3, breakerOpenMs: 1_000 },
+  });
   try {
     const healthy = await gql(gateway.url, { query: DIRECTORY });
     expect(healthy.errors).toBeUndefined();
@@ -38,20 +48,32 @@ test('the circuit opens while a subgraph is down, fails fast naming it, and clos
     for (let i = 0; i < 4; i++) failures.push(await gql(gateway.url, { query: DIRECTORY }));
     for (const r of failures) {
       expect(r.status).toBe(200);
-      expect((r.data!.organizations as Array<{ name: string; programs: unknown }>).every((o) => o.name && o.programs === null)).toBe(true);
+      expect(
+        (r.data!.organizations as Array<{ name: string; programs: unknown }>).every(
+          (o) => o.name && o.programs === null,
+        ),
+      ).toBe(true);
       expect(r.errors?.[0].message).toContain('programs');
       expect(r.errors?.[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'programs' });
     }
     expect(failures[3].errors?.[0].extensions?.circuit).toBe('open');
     expect(failures[3].errors?.[0].message).toMatch(/circuit open/);
     expect(await metricValue(gateway.url, 'madoguchi_subgraph_circuit_state', { subgraph: 'programs' })).toBe(2);
-    const rejectedBefore = await metricValue(gateway.url, 'madoguchi_subgraph_circuit_rejections_total', { subgraph: 'programs' });
+    const rejectedBefore = await metricValue(gateway.url, 'madoguchi_subgraph_circuit_rejections_total', {
+      subgraph: 'programs',
+    });
     // Open: answered at once, without trying the subgraph.
     const started = Date.now();
     const fast = await gql(gateway.url, { query: '{ programs(first: 1) { totalCount } }' });
     expect(Date.now() - started).toBeLessThan(500);
-    expect(fast.errors?.[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'programs', circuit: 'open' });
-    expect(await metricValue(gateway.url, 'madoguchi_subgraph_circuit_rejections_total', { subgraph: 'programs' })).toBe(rejectedBefore + 1);
+    expect(fast.errors?.[0].extensions).toMatchObject({
+      code: 'SUBGRAPH_UNAVAILABLE',
+      serviceName: 'programs',
+      circuit: 'open',
+    });
+    expect(
+      await metricValue(gateway.url, 'madoguchi_subgraph_circuit_rejections_total', { subgraph: 'programs' }),
+    ).toBe(rejectedBefore + 1);
 
     subgraphs.programs = await restartSubgraph(store, 'programs', port);
     await new Promise((r) => setTimeout(r, 1_100));
@@ -97,11 +119,17 @@ test('a subgraph killed under load: the other fields are answered, errors name i
     expect(Object.fromEntries(statuses)).toEqual({ 200: total });
     expect(afterKill.length).toBeGreaterThan(10);
     for (const r of afterKill) {
-      const orgs = r.data!.organizations as Array<{ name: string; programs: unknown[] | null; consultationCount: number | null }>;
+      const orgs = r.data!.organizations as Array<{
+        name: string;
+        programs: unknown[] | null;
+        consultationCount: number | null;
+      }>;
       expect(orgs.length).toBeGreaterThanOrEqual(20);
       expect(orgs.every((o) => o.name && Array.isArray(o.programs) && o.consultationCount === null)).toBe(true);
       expect(r.errors?.length).toBeGreaterThan(0);
-      expect(r.errors!.every((e) => e.extensions?.serviceName === 'consultations' && e.message.includes('consultations'))).toBe(true);
+      expect(
+        r.errors!.every((e) => e.extensions?.serviceName === 'consultations' && e.message.includes('consultations')),
+      ).toBe(true);
     }
     expect((await fetch(new URL('/healthz', gateway.url))).status).toBe(200);
   } finally {
@@ -119,7 +147,13 @@ test('close() lets requests in flight finish, refuses new connections, and cuts 
     expect(gateway.inFlight).toBe(1);
     const closing = gateway.close();
     expect(gateway.draining).toBe(true);
-    await expect(fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).rejects.toThrow();
+    await expect(
+      fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      }),
+    ).rejects.toThrow();
     const answer = await inFlight;
     expect(answer.status).toBe(200);
     expect(answer.errors).toBeUndefined();

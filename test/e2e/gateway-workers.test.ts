@@ -82,7 +82,11 @@ test('two workers share the port, /metrics counts both, and SIGTERM drains befor
   // Fresh connections, so that the primary spreads them over both workers.
   const answers = await Promise.all(
     Array.from({ length: 12 }, () =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(query) }).then((r) => r.status),
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify(query),
+      }).then((r) => r.status),
     ),
   );
   expect(answers.every((s) => s === 200)).toBe(true);

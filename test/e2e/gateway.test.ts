@@ -13,7 +13,14 @@ let app: Embedded;
 let url: string;
 
 beforeAll(async () => {
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+  });
   url = `http://127.0.0.1:${app.gateway.port}/graphql`;
 });
 
@@ -60,7 +67,9 @@ describe('hostile requests are refused cleanly', () => {
     const wrongType = await send('{ organizations { id } }', { 'content-type': 'text/plain' });
     expect(wrongType.status).toBeGreaterThanOrEqual(400);
     expect(wrongType.status).toBeLessThan(500);
-    const batched = await send(JSON.stringify([{ query: '{ organizations { id } }' }, { query: '{ organizations { id } }' }]));
+    const batched = await send(
+      JSON.stringify([{ query: '{ organizations { id } }' }, { query: '{ organizations { id } }' }]),
+    );
     expect(batched.status).toBe(400);
     expect((await send('')).status).toBe(400);
   });
@@ -76,14 +85,52 @@ describe('hostile requests are refused cleanly', () => {
 
   test('10,000 random requests: no crash, no 5xx', async () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pieces = ['{', '}', 'organizations', 'programs', '(', ')', 'first:', '-1', '1e9', '"x"', 'id', 'name', '...', 'on', 'Program', '$v', 'query', 'mutation', '#', '\\u0000', 'null', ':', '[', ']', '@skip(if: true)', 'status(at: "2026-13-01")', 'edges', 'node', 'title'];
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pieces = [
+      '{',
+      '}',
+      'organizations',
+      'programs',
+      '(',
+      ')',
+      'first:',
+      '-1',
+      '1e9',
+      '"x"',
+      'id',
+      'name',
+      '...',
+      'on',
+      'Program',
+      '$v',
+      'query',
+      'mutation',
+      '#',
+      '\\u0000',
+      'null',
+      ':',
+      '[',
+      ']',
+      '@skip(if: true)',
+      'status(at: "2026-13-01")',
+      'edges',
+      'node',
+      'title',
+    ];
     const bodies: string[] = [];
     for (let i = 0; i < 10_000; i++) {
       const len = 1 + Math.floor(rnd() * 12);
       const query = Array.from({ length: len }, () => pieces[Math.floor(rnd() * pieces.length)]).join(' ');
       const kind = rnd();
-      bodies.push(kind < 0.7 ? JSON.stringify({ query }) : kind < 0.8 ? JSON.stringify({ query, variables: '[]' }) : kind < 0.9 ? query : JSON.stringify({ query: 42 }));
+      bodies.push(
+        kind < 0.7
+          ? JSON.stringify({ query })
+          : kind < 0.8
+            ? JSON.stringify({ query, variables: '[]' })
+            : kind < 0.9
+              ? query
+              : JSON.stringify({ query: 42 }),
+      );
     }
     const statuses = new Map<number, number>();
     let next = 0;
@@ -96,14 +143,19 @@ describe('hostile requests are refused cleanly', () => {
       }),
     );
     const fiveHundreds = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
-    expect({ fiveHundreds, statuses: Object.fromEntries(statuses) }).toEqual({ fiveHundreds: 0, statuses: expect.anything() });
+    expect({ fiveHundreds, statuses: Object.fromEntries(statuses) }).toEqual({
+      fiveHundreds: 0,
+      statuses: expect.anything(),
+    });
     expect((await fetch(`http://127.0.0.1:${app.gateway.port}/healthz`)).status).toBe(200);
   }, 180_000);
 });
 
 test('GraphQL over HTTP: every graphql-http audit passes', async () => {
   const results = await auditServer({ url, fetchFn: fetch as never });
-  const failing = results.filter((r) => r.status !== 'ok').map((r) => `${r.status} ${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`);
+  const failing = results
+    .filter((r) => r.status !== 'ok')
+    .map((r) => `${r.status} ${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`);
   expect(failing).toEqual([]);
   expect(results.length).toBe(61);
 });
@@ -114,19 +166,30 @@ describe('operations endpoints', () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { supergraph: 'ok', store: 'ok', 'subgraph:programs': 'ok' } });
-    await send(JSON.stringify({ query: 'query DirectoryPage { organizations { id } }', operationName: 'DirectoryPage' }));
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { supergraph: 'ok', store: 'ok', 'subgraph:programs': 'ok' },
+    });
+    await send(
+      JSON.stringify({ query: 'query DirectoryPage { organizations { id } }', operationName: 'DirectoryPage' }),
+    );
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/madoguchi_graphql_requests_total\{operation="DirectoryPage",status="200"\} [1-9]/);
     expect(metrics).toMatch(/madoguchi_subgraph_fetch_duration_seconds_count\{subgraph="organizations"\} [1-9]/);
   });
 
   test('/readyz turns 503 when a subgraph is down, and requests carry a request id', async () => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'test-req-1' }, body: '{"query":"{ organizations { id } }"}' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'test-req-1' },
+      body: '{"query":"{ organizations { id } }"}',
+    });
     expect(res.headers.get('x-request-id')).toBe('test-req-1');
     await app.subgraphs.consultations.close();
     const ready = await fetch(`http://127.0.0.1:${app.gateway.port}/readyz`);
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { checks: Record<string, string> }).checks['subgraph:consultations']).toMatch(/failed/);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks['subgraph:consultations']).toMatch(
+      /failed/,
+    );
   });
 });

@@ -6,7 +6,13 @@
  * and after every request, the audit log: a row naming the firm and the field for every read
  * that returned data, none for a refused one. A new field added to the schema joins by itself.
  */
-import { buildClientSchema, getIntrospectionQuery, type GraphQLObjectType, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 import pino from 'pino';
 import { gql as ask, type GraphQLResult } from './gateway-helpers';
 import { startEmbedded, type Embedded } from '../../gateway/embedded';
@@ -30,10 +36,19 @@ let staffVisible: Set<string>;
 type Result = GraphQLResult;
 
 /** A GraphQL request to the gateway, with a bearer token when given. */
-const gql = (query: string, variables: Record<string, unknown>, token?: string | null): Promise<Result> => ask(app.gateway.url, { query, variables }, token);
+const gql = (query: string, variables: Record<string, unknown>, token?: string | null): Promise<Result> =>
+  ask(app.gateway.url, { query, variables }, token);
 
 beforeAll(async () => {
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+    auth: { secret: SECRET },
+  });
   const store = app.store;
   [{ agency, firm: ownFirm }] = await store.query<{ agency: string; firm: string }>(
     `select lead_agency as agency, firm_id as firm from support_plan_events e
@@ -49,14 +64,19 @@ beforeAll(async () => {
      order by 1 limit 1`,
     [agency],
   );
-  [{ id: ownConsultation }] = await store.query<{ id: string }>(`select id from consultations where corporate_number = $1 and organization_id = $2 order by id limit 1`, [ownFirm, agency]);
+  [{ id: ownConsultation }] = await store.query<{ id: string }>(
+    `select id from consultations where corporate_number = $1 and organization_id = $2 order by id limit 1`,
+    [ownFirm, agency],
+  );
   [{ month: lastMeeting }] = await store.query<{ month: string }>(`select max(month) as month from committee_meetings`);
   staffVisible = new Set(
-    (await store.query<{ id: string }>(
-      `select firm_id as id from firm_clients where organization_id = $1
+    (
+      await store.query<{ id: string }>(
+        `select firm_id as id from firm_clients where organization_id = $1
        union select firm_id from support_plan_events where lead_agency = $1 or $1 = any(participating_agencies)`,
-      [agency],
-    )).map((r) => r.id),
+        [agency],
+      )
+    ).map((r) => r.id),
   );
   tokens.staff = await signDevelopmentToken({ role: 'staff', agency }, SECRET);
   tokens.coordinator = await signDevelopmentToken({ role: 'coordinator' }, SECRET);
@@ -72,16 +92,36 @@ afterAll(async () => {
 const STAFF_FIELDS = new Set(['status', 'nominations', 'plan', 'plans']);
 
 const ENTRY_POINTS = [
-  { name: 'company(own)', wrap: (s: string) => `query($id: ID!) { company(id: $id) { id growth { ${s} } } }`, vars: () => ({ id: ownFirm }), nodes: (d: any) => (d?.company ? [d.company] : []) },
-  { name: 'company(other)', wrap: (s: string) => `query($id: ID!) { company(id: $id) { id growth { ${s} } } }`, vars: () => ({ id: otherFirm }), nodes: (d: any) => (d?.company ? [d.company] : []) },
-  { name: 'growthFirms', wrap: (s: string) => `{ growthFirms(first: 4) { edges { node { id growth { ${s} } } } } }`, nodes: (d: any) => d?.growthFirms?.edges.map((e: any) => e.node) ?? [] },
+  {
+    name: 'company(own)',
+    wrap: (s: string) => `query($id: ID!) { company(id: $id) { id growth { ${s} } } }`,
+    vars: () => ({ id: ownFirm }),
+    nodes: (d: any) => (d?.company ? [d.company] : []),
+  },
+  {
+    name: 'company(other)',
+    wrap: (s: string) => `query($id: ID!) { company(id: $id) { id growth { ${s} } } }`,
+    vars: () => ({ id: otherFirm }),
+    nodes: (d: any) => (d?.company ? [d.company] : []),
+  },
+  {
+    name: 'growthFirms',
+    wrap: (s: string) => `{ growthFirms(first: 4) { edges { node { id growth { ${s} } } } } }`,
+    nodes: (d: any) => d?.growthFirms?.edges.map((e: any) => e.node) ?? [],
+  },
   {
     name: 'agenda',
-    wrap: (s: string) => `query($m: String!) { committeeMeeting(month: $m) { agenda { company { id growth { ${s} } } } } }`,
+    wrap: (s: string) =>
+      `query($m: String!) { committeeMeeting(month: $m) { agenda { company { id growth { ${s} } } } } }`,
     vars: () => ({ m: lastMeeting }),
     nodes: (d: any) => d?.committeeMeeting?.agenda.map((a: any) => a.company) ?? [],
   },
-  { name: 'consultation.firm', wrap: (s: string) => `query($id: ID!) { consultation(id: $id) { firm { id growth { ${s} } } } }`, vars: () => ({ id: ownConsultation }), nodes: (d: any) => (d?.consultation?.firm ? [d.consultation.firm] : []) },
+  {
+    name: 'consultation.firm',
+    wrap: (s: string) => `query($id: ID!) { consultation(id: $id) { firm { id growth { ${s} } } } }`,
+    vars: () => ({ id: ownConsultation }),
+    nodes: (d: any) => (d?.consultation?.firm ? [d.consultation.firm] : []),
+  },
 ];
 
 interface Cell {
@@ -99,7 +139,13 @@ async function runCells(cells: Cell[], concurrency = 6): Promise<void> {
     Array.from({ length: concurrency }, async () => {
       while (next < cells.length) {
         const cell = cells[next++];
-        const token = cell.role === 'anonymous' ? null : await signDevelopmentToken({ role: cell.role as 'staff', agency: cell.role === 'staff' ? agency : undefined, sub: cell.subject }, SECRET);
+        const token =
+          cell.role === 'anonymous'
+            ? null
+            : await signDevelopmentToken(
+                { role: cell.role as 'staff', agency: cell.role === 'staff' ? agency : undefined, sub: cell.subject },
+                SECRET,
+              );
         cell.result = await gql(cell.entry.wrap(cell.field), cell.entry.vars?.() ?? {}, token);
       }
     }),
@@ -107,15 +153,29 @@ async function runCells(cells: Cell[], concurrency = 6): Promise<void> {
 }
 
 test('every growth field through every entry point, for every role: data only where allowed, an audit row for every read and none for a refused one', async () => {
-  const fields = leafSelections(schema.getType('CompanyGrowth') as GraphQLObjectType, new Set(['Organization', 'Company']));
-  for (const f of ['status', 'score { total }', 'score { contributions { reason } }', 'signals { agencies }', 'nominations { rationale }', 'decisions { reason }', 'plan { goals }', 'plans { history { note } }']) {
+  const fields = leafSelections(
+    schema.getType('CompanyGrowth') as GraphQLObjectType,
+    new Set(['Organization', 'Company']),
+  );
+  for (const f of [
+    'status',
+    'score { total }',
+    'score { contributions { reason } }',
+    'signals { agencies }',
+    'nominations { rationale }',
+    'decisions { reason }',
+    'plan { goals }',
+    'plans { history { note } }',
+  ]) {
     expect(fields).toContain(f);
   }
   const cells: Cell[] = [];
   for (const role of ['anonymous', 'analyst', 'staff', 'coordinator']) {
-    for (const entry of ENTRY_POINTS) for (const field of fields) cells.push({ role, entry, field, subject: `matrix-${cells.length}` });
+    for (const entry of ENTRY_POINTS)
+      for (const field of fields) cells.push({ role, entry, field, subject: `matrix-${cells.length}` });
   }
-  const since = (await app.store.query<{ id: number }>('select coalesce(max(id), 0)::int as id from growth_audit'))[0].id;
+  const since = (await app.store.query<{ id: number }>('select coalesce(max(id), 0)::int as id from growth_audit'))[0]
+    .id;
   await runCells(cells);
   const rows = await app.store.query<{ subject: string | null; firm: string; role: string; fields: string[] }>(
     'select subject, firm_id as firm, role, fields from growth_audit where id > $1',
@@ -131,7 +191,10 @@ test('every growth field through every entry point, for every role: data only wh
     const where = `${role} × ${entry.name} × ${field}`;
     if (role === 'anonymous' || role === 'analyst') {
       expect({ where, nodes }).toEqual({ where, nodes: [] });
-      expect({ where, code: r.errors?.[0]?.extensions?.code }).toEqual({ where, code: role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' });
+      expect({ where, code: r.errors?.[0]?.extensions?.code }).toEqual({
+        where,
+        code: role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+      });
       if (role === 'anonymous') expect({ where, status: r.status }).toEqual({ where, status: 401 });
       expect({ where, audited }).toEqual({ where, audited: [] });
     } else if (role === 'staff') {
@@ -142,22 +205,39 @@ test('every growth field through every entry point, for every role: data only wh
         expect({ where, audited }).toEqual({ where, audited: [] });
       } else if (entry.name === 'company(other)') {
         // Another agency's firm is not there for this staff member: nothing read, nothing logged.
-        expect({ where, data: r.data, errors: r.errors }).toEqual({ where, data: { company: null }, errors: undefined });
+        expect({ where, data: r.data, errors: r.errors }).toEqual({
+          where,
+          data: { company: null },
+          errors: undefined,
+        });
         expect({ where, audited }).toEqual({ where, audited: [] });
       } else if (STAFF_FIELDS.has(top)) {
         expect({ where, errors: r.errors }).toEqual({ where, errors: undefined });
         expect({ where, found: nodes.length > 0 }).toEqual({ where, found: true });
-        for (const n of nodes) expect({ where, firm: n.id, logged: readsOfField.some((a) => a.firm === n.id && a.role === 'staff') }).toEqual({ where, firm: n.id, logged: true });
+        for (const n of nodes)
+          expect({
+            where,
+            firm: n.id,
+            logged: readsOfField.some((a) => a.firm === n.id && a.role === 'staff'),
+          }).toEqual({ where, firm: n.id, logged: true });
       } else {
         // The file is there, this part of it is not: refused, and not logged as read.
         expect({ where, code: r.errors?.[0]?.extensions?.code }).toEqual({ where, code: 'FORBIDDEN' });
-        expect({ where, values: nodes.map((n) => n.growth?.[top] ?? null) }).toEqual({ where, values: nodes.map(() => null) });
+        expect({ where, values: nodes.map((n) => n.growth?.[top] ?? null) }).toEqual({
+          where,
+          values: nodes.map(() => null),
+        });
         expect({ where, readsOfField }).toEqual({ where, readsOfField: [] });
       }
     } else {
       expect({ where, errors: r.errors }).toEqual({ where, errors: undefined });
       expect({ where, found: nodes.length > 0 }).toEqual({ where, found: true });
-      for (const n of nodes) expect({ where, firm: n.id, logged: readsOfField.some((a) => a.firm === n.id && a.role === 'coordinator') }).toEqual({ where, firm: n.id, logged: true });
+      for (const n of nodes)
+        expect({
+          where,
+          firm: n.id,
+          logged: readsOfField.some((a) => a.firm === n.id && a.role === 'coordinator'),
+        }).toEqual({ where, firm: n.id, logged: true });
     }
   }
   expect(cells.length).toBe(4 * ENTRY_POINTS.length * fields.length);
@@ -165,11 +245,36 @@ test('every growth field through every entry point, for every role: data only wh
 
 test('the programme’s figures, meetings, audit log and firm matching, for every role', async () => {
   const expected: Record<string, Record<string, 'ok' | string>> = {
-    '{ growthSummary { selectedTotal active graduated meetings } }': { anonymous: 'UNAUTHENTICATED', analyst: 'ok', staff: 'FORBIDDEN', coordinator: 'ok' },
-    '{ growthCounts(groupBy: [YEAR]) { total cells { keys { value } count suppressed } } }': { anonymous: 'UNAUTHENTICATED', analyst: 'ok', staff: 'FORBIDDEN', coordinator: 'ok' },
-    '{ committeeMeetings { month heldOn decisions { reason company { id } } } }': { anonymous: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', staff: 'FORBIDDEN', coordinator: 'ok' },
-    '{ growthAudit(first: 3) { totalCount edges { node { at role fields company { id } } } } }': { anonymous: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', staff: 'FORBIDDEN', coordinator: 'ok' },
-    '{ firmMatchProposals(first: 2) { level evidence members { phones addresses company { id } } } }': { anonymous: 'UNAUTHENTICATED', analyst: 'FORBIDDEN', staff: 'FORBIDDEN', coordinator: 'ok' },
+    '{ growthSummary { selectedTotal active graduated meetings } }': {
+      anonymous: 'UNAUTHENTICATED',
+      analyst: 'ok',
+      staff: 'FORBIDDEN',
+      coordinator: 'ok',
+    },
+    '{ growthCounts(groupBy: [YEAR]) { total cells { keys { value } count suppressed } } }': {
+      anonymous: 'UNAUTHENTICATED',
+      analyst: 'ok',
+      staff: 'FORBIDDEN',
+      coordinator: 'ok',
+    },
+    '{ committeeMeetings { month heldOn decisions { reason company { id } } } }': {
+      anonymous: 'UNAUTHENTICATED',
+      analyst: 'FORBIDDEN',
+      staff: 'FORBIDDEN',
+      coordinator: 'ok',
+    },
+    '{ growthAudit(first: 3) { totalCount edges { node { at role fields company { id } } } } }': {
+      anonymous: 'UNAUTHENTICATED',
+      analyst: 'FORBIDDEN',
+      staff: 'FORBIDDEN',
+      coordinator: 'ok',
+    },
+    '{ firmMatchProposals(first: 2) { level evidence members { phones addresses company { id } } } }': {
+      anonymous: 'UNAUTHENTICATED',
+      analyst: 'FORBIDDEN',
+      staff: 'FORBIDDEN',
+      coordinator: 'ok',
+    },
   };
   for (const [query, byRole] of Object.entries(expected)) {
     for (const [role, outcome] of Object.entries(byRole)) {
@@ -179,14 +284,19 @@ test('the programme’s figures, meetings, audit log and firm matching, for ever
         expect({ where, errors: r.errors }).toEqual({ where, errors: undefined });
         expect(r.data).toBeTruthy();
       } else {
-        expect({ where, data: r.data ?? null, code: r.errors?.[0]?.extensions?.code }).toEqual({ where, data: null, code: outcome });
+        expect({ where, data: r.data ?? null, code: r.errors?.[0]?.extensions?.code }).toEqual({
+          where,
+          data: null,
+          code: outcome,
+        });
       }
     }
   }
 });
 
 test('analysts get counts with small cells withheld, coordinators exact counts', async () => {
-  const query = '{ growthCounts(groupBy: [AGENCY, INDUSTRY]) { total cells { keys { value } count suppressed } suppressedCells } }';
+  const query =
+    '{ growthCounts(groupBy: [AGENCY, INDUSTRY]) { total cells { keys { value } count suppressed } suppressedCells } }';
   const analyst = (await gql(query, {}, tokens.analyst)).data!.growthCounts;
   const coordinator = (await gql(query, {}, tokens.coordinator)).data!.growthCounts;
   expect(coordinator.suppressedCells).toBe(0);

@@ -34,13 +34,23 @@ let otherFirm: string;
 type Result = GraphQLResult;
 
 /** A GraphQL request to the gateway, with a bearer token when given. */
-const gql = (query: string, variables: Record<string, unknown>, token?: string | null): Promise<Result> => ask(app.gateway.url, { query, variables }, token);
+const gql = (query: string, variables: Record<string, unknown>, token?: string | null): Promise<Result> =>
+  ask(app.gateway.url, { query, variables }, token);
 
 async function start(): Promise<Embedded> {
-  return startEmbedded({ ...where, port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret: SECRET } });
+  return startEmbedded({
+    ...where,
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+    auth: { secret: SECRET },
+  });
 }
 
-const count = async (sql: string, params: unknown[] = []) => (await app.store.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params))[0].n;
+const count = async (sql: string, params: unknown[] = []) =>
+  (await app.store.query<{ n: number }>(`select count(*)::int as n from ${sql}`, params))[0].n;
 
 beforeAll(async () => {
   // On disk, as `npm start` keeps it, so that a restart reads what the first run wrote.
@@ -82,7 +92,11 @@ const DECIDE = `mutation($input: CommitteeDecisionInput!) { recordCommitteeDecis
 test('staff nominate their own clients, once however often they send it, and no one else’s', async () => {
   const first = await gql(NOMINATE, { id: ownFirm, r: '販路開拓と海外展開の相談が続いている' }, tokens.staff);
   expect(first.errors).toBeUndefined();
-  expect(first.data!.nominateCompany).toMatchObject({ meeting: MONTH, agency: { id: agency }, company: { id: ownFirm } });
+  expect(first.data!.nominateCompany).toMatchObject({
+    meeting: MONTH,
+    agency: { id: agency },
+    company: { id: ownFirm },
+  });
   const again = await gql(NOMINATE, { id: ownFirm, r: '販路開拓と海外展開の相談が続いている' }, tokens.staff);
   expect(again.data!.nominateCompany.id).toBe(first.data!.nominateCompany.id);
   expect(await count('nominations where firm_id = $1', [ownFirm])).toBe(1);
@@ -100,7 +114,12 @@ test('staff nominate their own clients, once however often they send it, and no 
 });
 
 test('only coordinators decide, and never without a reason', async () => {
-  const input = { companyId: ownFirm, decision: 'SELECTED', reason: '計画が具体的で複数機関の支援が有効', plan: { goals: ['海外販路の開拓'] } };
+  const input = {
+    companyId: ownFirm,
+    decision: 'SELECTED',
+    reason: '計画が具体的で複数機関の支援が有効',
+    plan: { goals: ['海外販路の開拓'] },
+  };
   const byStaff = await gql(DECIDE, { input }, tokens.staff);
   expect(byStaff.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   expect(byStaff.status).toBe(403);
@@ -108,7 +127,14 @@ test('only coordinators decide, and never without a reason', async () => {
     const r = await gql(DECIDE, { input: { ...input, reason } }, tokens.coordinator);
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   }
-  const noReason = await gql(DECIDE.replace('$input: CommitteeDecisionInput!', '$id: ID!').replace('input: $input', 'input: { companyId: $id, decision: SELECTED }'), { id: ownFirm }, tokens.coordinator);
+  const noReason = await gql(
+    DECIDE.replace('$input: CommitteeDecisionInput!', '$id: ID!').replace(
+      'input: $input',
+      'input: { companyId: $id, decision: SELECTED }',
+    ),
+    { id: ownFirm },
+    tokens.coordinator,
+  );
   expect(noReason.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   const future = await gql(DECIDE, { input: { ...input, meeting: '2027-01' } }, tokens.coordinator);
   expect(future.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -116,31 +142,54 @@ test('only coordinators decide, and never without a reason', async () => {
 
   const decided = await gql(DECIDE, { input }, tokens.coordinator);
   expect(decided.errors).toBeUndefined();
-  expect(decided.data!.recordCommitteeDecision).toMatchObject({ decision: 'SELECTED', decidedBy: 'coord-1', meeting: MONTH });
+  expect(decided.data!.recordCommitteeDecision).toMatchObject({
+    decision: 'SELECTED',
+    decidedBy: 'coord-1',
+    meeting: MONTH,
+  });
   const retry = await gql(DECIDE, { input }, tokens.coordinator);
   expect(retry.data!.recordCommitteeDecision.id).toBe(decided.data!.recordCommitteeDecision.id);
-  const changed = await gql(DECIDE, { input: { ...input, decision: 'DECLINED', reason: 'changed our minds' } }, tokens.coordinator);
+  const changed = await gql(
+    DECIDE,
+    { input: { ...input, decision: 'DECLINED', reason: 'changed our minds' } },
+    tokens.coordinator,
+  );
   expect(changed.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   expect(await count('committee_decisions where firm_id = $1', [ownFirm])).toBe(1);
 
   // The staff member's agency nominated the firm, so it leads the plan, and sees it.
-  const plan = await gql(`query($id: ID!) { company(id: $id) { growth { status plan { id status leadAgency { id } goals } } } }`, { id: ownFirm }, tokens.staff);
+  const plan = await gql(
+    `query($id: ID!) { company(id: $id) { growth { status plan { id status leadAgency { id } goals } } } }`,
+    { id: ownFirm },
+    tokens.staff,
+  );
   expect(plan.errors).toBeUndefined();
-  expect(plan.data!.company.growth).toMatchObject({ status: 'ACTIVE', plan: { status: 'ACTIVE', leadAgency: { id: agency }, goals: ['海外販路の開拓'] } });
+  expect(plan.data!.company.growth).toMatchObject({
+    status: 'ACTIVE',
+    plan: { status: 'ACTIVE', leadAgency: { id: agency }, goals: ['海外販路の開拓'] },
+  });
   const update = await gql(
     `mutation($p: ID!) { updateSupportPlan(input: { planId: $p, goals: ["海外販路の開拓", "展示会出展"], note: "第1回支援会議" }) { status goals history { status note recordedBy } } }`,
     { p: plan.data!.company.growth.plan.id },
     tokens.coordinator,
   );
   expect(update.errors).toBeUndefined();
-  expect(update.data!.updateSupportPlan.history.map((h: any) => h.note)).toEqual(['計画が具体的で複数機関の支援が有効', '第1回支援会議']);
-  const staffUpdate = await gql(`mutation($p: ID!) { updateSupportPlan(input: { planId: $p, status: WITHDRAWN }) { status } }`, { p: plan.data!.company.growth.plan.id }, tokens.staff);
+  expect(update.data!.updateSupportPlan.history.map((h: any) => h.note)).toEqual([
+    '計画が具体的で複数機関の支援が有効',
+    '第1回支援会議',
+  ]);
+  const staffUpdate = await gql(
+    `mutation($p: ID!) { updateSupportPlan(input: { planId: $p, status: WITHDRAWN }) { status } }`,
+    { p: plan.data!.company.growth.plan.id },
+    tokens.staff,
+  );
   expect(staffUpdate.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 });
 
 test('the committee pack is the meeting’s agenda as CSV, for coordinators only, safe in a spreadsheet', async () => {
   const url = (month: string) => `http://127.0.0.1:${app.gateway.port}/exports/committee/${month}.csv`;
-  const get = (month: string, token?: string) => fetch(url(month), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const get = (month: string, token?: string) =>
+    fetch(url(month), { headers: token ? { authorization: `Bearer ${token}` } : {} });
   expect((await get(MONTH)).status).toBe(401);
   expect((await fetch(url(MONTH), { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
   for (const role of ['staff', 'analyst']) {
@@ -149,7 +198,13 @@ test('the committee pack is the meeting’s agenda as CSV, for coordinators only
     expect(((await refused.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
   }
   expect((await get('2026-13', tokens.coordinator)).status).toBe(400);
-  expect((await fetch(`http://127.0.0.1:${app.gateway.port}/exports/committee/..%2F..%2Fetc.csv`, { headers: { authorization: `Bearer ${tokens.coordinator}` } })).status).toBe(400);
+  expect(
+    (
+      await fetch(`http://127.0.0.1:${app.gateway.port}/exports/committee/..%2F..%2Fetc.csv`, {
+        headers: { authorization: `Bearer ${tokens.coordinator}` },
+      })
+    ).status,
+  ).toBe(400);
 
   // A rationale that a spreadsheet would run as a formula.
   const [{ firm: formulaFirm }] = await app.store.query<{ firm: string }>(
@@ -171,20 +226,35 @@ test('the committee pack is the meeting’s agenda as CSV, for coordinators only
   expect(Object.keys(rows[0])).toEqual(PACK_HEADER);
 
   // The same agenda the graph gives a coordinator.
-  const agenda = await gql(`query($m: String!) { committeeMeeting(month: $m) { agenda { reasons company { id } } } }`, { m: MONTH }, tokens.coordinator);
+  const agenda = await gql(
+    `query($m: String!) { committeeMeeting(month: $m) { agenda { reasons company { id } } } }`,
+    { m: MONTH },
+    tokens.coordinator,
+  );
   expect(rows.map((r) => r['企業ID'])).toEqual(agenda.data!.committeeMeeting.agenda.map((a: any) => a.company.id));
   const own = rows.find((r) => r['企業ID'] === ownFirm)!;
-  expect(own).toMatchObject({ 会議月: MONTH, 区分: '推薦・審議', 判定: '選定', 判定理由: '計画が具体的で複数機関の支援が有効', 判定者: 'coord-1' });
+  expect(own).toMatchObject({
+    会議月: MONTH,
+    区分: '推薦・審議',
+    判定: '選定',
+    判定理由: '計画が具体的で複数機関の支援が有効',
+    判定者: 'coord-1',
+  });
   expect(rows.some((r) => r['区分'] === 'スコア上位')).toBe(true);
   expect(rows.find((r) => r['企業ID'] === formulaFirm)!['推薦理由']).toBe(`'=HYPERLINK("http://example.com","x")`);
   // Printing the pack is a read of every firm on it.
-  expect(await count('growth_audit where role = $1', ['coordinator'])).toBeGreaterThanOrEqual(auditBefore + rows.length);
+  expect(await count('growth_audit where role = $1', ['coordinator'])).toBeGreaterThanOrEqual(
+    auditBefore + rows.length,
+  );
 });
 
 test('two identical reads at once are two audit rows, and the log cannot be changed', async () => {
   const query = `query($id: ID!) { company(id: $id) { growth { status } } }`;
   const before = await count('growth_audit where firm_id = $1', [ownFirm]);
-  const [a, b] = await Promise.all([gql(query, { id: ownFirm }, tokens.staff), gql(query, { id: ownFirm }, tokens.staff)]);
+  const [a, b] = await Promise.all([
+    gql(query, { id: ownFirm }, tokens.staff),
+    gql(query, { id: ownFirm }, tokens.staff),
+  ]);
   expect([a.errors, b.errors]).toEqual([undefined, undefined]);
   expect(await count('growth_audit where firm_id = $1', [ownFirm])).toBe(before + 2);
   const [row] = await app.store.query<{ subject: string; role: string; agency_id: string; fields: string[] }>(
@@ -195,15 +265,30 @@ test('two identical reads at once are two audit rows, and the log cannot be chan
   await expect(app.store.query('update growth_audit set role = $1', ['coordinator'])).rejects.toThrow(/append-only/);
   await expect(app.store.query('delete from growth_audit')).rejects.toThrow(/append-only/);
   // Coordinators read the log through the graph; nothing in the graph writes it.
-  const log = await gql(`query($id: ID!) { growthAudit(filter: { companyId: $id }, first: 2) { totalCount edges { node { role subject fields agency { id } } } } }`, { id: ownFirm }, tokens.coordinator);
+  const log = await gql(
+    `query($id: ID!) { growthAudit(filter: { companyId: $id }, first: 2) { totalCount edges { node { role subject fields agency { id } } } } }`,
+    { id: ownFirm },
+    tokens.coordinator,
+  );
   expect(log.data!.growthAudit.totalCount).toBe(before + 2);
-  expect(log.data!.growthAudit.edges[0].node).toEqual({ role: 'staff', subject: 'staff-1', fields: ['growth.status'], agency: { id: agency } });
+  expect(log.data!.growthAudit.edges[0].node).toEqual({
+    role: 'staff',
+    subject: 'staff-1',
+    fields: ['growth.status'],
+    agency: { id: agency },
+  });
   const mutations = await gql('{ __schema { mutationType { fields { name } } } }', {});
-  expect(mutations.data!.__schema.mutationType.fields.map((f: any) => f.name).filter((n: string) => /audit/i.test(n))).toEqual([]);
+  expect(
+    mutations.data!.__schema.mutationType.fields.map((f: any) => f.name).filter((n: string) => /audit/i.test(n)),
+  ).toEqual([]);
 });
 
 test('a coordinator joins a proposed match of sole proprietors into one network firm; staff cannot', async () => {
-  const proposals = await gql(`{ firmMatchProposals(first: 50) { key level evidence members { company { id identifiedBy } agencies { id } phones consultations } } }`, {}, tokens.coordinator);
+  const proposals = await gql(
+    `{ firmMatchProposals(first: 50) { key level evidence members { company { id identifiedBy } agencies { id } phones consultations } } }`,
+    {},
+    tokens.coordinator,
+  );
   expect(proposals.errors).toBeUndefined();
   const proposal = proposals.data!.firmMatchProposals.find((p: any) => p.level === 'PHONE_MATCHES');
   const ids = proposal.members.map((m: any) => m.company.id);
@@ -213,13 +298,22 @@ test('a coordinator joins a proposed match of sole proprietors into one network 
   expect(byStaff.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const confirmed = await gql(CONFIRM, { ids }, tokens.coordinator);
   expect(confirmed.errors).toBeUndefined();
-  expect(confirmed.data!.confirmFirmMatch).toMatchObject({ identifiedBy: 'NETWORK_ID', consultations: { totalCount: proposal.members.reduce((s: number, m: any) => s + m.consultations, 0) } });
+  expect(confirmed.data!.confirmFirmMatch).toMatchObject({
+    identifiedBy: 'NETWORK_ID',
+    consultations: { totalCount: proposal.members.reduce((s: number, m: any) => s + m.consultations, 0) },
+  });
   // Sent again, the same confirmation is the same firm.
   const again = await gql(CONFIRM, { ids }, tokens.coordinator);
   expect(again.data!.confirmFirmMatch.id).toBe(confirmed.data!.confirmFirmMatch.id);
-  const firm = await gql(`query($id: ID!) { company(id: $id) { name growth { score { contributions { signal value } } } } }`, { id: confirmed.data!.confirmFirmMatch.id }, tokens.coordinator);
+  const firm = await gql(
+    `query($id: ID!) { company(id: $id) { name growth { score { contributions { signal value } } } } }`,
+    { id: confirmed.data!.confirmFirmMatch.id },
+    tokens.coordinator,
+  );
   const agencies = firm.data!.company.growth.score.contributions.find((c: any) => c.signal === 'AGENCIES');
-  expect(Number(agencies.value)).toBe(new Set(proposal.members.flatMap((m: any) => m.agencies.map((a: any) => a.id))).size);
+  expect(Number(agencies.value)).toBe(
+    new Set(proposal.members.flatMap((m: any) => m.agencies.map((a: any) => a.id))).size,
+  );
 });
 
 test('decisions and plans survive a restart of the whole system on its data directory', async () => {

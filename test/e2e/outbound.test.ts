@@ -15,7 +15,14 @@ test('starting and querying the system connects to loopback addresses only', asy
   const sockets: Socket[] = [];
   const record = (message: unknown) => sockets.push((message as { socket: Socket }).socket);
   subscribe('net.client.socket', record);
-  const app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  const app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+  });
   try {
     const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, {
       method: 'POST',

@@ -19,7 +19,13 @@ import { FIXED_NOW, ROOT } from '../support/paths';
 
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
 const codegen = (...args: string[]): Array<{ filename: string; content: string }> =>
-  JSON.parse(execFileSync(tsx, [join(ROOT, 'test', 'support', 'codegen-outputs.ts'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  JSON.parse(
+    execFileSync(tsx, [join(ROOT, 'test', 'support', 'codegen-outputs.ts'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
 
 let app: Embedded;
 let url: string;
@@ -31,7 +37,15 @@ beforeAll(async () => {
   for (const e of EXAMPLE_OPERATIONS) writeFileSync(join(scratch, `${e.name}.graphql`), e.query);
   const outputs = codegen('--documents', scratch);
   examplesManifest = JSON.parse(outputs.find((o) => o.filename.endsWith('persisted-documents.json'))!.content);
-  app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), gateway: { safelist: true } });
+  app = await startEmbedded({
+    storeDump: testStoreDump('demo'),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+    gateway: { safelist: true },
+  });
   url = `http://127.0.0.1:${app.gateway.port}/graphql`;
 });
 
@@ -40,25 +54,40 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-type Answer = { status: number; body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+type Answer = {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+};
 
 async function post(body: unknown, method: 'POST' | 'GET' = 'POST'): Promise<Answer> {
   const res =
     method === 'POST'
       ? await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-      : await fetch(`${url}?${new URLSearchParams(body as Record<string, string>)}`, { headers: { accept: 'application/json' } });
+      : await fetch(`${url}?${new URLSearchParams(body as Record<string, string>)}`, {
+          headers: { accept: 'application/json' },
+        });
   return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
-const PERSISTED_REFUSALS = ['PERSISTED_QUERY_NOT_ALLOWED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'];
-const refusal = (a: Answer) => a.body.errors?.find((e) => PERSISTED_REFUSALS.includes(e.extensions?.code ?? ''))?.extensions?.code;
+const PERSISTED_REFUSALS = [
+  'PERSISTED_QUERY_NOT_ALLOWED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+];
+const refusal = (a: Answer) =>
+  a.body.errors?.find((e) => PERSISTED_REFUSALS.includes(e.extensions?.code ?? ''))?.extensions?.code;
 
 test('the committed client types and manifests are what client-preset generates now', () => {
   for (const o of codegen('clients/example/codegen.ts')) {
-    expect({ file: o.filename, same: readFileSync(join(ROOT, o.filename), 'utf8') === o.content }).toEqual({ file: o.filename, same: true });
+    expect({ file: o.filename, same: readFileSync(join(ROOT, o.filename), 'utf8') === o.content }).toEqual({
+      file: o.filename,
+      same: true,
+    });
   }
   // The example's manifest is registered with the gateway as the README says.
-  expect(JSON.parse(readFileSync(join(OPERATIONS_DIR, 'clients-example.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(ROOT, 'clients', 'example', 'gql', 'persisted-documents.json'), 'utf8')));
+  expect(JSON.parse(readFileSync(join(OPERATIONS_DIR, 'clients-example.json'), 'utf8'))).toEqual(
+    JSON.parse(readFileSync(join(ROOT, 'clients', 'example', 'gql', 'persisted-documents.json'), 'utf8')),
+  );
 });
 
 test('every explorer example runs under the safelist by the hash client-preset computes', async () => {
@@ -69,7 +98,10 @@ test('every explorer example runs under the safelist by the hash client-preset c
     expect({ documentId, refused: refusal(asDocument) }).toEqual({ documentId, refused: undefined });
     // The same hash as an automatic persisted query, with and without its prefix.
     for (const sha256Hash of [documentId, documentId.slice('sha256:'.length)]) {
-      const asApq = await post({ extensions: { persistedQuery: { version: 1, sha256Hash } }, variables: { text: '創業', corporateNumber: '1234567890123' } });
+      const asApq = await post({
+        extensions: { persistedQuery: { version: 1, sha256Hash } },
+        variables: { text: '創業', corporateNumber: '1234567890123' },
+      });
       expect({ sha256Hash, refused: refusal(asApq) }).toEqual({ sha256Hash, refused: undefined });
     }
   }
@@ -92,7 +124,10 @@ test('the pages’ and the example client’s operations run by documentId, by P
   expect(posted.body.data?.search.edges.length).toBe(3);
   const got = await post({ documentId: search, variables: JSON.stringify({ text: '創業', first: 3 }) }, 'GET');
   expect(got.body.data).toEqual(posted.body.data);
-  const example = JSON.parse(readFileSync(join(OPERATIONS_DIR, 'clients-example.json'), 'utf8')) as Record<string, string>;
+  const example = JSON.parse(readFileSync(join(OPERATIONS_DIR, 'clients-example.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
   const financing = Object.keys(example).find((id) => example[id].includes('query FinancingNear'))!;
   const near = await post({ documentId: financing, variables: { municipalityCode: '281000' } });
   expect(near.body.errors).toBeUndefined();
@@ -104,10 +139,17 @@ test('unknown, malformed and ambiguous document ids are refused with a code', as
   expect([unknown.status, unknown.body.errors?.[0].extensions?.code]).toEqual([400, 'PERSISTED_QUERY_NOT_FOUND']);
   for (const documentId of ['sha256:zz', 'md5:abc', 42, { sha256: 'x' }, '']) {
     const bad = await post({ documentId });
-    expect({ documentId, status: bad.status, code: bad.body.errors?.[0].extensions?.code }).toEqual({ documentId, status: 400, code: 'PERSISTED_QUERY_NOT_FOUND' });
+    expect({ documentId, status: bad.status, code: bad.body.errors?.[0].extensions?.code }).toEqual({
+      documentId,
+      status: 400,
+      code: 'PERSISTED_QUERY_NOT_FOUND',
+    });
   }
   const both = await post({ documentId: Object.keys(examplesManifest)[0], query: '{ organizations { id } }' });
   expect([both.status, both.body.errors?.[0].extensions?.code]).toEqual([400, 'BAD_REQUEST']);
   const unregistered = await post({ query: '{ organizations { id name phone } }' });
-  expect([unregistered.status, unregistered.body.errors?.[0].extensions?.code]).toEqual([400, 'PERSISTED_QUERY_NOT_ALLOWED']);
+  expect([unregistered.status, unregistered.body.errors?.[0].extensions?.code]).toEqual([
+    400,
+    'PERSISTED_QUERY_NOT_ALLOWED',
+  ]);
 });

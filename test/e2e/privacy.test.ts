@@ -21,8 +21,21 @@ const tokens: Record<string, string | null> = { anonymous: null };
 
 beforeAll(async () => {
   process.env.MADOGUCHI_IDENTITY_SECRET = IDENTITY_SECRET;
-  const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'trace' }, sink), auth: { secret: JWT_SECRET } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'trace' }, sink),
+    auth: { secret: JWT_SECRET },
+  });
   tokens.staffIac = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac' }, JWT_SECRET);
   tokens.staffCgc = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-cgc' }, JWT_SECRET);
   tokens.staffKobe = await signDevelopmentToken({ role: 'staff', agency: 'kobe-ipf' }, JWT_SECRET);
@@ -35,9 +48,19 @@ afterAll(async () => {
   delete process.env.MADOGUCHI_IDENTITY_SECRET;
 });
 
-type Result = { status: number; data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+type Result = {
+  status: number;
+  data?: Record<string, any> | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+};
 
-async function gql(query: string, variables: Record<string, unknown> = {}, token: string | null = null, url = `http://127.0.0.1:${app.gateway.port}/graphql`, extra: Record<string, string> = {}): Promise<Result> {
+async function gql(
+  query: string,
+  variables: Record<string, unknown> = {},
+  token: string | null = null,
+  url = `http://127.0.0.1:${app.gateway.port}/graphql`,
+  extra: Record<string, string> = {},
+): Promise<Result> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
@@ -49,7 +72,12 @@ const STATS = `{ consultationStats(groupBy: [ORGANIZATION, CHANNEL]) { total sup
 
 describe('role matrix', () => {
   test('anonymous callers get no consultation data at all (401 UNAUTHENTICATED)', async () => {
-    for (const q of [LIST, STATS, '{ consultation(id: "hyogo-iac:x") { id } }', '{ companyHistory(corporateNumber: "4011001098993") { corporateNumber } }']) {
+    for (const q of [
+      LIST,
+      STATS,
+      '{ consultation(id: "hyogo-iac:x") { id } }',
+      '{ companyHistory(corporateNumber: "4011001098993") { corporateNumber } }',
+    ]) {
       const r = await gql(q);
       expect(r.status).toBe(401);
       expect(r.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
@@ -58,7 +86,11 @@ describe('role matrix', () => {
   });
 
   test('analysts get aggregates only: every record query is FORBIDDEN', async () => {
-    for (const q of [LIST, '{ consultation(id: "hyogo-iac:x") { id summary } }', '{ companyHistory(corporateNumber: "4011001098993") { corporateNumber } }']) {
+    for (const q of [
+      LIST,
+      '{ consultation(id: "hyogo-iac:x") { id summary } }',
+      '{ companyHistory(corporateNumber: "4011001098993") { corporateNumber } }',
+    ]) {
       const r = await gql(q, {}, tokens.analyst);
       expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
       expect(JSON.stringify(r.data ?? {})).not.toMatch(/summary|consultant/);
@@ -71,18 +103,31 @@ describe('role matrix', () => {
   test('staff see exactly their own agency’s consultations, with restricted fields', async () => {
     const r = await gql(LIST, {}, tokens.staffCgc);
     expect(r.errors).toBeUndefined();
-    const [{ n }] = await app.store.query<{ n: number }>(`select count(*)::int as n from consultations where organization_id = 'hyogo-cgc' or referred_to_id = 'hyogo-cgc'`);
+    const [{ n }] = await app.store.query<{ n: number }>(
+      `select count(*)::int as n from consultations where organization_id = 'hyogo-cgc' or referred_to_id = 'hyogo-cgc'`,
+    );
     expect(r.data!.consultations.totalCount).toBe(n);
     const nodes = r.data!.consultations.edges.map((e: any) => e.node);
     expect(nodes.length).toBe(Math.min(100, n));
-    expect(nodes.every((c: any) => c.organization.id === 'hyogo-cgc' || c.id.startsWith('hyogo-cgc:') === false)).toBe(true);
-    expect(nodes.filter((c: any) => c.organization.id === 'hyogo-cgc').every((c: any) => c.summary && c.consultant && c.company.name)).toBe(true);
+    expect(nodes.every((c: any) => c.organization.id === 'hyogo-cgc' || c.id.startsWith('hyogo-cgc:') === false)).toBe(
+      true,
+    );
+    expect(
+      nodes
+        .filter((c: any) => c.organization.id === 'hyogo-cgc')
+        .every((c: any) => c.summary && c.consultant && c.company.name),
+    ).toBe(true);
     expect((await gql(STATS, {}, tokens.staffCgc)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await gql('{ companyHistory(corporateNumber: "4011001098993") { corporateNumber } }', {}, tokens.staffCgc)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await gql('{ companyHistory(corporateNumber: "4011001098993") { corporateNumber } }', {}, tokens.staffCgc))
+        .errors?.[0].extensions?.code,
+    ).toBe('FORBIDDEN');
   });
 
   test('staff cannot read another agency’s consultation by id', async () => {
-    const [{ id }] = await app.store.query<{ id: string }>(`select id from consultations where organization_id = 'hyogo-iac' and referred_to_id is null limit 1`);
+    const [{ id }] = await app.store.query<{ id: string }>(
+      `select id from consultations where organization_id = 'hyogo-iac' and referred_to_id is null limit 1`,
+    );
     const r = await gql('query($id: ID!) { consultation(id: $id) { id summary } }', { id }, tokens.staffCgc);
     expect(r.data!.consultation).toBeNull();
     const own = await gql('query($id: ID!) { consultation(id: $id) { id summary } }', { id }, tokens.staffIac);
@@ -98,7 +143,11 @@ describe('role matrix', () => {
        where corporate_number is not null group by 1 order by 2 desc, 1 limit 1`,
     );
     expect(firm.agencies).toBeGreaterThanOrEqual(2);
-    const h = await gql('query($c: String!) { companyHistory(corporateNumber: $c) { consultations { receivedAt organization { id } } agencies { id name } } }', { c: firm.corporate_number }, tokens.coordinator);
+    const h = await gql(
+      'query($c: String!) { companyHistory(corporateNumber: $c) { consultations { receivedAt organization { id } } agencies { id name } } }',
+      { c: firm.corporate_number },
+      tokens.coordinator,
+    );
     expect(h.errors).toBeUndefined();
     expect(h.data!.companyHistory.consultations).toHaveLength(firm.visits);
     expect(h.data!.companyHistory.agencies).toHaveLength(firm.agencies);
@@ -115,7 +164,10 @@ describe('tokens', () => {
   });
 
   test('a token signed with another secret is refused', async () => {
-    const forged = await signDevelopmentToken({ role: 'coordinator' }, new TextEncoder().encode('not-the-secret-at-all-not-at-all'));
+    const forged = await signDevelopmentToken(
+      { role: 'coordinator' },
+      new TextEncoder().encode('not-the-secret-at-all-not-at-all'),
+    );
     const r = await gql(LIST, {}, forged);
     expect(r.status).toBe(401);
   });
@@ -155,13 +207,21 @@ describe('the consultations subgraph trusts only signed identity from the gatewa
     const replay = await gql(Q, {}, null, url(), headers);
     expect(replay.status).toBe(401);
     expect(replay.errors?.[0].message).toMatch(/replayed/);
-    const stale = signIdentity({ role: 'coordinator', subject: 'x', agencyId: null }, IDENTITY_SECRET, target, Date.now() - 120_000);
+    const stale = signIdentity(
+      { role: 'coordinator', subject: 'x', agencyId: null },
+      IDENTITY_SECRET,
+      target,
+      Date.now() - 120_000,
+    );
     const old = await gql(Q, {}, null, url(), stale);
     expect(old.errors?.[0].message).toMatch(/stale/);
   });
 
   test('a client cannot smuggle identity through the gateway', async () => {
-    const headers = signIdentity({ role: 'coordinator', subject: 'x', agencyId: null }, IDENTITY_SECRET, { subgraph: 'consultations', body: JSON.stringify({ query: LIST, variables: {} }) });
+    const headers = signIdentity({ role: 'coordinator', subject: 'x', agencyId: null }, IDENTITY_SECRET, {
+      subgraph: 'consultations',
+      body: JSON.stringify({ query: LIST, variables: {} }),
+    });
     const r = await gql(LIST, {}, null, undefined, headers);
     expect(r.status).toBe(401);
   });
@@ -169,8 +229,11 @@ describe('the consultations subgraph trusts only signed identity from the gatewa
 
 describe('referrals', () => {
   test('the owning agency hands over; the receiver then sees it with the hand-off; others do not', async () => {
-    const [{ id }] = await app.store.query<{ id: string }>(`select id from consultations where organization_id = 'hyogo-iac' and referred_to_id is null order by id limit 1`);
-    const refer = 'mutation($id: ID!, $to: ID!) { referConsultation(id: $id, to: $to, note: "保証付き融資の相談") { id referrals { from { id } to { id } note referredBy referredAt } } }';
+    const [{ id }] = await app.store.query<{ id: string }>(
+      `select id from consultations where organization_id = 'hyogo-iac' and referred_to_id is null order by id limit 1`,
+    );
+    const refer =
+      'mutation($id: ID!, $to: ID!) { referConsultation(id: $id, to: $to, note: "保証付き融資の相談") { id referrals { from { id } to { id } note referredBy referredAt } } }';
     const notOwner = await gql(refer, { id, to: 'kobe-ipf' }, tokens.staffCgc);
     expect(notOwner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const before = await gql('query($id: ID!) { consultation(id: $id) { id } }', { id }, tokens.staffCgc);
@@ -178,9 +241,19 @@ describe('referrals', () => {
     const done = await gql(refer, { id, to: 'hyogo-cgc' }, tokens.staffIac);
     expect(done.errors).toBeUndefined();
     expect(done.data!.referConsultation.referrals).toEqual([
-      { from: { id: 'hyogo-iac' }, to: { id: 'hyogo-cgc' }, note: '保証付き融資の相談', referredBy: 'dev-staff', referredAt: expect.stringMatching(/^2026-11-25T/) },
+      {
+        from: { id: 'hyogo-iac' },
+        to: { id: 'hyogo-cgc' },
+        note: '保証付き融資の相談',
+        referredBy: 'dev-staff',
+        referredAt: expect.stringMatching(/^2026-11-25T/),
+      },
     ]);
-    const after = await gql('query($id: ID!) { consultation(id: $id) { id summary referrals { to { name } } } }', { id }, tokens.staffCgc);
+    const after = await gql(
+      'query($id: ID!) { consultation(id: $id) { id summary referrals { to { name } } } }',
+      { id },
+      tokens.staffCgc,
+    );
     expect(after.data!.consultation.id).toBe(id);
     expect(after.data!.consultation.referrals[0].to.name).toContain('信用保証協会');
     const other = await gql('query($id: ID!) { consultation(id: $id) { id } }', { id }, tokens.staffKobe);
@@ -222,13 +295,17 @@ describe('aggregates', () => {
   test('coordinators: the exact counts, small ones included', async () => {
     const r = await gql(fine, {}, tokens.coordinator);
     const actual = await truth();
-    expect(new Map(r.data!.consultationStats.cells.map((c: any) => [`${c.keys[0].value}|${c.keys[1].value}`, c.count]))).toEqual(new Map(actual.map((t) => [`${t.o}|${t.m}`, t.n])));
+    expect(
+      new Map(r.data!.consultationStats.cells.map((c: any) => [`${c.keys[0].value}|${c.keys[1].value}`, c.count])),
+    ).toEqual(new Map(actual.map((t) => [`${t.o}|${t.m}`, t.n])));
     expect(r.data!.consultationStats.total).toBe(actual.reduce((s, t) => s + t.n, 0));
   });
 });
 
 test('logs never contain consultation contents', async () => {
-  const rows = await app.store.query<{ summary: string; company_name: string; consultant: string }>('select summary, company_name, consultant from consultations limit 200');
+  const rows = await app.store.query<{ summary: string; company_name: string; consultant: string }>(
+    'select summary, company_name, consultant from consultations limit 200',
+  );
   const text = logLines.join('\n');
   for (const r of rows) {
     expect(text).not.toContain(r.summary);

@@ -15,7 +15,14 @@ import { FIXED_NOW } from '../support/paths';
 let app: Embedded;
 
 beforeAll(async () => {
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+  });
 });
 
 afterAll(async () => {

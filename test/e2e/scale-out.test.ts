@@ -45,7 +45,13 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
   let ownConsultations: string[];
   // Subgraph processes and the gateway here must share the identity secret, as in production.
   const IDENTITY_SECRET = 'scale-out-test-identity-secret-of-enough-length';
-  const env = () => ({ MADOGUCHI_IDENTITY_SECRET: IDENTITY_SECRET, DATABASE_URL: pg.url('madoguchi'), MADOGUCHI_CONSULTATION_DIR: consultationDir, MADOGUCHI_DEMO_URL: demo.baseUrl, MADOGUCHI_LEASE_TTL_MS: '1500' });
+  const env = () => ({
+    MADOGUCHI_IDENTITY_SECRET: IDENTITY_SECRET,
+    DATABASE_URL: pg.url('madoguchi'),
+    MADOGUCHI_CONSULTATION_DIR: consultationDir,
+    MADOGUCHI_DEMO_URL: demo.baseUrl,
+    MADOGUCHI_LEASE_TTL_MS: '1500',
+  });
 
   beforeAll(async () => {
     pg = await startPostgresServer();
@@ -67,14 +73,24 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
       startSubgraphProcess('consultations', ports[3], env()),
       startSubgraphProcess('consultations', ports[4], env()),
     ]);
-    ['organizations', 'programs-a', 'programs-b', 'consultations-a', 'consultations-b'].forEach((n, i) => (children[n] = started[i]));
+    ['organizations', 'programs-a', 'programs-b', 'consultations-a', 'consultations-b'].forEach(
+      (n, i) => (children[n] = started[i]),
+    );
     const url = (p: number) => `http://127.0.0.1:${p}/graphql`;
     gateway = await startTestGateway(
-      { organizations: url(ports[0]), programs: `${url(ports[1])},${url(ports[2])}`, consultations: `${url(ports[3])},${url(ports[4])}` },
+      {
+        organizations: url(ports[0]),
+        programs: `${url(ports[1])},${url(ports[2])}`,
+        consultations: `${url(ports[3])},${url(ports[4])}`,
+      },
       { logger: pino({ level: 'silent' }), identitySecret: IDENTITY_SECRET },
     );
     staffToken = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac', sub: 'scale-out-test' }, JWT_SECRET);
-    ownConsultations = (await store.query<{ id: string }>(`select id from consultations where organization_id = 'hyogo-iac' order by id limit 2000`)).map((c) => c.id);
+    ownConsultations = (
+      await store.query<{ id: string }>(
+        `select id from consultations where organization_id = 'hyogo-iac' order by id limit 2000`,
+      )
+    ).map((c) => c.id);
   }, 180_000);
 
   afterAll(async () => {
@@ -90,7 +106,9 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
   // answers none of them: the replicas carry the whole load.
   let n = 0;
   const READS = [
-    () => ({ query: `{ r${n}: search(text: "創業 融資", first: ${1 + (n++ % 10)}) { totalCount edges { node { id } } } }` }),
+    () => ({
+      query: `{ r${n}: search(text: "創業 融資", first: ${1 + (n++ % 10)}) { totalCount edges { node { id } } } }`,
+    }),
     () => ({ query: `{ r${n++}: organizations { id name programs { id } } }` }),
     () => ({ query: `{ r${n}: programs(first: ${1 + (n++ % 10)}) { totalCount edges { node { id title } } } }` }),
   ];
@@ -106,13 +124,20 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
   }
 
   /** Readers (and an optional writer) until `stop()`; every outcome with its time. */
-  function load(concurrency: number, extra?: (outcomes: Outcome[]) => Promise<void>): { outcomes: Outcome[]; stop(): Promise<void> } {
+  function load(
+    concurrency: number,
+    extra?: (outcomes: Outcome[]) => Promise<void>,
+  ): { outcomes: Outcome[]; stop(): Promise<void> } {
     const outcomes: Outcome[] = [];
     let running = true;
     const workers = Array.from({ length: concurrency }, async (_, w) => {
       for (let i = w; running; i++) outcomes.push(await send(READS[i % READS.length]()));
     });
-    const writer = extra ? (async () => { while (running) await extra(outcomes); })() : Promise.resolve();
+    const writer = extra
+      ? (async () => {
+          while (running) await extra(outcomes);
+        })()
+      : Promise.resolve();
     return {
       outcomes,
       stop: async () => {
@@ -140,7 +165,9 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
     await run.stop();
     const failed = run.outcomes.filter((o) => !o.ok);
     const windowMs = failed.length ? Math.max(...failed.map((o) => o.at)) - killedAt : 0;
-    console.log(`replica killed: ${run.outcomes.length} requests, ${failed.length} failed, failover window ${windowMs} ms`);
+    console.log(
+      `replica killed: ${run.outcomes.length} requests, ${failed.length} failed, failover window ${windowMs} ms`,
+    );
     expect(run.outcomes.filter((o) => o.at > killedAt + 1_000).length).toBeGreaterThanOrEqual(20);
     expect(failed.filter((o) => o.at > killedAt + 1_000)).toEqual([]);
     expect(failed).toEqual([]);
@@ -155,7 +182,13 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
       const note = `restart-${++r}`;
       const id = ownConsultations[r % ownConsultations.length];
       attempted.push(note);
-      const o = await send({ query: `mutation($id: ID!, $note: String) { referConsultation(id: $id, to: "hyogo-cgc", note: $note) { id } }`, variables: { id, note } }, staffToken);
+      const o = await send(
+        {
+          query: `mutation($id: ID!, $note: String) { referConsultation(id: $id, to: "hyogo-cgc", note: $note) { id } }`,
+          variables: { id, note },
+        },
+        staffToken,
+      );
       outcomes.push(o);
       if (o.ok) acknowledged.push(note);
       await sleep(20);
@@ -168,13 +201,18 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
     await pg.start();
     const upAt = Date.now();
     const before = acknowledged.length;
-    await until(() => run.outcomes.filter((o) => o.at > upAt + 2_000).length >= 10 && acknowledged.length >= before + 3, 4_000);
+    await until(
+      () => run.outcomes.filter((o) => o.at > upAt + 2_000).length >= 10 && acknowledged.length >= before + 3,
+      4_000,
+    );
     await run.stop();
     const during = run.outcomes.filter((o) => o.at > downAt && o.at <= upAt + 2_000);
     const failed = run.outcomes.filter((o) => !o.ok);
     const codes = [...new Set(failed.flatMap((o) => o.codes))];
     const lastFailure = failed.length ? Math.max(...failed.map((o) => o.at)) - upAt : 0;
-    console.log(`postgres restart: ${run.outcomes.length} requests, ${failed.length} failed with ${codes.join(', ')}; last failure ${lastFailure} ms after the server was back`);
+    console.log(
+      `postgres restart: ${run.outcomes.length} requests, ${failed.length} failed with ${codes.join(', ')}; last failure ${lastFailure} ms after the server was back`,
+    );
     // While it was down the graph answered with coded errors, never a server error or a dropped connection.
     expect(during.some((o) => !o.ok)).toBe(true);
     expect(run.outcomes.every((o) => o.status > 0 && o.status < 500)).toBe(true);
@@ -183,7 +221,9 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
     expect(run.outcomes.filter((o) => o.at > upAt + 2_000).every((o) => o.ok)).toBe(true);
     expect(run.outcomes.filter((o) => o.at > upAt + 2_000).length).toBeGreaterThan(10);
     expect(acknowledged.length).toBeGreaterThanOrEqual(8);
-    const rows = await store.query<{ note: string; n: number }>(`select note, count(*)::int as n from referrals where note like 'restart-%' group by note`);
+    const rows = await store.query<{ note: string; n: number }>(
+      `select note, count(*)::int as n from referrals where note like 'restart-%' group by note`,
+    );
     const counts = new Map(rows.map((x) => [x.note, x.n]));
     expect(acknowledged.filter((note) => counts.get(note) !== 1)).toEqual([]);
     expect(rows.filter((x) => x.n > 1)).toEqual([]);
@@ -192,15 +232,22 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
 
   test('the syncing leader killed mid-write: another process takes the lease; readers see the old snapshot or the new, never half', async () => {
     const source = 'hyogo-iac/consultations';
-    const count = async () => (await store.query<{ n: number }>('select count(*)::int as n from consultations where source_id = $1', [source]))[0].n;
+    const count = async () =>
+      (
+        await store.query<{ n: number }>('select count(*)::int as n from consultations where source_id = $1', [source])
+      )[0].n;
     const before = await count();
     // The new content: the log without its last 200 rows.
     const file = join(consultationDir, 'hyogo-iac.csv');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     writeFileSync(file, `${lines.slice(0, -200).join('\n')}\n`);
     // Writing a row takes 2 ms here, so the leader is surely killed in the middle of its COPY.
-    await store.query(`create function slow_row() returns trigger language plpgsql as $$ begin perform pg_sleep(0.002); return new; end $$`);
-    await store.query(`create trigger slow_consultations before insert on consultations for each row execute function slow_row()`);
+    await store.query(
+      `create function slow_row() returns trigger language plpgsql as $$ begin perform pg_sleep(0.002); return new; end $$`,
+    );
+    await store.query(
+      `create trigger slow_consultations before insert on consultations for each row execute function slow_row()`,
+    );
     const observed = new Set<number>();
     let after = -1;
     let watching = true;
@@ -211,16 +258,28 @@ describeWithPostgres('scale-out on PostgreSQL', () => {
       }
     })();
     try {
-      const leader = await startChild('test/support/sync-child.ts', ['hyogo-iac', 'consultations'], { ...env(), SYNC_CHILD_NAME: 'leader-a' }, null);
+      const leader = await startChild(
+        'test/support/sync-child.ts',
+        ['hyogo-iac', 'consultations'],
+        { ...env(), SYNC_CHILD_NAME: 'leader-a' },
+        null,
+      );
       const deadline = Date.now() + 30_000;
       for (;;) {
-        const active = await store.query(`select 1 from pg_stat_activity where application_name = 'leader-a' and state = 'active' and query ilike 'copy consultations%'`);
+        const active = await store.query(
+          `select 1 from pg_stat_activity where application_name = 'leader-a' and state = 'active' and query ilike 'copy consultations%'`,
+        );
         if (active.length) break;
         if (Date.now() > deadline) throw new Error(`the leader never started writing:\n${leader.output()}`);
         await sleep(20);
       }
       // A second process finds the lease taken and waits for it.
-      const successor = await startChild('test/support/sync-child.ts', ['hyogo-iac', 'consultations'], { ...env(), SYNC_CHILD_NAME: 'successor-b' }, null);
+      const successor = await startChild(
+        'test/support/sync-child.ts',
+        ['hyogo-iac', 'consultations'],
+        { ...env(), SYNC_CHILD_NAME: 'successor-b' },
+        null,
+      );
       await sleep(500);
       expect(successor.process.exitCode).toBeNull();
       await leader.kill('SIGKILL');

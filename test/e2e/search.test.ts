@@ -12,7 +12,14 @@ import { embeddedTestStore } from '../support/store';
 let app: Embedded;
 
 beforeAll(async () => {
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+  });
 });
 
 afterAll(async () => {
@@ -36,13 +43,19 @@ test('half-width ｽﾀｰﾄｱｯﾌﾟ finds start-up programmes of several a
     search: {
       totalCount: number;
       edges: Array<{ highlight: string; node: { id: string; supportFields: string[]; provider: { name: string } } }>;
-      facets: { supportFields: Array<{ value: string; count: number }>; providers: Array<{ value: string; count: number; organization: { name: string } }> };
+      facets: {
+        supportFields: Array<{ value: string; count: number }>;
+        providers: Array<{ value: string; count: number; organization: { name: string } }>;
+      };
     };
-  }>(`query($text: String) { search(text: $text, first: 10) {
+  }>(
+    `query($text: String) { search(text: $text, first: 10) {
     totalCount
     edges { highlight node { id supportFields provider { name } } }
     facets { supportFields { value count } providers { value count organization { name } } }
-  } }`, { text: 'ｽﾀｰﾄｱｯﾌﾟ' });
+  } }`,
+    { text: 'ｽﾀｰﾄｱｯﾌﾟ' },
+  );
   const { edges, facets, totalCount } = data.search;
   expect(edges).toHaveLength(10);
   expect(new Set(edges.map((e) => e.node.provider.name)).size).toBeGreaterThanOrEqual(5);
@@ -53,7 +66,13 @@ test('half-width ｽﾀｰﾄｱｯﾌﾟ finds start-up programmes of several a
 });
 
 test('providers near 豊島区 for 融資, nearest first', async () => {
-  const data = await query<{ providersFor: Array<{ organization: { id: string; name: string }; distanceKm: number; programs: Array<{ title: string }> }> }>(
+  const data = await query<{
+    providersFor: Array<{
+      organization: { id: string; name: string };
+      distanceKm: number;
+      programs: Array<{ title: string }>;
+    }>;
+  }>(
     `{ providersFor(need: "融資", municipalityCode: "131164", sort: DISTANCE, first: 5) { organization { id name } distanceKm programs { title } } }`,
   );
   const list = data.providersFor;

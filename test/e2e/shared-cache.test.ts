@@ -29,7 +29,15 @@ import { sha256Hex } from '../../gateway/persistedOperations';
 import { SharedCache, type SharedCacheOptions } from '../../gateway/sharedCache';
 import { openTestStore } from '../support/store';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../support/redis';
-import { countRequests, gql, metricValue, startSubgraphs, startTestGateway, urlsOf, type GraphQLResult } from './gateway-helpers';
+import {
+  countRequests,
+  gql,
+  metricValue,
+  startSubgraphs,
+  startTestGateway,
+  urlsOf,
+  type GraphQLResult,
+} from './gateway-helpers';
 
 /** A logger whose lines the test reads (warnings and above). */
 function capturingLogger(lines: string[]) {
@@ -77,11 +85,20 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     seen = countRequests(subgraphs);
     redis = await startRedisServer();
     // A prefix of this run's own: nothing else's keys are read.
-    shared = { url: redis.url, prefix: `test-${randomBytes(4).toString('hex')}`, timeoutMs: 250, maxValueBytes: 512 * 1024 };
+    shared = {
+      url: redis.url,
+      prefix: `test-${randomBytes(4).toString('hex')}`,
+      timeoutMs: 250,
+      maxValueBytes: 512 * 1024,
+    };
     const options = { responseCache: { enabled: true, ttlMs: 60_000 }, sharedCache: shared };
     a = await startTestGateway(urlsOf(subgraphs), { ...options, logger: capturingLogger(logsA) });
     b = await startTestGateway(urlsOf(subgraphs), { ...options, logger: capturingLogger(logsB) });
-    await waitFor(async () => (await metricValue(a.url, 'madoguchi_shared_cache_up')) === 1 && (await metricValue(b.url, 'madoguchi_shared_cache_up')) === 1);
+    await waitFor(
+      async () =>
+        (await metricValue(a.url, 'madoguchi_shared_cache_up')) === 1 &&
+        (await metricValue(b.url, 'madoguchi_shared_cache_up')) === 1,
+    );
   });
 
   afterAll(async () => {
@@ -96,7 +113,9 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     const query = `query SharedApq { programs(first: 3) { totalCount edges { node { id title } } } }`;
     const persisted = { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } };
     // Unknown everywhere at first.
-    expect((await gql(b.url, { extensions: persisted })).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await gql(b.url, { extensions: persisted })).errors?.[0].extensions?.code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
     const registered = await gql(a.url, { query, extensions: persisted });
     expect(registered.errors).toBeUndefined();
     const onB = await gql(b.url, { extensions: persisted });
@@ -106,14 +125,20 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     // A gateway without the shared cache has not heard of it.
     const alone = await startTestGateway(urlsOf(subgraphs), { sharedCache: null });
     try {
-      expect((await gql(alone.url, { extensions: persisted })).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect((await gql(alone.url, { extensions: persisted })).errors?.[0].extensions?.code).toBe(
+        'PERSISTED_QUERY_NOT_FOUND',
+      );
     } finally {
       await alone.close();
     }
   });
 
   test('an answer cached by gateway A is served by gateway B, not by a gateway of another supergraph', async () => {
-    const query = { query: 'query SharedPage($first: Int) { programs(first: $first) { totalCount edges { node { id title provider { name } } } } }', variables: { first: 4 } };
+    const query = {
+      query:
+        'query SharedPage($first: Int) { programs(first: $first) { totalCount edges { node { id title provider { name } } } } }',
+      variables: { first: 4 },
+    };
     const first = await gql(a.url, query);
     expect(first.errors).toBeUndefined();
     expect(first.headers.get('x-cache')).toBeNull();
@@ -131,7 +156,11 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
 
     // A gateway on another supergraph (a new version, rolling out) keys its answers apart.
     const sdl = readFileSync(join(__dirname, '../../gateway/supergraph.graphql'), 'utf8');
-    const next = await startTestGateway(urlsOf(subgraphs), { supergraphSdl: `${sdl}\n# next version\n`, responseCache: { enabled: true, ttlMs: 60_000 }, sharedCache: shared });
+    const next = await startTestGateway(urlsOf(subgraphs), {
+      supergraphSdl: `${sdl}\n# next version\n`,
+      responseCache: { enabled: true, ttlMs: 60_000 },
+      sharedCache: shared,
+    });
     try {
       const other = await gql(next.url, query);
       expect(other.errors).toBeUndefined();
@@ -140,7 +169,10 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
       await next.close();
     }
     // And so does one that deems other subgraphs private: it must decide for itself what it stores.
-    const laxer = await startTestGateway(urlsOf(subgraphs), { responseCache: { enabled: true, ttlMs: 60_000, privateSubgraphs: [] }, sharedCache: shared });
+    const laxer = await startTestGateway(urlsOf(subgraphs), {
+      responseCache: { enabled: true, ttlMs: 60_000, privateSubgraphs: [] },
+      sharedCache: shared,
+    });
     try {
       expect((await gql(laxer.url, query)).headers.get('x-cache')).toBeNull();
     } finally {
@@ -160,9 +192,20 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     // heard yet. Only the generation in Redis can tell B.
     const unsubscribe = await onSnapshot(store, () => a.invalidateResponseCache());
     try {
-      const current = await store.query<ProgramRecord>(`select ${selectList('program')} from programs where source_id = 'toshima-city/programs'`);
+      const current = await store.query<ProgramRecord>(
+        `select ${selectList('program')} from programs where source_id = 'toshima-city/programs'`,
+      );
       const renamed = current.map((p) => (p.id === id ? { ...p, title: `${p.title}（改定）` } : p));
-      await replaceSource(store, { sourceId: 'toshima-city/programs', entity: 'program', records: renamed, rejections: [], contentHash: 'renamed', etag: null, lastModified: null, at: '2026-11-25T10:00:00+09:00' });
+      await replaceSource(store, {
+        sourceId: 'toshima-city/programs',
+        entity: 'program',
+        records: renamed,
+        rejections: [],
+        contentHash: 'renamed',
+        etag: null,
+        lastModified: null,
+        at: '2026-11-25T10:00:00+09:00',
+      });
       let fresh: GraphQLResult | undefined;
       await waitFor(async () => {
         fresh = await gql(b.url, query);
@@ -208,7 +251,10 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
   });
 
   test('Redis killed under load: every request answered correctly without hanging, one warning; Redis back: sharing resumes', async () => {
-    const queries = [1, 2, 3, 4, 5, 6].map((n) => ({ query: 'query Load($first: Int) { programs(first: $first) { totalCount edges { node { id title } } } }', variables: { first: n } }));
+    const queries = [1, 2, 3, 4, 5, 6].map((n) => ({
+      query: 'query Load($first: Int) { programs(first: $first) { totalCount edges { node { id title } } } }',
+      variables: { first: n },
+    }));
     const expected = await Promise.all(queries.map((q) => gql(a.url, q).then((r) => r.data)));
     const warned = [count(logsA, 'shared cache (Redis) unavailable'), count(logsB, 'shared cache (Redis) unavailable')];
     let sent = 0;
@@ -219,9 +265,12 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
       while (!stop) {
         const n = sent++ % queries.length;
         const started = Date.now();
-        const r = await gql((i + n) % 2 ? a.url : b.url, queries[n]).catch((e: Error) => ({ status: 0, errors: [{ message: e.message }] }) as GraphQLResult);
+        const r = await gql((i + n) % 2 ? a.url : b.url, queries[n]).catch(
+          (e: Error) => ({ status: 0, errors: [{ message: e.message }] }) as GraphQLResult,
+        );
         slowest = Math.max(slowest, Date.now() - started);
-        if (r.status !== 200 || r.errors || JSON.stringify(r.data) !== JSON.stringify(expected[n])) failures.push(`${r.status} ${JSON.stringify(r.errors ?? r.data).slice(0, 200)}`);
+        if (r.status !== 200 || r.errors || JSON.stringify(r.data) !== JSON.stringify(expected[n]))
+          failures.push(`${r.status} ${JSON.stringify(r.errors ?? r.data).slice(0, 200)}`);
       }
     };
     const load = Promise.all([0, 1, 2, 3].map(client));
@@ -241,7 +290,10 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     // One warning per gateway for the outage, not one per request (hundreds were sent). On a busy
     // machine a call may also time out before the kill: a short outage of its own, logged as one
     // and as recovered, hence at most two.
-    for (const [lines, before] of [[logsA, warned[0]], [logsB, warned[1]]] as const) {
+    for (const [lines, before] of [
+      [logsA, warned[0]],
+      [logsB, warned[1]],
+    ] as const) {
       const warnings = count(lines, 'shared cache (Redis) unavailable') - before;
       expect(warnings).toBeGreaterThanOrEqual(1);
       expect(warnings).toBeLessThanOrEqual(2);
@@ -250,7 +302,11 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
 
     // Redis back (empty: no persistence): the gateways reconnect by themselves and share again.
     await redis.start();
-    await waitFor(async () => (await metricValue(a.url, 'madoguchi_shared_cache_up')) === 1 && (await metricValue(b.url, 'madoguchi_shared_cache_up')) === 1);
+    await waitFor(
+      async () =>
+        (await metricValue(a.url, 'madoguchi_shared_cache_up')) === 1 &&
+        (await metricValue(b.url, 'madoguchi_shared_cache_up')) === 1,
+    );
     expect(lastState(logsA)).toBe('reachable');
     expect(lastState(logsB)).toBe('reachable');
     const query = { query: 'query AfterRestart { programs(first: 7) { totalCount } }' };
@@ -265,7 +321,11 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     const lines: string[] = [];
     const { freePort } = await import('../support/postgres');
     const nowhere = `redis://127.0.0.1:${await freePort()}`;
-    const g = await startTestGateway(urlsOf(subgraphs), { responseCache: { enabled: true, ttlMs: 60_000 }, sharedCache: { ...shared, url: nowhere }, logger: capturingLogger(lines) });
+    const g = await startTestGateway(urlsOf(subgraphs), {
+      responseCache: { enabled: true, ttlMs: 60_000 },
+      sharedCache: { ...shared, url: nowhere },
+      logger: capturingLogger(lines),
+    });
     try {
       for (let i = 0; i < 5; i++) {
         const r = await gql(g.url, { query: '{ programs(first: 2) { totalCount } }' });
@@ -285,7 +345,10 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     let cache: SharedCache;
     let raw: Redis;
     beforeAll(async () => {
-      cache = new SharedCache({ ...shared, prefix: `${shared.prefix}-unit`, maxValueBytes: 1024 }, pino({ level: 'silent' }));
+      cache = new SharedCache(
+        { ...shared, prefix: `${shared.prefix}-unit`, maxValueBytes: 1024 },
+        pino({ level: 'silent' }),
+      );
       raw = new Redis(redis.url);
       await waitFor(() => cache.up);
     });

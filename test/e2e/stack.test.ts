@@ -11,7 +11,14 @@ import pino from 'pino';
 let app: Embedded;
 
 beforeAll(async () => {
-  app = await startEmbedded({ ...(await embeddedTestStore('demo')), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }) });
+  app = await startEmbedded({
+    ...(await embeddedTestStore('demo')),
+    port: 0,
+    host: '127.0.0.1',
+    sync: 'never',
+    now: FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+  });
 });
 
 afterAll(async () => {
@@ -19,15 +26,29 @@ afterAll(async () => {
 });
 
 async function post(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    },
+  };
 }
 
 test('the done-when query answers with the whole directory, its programmes and consultation counts', async () => {
   const { status, body } = await post({ query: '{ organizations { name programs { title } consultationCount } }' });
   expect(status).toBe(200);
   expect(body.errors).toBeUndefined();
-  const orgs = body.data!.organizations as Array<{ name: string; programs: unknown[]; consultationCount: number | null }>;
+  const orgs = body.data!.organizations as Array<{
+    name: string;
+    programs: unknown[];
+    consultationCount: number | null;
+  }>;
   expect(orgs.length).toBeGreaterThanOrEqual(20);
   expect(orgs.reduce((n, o) => n + o.programs.length, 0)).toBeGreaterThanOrEqual(150);
   expect(orgs.filter((o) => (o.consultationCount ?? 0) > 0).length).toBeGreaterThanOrEqual(19);
@@ -50,7 +71,12 @@ test('with the programs subgraph down, directory fields still come back and the 
   await app.subgraphs.programs.close();
   const { status, body } = await post({ query: '{ organizations { id name programs { title } consultationCount } }' });
   expect(status).toBe(200);
-  const orgs = body.data!.organizations as Array<{ id: string; name: string; programs: unknown; consultationCount: number | null }>;
+  const orgs = body.data!.organizations as Array<{
+    id: string;
+    name: string;
+    programs: unknown;
+    consultationCount: number | null;
+  }>;
   expect(orgs.length).toBeGreaterThanOrEqual(20);
   expect(orgs.every((o) => o.name && o.programs === null)).toBe(true);
   expect(orgs.find((o) => o.id === 'hyogo-iac')!.consultationCount).toBeGreaterThan(0);

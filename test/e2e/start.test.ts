@@ -20,15 +20,28 @@ test('the start script serves a prepared store and exits 0 on SIGTERM while sync
   const dataDir = join(base, 'data');
   const database = TEST_DATABASE_URL ? await createTestDatabase('demo') : null;
   if (!database) {
-    const prepared = await openStore({ dataDir, loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]) });
+    const prepared = await openStore({
+      dataDir,
+      loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]),
+    });
     await prepared.close();
   }
   const storeEnv = database ? { DATABASE_URL: database.url } : { DATABASE_URL: '', MADOGUCHI_DATA_DIR: dataDir };
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   const child = spawn('sh', ['-c', `exec ${scripts.start}`], {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`, PORT: '0', HOST: '127.0.0.1', ...storeEnv, MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...storeEnv,
+      MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -40,11 +53,19 @@ test('the start script serves a prepared store and exits 0 on SIGTERM while sync
         const m = /ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
         if (m) resolve(m[1]);
       });
-      child.once('exit', (code) => reject(new Error(`the start script exited with ${code} before it was ready:\n${out}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`the start script exited with ${code} before it was ready:\n${out}`)),
+      );
     });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ organizations { id } }' }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ organizations { id } }' }),
+    });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { data: { organizations: unknown[] } }).data.organizations.length).toBeGreaterThanOrEqual(20);
+    expect(
+      ((await res.json()) as { data: { organizations: unknown[] } }).data.organizations.length,
+    ).toBeGreaterThanOrEqual(20);
     process.kill(-child.pid!, 'SIGTERM');
     expect(await exited).toBe(0);
   } finally {

@@ -25,12 +25,18 @@ import { FIXED_NOW, ROOT } from '../support/paths';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser) console.warn(`SKIPPED: web page browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
+if (!haveBrowser)
+  console.warn(
+    `SKIPPED: web page browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`,
+  );
 const maybe = haveBrowser ? describe : describe.skip;
 const OUTPUT = join(ROOT, 'test', 'output');
 
 const manifest = JSON.parse(readFileSync(WEB_MANIFEST, 'utf8')) as Record<string, string>;
-const documentId = (operation: string) => Object.keys(manifest).find((id) => manifest[id].includes(`query ${operation}(`) || manifest[id].includes(`query ${operation} {`))!;
+const documentId = (operation: string) =>
+  Object.keys(manifest).find(
+    (id) => manifest[id].includes(`query ${operation}(`) || manifest[id].includes(`query ${operation} {`),
+  )!;
 
 maybe('web pages', () => {
   let app: Embedded;
@@ -42,7 +48,15 @@ maybe('web pages', () => {
 
   beforeAll(async () => {
     mkdirSync(OUTPUT, { recursive: true });
-    app = await startEmbedded({ storeDump: testStoreDump('demo'), port: 0, host: '127.0.0.1', sync: 'never', now: FIXED_NOW, logger: pino({ level: 'silent' }), auth: { secret } });
+    app = await startEmbedded({
+      storeDump: testStoreDump('demo'),
+      port: 0,
+      host: '127.0.0.1',
+      sync: 'never',
+      now: FIXED_NOW,
+      logger: pino({ level: 'silent' }),
+      auth: { secret },
+    });
     base = `http://127.0.0.1:${app.gateway.port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
   });
@@ -75,7 +89,10 @@ maybe('web pages', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ documentId: documentId(operation), variables }),
     });
-    return { status: res.status, body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> },
+    };
   }
 
   /** Moves the focus with Tab (as a keyboard user does) until it is on an element matching `selector`. */
@@ -89,15 +106,34 @@ maybe('web pages', () => {
 
   async function seriousViolations(page: Page): Promise<string[]> {
     await page.evaluate(require('axe-core').source as string);
-    const result = (await page.evaluate('axe.run()')) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+    const result = (await page.evaluate('axe.run()')) as {
+      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
+    };
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
-  const shownCount = async (page: Page) => Number((await page.locator('.reading strong').innerText()).replace(/[^\d]/g, ''));
-  const expectedFor = async (page: Page) => (await graphql('FirmSearch', searchVariables(readSearch(new URL(page.url()).searchParams)) as Record<string, unknown>)).body.data.search;
+  const shownCount = async (page: Page) =>
+    Number((await page.locator('.reading strong').innerText()).replace(/[^\d]/g, ''));
+  const expectedFor = async (page: Page) =>
+    (
+      await graphql(
+        'FirmSearch',
+        searchVariables(readSearch(new URL(page.url()).searchParams)) as Record<string, unknown>,
+      )
+    ).body.data.search;
 
   test('pages and assets are public, gzipped and carry a policy that forbids loading from elsewhere', async () => {
-    for (const path of ['/', '/program', '/analytics', '/web/onestop.js', '/web/onestop.css', '/web/analytics.js', '/web/analytics.css']) {
+    for (const path of [
+      '/',
+      '/program',
+      '/analytics',
+      '/web/onestop.js',
+      '/web/onestop.css',
+      '/web/analytics.js',
+      '/web/analytics.css',
+    ]) {
       const res = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } });
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
       const csp = res.headers.get('content-security-policy') ?? '';
@@ -169,7 +205,8 @@ maybe('web pages', () => {
     const firstTitle = kobe.edges[0].node.title;
     await page.locator('h1', { hasText: firstTitle }).waitFor();
     const programId = new URL(page.url()).searchParams.get('id')!;
-    const detail = (await graphql('ProgramPage', { id: programId, agencyId: programId.split(':')[0] })).body.data.program;
+    const detail = (await graphql('ProgramPage', { id: programId, agencyId: programId.split(':')[0] })).body.data
+      .program;
     expect(detail.alternatives.length).toBeGreaterThan(0);
     const alternatives = page.locator('section[aria-labelledby="alternatives-heading"] li h3');
     expect(await alternatives.allInnerTexts()).toEqual(detail.alternatives.map((a: { title: string }) => a.title));
@@ -202,7 +239,9 @@ maybe('web pages', () => {
     const it = expected.interpretation;
     expect(it.places.map((p: { name: string }) => p.name)).toContain('神戸市');
     const shown = await page.locator('.reading p').first().innerText();
-    expect(shown).toContain(`${[...new Set([...it.places.map((p: { name: string }) => p.name), ...it.terms, ...it.needs])].join('・')} として検索しました`);
+    expect(shown).toContain(
+      `${[...new Set([...it.places.map((p: { name: string }) => p.name), ...it.terms, ...it.needs])].join('・')} として検索しました`,
+    );
     expect(await shownCount(page)).toBe(expected.totalCount);
     if (it.dropped.length) expect(await page.locator('.reading').innerText()).toContain(it.dropped[0]);
     await page.close();
@@ -246,7 +285,9 @@ maybe('web pages', () => {
     // Analysts count whole months. A month of its own holding three consultations (copies of a
     // source's first three, with their rollups rebuilt as a sync would), so that its cells are small
     // and withheld.
-    const [{ sourceId }] = await app.store.query<{ sourceId: string }>(`select source_id as "sourceId" from consultations order by id limit 1`);
+    const [{ sourceId }] = await app.store.query<{ sourceId: string }>(
+      `select source_id as "sourceId" from consultations order by id limit 1`,
+    );
     await app.store.query(
       `insert into consultations
        select (jsonb_populate_record(null::consultations, to_jsonb(c) || jsonb_build_object('id', c.id || '-sparse', 'received_at', '2024-03-15T01:00:00+00:00', 'record_key', ${recordKeySql('(select secret from disclosure_keys)', "c.id || '-sparse'")}))).*
@@ -262,14 +303,26 @@ maybe('web pages', () => {
     await page.locator('[data-panel="topic-by-month"] [data-suppressed="true"]').first().waitFor({ timeout: 30_000 });
     const answer = await graphql('DashboardStats', { filter }, analyst);
     expect(answer.body.errors).toBeUndefined();
-    const panels = { 'by-month': answer.body.data.byMonth, 'by-agency': answer.body.data.byAgency, 'topic-by-month': answer.body.data.topicByMonth, 'by-channel': answer.body.data.byChannel };
+    const panels = {
+      'by-month': answer.body.data.byMonth,
+      'by-agency': answer.body.data.byAgency,
+      'topic-by-month': answer.body.data.topicByMonth,
+      'by-channel': answer.body.data.byChannel,
+    };
     let suppressedSeen = 0;
     for (const [panel, table] of Object.entries(panels)) {
-      const cells = table.cells as Array<{ count: number | null; suppressed: boolean; keys: Array<{ label: string | null }> }>;
+      const cells = table.cells as Array<{
+        count: number | null;
+        suppressed: boolean;
+        keys: Array<{ label: string | null }>;
+      }>;
       const drawn = page.locator(`[data-panel="${panel}"] svg.chart [data-suppressed]`);
       expect({ panel, drawn: await drawn.count() }).toEqual({ panel, drawn: cells.length });
       const suppressed = cells.filter((c) => c.suppressed).length;
-      expect({ panel, suppressed: await page.locator(`[data-panel="${panel}"] svg.chart [data-suppressed="true"]`).count() }).toEqual({ panel, suppressed });
+      expect({
+        panel,
+        suppressed: await page.locator(`[data-panel="${panel}"] svg.chart [data-suppressed="true"]`).count(),
+      }).toEqual({ panel, suppressed });
       suppressedSeen += suppressed;
       // Names, not codes, label the cells.
       for (const c of cells) for (const k of c.keys) expect(k.label).toBeTruthy();
@@ -285,7 +338,11 @@ maybe('web pages', () => {
     }
     expect(suppressedSeen).toBeGreaterThan(0);
     // A suppressed cell is never drawn as a zero-height bar.
-    const hatched = page.locator('[data-panel="by-agency"] [data-suppressed="true"] rect, [data-panel="topic-by-month"] [data-suppressed="true"] rect').first();
+    const hatched = page
+      .locator(
+        '[data-panel="by-agency"] [data-suppressed="true"] rect, [data-panel="topic-by-month"] [data-suppressed="true"] rect',
+      )
+      .first();
     expect(await hatched.getAttribute('fill')).toMatch(/^url\(#/);
     expect(Number(await hatched.getAttribute('height'))).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);

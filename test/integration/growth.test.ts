@@ -19,7 +19,11 @@ const COORDINATOR = { role: 'coordinator' as const, subject: 'coord', agencyId: 
 beforeAll(async () => {
   store = await openTestStore('demo');
   counters = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, countingStore(store)]));
-  supergraph = await startInProcessSupergraph((name) => counters[name], () => FIXED_NOW, COORDINATOR);
+  supergraph = await startInProcessSupergraph(
+    (name) => counters[name],
+    () => FIXED_NOW,
+    COORDINATOR,
+  );
 });
 
 afterAll(async () => {
@@ -59,7 +63,9 @@ test('a page of firms with scores, plans and agencies costs the same few queries
 
 test('what the page says agrees with the store', async () => {
   const { data } = await run(PAGE, { n: 25 });
-  const planned = (await store.query<{ id: string }>('select distinct firm_id as id from support_plan_events')).map((r) => r.id);
+  const planned = (await store.query<{ id: string }>('select distinct firm_id as id from support_plan_events')).map(
+    (r) => r.id,
+  );
   const statuses = await statusOf(store, planned);
   expect(data.growthFirms.totalCount).toBe(statuses.filter((s) => s === 'ACTIVE' || s === 'GRADUATED').length);
   const scores = data.growthFirms.edges.map((e: any) => e.node.growth.score.total);
@@ -67,9 +73,13 @@ test('what the page says agrees with the store', async () => {
   for (const { node } of data.growthFirms.edges) {
     expect(node.name).toBeTruthy();
     expect(['ACTIVE', 'GRADUATED']).toContain(node.growth.status);
-    expect(node.growth.score.total).toBe(node.growth.score.contributions.reduce((s: number, c: { points: number }) => s + c.points, 0));
+    expect(node.growth.score.total).toBe(
+      node.growth.score.contributions.reduce((s: number, c: { points: number }) => s + c.points, 0),
+    );
     expect(node.growth.plan.leadAgency.name).toBeTruthy();
-    const [{ score }] = await store.query<{ score: number }>('select score from firm_signals where firm_id = $1', [node.id]);
+    const [{ score }] = await store.query<{ score: number }>('select score from firm_signals where firm_id = $1', [
+      node.id,
+    ]);
     expect(node.growth.score.total).toBe(score);
   }
 });

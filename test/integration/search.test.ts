@@ -30,7 +30,10 @@ let graph: InProcessSupergraph;
 
 beforeAll(async () => {
   store = await openTestStore('demo');
-  graph = await startInProcessSupergraph(() => store, () => FIXED_NOW);
+  graph = await startInProcessSupergraph(
+    () => store,
+    () => FIXED_NOW,
+  );
 });
 
 afterAll(async () => {
@@ -86,7 +89,9 @@ async function allIds(variables: Record<string, unknown>): Promise<string[]> {
 }
 
 describe('judged queries', () => {
-  async function precisionAt5(queries: JudgedQuery[]): Promise<Array<{ query: string; precision: number; total: number; top: string[] }>> {
+  async function precisionAt5(
+    queries: JudgedQuery[],
+  ): Promise<Array<{ query: string; precision: number; total: number; top: string[] }>> {
     const rows: Array<{ query: string; precision: number; total: number; top: string[] }> = [];
     for (const q of queries) {
       const page = await search({ text: q.text, filter: q.filter, first: 5 });
@@ -94,7 +99,12 @@ describe('judged queries', () => {
       const top = page.edges.map((e) => e.node.id);
       // Precision at 5, out of the relevant programmes there are when fewer than 5.
       const precision = top.filter((id) => relevant.has(id)).length / Math.min(5, relevant.size);
-      rows.push({ query: `${q.text}${q.filter ? ` ${JSON.stringify(q.filter)}` : ''}`, precision, total: page.totalCount, top });
+      rows.push({
+        query: `${q.text}${q.filter ? ` ${JSON.stringify(q.filter)}` : ''}`,
+        precision,
+        total: page.totalCount,
+        top,
+      });
     }
     return rows;
   }
@@ -118,20 +128,25 @@ describe('judged queries', () => {
 });
 
 describe('start-up search through the gateway', () => {
-  test.each(['創業', '起業', 'ｽﾀｰﾄｱｯﾌﾟ'])('%s finds start-up programmes of several agencies, with facets', async (text) => {
-    const page = await search({ text, first: 10 });
-    const providers = new Set(page.edges.map((e) => e.node.provider?.id));
-    expect(providers.size).toBeGreaterThanOrEqual(5);
-    expect(page.edges.every((e) => e.node.provider?.name)).toBe(true);
-    const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from programs where 'STARTUP' = any(support_fields)`);
-    // Everything filed under 起業・創業 is found, plus the programmes whose text speaks of it.
-    expect(page.totalCount).toBeGreaterThanOrEqual(n);
-    expect(page.facets.supportFields[0]).toEqual({ value: 'STARTUP', count: n });
-    expect(page.facets.providers.length).toBeGreaterThanOrEqual(10);
-    expect(page.facets.providers.reduce((s, f) => s + f.count, 0)).toBe(page.totalCount);
-    expect(page.facets.statuses.reduce((s, f) => s + f.count, 0)).toBe(page.totalCount);
-    expect(page.edges[0].highlight).toMatch(/【(創業|起業|スタートアップ|開業|ベンチャー)】/);
-  });
+  test.each(['創業', '起業', 'ｽﾀｰﾄｱｯﾌﾟ'])(
+    '%s finds start-up programmes of several agencies, with facets',
+    async (text) => {
+      const page = await search({ text, first: 10 });
+      const providers = new Set(page.edges.map((e) => e.node.provider?.id));
+      expect(providers.size).toBeGreaterThanOrEqual(5);
+      expect(page.edges.every((e) => e.node.provider?.name)).toBe(true);
+      const [{ n }] = await store.query<{ n: number }>(
+        `select count(*)::int as n from programs where 'STARTUP' = any(support_fields)`,
+      );
+      // Everything filed under 起業・創業 is found, plus the programmes whose text speaks of it.
+      expect(page.totalCount).toBeGreaterThanOrEqual(n);
+      expect(page.facets.supportFields[0]).toEqual({ value: 'STARTUP', count: n });
+      expect(page.facets.providers.length).toBeGreaterThanOrEqual(10);
+      expect(page.facets.providers.reduce((s, f) => s + f.count, 0)).toBe(page.totalCount);
+      expect(page.facets.statuses.reduce((s, f) => s + f.count, 0)).toBe(page.totalCount);
+      expect(page.edges[0].highlight).toMatch(/【(創業|起業|スタートアップ|開業|ベンチャー)】/);
+    },
+  );
 
   test('half-width, full-width and kana spellings give the same answers as the usual ones', async () => {
     const ids = async (text: string) => (await search({ text, first: 20 })).edges.map((e) => e.node.id);
@@ -156,19 +171,65 @@ const AREA_281107 = `(cardinality(area_codes) = 0 or area_codes && array['000000
 const AREA_131164 = `(cardinality(area_codes) = 0 or area_codes && array['000000','130001','131164'])`;
 
 const FILTER_CASES: FilterCase[] = [
-  { name: 'support fields', filter: { supportFields: ['STARTUP', 'FINANCE'] }, conditions: { supportFields: `support_fields && array['STARTUP','FINANCE']` } },
-  { name: 'kinds', filter: { kinds: ['SEMINAR', 'SUBSIDY'] }, conditions: { kinds: `kind = any(array['SEMINAR','SUBSIDY'])` } },
-  { name: 'purposes', filter: { purposes: ['資金繰りを改善したい'] }, conditions: { purposes: `purposes && array['資金繰りを改善したい']` } },
-  { name: 'providers', filter: { providerIds: ['hyogo-iac', 'kobe-ipf'] }, conditions: { providerIds: `provider_id = any(array['hyogo-iac','kobe-ipf'])` } },
-  { name: 'municipality (ward of a designated city)', filter: { municipalityCode: '281107' }, conditions: { municipalityCode: AREA_281107 } },
-  { name: 'municipality (Tokyo special ward)', filter: { municipalityCode: '131164' }, conditions: { municipalityCode: AREA_131164 } },
-  { name: 'employees', filter: { employees: 20 }, conditions: { employees: '(employee_ceiling is null or employee_ceiling >= 20)' } },
-  { name: 'industry', filter: { industry: 'I' }, conditions: { industry: `(cardinality(industries) = 0 or 'I' = any(industries))` } },
-  { name: 'status', filter: { status: ['OPEN', 'UPCOMING'] }, conditions: { status: `(${statusSql('OPEN', '$1')} or ${statusSql('UPCOMING', '$1')})` } },
-  { name: 'closing before', filter: { closingBefore: '2026-12-31' }, conditions: { closingBefore: `closes_on <= '2026-12-31'` } },
+  {
+    name: 'support fields',
+    filter: { supportFields: ['STARTUP', 'FINANCE'] },
+    conditions: { supportFields: `support_fields && array['STARTUP','FINANCE']` },
+  },
+  {
+    name: 'kinds',
+    filter: { kinds: ['SEMINAR', 'SUBSIDY'] },
+    conditions: { kinds: `kind = any(array['SEMINAR','SUBSIDY'])` },
+  },
+  {
+    name: 'purposes',
+    filter: { purposes: ['資金繰りを改善したい'] },
+    conditions: { purposes: `purposes && array['資金繰りを改善したい']` },
+  },
+  {
+    name: 'providers',
+    filter: { providerIds: ['hyogo-iac', 'kobe-ipf'] },
+    conditions: { providerIds: `provider_id = any(array['hyogo-iac','kobe-ipf'])` },
+  },
+  {
+    name: 'municipality (ward of a designated city)',
+    filter: { municipalityCode: '281107' },
+    conditions: { municipalityCode: AREA_281107 },
+  },
+  {
+    name: 'municipality (Tokyo special ward)',
+    filter: { municipalityCode: '131164' },
+    conditions: { municipalityCode: AREA_131164 },
+  },
+  {
+    name: 'employees',
+    filter: { employees: 20 },
+    conditions: { employees: '(employee_ceiling is null or employee_ceiling >= 20)' },
+  },
+  {
+    name: 'industry',
+    filter: { industry: 'I' },
+    conditions: { industry: `(cardinality(industries) = 0 or 'I' = any(industries))` },
+  },
+  {
+    name: 'status',
+    filter: { status: ['OPEN', 'UPCOMING'] },
+    conditions: { status: `(${statusSql('OPEN', '$1')} or ${statusSql('UPCOMING', '$1')})` },
+  },
+  {
+    name: 'closing before',
+    filter: { closingBefore: '2026-12-31' },
+    conditions: { closingBefore: `closes_on <= '2026-12-31'` },
+  },
   {
     name: 'everything at once',
-    filter: { supportFields: ['SALES', 'STARTUP'], kinds: ['SEMINAR', 'MATCHING', 'CONSULTATION'], municipalityCode: '281107', employees: 10, status: ['OPEN', 'ONGOING'] },
+    filter: {
+      supportFields: ['SALES', 'STARTUP'],
+      kinds: ['SEMINAR', 'MATCHING', 'CONSULTATION'],
+      municipalityCode: '281107',
+      employees: 10,
+      status: ['OPEN', 'ONGOING'],
+    },
     conditions: {
       supportFields: `support_fields && array['SALES','STARTUP']`,
       kinds: `kind = any(array['SEMINAR','MATCHING','CONSULTATION'])`,
@@ -208,7 +269,9 @@ interface GroundRow {
 
 async function groundTruth(c: FilterCase, ids: string[] | null, statusAt = TODAY): Promise<GroundRow[]> {
   const names = Object.keys(c.conditions);
-  const statusCase = (['OPEN', 'UPCOMING', 'CLOSED', 'ONGOING'] as const).map((s) => `when ${statusSql(s, '$1')} then '${s}'`).join(' ');
+  const statusCase = (['OPEN', 'UPCOMING', 'CLOSED', 'ONGOING'] as const)
+    .map((s) => `when ${statusSql(s, '$1')} then '${s}'`)
+    .join(' ');
   return store.query<GroundRow>(
     `select id, support_fields, kind, purposes, provider_id, area_codes, case ${statusCase} end as status
        ${names.map((n) => `, (${c.conditions[n]}) as "f_${n}"`).join('')}
@@ -234,7 +297,9 @@ function expectedFacets(rows: GroundRow[], conditions: string[]): Record<string,
       if (!conditions.every((n) => n === FACET_FILTER[facet] || r[`f_${n}`] === true)) continue;
       for (const v of values(r)) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
-    out[facet] = [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+    out[facet] = [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
   }
   return out;
 }
@@ -272,7 +337,14 @@ describe('filters and facets agree with SQL', () => {
   });
 
   test('a bad filter value is a BAD_USER_INPUT error', async () => {
-    for (const variables of [{ filter: { municipalityCode: '999999' } }, { filter: { industry: 'Z' } }, { filter: { employees: -1 } }, { first: 101 }, { after: 'bm90LWEtY3Vyc29y' }, { sort: 'DISTANCE' }]) {
+    for (const variables of [
+      { filter: { municipalityCode: '999999' } },
+      { filter: { industry: 'Z' } },
+      { filter: { employees: -1 } },
+      { first: 101 },
+      { after: 'bm90LWEtY3Vyc29y' },
+      { sort: 'DISTANCE' },
+    ]) {
       const result = await graph.run(SEARCH, variables);
       expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
@@ -304,7 +376,9 @@ describe('ranking, sorting and pages', () => {
       expect(tiers).toEqual([...tiers].sort());
     }
     // Every seminar and course is there, and so is every programme whose text says セミナー.
-    const [{ n }] = await store.query<{ n: number }>(`select count(*)::int as n from programs where kind = any(array['SEMINAR','TRAINING'])`);
+    const [{ n }] = await store.query<{ n: number }>(
+      `select count(*)::int as n from programs where kind = any(array['SEMINAR','TRAINING'])`,
+    );
     expect(kinds.filter((k) => k === 0)).toHaveLength(n);
   });
 
@@ -326,7 +400,9 @@ describe('ranking, sorting and pages', () => {
     expect(km.every((d) => typeof d === 'number')).toBe(true);
     expect(km).toEqual([...km].sort((a, b) => a - b));
     expect(page.edges[0].node.provider!.id).toMatch(/^(toshima-city|toshima-bizsapo|sugamo-sbiz)$/);
-    const [akashi] = await store.query<{ lat: number; lng: number }>(`select lat, lng from organizations where id = 'akashi-ipf'`);
+    const [akashi] = await store.query<{ lat: number; lng: number }>(
+      `select lat, lng from organizations where id = 'akashi-ipf'`,
+    );
     const toshima = getMunicipality('131164')!;
     const far = page.edges.find((e) => e.node.provider!.id === 'akashi-ipf')!;
     // Tokyo to Akashi is about 440 km as the crow flies.
@@ -360,9 +436,21 @@ describe('ranking, sorting and pages', () => {
 
 describe('who else offers this', () => {
   test('alternatives come from other providers open to the same firms', async () => {
-    const result = await graph.run(`{ program(id: "toshima-city:TSM-001") { title provider { id } alternatives(first: 5) { id title provider { id name } eligibility { areas { code prefectureCode } } } } }`);
+    const result = await graph.run(
+      `{ program(id: "toshima-city:TSM-001") { title provider { id } alternatives(first: 5) { id title provider { id name } eligibility { areas { code prefectureCode } } } } }`,
+    );
     expect(result.errors).toBeUndefined();
-    const p = (result.data as { program: { alternatives: Array<{ id: string; provider: { id: string }; eligibility: { areas: Array<{ code: string; prefectureCode: string | null }> } }> } }).program;
+    const p = (
+      result.data as {
+        program: {
+          alternatives: Array<{
+            id: string;
+            provider: { id: string };
+            eligibility: { areas: Array<{ code: string; prefectureCode: string | null }> };
+          }>;
+        };
+      }
+    ).program;
     expect(p.alternatives.length).toBeGreaterThan(0);
     // The other start-up loan in Toshima first.
     expect(p.alternatives[0].id).toBe('sugamo-sbiz:SBZ-01');
@@ -373,24 +461,37 @@ describe('who else offers this', () => {
     }
   });
 
-  test('alternatives of a programme limited to one city are open to that city\'s firms, never another city\'s', async () => {
-    const result = await graph.run(`{ program(id: "kobe-ipf:KIPF-002") { alternatives(first: 20) { id eligibility { areas { code } } } } }`);
+  test("alternatives of a programme limited to one city are open to that city's firms, never another city's", async () => {
+    const result = await graph.run(
+      `{ program(id: "kobe-ipf:KIPF-002") { alternatives(first: 20) { id eligibility { areas { code } } } } }`,
+    );
     expect(result.errors).toBeUndefined();
-    const alternatives = (result.data as { program: { alternatives: Array<{ id: string; eligibility: { areas: Array<{ code: string }> } }> } }).program.alternatives;
+    const alternatives = (
+      result.data as {
+        program: { alternatives: Array<{ id: string; eligibility: { areas: Array<{ code: string }> } }> };
+      }
+    ).program.alternatives;
     expect(alternatives.length).toBeGreaterThan(0);
     for (const a of alternatives) expect(openTo(a.eligibility.areas, '281000')).toBe(true);
     // Must not: 明石市's start-up counter, though in the same prefecture.
     expect(alternatives.map((a) => a.id)).not.toContain('akashi-ipf:AKS-01');
     // A prefecture-wide programme keeps offering city programmes of its prefecture.
     const wide = await graph.run(`{ program(id: "hyogo-cgc:CGC-01") { alternatives(first: 20) { id } } }`);
-    expect((wide.data as { program: { alternatives: Array<{ id: string }> } }).program.alternatives.map((a) => a.id)).toEqual(expect.arrayContaining(['akashi-ipf:AKS-01']));
+    expect(
+      (wide.data as { program: { alternatives: Array<{ id: string }> } }).program.alternatives.map((a) => a.id),
+    ).toEqual(expect.arrayContaining(['akashi-ipf:AKS-01']));
   });
 
   test('alternatives of every search hit are loaded in one batch', async () => {
     const counter = countingStore(store);
-    const local = await startInProcessSupergraph((name) => (name === 'programs' ? counter : store), () => FIXED_NOW);
+    const local = await startInProcessSupergraph(
+      (name) => (name === 'programs' ? counter : store),
+      () => FIXED_NOW,
+    );
     try {
-      const result = await local.run(`{ search(text: "融資", first: 10) { edges { node { id alternatives(first: 3) { id title } } } } }`);
+      const result = await local.run(
+        `{ search(text: "融資", first: 10) { edges { node { id alternatives(first: 3) { id title } } } } }`,
+      );
       expect(result.errors).toBeUndefined();
       const edges = (result.data as { search: { edges: Array<{ node: { alternatives: unknown[] } }> } }).search.edges;
       expect(edges.every((e) => e.node.alternatives.length > 0)).toBe(true);
@@ -408,9 +509,25 @@ describe('who else offers this', () => {
       }
     }`);
     expect(result.errors).toBeUndefined();
-    const list = (result.data as { providersFor: Array<{ organization: { id: string; name: string }; distanceKm: number; programCount: number; programs: Array<{ id: string }> }> }).providersFor;
-    expect(list.slice(0, 3).map((p) => p.organization.id).sort()).toEqual(['sugamo-sbiz', 'toshima-bizsapo', 'toshima-city']);
-    expect(list.every((p) => p.organization.name && p.programs.length > 0 && p.programs.length <= p.programCount)).toBe(true);
+    const list = (
+      result.data as {
+        providersFor: Array<{
+          organization: { id: string; name: string };
+          distanceKm: number;
+          programCount: number;
+          programs: Array<{ id: string }>;
+        }>;
+      }
+    ).providersFor;
+    expect(
+      list
+        .slice(0, 3)
+        .map((p) => p.organization.id)
+        .sort(),
+    ).toEqual(['sugamo-sbiz', 'toshima-bizsapo', 'toshima-city']);
+    expect(list.every((p) => p.organization.name && p.programs.length > 0 && p.programs.length <= p.programCount)).toBe(
+      true,
+    );
     const km = list.map((p) => p.distanceKm);
     expect(km).toEqual([...km].sort((a, b) => a - b));
     // Only programmes open to Toshima firms count: Hyogo's local ones are left out.
@@ -435,8 +552,18 @@ const UNDERSTOOD = `query($text: String, $filter: SearchFilter, $first: Int) {
 
 interface Understood {
   totalCount: number;
-  edges: Array<{ node: { id: string; kind: string; supportFields: string[]; eligibility: { areas: Array<{ code: string }> } } }>;
-  interpretation: { terms: string[]; places: Array<{ code: string; name: string; nameKana: string | null }>; supportFields: string[]; kinds: string[]; needs: string[]; dropped: string[]; relaxed: boolean };
+  edges: Array<{
+    node: { id: string; kind: string; supportFields: string[]; eligibility: { areas: Array<{ code: string }> } };
+  }>;
+  interpretation: {
+    terms: string[];
+    places: Array<{ code: string; name: string; nameKana: string | null }>;
+    supportFields: string[];
+    kinds: string[];
+    needs: string[];
+    dropped: string[];
+    relaxed: boolean;
+  };
   suggestions: string[];
 }
 
@@ -447,9 +574,10 @@ async function understood(text: string, first = 100, filter?: Record<string, unk
 }
 
 /** Whether a programme's areas let a firm in `code` apply (no area: anyone). */
-const openTo = (areas: Array<{ code: string }>, code: string) => areas.length === 0 || areas.some((a) => isWithin(code, a.code) || isWithin(a.code, code));
+const openTo = (areas: Array<{ code: string }>, code: string) =>
+  areas.length === 0 || areas.some((a) => isWithin(code, a.code) || isWithin(a.code, code));
 
-describe('a firm\'s own sentence', () => {
+describe("a firm's own sentence", () => {
   test('a place in the text is an area condition: every answer is open to firms there, and none of another city', async () => {
     const r = await understood('神戸市で使える補助金はありますか');
     expect(r.interpretation.places).toEqual([{ code: '281000', name: '神戸市', nameKana: 'こうべし' }]);
@@ -467,7 +595,7 @@ describe('a firm\'s own sentence', () => {
     expect(kinds).toContain(1);
   });
 
-  test('everyday words reach the agencies\' vocabulary: 後を継ぐ人がいない finds succession programmes', async () => {
+  test("everyday words reach the agencies' vocabulary: 後を継ぐ人がいない finds succession programmes", async () => {
     const r = await understood('後を継ぐ人がいない', 5);
     expect(r.interpretation.needs).toEqual(['事業承継']);
     expect(r.interpretation.supportFields).toEqual(['SUCCESSION']);
@@ -475,11 +603,14 @@ describe('a firm\'s own sentence', () => {
     for (const e of r.edges) expect(e.node.supportFields).toContain('SUCCESSION');
   });
 
-  test.each(NEED_ENTRIES.map((e) => [e.label, e] as const))('the need %s finds programmes for its first example', async (_, entry) => {
-    const r = await understood(entry.examples[0], 5);
-    expect(r.interpretation.needs).toContain(entry.label);
-    expect(r.totalCount).toBeGreaterThan(0);
-  });
+  test.each(NEED_ENTRIES.map((e) => [e.label, e] as const))(
+    'the need %s finds programmes for its first example',
+    async (_, entry) => {
+      const r = await understood(entry.examples[0], 5);
+      expect(r.interpretation.needs).toContain(entry.label);
+      expect(r.totalCount).toBeGreaterThan(0);
+    },
+  );
 
   test('words that match nothing together: the best partial matches, flagged, the words dropped listed', async () => {
     const r = await understood('創業 融資 量子コンピュータ');
@@ -487,7 +618,11 @@ describe('a firm\'s own sentence', () => {
     expect(r.interpretation.dropped).toContain('量子コンピュータ');
     expect(r.totalCount).toBeGreaterThan(0);
     // The start-up loans, which have both words that do match, come first.
-    expect(r.edges.slice(0, 3).every((e) => e.node.supportFields.includes('STARTUP') && ['LOAN', 'GUARANTEE'].includes(e.node.kind))).toBe(true);
+    expect(
+      r.edges
+        .slice(0, 3)
+        .every((e) => e.node.supportFields.includes('STARTUP') && ['LOAN', 'GUARANTEE'].includes(e.node.kind)),
+    ).toBe(true);
     // Must not be relaxed when every word matches together.
     expect((await understood('創業 融資')).interpretation.relaxed).toBe(false);
   });
@@ -515,7 +650,13 @@ describe('municipalities lookup', () => {
 
   test('by name, reading or code, the same codes the filters take', async () => {
     const byName = await lookup({ name: '豊島区' });
-    expect((byName.data as { municipalities: unknown[] }).municipalities[0]).toEqual({ code: '131164', name: '豊島区', nameKana: 'としまく', prefecture: '東京都', prefectureCode: '130001' });
+    expect((byName.data as { municipalities: unknown[] }).municipalities[0]).toEqual({
+      code: '131164',
+      name: '豊島区',
+      nameKana: 'としまく',
+      prefecture: '東京都',
+      prefectureCode: '130001',
+    });
     const byKana = await lookup({ name: 'こうべしちゅうおうく' });
     const code = (byKana.data as { municipalities: Array<{ code: string }> }).municipalities[0].code;
     expect(code).toBe('281107');
@@ -523,13 +664,20 @@ describe('municipalities lookup', () => {
     expect((await search({ filter: { municipalityCode: code }, first: 0 })).totalCount).toBeGreaterThan(0);
   });
 
-  test('must not match: another prefecture\'s ward, an unknown name', async () => {
-    expect((await lookup({ name: '中央区', prefectureCode: '兵庫県' })).data).toEqual({ municipalities: [expect.objectContaining({ code: '281107' })] });
+  test("must not match: another prefecture's ward, an unknown name", async () => {
+    expect((await lookup({ name: '中央区', prefectureCode: '兵庫県' })).data).toEqual({
+      municipalities: [expect.objectContaining({ code: '281107' })],
+    });
     expect((await lookup({ name: 'アトランティス' })).data).toEqual({ municipalities: [] });
   });
 
   test('first is bounded and long names are refused with BAD_USER_INPUT', async () => {
-    for (const variables of [{ name: '市', first: 101 }, { name: '市', first: -1 }, { name: '市'.repeat(51) }, { prefectureCode: 'x'.repeat(51) }]) {
+    for (const variables of [
+      { name: '市', first: 101 },
+      { name: '市', first: -1 },
+      { name: '市'.repeat(51) },
+      { prefectureCode: 'x'.repeat(51) },
+    ]) {
       const result = await lookup(variables);
       expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
@@ -544,9 +692,22 @@ describe('attacks on the search text', () => {
     expect(tooLong.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const places = await understood('神戸市'.repeat(Math.floor(MAX_QUERY_LENGTH / 3)), 5);
     expect(places.interpretation.places).toHaveLength(1);
-    const manyPlaces = await understood(listMunicipalities('28').slice(0, 40).map((m) => m.name).join(' ').slice(0, MAX_QUERY_LENGTH), 5);
+    const manyPlaces = await understood(
+      listMunicipalities('28')
+        .slice(0, 40)
+        .map((m) => m.name)
+        .join(' ')
+        .slice(0, MAX_QUERY_LENGTH),
+      5,
+    );
     expect(manyPlaces.interpretation.places.length).toBeLessThanOrEqual(MAX_PLACES);
-    for (const text of ['ぁ'.repeat(MAX_QUERY_LENGTH), 'ー'.repeat(MAX_QUERY_LENGTH), Array.from({ length: 60 }, (_, i) => `語${i}`).join(' ').slice(0, MAX_QUERY_LENGTH)]) {
+    for (const text of [
+      'ぁ'.repeat(MAX_QUERY_LENGTH),
+      'ー'.repeat(MAX_QUERY_LENGTH),
+      Array.from({ length: 60 }, (_, i) => `語${i}`)
+        .join(' ')
+        .slice(0, MAX_QUERY_LENGTH),
+    ]) {
       const result = await graph.run(UNDERSTOOD, { text, first: 5 });
       expect(result.errors).toBeUndefined();
     }
@@ -564,7 +725,10 @@ describe('freshness', () => {
   test('the index follows a sync without a restart, rebuilding only the source that changed', async () => {
     own = await openTestStore('demo');
     const counter = countingStore(own);
-    const local = await startInProcessSupergraph(() => counter, () => FIXED_NOW);
+    const local = await startInProcessSupergraph(
+      () => counter,
+      () => FIXED_NOW,
+    );
     try {
       const find = async (text: string) => {
         const r = await local.run(SEARCH, { text, first: 10 });
@@ -575,9 +739,23 @@ describe('freshness', () => {
       const before = await find('創業');
 
       // A sync of Toshima's programmes: one new programme, one withdrawn.
-      const current = await own.query<ProgramRecord>(`select ${selectList('program')} from programs where source_id = 'toshima-city/programs'`);
+      const current = await own.query<ProgramRecord>(
+        `select ${selectList('program')} from programs where source_id = 'toshima-city/programs'`,
+      );
       const kept = current.filter((p) => p.id !== 'toshima-city:TSM-006');
-      const added: ProgramRecord = { ...kept[0], id: 'toshima-city:TSM-099', localId: 'TSM-099', title: '量子コンピュータ活用補助金', summary: '区内中小企業の量子コンピュータ活用を補助します。', body: null, eligibilityText: null, purposes: [], kind: 'SUBSIDY', supportFields: ['DX'], sourceRow: 99 };
+      const added: ProgramRecord = {
+        ...kept[0],
+        id: 'toshima-city:TSM-099',
+        localId: 'TSM-099',
+        title: '量子コンピュータ活用補助金',
+        summary: '区内中小企業の量子コンピュータ活用を補助します。',
+        body: null,
+        eligibilityText: null,
+        purposes: [],
+        kind: 'SUBSIDY',
+        supportFields: ['DX'],
+        sourceRow: 99,
+      };
       await replaceSource(own, {
         sourceId: 'toshima-city/programs',
         entity: 'program',

@@ -22,8 +22,12 @@ let topics: string[];
 
 beforeAll(async () => {
   store = await openTestStore('demo');
-  organizations = (await store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')).map((r) => r.id);
-  topics = (await store.query<{ t: string }>('select distinct unnest(topics) as t from consultations order by 1')).map((r) => r.t);
+  organizations = (
+    await store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')
+  ).map((r) => r.id);
+  topics = (await store.query<{ t: string }>('select distinct unnest(topics) as t from consultations order by 1')).map(
+    (r) => r.t,
+  );
 });
 
 afterAll(() => store.close());
@@ -40,8 +44,11 @@ function randomDate(rand: () => number): string {
   const month = new Date(Date.UTC(2025, 2 + Math.floor(rand() * 14), 1));
   const kind = rand();
   if (kind < 0.4) return month.toISOString().slice(0, 10);
-  if (kind < 0.7) return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
-  return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 2 + Math.floor(rand() * 26))).toISOString().slice(0, 10);
+  if (kind < 0.7)
+    return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 2 + Math.floor(rand() * 26)))
+    .toISOString()
+    .slice(0, 10);
 }
 
 function randomQuery(rand: () => number): { dims: StatsDimension[]; filter: StatsFilter } {
@@ -62,7 +69,12 @@ async function expectPathsAgree(queries: number, seed: number): Promise<Map<stri
     const viaRollups = await countConsultations(store, dims, filter);
     const viaRecords = await countConsultations(store, dims, filter, { useRollups: false });
     expect(viaRecords.plan).toBe('records');
-    expect({ dims, filter, cells: viaRollups.cells, total: viaRollups.total }).toEqual({ dims, filter, cells: viaRecords.cells, total: viaRecords.total });
+    expect({ dims, filter, cells: viaRollups.cells, total: viaRollups.total }).toEqual({
+      dims,
+      filter,
+      cells: viaRecords.cells,
+      total: viaRecords.total,
+    });
     plans.set(viaRollups.plan, (plans.get(viaRollups.plan) ?? 0) + 1);
   }
   return plans;
@@ -85,8 +97,16 @@ describe('consultation rollups', () => {
       { dims: ['TOPIC', 'MONTH'], filter: { from: '2025-10-01', to: '2025-12-31' }, plan: 'month_topic' },
       { dims: ['MUNICIPALITY', 'INDUSTRY'], plan: 'municipality_industry' },
       { dims: ['TOPIC'], filter: { topics: ['FINANCE'] as StatsFilter['topics'] }, plan: 'month_channel_topics' },
-      { dims: ['MUNICIPALITY', 'MONTH'], filter: { topics: ['SUCCESSION'] as StatsFilter['topics'] }, plan: 'month_topic_municipality' },
-      { dims: ['ORGANIZATION', 'CHANNEL'], filter: { from: '2025-04-01', to: '2026-03-31', organizationIds: organizations.slice(0, 3) }, plan: 'month_channel' },
+      {
+        dims: ['MUNICIPALITY', 'MONTH'],
+        filter: { topics: ['SUCCESSION'] as StatsFilter['topics'] },
+        plan: 'month_topic_municipality',
+      },
+      {
+        dims: ['ORGANIZATION', 'CHANNEL'],
+        filter: { from: '2025-04-01', to: '2026-03-31', organizationIds: organizations.slice(0, 3) },
+        plan: 'month_channel',
+      },
     ];
     for (const c of cases) {
       counting.statements.length = 0;
@@ -129,15 +149,34 @@ describe('consultation rollups', () => {
     const [source] = await store.query<{ id: string }>(
       `select source_id as id from consultations group by source_id order by count(*) desc limit 1`,
     );
-    const records = await store.query<ConsultationRecord>(`select ${selectList('consultation', 'c')} from consultations c where source_id = $1`, [source.id]);
+    const records = await store.query<ConsultationRecord>(
+      `select ${selectList('consultation', 'c')} from consultations c where source_id = $1`,
+      [source.id],
+    );
     const before = await countConsultations(store, ['ORGANIZATION'], null);
     // The agency's next file drops a third of the log and moves the rest to the telephone.
-    const kept = records.filter((_, i) => i % 3 !== 0).map((r) => ({ ...r, channel: 'PHONE' as ConsultationRecord['channel'] }));
-    await replaceSource(store, { sourceId: source.id, entity: 'consultation', records: kept, rejections: [], contentHash: 'changed', etag: null, lastModified: null, at: new Date().toISOString() });
+    const kept = records
+      .filter((_, i) => i % 3 !== 0)
+      .map((r) => ({ ...r, channel: 'PHONE' as ConsultationRecord['channel'] }));
+    await replaceSource(store, {
+      sourceId: source.id,
+      entity: 'consultation',
+      records: kept,
+      rejections: [],
+      contentHash: 'changed',
+      etag: null,
+      lastModified: null,
+      at: new Date().toISOString(),
+    });
     const after = await countConsultations(store, ['ORGANIZATION'], null);
     expect(after.total).toBe(before.total - (records.length - kept.length));
     const byChannel = await countConsultations(store, ['CHANNEL'], { organizationIds: [records[0].organizationId] });
-    const viaRecords = await countConsultations(store, ['CHANNEL'], { organizationIds: [records[0].organizationId] }, { useRollups: false });
+    const viaRecords = await countConsultations(
+      store,
+      ['CHANNEL'],
+      { organizationIds: [records[0].organizationId] },
+      { useRollups: false },
+    );
     expect(byChannel.plan).not.toBe('records');
     expect(byChannel.cells).toEqual(viaRecords.cells);
     await expectPathsAgree(40, 11);

@@ -11,9 +11,19 @@ import { ensureStoreTemplate, openStore } from '../../store/store';
 import { templatePath } from '../../store/template';
 
 const appliedAt = async (store: { query<T>(sql: string): Promise<T[]> }) =>
-  Number((await store.query<{ ms: string }>(`select (extract(epoch from applied_at) * 1000)::bigint::text as ms from schema_migrations where version = 1`))[0].ms);
+  Number(
+    (
+      await store.query<{ ms: string }>(
+        `select (extract(epoch from applied_at) * 1000)::bigint::text as ms from schema_migrations where version = 1`,
+      )
+    )[0].ms,
+  );
 
-const snapshot = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort().map((f) => `${f}:${statSync(join(dir, f)).mtimeMs}`);
+const snapshot = (dir: string) =>
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .sort()
+    .map((f) => `${f}:${statSync(join(dir, f)).mtimeMs}`);
 
 test('a new data directory starts from the template and an existing one keeps its data', async () => {
   if (!existsSync(templatePath())) await ensureStoreTemplate();
@@ -28,7 +38,9 @@ test('a new data directory starts from the template and an existing one keeps it
     // Only the store's own database is kept: initdb's template databases are not copied each time.
     expect(await first.query('select datname from pg_database order by 1')).toEqual([{ datname: 'postgres' }]);
     expect(readdirSync(join(dir, 'base'))).toHaveLength(1);
-    await first.query(`insert into sources (id, agency_id, name, kind, entity, location) values ('t/s', 't', 's', 'SPREADSHEET', 'program', 'x.csv')`);
+    await first.query(
+      `insert into sources (id, agency_id, name, kind, entity, location) values ('t/s', 't', 's', 'SPREADSHEET', 'program', 'x.csv')`,
+    );
     await first.close();
 
     const again = await openStore({ dataDir: dir });

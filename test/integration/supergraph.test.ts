@@ -27,7 +27,8 @@ beforeAll(async () => {
       const local = new LocalGraphQLDataSource(schema);
       // Each subgraph request gets its own context, as over HTTP.
       const process = local.process.bind(local);
-      local.process = (options) => process({ ...options, context: module.createContext(counters[name], { now: () => FIXED_NOW }) as never });
+      local.process = (options) =>
+        process({ ...options, context: module.createContext(counters[name], { now: () => FIXED_NOW }) as never });
       return local;
     },
   });
@@ -51,30 +52,46 @@ test('one query crosses organizations, programs and consultations', async () => 
     organizations { id name kind municipality { code name prefecture } programs { title kind status } consultationCount }
   }`);
   expect(result.errors).toBeUndefined();
-  const orgs = (result.data as { organizations: Array<{ id: string; programs: unknown[]; consultationCount: number | null; municipality: { code: string } }> }).organizations;
+  const orgs = (
+    result.data as {
+      organizations: Array<{
+        id: string;
+        programs: unknown[];
+        consultationCount: number | null;
+        municipality: { code: string };
+      }>;
+    }
+  ).organizations;
   expect(orgs.length).toBeGreaterThanOrEqual(22);
   const programmes = orgs.reduce((n, o) => n + (o.programs?.length ?? 0), 0);
   expect(programmes).toBeGreaterThanOrEqual(150);
   const [{ n }] = await store.query<{ n: number }>('select count(*)::int as n from programs');
   expect(programmes).toBe(n);
   const iac = orgs.find((o) => o.id === 'hyogo-iac')!;
-  const [{ c }] = await store.query<{ c: number }>(`select count(*)::int as c from consultations where organization_id = 'hyogo-iac'`);
+  const [{ c }] = await store.query<{ c: number }>(
+    `select count(*)::int as c from consultations where organization_id = 'hyogo-iac'`,
+  );
   expect(iac.consultationCount).toBe(c);
   expect(c).toBeGreaterThan(100);
   expect(orgs.find((o) => o.id === 'toshima-city')!.municipality.code).toBe('131164');
 });
 
 test('consultation counts, in all and by fiscal year (April–March, Japan time), match the records', async () => {
-  const result = await run(`{ organizations { id all: consultationCount fy2024: consultationCount(fiscalYear: 2024) fy2025: consultationCount(fiscalYear: 2025) } }`);
+  const result = await run(
+    `{ organizations { id all: consultationCount fy2024: consultationCount(fiscalYear: 2024) fy2025: consultationCount(fiscalYear: 2025) } }`,
+  );
   expect(result.errors).toBeUndefined();
-  const orgs = (result.data as { organizations: Array<{ id: string; all: number; fy2024: number; fy2025: number }> }).organizations;
+  const orgs = (result.data as { organizations: Array<{ id: string; all: number; fy2024: number; fy2025: number }> })
+    .organizations;
   const rows = await store.query<{ org: string; fy: number; n: number }>(
     `select organization_id as org, extract(year from (received_at at time zone 'Asia/Tokyo') - interval '3 months')::int as fy, count(*)::int as n
      from consultations group by 1, 2`,
   );
-  const count = (org: string, fy?: number) => rows.filter((r) => r.org === org && (fy === undefined || r.fy === fy)).reduce((sum, r) => sum + r.n, 0);
+  const count = (org: string, fy?: number) =>
+    rows.filter((r) => r.org === org && (fy === undefined || r.fy === fy)).reduce((sum, r) => sum + r.n, 0);
   expect(rows.some((r) => r.fy === 2025 && r.n > 0)).toBe(true);
-  for (const o of orgs) expect([o.id, o.all, o.fy2024, o.fy2025]).toEqual([o.id, count(o.id), count(o.id, 2024), count(o.id, 2025)]);
+  for (const o of orgs)
+    expect([o.id, o.all, o.fy2024, o.fy2025]).toEqual([o.id, count(o.id), count(o.id, 2024), count(o.id, 2025)]);
   expect(orgs.filter((o) => o.all > 0).length).toBeGreaterThanOrEqual(19);
 });
 
@@ -87,7 +104,8 @@ test('a request touching 50 programmes and their providers costs one store query
     programs(first: 50) { totalCount edges { node { id title provider { id name consultationCount } } } }
   }`);
   expect(result.errors).toBeUndefined();
-  const edges = (result.data as { programs: { edges: Array<{ node: { provider: { name: string } | null } }> } }).programs.edges;
+  const edges = (result.data as { programs: { edges: Array<{ node: { provider: { name: string } | null } }> } })
+    .programs.edges;
   expect(edges).toHaveLength(50);
   expect(edges.every((e) => e.node.provider?.name)).toBe(true);
   // programs: the page; organizations: all distinct providers in one batch; consultations: one count.
@@ -118,7 +136,15 @@ test('filters and pagination agree with SQL ground truth', async () => {
   const query = `query($after: String) { programs(filter: { supportFields: [STARTUP], municipalityCode: "281107" }, first: 5, after: $after) {
     totalCount pageInfo { hasNextPage endCursor } edges { node { id supportFields eligibility { areas { code } } } } } }`;
   const first = await run(query);
-  const page = (first.data as { programs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: Array<{ node: { id: string; supportFields: string[] } }> } }).programs;
+  const page = (
+    first.data as {
+      programs: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        edges: Array<{ node: { id: string; supportFields: string[] } }>;
+      };
+    }
+  ).programs;
   const [{ n }] = await store.query<{ n: number }>(
     `select count(*)::int as n from programs where 'STARTUP' = any(support_fields)
        and (cardinality(area_codes) = 0 or area_codes && array['000000','280003','281000','281107'])`,
@@ -127,7 +153,9 @@ test('filters and pagination agree with SQL ground truth', async () => {
   expect(n).toBeGreaterThan(5);
   expect(page.edges.every((e) => e.node.supportFields.includes('STARTUP'))).toBe(true);
   const second = await run(query, { after: page.pageInfo.endCursor });
-  const next = (second.data as { programs: { edges: Array<{ node: { id: string } }> } }).programs.edges.map((e) => e.node.id);
+  const next = (second.data as { programs: { edges: Array<{ node: { id: string } }> } }).programs.edges.map(
+    (e) => e.node.id,
+  );
   expect(next.some((id) => page.edges.some((e) => e.node.id === id))).toBe(false);
   const bad = await run(`{ programs(first: 1000) { totalCount } }`);
   expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -139,7 +167,10 @@ test('sources show freshness and the organizations directory filters by area', a
     organizations(filter: { municipalityCode: "282022" }) { id }
   }`);
   expect(result.errors).toBeUndefined();
-  const data = result.data as { sources: Array<{ id: string; status: string; acceptedCount: number; kind: string }>; organizations: Array<{ id: string }> };
+  const data = result.data as {
+    sources: Array<{ id: string; status: string; acceptedCount: number; kind: string }>;
+    organizations: Array<{ id: string }>;
+  };
   expect(data.sources.map((s) => s.id).sort()).toEqual(['hyogo-cgc/consultations', 'hyogo-cgc/programs']);
   expect(data.sources.every((s) => s.status === 'OK' && s.acceptedCount > 0 && s.kind === 'SPREADSHEET')).toBe(true);
   expect(data.organizations.map((o) => o.id).sort()).toEqual(['amagasaki-ipo', 'ampi', 'jeed-hyogo']);

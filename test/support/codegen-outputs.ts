@@ -12,7 +12,13 @@ function configFor(args: string[]): CodegenConfig {
     return {
       schema: 'gateway/supergraph.graphql',
       documents: [`${args[1]}/*.graphql`],
-      generates: { 'out/': { preset: 'client', presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } }, config: { documentMode: 'string' } } },
+      generates: {
+        'out/': {
+          preset: 'client',
+          presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
+          config: { documentMode: 'string' },
+        },
+      },
     };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -247,7 +247,16 @@ const DIGITAL = [
   'jgrants:a0WDEMO0000ITDX001',
 ];
 
-const OVERSEAS = ['jgrants:a0WDEMO0000KAIGAI1', 'fbri:FBRI-008', 'hyogo-cci:CCI-09', 'hyogo-iac:IAC-007', 'hyogo-jiii:JIII-004', 'hyogo-kogyokai:KGK-005', 'kobe-ipf:KIPF-006', 'toshima-city:TSM-014'];
+const OVERSEAS = [
+  'jgrants:a0WDEMO0000KAIGAI1',
+  'fbri:FBRI-008',
+  'hyogo-cci:CCI-09',
+  'hyogo-iac:IAC-007',
+  'hyogo-jiii:JIII-004',
+  'hyogo-kogyokai:KGK-005',
+  'kobe-ipf:KIPF-006',
+  'toshima-city:TSM-014',
+];
 
 const EMPLOYMENT = [
   'ampi:AMPI-004',
@@ -341,7 +350,19 @@ export const KEYWORD_QUERIES: JudgedQuery[] = [
   { text: '販路', relevant: SALES_CHANNELS, note: '2-character word, prefix of 販路開拓/販路拡大' },
   { text: '特許', relevant: IP, note: '2-character word' },
   { text: '承継', relevant: SUCCESSION, note: '2-character word inside 事業承継' },
-  { text: '溶接', relevant: ['ampi:AMPI-001', 'ampi:AMPI-002', 'ampi:AMPI-003', 'ampi:AMPI-005', 'ampi:AMPI-007', 'amagasaki-ipo:AMA-04', 'jeed-hyogo:JEED-02'], note: '2-character word' },
+  {
+    text: '溶接',
+    relevant: [
+      'ampi:AMPI-001',
+      'ampi:AMPI-002',
+      'ampi:AMPI-003',
+      'ampi:AMPI-005',
+      'ampi:AMPI-007',
+      'amagasaki-ipo:AMA-04',
+      'jeed-hyogo:JEED-02',
+    ],
+    note: '2-character word',
+  },
   { text: '採用', relevant: HIRING, note: '2-character word, synonym of 雇用/人材' },
   // Width and kana variants
   { text: 'ｽﾀｰﾄｱｯﾌﾟ', relevant: STARTUP, note: 'half-width katakana, synonym of 創業' },
@@ -349,10 +370,25 @@ export const KEYWORD_QUERIES: JudgedQuery[] = [
   { text: 'ＤＸ', relevant: DIGITAL, note: 'full-width Latin letters' },
   { text: 'せみなー', relevant: SEMINARS, note: 'hiragana for セミナー' },
   { text: 'ｾﾐﾅｰ', relevant: SEMINARS, note: 'half-width katakana' },
-  { text: '３Ｄプリンター', relevant: ['hyogo-itc:ITC-005', 'ampi:AMPI-006'], note: 'full-width digits, optional final ー (プリンタ)' },
+  {
+    text: '３Ｄプリンター',
+    relevant: ['hyogo-itc:ITC-005', 'ampi:AMPI-006'],
+    note: 'full-width digits, optional final ー (プリンタ)',
+  },
   { text: 'ＳＰｒｉｎｇ－８', relevant: SYNCHROTRON, note: 'full-width Latin and digits' },
   { text: 'ｲﾝｷｭﾍﾞｰｼｮﾝ', relevant: ['fbri:FBRI-004', 'akashi-ipf:AKS-07'], note: 'half-width katakana' },
-  { text: 'れーざー', relevant: ['ampi:AMPI-001', 'ampi:AMPI-003', 'ampi:AMPI-004', 'ampi:AMPI-008', 'ampi:AMPI-006', 'amagasaki-ipo:AMA-04'], note: 'hiragana for レーザー' },
+  {
+    text: 'れーざー',
+    relevant: [
+      'ampi:AMPI-001',
+      'ampi:AMPI-003',
+      'ampi:AMPI-004',
+      'ampi:AMPI-008',
+      'ampi:AMPI-006',
+      'amagasaki-ipo:AMA-04',
+    ],
+    note: 'hiragana for レーザー',
+  },
   // Synonyms
   { text: '起業', relevant: STARTUP, note: 'synonym of 創業' },
   { text: '資金繰り', relevant: CASH_FLOW, note: 'synonym group 資金繰り = 融資 = 資金調達' },
@@ -364,23 +400,139 @@ export const KEYWORD_QUERIES: JudgedQuery[] = [
   { text: '輸出', relevant: OVERSEAS, note: 'synonym of 海外展開' },
   { text: '人材', relevant: EMPLOYMENT, note: 'synonym group 人材 = 雇用 = 採用' },
   { text: '補助金', relevant: SUBSIDIES, note: 'synonym group 補助金 = 助成金' },
-  { text: '省エネ', relevant: ['jgrants:a0WDEMO0000SHOENE1', 'amagasaki-ipo:AMA-05', 'amagasaki-ipo:AMA-06', 'toshima-city:TSM-012', 'hyogo-kogyokai:KGK-008', 'niro:NIRO-006', 'ampi:AMPI-008'], note: 'synonym group 省エネ = 脱炭素' },
+  {
+    text: '省エネ',
+    relevant: [
+      'jgrants:a0WDEMO0000SHOENE1',
+      'amagasaki-ipo:AMA-05',
+      'amagasaki-ipo:AMA-06',
+      'toshima-city:TSM-012',
+      'hyogo-kogyokai:KGK-008',
+      'niro:NIRO-006',
+      'ampi:AMPI-008',
+    ],
+    note: 'synonym group 省エネ = 脱炭素',
+  },
   { text: '展示会', relevant: TRADE_FAIRS, note: 'synonym group 展示会 = 見本市' },
   { text: '商談会', relevant: BUSINESS_MEETINGS, note: 'synonym group 商談会 = ビジネスマッチング' },
-  { text: 'BCP', relevant: ['hyogo-chuokai:CHU-08', 'toshima-city:TSM-011', 'hyogo-kogyokai:KGK-007'], note: 'Latin word' },
-  { text: '高齢者', relevant: ['hyogo-koyo:KOY-02', 'jeed-hyogo:JEED-04', 'jeed-hyogo:JEED-07'], note: 'synonym of 高年齢者' },
-  { text: 'ネットショップ', relevant: ['jgrants:a0WDEMO0000ITDX001', 'jgrants:a0WDEMO0000KAIGAI1', 'akashi-ipf:AKS-06', 'fuji-fbiz:FBZ-04', 'toshima-city:TSM-013', 'toshima-city:TSM-014', 'akashi-ipf:AKS-03', 'kobe-ipf:KIPF-005'], note: 'synonym of EC' },
+  {
+    text: 'BCP',
+    relevant: ['hyogo-chuokai:CHU-08', 'toshima-city:TSM-011', 'hyogo-kogyokai:KGK-007'],
+    note: 'Latin word',
+  },
+  {
+    text: '高齢者',
+    relevant: ['hyogo-koyo:KOY-02', 'jeed-hyogo:JEED-04', 'jeed-hyogo:JEED-07'],
+    note: 'synonym of 高年齢者',
+  },
+  {
+    text: 'ネットショップ',
+    relevant: [
+      'jgrants:a0WDEMO0000ITDX001',
+      'jgrants:a0WDEMO0000KAIGAI1',
+      'akashi-ipf:AKS-06',
+      'fuji-fbiz:FBZ-04',
+      'toshima-city:TSM-013',
+      'toshima-city:TSM-014',
+      'akashi-ipf:AKS-03',
+      'kobe-ipf:KIPF-005',
+    ],
+    note: 'synonym of EC',
+  },
   // Compounds and several words
-  { text: '創業塾', relevant: ['hyogo-shokokai:SKR-03', 'toshima-city:TSM-006', 'kobe-ipf:KIPF-003', 'hyogo-cci:CCI-07', 'hyogo-iac:IAC-010', 'sugamo-sbiz:SBZ-07', 'toshima-bizsapo:BZS-08'], note: 'compound cut into 創業 + 塾, both with synonyms' },
-  { text: '創業 融資', relevant: ['sugamo-sbiz:SBZ-01', 'toshima-city:TSM-001', 'hyogo-cgc:CGC-01', 'kobe-ipf:KIPF-002', 'akashi-ipf:AKS-01', 'toshima-bizsapo:BZS-03', 'toshima-city:TSM-005'], note: 'two words, both must match' },
-  { text: '医療機器', relevant: ['fbri:FBRI-001', 'fbri:FBRI-002', 'fbri:FBRI-003', 'fbri:FBRI-004', 'fbri:FBRI-005', 'fbri:FBRI-006', 'fbri:FBRI-007', 'fbri:FBRI-008'], note: '4-character word' },
-  { text: '障害者雇用', relevant: ['hyogo-koyo:KOY-03', 'jeed-hyogo:JEED-05', 'jeed-hyogo:JEED-06'], note: 'compound of two dictionary words' },
-  { text: '技能検定', relevant: ['hyogo-vada:VDA-01', 'hyogo-vada:VDA-02', 'hyogo-vada:VDA-03'], note: 'plain 4-character word' },
+  {
+    text: '創業塾',
+    relevant: [
+      'hyogo-shokokai:SKR-03',
+      'toshima-city:TSM-006',
+      'kobe-ipf:KIPF-003',
+      'hyogo-cci:CCI-07',
+      'hyogo-iac:IAC-010',
+      'sugamo-sbiz:SBZ-07',
+      'toshima-bizsapo:BZS-08',
+    ],
+    note: 'compound cut into 創業 + 塾, both with synonyms',
+  },
+  {
+    text: '創業 融資',
+    relevant: [
+      'sugamo-sbiz:SBZ-01',
+      'toshima-city:TSM-001',
+      'hyogo-cgc:CGC-01',
+      'kobe-ipf:KIPF-002',
+      'akashi-ipf:AKS-01',
+      'toshima-bizsapo:BZS-03',
+      'toshima-city:TSM-005',
+    ],
+    note: 'two words, both must match',
+  },
+  {
+    text: '医療機器',
+    relevant: [
+      'fbri:FBRI-001',
+      'fbri:FBRI-002',
+      'fbri:FBRI-003',
+      'fbri:FBRI-004',
+      'fbri:FBRI-005',
+      'fbri:FBRI-006',
+      'fbri:FBRI-007',
+      'fbri:FBRI-008',
+    ],
+    note: '4-character word',
+  },
+  {
+    text: '障害者雇用',
+    relevant: ['hyogo-koyo:KOY-03', 'jeed-hyogo:JEED-05', 'jeed-hyogo:JEED-06'],
+    note: 'compound of two dictionary words',
+  },
+  {
+    text: '技能検定',
+    relevant: ['hyogo-vada:VDA-01', 'hyogo-vada:VDA-02', 'hyogo-vada:VDA-03'],
+    note: 'plain 4-character word',
+  },
   // Filters with text
-  { text: '創業', filter: { municipalityCode: '131164' }, relevant: ['jgrants:a0WDEMO0000SOGYO01', 'toshima-bizsapo:BZS-03', 'toshima-bizsapo:BZS-08', 'toshima-city:TSM-001', 'toshima-city:TSM-005', 'toshima-city:TSM-006', 'sugamo-sbiz:SBZ-01', 'sugamo-sbiz:SBZ-07', 'fbri:FBRI-005', 'niro:NIRO-007'], note: 'text + municipality (豊島区)' },
+  {
+    text: '創業',
+    filter: { municipalityCode: '131164' },
+    relevant: [
+      'jgrants:a0WDEMO0000SOGYO01',
+      'toshima-bizsapo:BZS-03',
+      'toshima-bizsapo:BZS-08',
+      'toshima-city:TSM-001',
+      'toshima-city:TSM-005',
+      'toshima-city:TSM-006',
+      'sugamo-sbiz:SBZ-01',
+      'sugamo-sbiz:SBZ-07',
+      'fbri:FBRI-005',
+      'niro:NIRO-007',
+    ],
+    note: 'text + municipality (豊島区)',
+  },
   { text: 'セミナー', filter: { status: ['OPEN'] }, relevant: SEMINARS, note: 'text + status' },
-  { text: '補助金', filter: { municipalityCode: '281107', employees: 20 }, relevant: SUBSIDIES, note: 'text + municipality (神戸市中央区) + firm size' },
-  { text: '相談', filter: { supportFields: ['FINANCE'] }, relevant: ['akashi-ipf:AKS-05', 'hyogo-cci:CCI-01', 'hyogo-cgc:CGC-09', 'hyogo-iac:IAC-001', 'kobe-ipf:KIPF-001', 'kobe-ipf:KIPF-002', 'kobe-ipf:KIPF-008', 'sugamo-sbiz:SBZ-06', 'toshima-bizsapo:BZS-01', 'toshima-bizsapo:BZS-04', 'toshima-city:TSM-009'], note: 'text + support field' },
+  {
+    text: '補助金',
+    filter: { municipalityCode: '281107', employees: 20 },
+    relevant: SUBSIDIES,
+    note: 'text + municipality (神戸市中央区) + firm size',
+  },
+  {
+    text: '相談',
+    filter: { supportFields: ['FINANCE'] },
+    relevant: [
+      'akashi-ipf:AKS-05',
+      'hyogo-cci:CCI-01',
+      'hyogo-cgc:CGC-09',
+      'hyogo-iac:IAC-001',
+      'kobe-ipf:KIPF-001',
+      'kobe-ipf:KIPF-002',
+      'kobe-ipf:KIPF-008',
+      'sugamo-sbiz:SBZ-06',
+      'toshima-bizsapo:BZS-01',
+      'toshima-bizsapo:BZS-04',
+      'toshima-city:TSM-009',
+    ],
+    note: 'text + support field',
+  },
   { text: '販路', filter: { kinds: ['MATCHING'] }, relevant: BUSINESS_MEETINGS, note: 'text + kind' },
   { text: '人材育成', filter: { industry: 'E' }, relevant: EMPLOYMENT, note: 'text + industry (製造業)' },
 ];
@@ -433,7 +585,16 @@ const WEBSITE = [
 
 const FOREIGN_WEBSITE = ['jgrants:a0WDEMO0000KAIGAI1', 'toshima-city:TSM-014', ...OVERSEAS, ...WEBSITE];
 
-const ONLINE_SALES = ['jgrants:a0WDEMO0000ITDX001', 'jgrants:a0WDEMO0000KAIGAI1', 'akashi-ipf:AKS-06', 'fuji-fbiz:FBZ-04', 'toshima-city:TSM-013', 'toshima-city:TSM-014', 'akashi-ipf:AKS-03', 'kobe-ipf:KIPF-005'];
+const ONLINE_SALES = [
+  'jgrants:a0WDEMO0000ITDX001',
+  'jgrants:a0WDEMO0000KAIGAI1',
+  'akashi-ipf:AKS-06',
+  'fuji-fbiz:FBZ-04',
+  'toshima-city:TSM-013',
+  'toshima-city:TSM-014',
+  'akashi-ipf:AKS-03',
+  'kobe-ipf:KIPF-005',
+];
 
 const PRODUCT_DEVELOPMENT = [
   'kobe-ipf:KIPF-009',
@@ -499,7 +660,14 @@ const PRODUCTIVITY = [
 
 const HIRING_WIDE = [...HIRING, 'hyogo-koyo:KOY-06', 'toshima-bizsapo:BZS-05', 'kobe-ipf:KIPF-001'];
 
-const DIVERSE_EMPLOYMENT = ['hyogo-koyo:KOY-02', 'hyogo-koyo:KOY-03', 'jeed-hyogo:JEED-04', 'jeed-hyogo:JEED-05', 'jeed-hyogo:JEED-06', 'jeed-hyogo:JEED-07'];
+const DIVERSE_EMPLOYMENT = [
+  'hyogo-koyo:KOY-02',
+  'hyogo-koyo:KOY-03',
+  'jeed-hyogo:JEED-04',
+  'jeed-hyogo:JEED-05',
+  'jeed-hyogo:JEED-06',
+  'jeed-hyogo:JEED-07',
+];
 
 const LABOUR = [
   'hyogo-chuokai:CHU-03',
@@ -516,15 +684,59 @@ const LABOUR = [
   'toshima-bizsapo:BZS-01',
 ];
 
-const DISASTER = ['hyogo-chuokai:CHU-08', 'toshima-city:TSM-011', 'hyogo-kogyokai:KGK-007', 'jgrants:a0WDEMO0000SAIGAI1', 'hyogo-cgc:CGC-02'];
+const DISASTER = [
+  'hyogo-chuokai:CHU-08',
+  'toshima-city:TSM-011',
+  'hyogo-kogyokai:KGK-007',
+  'jgrants:a0WDEMO0000SAIGAI1',
+  'hyogo-cgc:CGC-02',
+];
 
-const RISING_COSTS = ['hyogo-cgc:CGC-09', 'toshima-city:TSM-004', 'hyogo-cgc:CGC-08', 'hyogo-cgc:CGC-07', 'hyogo-cgc:CGC-02', 'kobe-ipf:KIPF-008', 'sugamo-sbiz:SBZ-06', ...MANAGEMENT_COUNTERS];
+const RISING_COSTS = [
+  'hyogo-cgc:CGC-09',
+  'toshima-city:TSM-004',
+  'hyogo-cgc:CGC-08',
+  'hyogo-cgc:CGC-07',
+  'hyogo-cgc:CGC-02',
+  'kobe-ipf:KIPF-008',
+  'sugamo-sbiz:SBZ-06',
+  ...MANAGEMENT_COUNTERS,
+];
 
-const TAX = ['hyogo-cci:CCI-01', 'akashi-ipf:AKS-05', 'hyogo-cci:CCI-02', 'jgrants:a0WDEMO0000ITDX001', 'hyogo-iac:IAC-009', 'hyogo-iac:IAC-001', 'kobe-ipf:KIPF-001', 'toshima-bizsapo:BZS-01', 'toshima-city:TSM-009', 'hyogo-iac:IAC-002', 'toshima-bizsapo:BZS-06'];
+const TAX = [
+  'hyogo-cci:CCI-01',
+  'akashi-ipf:AKS-05',
+  'hyogo-cci:CCI-02',
+  'jgrants:a0WDEMO0000ITDX001',
+  'hyogo-iac:IAC-009',
+  'hyogo-iac:IAC-001',
+  'kobe-ipf:KIPF-001',
+  'toshima-bizsapo:BZS-01',
+  'toshima-city:TSM-009',
+  'hyogo-iac:IAC-002',
+  'toshima-bizsapo:BZS-06',
+];
 
-const DECARBONISATION = ['jgrants:a0WDEMO0000SHOENE1', 'amagasaki-ipo:AMA-05', 'amagasaki-ipo:AMA-06', 'toshima-city:TSM-012', 'hyogo-kogyokai:KGK-008', 'niro:NIRO-006', 'ampi:AMPI-008', 'niro:NIRO-003'];
+const DECARBONISATION = [
+  'jgrants:a0WDEMO0000SHOENE1',
+  'amagasaki-ipo:AMA-05',
+  'amagasaki-ipo:AMA-06',
+  'toshima-city:TSM-012',
+  'hyogo-kogyokai:KGK-008',
+  'niro:NIRO-006',
+  'ampi:AMPI-008',
+  'niro:NIRO-003',
+];
 
-const LOCAL_PRODUCE = ['hyogo-shokokai:SKR-07', 'hyogo-shokokai:SKR-03', 'hyogo-cci:CCI-04', 'kobe-ipf:KIPF-010', 'hyogo-itc:ITC-010', 'hyogo-chuokai:CHU-05', 'jgrants:a0WDEMO0000HANRO01'];
+const LOCAL_PRODUCE = [
+  'hyogo-shokokai:SKR-07',
+  'hyogo-shokokai:SKR-03',
+  'hyogo-cci:CCI-04',
+  'kobe-ipf:KIPF-010',
+  'hyogo-itc:ITC-010',
+  'hyogo-chuokai:CHU-05',
+  'jgrants:a0WDEMO0000HANRO01',
+];
 
 const TECHNICAL = [
   'hyogo-itc:ITC-001',
@@ -550,15 +762,37 @@ const TRAINING = [...EMPLOYMENT.filter((id) => !HIRING.includes(id)), 'hyogo-iac
 
 const FOREIGN_WORKERS = ['hyogo-koyo:KOY-08', 'hyogo-koyo:KOY-01'];
 
-const SUBSIDIES_KOBE = SUBSIDIES.filter((id) => !/^(akashi-ipf|amagasaki-ipo|toshima-city):/.test(id) && id !== 'jgrants:a0WDEMO0000SAIGAI1');
+const SUBSIDIES_KOBE = SUBSIDIES.filter(
+  (id) => !/^(akashi-ipf|amagasaki-ipo|toshima-city):/.test(id) && id !== 'jgrants:a0WDEMO0000SAIGAI1',
+);
 
-const STARTUP_TOSHIMA = ['jgrants:a0WDEMO0000SOGYO01', 'toshima-bizsapo:BZS-03', 'toshima-bizsapo:BZS-08', 'toshima-city:TSM-001', 'toshima-city:TSM-005', 'toshima-city:TSM-006', 'sugamo-sbiz:SBZ-01', 'sugamo-sbiz:SBZ-07', 'fbri:FBRI-005', 'niro:NIRO-007'];
+const STARTUP_TOSHIMA = [
+  'jgrants:a0WDEMO0000SOGYO01',
+  'toshima-bizsapo:BZS-03',
+  'toshima-bizsapo:BZS-08',
+  'toshima-city:TSM-001',
+  'toshima-city:TSM-005',
+  'toshima-city:TSM-006',
+  'sugamo-sbiz:SBZ-01',
+  'sugamo-sbiz:SBZ-07',
+  'fbri:FBRI-005',
+  'niro:NIRO-007',
+];
 
-const STARTUP_AKASHI = STARTUP.filter((id) => !/^(toshima-city|toshima-bizsapo|sugamo-sbiz|fuji-fbiz|kobe-ipf):/.test(id) && id !== 'fbri:FBRI-004');
+const STARTUP_AKASHI = STARTUP.filter(
+  (id) => !/^(toshima-city|toshima-bizsapo|sugamo-sbiz|fuji-fbiz|kobe-ipf):/.test(id) && id !== 'fbri:FBRI-004',
+);
 
 const CASH_FLOW_TOSHIMA = CASH_FLOW.filter((id) => /^(toshima-city|toshima-bizsapo|sugamo-sbiz):/.test(id));
 
-const s = (text: string, need: string, relevant: string[], filter?: Record<string, unknown>): JudgedQuery => ({ text, need, relevant, filter, note: `sentence: ${need}`, style: 'sentence' });
+const s = (text: string, need: string, relevant: string[], filter?: Record<string, unknown>): JudgedQuery => ({
+  text,
+  need,
+  relevant,
+  filter,
+  note: `sentence: ${need}`,
+  style: 'sentence',
+});
 
 /** Sentences in a firm's own words. */
 export const SENTENCE_QUERIES: JudgedQuery[] = [
@@ -567,10 +801,28 @@ export const SENTENCE_QUERIES: JudgedQuery[] = [
   s('脱サラしてラーメン屋を始めようと思っています', '創業・開業', STARTUP),
   s('来年、会社を立ち上げる予定です', '創業・開業', STARTUP),
   s('独立開業を考えている者です。相談に乗ってもらえますか', '創業・開業', STARTUP),
-  s('起業したいけど資金がない', '創業・開業', [...STARTUP.filter((id) => LOANS.includes(id) || CASH_FLOW.includes(id)), 'kobe-ipf:KIPF-002', 'jgrants:a0WDEMO0000SOGYO01', 'hyogo-iac:IAC-004', 'niro:NIRO-007', 'fbri:FBRI-005', 'toshima-bizsapo:BZS-03', 'akashi-ipf:AKS-01']),
+  s('起業したいけど資金がない', '創業・開業', [
+    ...STARTUP.filter((id) => LOANS.includes(id) || CASH_FLOW.includes(id)),
+    'kobe-ipf:KIPF-002',
+    'jgrants:a0WDEMO0000SOGYO01',
+    'hyogo-iac:IAC-004',
+    'niro:NIRO-007',
+    'fbri:FBRI-005',
+    'toshima-bizsapo:BZS-03',
+    'akashi-ipf:AKS-01',
+  ]),
   s('豊島区で創業したいと考えています', '創業・開業', STARTUP_TOSHIMA),
   s('明石市内でパン屋を開業したい', '創業・開業', STARTUP_AKASHI),
-  s('起業について学べる講座を探しています', '創業・開業', ['hyogo-shokokai:SKR-03', 'toshima-city:TSM-006', 'kobe-ipf:KIPF-003', 'hyogo-cci:CCI-07', 'hyogo-iac:IAC-010', 'sugamo-sbiz:SBZ-07', 'toshima-bizsapo:BZS-08', 'fbri:FBRI-005']),
+  s('起業について学べる講座を探しています', '創業・開業', [
+    'hyogo-shokokai:SKR-03',
+    'toshima-city:TSM-006',
+    'kobe-ipf:KIPF-003',
+    'hyogo-cci:CCI-07',
+    'hyogo-iac:IAC-010',
+    'sugamo-sbiz:SBZ-07',
+    'toshima-bizsapo:BZS-08',
+    'fbri:FBRI-005',
+  ]),
   // 女性・若者・シニアの起業
   s('子育てをしながら小さく起業したい', '女性・若者・シニアの起業', ['hyogo-shokokai:SKR-03', ...STARTUP]),
   s('定年退職後に自分で商売を始めたいシニアです', '女性・若者・シニアの起業', STARTUP),
@@ -599,15 +851,30 @@ export const SENTENCE_QUERIES: JudgedQuery[] = [
   s('海外に自社の商品を売りたい', '海外展開', OVERSEAS),
   s('輸出を始めたいが手続きが分からない', '海外展開', OVERSEAS),
   s('アジアの展示会に出展してみたい', '海外展開', [...OVERSEAS, ...TRADE_FAIRS]),
-  s('海外のお客さんにネットで販売したい', '海外展開', ['toshima-city:TSM-014', 'jgrants:a0WDEMO0000KAIGAI1', ...OVERSEAS, ...ONLINE_SALES]),
+  s('海外のお客さんにネットで販売したい', '海外展開', [
+    'toshima-city:TSM-014',
+    'jgrants:a0WDEMO0000KAIGAI1',
+    ...OVERSEAS,
+    ...ONLINE_SALES,
+  ]),
   // 外国語のウェブサイト
   s('英語のサイトを作りたい', '外国語のウェブサイト', FOREIGN_WEBSITE),
   s('外国人向けに多言語のホームページを用意したい', '外国語のウェブサイト', FOREIGN_WEBSITE),
   // ホームページ・IT
   s('ホームページを作りたいのですが補助はありますか', 'ホームページ・IT活用', WEBSITE),
   s('会社のIT化を進めたい', 'ホームページ・IT活用', [...DIGITAL, ...WEBSITE]),
-  s('キャッシュレス決済を導入したい', 'ホームページ・IT活用', ['kobe-ipf:KIPF-005', 'toshima-city:TSM-013', 'jgrants:a0WDEMO0000ITDX001', ...DIGITAL]),
-  s('SNSで店の宣伝をしたい', 'ホームページ・IT活用', ['akashi-ipf:AKS-06', 'fuji-fbiz:FBZ-04', 'toshima-bizsapo:BZS-07', ...WEBSITE]),
+  s('キャッシュレス決済を導入したい', 'ホームページ・IT活用', [
+    'kobe-ipf:KIPF-005',
+    'toshima-city:TSM-013',
+    'jgrants:a0WDEMO0000ITDX001',
+    ...DIGITAL,
+  ]),
+  s('SNSで店の宣伝をしたい', 'ホームページ・IT活用', [
+    'akashi-ipf:AKS-06',
+    'fuji-fbiz:FBZ-04',
+    'toshima-bizsapo:BZS-07',
+    ...WEBSITE,
+  ]),
   // ネット販売
   s('ネットで商品を売りたい', 'ネット販売', ONLINE_SALES),
   s('通販サイトを立ち上げたい', 'ネット販売', ONLINE_SALES),
@@ -619,7 +886,14 @@ export const SENTENCE_QUERIES: JudgedQuery[] = [
   s('百貨店のバイヤーと商談したい', '販路開拓', BUSINESS_MEETINGS),
   // 展示会
   s('展示会に出展する費用を補助してほしい', '展示会', TRADE_FAIRS),
-  s('神戸市内の会社ですが展示会の出展費用を助成してもらえますか', '展示会', ['kobe-ipf:KIPF-006', 'hyogo-iac:IAC-007', 'jgrants:a0WDEMO0000HANRO01', 'jgrants:a0WDEMO0000KAIGAI1', 'hyogo-shokokai:SKR-04', 'hyogo-cci:CCI-02']),
+  s('神戸市内の会社ですが展示会の出展費用を助成してもらえますか', '展示会', [
+    'kobe-ipf:KIPF-006',
+    'hyogo-iac:IAC-007',
+    'jgrants:a0WDEMO0000HANRO01',
+    'jgrants:a0WDEMO0000KAIGAI1',
+    'hyogo-shokokai:SKR-04',
+    'hyogo-cci:CCI-02',
+  ]),
   // 商品開発
   s('新しい商品を開発したい', '商品開発', PRODUCT_DEVELOPMENT),
   s('アイデアはあるので試作品を作ってみたい', '商品開発', PRODUCT_DEVELOPMENT),
@@ -642,7 +916,13 @@ export const SENTENCE_QUERIES: JudgedQuery[] = [
   s('せっかく採用した若手がすぐ辞めてしまう', '雇用・人材確保', HIRING_WIDE),
   // 人材育成
   s('社員を育てる研修を受けさせたい', '人材育成', TRAINING),
-  s('若手に溶接の技能を身につけさせたい', '人材育成', ['ampi:AMPI-005', 'ampi:AMPI-007', 'jeed-hyogo:JEED-02', 'hyogo-vada:VDA-06', 'ampi:AMPI-004']),
+  s('若手に溶接の技能を身につけさせたい', '人材育成', [
+    'ampi:AMPI-005',
+    'ampi:AMPI-007',
+    'jeed-hyogo:JEED-02',
+    'hyogo-vada:VDA-06',
+    'ampi:AMPI-004',
+  ]),
   s('従業員に資格を取らせたい', '人材育成', TRAINING),
   // 外国人材
   s('外国人を雇いたいのですが手続きが分からない', '外国人材', FOREIGN_WORKERS),
@@ -685,8 +965,14 @@ export const SENTENCE_QUERIES: JudgedQuery[] = [
   s('商店街でイベントを開きたい', '商店街', SHOPPING_STREETS),
   // Places in the text
   s('神戸市で使える補助金はありますか', '補助金', SUBSIDIES_KOBE),
-  s('兵庫県内で受けられるセミナーを探しています', 'セミナー', SEMINARS.filter((id) => !/^(toshima-city|toshima-bizsapo|sugamo-sbiz|fuji-fbiz):/.test(id))),
+  s(
+    '兵庫県内で受けられるセミナーを探しています',
+    'セミナー',
+    SEMINARS.filter((id) => !/^(toshima-city|toshima-bizsapo|sugamo-sbiz|fuji-fbiz):/.test(id)),
+  ),
 ];
 
-export const JUDGED_QUERIES: JudgedQuery[] = [...KEYWORD_QUERIES.map((q) => ({ ...q, style: 'keyword' as const })), ...SENTENCE_QUERIES];
-
+export const JUDGED_QUERIES: JudgedQuery[] = [
+  ...KEYWORD_QUERIES.map((q) => ({ ...q, style: 'keyword' as const })),
+  ...SENTENCE_QUERIES,
+];

@@ -26,7 +26,8 @@ const asRoot = process.getuid?.() === 0;
 function run(bin: string, args: string[], options: { allowFailure?: boolean } = {}): string {
   const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
   const result = spawnSync(file, argv, { encoding: 'utf8' });
-  if (result.status !== 0 && !options.allowFailure) throw new Error(`${bin} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
+  if (result.status !== 0 && !options.allowFailure)
+    throw new Error(`${bin} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
   return result.stdout;
 }
 
@@ -51,7 +52,18 @@ function initdbTemplate(bin: string): string {
   if (existsSync(join(path, 'PG_VERSION'))) return path;
   const partial = mkdtempSync(join(tmpdir(), 'madoguchi-pg-initdb-partial-'));
   ownByPostgres(partial);
-  run(join(bin, 'initdb'), ['-D', join(partial, 'data'), '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  run(join(bin, 'initdb'), [
+    '-D',
+    join(partial, 'data'),
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
   try {
     renameSync(join(partial, 'data'), path);
   } catch {

@@ -22,7 +22,13 @@ export interface ChildOptions {
 }
 
 /** Starts `entry`; resolves once its output matches `ready` (at once when null). */
-export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp | null, options: ChildOptions = {}): Promise<Child> {
+export function startChild(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp | null,
+  options: ChildOptions = {},
+): Promise<Child> {
   const { timeoutMs = 60_000, loader = ['--import', 'tsx'] } = options;
   const child = spawn(process.execPath, [...loader, join(ROOT, entry), ...args], {
     cwd: ROOT,
@@ -44,7 +50,10 @@ export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv
   };
   if (!ready) return Promise.resolve(handle);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} ${args.join(' ')} not ready within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} ${args.join(' ')} not ready within ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
     const check = () => {
       if (ready.test(out)) {
         clearTimeout(timer);
@@ -61,5 +70,10 @@ export function startChild(entry: string, args: string[], env: NodeJS.ProcessEnv
 
 /** `npm run start:subgraph -- <name>` on a given port with the given environment. */
 export function startSubgraphProcess(name: string, port: number, env: NodeJS.ProcessEnv): Promise<Child> {
-  return startChild('subgraphs/serve.ts', [name], { SUBGRAPH_PORT: String(port), HOST: '127.0.0.1', ...env }, /ready at http/);
+  return startChild(
+    'subgraphs/serve.ts',
+    [name],
+    { SUBGRAPH_PORT: String(port), HOST: '127.0.0.1', ...env },
+    /ready at http/,
+  );
 }

@@ -50,9 +50,28 @@ export async function startRedisServer(): Promise<RedisServer> {
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const proc = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const proc = spawn(
+        bin,
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          dir,
+          '--maxmemory',
+          '64mb',
+          '--maxmemory-policy',
+          'allkeys-lru',
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child = proc;
       exited = new Promise((done) => proc.once('exit', () => done()));
       let out = '';

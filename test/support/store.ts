@@ -42,7 +42,9 @@ export async function withAdmin<T>(serverUrl: string, fn: (client: pg.Client) =>
 }
 
 /** A new database copied from one of this run's templates; resolves to its URL and a drop function. */
-export async function createTestDatabase(kind: TestStoreKind): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  kind: TestStoreKind,
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   if (!TEST_DATABASE_URL) throw new Error('createTestDatabase needs DATABASE_URL');
   const run = JSON.parse(readFileSync(POSTGRES_RUN_FILE, 'utf8')) as PostgresRun;
   // Random, not a counter: jest gives each test file a fresh copy of this module, in the same
@@ -63,7 +65,11 @@ export async function createTestDatabase(kind: TestStoreKind): Promise<{ url: st
   return {
     url: databaseUrl(TEST_DATABASE_URL, name),
     name,
-    drop: () => withAdmin(TEST_DATABASE_URL, async (admin) => void (await admin.query(`drop database if exists ${name} with (force)`))),
+    drop: () =>
+      withAdmin(
+        TEST_DATABASE_URL,
+        async (admin) => void (await admin.query(`drop database if exists ${name} with (force)`)),
+      ),
   };
 }
 
@@ -90,6 +96,8 @@ export function testStoreDump(kind: TestStoreKind): Uint8Array {
  * The store option of `startEmbedded` for this pass: a dump on the embedded pass, a database of
  * the test file's own on the PostgreSQL pass (dropped by the global teardown).
  */
-export async function embeddedTestStore(kind: TestStoreKind): Promise<{ storeDump: Uint8Array } | { databaseUrl: string }> {
+export async function embeddedTestStore(
+  kind: TestStoreKind,
+): Promise<{ storeDump: Uint8Array } | { databaseUrl: string }> {
   return TEST_DATABASE_URL ? { databaseUrl: (await createTestDatabase(kind)).url } : { storeDump: testStoreDump(kind) };
 }

@@ -11,12 +11,22 @@ import { buildSchemaOf } from '../../subgraphs/server';
 import { composeSupergraph } from '../../gateway/compose';
 
 export interface InProcessSupergraph {
-  run(query: string, variables?: Record<string, unknown>): Promise<{ data?: Record<string, unknown> | null; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }>;
+  run(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{
+    data?: Record<string, unknown> | null;
+    errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
+  }>;
   stop(): Promise<void>;
 }
 
 /** Every subgraph request runs as `viewer` (anonymous when omitted), as if the gateway had signed it. */
-export async function startInProcessSupergraph(storeOf: (subgraph: string) => Queryable, now: () => Date, viewer?: Viewer): Promise<InProcessSupergraph> {
+export async function startInProcessSupergraph(
+  storeOf: (subgraph: string) => Queryable,
+  now: () => Date,
+  viewer?: Viewer,
+): Promise<InProcessSupergraph> {
   const { supergraphSdl } = composeSupergraph();
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -24,7 +34,8 @@ export async function startInProcessSupergraph(storeOf: (subgraph: string) => Qu
       const module = SUBGRAPHS.find((s) => s.name === name)!;
       const local = new LocalGraphQLDataSource(buildSchemaOf(module));
       const process = local.process.bind(local);
-      local.process = (options) => process({ ...options, context: module.createContext(storeOf(name), { now, viewer }) as never });
+      local.process = (options) =>
+        process({ ...options, context: module.createContext(storeOf(name), { now, viewer }) as never });
       return local;
     },
   });

@@ -11,9 +11,14 @@ import { openStore } from '../../store/store';
 
 async function main(): Promise<void> {
   const [agencyId, sourceName] = process.argv.slice(2);
-  const agency = loadAgencyConfigs(resolve(__dirname, '..', '..', 'agencies'), process.env).find((a) => a.id === agencyId)!;
+  const agency = loadAgencyConfigs(resolve(__dirname, '..', '..', 'agencies'), process.env).find(
+    (a) => a.id === agencyId,
+  )!;
   const source = agency.sources.find((s) => s.id === sourceName)!;
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL!, postgres: { applicationName: process.env.SYNC_CHILD_NAME ?? 'sync-child' } });
+  const store = await openStore({
+    databaseUrl: process.env.DATABASE_URL!,
+    postgres: { applicationName: process.env.SYNC_CHILD_NAME ?? 'sync-child' },
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     const report = await syncSource(store, agency, source, createAdapterContext(), { force: true });

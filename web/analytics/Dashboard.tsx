@@ -12,7 +12,11 @@ import { DIMENSION_LABELS, statsCsvRows, toCsv } from './csv';
 import { download } from './download';
 import { clearToken, loadToken, saveToken, tokenClaims } from './token';
 
-const ROLE_LABELS: Record<string, string> = { analyst: '分析担当', coordinator: '総括コーディネーター', staff: '支援機関職員' };
+const ROLE_LABELS: Record<string, string> = {
+  analyst: '分析担当',
+  coordinator: '総括コーディネーター',
+  staff: '支援機関職員',
+};
 
 function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
   const [text, setText] = useState('');
@@ -24,9 +28,18 @@ function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
   return (
     <form className="card signin" onSubmit={submit} aria-labelledby="signin-heading">
       <h2 id="signin-heading">サインイン</h2>
-      <p>分析担当（analyst）またはコーディネーターのトークンを貼り付けてください。トークンはこのブラウザのセッションの間だけ保持され、サインアウトで消去されます。</p>
+      <p>
+        分析担当（analyst）またはコーディネーターのトークンを貼り付けてください。トークンはこのブラウザのセッションの間だけ保持され、サインアウトで消去されます。
+      </p>
       <label htmlFor="token">アクセストークン</label>
-      <textarea id="token" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} required />
+      <textarea
+        id="token"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        required
+      />
       <p>
         <button type="submit">サインイン</button>
       </p>
@@ -34,7 +47,17 @@ function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
   );
 }
 
-function Panel({ id, title, table, children }: { id: string; title: string; table: StatsTableFragment; children: ReactNode }) {
+function Panel({
+  id,
+  title,
+  table,
+  children,
+}: {
+  id: string;
+  title: string;
+  table: StatsTableFragment;
+  children: ReactNode;
+}) {
   const rows = statsCsvRows(table);
   return (
     <section className="card panel" aria-labelledby={`${id}-heading`} data-panel={id}>
@@ -57,9 +80,13 @@ function Panel({ id, title, table, children }: { id: string; title: string; tabl
             <thead>
               <tr>
                 {table.groupBy.map((d) => (
-                  <th key={d} scope="col">{DIMENSION_LABELS[d] ?? d}</th>
+                  <th key={d} scope="col">
+                    {DIMENSION_LABELS[d] ?? d}
+                  </th>
                 ))}
-                <th scope="col" className="num">件数</th>
+                <th scope="col" className="num">
+                  件数
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -79,7 +106,12 @@ function Panel({ id, title, table, children }: { id: string; title: string; tabl
   );
 }
 
-const datum = (c: StatsTableFragment['cells'][number]): Datum => ({ key: c.keys[0].value, label: c.keys[0].label ?? c.keys[0].value, count: c.count, suppressed: c.suppressed });
+const datum = (c: StatsTableFragment['cells'][number]): Datum => ({
+  key: c.keys[0].value,
+  label: c.keys[0].label ?? c.keys[0].value,
+  count: c.count,
+  suppressed: c.suppressed,
+});
 
 function byCountThenSuppressed(a: Datum, b: Datum): number {
   if (a.suppressed !== b.suppressed) return a.suppressed ? 1 : -1;
@@ -103,7 +135,9 @@ function Refusal({ code, role, onSignOut }: { code: string; role: string | undef
   return (
     <div className="error" role="alert" data-code={code}>
       <p>{message}</p>
-      <button type="button" onClick={onSignOut}>サインアウト</button>
+      <button type="button" onClick={onSignOut}>
+        サインアウト
+      </button>
     </div>
   );
 }
@@ -128,25 +162,37 @@ export function Dashboard() {
     clearToken();
     setToken(null);
   };
-  const { data, error, loading } = useOperation(DashboardStatsDocument, token ? { filter: { from: period.from, to: period.to } } : null, { token, retry });
+  const { data, error, loading } = useOperation(
+    DashboardStatsDocument,
+    token ? { filter: { from: period.from, to: period.to } } : null,
+    { token, retry },
+  );
   const claims = token ? tokenClaims(token) : null;
 
   return (
     <>
-      <a className="skip" href="#content">本文へ移動</a>
+      <a className="skip" href="#content">
+        本文へ移動
+      </a>
       <header className="site">
-        <a className="brand" href="/">窓口 Madoguchi</a>
+        <a className="brand" href="/">
+          窓口 Madoguchi
+        </a>
         <span>相談統計ダッシュボード</span>
         {token && (
           <span style={{ marginLeft: 'auto' }}>
             {ROLE_LABELS[claims?.role ?? ''] ?? 'サインイン中'}{' '}
-            <button type="button" className="secondary" onClick={signOut}>サインアウト</button>
+            <button type="button" className="secondary" onClick={signOut}>
+              サインアウト
+            </button>
           </span>
         )}
       </header>
       <main id="content" tabIndex={-1}>
         <h1>相談件数の集計</h1>
-        <p>相談記録は個々の事業者を表すため、5件未満のセルは秘匿し、それ以外の件数には同じセルならいつも同じ小さな撹乱（±2以内）を加えています（セルキー法）。期間は月単位です。</p>
+        <p>
+          相談記録は個々の事業者を表すため、5件未満のセルは秘匿し、それ以外の件数には同じセルならいつも同じ小さな撹乱（±2以内）を加えています（セルキー法）。期間は月単位です。
+        </p>
         {!token ? (
           <SignIn onSignIn={signIn} />
         ) : (
@@ -179,28 +225,46 @@ export function Dashboard() {
               (Refusal({ code: error.code, role: claims?.role, onSignOut: signOut }) ?? (
                 <div className="error" role="alert" data-code={error.code}>
                   <p>集計を取得できませんでした（{error.message}）。</p>
-                  <button type="button" onClick={() => setRetry((n) => n + 1)}>もう一度試す</button>
+                  <button type="button" onClick={() => setRetry((n) => n + 1)}>
+                    もう一度試す
+                  </button>
                 </div>
               ))}
             {data && !loading && (
               <>
                 <SuppressedLegend />
                 <Panel id="by-month" title="月別の相談件数" table={data.byMonth}>
-                  <BarChart title="月別の相談件数" data={data.byMonth.cells.map(datum).sort((a, b) => a.key.localeCompare(b.key))} />
+                  <BarChart
+                    title="月別の相談件数"
+                    data={data.byMonth.cells.map(datum).sort((a, b) => a.key.localeCompare(b.key))}
+                  />
                 </Panel>
                 <Panel id="by-agency" title="相談先機関別の相談件数" table={data.byAgency}>
-                  <BarChart title="相談先機関別の相談件数" horizontal data={data.byAgency.cells.map(datum).sort(byCountThenSuppressed)} />
+                  <BarChart
+                    title="相談先機関別の相談件数"
+                    horizontal
+                    data={data.byAgency.cells.map(datum).sort(byCountThenSuppressed)}
+                  />
                 </Panel>
                 <Panel id="topic-by-month" title="相談分野 × 月の相談件数" table={data.topicByMonth}>
                   <Heatmap
                     title="相談分野 × 月の相談件数"
                     rows={distinct(data.topicByMonth, 0)}
                     columns={distinct(data.topicByMonth, 1)}
-                    cells={data.topicByMonth.cells.map((c) => ({ row: c.keys[0].value, column: c.keys[1].value, count: c.count, suppressed: c.suppressed }))}
+                    cells={data.topicByMonth.cells.map((c) => ({
+                      row: c.keys[0].value,
+                      column: c.keys[1].value,
+                      count: c.count,
+                      suppressed: c.suppressed,
+                    }))}
                   />
                 </Panel>
                 <Panel id="by-channel" title="相談方法別の相談件数" table={data.byChannel}>
-                  <BarChart title="相談方法別の相談件数" horizontal data={data.byChannel.cells.map(datum).sort(byCountThenSuppressed)} />
+                  <BarChart
+                    title="相談方法別の相談件数"
+                    horizontal
+                    data={data.byChannel.cells.map(datum).sort(byCountThenSuppressed)}
+                  />
                 </Panel>
               </>
             )}

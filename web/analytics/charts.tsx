@@ -28,7 +28,17 @@ function shorten(label: string, max = 24): string {
 }
 
 function Hatch() {
-  return <PatternLines id={HATCH} height={8} width={8} stroke="#8a5a00" strokeWidth={1.5} orientation={['diagonal']} background="#fff5e0" />;
+  return (
+    <PatternLines
+      id={HATCH}
+      height={8}
+      width={8}
+      stroke="#8a5a00"
+      strokeWidth={1.5}
+      orientation={['diagonal']}
+      background="#fff5e0"
+    />
+  );
 }
 
 export function SuppressedLegend() {
@@ -46,10 +56,16 @@ export function SuppressedLegend() {
 /** Bars along a category axis: vertical for months, horizontal for long names (agencies). */
 export function BarChart({ title, data, horizontal = false }: { title: string; data: Datum[]; horizontal?: boolean }) {
   const max = Math.max(1, ...data.map((d) => d.count ?? 0));
-  const margin = horizontal ? { top: 10, right: 30, bottom: 30, left: 300 } : { top: 10, right: 10, bottom: 60, left: 60 };
+  const margin = horizontal
+    ? { top: 10, right: 30, bottom: 30, left: 300 }
+    : { top: 10, right: 10, bottom: 60, left: 60 };
   const height = horizontal ? margin.top + margin.bottom + data.length * 26 : 320;
   const inner = { w: WIDTH - margin.left - margin.right, h: height - margin.top - margin.bottom };
-  const band = scaleBand<string>({ domain: data.map((d) => d.key), range: horizontal ? [0, inner.h] : [0, inner.w], padding: 0.2 });
+  const band = scaleBand<string>({
+    domain: data.map((d) => d.key),
+    range: horizontal ? [0, inner.h] : [0, inner.w],
+    padding: 0.2,
+  });
   const value = scaleLinear<number>({ domain: [0, max], range: horizontal ? [0, inner.w] : [inner.h, 0], nice: true });
   const labelOf = new Map(data.map((d) => [d.key, shorten(d.label)]));
   return (
@@ -61,17 +77,30 @@ export function BarChart({ title, data, horizontal = false }: { title: string; d
           const thickness = band.bandwidth();
           const text = d.suppressed ? `${d.label}：秘匿` : `${d.label}：${d.count}件`;
           if (d.suppressed) {
-            const rect = horizontal ? { x: 0, y: pos, width: inner.w, height: thickness } : { x: pos, y: 0, width: thickness, height: inner.h };
+            const rect = horizontal
+              ? { x: 0, y: pos, width: inner.w, height: thickness }
+              : { x: pos, y: 0, width: thickness, height: inner.h };
             return (
               <g key={d.key} data-suppressed="true" data-key={d.key}>
                 <title>{text}</title>
                 <Bar {...rect} fill={`url(#${HATCH})`} opacity={0.8} />
-                <text x={rect.x + rect.width / 2} y={rect.y + rect.height / 2} dy="0.35em" textAnchor="middle" fontSize={11} fill="#6b3a00">秘匿</text>
+                <text
+                  x={rect.x + rect.width / 2}
+                  y={rect.y + rect.height / 2}
+                  dy="0.35em"
+                  textAnchor="middle"
+                  fontSize={11}
+                  fill="#6b3a00"
+                >
+                  秘匿
+                </text>
               </g>
             );
           }
           const length = horizontal ? value(d.count ?? 0) : inner.h - value(d.count ?? 0);
-          const rect = horizontal ? { x: 0, y: pos, width: length, height: thickness } : { x: pos, y: inner.h - length, width: thickness, height: length };
+          const rect = horizontal
+            ? { x: 0, y: pos, width: length, height: thickness }
+            : { x: pos, y: inner.h - length, width: thickness, height: length };
           return (
             <g key={d.key} data-suppressed="false" data-key={d.key} data-count={d.count ?? 0}>
               <title>{text}</title>
@@ -81,13 +110,41 @@ export function BarChart({ title, data, horizontal = false }: { title: string; d
         })}
         {horizontal ? (
           <>
-            <AxisLeft scale={band} numTicks={data.length} tickFormat={(k) => labelOf.get(k) ?? k} tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'end', dy: '0.33em' }} stroke={INK} tickStroke={INK} />
-            <AxisBottom top={inner.h} scale={value} numTicks={6} tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'middle' }} stroke={INK} tickStroke={INK} />
+            <AxisLeft
+              scale={band}
+              numTicks={data.length}
+              tickFormat={(k) => labelOf.get(k) ?? k}
+              tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'end', dy: '0.33em' }}
+              stroke={INK}
+              tickStroke={INK}
+            />
+            <AxisBottom
+              top={inner.h}
+              scale={value}
+              numTicks={6}
+              tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'middle' }}
+              stroke={INK}
+              tickStroke={INK}
+            />
           </>
         ) : (
           <>
-            <AxisLeft scale={value} numTicks={6} tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'end', dy: '0.33em', dx: -4 }} stroke={INK} tickStroke={INK} />
-            <AxisBottom top={inner.h} scale={band} numTicks={data.length} tickFormat={(k) => labelOf.get(k) ?? k} tickLabelProps={{ fontSize: 10, fill: INK, textAnchor: 'end', angle: -40, dy: '0.25em' }} stroke={INK} tickStroke={INK} />
+            <AxisLeft
+              scale={value}
+              numTicks={6}
+              tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'end', dy: '0.33em', dx: -4 }}
+              stroke={INK}
+              tickStroke={INK}
+            />
+            <AxisBottom
+              top={inner.h}
+              scale={band}
+              numTicks={data.length}
+              tickFormat={(k) => labelOf.get(k) ?? k}
+              tickLabelProps={{ fontSize: 10, fill: INK, textAnchor: 'end', angle: -40, dy: '0.25em' }}
+              stroke={INK}
+              tickStroke={INK}
+            />
           </>
         )}
       </Group>
@@ -103,7 +160,17 @@ export interface HeatCell {
 }
 
 /** Rows × columns (topics × months) shaded by count; suppressed cells hatched. */
-export function Heatmap({ title, rows, columns, cells }: { title: string; rows: Array<{ key: string; label: string }>; columns: Array<{ key: string; label: string }>; cells: HeatCell[] }) {
+export function Heatmap({
+  title,
+  rows,
+  columns,
+  cells,
+}: {
+  title: string;
+  rows: Array<{ key: string; label: string }>;
+  columns: Array<{ key: string; label: string }>;
+  cells: HeatCell[];
+}) {
   const margin = { top: 10, right: 10, bottom: 60, left: 150 };
   const height = margin.top + margin.bottom + rows.length * 26;
   const inner = { w: WIDTH - margin.left - margin.right, h: height - margin.top - margin.bottom };
@@ -126,14 +193,39 @@ export function Heatmap({ title, rows, columns, cells }: { title: string; rows: 
           if (px === undefined || py === undefined) return null;
           const text = `${rowLabel.get(c.row)} ${columnLabel.get(c.column)}：${c.suppressed ? '秘匿' : `${c.count}件`}`;
           return (
-            <g key={`${c.row}|${c.column}`} data-suppressed={c.suppressed ? 'true' : 'false'} data-key={`${c.row}|${c.column}`}>
+            <g
+              key={`${c.row}|${c.column}`}
+              data-suppressed={c.suppressed ? 'true' : 'false'}
+              data-key={`${c.row}|${c.column}`}
+            >
               <title>{text}</title>
-              <rect x={px} y={py} width={x.bandwidth()} height={y.bandwidth()} fill={c.suppressed ? `url(#${HATCH})` : shade(c.count ?? 0)} />
+              <rect
+                x={px}
+                y={py}
+                width={x.bandwidth()}
+                height={y.bandwidth()}
+                fill={c.suppressed ? `url(#${HATCH})` : shade(c.count ?? 0)}
+              />
             </g>
           );
         })}
-        <AxisLeft scale={y} numTicks={rows.length} tickFormat={(k) => rowLabel.get(k) ?? k} hideTicks tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'end', dy: '0.33em' }} stroke={INK} />
-        <AxisBottom top={inner.h} scale={x} numTicks={columns.length} tickFormat={(k) => columnLabel.get(k) ?? k} hideTicks tickLabelProps={{ fontSize: 10, fill: INK, textAnchor: 'end', angle: -40, dy: '0.25em' }} stroke={INK} />
+        <AxisLeft
+          scale={y}
+          numTicks={rows.length}
+          tickFormat={(k) => rowLabel.get(k) ?? k}
+          hideTicks
+          tickLabelProps={{ fontSize: 11, fill: INK, textAnchor: 'end', dy: '0.33em' }}
+          stroke={INK}
+        />
+        <AxisBottom
+          top={inner.h}
+          scale={x}
+          numTicks={columns.length}
+          tickFormat={(k) => columnLabel.get(k) ?? k}
+          hideTicks
+          tickLabelProps={{ fontSize: 10, fill: INK, textAnchor: 'end', angle: -40, dy: '0.25em' }}
+          stroke={INK}
+        />
       </Group>
     </svg>
   );

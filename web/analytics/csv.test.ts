@@ -11,8 +11,22 @@ const table = {
   total: 120,
   suppressedCells: 1,
   cells: [
-    { keys: [{ dimension: 'ORGANIZATION' as const, value: 'akashi-ipf', label: '一般財団法人明石市産業振興財団' }, { dimension: 'MONTH' as const, value: '2025-04', label: '2025年4月' }], count: 117, suppressed: false },
-    { keys: [{ dimension: 'ORGANIZATION' as const, value: 'evil', label: '=HYPERLINK("http://x","y")' }, { dimension: 'MONTH' as const, value: '2025-04', label: '2025年4月' }], count: null, suppressed: true },
+    {
+      keys: [
+        { dimension: 'ORGANIZATION' as const, value: 'akashi-ipf', label: '一般財団法人明石市産業振興財団' },
+        { dimension: 'MONTH' as const, value: '2025-04', label: '2025年4月' },
+      ],
+      count: 117,
+      suppressed: false,
+    },
+    {
+      keys: [
+        { dimension: 'ORGANIZATION' as const, value: 'evil', label: '=HYPERLINK("http://x","y")' },
+        { dimension: 'MONTH' as const, value: '2025-04', label: '2025年4月' },
+      ],
+      count: null,
+      suppressed: true,
+    },
   ],
 };
 

@@ -17,7 +17,11 @@ export const DIMENSION_LABELS: Record<string, string> = {
 };
 
 export function statsCsvRows(table: StatsTableFragment): string[][] {
-  const header = [...table.groupBy.flatMap((d) => [`${DIMENSION_LABELS[d] ?? d}コード`, DIMENSION_LABELS[d] ?? d]), '件数', '秘匿'];
+  const header = [
+    ...table.groupBy.flatMap((d) => [`${DIMENSION_LABELS[d] ?? d}コード`, DIMENSION_LABELS[d] ?? d]),
+    '件数',
+    '秘匿',
+  ];
   const rows = table.cells.map((c) => [
     ...c.keys.flatMap((k) => [k.value, k.label ?? '']),
     c.count === null ? '' : String(c.count),

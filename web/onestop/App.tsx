@@ -28,13 +28,21 @@ export function App() {
   const programId = location.path === '/program' ? location.params.get('id') : null;
   return (
     <>
-      <a className="skip" href="#content">本文へ移動</a>
+      <a className="skip" href="#content">
+        本文へ移動
+      </a>
       <header className="site">
-        <a className="brand" href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>窓口 Madoguchi</a>
+        <a className="brand" href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+          窓口 Madoguchi
+        </a>
         <span>支援機関の施策をまとめて探す</span>
       </header>
       <main id="content" tabIndex={-1}>
-        {programId ? <ProgramPage id={programId} from={search} navigate={navigate} /> : <SearchPage state={search} navigate={navigate} />}
+        {programId ? (
+          <ProgramPage id={programId} from={search} navigate={navigate} />
+        ) : (
+          <SearchPage state={search} navigate={navigate} />
+        )}
       </main>
     </>
   );

@@ -1,7 +1,15 @@
 /** An ordinary link (it opens in a new tab, copies, shares) that moves within the page when clicked. */
 import type { ReactNode } from 'react';
 
-export function Link({ href, navigate, children }: { href: string; navigate: (url: string) => void; children: ReactNode }) {
+export function Link({
+  href,
+  navigate,
+  children,
+}: {
+  href: string;
+  navigate: (url: string) => void;
+  children: ReactNode;
+}) {
   return (
     <a
       href={href}

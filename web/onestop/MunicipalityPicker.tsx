@@ -15,7 +15,15 @@ export interface Place {
 
 const display = (p: Place) => (p.prefecture && p.prefecture !== p.name ? `${p.name}（${p.prefecture}）` : p.name);
 
-export function MunicipalityPicker({ code, name, onPick }: { code: string; name: string; onPick: (place: Place | null) => void }) {
+export function MunicipalityPicker({
+  code,
+  name,
+  onPick,
+}: {
+  code: string;
+  name: string;
+  onPick: (place: Place | null) => void;
+}) {
   const id = useId();
   const [text, setText] = useState(name);
   useEffect(() => setText(name), [name, code]);

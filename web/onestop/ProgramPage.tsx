@@ -12,7 +12,15 @@ import { programUrl, searchUrl, type SearchState } from './url';
 
 const dateTime = (iso: string | null | undefined) => (iso ? `${japaneseDate(iso)} ${iso.slice(11, 16)}` : null);
 
-export function ProgramPage({ id, from, navigate }: { id: string; from: SearchState; navigate: (url: string) => void }) {
+export function ProgramPage({
+  id,
+  from,
+  navigate,
+}: {
+  id: string;
+  from: SearchState;
+  navigate: (url: string) => void;
+}) {
   const [retry, setRetry] = useState(0);
   // Ids are `<agencyId>:<localId>`: the agency's sources tell how fresh this one is.
   const agencyId = id.split(':')[0];
@@ -23,7 +31,9 @@ export function ProgramPage({ id, from, navigate }: { id: string; from: SearchSt
   }, [data]);
   const back = (
     <p>
-      <Link href={searchUrl(from)} navigate={navigate}>← 検索結果に戻る</Link>
+      <Link href={searchUrl(from)} navigate={navigate}>
+        ← 検索結果に戻る
+      </Link>
     </p>
   );
   if (loading)
@@ -42,7 +52,9 @@ export function ProgramPage({ id, from, navigate }: { id: string; from: SearchSt
         {back}
         <div className="error" role="alert">
           <p>施策を読み込めませんでした（{error.message}）。</p>
-          <button type="button" onClick={() => setRetry((n) => n + 1)}>もう一度試す</button>
+          <button type="button" onClick={() => setRetry((n) => n + 1)}>
+            もう一度試す
+          </button>
         </div>
       </>
     );
@@ -62,26 +74,59 @@ export function ProgramPage({ id, from, navigate }: { id: string; from: SearchSt
       {back}
       <div className="layout two">
         <article className="card" aria-labelledby="program-title">
-          <h1 id="program-title" ref={heading} tabIndex={-1}>{p.title}</h1>
+          <h1 id="program-title" ref={heading} tabIndex={-1}>
+            {p.title}
+          </h1>
           <p className="meta">
             <StatusBadge status={p.status} /> {PROGRAM_KIND_LABELS[p.kind] ?? p.kind}
-            {p.supportFields.length > 0 && <> ・ {p.supportFields.map((f) => SUPPORT_FIELD_LABELS[f] ?? f).join('、')}</>}
+            {p.supportFields.length > 0 && (
+              <> ・ {p.supportFields.map((f) => SUPPORT_FIELD_LABELS[f] ?? f).join('、')}</>
+            )}
           </p>
           {p.summary && <p>{p.summary}</p>}
           <dl className="facts">
             <dt>実施機関</dt>
             <dd>{p.provider?.name ?? '不明'}</dd>
-            {p.maxAmountText && (<><dt>上限額</dt><dd>{amountLabel(p.maxAmountText)}</dd></>)}
-            {p.subsidyRate && (<><dt>補助率・利率</dt><dd>{p.subsidyRate.text}</dd></>)}
+            {p.maxAmountText && (
+              <>
+                <dt>上限額</dt>
+                <dd>{amountLabel(p.maxAmountText)}</dd>
+              </>
+            )}
+            {p.subsidyRate && (
+              <>
+                <dt>補助率・利率</dt>
+                <dd>{p.subsidyRate.text}</dd>
+              </>
+            )}
             <dt>申請期間</dt>
             <dd>{period[0] || period[1] ? `${period[0] ?? ''} 〜 ${period[1] ?? ''}` : '随時'}</dd>
             <dt>対象地域</dt>
             <dd>{p.eligibility.areaText ?? (p.eligibility.areas.map((a) => a.name).join('、') || '制限なし')}</dd>
-            {p.eligibility.employeeCeiling !== null && (<><dt>従業員数</dt><dd>{p.eligibility.employeeCeiling}人以下</dd></>)}
+            {p.eligibility.employeeCeiling !== null && (
+              <>
+                <dt>従業員数</dt>
+                <dd>{p.eligibility.employeeCeiling}人以下</dd>
+              </>
+            )}
             <dt>対象業種</dt>
-            <dd>{p.eligibility.industries.length ? p.eligibility.industries.map((i) => i.name).join('、') : 'すべての業種'}</dd>
-            {p.eligibility.text && (<><dt>その他の要件</dt><dd>{p.eligibility.text}</dd></>)}
-            {p.purposes.length > 0 && (<><dt>利用目的</dt><dd>{p.purposes.join('、')}</dd></>)}
+            <dd>
+              {p.eligibility.industries.length
+                ? p.eligibility.industries.map((i) => i.name).join('、')
+                : 'すべての業種'}
+            </dd>
+            {p.eligibility.text && (
+              <>
+                <dt>その他の要件</dt>
+                <dd>{p.eligibility.text}</dd>
+              </>
+            )}
+            {p.purposes.length > 0 && (
+              <>
+                <dt>利用目的</dt>
+                <dd>{p.purposes.join('、')}</dd>
+              </>
+            )}
           </dl>
           {p.detail && (
             <>
@@ -94,10 +139,34 @@ export function ProgramPage({ id, from, navigate }: { id: string; from: SearchSt
           <section className="card" aria-labelledby="contact-heading">
             <h2 id="contact-heading">問合せ先</h2>
             <dl className="facts">
-              {p.contact && (<><dt>窓口</dt><dd>{p.contact}</dd></>)}
-              {p.provider?.address && (<><dt>所在地</dt><dd>{p.provider.address}</dd></>)}
-              {p.provider?.phone && (<><dt>電話</dt><dd>{p.provider.phone}</dd></>)}
-              {p.url && (<><dt>掲載ページ</dt><dd><a href={p.url} rel="noopener noreferrer">実施機関のページ</a></dd></>)}
+              {p.contact && (
+                <>
+                  <dt>窓口</dt>
+                  <dd>{p.contact}</dd>
+                </>
+              )}
+              {p.provider?.address && (
+                <>
+                  <dt>所在地</dt>
+                  <dd>{p.provider.address}</dd>
+                </>
+              )}
+              {p.provider?.phone && (
+                <>
+                  <dt>電話</dt>
+                  <dd>{p.provider.phone}</dd>
+                </>
+              )}
+              {p.url && (
+                <>
+                  <dt>掲載ページ</dt>
+                  <dd>
+                    <a href={p.url} rel="noopener noreferrer">
+                      実施機関のページ
+                    </a>
+                  </dd>
+                </>
+              )}
             </dl>
           </section>
           <section className="card" aria-labelledby="fresh-heading" style={{ marginTop: '1rem' }}>
@@ -105,7 +174,12 @@ export function ProgramPage({ id, from, navigate }: { id: string; from: SearchSt
             <dl className="facts">
               <dt>取得日時</dt>
               <dd>{dateTime(p.provenance.fetchedAt)}</dd>
-              {p.updatedAt && (<><dt>機関の更新日</dt><dd>{japaneseDate(p.updatedAt)}</dd></>)}
+              {p.updatedAt && (
+                <>
+                  <dt>機関の更新日</dt>
+                  <dd>{japaneseDate(p.updatedAt)}</dd>
+                </>
+              )}
               {source && (
                 <>
                   <dt>最終確認</dt>
@@ -113,7 +187,9 @@ export function ProgramPage({ id, from, navigate }: { id: string; from: SearchSt
                 </>
               )}
             </dl>
-            {source?.stale && <p className="error">この情報源は直近の取得に失敗しています。内容が古い可能性があります。</p>}
+            {source?.stale && (
+              <p className="error">この情報源は直近の取得に失敗しています。内容が古い可能性があります。</p>
+            )}
           </section>
         </aside>
       </div>
@@ -125,10 +201,17 @@ export function ProgramPage({ id, from, navigate }: { id: string; from: SearchSt
           <ul className="results">
             {p.alternatives.map((a) => (
               <li key={a.id} className="card result">
-                <h3><Link href={programUrl(a.id, from)} navigate={navigate}>{a.title}</Link></h3>
+                <h3>
+                  <Link href={programUrl(a.id, from)} navigate={navigate}>
+                    {a.title}
+                  </Link>
+                </h3>
                 <div className="meta">
                   <StatusBadge status={a.status} />
-                  <span>{a.provider?.name}{a.provider?.municipality ? `（${a.provider.municipality.name}）` : ''}</span>
+                  <span>
+                    {a.provider?.name}
+                    {a.provider?.municipality ? `（${a.provider.municipality.name}）` : ''}
+                  </span>
                   {a.maxAmountText && <span>上限額：{amountLabel(a.maxAmountText)}</span>}
                 </div>
               </li>

@@ -8,7 +8,14 @@ import { FirmSearchDocument } from './operations';
 import type { FirmSearchQuery } from '../gql/graphql';
 import { execute } from '../shared/graphql';
 import { useOperation } from '../shared/useOperation';
-import { amountLabel, INDUSTRY_LABELS, japaneseDate, PROGRAM_KIND_LABELS, STATUS_LABELS, SUPPORT_FIELD_LABELS } from '../shared/labels';
+import {
+  amountLabel,
+  INDUSTRY_LABELS,
+  japaneseDate,
+  PROGRAM_KIND_LABELS,
+  STATUS_LABELS,
+  SUPPORT_FIELD_LABELS,
+} from '../shared/labels';
 import { MunicipalityPicker } from './MunicipalityPicker';
 import { Link } from './Link';
 import { programUrl, searchUrl, searchVariables, type SearchState, type SortOrder } from './url';
@@ -19,9 +26,7 @@ type Edge = FirmSearchQuery['search']['edges'][number];
 function Highlight({ text }: { text: string }) {
   const parts = text.split(/【|】/);
   return (
-    <>
-      {parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : <Fragment key={i}>{part}</Fragment>))}
-    </>
+    <>{parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : <Fragment key={i}>{part}</Fragment>))}</>
   );
 }
 
@@ -37,7 +42,9 @@ function Result({ edge, state, navigate }: { edge: Edge; state: SearchState; nav
     <li className="card result">
       <article aria-labelledby={`r-${p.id}`}>
         <h3 id={`r-${p.id}`}>
-          <Link href={programUrl(p.id, state)} navigate={navigate}>{p.title}</Link>
+          <Link href={programUrl(p.id, state)} navigate={navigate}>
+            {p.title}
+          </Link>
         </h3>
         <div className="meta">
           <StatusBadge status={p.status} />
@@ -66,16 +73,38 @@ function Result({ edge, state, navigate }: { edge: Edge; state: SearchState; nav
   );
 }
 
-function ChipGroup({ legend, values, selected, labels, onToggle }: { legend: string; values: Array<{ value: string; count: number }>; selected: string[]; labels: Record<string, string>; onToggle: (value: string) => void }) {
+function ChipGroup({
+  legend,
+  values,
+  selected,
+  labels,
+  onToggle,
+}: {
+  legend: string;
+  values: Array<{ value: string; count: number }>;
+  selected: string[];
+  labels: Record<string, string>;
+  onToggle: (value: string) => void;
+}) {
   // Chosen values stay visible even when the current answer has none of them.
-  const shown = [...values, ...selected.filter((s) => !values.some((v) => v.value === s)).map((value) => ({ value, count: 0 }))];
+  const shown = [
+    ...values,
+    ...selected.filter((s) => !values.some((v) => v.value === s)).map((value) => ({ value, count: 0 })),
+  ];
   if (!shown.length) return null;
   return (
     <fieldset>
       <legend>{legend}</legend>
       <div className="chips">
         {shown.map((v) => (
-          <button key={v.value} type="button" className="chip" data-value={v.value} aria-pressed={selected.includes(v.value)} onClick={() => onToggle(v.value)}>
+          <button
+            key={v.value}
+            type="button"
+            className="chip"
+            data-value={v.value}
+            aria-pressed={selected.includes(v.value)}
+            onClick={() => onToggle(v.value)}
+          >
             {labels[v.value] ?? v.value}
             <span className="count">{v.count}件</span>
           </button>
@@ -85,10 +114,19 @@ function ChipGroup({ legend, values, selected, labels, onToggle }: { legend: str
   );
 }
 
-const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+const toggle = (list: string[], value: string) =>
+  list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
 
 /** How the search read the firm's words (interpretation), with the filters chosen on the page. */
-function Reading({ state, search, navigate }: { state: SearchState; search: FirmSearchQuery['search']; navigate: (url: string) => void }) {
+function Reading({
+  state,
+  search,
+  navigate,
+}: {
+  state: SearchState;
+  search: FirmSearchQuery['search'];
+  navigate: (url: string) => void;
+}) {
   const it = search.interpretation;
   const parts: string[] = [...it.places.map((p) => p.name)];
   if (state.muni) parts.push(`${state.muniName || state.muni}の事業者向け`);
@@ -115,7 +153,9 @@ function Reading({ state, search, navigate }: { state: SearchState; search: Firm
           {search.suggestions.map((q) => (
             <span key={q}>
               {' '}
-              <Link href={searchUrl({ ...state, q })} navigate={navigate}>{q}</Link>
+              <Link href={searchUrl({ ...state, q })} navigate={navigate}>
+                {q}
+              </Link>
             </span>
           ))}
         </p>
@@ -133,7 +173,13 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
   const variables = searchVariables(state);
   const { data, error, loading } = useOperation(FirmSearchDocument, variables, { retry });
   // Further pages of the same search, fetched with the last cursor.
-  const [more, setMore] = useState<{ key: string; edges: Edge[]; endCursor: string | null; hasNextPage: boolean; loading: boolean } | null>(null);
+  const [more, setMore] = useState<{
+    key: string;
+    edges: Edge[];
+    endCursor: string | null;
+    hasNextPage: boolean;
+    loading: boolean;
+  } | null>(null);
   const key = JSON.stringify(variables);
   const extra = more?.key === key ? more : null;
   const heading = useRef<HTMLHeadingElement>(null);
@@ -147,7 +193,13 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
     setMore({ key, edges: extra?.edges ?? [], endCursor: after, hasNextPage: true, loading: true });
     try {
       const next = await execute(FirmSearchDocument, { ...variables, after });
-      setMore({ key, edges: [...(extra?.edges ?? []), ...next.search.edges], endCursor: next.search.pageInfo.endCursor, hasNextPage: next.search.pageInfo.hasNextPage, loading: false });
+      setMore({
+        key,
+        edges: [...(extra?.edges ?? []), ...next.search.edges],
+        endCursor: next.search.pageInfo.endCursor,
+        hasNextPage: next.search.pageInfo.hasNextPage,
+        loading: false,
+      });
     } catch {
       setMore({ key, edges: extra?.edges ?? [], endCursor: after, hasNextPage: true, loading: false });
     }
@@ -163,21 +215,44 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
       <form className="card" role="search" onSubmit={submit}>
         <label htmlFor="q">お困りごと・やりたいこと</label>
         <div className="search-row">
-          <input id="q" type="search" name="q" value={text} maxLength={200} placeholder="例：神戸市で創業資金を借りたい" onChange={(e) => setText(e.target.value)} />
+          <input
+            id="q"
+            type="search"
+            name="q"
+            value={text}
+            maxLength={200}
+            placeholder="例：神戸市で創業資金を借りたい"
+            onChange={(e) => setText(e.target.value)}
+          />
           <button type="submit">検索</button>
         </div>
         <div className="filters">
-          <MunicipalityPicker code={state.muni} name={state.muniName} onPick={(p) => go({ muni: p?.code ?? '', muniName: p?.name ?? '' })} />
+          <MunicipalityPicker
+            code={state.muni}
+            name={state.muniName}
+            onPick={(p) => go({ muni: p?.code ?? '', muniName: p?.name ?? '' })}
+          />
           <div className="field">
             <label htmlFor="employees">従業員数</label>
-            <input id="employees" type="number" min={0} max={9999999} inputMode="numeric" value={employees} placeholder="例：12" onChange={(e) => setEmployees(e.target.value)} />
+            <input
+              id="employees"
+              type="number"
+              min={0}
+              max={9999999}
+              inputMode="numeric"
+              value={employees}
+              placeholder="例：12"
+              onChange={(e) => setEmployees(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="industry">業種</label>
             <select id="industry" value={state.industry} onChange={(e) => go({ industry: e.target.value })}>
               <option value="">指定しない</option>
               {Object.entries(INDUSTRY_LABELS).map(([code, name]) => (
-                <option key={code} value={code}>{name}</option>
+                <option key={code} value={code}>
+                  {name}
+                </option>
               ))}
             </select>
           </div>
@@ -186,13 +261,33 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
             <select id="sort" value={state.sort} onChange={(e) => go({ sort: e.target.value as SortOrder })}>
               <option value="RELEVANCE">関連度順</option>
               <option value="CLOSING_DATE">締切が近い順</option>
-              <option value="DISTANCE" disabled={!state.muni}>近い窓口順（所在地を指定）</option>
+              <option value="DISTANCE" disabled={!state.muni}>
+                近い窓口順（所在地を指定）
+              </option>
             </select>
           </div>
         </div>
-        <ChipGroup legend="支援分野" values={search?.facets.supportFields ?? []} selected={state.fields} labels={SUPPORT_FIELD_LABELS} onToggle={(v) => go({ fields: toggle(state.fields, v) })} />
-        <ChipGroup legend="種別" values={search?.facets.kinds ?? []} selected={state.kinds} labels={PROGRAM_KIND_LABELS} onToggle={(v) => go({ kinds: toggle(state.kinds, v) })} />
-        <ChipGroup legend="受付状況" values={search?.facets.statuses ?? []} selected={state.statuses} labels={STATUS_LABELS} onToggle={(v) => go({ statuses: toggle(state.statuses, v) })} />
+        <ChipGroup
+          legend="支援分野"
+          values={search?.facets.supportFields ?? []}
+          selected={state.fields}
+          labels={SUPPORT_FIELD_LABELS}
+          onToggle={(v) => go({ fields: toggle(state.fields, v) })}
+        />
+        <ChipGroup
+          legend="種別"
+          values={search?.facets.kinds ?? []}
+          selected={state.kinds}
+          labels={PROGRAM_KIND_LABELS}
+          onToggle={(v) => go({ kinds: toggle(state.kinds, v) })}
+        />
+        <ChipGroup
+          legend="受付状況"
+          values={search?.facets.statuses ?? []}
+          selected={state.statuses}
+          labels={STATUS_LABELS}
+          onToggle={(v) => go({ statuses: toggle(state.statuses, v) })}
+        />
       </form>
 
       <section aria-labelledby="results-heading" aria-busy={loading}>
@@ -206,7 +301,9 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
         {error && (
           <div className="error" role="alert">
             <p>検索できませんでした（{error.message}）。</p>
-            <button type="button" onClick={() => setRetry((n) => n + 1)}>もう一度試す</button>
+            <button type="button" onClick={() => setRetry((n) => n + 1)}>
+              もう一度試す
+            </button>
           </div>
         )}
         {search && !loading && <Reading state={state} search={search} navigate={navigate} />}
@@ -214,7 +311,9 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
           <div className="notice">
             <p>条件に合う施策が見つかりませんでした。</p>
             <p>言葉を短くする、支援分野や受付状況の指定を外す、所在地を外す、などをお試しください。</p>
-            <button type="button" className="secondary" onClick={() => navigate('/')}>条件をすべて外す</button>
+            <button type="button" className="secondary" onClick={() => navigate('/')}>
+              条件をすべて外す
+            </button>
           </div>
         )}
         {edges.length > 0 && !loading && (
@@ -226,7 +325,12 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
         )}
         {pageInfo?.hasNextPage && pageInfo.endCursor && !loading && (
           <p>
-            <button type="button" className="secondary" disabled={extra?.loading} onClick={() => loadMore(pageInfo.endCursor!)}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={extra?.loading}
+              onClick={() => loadMore(pageInfo.endCursor!)}
+            >
               {extra?.loading ? '読み込み中…' : 'さらに表示'}
             </button>
           </p>

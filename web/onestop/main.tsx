@@ -12,7 +12,10 @@ import { readSearch, searchVariables } from './url';
 const FIRST_ANSWER_WAIT_MS = 250;
 const render = () => createRoot(document.getElementById('app')!).render(<App />);
 if (window.location.pathname === '/') {
-  const answered = prefetch(FirmSearchDocument, searchVariables(readSearch(new URLSearchParams(window.location.search))));
+  const answered = prefetch(
+    FirmSearchDocument,
+    searchVariables(readSearch(new URLSearchParams(window.location.search))),
+  );
   Promise.race([answered, new Promise((r) => setTimeout(r, FIRST_ANSWER_WAIT_MS))]).then(render);
 } else {
   render();

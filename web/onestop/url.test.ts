@@ -6,7 +6,18 @@
 import { EMPTY_SEARCH, programUrl, readSearch, searchUrl, searchVariables, writeSearch } from './url';
 
 test('a search survives a round trip through its URL', () => {
-  const state = { ...EMPTY_SEARCH, q: '神戸市で創業資金を借りたい', fields: ['FINANCE', 'STARTUP'], kinds: ['LOAN'], statuses: ['OPEN'], muni: '281107', muniName: '神戸市中央区', employees: '12', industry: 'E', sort: 'CLOSING_DATE' as const };
+  const state = {
+    ...EMPTY_SEARCH,
+    q: '神戸市で創業資金を借りたい',
+    fields: ['FINANCE', 'STARTUP'],
+    kinds: ['LOAN'],
+    statuses: ['OPEN'],
+    muni: '281107',
+    muniName: '神戸市中央区',
+    employees: '12',
+    industry: 'E',
+    sort: 'CLOSING_DATE' as const,
+  };
   const url = new URL(searchUrl(state), 'http://x');
   expect(url.pathname).toBe('/');
   expect(readSearch(url.searchParams)).toEqual(state);
@@ -40,6 +51,16 @@ test('distance order without a municipality falls back to relevance; empty filte
   const v = searchVariables({ ...EMPTY_SEARCH, sort: 'DISTANCE' });
   expect(v.sort).toBe('RELEVANCE');
   expect(v.text).toBeNull();
-  expect(v.filter).toEqual({ supportFields: null, kinds: null, status: null, municipalityCode: null, employees: null, industry: null });
-  expect(searchVariables({ ...EMPTY_SEARCH, muni: '281107', sort: 'DISTANCE', employees: '30' })).toMatchObject({ sort: 'DISTANCE', filter: { municipalityCode: '281107', employees: 30 } });
+  expect(v.filter).toEqual({
+    supportFields: null,
+    kinds: null,
+    status: null,
+    municipalityCode: null,
+    employees: null,
+    industry: null,
+  });
+  expect(searchVariables({ ...EMPTY_SEARCH, muni: '281107', sort: 'DISTANCE', employees: '30' })).toMatchObject({
+    sort: 'DISTANCE',
+    filter: { municipalityCode: '281107', employees: 30 },
+  });
 });

@@ -21,7 +21,17 @@ export interface SearchState {
   sort: SortOrder;
 }
 
-export const EMPTY_SEARCH: SearchState = { q: '', fields: [], kinds: [], statuses: [], muni: '', muniName: '', employees: '', industry: '', sort: 'RELEVANCE' };
+export const EMPTY_SEARCH: SearchState = {
+  q: '',
+  fields: [],
+  kinds: [],
+  statuses: [],
+  muni: '',
+  muniName: '',
+  employees: '',
+  industry: '',
+  sort: 'RELEVANCE',
+};
 
 const SORTS: SortOrder[] = ['RELEVANCE', 'CLOSING_DATE', 'DISTANCE'];
 // Bounds on what a crafted link can make the page send.

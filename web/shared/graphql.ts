@@ -28,12 +28,21 @@ export async function execute<TResult, TVariables>(
   options: { token?: string | null; signal?: AbortSignal } = {},
 ): Promise<TResult> {
   const documentId = (document.__meta__ as { hash?: string } | undefined)?.hash;
-  if (!documentId) throw new RequestError('this operation has no persisted hash (run npm run codegen)', 'NOT_PERSISTED', 0);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  if (!documentId)
+    throw new RequestError('this operation has no persisted hash (run npm run codegen)', 'NOT_PERSISTED', 0);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
   try {
-    response = await fetch(ENDPOINT, { method: 'POST', headers, body: JSON.stringify({ documentId, variables }), signal: options.signal });
+    response = await fetch(ENDPOINT, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ documentId, variables }),
+      signal: options.signal,
+    });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new RequestError('サーバーに接続できませんでした', 'NETWORK', 0);
@@ -46,7 +55,11 @@ export async function execute<TResult, TVariables>(
   }
   const first = body?.errors?.[0];
   if (first || !body?.data) {
-    throw new RequestError(first?.message ?? `HTTP ${response.status}`, first?.extensions?.code ?? `HTTP_${response.status}`, response.status);
+    throw new RequestError(
+      first?.message ?? `HTTP ${response.status}`,
+      first?.extensions?.code ?? `HTTP_${response.status}`,
+      response.status,
+    );
   }
   return body.data;
 }

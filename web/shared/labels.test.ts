@@ -1,9 +1,12 @@
 import { amountLabel, groupDigits } from './labels';
 
 describe('amounts', () => {
-  test.each([0, 7, 999, 1000, 12345, 1234567, 1000000000, 1.5, 12345.25, 3500])('%p is grouped as ja-JP groups it', (n) => {
-    expect(groupDigits(n)).toBe(n.toLocaleString('ja-JP'));
-  });
+  test.each([0, 7, 999, 1000, 12345, 1234567, 1000000000, 1.5, 12345.25, 3500])(
+    '%p is grouped as ja-JP groups it',
+    (n) => {
+      expect(groupDigits(n)).toBe(n.toLocaleString('ja-JP'));
+    },
+  );
 
   test.each<[string | null, number | null, string | null]>([
     ['2000000', null, '200万円'],

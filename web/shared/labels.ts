@@ -4,11 +4,20 @@
  */
 import { JSIC_DIVISIONS, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
 
-export const SUPPORT_FIELD_LABELS: Record<string, string> = Object.fromEntries(Object.entries(SUPPORT_FIELDS).map(([code, v]) => [code, v.label]));
-export const PROGRAM_KIND_LABELS: Record<string, string> = Object.fromEntries(Object.entries(PROGRAM_KINDS).map(([code, v]) => [code, v.label]));
+export const SUPPORT_FIELD_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(SUPPORT_FIELDS).map(([code, v]) => [code, v.label]),
+);
+export const PROGRAM_KIND_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(PROGRAM_KINDS).map(([code, v]) => [code, v.label]),
+);
 export const INDUSTRY_LABELS: Record<string, string> = { ...JSIC_DIVISIONS };
 
-export const STATUS_LABELS: Record<string, string> = { OPEN: '受付中', ONGOING: '随時', UPCOMING: '受付前', CLOSED: '受付終了' };
+export const STATUS_LABELS: Record<string, string> = {
+  OPEN: '受付中',
+  ONGOING: '随時',
+  UPCOMING: '受付前',
+  CLOSED: '受付終了',
+};
 
 /** 2026-03-31 → 2026年3月31日. */
 export function japaneseDate(iso: string | null | undefined): string | null {
@@ -28,7 +37,7 @@ export function groupDigits(n: number): string {
 /** An upper limit as published, or written in 万円 when the agency gave bare digits (2000000 → 200万円). */
 export function amountLabel(text: string | null | undefined, amount?: number | null): string | null {
   const digits = text && /^[\d,]+$/.test(text.trim()) ? Number(text.replace(/,/g, '')) : null;
-  const yen = digits ?? (text ? null : amount ?? null);
+  const yen = digits ?? (text ? null : (amount ?? null));
   if (yen === null || !Number.isFinite(yen)) return text ?? null;
   if (yen >= 1e8 && yen % 1e6 === 0) return `${groupDigits(yen / 1e8)}億円`;
   if (yen >= 1e4 && yen % 1e4 === 0) return `${groupDigits(yen / 1e4)}万円`;

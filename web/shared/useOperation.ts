@@ -6,10 +6,14 @@ import { execute, RequestError, type PersistedDocument } from './graphql';
 // answers already in, so that component renders with its data at once.
 const started = new Map<string, Promise<unknown>>();
 const settled = new Map<string, unknown>();
-const keyOf = (document: object, variables: unknown) => `${(document as { __meta__?: { hash?: string } }).__meta__?.hash}\u0000${JSON.stringify(variables)}`;
+const keyOf = (document: object, variables: unknown) =>
+  `${(document as { __meta__?: { hash?: string } }).__meta__?.hash}\u0000${JSON.stringify(variables)}`;
 
 /** Sends an operation the page is about to ask for, so it does not wait for the first render. */
-export function prefetch<TResult, TVariables>(document: PersistedDocument<TResult, TVariables>, variables: TVariables): Promise<unknown> {
+export function prefetch<TResult, TVariables>(
+  document: PersistedDocument<TResult, TVariables>,
+  variables: TVariables,
+): Promise<unknown> {
   const key = keyOf(document, variables);
   const promise = execute(document, variables);
   started.set(key, promise);
@@ -34,7 +38,9 @@ export function useOperation<TResult, TVariables>(
 ): OperationState<TResult> {
   const [state, setState] = useState<OperationState<TResult>>(() => {
     const ready = variables !== null && !options.token ? settled.get(keyOf(document, variables)) : undefined;
-    return ready !== undefined ? { data: ready as TResult, error: null, loading: false } : { data: null, error: null, loading: variables !== null };
+    return ready !== undefined
+      ? { data: ready as TResult, error: null, loading: false }
+      : { data: null, error: null, loading: variables !== null };
   });
   const key = variables === null ? null : JSON.stringify(variables);
   useEffect(() => {
@@ -55,12 +61,18 @@ export function useOperation<TResult, TVariables>(
     setState((s) => ({ data: s.data, error: null, loading: true }));
     const prefetched = options.token ? undefined : started.get(prefetchKey);
     if (prefetched) started.delete(prefetchKey);
-    const run = (prefetched as Promise<TResult> | undefined) ?? execute(document, JSON.parse(key) as TVariables, { token: options.token, signal: controller.signal });
+    const run =
+      (prefetched as Promise<TResult> | undefined) ??
+      execute(document, JSON.parse(key) as TVariables, { token: options.token, signal: controller.signal });
     run.then(
       (data) => setState({ data, error: null, loading: false }),
       (e: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ data: null, error: e instanceof RequestError ? e : new RequestError(String(e), 'UNKNOWN', 0), loading: false });
+        setState({
+          data: null,
+          error: e instanceof RequestError ? e : new RequestError(String(e), 'UNKNOWN', 0),
+          loading: false,
+        });
       },
     );
     return () => controller.abort();

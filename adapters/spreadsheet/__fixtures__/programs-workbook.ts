@@ -35,24 +35,94 @@ export function buildProgramsWorkbook(): Workbook {
     jst(2026, 6, 30),
     '対象経費の<br>1/2を補助します。',
   ];
-  programs.getRow(6).values = ['XL-002', 'IT導入補助金', null, 'IT・DX', 500_000, 2 / 3, jst(2026, 5, 7), jst(2026, 7, 31), null];
-  programs.getRow(7).values = ['XL-003', '省エネ設備補助金', null, '環境・エネルギー', 3_000_000, null, '令和8年6月1日', '令和8年12月25日', null];
+  programs.getRow(6).values = [
+    'XL-002',
+    'IT導入補助金',
+    null,
+    'IT・DX',
+    500_000,
+    2 / 3,
+    jst(2026, 5, 7),
+    jst(2026, 7, 31),
+    null,
+  ];
+  programs.getRow(7).values = [
+    'XL-003',
+    '省エネ設備補助金',
+    null,
+    '環境・エネルギー',
+    3_000_000,
+    null,
+    '令和8年6月1日',
+    '令和8年12月25日',
+    null,
+  ];
   // One 種別 for three programmes, merged vertically as people do to avoid retyping it.
   programs.mergeCells('C5:C7');
   programs.getCell('E5').numFmt = '#,##0';
   programs.getCell('F5').numFmt = '0%';
   programs.getCell('F6').numFmt = '0.0%';
-  programs.getRow(8).values = ['XL-004', '経営相談窓口', '相談窓口', '経営', null, null, null, null, { formula: 'CONCAT("予約制","・無料")', result: '予約制・無料' }];
+  programs.getRow(8).values = [
+    'XL-004',
+    '経営相談窓口',
+    '相談窓口',
+    '経営',
+    null,
+    null,
+    null,
+    null,
+    { formula: 'CONCAT("予約制","・無料")', result: '予約制・無料' },
+  ];
   programs.getRow(9).values = ['XL-005', '宝くじ販売支援', '宝くじ', '経営', null, null, null, null, null];
-  programs.getRow(10).values = ['XL-006', '融資あっせん', '融資', '金融・資金繰り', { formula: 'VLOOKUP(A10,X:Y,2,FALSE)', result: { error: '#N/A' } }, null, null, null, null];
+  programs.getRow(10).values = [
+    'XL-006',
+    '融資あっせん',
+    '融資',
+    '金融・資金繰り',
+    { formula: 'VLOOKUP(A10,X:Y,2,FALSE)', result: { error: '#N/A' } },
+    null,
+    null,
+    null,
+    null,
+  ];
   programs.getRow(11).values = [];
-  programs.getRow(12).values = ['XL-007', { text: '販路開拓セミナー（詳細）', hyperlink: 'https://agency.example/seminar' }, 'セミナー', '販路開拓', null, null, jst(2026, 9, 1), jst(2026, 8, 1), null];
+  programs.getRow(12).values = [
+    'XL-007',
+    { text: '販路開拓セミナー（詳細）', hyperlink: 'https://agency.example/seminar' },
+    'セミナー',
+    '販路開拓',
+    null,
+    null,
+    jst(2026, 9, 1),
+    jst(2026, 8, 1),
+    null,
+  ];
 
   const seminars = workbook.addWorksheet(SEMINAR_SHEET);
   seminars.getCell('A1').value = 'セミナー・イベント';
   seminars.getRow(2).values = HEADER;
-  seminars.getRow(3).values = ['SM-01', '創業塾', 'セミナー', '起業・創業', null, null, jst(2026, 10, 1), jst(2026, 11, 15), '全5回'];
-  seminars.getRow(4).values = ['SM-02', '事業承継セミナー', 'セミナー', '事業承継', null, null, jst(2026, 12, 1), jst(2027, 1, 20), null];
+  seminars.getRow(3).values = [
+    'SM-01',
+    '創業塾',
+    'セミナー',
+    '起業・創業',
+    null,
+    null,
+    jst(2026, 10, 1),
+    jst(2026, 11, 15),
+    '全5回',
+  ];
+  seminars.getRow(4).values = [
+    'SM-02',
+    '事業承継セミナー',
+    'セミナー',
+    '事業承継',
+    null,
+    null,
+    jst(2026, 12, 1),
+    jst(2027, 1, 20),
+    null,
+  ];
   return workbook;
 }
 

@@ -12,7 +12,13 @@ import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
-import { AnalystTableBudget, analystTablesPerDayFromEnv, checkAnalystFilter, publishedStats, tableKey } from '../disclosure';
+import {
+  AnalystTableBudget,
+  analystTablesPerDayFromEnv,
+  checkAnalystFilter,
+  publishedStats,
+  tableKey,
+} from '../disclosure';
 import { MIN_PUBLISHED } from '../../../domain/disclosure';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import * as firms from '../../../store/firms';
@@ -50,17 +56,23 @@ const badInput = (message: string) => new GraphQLError(message, { extensions: { 
 const IDENTIFIED_BY = { CORPORATE: 'CORPORATE_NUMBER', NETWORK: 'NETWORK_ID', LOCAL: 'AGENCY_RECORD' } as const;
 
 function requireCoordinator(ctx: ConsultationsContext, what: string): void {
-  if (ctx.viewer.role === 'anonymous') throw new GraphQLError(`${what} need a coordinator token`, { extensions: { code: 'UNAUTHENTICATED' } });
-  if (ctx.viewer.role !== 'coordinator') throw new GraphQLError(`${what} are for coordinators`, { extensions: { code: 'FORBIDDEN' } });
+  if (ctx.viewer.role === 'anonymous')
+    throw new GraphQLError(`${what} need a coordinator token`, { extensions: { code: 'UNAUTHENTICATED' } });
+  if (ctx.viewer.role !== 'coordinator')
+    throw new GraphQLError(`${what} are for coordinators`, { extensions: { code: 'FORBIDDEN' } });
 }
 
 function requireStore(ctx: ConsultationsContext): Store {
-  if (!('transaction' in ctx.store)) throw new GraphQLError('this store cannot write', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  if (!('transaction' in ctx.store))
+    throw new GraphQLError('this store cannot write', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   return ctx.store as Store;
 }
 
 function requireAnalytics(ctx: ConsultationsContext): void {
-  if (ctx.viewer.role === 'anonymous') throw new GraphQLError('statistics need an analyst or coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (ctx.viewer.role === 'anonymous')
+    throw new GraphQLError('statistics need an analyst or coordinator token', {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   if (ctx.viewer.role !== 'analyst' && ctx.viewer.role !== 'coordinator') {
     throw new GraphQLError(`role ${ctx.viewer.role} may not read statistics`, { extensions: { code: 'FORBIDDEN' } });
   }
@@ -82,7 +94,10 @@ export const resolvers: Resolvers = {
     },
     companyHistory: async (_, { corporateNumber }, ctx) => {
       ctx.requireRecordReader();
-      if (ctx.viewer.role !== 'coordinator') throw new GraphQLError('a firm’s cross-agency history is for coordinators', { extensions: { code: 'FORBIDDEN' } });
+      if (ctx.viewer.role !== 'coordinator')
+        throw new GraphQLError('a firm’s cross-agency history is for coordinators', {
+          extensions: { code: 'FORBIDDEN' },
+        });
       const parsed = normalizeCorporateNumber(corporateNumber);
       if (!parsed.ok || !parsed.value) throw badInput(parsed.ok ? 'corporateNumber is empty' : parsed.reason);
       const records = await consultations.ofCompany(ctx.store, ctx.viewer, parsed.value);
@@ -112,9 +127,12 @@ export const resolvers: Resolvers = {
         if (refusal) throw badInput(refusal);
         const analystBudget = analystBudgetFor(ctx.store);
         if (!(await analystBudget.charge(ctx.viewer.subject ?? 'analyst', tableKey(dims, filter)))) {
-          throw new GraphQLError(`this analyst has asked ${analystBudget.limit} distinct tables within a day, the limit that keeps perturbed statistics safe; tables already asked may be asked again`, {
-            extensions: { code: 'RATE_LIMITED' },
-          });
+          throw new GraphQLError(
+            `this analyst has asked ${analystBudget.limit} distinct tables within a day, the limit that keeps perturbed statistics safe; tables already asked may be asked again`,
+            {
+              extensions: { code: 'RATE_LIMITED' },
+            },
+          );
         }
       }
       const published = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
@@ -132,11 +150,15 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     referConsultation: async (_, { id, to, note }, ctx) => {
-      if (ctx.viewer.role === 'anonymous') throw new GraphQLError('referrals need a staff token', { extensions: { code: 'UNAUTHENTICATED' } });
-      if (ctx.viewer.role !== 'staff') throw new GraphQLError('only agency staff refer consultations', { extensions: { code: 'FORBIDDEN' } });
+      if (ctx.viewer.role === 'anonymous')
+        throw new GraphQLError('referrals need a staff token', { extensions: { code: 'UNAUTHENTICATED' } });
+      if (ctx.viewer.role !== 'staff')
+        throw new GraphQLError('only agency staff refer consultations', { extensions: { code: 'FORBIDDEN' } });
       const record = await ctx.consultationById.load(id);
       if (!record || record.organizationId !== ctx.viewer.agencyId) {
-        throw new GraphQLError('only staff of the agency that received the consultation may refer it', { extensions: { code: 'FORBIDDEN' } });
+        throw new GraphQLError('only staff of the agency that received the consultation may refer it', {
+          extensions: { code: 'FORBIDDEN' },
+        });
       }
       if (to === record.organizationId) throw badInput('a consultation cannot be referred to its own agency');
       if (!(await organizations.exists(ctx.store, to))) throw badInput(`unknown organization ${to}`);
@@ -166,17 +188,31 @@ export const resolvers: Resolvers = {
         throw e;
       }
       // The firm's signals follow at once: its consultations now count as one firm's.
-      if (result.changed.length) await refreshGrowthSignals(requireStore(ctx), { only: { records: result.changed, firmIds: [...companyIds, result.firmId] }, now: ctx.now() });
+      if (result.changed.length)
+        await refreshGrowthSignals(requireStore(ctx), {
+          only: { records: result.changed, firmIds: [...companyIds, result.firmId] },
+          now: ctx.now(),
+        });
       ctx.companyById.clearAll();
       const company = await ctx.companyById.load(result.firmId);
-      if (!company) throw new GraphQLError('the confirmed firm could not be read back', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      if (!company)
+        throw new GraphQLError('the confirmed firm could not be read back', {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
       return company;
     },
     rejectFirmMatch: async (_, { companyIds, reason }, ctx) => {
       requireCoordinator(ctx, 'firm matches');
       if (companyIds.length < 2 || companyIds.length > 20) throw badInput('a match joins 2 to 20 firms');
-      if (!reason.trim() || reason.length > 2000) throw badInput('a rejection needs its reason (up to 2,000 characters)');
-      await firms.rejectMatch(ctx.store, companyIds, ctx.viewer.subject ?? 'unknown', ctx.now().toISOString(), reason.trim());
+      if (!reason.trim() || reason.length > 2000)
+        throw badInput('a rejection needs its reason (up to 2,000 characters)');
+      await firms.rejectMatch(
+        ctx.store,
+        companyIds,
+        ctx.viewer.subject ?? 'unknown',
+        ctx.now().toISOString(),
+        reason.trim(),
+      );
       return true;
     },
   },
@@ -204,7 +240,21 @@ export const resolvers: Resolvers = {
     members: (p) => p.members,
   },
   FirmMatchMember: {
-    company: (m, _, ctx) => ctx.companyById.load(m.firmId).then((c) => c ?? { id: m.firmId, kind: m.kind, corporateNumber: null, name: m.name, municipalityCode: m.municipalityCode, industry: m.industry, employees: m.employees }),
+    company: (m, _, ctx) =>
+      ctx.companyById
+        .load(m.firmId)
+        .then(
+          (c) =>
+            c ?? {
+              id: m.firmId,
+              kind: m.kind,
+              corporateNumber: null,
+              name: m.name,
+              municipalityCode: m.municipalityCode,
+              industry: m.industry,
+              employees: m.employees,
+            },
+        ),
     agencies: (m) => m.organizationIds.map((id) => ({ id })),
     name: (m) => m.name,
     municipality: (m) => municipalityValue(m.municipalityCode),

@@ -65,9 +65,14 @@ function withheld(ctx: GrowthContext, n: number): number | null {
 }
 
 function requireCounts(ctx: GrowthContext): void {
-  if (ctx.viewer.role === 'anonymous') throw new GraphQLError('growth figures need an analyst or coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (ctx.viewer.role === 'anonymous')
+    throw new GraphQLError('growth figures need an analyst or coordinator token', {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   if (ctx.viewer.role !== 'analyst' && ctx.viewer.role !== 'coordinator') {
-    throw new GraphQLError(`role ${ctx.viewer.role} may not read the programme's figures`, { extensions: { code: 'FORBIDDEN' } });
+    throw new GraphQLError(`role ${ctx.viewer.role} may not read the programme's figures`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
   }
 }
 
@@ -83,13 +88,22 @@ export const resolvers: Resolvers = {
     },
     committeeMeetings: (_, args, ctx) => {
       ctx.requireCoordinator('the committee’s meetings');
-      return growth.meetings(ctx.store, args.from ? month(args.from, 'from', '') : null, args.to ? month(args.to, 'to', '') : null);
+      return growth.meetings(
+        ctx.store,
+        args.from ? month(args.from, 'from', '') : null,
+        args.to ? month(args.to, 'to', '') : null,
+      );
     },
     growthFirms: async (_, { filter, first, after }, ctx) => {
       ctx.requireReader('firms’ growth status');
       const page = pageOf(first, after, MAX_PAGE);
       const statuses = (filter?.statuses?.length ? [...new Set(filter.statuses)] : DEFAULT_STATUSES) as GrowthStatus[];
-      const { ids, total } = await growth.firmsByStatus(ctx.store, ctx.viewer, { statuses, organizationId: filter?.organizationId }, page);
+      const { ids, total } = await growth.firmsByStatus(
+        ctx.store,
+        ctx.viewer,
+        { statuses, organizationId: filter?.organizationId },
+        page,
+      );
       await Promise.all(ids.map((id) => ctx.readFile(id, 'growthFirms')));
       return connectionOf(
         ids.map((id) => ({ id })),
@@ -104,7 +118,11 @@ export const resolvers: Resolvers = {
       // Active, graduated and withdrawn add up to about the selected total: they are one line of
       // a table, suppressed like one, so a withheld figure is not the total minus the others.
       const [active, graduated, withdrawn] = suppress(
-        [['ACTIVE', s.active], ['GRADUATED', s.graduated], ['WITHDRAWN', s.withdrawn]].map(([k, n]) => ({ keys: [k as string], count: n as number })),
+        [
+          ['ACTIVE', s.active],
+          ['GRADUATED', s.graduated],
+          ['WITHDRAWN', s.withdrawn],
+        ].map(([k, n]) => ({ keys: [k as string], count: n as number })),
         MIN_CELL,
       ).map((c) => (c.suppressed ? null : c.count));
       return { selectedTotal: withheld(ctx, s.selectedTotal), active, graduated, withdrawn, meetings: s.meetings };
@@ -115,40 +133,59 @@ export const resolvers: Resolvers = {
       if (dims.length === 0 || dims.length > 3) throw badInput('groupBy takes one to three dimensions');
       // A filter and its complement, each counted apart, would give back withheld cells by
       // subtraction: analysts group by STATUS instead, where suppression covers every line.
-      if (ctx.viewer.role === 'analyst' && statuses?.length) throw badInput('analysts group by STATUS rather than filter by it');
+      if (ctx.viewer.role === 'analyst' && statuses?.length)
+        throw badInput('analysts group by STATUS rather than filter by it');
       const { cells: counted, total } = await growth.countPlans(ctx.store, dims, statuses?.length ? statuses : null);
       // Coordinators see every firm anyway; analysts get the suppressed table.
-      const cells = ctx.viewer.role === 'analyst' ? suppress(counted, MIN_CELL) : counted.map((c) => ({ ...c, suppressed: false }));
+      const cells =
+        ctx.viewer.role === 'analyst' ? suppress(counted, MIN_CELL) : counted.map((c) => ({ ...c, suppressed: false }));
       return {
         groupBy: dims,
         total: withheld(ctx, total),
-        cells: cells.map((c) => ({ keys: c.keys.map((value, i) => ({ dimension: dims[i], value })), count: c.suppressed ? null : c.count, suppressed: c.suppressed })),
+        cells: cells.map((c) => ({
+          keys: c.keys.map((value, i) => ({ dimension: dims[i], value })),
+          count: c.suppressed ? null : c.count,
+          suppressed: c.suppressed,
+        })),
         suppressedCells: cells.filter((c) => c.suppressed).length,
       };
     },
     growthAudit: async (_, { filter, first, after }, ctx) => {
       ctx.requireCoordinator('the growth audit log');
       const page = pageOf(first, after, MAX_PAGE, 50);
-      const { rows, total } = await auditEntries(ctx.store, { firmId: filter?.companyId, from: filter?.from, to: filter?.to }, page);
+      const { rows, total } = await auditEntries(
+        ctx.store,
+        { firmId: filter?.companyId, from: filter?.from, to: filter?.to },
+        page,
+      );
       return connectionOf(rows, page.offset, total);
     },
   },
   Mutation: {
     nominateCompany: async (_, args, ctx) => {
-      if (ctx.viewer.role === 'anonymous') throw new GraphQLError('nominations need a staff or coordinator token', { extensions: { code: 'UNAUTHENTICATED' } });
-      if (ctx.viewer.role !== 'staff' && ctx.viewer.role !== 'coordinator') throw new GraphQLError('only agency staff and coordinators nominate firms', { extensions: { code: 'FORBIDDEN' } });
+      if (ctx.viewer.role === 'anonymous')
+        throw new GraphQLError('nominations need a staff or coordinator token', {
+          extensions: { code: 'UNAUTHENTICATED' },
+        });
+      if (ctx.viewer.role !== 'staff' && ctx.viewer.role !== 'coordinator')
+        throw new GraphQLError('only agency staff and coordinators nominate firms', {
+          extensions: { code: 'FORBIDDEN' },
+        });
       const thisMonth = jstMonthOf(ctx.now());
       const meeting = month(args.meeting, 'meeting', thisMonth);
       if (meeting < thisMonth) throw badInput(`the ${meeting} meeting is past; nominate for ${thisMonth} or later`);
       const rationale = text(args.rationale, 'rationale');
       if (ctx.viewer.role === 'staff') {
         if (!(await ctx.firmVisible.load(args.companyId))) {
-          throw new GraphQLError('staff nominate their own agency’s clients only', { extensions: { code: 'FORBIDDEN' } });
+          throw new GraphQLError('staff nominate their own agency’s clients only', {
+            extensions: { code: 'FORBIDDEN' },
+          });
         }
       } else if (!(await firms.exists(ctx.store, args.companyId))) {
         throw badInput(`unknown firm ${args.companyId}`);
       }
-      if ((await ctx.status.load(args.companyId)) === 'ACTIVE') throw badInput('the firm is already selected and supported');
+      if ((await ctx.status.load(args.companyId)) === 'ACTIVE')
+        throw badInput('the firm is already selected and supported');
       const { nomination } = await growth
         .nominate(ctx.store, {
           firmId: args.companyId,
@@ -166,7 +203,8 @@ export const resolvers: Resolvers = {
       ctx.requireCoordinator('deciding on a firm');
       const thisMonth = jstMonthOf(ctx.now());
       const meeting = month(input.meeting, 'meeting', thisMonth);
-      if (meeting > thisMonth) throw badInput(`the ${meeting} meeting has not been held; decisions are recorded for ${thisMonth} or earlier`);
+      if (meeting > thisMonth)
+        throw badInput(`the ${meeting} meeting has not been held; decisions are recorded for ${thisMonth} or earlier`);
       const reason = text(input.reason, 'reason');
       if (!(await firms.exists(ctx.store, input.companyId))) throw badInput(`unknown firm ${input.companyId}`);
       const lead = input.plan?.leadAgency;
@@ -179,7 +217,11 @@ export const resolvers: Resolvers = {
           reason,
           by: ctx.viewer.subject ?? 'unknown',
           at: ctx.now().toISOString(),
-          plan: { leadAgency: lead, participatingAgencies: await agenciesOf(ctx, input.plan?.participatingAgencies), goals: goalsOf(input.plan?.goals) },
+          plan: {
+            leadAgency: lead,
+            participatingAgencies: await agenciesOf(ctx, input.plan?.participatingAgencies),
+            goals: goalsOf(input.plan?.goals),
+          },
         })
         .catch(ruleBroken);
       await ctx.readFile(decision.firmId, 'recordCommitteeDecision');
@@ -187,7 +229,8 @@ export const resolvers: Resolvers = {
     },
     updateSupportPlan: async (_, { input }, ctx) => {
       ctx.requireCoordinator('changing a support plan');
-      if (input.leadAgency && !(await organizations.exists(ctx.store, input.leadAgency))) throw badInput(`unknown organization ${input.leadAgency}`);
+      if (input.leadAgency && !(await organizations.exists(ctx.store, input.leadAgency)))
+        throw badInput(`unknown organization ${input.leadAgency}`);
       const { plan } = await growth
         .updatePlan(ctx.writableStore(), {
           planId: input.planId,
@@ -211,7 +254,9 @@ export const resolvers: Resolvers = {
       // checked (and audited) again where it is read.
       ctx.requireReader('a firm’s growth file');
       if (ctx.viewer.role === 'staff' && !(await ctx.firmVisible.load(company.id))) {
-        throw new GraphQLError('staff read the growth files of their own agency’s firms only', { extensions: { code: 'FORBIDDEN' } });
+        throw new GraphQLError('staff read the growth files of their own agency’s firms only', {
+          extensions: { code: 'FORBIDDEN' },
+        });
       }
       return { firmId: company.id };
     },
@@ -281,7 +326,10 @@ export const resolvers: Resolvers = {
       ctx.requireCoordinator('a meeting’s agenda');
       const top = topScored ?? growthWeights().agenda.topScored;
       if (top < 0 || top > 50) throw badInput('topScored must be between 0 and 50');
-      const rows = await growth.agenda(ctx.store, m.month, { topScored: top, includeTopScored: m.month >= jstMonthOf(ctx.now()) });
+      const rows = await growth.agenda(ctx.store, m.month, {
+        topScored: top,
+        includeTopScored: m.month >= jstMonthOf(ctx.now()),
+      });
       await Promise.all(rows.map((r) => ctx.readFile(r.firmId, 'agenda')));
       return rows;
     },

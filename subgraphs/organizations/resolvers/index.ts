@@ -13,7 +13,6 @@ import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { provenanceResolvers } from '../../shared/module';
 import { municipalityValue as toMunicipality } from '../../shared/values';
 
-
 export const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
@@ -23,7 +22,9 @@ export const resolvers: Resolvers = {
       const area = filter?.municipalityCode;
       if (!area) return rows;
       if (!/^\d{6}$/.test(area)) {
-        throw new GraphQLError('municipalityCode must be a 6-digit 全国地方公共団体コード', { extensions: { code: 'BAD_USER_INPUT' } });
+        throw new GraphQLError('municipalityCode must be a 6-digit 全国地方公共団体コード', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
       }
       return rows.filter((r) => r.municipalityCode !== null && isWithin(r.municipalityCode, area));
     },
@@ -43,7 +44,8 @@ export const resolvers: Resolvers = {
     lastError: (s, _, ctx) => (ctx.seesDetailOf(s.agencyId) ? s.lastError : null),
     rejectedRows: async (s, { first }, ctx) => {
       const limit = first ?? 100;
-      if (limit < 0 || limit > 1000) throw new GraphQLError('first must be between 0 and 1000', { extensions: { code: 'BAD_USER_INPUT' } });
+      if (limit < 0 || limit > 1000)
+        throw new GraphQLError('first must be between 0 and 1000', { extensions: { code: 'BAD_USER_INPUT' } });
       if ((s.entity === 'consultation' || s.entity === 'committee') && !ctx.seesDetailOf(s.agencyId)) return [];
       return ctx.rejectionsBySource(limit).load(s.id);
     },

@@ -60,7 +60,10 @@ export const resolvers: Resolvers = {
       rows.forEach((r) => ctx.programById.prime(r.id, r));
       return {
         edges: rows.map((node, i) => ({ node, cursor: encodeCursor(offset + i) })),
-        pageInfo: { hasNextPage: offset + rows.length < totalCount, endCursor: rows.length ? encodeCursor(offset + rows.length - 1) : null },
+        pageInfo: {
+          hasNextPage: offset + rows.length < totalCount,
+          endCursor: rows.length ? encodeCursor(offset + rows.length - 1) : null,
+        },
         totalCount,
       };
     },
@@ -99,7 +102,9 @@ export const resolvers: Resolvers = {
       const today = japanDate(ctx.now());
       const all = await ctx.programsByProvider.load(o.id);
       return all.filter(
-        (p) => (!kinds?.length || kinds.includes(p.kind)) && (!status?.length || status.includes(programStatus(p, today) as ProgramStatus)),
+        (p) =>
+          (!kinds?.length || kinds.includes(p.kind)) &&
+          (!status?.length || status.includes(programStatus(p, today) as ProgramStatus)),
       );
     },
   },

@@ -10,7 +10,13 @@ import { japanDate } from '../../shared/scalars';
 import { municipalityValue } from '../../shared/values';
 import { searchMunicipalities } from '../../../domain/municipalities';
 import type { ProgramsContext } from '../context';
-import type { ProgramKind, ProgramStatus, QueryResolvers, ProgramResolvers, SupportField } from '../resolvers.generated';
+import type {
+  ProgramKind,
+  ProgramStatus,
+  QueryResolvers,
+  ProgramResolvers,
+  SupportField,
+} from '../resolvers.generated';
 import { highlight } from '../search/highlight';
 import { SearchInputError, type SearchResult } from '../search';
 import { MAX_QUERY_LENGTH } from '../search/query';
@@ -46,7 +52,8 @@ function checkText(text: string | null | undefined, name: string): void {
 }
 
 function checkFirst(first: number): void {
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`);
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE)
+    throw badInput(`first must be between 0 and ${MAX_PAGE}`);
 }
 
 /** Programmes by id in the order given, in one batched query; ids gone since indexing are dropped. */
@@ -63,7 +70,11 @@ function facetsOf(result: SearchResult) {
     purposes: f.purposes,
     providers: f.providers.map((x) => ({ value: x.value, organization: { id: x.value }, count: x.count })),
     statuses: f.statuses.map((x) => ({ value: x.value as ProgramStatus, count: x.count })),
-    prefectures: f.prefectures.map((x) => ({ value: x.value, municipality: municipalityValue(x.value), count: x.count })),
+    prefectures: f.prefectures.map((x) => ({
+      value: x.value,
+      municipality: municipalityValue(x.value),
+      count: x.count,
+    })),
   };
 }
 
@@ -110,17 +121,35 @@ export const searchQueryResolvers: Pick<QueryResolvers, 'search' | 'providersFor
         limit,
       }),
     );
-    const records = new Map((await load(ctx, result.hits.map((h) => h.id))).map((r) => [r.id, r]));
+    const records = new Map(
+      (
+        await load(
+          ctx,
+          result.hits.map((h) => h.id),
+        )
+      ).map((r) => [r.id, r]),
+    );
     const edges = result.hits.flatMap((hit, i) => {
       const node = records.get(hit.id);
       return node
-        ? [{ cursor: encodeSearchCursor(offset + i), node, score: hit.score, highlight: highlight(node, result.query), distanceKm: hit.distanceKm }]
+        ? [
+            {
+              cursor: encodeSearchCursor(offset + i),
+              node,
+              score: hit.score,
+              highlight: highlight(node, result.query),
+              distanceKm: hit.distanceKm,
+            },
+          ]
         : [];
     });
     const lastOffset = offset + result.hits.length - 1;
     return {
       edges,
-      pageInfo: { hasNextPage: offset + result.hits.length < result.total, endCursor: result.hits.length ? encodeSearchCursor(lastOffset) : null },
+      pageInfo: {
+        hasNextPage: offset + result.hits.length < result.total,
+        endCursor: result.hits.length ? encodeSearchCursor(lastOffset) : null,
+      },
       totalCount: result.total,
       facets: facetsOf(result),
       interpretation: interpretationOf(result),
@@ -132,9 +161,22 @@ export const searchQueryResolvers: Pick<QueryResolvers, 'search' | 'providersFor
     checkText(need, 'need');
     const index = await ctx.search.current();
     const matches = asked(() =>
-      index.providersFor({ need, municipalityCode, sort: sort ?? 'RELEVANCE', today: japanDate(ctx.now()), first: first ?? 10 }),
+      index.providersFor({
+        need,
+        municipalityCode,
+        sort: sort ?? 'RELEVANCE',
+        today: japanDate(ctx.now()),
+        first: first ?? 10,
+      }),
     );
-    const records = new Map((await load(ctx, matches.flatMap((m) => m.programs.map((p) => p.id)))).map((r) => [r.id, r]));
+    const records = new Map(
+      (
+        await load(
+          ctx,
+          matches.flatMap((m) => m.programs.map((p) => p.id)),
+        )
+      ).map((r) => [r.id, r]),
+    );
     return matches.map((m) => ({
       organization: { id: m.providerId },
       score: m.score,
@@ -149,5 +191,8 @@ export const alternativesResolver: NonNullable<ProgramResolvers['alternatives']>
   checkFirst(first ?? 5);
   const index = await ctx.search.current();
   const hits = index.alternatives(program, { first: first ?? 5, today: japanDate(ctx.now()) });
-  return load(ctx, hits.map((h) => h.id));
+  return load(
+    ctx,
+    hits.map((h) => h.id),
+  );
 };

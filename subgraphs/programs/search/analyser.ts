@@ -14,7 +14,16 @@
  */
 import { foldForSearch } from './text';
 
-export type WordClass = 'noun' | 'suffix' | 'prefix' | 'verb' | 'adjective' | 'adverb' | 'grammar' | 'symbol' | 'unknown';
+export type WordClass =
+  | 'noun'
+  | 'suffix'
+  | 'prefix'
+  | 'verb'
+  | 'adjective'
+  | 'adverb'
+  | 'grammar'
+  | 'symbol'
+  | 'unknown';
 
 export interface Word {
   /** As written (after NFKC). */
@@ -125,7 +134,15 @@ export function createSegmenterAnalyser(): Analyser {
       return [...segmenter.segment(text)].map(({ segment, isWordLike }) => ({
         surface: segment,
         base: segment,
-        cls: !isWordLike ? 'symbol' : GRAMMAR.has(segment) ? 'grammar' : HIRAGANA_ONLY.test(segment) ? 'adjective' : KANJI_THEN_KANA.test(segment) ? 'verb' : 'noun',
+        cls: !isWordLike
+          ? 'symbol'
+          : GRAMMAR.has(segment)
+            ? 'grammar'
+            : HIRAGANA_ONLY.test(segment)
+              ? 'adjective'
+              : KANJI_THEN_KANA.test(segment)
+                ? 'verb'
+                : 'noun',
         reading: null,
       }));
     },

@@ -25,7 +25,11 @@ function findRanges(original: string, query: ParsedQuery): Field {
   for (const clause of query.clauses) {
     let found = false;
     for (const alt of clause.alternatives) {
-      for (let at = folded.indexOf(alt.text); at >= 0 && alt.text; at = folded.indexOf(alt.text, at + alt.text.length)) {
+      for (
+        let at = folded.indexOf(alt.text);
+        at >= 0 && alt.text;
+        at = folded.indexOf(alt.text, at + alt.text.length)
+      ) {
         const start = offsets[at];
         // Up to the next folded character, so a dropped final ー is marked with its word.
         const next = at + alt.text.length;
@@ -77,9 +81,14 @@ function render(field: Field): string {
  * (summary, then details, then title on ties); without any occurrence (a match on its labels
  * only), the start of the summary unmarked. Null when the query has no words.
  */
-export function highlight(program: { title: string; summary: string | null; body: string | null }, query: ParsedQuery): string | null {
+export function highlight(
+  program: { title: string; summary: string | null; body: string | null },
+  query: ParsedQuery,
+): string | null {
   if (query.clauses.length === 0) return null;
-  const fields = [program.summary, program.body, program.title].filter((t): t is string => !!t).map((t) => findRanges(t, query));
+  const fields = [program.summary, program.body, program.title]
+    .filter((t): t is string => !!t)
+    .map((t) => findRanges(t, query));
   let best: Field | undefined;
   for (const f of fields) if (f.clauses > 0 && (!best || f.clauses > best.clauses)) best = f;
   return render(best ?? fields[0]);

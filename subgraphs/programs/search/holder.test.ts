@@ -46,14 +46,16 @@ function fakeStore() {
       if (state.fail) throw new Error('store unavailable');
       if (sql.includes('from sources')) return state.sources as T[];
       if (sql.includes('from organizations')) return state.organizations as T[];
-      if (sql.includes('source_id = any')) return state.programs.filter((p) => (params[0] as string[]).includes(p.sourceId)) as T[];
+      if (sql.includes('source_id = any'))
+        return state.programs.filter((p) => (params[0] as string[]).includes(p.sourceId)) as T[];
       return state.programs as T[];
     },
   };
   return { store, state };
 }
 
-const ids = (index: { search(r: { text: string; today: string }): { hits: Array<{ id: string }> } }, text: string) => index.search({ text, today: TODAY }).hits.map((h) => h.id);
+const ids = (index: { search(r: { text: string; today: string }): { hits: Array<{ id: string }> } }, text: string) =>
+  index.search({ text, today: TODAY }).hits.map((h) => h.id);
 
 test('nothing is read before the first search; then versions, programmes and providers once', async () => {
   const { store, state } = fakeStore();

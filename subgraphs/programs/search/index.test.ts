@@ -1,4 +1,10 @@
-import { createSearchIndex, SearchInputError, type IndexableProgram, type ProviderLocation, type SearchRequest } from '.';
+import {
+  createSearchIndex,
+  SearchInputError,
+  type IndexableProgram,
+  type ProviderLocation,
+  type SearchRequest,
+} from '.';
 import { highlight } from './highlight';
 
 const TODAY = '2026-11-25';
@@ -28,17 +34,101 @@ function program(id: string, fields: Partial<IndexableProgram>): IndexableProgra
 }
 
 const RECORDS: IndexableProgram[] = [
-  program('kobe:1', { title: '創業相談窓口', summary: '創業を考えている方の相談に応じます。', kind: 'CONSULTATION', supportFields: ['STARTUP'], areaCodes: ['281000'] }),
-  program('kobe:2', { title: '経営相談', summary: '経営全般の相談。', body: '創業間もない方もご利用ください。', supportFields: ['MANAGEMENT'], areaCodes: ['281000'] }),
-  program('kobe:3', { title: 'ひょうご起業スクール', summary: 'ビジネスプランを学ぶ講座です。', kind: 'SEMINAR', supportFields: ['STARTUP'], areaCodes: ['280003'], opensOn: '2026-11-01', closesOn: '2026-12-18' }),
-  program('akashi:1', { title: 'スタートアップ支援オフィス', summary: '低廉な賃料のオフィス。', kind: 'EQUIPMENT', supportFields: ['STARTUP'], areaCodes: ['282031'], employeeCeiling: 5, opensOn: '2027-01-05', closesOn: '2027-02-15' }),
-  program('akashi:2', { title: '販路開拓支援助成金', summary: '展示会出展の経費を助成します。', kind: 'GRANT', supportFields: ['SALES'], areaCodes: ['282031'], employeeCeiling: 300, industries: ['E'], opensOn: '2026-04-01', closesOn: '2027-02-26', purposes: ['販路拡大・海外展開をしたい'] }),
-  program('toshima:1', { title: '創業資金融資あっせん', summary: '区が融資をあっせんします。', kind: 'LOAN', supportFields: ['STARTUP', 'FINANCE'], areaCodes: ['131164'], purposes: ['資金繰りを改善したい'] }),
-  program('toshima:2', { title: 'としま創業塾(冬期)', summary: '創業を目指す方の講座。', kind: 'SEMINAR', supportFields: ['STARTUP'], areaCodes: ['131164'], opensOn: '2026-06-01', closesOn: '2026-06-30' }),
-  program('toshima:3', { title: 'セミナー「選ばれる店」', summary: 'SNSでの発信を学ぶセミナーです。', kind: 'SEMINAR', supportFields: ['SALES', 'DX'], areaCodes: ['131164'], opensOn: '2026-11-15', closesOn: '2026-12-12' }),
-  program('niro:1', { title: '技術系ベンチャー支援', summary: '大学発ベンチャーの事業化を支援します。', kind: 'EXPERT_DISPATCH', supportFields: ['STARTUP', 'TECHNOLOGY'], areaCodes: ['000000'] }),
-  program('jiii:1', { title: '特許出願援助', summary: '初めての特許出願の費用を援助します。', kind: 'GRANT', supportFields: ['IP'], areaCodes: ['280003'], opensOn: '2026-04-01', closesOn: '2027-01-29' }),
-  program('itc:1', { title: 'IT導入 技術支援', summary: 'IoTとDXの導入を支援。', kind: 'TECHNICAL_SERVICE', supportFields: ['DX'], areaCodes: ['280003'], industries: ['E'] }),
+  program('kobe:1', {
+    title: '創業相談窓口',
+    summary: '創業を考えている方の相談に応じます。',
+    kind: 'CONSULTATION',
+    supportFields: ['STARTUP'],
+    areaCodes: ['281000'],
+  }),
+  program('kobe:2', {
+    title: '経営相談',
+    summary: '経営全般の相談。',
+    body: '創業間もない方もご利用ください。',
+    supportFields: ['MANAGEMENT'],
+    areaCodes: ['281000'],
+  }),
+  program('kobe:3', {
+    title: 'ひょうご起業スクール',
+    summary: 'ビジネスプランを学ぶ講座です。',
+    kind: 'SEMINAR',
+    supportFields: ['STARTUP'],
+    areaCodes: ['280003'],
+    opensOn: '2026-11-01',
+    closesOn: '2026-12-18',
+  }),
+  program('akashi:1', {
+    title: 'スタートアップ支援オフィス',
+    summary: '低廉な賃料のオフィス。',
+    kind: 'EQUIPMENT',
+    supportFields: ['STARTUP'],
+    areaCodes: ['282031'],
+    employeeCeiling: 5,
+    opensOn: '2027-01-05',
+    closesOn: '2027-02-15',
+  }),
+  program('akashi:2', {
+    title: '販路開拓支援助成金',
+    summary: '展示会出展の経費を助成します。',
+    kind: 'GRANT',
+    supportFields: ['SALES'],
+    areaCodes: ['282031'],
+    employeeCeiling: 300,
+    industries: ['E'],
+    opensOn: '2026-04-01',
+    closesOn: '2027-02-26',
+    purposes: ['販路拡大・海外展開をしたい'],
+  }),
+  program('toshima:1', {
+    title: '創業資金融資あっせん',
+    summary: '区が融資をあっせんします。',
+    kind: 'LOAN',
+    supportFields: ['STARTUP', 'FINANCE'],
+    areaCodes: ['131164'],
+    purposes: ['資金繰りを改善したい'],
+  }),
+  program('toshima:2', {
+    title: 'としま創業塾(冬期)',
+    summary: '創業を目指す方の講座。',
+    kind: 'SEMINAR',
+    supportFields: ['STARTUP'],
+    areaCodes: ['131164'],
+    opensOn: '2026-06-01',
+    closesOn: '2026-06-30',
+  }),
+  program('toshima:3', {
+    title: 'セミナー「選ばれる店」',
+    summary: 'SNSでの発信を学ぶセミナーです。',
+    kind: 'SEMINAR',
+    supportFields: ['SALES', 'DX'],
+    areaCodes: ['131164'],
+    opensOn: '2026-11-15',
+    closesOn: '2026-12-12',
+  }),
+  program('niro:1', {
+    title: '技術系ベンチャー支援',
+    summary: '大学発ベンチャーの事業化を支援します。',
+    kind: 'EXPERT_DISPATCH',
+    supportFields: ['STARTUP', 'TECHNOLOGY'],
+    areaCodes: ['000000'],
+  }),
+  program('jiii:1', {
+    title: '特許出願援助',
+    summary: '初めての特許出願の費用を援助します。',
+    kind: 'GRANT',
+    supportFields: ['IP'],
+    areaCodes: ['280003'],
+    opensOn: '2026-04-01',
+    closesOn: '2027-01-29',
+  }),
+  program('itc:1', {
+    title: 'IT導入 技術支援',
+    summary: 'IoTとDXの導入を支援。',
+    kind: 'TECHNICAL_SERVICE',
+    supportFields: ['DX'],
+    areaCodes: ['280003'],
+    industries: ['E'],
+  }),
 ];
 
 const PROVIDERS: ProviderLocation[] = [
@@ -121,8 +211,20 @@ describe('matching', () => {
 describe('filters', () => {
   test('municipality: its areas, enclosing city and prefecture, 全国 and unrestricted programmes', () => {
     // 神戸市中央区 lies in 神戸市 and 兵庫県.
-    expect(ids({ filter: { municipalityCode: '281107' } }).sort()).toEqual(['itc:1', 'jiii:1', 'kobe:1', 'kobe:2', 'kobe:3', 'niro:1']);
-    expect(ids({ filter: { municipalityCode: '131164' } }).sort()).toEqual(['niro:1', 'toshima:1', 'toshima:2', 'toshima:3']);
+    expect(ids({ filter: { municipalityCode: '281107' } }).sort()).toEqual([
+      'itc:1',
+      'jiii:1',
+      'kobe:1',
+      'kobe:2',
+      'kobe:3',
+      'niro:1',
+    ]);
+    expect(ids({ filter: { municipalityCode: '131164' } }).sort()).toEqual([
+      'niro:1',
+      'toshima:1',
+      'toshima:2',
+      'toshima:3',
+    ]);
     expect(() => search({ filter: { municipalityCode: '999999' } })).toThrow(SearchInputError);
   });
 
@@ -138,7 +240,9 @@ describe('filters', () => {
   });
 
   test('statuses follow the day asked for', () => {
-    expect(search({ today: '2026-06-15', filter: { status: ['OPEN'] }, text: '創業塾' }).hits.map((h) => h.id)).toEqual(['toshima:2']);
+    expect(search({ today: '2026-06-15', filter: { status: ['OPEN'] }, text: '創業塾' }).hits.map((h) => h.id)).toEqual(
+      ['toshima:2'],
+    );
   });
 });
 
@@ -203,18 +307,33 @@ describe('sorting and pages', () => {
 describe('incremental updates', () => {
   test('replacing one source gives the same answers as building from scratch', () => {
     const changed = [
-      program('toshima:1', { title: '創業資金融資あっせん(改定)', summary: '区が融資をあっせんします。', kind: 'LOAN', supportFields: ['FINANCE'], areaCodes: ['131164'] }),
-      program('toshima:9', { title: '量子コンピュータ活用補助金', kind: 'SUBSIDY', supportFields: ['DX'], areaCodes: ['131164'] }),
+      program('toshima:1', {
+        title: '創業資金融資あっせん(改定)',
+        summary: '区が融資をあっせんします。',
+        kind: 'LOAN',
+        supportFields: ['FINANCE'],
+        areaCodes: ['131164'],
+      }),
+      program('toshima:9', {
+        title: '量子コンピュータ活用補助金',
+        kind: 'SUBSIDY',
+        supportFields: ['DX'],
+        areaCodes: ['131164'],
+      }),
     ];
     const updated = index.withSources(new Map([['toshima/programs', changed]]));
-    const fresh = createSearchIndex([...RECORDS.filter((r) => r.providerId !== 'toshima'), ...changed], { providers: PROVIDERS });
+    const fresh = createSearchIndex([...RECORDS.filter((r) => r.providerId !== 'toshima'), ...changed], {
+      providers: PROVIDERS,
+    });
     for (const text of ['創業', '量子', '融資', '']) {
       const request = { text, today: TODAY, limit: 50 };
       expect(updated.search(request)).toEqual(fresh.search(request));
     }
     expect(updated.search({ text: '量子', today: TODAY }).hits.map((h) => h.id)).toEqual(['toshima:9']);
     expect(index.search({ text: '量子', today: TODAY }).total).toBe(0);
-    expect(index.withSources(new Map([['toshima/programs', []]])).search({ today: TODAY }).total).toBe(RECORDS.length - 3);
+    expect(index.withSources(new Map([['toshima/programs', []]])).search({ today: TODAY }).total).toBe(
+      RECORDS.length - 3,
+    );
   });
 });
 
@@ -233,7 +352,13 @@ describe('who else offers this', () => {
   test('providers for a need, by relevance or distance', () => {
     const byRelevance = index.providersFor({ need: '創業', today: TODAY, first: 10 });
     expect(byRelevance.map((p) => p.providerId).sort()).toEqual(['akashi', 'kobe', 'niro', 'toshima']);
-    const near = index.providersFor({ need: '創業', municipalityCode: '131164', sort: 'DISTANCE', today: TODAY, first: 10 });
+    const near = index.providersFor({
+      need: '創業',
+      municipalityCode: '131164',
+      sort: 'DISTANCE',
+      today: TODAY,
+      first: 10,
+    });
     expect(near.map((p) => p.providerId)).toEqual(['toshima', 'niro']);
     expect(near[0].count).toBe(2);
     expect(near[0].programs.map((p) => p.id)).toEqual(['toshima:1', 'toshima:2']);
@@ -244,8 +369,12 @@ describe('who else offers this', () => {
 describe('highlight', () => {
   test('marks the words found, and their synonyms, in 【】', () => {
     const q = index.parse('ｽﾀｰﾄｱｯﾌﾟ');
-    expect(highlight({ title: 'x', summary: '大学発ベンチャーの起業を支援します。', body: null }, q)).toBe('大学発【ベンチャー】の【起業】を支援します。');
-    expect(highlight({ title: 'セミナー【新】', summary: null, body: null }, index.parse('せみなー'))).toBe('【セミナー】〔新〕');
+    expect(highlight({ title: 'x', summary: '大学発ベンチャーの起業を支援します。', body: null }, q)).toBe(
+      '大学発【ベンチャー】の【起業】を支援します。',
+    );
+    expect(highlight({ title: 'セミナー【新】', summary: null, body: null }, index.parse('せみなー'))).toBe(
+      '【セミナー】〔新〕',
+    );
   });
 
   test('a long text is cut around the first match', () => {

@@ -165,7 +165,9 @@ const EARTH_RADIUS_KM = 6371.0088;
 
 function greatCircleKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
   const rad = (deg: number) => (deg * Math.PI) / 180;
-  const h = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lng2 - lng1) / 2) ** 2;
+  const h =
+    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
+    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lng2 - lng1) / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -357,12 +359,26 @@ export class SearchIndex {
   /** A new index with the given sources' programmes replaced (an empty list removes a source). */
   withSources(changes: ReadonlyMap<string, readonly IndexableProgram[]>): SearchIndex {
     const kept = this.segments.filter((s) => !changes.has(s.sourceId));
-    const rebuilt = [...changes].filter(([, records]) => records.length > 0).map(([sourceId, records]) => buildSegment(sourceId, records, this.dictionaries));
-    return new SearchIndex([...kept, ...rebuilt], this.dictionaries, this.providerLocations, this.synonyms, this.understander);
+    const rebuilt = [...changes]
+      .filter(([, records]) => records.length > 0)
+      .map(([sourceId, records]) => buildSegment(sourceId, records, this.dictionaries));
+    return new SearchIndex(
+      [...kept, ...rebuilt],
+      this.dictionaries,
+      this.providerLocations,
+      this.synonyms,
+      this.understander,
+    );
   }
 
   withProviders(providers: Iterable<ProviderLocation>): SearchIndex {
-    return new SearchIndex(this.segments, this.dictionaries, new Map([...providers].map((p) => [p.id, p])), this.synonyms, this.understander);
+    return new SearchIndex(
+      this.segments,
+      this.dictionaries,
+      new Map([...providers].map((p) => [p.id, p])),
+      this.synonyms,
+      this.understander,
+    );
   }
 
   parse(text: string | null | undefined): ParsedQuery {
@@ -392,7 +408,6 @@ export class SearchIndex {
     return this;
   }
 
-
   // ---------------------------------------------------------------------------------------------
   // Planning and matching
   // ---------------------------------------------------------------------------------------------
@@ -413,7 +428,8 @@ export class SearchIndex {
         if (t >= 0) df += seg.termStart[t + 1] - seg.termStart[t];
       });
       entry = { terms, df };
-      if (this.tokenCache.size >= TOKEN_CACHE_SIZE) this.tokenCache.delete(this.tokenCache.keys().next().value as Token);
+      if (this.tokenCache.size >= TOKEN_CACHE_SIZE)
+        this.tokenCache.delete(this.tokenCache.keys().next().value as Token);
       this.tokenCache.set(token, entry);
     }
     return entry;
@@ -432,12 +448,32 @@ export class SearchIndex {
   private plan(text: string | null | undefined, understand: boolean, broaden = false): QueryPlan {
     if (!understand) {
       const parsed = this.parse(text);
-      const interpretation = { terms: parsed.clauses.map((c) => c.label ?? ''), places: [], supportFields: [], kinds: [], needs: [], dropped: [] };
-      return { ...this.planClauses(parsed), places: [], interpretation, preferredKinds: 0, spelling: [], broadened: null };
+      const interpretation = {
+        terms: parsed.clauses.map((c) => c.label ?? ''),
+        places: [],
+        supportFields: [],
+        kinds: [],
+        needs: [],
+        dropped: [],
+      };
+      return {
+        ...this.planClauses(parsed),
+        places: [],
+        interpretation,
+        preferredKinds: 0,
+        spelling: [],
+        broadened: null,
+      };
     }
     const { analyser, thesaurus } = this.understanding();
-    const u = understandQuery(text, { analyser, thesaurus, synonyms: this.synonyms, readingsOf: (kana) => this.vocabulary().readAs(kana) }, broaden);
-    const marks = [...new Set(u.clauses.flatMap((c) => c.alternatives.map((a) => a.text)).filter(Boolean))].sort((a, b) => b.length - a.length);
+    const u = understandQuery(
+      text,
+      { analyser, thesaurus, synonyms: this.synonyms, readingsOf: (kana) => this.vocabulary().readAs(kana) },
+      broaden,
+    );
+    const marks = [...new Set(u.clauses.flatMap((c) => c.alternatives.map((a) => a.text)).filter(Boolean))].sort(
+      (a, b) => b.length - a.length,
+    );
     return {
       ...this.planClauses({ clauses: u.clauses, marks }),
       places: u.places,
@@ -460,11 +496,24 @@ export class SearchIndex {
         const dropped = alt.tokens.length - kept.length;
         clauseDf = clause.broad ? Math.max(clauseDf, frequency(sorted[0])) : clauseDf + frequency(sorted[0]);
         for (const t of kept) cost += frequency(t);
-        return { tokens: kept.map((t) => this.lookup(t)), required: Math.max(1, alt.required - dropped), weight: alt.weight };
+        return {
+          tokens: kept.map((t) => this.lookup(t)),
+          required: Math.max(1, alt.required - dropped),
+          weight: alt.weight,
+        };
       });
-      return { alternatives, idf: this.idfOf(Math.min(clauseDf, this.size)), cost, boost: clause.boost ?? 1, source: clause };
+      return {
+        alternatives,
+        idf: this.idfOf(Math.min(clauseDf, this.size)),
+        cost,
+        boost: clause.boost ?? 1,
+        source: clause,
+      };
     };
-    const must = parsed.clauses.filter((c) => c.must).map(planClause).sort((a, b) => a.cost - b.cost);
+    const must = parsed.clauses
+      .filter((c) => c.must)
+      .map(planClause)
+      .sort((a, b) => a.cost - b.cost);
     const should = parsed.clauses.filter((c) => !c.must).map(planClause);
     return { parsed, must, should };
   }
@@ -651,11 +700,13 @@ export class SearchIndex {
     }
     let industryBit = 0;
     if (f.industry != null) {
-      if (!/^[A-T]$/.test(f.industry)) throw new SearchInputError(`industry must be a JSIC division letter A–T, got ${JSON.stringify(f.industry)}`);
+      if (!/^[A-T]$/.test(f.industry))
+        throw new SearchInputError(`industry must be a JSIC division letter A–T, got ${JSON.stringify(f.industry)}`);
       industryBit = industryMask([f.industry]);
     }
     const closingBeforeDay = f.closingBefore ? dayNumber(f.closingBefore) : Number.NaN;
-    if (f.closingBefore && Number.isNaN(closingBeforeDay)) throw new SearchInputError(`closingBefore is not a date: ${f.closingBefore}`);
+    if (f.closingBefore && Number.isNaN(closingBeforeDay))
+      throw new SearchInputError(`closingBefore is not a date: ${f.closingBefore}`);
     const flags = (values: readonly string[], allowed: readonly string[] | null | undefined) => {
       if (!allowed?.length) return null;
       const set = new Set(allowed);
@@ -675,7 +726,14 @@ export class SearchIndex {
       placeOk: null,
       faceted: false,
     };
-    prepared.faceted = !!(prepared.fieldMask || prepared.kindMask || prepared.purposeOk || prepared.providerOk || prepared.statuses || prepared.areaOk);
+    prepared.faceted = !!(
+      prepared.fieldMask ||
+      prepared.kindMask ||
+      prepared.purposeOk ||
+      prepared.providerOk ||
+      prepared.statuses ||
+      prepared.areaOk
+    );
     return prepared;
   }
 
@@ -687,7 +745,8 @@ export class SearchIndex {
     const sort = request.sort ?? 'RELEVANCE';
     const origin = request.origin ?? null;
     if (origin && !getMunicipality(origin)) throw new SearchInputError(`unknown municipality code ${origin}`);
-    if (sort === 'DISTANCE' && !origin) throw new SearchInputError('sorting by DISTANCE needs a municipality to measure from');
+    if (sort === 'DISTANCE' && !origin)
+      throw new SearchInputError('sorting by DISTANCE needs a municipality to measure from');
     const filter = this.prepareFilter(request.filter);
     const understand = request.understand !== false;
     let plan = this.plan(request.text, understand);
@@ -714,7 +773,13 @@ export class SearchIndex {
       run(plan, masks);
       let best: [number, MaskCount] | null = null;
       for (const entry of masks) {
-        if (!best || popcount(entry[0]) > popcount(best[0]) || (popcount(entry[0]) === popcount(best[0]) && (entry[1].count > best[1].count || (entry[1].count === best[1].count && entry[1].score > best[1].score)))) best = entry;
+        if (
+          !best ||
+          popcount(entry[0]) > popcount(best[0]) ||
+          (popcount(entry[0]) === popcount(best[0]) &&
+            (entry[1].count > best[1].count || (entry[1].count === best[1].count && entry[1].score > best[1].score)))
+        )
+          best = entry;
       }
       if (best) {
         const mask = best[0];
@@ -734,7 +799,11 @@ export class SearchIndex {
     return {
       ...outcome,
       query: plan.parsed,
-      interpretation: { ...plan.interpretation, dropped: [...new Set([...plan.interpretation.dropped, ...relaxedWords])], relaxed: relaxedWords.length > 0 },
+      interpretation: {
+        ...plan.interpretation,
+        dropped: [...new Set([...plan.interpretation.dropped, ...relaxedWords])],
+        relaxed: relaxedWords.length > 0,
+      },
       suggestions: understand ? this.suggestionsFor(plan, relaxedWords) : [],
     };
   }
@@ -764,13 +833,24 @@ export class SearchIndex {
 
   /** Flags over area numbers: areas overlapping one of the places (containing it, or inside it). */
   private placeFlags(places: readonly string[]): Uint8Array {
-    return Uint8Array.from(this.dictionaries.areas.values, (area) => (places.some((p) => isWithin(p, area) || isWithin(area, p)) ? 1 : 0));
+    return Uint8Array.from(this.dictionaries.areas.values, (area) =>
+      places.some((p) => isWithin(p, area) || isWithin(area, p)) ? 1 : 0,
+    );
   }
 
   private execute(
     plan: QueryPlan,
     filter: PreparedFilter,
-    options: { sort: SearchSort; origin: string | null; today: string; todayDay: number; offset: number; limit: number; withFacets: boolean; masks: Map<number, MaskCount> | null },
+    options: {
+      sort: SearchSort;
+      origin: string | null;
+      today: string;
+      todayDay: number;
+      offset: number;
+      limit: number;
+      withFacets: boolean;
+      masks: Map<number, MaskCount> | null;
+    },
   ): Pick<SearchResult, 'total' | 'hits' | 'facets'> {
     const { sort, origin, today, todayDay, offset, limit, withFacets, masks } = options;
     const periodStatus = this.statusesOn(today);
@@ -784,7 +864,19 @@ export class SearchIndex {
     const purposeCounts = new Float64Array(this.dictionaries.purposes.size);
     const providerCounts = new Float64Array(this.dictionaries.providers.size);
     const prefectureCounts = new Float64Array(this.dictionaries.prefectures.size);
-    const { fieldMask, kindMask, purposeOk, providerOk, statuses, areaOk, placeOk, employees, industryBit, closingBeforeDay, faceted } = filter;
+    const {
+      fieldMask,
+      kindMask,
+      purposeOk,
+      providerOk,
+      statuses,
+      areaOk,
+      placeOk,
+      employees,
+      industryBit,
+      closingBeforeDay,
+      faceted,
+    } = filter;
     const maskOf = this.scratch.masks;
     const preferred = plan.preferredKinds;
     const closingBefore = !Number.isNaN(closingBeforeDay);
@@ -795,7 +887,20 @@ export class SearchIndex {
     for (let si = 0; si < this.segments.length; si++) {
       const seg = this.segments[si];
       const base = this.bases[si];
-      const { fields, kind, industries, ceiling, periodOf, providerOf, purposeStart, purposeOf, areaStart, areaOf, prefectureStart, prefectureOf } = seg;
+      const {
+        fields,
+        kind,
+        industries,
+        ceiling,
+        periodOf,
+        providerOf,
+        purposeStart,
+        purposeOf,
+        areaStart,
+        areaOf,
+        prefectureStart,
+        prefectureOf,
+      } = seg;
       const matched = masks ? this.matchAny(seg, si, plan) : this.match(seg, si, plan);
       const all = matched < 0;
       const count = all ? seg.size : matched;
@@ -858,12 +963,15 @@ export class SearchIndex {
           for (let j = prefectureStart[d]; j < prefectureStart[d + 1]; j++) prefectureCounts[prefectureOf[j]]++;
         } else if (withFacets) {
           // Failing exactly one filter: counted only in that filter's own facet.
-          if (failed === FACET_FIELDS) for (let m = fields[d]; m !== 0; m &= m - 1) fieldCounts[31 - Math.clz32(m & -m)]++;
+          if (failed === FACET_FIELDS)
+            for (let m = fields[d]; m !== 0; m &= m - 1) fieldCounts[31 - Math.clz32(m & -m)]++;
           if (failed === FACET_KINDS) kindCounts[kind[d]]++;
-          if (failed === FACET_PURPOSES) for (let j = purposeStart[d]; j < purposeStart[d + 1]; j++) purposeCounts[purposeOf[j]]++;
+          if (failed === FACET_PURPOSES)
+            for (let j = purposeStart[d]; j < purposeStart[d + 1]; j++) purposeCounts[purposeOf[j]]++;
           if (failed === FACET_PROVIDERS) providerCounts[providerOf[d]]++;
           if (failed === FACET_STATUSES) statusCounts[status]++;
-          if (failed === FACET_PREFECTURES) for (let j = prefectureStart[d]; j < prefectureStart[d + 1]; j++) prefectureCounts[prefectureOf[j]]++;
+          if (failed === FACET_PREFECTURES)
+            for (let j = prefectureStart[d]; j < prefectureStart[d + 1]; j++) prefectureCounts[prefectureOf[j]]++;
         }
         if (fails !== 0) continue;
         if (masks) {
@@ -904,7 +1012,8 @@ export class SearchIndex {
       .sorted()
       .slice(offset)
       .map((i) => this.hitOf(heap.seg[i], heap.doc[i], heap.score[i], periodStatus, providerKm));
-    const named = (values: readonly string[], counts: Float64Array): Array<[string, number]> => values.map((v, i) => [v, counts[i]]);
+    const named = (values: readonly string[], counts: Float64Array): Array<[string, number]> =>
+      values.map((v, i) => [v, counts[i]]);
     const facets: SearchFacets | null = withFacets
       ? {
           supportFields: facetList(SUPPORT_FIELD_CODES.map((c, i) => [c, fieldCounts[i]])),
@@ -918,7 +1027,13 @@ export class SearchIndex {
     return { total, hits, facets };
   }
 
-  private hitOf(si: number, d: number, score: number, periodStatus: Uint8Array, providerKm: Float64Array | null): SearchHit {
+  private hitOf(
+    si: number,
+    d: number,
+    score: number,
+    periodStatus: Uint8Array,
+    providerKm: Float64Array | null,
+  ): SearchHit {
     const seg = this.segments[si];
     const provider = seg.providerOf[d];
     const km = providerKm ? providerKm[provider] : NO_DISTANCE;
@@ -944,7 +1059,8 @@ export class SearchIndex {
     if (first === 0 || this.size === 0) return [];
     // Query: the title's and summary's tokens, the rarest (most telling) ones first.
     const weights = new Map<Token, number>();
-    for (const t of tokensOf(foldForSearch([program.title, program.titleKana].filter(Boolean).join('\n')))) weights.set(t, 1);
+    for (const t of tokensOf(foldForSearch([program.title, program.titleKana].filter(Boolean).join('\n'))))
+      weights.set(t, 1);
     for (const t of tokensOf(foldForSearch(program.summary))) if (!weights.has(t)) weights.set(t, 0.5);
     const query: Array<{ entry: TokenEntry; w: number }> = [];
     for (const [token, weight] of weights) {
@@ -1005,10 +1121,13 @@ export class SearchIndex {
    */
   private alternativeAreas(areaCodes: readonly string[]): Uint8Array | null {
     if (!areaCodes.length || areaCodes.includes(NATIONWIDE)) return null;
-    const prefectureOf = (c: string) => (c === NATIONWIDE ? NATIONWIDE : (getMunicipality(c)?.prefectureCode ?? NATIONWIDE));
+    const prefectureOf = (c: string) =>
+      c === NATIONWIDE ? NATIONWIDE : (getMunicipality(c)?.prefectureCode ?? NATIONWIDE);
     return Uint8Array.from(this.dictionaries.areas.values, (area) => {
       if (area === NATIONWIDE) return 1;
-      const ok = areaCodes.some((own) => (own === prefectureOf(own) ? prefectureOf(area) === own : isWithin(own, area) || isWithin(area, own)));
+      const ok = areaCodes.some((own) =>
+        own === prefectureOf(own) ? prefectureOf(area) === own : isWithin(own, area) || isWithin(area, own),
+      );
       return ok ? 1 : 0;
     });
   }
@@ -1022,7 +1141,14 @@ export class SearchIndex {
    * each with its matching programmes. By relevance: providers with an available programme first,
    * then by their best score plus a little for each further match; by distance: nearest first.
    */
-  providersFor(request: { need: string; municipalityCode?: string | null; sort?: 'RELEVANCE' | 'DISTANCE'; today: string; first: number; programsPerProvider?: number }): ProviderMatch[] {
+  providersFor(request: {
+    need: string;
+    municipalityCode?: string | null;
+    sort?: 'RELEVANCE' | 'DISTANCE';
+    today: string;
+    first: number;
+    programsPerProvider?: number;
+  }): ProviderMatch[] {
     const sort = request.sort ?? 'RELEVANCE';
     const origin = request.municipalityCode ?? null;
     if (sort === 'DISTANCE' && !origin) throw new SearchInputError('sorting by DISTANCE needs municipalityCode');
@@ -1032,7 +1158,15 @@ export class SearchIndex {
     const placeOk = plan.places.length ? this.placeFlags(plan.places) : null;
     const periodStatus = this.statusesOn(request.today);
     const providerKm = origin ? this.distancesFrom(origin) : null;
-    const groups = new Map<number, { best: number; tier: number; sum: number; programs: Array<{ si: number; d: number; score: number; tier: number }> }>();
+    const groups = new Map<
+      number,
+      {
+        best: number;
+        tier: number;
+        sum: number;
+        programs: Array<{ si: number; d: number; score: number; tier: number }>;
+      }
+    >();
     const { candidates, total: scores } = this.scratch;
     this.segments.forEach((seg, si) => {
       const count = this.match(seg, si, plan);
@@ -1072,8 +1206,22 @@ export class SearchIndex {
         programs,
       };
     });
-    matches.sort((a, b) => (sort === 'DISTANCE' ? a.km - b.km : 0) || a.tier - b.tier || b.score - a.score || (a.providerId < b.providerId ? -1 : 1));
-    return matches.slice(0, Math.max(0, request.first)).map(({ providerId, score, distanceKm: km, count, programs }) => ({ providerId, score, distanceKm: km, count, programs }));
+    matches.sort(
+      (a, b) =>
+        (sort === 'DISTANCE' ? a.km - b.km : 0) ||
+        a.tier - b.tier ||
+        b.score - a.score ||
+        (a.providerId < b.providerId ? -1 : 1),
+    );
+    return matches
+      .slice(0, Math.max(0, request.first))
+      .map(({ providerId, score, distanceKm: km, count, programs }) => ({
+        providerId,
+        score,
+        distanceKm: km,
+        count,
+        programs,
+      }));
   }
 }
 
@@ -1090,5 +1238,11 @@ export function createSearchIndex(
   }
   const dictionaries = new Dictionaries();
   const segments = [...bySource].map(([sourceId, list]) => buildSegment(sourceId, list, dictionaries));
-  return new SearchIndex(segments, dictionaries, new Map([...(options.providers ?? [])].map((p) => [p.id, p])), options.synonyms ?? DEFAULT_SYNONYMS, options.understander ?? null);
+  return new SearchIndex(
+    segments,
+    dictionaries,
+    new Map([...(options.providers ?? [])].map((p) => [p.id, p])),
+    options.synonyms ?? DEFAULT_SYNONYMS,
+    options.understander ?? null,
+  );
 }

@@ -56,7 +56,10 @@ export function alternativeOf(text: string, weight: number, exact: boolean): Alt
   return { text, tokens, required: exact ? tokens.length : requiredOf(tokens.length), weight };
 }
 
-export function parseQuery(text: string | null | undefined, dictionary: SynonymDictionary = DEFAULT_SYNONYMS): ParsedQuery {
+export function parseQuery(
+  text: string | null | undefined,
+  dictionary: SynonymDictionary = DEFAULT_SYNONYMS,
+): ParsedQuery {
   const folded = foldForSearch(text ?? '');
   const clauses: Array<Clause & { hiraganaOnly: boolean }> = [];
   for (const term of folded.split(TERM_SEPARATORS)) {
@@ -69,11 +72,17 @@ export function parseQuery(text: string | null | undefined, dictionary: SynonymD
         if (alternatives.length) clauses.push({ alternatives, must: true, hiraganaOnly: false });
       } else {
         const alternative = alternativeOf(part.text, 1, false);
-        if (alternative) clauses.push({ alternatives: [alternative], must: true, hiraganaOnly: isHiraganaOnly(part.text) });
+        if (alternative)
+          clauses.push({ alternatives: [alternative], must: true, hiraganaOnly: isHiraganaOnly(part.text) });
       }
     }
   }
   if (clauses.some((c) => !c.hiraganaOnly)) for (const c of clauses) if (c.hiraganaOnly) c.must = false;
-  const marks = [...new Set(clauses.flatMap((c) => c.alternatives.map((a) => a.text)))].sort((a, b) => b.length - a.length);
-  return { clauses: clauses.map(({ alternatives, must }) => ({ alternatives, must, label: alternatives[0].text })), marks };
+  const marks = [...new Set(clauses.flatMap((c) => c.alternatives.map((a) => a.text)))].sort(
+    (a, b) => b.length - a.length,
+  );
+  return {
+    clauses: clauses.map(({ alternatives, must }) => ({ alternatives, must, label: alternatives[0].text })),
+    marks,
+  };
 }

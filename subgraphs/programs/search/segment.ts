@@ -268,7 +268,11 @@ function grownU8(a: Uint8Array<ArrayBuffer>, length: number): Uint8Array<ArrayBu
 
 const tokens = new TokenBuffer();
 
-export function buildSegment(sourceId: string, records: readonly IndexableProgram[], dictionaries: Dictionaries): Segment {
+export function buildSegment(
+  sourceId: string,
+  records: readonly IndexableProgram[],
+  dictionaries: Dictionaries,
+): Segment {
   const docs = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const size = docs.length;
   const ids = docs.map((d) => d.id);
@@ -325,10 +329,19 @@ export function buildSegment(sourceId: string, records: readonly IndexableProgra
     purposes.add(p.purposes.map((v) => dictionaries.purposes.id(v)));
     const areaIds = p.areaCodes.map((c) => dictionaries.area(c));
     areas.add(areaIds);
-    prefectures.add(areaIds.length ? new Set(areaIds.map((a) => dictionaries.areaPrefecture[a])) : [dictionaries.prefectures.id(NATIONWIDE)]);
+    prefectures.add(
+      areaIds.length
+        ? new Set(areaIds.map((a) => dictionaries.areaPrefecture[a]))
+        : [dictionaries.prefectures.id(NATIONWIDE)],
+    );
 
     collectWords(`${p.title}\n${p.summary ?? ''}`, vocabulary);
-    const texts = [p.titleKana ? `${p.title}\n${p.titleKana}` : p.title, p.summary ?? '', tagsOf(p), p.eligibilityText ? `${p.body ?? ''}\n${p.eligibilityText}` : (p.body ?? '')];
+    const texts = [
+      p.titleKana ? `${p.title}\n${p.titleKana}` : p.title,
+      p.summary ?? '',
+      tagsOf(p),
+      p.eligibilityText ? `${p.body ?? ''}\n${p.eligibilityText}` : (p.body ?? ''),
+    ];
     let dl = 0;
     for (let f = 0; f < FIELDS.length; f++) {
       tokens.reset();
@@ -393,7 +406,20 @@ export function buildSegment(sourceId: string, records: readonly IndexableProgra
   const areaLists = areas.build();
   const prefectureLists = prefectures.build();
   const term = (token: Token): number => (typeof token === 'number' ? ints.get(token) : (words.get(token) ?? -1));
-  const arrays = [providerOf, kind, fields, industries, ceiling, periodOf, length, termStart, postDoc, postWeight, ints.keys, ints.values];
+  const arrays = [
+    providerOf,
+    kind,
+    fields,
+    industries,
+    ceiling,
+    periodOf,
+    length,
+    termStart,
+    postDoc,
+    postWeight,
+    ints.keys,
+    ints.values,
+  ];
   const lists = [purposeLists, areaLists, prefectureLists].flatMap((l) => [l.start, l.of]);
   return {
     termCount,

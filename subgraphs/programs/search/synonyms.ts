@@ -35,9 +35,13 @@ export function createSynonymDictionary(groups: readonly (readonly string[])[]):
   return { expansions, byFirstChar };
 }
 
-export const DEFAULT_SYNONYMS: SynonymDictionary = createSynonymDictionary((synonymFile as { groups: string[][] }).groups);
+export const DEFAULT_SYNONYMS: SynonymDictionary = createSynonymDictionary(
+  (synonymFile as { groups: string[][] }).groups,
+);
 
-export type TermPart = { kind: 'synonym'; word: string; alternatives: readonly string[] } | { kind: 'plain'; text: string };
+export type TermPart =
+  | { kind: 'synonym'; word: string; alternatives: readonly string[] }
+  | { kind: 'plain'; text: string };
 
 const isLatin = (c: string | undefined) => c !== undefined && /[a-z0-9]/.test(c);
 

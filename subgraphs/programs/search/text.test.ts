@@ -1,6 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bigramKey, foldForSearch, foldWithOffsets, forEachToken, queryTokensOf, TokenBuffer, tokensOf, unigramKey, type Token } from './text';
+import {
+  bigramKey,
+  foldForSearch,
+  foldWithOffsets,
+  forEachToken,
+  queryTokensOf,
+  TokenBuffer,
+  tokensOf,
+  unigramKey,
+  type Token,
+} from './text';
 import { parseQuery } from './query';
 import { createSynonymDictionary, DEFAULT_SYNONYMS, segmentTerm } from './synonyms';
 import synonymFile from './synonyms.json';
@@ -26,7 +36,15 @@ describe('foldForSearch', () => {
 describe('tokens', () => {
   test('kana and kanji runs give bigrams, kanji also unigrams, Latin runs whole words', () => {
     const tokens = tokensOf(foldForSearch('IT化で創業'));
-    expect(tokens).toEqual(['it', unigramKey(code('化')), bigramKey(code('化'), code('で')), bigramKey(code('で'), code('創')), unigramKey(code('創')), bigramKey(code('創'), code('業')), unigramKey(code('業'))]);
+    expect(tokens).toEqual([
+      'it',
+      unigramKey(code('化')),
+      bigramKey(code('化'), code('で')),
+      bigramKey(code('で'), code('創')),
+      unigramKey(code('創')),
+      bigramKey(code('創'), code('業')),
+      unigramKey(code('業')),
+    ]);
   });
 
   test('punctuation splits runs; a one-character run is a unigram', () => {
@@ -51,7 +69,19 @@ describe('tokens', () => {
     const texts = readdirSync(files, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.csv'))
       .flatMap((f) => readFileSync(join(files, f), 'utf8').split('\n'));
-    texts.push('ｾﾐﾅｰ・イベント', 'センターに', 'スーパー', 'ーー', 'A ー B', 'ＩＴ化 と ＤＸ', '創\u200b業', 'ヴァイオリン', 'ｶﾞｷﾞｸﾞｹﾞｺﾞ', 'Ｍ＆Ａ', '〆切 々 〇');
+    texts.push(
+      'ｾﾐﾅｰ・イベント',
+      'センターに',
+      'スーパー',
+      'ーー',
+      'A ー B',
+      'ＩＴ化 と ＤＸ',
+      '創\u200b業',
+      'ヴァイオリン',
+      'ｶﾞｷﾞｸﾞｹﾞｺﾞ',
+      'Ｍ＆Ａ',
+      '〆切 々 〇',
+    );
     const buffer = new TokenBuffer();
     for (const text of texts) {
       const slow: Token[] = [];
@@ -89,7 +119,9 @@ describe('synonyms', () => {
   test('a term is cut at the longest dictionary words', () => {
     const parts = segmentTerm(foldForSearch('創業融資の相談'), DEFAULT_SYNONYMS);
     expect(parts.map((p) => (p.kind === 'synonym' ? `[${p.word}]` : p.text))).toEqual(['[創業]', '[融資]', 'の相談']);
-    expect(segmentTerm('販路開拓', DEFAULT_SYNONYMS)).toEqual([expect.objectContaining({ kind: 'synonym', word: '販路開拓' })]);
+    expect(segmentTerm('販路開拓', DEFAULT_SYNONYMS)).toEqual([
+      expect.objectContaining({ kind: 'synonym', word: '販路開拓' }),
+    ]);
   });
 
   test('Latin dictionary words only match as whole words', () => {

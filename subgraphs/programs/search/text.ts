@@ -139,7 +139,12 @@ export class TokenBuffer {
         for (; j < n; j++) {
           const x = foldCode(s.charCodeAt(j));
           if (!isJapanese(x)) break;
-          if (x === 0x30fc && previous >= 0 && isKanaBeforeLongVowel(previous) && !(j + 1 < n && isKanaAfterLongVowel(foldCode(s.charCodeAt(j + 1))))) {
+          if (
+            x === 0x30fc &&
+            previous >= 0 &&
+            isKanaBeforeLongVowel(previous) &&
+            !(j + 1 < n && isKanaAfterLongVowel(foldCode(s.charCodeAt(j + 1))))
+          ) {
             previous = x;
             continue;
           }
@@ -266,7 +271,13 @@ export function foldWithOffsets(original: string): { text: string; folded: strin
   let out = '';
   const outOffsets: number[] = [];
   for (let i = 0; i < folded.length; i++) {
-    if (folded[i] === 'ー' && i > 0 && kanaBefore(folded.charCodeAt(i - 1)) && !(i + 1 < folded.length && kanaAfter(folded.charCodeAt(i + 1)))) continue;
+    if (
+      folded[i] === 'ー' &&
+      i > 0 &&
+      kanaBefore(folded.charCodeAt(i - 1)) &&
+      !(i + 1 < folded.length && kanaAfter(folded.charCodeAt(i + 1)))
+    )
+      continue;
     out += folded[i];
     outOffsets.push(offsets[i]);
   }

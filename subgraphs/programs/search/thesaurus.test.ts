@@ -5,7 +5,8 @@ import { understandQuery } from './understand';
 
 const analyser = defaultAnalyser();
 const thesaurus = createThesaurus(analyser);
-const needsOf = (text: string) => understandQuery(text, { analyser, thesaurus, synonyms: DEFAULT_SYNONYMS }).interpretation.needs;
+const needsOf = (text: string) =>
+  understandQuery(text, { analyser, thesaurus, synonyms: DEFAULT_SYNONYMS }).interpretation.needs;
 
 // The topics the issue asks the thesaurus to cover, each by an everyday phrase.
 const REQUIRED: Array<[string, string]> = [
@@ -35,8 +36,13 @@ describe('needs thesaurus (needs.json): every entry reads its examples and not i
   test.each(NEED_ENTRIES.map((e) => [e.id, e] as const))('%s', (_, entry) => {
     expect(entry.examples.length).toBeGreaterThan(0);
     expect(entry.notExamples.length).toBeGreaterThan(0);
-    for (const example of entry.examples) expect({ example, needs: needsOf(example) }).toEqual({ example, needs: expect.arrayContaining([entry.label]) });
-    for (const counter of entry.notExamples) expect({ counter, needs: needsOf(counter) }).toEqual({ counter, needs: expect.not.arrayContaining([entry.label]) });
+    for (const example of entry.examples)
+      expect({ example, needs: needsOf(example) }).toEqual({ example, needs: expect.arrayContaining([entry.label]) });
+    for (const counter of entry.notExamples)
+      expect({ counter, needs: needsOf(counter) }).toEqual({
+        counter,
+        needs: expect.not.arrayContaining([entry.label]),
+      });
   });
 
   test.each(REQUIRED)('%s reads as %s', (text, label) => {
@@ -44,7 +50,8 @@ describe('needs thesaurus (needs.json): every entry reads its examples and not i
   });
 
   test('words are compared in dictionary form, whatever the ending', () => {
-    for (const text of ['お店を開こうと思っています', '店を開いた', '店を開けば', '店を開きます']) expect(needsOf(text)).toContain('創業・開業');
+    for (const text of ['お店を開こうと思っています', '店を開いた', '店を開けば', '店を開きます'])
+      expect(needsOf(text)).toContain('創業・開業');
     // 開発 is not 開く: the stem is compared for verbs only.
     expect(needsOf('開発費がほしい')).not.toContain('創業・開業');
   });
@@ -62,7 +69,9 @@ describe('needs thesaurus (needs.json): every entry reads its examples and not i
   test('a data file naming an unknown need, field or kind fails at start, naming the entry', () => {
     const bad = { ...NEED_ENTRIES[0], id: 'bad', phrases: ['店 @nowhere'] };
     expect(() => createThesaurus(analyser, [bad])).toThrow(/need bad: phrase 店 @nowhere refers to nowhere/);
-    expect(() => createThesaurus(analyser, [{ ...NEED_ENTRIES[0], id: 'bad2', supportFields: ['CASH'] }])).toThrow(/need bad2: unknown support field CASH/);
+    expect(() => createThesaurus(analyser, [{ ...NEED_ENTRIES[0], id: 'bad2', supportFields: ['CASH'] }])).toThrow(
+      /need bad2: unknown support field CASH/,
+    );
   });
 
   test('grammar has no key; verbs are keyed by their stem', () => {

@@ -38,7 +38,9 @@ export interface NeedMatch {
 }
 
 export const NEED_ENTRIES: readonly NeedEntry[] = (needsFile as { needs: NeedEntry[] }).needs;
-export const KIND_WORDS: Readonly<Record<string, readonly string[]>> = (wordsFile as { kinds: Record<string, string[]> }).kinds;
+export const KIND_WORDS: Readonly<Record<string, readonly string[]>> = (
+  wordsFile as { kinds: Record<string, string[]> }
+).kinds;
 export const GENERIC_WORDS: readonly string[] = (wordsFile as { generic: string[] }).generic;
 export const LIGHT_VERBS: readonly string[] = (wordsFile as { lightVerbs: string[] }).lightVerbs;
 
@@ -60,11 +62,15 @@ export function keyOf(word: Word): string | null {
 /** Every kind and support field code the data files use must exist: a typo fails at start. */
 function checkCodes(entries: readonly NeedEntry[]): void {
   for (const n of entries) {
-    for (const f of n.supportFields) if (!(f in SUPPORT_FIELDS)) throw new Error(`needs.json: need ${n.id}: unknown support field ${f}`);
+    for (const f of n.supportFields)
+      if (!(f in SUPPORT_FIELDS)) throw new Error(`needs.json: need ${n.id}: unknown support field ${f}`);
     for (const k of n.kinds) if (!(k in PROGRAM_KINDS)) throw new Error(`needs.json: need ${n.id}: unknown kind ${k}`);
-    if (!n.phrases.length || !n.keywords.length) throw new Error(`needs.json: need ${n.id}: phrases and keywords may not be empty`);
+    if (!n.phrases.length || !n.keywords.length)
+      throw new Error(`needs.json: need ${n.id}: phrases and keywords may not be empty`);
   }
-  for (const [word, kinds] of Object.entries(KIND_WORDS)) for (const k of kinds) if (!(k in PROGRAM_KINDS)) throw new Error(`words.json: kind word ${word}: unknown kind ${k}`);
+  for (const [word, kinds] of Object.entries(KIND_WORDS))
+    for (const k of kinds)
+      if (!(k in PROGRAM_KINDS)) throw new Error(`words.json: kind word ${word}: unknown kind ${k}`);
 }
 
 export interface Thesaurus {
@@ -88,14 +94,22 @@ export function createThesaurus(analyser: Analyser, entries: readonly NeedEntry[
       ...e,
       phrases: e.phrases.map((text) => {
         const refs = [...text.matchAll(/@([a-z0-9-]+)/g)].map((m) => m[1]);
-        for (const r of refs) if (!ids.has(r)) throw new Error(`needs.json: need ${e.id}: phrase ${text} refers to ${r}, which is not listed above it`);
-        const words = analyser.analyse(text.replace(/@[a-z0-9-]+/g, '').replace(/\s+/g, '').normalize('NFKC'));
+        for (const r of refs)
+          if (!ids.has(r))
+            throw new Error(`needs.json: need ${e.id}: phrase ${text} refers to ${r}, which is not listed above it`);
+        const words = analyser.analyse(
+          text
+            .replace(/@[a-z0-9-]+/g, '')
+            .replace(/\s+/g, '')
+            .normalize('NFKC'),
+        );
         // Light verbs (する, できる) say nothing of the need: 相談したい is 相談.
         const keys = words
           .filter((w) => !((w.cls === 'verb' || w.cls === 'grammar') && light.has(foldForSearch(w.base))))
           .map(keyOf)
           .filter((k): k is string => k !== null);
-        if (!keys.length && !refs.length) throw new Error(`needs.json: need ${e.id}: phrase ${text} has no word to match`);
+        if (!keys.length && !refs.length)
+          throw new Error(`needs.json: need ${e.id}: phrase ${text} has no word to match`);
         return { text, keys: [...new Set(keys)], needs: refs };
       }),
     };
@@ -129,11 +143,24 @@ export function createThesaurus(analyser: Analyser, entries: readonly NeedEntry[
       const usedBy = new Map<string, number[]>();
       for (const need of needs) {
         // Every phrase of the need that the query has: 後を継ぐ and 継ぐ人 both read 後を継ぐ人.
-        const hit = need.phrases.filter((p) => p.keys.every((k) => positions.has(k)) && p.needs.every((n) => usedBy.has(n)));
+        const hit = need.phrases.filter(
+          (p) => p.keys.every((k) => positions.has(k)) && p.needs.every((n) => usedBy.has(n)),
+        );
         if (!hit.length) continue;
-        const used = [...new Set(hit.flatMap((p) => [...p.keys.flatMap((k) => positions.get(k)!), ...p.needs.flatMap((n) => usedBy.get(n)!)]))].sort((a, b) => a - b);
+        const used = [
+          ...new Set(
+            hit.flatMap((p) => [
+              ...p.keys.flatMap((k) => positions.get(k)!),
+              ...p.needs.flatMap((n) => usedBy.get(n)!),
+            ]),
+          ),
+        ].sort((a, b) => a - b);
         usedBy.set(need.id, used);
-        const named = [...new Set(hit.filter((p) => p.keys.length === 1 && !p.needs.length).flatMap((p) => positions.get(p.keys[0])!))];
+        const named = [
+          ...new Set(
+            hit.filter((p) => p.keys.length === 1 && !p.needs.length).flatMap((p) => positions.get(p.keys[0])!),
+          ),
+        ];
         matches.push({ need, phrase: hit[0].text, used, named });
       }
       // A word serves one need: 海外に売りたい asks for 海外展開, not also for 販路 (売る). The

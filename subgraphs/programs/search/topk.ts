@@ -53,7 +53,8 @@ export class TopK {
     if (this.capacity === 0) return;
     if (this.size === this.capacity) {
       // Full: only a key better than the worst kept one gets in, replacing it.
-      if (k1 > this.k1[0] || (k1 === this.k1[0] && (k2 > this.k2[0] || (k2 === this.k2[0] && order > this.order[0])))) return;
+      if (k1 > this.k1[0] || (k1 === this.k1[0] && (k2 > this.k2[0] || (k2 === this.k2[0] && order > this.order[0]))))
+        return;
       this.set(0, k1, k2, order, seg, doc, score);
       this.siftDown(0);
       return;

@@ -102,7 +102,14 @@ describe('bad and odd input', () => {
   });
 
   test('pathological kana, symbols and emoji give a bounded reading, not an error', () => {
-    for (const text of ['ぁ'.repeat(MAX_QUERY_LENGTH), 'ー'.repeat(MAX_QUERY_LENGTH), '🍣'.repeat(100), '〜〜〜！？', '\u0000\u200b\ufeff', 'をををを']) {
+    for (const text of [
+      'ぁ'.repeat(MAX_QUERY_LENGTH),
+      'ー'.repeat(MAX_QUERY_LENGTH),
+      '🍣'.repeat(100),
+      '〜〜〜！？',
+      '\u0000\u200b\ufeff',
+      'をををを',
+    ]) {
       const u = understand(text);
       expect(u.clauses.length).toBeLessThanOrEqual(MAX_QUERY_LENGTH);
       expect(u.places).toEqual([]);
@@ -119,7 +126,11 @@ describe('the light analyser (Intl.Segmenter) reads the same needs through stems
   test('endings are guessed from the script, dictionary forms from stems', () => {
     const light = createSegmenterAnalyser();
     const t = createThesaurus(light);
-    const i = understandQuery('店を開きたい', { analyser: light, thesaurus: t, synonyms: DEFAULT_SYNONYMS }).interpretation;
+    const i = understandQuery('店を開きたい', {
+      analyser: light,
+      thesaurus: t,
+      synonyms: DEFAULT_SYNONYMS,
+    }).interpretation;
     expect(i.needs).toContain('創業・開業');
     expect(light.analyse('資金繰りが苦しい').every((w) => w.reading === null)).toBe(true);
   });

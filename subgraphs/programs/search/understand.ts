@@ -18,7 +18,14 @@ import { placesInText, type Municipality } from '../../../domain/municipalities'
 import { normalizeText } from '../../../domain/normalize';
 import type { Analyser, Word } from './analyser';
 import type { Thesaurus } from './thesaurus';
-import { MAX_QUERY_LENGTH, SYNONYM_WEIGHT, TERM_SEPARATORS, alternativeOf, type Alternative, type Clause } from './query';
+import {
+  MAX_QUERY_LENGTH,
+  SYNONYM_WEIGHT,
+  TERM_SEPARATORS,
+  alternativeOf,
+  type Alternative,
+  type Clause,
+} from './query';
 import { fieldToken, kindToken } from './segment';
 import { segmentTerm, type SynonymDictionary } from './synonyms';
 import { foldForSearch, isHiraganaOnly } from './text';
@@ -91,7 +98,14 @@ function unique<T>(values: Iterable<T>): T[] {
 }
 
 /** Splits an analysed chunk into the words to search for; grammar goes to `dropped`. */
-function piecesOf(chunk: string, sentence: boolean, words: readonly Word[], used: (i: number) => boolean, offset: number, dropped: string[]): Piece[] {
+function piecesOf(
+  chunk: string,
+  sentence: boolean,
+  words: readonly Word[],
+  used: (i: number) => boolean,
+  offset: number,
+  dropped: string[],
+): Piece[] {
   // A word in kana alone (そうぎょう, ほじょきん, せみなー) is kept whole: the dictionary reads
   // kana words as fragments. Kana with grammar before a content word (みせをひらきたい) is a sentence.
   const content = (w: Word) => w.cls === 'noun' || w.cls === 'verb' || w.cls === 'adjective';
@@ -142,7 +156,11 @@ function piecesOf(chunk: string, sentence: boolean, words: readonly Word[], used
   return pieces;
 }
 
-export function understandQuery(text: string | null | undefined, options: UnderstandOptions, broaden = false): Understanding {
+export function understandQuery(
+  text: string | null | undefined,
+  options: UnderstandOptions,
+  broaden = false,
+): Understanding {
   const { analyser, thesaurus, synonyms } = options;
   const normalized = normalizeText(text ?? '').slice(0, MAX_QUERY_LENGTH);
   const dropped: string[] = [];
@@ -162,7 +180,9 @@ export function understandQuery(text: string | null | undefined, options: Unders
   const analysed = chunks.map((chunk) => {
     const words = analyser.analyse(chunk);
     // An analyser that lost or changed characters is not trusted with this chunk.
-    return words.map((w) => w.surface).join('') === chunk ? words : [{ surface: chunk, base: chunk, cls: 'unknown' as const, reading: null }];
+    return words.map((w) => w.surface).join('') === chunk
+      ? words
+      : [{ surface: chunk, base: chunk, cls: 'unknown' as const, reading: null }];
   });
   const all = analysed.flat();
   const chunkOf = analysed.flatMap((words, c) => words.map(() => c));
@@ -207,7 +227,8 @@ export function understandQuery(text: string | null | undefined, options: Unders
     // Hiragana-only parts of a keyword (の in 創業の) only add to the score, as before. In a
     // sentence that asked for a need, the other words describe it (海外に「商品」を売りたい):
     // they rank the need's programmes rather than narrow them.
-    const must = piece.must && !(plain && isHiraganaOnly(part) && !piece.kana) && !(piece.sentence && required.length > 0);
+    const must =
+      piece.must && !(plain && isHiraganaOnly(part) && !piece.kana) && !(piece.sentence && required.length > 0);
     clauses.push({ alternatives, must, label });
   };
   for (const piece of pieces) {
@@ -265,7 +286,8 @@ export function understandQuery(text: string | null | undefined, options: Unders
       const a = alternativeOf(foldForSearch(k), NEED_KEYWORD_WEIGHT, true);
       if (a && !alternatives.some((x) => x.text === a.text)) alternatives.push(a);
     }
-    for (const f of m.need.supportFields) alternatives.push({ text: '', tokens: [fieldToken(f)], required: 1, weight: NEED_FIELD_WEIGHT });
+    for (const f of m.need.supportFields)
+      alternatives.push({ text: '', tokens: [fieldToken(f)], required: 1, weight: NEED_FIELD_WEIGHT });
     // A need named by keywords alone ranks what the keywords find; read in a sentence, it is required.
     const must = required.includes(m);
     clauses.push({ alternatives, must, broad: true, boost: must ? 1 : NEED_BOOST, label: m.need.label });

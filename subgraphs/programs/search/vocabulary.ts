@@ -37,8 +37,10 @@ function readWords(run: string, analyser: Analyser): Array<{ word: string; readi
   if (!out) {
     out = [];
     const words = analyser.analyse(run);
-    for (const w of words) if (w.reading && w.surface.length >= 2 && w.cls === 'noun') out.push({ word: w.surface, reading: w.reading });
-    if (words.length > 1 && words.every((w) => w.reading)) out.push({ word: run, reading: words.map((w) => w.reading).join('') });
+    for (const w of words)
+      if (w.reading && w.surface.length >= 2 && w.cls === 'noun') out.push({ word: w.surface, reading: w.reading });
+    if (words.length > 1 && words.every((w) => w.reading))
+      out.push({ word: run, reading: words.map((w) => w.reading).join('') });
     if (readingCache.size >= READING_CACHE_SIZE) readingCache.clear();
     readingCache.set(run, out);
   }
@@ -89,7 +91,10 @@ export class Vocabulary {
       if (list) list.push(e);
       else this.byReading.set(e.reading, [e]);
       this.bySurface.set(e.folded, e);
-      for (const [map, n] of [[this.byLength, e.folded.length], [this.byReadingLength, e.reading.length]] as const) {
+      for (const [map, n] of [
+        [this.byLength, e.folded.length],
+        [this.byReadingLength, e.reading.length],
+      ] as const) {
         const bucket = map.get(n);
         if (bucket) bucket.push(e);
         else map.set(n, [e]);
@@ -127,7 +132,8 @@ export class Vocabulary {
           if (target !== w && boundedDistance(w, target, max) <= max) found.push(e);
         }
       }
-      for (const e of found.sort((a, b) => b.count - a.count)) if (out.length < MAX_SUGGESTIONS && !out.includes(e.word)) out.push(e.word);
+      for (const e of found.sort((a, b) => b.count - a.count))
+        if (out.length < MAX_SUGGESTIONS && !out.includes(e.word)) out.push(e.word);
     }
     return out.slice(0, MAX_SUGGESTIONS);
   }
