@@ -4,9 +4,12 @@
  * demo generator and syncs them through the real adapter path (CSV adapter, validation, store,
  * rollups) into an embedded store and into a PostgreSQL of the bench's own (Debian's binaries, on
  * loopback). Then, for typical analyst queries, covered by a rollup or not, it times each store in
- * turn: through the gateway, as bare SQL over the records, and the subgraph's own counting without
- * rollups. A second table shows what one store thread means: four analysts sending an uncovered
- * query at once, and how long a covered query waits meanwhile.
+ * turn: through the gateway as shipped (each store's columnar mirror), against the store path the
+ * mirror replaced (rollups where one covers the query, else the records), after checking that
+ * the mirror's exact counts are the store's records', cell for cell. A second table times the
+ * engines in this process: the DuckDB mirror against a typed-array cube (./cube.ts). A third
+ * shows that no one waits behind analysts: four send the slowest shape at once while a covered
+ * query and an anonymous search are asked.
  *
  * BENCH_RUNS (default 30) gateway runs per query, BENCH_DATA_DIR keeps the loaded PGlite store for
  * the next run (the PostgreSQL one is loaded again each run).
@@ -24,6 +27,9 @@ import { openStore, type Store } from '../store/store';
 import { startEmbedded, type Embedded } from '../gateway/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { countConsultations } from '../store/stats';
+import { ConsultationMirror } from '../store/columnar/mirror';
+import { countOnMirror } from '../store/columnar/stats';
+import { StatsCube } from './cube';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
 import { startBenchPostgres, loadAverage } from './stacks';
 import { markdownTable, percentile, runBench, timed } from './report';
@@ -32,7 +38,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const ANALYSTS = 4;
 
-const time = (fn: () => Promise<unknown>, runs = RUNS) => timed(fn, runs, 3);
+const time = (fn: () => Promise<unknown>, runs = RUNS, warmups = 3) => timed(fn, runs, warmups);
 
 const count = async (store: Store) =>
   (await store.query<{ n: number }>('select count(*)::int as n from consultations'))[0].n;
@@ -95,35 +101,28 @@ async function main(): Promise<void> {
     const token = await signDevelopmentToken({ role: 'analyst' }, secret);
     // Analysts count whole months; a range with mid-month edges is a coordinator's question.
     const coordinatorToken = await signDevelopmentToken({ role: 'coordinator' }, secret);
-    const month = `to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM')`;
     const cases: Array<{
       name: string;
       dims: StatsDimension[];
       filter?: StatsFilter;
-      sql: string;
       coordinator?: boolean;
     }> = [
       {
         name: 'by agency',
         dims: ['ORGANIZATION'],
-        sql: 'select organization_id, count(*) from consultations c group by 1',
       },
       {
         name: 'agency × month',
         dims: ['ORGANIZATION', 'MONTH'],
-        sql: `select organization_id, ${month}, count(*) from consultations c group by 1, 2`,
       },
       {
         name: 'topic × month, one quarter',
         dims: ['TOPIC', 'MONTH'],
         filter: { from: '2025-10-01', to: '2025-12-31' },
-        sql: `select t, ${month}, count(*) from consultations c cross join lateral unnest(c.topics) t
-              where received_at >= '2025-10-01T00:00:00+09:00' and received_at < '2026-01-01T00:00:00+09:00' group by 1, 2`,
       },
       {
         name: 'municipality × industry',
         dims: ['MUNICIPALITY', 'INDUSTRY'],
-        sql: 'select municipality_code, industry, count(*) from consultations c group by 1, 2',
       },
       {
         name: 'channel by agency, 3 agencies, 6 months',
@@ -133,32 +132,27 @@ async function main(): Promise<void> {
           to: '2025-09-30',
           organizationIds: ['hyogo-iac', 'toshima-bizsapo', 'hyogo-cgc'],
         },
-        sql: `select organization_id, channel, count(*) from consultations c where organization_id = any('{hyogo-iac,toshima-bizsapo,hyogo-cgc}')
-              and received_at >= '2025-04-01T00:00:00+09:00' and received_at < '2025-10-01T00:00:00+09:00' group by 1, 2`,
       },
       {
         name: 'municipality × month, 承継 topic',
         dims: ['MUNICIPALITY', 'MONTH'],
         filter: { topics: ['SUCCESSION'] },
-        sql: `select municipality_code, ${month}, count(*) from consultations c where topics && '{SUCCESSION}' group by 1, 2`,
       },
       {
         name: 'month × municipality × industry (no rollup)',
         dims: ['MONTH', 'MUNICIPALITY', 'INDUSTRY'],
-        sql: `select ${month}, municipality_code, industry, count(*) from consultations c group by 1, 2, 3`,
       },
       {
         name: 'industry × channel, mid-month range (coordinator)',
         dims: ['INDUSTRY', 'CHANNEL'],
         filter: { from: '2025-06-16', to: '2025-11-15' },
         coordinator: true,
-        sql: `select industry, channel, count(*) from consultations c
-              where received_at >= '2025-06-16T00:00:00+09:00' and received_at < '2025-11-16T00:00:00+09:00' group by 1, 2`,
       },
     ];
     const QUERY = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { consultationStats(groupBy: $groupBy, filter: $filter) { total suppressedCells cells { keys { value } count suppressed } } }`;
-    // A connection per request: the bare SQL peers below hold a thread for seconds at a time, long
-    // enough for a server to drop an idle keep-alive socket just as the client reuses it.
+    type Answer = { total: number; cells: Array<{ keys: Array<{ value: string }>; count: number | null }> };
+    // A connection per request: the store-path peers below hold a thread for seconds at a time,
+    // long enough for a server to drop an idle keep-alive socket just as the client reuses it.
     const ask = async (app: Embedded, dims: StatsDimension[], filter?: StatsFilter, coordinator = false) => {
       const dispatcher = new Agent();
       try {
@@ -171,15 +165,50 @@ async function main(): Promise<void> {
           },
           body: JSON.stringify({ query: QUERY, variables: { groupBy: dims, filter: filter ?? null } }),
         });
-        const body = (await res.json()) as { errors?: unknown[]; data?: { consultationStats: { total: number } } };
+        const body = (await res.json()) as { errors?: unknown[]; data?: { consultationStats: Answer } };
         if (body.errors) throw new Error(JSON.stringify(body.errors));
-        return body.data!.consultationStats.total;
+        return body.data!.consultationStats;
       } finally {
         await dispatcher.close();
       }
     };
 
+    // The engines themselves, in this process: the DuckDB mirror the subgraph counts with, and
+    // the typed-array cube it was measured against, both loaded from the PostgreSQL store.
+    const direct = await openStore({ databaseUrl, postgres: { applicationName: 'madoguchi-bench-mirror' } });
+    const mirror = await ConsultationMirror.open(direct);
+    let t = performance.now();
+    await mirror.fresh();
+    const mirrorLoadS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const [columns] = await Promise.all([
+      mirror.engine.rows<{
+        o: string;
+        d: string;
+        ch: string;
+        t: string;
+        m: string | null;
+        i: string | null;
+        k: number;
+      }>(
+        `select organization_id as o, strftime(day, '%Y-%m-%d') as d, channel as ch, array_to_string(topics, ',') as t,
+                municipality_code as m, industry as i, record_key as k from consultations`,
+      ),
+    ]);
+    const cube = new StatsCube({
+      organizationId: columns.map((r) => r.o),
+      day: columns.map((r) => r.d),
+      channel: columns.map((r) => r.ch),
+      topics: columns.map((r) => (r.t ? r.t.split(',') : [])),
+      municipalityCode: columns.map((r) => r.m),
+      industry: columns.map((r) => r.i),
+      recordKey: columns.map((r) => r.k),
+    });
+    columns.length = 0;
+    const cubeLoadS = (performance.now() - t) / 1000;
+
     const rows: string[][] = [];
+    const engines: string[][] = [];
     const slowest = {
       name: '',
       ms: 0,
@@ -187,39 +216,49 @@ async function main(): Promise<void> {
       filter: undefined as StatsFilter | undefined,
       coordinator: false,
     };
+    const p = (xs: number[], q: number) => percentile(xs, q).toFixed(1);
     for (const c of cases) {
       const plan = (await countConsultations(apps[0].store, c.dims, c.filter)).plan;
-      // The two stores must agree: compared on coordinators' exact counts (analysts' are perturbed,
-      // by a key that each install draws for itself).
-      const totals = await Promise.all(apps.map((app) => ask(app, c.dims, c.filter, true)));
-      if (totals[0] !== totals[1]) throw new Error(`${c.name}: PGlite counts ${totals[0]}, PostgreSQL ${totals[1]}`);
+      // Exact counts (coordinators'; analysts' are perturbed by each install's own key) through
+      // the gateway, from each store's mirror, must be the store's own record path's, cell for cell.
+      for (const [i, app] of apps.entries()) {
+        const [answer, records] = await Promise.all([
+          ask(app, c.dims, c.filter, true),
+          countConsultations(app.store, c.dims, c.filter, { useRollups: false }),
+        ]);
+        const got = answer.cells.map((x) => [...x.keys.map((k) => k.value), x.count].join('|'));
+        const want = records.cells.map((x) => [...x.keys, x.count].join('|'));
+        if (answer.total !== records.total || JSON.stringify(got) !== JSON.stringify(want))
+          throw new Error(`${c.name}: ${storeNames[i]}'s mirror counts differ from its store's records`);
+      }
+      const inMirror = await countOnMirror(mirror, c.dims, c.filter);
+      const inCube = cube.count(c.dims, c.filter);
+      if (JSON.stringify(inCube.cells) !== JSON.stringify(inMirror.cells) || inCube.total !== inMirror.total)
+        throw new Error(`${c.name}: the cube counts differently from the mirror`);
       // Each measurement on one store, then the same on the other, so both meet the same moment's load.
       const gateway = [];
-      const bare = [];
-      const noRollups = [];
+      const storePath = [];
       for (const app of apps) gateway.push(await time(() => ask(app, c.dims, c.filter, c.coordinator)));
-      for (const app of apps) bare.push(await time(() => app.store.query(c.sql), Math.min(RUNS, 10)));
       for (const app of apps)
-        noRollups.push(
-          await time(() => countConsultations(app.store, c.dims, c.filter, { useRollups: false }), Math.min(RUNS, 10)),
-        );
-      const p = (xs: number[], q: number) => percentile(xs, q).toFixed(1);
+        storePath.push(await time(() => countConsultations(app.store, c.dims, c.filter), Math.min(RUNS, 10), 1));
       for (const [i, name] of storeNames.entries()) {
         rows.push([
           i === 0 ? c.name : '',
-          i === 0 ? plan : '',
           name,
           p(gateway[i], 50),
           p(gateway[i], 95),
-          p(bare[i], 50),
-          p(noRollups[i], 50),
-          i === 1 ? (percentile(gateway[1], 50) / percentile(gateway[0], 50)).toFixed(2) : '',
+          i === 0 ? plan : '',
+          p(storePath[i], 50),
+          (percentile(storePath[i], 50) / percentile(gateway[i], 50)).toFixed(1),
         ]);
       }
-      if (plan === 'records' && percentile(gateway[0], 50) > slowest.ms)
+      const duck = await time(() => countOnMirror(mirror, c.dims, c.filter));
+      const cubed = await time(async () => cube.count(c.dims, c.filter));
+      engines.push([c.name, String(inMirror.cells.length), p(duck, 50), p(duck, 95), p(cubed, 50), p(cubed, 95)]);
+      if (plan === 'records' && percentile(storePath[0], 50) > slowest.ms)
         Object.assign(slowest, {
           name: c.name,
-          ms: percentile(gateway[0], 50),
+          ms: percentile(storePath[0], 50),
           dims: c.dims,
           filter: c.filter,
           coordinator: c.coordinator ?? false,
@@ -229,43 +268,81 @@ async function main(): Promise<void> {
       `\n${loadNote}, with ${rollups.toLocaleString()} rollup rows; ${RUNS} gateway runs per query after 3 warm-ups`,
     );
     console.log(`Load average ${loadBefore} before, ${loadAverage()} after (2 cores shared with others' work).\n`);
+    console.log(
+      'Through the gateway, as shipped (the columnar mirror), against the store path it replaced (rollups, else the records) on the same store:\n',
+    );
     const header = [
       'query',
-      'answered from',
       'store',
       'gateway p50 ms',
       'gateway p95 ms',
-      'bare SQL p50 ms',
-      'no rollups p50 ms',
-      'gateway p50 PostgreSQL ÷ PGlite',
+      'store path answered from',
+      'store path p50 ms',
+      'store path ÷ gateway',
     ];
     console.log(markdownTable(header, rows, 'left'));
+    console.log(
+      `\nThe engines in process (no HTTP): DuckDB mirror (loaded from the store in ${mirrorLoadS.toFixed(1)} s) against a typed-array cube (built in ${cubeLoadS.toFixed(1)} s from the mirror's columns); same counts checked:\n`,
+    );
+    console.log(
+      markdownTable(
+        ['query', 'cells', 'DuckDB p50 ms', 'DuckDB p95 ms', 'cube p50 ms', 'cube p95 ms'],
+        engines,
+        'left',
+      ),
+    );
+    mirror.close();
+    await direct.close();
 
-    // What one store thread means: ANALYSTS uncovered queries at once, and a covered one meanwhile.
+    // No request waits behind an analyst: ANALYSTS send the slowest shape for the store at once;
+    // meanwhile one asks "by agency" and an anonymous visitor searches.
     if (slowest.name) {
       const contention: string[][] = [];
+      const search = async (app: Embedded) => {
+        const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: '{ search(text: "創業", first: 10) { totalCount edges { node { id title } } } }',
+          }),
+        });
+        if (!res.ok) throw new Error(`search answered ${res.status}`);
+        await res.arrayBuffer();
+      };
       for (const [i, app] of apps.entries()) {
         const walls: number[] = [];
         const waits: number[] = [];
-        for (let run = 0; run < 3; run++) {
-          const t = performance.now();
+        const searches: number[] = [];
+        for (let run = 0; run < 5; run++) {
+          const t0 = performance.now();
           const heavy = Promise.all(
             Array.from({ length: ANALYSTS }, () => ask(app, slowest.dims, slowest.filter, slowest.coordinator)),
           );
-          await new Promise((r) => setTimeout(r, 50)); // the heavy ones are in the store by now
+          await new Promise((r) => setTimeout(r, 20)); // the heavy ones are under way by now
           const t1 = performance.now();
           await ask(app, ['ORGANIZATION']);
           waits.push(performance.now() - t1);
+          const t2 = performance.now();
+          await search(app);
+          searches.push(performance.now() - t2);
           await heavy;
-          walls.push(performance.now() - t);
+          walls.push(performance.now() - t0);
         }
-        contention.push([storeNames[i], percentile(walls, 50).toFixed(0), percentile(waits, 50).toFixed(0)]);
+        contention.push([
+          storeNames[i],
+          percentile(walls, 50).toFixed(0),
+          percentile(waits, 50).toFixed(0),
+          percentile(searches, 50).toFixed(0),
+        ]);
       }
       console.log(
-        `\n${ANALYSTS} analysts send "${slowest.name}" at once (median of 3); meanwhile one asks "by agency" (a rollup):\n`,
+        `\n${ANALYSTS} analysts send "${slowest.name}" at once (median of 5); meanwhile one asks "by agency" and a visitor searches 創業:\n`,
       );
       console.log(
-        markdownTable(['store', `all ${ANALYSTS} answered after ms`, '"by agency" answered after ms'], contention),
+        markdownTable(
+          ['store', `all ${ANALYSTS} answered after ms`, '"by agency" answered after ms', 'search answered after ms'],
+          contention,
+        ),
       );
     }
   } finally {

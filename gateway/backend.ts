@@ -222,6 +222,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const sync = require('../adapters/sync/sync') as typeof import('../adapters/sync/sync');
   const offload = require('../adapters/sync/offload') as typeof import('../adapters/sync/offload');
   const { scheduleSyncs } = require('../adapters/sync/scheduler') as typeof import('../adapters/sync/scheduler');
+  const columnar = require('../store/columnar') as typeof import('../store/columnar');
   const { SUBGRAPHS } = require('../subgraphs') as typeof import('../subgraphs');
   const { startSubgraph } = require('../subgraphs/server') as typeof import('../subgraphs/server');
   const demoModule = options.demo && options.sync !== 'never' ? (require('../demo') as typeof import('../demo')) : null;
@@ -293,6 +294,14 @@ async function runBackend(options: BackendOptions): Promise<void> {
       logger,
     });
   }
+  // Analysts' statistics and the growth refresh read the columnar mirror: loaded once the first
+  // sync is in (loading it beside the sync would read the consultations twice), off this thread.
+  syncReports
+    .catch(() => {})
+    .then(() => columnar.warmColumnar(store))
+    .catch((e: unknown) =>
+      logger.warn({ err: (e as Error).message }, 'columnar mirror not loaded; statistics count in the store'),
+    );
   // Cached public answers must follow the data: the main thread drops them after a change.
   syncReports.then(
     (reports) => {
@@ -331,6 +340,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await syncReports.catch(() => {});
       await demoServers?.close();
+      await columnar.closeColumnar(store);
       await store.close();
     })());
 

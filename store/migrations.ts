@@ -433,6 +433,14 @@ create table analyst_tables (
 create index analyst_tables_asked on analyst_tables (first_asked_at);
 `,
   },
+  {
+    version: 70,
+    name: 'consultations by source',
+    // The columnar mirror (store/columnar/) reads one source's consultations after each of its
+    // snapshots, and a snapshot deletes the source's old rows: both found through this index
+    // instead of reading every consultation.
+    sql: `create index consultations_source on consultations (source_id);`,
+  },
 ];
 
 /** Taken for the length of the migration transaction (an arbitrary constant of this project). */

@@ -23,6 +23,12 @@ export class PGliteStore implements Store {
     await this.db.query(copySql(table, columns), [], { blob: new Blob([csv]) });
   }
 
+  // …and hands COPY TO's output back as a blob from the same pseudo path.
+  async copyToCsv(select: string): Promise<Uint8Array> {
+    const result = await this.db.query(`copy (${select}) to '/dev/blob' with (format csv)`);
+    return new Uint8Array(result.blob ? await result.blob.arrayBuffer() : new ArrayBuffer(0));
+  }
+
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) =>
       fn({

@@ -13,7 +13,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Queryable, Store } from './store';
 import { StoreUnavailableError } from './errors';
 
@@ -149,6 +149,22 @@ export class PostgresStore implements Store {
     let broken: Error | undefined;
     try {
       await copyOn(client, table, columns, csv);
+    } catch (e) {
+      broken = e as Error;
+      throw mapError(e);
+    } finally {
+      client.release(broken && isUnavailable(broken) ? broken : undefined);
+    }
+  }
+
+  async copyToCsv(select: string): Promise<Uint8Array> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of client.query(copyTo(`copy (${select}) to stdout with (format csv)`)))
+        chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
     } catch (e) {
       broken = e as Error;
       throw mapError(e);

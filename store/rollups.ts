@@ -87,7 +87,7 @@ export function jstMonth(receivedAt: string): string {
 }
 
 /** Small integer codes for the distinct values of one dimension. */
-class Codes {
+export class Codes {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
   code(value: string): number {
@@ -98,6 +98,10 @@ class Codes {
       this.values.push(value);
     }
     return id;
+  }
+  /** The code of a value already coded, or undefined. */
+  find(value: string): number | undefined {
+    return this.ids.get(value);
   }
 }
 

@@ -34,21 +34,46 @@ export const daysSinceSql = (lastAt: string, asOf: string): string =>
 
 const popcountSql = (mask: string) => `length(replace((${mask})::bit(16)::text, '0', ''))`;
 
+/** How an engine's SQL counts a mask's bits and a firm's days since its latest consultation. */
+export interface ScoreDialect {
+  popcount(mask: string): string;
+  daysSince(lastAt: string, asOf: string): string;
+  /** The column holding the latest consultation's time. */
+  lastAt: string;
+}
+
+const POSTGRES_DIALECT: ScoreDialect = { popcount: popcountSql, daysSince: daysSinceSql, lastAt: 'x.last_at' };
+
 /** The score of signals aliased `x` (columns as in firm_signals), reference day `asOf`. */
-export function scoreSql(w: GrowthWeights, asOf: string): string {
+export function scoreSql(w: GrowthWeights, asOf: string, dialect: ScoreDialect = POSTGRES_DIALECT): string {
   const s = w.signals;
   const industry = Object.entries(s.INDUSTRY.points).map(([letter, points]) => `when '${letter}' then ${points}`);
   const parts = [
     bandsSql(s.AGENCIES.bands, 'x.agencies'),
-    bandsSql(s.GROWTH_TOPICS.bands, popcountSql('x.growth_mask')),
+    bandsSql(s.GROWTH_TOPICS.bands, dialect.popcount('x.growth_mask')),
     bandsSql(s.GROWTH_CONSULTATIONS.bands, 'x.growth_consultations'),
     bandsSql(s.FREQUENCY.bands, 'x.frequency'),
-    `(case when x.last_at is null then 0 else ${bandsSql(s.RECENCY.bands, daysSinceSql('x.last_at', asOf))} end)`,
+    `(case when ${dialect.lastAt} is null then 0 else ${bandsSql(s.RECENCY.bands, dialect.daysSince(dialect.lastAt, asOf))} end)`,
     `(case when x.employees is null then 0 else ${bandsSql(s.SIZE.bands, 'x.employees')} end)`,
     industry.length ? `(case x.industry ${industry.join(' ')} else 0 end)` : '0',
     bandsSql(s.REFERRALS.bands, 'x.referrals'),
   ];
   return `(case when x.consultations <= 0 then 0 else ${parts.join(' + ')} end)`;
+}
+
+/**
+ * Each firm's signals from its agencies' rows (`from`, as growth_firm_agency): the one grouping
+ * both engines run, the store's and the columnar mirror's (`lastAt`: the column of the latest
+ * consultation's time, a timestamp or microseconds).
+ */
+export function firmSignalsSql(from: string, lastAt: string): string {
+  return `select firm_id, min(kind) as kind, max(corporate_number) as corporate_number,
+                 case when min(kind) = 'LOCAL' then max(organization_id) end as organization_id,
+                 case when min(kind) = 'LOCAL' then max(name_key) end as name_key,
+                 max(name) as name, max(municipality_code) as municipality_code, max(industry) as industry, max(employees) as employees,
+                 sum(n)::int as consultations, (count(*) filter (where n > 0))::int as agencies, bit_or(mask) as growth_mask,
+                 sum(gn)::int as growth_consultations, sum(recent)::int as frequency, max(${lastAt}) as ${lastAt}, sum(refs)::int as referrals
+          from ${from} group by firm_id`;
 }
 
 /** A bit per growth topic of consultation `c`, in the weights' order. */
@@ -57,7 +82,7 @@ function growthMaskSql(w: GrowthWeights, c: string): string {
 }
 
 /** The signal tables' keys and indexes, dropped and rebuilt around a full refresh. */
-const SIGNAL_INDEXES = {
+export const SIGNAL_INDEXES = {
   drop: [
     'alter table firm_signals drop constraint firm_signals_pkey',
     'drop index firm_signals_score',
@@ -186,13 +211,7 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
       `insert into firm_signals (firm_id, kind, corporate_number, organization_id, name_key, name, municipality_code, industry, employees,
                                  consultations, agencies, growth_mask, growth_consultations, frequency, last_at, referrals, score)
        select x.*, ${scoreSql(w, '$1::timestamptz')}
-       from (select firm_id, min(kind) as kind, max(corporate_number) as corporate_number,
-                    case when min(kind) = 'LOCAL' then max(organization_id) end as organization_id,
-                    case when min(kind) = 'LOCAL' then max(name_key) end as name_key,
-                    max(name) as name, max(municipality_code) as municipality_code, max(industry) as industry, max(employees) as employees,
-                    sum(n)::int as consultations, (count(*) filter (where n > 0))::int as agencies, bit_or(mask) as growth_mask,
-                    sum(gn)::int as growth_consultations, sum(recent)::int as frequency, max(last_at) as last_at, sum(refs)::int as referrals
-             from growth_firm_agency group by firm_id) x`,
+       from (${firmSignalsSql('growth_firm_agency', 'last_at')}) x`,
       [ref],
     );
     // Which agencies count a firm as their client: the agencies it consulted and those its
@@ -208,15 +227,24 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
     );
     if (!options.only) for (const sql of SIGNAL_INDEXES.create) await tx.query(sql);
     const [{ firms }] = await tx.query<{ firms: number }>('select count(*)::int as firms from firm_signals');
-    if (!options.only) {
-      await tx.query(
-        `insert into growth_state (id, weights_version, as_of, refreshed_at, firms) values (true, $1, $2, $3, $4)
-         on conflict (id) do update set weights_version = excluded.weights_version, as_of = excluded.as_of, refreshed_at = excluded.refreshed_at, firms = excluded.firms`,
-        [w.version, asOf, now.toISOString(), firms],
-      );
-    }
+    if (!options.only) await recordRefresh(tx, w, asOf, now, firms);
     return { firms, asOf, ms: performance.now() - started };
   });
+}
+
+/** Records a full refresh: the weights it used, its reference day, when, and how many firms. */
+export async function recordRefresh(
+  tx: Queryable,
+  w: GrowthWeights,
+  asOf: string | null,
+  now: Date,
+  firms: number,
+): Promise<void> {
+  await tx.query(
+    `insert into growth_state (id, weights_version, as_of, refreshed_at, firms) values (true, $1, $2, $3, $4)
+     on conflict (id) do update set weights_version = excluded.weights_version, as_of = excluded.as_of, refreshed_at = excluded.refreshed_at, firms = excluded.firms`,
+    [w.version, asOf, now.toISOString(), firms],
+  );
 }
 
 /** Whether firms were never scored, or were scored under other weights than the current ones. */

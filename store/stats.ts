@@ -127,7 +127,8 @@ function mergeInto(target: Map<string, RawCell>, cells: RawCell[]): void {
   }
 }
 
-function compareKeys(a: RawCell, b: RawCell): number {
+/** The order cells are returned in: by their keys, dimension by dimension. */
+export function compareKeys(a: RawCell, b: RawCell): number {
   for (let i = 0; i < a.keys.length; i++) {
     if (a.keys[i] !== b.keys[i]) return a.keys[i] < b.keys[i] ? -1 : 1;
   }

@@ -9,6 +9,7 @@ import { openStore, storeOptionsFromEnv } from '../store/store';
 import { onSnapshot } from '../store/notifications';
 import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS, findSubgraph } from '.';
 import { startSubgraph } from './server';
+import { closeColumnar, warmColumnar } from '../store/columnar';
 import { ensureDevelopmentSecrets, isLoopback, SettingsError } from './shared/secrets';
 
 async function main(): Promise<void> {
@@ -40,9 +41,15 @@ async function main(): Promise<void> {
     identitySecret: secret,
   });
   console.log(`subgraph ${module.name} ready at ${running.url}`);
+  // Each replica keeps its own columnar mirror for analysts' statistics and the growth refresh.
+  if (module.name === 'consultations' || module.name === 'growth')
+    warmColumnar(store).catch((e: unknown) =>
+      console.error(`columnar mirror not loaded (${(e as Error).message}); statistics count in the store`),
+    );
   const stop = () =>
     running
       .close()
+      .then(() => closeColumnar(store))
       .then(() => store.close())
       .then(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -33,7 +33,8 @@ import { get as getSource } from '../../store/sources';
 import { recordKeySecret } from '../../store/recordKeys';
 import * as leases from '../../store/leases';
 import { LeaseLostError } from '../../store/errors';
-import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
+import { growthRefreshDue } from '../../store/signals';
+import { refreshSignals } from '../../store/columnar';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
@@ -464,7 +465,7 @@ async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: 
 /** Recomputes every firm's growth signals and score; a failure is logged, the sync stands. */
 export async function refreshGrowth(store: Store, ctx: AdapterContext): Promise<void> {
   try {
-    const r = await refreshGrowthSignals(store, { now: ctx.clock() });
+    const r = await refreshSignals(store, { now: ctx.clock() });
     ctx.logger.info({ firms: r.firms, ms: Math.round(r.ms) }, 'growth signals refreshed');
   } catch (e) {
     ctx.logger.warn({ err: (e as Error).message }, 'growth signals refresh failed; previous signals kept');

@@ -4,17 +4,14 @@
  * rollups without reading a consultation; the migration's SQL rebuild must equal the rollups
  * written at sync; and a new snapshot of a source must move its rollups with it.
  */
-import { replaceSource } from '../../store/ingest';
-import type { ConsultationRecord } from '../../domain/records';
 import { rollupRebuildSql } from '../../store/rollups';
 import { countingStore, type Store } from '../../store/store';
-import { selectList } from '../../store/tables';
 import type { StatsDimension, StatsFilter } from '../../subgraphs/consultations/resolvers.generated';
 import { countConsultations } from '../../store/stats';
 import { mulberry32 } from '../../demo/consultations';
 import { openTestStore } from '../support/store';
-
-const DIMENSIONS: StatsDimension[] = ['ORGANIZATION', 'TOPIC', 'MONTH', 'MUNICIPALITY', 'INDUSTRY', 'CHANNEL'];
+import { randomShape } from '../support/stats-shapes';
+import { resnapshotLargestLog } from '../support/snapshots';
 
 let store: Store;
 let organizations: string[];
@@ -32,40 +29,11 @@ beforeAll(async () => {
 
 afterAll(() => store.close());
 
-function pick<T>(rand: () => number, xs: readonly T[], k: number): T[] {
-  const pool = [...xs];
-  const out: T[] = [];
-  while (out.length < k && pool.length) out.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
-  return out;
-}
-
-/** Dates around the demo fiscal year: month starts and ends, mid-month days, and out of range. */
-function randomDate(rand: () => number): string {
-  const month = new Date(Date.UTC(2025, 2 + Math.floor(rand() * 14), 1));
-  const kind = rand();
-  if (kind < 0.4) return month.toISOString().slice(0, 10);
-  if (kind < 0.7)
-    return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
-  return new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 2 + Math.floor(rand() * 26)))
-    .toISOString()
-    .slice(0, 10);
-}
-
-function randomQuery(rand: () => number): { dims: StatsDimension[]; filter: StatsFilter } {
-  const dims = pick(rand, DIMENSIONS, 1 + Math.floor(rand() * 3));
-  const filter: StatsFilter = {};
-  if (rand() < 0.5) filter.from = randomDate(rand);
-  if (rand() < 0.5) filter.to = randomDate(rand);
-  if (rand() < 0.3) filter.organizationIds = pick(rand, organizations, 1 + Math.floor(rand() * 4));
-  if (rand() < 0.3) filter.topics = pick(rand, topics, 1 + Math.floor(rand() * 2)) as StatsFilter['topics'];
-  return { dims, filter };
-}
-
 async function expectPathsAgree(queries: number, seed: number): Promise<Map<string, number>> {
   const rand = mulberry32(seed);
   const plans = new Map<string, number>();
   for (let i = 0; i < queries; i++) {
-    const { dims, filter } = randomQuery(rand);
+    const { dims, filter } = randomShape(rand, { organizations, topics });
     const viaRollups = await countConsultations(store, dims, filter);
     const viaRecords = await countConsultations(store, dims, filter, { useRollups: false });
     expect(viaRecords.plan).toBe('records');
@@ -146,28 +114,9 @@ describe('consultation rollups', () => {
   });
 
   it('follow a new snapshot of a source in the same transaction', async () => {
-    const [source] = await store.query<{ id: string }>(
-      `select source_id as id from consultations group by source_id order by count(*) desc limit 1`,
-    );
-    const records = await store.query<ConsultationRecord>(
-      `select ${selectList('consultation', 'c')} from consultations c where source_id = $1`,
-      [source.id],
-    );
     const before = await countConsultations(store, ['ORGANIZATION'], null);
     // The agency's next file drops a third of the log and moves the rest to the telephone.
-    const kept = records
-      .filter((_, i) => i % 3 !== 0)
-      .map((r) => ({ ...r, channel: 'PHONE' as ConsultationRecord['channel'] }));
-    await replaceSource(store, {
-      sourceId: source.id,
-      entity: 'consultation',
-      records: kept,
-      rejections: [],
-      contentHash: 'changed',
-      etag: null,
-      lastModified: null,
-      at: new Date().toISOString(),
-    });
+    const { records, kept } = await resnapshotLargestLog(store);
     const after = await countConsultations(store, ['ORGANIZATION'], null);
     expect(after.total).toBe(before.total - (records.length - kept.length));
     const byChannel = await countConsultations(store, ['CHANNEL'], { organizationIds: [records[0].organizationId] });

@@ -22,7 +22,7 @@ import {
 import { MIN_PUBLISHED } from '../../../domain/disclosure';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import * as firms from '../../../store/firms';
-import { countConsultations } from '../../../store/stats';
+import { countStats } from '../../../store/columnar';
 import { statsKeyLabel } from '../labels';
 import { refreshGrowthSignals } from '../../../store/signals';
 import { isShared, type Store } from '../../../store/store';
@@ -135,7 +135,7 @@ export const resolvers: Resolvers = {
           );
         }
       }
-      const published = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
+      const published = publishedStats(await countStats(ctx.store, dims, filter), exact);
       return {
         groupBy: dims,
         total: published.total,
@@ -241,20 +241,18 @@ export const resolvers: Resolvers = {
   },
   FirmMatchMember: {
     company: (m, _, ctx) =>
-      ctx.companyById
-        .load(m.firmId)
-        .then(
-          (c) =>
-            c ?? {
-              id: m.firmId,
-              kind: m.kind,
-              corporateNumber: null,
-              name: m.name,
-              municipalityCode: m.municipalityCode,
-              industry: m.industry,
-              employees: m.employees,
-            },
-        ),
+      ctx.companyById.load(m.firmId).then(
+        (c) =>
+          c ?? {
+            id: m.firmId,
+            kind: m.kind,
+            corporateNumber: null,
+            name: m.name,
+            municipalityCode: m.municipalityCode,
+            industry: m.industry,
+            employees: m.employees,
+          },
+      ),
     agencies: (m) => m.organizationIds.map((id) => ({ id })),
     name: (m) => m.name,
     municipality: (m) => municipalityValue(m.municipalityCode),

@@ -1,0 +1,66 @@
+/**
+ * The columnar path of analysts' statistics: one mirror per store, opened on first use and kept
+ * up to date by it (./mirror.ts). `countStats` is what the consultations subgraph counts with:
+ * the mirror's exact counts, or — where the mirror cannot run (a store that cannot export CSV, a
+ * platform without DuckDB's binary) — the store's own rollups and records (../stats.ts), which
+ * give the same counts. Protection (perturbation, withheld cells, budgets) is applied by the
+ * caller to either.
+ */
+import type { Queryable, Store } from '../store';
+import { refreshGrowthSignals, type RefreshOptions, type RefreshResult } from '../signals';
+import { refreshFromMirror } from './signals';
+import { countConsultations, type Counts, type StatsDimension, type StatsFilter } from '../stats';
+import { ConsultationMirror } from './mirror';
+import { countOnMirror } from './stats';
+
+const mirrors = new WeakMap<Queryable, Promise<ConsultationMirror | null>>();
+
+/** Why the last mirror could not be opened (null when every mirror opened). */
+export let columnarUnavailable: string | null = null;
+
+/** The store's mirror, opened (and loaded) on first use; null where none can run. */
+export function columnarMirrorFor(store: Queryable): Promise<ConsultationMirror | null> {
+  let mirror = mirrors.get(store);
+  if (!mirror) {
+    mirror = store.copyToCsv
+      ? ConsultationMirror.open(store).catch((e: unknown) => {
+          columnarUnavailable = e instanceof Error ? e.message : String(e);
+          return null;
+        })
+      : Promise.resolve(null);
+    mirrors.set(store, mirror);
+  }
+  return mirror;
+}
+
+/** Opens the store's mirror and loads it now, so that the first analyst does not wait for it. */
+export async function warmColumnar(store: Queryable): Promise<void> {
+  await (await columnarMirrorFor(store))?.fresh();
+}
+
+/** Consultations counted by `dims` under `filter`: exact counts, from the mirror where it runs. */
+export async function countStats(
+  store: Queryable,
+  dims: readonly StatsDimension[],
+  filter: StatsFilter | null | undefined,
+): Promise<Counts> {
+  const mirror = await columnarMirrorFor(store);
+  return mirror ? countOnMirror(mirror, dims, filter) : countConsultations(store, dims, filter);
+}
+
+/**
+ * Refreshes the growth signals: a full refresh from the mirror where it runs (the store is held
+ * only to write the answer), a refresh of some firms (`only`) or one without a mirror in SQL.
+ */
+export async function refreshSignals(store: Store, options: RefreshOptions = {}): Promise<RefreshResult> {
+  const mirror = options.only ? null : await columnarMirrorFor(store);
+  return mirror ? refreshFromMirror(store, mirror, options) : refreshGrowthSignals(store, options);
+}
+
+/** Closes the store's mirror (before the store closes). */
+export async function closeColumnar(store: Queryable): Promise<void> {
+  const mirror = mirrors.get(store);
+  if (!mirror) return;
+  mirrors.delete(store);
+  (await mirror)?.close();
+}

@@ -1,0 +1,111 @@
+/**
+ * The columnar mirror against the store it mirrors (this pass's store: PGlite, or PostgreSQL
+ * when the suite runs with DATABASE_URL): on random shapes — one to three dimensions, date
+ * ranges with whole and partial months, agencies, topics — its cells, counts, key sums and totals
+ * must equal the store's record path exactly; a new snapshot of a source, and a source gone,
+ * must show in the next answer; and a store's mirror reloads only the sources that changed.
+ */
+import type { Store } from '../../store/store';
+import type { StatsDimension, StatsFilter } from '../../subgraphs/consultations/resolvers.generated';
+import { countConsultations } from '../../store/stats';
+import { ConsultationMirror } from '../../store/columnar/mirror';
+import { countOnMirror } from '../../store/columnar/stats';
+import { mulberry32 } from '../../demo/consultations';
+import { openTestStore } from '../support/store';
+import { randomShape } from '../support/stats-shapes';
+import { resnapshotLargestLog } from '../support/snapshots';
+
+let store: Store;
+let mirror: ConsultationMirror;
+let organizations: string[];
+let topics: string[];
+
+beforeAll(async () => {
+  store = await openTestStore('demo');
+  mirror = await ConsultationMirror.open(store, { threads: 1, readers: 2 });
+  organizations = (
+    await store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')
+  ).map((r) => r.id);
+  topics = (await store.query<{ t: string }>('select distinct unnest(topics) as t from consultations order by 1')).map(
+    (r) => r.t,
+  );
+});
+
+afterAll(async () => {
+  mirror?.close();
+  await store.close();
+});
+
+async function expectEqualToStore(shapes: number, seed: number): Promise<number> {
+  const rand = mulberry32(seed);
+  let nonEmpty = 0;
+  for (let i = 0; i < shapes; i++) {
+    const { dims, filter } = randomShape(rand, { organizations, topics }, { wider: true });
+    const [columnar, records] = await Promise.all([
+      countOnMirror(mirror, dims, filter),
+      countConsultations(store, dims, filter, { useRollups: false }),
+    ]);
+    expect(columnar.plan).toBe('columnar');
+    // Key sums too: the cell-key perturbation analysts see is computed from them.
+    expect({ dims, filter, cells: columnar.cells, total: columnar.total, totalKeySum: columnar.totalKeySum }).toEqual({
+      dims,
+      filter,
+      cells: records.cells,
+      total: records.total,
+      totalKeySum: records.totalKeySum,
+    });
+    if (records.total > 0) nonEmpty += 1;
+  }
+  return nonEmpty;
+}
+
+describe('the columnar mirror of consultations', () => {
+  it('counts exactly what the store counts, on 300 random shapes', async () => {
+    const nonEmpty = await expectEqualToStore(300, 28);
+    // The shapes must mostly count something, or equality would prove little.
+    expect(nonEmpty).toBeGreaterThan(200);
+    const [{ n }] = await store.query<{ n: number }>('select count(*)::int as n from consultations');
+    const all = await countOnMirror(mirror, ['ORGANIZATION'], null);
+    expect(all.total).toBe(n);
+  });
+
+  it('follows a new snapshot of a source, and a source removed, in its next answer', async () => {
+    const [largest] = await store.query<{ organizationId: string }>(
+      `select organization_id as "organizationId" from consultations group by source_id, organization_id order by count(*) desc, source_id limit 1`,
+    );
+    await mirror.fresh();
+    const reloadsBefore = mirror.reloads;
+    const before = await countOnMirror(mirror, ['CHANNEL'], { organizationIds: [largest.organizationId] });
+    // The agency's next file drops a third of its log and moves the rest to the telephone.
+    const { sourceId, records, kept } = await resnapshotLargestLog(store, 'changed-by-columnar-test');
+    const after = await countOnMirror(mirror, ['CHANNEL'], { organizationIds: [records[0].organizationId] });
+    // Only the changed source was read again.
+    expect(mirror.reloads).toBe(reloadsBefore + 1);
+    expect(after.total).toBe(before.total - (records.length - kept.length));
+    expect(after.cells).toEqual(
+      (
+        await countConsultations(
+          store,
+          ['CHANNEL'],
+          { organizationIds: [records[0].organizationId] },
+          { useRollups: false },
+        )
+      ).cells,
+    );
+    expect(after.cells).not.toEqual(before.cells);
+    await expectEqualToStore(60, 11);
+
+    // A source no longer configured and deleted from the store leaves the mirror too.
+    const whole = await countOnMirror(mirror, ['ORGANIZATION'], null);
+    await store.transaction(async (tx) => {
+      await tx.query('delete from consultations where source_id = $1', [sourceId]);
+      await tx.query('delete from consultation_rollups where source_id = $1', [sourceId]);
+      await tx.query('delete from sources where id = $1', [sourceId]);
+    });
+    const gone = await countOnMirror(mirror, ['ORGANIZATION'], null);
+    const [{ n }] = await store.query<{ n: number }>('select count(*)::int as n from consultations');
+    expect(gone.total).toBe(n);
+    expect(gone.total).toBe(whole.total - kept.length);
+    await expectEqualToStore(30, 12);
+  });
+});
