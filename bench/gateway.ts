@@ -11,7 +11,9 @@
  * - Contenders, each its own process with NODE_ENV=production: (a) Madoguchi with subgraph
  *   deduplication on, and off; (b) stock Apollo with defaults; (c) Hive Gateway, installed by
  *   this script into a scratch folder under the OS temp dir (never a project dependency; when it
- *   cannot be installed or run, the table says why and shows a and b only); and Madoguchi with
+ *   cannot be installed or run, the table says why and shows a and b only); (r) the same Hive
+ *   Gateway on Hive Router's Rust query planner and executor (@graphql-hive/router-runtime,
+ *   installed beside it, `--hive-router-runtime`); and Madoguchi with
  *   its response cache on, reported separately. Madoguchi runs with its response cache off unless
  *   said, and with LOG_LEVEL=warn (no per-request access log, which the others do not write).
  * - Load: autocannon, warm-up first, contenders alternately (A B C … A B C …), BENCH_ROUNDS
@@ -20,10 +22,12 @@
  *   contender's answers are compared with stock Apollo's.
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50),
- * BENCH_WARMUP (s, 3), BENCH_HIVE=false to leave Hive out, BENCH_HIVE_DIR (scratch folder).
+ * BENCH_WARMUP (s, 3), BENCH_HIVE=false to leave Hive out, BENCH_HIVE_DIR (scratch folder),
+ * BENCH_SCENARIO (run the scenarios whose name contains it, e.g. deep), BENCH_PROFILE=1 (CPU
+ * profiles of Madoguchi's contenders, summed per stage: ./profile.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -32,6 +36,7 @@ import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS } from '../subgraphs';
 import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
 import { freePort } from './report';
+import { stageTable } from './profile';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
@@ -39,6 +44,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const HIVE_DIR = process.env.BENCH_HIVE_DIR ?? join(tmpdir(), 'madoguchi-bench-hive');
 const ROOT = resolve(__dirname, '..');
+/** Profile Madoguchi's contenders (--cpu-prof) and print where their time went, per stage. */
+const PROFILE = process.env.BENCH_PROFILE === '1';
+/** Only the scenarios whose names contain this (e.g. `deep`). */
+const ONLY = process.env.BENCH_SCENARIO;
 
 const SECRETS = {
   MADOGUCHI_IDENTITY_SECRET: 'bench-identity-secret-bench-identity-secret',
@@ -93,7 +102,7 @@ const SCENARIOS: Scenario[] = [
 interface Contender {
   id: string;
   label: string;
-  kind: 'madoguchi' | 'stock' | 'hive';
+  kind: 'madoguchi' | 'stock' | 'hive' | 'hive-rust';
   env?: Record<string, string>;
   /** Shown in its own section, not in the comparison. */
   separate?: boolean;
@@ -188,13 +197,22 @@ async function waitForGraphQL(url: string, timeoutMs = 30_000): Promise<void> {
 /** Installs Hive Gateway into a scratch folder (once) and returns its binary. */
 function installHive(): string {
   const bin = join(HIVE_DIR, 'node_modules', '.bin', 'hive-gateway');
-  if (existsSync(bin)) return bin;
+  if (existsSync(bin) && existsSync(join(HIVE_DIR, 'node_modules', '@graphql-hive', 'router-runtime'))) return bin;
   mkdirSync(HIVE_DIR, { recursive: true });
   console.log(`installing @graphql-hive/gateway into ${HIVE_DIR} (once; about a minute) …`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(
     npm,
-    ['install', '--prefix', HIVE_DIR, '--no-audit', '--no-fund', '--loglevel=error', '@graphql-hive/gateway@^2'],
+    [
+      'install',
+      '--prefix',
+      HIVE_DIR,
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      '@graphql-hive/gateway@^2',
+      '@graphql-hive/router-runtime@^1',
+    ],
     { encoding: 'utf8', timeout: 600_000 },
   );
   if (r.status !== 0 || !existsSync(bin))
@@ -213,12 +231,23 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
     LOG_LEVEL: 'warn',
     ...c.env,
   };
-  if (c.kind === 'hive') {
+  if (c.kind === 'hive' || c.kind === 'hive-rust') {
     if (!hiveBin) throw new Error('not installed');
-    // One process, as the others (Hive's default, stated so that a changed default shows).
+    // One process, as the others (Hive's default, stated so that a changed default shows); the
+    // Rust contender plans and executes with Hive Router's runtime.
     const { child } = await spawnReady(
       hiveBin,
-      ['supergraph', supergraphFile, '--port', String(port), '--host', '127.0.0.1', '--fork', '1'],
+      [
+        'supergraph',
+        supergraphFile,
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--fork',
+        '1',
+        ...(c.kind === 'hive-rust' ? ['--hive-router-runtime'] : []),
+      ],
       env,
       null,
       60_000,
@@ -233,9 +262,10 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
     });
     return;
   } else {
+    const profiling = PROFILE && c.kind === 'madoguchi' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(c)}`] : [];
     const { child } = await spawnReady(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'gateway-contender.ts'), c.kind],
+      [...profiling, '--import', 'tsx', join(__dirname, 'gateway-contender.ts'), c.kind],
       env,
       /^READY/,
       60_000,
@@ -245,6 +275,9 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
   c.url = `http://127.0.0.1:${port}/graphql`;
   await waitForGraphQL(c.url);
 }
+
+let profileRoot = '';
+const profileDir = (c: Contender) => join(profileRoot, c.id);
 
 async function post(
   url: string,
@@ -368,6 +401,7 @@ function pad(s: string, width: number, right = false): string {
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'madoguchi-bench-gateway-'));
+  profileRoot = join(scratch, 'profiles');
   console.log(
     `bench:gateway — ${cpus().length} cores, Node ${process.version}; ${DURATION} s per contender and scenario in ${ROUNDS} rounds, ${CONNECTIONS} connections, ${WARMUP} s warm-up`,
   );
@@ -408,6 +442,7 @@ async function main(): Promise<void> {
     },
     { id: 'b', label: 'b  @apollo/gateway, stock', kind: 'stock' },
     { id: 'c', label: 'c  Hive Gateway', kind: 'hive' },
+    { id: 'r', label: 'r  Hive Gateway + router-runtime', kind: 'hive-rust' },
     {
       id: 'a+',
       label: 'a+ Madoguchi, response cache on',
@@ -418,14 +453,16 @@ async function main(): Promise<void> {
   ];
 
   let hiveBin: string | null = null;
-  const hive = contenders.find((c) => c.id === 'c')!;
-  if (process.env.BENCH_HIVE === 'false') hive.failure = 'left out (BENCH_HIVE=false)';
+  const hives = contenders.filter((c) => c.kind === 'hive' || c.kind === 'hive-rust');
+  if (process.env.BENCH_HIVE === 'false') for (const h of hives) h.failure = 'left out (BENCH_HIVE=false)';
   else {
     try {
       hiveBin = installHive();
-      hive.label += ` ${versionOf(join(HIVE_DIR, 'node_modules', '@graphql-hive', 'gateway', 'package.json'))}`;
+      const version = (pkg: string) => versionOf(join(HIVE_DIR, 'node_modules', '@graphql-hive', pkg, 'package.json'));
+      hives[0].label += ` ${version('gateway')}`;
+      hives[1].label += ` ${version('router-runtime')}`;
     } catch (e) {
-      hive.failure = (e as Error).message;
+      for (const h of hives) h.failure = (e as Error).message;
     }
   }
   contenders.find((c) => c.id === 'b')!.label += ` ${versionOf(require.resolve('@apollo/gateway/package.json'))}`;
@@ -436,14 +473,15 @@ async function main(): Promise<void> {
       console.log(`  ${c.label.padEnd(34)} ${c.url}`);
     } catch (e) {
       c.failure = `could not run: ${(e as Error).message}`;
-      if (c.kind !== 'hive') throw new Error(`${c.label}: ${c.failure}`);
+      if (c.kind !== 'hive' && c.kind !== 'hive-rust') throw new Error(`${c.label}: ${c.failure}`);
     }
   }
   const running = contenders.filter((c) => !c.failure);
 
   const results = new Map<string, Measurement>();
   const verdicts = new Map<string, Record<string, string>>();
-  for (const scenario of SCENARIOS) {
+  const scenarios = SCENARIOS.filter((sc) => !ONLY || sc.name.includes(ONLY));
+  for (const scenario of scenarios) {
     console.log(`scenario: ${scenario.name}`);
     verdicts.set(scenario.name, await compareAnswers(running, scenario));
     for (const c of running) {
@@ -492,15 +530,16 @@ async function main(): Promise<void> {
     'answers',
     '÷ b',
     '÷ c',
+    '÷ r',
   ];
-  const widths = [24, 34, 8, 8, 8, 8, 8, 17, 16, 7, 7];
+  const widths = [24, 40, 8, 8, 8, 8, 8, 17, 16, 7, 7, 7];
   const rows: string[][] = [];
   const rate = (scenario: string, id: string) => {
     const m = results.get(`${scenario}|${id}`);
     return m ? m.requests / m.seconds : NaN;
   };
   for (const section of [false, true]) {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios) {
       for (const c of contenders.filter((x) => !!x.separate === section)) {
         const m = results.get(`${scenario.name}|${c.id}`);
         if (!m) {
@@ -516,6 +555,7 @@ async function main(): Promise<void> {
             c.failure ? `not run: ${c.failure}`.slice(0, 200) : '–',
             '',
             '',
+            '',
           ]);
           continue;
         }
@@ -523,6 +563,7 @@ async function main(): Promise<void> {
         const r = m.requests / m.seconds;
         const vsB = c.id === 'b' ? '' : fmt(r / rate(scenario.name, 'b'), 2);
         const vsC = c.id === 'c' ? '' : fmt(r / rate(scenario.name, 'c'), 2);
+        const vsR = c.id === 'r' ? '' : fmt(r / rate(scenario.name, 'r'), 2);
         rows.push([
           scenario.name,
           c.label,
@@ -535,6 +576,7 @@ async function main(): Promise<void> {
           verdicts.get(scenario.name)?.[c.id] ?? '',
           vsB,
           vsC,
+          vsR,
         ]);
       }
     }
@@ -547,12 +589,12 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line2(r));
   console.log('');
   console.log(
-    '÷ b, ÷ c: req/s relative to stock Apollo (b) and Hive Gateway (c) in the same scenario. errors: GraphQL errors in bodies plus socket errors and timeouts.',
+    "÷ b, ÷ c, ÷ r: req/s relative to stock Apollo (b), Hive Gateway (c) and Hive Gateway on Hive Router's Rust planner and executor (r) in the same scenario. errors: GraphQL errors in bodies plus socket errors and timeouts.",
   );
   console.log(
     'Rows below the line: Madoguchi with its response cache on (anonymous public queries served from memory for 10 s), not part of the comparison.',
   );
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     const a = results.get(`${scenario.name}|a`);
     const b = results.get(`${scenario.name}|b`);
     if (!a || !b) continue;
@@ -562,9 +604,37 @@ async function main(): Promise<void> {
     ];
     if (results.has(`${scenario.name}|c`))
       goals.push(`a/c ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'c'), 2)} (goal ≥ 1.0)`);
+    const r = results.get(`${scenario.name}|r`);
+    if (r)
+      goals.push(
+        `a/r ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'r'), 2)} (goal ≥ 1.2 at ≤ its p99), p99 ${fmt(p99(a), 1)} vs ${fmt(p99(r), 1)} ms`,
+      );
     console.log(`  ${scenario.name}: ${goals.join('; ')}`);
   }
   stopChildren();
+  if (PROFILE) {
+    // The contenders write their profiles as they exit.
+    await Promise.all(
+      running
+        .filter((c) => c.child)
+        .map((c) => new Promise((r) => (c.child!.exitCode === null ? c.child!.once('exit', r) : r(null)))),
+    );
+    const profiled = running.filter((c) => c.kind === 'madoguchi' && existsSync(profileDir(c)));
+    const requests = (c: Contender) =>
+      scenarios.reduce((n, sc) => n + (results.get(`${sc.name}|${c.id}`)?.requests ?? 0), 0);
+    console.log(
+      `\nWhere the time went (CPU profiles of the whole run, ${scenarios.map((sc) => sc.name).join(', ')}; per request: over the measured requests):\n`,
+    );
+    console.log(
+      stageTable(
+        profiled.map((c) => ({
+          label: c.id,
+          file: join(profileDir(c), readdirSync(profileDir(c))[0]),
+          requests: requests(c),
+        })),
+      ),
+    );
+  }
   rmSync(scratch, { recursive: true, force: true });
 }
 

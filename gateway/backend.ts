@@ -37,6 +37,11 @@ export interface BackendOptions {
   demo: boolean;
   /** What one request to a subgraph may cost and produce (default: the subgraphs' own). */
   subgraphLimits?: { maxObjects: number; maxCost: number };
+  /**
+   * Loopback ports the main thread reserved for the subgraphs, so that the gateway can be built
+   * while the store opens and syncs; a subgraph whose port was taken meanwhile takes any free one.
+   */
+  subgraphPorts?: Record<string, number>;
 }
 
 type FromWorker =
@@ -286,12 +291,18 @@ async function runBackend(options: BackendOptions): Promise<void> {
   }
   const subgraphs: Record<string, Awaited<ReturnType<typeof startSubgraph>>> = {};
   for (const module of SUBGRAPHS) {
-    subgraphs[module.name] = await startSubgraph(module, store, {
-      port: 0,
-      now,
-      identitySecret: options.identitySecret,
-      limits: options.subgraphLimits,
-      logger,
+    const start = (port: number) =>
+      startSubgraph(module, store, {
+        port,
+        now,
+        identitySecret: options.identitySecret,
+        limits: options.subgraphLimits,
+        logger,
+      });
+    const reserved = options.subgraphPorts?.[module.name] ?? 0;
+    subgraphs[module.name] = await start(reserved).catch((e: NodeJS.ErrnoException) => {
+      if (reserved === 0 || e.code !== 'EADDRINUSE') throw e;
+      return start(0);
     });
   }
   // Analysts' statistics and the growth refresh read the columnar mirror: loaded once the first

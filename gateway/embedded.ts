@@ -6,16 +6,21 @@
  * query or sync can hold up the gateway's own answers (/healthz, limits, timeouts). The gateway
  * listens on PORT (default 4000).
  */
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { identitySecret } from '../subgraphs/shared/identity';
 import type { SyncReport } from '../adapters/sync/sync';
-import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
+import { startGateway, subgraphEndpoints, type GatewayOptions, type RunningGateway } from './gateway';
 import { limitsFromEnv } from './plugins/limits';
 import { assertSafeBind, describeSettings, loadSettings } from './settings';
 import { authConfigOf } from './auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import type { AuthConfig } from './auth';
+
+// The composed supergraph beside the gateway (read here, not through ./compose, which loads every subgraph).
+const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
 
 export interface EmbeddedOptions {
   /** PGlite data directory (default MADOGUCHI_DATA_DIR or .data). */
@@ -54,7 +59,15 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   // The subgraphs bound each request as the gateway does: the same object budget, and a cost
   // limit that follows the gateway's (its estimate, with real representation counts).
   const limits = { ...limitsFromEnv(), ...options.gateway?.limits };
-  const backend = await startBackendWorker(
+  // The gateway is built and started (its schema, query planner, caches: seconds of this thread)
+  // while the back end opens the store and syncs on its own thread, against subgraph ports
+  // reserved here; it listens once the back end is ready. Should a reserved port have been taken
+  // meanwhile, the gateway is built again with the ports the subgraphs got.
+  const supergraphSdl = options.gateway?.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
+  const names = Object.keys(subgraphEndpoints(supergraphSdl));
+  const ports = await reservePorts(names.length);
+  const subgraphPorts = Object.fromEntries(names.map((name, i) => [name, ports[i]]));
+  const backendStarting = startBackendWorker(
     {
       dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
       storeDump: options.storeDump,
@@ -68,42 +81,67 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       identitySecret: secret,
       demo: !process.env.MADOGUCHI_DEMO_URL,
       subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
+      subgraphPorts,
     },
     logger,
   );
+  let backend: BackendHandle | undefined;
+  const gatewayOptions = (subgraphUrls: Record<string, string>, beforeListen?: Promise<unknown>) => ({
+    ...options.gateway,
+    supergraphSdl,
+    identitySecret: secret,
+    port: options.port ?? 4000,
+    host: options.host,
+    auth: options.auth,
+    logger,
+    beforeListen,
+    readinessChecks: {
+      // The store answers on its own thread; a stuck or stopped thread fails the check.
+      store: () =>
+        Promise.race([
+          backend!.store.query('select 1').then(() => undefined),
+          rejectAfter(2000, 'store did not answer within 2 s'),
+        ]),
+      // Failing agency sources leave the gateway ready (their last good data is served) but show.
+      sources: async () => {
+        const failing = await backend!.store.query<{ id: string }>(
+          `select id from sources where status = 'FAILED' order by id`,
+        );
+        if (failing.length === 0) return;
+        const names = failing
+          .slice(0, 10)
+          .map((f) => f.id)
+          .join(', ');
+        return `degraded: ${failing.length} source${failing.length === 1 ? '' : 's'} failing (${names}${failing.length > 10 ? ', …' : ''}); retried with backoff`;
+      },
+    },
+    subgraphUrls,
+  });
+  const urlsOf = (subgraphs: Record<string, BackendSubgraph>) =>
+    Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url]));
+  const asReserved = backendStarting.then((b) => {
+    const moved = names.filter((name) => b.subgraphs[name]?.port !== subgraphPorts[name]);
+    if (moved.length) throw new PortsMoved(moved);
+  });
+  const early = startGateway(
+    gatewayOptions(
+      Object.fromEntries(names.map((name) => [name, `http://localhost:${subgraphPorts[name]}/graphql`])),
+      asReserved,
+    ),
+  );
+  // Both settle later on: neither is an unhandled rejection meanwhile.
+  asReserved.catch(() => {});
+  early.catch(() => {});
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway({
-      ...options.gateway,
-      identitySecret: secret,
-      port: options.port ?? 4000,
-      host: options.host,
-      auth: options.auth,
-      logger,
-      readinessChecks: {
-        // The store answers on its own thread; a stuck or stopped thread fails the check.
-        store: () =>
-          Promise.race([
-            backend.store.query('select 1').then(() => undefined),
-            rejectAfter(2000, 'store did not answer within 2 s'),
-          ]),
-        // Failing agency sources leave the gateway ready (their last good data is served) but show.
-        sources: async () => {
-          const failing = await backend.store.query<{ id: string }>(
-            `select id from sources where status = 'FAILED' order by id`,
-          );
-          if (failing.length === 0) return;
-          const names = failing
-            .slice(0, 10)
-            .map((f) => f.id)
-            .join(', ');
-          return `degraded: ${failing.length} source${failing.length === 1 ? '' : 's'} failing (${names}${failing.length > 10 ? ', …' : ''}); retried with backoff`;
-        },
-      },
-      subgraphUrls: Object.fromEntries(Object.entries(backend.subgraphs).map(([name, s]) => [name, s.url])),
+    backend = await backendStarting;
+    gateway = await early.catch((e: unknown) => {
+      if (!(e instanceof PortsMoved)) throw e;
+      return startGateway(gatewayOptions(urlsOf(backend!.subgraphs)));
     });
   } catch (e) {
-    await backend.close();
+    await early.catch(() => {});
+    await backend?.close();
     throw e;
   }
   // Cached public answers must follow the data: a sync that changed anything drops them.
@@ -120,6 +158,31 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       await backend.close();
     },
   };
+}
+
+/** A reserved subgraph port was taken before the subgraph could listen on it. */
+class PortsMoved extends Error {
+  constructor(names: string[]) {
+    super(`reserved ports taken for ${names.join(', ')}`);
+  }
+}
+
+/** `count` loopback ports free right now, each held until all are found so that they differ. */
+async function reservePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((done, fail) => {
+          const server = createServer();
+          server.once('error', fail);
+          server.listen(0, '127.0.0.1', () => done(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
+  return ports;
 }
 
 function rejectAfter(ms: number, message: string): Promise<never> {

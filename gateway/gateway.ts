@@ -303,6 +303,8 @@ export async function startGateway(
     host?: string;
     /** In worker mode, /metrics answers for every worker of the cluster. */
     clusterMetrics?: () => Promise<string>;
+    /** Built and started, the gateway listens once this resolves; it stops if it rejects. */
+    beforeListen?: Promise<unknown>;
   } = {},
 ): Promise<RunningGateway> {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
@@ -458,6 +460,17 @@ export async function startGateway(
     return substitute;
   };
 
+  // Listening waits for what the caller still prepares (the embedded start's store and subgraphs).
+  if (options.beforeListen) {
+    try {
+      await options.beforeListen;
+    } catch (e) {
+      await apollo.stop();
+      for (const c of clients.values()) await c.close();
+      sharedCache?.close();
+      throw e;
+    }
+  }
   running = await serveApollo(apollo, {
     port: options.port ?? 4000,
     host: options.host,
