@@ -23,13 +23,13 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { fetch as undiciFetch } from 'undici';
-import { identitySecret, type Viewer } from '../subgraphs/shared/identity';
+import { identitySecret, type Viewer } from '../server/identity';
 import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
 import { executionGuardPlugin } from './plugins/executionGuard';
-import { listSizesOf } from '../subgraphs/shared/cost';
-import { ExecutionBudget } from '../subgraphs/shared/budget';
+import { listSizesOf } from '../server/cost';
+import { ExecutionBudget } from '../server/budget';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import {
   serveApollo,
@@ -37,7 +37,7 @@ import {
   type Interception,
   type Route,
   type RunningServer,
-} from '../subgraphs/shared/http';
+} from '../server/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';

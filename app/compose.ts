@@ -9,7 +9,7 @@ import { composeServices } from '@apollo/composition';
 import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS } from '../subgraphs';
 import type { SubgraphModule } from '../subgraphs/shared/module';
 
-export const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
+export const SUPERGRAPH_FILE = join(__dirname, '..', 'gateway', 'supergraph.graphql');
 
 export function defaultSubgraphUrl(name: string): string {
   return `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name] ?? 4010}/graphql`;
