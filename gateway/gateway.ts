@@ -14,7 +14,6 @@
  * listed origins may call (CORS); close() drains the requests in flight.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { Kind, parse } from 'graphql';
@@ -58,15 +57,13 @@ import {
   type ResponseCacheOptions,
   type ResponseCacheStore,
 } from './responseCache';
+import { SUPERGRAPH_FILE } from './supergraph';
 import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
 
 export { SubgraphClient } from './subgraph/client';
 
 /** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
 const AUDITED_SUBGRAPHS = new Set(['growth']);
-
-// Not imported from ./compose, which would load every subgraph (and its store) into the gateway.
-const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
 
 export interface GatewayContext {
   viewer: Viewer;
