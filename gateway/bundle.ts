@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { build } from 'esbuild';
-import { installCachePath } from '../store/template';
+import { installCachePath } from '../store/engine/template';
 
 const ROOT = join(__dirname, '..');
 

@@ -19,7 +19,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store } from '../store';
+import type { Store } from './store';
 
 export interface Migration {
   version: number;
