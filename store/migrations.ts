@@ -433,6 +433,20 @@ create table analyst_tables (
 create index analyst_tables_asked on analyst_tables (first_asked_at);
 `,
   },
+  {
+    version: 100,
+    name: 'review dates coordinators set on support plans',
+    // The committee follows active firms up every three months after a plan's latest event
+    // (domain/growth/review.ts); a coordinator may set another day, kept here with when it was set.
+    sql: `
+create table support_plan_reviews (
+  plan_id text primary key,
+  next_review_on date not null,
+  set_by text not null,
+  set_at timestamptz not null
+);
+`,
+  },
 ];
 
 /** Taken for the length of the migration transaction (an arbitrary constant of this project). */
