@@ -29,7 +29,7 @@ import { refreshGrowthSignals } from '../store/signals';
 import { ConsultationMirror } from '../store/columnar/mirror';
 import { refreshFromMirror } from '../store/columnar/signals';
 import { agenda } from '../store/growth';
-import { startEmbedded } from '../gateway/embedded';
+import { startEmbedded } from '../app/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { jstMonthOf } from '../domain/growth/status';
 import { markdownTable, percentile, timed } from './report';

@@ -12,7 +12,6 @@
  * save time, and text maxima compare by code point, as the store's C collation does.
  */
 import { writeFile, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Store } from '../store';
 import { growthWeights, type GrowthWeights } from '../../domain/growth/weights';
 import {

@@ -6,7 +6,6 @@
  * must show in the next answer; and a store's mirror reloads only the sources that changed.
  */
 import type { Store } from '../../store/store';
-import type { StatsDimension, StatsFilter } from '../../subgraphs/consultations/resolvers.generated';
 import { countConsultations } from '../../store/stats';
 import { ConsultationMirror } from '../../store/columnar/mirror';
 import { countOnMirror } from '../../store/columnar/stats';

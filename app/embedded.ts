@@ -1,0 +1,232 @@
+/**
+ * `npm start`: the whole embedded default in one process. The gateway runs on the main thread;
+ * the store (PGlite in MADOGUCHI_DATA_DIR, default .data/, or the PostgreSQL at DATABASE_URL,
+ * which any number of such processes and replicas may share), the syncs of the demo agencies'
+ * sources and their schedule, and the subgraphs run on a worker thread (./backend), so no store
+ * query or sync can hold up the gateway's own answers (/healthz, limits, timeouts). The gateway
+ * listens on PORT (default 4000).
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { identitySecret } from '../server/identity';
+import type { SyncReport } from '../adapters/sync/sync';
+import { startGateway, subgraphEndpoints, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
+import { SUPERGRAPH_FILE } from '../gateway/supergraph';
+import { limitsFromEnv } from '../gateway/plugins/limits';
+import { assertSafeBind, describeSettings, loadSettings } from '../server/settings';
+import { authConfigOf } from '../gateway/auth';
+import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
+import type { AuthConfig } from '../gateway/auth';
+
+export interface EmbeddedOptions {
+  /** PGlite data directory (default MADOGUCHI_DATA_DIR or .data). */
+  dataDir?: string;
+  /** Start from this store dump, in memory, instead of a data directory (tests, benches). */
+  storeDump?: Uint8Array;
+  /** A PostgreSQL server (default DATABASE_URL unless `dataDir` or `storeDump` is given). */
+  databaseUrl?: string;
+  agenciesDir?: string;
+  port?: number;
+  host?: string;
+  /** When to sync: wait for all, in the background, wait for the directory on a first start only (auto), or never. */
+  sync?: SyncMode;
+  /** A frozen clock for programme statuses and records written (tests). */
+  now?: Date;
+  logger?: pino.Logger;
+  auth?: AuthConfig;
+  /** Further gateway settings (response cache, safelist, subgraph fetching…). */
+  gateway?: Partial<GatewayOptions>;
+}
+
+export interface Embedded {
+  /** The store, queried on its own thread. */
+  store: BackendHandle['store'];
+  gateway: RunningGateway;
+  subgraphs: Record<string, BackendSubgraph>;
+  syncReports: Promise<SyncReport[]>;
+  /** Syncs one source now on the store's thread; a change empties the response cache. */
+  syncSource: BackendHandle['syncSource'];
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const secret = options.gateway?.identitySecret ?? identitySecret();
+  // The subgraphs bound each request as the gateway does: the same object budget, and a cost
+  // limit that follows the gateway's (its estimate, with real representation counts).
+  const limits = { ...limitsFromEnv(), ...options.gateway?.limits };
+  // The gateway is built and started (its schema, query planner, caches: seconds of this thread)
+  // while the back end opens the store and syncs on its own thread, against subgraph ports
+  // reserved here; it listens once the back end is ready. Should a reserved port have been taken
+  // meanwhile, the gateway is built again with the ports the subgraphs got.
+  const supergraphSdl = options.gateway?.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
+  const names = Object.keys(subgraphEndpoints(supergraphSdl));
+  const ports = await reservePorts(names.length);
+  const subgraphPorts = Object.fromEntries(names.map((name, i) => [name, ports[i]]));
+  const backendStarting = startBackendWorker(
+    {
+      dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
+      storeDump: options.storeDump,
+      databaseUrl:
+        options.databaseUrl ??
+        (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
+      agenciesDir: resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies'),
+      sync: options.sync ?? 'auto',
+      nowMs: options.now?.getTime(),
+      logLevel: logger.level,
+      identitySecret: secret,
+      demo: !process.env.MADOGUCHI_DEMO_URL,
+      subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
+      subgraphPorts,
+    },
+    logger,
+  );
+  let backend: BackendHandle | undefined;
+  const gatewayOptions = (subgraphUrls: Record<string, string>, beforeListen?: Promise<unknown>) => ({
+    ...options.gateway,
+    supergraphSdl,
+    identitySecret: secret,
+    port: options.port ?? 4000,
+    host: options.host,
+    auth: options.auth,
+    logger,
+    beforeListen,
+    readinessChecks: {
+      // The store answers on its own thread; a stuck or stopped thread fails the check.
+      store: () =>
+        Promise.race([
+          backend!.store.query('select 1').then(() => undefined),
+          rejectAfter(2000, 'store did not answer within 2 s'),
+        ]),
+      // Failing agency sources leave the gateway ready (their last good data is served) but show.
+      sources: async () => {
+        const failing = await backend!.store.query<{ id: string }>(
+          `select id from sources where status = 'FAILED' order by id`,
+        );
+        if (failing.length === 0) return;
+        const names = failing
+          .slice(0, 10)
+          .map((f) => f.id)
+          .join(', ');
+        return `degraded: ${failing.length} source${failing.length === 1 ? '' : 's'} failing (${names}${failing.length > 10 ? ', …' : ''}); retried with backoff`;
+      },
+    },
+    subgraphUrls,
+  });
+  const urlsOf = (subgraphs: Record<string, BackendSubgraph>) =>
+    Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url]));
+  const asReserved = backendStarting.then((b) => {
+    const moved = names.filter((name) => b.subgraphs[name]?.port !== subgraphPorts[name]);
+    if (moved.length) throw new PortsMoved(moved);
+  });
+  const early = startGateway(
+    gatewayOptions(
+      Object.fromEntries(names.map((name) => [name, `http://localhost:${subgraphPorts[name]}/graphql`])),
+      asReserved,
+    ),
+  );
+  // Both settle later on: neither is an unhandled rejection meanwhile.
+  asReserved.catch(() => {});
+  early.catch(() => {});
+  let gateway: RunningGateway;
+  try {
+    backend = await backendStarting;
+    gateway = await early.catch((e: unknown) => {
+      if (!(e instanceof PortsMoved)) throw e;
+      return startGateway(gatewayOptions(urlsOf(backend!.subgraphs)));
+    });
+  } catch (e) {
+    await early.catch(() => {});
+    await backend?.close();
+    throw e;
+  }
+  // Cached public answers must follow the data: a sync that changed anything drops them.
+  backend.onChanged(() => gateway.invalidateResponseCache());
+  return {
+    store: backend.store,
+    gateway,
+    subgraphs: backend.subgraphs,
+    syncReports: backend.syncReports,
+    syncSource: backend.syncSource,
+    async close() {
+      // The gateway drains first while the subgraphs keep answering it.
+      await gateway.close();
+      await backend.close();
+    },
+  };
+}
+
+/** A reserved subgraph port was taken before the subgraph could listen on it. */
+class PortsMoved extends Error {
+  constructor(names: string[]) {
+    super(`reserved ports taken for ${names.join(', ')}`);
+  }
+}
+
+/** `count` loopback ports free right now, each held until all are found so that they differ. */
+async function reservePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((done, fail) => {
+          const server = createServer();
+          server.once('error', fail);
+          server.listen(0, '127.0.0.1', () => done(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
+  return ports;
+}
+
+function rejectAfter(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  let settings: ReturnType<typeof loadSettings>;
+  try {
+    settings = loadSettings();
+    assertSafeBind(settings);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  for (const line of describeSettings(settings)) console.log(line);
+  startEmbedded({
+    port: settings.port,
+    host: settings.host,
+    dataDir: settings.dataDir,
+    auth: authConfigOf(settings.jwt),
+    gateway: { identitySecret: settings.identitySecret, cors: { origins: settings.corsOrigins } },
+  }).then(
+    (app) => {
+      console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.gateway.url}`);
+      for (const [name, s] of Object.entries(app.subgraphs)) console.log(`  subgraph ${name.padEnd(14)} ${s.url}`);
+      // The gateway must drain first while the subgraphs keep answering it, so handlers installed
+      // before this one (the tsx runner's, which would end the process at once) give way to it.
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        app.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+        process.on(signal, stop);
+      }
+    },
+    (e) => {
+      console.error(e instanceof Error && e.name === 'AgencyConfigError' ? e.message : e);
+      process.exit(1);
+    },
+  );
+}
