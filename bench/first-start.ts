@@ -6,12 +6,14 @@
  * consultation log has its count. The peer, measured in the same run and in turn with it, is the
  * same start with every file parsed on the main thread (MADOGUCHI_SYNC_WORKERS=0).
  *
- * BENCH_START_RUNS sets the runs per mode (default 3). Process CPU is read from /proc on Linux.
+ * BENCH_START_RUNS sets the runs per mode (default 3); BENCH_START_BASELINE names another installed
+ * checkout (an earlier commit) whose `npm start` is measured in turn with these, as a before and
+ * after. Process CPU is read from /proc on Linux.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { loadAgencyConfigs } from '../adapters/core/config';
 import { freePort, markdownTable, percentile } from './report';
 
@@ -23,11 +25,16 @@ const QUERY = JSON.stringify({ query: '{ organizations { name consultationCount 
 interface Mode {
   name: string;
   env: Record<string, string>;
+  /** Where `npm start` runs (default this checkout). */
+  cwd?: string;
 }
 const MODES: Mode[] = [
   { name: 'worker thread (default)', env: {} },
   { name: 'in place (MADOGUCHI_SYNC_WORKERS=0)', env: { MADOGUCHI_SYNC_WORKERS: '0' } },
 ];
+// Another checkout (an earlier commit, installed) started in turn with this one: before and after.
+const BASELINE = process.env.BENCH_START_BASELINE;
+if (BASELINE) MODES.push({ name: `baseline checkout (${basename(BASELINE)})`, env: {}, cwd: resolve(BASELINE) });
 
 interface Run {
   directoryS: number;
@@ -87,7 +94,7 @@ async function firstStart(mode: Mode, port: number): Promise<Run> {
   const started = performance.now();
   // Its own process group, so stopping it stops npm and the node process under it together.
   const child = spawn('npm', ['start', '--silent'], {
-    cwd: ROOT,
+    cwd: mode.cwd ?? ROOT,
     detached: true,
     stdio: 'ignore',
     env: { ...process.env, ...mode.env, PORT: String(port), MADOGUCHI_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
@@ -150,14 +157,14 @@ async function main() {
     return [
       m.name,
       `${rs[0].organizations} / ${rs[0].programmes}`,
-      fmt(median(rs.map((r) => r.directoryS))),
+      `${fmt(median(rs.map((r) => r.directoryS)))} (${fmt(Math.min(...rs.map((r) => r.directoryS)))}–${fmt(Math.max(...rs.map((r) => r.directoryS)))})`,
       `${fmt(all)} (${fmt(Math.min(...rs.map((r) => r.allS)))}–${fmt(Math.max(...rs.map((r) => r.allS)))})`,
       cpu.length ? fmt(median(cpu)) : 'n/a',
       (all / peer).toFixed(2),
     ];
   });
   console.log(
-    `\n${markdownTable(['mode', 'organizations / programmes', 'directory s (median)', 'all counts s (median, range)', 'CPU s', 'all counts ÷ in place'], rows)}`,
+    `\n${markdownTable(['mode', 'organizations / programmes', 'first answer: directory s (median, range)', 'all counts s (median, range)', 'CPU s', 'all counts ÷ in place'], rows)}`,
   );
 }
 

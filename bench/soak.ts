@@ -16,6 +16,11 @@
  * was met: memory growth under 5 % from the end of the warm-up (BENCH_SOAK_WARMUP_MINUTES,
  * default a fifth of the soak, at most 5) to the last minute, and 0 errors. It also reports the embedded default's RSS right
  * after start, once its first sync is in, after the warm-up and after the soak.
+ *
+ * Beside the steady mix, each set-up has a team of analysts (BENCH_SOAK_ANALYSTS, default 4)
+ * querying all along, each a closed loop with BENCH_SOAK_THINK_MS (default 500) between an answer
+ * and its next query; the second goal is theirs: 0 errors, and the steady mix's anonymous
+ * searches answered within 300 ms at the 99th percentile meanwhile.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,12 +58,20 @@ const SAMPLE_MS = 5_000;
 const WARMUP_SECONDS = 30;
 const MiB = 1024 * 1024;
 
+/** Analysts querying all along beside the steady mix (the analysts' team), and their pause between queries. */
+const ANALYSTS = Number(process.env.BENCH_SOAK_ANALYSTS ?? 4);
+const THINK_MS = Number(process.env.BENCH_SOAK_THINK_MS ?? 500);
+/** Goal: anonymous searches' p99 while the analysts query. */
+const GOAL_SEARCH_P99_MS = 300;
+
 /** The share of the mix that is analysts' statistics. */
 const STATS_SHARE = 0.2;
 
 interface Request {
   body: string;
   token?: string;
+  /** Anonymous one-stop searches are timed apart: the goal is theirs. */
+  kind?: 'search';
 }
 
 /** The mix, deterministic from a seed: what a morning of users of both kinds might send. */
@@ -130,7 +143,7 @@ async function createMix(seed: number): Promise<() => Request> {
     const r = rng();
     if (r < 0.4) {
       const text = rng() < 0.5 ? pick(terms) : `${pick(terms)} ${pick(terms)}`;
-      return { body: body(SEARCH, { text, first: pick([5, 10, 20]) }) };
+      return { body: body(SEARCH, { text, first: pick([5, 10, 20]) }), kind: 'search' };
     }
     if (r < 0.55) return { body: body(DIRECTORY) };
     if (r < 1 - STATS_SHARE) return { body: body(MINE, { first: pick([10, 20, 50]) }), token: pick(staff) };
@@ -147,6 +160,12 @@ interface Minute {
   requests: number;
   errors: number;
   latencies: number[];
+  /** Anonymous searches of the steady mix. */
+  searches: number[];
+  /** The team of analysts' own requests (closed loops beside the steady mix). */
+  analystRequests: number;
+  analystErrors: number;
+  analystLatencies: number[];
   rss: number[];
   postgres: number[];
 }
@@ -213,6 +232,7 @@ function steadyLoad(
           .finally(() => {
             inFlight -= 1;
             m.latencies.push(performance.now() - t);
+            if (request.kind === 'search') m.searches.push(performance.now() - t);
             pending.delete(p);
           });
         pending.add(p);
@@ -220,6 +240,65 @@ function steadyLoad(
     };
     const timer = setInterval(tick, Math.max(5, Math.floor(1000 / RATE / 2)));
   });
+}
+
+/**
+ * The analysts' team: ANALYSTS analysts, each a closed loop (the next query when the last one
+ * answered, after THINK_MS), asking statistics over changing groupings — uncovered ones too —
+ * and whole-month ranges. Each draws from a dashboard of its own of at most 250 distinct tables,
+ * so none nears the 300 distinct tables a day an analyst may ask (a table asked again is free).
+ */
+async function analystsTeam(soaked: Soaked, seed: number, minuteOf: () => number, until: number): Promise<void> {
+  const STATS =
+    'query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { consultationStats(groupBy: $groupBy, filter: $filter) { total suppressedCells cells { keys { value } count suppressed } } }';
+  const groupings = [
+    ['ORGANIZATION', 'MONTH'],
+    ['TOPIC', 'MONTH'],
+    ['MUNICIPALITY', 'INDUSTRY'],
+    ['MONTH', 'MUNICIPALITY', 'INDUSTRY'],
+    ['TOPIC', 'CHANNEL', 'INDUSTRY'],
+    ['ORGANIZATION', 'TOPIC', 'MONTH'],
+  ];
+  const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2025, 3 + i, 1)).toISOString().slice(0, 7));
+  await Promise.all(
+    Array.from({ length: ANALYSTS }, async (_, a) => {
+      const rng = mulberry32(seed + a);
+      const token = await benchToken({ role: 'analyst', sub: `bench-team-analyst-${a + 1}` });
+      const dashboard = Array.from({ length: 250 }, () => {
+        const groupBy = groupings[Math.floor(rng() * groupings.length)];
+        if (rng() < 0.3) return JSON.stringify({ query: STATS, variables: { groupBy, filter: null } });
+        const from = Math.floor(rng() * months.length);
+        const to = Math.min(months.length - 1, from + Math.floor(rng() * 6));
+        return JSON.stringify({
+          query: STATS,
+          variables: { groupBy, filter: { from: `${months[from]}-01`, to: lastDayOf(months[to]) } },
+        });
+      });
+      for (let i = 0; performance.now() < until; i++) {
+        const m = soaked.minutes[minuteOf()];
+        m.analystRequests += 1;
+        const t = performance.now();
+        try {
+          const res = await fetch(soaked.stack.urls[i % soaked.stack.urls.length], {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: dashboard[Math.floor(rng() * dashboard.length)],
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+          });
+          const json = (await res.json()) as { errors?: unknown[] };
+          if (res.status !== 200 || json.errors) {
+            m.analystErrors += 1;
+            soaked.firstError ??= `analyst: ${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}`;
+          }
+        } catch (e) {
+          m.analystErrors += 1;
+          soaked.firstError ??= `analyst: ${String(e)}`;
+        }
+        m.analystLatencies.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, THINK_MS));
+      }
+    }),
+  );
 }
 
 /** A closed loop of two clients per set-up, not counted: plans, pools and JIT warm before the clock starts. */
@@ -278,7 +357,17 @@ async function main(): Promise<void> {
     ];
     for (const s of soaks)
       for (let i = 0; i < MINUTES; i++)
-        s.minutes.push({ requests: 0, errors: 0, latencies: [], rss: [], postgres: [] });
+        s.minutes.push({
+          requests: 0,
+          errors: 0,
+          latencies: [],
+          searches: [],
+          analystRequests: 0,
+          analystErrors: 0,
+          analystLatencies: [],
+          rss: [],
+          postgres: [],
+        });
     console.log(
       `Soak: ${MINUTES} min at ${RATE} req/s on each set-up (warm-up ${WARMUP_MINUTES} min); chart → ${CHART}\n` +
         `npm start on PGlite: RSS ${mib(embeddedRssAtReady[0] ?? 0)} MiB when ready, ${mib(embeddedAfterSync)} MiB once its first sync was in`,
@@ -305,17 +394,20 @@ async function main(): Promise<void> {
           soaks
             .map(
               (s) =>
-                `${s.stack.name}: ${s.minutes[i].requests} req, ${s.minutes[i].errors} errors, p99 ${percentile(s.minutes[i].latencies, 99)?.toFixed(0)} ms, RSS ${mib(median(s.minutes[i].rss))} MiB`,
+                `${s.stack.name}: ${s.minutes[i].requests} req, ${s.minutes[i].errors} errors, p99 ${percentile(s.minutes[i].latencies, 99)?.toFixed(0)} ms, search p99 ${percentile(s.minutes[i].searches, 99)?.toFixed(0)} ms, analysts ${s.minutes[i].analystRequests} req ${s.minutes[i].analystErrors} errors, RSS ${mib(median(s.minutes[i].rss))} MiB`,
             )
             .join('; '),
       );
     }, 60_000);
     await Promise.all(
-      soaks.map(async (s, k) => {
-        const dispatcher = new Agent({ connections: MAX_IN_FLIGHT });
-        await steadyLoad(s, await createMix(17 + k), dispatcher, minuteOf, until);
-        await dispatcher.close();
-      }),
+      soaks.flatMap((s, k) => [
+        (async () => {
+          const dispatcher = new Agent({ connections: MAX_IN_FLIGHT });
+          await steadyLoad(s, await createMix(17 + k), dispatcher, minuteOf, until);
+          await dispatcher.close();
+        })(),
+        analystsTeam(s, 1_000 + k * 10, minuteOf, until),
+      ]),
     );
     clearInterval(sampler);
     clearInterval(reporter);
@@ -399,6 +491,46 @@ async function main(): Promise<void> {
       `\nnpm start on PGlite, RSS: ${mib(embeddedRssAtReady[0] ?? 0)} MiB when ready, ${mib(embeddedAfterSync)} MiB after its first sync, ` +
         `${mib(median(soaks[0].minutes[WARMUP_MINUTES - 1].rss))} MiB after the warm-up, ${mib(embeddedAfterSoak)} MiB after the soak.`,
     );
+    const team = soaks.map((s) => {
+      const searches = s.minutes.flatMap((m) => m.searches);
+      const analysts = s.minutes.flatMap((m) => m.analystLatencies);
+      return [
+        s.stack.name,
+        String(searches.length),
+        searches.length ? percentile(searches, 50).toFixed(0) : '–',
+        searches.length ? percentile(searches, 99).toFixed(0) : '–',
+        String(s.minutes.reduce((n, m) => n + m.analystRequests, 0)),
+        String(s.minutes.reduce((n, m) => n + m.analystErrors, 0)),
+        analysts.length ? percentile(analysts, 50).toFixed(0) : '–',
+        analysts.length ? percentile(analysts, 99).toFixed(0) : '–',
+      ];
+    });
+    console.log(
+      `\nThe analysts' team: ${ANALYSTS} analysts querying all along (${THINK_MS} ms between answer and next query), beside the steady mix; anonymous searches of the mix meanwhile:\n`,
+    );
+    console.log(
+      markdownTable(
+        [
+          'set-up',
+          'searches',
+          'search p50 ms',
+          'search p99 ms',
+          'analyst queries',
+          'analyst errors',
+          'analyst p50 ms',
+          'analyst p99 ms',
+        ],
+        team,
+      ),
+    );
+    for (const s of soaks) {
+      const searches = s.minutes.flatMap((m) => m.searches);
+      const errors = s.minutes.reduce((n, m) => n + m.errors + m.analystErrors, 0);
+      const p99 = searches.length ? percentile(searches, 99) : NaN;
+      console.log(
+        `${s.stack.name}: goal (0 errors, anonymous search p99 ≤ ${GOAL_SEARCH_P99_MS} ms while ${ANALYSTS} analysts query) ${errors === 0 && p99 <= GOAL_SEARCH_P99_MS ? 'met' : 'NOT met'} (${errors} errors, search p99 ${p99.toFixed(0)} ms)`,
+      );
+    }
     for (const s of soaks) {
       const errors = s.minutes.reduce((n, m) => n + m.errors, 0);
       const g = growth(s.minutes.map((m) => median(m.rss)));

@@ -6,7 +6,8 @@
  * PostgreSQL pass (DATABASE_URL) they are template databases on that server, which each test
  * file copies (test/support/store.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStore, dumpStore, type Store } from '../store/store';
 import { loadAgencyConfigs } from '../adapters/core/config';
@@ -27,10 +28,19 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function preparePGlite(consultationDir: string): Promise<void> {
-  const empty = await openStore();
-  writeFileSync(join(CACHE_DIR, 'empty-store.tar'), Buffer.from(await (await dumpStore(empty)).arrayBuffer()));
-  await empty.close();
-  const demo = await openStore();
+  // initdb (seconds) runs at most once: the empty store opens from the install's store template
+  // where `npm install` made one, and the demo store starts from the empty store's dump.
+  const scratch = mkdtempSync(join(tmpdir(), 'madoguchi-test-setup-'));
+  let emptyDump: Blob;
+  try {
+    const empty = await openStore({ dataDir: scratch });
+    emptyDump = await dumpStore(empty);
+    await empty.close();
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  writeFileSync(join(CACHE_DIR, 'empty-store.tar'), Buffer.from(await emptyDump.arrayBuffer()));
+  const demo = await openStore({ loadFrom: emptyDump });
   await syncDemo(demo, consultationDir);
   writeFileSync(join(CACHE_DIR, 'demo-store.tar'), Buffer.from(await (await dumpStore(demo)).arrayBuffer()));
   await demo.close();
