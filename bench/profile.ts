@@ -1,9 +1,10 @@
 /**
  * Where a gateway's time goes, per stage, from a V8 CPU profile (`node --cpu-prof`): each sample
  * is charged to the innermost frame of its stack that belongs to a known stage — parse and
- * validate, plan, fetch (the subgraph client and its HTTP), merge (the query plan's execution and
- * the result's shaping), serialise, the HTTP front — and JSON.parse / JSON.stringify to the stage
- * that called them. `bench:gateway` prints this for each Madoguchi contender it profiled
+ * validate, plan, fetch (the subgraph client and its HTTP), merge (the query plan's execution,
+ * merging the subgraphs' answers), shape (the gateway's post-processing of the merged answer into
+ * the operation's shape), serialise, the HTTP front and request pipeline — and builtins such as
+ * JSON.parse to the stage that called them. `bench:gateway` prints this for each Madoguchi contender it profiled
  * (BENCH_PROFILE=1); `npx tsx bench/profile.ts FILE…` prints it for any profile.
  */
 import { readFileSync } from 'node:fs';
@@ -21,24 +22,40 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-export const STAGES = ['parse/validate', 'plan', 'fetch', 'merge', 'serialise', 'HTTP', 'GC', 'other', 'idle'] as const;
+export const STAGES = [
+  'parse/validate',
+  'plan',
+  'fetch',
+  'merge',
+  'shape',
+  'serialise',
+  'HTTP',
+  'GC',
+  'other',
+  'idle',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** The stage a frame belongs to, or null when it says nothing by itself (a builtin, a helper). */
+/**
+ * The stage a frame belongs to, or null when it says nothing by itself (a builtin, a library of
+ * helpers such as federation-internals or the tracing API, whose callers decide).
+ */
 function stageOf(frame: ProfileNode['callFrame']): Stage | null {
   const { url, functionName: fn } = frame;
   if (fn === '(garbage collector)') return 'GC';
   if (fn === '(idle)') return 'idle';
   if (fn === '(program)') return 'other';
-  if (fn === 'stringify' && !url) return 'serialise';
+  if ((fn === 'stringify' && !url) || fn === 'prettyJSONStringify') return 'serialise';
   if (!url) return null;
-  if (/graphql\/(language|validation)\//.test(url) || /graphql-armor|\/plugins\/limits|documents/.test(url))
+  if (/federation-internals|@opentelemetry/.test(url)) return null;
+  if (/graphql\/(language|validation)\/|graphql-armor|\/plugins\/limits|@graphql-tools\/documents/.test(url))
     return 'parse/validate';
-  if (/query-planner|federation-internals|queryPlan/i.test(url)) return 'plan';
+  if (/@apollo\/query-planner|@apollo\/query-graphs/.test(url)) return 'plan';
   if (/undici|gateway\/subgraph\/|RemoteGraphQLDataSource|datasources|dataloader/.test(url)) return 'fetch';
-  if (/gateway\/dist\/(executeQueryPlan|resultShaping|dataRewrites)|graphql\/execution\//.test(url)) return 'merge';
-  if (/json-stringify|serialize|serialise/i.test(url)) return 'serialise';
-  if (/node:(_http|http|net|stream|internal\/(http|streams|stream_base))|shared\/http\.ts|@apollo\/server/.test(url))
+  if (/gateway\/dist\/resultShaping/.test(url)) return 'shape';
+  if (/gateway\/dist\/(executeQueryPlan|dataRewrites|utilities\/deepMerge)|graphql\/execution\//.test(url))
+    return 'merge';
+  if (/node:(_http|http|net|stream|internal\/(http|streams|stream_base))|server\/http\.ts|@apollo\/server/.test(url))
     return 'HTTP';
   return null;
 }

@@ -9,6 +9,7 @@ import type { Store } from '../../store/store';
 import { countConsultations } from '../../store/stats';
 import { ConsultationMirror } from '../../store/columnar/mirror';
 import { countOnMirror } from '../../store/columnar/stats';
+import { closeColumnar, countStats } from '../../store/columnar';
 import { mulberry32 } from '../../demo/consultations';
 import { openTestStore } from '../support/store';
 import { randomShape } from '../support/stats-shapes';
@@ -106,5 +107,18 @@ describe('the columnar mirror of consultations', () => {
     expect(gone.total).toBe(n);
     expect(gone.total).toBe(whole.total - kept.length);
     await expectEqualToStore(30, 12);
+  });
+
+  it('is what the subgraph counts with; a store that cannot export CSV is counted in the store, the same', async () => {
+    const shape = { dims: ['ORGANIZATION', 'TOPIC'] as const, filter: { from: '2025-06-01', to: '2025-11-30' } };
+    const viaMirror = await countStats(store, shape.dims, shape.filter);
+    expect(viaMirror.plan).toBe('columnar');
+    // A Queryable without copyToCsv (a remote store, say): no mirror, the rollups and records answer.
+    const plain = { query: store.query.bind(store) };
+    const viaStore = await countStats(plain, shape.dims, shape.filter);
+    expect(viaStore.plan).not.toBe('columnar');
+    expect(viaStore.cells).toEqual(viaMirror.cells);
+    expect(viaStore.total).toBe(viaMirror.total);
+    await closeColumnar(store);
   });
 });
