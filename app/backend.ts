@@ -9,15 +9,19 @@
  * once ready, log lines, "data changed" after a sync, the sync reports, and remote store queries
  * (the readiness check, tests). The worker side is `runBackend` below.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { MessageChannel, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { relog, threadLogger, tsWorker } from './threads';
 import type { Queryable } from '../store/store';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
+import type { StatsDimension, StatsFilter } from '../store/stats';
 
 export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
+
+/** Subgraphs served on a thread of their own rather than on the store's (./subgraphThread.ts). */
+const OWN_THREAD = new Set(['consultations']);
 
 /** What the worker is started with: plain data only (it crosses a thread boundary). */
 export interface BackendOptions {
@@ -90,31 +94,9 @@ export class BackendStartError extends Error {
   }
 }
 
-/** Re-logs a line the worker's logger wrote, through the main thread's logger. */
-function relog(logger: Logger, line: string): void {
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return;
-  }
-  const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...rest } = record;
-  const name = typeof level === 'number' ? (logger.levels.labels[level] as pino.Level | undefined) : undefined;
-  if (name && typeof logger[name] === 'function')
-    logger[name]({ ...rest, thread: 'backend' }, typeof msg === 'string' ? msg : '');
-}
-
 /** Starts the back end on a worker thread and resolves once its subgraphs listen. */
 export function startBackendWorker(options: BackendOptions, logger: Logger): Promise<BackendHandle> {
-  // The worker is TypeScript like the rest: a bootstrap loads it through tsx's CommonJS hook,
-  // whatever runs the parent (node --require tsx/cjs, jest).
-  const entry = JSON.stringify(join(__dirname, 'backend.ts'));
-  const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
-  const worker = new Worker(`require(${tsx}).register(); require(${entry});`, {
-    eval: true,
-    execArgv: [],
-    workerData: options,
-  });
+  const worker = tsWorker(join(__dirname, 'backend.ts'), options);
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const changed: Array<() => void> = [];
@@ -138,7 +120,7 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'log':
-          relog(logger, m.line);
+          relog(logger, m.line, 'backend');
           return;
         case 'changed':
           changed.forEach((l) => l());
@@ -207,15 +189,7 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
 async function runBackend(options: BackendOptions): Promise<void> {
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
-  const logger = pino(
-    { level: options.logLevel },
-    new Writable({
-      write(chunk, _encoding, done) {
-        post({ type: 'log', line: String(chunk) });
-        done();
-      },
-    }),
-  );
+  const logger = threadLogger(options.logLevel, (line) => post({ type: 'log', line }));
   // Loaded here, on the worker: the main thread never loads the store, the adapters or the
   // subgraphs. (require, not import(): the worker runs under tsx's CommonJS hook.)
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -230,6 +204,8 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const columnar = require('../store/columnar') as typeof import('../store/columnar');
   const { SUBGRAPHS } = require('../subgraphs') as typeof import('../subgraphs');
   const { startSubgraph } = require('../subgraphs/server') as typeof import('../subgraphs/server');
+  const { serveStore } = require('../store/engine/remote') as typeof import('../store/engine/remote');
+  const { startSubgraphThread } = require('./subgraphThread') as typeof import('./subgraphThread');
   const demoModule = options.demo && options.sync !== 'never' ? (require('../demo') as typeof import('../demo')) : null;
   const demoServers = demoModule
     ? await (require('../demo/servers') as typeof import('../demo/servers')).startDemoAgencyServers({ port: 0 })
@@ -289,16 +265,42 @@ async function runBackend(options: BackendOptions): Promise<void> {
     if (mode === 'blocking') await syncReports;
     else if (mode === 'auto' && !hasData) await directory;
   }
-  const subgraphs: Record<string, Awaited<ReturnType<typeof startSubgraph>>> = {};
+  // The consultations subgraph (analysts' tables of thousands of cells, staff's lists) runs on a
+  // thread of its own over this thread's store: however large an answer it builds, the store and
+  // the other subgraphs (the one-stop search) go on answering here meanwhile.
+  const subgraphs: Record<string, { url: string; port: number; close(): Promise<void> }> = {};
   for (const module of SUBGRAPHS) {
-    const start = (port: number) =>
-      startSubgraph(module, store, {
-        port,
-        now,
-        identitySecret: options.identitySecret,
-        limits: options.subgraphLimits,
-        logger,
+    const start = (port: number) => {
+      if (!OWN_THREAD.has(module.name))
+        return startSubgraph(module, store, {
+          port,
+          now,
+          identitySecret: options.identitySecret,
+          limits: options.subgraphLimits,
+          logger,
+        });
+      const channel = new MessageChannel();
+      serveStore(store, channel.port1, {
+        countStats: (dims: StatsDimension[], filter: StatsFilter | null) => columnar.countStats(store, dims, filter),
       });
+      return startSubgraphThread(
+        {
+          name: module.name,
+          storePort: channel.port2,
+          storeKind: store.kind,
+          storeShared: store.shared,
+          port,
+          nowMs: options.nowMs,
+          identitySecret: options.identitySecret,
+          limits: options.subgraphLimits,
+          logLevel: options.logLevel,
+        },
+        logger,
+      ).catch((e: unknown) => {
+        channel.port1.close();
+        throw e;
+      });
+    };
     const reserved = options.subgraphPorts?.[module.name] ?? 0;
     subgraphs[module.name] = await start(reserved).catch((e: NodeJS.ErrnoException) => {
       if (reserved === 0 || e.code !== 'EADDRINUSE') throw e;

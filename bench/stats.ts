@@ -195,11 +195,12 @@ async function main(): Promise<void> {
                 municipality_code as m, industry as i, record_key as k from consultations`,
       ),
     ]);
+    const codes = mirror.topicCodes();
     const cube = new StatsCube({
       organizationId: columns.map((r) => r.o),
       day: columns.map((r) => r.d),
       channel: columns.map((r) => r.ch),
-      topics: columns.map((r) => (r.t ? r.t.split(',') : [])),
+      topics: columns.map((r) => codes.filter((_, bit) => Math.floor(Number(r.t) / 2 ** bit) % 2 === 1)),
       municipalityCode: columns.map((r) => r.m),
       industry: columns.map((r) => r.i),
       recordKey: columns.map((r) => r.k),

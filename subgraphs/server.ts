@@ -6,8 +6,11 @@
  * whose objects or time run out, and never hands out an internal error's text.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
@@ -100,6 +103,10 @@ export async function startSubgraph(
     schema: buildSchemaOf(module),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // No field declares cache hints and nothing reads a subgraph's Cache-Control (the gateway's
+      // response cache decides for itself): Apollo's cache-control plugin would only cost a hook
+      // on every field of every answer (a large statistics table has tens of thousands).
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       guardPlugin(module, limits, logger),
     ],

@@ -57,9 +57,12 @@ export class ColumnarEngine {
     await this.writer.run(sql, values, types);
   }
 
-  /** Runs a query on the next reading connection and returns its rows as plain objects. */
-  async rows<T extends Row = Row>(sql: string, params: Param[] = []): Promise<T[]> {
-    const connection = this.readers[this.next++ % this.readers.length];
+  /**
+   * Runs a query on the next reading connection (or on the writing one, which sees its own
+   * temporary tables) and returns its rows as plain objects.
+   */
+  async rows<T extends Row = Row>(sql: string, params: Param[] = [], on: 'reader' | 'writer' = 'reader'): Promise<T[]> {
+    const connection = on === 'writer' ? this.writer : this.readers[this.next++ % this.readers.length];
     const { values, types } = await bind(params);
     return plain<T>((await connection.runAndReadAll(sql, values, types)).getRowObjectsJS());
   }

@@ -7,6 +7,7 @@
  * caller to either.
  */
 import type { Queryable, Store } from '../store';
+import { isRemoteStore } from '../engine/remote';
 import { refreshGrowthSignals, type RefreshOptions, type RefreshResult } from '../signals';
 import { refreshFromMirror } from './signals';
 import { countConsultations, type Counts, type StatsDimension, type StatsFilter } from '../stats';
@@ -44,6 +45,8 @@ export async function countStats(
   dims: readonly StatsDimension[],
   filter: StatsFilter | null | undefined,
 ): Promise<Counts> {
+  // A subgraph on a thread of its own counts on the mirror of the thread that owns the store.
+  if (isRemoteStore(store)) return store.call<Counts>('countStats', dims, filter);
   const mirror = await columnarMirrorFor(store);
   return mirror ? countOnMirror(mirror, dims, filter) : countConsultations(store, dims, filter);
 }

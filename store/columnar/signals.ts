@@ -87,9 +87,11 @@ async function copyOut(mirror: ConsultationMirror, session: ColumnarSession, nam
   }
 }
 
-/** A bit per growth topic of consultation `c`, in the weights' order. */
-const growthMaskSql = (w: GrowthWeights) =>
-  w.growthTopics.map((t, i) => `(case when list_contains(c.topics, '${t}') then ${1 << i} else 0 end)`).join(' | ');
+/** A bit per growth topic of consultation `c`, in the weights' order (the mirror keeps topics as a mask). */
+const growthMaskSql = (w: GrowthWeights, mirror: ConsultationMirror) =>
+  w.growthTopics
+    .map((t, i) => `(case when (c.topic_mask & ${mirror.topicMask([t])}) != 0 then ${1 << i} else 0 end)`)
+    .join(' | ');
 
 /**
  * Recomputes every firm's signals and score from the mirror; the store keeps the previous ones
@@ -138,7 +140,7 @@ export async function refreshFromMirror(
     const windowStart = refUs - w.windowDays * DAY_US;
     const recentStart = refUs - w.recentDays * DAY_US;
     const inWindow = `c.received_us >= ${windowStart}`;
-    const growth = `list_has_any(c.topics, [${w.growthTopics.map((t) => `'${t}'`).join(', ')}]::varchar[])`;
+    const growth = `(c.topic_mask & ${mirror.topicMask(w.growthTopics)}) != 0`;
     await s.write(
       `create temp table identity_agency as
        select c.organization_id, c.corporate_number is not null as corporate,
@@ -149,7 +151,7 @@ export async function refreshFromMirror(
               (count(*) filter (where ${inWindow}))::integer as n,
               (count(*) filter (where c.received_us >= ${recentStart}))::integer as recent,
               max(c.received_us) filter (where ${inWindow}) as last_us,
-              coalesce(bit_or(${growthMaskSql(w)}) filter (where ${inWindow} and ${growth}), 0) as mask,
+              coalesce(bit_or(${growthMaskSql(w, mirror)}) filter (where ${inWindow} and ${growth}), 0) as mask,
               (count(*) filter (where ${inWindow} and ${growth}))::integer as gn,
               (count(*) filter (where ${inWindow} and (c.referred_to_id is not null or c.id in (select consultation_id from handoffs))))::integer as refs,
               max(c.employees) filter (where ${inWindow}) as employees,

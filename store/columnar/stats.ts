@@ -14,14 +14,14 @@ import type { ConsultationMirror } from './mirror';
 
 const DIMENSION_SQL: Record<StatsDimension, string> = {
   ORGANIZATION: 'c.organization_id',
-  TOPIC: 't.topic',
+  TOPIC: 'c.topic',
   MONTH: 'c.month',
   MUNICIPALITY: `coalesce(c.municipality_code, '')`,
   INDUSTRY: `coalesce(c.industry, '')`,
   CHANNEL: 'c.channel',
 };
 
-function where(filter: StatsFilter | null | undefined): { sql: string; params: Param[] } {
+function where(mirror: ConsultationMirror, filter: StatsFilter | null | undefined): { sql: string; params: Param[] } {
   const params: Param[] = [];
   const terms: string[] = [];
   const add = (term: (p: string) => string, value: Param) => {
@@ -31,7 +31,7 @@ function where(filter: StatsFilter | null | undefined): { sql: string; params: P
   if (filter?.from) add((p) => `c.day >= ${p}::date`, filter.from);
   if (filter?.to) add((p) => `c.day <= ${p}::date`, filter.to);
   if (filter?.organizationIds?.length) add((p) => `list_contains(${p}, c.organization_id)`, filter.organizationIds);
-  if (filter?.topics?.length) add((p) => `list_has_any(c.topics, ${p})`, filter.topics);
+  if (filter?.topics?.length) add((p) => `(c.topic_mask & ${p}) != 0`, mirror.topicMask(filter.topics));
   return { sql: terms.length ? `where ${terms.join(' and ')}` : '', params };
 }
 
@@ -41,9 +41,10 @@ export async function countOnMirror(
   filter: StatsFilter | null | undefined,
 ): Promise<Counts> {
   await mirror.fresh();
-  const cond = where(filter);
+  const cond = where(mirror, filter);
   const byTopic = dims.includes('TOPIC');
-  const from = byTopic ? 'consultations c, unnest(c.topics) as t(topic)' : 'consultations c';
+  // consultation_topics: a row per consultation and topic, with the consultation's columns.
+  const from = byTopic ? 'consultation_topics c' : 'consultations c';
   const keys = dims.map((d, i) => `${DIMENSION_SQL[d]} as k${i}`).join(', ');
   const [rows, totals] = await Promise.all([
     mirror.engine.rows(
