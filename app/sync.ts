@@ -9,6 +9,7 @@ import { loadAgencyConfigs, AgencyConfigError } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
 import { openStore, storeOptionsFromEnv } from '../store/store';
 import { syncAll } from '../adapters/sync/sync';
+import { closeColumnar } from '../store/columnar';
 import { describeRejection } from '../adapters/sync/pipeline';
 import { createProgressLogger } from '../adapters/sync/progress';
 
@@ -60,6 +61,8 @@ async function syncAgencies(
     }
     return reports.some((r) => r.outcome === 'failed') ? 1 : 0;
   } finally {
+    // The growth refresh after the logs grouped on a columnar mirror: closed before the store.
+    await closeColumnar(store);
     await store.close();
   }
 }

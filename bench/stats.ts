@@ -28,6 +28,7 @@ import { startEmbedded, type Embedded } from '../app/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { countConsultations } from '../store/stats';
 import { ConsultationMirror } from '../store/columnar/mirror';
+import { closeColumnar } from '../store/columnar';
 import { countOnMirror } from '../store/columnar/stats';
 import { StatsCube } from './cube';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
@@ -90,8 +91,10 @@ async function main(): Promise<void> {
       `in ${loadS.PGlite === null ? 'an earlier run (BENCH_DATA_DIR)' : `${loadS.PGlite.toFixed(1)} s`} into PGlite and ${loadS.PostgreSQL.toFixed(1)} s into PostgreSQL`;
     // Each embedded start opens its store on its own store thread; every query below (bare SQL
     // included) runs there too, as the gateway's do.
-    await pglite.close();
-    await postgres.close();
+    for (const store of [pglite, postgres]) {
+      await closeColumnar(store); // the loads' growth refresh opened one
+      await store.close();
+    }
     const secret = new TextEncoder().encode('bench-secret-bench-secret-bench-secret');
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
     const common = { port: 0, host: '127.0.0.1', sync: 'never' as const, logger, auth: { secret } };
@@ -292,7 +295,7 @@ async function main(): Promise<void> {
         'left',
       ),
     );
-    mirror.close();
+    await mirror.close();
     await direct.close();
 
     // No request waits behind an analyst: ANALYSTS send the slowest shape for the store at once;

@@ -13,6 +13,7 @@ import { openStore, dumpStore, type Store } from '../store/store';
 import { loadAgencyConfigs } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
 import { syncAll } from '../adapters/sync/sync';
+import { closeColumnar } from '../store/columnar';
 import { writeConsultationFiles } from '../demo/consultations';
 import { startDemoAgencyServers } from '../demo/servers';
 import { CACHE_DIR, TEST_CONSULTATIONS, FIXED_NOW } from './support/paths';
@@ -75,9 +76,13 @@ async function syncDemo(store: Store, consultationDir: string): Promise<void> {
     MADOGUCHI_CONSULTATION_DIR: consultationDir,
     MADOGUCHI_DEMO_URL: servers.baseUrl,
   });
-  const reports = await syncAll(store, agencies, createAdapterContext({ clock: () => FIXED_NOW })).finally(() =>
-    servers.close(),
-  );
+  let reports: Awaited<ReturnType<typeof syncAll>>;
+  try {
+    reports = await syncAll(store, agencies, createAdapterContext({ clock: () => FIXED_NOW }));
+  } finally {
+    // The growth refresh after the logs opened a columnar mirror of the store: closed with it.
+    await Promise.all([servers.close(), closeColumnar(store)]);
+  }
   const failed = reports.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
   if (failed.length)
     throw new Error(

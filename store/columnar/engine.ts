@@ -28,6 +28,9 @@ export type Row = Record<string, string | number | boolean | null>;
 
 export class ColumnarEngine {
   private next = 0;
+  private closed = false;
+  /** Calls under way: DuckDB must not be closed beneath one (its binding aborts the process). */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -51,27 +54,45 @@ export class ColumnarEngine {
     return new ColumnarEngine(instance, writer, readers);
   }
 
+  /** Runs `work` unless the engine is closing, and lets close() wait for it. */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the columnar engine is closed'));
+    const p = work();
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
   /** Runs statements that change the mirror, one after another on the writing connection. */
-  async write(sql: string, params: Param[] = []): Promise<void> {
-    const { values, types } = await bind(params);
-    await this.writer.run(sql, values, types);
+  write(sql: string, params: Param[] = []): Promise<void> {
+    return this.track(async () => {
+      const { values, types } = await bind(params);
+      await this.writer.run(sql, values, types);
+    });
   }
 
   /**
    * Runs a query on the next reading connection (or on the writing one, which sees its own
    * temporary tables) and returns its rows as plain objects.
    */
-  async rows<T extends Row = Row>(sql: string, params: Param[] = [], on: 'reader' | 'writer' = 'reader'): Promise<T[]> {
-    const connection = on === 'writer' ? this.writer : this.readers[this.next++ % this.readers.length];
-    const { values, types } = await bind(params);
-    return plain<T>((await connection.runAndReadAll(sql, values, types)).getRowObjectsJS());
+  rows<T extends Row = Row>(sql: string, params: Param[] = [], on: 'reader' | 'writer' = 'reader'): Promise<T[]> {
+    return this.track(async () => {
+      const connection = on === 'writer' ? this.writer : this.readers[this.next++ % this.readers.length];
+      const { values, types } = await bind(params);
+      return plain<T>((await connection.runAndReadAll(sql, values, types)).getRowObjectsJS());
+    });
   }
 
   /**
    * Runs `fn` on a connection of its own (its temporary tables are its own), closed afterwards:
    * a long job such as the growth refresh neither waits for nor holds up the readers.
    */
-  async session<T>(fn: (session: ColumnarSession) => Promise<T>): Promise<T> {
+  session<T>(fn: (session: ColumnarSession) => Promise<T>): Promise<T> {
+    return this.track(() => this.inSession(fn));
+  }
+
+  private async inSession<T>(fn: (session: ColumnarSession) => Promise<T>): Promise<T> {
     const connection = await this.instance.connect();
     try {
       return await fn({
@@ -89,7 +110,11 @@ export class ColumnarEngine {
     }
   }
 
-  close(): void {
+  /** Refuses new calls, waits for those under way, then closes DuckDB. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
     for (const c of [this.writer, ...this.readers]) c.closeSync();
     this.instance.closeSync();
   }

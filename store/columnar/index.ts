@@ -65,5 +65,5 @@ export async function closeColumnar(store: Queryable): Promise<void> {
   const mirror = mirrors.get(store);
   if (!mirror) return;
   mirrors.delete(store);
-  (await mirror)?.close();
+  await (await mirror)?.close();
 }

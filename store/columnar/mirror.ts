@@ -224,10 +224,12 @@ export class ConsultationMirror {
     return join(this.dir, `${name}-${++this.files}.csv`);
   }
 
-  close(): void {
+  /** Closes the mirror once the work under way (a reload, a count) has finished. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.engine.close();
+    await this.checking?.catch(() => {});
+    await this.engine.close();
     rmSync(this.dir, { recursive: true, force: true });
     folders.delete(this.dir);
   }

@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  mirror?.close();
+  await mirror?.close();
   await store.close();
 });
 
