@@ -43,6 +43,31 @@ export function placeFlags(dictionaries: Dictionaries, places: readonly string[]
   );
 }
 
+/** How local an area is to the firm's places: its own, enclosing it, the whole country, elsewhere. */
+export const LOCAL_OWN = 0;
+export const LOCAL_ENCLOSING = 1;
+export const LOCAL_NATIONWIDE = 2;
+export const LOCAL_ELSEWHERE = 3;
+
+/**
+ * Locality of each area number to the places: LOCAL_OWN for a place itself or an area inside a
+ * named municipality (a ward of a named city), LOCAL_ENCLOSING for an area containing a place
+ * (its prefecture, its designated city) or inside a named prefecture, LOCAL_NATIONWIDE for 全国,
+ * LOCAL_ELSEWHERE for the rest. Programmes without an area count as nationwide.
+ */
+export function localityFlags(dictionaries: Dictionaries, places: readonly string[]): Uint8Array {
+  const prefectures = new Set(places.filter((p) => getMunicipality(p)?.kind === 'prefecture'));
+  return Uint8Array.from(dictionaries.areas.values, (area) => {
+    if (area === NATIONWIDE) return LOCAL_NATIONWIDE;
+    let best = LOCAL_ELSEWHERE;
+    for (const p of places) {
+      if (area === p || (!prefectures.has(p) && isWithin(area, p))) return LOCAL_OWN;
+      if (isWithin(p, area) || isWithin(area, p)) best = LOCAL_ENCLOSING;
+    }
+    return best;
+  });
+}
+
 export function prepareFilter(core: IndexCore, filter: SearchFilterInput | null | undefined): PreparedFilter {
   const f = filter ?? {};
   const dict = core.dictionaries;

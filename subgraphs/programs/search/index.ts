@@ -10,16 +10,15 @@
  */
 import { getMunicipality } from '../../../domain/municipalities';
 import { IndexCore, type Understander } from './core';
-import { placeFlags, prepareFilter } from './filter';
-import { execute, type MaskCount } from './page';
-import { planQuery, type QueryPlan } from './plan';
+import { prepareFilter } from './filter';
+import { planQuery } from './plan';
 import { parseQuery, type ParsedQuery } from './query';
 import { alternativesTo, providersFor, type ProvidersRequest } from './recommend';
+import { searchRelaxed } from './relax';
 import { buildSegment, dayNumber, Dictionaries, type IndexableProgram, type Segment } from './segment';
 import { suggestionsFor } from './suggest';
 import { DEFAULT_SYNONYMS, type SynonymDictionary } from './synonyms';
 import {
-  popcount,
   SearchInputError,
   type ProviderLocation,
   type ProviderMatch,
@@ -35,6 +34,7 @@ export type { ParsedQuery } from './query';
 export type { Interpretation } from './understand';
 export { defaultUnderstander, type Understander } from './core';
 export { enclosingAreaCodes } from './filter';
+export type { Relaxation, RelaxationStep } from './relax';
 export * from './types';
 
 export class SearchIndex {
@@ -127,62 +127,43 @@ export class SearchIndex {
       throw new SearchInputError('sorting by DISTANCE needs a municipality to measure from');
     const filter = prepareFilter(core, request.filter);
     const understand = request.understand !== false;
-    let plan = planQuery(core, request.text, understand);
+    const plan = planQuery(core, request.text, understand);
     const todayDay = dayNumber(request.today);
     if (Number.isNaN(todayDay)) throw new SearchInputError(`not a date: ${request.today}`);
-    filter.placeOk = plan.places.length ? placeFlags(core.dictionaries, plan.places) : null;
-    const run = (p: QueryPlan, masks: Map<number, MaskCount> | null) =>
-      execute(core, p, filter, {
-        sort,
-        origin,
-        today: request.today,
-        todayDay,
-        offset: Math.max(0, request.offset ?? 0),
-        limit: masks ? 0 : Math.max(0, request.limit ?? 20),
-        withFacets: !masks && request.facets !== false,
-        masks,
-      });
-    let outcome = run(plan, null);
-    let relaxedWords: string[] = [];
-    if (understand && outcome.total === 0 && plan.must.length >= 2) {
-      // No programme has every word: keep the largest set of them that some programme has (the
-      // most programmes on a tie), and let the others only add to the score.
-      const masks = new Map<number, MaskCount>();
-      run(plan, masks);
-      let best: [number, MaskCount] | null = null;
-      for (const entry of masks) {
-        if (
-          !best ||
-          popcount(entry[0]) > popcount(best[0]) ||
-          (popcount(entry[0]) === popcount(best[0]) &&
-            (entry[1].count > best[1].count || (entry[1].count === best[1].count && entry[1].score > best[1].score)))
-        )
-          best = entry;
-      }
-      if (best) {
-        const mask = best[0];
-        const kept = plan.must.filter((_, i) => (mask & (1 << i)) !== 0);
-        const loose = plan.must.filter((_, i) => (mask & (1 << i)) === 0);
-        relaxedWords = loose.map((c) => c.source.label ?? '').filter(Boolean);
-        plan = { ...plan, must: kept, should: [...plan.should, ...loose] };
-        outcome = run(plan, null);
-      }
-    }
-    if (outcome.total === 0 && plan.broadened) {
-      // Keywords naming a need that no programme spells out (廃業): the need's programmes.
-      plan = plan.broadened();
-      relaxedWords = [];
-      outcome = run(plan, null);
-    }
+    const municipality = request.filter?.municipalityCode;
+    const {
+      outcome,
+      plan: ran,
+      relaxations,
+    } = searchRelaxed(core, plan, filter, {
+      sort,
+      origin,
+      today: request.today,
+      todayDay,
+      offset: Math.max(0, request.offset ?? 0),
+      limit: Math.max(0, request.limit ?? 20),
+      withFacets: request.facets !== false,
+      understand,
+      // Local first: the places the text names, else the municipality the filter gives.
+      localPlaces: plan.places.length ? plan.places : municipality ? [municipality] : [],
+    });
+    const droppedWords = relaxations.flatMap((r) => r.words);
     return {
       ...outcome,
-      query: plan.parsed,
+      query: ran.parsed,
       interpretation: {
-        ...plan.interpretation,
-        dropped: [...new Set([...plan.interpretation.dropped, ...relaxedWords])],
-        relaxed: relaxedWords.length > 0,
+        ...ran.interpretation,
+        dropped: [...new Set([...ran.interpretation.dropped, ...droppedWords])],
+        relaxed: relaxations.length > 0,
+        relaxations,
       },
-      suggestions: understand ? suggestionsFor(core, plan, relaxedWords) : [],
+      suggestions: understand
+        ? suggestionsFor(
+            core,
+            ran,
+            relaxations.filter((r) => r.step === 'DROPPED_TERMS').flatMap((r) => r.words),
+          )
+        : [],
     };
   }
 

@@ -13,7 +13,7 @@ import {
   FACET_STATUSES,
   FacetCounts,
 } from './facets';
-import type { PreparedFilter } from './filter';
+import { LOCAL_ELSEWHERE, LOCAL_NATIONWIDE, type PreparedFilter } from './filter';
 import type { QueryPlan } from './plan';
 import { match, matchAny, release } from './score';
 import { TopK } from './topk';
@@ -34,7 +34,15 @@ export interface PageOptions {
   limit: number;
   withFacets: boolean;
   masks: Map<number, MaskCount> | null;
+  /** Locality of each area number to the firm's places (localityFlags), null without a place. */
+  locality: Uint8Array | null;
 }
+
+/**
+ * Relevance multiplier by locality: all else equal the firm's own municipality's programmes come
+ * first, then its prefecture's, then nationwide ones, then other places' (a widened search).
+ */
+const LOCAL_FACTOR = [1.3, 1.15, 1.05, 1];
 
 export function execute(
   core: IndexCore,
@@ -42,7 +50,7 @@ export function execute(
   filter: PreparedFilter,
   options: PageOptions,
 ): Pick<SearchResult, 'total' | 'hits' | 'facets'> {
-  const { sort, origin, today, todayDay, offset, limit, withFacets, masks } = options;
+  const { sort, origin, today, todayDay, offset, limit, withFacets, masks, locality } = options;
   const periodStatus = core.statusesOn(today);
   const periods = core.dictionaries.periods;
   const providerKm = origin ? core.distancesFrom(origin) : null;
@@ -78,7 +86,7 @@ export function execute(
     const count = all ? seg.size : matched;
     for (let i = 0; i < count; i++) {
       const d = all ? i : candidates[i];
-      const score = all ? 0 : scores[d];
+      const score = scores[d];
       // Filters without a facet exclude a document from everything.
       if (employees !== null && ceiling[d] >= 0 && ceiling[d] < employees) continue;
       if (industryBit && industries[d] !== 0 && (industries[d] & industryBit) === 0) continue;
@@ -146,7 +154,19 @@ export function execute(
       if (sort === 'RELEVANCE') {
         // Kinds the text named first (a preference, never a filter), then by availability.
         k1 = preferred !== 0 && (preferred & (1 << kind[d])) === 0 ? TIER[status] + 4 : TIER[status];
-        k2 = -score;
+        if (locality) {
+          // The nearest of the programme's areas; without an area it is open everywhere.
+          let local = LOCAL_NATIONWIDE;
+          if (areaStart[d + 1] > areaStart[d]) {
+            local = LOCAL_ELSEWHERE;
+            for (let j = areaStart[d]; j < areaStart[d + 1]; j++)
+              if (locality[areaOf[j]] < local) local = locality[areaOf[j]];
+          }
+          // Without words to score, locality alone orders each tier.
+          k2 = -score * LOCAL_FACTOR[local] + local * 1e-6;
+        } else {
+          k2 = -score;
+        }
       } else if (sort === 'CLOSING_DATE') {
         const closes = periods[period].closesDay;
         // Deadlines still ahead, soonest first; then no deadline; then past ones, latest first.

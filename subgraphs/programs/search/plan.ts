@@ -68,6 +68,7 @@ export function planQuery(
       supportFields: [],
       kinds: [],
       needs: [],
+      firm: [],
       dropped: [],
     };
     return {

@@ -58,8 +58,10 @@ function scoreClause(
   clause: PlannedClause,
   round: number,
   must: boolean,
+  track = false,
 ): number {
-  const { hits, total, altCount, altScore, best, altTouched, clauseTouched } = core.scratch;
+  const scratch = core.scratch;
+  const { hits, total, altCount, altScore, best, altTouched, clauseTouched, reset } = scratch;
   const { termStart, postDoc, postWeight } = seg;
   const norms = core.normsOf(seg);
   let matched = 0;
@@ -111,6 +113,9 @@ function scoreClause(
       total[d] += best[d];
       hits[d]++;
     } else {
+      // Preferences scored without a must-clause (who the firm is, with a place alone): the
+      // documents touched are remembered for release.
+      if (track && total[d] === 0) reset[scratch.resetCount++] = d;
       total[d] += best[d] * SHOULD_WEIGHT;
     }
     best[d] = 0;
@@ -121,13 +126,16 @@ function scoreClause(
 /**
  * Finds a segment's documents matching every must-clause: their count, with the documents in
  * scratch.candidates and their text scores in scratch.total until `release`. -1 means every
- * document, with score 0 (a query without words).
+ * document (a query without words), scored by its preferences alone (0 for most).
  */
 export function match(core: IndexCore, seg: Segment, si: number, plan: QueryPlan): number {
   const { must, should } = plan;
   const scratch = core.scratch;
   scratch.resetCount = 0;
-  if (must.length === 0) return -1;
+  if (must.length === 0) {
+    for (const clause of should) scoreClause(core, seg, si, clause, 0, false, true);
+    return -1;
+  }
   const { hits, reset, candidates, clauseTouched } = scratch;
   let count = 0;
   for (let round = 0; round < must.length; round++) {

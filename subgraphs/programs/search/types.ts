@@ -5,6 +5,7 @@
  */
 import type { ProgramStatusValue } from '../../../domain/programStatus';
 import type { ParsedQuery } from './query';
+import type { Relaxation } from './relax';
 import type { Interpretation } from './understand';
 
 export type SearchSort = 'RELEVANCE' | 'CLOSING_DATE' | 'DISTANCE';
@@ -75,9 +76,10 @@ export interface SearchFacets {
   prefectures: FacetCount[];
 }
 
-/** How a search read its text; `relaxed` when not every word could be matched together. */
+/** How a search read its text; `relaxed` when the strict reading found nothing and `relaxations` say how it was relaxed. */
 export interface SearchInterpretation extends Interpretation {
   relaxed: boolean;
+  relaxations: Relaxation[];
 }
 
 export interface SearchResult {
