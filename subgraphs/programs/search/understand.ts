@@ -294,8 +294,9 @@ export function understandQuery(
     // Hiragana-only parts of a keyword (の in 創業の) only add to the score, as before. In a
     // sentence that asked for a need, the other words describe it (海外に「商品」を売りたい):
     // they rank the need's programmes rather than narrow them.
-    const must =
-      piece.must && !(plain && isHiraganaOnly(part) && !piece.kana) && !(piece.sentence && required.length > 0);
+    // A part is hiragana after folding when it was katakana (ビズサポ): only hiragana as typed is grammar.
+    const grammarLike = plain && isHiraganaOnly(part) && !piece.kana && HAS_HIRAGANA.test(piece.text);
+    const must = piece.must && !grammarLike && !(piece.sentence && required.length > 0);
     clauses.push({ alternatives, must, label });
   };
   for (const piece of pieces) {
