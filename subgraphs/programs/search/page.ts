@@ -4,20 +4,26 @@
  * tallies, per set of must-clauses matched, how many programmes match exactly that set.
  */
 import type { IndexCore } from './core';
-import {
-  FACET_FIELDS,
-  FACET_KINDS,
-  FACET_PREFECTURES,
-  FACET_PROVIDERS,
-  FACET_PURPOSES,
-  FACET_STATUSES,
-  FacetCounts,
-} from './facets';
-import { LOCAL_ELSEWHERE, LOCAL_NATIONWIDE, type PreparedFilter } from './filter';
+import * as facets from './facets';
+import { FacetCounts } from './facets';
+import * as locality from './filter';
+import type { PreparedFilter } from './filter';
 import type { QueryPlan } from './plan';
 import { match, matchAny, release } from './score';
 import { TopK } from './topk';
-import { TIER, type SearchResult, type SearchSort } from './types';
+import * as types from './types';
+import type { SearchResult, SearchSort } from './types';
+
+// Read once: under tsx, imported bindings are getters, too slow for the loop over matches.
+const TIER = types.TIER;
+const FACET_FIELDS = facets.FACET_FIELDS;
+const FACET_KINDS = facets.FACET_KINDS;
+const FACET_PURPOSES = facets.FACET_PURPOSES;
+const FACET_PROVIDERS = facets.FACET_PROVIDERS;
+const FACET_STATUSES = facets.FACET_STATUSES;
+const FACET_PREFECTURES = facets.FACET_PREFECTURES;
+const LOCAL_NATIONWIDE = locality.LOCAL_NATIONWIDE;
+const LOCAL_ELSEWHERE = locality.LOCAL_ELSEWHERE;
 
 /** Programmes matching one set of must-clauses in a relaxed search's first pass, and their best score. */
 export interface MaskCount {
@@ -50,7 +56,8 @@ export function execute(
   filter: PreparedFilter,
   options: PageOptions,
 ): Pick<SearchResult, 'total' | 'hits' | 'facets'> {
-  const { sort, origin, today, todayDay, offset, limit, withFacets, masks, locality } = options;
+  const { sort, origin, today, todayDay, offset, limit, withFacets, masks } = options;
+  const localityOf = options.locality;
   const periodStatus = core.statusesOn(today);
   const periods = core.dictionaries.periods;
   const providerKm = origin ? core.distancesFrom(origin) : null;
@@ -154,13 +161,13 @@ export function execute(
       if (sort === 'RELEVANCE') {
         // Kinds the text named first (a preference, never a filter), then by availability.
         k1 = preferred !== 0 && (preferred & (1 << kind[d])) === 0 ? TIER[status] + 4 : TIER[status];
-        if (locality) {
+        if (localityOf) {
           // The nearest of the programme's areas; without an area it is open everywhere.
           let local = LOCAL_NATIONWIDE;
           if (areaStart[d + 1] > areaStart[d]) {
             local = LOCAL_ELSEWHERE;
             for (let j = areaStart[d]; j < areaStart[d + 1]; j++)
-              if (locality[areaOf[j]] < local) local = locality[areaOf[j]];
+              if (localityOf[areaOf[j]] < local) local = localityOf[areaOf[j]];
           }
           // Without words to score, locality alone orders each tier.
           k2 = -score * LOCAL_FACTOR[local] + local * 1e-6;
