@@ -181,19 +181,23 @@ export class SearchIndex {
   }
 }
 
-/** Builds an index from programme records (pure: no I/O), one segment per source. */
-export function createSearchIndex(
-  records: Iterable<IndexableProgram>,
-  options: { providers?: Iterable<ProviderLocation>; synonyms?: SynonymDictionary; understander?: Understander } = {},
-): SearchIndex {
+function bySourceOf(records: Iterable<IndexableProgram>): Map<string, IndexableProgram[]> {
   const bySource = new Map<string, IndexableProgram[]>();
   for (const r of records) {
     const list = bySource.get(r.sourceId);
     if (list) list.push(r);
     else bySource.set(r.sourceId, [r]);
   }
-  const dictionaries = new Dictionaries();
-  const segments = [...bySource].map(([sourceId, list]) => buildSegment(sourceId, list, dictionaries));
+  return bySource;
+}
+
+type IndexOptions = {
+  providers?: Iterable<ProviderLocation>;
+  synonyms?: SynonymDictionary;
+  understander?: Understander;
+};
+
+function assemble(segments: Segment[], dictionaries: Dictionaries, options: IndexOptions): SearchIndex {
   return new SearchIndex(
     segments,
     dictionaries,
@@ -201,4 +205,28 @@ export function createSearchIndex(
     options.synonyms ?? DEFAULT_SYNONYMS,
     options.understander ?? null,
   );
+}
+
+/**
+ * The same index as createSearchIndex, built one source at a time with the event loop let go in
+ * between, so a process building a large catalogue at start keeps answering meanwhile.
+ */
+export async function createSearchIndexInSteps(
+  records: Iterable<IndexableProgram>,
+  options: IndexOptions = {},
+): Promise<SearchIndex> {
+  const dictionaries = new Dictionaries();
+  const segments: Segment[] = [];
+  for (const [sourceId, list] of bySourceOf(records)) {
+    segments.push(buildSegment(sourceId, list, dictionaries));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return assemble(segments, dictionaries, options);
+}
+
+/** Builds an index from programme records (pure: no I/O), one segment per source. */
+export function createSearchIndex(records: Iterable<IndexableProgram>, options: IndexOptions = {}): SearchIndex {
+  const dictionaries = new Dictionaries();
+  const segments = [...bySourceOf(records)].map(([sourceId, list]) => buildSegment(sourceId, list, dictionaries));
+  return assemble(segments, dictionaries, options);
 }
