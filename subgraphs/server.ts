@@ -124,14 +124,8 @@ export async function startSubgraph(
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  // Warming (the programs subgraph's search index: at 100,000 programmes several seconds) runs
-  // behind the server: the first answers (the directory, a programme by id) do not wait for it;
-  // a search arriving before it is done waits for that same build, never starts another.
-  module
-    .warm?.(store)
-    .catch((e: unknown) =>
-      logger.error({ subgraph: module.name, err: String((e as Error)?.message ?? e) }, 'warm-up failed'),
-    );
+  // A subgraph serves once warm: the first search must not pay for building the index.
+  await module.warm?.(store);
   // Only identity signed by the gateway is believed; requests without one are anonymous. On a
   // shared store (PostgreSQL) the accepted nonces are kept in it, so a header one replica accepted
   // is refused by every other; otherwise in this process's memory.
