@@ -126,16 +126,8 @@ function realQualityRows(demo: ProgramRecord[], real: ProgramRecord[]): { rows: 
     const m = /^(\d{6}) (.+)$/.exec(key)!;
     return byKey.get(`${m[1]} ${normalizeText(m[2])}`) ?? [];
   };
-  const lindera = createSearchIndex(all).warm();
-  const segmenter = createSegmenterAnalyser();
-  const light = createSearchIndex(all, {
-    understander: { analyser: segmenter, thesaurus: createThesaurus(segmenter) },
-  }).warm();
-  const engines: Array<[string, SearchIndex, boolean]> = [
-    ['before: words as typed, all required', lindera, false],
-    ['understanding, Intl.Segmenter', light, true],
-    ['understanding, Lindera (shipped)', lindera, true],
-  ];
+  const engines = enginesOver(all);
+  const lindera = engines[2][1];
   const rows: string[][] = [];
   for (const [name, index, understand] of engines) {
     let success = 0;
@@ -327,17 +319,22 @@ function judge(
   };
 }
 
-function qualityRows(demo: ProgramRecord[]): string[][] {
-  const lindera = createSearchIndex(demo).warm();
+/** The engines compared on a catalogue: words as typed, and understanding with each analyser. */
+function enginesOver(programs: ProgramRecord[]): Array<[string, SearchIndex, boolean]> {
+  const lindera = createSearchIndex(programs).warm();
   const segmenter = createSegmenterAnalyser();
-  const light = createSearchIndex(demo, {
+  const light = createSearchIndex(programs, {
     understander: { analyser: segmenter, thesaurus: createThesaurus(segmenter) },
   }).warm();
-  const engines: Array<[string, SearchIndex, boolean]> = [
+  return [
     ['before: words as typed, all required', lindera, false],
     ['understanding, Intl.Segmenter', light, true],
     ['understanding, Lindera (shipped)', lindera, true],
   ];
+}
+
+function qualityRows(demo: ProgramRecord[]): string[][] {
+  const engines = enginesOver(demo);
   const rows: string[][] = [];
   for (const style of ['keyword', 'sentence'] as const) {
     const queries = JUDGED_QUERIES.filter((q) => q.style === style);
