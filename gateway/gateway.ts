@@ -63,7 +63,7 @@ import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from 
 export { SubgraphClient } from './subgraph/client';
 
 /** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
-const AUDITED_SUBGRAPHS = new Set(['growth']);
+const AUDITED_SUBGRAPHS = new Set(['growth', 'desk']);
 
 // Not imported from ./compose, which would load every subgraph (and its store) into the gateway.
 const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');

@@ -433,6 +433,121 @@ create table analyst_tables (
 create index analyst_tables_asked on analyst_tables (first_asked_at);
 `,
   },
+  {
+    version: 90,
+    name: 'programme changes as the snapshots show them, for feeds and webhooks',
+    // program_states keeps what each programme looked like after its source's last snapshot; the
+    // write of the next snapshot compares the new rows with it (store/programChanges.ts) and logs
+    // each programme added, changed (title, amount, rate, period, eligibility, kind) or removed,
+    // stamped with the snapshot's time. Seeded from the programmes already stored, so an upgrade
+    // does not announce the whole catalogue as new.
+    sql: `
+create table program_states (
+  program_id text primary key,
+  source_id text not null,
+  state jsonb not null
+);
+create index program_states_source on program_states (source_id);
+create table program_changes (
+  id bigint generated always as identity primary key,
+  program_id text not null,
+  source_id text not null,
+  change text not null check (change in ('ADDED', 'CHANGED', 'REMOVED')),
+  fields text[] not null default '{}',
+  at timestamptz not null,
+  before jsonb,
+  after jsonb
+);
+create index program_changes_at on program_changes (at);
+create index program_changes_program on program_changes (program_id, id);
+insert into program_states (program_id, source_id, state)
+  select id, source_id, jsonb_build_object('title', title, 'summary', summary, 'kind', kind, 'providerId', provider_id,
+    'supportFields', support_fields, 'purposes', purposes, 'areaCodes', area_codes, 'industries', industries,
+    'employeeCeiling', employee_ceiling, 'maxAmount', max_amount, 'maxAmountText', max_amount_text,
+    'subsidyRate', subsidy_rate, 'opensOn', opens_on, 'closesOn', closes_on, 'url', url) from programs;
+`,
+  },
+  {
+    version: 91,
+    name: 'the desk: proposal marks and consultation notes',
+    // What a consultant did with a proposal (offered, declined with a reason, applied), kept per
+    // firm and programme with who and when; the latest mark counts. Notes written on a
+    // consultation from the desk, append-only, readable by whoever may read the consultation.
+    sql: `
+create table proposal_marks (
+  id bigint generated always as identity primary key,
+  firm_id text not null,
+  program_id text not null,
+  mark text not null check (mark in ('OFFERED', 'DECLINED', 'APPLIED')),
+  reason text,
+  marked_by text not null,
+  agency_id text,
+  marked_at timestamptz not null,
+  check (mark <> 'DECLINED' or length(btrim(coalesce(reason, ''))) > 0)
+);
+create index proposal_marks_firm on proposal_marks (firm_id, program_id, marked_at);
+create table consultation_notes (
+  id bigint generated always as identity primary key,
+  consultation_id text not null,
+  body text not null check (length(btrim(body)) > 0),
+  written_by text not null,
+  agency_id text,
+  written_at timestamptz not null
+);
+create index consultation_notes_consultation on consultation_notes (consultation_id, written_at);
+`,
+  },
+  {
+    version: 92,
+    name: 'signed webhooks: registrations, deliveries, attempts, the fan-out cursor',
+    // A delivery is one message (one snapshot's matching changes for one webhook); its id is the
+    // Standard Webhooks message id, the same on every retry. lease_until lets one replica at a
+    // time send it; the cursor row is advanced by compare-and-set, so one replica fans out each
+    // change once.
+    sql: `
+create table webhooks (
+  id text primary key,
+  owner text not null,
+  url text not null,
+  search jsonb not null,
+  secret text not null,
+  created_at timestamptz not null,
+  disabled_at timestamptz,
+  disabled_reason text,
+  failures integer not null default 0
+);
+create index webhooks_owner on webhooks (owner);
+create table webhook_deliveries (
+  id text primary key,
+  webhook_id text not null references webhooks (id) on delete cascade,
+  change_ids bigint[] not null,
+  payload text not null,
+  created_at timestamptz not null,
+  status text not null check (status in ('PENDING', 'DELIVERED', 'FAILED')),
+  attempts integer not null default 0,
+  next_attempt_at timestamptz,
+  lease_until timestamptz,
+  delivered_at timestamptz,
+  last_error text
+);
+create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'PENDING';
+create index webhook_deliveries_webhook on webhook_deliveries (webhook_id, created_at);
+create table webhook_attempts (
+  id bigint generated always as identity primary key,
+  delivery_id text not null references webhook_deliveries (id) on delete cascade,
+  at timestamptz not null,
+  status_code integer,
+  error text,
+  duration_ms integer not null
+);
+create index webhook_attempts_delivery on webhook_attempts (delivery_id, at);
+create table alert_cursor (
+  name text primary key,
+  last_change_id bigint not null
+);
+insert into alert_cursor (name, last_change_id) select 'webhooks', coalesce(max(id), 0) from program_changes;
+`,
+  },
 ];
 
 /** Taken for the length of the migration transaction (an arbitrary constant of this project). */
