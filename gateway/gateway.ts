@@ -41,6 +41,7 @@ import {
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';
+import { feedRoutes } from './feeds';
 import {
   SubgraphClient,
   endpointUrls,
@@ -387,6 +388,7 @@ export async function startGateway(
   routes.push(...pageRoutes());
   buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
   routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
+  routes.push(...feedRoutes({ apollo, logger, publicUrl: process.env.MADOGUCHI_PUBLIC_URL || undefined }));
   if (limits.introspection) {
     // The explorer needs introspection; it is served where introspection is allowed.
     routes.push(...explorerRoutes());

@@ -514,7 +514,8 @@ create table webhooks (
   created_at timestamptz not null,
   disabled_at timestamptz,
   disabled_reason text,
-  failures integer not null default 0
+  -- Changes logged up to this id were there before the webhook and are not sent to it.
+  start_after bigint not null
 );
 create index webhooks_owner on webhooks (owner);
 create table webhook_deliveries (

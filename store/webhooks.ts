@@ -19,6 +19,8 @@ export interface WebhookRow {
 /** A webhook with what sending needs; never leaves the server. */
 export interface WebhookTarget extends WebhookRow {
   secret: string;
+  /** Changes up to this id predate the webhook. */
+  startAfter: number;
 }
 
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
@@ -57,7 +59,8 @@ export async function createWebhook(
   w: { id: string; owner: string; url: string; search: object; secret: string; at: string },
 ): Promise<WebhookRow> {
   const [row] = await db.query<WebhookRow>(
-    `insert into webhooks (id, owner, url, search, secret, created_at) values ($1, $2, $3, $4, $5, $6) returning ${WEBHOOK_COLUMNS}`,
+    `insert into webhooks (id, owner, url, search, secret, created_at, start_after)
+     values ($1, $2, $3, $4, $5, $6, (select coalesce(max(id), 0) from program_changes)) returning ${WEBHOOK_COLUMNS}`,
     [w.id, w.owner, w.url, JSON.stringify(w.search), w.secret, w.at],
   );
   return row;
@@ -79,7 +82,7 @@ export async function webhookById(db: Queryable, id: string): Promise<WebhookRow
 /** Enabled webhooks with their secrets, for the fan-out and for sending. */
 export function enabledTargets(db: Queryable): Promise<WebhookTarget[]> {
   return db.query<WebhookTarget>(
-    `select ${WEBHOOK_COLUMNS}, secret from webhooks where disabled_at is null order by id`,
+    `select ${WEBHOOK_COLUMNS}, secret, start_after::float8 as "startAfter" from webhooks where disabled_at is null order by id`,
   );
 }
 

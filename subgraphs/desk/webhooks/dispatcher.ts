@@ -179,14 +179,20 @@ export class WebhookDispatcher {
         const timestamp = new Date().toISOString();
         for (const target of targets) {
           const search = alertSearchOf(target.search as Partial<AlertSearch>);
-          const alerts = matcher.alertsFor(search, alertSearchKey(search));
+          const alerts = matcher
+            .alertsFor(search, alertSearchKey(search))
+            .filter((a) => a.changeId! > target.startAfter);
           for (const group of bySnapshot(changes, alerts)) {
             deliveries.push(delivery(target.id, search, group, timestamp));
           }
         }
       }
-      if (await webhooks.fanOut(this.store, from, to, deliveries, new Date().toISOString()))
-        written += deliveries.length;
+      const done = await webhooks.fanOut(this.store, from, to, deliveries, new Date().toISOString());
+      this.options.logger?.debug(
+        { from, to, webhooks: targets.length, deliveries: deliveries.length, done },
+        'webhook fan-out',
+      );
+      if (done) written += deliveries.length;
     }
   }
 
