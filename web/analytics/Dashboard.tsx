@@ -10,7 +10,7 @@ import { useOperation } from '../shared/useOperation';
 import { BarChart, Heatmap, SuppressedLegend, type Datum } from './charts';
 import { DIMENSION_LABELS, statsCsvRows, toCsv } from './csv';
 import { download } from './download';
-import { clearToken, loadToken, saveToken, tokenClaims } from './token';
+import { clearToken, loadToken, saveToken, tokenClaims } from '../shared/token';
 
 const ROLE_LABELS: Record<string, string> = {
   analyst: '分析担当',

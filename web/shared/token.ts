@@ -1,7 +1,7 @@
 /**
- * The analyst's token for this browser tab's session: kept in sessionStorage (gone when the
- * browser session ends, never in a URL or a cookie), removed on sign-out. Its claims are read
- * only to greet the analyst; the gateway verifies it on every request.
+ * The token of this browser tab's session, shared by the analysts' dashboard and the desk: kept in
+ * sessionStorage (gone when the browser session ends, never in a URL or a cookie), removed on
+ * sign-out. Its claims are read only to greet its bearer; the gateway verifies it on every request.
  */
 const KEY = 'madoguchi.analytics.token';
 
