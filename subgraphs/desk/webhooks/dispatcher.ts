@@ -35,7 +35,7 @@ import { checkUrlForm, guardedAgent, refusedAddress } from './outbound';
 /** Changes matched per fan-out round. */
 const BATCH = 2_000;
 /** Deliveries sent at once by one process. */
-const CONCURRENCY = 16;
+const CONCURRENCY = 32;
 /** However idle, the store is looked at this often (a missed notification, retries of a dead replica). */
 const IDLE_CHECK_MS = 30_000;
 /** A receiver's answer body is not needed; at most this much of it is read. */
@@ -162,6 +162,7 @@ export class WebhookDispatcher {
   async fanOutAll(): Promise<number> {
     let written = 0;
     for (;;) {
+      const started = Date.now();
       const from = await webhooks.fanOutCursor(this.store);
       const changes = await changesAfter(this.store, from, BATCH);
       if (changes.length === 0) return written;
@@ -189,7 +190,7 @@ export class WebhookDispatcher {
       }
       const done = await webhooks.fanOut(this.store, from, to, deliveries, new Date().toISOString());
       this.options.logger?.debug(
-        { from, to, webhooks: targets.length, deliveries: deliveries.length, done },
+        { from, to, webhooks: targets.length, deliveries: deliveries.length, done, ms: Date.now() - started },
         'webhook fan-out',
       );
       if (done) written += deliveries.length;
