@@ -8,17 +8,9 @@ import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { load as loadHtml } from 'cheerio';
 import { z } from 'zod';
-import {
-  ENTITY_FIELDS,
-  ID_FIELD,
-  MAPPABLE,
-  columnKey,
-  fieldAccepts,
-  mapRecord,
-  mappedColumns,
-  ruleColumns,
-  toRule,
-} from './fields';
+import { ENTITY_FIELDS, ID_FIELD, MAPPABLE, fieldAccepts } from './fields';
+import { columnKey, mappedColumns, ruleColumns, toRule } from './mapping';
+import { mapRecord } from './record';
 import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case slug such as "hyogo-iac"');

@@ -15,7 +15,7 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { EntityKind } from '../../domain/records';
 import { AdapterError, createAdapterContext } from '../core/adapter';
-import type { MappingRule } from '../core/fields';
+import type { MappingRule } from '../core/mapping';
 import { readSample, type Sample, type SourceKindName } from './sample';
 import { agencyKindOf, propose, type Proposal } from './propose';
 

@@ -5,17 +5,10 @@
  * mapper before it is kept: a field whose column would refuse more than 1% of the rows is dropped
  * (and said so), so the file `agency:init` prints runs as is.
  */
-import {
-  ENTITY_FIELDS,
-  ID_FIELD,
-  IDENTIFIER,
-  columnKey,
-  hashId,
-  mapRecord,
-  ruleColumns,
-  type FieldSpec,
-  type MappingRule,
-} from '../core/fields';
+import { ENTITY_FIELDS, ID_FIELD, type FieldSpec } from '../core/fields';
+import { columnKey, hashId, ruleColumns, type MappingRule } from '../core/mapping';
+import { IDENTIFIER } from '../core/parsers';
+import { mapRecord } from '../core/record';
 import {
   createVocabularyLookup,
   ORGANIZATION_KINDS,

@@ -9,7 +9,7 @@ import type { CheerioAPI } from 'cheerio';
 import Papa from 'papaparse';
 import { isUtf8 } from 'node:buffer';
 import { AdapterError, createAdapterContext, loadLocation, type AdapterContext } from '../core/adapter';
-import { columnKey } from '../core/fields';
+import { columnKey } from '../core/mapping';
 import { decodeText, hasUtf8Bom, readCsv } from '../spreadsheet/csv';
 import { readXlsx, cellText } from '../spreadsheet/xlsx';
 import { flattenRecord } from '../api';

@@ -7,7 +7,9 @@
  * worker loads this, the spreadsheet reader and the field mapping, nothing else.
  */
 import type { AgencyConfig, SourceConfig } from '../core/config';
-import { ID_FIELD, compileRowFilter, mapRecord, toRule } from '../core/fields';
+import { ID_FIELD } from '../core/fields';
+import { compileRowFilter, toRule } from '../core/mapping';
+import { mapRecord } from '../core/record';
 import { AdapterError, type RawRecord } from '../core/adapter';
 import { parseSpreadsheet } from '../spreadsheet';
 import { dropDuplicateIds, encodeSnapshot, type EncodedRecords } from '../../store/ingest';

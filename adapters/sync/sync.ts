@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
 import { ORGANIZATION_SOURCE_ID, declarationMapping, type AgencyConfig, type SourceConfig } from '../core/config';
-import { mapRecord } from '../core/fields';
+import { mapRecord } from '../core/record';
 import { AdapterError, sha256, type Adapter, type AdapterContext } from '../core/adapter';
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';

@@ -4,7 +4,7 @@
  * means that selector's text.
  */
 import type { ExtractSpec, WebsiteSourceConfig } from '../core/config';
-import { columnKey } from '../core/fields';
+import { columnKey } from '../core/mapping';
 
 export type { WebsiteSourceConfig };
 

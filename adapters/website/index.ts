@@ -7,7 +7,7 @@
  * good data stays, marked stale — instead of landing an empty or half-empty snapshot.
  */
 import { createHash } from 'node:crypto';
-import { columnKey, requiredColumns } from '../core/fields';
+import { columnKey, requiredColumns } from '../core/mapping';
 import {
   AdapterError,
   loadLocation,
