@@ -66,7 +66,10 @@ function mapped(item: string, o: RuleOptions): string | null | undefined {
 }
 
 // Markup in a cell meant as plain text: an entity (&nbsp; &#44;) or a tag (<br>, </p>).
-export const LOOKS_LIKE_HTML = /&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);|<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i;
+const LOOKS_LIKE_HTML = /&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);|<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i;
+
+/** Whether a cell holds markup: an entity or a tag (agency:init proposes `html: true` for such columns). */
+export const looksLikeHtml = (v: string): boolean => (v.includes('&') || v.includes('<')) && LOOKS_LIKE_HTML.test(v);
 
 // One-line text; with `html: true` tags and entities (&nbsp;, &amp;) are resolved first. A cell
 // with markup in a field not marked is resolved too, with a warning: stored as `&nbsp;` it would
@@ -76,7 +79,7 @@ export const text =
   (raw, o, out, warn) => {
     let source = raw;
     if (o.html) source = htmlToText(raw);
-    else if (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw)) {
+    else if (o.html === undefined && looksLikeHtml(raw)) {
       source = htmlToText(raw);
       warn(
         'HTML entities or tags in a plain-text cell were decoded (say `html: true` on the field when they are expected)',
@@ -163,7 +166,7 @@ export const list =
   (raw, o, out, warn) => {
     const items: string[] = [];
     let cell = raw;
-    if (o.html || (o.html === undefined && (raw.includes('&') || raw.includes('<')) && LOOKS_LIKE_HTML.test(raw))) {
+    if (o.html || (o.html === undefined && looksLikeHtml(raw))) {
       cell = htmlToText(raw);
       if (!o.html)
         warn(

@@ -17,7 +17,9 @@ import type { EntityKind } from '../../domain/records';
 import { AdapterError, createAdapterContext } from '../core/adapter';
 import type { MappingRule } from '../core/mapping';
 import { readSample, type Sample, type SourceKindName } from './sample';
-import { agencyKindOf, propose, type Proposal } from './propose';
+import { agencyKindOf } from './kinds';
+import { propose } from './propose';
+import type { Proposal } from './types';
 
 export interface InitOptions {
   source: string;
