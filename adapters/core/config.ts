@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { load as loadHtml } from 'cheerio';
 import { z } from 'zod';
-import { ENTITY_FIELDS, ID_FIELD, MAPPABLE, fieldAccepts } from './fields';
+import { ENTITY_FIELDS, ID_FIELD, MAPPABLE, fieldAccepts, refusalReason } from './fields';
 import { columnKey, mappedColumns, ruleColumns, toRule } from './mapping';
 import { mapRecord } from './record';
 import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
@@ -56,6 +56,10 @@ const mappingEntry = z.union([
       default: z.string().nullable().optional(),
       /** Words meaning "no value" in this field, beside the built-in ones. */
       nullWords: z.array(z.string().min(1)).optional(),
+      /** A cell the field cannot read: refuse the row (the default), or land it without the value (`null`). */
+      invalid: z
+        .preprocess((v) => (v === 'null' ? null : v), z.enum(['refuse'], 'refuse or null').nullable())
+        .optional(),
     })
     .strict()
     .refine(
@@ -380,6 +384,15 @@ function checkMapping(
     }
     if ((rule.from !== undefined || rule.hash !== undefined) && spec.type !== 'id') {
       issue(key, `"from" and "hash" derive identifiers; "${key}" is not one (${ID_FIELD[source.entity]} is)`);
+    }
+    if (rule.invalid === null) {
+      const why = refusalReason(source.entity, key);
+      if (why)
+        issue(
+          key,
+          `"invalid: null" applies to optional fields that identify nothing; ${why}, so a cell it cannot read refuses the row`,
+          'invalid',
+        );
     }
     const mappable = spec.type !== undefined && MAPPABLE.has(spec.type);
     if (rule.map && !mappable)

@@ -210,6 +210,24 @@ export const ID_FIELD: Record<EntityKind, string> = {
   committee: 'localId',
 };
 
+/**
+ * Why a cell of this field that cannot be read must refuse its row, or null when the agency may
+ * choose `invalid: null` instead: a required field, a field that identifies a record or a firm
+ * (ids, 法人番号), and the days that define a period cannot be left out without changing what
+ * the record says.
+ */
+export function refusalReason(entity: EntityKind, field: string): string | null {
+  const specs = ENTITY_FIELDS[entity];
+  const spec = specs[field];
+  if (!spec) return null;
+  if (spec.required) return `${field} is required`;
+  if (spec.type === 'id') return `${field} identifies a record`;
+  if (spec.type === 'corporateNumber') return `${field} (法人番号) identifies the firm`;
+  if (spec.type === 'period' || Object.values(specs).some((s) => s.fills?.includes(field)))
+    return `${field} defines the application period`;
+  return null;
+}
+
 /** Whether a value written in a `map:` or `default:` is one the field itself accepts. */
 export function fieldAccepts(spec: FieldSpec, value: string): boolean {
   if (spec.type === 'industry' || spec.type === 'industries') return findJsicDivision(value) !== undefined;

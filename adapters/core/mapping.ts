@@ -2,7 +2,7 @@
  * The mapping language an agency file writes, as far as it says where a field's cell comes from:
  * a column, a fixed value, a template, a derived id (`from`, `hash`), a `pattern` taking part of a
  * cell; which columns a mapping reads; and `where:`, the row filter. How the cell is then read
- * (`map:`, `default:`, `nullWords:`, `split:`, `html:`) is the parsers' part (parsers.ts).
+ * (`map:`, `default:`, `nullWords:`, `split:`, `html:`, `invalid:`) is the parsers' part (parsers.ts).
  */
 import { createHash } from 'node:crypto';
 import { normalizeText } from '../../domain/normalize';
@@ -31,6 +31,12 @@ export interface MappingRule {
   default?: string | null;
   /** Words that mean "no value" in this field, beside the built-in ones (随時, 通年, 不明, －…). */
   nullWords?: string[];
+  /**
+   * A cell the field cannot read: `refuse` (the default) refuses the row with the reason; `null`
+   * lands the row without the value, with a warning. Only for optional fields that neither
+   * identify a record nor define a period (refusalReason in fields.ts).
+   */
+  invalid?: 'refuse' | null;
 }
 
 /** Resolves a mapping entry ("column" or an object) into a rule. */

@@ -117,6 +117,8 @@ interface PlannedField {
   opts: RuleOptions;
   /** Null words of this field (built-in and its own), for types that take them. */
   isNullWord: ((cell: string) => boolean) | null;
+  /** `invalid: null`: a cell the field cannot read lands as blank, with a warning. */
+  nullInvalid: boolean;
 }
 
 const builtinNullWord = createNullWordTest(BUILTIN_NULL_WORDS);
@@ -166,6 +168,7 @@ function planOf(entity: EntityKind, mapping: Record<string, string | MappingRule
             : rule?.nullWords?.length
               ? createNullWordTest([...BUILTIN_NULL_WORDS, ...rule.nullWords])
               : builtinNullWord,
+          nullInvalid: rule?.invalid === null,
         };
       });
     byEntity.set(entity, plan);
@@ -194,13 +197,19 @@ export function mapRecord(
   const warn: Warn = (message, value) => void (warnings ??= []).push({ row, field: label, value, message });
   const plan = planOf(entity, mapping);
   for (let i = 0; i < plan.length; i++) {
-    const { field, spec, compiled, opts, isNullWord } = plan[i];
+    const { field, spec, compiled, opts, isNullWord, nullInvalid } = plan[i];
     label = plan[i].label;
     const cell = compiled ? cellOf(compiled, raw) : spec.defaultFromAgency ? agencyId : '';
     let verdict = cell === '' ? false : spec.parse(cell, opts, out, warn);
     if (typeof verdict === 'string' && isNullWord?.(cell)) {
       // 随時, 不明, －: the agency says there is no value; the text stays where the schema keeps it.
       warn(`read as no ${field}: the cell holds a word meaning "none" (a null word)`, cell);
+      if (spec.rawKey) out[spec.rawKey] = normalizeText(cell);
+      verdict = false;
+    }
+    if (typeof verdict === 'string' && nullInvalid) {
+      // The agency chose to keep the row without this value: said on every row it happens to.
+      warn(`read as no ${field} (invalid: null): ${verdict}`, cell);
       if (spec.rawKey) out[spec.rawKey] = normalizeText(cell);
       verdict = false;
     }

@@ -2,10 +2,13 @@
  * From a sampled source to a mapping: which column feeds which field of the common schema, with
  * the options each needs (split, html, nullWords, map/default, pattern), the id strategy and why,
  * and a note for every column left out. Every proposal is tried on every row with the sync's own
- * mapper before it is kept: a field whose column would refuse more than 1% of the rows is dropped
- * (and said so), so the file `agency:init` prints runs as is.
+ * mapper, and no column is traded for rows: a column that is the field stays mapped whatever a
+ * few of its cells hold; those rows are refused (required, identifying and period fields) or land
+ * without the value with a warning (`invalid: null`, optional fields), and the proposal says which
+ * and how many. Only a column most of whose cells the field cannot read is left out, as holding
+ * something else.
  */
-import { ENTITY_FIELDS, ID_FIELD, NULLABLE, type FieldSpec } from '../core/fields';
+import { ENTITY_FIELDS, ID_FIELD, NULLABLE, refusalReason, type FieldSpec } from '../core/fields';
 import { columnKey, ruleColumns, type MappingRule } from '../core/mapping';
 import { looksLikeHtml } from '../core/parsers';
 import { mapRecord } from '../core/record';
@@ -13,7 +16,7 @@ import { createVocabularyLookup, ORGANIZATION_KINDS, PROGRAM_KINDS, SUPPORT_FIEL
 import { findJsicDivision } from '../../domain/industries';
 import { normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest } from '../../domain/normalize';
 import { findMunicipalityByName, getMunicipality, municipalityOfAddress } from '../../domain/municipalities';
-import type { EntityKind } from '../../domain/records';
+import type { EntityKind, RowRejection } from '../../domain/records';
 import { contentScore, PREFECTURES, SEPARATORS, statsOf, type ColumnStats } from './columns';
 import { HEADER_WORDS, headerScore } from './headers';
 import { proposeId } from './ids';
@@ -27,10 +30,10 @@ import {
   OTHER,
 } from './kinds';
 import type { Sample } from './sample';
-import type { Proposal, ProposedField } from './types';
+import type { CellProblem, Proposal, ProposedField } from './types';
 
-/** Share of rows a field may refuse before init leaves it out. */
-const REFUSAL_TOLERANCE = 0.01;
+/** Share of a column's filled cells a field may fail to read before the column is taken to hold something else. */
+const MISMATCH_SHARE = 0.5;
 const MAX_MAP_VALUES = 120;
 
 // ---------------------------------------------------------------------------------------------
@@ -165,17 +168,21 @@ function separatorChoices(s: ColumnStats): Array<string[] | undefined> {
   return choices;
 }
 
-/** Tries one field's rule on every distinct value of its column: the rows it would refuse, and null words to add. */
+/**
+ * Tries one field's rule on every distinct value of its column: the rows it would refuse (with
+ * the first few values, where they occur and why), and null words to add.
+ */
 function tryField(
   entity: EntityKind,
   field: string,
   entry: MappingRule,
   s: ColumnStats,
-): { refused: number; examples: string[]; nullWords: string[] } {
+  rowNumbers: readonly number[],
+): { refused: number; examples: CellProblem[]; nullWords: string[] } {
   const mapping = { [field]: entry };
   const raw: Record<string, string> = {};
   let refused = 0;
-  const examples: string[] = [];
+  const examples: CellProblem[] = [];
   const words: string[] = [];
   const isBuiltin = createNullWordTest(BUILTIN_NULL_WORDS);
   for (const [value, count] of s.distinct) {
@@ -193,11 +200,17 @@ function tryField(
     if (!/\d/.test(value) && value.length <= 20 && !isBuiltin(value)) words.push(value);
     else {
       refused += count;
-      if (examples.length < 3) examples.push(value);
+      if (examples.length < 3) {
+        const at = s.col.values.findIndex((v) => normalizeText(v) === value);
+        examples.push({ row: rowNumbers[at] ?? at + 1, value, reason: own[0].reason });
+      }
     }
   }
   return { refused, examples, nullWords: words };
 }
+
+const describeExamples = (examples: CellProblem[]): string =>
+  examples.map((e) => `row ${e.row} ${JSON.stringify(e.value)}: ${e.reason}`).join('; ');
 
 // ---------------------------------------------------------------------------------------------
 // Ids
@@ -267,6 +280,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
   const byField = new Map<string, Candidate>();
   const taken = new Map<string, string>();
   const dropped: Array<{ column: string; note: string }> = [];
+  const cellProblems: Proposal['cellProblems'] = [];
   for (const c of candidates) {
     if (byField.has(c.field) || taken.has(c.stats.key)) continue;
     const spec = specs[c.field];
@@ -281,24 +295,45 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
       continue;
     }
     if (spec.fills?.some((f) => byField.has(f))) continue;
-    const trial = tryField(entity, c.field, c.entry, c.stats);
+    const trial = tryField(entity, c.field, c.entry, c.stats, sample.rowNumbers);
     if (trial.nullWords.length > 0 && spec.type && NULLABLE.has(spec.type)) {
       c.entry.nullWords = trial.nullWords.slice(0, 20);
       c.notes.push(`${trial.nullWords.length} value(s) that say "no value" are read as blank with a warning`);
     } else if (trial.nullWords.length > 0) {
       trial.refused += trial.nullWords.reduce((n, w) => n + (c.stats.distinct.get(w) ?? 0), 0);
     }
-    if (trial.refused > rows * REFUSAL_TOLERANCE) {
+    // A column most of whose cells the field cannot read holds something else: not this field.
+    if (trial.refused > c.stats.nonEmpty * MISMATCH_SHARE) {
       dropped.push({
         column: c.stats.col.name,
-        note: `not mapped to ${c.field}: ${trial.refused} row(s) would be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`,
+        note: `not mapped to ${c.field}: ${trial.refused} of its ${c.stats.nonEmpty} filled cells are not ${c.field} values, so it holds something else (e.g. ${describeExamples(trial.examples)})`,
       });
       continue;
     }
-    if (trial.refused > 0)
-      c.notes.push(
-        `unsure: ${trial.refused} row(s) hold values ${c.field} does not take and will be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`,
-      );
+    // A column that is this field keeps its place whatever a few of its cells hold: the rows with
+    // those cells are refused where the field cannot do without a readable value, and otherwise
+    // land without it, with a warning (invalid: null), as said here and on stderr.
+    if (trial.refused > 0) {
+      const why = refusalReason(entity, c.field);
+      const eg = describeExamples(trial.examples);
+      if (why) {
+        c.notes.push(
+          `unsure: ${trial.refused} row(s) hold values ${c.field} cannot read and will be refused, as ${why} (e.g. ${eg})`,
+        );
+      } else {
+        c.entry.invalid = null;
+        c.notes.push(
+          `unsure: ${trial.refused} row(s) hold values ${c.field} cannot read: invalid: null lands them without ${c.field}, with a warning (write invalid: refuse to refuse them instead) (e.g. ${eg})`,
+        );
+      }
+      cellProblems.push({
+        field: c.field,
+        column: c.stats.col.name,
+        rows: trial.refused,
+        policy: why ? 'refuse' : 'null',
+        examples: trial.examples,
+      });
+    }
     byField.set(c.field, c);
     taken.set(c.stats.key, c.field);
   }
@@ -406,7 +441,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     .map((s) => dropped.find((d) => d.column === s.col.name) ?? { column: s.col.name, note: unmappedNote(s) });
 
   // The whole proposal on every row, as the dry run will do it.
-  const { warnings, ...expected } = simulate(entity, mapping, sample);
+  const { warnings, rejected, ...expected } = simulate(entity, mapping, sample);
   // What the rows will be warned about, on the field whose column it names (null words are noted already).
   for (const m of mapping) {
     const columns = new Set(ruleColumns(m.entry).map(columnKey));
@@ -416,7 +451,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
         if (!message.startsWith('read as no ')) m.notes.push(`${count} row(s) land with a warning: ${message}`);
     }
   }
-  return { mapping, unmapped, notes, expected };
+  return { mapping, unmapped, notes, expected, rejected, cellProblems };
 }
 
 function unmappedNote(s: ColumnStats): string {
@@ -442,24 +477,33 @@ export function simulate(
   entity: EntityKind,
   mapping: ProposedField[],
   sample: Sample,
-): Proposal['expected'] & { warnings: Map<string, Map<string, number>> } {
+): Proposal['expected'] & { warnings: Map<string, Map<string, number>>; rejected: RowRejection[] } {
   const rules = toMapping(mapping);
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
+  const rejected: RowRejection[] = [];
   // Column → message → rows: what the rows that land will be warned about.
   const warnings = new Map<string, Map<string, number>>();
   let accepted = 0;
   for (let r = 0; r < sample.rows; r++) {
     const raw = Object.fromEntries(sample.columns.map((c) => [columnKey(c.name), c.values[r]]));
-    const out = mapRecord(entity, rules, raw, sample.rowNumbers[r] ?? r + 1, 'init');
-    if (!out.ok) continue;
+    const row = sample.rowNumbers[r] ?? r + 1;
+    const out = mapRecord(entity, rules, raw, row, 'init');
+    if (!out.ok) {
+      rejected.push(out.rejection);
+      continue;
+    }
     const id = String(out.fields[ID_FIELD[entity]]);
-    if (seen.has(id)) continue;
-    seen.add(id);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      rejected.push({ row, field: 'id', value: id, reason: `duplicate id (first at row ${first})` });
+      continue;
+    }
+    seen.set(id, row);
     accepted++;
     for (const w of out.warnings ?? []) {
       const byMessage = warnings.get(w.field) ?? new Map<string, number>();
       warnings.set(w.field, byMessage.set(w.message, (byMessage.get(w.message) ?? 0) + 1));
     }
   }
-  return { rows: sample.rows, accepted, refused: sample.rows - accepted, warnings };
+  return { rows: sample.rows, accepted, refused: sample.rows - accepted, warnings, rejected };
 }

@@ -83,19 +83,19 @@ export function createWarningGroups(): { add(w: RowWarning): void; list(): Warni
 
 /**
  * One line per kind of refusal: the field and the reason with its quoted values and numbers
- * elided (so 「row 12's」 and 「row 40's」 count as one kind), and how many rows.
+ * elided (so 「row 12's」 and 「row 40's」 count as one kind), how many rows, and the first of them.
  */
 export function topReasons(
   rejected: readonly RowRejection[],
   limit = 5,
-): Array<{ field: string | null; reason: string; count: number }> {
-  const counts = new Map<string, { field: string | null; reason: string; count: number }>();
+): Array<{ field: string | null; reason: string; count: number; example: RowRejection }> {
+  const counts = new Map<string, { field: string | null; reason: string; count: number; example: RowRejection }>();
   for (const r of rejected) {
     const reason = r.reason.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, '…');
     const key = `${r.field ?? ''}\u0000${reason}`;
     const c = counts.get(key);
     if (c) c.count += 1;
-    else counts.set(key, { field: r.field, reason, count: 1 });
+    else counts.set(key, { field: r.field, reason, count: 1, example: r });
   }
   return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, limit);
 }
