@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import type { EntityKind } from '../../domain/records';
 import { AdapterError, createAdapterContext } from '../core/adapter';
 import type { MappingRule } from '../core/mapping';
-import { readSample, type Sample, type SourceKindName } from './sample';
+import { readSample, withoutNonRecords, type Sample, type SourceKindName } from './sample';
 import { agencyKindOf } from './kinds';
 import { propose } from './propose';
 import type { Proposal } from './types';
@@ -165,7 +165,7 @@ export function outcomeLines(proposal: Proposal): string[] {
 export async function initAgency(opts: InitOptions): Promise<{ yaml: string; proposal: Proposal; sample: Sample }> {
   const isUrl = /^https?:\/\//.test(opts.source);
   const path = isUrl ? opts.source : resolve(opts.source);
-  const sample = await readSample(path, { kind: opts.kind, ctx: createAdapterContext() });
+  const sample = withoutNonRecords(await readSample(path, { kind: opts.kind, ctx: createAdapterContext() }));
   const base = isUrl ? new URL(opts.source).hostname : basename(opts.source);
   const id = opts.id ?? slugOf(base);
   const proposal = propose(sample, opts.entity, id);

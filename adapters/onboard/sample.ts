@@ -10,6 +10,7 @@ import Papa from 'papaparse';
 import { isUtf8 } from 'node:buffer';
 import { AdapterError, createAdapterContext, loadLocation, type AdapterContext } from '../core/adapter';
 import { columnKey } from '../core/mapping';
+import { notARecord } from '../sync/not-records';
 import { decodeText, hasUtf8Bom, readCsv } from '../spreadsheet/csv';
 import { readXlsx, cellText } from '../spreadsheet/xlsx';
 import { flattenRecord } from '../api';
@@ -39,6 +40,34 @@ export interface Sample {
 }
 
 const MAX_HEADER_SCAN = 30;
+
+/**
+ * The sample without the rows that are not records (a total, a source line, a note, the labels
+ * repeated), by the sync's own rule: init proposes from the records alone, and says which rows a
+ * sync will skip.
+ */
+export function withoutNonRecords(sample: Sample): Sample {
+  const keep: number[] = [];
+  const skipped: string[] = [];
+  const labels = sample.columns.map((c) => c.name);
+  for (let r = 0; r < sample.rows; r++) {
+    const cells = Object.fromEntries(sample.columns.map((c) => [c.name, c.values[r]]));
+    const why = notARecord(cells, labels);
+    if (why) skipped.push(`row ${sample.rowNumbers[r] ?? r + 1} (${why})`);
+    else keep.push(r);
+  }
+  if (skipped.length === 0) return sample;
+  return {
+    ...sample,
+    notes: [
+      ...sample.notes,
+      `${skipped.length} row(s) are not records and a sync skips them: ${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? '; …' : ''}`,
+    ],
+    columns: sample.columns.map((c) => ({ name: c.name, values: keep.map((r) => c.values[r]) })),
+    rows: keep.length,
+    rowNumbers: keep.map((r) => sample.rowNumbers[r] ?? r + 1),
+  };
+}
 
 /** Reads a source's bytes from a path or URL and takes its shape. */
 export async function readSample(
