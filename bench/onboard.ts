@@ -16,6 +16,7 @@ import { createAdapterContext } from '../adapters/core/adapter';
 import { initAgency } from '../adapters/onboard/init';
 import { readSample } from '../adapters/onboard/sample';
 import { checkAgencyFile } from '../adapters/sync/check';
+import { createAdapter } from '../adapters/sync/sync';
 import { agencyFile, corpusEnv, corpusFiles, corpusPath, initOptions } from '../test/support/corpus';
 import { markdownTable } from './report';
 
@@ -48,7 +49,15 @@ async function main(): Promise<void> {
 
     // The peer: the same bytes through the source's reader alone, no mapping.
     t = process.hrtime.bigint();
-    await readSample(path, { kind: agency.sources[0].kind, ctx: createAdapterContext() });
+    // A web page's reader is the website adapter (pages, records, fields), as init's sample now
+    // also discovers the page's structure; a file's is the sample reader's parse.
+    const source = agency.sources[0];
+    if (source.kind === 'website')
+      await createAdapter(
+        agency,
+        source,
+      )(createAdapterContext({ logger: silent })).read({ etag: null, lastModified: null });
+    else await readSample(path, { kind: source.kind, ctx: createAdapterContext() });
     const readS = seconds(t);
 
     const warnings = c.warnings.reduce((n, w) => n + w.count, 0);

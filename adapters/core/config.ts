@@ -165,8 +165,14 @@ const extractSpec = z.union([
       selector: cssSelector.optional(),
       attr: z.string().min(1).optional(),
       html: z.boolean().optional(),
+      /** The value labelled so (上限額: a <dt>/<dd> pair, a <th>/<td> row or a 「上限額：…」 line) within the record or page. */
+      label: z.string().min(1).optional(),
     })
-    .strict(),
+    .strict()
+    .refine(
+      (f) => !(f.label !== undefined && (f.attr !== undefined || f.html)),
+      '"label" takes the text of the value it labels: no "attr" or "html" with it',
+    ),
 ]);
 export type ExtractSpec = z.infer<typeof extractSpec>;
 
@@ -184,7 +190,12 @@ const websiteSource = z
     records: cssSelector,
     /** Raw field name → what to extract from a record; the mapping refers to these names. */
     fields: z.record(z.string(), extractSpec),
-    pagination: z.object({ next: cssSelector, maxPages }).strict().optional(),
+    /** `next`: the link to the next page (rel=next, 次へ); `pages`: links to every page (1 2 3, ?page=2). Either or both. */
+    pagination: z
+      .object({ next: cssSelector.optional(), pages: cssSelector.optional(), maxPages })
+      .strict()
+      .refine((p) => p.next !== undefined || p.pages !== undefined, 'at least one of "next" or "pages"')
+      .optional(),
     /** A page per record, linked from it, with more fields. */
     detail: z
       .object({ link: cssSelector, fields: z.record(z.string(), extractSpec) })

@@ -13,6 +13,7 @@ import {
   ORGANIZATION_KINDS,
   OUTCOMES,
   PROGRAM_KINDS,
+  PROGRAM_STATUSES,
   SUPPORT_FIELDS,
   createVocabularyLookup,
 } from '../../domain/vocabulary';
@@ -150,6 +151,12 @@ export const ENTITY_FIELDS: Record<EntityKind, Record<string, FieldSpec>> = {
     url: { type: 'url', parse: parse.url('url') },
     contact: { type: 'text', parse: parse.text('contact') },
     updatedOn: { type: 'date', parse: parse.parsed('updatedOn', parseDate) },
+    /** The status the page publishes (a 受付中 or 募集終了 badge); the period decides where it gives days. */
+    status: {
+      type: 'vocabulary',
+      vocabulary: PROGRAM_STATUSES,
+      parse: parse.vocabulary('publishedStatus', PROGRAM_STATUSES, 'programme status'),
+    },
   },
   consultation: {
     localId: { required: true, type: 'id', parse: parse.identifier('localId') },

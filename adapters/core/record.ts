@@ -50,6 +50,7 @@ const EMPTY: Record<EntityKind, Output> = {
     url: null,
     contact: null,
     updatedOn: null,
+    publishedStatus: null,
   },
   consultation: {
     topics: [],

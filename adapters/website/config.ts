@@ -13,12 +13,14 @@ export interface FieldRule {
   selector?: string;
   attr?: string;
   html: boolean;
+  /** The value this label labels (a <dt>/<dd> pair, a <th>/<td> row, a 「label：value」 line) within the selection. */
+  label?: string;
 }
 
 export function toFieldRule(spec: ExtractSpec): FieldRule {
   return typeof spec === 'string'
     ? { selector: spec, html: false }
-    : { selector: spec.selector, attr: spec.attr, html: spec.html ?? false };
+    : { selector: spec.selector, attr: spec.attr, html: spec.html ?? false, label: spec.label };
 }
 
 /** The fields to extract, keyed as the mapping finds them (columnKey: NFKC, no whitespace). */
