@@ -141,12 +141,13 @@ describe('page encodings', () => {
   });
 
   test('EUC-JP with nothing declared is told from Shift_JIS by its bytes', () => {
-    const text = '<html><body><h1>中小企業支援制度のご案内</h1><p>設備投資補助金・創業融資・専門家派遣</p></body></html>';
+    const text =
+      '<html><body><h1>中小企業支援制度のご案内</h1><p>設備投資補助金・創業融資・専門家派遣</p></body></html>';
     expect(decodeHtml(iconv.encode(text, 'eucjp'), null, 'auto')).toBe(text);
     expect(decodeHtml(iconv.encode(text, 'cp932'), null, 'auto')).toBe(text);
-    expect(decodeHtml(iconv.encode(text.replace('<html>', '<html><meta charset="EUC-JP">'), 'eucjp'), null, 'auto')).toContain(
-      '専門家派遣',
-    );
+    expect(
+      decodeHtml(iconv.encode(text.replace('<html>', '<html><meta charset="EUC-JP">'), 'eucjp'), null, 'auto'),
+    ).toContain('専門家派遣');
   });
 });
 
