@@ -19,6 +19,8 @@ export function tsWorker(file: string, workerData: unknown, transferList: Transf
     execArgv: [],
     workerData,
     transferList,
+    // This thread's environment as it is now (under jest, the test's own copy), not the process's at start.
+    env: { ...process.env },
   });
 }
 
