@@ -267,7 +267,9 @@ async function runBackend(options: BackendOptions): Promise<void> {
   }
   // The consultations subgraph (analysts' tables of thousands of cells, staff's lists) runs on a
   // thread of its own over this thread's store: however large an answer it builds, the store and
-  // the other subgraphs (the one-stop search) go on answering here meanwhile.
+  // the other subgraphs (the one-stop search) go on answering here meanwhile. (The programs
+  // subgraph stays here: on a thread of its own, each search's check of the index's freshness
+  // became a round trip to this thread, and searches were slower in bench:soak, not faster.)
   const subgraphs: Record<string, { url: string; port: number; close(): Promise<void> }> = {};
   for (const module of SUBGRAPHS) {
     const start = (port: number) => {
@@ -340,7 +342,8 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // notification, refresh what the subgraphs derive from rows and empty the gateway's cache.
   const unlisten = store.shared
     ? await onSnapshot(store, (change) => {
-        for (const module of SUBGRAPHS) module.onSnapshot?.(store, change);
+        // (A subgraph on a thread of its own checks its store's versions itself, per request.)
+        for (const module of SUBGRAPHS) if (!OWN_THREAD.has(module.name)) module.onSnapshot?.(store, change);
         post({ type: 'changed' });
       })
     : null;
