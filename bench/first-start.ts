@@ -83,10 +83,21 @@ function processTreeCpu(root: number): number | null {
 }
 
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(-child.pid!, 'SIGTERM');
-  await exited;
+  if (child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+  }
+  // npm exits first; the node process under it drains and closes its store a moment later: its
+  // data directory is removed only once the whole group is gone.
+  for (let i = 0; i < 300; i++) {
+    try {
+      process.kill(-child.pid!, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function firstStart(mode: Mode, port: number): Promise<Run> {
@@ -131,7 +142,7 @@ async function firstStart(mode: Mode, port: number): Promise<Run> {
     throw new Error(`no complete answer within ${TIMEOUT_MS / 1000} s`);
   } finally {
     await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 

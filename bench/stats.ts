@@ -189,12 +189,12 @@ async function main(): Promise<void> {
         o: string;
         d: string;
         ch: string;
-        t: string;
+        t: number;
         m: string | null;
         i: string | null;
         k: number;
       }>(
-        `select organization_id as o, strftime(day, '%Y-%m-%d') as d, channel as ch, array_to_string(topics, ',') as t,
+        `select organization_id as o, strftime(day, '%Y-%m-%d') as d, channel as ch, topic_mask as t,
                 municipality_code as m, industry as i, record_key as k from consultations`,
       ),
     ]);
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
       organizationId: columns.map((r) => r.o),
       day: columns.map((r) => r.d),
       channel: columns.map((r) => r.ch),
-      topics: columns.map((r) => codes.filter((_, bit) => Math.floor(Number(r.t) / 2 ** bit) % 2 === 1)),
+      topics: columns.map((r) => codes.filter((_, bit) => Math.floor(r.t / 2 ** bit) % 2 === 1)),
       municipalityCode: columns.map((r) => r.m),
       industry: columns.map((r) => r.i),
       recordKey: columns.map((r) => r.k),
