@@ -433,6 +433,24 @@ create table analyst_tables (
 create index analyst_tables_asked on analyst_tables (first_asked_at);
 `,
   },
+  {
+    version: 60,
+    name: 'the analysts’ disclosure budget: cells revealed per table, on both stores',
+    // Replaces the count of distinct tables (version 55): a table is charged by the cells it
+    // reveals, over a sliding window, in the store on the embedded PGlite too, so a restart no
+    // longer resets it (store/analystBudget.ts). Which tables and how many cells, never counts.
+    sql: `
+drop table analyst_tables;
+create table analyst_charges (
+  subject text not null,
+  table_key text not null,
+  cells integer not null,
+  asked_at timestamptz not null,
+  primary key (subject, table_key)
+);
+create index analyst_charges_asked on analyst_charges (subject, asked_at);
+`,
+  },
 ];
 
 /** Taken for the length of the migration transaction (an arbitrary constant of this project). */

@@ -1,0 +1,109 @@
+/**
+ * What analysts' statistics share across subgraphs (consultationStats, growthCounts,
+ * growthSummary): one disclosure budget per analyst, charged by the cells each new table reveals
+ * and kept in the store (../../store/analystBudget.ts), and a gate that lets each analyst run only
+ * so many statistics at once, so that one analyst's tables queue behind each other instead of
+ * filling the store's thread that public requests share.
+ */
+import { GraphQLError } from 'graphql';
+import { storeAnalystBudget, type AnalystBudget } from '../../store/analystBudget';
+import type { Queryable, Store } from '../../store/store';
+import type { Viewer } from './identity';
+
+/** Cells one analyst may be shown in a sliding window, by default (MADOGUCHI_ANALYST_CELLS_PER_DAY). */
+export const DEFAULT_ANALYST_CELLS_PER_DAY = 50_000;
+/** The window, by default (MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS). */
+export const DEFAULT_ANALYST_WINDOW_HOURS = 24;
+/** Statistics one analyst may have computing at once in one process; more wait their turn. */
+export const ANALYST_CONCURRENCY = 2;
+/** Statistics one analyst may have waiting at once; more are refused (RATE_LIMITED). */
+export const ANALYST_QUEUE = 64;
+
+export interface AnalystBudgetSettings {
+  limit: number;
+  windowMs: number;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  const n = v === undefined || v === '' ? fallback : Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+export function analystBudgetSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AnalystBudgetSettings {
+  const limit = positive(env, 'MADOGUCHI_ANALYST_CELLS_PER_DAY', DEFAULT_ANALYST_CELLS_PER_DAY);
+  if (!Number.isInteger(limit)) throw new Error(`MADOGUCHI_ANALYST_CELLS_PER_DAY must be an integer, got "${limit}"`);
+  const hours = positive(env, 'MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS', DEFAULT_ANALYST_WINDOW_HOURS);
+  return { limit, windowMs: hours * 3_600_000 };
+}
+
+const budgets = new WeakMap<object, AnalystBudget>();
+
+/** The budget of a store, made on first use from the environment's settings. */
+export function analystBudgetFor(store: Queryable): AnalystBudget {
+  let budget = budgets.get(store);
+  if (!budget) {
+    if (!('transaction' in store))
+      throw new GraphQLError('statistics need a store that can keep the analysts’ budget', {
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    budget = storeAnalystBudget(store as Store, analystBudgetSettingsFromEnv());
+    budgets.set(store, budget);
+  }
+  return budget;
+}
+
+/**
+ * Charges an analyst for a table revealing `cells` cells; throws RATE_LIMITED when the window's
+ * budget would be passed. `table` names the statistic, its grouping and its filter.
+ */
+export async function chargeAnalyst(store: Queryable, viewer: Viewer, table: string, cells: number): Promise<void> {
+  const budget = analystBudgetFor(store);
+  const decision = await budget.charge(viewer.subject ?? 'analyst', table, Math.max(1, cells));
+  if (decision.granted) return;
+  const hours = Math.round(budget.windowMs / 3_600_000);
+  throw new GraphQLError(
+    `this table would reveal ${cells} more cells: this analyst has been shown ${decision.spent} of the ${budget.limit} cells allowed in ${hours} hours, the bound that keeps perturbed statistics safe; tables already asked may be asked again`,
+    { extensions: { code: 'RATE_LIMITED', cells, spent: decision.spent, limit: budget.limit } },
+  );
+}
+
+/** At most `concurrency` statistics per analyst at once in this process, `queue` more waiting. */
+export class AnalystGate {
+  private readonly running = new Map<string, number>();
+  private readonly waiting = new Map<string, Array<() => void>>();
+
+  constructor(
+    readonly concurrency = ANALYST_CONCURRENCY,
+    readonly queue = ANALYST_QUEUE,
+  ) {}
+
+  async run<T>(subject: string, work: () => Promise<T>): Promise<T> {
+    if ((this.running.get(subject) ?? 0) >= this.concurrency) {
+      const line = this.waiting.get(subject) ?? [];
+      if (line.length >= this.queue)
+        throw new GraphQLError(
+          `this analyst has ${this.concurrency + line.length} statistics in progress; wait for them to finish`,
+          { extensions: { code: 'RATE_LIMITED' } },
+        );
+      this.waiting.set(subject, line);
+      await new Promise<void>((resolve) => line.push(resolve));
+    } else this.running.set(subject, (this.running.get(subject) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.get(subject)?.shift();
+      if (next) next();
+      else {
+        const n = (this.running.get(subject) ?? 1) - 1;
+        if (n > 0) this.running.set(subject, n);
+        else this.running.delete(subject);
+      }
+      if (this.waiting.get(subject)?.length === 0) this.waiting.delete(subject);
+    }
+  }
+}
+
+/** One gate per process: every subgraph served here shares it. */
+export const analystGate = new AnalystGate();
