@@ -80,3 +80,31 @@ export function perturb(count: number, keySum: number): number | null {
   if (count < MIN_PUBLISHED) return null;
   return count + noiseFor(count, keySum);
 }
+
+/** Exact counts of a table, each cell and the total with its records' key sum. */
+export interface KeyedCounts {
+  cells: ReadonlyArray<{ keys: string[]; count: number; keySum: number }>;
+  total: number;
+  totalKeySum: number;
+}
+
+/**
+ * A table as analysts are shown it: every cell and the total perturbed, 1–4 withheld (null).
+ * `hideSmall`: cells of 0–4 are left out altogether and a total of 0–4 is null, for populations
+ * so small that a listed-but-withheld cell (a firm exists there) or a listed zero (none does)
+ * would let linked tables be solved: an absent cell then says only "fewer than 5".
+ */
+export function perturbTable(
+  counts: KeyedCounts,
+  { hideSmall = false }: { hideSmall?: boolean } = {},
+): {
+  total: number | null;
+  cells: Array<{ keys: string[]; count: number | null }>;
+} {
+  const shown = (count: number, keySum: number) => (hideSmall && count < MIN_PUBLISHED ? null : perturb(count, keySum));
+  const cells = counts.cells.map((c) => ({ keys: c.keys, count: shown(c.count, c.keySum) }));
+  return {
+    total: shown(counts.total, counts.totalKeySum),
+    cells: hideSmall ? cells.filter((c) => c.count !== null) : cells,
+  };
+}

@@ -17,7 +17,7 @@
  * is charged by the cells every new table reveals (../shared/analysts.ts). Coordinators, who may
  * read every record, get exact counts.
  */
-import { perturb } from '../../domain/disclosure';
+import { perturbTable } from '../../domain/disclosure';
 import { lastDayOf, type Counts, type StatsFilter } from '../../store/stats';
 
 export interface PublishedCell {
@@ -33,10 +33,7 @@ export interface PublishedStats {
 
 export function publishedStats(counts: Counts, exact: boolean): PublishedStats {
   if (exact) return { total: counts.total, cells: counts.cells.map((c) => ({ keys: c.keys, count: c.count })) };
-  return {
-    total: perturb(counts.total, counts.totalKeySum),
-    cells: counts.cells.map((c) => ({ keys: c.keys, count: perturb(c.count, c.keySum) })),
-  };
+  return perturbTable(counts);
 }
 
 /** Why an analyst's filter is refused, or null. */
