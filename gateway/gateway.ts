@@ -47,8 +47,14 @@ import {
   subgraphClientOptionsFromEnv,
   type SubgraphClientOptions,
 } from './subgraph/client';
-import { asKeyValueCache, LruCache } from './lru';
-import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
+import { asKeyValueCache, boundedCache, stringBytes, type CacheRegistry } from './caches';
+import {
+  createOperationRegistry,
+  DEFAULT_APQ_BYTES,
+  parseDocumentHash,
+  sha256Hex,
+  type OperationRegistry,
+} from './persistedOperations';
 import {
   privateFieldsOf,
   ResponseCache,
@@ -111,6 +117,8 @@ export interface GatewayOptions {
   /** Where registered operations and manifests are read (default gateway/operations/). */
   operationsDir?: string;
   planCache?: Partial<PlanCacheSizes>;
+  /** Automatic persisted queries: bytes kept, and who may register (MADOGUCHI_APQ_*). */
+  apq?: Partial<ApqSettings>;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
 }
@@ -127,6 +135,23 @@ export function planCacheSizesFromEnv(env: NodeJS.ProcessEnv = process.env): Pla
   return {
     documentStoreMiB: numberFromEnv(env, 'MADOGUCHI_DOCUMENT_CACHE_MIB', 30),
     queryPlanStoreMiB: numberFromEnv(env, 'MADOGUCHI_QUERY_PLAN_CACHE_MIB', 30),
+  };
+}
+
+export interface ApqSettings {
+  /** Bytes of client-registered queries kept (MADOGUCHI_APQ_CACHE_MIB, default 16). */
+  bytes: number;
+  /** `open` or `safelist` (MADOGUCHI_APQ_REGISTRATION; production's default is `safelist`). */
+  registration: 'open' | 'safelist';
+}
+
+export function apqSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApqSettings {
+  const registration = env.MADOGUCHI_APQ_REGISTRATION || (env.NODE_ENV === 'production' ? 'safelist' : 'open');
+  if (registration !== 'open' && registration !== 'safelist')
+    throw new Error(`MADOGUCHI_APQ_REGISTRATION must be open or safelist, got "${registration}"`);
+  return {
+    bytes: numberFromEnv(env, 'MADOGUCHI_APQ_CACHE_MIB', DEFAULT_APQ_BYTES / 1024 / 1024) * 1024 * 1024,
+    registration,
   };
 }
 
@@ -159,6 +184,8 @@ export interface GatewayServer {
   responseCache: ResponseCacheStore | null;
   /** The Redis connection behind the shared caches, when REDIS_URL is set. */
   sharedCache: SharedCache | null;
+  /** This process's caches that callers fill, by name, for /metrics. */
+  caches: CacheRegistry;
 }
 
 export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): GatewayServer {
@@ -181,7 +208,13 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     },
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
+  const apq = { ...apqSettingsFromEnv(), ...options.apq };
+  const registry = createOperationRegistry({
+    allowIntrospection: limits.introspection,
+    dir: options.operationsDir,
+    apqBytes: apq.bytes,
+    apqRegistration: apq.registration,
+  });
   const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsFromEnv() : options.sharedCache;
   const sharedCache = sharedOptions
     ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) =>
@@ -199,12 +232,17 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
             cacheOptions.ttlMs,
           )
         : new ResponseCache(cacheOptions)));
-  const documents = new LruCache<DocumentNode>({
-    maxEntries: 100_000,
+  const documents = boundedCache<DocumentNode>({
     maxBytes: sizes.documentStoreMiB * 1024 * 1024,
-    // As Apollo's own default store estimates a document: by its JSON size.
-    sizeOf: (doc) => JSON.stringify(doc).length,
+    // As Apollo's own default store estimates a document, by its JSON size, plus the source
+    // text every node's location keeps alive (comments and all), which the JSON leaves out.
+    sizeOf: (doc) => JSON.stringify(doc).length + stringBytes(doc.loc?.source.body ?? ''),
   });
+  const caches: CacheRegistry = new Map<string, { calculatedSize: number; size: number }>([
+    ['documents', documents],
+    ['apq', registry.apqStore],
+  ]);
+  if (responseCache instanceof ResponseCache) caches.set('responses', responseCache.entries);
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ApolloServerPluginLandingPageDisabled(),
     executionGuardPlugin(options.logger),
@@ -232,7 +270,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     // close() drains requests in flight first; Apollo's own signal handler would stop at once.
     stopOnTerminationSignals: false,
   });
-  return { apollo, clients, registry, responseCache, sharedCache };
+  return { apollo, clients, registry, responseCache, sharedCache, caches };
 }
 
 function sendText(res: ServerResponse, status: number, type: string, body: string): void {
@@ -310,7 +348,7 @@ export async function startGateway(
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const limits = { ...limitsFromEnv(), ...options.limits };
   const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
-  const { apollo, clients, registry, responseCache, sharedCache } = createGatewayServer(
+  const { apollo, clients, registry, responseCache, sharedCache, caches } = createGatewayServer(
     { ...options, supergraphSdl, limits, logger },
     metrics,
   );
@@ -395,7 +433,12 @@ export async function startGateway(
 
   // Checks that depend only on the document's text are remembered by its hash.
   const tokenCheck = tokenLimitCheck(limits.maxTokens);
-  const tokenDecisions = new LruCache<{ message: string; code: string } | null>({ maxEntries: 5_000 });
+  const tokenDecisions = boundedCache<{ refusal: { message: string; code: string } | null }>({
+    maxBytes: 2 * 1024 * 1024,
+    sizeOf: (d) => (d.refusal ? stringBytes(d.refusal.message) : 16),
+  });
+  caches.set('token-decisions', tokenDecisions);
+  metrics.watchCaches(caches);
   // Metrics are labelled by operation name only for registered operations: a client choosing
   // names cannot grow the series without bound.
   const registeredNames = operationNamesOf(registry.operations.map((o) => o.text));
@@ -426,11 +469,21 @@ export async function startGateway(
     }
     const apqHash = persistedQueryHash(request.extensions);
     const hash = query !== undefined ? sha256Hex(query) : apqHash;
+    // The text's size, comments and whitespace included: what a registered query would keep.
+    if (query !== undefined && Buffer.byteLength(query) > limits.maxQueryBytes) {
+      metrics.refusals.inc({ reason: 'query-size' });
+      return {
+        kind: 'refuse',
+        status: 413,
+        message: `query text exceeds ${limits.maxQueryBytes} bytes (comments and whitespace count)`,
+        code: 'QUERY_TOO_LARGE',
+      };
+    }
     if (query !== undefined && hash) {
-      let refusal = tokenDecisions.get(hash);
+      let refusal = tokenDecisions.get(hash)?.refusal;
       if (refusal === undefined) {
         refusal = tokenCheck(query);
-        tokenDecisions.set(hash, refusal);
+        tokenDecisions.set(hash, { refusal });
       }
       if (refusal) {
         metrics.refusals.inc({ reason: 'tokens' });

@@ -18,6 +18,8 @@ export interface Limits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
+  /** Bytes of a query's text, comments and whitespace included (what a persisted query keeps). */
+  maxQueryBytes: number;
   /** Estimated cost allowed to anonymous callers; other roles get a multiple (ROLE_COST_FACTOR). */
   maxCost: number;
   /** Objects one request may produce at execution (the gateway's count, and each subgraph's). */
@@ -44,6 +46,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxDepth: intFromEnv(env, 'MADOGUCHI_MAX_DEPTH', 12),
     maxAliases: intFromEnv(env, 'MADOGUCHI_MAX_ALIASES', 30),
     maxTokens: intFromEnv(env, 'MADOGUCHI_MAX_TOKENS', 3000),
+    maxQueryBytes: intFromEnv(env, 'MADOGUCHI_MAX_QUERY_BYTES', 32 * 1024),
     maxCost: intFromEnv(env, 'MADOGUCHI_MAX_COST', 20_000),
     maxObjects: intFromEnv(env, 'MADOGUCHI_MAX_OBJECTS', 250_000),
     maxResponseBytes: intFromEnv(env, 'MADOGUCHI_MAX_RESPONSE_BYTES', 32 * 1024 * 1024),
