@@ -11,8 +11,8 @@
  * Only which tables were asked (statistic, grouping and filter) and how many cells they had are
  * kept, never counts.
  */
-import { pruneEvery } from './housekeeping';
-import type { Store } from './store';
+import { pruneEvery } from './engine/housekeeping';
+import type { Store } from './engine/store';
 
 /** Charges older than two windows are deleted at most this often per process. */
 const PRUNE_EVERY_MS = 10 * 60_000;

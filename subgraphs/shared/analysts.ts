@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql';
 import { storeAnalystBudget, type AnalystBudget } from '../../store/analystBudget';
 import type { Queryable, Store } from '../../store/store';
-import type { Viewer } from './identity';
+import type { Viewer } from '../../server/identity';
 
 /** Cells one analyst may be shown in a sliding window, by default (MADOGUCHI_ANALYST_CELLS_PER_DAY). */
 export const DEFAULT_ANALYST_CELLS_PER_DAY = 50_000;

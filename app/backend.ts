@@ -1,0 +1,374 @@
+/**
+ * The embedded start's back end: the store, the agencies' syncs and schedule, the demo agencies'
+ * systems and the subgraphs, all on one worker thread. The gateway keeps the main thread to itself,
+ * so however long a store query, a sync or a subgraph's work takes, /healthz, /readyz and the
+ * gateway's own limits and timeouts keep answering (PGlite runs its queries synchronously on the
+ * thread that owns it).
+ *
+ * `startBackendWorker` (main thread) starts it and talks to it by messages: the subgraphs' URLs
+ * once ready, log lines, "data changed" after a sync, the sync reports, and remote store queries
+ * (the readiness check, tests). The worker side is `runBackend` below.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino, { type Logger } from 'pino';
+import type { Queryable } from '../store/store';
+import type { SyncReport } from '../adapters/sync/sync';
+import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
+
+export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
+
+/** What the worker is started with: plain data only (it crosses a thread boundary). */
+export interface BackendOptions {
+  /** PGlite data directory; ignored when `storeDump` or `databaseUrl` is given. */
+  dataDir: string;
+  /** A PostgreSQL server shared with other processes (DATABASE_URL). */
+  databaseUrl?: string;
+  /** A dump made by `dumpStore` to load into an in-memory store (tests, benches). */
+  storeDump?: Uint8Array;
+  agenciesDir: string;
+  sync: SyncMode;
+  /** A frozen clock (epoch ms) for tests; absent means the real time. */
+  nowMs?: number;
+  logLevel: string;
+  identitySecret: string;
+  /** Start the demo agencies' systems for the agency files to read (the embedded default). */
+  demo: boolean;
+  /** What one request to a subgraph may cost and produce (default: the subgraphs' own). */
+  subgraphLimits?: { maxObjects: number; maxCost: number };
+}
+
+type FromWorker =
+  | { type: 'ready'; subgraphs: Record<string, string> }
+  | { type: 'fatal'; name: string; message: string }
+  | { type: 'log'; line: string }
+  | { type: 'changed' }
+  | { type: 'syncReports'; reports: SyncReport[] }
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; message: string };
+
+type ToWorker =
+  | { type: 'query'; id: number; sql: string; params: unknown[] }
+  | { type: 'closeSubgraph'; id: number; name: string }
+  | { type: 'syncSource'; id: number; agency: AgencyConfig; source: SourceConfig; atMs?: number; force?: boolean }
+  | { type: 'close'; id: number };
+
+export interface BackendSubgraph {
+  url: string;
+  port: number;
+  /** Stops this subgraph's server (tests of a subgraph going down). */
+  close(): Promise<void>;
+}
+
+export interface BackendHandle {
+  /** The store, reached through the worker: queries run there, on the store's own thread. */
+  store: Queryable & { close(): Promise<void> };
+  subgraphs: Record<string, BackendSubgraph>;
+  syncReports: Promise<SyncReport[]>;
+  /** Syncs one source now, on the store's thread (`atMs`: the clock the sync records). */
+  syncSource(
+    agency: AgencyConfig,
+    source: SourceConfig,
+    options?: { atMs?: number; force?: boolean },
+  ): Promise<SyncReport>;
+  /** Called after each sync that changed data. */
+  onChanged(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/** An error the back end failed to start with, keeping its kind (AgencyConfigError…) by name. */
+export class BackendStartError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** Re-logs a line the worker's logger wrote, through the main thread's logger. */
+function relog(logger: Logger, line: string): void {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...rest } = record;
+  const name = typeof level === 'number' ? (logger.levels.labels[level] as pino.Level | undefined) : undefined;
+  if (name && typeof logger[name] === 'function')
+    logger[name]({ ...rest, thread: 'backend' }, typeof msg === 'string' ? msg : '');
+}
+
+/** Starts the back end on a worker thread and resolves once its subgraphs listen. */
+export function startBackendWorker(options: BackendOptions, logger: Logger): Promise<BackendHandle> {
+  // The worker is TypeScript like the rest: a bootstrap loads it through tsx's CommonJS hook,
+  // whatever runs the parent (node --require tsx/cjs, jest).
+  const entry = JSON.stringify(join(__dirname, 'backend.ts'));
+  const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
+  const worker = new Worker(`require(${tsx}).register(); require(${entry});`, {
+    eval: true,
+    execArgv: [],
+    workerData: options,
+  });
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const changed: Array<() => void> = [];
+  let exited = false;
+  let settleReports!: (r: SyncReport[]) => void;
+  const syncReports = new Promise<SyncReport[]>((r) => (settleReports = r));
+
+  // Omit<> over a union keeps only common keys; distributing it keeps each message's own.
+  type Message = ToWorker extends infer M ? (M extends ToWorker ? Omit<M, 'id'> : never) : never;
+  const call = (message: Message): Promise<unknown> => {
+    if (exited) return Promise.reject(new Error('the store thread has stopped'));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id } as ToWorker);
+    });
+  };
+
+  return new Promise<BackendHandle>((resolveStart, rejectStart) => {
+    let started = false;
+    worker.on('message', (m: FromWorker) => {
+      switch (m.type) {
+        case 'log':
+          relog(logger, m.line);
+          return;
+        case 'changed':
+          changed.forEach((l) => l());
+          return;
+        case 'syncReports':
+          settleReports(m.reports);
+          return;
+        case 'reply': {
+          const waiting = pending.get(m.id);
+          pending.delete(m.id);
+          if (m.ok) waiting?.resolve(m.result);
+          else waiting?.reject(new Error(m.message));
+          return;
+        }
+        case 'fatal':
+          rejectStart(new BackendStartError(m.name, m.message));
+          return;
+        case 'ready': {
+          started = true;
+          const subgraphs: Record<string, BackendSubgraph> = {};
+          for (const [name, url] of Object.entries(m.subgraphs)) {
+            subgraphs[name] = {
+              url,
+              port: Number(new URL(url).port),
+              close: async () => void (await call({ type: 'closeSubgraph', name })),
+            };
+          }
+          let closing: Promise<void> | undefined;
+          const close = () =>
+            (closing ??= (async () => {
+              if (!exited) {
+                await call({ type: 'close' }).catch(() => {});
+                await worker.terminate();
+              }
+            })());
+          resolveStart({
+            store: {
+              query: <T>(sql: string, params: unknown[] = []) => call({ type: 'query', sql, params }) as Promise<T[]>,
+              close,
+            },
+            subgraphs,
+            syncReports,
+            syncSource: (agency, source, opts = {}) =>
+              call({ type: 'syncSource', agency, source, ...opts }) as Promise<SyncReport>,
+            onChanged: (l) => void changed.push(l),
+            close,
+          });
+        }
+      }
+    });
+    worker.on('error', (e) => {
+      logger.error({ err: e.message }, 'store thread failed');
+      if (!started) rejectStart(e);
+    });
+    worker.once('exit', (code) => {
+      exited = true;
+      for (const { reject } of pending.values()) reject(new Error(`the store thread exited (code ${code})`));
+      pending.clear();
+      settleReports([]);
+      if (!started) rejectStart(new Error(`the store thread exited (code ${code}) before it was ready`));
+    });
+  });
+}
+
+/** The worker side: opens the store, syncs, serves the subgraphs, and answers the main thread. */
+async function runBackend(options: BackendOptions): Promise<void> {
+  const port = parentPort!;
+  const post = (m: FromWorker) => port.postMessage(m);
+  const logger = pino(
+    { level: options.logLevel },
+    new Writable({
+      write(chunk, _encoding, done) {
+        post({ type: 'log', line: String(chunk) });
+        done();
+      },
+    }),
+  );
+  // Loaded here, on the worker: the main thread never loads the store, the adapters or the
+  // subgraphs. (require, not import(): the worker runs under tsx's CommonJS hook.)
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { openStore } = require('../store/store') as typeof import('../store/store');
+  const { onSnapshot } = require('../store/engine/notifications') as typeof import('../store/engine/notifications');
+  const { loadAgencyConfigs } = require('../adapters/core/config') as typeof import('../adapters/core/config');
+  const { createAdapterContext } = require('../adapters/core/adapter') as typeof import('../adapters/core/adapter');
+  const { list: listSources } = require('../store/sources') as typeof import('../store/sources');
+  const sync = require('../adapters/sync/sync') as typeof import('../adapters/sync/sync');
+  const offload = require('../adapters/sync/offload') as typeof import('../adapters/sync/offload');
+  const { scheduleSyncs } = require('../adapters/sync/scheduler') as typeof import('../adapters/sync/scheduler');
+  const { SUBGRAPHS } = require('../subgraphs') as typeof import('../subgraphs');
+  const { startSubgraph } = require('../subgraphs/server') as typeof import('../subgraphs/server');
+  const demoModule = options.demo && options.sync !== 'never' ? (require('../demo') as typeof import('../demo')) : null;
+  const demoServers = demoModule
+    ? await (require('../demo/servers') as typeof import('../demo/servers')).startDemoAgencyServers({ port: 0 })
+    : null;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const mode = options.sync;
+  // The parse worker boots (loads its modules) while the store opens and the directory is read,
+  // so the consultation logs, the largest part of a first start, are parsed from the outset.
+  const workers = mode === 'never' ? 0 : offload.defaultWorkerCount();
+  const pool = workers > 0 ? offload.createPreparePool(workers, { eager: true }) : undefined;
+  const env = demoServers ? { ...process.env, MADOGUCHI_DEMO_URL: demoServers.baseUrl } : process.env;
+  const agencies = loadAgencyConfigs(options.agenciesDir, env);
+  const store = await openStore(
+    options.storeDump
+      ? { loadFrom: new Blob([options.storeDump]) }
+      : options.databaseUrl
+        ? { databaseUrl: options.databaseUrl, postgres: { applicationName: 'madoguchi-embedded' } }
+        : { dataDir: options.dataDir },
+  );
+  const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
+  const ctx = createAdapterContext({ logger });
+  let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
+  if (mode !== 'never') {
+    const only = (entities: string[]) =>
+      agencies.map((a) => ({ ...a, sources: a.sources.filter((s) => entities.includes(s.entity)) }));
+    const summarize = (reports: SyncReport[]) => {
+      const failed = reports.filter((r) => r.outcome === 'failed');
+      logger.info(
+        {
+          updated: reports.filter((r) => r.outcome === 'updated').length,
+          unchanged: reports.filter((r) => r.outcome === 'unchanged').length,
+          failed: failed.length,
+        },
+        'sync finished',
+      );
+      for (const f of failed) logger.warn({ source: f.sourceId, error: f.error }, 'source failed');
+      return reports;
+    };
+    const hasData = (await listSources(store)).some((s) => s.status === 'OK');
+    // The directory and programmes are small and are what a first visitor asks for: a first start
+    // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
+    // is fetched from the agencies' sites and synced alongside it, in the background.
+    const directory = sync.syncAll(store, only(['organization', 'program']), ctx, { pool });
+    const consultations = (async () => {
+      await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
+      if (demoModule) {
+        const { generated } = await demoModule.ensureDemoData();
+        if (generated) logger.info('demo consultation logs generated');
+      }
+      // Every log is read and handed to the worker at once: it queues them, and never idles
+      // between files while this thread writes the last one.
+      return sync.syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
+    })();
+    syncReports = Promise.all([directory, consultations])
+      .finally(() => pool?.close())
+      .then(([first, second]) => summarize([...first, ...second]));
+    if (mode === 'blocking') await syncReports;
+    else if (mode === 'auto' && !hasData) await directory;
+  }
+  const subgraphs: Record<string, Awaited<ReturnType<typeof startSubgraph>>> = {};
+  for (const module of SUBGRAPHS) {
+    subgraphs[module.name] = await startSubgraph(module, store, {
+      port: 0,
+      now,
+      identitySecret: options.identitySecret,
+      limits: options.subgraphLimits,
+      logger,
+    });
+  }
+  // Cached public answers must follow the data: the main thread drops them after a change.
+  syncReports.then(
+    (reports) => {
+      post({ type: 'syncReports', reports });
+      if (reports.some((r) => r.outcome === 'updated')) post({ type: 'changed' });
+    },
+    () => post({ type: 'syncReports', reports: [] }),
+  );
+  const scheduler =
+    mode === 'never'
+      ? { stop() {} }
+      : scheduleSyncs(
+          store,
+          agencies,
+          ctx,
+          (report) => {
+            if (report.outcome === 'updated') post({ type: 'changed' });
+          },
+          // Sources that failed in this start's first sync are retried with backoff, not after their interval.
+          { initial: syncReports },
+        );
+  // On a shared store (PostgreSQL) other processes sync too: their snapshots arrive by
+  // notification, refresh what the subgraphs derive from rows and empty the gateway's cache.
+  const unlisten = store.shared
+    ? await onSnapshot(store, (change) => {
+        for (const module of SUBGRAPHS) module.onSnapshot?.(store, change);
+        post({ type: 'changed' });
+      })
+    : null;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      scheduler.stop();
+      await unlisten?.();
+      await Promise.all(Object.values(subgraphs).map((s) => s.close()));
+      await syncReports.catch(() => {});
+      await demoServers?.close();
+      await store.close();
+    })());
+
+  port.on('message', (m: ToWorker) => {
+    const reply = (work: Promise<unknown>) =>
+      work.then(
+        (result) => post({ type: 'reply', id: m.id, ok: true, result }),
+        (e: unknown) =>
+          post({ type: 'reply', id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) }),
+      );
+    switch (m.type) {
+      case 'query':
+        return void reply(store.query(m.sql, m.params));
+      case 'closeSubgraph':
+        return void reply(subgraphs[m.name]?.close() ?? Promise.resolve());
+      case 'close':
+        return void reply(close());
+      case 'syncSource': {
+        const at = m.atMs;
+        const runCtx = at === undefined ? ctx : createAdapterContext({ logger, clock: () => new Date(at) });
+        return void reply(
+          sync.syncSource(store, m.agency, m.source, runCtx, { force: m.force }).then((report) => {
+            if (report.outcome === 'updated') post({ type: 'changed' });
+            return report;
+          }),
+        );
+      }
+    }
+  });
+  post({ type: 'ready', subgraphs: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])) });
+}
+
+if (!isMainThread && (workerData as BackendOptions | undefined)?.agenciesDir) {
+  runBackend(workerData as BackendOptions).catch((e: unknown) => {
+    parentPort!.postMessage({
+      type: 'fatal',
+      name: e instanceof Error ? e.name : 'Error',
+      message: e instanceof Error ? e.message : String(e),
+    } satisfies FromWorker);
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * `npm start`: the whole embedded default in one process. The gateway runs on the main thread;
+ * the store (PGlite in MADOGUCHI_DATA_DIR, default .data/, or the PostgreSQL at DATABASE_URL,
+ * which any number of such processes and replicas may share), the syncs of the demo agencies'
+ * sources and their schedule, and the subgraphs run on a worker thread (./backend), so no store
+ * query or sync can hold up the gateway's own answers (/healthz, limits, timeouts). The gateway
+ * listens on PORT (default 4000).
+ */
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { identitySecret } from '../server/identity';
+import type { SyncReport } from '../adapters/sync/sync';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
+import { limitsFromEnv } from '../gateway/plugins/limits';
+import { assertSafeBind, describeSettings, loadSettings } from '../server/settings';
+import { authConfigOf } from '../gateway/auth';
+import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
+import type { AuthConfig } from '../gateway/auth';
+
+export interface EmbeddedOptions {
+  /** PGlite data directory (default MADOGUCHI_DATA_DIR or .data). */
+  dataDir?: string;
+  /** Start from this store dump, in memory, instead of a data directory (tests, benches). */
+  storeDump?: Uint8Array;
+  /** A PostgreSQL server (default DATABASE_URL unless `dataDir` or `storeDump` is given). */
+  databaseUrl?: string;
+  agenciesDir?: string;
+  port?: number;
+  host?: string;
+  /** When to sync: wait for all, in the background, wait for the directory on a first start only (auto), or never. */
+  sync?: SyncMode;
+  /** A frozen clock for programme statuses and records written (tests). */
+  now?: Date;
+  logger?: pino.Logger;
+  auth?: AuthConfig;
+  /** Further gateway settings (response cache, safelist, subgraph fetching…). */
+  gateway?: Partial<GatewayOptions>;
+}
+
+export interface Embedded {
+  /** The store, queried on its own thread. */
+  store: BackendHandle['store'];
+  gateway: RunningGateway;
+  subgraphs: Record<string, BackendSubgraph>;
+  syncReports: Promise<SyncReport[]>;
+  /** Syncs one source now on the store's thread; a change empties the response cache. */
+  syncSource: BackendHandle['syncSource'];
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const secret = options.gateway?.identitySecret ?? identitySecret();
+  // The subgraphs bound each request as the gateway does: the same object budget, and a cost
+  // limit that follows the gateway's (its estimate, with real representation counts).
+  const limits = { ...limitsFromEnv(), ...options.gateway?.limits };
+  const backend = await startBackendWorker(
+    {
+      dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
+      storeDump: options.storeDump,
+      databaseUrl:
+        options.databaseUrl ??
+        (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
+      agenciesDir: resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies'),
+      sync: options.sync ?? 'auto',
+      nowMs: options.now?.getTime(),
+      logLevel: logger.level,
+      identitySecret: secret,
+      demo: !process.env.MADOGUCHI_DEMO_URL,
+      subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
+    },
+    logger,
+  );
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      ...options.gateway,
+      identitySecret: secret,
+      port: options.port ?? 4000,
+      host: options.host,
+      auth: options.auth,
+      logger,
+      readinessChecks: {
+        // The store answers on its own thread; a stuck or stopped thread fails the check.
+        store: () =>
+          Promise.race([
+            backend.store.query('select 1').then(() => undefined),
+            rejectAfter(2000, 'store did not answer within 2 s'),
+          ]),
+        // Failing agency sources leave the gateway ready (their last good data is served) but show.
+        sources: async () => {
+          const failing = await backend.store.query<{ id: string }>(
+            `select id from sources where status = 'FAILED' order by id`,
+          );
+          if (failing.length === 0) return;
+          const names = failing
+            .slice(0, 10)
+            .map((f) => f.id)
+            .join(', ');
+          return `degraded: ${failing.length} source${failing.length === 1 ? '' : 's'} failing (${names}${failing.length > 10 ? ', …' : ''}); retried with backoff`;
+        },
+      },
+      subgraphUrls: Object.fromEntries(Object.entries(backend.subgraphs).map(([name, s]) => [name, s.url])),
+    });
+  } catch (e) {
+    await backend.close();
+    throw e;
+  }
+  // Cached public answers must follow the data: a sync that changed anything drops them.
+  backend.onChanged(() => gateway.invalidateResponseCache());
+  return {
+    store: backend.store,
+    gateway,
+    subgraphs: backend.subgraphs,
+    syncReports: backend.syncReports,
+    syncSource: backend.syncSource,
+    async close() {
+      // The gateway drains first while the subgraphs keep answering it.
+      await gateway.close();
+      await backend.close();
+    },
+  };
+}
+
+function rejectAfter(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  let settings: ReturnType<typeof loadSettings>;
+  try {
+    settings = loadSettings();
+    assertSafeBind(settings);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  for (const line of describeSettings(settings)) console.log(line);
+  startEmbedded({
+    port: settings.port,
+    host: settings.host,
+    dataDir: settings.dataDir,
+    auth: authConfigOf(settings.jwt),
+    gateway: { identitySecret: settings.identitySecret, cors: { origins: settings.corsOrigins } },
+  }).then(
+    (app) => {
+      console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.gateway.url}`);
+      for (const [name, s] of Object.entries(app.subgraphs)) console.log(`  subgraph ${name.padEnd(14)} ${s.url}`);
+      // The gateway must drain first while the subgraphs keep answering it, so handlers installed
+      // before this one (the tsx runner's, which would end the process at once) give way to it.
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        app.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+        process.on(signal, stop);
+      }
+    },
+    (e) => {
+      console.error(e instanceof Error && e.name === 'AgencyConfigError' ? e.message : e);
+      process.exit(1);
+    },
+  );
+}
