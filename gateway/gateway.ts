@@ -22,10 +22,10 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { fetch as undiciFetch } from 'undici';
-import { identitySecret, type Viewer } from '../server/identity';
+import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../server/identity';
 import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
-import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
+import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from '../server/limits';
 import { executionGuardPlugin } from './plugins/executionGuard';
 import { listSizesOf } from '../server/cost';
 import { ExecutionBudget } from '../server/budget';
@@ -275,11 +275,13 @@ function sendText(res: ServerResponse, status: number, type: string, body: strin
   res.end(body);
 }
 
-async function probeSubgraph(url: string): Promise<void> {
+/** Asks a subgraph for `{ __typename }` as the gateway asks anything: signed, as an anonymous caller. */
+async function probeSubgraph(name: string, url: string, secret: string): Promise<void> {
+  const body = '{"query":"{ __typename }"}';
   const res = await undiciFetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"query":"{ __typename }"}',
+    headers: { 'content-type': 'application/json', ...signIdentity(ANONYMOUS, secret, { subgraph: name, body }) },
+    body,
     signal: AbortSignal.timeout(2000),
   });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -351,6 +353,7 @@ export async function startGateway(
   );
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
+  const secret = options.identitySecret ?? identitySecret();
   await apollo.start();
   let running: RunningServer | undefined;
   const routes: Route[] = [
@@ -368,7 +371,7 @@ export async function startGateway(
           const list = endpointUrls(urls);
           const results = await Promise.all(
             list.map((u) =>
-              probeSubgraph(u).then(
+              probeSubgraph(name, u, secret).then(
                 () => 'ok',
                 (e: Error) => `failed: ${e.message}`,
               ),
