@@ -13,6 +13,7 @@
  * only); identity is verified here and forwarded signed for each subgraph request; browsers of
  * listed origins may call (CORS); close() drains the requests in flight.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -25,6 +26,7 @@ import { fetch as undiciFetch } from 'undici';
 import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../server/identity';
 import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
+import { controlCharactersPlugin } from '../server/controlCharacters';
 import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from '../server/limits';
 import { executionGuardPlugin } from './plugins/executionGuard';
 import { listSizesOf } from '../server/cost';
@@ -116,6 +118,8 @@ export interface GatewayOptions {
   planCache?: Partial<PlanCacheSizes>;
   /** Automatic persisted queries: bytes kept, and who may register (MADOGUCHI_APQ_*). */
   apq?: Partial<ApqSettings>;
+  /** Who may read /metrics (MADOGUCHI_METRICS_TOKEN; in production only a holder of the token). */
+  metrics?: MetricsAccess;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
 }
@@ -150,6 +154,36 @@ export function apqSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApqSet
     bytes: numberFromEnv(env, 'MADOGUCHI_APQ_CACHE_MIB', DEFAULT_APQ_BYTES / 1024 / 1024) * 1024 * 1024,
     registration,
   };
+}
+
+/**
+ * /metrics tells the runtime's version, the subgraphs' names, circuit states and per-operation
+ * counts: with a token set, only `Authorization: Bearer <token>` reads it; in production without
+ * one it is closed (a scraper on the same host or network gets the token).
+ */
+export interface MetricsAccess {
+  token?: string;
+  /** Readable without a token (development without MADOGUCHI_METRICS_TOKEN). */
+  open: boolean;
+}
+
+export function metricsAccessFromEnv(env: NodeJS.ProcessEnv = process.env): MetricsAccess {
+  const token = env.MADOGUCHI_METRICS_TOKEN || undefined;
+  if (token && token.length < 16) throw new Error('MADOGUCHI_METRICS_TOKEN must be at least 16 characters');
+  return { token, open: !token && env.NODE_ENV !== 'production' };
+}
+
+function metricsRefusal(
+  access: MetricsAccess,
+  authorization: string | undefined,
+): { status: number; message: string } | null {
+  if (access.open) return null;
+  if (!access.token)
+    return { status: 403, message: 'metrics are closed in production until MADOGUCHI_METRICS_TOKEN is set\n' };
+  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(access.token);
+  if (given.length === expected.length && timingSafeEqual(given, expected)) return null;
+  return { status: 401, message: 'metrics need Authorization: Bearer <MADOGUCHI_METRICS_TOKEN>\n' };
 }
 
 /** Reads overrides from the environment: SUBGRAPH_<NAME>_URL, one URL or several comma-separated (replicas). */
@@ -243,6 +277,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ApolloServerPluginLandingPageDisabled(),
     executionGuardPlugin(options.logger),
+    controlCharactersPlugin(),
     consultationGuardPlugin(),
     costLimitPlugin(listSizesOf(parse(supergraphSdl)), limits, () => metrics?.refusals.inc({ reason: 'cost' })),
   ];
@@ -354,6 +389,7 @@ export async function startGateway(
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
   const secret = options.identitySecret ?? identitySecret();
+  const metricsAccess = options.metrics ?? metricsAccessFromEnv();
   await apollo.start();
   let running: RunningServer | undefined;
   const routes: Route[] = [
@@ -412,13 +448,16 @@ export async function startGateway(
     {
       method: 'GET',
       path: '/metrics',
-      handle: async (_, res) =>
+      handle: async (req, res) => {
+        const refusal = metricsRefusal(metricsAccess, req.headers.authorization);
+        if (refusal) return sendText(res, refusal.status, 'text/plain; charset=utf-8', refusal.message);
         sendText(
           res,
           200,
           metrics.registry.contentType,
           options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics(),
-        ),
+        );
+      },
     },
   ];
   // The one-stop page and the analyst dashboard need no introspection: they send persisted documents.

@@ -17,6 +17,7 @@ import { storeNonces } from '../store/nonces';
 import { serveApollo, type RunningServer } from '../server/http';
 import type { SubgraphModule } from './shared/module';
 import type { Role } from '../server/identity';
+import { controlCharactersPlugin } from '../server/controlCharacters';
 import { allowUnsignedFromEnv, createIdentityVerifier, identitySecret, type NonceStore } from '../server/identity';
 import { costLimitOf, limitsFromEnv, limitValidationRules, tokenLimitCheck, type Limits } from '../server/limits';
 import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from '../server/budget';
@@ -134,6 +135,7 @@ export async function startSubgraph(
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      controlCharactersPlugin(),
       guardPlugin(module, limits, gatewayLimits, logger),
     ],
     validationRules: limitValidationRules(shape),
