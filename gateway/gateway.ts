@@ -29,6 +29,7 @@ import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { controlCharactersPlugin } from '../server/controlCharacters';
 import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from '../server/limits';
 import { executionGuardPlugin } from './plugins/executionGuard';
+import { STATISTICS_WORK } from './plugins/statisticsWork';
 import { listSizesOf } from '../server/cost';
 import { ExecutionBudget } from '../server/budget';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
@@ -279,7 +280,12 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     executionGuardPlugin(options.logger),
     controlCharactersPlugin(),
     consultationGuardPlugin(),
-    costLimitPlugin(listSizesOf(parse(supergraphSdl)), limits, () => metrics?.refusals.inc({ reason: 'cost' })),
+    costLimitPlugin(
+      listSizesOf(parse(supergraphSdl)),
+      limits,
+      () => metrics?.refusals.inc({ reason: 'cost' }),
+      STATISTICS_WORK,
+    ),
   ];
   // Last: it answers from the cache only once every check above has passed.
   if (responseCache)

@@ -11,7 +11,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { Role } from './identity';
-import { estimateCost, type ListSizes } from './cost';
+import { estimateCost, type CostOptions, type ListSizes } from './cost';
 import { intFromEnv } from './env';
 
 export interface Limits {
@@ -82,13 +82,14 @@ export function costLimitPlugin(
   listSizes: ListSizes,
   limits: Pick<Limits, 'maxCost'>,
   onRefuse: () => void = () => {},
+  fieldWork?: CostOptions['fieldWork'],
 ): ApolloServerPlugin<{ viewer: { role: Role } }> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables, { listSizes });
+          const cost = estimateCost(schema, document, operation, request.variables, { listSizes, fieldWork });
           const role = contextValue.viewer?.role ?? 'anonymous';
           const limit = costLimitOf(limits, role);
           if (cost <= limit) return;

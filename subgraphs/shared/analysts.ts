@@ -18,6 +18,12 @@ export const DEFAULT_ANALYST_WINDOW_HOURS = 24;
 export const ANALYST_CONCURRENCY = 2;
 /** Statistics one analyst may have waiting at once; more are refused (RATE_LIMITED). */
 export const ANALYST_QUEUE = 64;
+/**
+ * Statistics computing at once in one process, all analysts together: one, so that a public
+ * request reaching the store waits behind one statistics query at most, never behind a queue
+ * of them (the embedded store runs one query at a time on the thread the subgraphs share).
+ */
+export const STATISTICS_CONCURRENCY = 1;
 
 export interface AnalystBudgetSettings {
   limit: number;
@@ -69,17 +75,59 @@ export async function chargeAnalyst(store: Queryable, viewer: Viewer, table: str
   );
 }
 
-/** At most `concurrency` statistics per analyst at once in this process, `queue` more waiting. */
+/** Waits its turn among at most `limit` holders at once, first come first served. */
+class Turns {
+  private held = 0;
+  private readonly line: Array<() => void> = [];
+
+  constructor(readonly limit: number) {}
+
+  async take(): Promise<void> {
+    if (this.held < this.limit) {
+      this.held += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.line.push(resolve));
+  }
+
+  give(): void {
+    const next = this.line.shift();
+    // The next one starts after the event loop has taken in what arrived meanwhile (a public
+    // request's store query goes first), not straight after this one.
+    if (next) setImmediate(next);
+    else this.held -= 1;
+  }
+}
+
+/**
+ * At most `concurrency` statistics per analyst at once in this process, `queue` more waiting, and
+ * at most `total` statistics of all analysts computing at once.
+ */
 export class AnalystGate {
   private readonly running = new Map<string, number>();
   private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly turns: Turns;
 
   constructor(
     readonly concurrency = ANALYST_CONCURRENCY,
     readonly queue = ANALYST_QUEUE,
-  ) {}
+    total = STATISTICS_CONCURRENCY,
+  ) {
+    this.turns = new Turns(total);
+  }
 
   async run<T>(subject: string, work: () => Promise<T>): Promise<T> {
+    return this.ofAnalyst(subject, async () => {
+      await this.turns.take();
+      try {
+        return await work();
+      } finally {
+        this.turns.give();
+      }
+    });
+  }
+
+  private async ofAnalyst<T>(subject: string, work: () => Promise<T>): Promise<T> {
     if ((this.running.get(subject) ?? 0) >= this.concurrency) {
       const line = this.waiting.get(subject) ?? [];
       if (line.length >= this.queue)
