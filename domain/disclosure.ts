@@ -16,9 +16,11 @@
  *
  * What it costs (measured by `npm run bench:stats` on the demo year): see README › Security.
  * What it does not guarantee: averaging many *different* cells whose differences all isolate the
- * same records narrows an estimate (each difference has a spread of about ±1.5); the analysts'
- * restrictions (whole months) and budget of distinct queries bound how many such differences one
- * analyst gets.
+ * same records narrows an estimate, and least squares over many fresh record subsets recovers
+ * hidden cells outright (test/attack/solving.test.ts). The analysts' restrictions (whole months,
+ * one agency or all, one topic or all: ../subgraphs/consultations/disclosure.ts) leave no fresh
+ * subsets to cut, and their budget of cells revealed (../subgraphs/shared/analysts.ts) bounds what
+ * one analyst sees in a window.
  */
 import { createHash } from 'node:crypto';
 
