@@ -160,6 +160,19 @@ export type SearchFilter = {
   supportFields?: Array<SupportField> | null | undefined;
 };
 
+/** How a search was relaxed (条件緩和の種類), tried in this order until something is found. */
+export type SearchRelaxationStep =
+  /** The kind named (補助金, セミナー) was dropped and the place's programmes of every kind are listed (種別を除外). */
+  | 'DROPPED_KIND'
+  /** The least informative words were dropped (語を除外): the largest set of words some programme has is kept, the rarest on a tie; the dropped words still rank. */
+  | 'DROPPED_TERMS'
+  /** No programme matched the words anywhere: the place's own programmes are listed, those nearest the words first (地域の施策を表示). */
+  | 'PLACE_ONLY'
+  /** The place named was dropped (全国に拡大). */
+  | 'WIDENED_TO_NATIONWIDE'
+  /** The municipality named was widened to its prefecture (都道府県に拡大): other municipalities' programmes are listed after the firm's own and its prefecture's. */
+  | 'WIDENED_TO_PREFECTURE';
+
 /** Order of search results (並び順). */
 export type SearchSort =
   /**
@@ -367,7 +380,7 @@ export type FirmSearchQueryVariables = Exact<{
 }>;
 
 
-export type FirmSearchQuery = { search: { totalCount: number, suggestions: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, highlight: string | null, distanceKm: number | null, node: { id: string, title: string, kind: ProgramKind, status: ProgramStatus, maxAmountText: string | null, applicationPeriod: { opensOn: string | null, closesOn: string | null }, provider: { id: string, name: string, phone: string | null, address: string | null, municipality: { name: string } | null } | null } }>, facets: { supportFields: Array<{ value: SupportField, count: number }>, kinds: Array<{ value: ProgramKind, count: number }>, statuses: Array<{ value: ProgramStatus, count: number }> }, interpretation: { terms: Array<string>, supportFields: Array<SupportField>, kinds: Array<ProgramKind>, needs: Array<string>, dropped: Array<string>, relaxed: boolean, places: Array<{ code: string, name: string }> } } };
+export type FirmSearchQuery = { search: { totalCount: number, suggestions: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, highlight: string | null, distanceKm: number | null, node: { id: string, title: string, kind: ProgramKind, status: ProgramStatus, maxAmountText: string | null, url: string | null, providerName: string | null, applicationPeriod: { opensOn: string | null, closesOn: string | null }, provider: { id: string, name: string, phone: string | null, address: string | null, municipality: { name: string } | null } | null } }>, facets: { supportFields: Array<{ value: SupportField, count: number }>, kinds: Array<{ value: ProgramKind, count: number }>, statuses: Array<{ value: ProgramStatus, count: number }> }, interpretation: { terms: Array<string>, supportFields: Array<SupportField>, kinds: Array<ProgramKind>, needs: Array<string>, firm: Array<string>, dropped: Array<string>, relaxed: boolean, places: Array<{ code: string, name: string }>, relaxations: Array<{ step: SearchRelaxationStep, words: Array<string>, places: Array<{ code: string, name: string }> }> } } };
 
 export type MunicipalityChoicesQueryVariables = Exact<{
   name: string;
@@ -452,6 +465,6 @@ export const RecordReviewDocument = {"__meta__":{"hash":"sha256:9ad8cd88a8ef7360
 export const AgencyNominationsDocument = {"__meta__":{"hash":"sha256:9d1eb0855de39de21589b3e7fcb45feaca440b22b3d1b88529ec99628912a6cb"}} as unknown as TypedDocumentString<AgencyNominationsQuery, AgencyNominationsQueryVariables>;
 export const FirmLookupDocument = {"__meta__":{"hash":"sha256:9f5b1973ee20864e4c7eb45e04b15cfb06d69b0097b4af6cf4d58e2b2ec12e22"}} as unknown as TypedDocumentString<FirmLookupQuery, FirmLookupQueryVariables>;
 export const NominateDocument = {"__meta__":{"hash":"sha256:f007cbf5ed7c5a0b08e9d07a9c9668bdb7d65ce83a4a46134686afe97919051a"}} as unknown as TypedDocumentString<NominateMutation, NominateMutationVariables>;
-export const FirmSearchDocument = {"__meta__":{"hash":"sha256:cffb7e731c8acbcd0e227d2b26e49360c034af2ecd989499e95fb1a595cde852"}} as unknown as TypedDocumentString<FirmSearchQuery, FirmSearchQueryVariables>;
+export const FirmSearchDocument = {"__meta__":{"hash":"sha256:f1aa75451b0c7ad7c2556631f801287ae97f0dea53e0e1e970759f55db451a96"}} as unknown as TypedDocumentString<FirmSearchQuery, FirmSearchQueryVariables>;
 export const MunicipalityChoicesDocument = {"__meta__":{"hash":"sha256:0637dbfebbf9c829c2e5b8f7f786f223412ae58eedd7591f06670548b3a5f4b3"}} as unknown as TypedDocumentString<MunicipalityChoicesQuery, MunicipalityChoicesQueryVariables>;
 export const ProgramPageDocument = {"__meta__":{"hash":"sha256:40464d3e29119c56ad9953a710978952aa7481ca1709f9aec62bd1ced4550c1f"}} as unknown as TypedDocumentString<ProgramPageQuery, ProgramPageQueryVariables>;
