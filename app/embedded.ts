@@ -68,6 +68,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       identitySecret: secret,
       demo: !process.env.MADOGUCHI_DEMO_URL,
       subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
+      gatewayLimits: limits,
     },
     logger,
   );

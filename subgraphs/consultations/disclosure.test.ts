@@ -38,7 +38,7 @@ test('the budget’s limit and window are configurable and validated at start', 
 });
 
 test('the gate runs at most so many statistics of one analyst at once, queues a few more, refuses the rest', async () => {
-  const gate = new AnalystGate(2, 3, 10);
+  const gate = new AnalystGate(2, 3, 10, 60_000);
   let running = 0;
   let most = 0;
   const release: Array<() => void> = [];

@@ -24,6 +24,12 @@ export const ANALYST_QUEUE = 64;
  * of them (the embedded store runs one query at a time on the thread the subgraphs share).
  */
 export const STATISTICS_CONCURRENCY = 1;
+/**
+ * How long a statistics computation may wait for its turn: past it the field fails with
+ * RATE_LIMITED (a coded answer, long before the gateway's subgraph timeout, so a queue of
+ * analysts' work never counts against the subgraph's health for everyone).
+ */
+export const STATISTICS_MAX_WAIT_MS = 4_000;
 
 export interface AnalystBudgetSettings {
   limit: number;
@@ -82,12 +88,24 @@ class Turns {
 
   constructor(readonly limit: number) {}
 
-  async take(): Promise<void> {
+  /** Resolves true with a turn, false when none came within `maxWaitMs`. */
+  async take(maxWaitMs: number): Promise<boolean> {
     if (this.held < this.limit) {
       this.held += 1;
-      return;
+      return true;
     }
-    await new Promise<void>((resolve) => this.line.push(resolve));
+    return new Promise<boolean>((resolve) => {
+      const turn = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const i = this.line.indexOf(turn);
+        if (i >= 0) this.line.splice(i, 1);
+        resolve(false);
+      }, maxWaitMs);
+      this.line.push(turn);
+    });
   }
 
   give(): void {
@@ -112,13 +130,18 @@ export class AnalystGate {
     readonly concurrency = ANALYST_CONCURRENCY,
     readonly queue = ANALYST_QUEUE,
     total = STATISTICS_CONCURRENCY,
+    readonly maxWaitMs = STATISTICS_MAX_WAIT_MS,
   ) {
     this.turns = new Turns(total);
   }
 
   async run<T>(subject: string, work: () => Promise<T>): Promise<T> {
     return this.ofAnalyst(subject, async () => {
-      await this.turns.take();
+      if (!(await this.turns.take(this.maxWaitMs)))
+        throw new GraphQLError(
+          `statistics are busy: this one waited ${this.maxWaitMs} ms for its turn; ask again shortly or for fewer tables at once`,
+          { extensions: { code: 'RATE_LIMITED' } },
+        );
       try {
         return await work();
       } finally {
