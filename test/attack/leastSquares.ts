@@ -229,7 +229,7 @@ export async function subsetAttack(options: {
   tables: number;
   truth: Map<string, number>;
   seed?: number;
-  /** Asked in parallel, this many at a time. */
+  /** Asked in parallel, this many at a time (two: one analyst's statistics run two at a time). */
   concurrency?: number;
 }): Promise<Recovery> {
   const { agencies } = options;
@@ -239,7 +239,7 @@ export async function subsetAttack(options: {
     const vars = picked.length ? picked : [0];
     return { filter: { organizationIds: vars.map((a) => agencies[a]) }, vars };
   });
-  const asked = await ask(options.ask, options.groupBy, questions, options.concurrency ?? 8);
+  const asked = await ask(options.ask, options.groupBy, questions, options.concurrency ?? 2);
   return solve(asked, agencies.length, options.truth, (key) => {
     const [agency, ...rest] = key.split('|');
     return { group: rest.join('|'), index: agencies.indexOf(agency) };
@@ -267,7 +267,7 @@ export async function monthRangeAttack(options: {
       });
     }
   }
-  const asked = await ask(options.ask, options.groupBy, questions, options.concurrency ?? 8);
+  const asked = await ask(options.ask, options.groupBy, questions, options.concurrency ?? 2);
   return solve(asked, months.length, options.truth, (key) => {
     const parts = key.split('|');
     const index = months.indexOf(parts.pop()!);
