@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { relog, threadLogger, tsWorker } from './threads';
 import type { Queryable } from '../store/store';
+import type { Limits } from '../server/limits';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
 import type { StatsDimension, StatsFilter } from '../store/stats';
@@ -46,6 +47,8 @@ export interface BackendOptions {
    * while the store opens and syncs; a subgraph whose port was taken meanwhile takes any free one.
    */
   subgraphPorts?: Record<string, number>;
+  /** The gateway's limits, which the subgraphs apply too (default: read from the environment). */
+  gatewayLimits?: Limits;
 }
 
 type FromWorker =
@@ -279,6 +282,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
           now,
           identitySecret: options.identitySecret,
           limits: options.subgraphLimits,
+          gatewayLimits: options.gatewayLimits,
           logger,
         });
       const channel = new MessageChannel();
@@ -295,6 +299,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
           nowMs: options.nowMs,
           identitySecret: options.identitySecret,
           limits: options.subgraphLimits,
+          gatewayLimits: options.gatewayLimits,
           logLevel: options.logLevel,
         },
         logger,

@@ -14,7 +14,7 @@ import { identitySecret } from '../server/identity';
 import type { SyncReport } from '../adapters/sync/sync';
 import { startGateway, subgraphEndpoints, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
 import { SUPERGRAPH_FILE } from '../gateway/supergraph';
-import { limitsFromEnv } from '../gateway/plugins/limits';
+import { limitsFromEnv } from '../server/limits';
 import { assertSafeBind, describeSettings, loadSettings } from '../server/settings';
 import { authConfigOf } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
@@ -80,6 +80,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       demo: !process.env.MADOGUCHI_DEMO_URL,
       subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
       subgraphPorts,
+      gatewayLimits: limits,
     },
     logger,
   );

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { relog, threadLogger, tsWorker } from './threads';
 import type { Store } from '../store/store';
+import type { Limits } from '../server/limits';
 
 export interface SubgraphThreadOptions {
   name: string;
@@ -21,6 +22,8 @@ export interface SubgraphThreadOptions {
   nowMs?: number;
   identitySecret: string;
   limits?: { maxObjects: number; maxCost: number };
+  /** The gateway's limits, which the subgraph applies too (plain data: it crosses to the thread). */
+  gatewayLimits?: Limits;
   logLevel: string;
 }
 
@@ -82,6 +85,7 @@ async function runSubgraphThread(options: SubgraphThreadOptions): Promise<void> 
     now: options.nowMs === undefined ? undefined : () => new Date(options.nowMs!),
     identitySecret: options.identitySecret,
     limits: options.limits,
+    gatewayLimits: options.gatewayLimits,
     logger,
   });
   port.on('message', (m: { type: 'close' }) => {

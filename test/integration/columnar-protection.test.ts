@@ -1,0 +1,170 @@
+/**
+ * What analysts are shown must not depend on which engine counted: the consultations subgraph
+ * over this pass's store (PGlite, or PostgreSQL with DATABASE_URL) counts on the columnar mirror,
+ * and the same subgraph over the same store seen without CSV export (no mirror can open) counts
+ * with the store's rollups and records. On the same random analyst tables, both must publish the
+ * same perturbed values (the cell-key noise of the same records), withhold the same cells, charge
+ * each analyst's budget the same cells for the same tables and refuse the same table once the
+ * budget is spent; coordinators must read the same exact counts from both.
+ */
+import pino from 'pino';
+import { fetch } from 'undici';
+import type { Store } from '../../store/store';
+import { findSubgraph } from '../../subgraphs';
+import { startSubgraph } from '../../subgraphs/server';
+import type { RunningServer } from '../../server/http';
+import { signIdentity, type Viewer } from '../../server/identity';
+import { closeColumnar, columnarMirrorFor } from '../../store/columnar';
+import { mulberry32 } from '../../demo/consultations';
+import { openTestStore } from '../support/store';
+import { DIMENSIONS, pick } from '../support/stats-shapes';
+import { FIXED_NOW } from '../support/paths';
+
+const SECRET = 'columnar-protection-identity-secret-of-enough-length';
+/** Small enough that the random tables below spend it part-way through. */
+const CELLS_PER_DAY = 2_500;
+
+const STATS = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
+  consultationStats(groupBy: $groupBy, filter: $filter) { total cells { keys { value } count suppressed } } }`;
+
+let store: Store;
+let columnar: RunningServer;
+let storePath: RunningServer;
+let organizations: string[];
+let topics: string[];
+let months: string[];
+const savedLimit = process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
+
+/** The same store, seen without CSV export: the mirror cannot open, the store counts. */
+function withoutCsvExport(s: Store): Store {
+  return {
+    kind: s.kind,
+    shared: s.shared,
+    query: (sql, params) => s.query(sql, params),
+    copyFromCsv: (table, columns, csv) => s.copyFromCsv!(table, columns, csv),
+    transaction: (fn) => s.transaction(fn),
+    listen: (channel, onPayload) => s.listen(channel, onPayload),
+    close: async () => {},
+  };
+}
+
+beforeAll(async () => {
+  process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = String(CELLS_PER_DAY);
+  store = await openTestStore('demo');
+  const module = findSubgraph('consultations')!;
+  const options = { port: 0, identitySecret: SECRET, now: () => FIXED_NOW, logger: pino({ level: 'silent' }) };
+  columnar = await startSubgraph(module, store, options);
+  storePath = await startSubgraph(module, withoutCsvExport(store), options);
+  organizations = (
+    await store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')
+  ).map((r) => r.id);
+  topics = (await store.query<{ t: string }>('select distinct unnest(topics) as t from consultations order by 1')).map(
+    (r) => r.t,
+  );
+  months = (
+    await store.query<{ m: string }>(
+      `select distinct to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM') as m from consultations order by 1`,
+    )
+  ).map((r) => r.m);
+});
+
+afterAll(async () => {
+  await columnar?.close();
+  await storePath?.close();
+  if (store) await closeColumnar(store);
+  await store?.close();
+  if (savedLimit === undefined) delete process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
+  else process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = savedLimit;
+});
+
+async function ask(server: RunningServer, viewer: Viewer, variables: Record<string, unknown>) {
+  const body = JSON.stringify({ query: STATS, variables });
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signIdentity(viewer, SECRET, { subgraph: 'consultations', body }),
+    },
+    body,
+  });
+  return (await res.json()) as {
+    data?: { consultationStats: { total: number | null; cells: Array<{ count: number | null; suppressed: boolean }> } };
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
+}
+
+const lastDay = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+
+/** A table analysts may ask: whole months, one agency or none, one topic or none. */
+function analystShape(rand: () => number): { groupBy: string[]; filter: Record<string, unknown> } {
+  const groupBy = pick(rand, DIMENSIONS, 1 + Math.floor(rand() * 3));
+  const filter: Record<string, unknown> = {};
+  const [a, b] = [months[Math.floor(rand() * months.length)], months[Math.floor(rand() * months.length)]].sort();
+  if (rand() < 0.5) filter.from = `${a}-01`;
+  if (rand() < 0.5) filter.to = lastDay(b);
+  if (rand() < 0.3) filter.organizationIds = pick(rand, organizations, 1);
+  if (rand() < 0.3) filter.topics = pick(rand, topics, 1);
+  return { groupBy, filter };
+}
+
+const charges = (subject: string) =>
+  store.query<{ table_key: string; cells: number }>(
+    'select table_key, cells from analyst_charges where subject = $1 order by table_key',
+    [subject],
+  );
+
+test('the columnar path and the store path publish, withhold, charge and refuse alike', async () => {
+  const rand = mulberry32(2028);
+  const analystOnMirror: Viewer = { role: 'analyst', subject: 'analyst-columnar', agencyId: null };
+  const analystOnStore: Viewer = { role: 'analyst', subject: 'analyst-store', agencyId: null };
+  const coordinator: Viewer = { role: 'coordinator', subject: 'coordinator', agencyId: null };
+  let granted = 0;
+  let refused = 0;
+  let withheld = 0;
+  let perturbed = 0;
+  for (let i = 0; i < 40; i++) {
+    const variables = analystShape(rand);
+    // Each table twice: asking again is free, and must read the same values on either path.
+    for (let round = 0; round < 2; round++) {
+      const [a, b] = await Promise.all([
+        ask(columnar, analystOnMirror, variables),
+        ask(storePath, analystOnStore, variables),
+      ]);
+      expect({ variables, answer: a }).toEqual({ variables, answer: b });
+      if (round > 0) continue;
+      if (a.errors) {
+        expect(a.errors[0].extensions?.code).toBe('RATE_LIMITED');
+        refused += 1;
+        continue;
+      }
+      granted += 1;
+      const [exactA, exactB] = await Promise.all([
+        ask(columnar, coordinator, variables),
+        ask(storePath, coordinator, variables),
+      ]);
+      expect(exactA).toEqual(exactB);
+      const shown = a.data!.consultationStats.cells;
+      const exact = exactA.data!.consultationStats.cells;
+      expect(shown).toHaveLength(exact.length);
+      shown.forEach((c, j) => {
+        if (c.suppressed) withheld += 1;
+        else if (c.count !== exact[j].count) perturbed += 1;
+      });
+    }
+  }
+  // Both paths really ran: the mirror was loaded for the one store, never for the other.
+  expect((await columnarMirrorFor(store))?.reloads).toBeGreaterThan(0);
+  // The comparison covered what protection does: noise, withheld cells, grants and refusals.
+  expect(perturbed).toBeGreaterThan(50);
+  expect(withheld).toBeGreaterThan(0);
+  expect(granted).toBeGreaterThan(5);
+  expect(refused).toBeGreaterThan(0);
+  // The same tables charged the same cells to either analyst.
+  const [onMirror, onStore] = await Promise.all([charges('analyst-columnar'), charges('analyst-store')]);
+  expect(onMirror.length).toBe(granted);
+  expect(onMirror).toEqual(onStore);
+  expect(onMirror.reduce((s, c) => s + c.cells, 0)).toBeLessThanOrEqual(CELLS_PER_DAY);
+});
