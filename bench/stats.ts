@@ -329,16 +329,24 @@ async function main(): Promise<void> {
       };
       for (const [i, app] of apps.entries()) {
         const walls: number[] = [];
+        // The analysts' gate lets one statistics table compute at a time per process and refuses one
+        // that waited past its limit (RATE_LIMITED, coded): counted, not a failure of the bench.
+        let refused = 0;
+        const orRefused = <T>(answer: Promise<T>) =>
+          answer.catch((e: Error) => {
+            if (!e.message.includes('"RATE_LIMITED"')) throw e;
+            refused += 1;
+          });
         const waits: number[] = [];
         const searches: number[] = [];
         for (let run = 0; run < 5; run++) {
           const t0 = performance.now();
           const heavy = Promise.all(
-            teamTokens.map((t) => ask(app, slowest.dims, slowest.filter, slowest.coordinator, t)),
+            teamTokens.map((t) => orRefused(ask(app, slowest.dims, slowest.filter, slowest.coordinator, t))),
           );
           await new Promise((r) => setTimeout(r, 20)); // the heavy ones are under way by now
           const t1 = performance.now();
-          await ask(app, ['ORGANIZATION']);
+          await orRefused(ask(app, ['ORGANIZATION']));
           waits.push(performance.now() - t1);
           const t2 = performance.now();
           await search(app);
@@ -351,6 +359,7 @@ async function main(): Promise<void> {
           percentile(walls, 50).toFixed(0),
           percentile(waits, 50).toFixed(0),
           percentile(searches, 50).toFixed(0),
+          `${refused} of ${5 * (ANALYSTS + 1)}`,
         ]);
       }
       console.log(
@@ -358,7 +367,13 @@ async function main(): Promise<void> {
       );
       console.log(
         markdownTable(
-          ['store', `all ${ANALYSTS} answered after ms`, '"by agency" answered after ms', 'search answered after ms'],
+          [
+            'store',
+            `all ${ANALYSTS} answered after ms`,
+            '"by agency" answered after ms',
+            'search answered after ms',
+            'tables refused (RATE_LIMITED)',
+          ],
           contention,
         ),
       );
