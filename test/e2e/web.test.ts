@@ -310,8 +310,9 @@ maybe('web pages', () => {
     await page.locator('[data-panel="by-channel"] svg.chart').waitFor({ timeout: 30_000 });
 
     // Analysts count whole months. A month of its own holding three consultations (copies of a
-    // source's first three, with their rollups rebuilt as a sync would), so that its cells are small
-    // and withheld.
+    // source's first three, with their rollups rebuilt and the source's snapshot marked changed as a
+    // sync would: the columnar mirror reloads a source when its snapshot changes), so that its cells
+    // are small and withheld.
     const [{ sourceId }] = await app.store.query<{ sourceId: string }>(
       `select source_id as "sourceId" from consultations order by id limit 1`,
     );
@@ -323,6 +324,10 @@ maybe('web pages', () => {
     );
     await app.store.query('delete from consultation_rollups where source_id = $1', [sourceId]);
     for (const sql of rollupRebuildSql({ sourceId: true })) await app.store.query(sql, [sourceId]);
+    await app.store.query(
+      `update sources set last_changed_at = now(), accepted_count = accepted_count + 3 where id = $1`,
+      [sourceId],
+    );
     const filter = { from: '2024-03-01', to: '2024-03-31' };
     await page.fill('#from', '2024-03');
     await page.fill('#to', '2024-03');
