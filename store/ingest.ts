@@ -159,7 +159,8 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
         for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
     }
     // The growth programme's history follows its minutes in the same transaction.
-    if (snap.entity === 'committee') for (const sql of committeeHistorySql()) await tx.query(sql, [snap.sourceId]);
+    if (snap.entity === 'committee')
+      for (const q of committeeHistorySql(snap.sourceId)) await tx.query(q.text, q.values);
     if (snap.entity === 'program') await resolveProviderNames(tx, snap.sourceId);
     rejections.sort((a, b) => a.row - b.row);
     await writeRejections(tx, snap.sourceId, rejections);

@@ -9,6 +9,7 @@
 import type { Queryable } from './engine/store';
 import { GROUPINGS, MONTH_SQL, type Grouping } from './rollups';
 import { Conditions } from './conditions';
+import { raw, sql } from './sql';
 
 /** A dimension consultations are counted by (the schema's StatsDimension). */
 export type StatsDimension = 'ORGANIZATION' | 'TOPIC' | 'MONTH' | 'MUNICIPALITY' | 'INDUSTRY' | 'CHANNEL';
@@ -136,7 +137,7 @@ function compareKeys(a: RawCell, b: RawCell): number {
 
 function recordConditions(filter: StatsFilter | null | undefined, range: DateRange): Conditions {
   const c = new Conditions().receivedWithin(range.from, range.to);
-  if (filter?.organizationIds?.length) c.add((p) => `c.organization_id = any(${p}::text[])`, filter.organizationIds);
+  if (filter?.organizationIds?.length) c.add(sql`c.organization_id = any(${filter.organizationIds}::text[])`);
   return c.aboutAny(filter?.topics);
 }
 
@@ -151,10 +152,8 @@ async function countRecords(
     ? 'consultations c cross join lateral unnest(c.topics) as t(topic)'
     : 'consultations c';
   const keys = dims.map((d, i) => `${RECORD_SQL[d]} as k${i}`).join(', ');
-  const rows = await store.query<Record<string, string | number>>(
-    `select ${keys}, count(*)::int as n, sum(c.record_key)::float8 as ks from ${from} ${cond.sql} group by ${dims.map((_, i) => i + 1).join(', ')}`,
-    cond.params,
-  );
+  const q = sql`select ${raw(keys)}, count(*)::int as n, sum(c.record_key)::float8 as ks from ${raw(from)} ${cond.sql} group by ${raw(dims.map((_, i) => i + 1).join(', '))}`;
+  const rows = await store.query<Record<string, string | number>>(q.text, q.values);
   return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }));
 }
 
@@ -164,10 +163,8 @@ async function totalOfRecords(
   range: DateRange,
 ): Promise<{ n: number; ks: number }> {
   const cond = recordConditions(filter, range);
-  const [row] = await store.query<{ n: number; ks: number | null }>(
-    `select count(*)::int as n, sum(c.record_key)::float8 as ks from consultations c ${cond.sql}`,
-    cond.params,
-  );
+  const q = sql`select count(*)::int as n, sum(c.record_key)::float8 as ks from consultations c ${cond.sql}`;
+  const [row] = await store.query<{ n: number; ks: number | null }>(q.text, q.values);
   return { n: row.n, ks: Number(row.ks ?? 0) };
 }
 
@@ -178,13 +175,13 @@ async function countRollup(
   filter: StatsFilter | null | undefined,
   months: NonNullable<MonthSplit['months']>,
 ): Promise<RawCell[]> {
-  const cond = new Conditions().add((p) => `r.grouping = ${p}`, grouping.name);
-  if (months.first) cond.add((p) => `r.month >= ${p}`, months.first);
-  if (months.last) cond.add((p) => `r.month <= ${p}`, months.last);
-  if (filter?.organizationIds?.length) cond.add((p) => `r.organization_id = any(${p}::text[])`, filter.organizationIds);
+  const cond = new Conditions().add(sql`r.grouping = ${grouping.name}`);
+  if (months.first) cond.add(sql`r.month >= ${months.first}`);
+  if (months.last) cond.add(sql`r.month <= ${months.last}`);
+  if (filter?.organizationIds?.length) cond.add(sql`r.organization_id = any(${filter.organizationIds}::text[])`);
   if (filter?.topics?.length) {
-    if (grouping.dims.includes('TOPIC')) cond.add((p) => `r.topic = ${p}`, filter.topics[0]);
-    else cond.add((p) => `r.topics && ${p}::text[]`, filter.topics);
+    if (grouping.dims.includes('TOPIC')) cond.add(sql`r.topic = ${filter.topics[0]}`);
+    else cond.add(sql`r.topics && ${filter.topics}::text[]`);
   }
   const unnest = dims.includes('TOPIC') && !grouping.dims.includes('TOPIC');
   const exprs = dims.map((d) => (d === 'TOPIC' ? (unnest ? 't.topic' : 'r.topic') : ROLLUP_SQL[d]));
@@ -193,10 +190,8 @@ async function countRollup(
     : 'consultation_rollups r';
   const select = exprs.length ? `${exprs.map((e, i) => `${e} as k${i}`).join(', ')}, ` : '';
   const group = exprs.length ? `group by ${exprs.map((_, i) => i + 1).join(', ')}` : '';
-  const rows = await store.query<Record<string, string | number>>(
-    `select ${select}coalesce(sum(r.n), 0)::int as n, coalesce(sum(r.key_sum), 0)::float8 as ks from ${from} ${cond.sql} ${group}`,
-    cond.params,
-  );
+  const q = sql`select ${raw(select)}coalesce(sum(r.n), 0)::int as n, coalesce(sum(r.key_sum), 0)::float8 as ks from ${raw(from)} ${cond.sql} ${raw(group)}`;
+  const rows = await store.query<Record<string, string | number>>(q.text, q.values);
   return rows
     .map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }))
     .filter((c) => c.count > 0);
