@@ -21,7 +21,7 @@ import {
   parseYen,
   phoneDigits,
   splitMulti,
-} from './normalize';
+} from '.';
 
 describe('parseDate', () => {
   test.each([
