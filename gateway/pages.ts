@@ -1,12 +1,13 @@
 /**
  * The pages people look at, served by the gateway from web/: the one-stop page for firms at `/`
- * (and `/program` for one programme) and the analyst dashboard at `/analytics`. Each is an HTML
+ * (and `/program` for one programme), the analyst dashboard at `/analytics` and the growth
+ * committee's page at `/committee`. Each is an HTML
  * shell, a bundled script and its CSS; they call this gateway's /graphql with persisted
  * documents only. Public pages and static assets: no route here reads a token or any data.
  */
 import { join } from 'node:path';
 import { asset, makeBundle, sendAsset, type Asset, type BundleSpec } from './bundle';
-import type { Route } from '../subgraphs/shared/http';
+import type { Route } from '../server/http';
 
 const WEB = join(__dirname, '..', 'web');
 const DOMAIN_VOCABULARY = join(__dirname, '..', 'domain', 'vocabulary.ts');
@@ -29,7 +30,7 @@ interface Page {
   paths: string[];
 }
 
-const PAGES: Record<'onestop' | 'analytics', Page> = {
+const PAGES: Record<'onestop' | 'analytics' | 'committee', Page> = {
   onestop: {
     spec: {
       name: 'onestop',
@@ -48,6 +49,16 @@ const PAGES: Record<'onestop' | 'analytics', Page> = {
     },
     title: '窓口 — 相談統計ダッシュボード',
     paths: ['/analytics'],
+  },
+  committee: {
+    spec: {
+      name: 'committee',
+      entry: join(WEB, 'committee', 'main.tsx'),
+      inputs: [join(WEB, 'committee'), join(WEB, 'shared'), join(WEB, 'gql'), DOMAIN_VOCABULARY],
+      alias: PREACT,
+    },
+    title: '窓口 — 成長企業発掘・育成委員会',
+    paths: ['/committee'],
   },
 };
 

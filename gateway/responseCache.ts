@@ -24,7 +24,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { LruCache } from './lru';
-import { hasFields } from '../subgraphs/shared/cost';
+import { hasFields } from '../server/cost';
 
 export interface ResponseCacheOptions {
   enabled: boolean;
