@@ -16,7 +16,7 @@ import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 import { recordKeySecret } from './recordKeys';
 import { recordKey } from '../domain/disclosure';
-import { committeeHistorySql } from './growth';
+import { committeeHistorySql } from './committeeHistory';
 import { fence } from './engine/leases';
 import { announceSnapshot } from './engine/notifications';
 
