@@ -2,9 +2,10 @@
  * Read and write API of the growth-firm programme (成長期待企業の発掘・育成): nominations by the
  * agencies, the monthly committee's agenda and decisions, the support plans of selected firms and
  * the headline counts. History read from the lead agency's committee minutes lands in the same
- * tables, marked with its source and rebuilt with it (committeeHistory.ts); what coordinators and staff record through
- * the graph has no source and is never touched by a sync. Writes that a retry could double are
- * idempotent: one nomination per firm, meeting and agency; one decision per firm and meeting.
+ * tables, marked with its source and rebuilt with it (committeeHistory.ts); what coordinators and
+ * staff record through the graph has no source and is never touched by a sync. Writes that a
+ * retry could double are idempotent: one nomination per firm, meeting and agency; one decision
+ * per firm and meeting.
  */
 import type { Viewer } from '../domain/viewer';
 import type { CommitteeDecisionCode, GrowthStatus, SupportPlanStatus } from '../domain/growth/status';
