@@ -2,7 +2,8 @@
  * The layer rules (.dependency-cruiser.cjs) fail where they should: `npm run lint`'s dependency
  * step, run as a child process on a small tree of fixtures (test/fixtures/layers), passes on the
  * allowed imports alone (domain ← store ← adapters) and fails, naming the rule and the import, once
- * a deliberately wrong import is added: store/ reaching up into adapters/, or an import circle.
+ * a deliberately wrong import is added: store/ reaching up into adapters/, domain/ naming a store/
+ * type (type-only imports count), or an import circle.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ afterAll(() => {
 });
 
 /** Runs the lint's dependency step, as package.json spells it, in a copy of base/ with `extra` laid over it. */
-function lintLayers(extra?: 'upward' | 'circle'): { status: number | null; output: string } {
+function lintLayers(extra?: 'upward' | 'upward-type' | 'circle'): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-layers-'));
   dirs.push(dir);
   cpSync(join(FIXTURES, 'base'), dir, { recursive: true });
@@ -49,6 +50,12 @@ test('store/ importing adapters/ fails, naming the rule and the import', () => {
   const run = lintLayers('upward');
   expect(run.status).not.toBe(0);
   expect(run.output).toMatch(/store-imports-only-domain: store\/wrong\.ts → adapters\/reader\.ts/);
+});
+
+test('a type-only import upwards fails too: a type is a dependency', () => {
+  const run = lintLayers('upward-type');
+  expect(run.status).not.toBe(0);
+  expect(run.output).toMatch(/domain-imports-only-itself: domain\/typed\.ts → store\/records\.ts/);
 });
 
 test('an import circle fails, naming its modules', () => {
