@@ -150,12 +150,33 @@ export function scanDate(s: string, yearOf?: number): ParseResult<ScannedDate> {
   return { ok: true, value: { y, m: mo, d, rest } };
 }
 
-/** Local (Japan) calendar date and optional time, from any of the accepted written forms. */
+/** A short note in brackets after a day, such as (必着) or (当日消印有効): it says nothing against the day. */
+export const DAY_NOTE = /^\s*[(（][^()（）]{0,20}[)）]/;
+const DAY_NOTE_AT_END = /\s*[(（][^()（）]{0,20}[)）]\s*$/;
+/** A note marked ※ or * after a day, to the end of the cell (※予定小間数に達した時点で締切, *終了しました). */
+const MARKED_NOTE = /\s*[※*][\s\S]*$/;
+/** A deadline's まで after its day or hour (令和3年10月29日午後5時まで). */
+const UNTIL_AT_END = /\s*(?:まで|迄)\s*$/;
+
+/** What follows a day once the notes around it and a deadline's まで are taken off: a time of day, or nothing. */
+function timeText(rest: string): string {
+  let r = rest.replace(MARKED_NOTE, '');
+  for (let before = ''; before !== r; ) {
+    before = r;
+    r = r.replace(DAY_NOTE, '').replace(UNTIL_AT_END, '').replace(DAY_NOTE_AT_END, '');
+  }
+  return r.trim();
+}
+
+/**
+ * Local (Japan) calendar date and optional time, from any of the accepted written forms; notes in
+ * brackets or after ※/* and a deadline's まで may follow the day (旭川's 「令和3年10月29日(金曜日)午後5時まで」).
+ */
 function parseLocal(s: string): ParseResult<LocalDateTime> {
   const date = scanDate(s);
   if (!date.ok) return date;
   const { y, m, d, rest } = date.value;
-  const time = parseTime(rest);
+  const time = parseTime(timeText(rest));
   if (!time.ok) return time;
   return { ok: true, value: { y, m, d, time: time.value } };
 }

@@ -2,6 +2,7 @@
  * Application periods (申請期間) written in one cell, split into their first and last day.
  */
 import {
+  DAY_NOTE,
   ERA_PATTERN,
   isCalendarDate,
   isoDate,
@@ -27,13 +28,12 @@ const PERIOD_END = /^\s*(?:まで|迄)/;
 // What may follow a day in a period and carries nothing for it: a time (9:00, 17時, 午後5時15分)
 // and a short note in brackets such as (必着) or (当日消印有効).
 const PERIOD_TIME = /^\s*(?:(?:午前|午後)\s*)?\d{1,2}\s*(?::\s*\d{2}|時(?:\s*\d{1,2}\s*分)?)/;
-const PERIOD_NOTE = /^\s*[(（][^()（）]{0,20}[)）]/;
 
 function skipDayTail(rest: string): string {
   let r = rest;
   for (let before = ''; before !== r; ) {
     before = r;
-    r = r.replace(PERIOD_TIME, '').replace(PERIOD_NOTE, '').replace(WEEKDAY, '');
+    r = r.replace(PERIOD_TIME, '').replace(DAY_NOTE, '').replace(WEEKDAY, '');
   }
   return r.trim();
 }

@@ -762,17 +762,30 @@ describe("the City of Shijonawate's list of support (支援策), one <table> per
 });
 
 describe("the City of Asahikawa's trade fairs and business meetings (販路拡大), one <table> per event", () => {
-  test('all 25 land with title, summary and contact; the deadline cells say more than a day', async () => {
+  test('24 of 25 land with title, summary, contact and closing day; the one whose deadline names two plans is refused', async () => {
     const { yaml, report } = await initAndSync('asahikawa-sales-channel-events');
-    expect(report).toMatchObject({ outcome: 'updated', read: 25, accepted: 25, rejected: [], skipped: [] });
-    // 申込締切「令和3年10月29日（金曜日）午後5時まで」: most cells are no date alone, so the column is
-    // not taken for closesOn, and init says why.
-    expect(yaml).toMatch(/申込締切: not mapped to closesOn: 21 of its 25 filled cells are not closesOn values/);
+    expect(report).toMatchObject({ outcome: 'updated', read: 25, accepted: 24, skipped: [] });
+    // 申込締切 cells say more than a day (「令和3年10月29日（金曜日）午後5時まで」, 「…＊終了しました」,
+    // 「…※予定小間数に達した時点で受付締切となります。」); the day is read through the hour, まで and the
+    // notes. Row 18 gives one deadline per plan (「基本プラン：令和4年3月予定 / プレミアムプラン：令和3年
+    // 10月29日（金曜日）」): no one closing day, so the row is refused, as init says it will be.
+    expect(report.rejected).toEqual([expect.objectContaining({ row: 18, field: '申込締切' })]);
+    expect(yaml).toMatch(/\n {6}closesOn: 申込締切\n/);
+    expect(yaml).toMatch(/unsure: 1 row\(s\) hold values closesOn cannot read and will be refused/);
     const rows = await store.query<Row>(
-      'select title, kind, summary, contact, body, source_row from programs where source_id = $1',
+      'select title, kind, summary, contact, body, closes_on::text as closes_on, source_row from programs where source_id = $1',
       [report.sourceId],
     );
     const byRow = new Map(rows.map((r) => [r.source_row, r]));
+    expect([1, 2, 5, 9, 13, 22].map((r) => byRow.get(r)!.closes_on)).toEqual([
+      '2021-10-29', // 令和3年10月29日（金曜日）
+      '2021-10-29', // 令和3年10月29日（金曜日）午後5時まで
+      '2021-11-29', // 令和3年11月29日（月曜日） ※予定小間数に達した時点で受付締切となります。
+      '2021-08-26', // 令和3年8月26日（木曜日）（必着）＊終了しました
+      '2021-07-26', // 令和3年7月26日（月曜日）17時（必着）＊終了しました
+      '2021-07-30', // 令和3年7月30日（金曜日）12時＊終了しました
+    ]);
+    expect(byRow.has(18)).toBe(false);
     // <caption>「北海道食のブランドステップアップ相談会in旭川」参加事業者募集</caption>, 内容: 上川総合振興局では、…
     expect(byRow.get(1)).toMatchObject({
       title: '「北海道食のブランドステップアップ相談会in旭川」参加事業者募集',
