@@ -1,26 +1,18 @@
 /**
  * Consultation counts for `consultationStats`, computed in the store. Whole months are read from
- * the cheapest rollup grouping that covers the query (./rollups.ts); partial months
+ * the cheapest rollup grouping that covers the query (../domain/statsPlan.ts); partial months
  * at the edges of a date filter, and queries no grouping covers, are counted from the records.
  * Both paths give the same counts: the integration tests compare them on random queries. Each
  * cell, and the total, also carries the sum of its records' keys, for the cell-key method
  * (../domain/disclosure.ts).
  */
 import type { Queryable } from './engine/store';
-import { GROUPINGS, MONTH_SQL, type Grouping } from './rollups';
+import { chooseGrouping, type Grouping, type StatsDimension, type StatsFilter } from '../domain/statsPlan';
+import { MONTH_SQL } from './rollups';
 import { Conditions } from './conditions';
 import { raw, sql } from './sql';
 
-/** A dimension consultations are counted by (the schema's StatsDimension). */
-export type StatsDimension = 'ORGANIZATION' | 'TOPIC' | 'MONTH' | 'MUNICIPALITY' | 'INDUSTRY' | 'CHANNEL';
-
-/** Which consultations are counted (the schema's StatsFilter). */
-export interface StatsFilter {
-  from?: string | null;
-  to?: string | null;
-  organizationIds?: readonly string[] | null;
-  topics?: readonly string[] | null;
-}
+export type { StatsDimension, StatsFilter } from '../domain/statsPlan';
 
 export interface RawCell {
   keys: string[];
@@ -90,31 +82,6 @@ export function splitMonths({ from, to }: DateRange): MonthSplit {
   if (from && !from.endsWith('-01')) edges.push({ from, to: lastDayOf(from.slice(0, 7)) });
   if (to && to !== lastDayOf(to.slice(0, 7))) edges.push({ from: `${to.slice(0, 7)}-01`, to });
   return { months: { first, last }, edges };
-}
-
-/**
- * The first (cheapest) grouping that can answer these dimensions under this filter. A grouping
- * keeping one topic per row serves a TOPIC breakdown without a topic filter, or a filter on one
- * topic without a TOPIC breakdown (a consultation's topics are a set, so it has that topic once);
- * any other topic filter needs the whole topic set.
- */
-export function chooseGrouping(
-  dims: readonly StatsDimension[],
-  filter: StatsFilter | null | undefined,
-): Grouping | undefined {
-  const topicFilter = Boolean(filter?.topics?.length);
-  const wantsTopic = dims.includes('TOPIC');
-  const oneTopic = filter?.topics?.length === 1 && !wantsTopic;
-  const needs = new Set<string>(dims.filter((d) => d !== 'ORGANIZATION' && d !== 'TOPIC'));
-  if (filter?.from || filter?.to) needs.add('MONTH');
-  if (topicFilter && !oneTopic) needs.add('TOPICS');
-  return GROUPINGS.find((g) => {
-    const has = new Set<string>(g.dims);
-    if ([...needs].some((d) => !has.has(d))) return false;
-    if (has.has('TOPIC')) return (wantsTopic && !topicFilter) || oneTopic;
-    if (oneTopic) return has.has('TOPICS');
-    return !wantsTopic || has.has('TOPICS');
-  });
 }
 
 function mergeInto(target: Map<string, RawCell>, cells: RawCell[]): void {
