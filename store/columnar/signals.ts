@@ -22,6 +22,7 @@ import {
   type RefreshResult,
   type ScoreDialect,
 } from '../signals';
+import { raw, sql } from '../sql';
 import type { ColumnarSession } from './engine';
 import type { ConsultationMirror } from './mirror';
 
@@ -29,9 +30,9 @@ const DAY_US = 86_400_000_000;
 
 /** The score's SQL in DuckDB's words: times are microseconds since the epoch. */
 const DUCKDB_DIALECT: ScoreDialect = {
-  popcount: (mask) => `bit_count((${mask})::integer)`,
-  daysSince: (lastAt, asOf) => `greatest(0, floor((${asOf} - ${lastAt}) / ${DAY_US}))::integer`,
-  lastAt: 'x.last_us',
+  popcount: (mask) => sql`bit_count((${mask})::integer)`,
+  daysSince: (lastAt, asOf) => sql`greatest(0, floor((${asOf} - ${lastAt}) / ${raw(String(DAY_US))}))::integer`,
+  lastAt: raw('x.last_us'),
 };
 
 const SIGNAL_COLUMNS = [
@@ -176,7 +177,7 @@ export async function refreshFromMirror(
       'signals',
       `select x.firm_id, x.kind, x.corporate_number, x.organization_id, x.name_key, x.name, x.municipality_code, x.industry,
               x.employees, x.consultations, x.agencies, x.growth_mask, x.growth_consultations, x.frequency, ${lastAt}, x.referrals,
-              ${scoreSql(w, String(refUs), DUCKDB_DIALECT)}
+              ${scoreSql(w, raw(String(refUs)), DUCKDB_DIALECT).text}
        from (${firmSignalsSql('firm_agency', 'last_us')}) x`,
     );
     // Which agencies count a firm as their client: those it consulted, and those its
