@@ -16,11 +16,14 @@ import pino, { type Logger } from 'pino';
 import type { Queryable } from '../store/store';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
+import type { Settings } from '../server/settings';
 
 export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
 
 /** What the worker is started with: plain data only (it crosses a thread boundary). */
 export interface BackendOptions {
+  /** Every setting, parsed by the main thread (plain data: it crosses the thread boundary). */
+  settings: Settings;
   /** PGlite data directory; ignored when `storeDump` or `databaseUrl` is given. */
   dataDir: string;
   /** A PostgreSQL server shared with other processes (DATABASE_URL). */
@@ -232,19 +235,24 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const mode = options.sync;
   // The parse worker boots (loads its modules) while the store opens and the directory is read,
   // so the consultation logs, the largest part of a first start, are parsed from the outset.
-  const workers = mode === 'never' ? 0 : offload.defaultWorkerCount();
+  const settings = options.settings;
+  const workers = mode === 'never' ? 0 : offload.defaultWorkerCount(settings.syncWorkers);
   const pool = workers > 0 ? offload.createPreparePool(workers, { eager: true }) : undefined;
-  const env = demoServers ? { ...process.env, MADOGUCHI_DEMO_URL: demoServers.baseUrl } : process.env;
+  // The agency files' ${VAR} references read the settings' environment (the demo's own URL when it runs here).
+  const env = demoServers ? { ...settings.environment, MADOGUCHI_DEMO_URL: demoServers.baseUrl } : settings.environment;
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
   const store = await openStore(
     options.storeDump
       ? { loadFrom: new Blob([options.storeDump]) }
       : options.databaseUrl
-        ? { databaseUrl: options.databaseUrl, postgres: { applicationName: 'madoguchi-embedded' } }
+        ? {
+            databaseUrl: options.databaseUrl,
+            postgres: { applicationName: 'madoguchi-embedded', poolSize: settings.pgPoolSize },
+          }
         : { dataDir: options.dataDir },
   );
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
-  const ctx = createAdapterContext({ logger });
+  const ctx = createAdapterContext({ logger, env });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
   if (mode !== 'never') {
     const only = (entities: string[]) =>
@@ -266,16 +274,23 @@ async function runBackend(options: BackendOptions): Promise<void> {
     // The directory and programmes are small and are what a first visitor asks for: a first start
     // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
     // is fetched from the agencies' sites and synced alongside it, in the background.
-    const directory = sync.syncAll(store, only(['organization', 'program']), ctx, { pool });
+    const directory = sync.syncAll(store, only(['organization', 'program']), ctx, {
+      pool,
+      leaseTtlMs: settings.leaseTtlMs,
+    });
     const consultations = (async () => {
       await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
       if (demoModule) {
-        const { generated } = await demoModule.ensureDemoData();
+        const { generated } = await demoModule.ensureDemoData({ consultationDir: settings.consultationDir });
         if (generated) logger.info('demo consultation logs generated');
       }
       // Every log is read and handed to the worker at once: it queues them, and never idles
       // between files while this thread writes the last one.
-      return sync.syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
+      return sync.syncAll(store, only(['consultation', 'committee']), ctx, {
+        pool,
+        concurrency: 32,
+        leaseTtlMs: settings.leaseTtlMs,
+      });
     })();
     syncReports = Promise.all([directory, consultations])
       .finally(() => pool?.close())
@@ -291,6 +306,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       identitySecret: options.identitySecret,
       limits: options.subgraphLimits,
       logger,
+      settings,
     });
   }
   // Cached public answers must follow the data: the main thread drops them after a change.
@@ -312,7 +328,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
             if (report.outcome === 'updated') post({ type: 'changed' });
           },
           // Sources that failed in this start's first sync are retried with backoff, not after their interval.
-          { initial: syncReports },
+          { initial: syncReports, leaseTtlMs: settings.leaseTtlMs },
         );
   // On a shared store (PostgreSQL) other processes sync too: their snapshots arrive by
   // notification, refresh what the subgraphs derive from rows and empty the gateway's cache.
@@ -350,12 +366,14 @@ async function runBackend(options: BackendOptions): Promise<void> {
         return void reply(close());
       case 'syncSource': {
         const at = m.atMs;
-        const runCtx = at === undefined ? ctx : createAdapterContext({ logger, clock: () => new Date(at) });
+        const runCtx = at === undefined ? ctx : createAdapterContext({ logger, env, clock: () => new Date(at) });
         return void reply(
-          sync.syncSource(store, m.agency, m.source, runCtx, { force: m.force }).then((report) => {
-            if (report.outcome === 'updated') post({ type: 'changed' });
-            return report;
-          }),
+          sync
+            .syncSource(store, m.agency, m.source, runCtx, { force: m.force, leaseTtlMs: settings.leaseTtlMs })
+            .then((report) => {
+              if (report.outcome === 'updated') post({ type: 'changed' });
+              return report;
+            }),
         );
       }
     }

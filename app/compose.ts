@@ -29,14 +29,16 @@ export function composeSupergraph(
   };
 }
 
-if (require.main === module) {
+/** `madoguchi compose` (`npm run compose`): writes gateway/supergraph.graphql; exit 1 when composition fails. */
+export async function runCompose(): Promise<number> {
   try {
     const { supergraphSdl, hints } = composeSupergraph();
     for (const h of hints) console.log(`hint ${h}`);
     writeFileSync(SUPERGRAPH_FILE, supergraphSdl.endsWith('\n') ? supergraphSdl : `${supergraphSdl}\n`);
     console.log(`supergraph written to gateway/supergraph.graphql (${SUBGRAPHS.map((s) => s.name).join(', ')})`);
+    return 0;
   } catch (e) {
     console.error((e as Error).message);
-    process.exit(1);
+    return 1;
   }
 }

@@ -20,6 +20,7 @@ import { createIdentityVerifier, identitySecret, type NonceStore } from '../serv
 import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from '../server/budget';
 import { estimateCost, listSizesOf } from '../server/cost';
 import { INTERNAL_MESSAGE, maskedError } from '../server/errors';
+import { defaultSettings, type Settings } from '../server/settings';
 
 export function buildSchemaOf(module: SubgraphModule) {
   return budgetResolvers(
@@ -92,10 +93,13 @@ export async function startSubgraph(
     nonces?: NonceStore;
     limits?: Partial<SubgraphLimits>;
     logger?: Logger;
+    /** Every setting (server/settings.ts); default: the schema's defaults. */
+    settings?: Settings;
   } = {},
 ): Promise<RunningServer> {
   const limits = { ...DEFAULT_SUBGRAPH_LIMITS, ...options.limits };
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const settings = options.settings ?? defaultSettings();
+  const logger = options.logger ?? pino({ level: settings.logLevel });
   const apollo = new ApolloServer<object>({
     schema: buildSchemaOf(module),
     plugins: [
@@ -130,7 +134,10 @@ export async function startSubgraph(
   // shared store (PostgreSQL) the accepted nonces are kept in it, so a header one replica accepted
   // is refused by every other; otherwise in this process's memory.
   const nonces = options.nonces ?? (isShared(store) ? storeNonces(store) : undefined);
-  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), { subgraph: module.name, nonces });
+  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(settings), {
+    subgraph: module.name,
+    nonces,
+  });
   return serveApollo(apollo, {
     port: options.port ?? 0,
     host: options.host,
@@ -143,7 +150,7 @@ export async function startSubgraph(
         headers: { get: (name) => req.headers[name] as string | undefined },
         body,
       });
-      const context = module.createContext(store, { now: options.now, viewer }) as object;
+      const context = module.createContext(store, { now: options.now, viewer, settings }) as object;
       return attachBudget(
         context,
         new ExecutionBudget({ maxObjects: limits.maxObjects }, signal, Date.now() + limits.timeoutMs),

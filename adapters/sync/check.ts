@@ -1,5 +1,6 @@
 /**
- * `npm run agency:check -- agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]`: a dry
+ * `madoguchi agency check agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]`
+ * (`npm run agency:check`, arguments parsed by app/cli.ts): a dry
  * run of one agency file for the agency that writes it. Validates the file, then runs the sync of
  * each source — the same read, the same pipeline — with a target that writes nothing, and prints
  * what it would do: rows read, landed, refused (each row once, with its first reason and any
@@ -16,35 +17,12 @@ import { dryRunTarget, sourceLocation, syncDeclaredOrganization, syncSource, typ
 import { describeRejection, topReasons, type WarningGroup } from './pipeline';
 import { createProgressLogger } from './progress';
 
-interface Args {
+export interface CheckArgs {
   file: string;
   source?: string;
   show: number;
   demo: boolean;
   json: boolean;
-}
-
-const USAGE = 'usage: npm run agency:check -- agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]';
-
-function parseArgs(argv: string[]): Args | string {
-  let file: string | undefined;
-  let source: string | undefined;
-  let show = 3;
-  let demo = false;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--source') source = argv[++i];
-    else if (a === '--demo') demo = true;
-    else if (a === '--json') json = true;
-    else if (a === '--show') show = Number(argv[++i]);
-    else if (a.startsWith('--')) return `unknown option ${a}\n${USAGE}`;
-    else if (file) return `one agency file at a time (got ${file} and ${a})`;
-    else file = a;
-  }
-  if (!file) return USAGE;
-  if (!Number.isInteger(show) || show < 0) return '--show takes a number of records';
-  return { file, source, show, demo, json };
 }
 
 /** A record as it would be stored: provenance left out, empty values dropped. */
@@ -163,16 +141,15 @@ function printSource(c: SourceCheck, show: number): void {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    console.error(args);
-    return 2;
-  }
+/**
+ * The dry run as the command runs it, printing what it found; resolves to the exit code. `env`
+ * holds the variables the agency file may name (the settings' environment).
+ */
+export async function checkAgency(args: CheckArgs, env: NodeJS.ProcessEnv): Promise<number> {
   const file = resolve(args.file);
   // The demo agencies' systems only when asked: an agency's dry run never starts them otherwise.
-  const demo = args.demo ? await (await import('../../demo')).startDemo() : null;
-  const env: NodeJS.ProcessEnv = demo?.env ?? { ...process.env };
+  const demo = args.demo ? await (await import('../../demo')).startDemo(env) : null;
+  env = demo?.env ?? env;
   if (demo && !args.json) console.log(`(demo agency systems started at ${demo.baseUrl})`);
   try {
     let agency: AgencyConfig;
@@ -203,15 +180,3 @@ async function main(argv: string[]): Promise<number> {
     await demo?.close();
   }
 }
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(2);
-    },
-  );
-}
-
-export { main as checkAgency };

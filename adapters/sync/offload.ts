@@ -21,10 +21,9 @@ export interface PreparePool {
   close(): Promise<void>;
 }
 
-/** Worker threads for a sync run, started on first use. MADOGUCHI_SYNC_WORKERS=0 keeps all in place. */
-export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env.MADOGUCHI_SYNC_WORKERS;
-  if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
+/** Worker threads for a sync run, started on first use: the configured count (MADOGUCHI_SYNC_WORKERS; 0 keeps all in place), or 1–2 by cores. */
+export function defaultWorkerCount(configured: number | 'auto' = 'auto'): number {
+  if (configured !== 'auto') return configured;
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 

@@ -169,14 +169,8 @@ export interface SyncOptions {
 /** This process, as lease holders are named: host, pid and a random part (pids are reused). */
 export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-/** How long a sync's lease lasts without renewal (MADOGUCHI_LEASE_TTL_MS, default 30 s); renewed every third of it. */
-export function leaseTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.MADOGUCHI_LEASE_TTL_MS;
-  const n = v === undefined || v === '' ? 30_000 : Number(v);
-  if (!Number.isInteger(n) || n < 500)
-    throw new Error(`MADOGUCHI_LEASE_TTL_MS must be an integer of at least 500 (ms), got "${v}"`);
-  return n;
-}
+/** How long a sync's lease lasts without renewal unless `leaseTtlMs` says (MADOGUCHI_LEASE_TTL_MS); renewed every third of it. */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
 
 type Lease = { name: string; holder: string };
 
@@ -193,7 +187,7 @@ async function withLease<T>(
   if (isTarget(into) || !into.shared) return work();
   const store = into;
   const lease = { name, holder: options.leaseHolder ?? LEASE_HOLDER };
-  const ttl = options.leaseTtlMs ?? leaseTtlFromEnv();
+  const ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   if (!(await leases.acquire(store, lease.name, lease.holder, ttl))) return null;
   // Renewed while the source is read and written; a renewal that fails leaves the write to the fence.
   const heartbeat = setInterval(

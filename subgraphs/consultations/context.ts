@@ -13,6 +13,7 @@ import type { ReferralRow } from '../../store/consultations';
 import * as firms from '../../store/firms';
 import type { FirmRecord } from '../../store/firms';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
+import { DEFAULT_ANALYST_TABLES_PER_DAY } from './disclosure';
 
 export type { ReferralRow };
 
@@ -20,6 +21,8 @@ export interface ConsultationsContext {
   store: Queryable;
   viewer: Viewer;
   now: () => Date;
+  /** Distinct statistics tables one analyst may ask for a day (MADOGUCHI_ANALYST_TABLES_PER_DAY). */
+  analystTablesPerDay: number;
   requireRecordReader(): void;
   consultationById: DataLoader<string, ConsultationRecord | null>;
   referralsByConsultation: DataLoader<string, ReferralRow[]>;
@@ -36,11 +39,13 @@ export function createConsultationsContext(
   store: Queryable,
   viewer: Viewer = ANONYMOUS,
   now: () => Date = () => new Date(),
+  analystTablesPerDay = DEFAULT_ANALYST_TABLES_PER_DAY,
 ): ConsultationsContext {
   return {
     store,
     viewer,
     now,
+    analystTablesPerDay,
     requireRecordReader() {
       if (viewer.role === 'anonymous') {
         throw new GraphQLError('consultation records need a staff or coordinator token', {

@@ -1,4 +1,5 @@
-import { AnalystTableBudget, analystTablesPerDayFromEnv, DEFAULT_ANALYST_TABLES_PER_DAY, tableKey } from './disclosure';
+import { parseSettings } from '../../server/settings';
+import { AnalystTableBudget, DEFAULT_ANALYST_TABLES_PER_DAY, tableKey } from './disclosure';
 
 test('an analyst may ask so many distinct tables a day; asking one again is free; the next day starts afresh', () => {
   const budget = new AnalystTableBudget(3, 1_000);
@@ -19,9 +20,8 @@ test('the same table in another order of its arguments is the same table', () =>
 });
 
 test('the daily limit is configurable and validated at start', () => {
-  expect(analystTablesPerDayFromEnv({})).toBe(DEFAULT_ANALYST_TABLES_PER_DAY);
-  expect(analystTablesPerDayFromEnv({ MADOGUCHI_ANALYST_TABLES_PER_DAY: '50' })).toBe(50);
-  expect(() => analystTablesPerDayFromEnv({ MADOGUCHI_ANALYST_TABLES_PER_DAY: 'lots' })).toThrow(
-    /MADOGUCHI_ANALYST_TABLES_PER_DAY/,
-  );
+  const parse = (env: Record<string, string>) => parseSettings(env, { envFile: false }).analystTablesPerDay;
+  expect(parse({})).toBe(DEFAULT_ANALYST_TABLES_PER_DAY);
+  expect(parse({ MADOGUCHI_ANALYST_TABLES_PER_DAY: '50' })).toBe(50);
+  expect(() => parse({ MADOGUCHI_ANALYST_TABLES_PER_DAY: 'lots' })).toThrow(/MADOGUCHI_ANALYST_TABLES_PER_DAY/);
 });

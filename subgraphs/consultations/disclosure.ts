@@ -83,11 +83,3 @@ export function tableKey(groupBy: readonly string[], filter: StatsFilter | null 
     sorted(filter?.topics),
   ]);
 }
-
-export function analystTablesPerDayFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
-  const n = v === undefined || v === '' ? DEFAULT_ANALYST_TABLES_PER_DAY : Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`MADOGUCHI_ANALYST_TABLES_PER_DAY must be a positive integer, got "${v}"`);
-  return n;
-}

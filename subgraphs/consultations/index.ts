@@ -7,5 +7,6 @@ export const consultations: SubgraphModule<ConsultationsContext> = {
   name: 'consultations',
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
-  createContext: (store, options) => createConsultationsContext(store, options?.viewer, options?.now),
+  createContext: (store, options) =>
+    createConsultationsContext(store, options?.viewer, options?.now, options?.settings?.analystTablesPerDay),
 };

@@ -9,13 +9,14 @@ import type { Queryable } from '../../store/store';
 import type { SnapshotChange } from '../../store/notifications';
 import type { Provenance } from '../../domain/records';
 import type { Viewer } from '../../server/identity';
+import type { Settings } from '../../server/settings';
 
 export interface SubgraphModule<C = unknown> {
   name: string;
   typeDefs: DocumentNode;
   // Each module's generated Resolvers type; kept loose here so modules can share one list.
   resolvers: object;
-  createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer }): C;
+  createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer; settings?: Settings }): C;
   /** Work to finish before the subgraph reports ready (the programs subgraph's search index). */
   warm?(store: Queryable): Promise<void>;
   /**

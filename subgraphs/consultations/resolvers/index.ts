@@ -12,13 +12,7 @@ import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
-import {
-  AnalystTableBudget,
-  analystTablesPerDayFromEnv,
-  checkAnalystFilter,
-  publishedStats,
-  tableKey,
-} from '../disclosure';
+import { AnalystTableBudget, checkAnalystFilter, publishedStats, tableKey } from '../disclosure';
 import { MIN_PUBLISHED } from '../../../domain/disclosure';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import * as firms from '../../../store/firms';
@@ -41,10 +35,9 @@ const MAX_FILTER_IDS = 100;
  * embedded store, which serves one process, in this process's memory.
  */
 const analystBudgets = new WeakMap<object, AnalystBudget>();
-function analystBudgetFor(store: ConsultationsContext['store']): AnalystBudget {
+function analystBudgetFor(store: ConsultationsContext['store'], limit: number): AnalystBudget {
   let budget = analystBudgets.get(store);
   if (!budget) {
-    const limit = analystTablesPerDayFromEnv();
     budget = isShared(store) ? storeAnalystBudget(store, limit) : new AnalystTableBudget(limit);
     analystBudgets.set(store, budget);
   }
@@ -125,7 +118,7 @@ export const resolvers: Resolvers = {
       if (!exact) {
         const refusal = checkAnalystFilter(filter);
         if (refusal) throw badInput(refusal);
-        const analystBudget = analystBudgetFor(ctx.store);
+        const analystBudget = analystBudgetFor(ctx.store, ctx.analystTablesPerDay);
         if (!(await analystBudget.charge(ctx.viewer.subject ?? 'analyst', tableKey(dims, filter)))) {
           throw new GraphQLError(
             `this analyst has asked ${analystBudget.limit} distinct tables within a day, the limit that keeps perturbed statistics safe; tables already asked may be asked again`,
@@ -241,20 +234,18 @@ export const resolvers: Resolvers = {
   },
   FirmMatchMember: {
     company: (m, _, ctx) =>
-      ctx.companyById
-        .load(m.firmId)
-        .then(
-          (c) =>
-            c ?? {
-              id: m.firmId,
-              kind: m.kind,
-              corporateNumber: null,
-              name: m.name,
-              municipalityCode: m.municipalityCode,
-              industry: m.industry,
-              employees: m.employees,
-            },
-        ),
+      ctx.companyById.load(m.firmId).then(
+        (c) =>
+          c ?? {
+            id: m.firmId,
+            kind: m.kind,
+            corporateNumber: null,
+            name: m.name,
+            municipalityCode: m.municipalityCode,
+            industry: m.industry,
+            employees: m.employees,
+          },
+      ),
     agencies: (m) => m.organizationIds.map((id) => ({ id })),
     name: (m) => m.name,
     municipality: (m) => municipalityValue(m.municipalityCode),
