@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ensureStoreTemplate } from '../store/store';
-import { templatePath } from '../store/template';
+import { templatePath } from '../store/engine/template';
 import { buildExplorerAssets } from '../gateway/explorer';
 import { buildAllPageAssets } from '../gateway/pages';
 import { parseSettings, type Settings } from '../server/settings';

@@ -21,7 +21,7 @@ async function serve(settings: Settings, logger: ReturnType<typeof begin>['logge
   // Loaded here, not above: a primary that only supervises workers never needs them.
   const { startGateway, subgraphUrlsOf } = await import('../gateway/gateway');
   const { authConfigFromSettings } = await import('../gateway/auth');
-  const { listenForSnapshots } = await import('../store/notifications');
+  const { listenForSnapshots } = await import('../store/engine/notifications');
   let clusterMetrics: (() => Promise<string>) | undefined;
   const running = await startGateway({
     settings,

@@ -6,7 +6,7 @@
  * MADOGUCHI_IDENTITY_SECRET, or (one machine, one data folder) the install's development secret.
  */
 import { openStore } from '../store/store';
-import { onSnapshot } from '../store/notifications';
+import { onSnapshot } from '../store/engine/notifications';
 import { DEFAULT_SUBGRAPH_PORTS, findSubgraph, SUBGRAPHS } from '../subgraphs';
 import { startSubgraph } from '../subgraphs/server';
 import { begin } from './process';

@@ -22,5 +22,11 @@ if (process.env.NODE_ENV === 'production') {
   require(compiled).run();
 } else {
   // tsx's hooks for require() and import() alike, as `node --import tsx` installs them.
-  import('tsx').then(() => require(join(root, 'app', 'cli.ts')).run());
+  import('tsx').then(
+    () => require(join(root, 'app', 'cli.ts')).run(),
+    (e) => {
+      console.error(`madoguchi: cannot load TypeScript (${e.message}); in production run npm run build`);
+      process.exit(1);
+    },
+  );
 }

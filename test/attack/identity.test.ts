@@ -8,21 +8,18 @@
  * required, lifetimes are bounded, and issuer, audience and claim paths are configurable, here
  * against RS256 keys served from a JWKS endpoint as Keycloak serves them.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type KeyLike } from 'jose';
 import { createHmac, randomBytes } from 'node:crypto';
-import { request } from 'undici';
 import { authConfigFromSettings } from '../../gateway/auth';
-import { parseSettings } from '../../server/settings';
-import { ensureDevelopmentSecrets } from '../../server/settings';
-import { codeOf, gql, JWT_SECRET, post, startApp, type App } from './support';
+import { ensureDevelopmentSecrets, parseSettings } from '../../server/settings';
+import { codeOf, JWT_SECRET, post, startApp, type App } from './support';
 import { startProxy, startSubgraphs, startTestGateway, urlsOf, type SubgraphProxy } from '../e2e/gateway-helpers';
 import { openTestStore } from '../support/store';
-import { ROOT } from '../support/paths';
 import { runToEnd } from '../support/run';
 import type { Store } from '../../store/store';
 import type { RunningServer } from '../../server/http';
