@@ -10,7 +10,6 @@
  * (the readiness check, tests). The worker side is `runBackend` below.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { Queryable } from '../store/store';
@@ -104,11 +103,13 @@ function relog(logger: Logger, line: string): void {
 
 /** Starts the back end on a worker thread and resolves once its subgraphs listen. */
 export function startBackendWorker(options: BackendOptions, logger: Logger): Promise<BackendHandle> {
-  // The worker is TypeScript like the rest: a bootstrap loads it through tsx's CommonJS hook,
-  // whatever runs the parent (node --require tsx/cjs, jest).
-  const entry = JSON.stringify(join(__dirname, 'backend.ts'));
-  const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
-  const worker = new Worker(`require(${tsx}).register(); require(${entry});`, {
+  // The worker is this very file: from the sources a bootstrap loads it through tsx's CommonJS
+  // hook, whatever runs the parent (the bin, jest); from the build (dist/) plain node loads it.
+  const entry = JSON.stringify(__filename);
+  const hook = __filename.endsWith('.ts')
+    ? `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); `
+    : '';
+  const worker = new Worker(`${hook}require(${entry});`, {
     eval: true,
     execArgv: [],
     workerData: options,

@@ -25,7 +25,11 @@ if (process.env.NODE_ENV === 'production') {
   import('tsx').then(
     () => require(join(root, 'app', 'cli.ts')).run(),
     (e) => {
-      console.error(`madoguchi: cannot load TypeScript (${e.message}); in production run npm run build`);
+      // An install without devDependencies (npm install --omit=dev) has no tsx: nothing to prepare.
+      if (process.argv[2] === 'prepare') process.exit(0);
+      console.error(
+        `madoguchi: cannot load TypeScript (${e.message}): install the devDependencies, or set NODE_ENV=production and run npm run build`,
+      );
       process.exit(1);
     },
   );
