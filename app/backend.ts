@@ -16,6 +16,7 @@ import type { Queryable } from '../store/store';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
 import type { Settings } from '../server/settings';
+import { createSyncMetrics } from '../server/processMetrics';
 
 export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
 
@@ -311,8 +312,11 @@ async function runBackend(options: BackendOptions): Promise<void> {
     });
   }
   // Cached public answers must follow the data: the main thread drops them after a change.
+  // Per-source sync metrics, on every subgraph's /metrics (they share this thread's registry).
+  const syncMetrics = createSyncMetrics();
   syncReports.then(
     (reports) => {
+      for (const r of reports) syncMetrics.record(r);
       post({ type: 'syncReports', reports });
       if (reports.some((r) => r.outcome === 'updated')) post({ type: 'changed' });
     },
@@ -326,6 +330,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
           agencies,
           ctx,
           (report) => {
+            syncMetrics.record(report);
             if (report.outcome === 'updated') post({ type: 'changed' });
           },
           // Sources that failed in this start's first sync are retried with backoff, not after their interval.

@@ -89,8 +89,10 @@ export function createProgram(): Command {
     .argument('[agency...]', 'agency ids (default: every agency file)')
     .option('--force', 'rewrite sources whose content is unchanged', false)
     .option('--demo', "start the demo agencies' stand-in systems for this run", false)
-    .action(async (agencies: string[], o: { force: boolean; demo: boolean }) => {
-      exitWith(await (await import('./sync')).runSync({ agencies, force: o.force, demo: o.demo }));
+    .option('--watch', "keep syncing each source on its interval (the deployment's sync leader)", false)
+    .option('--port <port>', 'with --watch: where /healthz, /readyz and /metrics answer', port, 4020)
+    .action(async (agencies: string[], o: { force: boolean; demo: boolean; watch: boolean; port: number }) => {
+      exitWith(await (await import('./sync')).runSync({ agencies, ...o }));
     });
 
   const agency = program.command('agency').description('onboard an agency: propose its file, dry-run it');

@@ -1,14 +1,22 @@
 /**
- * `madoguchi sync [agencyId …] [--force] [--demo]` (`npm run sync`): syncs the named agencies (all
- * by default) into the store (DATABASE_URL, else MADOGUCHI_DATA_DIR) and prints what landed, what
- * was refused and what failed. `--demo` starts the demo agencies' systems on a free port for the
- * run (and generates their consultation logs); without it nothing of the demo is loaded.
+ * `madoguchi sync [agencyId …] [--force] [--demo] [--watch [--port n]]` (`npm run sync`): syncs
+ * the named agencies (all by default) into the store (DATABASE_URL, else MADOGUCHI_DATA_DIR) and
+ * prints what landed, what was refused and what failed. `--demo` starts the demo agencies'
+ * systems on a free port for the run (and generates their consultation logs); without it nothing
+ * of the demo is loaded. `--watch` keeps going as the deployment's sync leader: each source on its
+ * interval (failures retried with backoff), with /healthz, /readyz and /metrics (per-source sync
+ * metrics) on `--port`, until SIGTERM.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { resolve } from 'node:path';
-import { AgencyConfigError, loadAgencyConfigs } from '../adapters/core/config';
-import { createAdapterContext } from '../adapters/core/adapter';
-import { openStore } from '../store/store';
-import { syncAll } from '../adapters/sync/sync';
+import { AgencyConfigError, loadAgencyConfigs, type AgencyConfig } from '../adapters/core/config';
+import { createAdapterContext, type AdapterContext } from '../adapters/core/adapter';
+import { openStore, type Store } from '../store/store';
+import { syncAll, type SyncReport } from '../adapters/sync/sync';
+import { scheduleSyncs } from '../adapters/sync/scheduler';
+import { createSyncMetrics, healthRoutes } from '../server/processMetrics';
 import { describeRejection } from '../adapters/sync/pipeline';
 import { createProgressLogger } from '../adapters/sync/progress';
 import { begin } from './process';
@@ -18,11 +26,19 @@ export interface SyncArgs {
   agencies: string[];
   force: boolean;
   demo: boolean;
+  /** Keep syncing on the sources' intervals, serving health and metrics on `port`. */
+  watch?: boolean;
+  port?: number;
 }
 
 /** Runs the sync; resolves to the exit code (2: bad agency file or id, 1: a source failed). */
 export async function runSync(args: SyncArgs): Promise<number> {
-  const { settings } = begin({ service: 'sync', quiet: true, stderr: true, demo: () => args.demo });
+  const { settings, logger } = begin({
+    service: 'sync',
+    quiet: !args.watch,
+    stderr: !args.watch,
+    demo: () => args.demo,
+  });
   let all;
   try {
     all = loadAgencyConfigs(resolve(settings.agenciesDir), settings.environment);
@@ -45,8 +61,9 @@ export async function runSync(args: SyncArgs): Promise<number> {
       (a) => args.agencies.length === 0 || args.agencies.includes(a.id),
     );
     const store = await openStore(storeOptionsOf(settings, 'madoguchi-sync'));
+    const ctx = createAdapterContext({ logger: args.watch ? logger : createProgressLogger(), env });
     try {
-      const reports = await syncAll(store, agencies, createAdapterContext({ logger: createProgressLogger(), env }), {
+      const reports = await syncAll(store, agencies, ctx, {
         force: args.force,
         workers: settings.syncWorkers === 'auto' ? undefined : settings.syncWorkers,
         leaseTtlMs: settings.leaseTtlMs,
@@ -67,6 +84,7 @@ export async function runSync(args: SyncArgs): Promise<number> {
             `    warning: ${w.count} × ${w.field}: ${w.message} (e.g. row ${w.rows[0]} ${JSON.stringify(w.values[0])})`,
           );
       }
+      if (args.watch) return await watch(store, agencies, ctx, reports, args.port ?? 4020, settings.host, logger);
       return reports.some((r) => r.outcome === 'failed') ? 1 : 0;
     } finally {
       await store.close();
@@ -74,4 +92,44 @@ export async function runSync(args: SyncArgs): Promise<number> {
   } finally {
     await demo?.close();
   }
+}
+
+/** The sync leader's life after its first run: the schedule, health and metrics, until a signal. */
+async function watch(
+  store: Store,
+  agencies: AgencyConfig[],
+  ctx: AdapterContext,
+  first: SyncReport[],
+  port: number,
+  host: string,
+  logger: Logger,
+): Promise<number> {
+  const metrics = createSyncMetrics();
+  for (const r of first) metrics.record(r);
+  let draining = false;
+  const scheduler = scheduleSyncs(store, agencies, ctx, (r) => metrics.record(r), {
+    initial: Promise.resolve(first),
+  });
+  const routes = healthRoutes({
+    draining: () => draining,
+    checks: { store: () => store.query('select 1').then(() => undefined) },
+  });
+  const server = createServer((req, res) => {
+    const route = routes.find(
+      (r) => r.method === req.method && r.path === new URL(req.url ?? '/', 'http://x').pathname,
+    );
+    if (route) return void route.handle(req, res);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address() as AddressInfo;
+  logger.info({ url: `http://${host}:${address.port}` }, `sync leader ready at http://${host}:${address.port}/healthz`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  draining = true;
+  scheduler.stop();
+  await new Promise((resolve) => server.close(resolve));
+  return 0;
 }

@@ -21,6 +21,7 @@ import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from '../ser
 import { estimateCost, listSizesOf } from '../server/cost';
 import { INTERNAL_MESSAGE, maskedError } from '../server/errors';
 import { defaultSettings, type Settings } from '../server/settings';
+import { createSubgraphRequestMetrics, healthRoutes } from '../server/processMetrics';
 
 export function buildSchemaOf(module: SubgraphModule) {
   return budgetResolvers(
@@ -138,9 +139,17 @@ export async function startSubgraph(
     subgraph: module.name,
     nonces,
   });
-  return serveApollo(apollo, {
+  const observe = createSubgraphRequestMetrics(module.name);
+  let running: RunningServer | undefined;
+  running = await serveApollo(apollo, {
     port: options.port ?? 0,
     host: options.host,
+    // Every subgraph process answers /healthz, /readyz (the store answers, not draining) and /metrics.
+    routes: healthRoutes({
+      draining: () => running?.draining ?? false,
+      checks: { store: () => store.query('select 1').then(() => undefined) },
+    }),
+    onResponse: ({ status, seconds }) => observe(status, seconds),
     // The HTTP timeout is a backstop a little after the budget's own deadline, which ends a
     // request with its coded error first.
     requestTimeoutMs: limits.timeoutMs + 1_000,
@@ -157,4 +166,5 @@ export async function startSubgraph(
       );
     },
   });
+  return running;
 }

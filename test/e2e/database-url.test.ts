@@ -152,6 +152,34 @@ describeWithPostgres('DATABASE_URL=… npm start', () => {
     expect(answers[0]).toBe(counts.consultations);
     expect(answers[1]).toBe(answers[0]);
 
+    // Every subgraph process answers /healthz, /readyz (its store answers) and /metrics.
+    for (const port of ports) {
+      const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
+      expect((await get('/healthz')).status).toBe(200);
+      const ready = await get('/readyz');
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', checks: { store: 'ok' } }]);
+      expect(await (await get('/metrics')).text()).toMatch(
+        /madoguchi_subgraph_requests_total\{subgraph="consultations",status="200"\} 1/,
+      );
+    }
+
+    // The deployment's sync leader over the same database: per-source sync metrics on its /metrics.
+    const leaderPort = await freePort();
+    const leader = await script(
+      'sync',
+      ['--demo', '--watch', '--port', String(leaderPort)],
+      env,
+      /sync leader ready at/,
+    );
+    replicas.push(leader);
+    expect((await fetch(`http://127.0.0.1:${leaderPort}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${leaderPort}/metrics`)).text();
+    expect(metrics).toMatch(
+      /madoguchi_source_last_success_timestamp_seconds\{source="hyogo-iac\/consultations"\} \d{10}/,
+    );
+    expect(metrics).toMatch(/madoguchi_source_rows\{source="hyogo-iac\/programs",kind="accepted"\} [1-9]/);
+    expect(metrics).toMatch(/madoguchi_source_sync_duration_seconds\{source="hyogo-iac\/programs"\}/);
+
     // SIGTERM ends each cleanly.
     for (const r of replicas) {
       process.kill(-r.child.pid!, 'SIGTERM');
