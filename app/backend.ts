@@ -205,6 +205,13 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
 
 /** The worker side: opens the store, syncs, serves the subgraphs, and answers the main thread. */
 async function runBackend(options: BackendOptions): Promise<void> {
+  // The subgraphs' spans, under their own service name (the gateway's thread has its own provider).
+  const { startTelemetry } = require('../server/telemetry') as typeof import('../server/telemetry');
+  const name = options.settings.otelServiceName;
+  startTelemetry(
+    { ...options.settings, otelServiceName: name ? `${name}-subgraphs` : undefined },
+    'madoguchi-subgraphs',
+  );
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
   const logger = pino(

@@ -203,6 +203,20 @@ export function createProgram(): Command {
       exitWith(await (await import('./demo')).runDemoConsultations(dir));
     });
 
+  // Tracing (when OTEL_* asks for it) starts once the arguments are accepted and before the
+  // command's modules load, named after the process: the gateway, a subgraph, the sync.
+  program.hook('preAction', async (_, action) => {
+    const path: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) path.unshift(c.name());
+    const service =
+      path[0] === 'start' || path[0] === 'gateway'
+        ? 'gateway'
+        : path[0] === 'subgraph'
+          ? String(action.args[0])
+          : path.join('-');
+    (await import('./process')).startTracingEarly(service);
+  });
+
   // Every command: an unknown flag or a missing value ends with the usage line, exit 2.
   const walk = (cmd: Command, path: string[]) => {
     const name = [...path, cmd.name()].join(' ');

@@ -16,6 +16,26 @@ import {
   type Settings,
 } from '../server/settings';
 import { createLogger } from '../server/logging';
+import { startTelemetry } from '../server/telemetry';
+
+/** The service name a process's spans carry unless OTEL_SERVICE_NAME says otherwise. */
+const SERVICE_NAMES: Record<string, string> = { embedded: 'madoguchi-gateway', gateway: 'madoguchi-gateway' };
+
+export function serviceNameOf(service: string): string {
+  return SERVICE_NAMES[service] ?? `madoguchi-${service}`;
+}
+
+/**
+ * Tracing started before a command loads its modules (instrumentations patch http, undici,
+ * graphql and pg as they load). A bad setting is left for `begin` to report.
+ */
+export function startTracingEarly(service: string): void {
+  try {
+    startTelemetry(parseSettings(), serviceNameOf(service));
+  } catch {
+    // begin() reports the settings error and exits 2.
+  }
+}
 
 export interface BeginOptions {
   /** Names the process in its logs and its traces' service name (gateway, organizations, sync…). */
@@ -50,6 +70,8 @@ export function begin(options: BeginOptions): { settings: Settings; logger: Logg
   } catch (e) {
     exitOnSettingsError(e);
   }
+  // First: the instrumented modules (http, undici, graphql, pg) load after this.
+  startTelemetry(settings, serviceNameOf(options.service));
   const logger = createLogger(settings, { service: options.service }, options.stderr ? 2 : 1);
   for (const w of settings.warnings) logger.warn(w);
   const fields = startFields(settings, { demo: options.demo?.(settings) ?? false });

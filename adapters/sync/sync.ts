@@ -10,6 +10,7 @@
  * renews it while it works and writes only while it still holds it: one process syncs a source at
  * a time, and a process that dies mid-sync leaves the old snapshot for the next lease holder.
  */
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
@@ -236,10 +237,25 @@ export async function syncSource(
 ): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, source);
-  const held = await withLease(into, `sync:${id}`, options, (lease) =>
-    syncHeld(into, agency, source, ctx, options, lease),
-  );
-  return held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+  // One span per sync run (agency fetches below it carry its traceparent) when tracing is on.
+  return trace.getTracer('madoguchi').startActiveSpan(`sync ${id}`, async (span) => {
+    try {
+      const held = await withLease(into, `sync:${id}`, options, (lease) =>
+        syncHeld(into, agency, source, ctx, options, lease),
+      );
+      const report = held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+      span.setAttributes({
+        'madoguchi.source': id,
+        'madoguchi.outcome': report.outcome,
+        'madoguchi.rows.accepted': report.accepted,
+        'madoguchi.rows.refused': report.rejected.length,
+      });
+      if (report.outcome === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: report.error });
+      return report;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 async function syncHeld(
