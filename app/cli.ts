@@ -164,9 +164,16 @@ export function createProgram(): Command {
 
   program
     .command('compose')
-    .description('compose gateway/supergraph.graphql from the subgraphs (npm run compose)')
-    .action(async () => {
-      exitWith(await (await import('./compose')).runCompose());
+    .description(
+      'compose gateway/supergraph.graphql from the subgraphs and print breaking, dangerous and safe changes (npm run compose)',
+    )
+    .option('--check', 'write nothing: exit 1 when the committed supergraph is stale', false)
+    .option(
+      '--against <rev>',
+      'with --check: also fail on breaking changes since this git revision not acknowledged in CHANGELOG.md (default: none)',
+    )
+    .action(async (o: { check: boolean; against?: string }) => {
+      exitWith(await (await import('./compose')).runCompose(o));
     });
 
   program
