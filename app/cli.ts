@@ -185,6 +185,23 @@ export function createProgram(): Command {
       exitWith(await (await import('./prepare')).runPrepare());
     });
 
+  program
+    .command('health')
+    .description("ask a process's health endpoint: exit 0 when it answers 200 (the container's HEALTHCHECK)")
+    .option('--url <url>', 'the endpoint', 'http://127.0.0.1:4000/healthz')
+    .option('--timeout <ms>', 'give up after this long', wholeNumber, 3000)
+    .action(async (o: { url: string; timeout: number }) => {
+      try {
+        const res = await fetch(o.url, { signal: AbortSignal.timeout(o.timeout) });
+        await res.arrayBuffer();
+        if (res.status !== 200) console.error(`${o.url}: HTTP ${res.status}`);
+        exitWith(res.status === 200 ? 0 : 1);
+      } catch (e) {
+        console.error(`${o.url}: ${(e as Error).message}`);
+        exitWith(1);
+      }
+    });
+
   const settings = program.command('settings').description('the settings every process reads');
   settings
     .command('docs')

@@ -43,6 +43,9 @@ const SCRIPTS: Record<string, string> = {
   'demo:consultations': 'demo consultations',
 };
 
+/** Commands reached through the bin alone (the container's HEALTHCHECK). */
+const BIN_ONLY = ['health'];
+
 function commands(cmd: Command, path: string[] = []): Array<{ path: string[]; cmd: Command }> {
   const here = path.length ? [{ path, cmd }] : [];
   return [...here, ...cmd.commands.flatMap((c) => commands(c, [...path, c.name()]))];
@@ -54,7 +57,7 @@ test('each npm script runs its madoguchi command', () => {
   for (const [script, command] of Object.entries(SCRIPTS))
     expect(scripts[script]).toBe(`node bin/madoguchi.js ${command}`);
   // And every command of the bin has a script, or is reached through the bin alone.
-  expect(ALL.map(({ path }) => path.join(' ')).sort()).toEqual(Object.values(SCRIPTS).sort());
+  expect(ALL.map(({ path }) => path.join(' ')).sort()).toEqual([...Object.values(SCRIPTS), ...BIN_ONLY].sort());
 });
 
 test('every flag says its default (or that it is required) in its help', () => {
@@ -101,6 +104,8 @@ test.each([
   [npm('agency:check', 'agencies/hyogo-iac.yaml', '--show', 'many'), 2, 'a bad number'],
   [npm('start', '--sync', 'later'), 2, 'a bad choice for start'],
   [bin('settings', 'docs', '--nope'), 2, 'a nested command'],
+  [bin('health', '--help'), 0, 'the health check'],
+  [bin('health', '--nope'), 2, 'the health check'],
 ])('%j exits %i and touches nothing (%s)', async (argv, code) => {
   const r = await run(argv);
   expect({ code: r.code, touched: r.touched }).toEqual({ code, touched: false });
