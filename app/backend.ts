@@ -13,6 +13,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { Queryable } from '../store/store';
+import type { Limits } from '../server/limits';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
 import type { Settings } from '../server/settings';
@@ -40,6 +41,8 @@ export interface BackendOptions {
   demo: boolean;
   /** What one request to a subgraph may cost and produce (default: the subgraphs' own). */
   subgraphLimits?: { maxObjects: number; maxCost: number };
+  /** The gateway's limits, which the subgraphs apply too (default: read from the environment). */
+  gatewayLimits?: Limits;
 }
 
 type FromWorker =
@@ -314,6 +317,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       now,
       identitySecret: options.identitySecret,
       limits: options.subgraphLimits,
+      gatewayLimits: options.gatewayLimits,
       logger,
       settings,
     });

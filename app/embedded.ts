@@ -11,7 +11,7 @@ import type pino from 'pino';
 import { identitySecret } from '../server/identity';
 import type { SyncReport } from '../adapters/sync/sync';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
-import { limitsOf } from '../gateway/plugins/limits';
+import { limitsOf } from '../server/limits';
 import { defaultSettings, type Settings } from '../server/settings';
 import { createLogger } from '../server/logging';
 import { authConfigFromSettings, type AuthConfig } from '../gateway/auth';
@@ -80,6 +80,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       identitySecret: secret,
       demo: options.demo ?? runsDemo(settings),
       subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
+      gatewayLimits: limits,
     },
     logger,
   );

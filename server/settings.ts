@@ -151,6 +151,7 @@ export type Group =
   | 'Response cache'
   | 'Shared cache (Redis)'
   | 'Sync'
+  | 'Desk and webhooks'
   | 'Logs and traces'
   | 'Demo';
 
@@ -329,12 +330,34 @@ export const SETTINGS = {
     example: 'loopback',
     doc: 'Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses, CIDR ranges or loopback); from anyone else those headers are ignored.',
   }),
-  analystTablesPerDay: setting({
-    env: 'MADOGUCHI_ANALYST_TABLES_PER_DAY',
+  analystCellsPerDay: setting({
+    env: 'MADOGUCHI_ANALYST_CELLS_PER_DAY',
     kind: kinds.integer(1),
-    default: '300',
+    default: '50000',
     group: 'Security',
-    doc: 'Distinct statistics tables one analyst may ask for in a day (the bound against differencing).',
+    doc: "Statistics cells one analyst may be shown within the budget's window (the bound that keeps perturbed statistics safe); tables already asked are free.",
+  }),
+  analystBudgetWindowHours: setting({
+    env: 'MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS',
+    kind: kinds.integer(1),
+    default: '24',
+    group: 'Security',
+    doc: "The analysts' budget's sliding window, in hours.",
+  }),
+  subgraphAllowUnsigned: setting({
+    env: 'MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED',
+    kind: kinds.boolean(),
+    default: 'off',
+    group: 'Security',
+    doc: "A subgraph takes requests without the gateway's signed identity (as anonymous): local development only, refused with NODE_ENV=production.",
+  }),
+  metricsToken: setting({
+    env: 'MADOGUCHI_METRICS_TOKEN',
+    kind: readAs('at least 16 characters', (t) => (t.length >= 16 ? t : undefined)),
+    secret: true,
+    group: 'Security',
+    defaultDoc: 'none: /metrics open in development, closed in production',
+    doc: '/metrics answers only `Authorization: Bearer <token>`; in production without it /metrics is closed.',
   }),
   // Request limits
   maxDepth: setting({
@@ -357,6 +380,13 @@ export const SETTINGS = {
     default: '3000',
     group: 'Request limits',
     doc: 'Tokens in one query document.',
+  }),
+  maxQueryBytes: setting({
+    env: 'MADOGUCHI_MAX_QUERY_BYTES',
+    kind: kinds.integer(1),
+    default: '32768',
+    group: 'Request limits',
+    doc: "Bytes of one query's text, comments and whitespace included.",
   }),
   maxCost: setting({
     env: 'MADOGUCHI_MAX_COST',
@@ -437,6 +467,28 @@ export const SETTINGS = {
     default: '30',
     group: 'Gateway',
     doc: 'Memory for query plans, in MiB.',
+  }),
+  apqCacheMiB: setting({
+    env: 'MADOGUCHI_APQ_CACHE_MIB',
+    kind: kinds.number(0),
+    default: '16',
+    group: 'Gateway',
+    doc: 'Memory for queries clients register (automatic persisted queries), in MiB.',
+  }),
+  apqRegistration: setting({
+    env: 'MADOGUCHI_APQ_REGISTRATION',
+    kind: kinds.choice(['open', 'safelist'] as const),
+    default: (mode) => (mode === 'production' ? 'safelist' : 'open'),
+    defaultDoc: 'open in development, safelist in production',
+    group: 'Gateway',
+    doc: 'Who may register a persisted query: open (any query) or safelist (only the registered operations).',
+  }),
+  publicUrl: setting({
+    env: 'MADOGUCHI_PUBLIC_URL',
+    kind: kinds.url(['https:', 'http:'], 'https://madoguchi.example.jp'),
+    group: 'Gateway',
+    defaultDoc: "the request's own host",
+    doc: 'The address people reach the gateway at, for the links in feeds and calendars.',
   }),
   apolloTelemetryDisabled: setting({
     env: 'APOLLO_TELEMETRY_DISABLED',
@@ -520,7 +572,7 @@ export const SETTINGS = {
   privateSubgraphs: setting({
     env: 'MADOGUCHI_PRIVATE_SUBGRAPHS',
     kind: kinds.list(kinds.text(/^[a-z][a-z0-9_-]*$/, 'a subgraph name')),
-    default: 'consultations,growth',
+    default: 'consultations,growth,desk',
     group: 'Response cache',
     doc: 'Subgraphs whose fields make an answer private (never cached).',
   }),
@@ -567,6 +619,58 @@ export const SETTINGS = {
     default: '30000',
     group: 'Sync',
     doc: "How long a sync's lease on a source lasts without renewal (PostgreSQL), in milliseconds.",
+  }),
+  // Desk and webhooks
+  webhookAllowPrivate: setting({
+    env: 'MADOGUCHI_WEBHOOK_ALLOW_PRIVATE',
+    kind: kinds.list(kinds.text(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'a CIDR range such as 127.0.0.1/32')),
+    default: '',
+    group: 'Desk and webhooks',
+    example: '10.20.0.0/16',
+    doc: 'Private address ranges webhooks may be delivered to (none by default: loopback, private and link-local addresses are refused).',
+  }),
+  webhookOwners: setting({
+    env: 'MADOGUCHI_WEBHOOK_OWNERS',
+    kind: kinds.list(kinds.text()),
+    default: '',
+    group: 'Desk and webhooks',
+    example: 'user-123,user-456',
+    doc: 'Token subjects that may register webhooks besides coordinators.',
+  }),
+  webhookMaxPerOwner: setting({
+    env: 'MADOGUCHI_WEBHOOK_MAX_PER_OWNER',
+    kind: kinds.integer(1, 100_000),
+    default: '100',
+    group: 'Desk and webhooks',
+    doc: 'Webhooks one owner may register.',
+  }),
+  webhookRetryBaseMs: setting({
+    env: 'MADOGUCHI_WEBHOOK_RETRY_BASE_MS',
+    kind: kinds.integer(1, 7 * 86_400_000),
+    default: '5000',
+    group: 'Desk and webhooks',
+    doc: 'Delay before the first retry of a failed delivery, in milliseconds; each later one is 4× the last.',
+  }),
+  webhookRetryMaxMs: setting({
+    env: 'MADOGUCHI_WEBHOOK_RETRY_MAX_MS',
+    kind: kinds.integer(1, 7 * 86_400_000),
+    default: '18000000',
+    group: 'Desk and webhooks',
+    doc: 'Longest delay between retries, in milliseconds.',
+  }),
+  webhookRetryWindowMs: setting({
+    env: 'MADOGUCHI_WEBHOOK_RETRY_WINDOW_MS',
+    kind: kinds.integer(1, 7 * 86_400_000),
+    default: '86400000',
+    group: 'Desk and webhooks',
+    doc: 'A delivery still failing this long after it was made is given up and its webhook disabled, in milliseconds.',
+  }),
+  webhookTimeoutMs: setting({
+    env: 'MADOGUCHI_WEBHOOK_TIMEOUT_MS',
+    kind: kinds.integer(1, 7 * 86_400_000),
+    default: '10000',
+    group: 'Desk and webhooks',
+    doc: 'Time one delivery may take, in milliseconds.',
   }),
   // Logs and traces
   logLevel: setting({
@@ -758,6 +862,8 @@ export function parseSettings(env: NodeJS.ProcessEnv = process.env, options: Par
           ? undefined
           : spec.kind.schema.parse(fallback);
   }
+  if (mode === 'production' && values.subgraphAllowUnsigned === true)
+    problems.push('MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED: is for local development only, never with NODE_ENV=production');
   if (problems.length) throw new SettingsError(`invalid settings:\n  ${problems.join('\n  ')}`);
   const settings = {
     ...values,

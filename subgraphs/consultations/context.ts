@@ -13,7 +13,7 @@ import type { ReferralRow } from '../../store/consultations';
 import * as firms from '../../store/firms';
 import type { FirmRecord } from '../../store/firms';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
-import { DEFAULT_ANALYST_TABLES_PER_DAY } from './disclosure';
+import { defaultAnalystBudgetSettings, type AnalystBudgetSettings } from '../shared/analysts';
 
 export type { ReferralRow };
 
@@ -21,13 +21,15 @@ export interface ConsultationsContext {
   store: Queryable;
   viewer: Viewer;
   now: () => Date;
-  /** Distinct statistics tables one analyst may ask for a day (MADOGUCHI_ANALYST_TABLES_PER_DAY). */
-  analystTablesPerDay: number;
+  /** The analysts' disclosure budget (MADOGUCHI_ANALYST_CELLS_PER_DAY, _BUDGET_WINDOW_HOURS). */
+  analystBudget: AnalystBudgetSettings;
   requireRecordReader(): void;
   consultationById: DataLoader<string, ConsultationRecord | null>;
   referralsByConsultation: DataLoader<string, ReferralRow[]>;
-  /** Keyed by `<organizationId>|<fiscalYear or *>`. */
-  consultationCount: DataLoader<string, number>;
+  /** Keyed by `<organizationId>|<fiscalYear or *>`: the exact count and its records' key sum. */
+  consultationCount: DataLoader<string, { n: number; keySum: number }>;
+  /** Statistics asked in this request, by grouping and filter: identical aliases are computed once. */
+  statistics: Map<string, Promise<unknown>>;
   /** Directory names for the ORGANIZATION labels of statistics. */
   organizationName: DataLoader<string, string | null>;
   /** Firms by id, null where unknown or not for this viewer's eyes. */
@@ -39,13 +41,13 @@ export function createConsultationsContext(
   store: Queryable,
   viewer: Viewer = ANONYMOUS,
   now: () => Date = () => new Date(),
-  analystTablesPerDay = DEFAULT_ANALYST_TABLES_PER_DAY,
+  analystBudget: AnalystBudgetSettings = defaultAnalystBudgetSettings(),
 ): ConsultationsContext {
   return {
     store,
     viewer,
     now,
-    analystTablesPerDay,
+    analystBudget,
     requireRecordReader() {
       if (viewer.role === 'anonymous') {
         throw new GraphQLError('consultation records need a staff or coordinator token', {
@@ -75,9 +77,10 @@ export function createConsultationsContext(
       return parsed.map(({ org, fy }) =>
         rows
           .filter((r) => r.organizationId === org && (fy === null || r.fiscalYear === fy))
-          .reduce((sum, r) => sum + r.n, 0),
+          .reduce((sum, r) => ({ n: sum.n + r.n, keySum: sum.keySum + Number(r.keySum) }), { n: 0, keySum: 0 }),
       );
     }),
+    statistics: new Map(),
     organizationName: new DataLoader(async (ids) =>
       (await organizations.byIds(store, ids)).map((o) => o?.name ?? null),
     ),

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createProgram } from '../../app/cli';
+import { createProgram, SUBGRAPH_NAMES } from '../../app/cli';
+import { SUBGRAPHS } from '../../subgraphs';
 import { ROOT } from '../support/paths';
 import { runToEnd, type Ran } from '../support/run';
 
@@ -58,6 +59,10 @@ test('each npm script runs its madoguchi command', () => {
     expect(scripts[script]).toBe(`node bin/madoguchi.js ${command}`);
   // And every command of the bin has a script, or is reached through the bin alone.
   expect(ALL.map(({ path }) => path.join(' ')).sort()).toEqual([...Object.values(SCRIPTS), ...BIN_ONLY].sort());
+});
+
+test('madoguchi subgraph <name> takes every subgraph there is', () => {
+  expect(SUBGRAPH_NAMES).toEqual(SUBGRAPHS.map((m) => m.name));
 });
 
 test('every flag says its default (or that it is required) in its help', () => {

@@ -1,23 +1,25 @@
 /**
  * Bounds on what one request may ask for: depth and aliases as validation rules (graphql-armor's
  * single-rule packages), the token count checked before Apollo parses, and the estimated cost
- * counting list sizes (../../server/cost.ts) checked per role once the operation and its
+ * counting list sizes (./cost.ts) checked per role once the operation and its
  * variables are known, before any planning. Then, at execution, the budget of objects, bytes and
- * time (../../server/budget.ts). Every refusal is a 4xx with a code, counted in the metrics.
+ * time (./budget.ts). Every refusal is a 4xx with a code, counted in the metrics.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { Role } from '../../server/identity';
-import { estimateCost, type ListSizes } from '../../server/cost';
-import type { Settings } from '../../server/settings';
+import type { Role } from './identity';
+import { estimateCost, type CostOptions, type ListSizes } from './cost';
+import type { Settings } from './settings';
 
 export interface Limits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
+  /** Bytes of a query's text, comments and whitespace included (what a persisted query keeps). */
+  maxQueryBytes: number;
   /** Estimated cost allowed to anonymous callers; other roles get a multiple (ROLE_COST_FACTOR). */
   maxCost: number;
   /** Objects one request may produce at execution (the gateway's count, and each subgraph's). */
@@ -45,6 +47,7 @@ export function limitsOf(s: Settings): Limits {
     maxDepth: s.maxDepth,
     maxAliases: s.maxAliases,
     maxTokens: s.maxTokens,
+    maxQueryBytes: s.maxQueryBytes,
     maxCost: s.maxCost,
     maxObjects: s.maxObjects,
     maxResponseBytes: s.maxResponseBytes,
@@ -80,13 +83,14 @@ export function costLimitPlugin(
   listSizes: ListSizes,
   limits: Pick<Limits, 'maxCost'>,
   onRefuse: () => void = () => {},
+  fieldWork?: CostOptions['fieldWork'],
 ): ApolloServerPlugin<{ viewer: { role: Role } }> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables, { listSizes });
+          const cost = estimateCost(schema, document, operation, request.variables, { listSizes, fieldWork });
           const role = contextValue.viewer?.role ?? 'anonymous';
           const limit = costLimitOf(limits, role);
           if (cost <= limit) return;

@@ -1,0 +1,47 @@
+/**
+ * Settings of the desk and its alerts, as the one settings schema (server/settings.ts, the
+ * MADOGUCHI_WEBHOOK_* entries) gives them, shaped for the desk: a bad value has already stopped
+ * the start there, naming the variable.
+ */
+import { defaultSettings, type Settings } from '../../server/settings';
+import { parseAllowedRanges, type OutboundPolicy } from './webhooks/outbound';
+
+export interface DeskSettings {
+  outbound: OutboundPolicy;
+  /** Token subjects that may register webhooks besides coordinators. */
+  webhookOwners: Set<string>;
+  maxWebhooksPerOwner: number;
+  retry: {
+    /** Delay after the first failure; each later one is `factor` times the last, up to `maxMs`. */
+    baseMs: number;
+    factor: number;
+    maxMs: number;
+    /** A delivery still failing this long after it was created is given up and its webhook disabled. */
+    windowMs: number;
+  };
+  timeoutMs: number;
+}
+
+const shaped = new WeakMap<Settings, DeskSettings>();
+
+/** The desk's settings of a process's settings (the schema's defaults when none are given), made once per settings. */
+export function deskSettingsOf(s: Settings = defaultDeskBase()): DeskSettings {
+  let desk = shaped.get(s);
+  if (!desk) {
+    desk = {
+      outbound: { allowed: parseAllowedRanges(s.webhookAllowPrivate.join(',') || undefined) },
+      webhookOwners: new Set(s.webhookOwners),
+      maxWebhooksPerOwner: s.webhookMaxPerOwner,
+      retry: { baseMs: s.webhookRetryBaseMs, factor: 4, maxMs: s.webhookRetryMaxMs, windowMs: s.webhookRetryWindowMs },
+      timeoutMs: s.webhookTimeoutMs,
+    };
+    shaped.set(s, desk);
+  }
+  return desk;
+}
+
+let defaults: Settings | undefined;
+function defaultDeskBase(): Settings {
+  defaults ??= defaultSettings();
+  return defaults;
+}
