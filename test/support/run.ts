@@ -8,10 +8,10 @@ export interface Ran {
   stderr: string;
 }
 
-/** `argv[0]` with the rest as arguments, in the project's folder; rejects when it outlives `timeoutMs`. */
-export function runToEnd(argv: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Ran> {
+/** `argv[0]` with the rest as arguments, in the project's folder (or `cwd`); rejects when it outlives `timeoutMs`. */
+export function runToEnd(argv: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000, cwd = ROOT): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
