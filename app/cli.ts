@@ -143,7 +143,15 @@ export function createProgram(): Command {
       const { begin } = await import('./process');
       const { settings } = begin({ service: 'agency-check', quiet: true, stderr: true, demo: () => o.demo });
       const { checkAgency } = await import('../adapters/sync/check');
-      exitWith(await checkAgency({ file, ...o }, { ...settings.environment }));
+      exitWith(
+        await checkAgency(
+          { file, ...o },
+          { ...settings.environment },
+          {
+            startDemo: async (env) => (await import('../demo')).startDemo(env),
+          },
+        ),
+      );
     });
 
   program

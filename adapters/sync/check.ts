@@ -7,7 +7,8 @@
  * further ones), skipped as not records (totals, source lines, notes, each with why) and left out,
  * the top reasons counted, warnings grouped, and the first records as they would land. `--json` prints one JSON document instead. Exits 2 on a bad file, 1 when a
  * source cannot be used (unreachable, malformed, every row refused), 0 otherwise. `--demo` starts
- * the demo agencies' systems on a free port for the run, for agency files that point at them.
+ * the demo agencies' systems on a free port for the run, for agency files that point at them. The
+ * command is `madoguchi agency check` (app/cli.ts), which gives it the demo's start.
  */
 import { resolve } from 'node:path';
 import { AgencyConfigError, loadAgencyConfig, type AgencyConfig, type SourceConfig } from '../core/config';
@@ -150,14 +151,27 @@ function printSource(c: SourceCheck, show: number): void {
   }
 }
 
+/** The demo agencies' systems for `--demo`, given by the app entry (app/cli.ts): adapters never load the demo. */
+export type StartDemo = (
+  env: NodeJS.ProcessEnv,
+) => Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }>;
+
 /**
  * The dry run as the command runs it, printing what it found; resolves to the exit code. `env`
  * holds the variables the agency file may name (the settings' environment).
  */
-export async function checkAgency(args: CheckArgs, env: NodeJS.ProcessEnv): Promise<number> {
+export async function checkAgency(
+  args: CheckArgs,
+  env: NodeJS.ProcessEnv,
+  options: { startDemo?: StartDemo } = {},
+): Promise<number> {
+  if (args.demo && !options.startDemo) {
+    console.error('--demo is not available here: run it as npm run agency:check');
+    return 2;
+  }
   const file = resolve(args.file);
   // The demo agencies' systems only when asked: an agency's dry run never starts them otherwise.
-  const demo = args.demo ? await (await import('../../demo')).startDemo(env) : null;
+  const demo = args.demo && options.startDemo ? await options.startDemo(env) : null;
   env = demo?.env ?? env;
   if (demo && !args.json) console.log(`(demo agency systems started at ${demo.baseUrl})`);
   try {
