@@ -134,7 +134,8 @@ export function createAdapterContext(overrides: Partial<AdapterContext> = {}): A
     clock: () => new Date(),
     logger: silent,
     userAgent: DEFAULT_USER_AGENT,
-    env: process.env,
+    // The variables an agency file's auth may name: the entry points pass the settings' environment.
+    env: {},
     hostLimiter: createHostLimiter(),
     ...overrides,
   };

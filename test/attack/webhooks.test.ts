@@ -13,7 +13,8 @@ import * as webhooks from '../../store/webhooks';
 import { desk } from '../../subgraphs/desk';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { WebhookDispatcher } from '../../subgraphs/desk/webhooks/dispatcher';
-import { deskSettingsFromEnv } from '../../subgraphs/desk/settings';
+import { deskSettingsOf } from '../../subgraphs/desk/settings';
+import { parseSettings } from '../../server/settings';
 import { checkDestination, guardedAgent, type Lookup } from '../../subgraphs/desk/webhooks/outbound';
 import { openTestStore } from '../support/store';
 
@@ -97,10 +98,15 @@ test('a receiver that redirects elsewhere is not followed: the attempt fails and
     res.end();
   });
   await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
-  const settings = deskSettingsFromEnv({
-    MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-    MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000',
-  });
+  const settings = deskSettingsOf(
+    parseSettings(
+      {
+        MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+        MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000',
+      },
+      { envFile: false },
+    ),
+  );
   const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
   const hook = await webhooks.createWebhook(store, {
     id: 'wh_redirect',

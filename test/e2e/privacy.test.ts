@@ -10,6 +10,7 @@ import pino from 'pino';
 import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { signIdentity } from '../../server/identity';
+import { defaultSettings } from '../../server/settings';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 
@@ -20,7 +21,6 @@ let app: Embedded;
 const tokens: Record<string, string | null> = { anonymous: null };
 
 beforeAll(async () => {
-  process.env.MADOGUCHI_IDENTITY_SECRET = IDENTITY_SECRET;
   const sink = new Writable({
     write(chunk, _enc, done) {
       logLines.push(String(chunk));
@@ -35,6 +35,7 @@ beforeAll(async () => {
     now: FIXED_NOW,
     logger: pino({ level: 'trace' }, sink),
     auth: { secret: JWT_SECRET },
+    settings: defaultSettings({ identitySecret: IDENTITY_SECRET }),
   });
   tokens.staffIac = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac' }, JWT_SECRET);
   tokens.staffCgc = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-cgc' }, JWT_SECRET);
@@ -45,7 +46,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  delete process.env.MADOGUCHI_IDENTITY_SECRET;
 });
 
 type Result = {

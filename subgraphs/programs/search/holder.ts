@@ -41,7 +41,7 @@ function directoryVersionOf(rows: VersionRow[]): string {
 }
 
 export function createSearchIndexHolder(store: Queryable, options: SearchIndexHolderOptions = {}): SearchIndexHolder {
-  const interval = options.refreshIntervalMs ?? Number(process.env.MADOGUCHI_SEARCH_REFRESH_MS ?? 0);
+  const interval = options.refreshIntervalMs ?? 0;
   const clock = options.clock ?? Date.now;
   let state: State | null = null;
   let lastCheck = -Infinity;
