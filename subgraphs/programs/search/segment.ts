@@ -102,6 +102,21 @@ export interface Period {
   closesDay: number;
 }
 
+/**
+ * The facet values of programmes that share all of them (support fields, kind, purposes,
+ * prefectures): a search counts each group once per match and spreads the counts over the
+ * group's values at the end, instead of walking every match's lists.
+ */
+export interface FacetGroups {
+  fields: number[];
+  kind: number[];
+  /** Per group, [start[g], start[g+1]) of dictionary numbers. */
+  purposeStart: number[];
+  purposeOf: number[];
+  prefectureStart: number[];
+  prefectureOf: number[];
+}
+
 /** The value dictionaries an index and all the indexes derived from it share. */
 export class Dictionaries {
   readonly providers = new ValueTable();
@@ -112,6 +127,33 @@ export class Dictionaries {
   readonly areaPrefecture: number[] = [];
   readonly periods: Period[] = [];
   private readonly periodIds = new Map<string, number>();
+  readonly groups: FacetGroups = {
+    fields: [],
+    kind: [],
+    purposeStart: [0],
+    purposeOf: [],
+    prefectureStart: [0],
+    prefectureOf: [],
+  };
+  private readonly groupIds = new Map<string, number>();
+
+  /** The number of the facet group with these values (lists in the order the programme gives them). */
+  facetGroup(fields: number, kind: number, purposes: readonly number[], prefectures: readonly number[]): number {
+    const key = `${fields}|${kind}|${purposes.join(',')}|${prefectures.join(',')}`;
+    let id = this.groupIds.get(key);
+    if (id === undefined) {
+      const g = this.groups;
+      id = g.fields.length;
+      g.fields.push(fields);
+      g.kind.push(kind);
+      g.purposeOf.push(...purposes);
+      g.purposeStart.push(g.purposeOf.length);
+      g.prefectureOf.push(...prefectures);
+      g.prefectureStart.push(g.prefectureOf.length);
+      this.groupIds.set(key, id);
+    }
+    return id;
+  }
 
   area(code: string): number {
     const id = this.areas.id(code);
@@ -213,6 +255,8 @@ export interface Segment {
   /** Prefectures of a programme's areas; 000000 for nationwide or unrestricted ones. */
   readonly prefectureStart: Uint32Array;
   readonly prefectureOf: Uint32Array;
+  /** Facet group of each programme (Dictionaries.facetGroup). */
+  readonly facetGroupOf: Uint32Array;
   /** Field-weighted token count of each programme, for length normalization. */
   readonly length: Float32Array;
   readonly totalLength: number;
@@ -286,6 +330,7 @@ export function buildSegment(
   const areas = new Lists();
   const prefectures = new Lists();
   const length = new Float32Array(size);
+  const facetGroupOf = new Uint32Array(size);
 
   const ints = new IntTable();
   const words = new Map<string, number>();
@@ -326,14 +371,15 @@ export function buildSegment(
     industries[d] = industryMask(p.industries);
     ceiling[d] = p.employeeCeiling ?? -1;
     periodOf[d] = dictionaries.period(p.opensOn, p.closesOn);
-    purposes.add(p.purposes.map((v) => dictionaries.purposes.id(v)));
+    const purposeIds = p.purposes.map((v) => dictionaries.purposes.id(v));
+    purposes.add(purposeIds);
     const areaIds = p.areaCodes.map((c) => dictionaries.area(c));
     areas.add(areaIds);
-    prefectures.add(
-      areaIds.length
-        ? new Set(areaIds.map((a) => dictionaries.areaPrefecture[a]))
-        : [dictionaries.prefectures.id(NATIONWIDE)],
-    );
+    const prefectureIds = areaIds.length
+      ? [...new Set(areaIds.map((a) => dictionaries.areaPrefecture[a]))]
+      : [dictionaries.prefectures.id(NATIONWIDE)];
+    prefectures.add(prefectureIds);
+    facetGroupOf[d] = dictionaries.facetGroup(fields[d], kind[d], purposeIds, prefectureIds);
 
     collectWords(`${p.title}\n${p.summary ?? ''}`, vocabulary);
     const texts = [
@@ -413,6 +459,7 @@ export function buildSegment(
     industries,
     ceiling,
     periodOf,
+    facetGroupOf,
     length,
     termStart,
     postDoc,
@@ -440,6 +487,7 @@ export function buildSegment(
     areaOf: areaLists.of,
     prefectureStart: prefectureLists.start,
     prefectureOf: prefectureLists.of,
+    facetGroupOf,
     length,
     totalLength,
     termStart,
