@@ -55,6 +55,8 @@ export class IndexCore {
   private readonly norms = new WeakMap<Segment, Float32Array>();
   private readonly tokenCache = new Map<Token, TokenEntry>();
   private vocabularyCache: Vocabulary | null = null;
+  /** An index over the same programmes (merged or not) whose vocabulary this one may use. */
+  private sameWords: IndexCore | null = null;
 
   constructor(
     segments: Iterable<Segment>,
@@ -86,12 +88,22 @@ export class IndexCore {
 
   /** The catalogue's words with their readings, read on first use (or by `warm`). */
   vocabulary(): Vocabulary {
+    if (!this.vocabularyCache && this.sameWords) {
+      this.vocabularyCache = this.sameWords.vocabularyCache;
+      this.sameWords = null;
+    }
     if (!this.vocabularyCache) {
       const counts = new Map<string, number>();
       for (const seg of this.segments) for (const [w, n] of seg.words) counts.set(w, (counts.get(w) ?? 0) + n);
       this.vocabularyCache = new Vocabulary(counts, this.understanding().analyser);
     }
     return this.vocabularyCache;
+  }
+
+  /** Shares the vocabulary (read once, or later by either) with an index over the same programmes. */
+  sharesWordsWith(other: IndexCore): void {
+    if (other.vocabularyCache) this.vocabularyCache = other.vocabularyCache;
+    else this.sameWords = other;
   }
 
   /**

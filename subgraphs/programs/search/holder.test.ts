@@ -117,3 +117,25 @@ test('one holder per store', () => {
   expect(searchIndexFor(store)).toBe(searchIndexFor(store));
   expect(searchIndexFor(fakeStore().store)).not.toBe(searchIndexFor(store));
 });
+
+test('a changed source is searched at once in its own segment, then merged behind the answers', async () => {
+  const { store, state } = fakeStore();
+  let now = 0;
+  const holder = createSearchIndexHolder(store, { refreshIntervalMs: 1000, clock: () => now });
+  expect((await holder.current()).isMerged).toBe(true);
+  state.programs = [program('a:1', '創業相談'), program('a:2', '事業承継'), program('b:1', '融資相談')];
+  state.sources[0].version = 'v2';
+  const changed = await holder.refresh();
+  expect(changed.isMerged).toBe(false);
+  expect(ids(changed, '承継')).toEqual(['a:2']);
+  // The merge runs in steps behind the answers; no check is due, so what changes is the merge alone.
+  let current = await holder.current();
+  for (let i = 0; i < 100 && !current.isMerged; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    current = await holder.current();
+  }
+  expect(current.isMerged).toBe(true);
+  expect(current).not.toBe(changed);
+  expect(ids(current, '融資')).toEqual(['b:1']);
+  expect(ids(current, '承継')).toEqual(['a:2']);
+});

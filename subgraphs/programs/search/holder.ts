@@ -69,7 +69,22 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
     }
     if (directoryVersion !== state.directoryVersion) index = index.withProviders(await organizations.locations(store));
     state = { index: index === state.index ? index : index.warm(), programVersions, directoryVersion };
+    if (!index.isMerged) mergeLater(index);
     return state.index;
+  }
+
+  /**
+   * A changed source is searched in its own segment at once; the segments are merged again (see
+   * merge.ts) in steps behind the answers, and the merged index replaces this one unless a newer
+   * change came first. Same answers either way, the merged index faster.
+   */
+  function mergeLater(index: SearchIndex): void {
+    index
+      .mergedInSteps()
+      .then((merged) => {
+        if (state?.index === index) state = { ...state, index: merged.warm() };
+      })
+      .catch(() => {});
   }
 
   function run(): Promise<SearchIndex> {

@@ -179,7 +179,7 @@ export class Dictionaries {
 const EMPTY_KEY = -0x80000000;
 
 /** An open-addressing hash table from int32 keys to term numbers, faster than Map for bigrams. */
-class IntTable {
+export class IntTable {
   keys: Int32Array;
   values: Int32Array;
   size = 0;
@@ -217,6 +217,11 @@ class IntTable {
     }
   }
 
+  /** Calls `fn` with every key and its number. */
+  forEach(fn: (key: number, value: number) => void): void {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== EMPTY_KEY) fn(this.keys[i], this.values[i]);
+  }
+
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
@@ -233,8 +238,17 @@ class IntTable {
   }
 }
 
+/** A segment's term numbers: bigram and unigram keys in a hash table, Latin words and synthetic tokens in a map. */
+export interface TermTable {
+  readonly ints: IntTable;
+  readonly words: ReadonlyMap<string, number>;
+}
+
 export interface Segment {
+  /** The first (lowest) of its sources. */
   readonly sourceId: string;
+  /** Its sources in order (one for a source's own segment, several for a merged one). */
+  readonly sourceIds: readonly string[];
   readonly size: number;
   /** Sorted ascending. */
   readonly ids: readonly string[];
@@ -264,6 +278,7 @@ export interface Segment {
   readonly postDoc: Uint16Array | Uint32Array;
   readonly postWeight: Uint8Array;
   readonly termCount: number;
+  readonly terms: TermTable;
   /** Bytes held in typed arrays (postings, attributes, the bigram table). */
   readonly bytes: number;
   /** Words of titles and summaries (kanji and katakana runs) by how many programmes use them, for suggestions. */
@@ -451,27 +466,8 @@ export function buildSegment(
   const purposeLists = purposes.build();
   const areaLists = areas.build();
   const prefectureLists = prefectures.build();
-  const term = (token: Token): number => (typeof token === 'number' ? ints.get(token) : (words.get(token) ?? -1));
-  const arrays = [
-    providerOf,
-    kind,
-    fields,
-    industries,
-    ceiling,
-    periodOf,
-    facetGroupOf,
-    length,
-    termStart,
-    postDoc,
-    postWeight,
-    ints.keys,
-    ints.values,
-  ];
-  const lists = [purposeLists, areaLists, prefectureLists].flatMap((l) => [l.start, l.of]);
-  return {
-    termCount,
-    bytes: [...arrays, ...lists].reduce((sum, a) => sum + a.byteLength, 0),
-    sourceId,
+  return assembleSegment({
+    sourceIds: [sourceId],
     size,
     ids,
     words: vocabulary,
@@ -481,18 +477,55 @@ export function buildSegment(
     industries,
     ceiling,
     periodOf,
+    facetGroupOf,
     purposeStart: purposeLists.start,
     purposeOf: purposeLists.of,
     areaStart: areaLists.start,
     areaOf: areaLists.of,
     prefectureStart: prefectureLists.start,
     prefectureOf: prefectureLists.of,
-    facetGroupOf,
     length,
     totalLength,
     termStart,
     postDoc,
     postWeight,
+    termCount,
+    terms: { ints, words },
+  });
+}
+
+/** A segment's arrays and tables; `assembleSegment` adds the lookups and size figures. */
+export type SegmentData = Omit<Segment, 'sourceId' | 'bytes' | 'term' | 'frequency'>;
+
+export function assembleSegment(data: SegmentData): Segment {
+  const { ints, words } = data.terms;
+  const { termStart } = data;
+  const term = (token: Token): number => (typeof token === 'number' ? ints.get(token) : (words.get(token) ?? -1));
+  const arrays = [
+    data.providerOf,
+    data.kind,
+    data.fields,
+    data.industries,
+    data.ceiling,
+    data.periodOf,
+    data.facetGroupOf,
+    data.length,
+    data.termStart,
+    data.postDoc,
+    data.postWeight,
+    data.purposeStart,
+    data.purposeOf,
+    data.areaStart,
+    data.areaOf,
+    data.prefectureStart,
+    data.prefectureOf,
+    ints.keys,
+    ints.values,
+  ];
+  return {
+    ...data,
+    sourceId: data.sourceIds[0],
+    bytes: arrays.reduce((sum, a) => sum + a.byteLength, 0),
     term,
     frequency(token: Token): number {
       const t = term(token);
