@@ -145,13 +145,15 @@ export function indexable(db: Queryable, sourceIds?: readonly string[]): Promise
 
 /**
  * A version per programme and directory source that changes whenever a sync replaces its rows
- * (written in the same transaction), so a reader can tell which sources to reload.
+ * (written in the same transaction), so a reader can tell which sources to reload; and how many
+ * records its last snapshot landed, so a reader can tell how large a first load will be.
  */
 export function sourceVersions(
   db: Queryable,
-): Promise<Array<{ id: string; entity: 'program' | 'organization'; version: string }>> {
+): Promise<Array<{ id: string; entity: 'program' | 'organization'; version: string; accepted: number }>> {
   return db.query(
-    `select id, entity, coalesce(content_hash, '') || '|' || coalesce(last_changed_at::text, '') || '|' || accepted_count as version
+    `select id, entity, coalesce(content_hash, '') || '|' || coalesce(last_changed_at::text, '') || '|' || accepted_count as version,
+       accepted_count as accepted
      from sources where entity in ('program', 'organization')`,
   );
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../store/store';
+import type { SearchIndex } from './index';
 import { createSearchIndexHolder, searchIndexFor } from './holder';
-import type { IndexableProgram } from '.';
+import { createSearchIndex, type IndexableProgram } from '.';
 
 const TODAY = '2026-11-25';
 
@@ -139,3 +140,67 @@ test('a changed source is searched at once in its own segment, then merged behin
   expect(ids(current, '融資')).toEqual(['b:1']);
   expect(ids(current, '承継')).toEqual(['a:2']);
 });
+
+/** A store of 30 sources × 40 programmes whose 11th source's rows wait until `open` is called. */
+function largeStore() {
+  const sources = Array.from({ length: 30 }, (_, s) => `s${String(s).padStart(2, '0')}`);
+  const programs = sources.flatMap((s, k) =>
+    Array.from({ length: 40 }, (_, i) => ({
+      ...program(`${s}:${String(i).padStart(2, '0')}`, i % 2 ? `創業支援${k}` : `融資相談${i}`),
+      areaCodes: [['280003', '131164', '000000'][(k + i) % 3]],
+      purposes: i % 3 ? ['販路拡大'] : [],
+    })),
+  );
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const store: Queryable = {
+    async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+      if (sql.includes('from sources'))
+        return sources.map((s) => ({ id: `${s}/programs`, entity: 'program', version: 'v1', accepted: 40 })) as T[];
+      if (sql.includes('from organizations')) return [] as T[];
+      const wanted = params[0] as string[];
+      if (wanted.includes('s10/programs')) await gate;
+      return programs.filter((p) => wanted.includes(p.sourceId)) as T[];
+    },
+  };
+  return { store, programs, open };
+}
+
+const settle = async (holder: { current(): Promise<SearchIndex> }, done: (i: SearchIndex) => boolean) => {
+  let index = await holder.current();
+  for (let i = 0; i < 600 && !done(index); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    index = await holder.current();
+  }
+  return index;
+};
+
+test('a large first build runs on a worker thread; a search meanwhile answers at once from the sources built so far', async () => {
+  const { store, programs, open } = largeStore();
+  const holder = createSearchIndexHolder(store, { backgroundBuildFrom: 1000 });
+  // Ready to serve although the build cannot end: the 11th source's rows are held back.
+  await holder.ready();
+  const first = await holder.current();
+  expect(first.indexing).toEqual({ indexed: expect.any(Number), total: 1200 });
+  // The ten sources before the held one get built; the search answers from them, the build still blocked.
+  const partial = await settle(holder, (i) => i.indexing?.indexed === 400);
+  expect(partial.indexing).toEqual({ indexed: 400, total: 1200 });
+  const found = partial.search({ text: '融資', today: TODAY, limit: 100 }).hits.map((h) => h.id);
+  expect(found.length).toBeGreaterThan(0);
+  expect(found.every((id) => id < 's10')).toBe(true);
+  open();
+  const complete = await settle(holder, (i) => i.indexing === null);
+  expect(complete.indexing).toBeNull();
+  expect(complete.size).toBe(1200);
+  expect(complete.isMerged).toBe(true);
+  // The segments built on the worker answer exactly as an index built here does.
+  const here = createSearchIndex(programs);
+  for (const request of [
+    { text: '創業', today: TODAY, limit: 50 },
+    { text: '', today: TODAY, filter: { municipalityCode: '131164' }, limit: 100 },
+    { text: '融資相談', today: TODAY, offset: 10 },
+  ])
+    expect(complete.search(request)).toEqual(here.search(request));
+}, 60_000);

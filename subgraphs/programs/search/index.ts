@@ -29,6 +29,14 @@ import {
 } from './types';
 import type { Vocabulary } from './vocabulary';
 
+/** How far a background first build is (see holder.ts). */
+export interface IndexingProgress {
+  /** Programmes searchable so far. */
+  indexed: number;
+  /** Programmes the sources' last snapshots landed (an estimate until the build is done). */
+  total: number;
+}
+
 export type { IndexableProgram } from './segment';
 export { parseQuery } from './query';
 export type { ParsedQuery } from './query';
@@ -46,6 +54,11 @@ interface View {
 
 export class SearchIndex {
   private readonly core: IndexCore;
+  /**
+   * While a large first build is under way (holder.ts): how many programmes this index has of
+   * those the store holds. Null for a complete index.
+   */
+  indexing: IndexingProgress | null = null;
   /** One segment per source, in source order: what a sync replaces. */
   private readonly parts: readonly Segment[];
 
@@ -281,7 +294,16 @@ type IndexOptions = {
   understander?: Understander;
 };
 
-function assemble(segments: Segment[], dictionaries: Dictionaries, options: IndexOptions): SearchIndex {
+/** An index over segments already built into `dictionaries` (e.g. on a worker thread), not merged yet. */
+export function indexOfSegments(
+  segments: readonly Segment[],
+  dictionaries: Dictionaries,
+  options: IndexOptions = {},
+): SearchIndex {
+  return assemble(segments, dictionaries, options);
+}
+
+function assemble(segments: readonly Segment[], dictionaries: Dictionaries, options: IndexOptions): SearchIndex {
   return new SearchIndex(
     segments,
     dictionaries,

@@ -117,6 +117,19 @@ export interface FacetGroups {
   prefectureOf: number[];
 }
 
+export type DictionarySizes = Record<'providers' | 'purposes' | 'areas' | 'prefectures' | 'periods' | 'groups', number>;
+
+/** Dictionary entries in the order they were numbered (Dictionaries.since). */
+export interface DictionaryTail {
+  providers: string[];
+  purposes: string[];
+  areas: string[];
+  areaPrefecture: number[];
+  prefectures: string[];
+  periods: Array<[string | null, string | null]>;
+  groups: Array<[number, number, number[], number[]]>;
+}
+
 /** The value dictionaries an index and all the indexes derived from it share. */
 export class Dictionaries {
   readonly providers = new ValueTable();
@@ -136,6 +149,55 @@ export class Dictionaries {
     prefectureOf: [],
   };
   private readonly groupIds = new Map<string, number>();
+
+  /** How many entries each dictionary has: a mark for `since`. */
+  sizes(): DictionarySizes {
+    return {
+      providers: this.providers.size,
+      purposes: this.purposes.size,
+      areas: this.areas.size,
+      prefectures: this.prefectures.size,
+      periods: this.periods.length,
+      groups: this.groups.fields.length,
+    };
+  }
+
+  /** The entries added after `mark`, in the order they were numbered: what `extend` needs to mirror them. */
+  since(mark: DictionarySizes): DictionaryTail {
+    const g = this.groups;
+    const groups: DictionaryTail['groups'] = [];
+    for (let i = mark.groups; i < g.fields.length; i++)
+      groups.push([
+        g.fields[i],
+        g.kind[i],
+        g.purposeOf.slice(g.purposeStart[i], g.purposeStart[i + 1]),
+        g.prefectureOf.slice(g.prefectureStart[i], g.prefectureStart[i + 1]),
+      ]);
+    return {
+      providers: this.providers.values.slice(mark.providers),
+      purposes: this.purposes.values.slice(mark.purposes),
+      areas: this.areas.values.slice(mark.areas),
+      areaPrefecture: this.areaPrefecture.slice(mark.areas),
+      prefectures: this.prefectures.values.slice(mark.prefectures),
+      periods: this.periods.slice(mark.periods).map((p) => [p.opensOn, p.closesOn]),
+      groups,
+    };
+  }
+
+  /**
+   * Appends entries another thread's dictionaries numbered (`since`), so that the numbers in the
+   * segments it built mean the same here. Both must have been equal before.
+   */
+  extend(tail: DictionaryTail): void {
+    for (const v of tail.providers) this.providers.id(v);
+    for (const v of tail.purposes) this.purposes.id(v);
+    for (const v of tail.prefectures) this.prefectures.id(v);
+    for (const v of tail.areas) this.areas.id(v);
+    this.areaPrefecture.push(...tail.areaPrefecture);
+    for (const [opensOn, closesOn] of tail.periods) this.period(opensOn, closesOn);
+    for (const [fields, kind, purposes, prefectures] of tail.groups)
+      this.facetGroup(fields, kind, purposes, prefectures);
+  }
 
   /** The number of the facet group with these values (lists in the order the programme gives them). */
   facetGroup(fields: number, kind: number, purposes: readonly number[], prefectures: readonly number[]): number {
@@ -189,6 +251,16 @@ export class IntTable {
     this.keys = new Int32Array(capacity).fill(EMPTY_KEY);
     this.values = new Int32Array(capacity);
     this.mask = capacity - 1;
+  }
+
+  /** A table over the arrays of another (e.g. one built on another thread). */
+  static of(keys: Int32Array, values: Int32Array, size: number): IntTable {
+    const table = new IntTable(1);
+    table.keys = keys;
+    table.values = values;
+    table.mask = keys.length - 1;
+    table.size = size;
+    return table;
   }
 
   private slot(key: number): number {
