@@ -92,12 +92,25 @@ export class IndexCore {
       this.vocabularyCache = this.sameWords.vocabularyCache;
       this.sameWords = null;
     }
+    if (!this.vocabularyCache) this.vocabularyCache = new Vocabulary(this.wordCounts(), this.understanding().analyser);
+    return this.vocabularyCache;
+  }
+
+  /** `vocabulary()`, read in steps with the event loop let go in between (see Vocabulary.inSteps). */
+  async vocabularyInSteps(): Promise<Vocabulary> {
+    if (!this.vocabularyCache && this.sameWords?.vocabularyCache) this.vocabularyCache = this.sameWords.vocabularyCache;
+    this.sameWords = null;
     if (!this.vocabularyCache) {
-      const counts = new Map<string, number>();
-      for (const seg of this.segments) for (const [w, n] of seg.words) counts.set(w, (counts.get(w) ?? 0) + n);
-      this.vocabularyCache = new Vocabulary(counts, this.understanding().analyser);
+      const read = await Vocabulary.inSteps(this.wordCounts(), this.understanding().analyser);
+      this.vocabularyCache ??= read;
     }
     return this.vocabularyCache;
+  }
+
+  private wordCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const seg of this.segments) for (const [w, n] of seg.words) counts.set(w, (counts.get(w) ?? 0) + n);
+    return counts;
   }
 
   /** Shares the vocabulary (read once, or later by either) with an index over the same programmes. */

@@ -15,12 +15,7 @@ import type { Queryable } from '../../../store/store';
 import * as programs from '../../../store/programs';
 import * as organizations from '../../../store/organizations';
 import { startSegmentBuilder } from './background';
-import {
-  createSearchIndexInSteps,
-  indexOfSegments,
-  type IndexableProgram,
-  type SearchIndex,
-} from './index';
+import { createSearchIndexInSteps, indexOfSegments, type IndexableProgram, type SearchIndex } from './index';
 import { Dictionaries, type Segment } from './segment';
 
 export interface SearchIndexHolder {
@@ -92,7 +87,7 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
     if (total < backgroundFrom) {
       const [records, providers] = await Promise.all([programs.indexable(store), organizations.locations(store)]);
       const built = await createSearchIndexInSteps(records, { providers });
-      state = { index: built.warm(), programVersions, directoryVersion };
+      state = { index: await built.warmInSteps(), programVersions, directoryVersion };
       return;
     }
     const providers = await organizations.locations(store);
@@ -123,7 +118,7 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
       await builder.close();
     }
     const index = await indexOfSegments(parts, dictionaries, { providers }).mergedInSteps();
-    state = { index: index.warm(), programVersions, directoryVersion };
+    state = { index: await index.warmInSteps(), programVersions, directoryVersion };
     partial = null;
   }
 
@@ -163,7 +158,7 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
       index = index.withSources(changes);
     }
     if (directoryVersion !== state.directoryVersion) index = index.withProviders(await organizations.locations(store));
-    state = { index: index === state.index ? index : index.warm(), programVersions, directoryVersion };
+    state = { index: index === state.index ? index : await index.warmInSteps(), programVersions, directoryVersion };
     if (!index.isMerged) mergeLater(index);
     return state.index;
   }
@@ -176,8 +171,9 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
   function mergeLater(index: SearchIndex): void {
     index
       .mergedInSteps()
+      .then((merged) => merged.warmInSteps())
       .then((merged) => {
-        if (state?.index === index) state = { ...state, index: merged.warm() };
+        if (state?.index === index) state = { ...state, index: merged };
       })
       // Merging reads only the index; should it fail, the unmerged index keeps answering the same.
       .catch(() => {});

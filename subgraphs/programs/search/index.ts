@@ -210,6 +210,13 @@ export class SearchIndex {
     return this;
   }
 
+  /** `warm`, the vocabulary read in steps with the event loop let go in between. */
+  async warmInSteps(): Promise<this> {
+    this.core.understanding();
+    await this.core.vocabularyInSteps();
+    return this;
+  }
+
   /** Distance from a municipality's point to the provider's counter (its coordinates, else its municipality). */
   providerDistance(providerId: string, origin: string): number | null {
     return this.core.providerDistance(providerId, origin);
