@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { Queryable } from '../store/store';
+import type { Limits } from '../server/limits';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
 
@@ -37,6 +38,8 @@ export interface BackendOptions {
   demo: boolean;
   /** What one request to a subgraph may cost and produce (default: the subgraphs' own). */
   subgraphLimits?: { maxObjects: number; maxCost: number };
+  /** The gateway's limits, which the subgraphs apply too (default: read from the environment). */
+  gatewayLimits?: Limits;
 }
 
 type FromWorker =
@@ -109,6 +112,8 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
     eval: true,
     execArgv: [],
     workerData: options,
+    // This thread's environment as it is now (under jest, the test's own copy), not the process's at start.
+    env: { ...process.env },
   });
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -290,6 +295,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       now,
       identitySecret: options.identitySecret,
       limits: options.subgraphLimits,
+      gatewayLimits: options.gatewayLimits,
       logger,
     });
   }

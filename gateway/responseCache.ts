@@ -23,7 +23,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { LruCache } from './lru';
+import { boundedCache, type BoundedCache } from './caches';
 import { hasFields } from '../server/cost';
 
 export interface ResponseCacheOptions {
@@ -49,7 +49,7 @@ export function responseCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env
     ttlMs: num('MADOGUCHI_RESPONSE_CACHE_TTL_MS', 10_000),
     maxEntries: num('MADOGUCHI_RESPONSE_CACHE_MAX_ENTRIES', 2_000),
     maxBytes: num('MADOGUCHI_RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
-    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth')
+    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth,desk')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
@@ -150,14 +150,15 @@ export interface ResponseCacheStore {
 
 /** The in-memory store: an LRU bounded by entries and bytes, with the options' TTL. */
 export class ResponseCache implements ResponseCacheStore {
-  private readonly entries: LruCache<{ value: CachedResult; bytes: number }>;
+  readonly entries: BoundedCache<{ value: CachedResult; bytes: number }>;
 
   constructor(readonly options: ResponseCacheOptions) {
-    this.entries = new LruCache({
+    this.entries = boundedCache({
       maxEntries: options.maxEntries,
       maxBytes: options.maxBytes,
       ttlMs: options.ttlMs,
-      sizeOf: (v, k) => v.bytes * 2 + k.length * 2 + 64,
+      // A parsed answer takes about twice its JSON text.
+      sizeOf: (v) => v.bytes * 2,
     });
   }
 
