@@ -27,17 +27,24 @@ export async function byProviders(db: Queryable, providerIds: readonly string[])
   return providerIds.map((id) => rows.filter((r) => r.providerId === id));
 }
 
-/** The programme status rule (domain/programStatus) as SQL over the programs table, `$n` being today's date. */
+/**
+ * The programme status rule (domain/programStatus) as SQL over the programs table, `$n` being
+ * today's date: a published CLOSED wins; the application period decides where it gives days; the
+ * published status (else ONGOING) where it gives none.
+ */
 export function statusSql(status: ProgramStatusValue, todayParam: string): string {
+  const today = `${todayParam}::date`;
+  const notClosedByPage = `published_status is distinct from 'CLOSED'`;
+  const undated = '(opens_on is null and closes_on is null)';
   switch (status) {
     case 'ONGOING':
-      return '(opens_on is null and closes_on is null)';
+      return `(${undated} and coalesce(published_status, 'ONGOING') = 'ONGOING')`;
     case 'UPCOMING':
-      return `(opens_on > ${todayParam}::date)`;
+      return `(${notClosedByPage} and (opens_on > ${today} or (${undated} and published_status = 'UPCOMING')))`;
     case 'CLOSED':
-      return `(closes_on < ${todayParam}::date and not coalesce(opens_on > ${todayParam}::date, false))`;
+      return `(published_status = 'CLOSED' or (closes_on < ${today} and not coalesce(opens_on > ${today}, false)))`;
     case 'OPEN':
-      return `((opens_on is not null or closes_on is not null) and coalesce(opens_on <= ${todayParam}::date, true) and coalesce(closes_on >= ${todayParam}::date, true))`;
+      return `(${notClosedByPage} and ((not ${undated} and coalesce(opens_on <= ${today}, true) and coalesce(closes_on >= ${today}, true)) or (${undated} and published_status = 'OPEN')))`;
   }
 }
 
@@ -71,6 +78,8 @@ export async function list(
     params.push(filter.status.today);
     const today = `$${params.length}`;
     where.push(`(${filter.status.values.map((s) => statusSql(s, today)).join(' or ')})`);
+    // ONGOING alone does not depend on the day; a parameter no statement reads has no type.
+    if (!where[where.length - 1].includes(today)) params.pop();
   }
   const condition = where.length ? `where ${where.join(' and ')}` : '';
   const rows = await db.query<ProgramRecord & { total: number }>(
@@ -104,6 +113,7 @@ export type IndexableProgramRow = Pick<
   | 'eligibilityText'
   | 'opensOn'
   | 'closesOn'
+  | 'publishedStatus'
 >;
 
 // The keys of IndexableProgramRow, checked against it by the compiler.
@@ -126,6 +136,7 @@ const INDEXED_KEYS = new Set<string>(
     eligibilityText: 1,
     opensOn: 1,
     closesOn: 1,
+    publishedStatus: 1,
   } satisfies Record<keyof IndexableProgramRow, 1>),
 );
 

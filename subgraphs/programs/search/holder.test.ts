@@ -25,6 +25,7 @@ function program(id: string, title: string): IndexableProgram {
     eligibilityText: null,
     opensOn: null,
     closesOn: null,
+    publishedStatus: null,
   };
 }
 
@@ -149,6 +150,10 @@ function largeStore() {
       ...program(`${s}:${String(i).padStart(2, '0')}`, i % 2 ? `創業支援${k}` : `融資相談${i}`),
       areaCodes: [['280003', '131164', '000000'][(k + i) % 3]],
       purposes: i % 3 ? ['販路拡大'] : [],
+      // Periods and published statuses, numbered on the worker and carried back with its segments.
+      opensOn: i % 4 ? null : '2026-04-01',
+      closesOn: i % 4 ? null : '2027-03-31',
+      publishedStatus: ([null, 'CLOSED', 'OPEN', 'UPCOMING'] as const)[(k + i) % 4],
     })),
   );
   let open!: () => void;
@@ -201,6 +206,8 @@ test('a large first build runs on a worker thread; a search meanwhile answers at
     { text: '創業', today: TODAY, limit: 50 },
     { text: '', today: TODAY, filter: { municipalityCode: '131164' }, limit: 100 },
     { text: '融資相談', today: TODAY, offset: 10 },
+    { text: '', today: TODAY, filter: { status: ['OPEN' as const] }, limit: 100 },
+    { text: '創業', today: TODAY, filter: { status: ['CLOSED' as const, 'UPCOMING' as const] }, limit: 100 },
   ])
     expect(complete.search(request)).toEqual(here.search(request));
 }, 60_000);

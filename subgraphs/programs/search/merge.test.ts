@@ -48,6 +48,7 @@ function catalogue(): IndexableProgram[] {
         eligibilityText: null,
         opensOn: n % 2 ? '2026-10-01' : null,
         closesOn: n % 2 ? (n % 3 ? '2026-12-20' : '2026-11-01') : null,
+        publishedStatus: n % 7 === 0 ? 'CLOSED' : n % 5 === 0 ? 'OPEN' : null,
       });
     }
   }

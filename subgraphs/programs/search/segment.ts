@@ -9,6 +9,7 @@
  */
 import { PROGRAM_KINDS, SUPPORT_FIELDS } from '../../../domain/vocabulary';
 import { getMunicipality, NATIONWIDE } from '../../../domain/municipalities';
+import type { ProgramStatusValue } from '../../../domain/programStatus';
 import type { IndexableProgramRow } from '../../../store/programs';
 import { TokenBuffer, type Token } from './text';
 import { collectWords } from './vocabulary';
@@ -98,6 +99,8 @@ export class ValueTable {
 export interface Period {
   opensOn: string | null;
   closesOn: string | null;
+  /** The status the programme's page publishes (受付終了…): see domain/programStatus. */
+  publishedStatus: ProgramStatusValue | null;
   /** Days since 1970-01-01 of closesOn, or NaN. */
   closesDay: number;
 }
@@ -126,7 +129,7 @@ export interface DictionaryTail {
   areas: string[];
   areaPrefecture: number[];
   prefectures: string[];
-  periods: Array<[string | null, string | null]>;
+  periods: Array<[string | null, string | null, ProgramStatusValue | null]>;
   groups: Array<[number, number, number[], number[]]>;
 }
 
@@ -179,7 +182,7 @@ export class Dictionaries {
       areas: this.areas.values.slice(mark.areas),
       areaPrefecture: this.areaPrefecture.slice(mark.areas),
       prefectures: this.prefectures.values.slice(mark.prefectures),
-      periods: this.periods.slice(mark.periods).map((p) => [p.opensOn, p.closesOn]),
+      periods: this.periods.slice(mark.periods).map((p) => [p.opensOn, p.closesOn, p.publishedStatus]),
       groups,
     };
   }
@@ -194,7 +197,7 @@ export class Dictionaries {
     for (const v of tail.prefectures) this.prefectures.id(v);
     for (const v of tail.areas) this.areas.id(v);
     this.areaPrefecture.push(...tail.areaPrefecture);
-    for (const [opensOn, closesOn] of tail.periods) this.period(opensOn, closesOn);
+    for (const [opensOn, closesOn, published] of tail.periods) this.period(opensOn, closesOn, published);
     for (const [fields, kind, purposes, prefectures] of tail.groups)
       this.facetGroup(fields, kind, purposes, prefectures);
   }
@@ -226,12 +229,13 @@ export class Dictionaries {
     return id;
   }
 
-  period(opensOn: string | null, closesOn: string | null): number {
-    const key = `${opensOn ?? ''}|${closesOn ?? ''}`;
+  /** The number of an application period with the status its page publishes (a status is decided per period). */
+  period(opensOn: string | null, closesOn: string | null, publishedStatus: ProgramStatusValue | null): number {
+    const key = `${opensOn ?? ''}|${closesOn ?? ''}|${publishedStatus ?? ''}`;
     let id = this.periodIds.get(key);
     if (id === undefined) {
       id = this.periods.length;
-      this.periods.push({ opensOn, closesOn, closesDay: dayNumber(closesOn) });
+      this.periods.push({ opensOn, closesOn, publishedStatus, closesDay: dayNumber(closesOn) });
       this.periodIds.set(key, id);
     }
     return id;
@@ -457,7 +461,7 @@ export function buildSegment(
     fields[d] = supportFieldMask(p.supportFields);
     industries[d] = industryMask(p.industries);
     ceiling[d] = p.employeeCeiling ?? -1;
-    periodOf[d] = dictionaries.period(p.opensOn, p.closesOn);
+    periodOf[d] = dictionaries.period(p.opensOn, p.closesOn, p.publishedStatus);
     const purposeIds = p.purposes.map((v) => dictionaries.purposes.id(v));
     purposes.add(purposeIds);
     const areaIds = p.areaCodes.map((c) => dictionaries.area(c));
