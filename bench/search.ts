@@ -524,8 +524,12 @@ async function main(): Promise<void> {
     await store.transaction((tx) =>
       bulkInsert(tx, 'program', catalogue.programs as unknown as Record<string, unknown>[]),
     );
+    // As a snapshot would record it, with how many records each landed (which tells a replica
+    // how large its first build will be, and so whether it builds in the background).
     await store.query(
-      `update sources set status = 'OK', content_hash = 'bench', last_success_at = $1, last_changed_at = $1 where id = any($2::text[])`,
+      `update sources set status = 'OK', content_hash = 'bench', last_success_at = $1, last_changed_at = $1,
+         accepted_count = (select count(*) from programs where programs.source_id = sources.id)
+       where id = any($2::text[])`,
       [NOW.toISOString(), sourceIds],
     );
     const loadSeconds = (performance.now() - t1) / 1000;
