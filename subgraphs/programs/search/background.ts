@@ -8,15 +8,8 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import {
-  assembleSegment,
-  IntTable,
-  type Dictionaries,
-  type DictionaryTail,
-  type IndexableProgram,
-  type Segment,
-  type SegmentData,
-} from './segment';
+import type { Dictionaries, DictionaryTail } from './dictionaries';
+import { assembleSegment, IntTable, type IndexableProgram, type Segment, type SegmentData } from './segment';
 
 /** A segment as a message: its data with the term table's arrays apart, and the dictionary entries numbered for it. */
 export interface BuiltSegment {

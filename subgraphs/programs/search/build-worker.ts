@@ -6,7 +6,8 @@
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { packSegment } from './background';
-import { buildSegment, Dictionaries, type IndexableProgram } from './segment';
+import { Dictionaries } from './dictionaries';
+import { buildSegment, type IndexableProgram } from './segment';
 
 // Building is background work: on Linux a thread's nice value is its own, so this thread gives
 // way to the one answering searches whenever both want a core.

@@ -9,7 +9,8 @@ import { distanceKm, getMunicipality, kmBetween } from '../../../domain/municipa
 import { programStatus } from '../../../domain/programStatus';
 import type { Analyser } from './analyser';
 import { Scratch, K1, B } from './score';
-import type { Dictionaries, Segment } from './segment';
+import type { Dictionaries } from './dictionaries';
+import type { Segment } from './segment';
 import type { SynonymDictionary } from './synonyms';
 import type { Token } from './text';
 import type { Thesaurus } from './thesaurus';

@@ -3,7 +3,8 @@
  * but its own (a programme failing only the kinds filter still counts in the kinds facet), so a
  * firm sees what choosing another value would give.
  */
-import { PROGRAM_KIND_CODES, SUPPORT_FIELD_CODES, type Dictionaries, type Segment } from './segment';
+import type { Dictionaries } from './dictionaries';
+import { PROGRAM_KIND_CODES, SUPPORT_FIELD_CODES, type Segment } from './segment';
 import { STATUSES, STATUS_CODE, type FacetCount, type SearchFacets } from './types';
 
 // Facets a filter is paired with, for counting each facet under every filter but its own.

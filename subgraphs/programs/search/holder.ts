@@ -16,7 +16,8 @@ import * as programs from '../../../store/programs';
 import * as organizations from '../../../store/organizations';
 import { startSegmentBuilder } from './background';
 import { createSearchIndexInSteps, indexOfSegments, type IndexableProgram, type SearchIndex } from './index';
-import { Dictionaries, type Segment } from './segment';
+import { Dictionaries } from './dictionaries';
+import type { Segment } from './segment';
 
 export interface SearchIndexHolder {
   /**

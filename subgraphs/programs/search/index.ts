@@ -16,7 +16,8 @@ import { parseQuery, type ParsedQuery } from './query';
 import { alternativesTo, providersFor, type ProvidersRequest } from './recommend';
 import { searchRelaxed } from './relax';
 import { mergeGroups, mergeSteps } from './merge';
-import { buildSegment, dayNumber, Dictionaries, type IndexableProgram, type Segment } from './segment';
+import { dayNumber, Dictionaries } from './dictionaries';
+import { buildSegment, type IndexableProgram, type Segment } from './segment';
 import { suggestionsFor } from './suggest';
 import { DEFAULT_SYNONYMS, type SynonymDictionary } from './synonyms';
 import {
