@@ -10,24 +10,19 @@
  * records a review; analysts and anonymous callers are refused with a clear message; the print
  * hides the controls; axe-core finds no serious or critical violation.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import pino from 'pino';
 import { fetch } from 'undici';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { testStoreDump } from '../support/store';
 import { FIXED_NOW, ROOT } from '../support/paths';
+import { describeWithBrowser, launchBrowser } from '../support/demo';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser)
-  console.warn(
-    `SKIPPED: committee page browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`,
-  );
-const maybe = haveBrowser ? describe : describe.skip;
+const maybe = describeWithBrowser('committee page browser tests');
 const OUTPUT = join(ROOT, 'test', 'output');
 // The demo store's clock: the meeting of this month (Japan time) is the one being prepared.
 const MONTH = '2026-11';
@@ -56,7 +51,7 @@ maybe('committee page', () => {
       auth: { secret },
     });
     base = `http://127.0.0.1:${app.gateway.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+    browser = await launchBrowser();
     coordinator = await signDevelopmentToken({ role: 'coordinator', sub: 'coord-nishida' }, secret);
     iacStaff = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac', sub: 'iac-tanaka' }, secret);
     [client] = await app.store.query<{ id: string; name: string }>(
