@@ -20,7 +20,7 @@ import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { testStoreDump } from '../support/store';
 import { FIXED_NOW, ROOT } from '../support/paths';
-import { describeWithBrowser, launchBrowser } from '../support/demo';
+import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('committee page browser tests');
 const OUTPUT = join(ROOT, 'test', 'output');
@@ -96,24 +96,6 @@ maybe('committee page', () => {
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  }
-
-  async function tabTo(page: Page, selector: string, max = 200): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`the keyboard never reached ${selector}`);
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.evaluate(require('axe-core').source as string);
-    const result = (await page.evaluate('axe.run()')) as {
-      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
-    };
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
   test('the page and its assets are served like the other pages', async () => {

@@ -5,7 +5,7 @@ import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { testStoreDump } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
-import { describeWithBrowser, launchBrowser } from '../support/demo';
+import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('desk browser tests');
 
@@ -58,24 +58,6 @@ maybe('the desk page', () => {
     });
     await page.goto(`${base}${path}`);
     return page;
-  }
-
-  async function tabTo(page: Page, selector: string, max = 300): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`the keyboard never reached ${selector}`);
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.evaluate(require('axe-core').source as string);
-    const result = (await page.evaluate('axe.run()')) as {
-      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
-    };
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
   async function signIn(page: Page, token: string): Promise<void> {

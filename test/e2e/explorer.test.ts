@@ -1,7 +1,8 @@
 import { type Browser, type Page } from 'playwright-core';
 import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { startDemo, describeWithBrowser, launchBrowser } from '../support/demo';
+import { startDemo } from '../support/demo';
+import { describeWithBrowser, launchBrowser } from '../support/browser';
 
 const maybe = describeWithBrowser('explorer browser tests');
 

@@ -22,7 +22,7 @@ import { testStoreDump } from '../support/store';
 import { recordKeySql } from '../../domain/disclosure';
 import { rollupRebuildSql } from '../../store/rollups';
 import { FIXED_NOW, ROOT } from '../support/paths';
-import { describeWithBrowser, launchBrowser } from '../support/demo';
+import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('web page browser tests');
 const OUTPUT = join(ROOT, 'test', 'output');
@@ -88,25 +88,6 @@ maybe('web pages', () => {
       status: res.status,
       body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> },
     };
-  }
-
-  /** Moves the focus with Tab (as a keyboard user does) until it is on an element matching `selector`. */
-  async function tabTo(page: Page, selector: string, max = 200): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`the keyboard never reached ${selector}`);
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.evaluate(require('axe-core').source as string);
-    const result = (await page.evaluate('axe.run()')) as {
-      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
-    };
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
   const shownCount = async (page: Page) =>

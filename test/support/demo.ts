@@ -1,10 +1,8 @@
 /**
- * The embedded system as the e2e and attack tests start it, and the browser the page tests drive:
- * one place for what every such test shares, so that a test states only what it changes.
+ * The embedded system as the e2e and attack tests start it: one place for what every such test
+ * shares, so that a test states only what it changes. (The browser they drive: ./browser.ts.)
  */
-import { existsSync } from 'node:fs';
 import pino from 'pino';
-import { chromium, type Browser } from 'playwright-core';
 import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../app/embedded';
 import { FIXED_NOW } from './paths';
 import { embeddedTestStore } from './store';
@@ -24,19 +22,4 @@ export async function startDemo(options: Partial<EmbeddedOptions> = {}): Promise
     logger: pino({ level: 'silent' }),
     ...options,
   });
-}
-
-/** Debian's chromium, or CHROMIUM_PATH. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** `describe` where chromium is installed; elsewhere `describe.skip`, with a visible notice naming `what`. */
-export function describeWithBrowser(what: string): jest.Describe {
-  if (existsSync(CHROMIUM)) return describe;
-  console.warn(`SKIPPED: ${what} need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
-  return describe.skip;
-}
-
-/** Chromium, headless, as the page tests run it on these machines. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
 }
