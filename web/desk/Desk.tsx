@@ -16,6 +16,7 @@ import {
 } from './operations';
 import type { DeskCompanyQuery, DeskFindQuery } from '../gql/graphql';
 import { execute, RequestError } from '../shared/graphql';
+import { ROLE_LABELS } from '../shared/session';
 import { SignIn } from '../shared/SignIn';
 import { clearToken, loadToken, saveToken, tokenClaims } from '../shared/token';
 import { PROGRAM_KIND_LABELS, SUPPORT_FIELD_LABELS, japaneseDate } from '../shared/labels';
@@ -24,7 +25,6 @@ type Company = NonNullable<DeskCompanyQuery['company']>;
 type Proposal = NonNullable<Company['proposals']>[number];
 type Consultation = Company['consultations']['edges'][number]['node'];
 
-const ROLE_LABELS: Record<string, string> = { coordinator: '総括コーディネーター', staff: '支援機関職員' };
 const REASON_LABELS: Record<string, string> = {
   NEED: '相談内容',
   AREA: '対象地域',
