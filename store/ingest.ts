@@ -10,7 +10,7 @@ import {
   type EntityRecord,
   type OrganizationRecord,
   type RowRejection,
-  type SourceKind,
+  type SourceRecord,
 } from '../domain/records';
 import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
@@ -21,14 +21,8 @@ import { fence } from './engine/leases';
 import { announceSnapshot } from './engine/notifications';
 import { recordProgramChanges } from './programChanges';
 
-export interface SourceRegistration {
-  id: string;
-  agencyId: string;
-  name: string;
-  kind: SourceKind;
-  entity: EntityKind;
-  location: string;
-}
+/** What a source declares about itself; the rest of its SourceRecord is what syncing it learns. */
+export type SourceRegistration = Pick<SourceRecord, 'id' | 'agencyId' | 'name' | 'kind' | 'entity' | 'location'>;
 
 export async function registerSource(store: Queryable, s: SourceRegistration): Promise<void> {
   await store.query(

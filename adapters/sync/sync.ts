@@ -37,7 +37,6 @@ import { LeaseLostError } from '../../store/engine/errors';
 import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
-import type { SkippedRow } from './not-records';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
 import {
   describeRejection,
@@ -46,24 +45,14 @@ import {
   type IngestSummary,
   type PrepareJob,
   type PrepareResult,
-  type WarningGroup,
 } from './pipeline';
 
-export interface SyncReport {
+/** What one source's sync came to: its rows counted as the pipeline counts them (all 0 and empty when the source could not be read or did not change). */
+export interface SyncReport extends IngestSummary {
   sourceId: string;
   agencyId: string;
   /** `skipped`: another process holds the source's lease (it is syncing it), or synced it moments ago. */
   outcome: 'updated' | 'unchanged' | 'failed' | 'skipped';
-  /** Rows read, blank rows aside (0 when the source could not be read or did not change). */
-  read: number;
-  /** Rows the source's `where:` left out. */
-  filtered: number;
-  /** Rows that are not records (合計, 出典, ※ notes, labels repeated), each with why: neither landed nor refused. */
-  skipped: SkippedRow[];
-  accepted: number;
-  /** Refused rows, one per row. */
-  rejected: RowRejection[];
-  warnings: WarningGroup[];
   /** The first records as they landed (or would land), when asked for. */
   sample: EntityRecord[];
   error?: string;

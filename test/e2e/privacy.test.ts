@@ -7,12 +7,11 @@
 import { Writable } from 'node:stream';
 import { fetch } from 'undici';
 import pino from 'pino';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { signIdentity } from '../../server/identity';
 import { defaultSettings } from '../../server/settings';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
+import { startDemo } from '../support/demo';
 
 const JWT_SECRET = new TextEncoder().encode('privacy-test-jwt-secret-of-enough-length');
 const IDENTITY_SECRET = 'privacy-test-identity-secret-of-enough-length';
@@ -27,12 +26,7 @@ beforeAll(async () => {
       done();
     },
   });
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
+  app = await startDemo({
     logger: pino({ level: 'trace' }, sink),
     auth: { secret: JWT_SECRET },
     settings: defaultSettings({ identitySecret: IDENTITY_SECRET }),
