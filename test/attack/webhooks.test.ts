@@ -149,3 +149,65 @@ test('a forged or replayed message fails the published verification', () => {
     new Webhook(secret).verify(body, headers(late, new Webhook(secret).sign('msg_1', late, body))),
   ).toThrow();
 });
+
+/** Sends one message to `url` through a dispatcher, as a change would, and returns its first attempt. */
+async function deliverOnce(url: string, id: string, env: Record<string, string> = {}) {
+  const settings = deskSettingsFromEnv({
+    MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+    MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000',
+    ...env,
+  });
+  const hook = await webhooks.createWebhook(store, {
+    id: `wh_${id}`,
+    owner: COORDINATOR.subject,
+    url,
+    search: {},
+    secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
+    at: new Date().toISOString(),
+  });
+  const from = await webhooks.fanOutCursor(store);
+  await webhooks.fanOut(
+    store,
+    from,
+    from,
+    [{ id: `msg_${id}`, webhookId: hook.id, changeIds: [], payload: '{}' }],
+    new Date().toISOString(),
+  );
+  const dispatcher = new WebhookDispatcher(store, { settings, searchIndex: () => Promise.reject(new Error('unused')) });
+  await dispatcher.sendDue();
+  await dispatcher.stop();
+  return (await webhooks.attemptsOf(store, [`msg_${id}`]))[0][0];
+}
+
+test.each([
+  [500, /^HTTP 500 x{10}/],
+  [200, null],
+])(
+  'a receiver answering %i with an endless body is read for a few bytes, not until the timeout',
+  async (status, error) => {
+    // Hostile or broken: once the headers are out, the body never ends. Reading it whole would hold
+    // the sender (and its memory) until the timeout on every attempt of every delivery.
+    let sent = 0;
+    const receiver = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const attempt = await deliverOnce(url, `endless_${status}`, { MADOGUCHI_WEBHOOK_TIMEOUT_MS: '5000' });
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
+    expect(attempt.statusCode).toBe(status);
+    if (error) expect(attempt.error).toMatch(error);
+    else expect(attempt.error).toBeNull();
+    expect(attempt.error?.length ?? 0).toBeLessThanOrEqual(300);
+    // Socket buffers aside, the sender stopped reading at once.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    expect(attempt.durationMs).toBeLessThan(4_000);
+  },
+);
