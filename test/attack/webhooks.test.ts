@@ -53,6 +53,22 @@ test.each([
   ['http://100.64.0.1/hook', /carrierGradeNat/],
   ['http://[fd00::1]/hook', /uniqueLocal/],
   ['http://0.0.0.0/hook', /unspecified/],
+  // Spellings that must come to the same addresses.
+  ['http://0177.0.0.1/', /loopback/],
+  ['http://127.1/', /loopback/],
+  ['http://LOCALHOST/', /loopback/],
+  ['http://127.0.0.1.:80/', /loopback/],
+  ['http://%31%32%37.0.0.1/', /loopback/],
+  ['http://①②⑦.0.0.1/', /loopback/],
+  ['http://[::ffff:7f00:1]/', /loopback/],
+  ['http://[0:0:0:0:0:ffff:169.254.169.254]/', /linkLocal/],
+  ['http://[64:ff9b::a9fe:a9fe]/', /rfc6052/],
+  ['http://[2002:a9fe:a9fe::]/', /6to4/],
+  ['http://[::127.0.0.1]/', /IPv4-compatible/],
+  ['http://[::a9fe:a9fe]/', /IPv4-compatible/],
+  ['http://[fec0::1]/', /deprecatedSiteLocal/],
+  ['http://224.0.0.1/', /multicast/],
+  ['http://255.255.255.255/', /broadcast/],
 ])('registering %s is refused', async (url, reason) => {
   const result = await register(url);
   expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

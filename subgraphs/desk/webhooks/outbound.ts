@@ -51,8 +51,13 @@ export function refusedAddress(address: string, policy: OutboundPolicy): string 
     return `${address} is not an IP address`;
   }
   for (const [range, bits] of policy.allowed) if (ip.kind() === range.kind() && ip.match(range, bits)) return null;
+  // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291) is "unicast" to ipaddr.js, yet a host
+  // with an automatic tunnel takes it for the IPv4 address it ends with.
   const kind = ip.range();
-  return kind === 'unicast' ? null : `${address} is a ${kind} address`;
+  if (kind !== 'unicast') return `${address} is a ${kind} address`;
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0))
+    return `${address} is an IPv4-compatible address`;
+  return null;
 }
 
 /** Checks a URL's form: http(s), a host, no credentials. Returns the URL. */
