@@ -171,6 +171,42 @@ export interface LoadOptions {
   accept?: string;
   /** Extra request headers (an API's auth header). */
   headers?: Record<string, string>;
+  /** Most bytes an answer may have, decompressed (default MAX_BODY_BYTES). */
+  maxBytes?: number;
+}
+
+/** Most bytes a source's answer may have unless a reader says less: a source larger is refused. */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+
+/**
+ * An answer's body, read as it comes and refused as soon as it passes `max` bytes: a huge or
+ * endless answer (or a compression bomb, counted decompressed) never fills the memory.
+ */
+async function readBody(res: Awaited<ReturnType<FetchFn>>, location: string, max: number): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const tooLarge = () =>
+    new AdapterError(`${location} is larger than ${mib(max)}, the most a source may be`, 'MALFORMED');
+  if (!res.headers.get('content-encoding') && declared > max) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /**
@@ -209,7 +245,7 @@ export async function loadLocation(ctx: AdapterContext, location: string, opts: 
           await res.body?.cancel();
           return new AdapterError(`${location} answered HTTP ${res.status}`, 'HTTP_STATUS', res.status);
         }
-        const body = Buffer.from(await res.arrayBuffer());
+        const body = await readBody(res, location, opts.maxBytes ?? MAX_BODY_BYTES);
         // A compressed answer's Content-Length counts the compressed bytes, not these.
         const declared = res.headers.get('content-encoding') ? NaN : Number(res.headers.get('content-length') ?? NaN);
         if (Number.isFinite(declared) && declared !== body.length) {
