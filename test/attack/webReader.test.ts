@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseAgencyConfig, type WebsiteSourceConfig } from '../../adapters/core/config';
-import { createAdapterContext } from '../../adapters/core/adapter';
+import { createAdapterContext, loadLocation } from '../../adapters/core/adapter';
 import { createWebsiteAdapter } from '../../adapters/website';
 import { MAX_NESTING } from '../../adapters/website/extract';
 import { ROOT } from '../support/paths';
@@ -133,5 +133,70 @@ sources:
     await expect(read(url)).rejects.toThrow(/is larger than 48 MiB, the most a source may be/);
     expect(Date.now() - started).toBeLessThan(20_000);
     await close(server);
+  });
+});
+
+describe('redirects a source’s server sends', () => {
+  const ctx = () => createAdapterContext();
+  const load = (url: string, headers?: Record<string, string>) =>
+    loadLocation(ctx(), url, { timeoutMs: 5_000, headers });
+  const redirector = (to: string) =>
+    serve((_req, res) => {
+      res.writeHead(302, { location: to });
+      res.end();
+    });
+
+  test('to another host on this machine: not followed, the target never reached', async () => {
+    const reached: string[] = [];
+    const target = await serve((req, res) => {
+      reached.push(String(req.url));
+      res.end('<html><body>secret</body></html>');
+    });
+    const port = (target.server.address() as { port: number }).port;
+    const from = await redirector(`http://localhost:${port}/admin`);
+    await expect(load(from.url)).rejects.toThrow(
+      new RegExp(`redirects to localhost:${port}, which is not allowed: .* is a loopback address`),
+    );
+    expect(reached).toEqual([]);
+    await close(from.server);
+    await close(target.server);
+  });
+
+  test.each([
+    ['http://169.254.169.254/latest/meta-data/', /linkLocal/],
+    ['http://10.0.0.8/', /private/],
+    ['http://[::ffff:192.168.0.1]/', /private/],
+    ['file:///etc/passwd', /http and https only/],
+  ])('to %s: refused before any connection', async (to, why) => {
+    const from = await redirector(to);
+    await expect(load(from.url)).rejects.toThrow(why);
+    await close(from.server);
+  });
+
+  test('on the same host: followed, and the agency file’s headers stay with the first origin', async () => {
+    const seen: Array<string | undefined> = [];
+    const target = await serve((req, res) => {
+      seen.push(req.headers['x-api-key'] as string | undefined);
+      res.end('{"ok":true}');
+    });
+    const from = await serve((req, res) => {
+      seen.push(req.headers['x-api-key'] as string | undefined);
+      res.writeHead(301, { location: `${target.url}moved` });
+      res.end();
+    });
+    const loaded = await load(from.url, { 'x-api-key': 'agency-secret' });
+    expect(loaded.status === 'ok' && loaded.body.toString()).toBe('{"ok":true}');
+    expect(seen).toEqual(['agency-secret', undefined]);
+    await close(from.server);
+    await close(target.server);
+  });
+
+  test('a loop of redirects ends after five', async () => {
+    const loop = await serve((req, res) => {
+      res.writeHead(307, { location: `/${Number(String(req.url).slice(1) || 0) + 1}` });
+      res.end();
+    });
+    await expect(load(loop.url)).rejects.toThrow(/redirects more than 5 times/);
+    await close(loop.server);
   });
 });
