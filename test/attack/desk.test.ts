@@ -143,3 +143,29 @@ describe('feeds from crafted links', () => {
     await r.text();
   });
 });
+
+describe('webhooks through the gateway', () => {
+  const REGISTER = `mutation($url: String!) { registerProgramWebhook(url: $url) { secret webhook { id } } }`;
+
+  test.each([
+    [null, 'UNAUTHENTICATED'],
+    ['staffIac', 'FORBIDDEN'],
+    ['analyst', 'FORBIDDEN'],
+  ] as const)('%s may not register one', async (role, code) => {
+    const r = await gql(app, REGISTER, { url: 'https://hooks.example.jp/x' }, role ? app.tokens[role] : null);
+    expect(codeOf(r)).toBe(code);
+    expect(r.data?.registerProgramWebhook ?? null).toBeNull();
+  });
+
+  test('a coordinator may not point one at the gateway itself', async () => {
+    const r = await gql(app, REGISTER, { url: `${app.base}/graphql` }, app.tokens.coordinator);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toMatch(/loopback/);
+  });
+
+  test('the signing secret is shown once: no field reads it back', async () => {
+    const r = await gql(app, '{ programWebhooks(all: true) { id secret } }', {}, app.tokens.coordinator);
+    expect(r.status).toBe(400);
+    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
