@@ -163,7 +163,7 @@ test('every consultation field through every entry point, for every role, leaks 
     }
   }
   expect(cells).toBe(4 * ENTRY_POINTS.length * fields.length);
-});
+}, 240_000);
 
 test('only staff of the owning agency may refer, and a refused referral writes nothing', async () => {
   const refer = `mutation($id: ID!) { referConsultation(id: $id, to: "hyogo-iac", note: "matrix") { id summary } }`;
