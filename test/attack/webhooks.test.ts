@@ -174,11 +174,12 @@ test('a forged or replayed message fails the published verification', () => {
 
 /** Sends one message to `url` through a dispatcher, as a change would, and returns its first attempt. */
 async function deliverOnce(url: string, id: string, env: Record<string, string> = {}) {
-  const settings = deskSettingsFromEnv({
-    MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-    MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000',
-    ...env,
-  });
+  const settings = deskSettingsOf(
+    parseSettings(
+      { MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32', MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000', ...env },
+      { envFile: false },
+    ),
+  );
   const hook = await webhooks.createWebhook(store, {
     id: `wh_${id}`,
     owner: COORDINATOR.subject,
