@@ -10,14 +10,15 @@
  * (the readiness check, tests). The worker side is `runBackend` below.
  */
 import { MessageChannel, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { relog, threadLogger, tsWorker } from './threads';
+import { relog, threadLogger, worker as startWorker } from './threads';
 import type { Queryable } from '../store/store';
 import type { Limits } from '../server/limits';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
 import type { StatsDimension, StatsFilter } from '../store/stats';
+import type { Settings } from '../server/settings';
+import { createSyncMetrics } from '../server/processMetrics';
 
 export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
 
@@ -26,6 +27,8 @@ const OWN_THREAD = new Set(['consultations']);
 
 /** What the worker is started with: plain data only (it crosses a thread boundary). */
 export interface BackendOptions {
+  /** Every setting, parsed by the main thread (plain data: it crosses the thread boundary). */
+  settings: Settings;
   /** PGlite data directory; ignored when `storeDump` or `databaseUrl` is given. */
   dataDir: string;
   /** A PostgreSQL server shared with other processes (DATABASE_URL). */
@@ -99,7 +102,8 @@ export class BackendStartError extends Error {
 
 /** Starts the back end on a worker thread and resolves once its subgraphs listen. */
 export function startBackendWorker(options: BackendOptions, logger: Logger): Promise<BackendHandle> {
-  const worker = tsWorker(join(__dirname, 'backend.ts'), options);
+  // The worker is this very file (from the sources through tsx's hook, from the build with plain node).
+  const worker = startWorker(__filename, options);
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const changed: Array<() => void> = [];
@@ -190,6 +194,9 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
 
 /** The worker side: opens the store, syncs, serves the subgraphs, and answers the main thread. */
 async function runBackend(options: BackendOptions): Promise<void> {
+  // The subgraphs' spans, under their own service name (the gateway's thread has its own provider).
+  const { startSubgraphsTelemetry } = require('../server/telemetry') as typeof import('../server/telemetry');
+  startSubgraphsTelemetry(options.settings);
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
   const logger = threadLogger(options.logLevel, (line) => post({ type: 'log', line }));
@@ -217,19 +224,24 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const mode = options.sync;
   // The parse worker boots (loads its modules) while the store opens and the directory is read,
   // so the consultation logs, the largest part of a first start, are parsed from the outset.
-  const workers = mode === 'never' ? 0 : offload.defaultWorkerCount();
+  const settings = options.settings;
+  const workers = mode === 'never' ? 0 : offload.defaultWorkerCount(settings.syncWorkers);
   const pool = workers > 0 ? offload.createPreparePool(workers, { eager: true }) : undefined;
-  const env = demoServers ? { ...process.env, MADOGUCHI_DEMO_URL: demoServers.baseUrl } : process.env;
+  // The agency files' ${VAR} references read the settings' environment (the demo's own URL when it runs here).
+  const env = demoServers ? { ...settings.environment, MADOGUCHI_DEMO_URL: demoServers.baseUrl } : settings.environment;
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
   const store = await openStore(
     options.storeDump
       ? { loadFrom: new Blob([options.storeDump]) }
       : options.databaseUrl
-        ? { databaseUrl: options.databaseUrl, postgres: { applicationName: 'madoguchi-embedded' } }
+        ? {
+            databaseUrl: options.databaseUrl,
+            postgres: { applicationName: 'madoguchi-embedded', poolSize: settings.pgPoolSize },
+          }
         : { dataDir: options.dataDir },
   );
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
-  const ctx = createAdapterContext({ logger });
+  const ctx = createAdapterContext({ logger, env });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
   if (mode !== 'never') {
     const only = (entities: string[]) =>
@@ -251,16 +263,23 @@ async function runBackend(options: BackendOptions): Promise<void> {
     // The directory and programmes are small and are what a first visitor asks for: a first start
     // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
     // is fetched from the agencies' sites and synced alongside it, in the background.
-    const directory = sync.syncAll(store, only(['organization', 'program']), ctx, { pool });
+    const directory = sync.syncAll(store, only(['organization', 'program']), ctx, {
+      pool,
+      leaseTtlMs: settings.leaseTtlMs,
+    });
     const consultations = (async () => {
       await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
       if (demoModule) {
-        const { generated } = await demoModule.ensureDemoData();
+        const { generated } = await demoModule.ensureDemoData({ consultationDir: settings.consultationDir });
         if (generated) logger.info('demo consultation logs generated');
       }
       // Every log is read and handed to the worker at once: it queues them, and never idles
       // between files while this thread writes the last one.
-      return sync.syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
+      return sync.syncAll(store, only(['consultation', 'committee']), ctx, {
+        pool,
+        concurrency: 32,
+        leaseTtlMs: settings.leaseTtlMs,
+      });
     })();
     syncReports = Promise.all([directory, consultations])
       .finally(() => pool?.close())
@@ -284,6 +303,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
           limits: options.subgraphLimits,
           gatewayLimits: options.gatewayLimits,
           logger,
+          settings,
         });
       const channel = new MessageChannel();
       serveStore(store, channel.port1, {
@@ -292,6 +312,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       return startSubgraphThread(
         {
           name: module.name,
+          settings,
           storePort: channel.port2,
           storeKind: store.kind,
           storeShared: store.shared,
@@ -319,12 +340,16 @@ async function runBackend(options: BackendOptions): Promise<void> {
   syncReports
     .catch(() => {})
     .then(() => columnar.warmColumnar(store))
+    .then(() => logger.info("columnar mirror loaded: analysts' statistics count on DuckDB"))
     .catch((e: unknown) =>
       logger.warn({ err: (e as Error).message }, 'columnar mirror not loaded; statistics count in the store'),
     );
   // Cached public answers must follow the data: the main thread drops them after a change.
+  // Per-source sync metrics, on every subgraph's /metrics (they share this thread's registry).
+  const syncMetrics = createSyncMetrics();
   syncReports.then(
     (reports) => {
+      for (const r of reports) syncMetrics.record(r);
       post({ type: 'syncReports', reports });
       if (reports.some((r) => r.outcome === 'updated')) post({ type: 'changed' });
     },
@@ -338,10 +363,11 @@ async function runBackend(options: BackendOptions): Promise<void> {
           agencies,
           ctx,
           (report) => {
+            syncMetrics.record(report);
             if (report.outcome === 'updated') post({ type: 'changed' });
           },
           // Sources that failed in this start's first sync are retried with backoff, not after their interval.
-          { initial: syncReports },
+          { initial: syncReports, leaseTtlMs: settings.leaseTtlMs },
         );
   // On a shared store (PostgreSQL) other processes sync too: their snapshots arrive by
   // notification, refresh what the subgraphs derive from rows and empty the gateway's cache.
@@ -381,12 +407,14 @@ async function runBackend(options: BackendOptions): Promise<void> {
         return void reply(close());
       case 'syncSource': {
         const at = m.atMs;
-        const runCtx = at === undefined ? ctx : createAdapterContext({ logger, clock: () => new Date(at) });
+        const runCtx = at === undefined ? ctx : createAdapterContext({ logger, env, clock: () => new Date(at) });
         return void reply(
-          sync.syncSource(store, m.agency, m.source, runCtx, { force: m.force }).then((report) => {
-            if (report.outcome === 'updated') post({ type: 'changed' });
-            return report;
-          }),
+          sync
+            .syncSource(store, m.agency, m.source, runCtx, { force: m.force, leaseTtlMs: settings.leaseTtlMs })
+            .then((report) => {
+              if (report.outcome === 'updated') post({ type: 'changed' });
+              return report;
+            }),
         );
       }
     }

@@ -6,14 +6,16 @@
  * (`startSubgraphThread`); the worker side is `runSubgraphThread` below.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { relog, threadLogger, tsWorker } from './threads';
+import { relog, sibling, threadLogger, worker as startWorker } from './threads';
 import type { Store } from '../store/store';
 import type { Limits } from '../server/limits';
+import type { Settings } from '../server/settings';
 
 export interface SubgraphThreadOptions {
   name: string;
+  /** Every setting, parsed by the main thread (plain data: it crosses the thread boundary). */
+  settings: Settings;
   /** The back end's end of the store's port is served with serveStore. */
   storePort: MessagePort;
   storeKind: Store['kind'];
@@ -41,7 +43,7 @@ export interface SubgraphThread {
 
 /** Starts the subgraph's thread; resolves once it listens (rejects with EADDRINUSE's code if its port was taken). */
 export function startSubgraphThread(options: SubgraphThreadOptions, logger: Logger): Promise<SubgraphThread> {
-  const worker = tsWorker(join(__dirname, 'subgraphThread.ts'), options, [options.storePort]);
+  const worker = startWorker(sibling(__filename, 'subgraphThread'), options, [options.storePort]);
   let closing: Promise<void> | undefined;
   return new Promise((resolve, reject) => {
     worker.on('message', (m: FromThread) => {
@@ -69,10 +71,13 @@ export function startSubgraphThread(options: SubgraphThreadOptions, logger: Logg
 
 /** The worker side: serves the subgraph over the remote store until told to close. */
 async function runSubgraphThread(options: SubgraphThreadOptions): Promise<void> {
+  // This thread's spans, under the subgraphs' service name, as on the back end's thread.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { startSubgraphsTelemetry } = require('../server/telemetry') as typeof import('../server/telemetry');
+  const telemetry = startSubgraphsTelemetry(options.settings);
   const port = parentPort!;
   const post = (m: FromThread) => port.postMessage(m);
   const logger = threadLogger(options.logLevel, (line) => post({ type: 'log', line }));
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { RemoteStore } = require('../store/engine/remote') as typeof import('../store/engine/remote');
   const { findSubgraph } = require('../subgraphs') as typeof import('../subgraphs');
   const { startSubgraph } = require('../subgraphs/server') as typeof import('../subgraphs/server');
@@ -87,12 +92,14 @@ async function runSubgraphThread(options: SubgraphThreadOptions): Promise<void> 
     limits: options.limits,
     gatewayLimits: options.gatewayLimits,
     logger,
+    settings: options.settings,
   });
   port.on('message', (m: { type: 'close' }) => {
     if (m.type !== 'close') return;
     server
       .close()
       .then(() => store.close())
+      .then(() => telemetry.shutdown())
       .finally(() => process.exit(0));
   });
   post({ type: 'ready', url: server.url, port: server.port });

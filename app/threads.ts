@@ -1,27 +1,32 @@
 /**
- * What the embedded start's threads share: starting a TypeScript module on a worker thread, and
+ * What the embedded start's threads share: starting a module of this folder on a worker thread, and
  * logging from a worker through its parent (a worker writes JSON lines; the parent logs each
  * through its own logger, marked with the thread it came from).
  */
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { Writable } from 'node:stream';
+import { dirname, extname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 
 /**
- * A worker running `file` (TypeScript, like the rest): a bootstrap loads it through tsx's CommonJS
- * hook, whatever runs the parent (node --require tsx/cjs, jest).
+ * A worker running `file`, a module of this folder: from the sources (TypeScript) a bootstrap
+ * loads it through tsx's CommonJS hook, whatever runs the parent (the bin, jest); from the build
+ * (dist/, JavaScript) plain node loads it.
  */
-export function tsWorker(file: string, workerData: unknown, transferList: TransferListItem[] = []): Worker {
+export function worker(file: string, workerData: unknown, transferList: TransferListItem[] = []): Worker {
   const entry = JSON.stringify(file);
-  const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
-  return new Worker(`require(${tsx}).register(); require(${entry});`, {
+  const hook = file.endsWith('.ts') ? `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); ` : '';
+  return new Worker(`${hook}require(${entry});`, {
     eval: true,
     execArgv: [],
     workerData,
     transferList,
-    // This thread's environment as it is now (under jest, the test's own copy), not the process's at start.
-    env: { ...process.env },
   });
+}
+
+/** A sibling module of `file` by name, with `file`'s own extension (.ts from the sources, .js from the build). */
+export function sibling(file: string, name: string): string {
+  return join(dirname(file), name + extname(file));
 }
 
 /** A logger on a worker that hands each line to `post` (for the parent's `relog`). */

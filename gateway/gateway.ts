@@ -24,10 +24,12 @@ import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { fetch as undiciFetch } from 'undici';
 import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../server/identity';
-import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
+import { authConfigFromSettings, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { controlCharactersPlugin } from '../server/controlCharacters';
-import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from '../server/limits';
+import { costLimitPlugin, limitValidationRules, limitsOf, tokenLimitCheck, type Limits } from '../server/limits';
+import { signedInIntrospectionPlugin } from './plugins/introspection';
+import { defaultSettings, type Settings } from '../server/settings';
 import { executionGuardPlugin } from './plugins/executionGuard';
 import { STATISTICS_WORK } from './plugins/statisticsWork';
 import { listSizesOf } from '../server/cost';
@@ -44,31 +46,20 @@ import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';
 import { feedRoutes } from './feeds';
-import {
-  SubgraphClient,
-  endpointUrls,
-  subgraphClientOptionsFromEnv,
-  type SubgraphClientOptions,
-} from './subgraph/client';
+import { SubgraphClient, endpointUrls, subgraphClientOptionsOf, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, boundedCache, stringBytes, type CacheRegistry } from './caches';
-import {
-  createOperationRegistry,
-  DEFAULT_APQ_BYTES,
-  parseDocumentHash,
-  sha256Hex,
-  type OperationRegistry,
-} from './persistedOperations';
+import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
 import {
   privateFieldsOf,
   ResponseCache,
-  responseCacheOptionsFromEnv,
+  responseCacheOptionsOf,
   responseCachePlugin,
   type CachedResult,
   type ResponseCacheOptions,
   type ResponseCacheStore,
 } from './responseCache';
 import { SUPERGRAPH_FILE } from './supergraph';
-import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
+import { SharedCache, sharedCacheOptionsOf, type SharedCacheOptions } from './sharedCache';
 
 export { SubgraphClient } from './subgraph/client';
 
@@ -91,6 +82,8 @@ export interface PlanCacheSizes {
 }
 
 export interface GatewayOptions {
+  /** Every setting (server/settings.ts); the options below override single ones. Default: the schema's defaults. */
+  settings?: Settings;
   supergraphSdl?: string;
   /** Per-subgraph URL overrides, e.g. from SUBGRAPH_PROGRAMS_URL; several replicas comma-separated. */
   subgraphUrls?: Record<string, string>;
@@ -126,36 +119,24 @@ export interface GatewayOptions {
   shutdownTimeoutMs?: number;
 }
 
-function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
-  return n;
+export function planCacheSizesOf(s: Settings): PlanCacheSizes {
+  return { documentStoreMiB: s.documentCacheMiB, queryPlanStoreMiB: s.queryPlanCacheMiB };
 }
 
-export function planCacheSizesFromEnv(env: NodeJS.ProcessEnv = process.env): PlanCacheSizes {
-  return {
-    documentStoreMiB: numberFromEnv(env, 'MADOGUCHI_DOCUMENT_CACHE_MIB', 30),
-    queryPlanStoreMiB: numberFromEnv(env, 'MADOGUCHI_QUERY_PLAN_CACHE_MIB', 30),
-  };
+/** SUBGRAPH_<NAME>_URL overrides, several replicas comma-separated, as the gateway takes them. */
+export function subgraphUrlsOf(s: Settings): Record<string, string> {
+  return Object.fromEntries(Object.entries(s.subgraphUrls).map(([name, urls]) => [name, urls.join(',')]));
 }
 
 export interface ApqSettings {
-  /** Bytes of client-registered queries kept (MADOGUCHI_APQ_CACHE_MIB, default 16). */
+  /** Bytes of client-registered queries kept (MADOGUCHI_APQ_CACHE_MIB). */
   bytes: number;
   /** `open` or `safelist` (MADOGUCHI_APQ_REGISTRATION; production's default is `safelist`). */
-  registration: 'open' | 'safelist';
+  registration: Settings['apqRegistration'];
 }
 
-export function apqSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApqSettings {
-  const registration = env.MADOGUCHI_APQ_REGISTRATION || (env.NODE_ENV === 'production' ? 'safelist' : 'open');
-  if (registration !== 'open' && registration !== 'safelist')
-    throw new Error(`MADOGUCHI_APQ_REGISTRATION must be open or safelist, got "${registration}"`);
-  return {
-    bytes: numberFromEnv(env, 'MADOGUCHI_APQ_CACHE_MIB', DEFAULT_APQ_BYTES / 1024 / 1024) * 1024 * 1024,
-    registration,
-  };
+export function apqSettingsOf(s: Settings): ApqSettings {
+  return { bytes: s.apqCacheMiB * 1024 * 1024, registration: s.apqRegistration };
 }
 
 /**
@@ -169,10 +150,8 @@ export interface MetricsAccess {
   open: boolean;
 }
 
-export function metricsAccessFromEnv(env: NodeJS.ProcessEnv = process.env): MetricsAccess {
-  const token = env.MADOGUCHI_METRICS_TOKEN || undefined;
-  if (token && token.length < 16) throw new Error('MADOGUCHI_METRICS_TOKEN must be at least 16 characters');
-  return { token, open: !token && env.NODE_ENV !== 'production' };
+export function metricsAccessOf(s: Settings): MetricsAccess {
+  return { token: s.metricsToken, open: !s.metricsToken && s.mode !== 'production' };
 }
 
 function metricsRefusal(
@@ -186,16 +165,6 @@ function metricsRefusal(
   const expected = Buffer.from(access.token);
   if (given.length === expected.length && timingSafeEqual(given, expected)) return null;
   return { status: 401, message: 'metrics need Authorization: Bearer <MADOGUCHI_METRICS_TOKEN>\n' };
-}
-
-/** Reads overrides from the environment: SUBGRAPH_<NAME>_URL, one URL or several comma-separated (replicas). */
-export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const urls: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    const m = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(k);
-    if (m && v) urls[m[1].toLowerCase()] = v;
-  }
-  return urls;
 }
 
 /** Subgraph names and URLs as the supergraph and the overrides give them. */
@@ -223,13 +192,14 @@ export interface GatewayServer {
 
 export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): GatewayServer {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
-  const secret = options.identitySecret ?? identitySecret();
-  const limits = { ...limitsFromEnv(), ...options.limits };
-  const clientOptions = { ...subgraphClientOptionsFromEnv(), ...options.subgraphClient };
-  const sizes = { ...planCacheSizesFromEnv(), ...options.planCache };
-  const cacheOptions = { ...responseCacheOptionsFromEnv(), ...options.responseCache };
+  const settings = options.settings ?? defaultSettings();
+  const secret = options.identitySecret ?? identitySecret(settings);
+  const limits = { ...limitsOf(settings), ...options.limits };
+  const clientOptions = { ...subgraphClientOptionsOf(settings), ...options.subgraphClient };
+  const sizes = { ...planCacheSizesOf(settings), ...options.planCache };
+  const cacheOptions = { ...responseCacheOptionsOf(settings), ...options.responseCache };
   const clients = new Map<string, SubgraphClient>();
-  disableVendorTelemetry();
+  disableVendorTelemetry(settings);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
@@ -241,16 +211,16 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     },
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  const apq = { ...apqSettingsFromEnv(), ...options.apq };
+  const apq = { ...apqSettingsOf(settings), ...options.apq };
   const registry = createOperationRegistry({
-    allowIntrospection: limits.introspection,
+    allowIntrospection: limits.introspection !== 'nobody',
     dir: options.operationsDir,
     apqBytes: apq.bytes,
     apqRegistration: apq.registration,
   });
-  const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsFromEnv() : options.sharedCache;
+  const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsOf(settings) : options.sharedCache;
   const sharedCache = sharedOptions
-    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) =>
+    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: settings.logLevel }), (up) =>
         metrics?.sharedCacheUp.set(up ? 1 : 0),
       )
     : null;
@@ -281,6 +251,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     executionGuardPlugin(options.logger),
     controlCharactersPlugin(),
     consultationGuardPlugin(),
+    ...(limits.introspection === 'signed-in' ? [signedInIntrospectionPlugin()] : []),
     costLimitPlugin(
       listSizesOf(parse(supergraphSdl)),
       limits,
@@ -299,7 +270,7 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     gateway,
     plugins,
     validationRules: limitValidationRules(limits),
-    introspection: limits.introspection,
+    introspection: limits.introspection !== 'nobody',
     documentStore: asKeyValueCache(documents),
     persistedQueries: { cache: sharedCache ? sharedCache.persistedQueries(registry.apqCache) : registry.apqCache },
     // Identity travels only in the Authorization header, never in cookies: there is no ambient
@@ -372,8 +343,9 @@ export interface RunningGateway extends RunningServer {
  * runs where consultation data lives and sends nothing out that nobody asked for; an operator
  * who wants Apollo's telemetry sets APOLLO_TELEMETRY_DISABLED=false.
  */
-export function disableVendorTelemetry(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.APOLLO_TELEMETRY_DISABLED === undefined) env.APOLLO_TELEMETRY_DISABLED = 'true';
+export function disableVendorTelemetry(settings: Pick<Settings, 'apolloTelemetryDisabled'>): void {
+  // Written, not read: @apollo/gateway looks for it in the environment.
+  process.env.APOLLO_TELEMETRY_DISABLED = String(settings.apolloTelemetryDisabled);
 }
 
 export async function startGateway(
@@ -388,17 +360,18 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
   const metrics = createGatewayMetrics({ defaultMetrics: true });
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const limits = { ...limitsFromEnv(), ...options.limits };
-  const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
+  const settings = options.settings ?? defaultSettings();
+  const logger = options.logger ?? pino({ level: settings.logLevel });
+  const limits = { ...limitsOf(settings), ...options.limits };
+  const safelist = options.safelist ?? settings.safelist;
   const { apollo, clients, registry, responseCache, sharedCache, caches } = createGatewayServer(
     { ...options, supergraphSdl, limits, logger },
     metrics,
   );
-  const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
+  const resolveViewer = createViewerResolver(options.auth ?? authConfigFromSettings(settings));
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
-  const secret = options.identitySecret ?? identitySecret();
-  const metricsAccess = options.metrics ?? metricsAccessFromEnv();
+  const secret = options.identitySecret ?? identitySecret(settings);
+  const metricsAccess = options.metrics ?? metricsAccessOf(settings);
   await apollo.start();
   let running: RunningServer | undefined;
   const routes: Route[] = [
@@ -474,9 +447,10 @@ export async function startGateway(
   routes.push(...pageRoutes());
   buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
   routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
-  routes.push(...feedRoutes({ apollo, logger, publicUrl: process.env.MADOGUCHI_PUBLIC_URL || undefined }));
-  if (limits.introspection) {
-    // The explorer needs introspection; it is served where introspection is allowed.
+  routes.push(...feedRoutes({ apollo, logger, publicUrl: settings.publicUrl }));
+  if (limits.introspection !== 'nobody') {
+    // The explorer needs introspection; it is served where introspection is allowed (to signed-in
+    // callers only, the page sends the token from its headers pane).
     routes.push(...explorerRoutes());
     buildExplorerAssets().catch((e: Error) => logger.warn({ err: e.message }, 'explorer bundle failed'));
   }
@@ -577,7 +551,7 @@ export async function startGateway(
     host: options.host,
     maxBodyBytes: limits.maxBodyBytes,
     requestTimeoutMs: limits.requestTimeoutMs,
-    shutdownTimeoutMs: options.shutdownTimeoutMs ?? numberFromEnv(process.env, 'MADOGUCHI_SHUTDOWN_TIMEOUT_MS', 10_000),
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? settings.shutdownTimeoutMs,
     maxResponseBytes: limits.maxResponseBytes,
     corsOrigins: options.cors?.origins ?? [],
     routes,
@@ -597,7 +571,8 @@ export async function startGateway(
       metrics.requests.inc({ operation, status: String(status) });
       metrics.requestSeconds.observe({ operation }, seconds);
       // Only the request's shape is logged: never variables, results or identities.
-      logger.info({ requestId, operation, status, ms: Math.round(seconds * 1000) }, 'graphql request');
+      if (settings.accessLog)
+        logger.info({ requestId, operation, status, ms: Math.round(seconds * 1000) }, 'graphql request');
     },
     onClose: async () => {
       await Promise.all([...clients.values()].map((c) => c.close()));

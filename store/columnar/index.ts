@@ -34,9 +34,14 @@ export function columnarMirrorFor(store: Queryable): Promise<ConsultationMirror 
   return mirror;
 }
 
-/** Opens the store's mirror and loads it now, so that the first analyst does not wait for it. */
+/**
+ * Opens the store's mirror and loads it now, so that the first analyst does not wait for it.
+ * Rejects, saying why, where no mirror can run (statistics then count in the store).
+ */
 export async function warmColumnar(store: Queryable): Promise<void> {
-  await (await columnarMirrorFor(store))?.fresh();
+  const mirror = await columnarMirrorFor(store);
+  if (!mirror) throw new Error(columnarUnavailable ?? 'the store cannot export CSV');
+  await mirror.fresh();
 }
 
 /** Consultations counted by `dims` under `filter`: exact counts, from the mirror where it runs. */

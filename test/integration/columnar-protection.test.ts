@@ -19,6 +19,7 @@ import { mulberry32 } from '../../demo/consultations';
 import { openTestStore } from '../support/store';
 import { DIMENSIONS, pick } from '../support/stats-shapes';
 import { FIXED_NOW } from '../support/paths';
+import { defaultSettings } from '../../server/settings';
 
 const SECRET = 'columnar-protection-identity-secret-of-enough-length';
 /** Small enough that the random tables below spend it part-way through. */
@@ -33,7 +34,6 @@ let storePath: RunningServer;
 let organizations: string[];
 let topics: string[];
 let months: string[];
-const savedLimit = process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
 
 /** The same store, seen without CSV export: the mirror cannot open, the store counts. */
 function withoutCsvExport(s: Store): Store {
@@ -49,10 +49,15 @@ function withoutCsvExport(s: Store): Store {
 }
 
 beforeAll(async () => {
-  process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = String(CELLS_PER_DAY);
   store = await openTestStore('demo');
   const module = findSubgraph('consultations')!;
-  const options = { port: 0, identitySecret: SECRET, now: () => FIXED_NOW, logger: pino({ level: 'silent' }) };
+  const options = {
+    port: 0,
+    identitySecret: SECRET,
+    now: () => FIXED_NOW,
+    logger: pino({ level: 'silent' }),
+    settings: defaultSettings({ analystCellsPerDay: CELLS_PER_DAY }),
+  };
   columnar = await startSubgraph(module, store, options);
   storePath = await startSubgraph(module, withoutCsvExport(store), options);
   organizations = (
@@ -73,8 +78,6 @@ afterAll(async () => {
   await storePath?.close();
   if (store) await closeColumnar(store);
   await store?.close();
-  if (savedLimit === undefined) delete process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
-  else process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = savedLimit;
 });
 
 async function ask(server: RunningServer, viewer: Viewer, variables: Record<string, unknown>) {
