@@ -137,6 +137,20 @@ describe('feeds from crafted links', () => {
     expect(atom).toContain('&lt;/title&gt;&lt;script&gt;');
   });
 
+  test('aliased programme feeds in one anonymous request are refused by cost; the feed route’s one is served', async () => {
+    const feed = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `f${i}: programFeed(search: { text: "資金${i}" }) { entries { id } }`).join(' ')} }`;
+    const many = await gql(app, feed(29));
+    expect({ status: many.status, code: codeOf(many) }).toEqual({ status: 400, code: 'COST_LIMIT_EXCEEDED' });
+    const four = await gql(app, feed(4));
+    expect(codeOf(four)).toBe('COST_LIMIT_EXCEEDED');
+    const one = await gql(app, feed(1));
+    expect(one.errors).toBeUndefined();
+    const route = await get('/feeds/programs.atom?q=%E8%B3%87%E9%87%91');
+    expect(route.status).toBe(200);
+    await route.text();
+  });
+
   test('a query string over the bound is refused before any work', async () => {
     const r = await get(`/feeds/programs.atom?q=${'a'.repeat(2_100)}`);
     expect(r.status).toBe(414);
