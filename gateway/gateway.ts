@@ -59,6 +59,7 @@ import {
   type ResponseCacheStore,
 } from './responseCache';
 import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
+import { JWKS_PATH, liveFieldsPlugin, liveJwks, startLiveSources, type LiveOptions, type LiveRegistry } from './live';
 
 export { SubgraphClient } from './subgraph/client';
 
@@ -113,6 +114,8 @@ export interface GatewayOptions {
   planCache?: Partial<PlanCacheSizes>;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
+  /** Agencies' own services composed beside the built-in subgraphs (./live). */
+  live?: LiveOptions;
 }
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -161,7 +164,12 @@ export interface GatewayServer {
   sharedCache: SharedCache | null;
 }
 
-export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): GatewayServer {
+export function createGatewayServer(
+  options: GatewayOptions = {},
+  metrics?: GatewayMetrics,
+  /** The live sources, started: the supergraph then comes from it and follows its changes. */
+  live?: LiveRegistry | null,
+): GatewayServer {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
   const secret = options.identitySecret ?? identitySecret();
   const limits = { ...limitsFromEnv(), ...options.limits };
@@ -171,8 +179,10 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const clients = new Map<string, SubgraphClient>();
   disableVendorTelemetry();
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: live ? live.manager : supergraphSdl,
     buildService: ({ name, url }) => {
+      const liveSource = live?.dataSource(name);
+      if (liveSource) return liveSource;
       // Reads of firms' growth files are audited per request: identical ones are never merged.
       const own = AUDITED_SUBGRAPHS.has(name) ? { ...clientOptions, dedup: false } : clientOptions;
       const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, own, metrics);
@@ -211,13 +221,14 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
     consultationGuardPlugin(),
     costLimitPlugin(listSizesOf(parse(supergraphSdl)), limits, () => metrics?.refusals.inc({ reason: 'cost' })),
   ];
+  if (live) plugins.push(liveFieldsPlugin(live));
   // Last: it answers from the cache only once every check above has passed.
-  if (responseCache)
-    plugins.push(
-      responseCachePlugin(responseCache, privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs), (result) =>
-        metrics?.responseCache.inc({ result }),
-      ),
-    );
+  if (responseCache) {
+    const privateFields = privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs);
+    // Live answers are the agencies' per request: never kept.
+    live?.onComposed(() => live.owners.forEach((_, field) => privateFields.add(field)));
+    plugins.push(responseCachePlugin(responseCache, privateFields, (result) => metrics?.responseCache.inc({ result })));
+  }
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins,
@@ -281,6 +292,8 @@ function persistedQueryHash(extensions: unknown): string | undefined {
 
 export interface RunningGateway extends RunningServer {
   metrics: GatewayMetrics;
+  /** The live sources, when any are declared. */
+  live: LiveRegistry | null;
   clients: Map<string, SubgraphClient>;
   /** Drops every cached answer (after a sync changed data); a no-op without the response cache. */
   invalidateResponseCache(): void;
@@ -310,9 +323,20 @@ export async function startGateway(
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const limits = { ...limitsFromEnv(), ...options.limits };
   const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
+  const secret = options.identitySecret ?? identitySecret();
+  const live = options.live
+    ? await startLiveSources(options.live, {
+        endpoints: subgraphEndpoints(supergraphSdl),
+        identitySecret: secret,
+        logger,
+        metrics,
+        clientOptions: { ...subgraphClientOptionsFromEnv(), ...options.subgraphClient },
+      })
+    : null;
   const { apollo, clients, registry, responseCache, sharedCache } = createGatewayServer(
-    { ...options, supergraphSdl, limits, logger },
+    { ...options, supergraphSdl, limits, logger, identitySecret: secret },
     metrics,
+    live,
   );
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
@@ -352,6 +376,7 @@ export async function startGateway(
             () => probeReplicas(name, url),
           ]),
           ...Object.entries(options.readinessChecks ?? {}),
+          ...Object.entries(live?.readinessChecks() ?? {}),
         ];
         await Promise.all(
           probes.map(async ([name, probe]) => {
@@ -370,6 +395,12 @@ export async function startGateway(
         };
         sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
       },
+    },
+    // The public key agencies' services verify the identity they are sent with (./live/identity).
+    {
+      method: 'GET',
+      path: JWKS_PATH,
+      handle: (_, res) => sendText(res, 200, 'application/jwk-set+json', JSON.stringify(liveJwks(secret))),
     },
     {
       method: 'GET',
@@ -487,6 +518,7 @@ export async function startGateway(
     },
     onClose: async () => {
       await Promise.all([...clients.values()].map((c) => c.close()));
+      await live?.close();
       sharedCache?.close();
     },
   });
@@ -503,6 +535,7 @@ export async function startGateway(
     },
     close: (deadlineMs?: number) => server.close(deadlineMs),
     metrics,
+    live,
     clients,
     responseCacheEnabled: responseCache !== null,
     invalidateResponseCache: () => void responseCache?.invalidate(),

@@ -20,8 +20,8 @@ import {
   toRule,
 } from './fields';
 import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case slug such as "hyogo-iac"');
+import { duration, headerFromEnv, slug, urlOrPath } from './configParts';
+import { graphqlSubgraphSource, isLiveSource, openapiSource, type LiveSourceConfig } from './live';
 
 // A regular expression as an agency file writes it; one that does not compile is a config mistake.
 const regex = z
@@ -72,15 +72,6 @@ const mappingEntry = z.union([
     ),
 ]);
 export type MappingEntry = z.infer<typeof mappingEntry>;
-
-const duration = z
-  .string()
-  .regex(/^\d+\s*(s|m|h|d)$/, 'a duration such as "30m", "6h" or "1d"')
-  .transform((s) => {
-    const n = Number.parseInt(s, 10);
-    const unit = s.trim().slice(-1) as 's' | 'm' | 'h' | 'd';
-    return n * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
-  });
 
 const retryPolicy = z
   .object({
@@ -139,12 +130,6 @@ const spreadsheetSource = z
     ...sourceCommon,
   })
   .strict();
-
-/** An http(s) URL, or a path relative to the agency file (a saved page, an exported JSON file). */
-const urlOrPath = z
-  .string()
-  .min(1)
-  .refine((s) => /^https?:\/\/\S+$/.test(s) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'an http(s) URL or a file path');
 
 // A selector that cheerio cannot parse is a config mistake, reported at start-up like any other.
 const emptyPage = loadHtml('<html></html>');
@@ -245,14 +230,7 @@ const apiSource = z
     fields: z.record(z.string(), jsonPath).optional(),
     pagination: apiPagination.optional(),
     /** A header whose value comes from an environment variable, so no secret sits in the file. */
-    auth: z
-      .object({
-        header: z.string().min(1).default('Authorization'),
-        env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name'),
-        prefix: z.string().default(''),
-      })
-      .strict()
-      .optional(),
+    auth: headerFromEnv.optional(),
     ...sourceCommon,
   })
   .strict();
@@ -262,6 +240,16 @@ export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type SpreadsheetSourceConfig = z.infer<typeof spreadsheetSource>;
 export type WebsiteSourceConfig = z.infer<typeof websiteSource>;
 export type ApiSourceConfig = z.infer<typeof apiSource>;
+export type { LiveSourceConfig };
+
+/** Every kind a file may declare: sources read into the store, and live ones (./live). */
+const anySourceSchema = z.discriminatedUnion('kind', [
+  spreadsheetSource,
+  websiteSource,
+  apiSource,
+  graphqlSubgraphSource,
+  openapiSource,
+]);
 
 /**
  * The agency itself as the directory shows it, so its programmes always have a provider. Where a
@@ -317,7 +305,7 @@ export const agencyConfigSchema = z
     id: slug,
     name: z.string().min(1),
     organization: organizationDeclaration.optional(),
-    sources: z.array(sourceConfigSchema).min(1),
+    sources: z.array(anySourceSchema).min(1),
   })
   .strict()
   .superRefine((agency, ctx) => {
@@ -333,6 +321,7 @@ export const agencyConfigSchema = z
       if (ids.has(source.id))
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
       ids.add(source.id);
+      if (isLiveSource(source)) return;
       if (source.kind === 'spreadsheet' && source.format === 'csv' && source.sheet !== undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -434,7 +423,13 @@ function vocabularyHint(spec: (typeof ENTITY_FIELDS)[keyof typeof ENTITY_FIELDS]
     : '';
 }
 
-export type AgencyConfig = z.infer<typeof agencyConfigSchema> & { file: string; dir: string };
+/** A loaded agency file: `sources` are read into the store, `live` ones join the graph as they are. */
+export type AgencyConfig = Omit<z.infer<typeof agencyConfigSchema>, 'sources'> & {
+  sources: SourceConfig[];
+  live: LiveSourceConfig[];
+  file: string;
+  dir: string;
+};
 
 export class AgencyConfigError extends Error {
   constructor(
@@ -549,7 +544,14 @@ export function parseAgencyConfig(text: string, file: string, env: NodeJS.Proces
       { path: 'id', message: `expected "${expected}" (the file name), got "${result.data.id}"` },
     ]);
   }
-  return { ...result.data, file, dir: resolve(file, '..') };
+  const { sources, ...agency } = result.data;
+  return {
+    ...agency,
+    sources: sources.filter((s): s is SourceConfig => !isLiveSource(s)),
+    live: sources.filter(isLiveSource),
+    file,
+    dir: resolve(file, '..'),
+  };
 }
 
 export function loadAgencyConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgencyConfig {

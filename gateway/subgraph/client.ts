@@ -60,6 +60,19 @@ export interface SubgraphClientOptions {
   breakerThreshold: number;
   /** How long an open circuit fails fast before letting a probe through. */
   breakerOpenMs: number;
+  /**
+   * A subgraph Madoguchi does not run (an agency's live source: gateway/live): its answers are
+   * bounded in size, its errors never stop the whole request and carry only a code, a message and
+   * a path, and it is sent `signHeaders`' identity instead of the built-in subgraphs' one.
+   */
+  untrusted?: {
+    /** How errors name it, e.g. `agency "hyogo-itc" (source equipment)`. */
+    label: string;
+    /** Added to every error's extensions (agency, source). */
+    extensions: Record<string, string>;
+    maxResponseBytes: number;
+    signHeaders(viewer: Viewer, body: string): Promise<Record<string, string>>;
+  };
 }
 
 export const DEFAULT_SUBGRAPH_CLIENT_OPTIONS: SubgraphClientOptions = {
@@ -95,6 +108,8 @@ interface RawResponse {
 }
 
 class AttemptTimeout extends Error {}
+/** An untrusted subgraph's answer over its size bound. */
+class AnswerTooLarge extends Error {}
 
 /** One fetch several identical requests wait for. */
 interface SharedFetch {
@@ -442,10 +457,13 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     signal?: AbortSignal,
   ): Promise<RawResponse> {
     // Signed per attempt: every request carries a fresh nonce, and is good for this subgraph and body only.
+    const untrusted = this.options.untrusted;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
-      ...signIdentity(viewer, this.secret, { subgraph: this.name, body }),
+      ...(untrusted
+        ? await untrusted.signHeaders(viewer, body)
+        : signIdentity(viewer, this.secret, { subgraph: this.name, body })),
     };
     if (requestId) headers['x-request-id'] = requestId;
     const controller = new AbortController();
@@ -466,7 +484,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         body,
         signal: controller.signal,
       });
-      const text = await res.body.text();
+      const text = untrusted ? await readBounded(res, untrusted.maxResponseBytes) : await res.body.text();
       const type = res.headers['content-type'];
       return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ''), text };
     } catch (e) {
@@ -481,6 +499,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
   }
 
   private toResponse(raw: RawResponse, budget?: ExecutionBudget): GatewayResponse {
+    if (this.options.untrusted) return this.untrustedResponse(raw);
     if (raw.status >= 200 && raw.status < 300) {
       let body: unknown;
       try {
@@ -527,16 +546,85 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     throw this.unavailable(`it answered HTTP ${raw.status}`);
   }
 
-  private unavailable(reason: string, circuit?: CircuitState): GraphQLError {
-    return new GraphQLError(`subgraph "${this.name}" is unavailable: ${reason}`, {
-      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.name, ...(circuit ? { circuit } : {}) },
+  /**
+   * An agency's answer: its data as given, its errors reduced to message, path and a code (none of
+   * them may stop the request or claim the gateway's own codes); anything but a JSON answer is the
+   * service failing.
+   */
+  private untrustedResponse(raw: RawResponse): GatewayResponse {
+    let body: { data?: unknown; errors?: unknown } | undefined;
+    try {
+      const parsed = JSON.parse(raw.text) as unknown;
+      if (isRecord(parsed) && ('data' in parsed || 'errors' in parsed)) body = parsed;
+    } catch {
+      body = undefined;
+    }
+    if (!body) throw this.unavailable(`it answered HTTP ${raw.status} without a GraphQL response`);
+    if (raw.status >= 500 && !isRecord(body.data)) throw this.unavailable(`it answered HTTP ${raw.status}`);
+    const errors = Array.isArray(body.errors)
+      ? body.errors.slice(0, 100).map((e) => this.untrustedError(e))
+      : undefined;
+    if (!isRecord(body.data) && !errors?.length) throw this.unavailable('it answered without data');
+    return {
+      ...(body.data !== undefined ? { data: body.data as never } : {}),
+      ...(errors ? { errors } : {}),
+    } as GatewayResponse;
+  }
+
+  private untrustedError(e: unknown): GraphQLError {
+    const { label, extensions } = this.options.untrusted!;
+    const err = isRecord(e) ? e : {};
+    const message =
+      typeof err.message === 'string' ? err.message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 500) : 'error';
+    const path =
+      Array.isArray(err.path) && err.path.every((p) => typeof p === 'string' || typeof p === 'number')
+        ? err.path
+        : undefined;
+    return new GraphQLError(`${label}: ${message}`, {
+      path: path as Array<string | number> | undefined,
+      extensions: { code: 'SOURCE_ERROR', serviceName: this.name, ...extensions },
     });
   }
+
+  private unavailable(reason: string, circuit?: CircuitState): GraphQLError {
+    const untrusted = this.options.untrusted;
+    return new GraphQLError(`${untrusted ? untrusted.label : `subgraph "${this.name}"`} is unavailable: ${reason}`, {
+      extensions: {
+        code: 'SUBGRAPH_UNAVAILABLE',
+        serviceName: this.name,
+        ...(circuit ? { circuit } : {}),
+        ...untrusted?.extensions,
+      },
+    });
+  }
+}
+
+/** A response body up to `max` bytes; a longer one is cut off and refused. */
+async function readBounded(
+  res: { headers: Record<string, string | string[] | undefined>; body: AsyncIterable<Buffer> & { destroy(): void } },
+  max: number,
+): Promise<string> {
+  const refuse = () => new AnswerTooLarge(`its answer was larger than ${max} bytes`);
+  if (Number(res.headers['content-length']) > max) {
+    res.body.destroy();
+    throw refuse();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > max) {
+      res.body.destroy();
+      throw refuse();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 // Only a code, never the library's message: those name internal hosts and ports.
 function describe(e: Error): string {
   const code = errorCode(e);
-  if (e instanceof AttemptTimeout) return e.message;
+  if (e instanceof AttemptTimeout || e instanceof AnswerTooLarge) return e.message;
   return code ? `connection failed (${code})` : 'connection failed';
 }

@@ -1,0 +1,181 @@
+/**
+ * What a live source may and may not declare, checked on its SDL before composition: it may add
+ * its own types and root fields, and add fields to the shared entities (Organization, Program,
+ * Company …) through their @key; it may not define, shadow or take over anything a built-in
+ * subgraph defines — no field of a built-in type other than the key fields (or ones it marks
+ * @external), no redefinition of a built-in enum, input, union, interface or value type (adding a
+ * value to SupportField would change it for every client), no @override, and no @requires or
+ * @external on consultation records (their content must never be sent to an agency's service).
+ * Every refusal names the agency and the source.
+ */
+import {
+  Kind,
+  parse,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type ObjectTypeDefinitionNode,
+  type SelectionSetNode,
+  type TypeNode,
+  type ObjectTypeExtensionNode,
+} from 'graphql';
+
+/** Types no live source may reach into at all, by @requires or @external. */
+const SEALED_TYPES = new Set(['Consultation', 'ConsultationConnection', 'ConsultationEdge', 'Referral']);
+const ROOTS = new Set(['Query', 'Mutation', 'Subscription']);
+const FEDERATION_TYPES = /^(_Service|_Entity|_Any|link__|federation__|join__)/;
+
+interface BuiltinType {
+  kind: string;
+  /** Field → the built-in subgraph defining it and the named type it returns. */
+  fields: Map<string, { owner: string; type: string }>;
+  /** Whether some built-in subgraph declares a @key on it (an entity others may extend). */
+  entity: boolean;
+  owners: Set<string>;
+}
+
+export type BuiltinTypes = Map<string, BuiltinType>;
+
+function directive(node: { directives?: readonly DirectiveNode[] }, name: string): DirectiveNode | undefined {
+  return node.directives?.find((d) => d.name.value === name);
+}
+
+function stringArg(d: DirectiveNode | undefined, name: string): string | undefined {
+  const arg = d?.arguments?.find((a) => a.name.value === name);
+  return arg?.value.kind === Kind.STRING ? arg.value.value : undefined;
+}
+
+function namedType(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
+}
+
+/** The types a field set passes through, starting at `typeName`, as the built-in schema types them. */
+function typesReached(typeName: string, fieldSet: string, builtins: BuiltinTypes): string[] {
+  let selection: SelectionSetNode;
+  try {
+    const op = parse(`{ ${fieldSet} }`).definitions[0];
+    if (op.kind !== Kind.OPERATION_DEFINITION) return [typeName];
+    selection = op.selectionSet;
+  } catch {
+    return [typeName];
+  }
+  const reached: string[] = [];
+  const walk = (type: string, set: SelectionSetNode): void => {
+    reached.push(type);
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD && s.selectionSet) {
+        const next = builtins.get(type)?.fields.get(s.name.value)?.type;
+        if (next) walk(next, s.selectionSet);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.typeCondition?.name.value ?? type, s.selectionSet);
+    }
+  };
+  walk(typeName, selection);
+  return reached;
+}
+
+/** Top-level field names of a field set such as "id" or "dimensions { size } weight". */
+export function topFields(fieldSet: string): string[] {
+  try {
+    const doc = parse(`{ ${fieldSet} }`);
+    const op = doc.definitions[0];
+    if (op.kind !== Kind.OPERATION_DEFINITION) return [];
+    return op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+  } catch {
+    return [];
+  }
+}
+
+/** The built-in subgraphs' types: who defines each field, and which types are entities. */
+export function builtinTypesOf(subgraphs: Array<{ name: string; typeDefs: DocumentNode }>): BuiltinTypes {
+  const types: BuiltinTypes = new Map();
+  for (const { name, typeDefs } of subgraphs) {
+    for (const def of typeDefs.definitions) {
+      if (!('name' in def) || !def.name || def.kind === Kind.DIRECTIVE_DEFINITION) continue;
+      const typeName = def.name.value;
+      const kind = def.kind.replace(/_EXTENSION$/, '_DEFINITION');
+      let entry = types.get(typeName);
+      if (!entry) types.set(typeName, (entry = { kind, fields: new Map(), entity: false, owners: new Set() }));
+      entry.owners.add(name);
+      if ('directives' in def && directive(def, 'key')) entry.entity = true;
+      if ('fields' in def)
+        for (const f of def.fields ?? []) {
+          const fieldNode = f as FieldDefinitionNode;
+          if (!entry.fields.has(fieldNode.name.value) && !directive(fieldNode, 'external'))
+            entry.fields.set(fieldNode.name.value, { owner: name, type: namedType(fieldNode.type) });
+        }
+    }
+  }
+  return types;
+}
+
+/** What a live source's SDL breaks of the rules above; each message names the agency and source. */
+export function ownershipProblems(label: string, typeDefs: DocumentNode, builtins: BuiltinTypes): string[] {
+  const problems: string[] = [];
+  const say = (message: string) => problems.push(`${label}: ${message}`);
+  for (const def of typeDefs.definitions) {
+    if (def.kind === Kind.SCHEMA_DEFINITION || def.kind === Kind.SCHEMA_EXTENSION) continue;
+    if (def.kind === Kind.DIRECTIVE_DEFINITION) continue;
+    if (!('name' in def) || !def.name) continue;
+    const typeName = def.name.value;
+    if (FEDERATION_TYPES.test(typeName)) continue;
+    const fields = 'fields' in def ? ((def.fields ?? []) as FieldDefinitionNode[]) : [];
+    for (const f of fields) {
+      if (directive(f, 'override'))
+        say(`${typeName}.${f.name.value} uses @override: a live source cannot take a field over from another subgraph`);
+      for (const d of ['requires', 'provides'] as const) {
+        const set = stringArg(directive(f, d), 'fields');
+        const start = d === 'requires' ? typeName : namedType(f.type);
+        if (set && typesReached(start, set, builtins).some((t) => SEALED_TYPES.has(t)))
+          say(
+            `${typeName}.${f.name.value} @${d} fields of consultation records, which no agency's service may receive`,
+          );
+      }
+    }
+    const builtin = builtins.get(typeName);
+    if (!builtin) continue;
+    const isObject = def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION;
+    if (def.kind === Kind.SCALAR_TYPE_DEFINITION || def.kind === Kind.SCALAR_TYPE_EXTENSION) continue;
+    if (!isObject || (!builtin.entity && !ROOTS.has(typeName))) {
+      say(
+        `it defines ${typeName}, which the built-in subgraph${builtin.owners.size > 1 ? 's' : ''} ${[...builtin.owners].join(', ')} define${builtin.owners.size > 1 ? '' : 's'}; a live source may add fields to shared entities through their @key, not redefine built-in types`,
+      );
+      continue;
+    }
+    const object = def as ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
+    const keys = new Set(
+      (object.directives ?? [])
+        .filter((d) => d.name.value === 'key')
+        .flatMap((d) => topFields(stringArg(d, 'fields') ?? '')),
+    );
+    if (SEALED_TYPES.has(typeName)) {
+      say(`it extends ${typeName}: consultation records are not open to agencies' services`);
+      continue;
+    }
+    for (const f of object.fields ?? []) {
+      const owner = builtin.fields.get(f.name.value)?.owner;
+      if (!owner) continue;
+      if (keys.has(f.name.value) || directive(f, 'external')) continue;
+      say(
+        `${typeName}.${f.name.value} is defined by the built-in subgraph "${owner}"; a live source may add new fields, not define or override existing ones`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Every `Type.field` a live source's @requires asks for, by the field that asks. */
+export function requiredFieldsOf(typeDefs: DocumentNode): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const def of typeDefs.definitions) {
+    if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    for (const f of def.fields ?? []) {
+      const set = stringArg(directive(f, 'requires'), 'fields');
+      if (set)
+        out.set(
+          `${def.name.value}.${f.name.value}`,
+          topFields(set).map((n) => `${def.name.value}.${n}`),
+        );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,637 @@
+/**
+ * The live-source registry: every `graphql-subgraph` and `openapi` source the agency files
+ * declare, composed into the gateway's supergraph beside the built-in subgraphs, and kept so.
+ *
+ * At start and then at each source's interval it reads the agency files again (a source added,
+ * changed or removed is picked up), reads each source's schema (`_service { sdl }` or the `sdl`
+ * file; the OpenAPI document, turned into a subgraph by the bridge) and, when anything changed,
+ * composes again on the composition thread and hands the new supergraph to the gateway (no
+ * restart). What it refuses keeps the last good supergraph serving:
+ *
+ * - a source whose SDL breaks the ownership rules or does not compose is left out (or kept at its
+ *   last good schema) with the composition's errors, each naming the agency;
+ * - a breaking change (graphql-inspector) to a field clients have used since this gateway started
+ *   is refused until the agency file acknowledges it (`acceptBreaking`), keeping the last good
+ *   schema of that source.
+ *
+ * Each source's state — composed or not, its circuit, the median time of its recent calls, its
+ * last error — is shown in the start log, /readyz (degraded, never failed: the rest of the graph
+ * serves) and, through `onStatus`, in the graph's `sources` (the store keeps it).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { diff, DiffRule, CriticalityLevel, type Change } from '@graphql-inspector/core';
+import { parse, print, type DocumentNode } from 'graphql';
+import type { Logger } from 'pino';
+import { request as undiciRequest } from 'undici';
+import type { LiveSourceDeclaration } from '../../adapters/core/live';
+import { ANONYMOUS, type Viewer } from '../../subgraphs/shared/identity';
+import type { GatewayMetrics } from '../metrics';
+import { SubgraphClient, type SubgraphClientOptions } from '../subgraph/client';
+import { composeWithLive, createComposer, type LiveCandidate, type SubgraphDefinition } from './composer';
+import { CallStats, LiveSubgraphSource, OpenApiBridgeSource } from './dataSources';
+import { createGuardedFetch, type GuardedFetch, type LiveLimits } from './guard';
+import { LIVE_IDENTITY_HEADER, liveIdentityKeys, requestDigest, signLiveIdentity } from './identity';
+import { buildOpenApiSubgraph, type OpenApiSubgraph } from './openapi';
+import { requiredFieldsOf } from './ownership';
+
+/** The gateway's settings for live sources; an agency file may only tighten the limits. */
+export interface LiveSettings extends LiveLimits {
+  /** How often a source's schema is read again unless its file says otherwise. */
+  intervalMs: number;
+  /** Largest schema or document read. */
+  maxSchemaBytes: number;
+}
+
+export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
+  timeoutMs: 3_000,
+  maxResponseBytes: 2 * 1024 * 1024,
+  connections: 16,
+  retries: 1,
+  breakerThreshold: 5,
+  breakerOpenMs: 5_000,
+  intervalMs: 60_000,
+  maxSchemaBytes: 2 * 1024 * 1024,
+};
+
+export interface LiveSourceStatus {
+  /** `<agencyId>/<sourceId>`, the live subgraph's name. */
+  id: string;
+  agencyId: string;
+  name: string;
+  kind: 'graphql-subgraph' | 'openapi';
+  /** The service's URL, or the OpenAPI document's location. */
+  location: string;
+  /** Whether its fields are part of the served graph. */
+  composed: boolean;
+  /** OK while composed and answering; FAILED when left out or its calls fail. */
+  status: 'OK' | 'FAILED';
+  /** Serving an older schema than the service now has (a change was refused, or it cannot be read). */
+  stale: boolean;
+  lastError: string | null;
+  lastCheckedAt: string | null;
+  /** When its schema in the graph last changed. */
+  lastChangedAt: string | null;
+  /** Median time of its last 100 calls, in ms. */
+  latencyMs: number | null;
+  circuit: 'closed' | 'open' | 'half-open';
+  /** What it adds, as `Type.field`. */
+  fields: string[];
+}
+
+export interface LiveRegistryOptions {
+  /** The live sources the agency files declare now (read again at every check). */
+  declarations: () => LiveSourceDeclaration[];
+  /** The built-in subgraphs: names, URLs and SDL. */
+  builtins: SubgraphDefinition[];
+  /** The gateway's identity secret: the agencies' identity key is derived from it. */
+  identitySecret: string;
+  settings?: Partial<LiveSettings>;
+  /** Where credentials named in the files are read. */
+  env?: NodeJS.ProcessEnv;
+  logger: Logger;
+  metrics?: GatewayMetrics;
+  /** Subgraph fetching defaults (the gateway's), tightened per source. */
+  clientOptions?: Partial<SubgraphClientOptions>;
+  /** Called with every source's state after each check and change. */
+  onStatus?: (statuses: LiveSourceStatus[]) => void;
+}
+
+interface SourceState {
+  decl: LiveSourceDeclaration;
+  name: string;
+  label: string;
+  /** The SDL in the served supergraph, and what it adds. */
+  accepted?: { sdl: string; bridge?: OpenApiSubgraph };
+  /** The SDL to compose this round. */
+  candidate?: { sdl: string; bridge?: OpenApiSubgraph };
+  composed: boolean;
+  problems: string[];
+  stale: boolean;
+  lastCheckedAt: string | null;
+  lastChangedAt: string | null;
+  nextCheckAt: number;
+  stats: CallStats;
+  dataSource?: LiveSubgraphSource | OpenApiBridgeSource;
+  guarded?: GuardedFetch;
+  /** What the data source was made for: a changed URL or limit makes a new one. */
+  dataSourceKey?: string;
+}
+
+const nowIso = () => new Date().toISOString();
+
+/** `Type.field` of every field a subgraph SDL declares outside federation's own types. */
+function fieldsOf(sdl: string): string[] {
+  const out: string[] = [];
+  for (const d of parse(sdl).definitions) {
+    if (!('fields' in d) || !('name' in d) || !d.name || /^_/.test(d.name.value)) continue;
+    for (const f of (d.fields ?? []) as ReadonlyArray<{
+      name: { value: string };
+      directives?: ReadonlyArray<{ name: { value: string } }>;
+    }>) {
+      if (f.directives?.some((x) => x.name.value === 'external')) continue;
+      out.push(`${d.name.value}.${f.name.value}`);
+    }
+  }
+  return out;
+}
+
+function subgraphSchema(sdl: string) {
+  return buildSubgraphSchema([{ typeDefs: parse(sdl) }]);
+}
+
+export class LiveRegistry {
+  private readonly states = new Map<string, SourceState>();
+  private readonly composer = createComposer();
+  private readonly settings: LiveSettings;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly keys;
+  private supergraph: string;
+  private update?: (sdl: string) => void;
+  private running: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private closed = false;
+  /** `Type.field` coordinates clients have asked for since start: breaking them needs acknowledging. */
+  readonly used = new Set<string>();
+  /** Live field → the built-in fields its @requires reads, by `Type.field`. */
+  requires = new Map<string, string[]>();
+  /** Live field coordinate → the source that owns it. */
+  owners = new Map<string, string>();
+  private readonly composedListeners: Array<() => void> = [];
+
+  constructor(private readonly options: LiveRegistryOptions) {
+    this.settings = { ...DEFAULT_LIVE_SETTINGS, ...options.settings };
+    this.env = options.env ?? process.env;
+    this.keys = liveIdentityKeys(options.identitySecret);
+    this.supergraph = '';
+  }
+
+  /** Reads every source and composes the first supergraph. */
+  async start(): Promise<string> {
+    await this.check(true);
+    this.timer = setInterval(() => void this.checkDue(), Math.min(5_000, this.settings.intervalMs));
+    this.timer.unref();
+    return this.supergraph;
+  }
+
+  /** For ApolloGateway's `supergraphSdl`: serves the composed supergraph and every later one. */
+  get manager() {
+    return {
+      initialize: async ({ update }: { update: (sdl: string) => void }) => {
+        this.update = update;
+        return { supergraphSdl: this.supergraph, cleanup: async () => this.close() };
+      },
+    };
+  }
+
+  /** Calls `listener` now and after every composition. */
+  onComposed(listener: () => void): void {
+    this.composedListeners.push(listener);
+    listener();
+  }
+
+  get supergraphSdl(): string {
+    return this.supergraph;
+  }
+
+  /** The data source of a live subgraph by name, or undefined for a built-in one. */
+  dataSource(name: string): GraphQLDataSource<Record<string, unknown>> | undefined {
+    return this.states.get(name)?.dataSource;
+  }
+
+  isLive(name: string): boolean {
+    return this.states.has(name);
+  }
+
+  statuses(): LiveSourceStatus[] {
+    return [...this.states.values()].map((s) => this.statusOf(s));
+  }
+
+  /** /readyz checks, one per source: degraded (shown, still ready) unless it is composed and answering. */
+  readinessChecks(): Record<string, () => Promise<void | string>> {
+    const checks: Record<string, () => Promise<void | string>> = {};
+    for (const name of this.states.keys()) {
+      checks[`live:${name}`] = async () => {
+        const state = this.states.get(name);
+        if (!state) return;
+        const s = this.statusOf(state);
+        if (s.status === 'OK' && !s.stale) return;
+        return `degraded: ${state.label} ${s.composed ? (s.stale ? 'serves its last good schema' : 'is failing') : 'is left out of the graph'}${s.lastError ? `: ${s.lastError.split('\n')[0].slice(0, 300)}` : ''}`;
+      };
+    }
+    return checks;
+  }
+
+  /** Reads and composes every source now (what the interval does), e.g. after an agency file changed. */
+  refresh(): Promise<void> {
+    return this.check(true);
+  }
+
+  private closing?: Promise<void>;
+
+  close(): Promise<void> {
+    return (this.closing ??= this.shutDown());
+  }
+
+  private async shutDown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.running.catch(() => {});
+    await this.composer.close();
+    await Promise.all(
+      [...this.states.values()].map(async (s) => {
+        await s.guarded?.close();
+        if (s.dataSource instanceof LiveSubgraphSource) await s.dataSource.client.close();
+      }),
+    );
+  }
+
+  private checkDue(): Promise<void> {
+    const now = Date.now();
+    if (![...this.states.values()].some((s) => s.nextCheckAt <= now)) return this.running;
+    return this.check(false);
+  }
+
+  /** One round, never two at once. */
+  private check(all: boolean): Promise<void> {
+    this.running = this.running
+      .then(() => (this.closed ? undefined : this.round(all)))
+      .catch((e: Error) => {
+        this.options.logger.error({ err: e.message }, 'live sources: check failed');
+      });
+    return this.running;
+  }
+
+  private async round(all: boolean): Promise<void> {
+    let declared: LiveSourceDeclaration[];
+    try {
+      declared = this.options.declarations();
+    } catch (e) {
+      this.options.logger.warn(
+        { err: (e as Error).message },
+        'live sources: agency files unreadable, the sources known stay',
+      );
+      declared = [...this.states.values()].map((s) => s.decl);
+    }
+    const names = new Set<string>();
+    let changed = false;
+    for (const decl of declared) {
+      const name = `${decl.agencyId}/${decl.id}`;
+      names.add(name);
+      let state = this.states.get(name);
+      if (!state) {
+        state = {
+          decl,
+          name,
+          label: `agency "${decl.agencyId}" (source ${decl.id})`,
+          composed: false,
+          problems: [],
+          stale: false,
+          lastCheckedAt: null,
+          lastChangedAt: null,
+          nextCheckAt: 0,
+          stats: new CallStats(),
+        };
+        this.states.set(name, state);
+        changed = true;
+      } else if (JSON.stringify(state.decl) !== JSON.stringify(decl)) {
+        state.decl = decl;
+        state.nextCheckAt = 0;
+        changed = true;
+      }
+    }
+    for (const name of [...this.states.keys()]) {
+      if (names.has(name)) continue;
+      const gone = this.states.get(name)!;
+      this.states.delete(name);
+      await gone.guarded?.close();
+      changed = true;
+    }
+    const now = Date.now();
+    const due = [...this.states.values()].filter((s) => all || s.nextCheckAt <= now);
+    await Promise.all(due.map((s) => this.readSchema(s)));
+    if (changed || due.some((s) => s.candidate && s.candidate.sdl !== s.accepted?.sdl) || !this.supergraph)
+      await this.compose();
+    this.options.onStatus?.(this.statuses());
+  }
+
+  private limitsOf(decl: LiveSourceDeclaration): LiveLimits {
+    const own = decl.limits ?? {};
+    const s = this.settings;
+    return {
+      ...s,
+      timeoutMs: Math.min(own.timeoutMs ?? s.timeoutMs, s.timeoutMs),
+      maxResponseBytes: Math.min(own.maxResponseBytes ?? s.maxResponseBytes, s.maxResponseBytes),
+      connections: Math.min(own.connections ?? s.connections, s.connections),
+    };
+  }
+
+  /** The credential the file names, from the environment; a missing variable fails the source. */
+  private credential(decl: LiveSourceDeclaration): Record<string, string> {
+    if (!decl.auth) return {};
+    const value = this.env[decl.auth.env];
+    if (value === undefined || value === '') throw new Error(`environment variable ${decl.auth.env} is not set`);
+    return { [decl.auth.header.toLowerCase()]: `${decl.auth.prefix}${value}` };
+  }
+
+  private sign(name: string, viewer: Viewer, digest: string): Promise<Record<string, string>> {
+    return signLiveIdentity(this.keys, viewer, { audience: name, digest }).then((jwt) => ({
+      [LIVE_IDENTITY_HEADER]: jwt,
+    }));
+  }
+
+  /** A document from a URL (bounded, timed, with the credential) or a file beside the agency file. */
+  private async readDocument(state: SourceState, location: string, post?: string): Promise<string> {
+    const { decl } = state;
+    if (!/^https?:\/\//.test(location)) return readFile(resolve(decl.dir, location), 'utf8');
+    const limits = this.limitsOf(decl);
+    const headers: Record<string, string> = {
+      accept: post ? 'application/json' : 'application/yaml, application/json, text/yaml, */*',
+      ...this.credential(decl),
+    };
+    if (post) {
+      headers['content-type'] = 'application/json';
+      Object.assign(headers, await this.sign(state.name, ANONYMOUS, requestDigest({ body: post })));
+    }
+    const res = await undiciRequest(location, {
+      method: post ? 'POST' : 'GET',
+      headers,
+      body: post,
+      headersTimeout: limits.timeoutMs,
+      bodyTimeout: limits.timeoutMs,
+      signal: AbortSignal.timeout(limits.timeoutMs * 2),
+    });
+    const max = this.settings.maxSchemaBytes;
+    if (Number(res.headers['content-length']) > max) {
+      res.body.destroy();
+      throw new Error(`its schema is larger than ${max} bytes`);
+    }
+    let size = 0;
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > max) {
+        res.body.destroy();
+        throw new Error(`its schema is larger than ${max} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    if (res.statusCode >= 400) throw new Error(`reading its schema answered HTTP ${res.statusCode}`);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Reads the source's schema now; a failure keeps what was accepted before. */
+  private async readSchema(state: SourceState): Promise<void> {
+    const { decl } = state;
+    state.lastCheckedAt = nowIso();
+    state.nextCheckAt = Date.now() + (decl.interval ?? this.settings.intervalMs);
+    try {
+      this.ensureDataSource(state);
+      if (decl.kind === 'graphql-subgraph') {
+        let sdl: string;
+        if (decl.sdl) sdl = await this.readDocument(state, decl.sdl);
+        else {
+          const text = await this.readDocument(state, decl.url, '{"query":"{ _service { sdl } }"}');
+          const body = JSON.parse(text) as { data?: { _service?: { sdl?: unknown } } };
+          if (typeof body?.data?._service?.sdl !== 'string')
+            throw new Error(
+              'it does not answer `_service { sdl }` (declare an `sdl` file, or check it is a Federation 2 subgraph)',
+            );
+          sdl = body.data._service.sdl;
+        }
+        parse(sdl);
+        state.candidate = { sdl };
+      } else {
+        const text = await this.readDocument(state, decl.spec);
+        const bridge = await buildOpenApiSubgraph(
+          { agencyId: decl.agencyId, id: decl.id, prefix: decl.prefix, baseUrl: decl.baseUrl, links: decl.links },
+          text,
+          (url, init, ctx) => state.guarded!(url, init, ctx),
+          (m) => this.options.logger.debug({ source: state.name, message: m }, 'OpenAPI bridge'),
+        );
+        state.candidate = { sdl: print(bridge.typeDefs), bridge };
+      }
+      if (state.accepted && state.candidate.sdl !== state.accepted.sdl) {
+        const refusal = await this.breakingRefusal(state, state.accepted.sdl, state.candidate.sdl);
+        if (refusal) {
+          state.problems = [refusal];
+          state.stale = true;
+          state.candidate = state.accepted;
+          return;
+        }
+      }
+      state.problems = [];
+      state.stale = false;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      state.problems = [
+        `${state.label}: ${/^(fetch failed|connect|Connect)/.test(message) ? 'its schema could not be read (connection failed)' : message}`,
+      ];
+      state.stale = !!state.accepted;
+      state.candidate = state.accepted;
+    }
+  }
+
+  /** Breaking changes not acknowledged that touch fields clients use; null when the change may go in. */
+  private async breakingRefusal(state: SourceState, before: string, after: string): Promise<string | null> {
+    let changes: Change[];
+    try {
+      changes = await diff(subgraphSchema(before), subgraphSchema(after), [DiffRule.considerUsage], {
+        checkUsage: async (list) =>
+          list.map(
+            ({ type, field }) =>
+              !this.used.has(field ? `${type}.${field}` : type) &&
+              !(field === undefined && [...this.used].some((u) => u.startsWith(`${type}.`))),
+          ),
+      });
+    } catch (e) {
+      return `${state.label}: its new schema could not be compared with the served one: ${(e as Error).message}`;
+    }
+    const accepted = new Set(state.decl.acceptBreaking ?? []);
+    const breaking = changes.filter((c) => {
+      if (c.criticality.level !== CriticalityLevel.Breaking) return false;
+      const [type, field] = (c.path ?? '').split('.');
+      return !accepted.has(type) && !accepted.has(`${type}.${field}`);
+    });
+    if (breaking.length === 0) return null;
+    const paths = [...new Set(breaking.map((c) => (c.path ?? '').split('.').slice(0, 2).join('.')))];
+    return `${state.label}: breaking change refused, the last good schema keeps serving: ${breaking
+      .slice(0, 5)
+      .map((c) => c.message)
+      .join(
+        '; ',
+      )}${breaking.length > 5 ? ` (and ${breaking.length - 5} more)` : ''}. Clients use ${paths.join(', ')}; once they are told, acknowledge it in ${state.decl.file.split('/').slice(-1)[0]} with acceptBreaking: [${paths.join(', ')}]`;
+  }
+
+  /**
+   * Makes the source's data source, once: the gateway keeps it for the source's name. When the
+   * source's URL or limits change, what it calls through (its client, its guarded fetch) is replaced.
+   */
+  private ensureDataSource(state: SourceState): void {
+    const { decl } = state;
+    const limits = this.limitsOf(decl);
+    const key = JSON.stringify([
+      decl.kind,
+      decl.kind === 'graphql-subgraph' ? decl.url : decl.baseUrl,
+      limits,
+      decl.auth,
+    ]);
+    if (state.dataSourceKey === key) return;
+    state.dataSourceKey = key;
+    const extensions = { agency: decl.agencyId, source: decl.id };
+    if (decl.kind === 'graphql-subgraph') {
+      const client = new SubgraphClient(
+        state.name,
+        decl.url,
+        this.options.identitySecret,
+        {
+          ...this.options.clientOptions,
+          timeoutMs: limits.timeoutMs,
+          connections: limits.connections,
+          retries: limits.retries,
+          breakerThreshold: limits.breakerThreshold,
+          breakerOpenMs: limits.breakerOpenMs,
+          untrusted: {
+            label: state.label,
+            extensions,
+            maxResponseBytes: limits.maxResponseBytes,
+            signHeaders: async (viewer, body) => ({
+              ...this.credential(decl),
+              ...(await this.sign(state.name, viewer, requestDigest({ body }))),
+            }),
+          },
+        },
+        this.options.metrics,
+      );
+      if (state.dataSource instanceof LiveSubgraphSource) {
+        const previous = state.dataSource.client;
+        state.dataSource.client = client;
+        void previous.close();
+      } else state.dataSource = new LiveSubgraphSource(client, state.stats);
+      return;
+    }
+    const previous = state.guarded;
+    state.guarded = createGuardedFetch({
+      origin: decl.baseUrl,
+      limits,
+      headers: () => this.credential(decl),
+      identity: (viewer, r) =>
+        this.sign(state.name, viewer, requestDigest(r.body ? { body: r.body } : { method: r.method, path: r.path })),
+      onCall: ({ ok, ms, error }) => state.stats.record(ok, ms, error),
+    });
+    void previous?.close();
+    state.dataSource ??= new OpenApiBridgeSource(
+      subgraphSchema('type Query { _unused: Boolean }'),
+      state.name,
+      state.label,
+      extensions,
+    );
+  }
+
+  private async compose(): Promise<void> {
+    const candidates: LiveCandidate[] = [];
+    for (const s of this.states.values()) {
+      const url = s.decl.kind === 'graphql-subgraph' ? s.decl.url : `http://openapi.invalid/${s.name}`;
+      if (s.candidate) candidates.push({ name: s.name, url, sdl: s.candidate.sdl, label: s.label });
+    }
+    let result = await composeWithLive(this.options.builtins, candidates, this.composer.compose);
+    // A changed schema that does not compose: the source's last good one, if it had one, instead.
+    const retry = candidates.filter((c) => {
+      const s = this.states.get(c.name)!;
+      return result.refused.has(c.name) && s.accepted && s.accepted.sdl !== c.sdl;
+    });
+    const refusedFirst = new Map(result.refused);
+    if (retry.length > 0) {
+      const again = candidates.map((c) => {
+        const s = this.states.get(c.name)!;
+        return retry.includes(c) ? { ...c, sdl: s.accepted!.sdl } : c;
+      });
+      result = await composeWithLive(this.options.builtins, again, this.composer.compose);
+    }
+    const at = nowIso();
+    for (const s of this.states.values()) {
+      const firstRefusal = refusedFirst.get(s.name);
+      const inGraph = result.accepted.includes(s.name);
+      if (inGraph && retry.some((c) => c.name === s.name)) {
+        // Kept at its last good schema.
+        s.problems = firstRefusal ?? s.problems;
+        s.stale = true;
+        s.candidate = s.accepted;
+      } else if (inGraph) {
+        if (s.accepted?.sdl !== s.candidate?.sdl) {
+          s.accepted = s.candidate;
+          s.lastChangedAt = at;
+          if (s.dataSource instanceof OpenApiBridgeSource && s.accepted?.bridge)
+            s.dataSource.schema = s.accepted.bridge.schema;
+        }
+      } else if (s.candidate) {
+        s.problems = result.refused.get(s.name) ?? firstRefusal ?? s.problems;
+      }
+      const was = s.composed;
+      s.composed = inGraph;
+      if (was !== s.composed || s.problems.length > 0)
+        this.log(
+          s,
+          s.composed
+            ? s.problems.length
+              ? 'kept at its last good schema'
+              : 'joined the graph'
+            : 'left out of the graph',
+        );
+    }
+    this.requires = new Map();
+    this.owners = new Map();
+    for (const s of this.states.values()) {
+      if (!s.composed || !s.accepted) continue;
+      for (const [field, needs] of requiredFieldsOf(parse(s.accepted.sdl))) this.requires.set(field, needs);
+      for (const f of fieldsOf(s.accepted.sdl)) this.owners.set(f, s.name);
+    }
+    for (const listener of this.composedListeners) listener();
+    if (result.supergraphSdl !== this.supergraph) {
+      const first = !this.supergraph;
+      this.supergraph = result.supergraphSdl;
+      if (!first) this.update?.(result.supergraphSdl);
+      for (const h of result.hints) this.options.logger.debug({ hint: h }, 'live composition hint');
+    }
+  }
+
+  private log(s: SourceState, what: string): void {
+    const entry = {
+      source: s.name,
+      agency: s.decl.agencyId,
+      kind: s.decl.kind,
+      errors: s.problems.length ? s.problems : undefined,
+    };
+    if (s.problems.length) this.options.logger.warn(entry, `live source ${s.name} ${what}`);
+    else this.options.logger.info(entry, `live source ${s.name} ${what}`);
+  }
+
+  private statusOf(s: SourceState): LiveSourceStatus {
+    const circuit =
+      s.dataSource instanceof LiveSubgraphSource
+        ? s.dataSource.client.circuitState
+        : (s.guarded?.circuitState ?? 'closed');
+    const failing = s.stats.failing > 0 || circuit === 'open';
+    const lastError = s.problems.length ? s.problems.join('\n') : failing ? s.stats.lastError : null;
+    return {
+      id: s.name,
+      agencyId: s.decl.agencyId,
+      name: s.decl.id,
+      kind: s.decl.kind,
+      location: s.decl.kind === 'graphql-subgraph' ? s.decl.url : s.decl.spec,
+      composed: s.composed,
+      status: s.composed && !failing ? 'OK' : 'FAILED',
+      stale: s.stale,
+      lastError,
+      lastCheckedAt: s.lastCheckedAt,
+      lastChangedAt: s.lastChangedAt,
+      latencyMs: s.stats.latencyMs,
+      circuit,
+      fields: s.composed && s.accepted ? fieldsOf(s.accepted.sdl).filter((f) => !/^(Query|Mutation)\._/.test(f)) : [],
+    };
+  }
+}
+
+export type { DocumentNode };
