@@ -16,7 +16,9 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{adapters,store,domain,demo,subgraphs,gateway,agencies,web,clients}/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{app,server,adapters,store,domain,demo,subgraphs,gateway,agencies,web,clients}/**/*.test.ts',
+      ],
     },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },

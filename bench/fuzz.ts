@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import pino from 'pino';
 import { SignJWT } from 'jose';
-import { startEmbedded } from '../gateway/embedded';
+import { startEmbedded } from '../app/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { markdownTable, percentile } from './report';
 

@@ -25,7 +25,7 @@ import { syncAll } from '../adapters/sync/sync';
 import { openStore, type Store } from '../store/store';
 import { refreshGrowthSignals } from '../store/signals';
 import { agenda } from '../store/growth';
-import { startEmbedded } from '../gateway/embedded';
+import { startEmbedded } from '../app/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { jstMonthOf } from '../domain/growth/status';
 import { markdownTable, percentile, timed } from './report';

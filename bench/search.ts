@@ -31,7 +31,7 @@ import { dumpStore, openStore } from '../store/store';
 import { bulkInsert, selectList } from '../store/tables';
 import { syncAll } from '../adapters/sync/sync';
 import { startDemoAgencyServers } from '../demo/servers';
-import { startEmbedded } from '../gateway/embedded';
+import { startEmbedded } from '../app/embedded';
 import {
   createSearchIndex,
   type ProviderLocation,

@@ -70,7 +70,7 @@ export async function waitForDemoData(url: string, timeoutMs = 600_000): Promise
 }
 
 /**
- * `npm start` (node --require tsx/cjs gateway/embedded.ts) with its demo agencies, on a fresh
+ * `npm start` (node --require tsx/cjs app/embedded.ts) with its demo agencies, on a fresh
  * PGlite data directory or on `databaseUrl`; resolves once every source has synced.
  */
 export async function startEmbeddedStack(
@@ -87,7 +87,7 @@ export async function startEmbeddedStack(
     MADOGUCHI_DATA_DIR: dataDir,
     DATABASE_URL: options.databaseUrl ?? '',
   };
-  const child = await startChild('gateway/embedded.ts', [], env, /Madoguchi is ready/, {
+  const child = await startChild('app/embedded.ts', [], env, /Madoguchi is ready/, {
     loader: ['--require', 'tsx/cjs'],
     timeoutMs: 300_000,
   });
@@ -137,7 +137,7 @@ export async function startScaledOutStack(
       );
       processes.push(
         await startChild(
-          'gateway/index.ts',
+          'app/startGateway.ts',
           [],
           { ...env, ...perSubgraph, PORT: String(port), HOST: '127.0.0.1' },
           /ready at/,

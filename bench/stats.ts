@@ -21,7 +21,7 @@ import { loadAgencyConfigs, type AgencyConfig } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
 import { syncAll } from '../adapters/sync/sync';
 import { openStore, type Store } from '../store/store';
-import { startEmbedded, type Embedded } from '../gateway/embedded';
+import { startEmbedded, type Embedded } from '../app/embedded';
 import { signDevelopmentToken } from '../gateway/auth';
 import { countConsultations } from '../store/stats';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';

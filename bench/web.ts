@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startEmbedded } from '../gateway/embedded';
+import { startEmbedded } from '../app/embedded';
 import { EXAMPLE_OPERATIONS } from '../gateway/explorer/examples';
 import { JUDGED_QUERIES } from '../test/support/judged-queries';
 import { markdownTable, percentile } from './report';

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { GraphQLError } from 'graphql';
-import { ANONYMOUS, type Role, type Viewer } from '../subgraphs/shared/identity';
-import { jwtSettingsFromEnv, type JwtSettings } from './settings';
+import { ANONYMOUS, type Role, type Viewer } from '../server/identity';
+import { jwtSettingsFromEnv, type JwtSettings } from '../server/settings';
 
 export interface AuthConfig {
   secret?: Uint8Array;

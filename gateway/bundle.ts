@@ -1,6 +1,6 @@
 /**
  * Browser bundles the gateway serves (the explorer, the one-stop page, the analyst dashboard),
- * made with esbuild once per set of sources: `npm install` makes them (gateway/prepare.ts) into
+ * made with esbuild once per set of sources: `npm install` makes them (app/prepare.ts) into
  * node_modules/.cache under a name that changes with their sources and the installed packages; a
  * start reads those files, or bundles on first use when they are missing. Either way they are
  * then kept in memory, with their gzip form, and served with headers that forbid loading anything
@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { build } from 'esbuild';
-import { installCachePath } from '../store/template';
+import { installCachePath } from '../server/installCache';
 
 const ROOT = join(__dirname, '..');
 

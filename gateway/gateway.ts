@@ -14,7 +14,6 @@
  * listed origins may call (CORS); close() drains the requests in flight.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { Kind, parse } from 'graphql';
@@ -23,13 +22,13 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { fetch as undiciFetch } from 'undici';
-import { identitySecret, type Viewer } from '../subgraphs/shared/identity';
+import { identitySecret, type Viewer } from '../server/identity';
 import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
 import { executionGuardPlugin } from './plugins/executionGuard';
-import { listSizesOf } from '../subgraphs/shared/cost';
-import { ExecutionBudget } from '../subgraphs/shared/budget';
+import { listSizesOf } from '../server/cost';
+import { ExecutionBudget } from '../server/budget';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import {
   serveApollo,
@@ -37,7 +36,7 @@ import {
   type Interception,
   type Route,
   type RunningServer,
-} from '../subgraphs/shared/http';
+} from '../server/http';
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';
@@ -58,6 +57,7 @@ import {
   type ResponseCacheOptions,
   type ResponseCacheStore,
 } from './responseCache';
+import { SUPERGRAPH_FILE } from './supergraph';
 import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
 import { JWKS_PATH, liveFieldsPlugin, liveJwks, startLiveSources, type LiveOptions, type LiveRegistry } from './live';
 
@@ -65,9 +65,6 @@ export { SubgraphClient } from './subgraph/client';
 
 /** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
 const AUDITED_SUBGRAPHS = new Set(['growth']);
-
-// Not imported from ./compose, which would load every subgraph (and its store) into the gateway.
-const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
 
 export interface GatewayContext {
   viewer: Viewer;

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { asset, makeBundle, sendAsset, type Asset, type BundleSpec } from './bundle';
-import type { Route } from '../subgraphs/shared/http';
+import type { Route } from '../server/http';
 
 const WEB = join(__dirname, '..', 'web');
 const DOMAIN_VOCABULARY = join(__dirname, '..', 'domain', 'vocabulary.ts');

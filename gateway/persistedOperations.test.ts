@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
-import { SUPERGRAPH_FILE } from './compose';
+import { SUPERGRAPH_FILE } from './supergraph';
 import { EXAMPLE_OPERATIONS } from './explorer/examples';
 import { createOperationRegistry, sha256Hex, WEB_MANIFEST } from './persistedOperations';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
-import { SUPERGRAPH_FILE } from './compose';
+import { SUPERGRAPH_FILE } from './supergraph';
 import { isPublicOperation, privateFieldsOf, responseCacheOptionsFromEnv } from './responseCache';
 
 const sdl = readFileSync(SUPERGRAPH_FILE, 'utf8');

@@ -21,7 +21,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { LruCache } from './lru';
-import { hasFields } from '../subgraphs/shared/cost';
+import { hasFields } from '../server/cost';
 import { forEachSelectedField } from './operationFields';
 
 export interface ResponseCacheOptions {

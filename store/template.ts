@@ -11,7 +11,7 @@ import { join } from 'node:path';
  * A path in the project's cache inside node_modules (node_modules/.cache/madoguchi), for what
  * `npm install` prepares for the installed packages: it goes with them, and with a fresh install.
  */
-export function installCachePath(name: string): string {
+function installCachePath(name: string): string {
   return join(nodeModulesDir(), '.cache', 'madoguchi', name);
 }
 

@@ -14,12 +14,12 @@ import { GraphQLError } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { isShared, type Queryable, type Store } from '../store/store';
 import { storeNonces } from '../store/nonces';
-import { serveApollo, type RunningServer } from './shared/http';
+import { serveApollo, type RunningServer } from '../server/http';
 import type { SubgraphModule } from './shared/module';
-import { createIdentityVerifier, identitySecret, type NonceStore } from './shared/identity';
-import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from './shared/budget';
-import { estimateCost, listSizesOf } from './shared/cost';
-import { INTERNAL_MESSAGE, maskedError } from './shared/errors';
+import { createIdentityVerifier, identitySecret, type NonceStore } from '../server/identity';
+import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from '../server/budget';
+import { estimateCost, listSizesOf } from '../server/cost';
+import { INTERNAL_MESSAGE, maskedError } from '../server/errors';
 
 export function buildSchemaOf(module: SubgraphModule) {
   return budgetResolvers(

@@ -14,7 +14,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode } from 'graphql';
-import { serveApollo, type RunningServer } from '../../subgraphs/shared/http';
+import { serveApollo, type RunningServer } from '../../server/http';
 
 interface User {
   id: string;

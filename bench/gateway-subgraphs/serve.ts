@@ -16,7 +16,7 @@ import { syncAll } from '../../adapters/sync/sync';
 import { startDemoAgencyServers } from '../../demo/servers';
 import { SUBGRAPHS } from '../../subgraphs';
 import { startSubgraph } from '../../subgraphs/server';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import type { RunningServer } from '../../server/http';
 import { BENCH_SUBGRAPHS, startBenchSubgraph } from '.';
 
 export const BENCH_NOW = new Date('2026-11-25T00:30:00Z');

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asset, bundlePath, makeBundle, sendAsset, type Asset, type BundleSpec } from '../bundle';
-import type { Route } from '../../subgraphs/shared/http';
+import type { Route } from '../../server/http';
 
 interface Assets {
   js: Asset;

@@ -14,8 +14,8 @@ import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import Papa from 'papaparse';
 import { GraphQLError } from 'graphql';
-import type { Viewer } from '../../subgraphs/shared/identity';
-import type { Route } from '../../subgraphs/shared/http';
+import type { Viewer } from '../../server/identity';
+import type { Route } from '../../server/http';
 import { isMeetingMonth } from '../../domain/growth/status';
 import { COMMITTEE_OUTCOMES } from '../../domain/vocabulary';
 

@@ -7,7 +7,7 @@
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { execute, GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { countObjects, type ExecutionBudget } from '../../subgraphs/shared/budget';
+import { countObjects, type ExecutionBudget } from '../../server/budget';
 import type { SubgraphClient } from '../subgraph/client';
 import { LiveSourceError } from './guard';
 

@@ -10,7 +10,7 @@
 import { Pool } from 'undici';
 import { CircuitBreaker, type CircuitState } from '../subgraph/circuitBreaker';
 import { RetryBudget } from '../subgraph/retryBudget';
-import { ANONYMOUS, type Viewer } from '../../subgraphs/shared/identity';
+import { ANONYMOUS, type Viewer } from '../../server/identity';
 
 export interface LiveLimits {
   timeoutMs: number;

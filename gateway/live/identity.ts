@@ -12,7 +12,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
-import type { Viewer } from '../../subgraphs/shared/identity';
+import type { Viewer } from '../../server/identity';
 
 export const LIVE_IDENTITY_HEADER = 'madoguchi-identity';
 export const LIVE_IDENTITY_ISSUER = 'madoguchi';

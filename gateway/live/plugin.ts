@@ -21,7 +21,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import type { Role } from '../../subgraphs/shared/identity';
+import type { Role } from '../../server/identity';
 import { forEachSelectedField } from '../operationFields';
 import { ALLOWED } from '../plugins/consultationGuard';
 import type { LiveRegistry } from './registry';

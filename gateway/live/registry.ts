@@ -27,7 +27,7 @@ import { parse, print, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import { request as undiciRequest } from 'undici';
 import type { LiveSourceDeclaration } from '../../adapters/core/live';
-import { ANONYMOUS, type Viewer } from '../../subgraphs/shared/identity';
+import { ANONYMOUS, type Viewer } from '../../server/identity';
 import type { GatewayMetrics } from '../metrics';
 import { SubgraphClient, type SubgraphClientOptions } from '../subgraph/client';
 import { composeWithLive, createComposer, type LiveCandidate, type SubgraphDefinition } from './composer';

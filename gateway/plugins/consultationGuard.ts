@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Role } from '../../subgraphs/shared/identity';
+import type { Role } from '../../server/identity';
 
 const RECORD_FIELDS = new Set(['consultations', 'consultation', 'companyHistory']);
 /** The roles that may use each restricted root field; other root fields are open to every role. */

@@ -6,8 +6,8 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
-import type { ExecutionBudget } from '../../subgraphs/shared/budget';
-import { INTERNAL_MESSAGE, maskedError } from '../../subgraphs/shared/errors';
+import type { ExecutionBudget } from '../../server/budget';
+import { INTERNAL_MESSAGE, maskedError } from '../../server/errors';
 
 export function executionGuardPlugin(
   logger?: Logger,

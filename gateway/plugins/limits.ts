@@ -1,18 +1,18 @@
 /**
  * Bounds on what one request may ask for: depth and aliases as validation rules (graphql-armor's
  * single-rule packages), the token count checked before Apollo parses, and the estimated cost
- * counting list sizes (../../subgraphs/shared/cost.ts) checked per role once the operation and its
+ * counting list sizes (../../server/cost.ts) checked per role once the operation and its
  * variables are known, before any planning. Then, at execution, the budget of objects, bytes and
- * time (../../subgraphs/shared/budget.ts). Every refusal is a 4xx with a code, counted in the metrics.
+ * time (../../server/budget.ts). Every refusal is a 4xx with a code, counted in the metrics.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { Role } from '../../subgraphs/shared/identity';
-import { estimateCost, type ListSizes } from '../../subgraphs/shared/cost';
-import { intFromEnv } from '../env';
+import type { Role } from '../../server/identity';
+import { estimateCost, type ListSizes } from '../../server/cost';
+import { intFromEnv } from '../../server/env';
 
 export interface Limits {
   maxDepth: number;

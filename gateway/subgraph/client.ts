@@ -27,12 +27,12 @@
 import { GraphQLError } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Pool } from 'undici';
-import { ANONYMOUS, signIdentity, type Viewer } from '../../subgraphs/shared/identity';
-import { countObjects, type ExecutionBudget } from '../../subgraphs/shared/budget';
+import { ANONYMOUS, signIdentity, type Viewer } from '../../server/identity';
+import { countObjects, type ExecutionBudget } from '../../server/budget';
 import type { GatewayMetrics } from '../metrics';
 import { CircuitBreaker, type CircuitState } from './circuitBreaker';
 import { RetryBudget } from './retryBudget';
-import { intFromEnv } from '../env';
+import { intFromEnv } from '../../server/env';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 

@@ -12,7 +12,7 @@ import type { StatsDimension } from '../../store/stats';
 import type { ReferralRow } from '../../store/consultations';
 import * as firms from '../../store/firms';
 import type { FirmRecord } from '../../store/firms';
-import { ANONYMOUS, type Viewer } from '../shared/identity';
+import { ANONYMOUS, type Viewer } from '../../server/identity';
 
 export type { ReferralRow };
 

@@ -14,7 +14,7 @@ import { recordReads } from '../../store/audit';
 import { signalsOf, type StoredSignals } from '../../store/signals';
 import type { GrowthScore, ScoreContribution } from '../../domain/growth/score';
 import type { GrowthStatus } from '../../domain/growth/status';
-import { ANONYMOUS, type Viewer } from '../shared/identity';
+import { ANONYMOUS, type Viewer } from '../../server/identity';
 
 /** A firm as another subgraph refers to it. */
 export interface CompanyReference {

@@ -7,7 +7,7 @@ import type { OrganizationRecord } from '../../domain/records';
 import type { Queryable } from '../../store/store';
 import * as organizations from '../../store/organizations';
 import { rejections as listRejections } from '../../store/sources';
-import { ANONYMOUS, type Viewer } from '../shared/identity';
+import { ANONYMOUS, type Viewer } from '../../server/identity';
 
 export interface OrganizationsContext {
   store: Queryable;

@@ -8,7 +8,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { Queryable } from '../../store/store';
 import type { SnapshotChange } from '../../store/notifications';
 import type { Provenance } from '../../domain/records';
-import type { Viewer } from './identity';
+import type { Viewer } from '../../server/identity';
 
 export interface SubgraphModule<C = unknown> {
   name: string;

@@ -18,13 +18,13 @@ import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type KeyLike } from 'jo
 import { createHmac, randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { authConfigFromEnv } from '../../gateway/auth';
-import { ensureDevelopmentSecrets } from '../../gateway/settings';
+import { ensureDevelopmentSecrets } from '../../server/settings';
 import { codeOf, gql, JWT_SECRET, post, startApp, type App } from './support';
 import { startProxy, startSubgraphs, startTestGateway, urlsOf, type SubgraphProxy } from '../e2e/gateway-helpers';
 import { openTestStore } from '../support/store';
 import { ROOT } from '../support/paths';
 import type { Store } from '../../store/store';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import type { RunningServer } from '../../server/http';
 import type { RunningGateway } from '../../gateway/gateway';
 
 const ALL = '{ consultations(first: 1) { totalCount } }';
@@ -101,7 +101,7 @@ describe('published default secrets', () => {
   test('npm run token signs with the data directory’s own secret', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-token-'));
     try {
-      const out = await run(['--import', 'tsx', 'gateway/token.ts', '--role', 'coordinator'], {
+      const out = await run(['--import', 'tsx', 'app/token.ts', '--role', 'coordinator'], {
         MADOGUCHI_DATA_DIR: dir,
       });
       expect(out.code).toBe(0);
@@ -118,7 +118,7 @@ describe('published default secrets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bind-'));
     try {
       const out = await run(
-        ['--require', 'tsx/cjs', 'gateway/embedded.ts'],
+        ['--require', 'tsx/cjs', 'app/embedded.ts'],
         { HOST: '0.0.0.0', PORT: '0', MADOGUCHI_DATA_DIR: dir },
         60_000,
       );

@@ -16,8 +16,8 @@ import { storeNonces } from '../../store/nonces';
 import { storeAnalystBudget } from '../../store/analystTables';
 import { startSubgraph } from '../../subgraphs/server';
 import { SUBGRAPHS } from '../../subgraphs';
-import { signIdentity } from '../../subgraphs/shared/identity';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import { signIdentity } from '../../server/identity';
+import type { RunningServer } from '../../server/http';
 import { createTestDatabase, openTestStore, TEST_DATABASE_URL } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 

@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../gateway/embedded';
+import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';

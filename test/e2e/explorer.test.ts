@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';

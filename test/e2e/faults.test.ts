@@ -15,7 +15,7 @@ import type { EntityKind } from '../../domain/records';
 import { TABLES } from '../../store/tables';
 import type { SyncReport } from '../../adapters/sync/sync';
 import { startDemoAgencyServers, type DemoAgencyServers, type DemoFault } from '../../demo/servers';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { embeddedTestStore } from '../support/store';
 import { CACHE_DIR, FIXED_NOW, ROOT } from '../support/paths';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Store } from '../../store/store';
 import { signDevelopmentToken } from '../../gateway/auth';
 import type { RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import type { RunningServer } from '../../server/http';
 import { OPERATIONS_DIR, sha256Hex } from '../../gateway/persistedOperations';
 import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { openTestStore } from '../support/store';

@@ -7,8 +7,8 @@
 import type { Store } from '../../store/store';
 import { signDevelopmentToken } from '../../gateway/auth';
 import type { RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../subgraphs/shared/http';
-import { IDENTITY_HEADER } from '../../subgraphs/shared/identity';
+import type { RunningServer } from '../../server/http';
+import { IDENTITY_HEADER } from '../../server/identity';
 import { openTestStore } from '../support/store';
 import {
   gql,

@@ -11,7 +11,7 @@ import type { Store } from '../../store/store';
 import { SUBGRAPHS } from '../../subgraphs';
 import { startSubgraph } from '../../subgraphs/server';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import type { RunningServer } from '../../server/http';
 import { FIXED_NOW } from '../support/paths';
 
 export const JWT_SECRET = new TextEncoder().encode('gateway-test-jwt-secret-of-enough-length');

@@ -9,7 +9,7 @@ import type { Store } from '../../store/store';
 import { SUBGRAPHS } from '../../subgraphs';
 import { startSubgraph } from '../../subgraphs/server';
 import type { RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import type { RunningServer } from '../../server/http';
 import { openTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 import { fetch } from 'undici';

@@ -8,10 +8,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fetch } from 'undici';
 import type { Store } from '../../store/store';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import type { RunningServer } from '../../server/http';
 import { openTestStore } from '../support/store';
 import { ROOT } from '../support/paths';
-import { identitySecret } from '../../subgraphs/shared/identity';
+import { identitySecret } from '../../server/identity';
 import { gql, startProxy, startSubgraphs, type SubgraphProxy } from './gateway-helpers';
 
 let store: Store;
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 test('two workers share the port, /metrics counts both, and SIGTERM drains before exiting', async () => {
   const port = await freePort();
-  primary = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'gateway', 'index.ts')], {
+  primary = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'app', 'startGateway.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

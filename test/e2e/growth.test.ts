@@ -13,7 +13,7 @@ import pino from 'pino';
 import { fetch } from 'undici';
 import { gql as ask, type GraphQLResult } from './gateway-helpers';
 import { parse } from 'csv-parse/sync';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { openStore } from '../../store/store';
 import { CACHE_DIR, FIXED_NOW } from '../support/paths';

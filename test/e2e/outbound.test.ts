@@ -7,7 +7,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded } from '../../gateway/embedded';
+import { startEmbedded } from '../../app/embedded';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetch } from 'undici';
 import pino from 'pino';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { OPERATIONS_DIR, WEB_MANIFEST } from '../../gateway/persistedOperations';
 import { testStoreDump } from '../support/store';

@@ -14,7 +14,7 @@ import {
 } from 'graphql';
 import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';

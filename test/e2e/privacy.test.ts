@@ -7,9 +7,9 @@
 import { Writable } from 'node:stream';
 import { fetch } from 'undici';
 import pino from 'pino';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { signIdentity } from '../../subgraphs/shared/identity';
+import { signIdentity } from '../../server/identity';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 

@@ -8,7 +8,7 @@
  */
 import { fetch } from 'undici';
 import pino from 'pino';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 

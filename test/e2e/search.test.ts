@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { FIXED_NOW } from '../support/paths';
 import { embeddedTestStore } from '../support/store';
 

@@ -24,7 +24,7 @@ import { onSnapshot } from '../../store/notifications';
 import { selectList } from '../../store/tables';
 import type { ProgramRecord } from '../../domain/records';
 import type { RunningGateway } from '../../gateway/gateway';
-import type { RunningServer } from '../../subgraphs/shared/http';
+import type { RunningServer } from '../../server/http';
 import { sha256Hex } from '../../gateway/persistedOperations';
 import { SharedCache, type SharedCacheOptions } from '../../gateway/sharedCache';
 import { openTestStore } from '../support/store';
@@ -188,7 +188,7 @@ describeWithRedis('caches shared through Redis (REDIS_URL)', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await gql(b.url, query)).headers.get('x-cache')).toBe('hit');
 
-    // As gateway/index.ts does with DATABASE_URL: A follows the store's snapshots; B, say, has not
+    // As app/startGateway.ts does with DATABASE_URL: A follows the store's snapshots; B, say, has not
     // heard yet. Only the generation in Redis can tell B.
     const unsubscribe = await onSnapshot(store, () => a.invalidateResponseCache());
     try {

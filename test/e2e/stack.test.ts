@@ -3,7 +3,7 @@
  * subgraph leaves the others' fields answered, with an error naming the missing subgraph.
  */
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 import pino from 'pino';

@@ -13,7 +13,7 @@ import Papa from 'papaparse';
 import pino from 'pino';
 import { fetch } from 'undici';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startEmbedded, type Embedded } from '../../gateway/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { WEB_MANIFEST } from '../../gateway/persistedOperations';
 import { readSearch, searchVariables } from '../../web/onestop/url';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { composeSupergraph, SUPERGRAPH_FILE } from '../../gateway/compose';
+import { composeSupergraph, SUPERGRAPH_FILE } from '../../app/compose';
 import { ROOT } from '../support/paths';
 import { SUBGRAPHS } from '../../subgraphs';
 

@@ -7,7 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { countingStore, type Store } from '../../store/store';
 import { SUBGRAPHS } from '../../subgraphs';
 import { buildSchemaOf } from '../../subgraphs/server';
-import { composeSupergraph } from '../../gateway/compose';
+import { composeSupergraph } from '../../app/compose';
 import { openTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
 

@@ -71,7 +71,7 @@ export function startChild(
 /** `npm run start:subgraph -- <name>` on a given port with the given environment. */
 export function startSubgraphProcess(name: string, port: number, env: NodeJS.ProcessEnv): Promise<Child> {
   return startChild(
-    'subgraphs/serve.ts',
+    'app/startSubgraph.ts',
     [name],
     { SUBGRAPH_PORT: String(port), HOST: '127.0.0.1', ...env },
     /ready at http/,

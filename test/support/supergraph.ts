@@ -8,7 +8,7 @@ import type { Queryable } from '../../store/store';
 import type { Viewer } from '../../domain/viewer';
 import { SUBGRAPHS } from '../../subgraphs';
 import { buildSchemaOf } from '../../subgraphs/server';
-import { composeSupergraph } from '../../gateway/compose';
+import { composeSupergraph } from '../../app/compose';
 
 export interface InProcessSupergraph {
   run(

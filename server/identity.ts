@@ -9,7 +9,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 
-import { ANONYMOUS, type Role, type Viewer } from '../../domain/viewer';
+import { ANONYMOUS, type Role, type Viewer } from '../domain/viewer';
 import { createMemoryNonceStore, type NonceStore } from './nonces';
 
 export { ANONYMOUS, type Role, type Viewer };

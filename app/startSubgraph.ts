@@ -7,9 +7,9 @@
 import { resolve } from 'node:path';
 import { openStore, storeOptionsFromEnv } from '../store/store';
 import { onSnapshot } from '../store/notifications';
-import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS, findSubgraph } from '.';
-import { startSubgraph } from './server';
-import { ensureDevelopmentSecrets, isLoopback, SettingsError } from './shared/secrets';
+import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS, findSubgraph } from '../subgraphs';
+import { startSubgraph } from '../subgraphs/server';
+import { ensureDevelopmentSecrets, isLoopback, SettingsError } from '../server/secrets';
 
 async function main(): Promise<void> {
   const name = process.argv[2];

@@ -8,14 +8,14 @@
  */
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { identitySecret } from '../subgraphs/shared/identity';
+import { identitySecret } from '../server/identity';
 import type { SyncReport } from '../adapters/sync/sync';
-import { startGateway, type GatewayOptions, type RunningGateway } from './gateway';
-import { limitsFromEnv } from './plugins/limits';
-import { assertSafeBind, describeSettings, loadSettings } from './settings';
-import { authConfigOf } from './auth';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
+import { limitsFromEnv } from '../gateway/plugins/limits';
+import { assertSafeBind, describeSettings, loadSettings } from '../server/settings';
+import { authConfigOf } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
-import type { AuthConfig } from './auth';
+import type { AuthConfig } from '../gateway/auth';
 
 export interface EmbeddedOptions {
   /** PGlite data directory (default MADOGUCHI_DATA_DIR or .data). */

@@ -4,7 +4,7 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { estimateCost, listSizesOf } from './cost';
 
-const sdl = readFileSync(join(__dirname, '..', '..', 'gateway', 'supergraph.graphql'), 'utf8');
+const sdl = readFileSync(join(__dirname, '..', 'gateway', 'supergraph.graphql'), 'utf8');
 const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
 const listSizes = listSizesOf(parse(sdl));
 
@@ -53,7 +53,7 @@ test('fragments, inline fragments and aliases cost what they select', () => {
 });
 
 test('_entities counts its representations; introspection is free', () => {
-  const subgraphSdl = readFileSync(join(__dirname, '..', 'programs', 'schema.graphql'), 'utf8');
+  const subgraphSdl = readFileSync(join(__dirname, '..', 'subgraphs', 'programs', 'schema.graphql'), 'utf8');
   expect(listSizesOf(parse(subgraphSdl)).get('Organization.programs')).toMatchObject({ assumedSize: 50 });
   expect(cost('{ __schema { types { name fields { name } } } }')).toBe(0);
 });

@@ -5,12 +5,12 @@
  * consultation logs); without it nothing of the demo is loaded.
  */
 import { resolve } from 'node:path';
-import { loadAgencyConfigs, AgencyConfigError } from '../core/config';
-import { createAdapterContext } from '../core/adapter';
-import { openStore, storeOptionsFromEnv } from '../../store/store';
-import { syncAll } from './sync';
-import { describeRejection } from './pipeline';
-import { createProgressLogger } from './progress';
+import { loadAgencyConfigs, AgencyConfigError } from '../adapters/core/config';
+import { createAdapterContext } from '../adapters/core/adapter';
+import { openStore, storeOptionsFromEnv } from '../store/store';
+import { syncAll } from '../adapters/sync/sync';
+import { describeRejection } from '../adapters/sync/pipeline';
+import { createProgressLogger } from '../adapters/sync/progress';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const wanted = args.filter((a) => !a.startsWith('--'));
   const agenciesDir = resolve(process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
   // Loaded only when asked: the product's own command never imports the demo otherwise.
-  const demo = args.includes('--demo') ? await (await import('../../demo')).startDemo() : null;
+  const demo = args.includes('--demo') ? await (await import('../demo')).startDemo() : null;
   try {
     return await syncAgencies(agenciesDir, wanted, force, demo?.env ?? process.env);
   } finally {

@@ -4,12 +4,12 @@
  * printing errors and hints, and exits non-zero when composition fails.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS } from '../subgraphs';
 import type { SubgraphModule } from '../subgraphs/shared/module';
+import { SUPERGRAPH_FILE } from '../gateway/supergraph';
 
-export const SUPERGRAPH_FILE = join(__dirname, 'supergraph.graphql');
+export { SUPERGRAPH_FILE };
 
 export function defaultSubgraphUrl(name: string): string {
   return `http://127.0.0.1:${DEFAULT_SUBGRAPH_PORTS[name] ?? 4010}/graphql`;

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { ensureStoreTemplate } from '../store/store';
 import { templatePath } from '../store/template';
 import { ensureDemoData } from '../demo';
-import { buildExplorerAssets } from './explorer';
-import { buildAllPageAssets } from './pages';
+import { buildExplorerAssets } from '../gateway/explorer';
+import { buildAllPageAssets } from '../gateway/pages';
 
 async function main(): Promise<void> {
   const started = Date.now();

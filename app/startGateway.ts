@@ -11,9 +11,9 @@ import { clusterMetricsForWorker, runPrimary, workerCountFromEnv } from './clust
 
 async function serve(workerMode: boolean): Promise<void> {
   // Loaded here, not above: a primary that only supervises workers never needs it.
-  const { startGateway, subgraphUrlsFromEnv } = await import('./gateway');
-  const { assertSafeBind, describeSettings, loadSettings } = await import('./settings');
-  const { authConfigOf } = await import('./auth');
+  const { startGateway, subgraphUrlsFromEnv } = await import('../gateway/gateway');
+  const { assertSafeBind, describeSettings, loadSettings } = await import('../server/settings');
+  const { authConfigOf } = await import('../gateway/auth');
   const settings = loadSettings();
   assertSafeBind(settings);
   if (!cluster.isWorker || cluster.worker?.id === 1) for (const line of describeSettings(settings)) console.log(line);

@@ -5,8 +5,8 @@
  * made it yet). Issuer, audience and claim paths follow the gateway's settings.
  */
 import { parseArgs } from 'node:util';
-import { signDevelopmentToken } from './auth';
-import { loadSettings, SettingsError } from './settings';
+import { signDevelopmentToken } from '../gateway/auth';
+import { loadSettings, SettingsError } from '../server/settings';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -2,7 +2,7 @@
  * Per-install development secrets: random values written at first use to `secrets.json` in the
  * data directory, readable by its owner only. Every process of one install (the gateway, a
  * subgraph started apart, `npm run token`) reads the same file; no secret is ever a literal in the
- * repository, and a start with these secrets listens on loopback only (gateway/settings.ts).
+ * repository, and a start with these secrets listens on loopback only (server/settings.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

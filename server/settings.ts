@@ -11,14 +11,14 @@
  */
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { ensureDevelopmentSecrets, isLoopback, SettingsError } from '../subgraphs/shared/secrets';
+import { ensureDevelopmentSecrets, isLoopback, SettingsError } from './secrets';
 
 export {
   ensureDevelopmentSecrets,
   isLoopback,
   SettingsError,
   type DevelopmentSecrets,
-} from '../subgraphs/shared/secrets';
+} from './secrets';
 
 /** Seconds from a duration such as 90, "90s", "15m", "8h" or "1d". */
 const duration = z
