@@ -215,7 +215,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // subgraphs. (require, not import(): the worker runs under tsx's CommonJS hook.)
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { openStore } = require('../store/store') as typeof import('../store/store');
-  const { onSnapshot } = require('../store/notifications') as typeof import('../store/notifications');
+  const { onSnapshot } = require('../store/engine/notifications') as typeof import('../store/engine/notifications');
   const { loadAgencyConfigs } = require('../adapters/core/config') as typeof import('../adapters/core/config');
   const { createAdapterContext } = require('../adapters/core/adapter') as typeof import('../adapters/core/adapter');
   const { list: listSources } = require('../store/sources') as typeof import('../store/sources');

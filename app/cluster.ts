@@ -76,7 +76,7 @@ export function runPrimary(options: PrimaryOptions): void {
       (options.shutdownTimeoutMs ?? 10_000) + 5_000,
     );
     deadline.unref();
-    Promise.all(
+    void Promise.all(
       workers.map((w) => (w.isDead() ? Promise.resolve() : new Promise((resolve) => w.once('exit', resolve)))),
     ).then(() => process.exit(0));
   };

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ensureStoreTemplate } from '../store/store';
-import { templatePath } from '../store/template';
+import { templatePath } from '../store/engine/template';
 import { ensureDemoData } from '../demo';
 import { buildExplorerAssets } from '../gateway/explorer';
 import { buildAllPageAssets } from '../gateway/pages';

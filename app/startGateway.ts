@@ -17,7 +17,7 @@ async function serve(workerMode: boolean): Promise<void> {
   const settings = loadSettings();
   assertSafeBind(settings);
   if (!cluster.isWorker || cluster.worker?.id === 1) for (const line of describeSettings(settings)) console.log(line);
-  const { listenForSnapshots } = await import('../store/notifications');
+  const { listenForSnapshots } = await import('../store/engine/notifications');
   let clusterMetrics: (() => Promise<string>) | undefined;
   const running = await startGateway({
     port: settings.port,

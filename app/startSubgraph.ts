@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { openStore, storeOptionsFromEnv } from '../store/store';
-import { onSnapshot } from '../store/notifications';
+import { onSnapshot } from '../store/engine/notifications';
 import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS, findSubgraph } from '../subgraphs';
 import { startSubgraph } from '../subgraphs/server';
 import { ensureDevelopmentSecrets, isLoopback, SettingsError } from '../server/secrets';

@@ -179,7 +179,7 @@ function steadyLoad(
       const now = performance.now();
       if (now >= until) {
         clearInterval(timer);
-        Promise.all(pending).then(() => done());
+        void Promise.all(pending).then(() => done());
         return;
       }
       // Catch up on ticks a busy event loop delayed, so the pace holds on average.

@@ -1354,7 +1354,7 @@ function assignAgencies(rng: Rng, firms: Firm[], volumes: number[]): void {
   }
 
   for (const region of ['hyogo', 'toshima'] as const) {
-    const members = AGENCIES.map((a, i) => i).filter((i) => AGENCIES[i].region === region && volumes[i] > 0);
+    const members = AGENCIES.map((_, i) => i).filter((i) => AGENCIES[i].region === region && volumes[i] > 0);
     if (members.length === 0) continue;
     const regionCombos = [...combos.values()].filter((c) => (c.muni.area === 'tokyo') === (region === 'toshima'));
     const firmCount = regionCombos.reduce((s, c) => s + c.count, 0);

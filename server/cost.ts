@@ -126,12 +126,7 @@ export function estimateCost(
   };
 
   /** The size of the list `node` returns, from its @listSize, its page argument or the default. */
-  const sizeOf = (
-    node: FieldNode,
-    parent: string,
-    field: GraphQLField<unknown, unknown>,
-    config: ListSize | undefined,
-  ): number => {
+  const sizeOf = (node: FieldNode, field: GraphQLField<unknown, unknown>, config: ListSize | undefined): number => {
     if (field.name === '_entities') {
       const reps = argument(node, field, 'representations');
       return Array.isArray(reps) ? reps.length : defaultListSize;
@@ -197,11 +192,11 @@ export function estimateCost(
     const config = options.listSizes.get(`${owner}.${name}`);
     const isList = isListType(getNullableType(field.type));
     let size = 1;
-    if (isList) size = sizeOf(node, owner, field, config);
+    if (isList) size = sizeOf(node, field, config);
     if (sized?.fields.includes(name)) size = sized.size;
     if (!isCompositeType(named)) return 0;
     const childSized = config?.sizedFields?.length
-      ? { fields: config.sizedFields, size: sizeOf(node, owner, field, config) }
+      ? { fields: config.sizedFields, size: sizeOf(node, field, config) }
       : null;
     return size * (1 + selectionCost(node.selectionSet, named, childSized));
   };

@@ -7,8 +7,8 @@
  * serialized by an advisory lock, so two replicas cannot both grant the last table. The day is
  * the database's clock, so replicas' clocks need not agree.
  */
-import { pruneEvery } from './housekeeping';
-import type { Store } from './store';
+import { pruneEvery } from './engine/housekeeping';
+import type { Store } from './engine/store';
 
 /** Tables asked over two days ago are deleted at most this often per process. */
 const PRUNE_EVERY_MS = 10 * 60_000;

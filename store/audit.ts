@@ -4,7 +4,7 @@
  * and the graph offers no way to write them but reading.
  */
 import type { Viewer } from '../domain/viewer';
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 
 export interface FileRead {
   firmId: string;

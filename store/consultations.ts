@@ -6,7 +6,7 @@
  */
 import type { ConsultationRecord } from '../domain/records';
 import type { Viewer } from '../domain/viewer';
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 import { selectList } from './tables';
 import { Conditions } from './conditions';
 import { chooseGrouping } from './stats';

@@ -4,7 +4,7 @@
  * network id, its records count as one firm's, and confirming again changes nothing; a rejected
  * proposal is not made again; records that do not share name and municipality cannot be joined.
  */
-import type { Store } from './store';
+import type { Store } from './engine/store';
 import { openTestStore } from '../test/support/store';
 import * as firms from './firms';
 import * as consultations from './consultations';

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Viewer } from '../domain/viewer';
 import { phoneDigits } from '../domain/normalize';
-import type { Queryable, Store } from './store';
+import type { Queryable, Store } from './engine/store';
 
 export type FirmKind = 'CORPORATE' | 'NETWORK' | 'LOCAL';
 

@@ -4,7 +4,7 @@
  * plans, their idempotence, and that a re-sync of the minutes never touches what was recorded
  * through the graph.
  */
-import type { Store } from './store';
+import type { Store } from './engine/store';
 import { openTestStore } from '../test/support/store';
 import * as growth from './growth';
 import { replaceSource } from './ingest';

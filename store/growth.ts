@@ -9,7 +9,7 @@
 import type { Viewer } from '../domain/viewer';
 import type { CommitteeDecisionCode, GrowthStatus, SupportPlanStatus } from '../domain/growth/status';
 import { fiscalYearOfMonth, planIdOf } from '../domain/growth/status';
-import type { Queryable, Store } from './store';
+import type { Queryable, Store } from './engine/store';
 import { staffFirmCondition } from './firms';
 
 const JST = (column: string) => `to_char(${column} at time zone 'Asia/Tokyo', 'YYYY-MM-DD"T"HH24:MI:SS"+09:00"')`;

@@ -2,7 +2,7 @@
  * Writing a source's snapshot: registration, atomic replacement of its records with its
  * rejections, the unchanged shortcut, and failure marking that never touches the last good data.
  */
-import type { Queryable, Store } from './store';
+import type { Queryable, Store } from './engine/store';
 import {
   agencyScope,
   type ConsultationRecord,
@@ -17,8 +17,8 @@ import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 import { recordKeySecret } from './recordKeys';
 import { recordKey } from '../domain/disclosure';
 import { committeeHistorySql } from './growth';
-import { fence } from './leases';
-import { announceSnapshot } from './notifications';
+import { fence } from './engine/leases';
+import { announceSnapshot } from './engine/notifications';
 
 export interface SourceRegistration {
   id: string;

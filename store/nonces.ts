@@ -7,8 +7,8 @@
  * WAL on every request would cost more than losing the table in a crash (replays within the last
  * window, after a crash of the database itself) risks.
  */
-import { pruneEvery } from './housekeeping';
-import type { Queryable } from './store';
+import { pruneEvery } from './engine/housekeeping';
+import type { Queryable } from './engine/store';
 
 /** Expired nonces are deleted at most this often per process (and never on a request's path). */
 const PRUNE_EVERY_MS = 60_000;

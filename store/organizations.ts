@@ -3,7 +3,7 @@
  * directory list.
  */
 import type { OrganizationRecord } from '../domain/records';
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 import { selectList } from './tables';
 
 /** The organizations with these ids, in the order asked; null where none has the id. */

@@ -5,7 +5,7 @@
  */
 import type { ProgramRecord } from '../domain/records';
 import type { ProgramStatusValue } from '../domain/programStatus';
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 import { selectList, TABLES } from './tables';
 
 /** The programmes with these ids, in the order asked; null where none has the id. */

@@ -9,7 +9,7 @@ import { openTestStore } from '../test/support/store';
 import { replaceSource } from './ingest';
 import { recordKeySecret } from './recordKeys';
 import { selectList } from './tables';
-import type { Store } from './store';
+import type { Store } from './engine/store';
 
 let store: Store;
 beforeAll(async () => {

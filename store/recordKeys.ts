@@ -4,7 +4,7 @@
  * writer of one store (the sync on the store's thread, a parse worker given it, replicas sharing a
  * PostgreSQL) derives the same keys, and a record keeps its key across re-syncs.
  */
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 
 const secrets = new WeakMap<Queryable, Promise<string>>();
 

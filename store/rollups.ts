@@ -8,8 +8,11 @@
  * the whole topic set (so a topic filter still applies exactly). Columns a grouping does not keep
  * hold '' (and '{}' for the topic set). Each row also carries the sum of its records' keys
  * (../domain/disclosure.ts), so a cell's key for the cell-key method is summed like its count.
- * The same rows can be rebuilt from the records in SQL (`rollupRebuildSql`), which the migrations
- * use for stores synced before rollups (and key sums) existed.
+ * The same rows can be rebuilt from a source's records in SQL (`rollupRebuildSql`), which the
+ * write API uses when the rollups rendered beside a snapshot's records no longer count them all.
+ * Changing GROUPINGS changes what new snapshots write; stores synced before keep their rows until
+ * a new migration rebuilds them (migrations are frozen SQL: engine/migrations/011-record-keys.sql
+ * rebuilt the groupings of its time).
  */
 import type { ConsultationRecord } from '../domain/records';
 import { columnMap, type Column } from './tables';
@@ -200,15 +203,9 @@ export const MONTH_SQL = `to_char(c.received_at at time zone 'Asia/Tokyo', 'YYYY
 
 /**
  * SQL that rebuilds every grouping from the stored consultations: of every source, or of the
- * source given as $1; without `keySums`, as stores were before record keys (an old migration).
+ * source given as $1.
  */
-export function rollupRebuildSql({
-  sourceId = false,
-  keySums = true,
-}: {
-  sourceId?: boolean;
-  keySums?: boolean;
-} = {}): string[] {
+export function rollupRebuildSql({ sourceId = false }: { sourceId?: boolean } = {}): string[] {
   return GROUPINGS.map((g) => {
     const has = (d: RollupDimension) => g.dims.includes(d);
     const cols = [
@@ -223,8 +220,8 @@ export function rollupRebuildSql({
       has('TOPICS') ? 'c.topics' : `'{}'::text[]`,
     ];
     const from = has('TOPIC') ? 'consultations c cross join lateral unnest(c.topics) as t(topic)' : 'consultations c';
-    const columns = ROLLUP_TABLE.columns.map((c) => c.column).filter((c) => keySums || c !== 'key_sum');
+    const columns = ROLLUP_TABLE.columns.map((c) => c.column);
     return `insert into consultation_rollups (${columns.join(', ')})
-      select ${cols.join(', ')}, count(*)::int${keySums ? ', sum(c.record_key)' : ''} from ${from} ${sourceId ? 'where c.source_id = $1' : ''} group by ${cols.map((_, i) => i + 1).join(', ')}`;
+      select ${cols.join(', ')}, count(*)::int, sum(c.record_key) from ${from} ${sourceId ? 'where c.source_id = $1' : ''} group by ${cols.map((_, i) => i + 1).join(', ')}`;
   });
 }

@@ -4,7 +4,7 @@
  * deterministic; signals count what the consultations say; selected firms score as the logs
  * justify; firms without consultations in the window have no signals.
  */
-import type { Store } from './store';
+import type { Store } from './engine/store';
 import { openTestStore } from '../test/support/store';
 import { refreshGrowthSignals, signalsOf, growthRefreshDue } from './signals';
 import { explainScore } from '../domain/growth/score';

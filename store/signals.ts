@@ -11,7 +11,7 @@
  * a reference day — the newest consultation the network holds, or now if that is later than now —
  * so a refresh depends on the data alone and a pause in the agencies' exports ages no firm.
  */
-import type { Queryable, Store } from './store';
+import type { Queryable, Store } from './engine/store';
 import { topicsOfMask, type FirmSignals } from '../domain/growth/score';
 import { growthWeights, type Band, type GrowthWeights } from '../domain/growth/weights';
 import { firmIdSql, firmLinkJoin, nameKeySql, type LocalRecord } from './firms';

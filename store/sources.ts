@@ -2,7 +2,7 @@
  * Read API over the sources table: each configured source's sync state and freshness, and the
  * rows its last good read refused.
  */
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 import type { RowRejection, SourceRecord } from '../domain/records';
 
 /** One source's state, or undefined when it was never registered. */

@@ -6,7 +6,7 @@
  * cell, and the total, also carries the sum of its records' keys, for the cell-key method
  * (../domain/disclosure.ts).
  */
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 import { GROUPINGS, MONTH_SQL, type Grouping } from './rollups';
 import { Conditions } from './conditions';
 

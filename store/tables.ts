@@ -3,7 +3,7 @@
  * select lists that read rows back as records (dates as text, bigints as numbers).
  */
 import type { EntityKind } from '../domain/records';
-import type { Queryable } from './store';
+import type { Queryable } from './engine/store';
 
 export interface Column {
   key: string;

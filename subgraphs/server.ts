@@ -12,7 +12,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
 import pino, { type Logger } from 'pino';
-import { isShared, type Queryable, type Store } from '../store/store';
+import { isShared, type Queryable } from '../store/store';
 import { storeNonces } from '../store/nonces';
 import { serveApollo, type RunningServer } from '../server/http';
 import type { SubgraphModule } from './shared/module';

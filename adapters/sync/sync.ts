@@ -6,7 +6,7 @@
  * to show. Where the outcome goes is a SnapshotTarget: the store, or nowhere for a dry run
  * (`agency:check`), which is this same sync without the write.
  *
- * On a store that several processes share, a sync first takes the source's lease (store/leases.ts),
+ * On a store that several processes share, a sync first takes the source's lease (store/engine/leases.ts),
  * renews it while it works and writes only while it still holds it: one process syncs a source at
  * a time, and a process that dies mid-sync leaves the old snapshot for the next lease holder.
  */
@@ -31,8 +31,8 @@ import {
 } from '../../store/ingest';
 import { get as getSource } from '../../store/sources';
 import { recordKeySecret } from '../../store/recordKeys';
-import * as leases from '../../store/leases';
-import { LeaseLostError } from '../../store/errors';
+import * as leases from '../../store/engine/leases';
+import { LeaseLostError } from '../../store/engine/errors';
 import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';

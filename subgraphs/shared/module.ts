@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
 import type { Queryable } from '../../store/store';
-import type { SnapshotChange } from '../../store/notifications';
+import type { SnapshotChange } from '../../store/engine/notifications';
 import type { Provenance } from '../../domain/records';
 import type { Viewer } from '../../server/identity';
 

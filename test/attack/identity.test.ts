@@ -9,17 +9,16 @@
  * against RS256 keys served from a JWKS endpoint as Keycloak serves them.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type KeyLike } from 'jose';
 import { createHmac, randomBytes } from 'node:crypto';
-import { request } from 'undici';
 import { authConfigFromEnv } from '../../gateway/auth';
 import { ensureDevelopmentSecrets } from '../../server/settings';
-import { codeOf, gql, JWT_SECRET, post, startApp, type App } from './support';
+import { codeOf, JWT_SECRET, post, startApp, type App } from './support';
 import { startProxy, startSubgraphs, startTestGateway, urlsOf, type SubgraphProxy } from '../e2e/gateway-helpers';
 import { openTestStore } from '../support/store';
 import { ROOT } from '../support/paths';

@@ -6,7 +6,6 @@
  */
 import { fetch } from 'undici';
 import type { Store } from '../../store/store';
-import type { RunningGateway } from '../../gateway/gateway';
 import type { RunningServer } from '../../server/http';
 import { openTestStore } from '../support/store';
 import {

@@ -20,7 +20,7 @@ import pino from 'pino';
 import { Redis } from 'ioredis';
 import type { Store } from '../../store/store';
 import { replaceSource } from '../../store/ingest';
-import { onSnapshot } from '../../store/notifications';
+import { onSnapshot } from '../../store/engine/notifications';
 import { selectList } from '../../store/tables';
 import type { ProgramRecord } from '../../domain/records';
 import type { RunningGateway } from '../../gateway/gateway';

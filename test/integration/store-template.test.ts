@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureStoreTemplate, openStore } from '../../store/store';
-import { templatePath } from '../../store/template';
+import { templatePath } from '../../store/engine/template';
 
 const appliedAt = async (store: { query<T>(sql: string): Promise<T[]> }) =>
   Number(

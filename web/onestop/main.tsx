@@ -16,7 +16,8 @@ if (window.location.pathname === '/') {
     FirmSearchDocument,
     searchVariables(readSearch(new URLSearchParams(window.location.search))),
   );
-  Promise.race([answered, new Promise((r) => setTimeout(r, FIRST_ANSWER_WAIT_MS))]).then(render);
+  // prefetch settles either way (its errors are the component's to show): render follows.
+  void Promise.race([answered, new Promise((r) => setTimeout(r, FIRST_ANSWER_WAIT_MS))]).then(render);
 } else {
   render();
 }

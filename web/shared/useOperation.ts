@@ -60,7 +60,7 @@ export function useOperation<TResult, TVariables>(
     const controller = new AbortController();
     setState((s) => ({ data: s.data, error: null, loading: true }));
     const prefetched = options.token ? undefined : started.get(prefetchKey);
-    if (prefetched) started.delete(prefetchKey);
+    if (prefetched !== undefined) started.delete(prefetchKey);
     const run =
       (prefetched as Promise<TResult> | undefined) ??
       execute(document, JSON.parse(key) as TVariables, { token: options.token, signal: controller.signal });

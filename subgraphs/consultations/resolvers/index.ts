@@ -241,20 +241,18 @@ export const resolvers: Resolvers = {
   },
   FirmMatchMember: {
     company: (m, _, ctx) =>
-      ctx.companyById
-        .load(m.firmId)
-        .then(
-          (c) =>
-            c ?? {
-              id: m.firmId,
-              kind: m.kind,
-              corporateNumber: null,
-              name: m.name,
-              municipalityCode: m.municipalityCode,
-              industry: m.industry,
-              employees: m.employees,
-            },
-        ),
+      ctx.companyById.load(m.firmId).then(
+        (c) =>
+          c ?? {
+            id: m.firmId,
+            kind: m.kind,
+            corporateNumber: null,
+            name: m.name,
+            municipalityCode: m.municipalityCode,
+            industry: m.industry,
+            employees: m.employees,
+          },
+      ),
     agencies: (m) => m.organizationIds.map((id) => ({ id })),
     name: (m) => m.name,
     municipality: (m) => municipalityValue(m.municipalityCode),

@@ -4,10 +4,10 @@
  * refused. Also: migrations started by several openers at once apply once.
  */
 import type { Store } from './store';
-import { openStore } from './store';
+import { openStore } from './open';
 import { acquire, fence, holders, release, renew } from './leases';
 import { LeaseLostError } from './errors';
-import { openTestStore, TEST_DATABASE_URL, createTestDatabase } from '../test/support/store';
+import { openTestStore, TEST_DATABASE_URL, createTestDatabase } from '../../test/support/store';
 
 let store: Store;
 

@@ -4,7 +4,7 @@
  * when the new rows become visible (and never for a snapshot rolled back); readers subscribe to
  * rebuild what they derive from the rows (the search index) and to drop cached answers.
  */
-import type { EntityKind } from '../domain/records';
+import type { EntityKind } from '../../domain/records';
 import type { Queryable, Store } from './store';
 import { PostgresStore, validateDatabaseUrl } from './postgres';
 
