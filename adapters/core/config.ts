@@ -20,8 +20,8 @@ import {
   toRule,
 } from './fields';
 import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
-import { duration, headerFromEnv, slug, urlOrPath } from './configParts';
-import { graphqlSubgraphSource, isLiveSource, openapiSource, type LiveSourceConfig } from './live';
+import { duration, headerFromEnv, slug, urlOrPath } from '../../domain/sourceConfig';
+import { graphqlSubgraphSource, isLiveSource, openapiSource, type LiveSourceConfig } from '../../domain/liveSources';
 
 // A regular expression as an agency file writes it; one that does not compile is a config mistake.
 const regex = z

@@ -32,7 +32,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { parse as parseYaml } from 'yaml';
-import type { OpenApiLink, OpenApiSourceConfig } from '../../adapters/core/live';
+import type { OpenApiLink, OpenApiSourceConfig } from '../../domain/liveSources';
 
 export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])';
 

@@ -26,7 +26,7 @@ import { diff, DiffRule, CriticalityLevel, type Change } from '@graphql-inspecto
 import { parse, print, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import { request as undiciRequest } from 'undici';
-import type { LiveSourceDeclaration } from '../../adapters/core/live';
+import type { LiveSourceDeclaration } from '../../domain/liveSources';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
 import type { GatewayMetrics } from '../metrics';
 import { SubgraphClient, type SubgraphClientOptions } from '../subgraph/client';

@@ -12,7 +12,7 @@
  * tighten the gateway's own for live sources (see gateway/live).
  */
 import { z } from 'zod';
-import { duration, headerFromEnv, httpUrl, slug, urlOrPath } from './configParts';
+import { duration, headerFromEnv, httpUrl, slug, urlOrPath } from './sourceConfig';
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 

@@ -1,5 +1,5 @@
 /**
- * Pieces of the agency file's schema that several source kinds share: ids, durations, locations
+ * Pieces of the agency file's schema (zod) that several source kinds share: ids, durations, locations
  * and credentials read from the environment by name.
  */
 import { z } from 'zod';
