@@ -15,6 +15,8 @@ import { limitsFromEnv } from '../gateway/plugins/limits';
 import { assertSafeBind, describeSettings, loadSettings } from '../server/settings';
 import { authConfigOf } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
+import { liveOptionsFor } from './live';
+import { recordLiveSources } from '../store/liveSources';
 import type { AuthConfig } from '../gateway/auth';
 
 export interface EmbeddedOptions {
@@ -54,6 +56,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   // The subgraphs bound each request as the gateway does: the same object budget, and a cost
   // limit that follows the gateway's (its estimate, with real representation counts).
   const limits = { ...limitsFromEnv(), ...options.gateway?.limits };
+  const agenciesDir = resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
   const backend = await startBackendWorker(
     {
       dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
@@ -61,7 +64,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       databaseUrl:
         options.databaseUrl ??
         (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
-      agenciesDir: resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies'),
+      agenciesDir,
       sync: options.sync ?? 'auto',
       nowMs: options.now?.getTime(),
       logLevel: logger.level,
@@ -89,8 +92,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           ]),
         // Failing agency sources leave the gateway ready (their last good data is served) but show.
         sources: async () => {
+          // Live sources have checks of their own (live:<agency>/<source>).
           const failing = await backend.store.query<{ id: string }>(
-            `select id from sources where status = 'FAILED' order by id`,
+            `select id from sources where status = 'FAILED' and entity <> 'live' order by id`,
           );
           if (failing.length === 0) return;
           const names = failing
@@ -101,6 +105,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         },
       },
       subgraphUrls: Object.fromEntries(Object.entries(backend.subgraphs).map(([name, s]) => [name, s.url])),
+      // Agencies' own services declared in their files, composed beside the subgraphs; their state
+      // is kept in the store for the graph's `sources`.
+      live: liveOptionsFor(agenciesDir, { ...process.env, ...backend.demoEnv }, (statuses) =>
+        recordLiveSources(backend.store, statuses).catch((e: Error) =>
+          logger.warn({ err: e.message }, 'live sources: state not stored'),
+        ),
+      ),
+      ...(options.gateway?.live ? { live: options.gateway.live } : {}),
     });
   } catch (e) {
     await backend.close();

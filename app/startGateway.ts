@@ -7,6 +7,7 @@
  * drains the requests in flight, then exits.
  */
 import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import { clusterMetricsForWorker, runPrimary, workerCountFromEnv } from './cluster';
 
 async function serve(workerMode: boolean): Promise<void> {
@@ -14,6 +15,7 @@ async function serve(workerMode: boolean): Promise<void> {
   const { startGateway, subgraphUrlsFromEnv } = await import('../gateway/gateway');
   const { assertSafeBind, describeSettings, loadSettings } = await import('../server/settings');
   const { authConfigOf } = await import('../gateway/auth');
+  const { liveOptionsFor } = await import('./live');
   const settings = loadSettings();
   assertSafeBind(settings);
   if (!cluster.isWorker || cluster.worker?.id === 1) for (const line of describeSettings(settings)) console.log(line);
@@ -26,6 +28,7 @@ async function serve(workerMode: boolean): Promise<void> {
     identitySecret: settings.identitySecret,
     cors: { origins: settings.corsOrigins },
     subgraphUrls: subgraphUrlsFromEnv(),
+    live: liveOptionsFor(resolve(process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies')),
     clusterMetrics: workerMode ? () => clusterMetrics!() : undefined,
   });
   if (workerMode) clusterMetrics = clusterMetricsForWorker(running.metrics.registry);

@@ -323,6 +323,7 @@ export async function startGateway(
   const secret = options.identitySecret ?? identitySecret();
   const live = options.live
     ? await startLiveSources(options.live, {
+        supergraphSdl,
         endpoints: subgraphEndpoints(supergraphSdl),
         identitySecret: secret,
         logger,

@@ -28,6 +28,8 @@ export interface LiveOptions {
 export async function startLiveSources(
   options: LiveOptions,
   context: {
+    /** The built-in supergraph and its subgraphs' URLs. */
+    supergraphSdl: string;
     endpoints: Record<string, string>;
     identitySecret: string;
     logger: Logger;
@@ -41,6 +43,7 @@ export async function startLiveSources(
     builtins: Object.entries(context.endpoints).map(
       ([name, url]): SubgraphDefinition => ({ name, url, sdl: options.builtinSdl(name) }),
     ),
+    baseSupergraph: context.supergraphSdl,
     identitySecret: context.identitySecret,
     settings: options.settings,
     env: options.env,

@@ -30,7 +30,13 @@ import type { LiveSourceDeclaration } from '../../domain/liveSources';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
 import type { GatewayMetrics } from '../metrics';
 import { SubgraphClient, type SubgraphClientOptions } from '../subgraph/client';
-import { composeWithLive, createComposer, type LiveCandidate, type SubgraphDefinition } from './composer';
+import {
+  composeWithLive,
+  createComposer,
+  type LiveCandidate,
+  type LiveComposition,
+  type SubgraphDefinition,
+} from './composer';
 import { CallStats, LiveSubgraphSource, OpenApiBridgeSource } from './dataSources';
 import { createGuardedFetch, type GuardedFetch, type LiveLimits } from './guard';
 import { LIVE_IDENTITY_HEADER, liveIdentityKeys, requestDigest, signLiveIdentity } from './identity';
@@ -86,6 +92,8 @@ export interface LiveRegistryOptions {
   declarations: () => LiveSourceDeclaration[];
   /** The built-in subgraphs: names, URLs and SDL. */
   builtins: SubgraphDefinition[];
+  /** Their supergraph, served as it is while no live source can be composed. */
+  baseSupergraph: string;
   /** The gateway's identity secret: the agencies' identity key is derived from it. */
   identitySecret: string;
   settings?: Partial<LiveSettings>;
@@ -122,8 +130,8 @@ interface SourceState {
 
 const nowIso = () => new Date().toISOString();
 
-/** `Type.field` of every field a subgraph SDL declares outside federation's own types. */
-function fieldsOf(sdl: string): string[] {
+/** `Type.field` of every field a subgraph SDL declares outside federation's own types (and `skip`). */
+function fieldsOf(sdl: string, skip: Set<string> = new Set()): string[] {
   const out: string[] = [];
   for (const d of parse(sdl).definitions) {
     if (!('fields' in d) || !('name' in d) || !d.name || /^_/.test(d.name.value)) continue;
@@ -132,7 +140,8 @@ function fieldsOf(sdl: string): string[] {
       directives?: ReadonlyArray<{ name: { value: string } }>;
     }>) {
       if (f.directives?.some((x) => x.name.value === 'external')) continue;
-      out.push(`${d.name.value}.${f.name.value}`);
+      const coordinate = `${d.name.value}.${f.name.value}`;
+      if (!skip.has(coordinate)) out.push(coordinate);
     }
   }
   return out;
@@ -160,12 +169,16 @@ export class LiveRegistry {
   /** Live field coordinate → the source that owns it. */
   owners = new Map<string, string>();
   private readonly composedListeners: Array<() => void> = [];
+  /** Every built-in `Type.field`: key fields a live source repeats are not its own. */
+  private readonly builtinFields: Set<string>;
+  private reported = '';
 
   constructor(private readonly options: LiveRegistryOptions) {
     this.settings = { ...DEFAULT_LIVE_SETTINGS, ...options.settings };
     this.env = options.env ?? process.env;
     this.keys = liveIdentityKeys(options.identitySecret);
     this.supergraph = '';
+    this.builtinFields = new Set(options.builtins.flatMap((b) => fieldsOf(b.sdl)));
   }
 
   /** Reads every source and composes the first supergraph. */
@@ -218,7 +231,7 @@ export class LiveRegistry {
         if (!state) return;
         const s = this.statusOf(state);
         if (s.status === 'OK' && !s.stale) return;
-        return `degraded: ${state.label} ${s.composed ? (s.stale ? 'serves its last good schema' : 'is failing') : 'is left out of the graph'}${s.lastError ? `: ${s.lastError.split('\n')[0].slice(0, 300)}` : ''}`;
+        return `degraded: ${state.label} ${s.composed ? (s.stale ? 'serves its last good schema' : 'is failing') : 'is left out of the graph'}${s.lastError ? `: ${s.lastError.split('\n')[0].replace(`${state.label}: `, '').slice(0, 300)}` : ''}`;
       };
     }
     return checks;
@@ -250,8 +263,20 @@ export class LiveRegistry {
 
   private checkDue(): Promise<void> {
     const now = Date.now();
-    if (![...this.states.values()].some((s) => s.nextCheckAt <= now)) return this.running;
+    if (![...this.states.values()].some((s) => s.nextCheckAt <= now)) {
+      this.report();
+      return this.running;
+    }
     return this.check(false);
+  }
+
+  /** Tells `onStatus` when any source's state (its latency, its circuit…) changed since last told. */
+  private report(): void {
+    const statuses = this.statuses();
+    const signature = JSON.stringify(statuses.map(({ lastCheckedAt: _, ...rest }) => rest));
+    if (signature === this.reported) return;
+    this.reported = signature;
+    this.options.onStatus?.(statuses);
   }
 
   /** One round, never two at once. */
@@ -314,7 +339,8 @@ export class LiveRegistry {
     await Promise.all(due.map((s) => this.readSchema(s)));
     if (changed || due.some((s) => s.candidate && s.candidate.sdl !== s.accepted?.sdl) || !this.supergraph)
       await this.compose();
-    this.options.onStatus?.(this.statuses());
+    this.reported = '';
+    this.report();
   }
 
   private limitsOf(decl: LiveSourceDeclaration): LiveLimits {
@@ -351,10 +377,11 @@ export class LiveRegistry {
       accept: post ? 'application/json' : 'application/yaml, application/json, text/yaml, */*',
       ...this.credential(decl),
     };
-    if (post) {
-      headers['content-type'] = 'application/json';
-      Object.assign(headers, await this.sign(state.name, ANONYMOUS, requestDigest({ body: post })));
-    }
+    if (post) headers['content-type'] = 'application/json';
+    // The gateway asks as nobody in particular, signed like every call.
+    const url = new URL(location);
+    const digest = requestDigest(post ? { body: post } : { method: 'GET', path: `${url.pathname}${url.search}` });
+    Object.assign(headers, await this.sign(state.name, ANONYMOUS, digest));
     const res = await undiciRequest(location, {
       method: post ? 'POST' : 'GET',
       headers,
@@ -536,7 +563,12 @@ export class LiveRegistry {
       const url = s.decl.kind === 'graphql-subgraph' ? s.decl.url : `http://openapi.invalid/${s.name}`;
       if (s.candidate) candidates.push({ name: s.name, url, sdl: s.candidate.sdl, label: s.label });
     }
-    let result = await composeWithLive(this.options.builtins, candidates, this.composer.compose);
+    // Nothing to add (every source unreadable): the built-in supergraph, without composing.
+    const compose = (list: LiveCandidate[]): Promise<LiveComposition> =>
+      list.length === 0
+        ? Promise.resolve({ supergraphSdl: this.options.baseSupergraph, hints: [], accepted: [], refused: new Map() })
+        : composeWithLive(this.options.builtins, list, this.composer.compose);
+    let result = await compose(candidates);
     // A changed schema that does not compose: the source's last good one, if it had one, instead.
     const retry = candidates.filter((c) => {
       const s = this.states.get(c.name)!;
@@ -548,7 +580,7 @@ export class LiveRegistry {
         const s = this.states.get(c.name)!;
         return retry.includes(c) ? { ...c, sdl: s.accepted!.sdl } : c;
       });
-      result = await composeWithLive(this.options.builtins, again, this.composer.compose);
+      result = await compose(again);
     }
     const at = nowIso();
     for (const s of this.states.values()) {
@@ -586,7 +618,7 @@ export class LiveRegistry {
     for (const s of this.states.values()) {
       if (!s.composed || !s.accepted) continue;
       for (const [field, needs] of requiredFieldsOf(parse(s.accepted.sdl))) this.requires.set(field, needs);
-      for (const f of fieldsOf(s.accepted.sdl)) this.owners.set(f, s.name);
+      for (const f of fieldsOf(s.accepted.sdl, this.builtinFields)) this.owners.set(f, s.name);
     }
     for (const listener of this.composedListeners) listener();
     if (result.supergraphSdl !== this.supergraph) {
@@ -629,7 +661,10 @@ export class LiveRegistry {
       lastChangedAt: s.lastChangedAt,
       latencyMs: s.stats.latencyMs,
       circuit,
-      fields: s.composed && s.accepted ? fieldsOf(s.accepted.sdl).filter((f) => !/^(Query|Mutation)\._/.test(f)) : [],
+      fields:
+        s.composed && s.accepted
+          ? fieldsOf(s.accepted.sdl, this.builtinFields).filter((f) => !/^(Query|Mutation)\._/.test(f))
+          : [],
     };
   }
 }
