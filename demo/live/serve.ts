@@ -3,7 +3,9 @@
  * (bounded), checks the caller's identity when told how, remembers the last identities it was sent
  * (for the tests), and a command line to run one alone as its own process.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { decodeJwt, type JWK } from 'jose';
 import type { AddressInfo } from 'node:net';
 import { createIdentityCheck, IdentityError, type CallerIdentity, type IdentityCheckOptions } from './identity';
 
@@ -18,7 +20,7 @@ export interface RunningLiveService {
   url: string;
   port: number;
   /** Identities received, newest last (at most 100): what the gateway told this agency. */
-  received: Array<{ header: boolean; identity: CallerIdentity | null; path: string }>;
+  received: Array<{ header: boolean; identity: CallerIdentity | null; claims: string[]; path: string }>;
   close(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function serveLive(options: LiveServiceOptions, handle: LiveHandler
         const signed = body.length > 0 ? { body } : { method: req.method ?? 'GET', path: url.pathname + url.search };
         identity = await check(value, signed);
       }
-      received.push({ header: value !== undefined, identity, path: url.pathname });
+      received.push({ header: value !== undefined, identity, claims: claimNames(value), path: url.pathname });
       if (received.length > 100) received.shift();
       const answer = await handle({ method: req.method ?? 'GET', url, headers: req.headers, body, identity });
       send(res, answer.status, answer.body, answer.type);
@@ -94,6 +96,16 @@ export async function serveLive(options: LiveServiceOptions, handle: LiveHandler
   };
 }
 
+/** The names of the claims a token carries (what the gateway tells about the caller), unverified. */
+function claimNames(token: string | undefined): string[] {
+  if (!token) return [];
+  try {
+    return Object.keys(decodeJwt(token)).sort();
+  } catch {
+    return [];
+  }
+}
+
 /** `--name value` pairs of a command line. */
 export function flags(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -102,6 +114,11 @@ export function flags(argv: string[]): Record<string, string> {
     if (m && i + 1 < argv.length) out[m[1]] = argv[++i];
   }
   return out;
+}
+
+/** `--jwks`: the gateway's key set URL, or a file holding the key set. */
+export function jwksOption(value: string): string | { keys: JWK[] } {
+  return /^https?:\/\//.test(value) ? value : (JSON.parse(readFileSync(value, 'utf8')) as { keys: JWK[] });
 }
 
 /** Runs a service as its own process: prints one JSON line with its URL, stops on SIGTERM/SIGINT. */

@@ -191,9 +191,6 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
       options.onCall?.(
         outcome.status >= 500 ? { ok: false, ms, error: `it answered HTTP ${outcome.status}` } : { ok: true, ms },
       );
-      // Not found is no value (a programme the service does not know), not an error.
-      if (outcome.status === 404)
-        return new Response('null', { status: 200, headers: { 'content-type': 'application/json' } });
       return new Response(new Uint8Array(outcome.bytes), {
         status: outcome.status,
         headers: { 'content-type': outcome.type || 'application/json' },

@@ -6,7 +6,8 @@
  * @external), no redefinition of a built-in enum, input, union, interface or value type (adding a
  * value to SupportField would change it for every client), no @override, and no @requires or
  * @external on consultation records (their content must never be sent to an agency's service).
- * Every refusal names the agency and the source.
+ * Fields it adds to shared types (entities, Query, Mutation) must be nullable, so that its failure
+ * costs only them. Every refusal names the agency and the source.
  */
 import {
   Kind,
@@ -153,6 +154,13 @@ export function ownershipProblems(label: string, typeDefs: DocumentNode, builtin
     }
     for (const f of object.fields ?? []) {
       const owner = builtin.fields.get(f.name.value)?.owner;
+      // A non-null field the service fails to answer would null its parent: the built-in object,
+      // or for a root field the whole answer.
+      const federations = ROOTS.has(typeName) && /^_(entities|service)$/.test(f.name.value);
+      if (!owner && !federations && f.type.kind === Kind.NON_NULL_TYPE && !directive(f, 'external'))
+        say(
+          `${typeName}.${f.name.value} must be nullable: a live source's field on a shared type may only cost itself when the service fails`,
+        );
       if (!owner) continue;
       if (keys.has(f.name.value) || directive(f, 'external')) continue;
       say(

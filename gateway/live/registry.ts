@@ -41,7 +41,14 @@ import { CallStats, LiveSubgraphSource, OpenApiBridgeSource } from './dataSource
 import { createGuardedFetch, type GuardedFetch, type LiveLimits } from './guard';
 import { LIVE_IDENTITY_HEADER, liveIdentityKeys, requestDigest, signLiveIdentity } from './identity';
 import { buildOpenApiSubgraph, type OpenApiSubgraph } from './openapi';
-import { requiredFieldsOf } from './ownership';
+import { builtinTypesOf, ownershipProblems, requiredFieldsOf, type BuiltinTypes } from './ownership';
+
+/** A schema refused for what it claims of the built-in graph. */
+class OwnershipRefusal extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
 
 /** The gateway's settings for live sources; an agency file may only tighten the limits. */
 export interface LiveSettings extends LiveLimits {
@@ -171,6 +178,7 @@ export class LiveRegistry {
   private readonly composedListeners: Array<() => void> = [];
   /** Every built-in `Type.field`: key fields a live source repeats are not its own. */
   private readonly builtinFields: Set<string>;
+  private readonly builtinTypes: BuiltinTypes;
   private reported = '';
 
   constructor(private readonly options: LiveRegistryOptions) {
@@ -179,12 +187,14 @@ export class LiveRegistry {
     this.keys = liveIdentityKeys(options.identitySecret);
     this.supergraph = '';
     this.builtinFields = new Set(options.builtins.flatMap((b) => fieldsOf(b.sdl)));
+    this.builtinTypes = builtinTypesOf(options.builtins.map((b) => ({ name: b.name, typeDefs: parse(b.sdl) })));
   }
 
   /** Reads every source and composes the first supergraph. */
   async start(): Promise<string> {
     await this.check(true);
-    this.timer = setInterval(() => void this.checkDue(), Math.min(5_000, this.settings.intervalMs));
+    // Each source is read at its own interval; a second's tick finds the ones due.
+    this.timer = setInterval(() => void this.checkDue(), 1_000);
     this.timer.unref();
     return this.supergraph;
   }
@@ -440,6 +450,9 @@ export class LiveRegistry {
         );
         state.candidate = { sdl: print(bridge.typeDefs), bridge };
       }
+      // What breaks the ownership rules is refused before anything else is said about it.
+      const trespass = ownershipProblems(state.label, parse(state.candidate.sdl), this.builtinTypes);
+      if (trespass.length > 0) throw new OwnershipRefusal(trespass);
       if (state.accepted && state.candidate.sdl !== state.accepted.sdl) {
         const refusal = await this.breakingRefusal(state, state.accepted.sdl, state.candidate.sdl);
         if (refusal) {
@@ -452,10 +465,22 @@ export class LiveRegistry {
       state.problems = [];
       state.stale = false;
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      state.problems = [
-        `${state.label}: ${/^(fetch failed|connect|Connect)/.test(message) ? 'its schema could not be read (connection failed)' : message}`,
-      ];
+      if (e instanceof OwnershipRefusal) {
+        state.problems = e.problems;
+        state.stale = !!state.accepted;
+        state.candidate = state.accepted;
+        return;
+      }
+      const code =
+        (e as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ?? (e as { code?: unknown })?.code;
+      // A connection's failure by its code only: the library's message names hosts and ports.
+      const message =
+        typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)
+          ? `its schema could not be read (connection failed: ${code})`
+          : e instanceof Error
+            ? e.message
+            : String(e);
+      state.problems = [`${state.label}: ${message}`];
       state.stale = !!state.accepted;
       state.candidate = state.accepted;
     }

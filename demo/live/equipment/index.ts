@@ -15,7 +15,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { IdentityCheckOptions } from '../identity';
-import { flags, runAlone, serveLive, type RunningLiveService } from '../serve';
+import { flags, jwksOption, runAlone, serveLive, type RunningLiveService } from '../serve';
 
 interface Equipment {
   id: string;
@@ -136,7 +136,7 @@ if (require.main === module) {
       startEquipmentService({
         port: f.port ? Number(f.port) : 4021,
         schemaFile: f.schema,
-        identity: f.jwks ? { jwks: f.jwks, audience: f.audience ?? 'hyogo-itc/equipment' } : undefined,
+        identity: f.jwks ? { jwks: jwksOption(f.jwks), audience: f.audience ?? 'hyogo-itc/equipment' } : undefined,
       }),
     'equipment',
   );

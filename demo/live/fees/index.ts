@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdentityCheckOptions } from '../identity';
-import { flags, runAlone, serveLive, type RunningLiveService } from '../serve';
+import { flags, jwksOption, runAlone, serveLive, type RunningLiveService } from '../serve';
 
 interface GuaranteeProgram {
   programId: string;
@@ -95,7 +95,7 @@ if (require.main === module) {
         port: f.port ? Number(f.port) : 4022,
         apiKey: process.env.HYOGO_CGC_FEES_KEY,
         specFile: f.spec,
-        identity: f.jwks ? { jwks: f.jwks, audience: f.audience ?? 'hyogo-cgc/fees' } : undefined,
+        identity: f.jwks ? { jwks: jwksOption(f.jwks), audience: f.audience ?? 'hyogo-cgc/fees' } : undefined,
       }),
     'fees',
   );
