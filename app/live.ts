@@ -21,6 +21,11 @@ import { loadTypeDefs } from '../subgraphs/shared/module';
 
 const SUBGRAPHS_DIR = join(__dirname, '..', 'subgraphs');
 
+/** A built-in subgraph's SDL, from the source tree (no module, so no store, is loaded). */
+export function builtinSdl(name: string): string {
+  return print(loadTypeDefs(join(SUBGRAPHS_DIR, name)));
+}
+
 export function liveSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<LiveSettings> {
   return {
     timeoutMs: intFromEnv(env, 'MADOGUCHI_LIVE_TIMEOUT_MS', 3_000) || 3_000,
@@ -52,7 +57,7 @@ export function liveOptionsFor(
 ): LiveOptions {
   return {
     declarations: liveDeclarationsOf(agenciesDir, env),
-    builtinSdl: (name) => print(loadTypeDefs(join(SUBGRAPHS_DIR, name))),
+    builtinSdl,
     settings: liveSettingsFromEnv(env),
     env,
     onStatus,

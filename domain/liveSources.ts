@@ -131,3 +131,18 @@ export function liveDeclarations(
     a.live.map((s) => ({ ...s, agencyId: a.id, agencyName: a.name, dir: a.dir, file: a.file })),
   );
 }
+
+/** What `agency:check` tells of a live source: does it compose, what it adds, does an operation answer. */
+export interface LiveSourceCheck {
+  id: string;
+  kind: LiveSourceConfig['kind'];
+  location: string;
+  status: 'ok' | 'failed';
+  composed: boolean;
+  /** Composition errors and refusals, each naming the agency. */
+  errors: string[];
+  /** What it adds to the graph, as `Type.field`. */
+  fields: string[];
+  /** One operation called through the gateway's own client, as a smoke test. */
+  smoke: { operation: string; ok: boolean; ms: number; error?: string; answer?: unknown } | null;
+}

@@ -20,19 +20,20 @@ export interface DemoLiveServices {
 
 export async function startDemoLiveServices(options: {
   env: NodeJS.ProcessEnv;
-  /** The gateway's identity keys (its /.well-known/jwks.json). */
-  jwks: { keys: JWK[] };
+  /** The gateway's identity keys (its /.well-known/jwks.json); without them identity is read, not checked. */
+  jwks?: { keys: JWK[] };
 }): Promise<DemoLiveServices> {
+  const identity = (audience: string) => (options.jwks ? { jwks: options.jwks, audience } : undefined);
   const env: Record<string, string> = {};
   const running: RunningLiveService[] = [];
   if (!options.env.MADOGUCHI_DEMO_EQUIPMENT_URL) {
-    const s = await startEquipmentService({ identity: { jwks: options.jwks, audience: 'hyogo-itc/equipment' } });
+    const s = await startEquipmentService({ identity: identity('hyogo-itc/equipment') });
     running.push(s);
     env.MADOGUCHI_DEMO_EQUIPMENT_URL = s.url.replace(/\/graphql$/, '');
   }
   if (!options.env.MADOGUCHI_DEMO_FEES_URL) {
     const apiKey = options.env.HYOGO_CGC_FEES_KEY || randomBytes(16).toString('hex');
-    const s = await startFeeService({ apiKey, identity: { jwks: options.jwks, audience: 'hyogo-cgc/fees' } });
+    const s = await startFeeService({ apiKey, identity: identity('hyogo-cgc/fees') });
     running.push(s);
     env.MADOGUCHI_DEMO_FEES_URL = s.url;
     env.HYOGO_CGC_FEES_KEY = apiKey;

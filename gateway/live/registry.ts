@@ -224,6 +224,11 @@ export class LiveRegistry {
     return this.states.get(name)?.dataSource;
   }
 
+  /** The SDL of a source in the served supergraph. */
+  acceptedSdl(name: string): string | undefined {
+    return this.states.get(name)?.accepted?.sdl;
+  }
+
   isLive(name: string): boolean {
     return this.states.has(name);
   }

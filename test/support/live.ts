@@ -26,10 +26,11 @@ export interface LiveService {
 
 export async function startLiveService(
   name: 'equipment' | 'fees',
-  options: { identitySecret: string; apiKey?: string; dir: string },
+  /** With `identitySecret`, the service refuses calls without the gateway's identity. */
+  options: { identitySecret?: string; apiKey?: string; dir: string },
 ): Promise<LiveService> {
   const jwksFile = join(options.dir, 'jwks.json');
-  writeFileSync(jwksFile, JSON.stringify(liveJwks(options.identitySecret)));
+  if (options.identitySecret) writeFileSync(jwksFile, JSON.stringify(liveJwks(options.identitySecret)));
   const port = await freePort();
   const launch = (schemaFile?: string) =>
     startChild(
@@ -37,8 +38,7 @@ export async function startLiveService(
       [
         '--port',
         String(port),
-        '--jwks',
-        jwksFile,
+        ...(options.identitySecret ? ['--jwks', jwksFile] : []),
         ...(schemaFile ? [name === 'fees' ? '--spec' : '--schema', schemaFile] : []),
       ],
       options.apiKey ? { HYOGO_CGC_FEES_KEY: options.apiKey } : {},
