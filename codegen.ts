@@ -51,6 +51,7 @@ const mappers: Record<string, Record<string, string>> = {
     SupportPlanEvent: '../../store/growth#PlanEventRow',
     CommitteeMeeting: '../../store/growth#MeetingRow',
     AgendaItem: '../../store/growth#AgendaRow',
+    NominationAllowance: '../../store/committee#NominationAllowanceRow',
     GrowthAuditEntry: '../../store/audit#AuditRow',
     Organization: '../shared/values#OrganizationReference',
     Industry: '../shared/values#IndustryValue',

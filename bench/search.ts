@@ -4,8 +4,11 @@
  * Quality, on the demo agencies' programmes: precision at 5, mean reciprocal rank (first relevant
  * within 20) and the share of queries answered with nothing, for the judged keyword and sentence
  * queries apart, for the engine before query understanding (words as typed, all required) and for
- * query understanding with each analyser (Intl.Segmenter, Lindera), all in the same run; then what
- * each analyser costs to install, load and keep in memory, measured in a fresh process.
+ * query understanding with each analyser (Intl.Segmenter, Lindera), all in the same run. On the
+ * real J-Net21 municipal feed loaded beside them (where ../shared/data is present): success at 5,
+ * MRR and the zero-result rate of the real-feed judged sentences, for the same engines, and their
+ * latency in process. Then what each analyser costs to install, load and keep in memory,
+ * measured in a fresh process.
  *
  * Speed, at catalogue sizes of 1k, 10k and 100k programmes (BENCH_SIZES to change them), generated
  * from a fixed seed by recombining the demo programmes' titles and clauses by topic across
@@ -43,6 +46,9 @@ import { createThesaurus } from '../subgraphs/programs/search/thesaurus';
 import { markdownTable, percentile } from './report';
 import { searchIndexFor } from '../subgraphs/programs/search/holder';
 import { JUDGED_QUERIES, type JudgedQuery } from '../test/support/judged-queries';
+import { REAL_JUDGED_QUERIES } from '../test/support/judged-real-queries';
+import { loadRealFeed, realFeedPath } from '../test/support/real-feed';
+import { normalizeText } from '../domain/normalize';
 import { mulberry32 } from '../demo/consultations';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -81,6 +87,71 @@ export async function demoCatalogue(): Promise<ProgramRecord[]> {
     await store.close();
     await servers.close();
   }
+}
+
+/**
+ * The real J-Net21 municipal feed's programmes, synced by its agency file as a user would; null
+ * (with a notice) where ../shared/data is absent.
+ */
+export async function realCatalogue(): Promise<ProgramRecord[] | null> {
+  if (!realFeedPath()) {
+    console.warn('SKIPPED: the real-feed rows need ../shared/data (MADOGUCHI_SHARED_DATA), absent here');
+    return null;
+  }
+  const store = await openStore();
+  try {
+    const { sourceId } = await loadRealFeed(store, () => NOW);
+    return await store.query<ProgramRecord>(
+      `select ${selectList('program')} from programs where source_id = $1 order by id`,
+      [sourceId],
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Success at 5 (an answering programme in the top 5), reciprocal rank within 20 and the
+ * zero-result rate of the real-feed judged queries, on the demo and real programmes together,
+ * for each engine; and the in-process latency of those queries with the shipped one.
+ */
+function realQualityRows(demo: ProgramRecord[], real: ProgramRecord[]): { rows: string[][]; times: number[] } {
+  const all = [...demo, ...real];
+  const byKey = new Map<string, string[]>();
+  for (const p of real) {
+    const key = `${p.areaCodes[0]} ${p.title}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), p.id]);
+  }
+  const idsOf = (key: string) => {
+    const m = /^(\d{6}) (.+)$/.exec(key)!;
+    return byKey.get(`${m[1]} ${normalizeText(m[2])}`) ?? [];
+  };
+  const engines = enginesOver(all);
+  const lindera = engines[2][1];
+  const rows: string[][] = [];
+  for (const [name, index, understand] of engines) {
+    let success = 0;
+    let rr = 0;
+    let zero = 0;
+    for (const q of REAL_JUDGED_QUERIES) {
+      const relevant = new Set(q.relevant.flatMap(idsOf));
+      const r = index.search({ text: q.text, today: TODAY, limit: 20, understand, facets: false });
+      const first = r.hits.findIndex((h) => relevant.has(h.id));
+      if (first >= 0 && first < 5) success++;
+      if (first >= 0) rr += 1 / (first + 1);
+      if (r.total === 0) zero++;
+    }
+    const n = REAL_JUDGED_QUERIES.length;
+    rows.push(['real feed', String(n), name, (success / n).toFixed(3), (rr / n).toFixed(3), (zero / n).toFixed(3)]);
+  }
+  const times: number[] = [];
+  for (let round = 0; round < 6; round++)
+    for (const q of REAL_JUDGED_QUERIES) {
+      const t = performance.now();
+      lindera.search({ text: q.text, today: TODAY, limit: 20 });
+      if (round > 0) times.push(performance.now() - t);
+    }
+  return { rows, times };
 }
 
 export interface Catalogue {
@@ -248,17 +319,22 @@ function judge(
   };
 }
 
-function qualityRows(demo: ProgramRecord[]): string[][] {
-  const lindera = createSearchIndex(demo).warm();
+/** The engines compared on a catalogue: words as typed, and understanding with each analyser. */
+function enginesOver(programs: ProgramRecord[]): Array<[string, SearchIndex, boolean]> {
+  const lindera = createSearchIndex(programs).warm();
   const segmenter = createSegmenterAnalyser();
-  const light = createSearchIndex(demo, {
+  const light = createSearchIndex(programs, {
     understander: { analyser: segmenter, thesaurus: createThesaurus(segmenter) },
   }).warm();
-  const engines: Array<[string, SearchIndex, boolean]> = [
+  return [
     ['before: words as typed, all required', lindera, false],
     ['understanding, Intl.Segmenter', light, true],
     ['understanding, Lindera (shipped)', lindera, true],
   ];
+}
+
+function qualityRows(demo: ProgramRecord[]): string[][] {
+  const engines = enginesOver(demo);
   const rows: string[][] = [];
   for (const style of ['keyword', 'sentence'] as const) {
     const queries = JUDGED_QUERIES.filter((q) => q.style === style);
@@ -319,6 +395,17 @@ async function main(): Promise<void> {
   console.log(
     markdownTable(['queries', 'n', 'engine', 'precision@5', 'MRR', 'zero-result rate'], qualityRows(demo), 'left'),
   );
+  const real = await realCatalogue();
+  if (real) {
+    const { rows, times } = realQualityRows(demo, real);
+    console.log(
+      `\nQuality on the real J-Net21 feed (${real.length.toLocaleString()} programmes) beside the ${demo.length} demo ones (${REAL_JUDGED_QUERIES.length} judged sentences with a place and a need):\n`,
+    );
+    console.log(markdownTable(['queries', 'n', 'engine', 'success@5', 'MRR', 'zero-result rate'], rows, 'left'));
+    console.log(
+      `\nreal-feed queries in process (with facets, a page of 20): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`,
+    );
+  }
   console.log(
     '\nWhat each analyser costs (a fresh process: load until the first sentence is read, resident memory it adds):\n',
   );

@@ -1,6 +1,7 @@
 /**
  * The pages people look at, served by the gateway from web/: the one-stop page for firms at `/`
- * (and `/program` for one programme) and the analyst dashboard at `/analytics`. Each is an HTML
+ * (and `/program` for one programme), the analyst dashboard at `/analytics` and the growth
+ * committee's page at `/committee`. Each is an HTML
  * shell, a bundled script and its CSS; they call this gateway's /graphql with persisted
  * documents only. Public pages and static assets: no route here reads a token or any data.
  */
@@ -29,7 +30,7 @@ interface Page {
   paths: string[];
 }
 
-const PAGES: Record<'onestop' | 'analytics', Page> = {
+const PAGES: Record<'onestop' | 'analytics' | 'committee', Page> = {
   onestop: {
     spec: {
       name: 'onestop',
@@ -48,6 +49,16 @@ const PAGES: Record<'onestop' | 'analytics', Page> = {
     },
     title: '窓口 — 相談統計ダッシュボード',
     paths: ['/analytics'],
+  },
+  committee: {
+    spec: {
+      name: 'committee',
+      entry: join(WEB, 'committee', 'main.tsx'),
+      inputs: [join(WEB, 'committee'), join(WEB, 'shared'), join(WEB, 'gql'), DOMAIN_VOCABULARY],
+      alias: PREACT,
+    },
+    title: '窓口 — 成長企業発掘・育成委員会',
+    paths: ['/committee'],
   },
 };
 

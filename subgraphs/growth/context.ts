@@ -11,6 +11,7 @@ import type { Queryable, Store } from '../../store/store';
 import * as growth from '../../store/growth';
 import * as firms from '../../store/firms';
 import { recordReads } from '../../store/audit';
+import { reviewSettings, type ReviewSetting } from '../../store/committee';
 import { signalsOf, type StoredSignals } from '../../store/signals';
 import type { GrowthScore, ScoreContribution } from '../../domain/growth/score';
 import type { GrowthStatus } from '../../domain/growth/status';
@@ -63,6 +64,8 @@ export interface GrowthContext {
   /** Keyed by `<firmId>\0<meeting or ''>`. */
   decisions: DataLoader<string, growth.DecisionRow[]>;
   plans: DataLoader<string, growth.PlanRow[]>;
+  /** The review day a coordinator set on a plan, by plan id. */
+  reviews: DataLoader<string, ReviewSetting | null>;
 }
 
 const SEP = '\u0000';
@@ -150,6 +153,10 @@ export function createGrowthContext(
     ),
     decisions: byGroups((ids, meeting) => growth.decisionsOf(store, ids, { meetingMonth: meeting || undefined })),
     plans: new DataLoader((ids) => growth.plansOf(store, ids)),
+    reviews: new DataLoader(async (ids) => {
+      const set = await reviewSettings(store, ids);
+      return ids.map((id) => set.get(id) ?? null);
+    }),
   };
   return ctx;
 }

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CompanyReference, GrowthFileValue, GrowthScoreValue, ScoreContributionValue, GrowthContext } from './context';
 import type { StoredSignals } from '../../store/signals';
 import type { NominationRow, DecisionRow, PlanRow, PlanEventRow, MeetingRow, AgendaRow } from '../../store/growth';
+import type { NominationAllowanceRow } from '../../store/committee';
 import type { AuditRow } from '../../store/audit';
 import type { OrganizationReference, IndustryValue } from '../shared/values';
 export type Maybe<T> = T | null;
@@ -413,6 +414,21 @@ export type Nomination = {
   rationale: Scalars['String']['output'];
 };
 
+/**
+ * How many firms an agency may still nominate for a meeting (推薦枠). Each agency, and the
+ * coordinators together, may put at most `cap` firms on one meeting's agenda.
+ */
+export type NominationAllowance = {
+  __typename?: 'NominationAllowance';
+  /** The nominating agency; null for the coordinators' own nominations. */
+  agency: Maybe<Organization>;
+  cap: Scalars['Int']['output'];
+  /** The meeting (YYYY-MM). */
+  meeting: Scalars['String']['output'];
+  remaining: Scalars['Int']['output'];
+  used: Scalars['Int']['output'];
+};
+
 export type Organization = {
   __typename?: 'Organization';
   id: Scalars['ID']['output'];
@@ -460,6 +476,14 @@ export type Query = {
   growthFirms: GrowthFirmConnection;
   /** Headline figures (coordinators and analysts). */
   growthSummary: GrowthSummary;
+  /** How many firms the caller's agency (staff) or the coordinators may still nominate for a meeting. */
+  nominationAllowance: NominationAllowance;
+  /**
+   * One meeting's nominations (推薦一覧), in the order they came (this month's meeting, Japan time,
+   * when `meeting` is omitted): staff see their own agency's, coordinators every agency's. Each
+   * firm listed is a read of its growth file, audited.
+   */
+  nominations: Array<Nomination>;
 };
 
 
@@ -491,6 +515,16 @@ export type QueryGrowthFirmsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GrowthFirmFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryNominationAllowanceArgs = {
+  meeting?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryNominationsArgs = {
+  meeting?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What one signal gave (スコアの内訳). */
@@ -560,8 +594,18 @@ export type SupportPlan = {
   id: Scalars['ID']['output'];
   /** The agency that leads the support (主担当機関). */
   leadAgency: Organization;
+  /**
+   * The next follow-up review (次回フォローアップ日): three months after the plan's latest event
+   * (its selection, or the latest change or progress note), unless a coordinator set another day
+   * after that event.
+   */
+  nextReviewOn: Scalars['Date']['output'];
   /** The other agencies taking part (参加機関). */
   participatingAgencies: Array<Organization>;
+  /** An active plan whose review day has passed (Japan time) (フォローアップ期限超過). */
+  reviewOverdue: Scalars['Boolean']['output'];
+  /** Whether a coordinator set `nextReviewOn` (else the three-month rule gave it). */
+  reviewScheduled: Scalars['Boolean']['output'];
   /** The meeting that selected the firm (YYYY-MM). */
   selectedIn: Scalars['String']['output'];
   status: SupportPlanStatus;
@@ -597,6 +641,8 @@ export type SupportPlanStatus =
 export type SupportPlanUpdateInput = {
   goals?: InputMaybe<Array<Scalars['String']['input']>>;
   leadAgency?: InputMaybe<Scalars['ID']['input']>;
+  /** The next follow-up review (次回フォローアップ日), today or later (Japan time). */
+  nextReviewOn?: InputMaybe<Scalars['Date']['input']>;
   /** What happened (経過メモ). */
   note?: InputMaybe<Scalars['String']['input']>;
   participatingAgencies?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -733,6 +779,7 @@ export type ResolversTypes = {
   Municipality: ResolverTypeWrapper<Municipality>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Nomination: ResolverTypeWrapper<NominationRow>;
+  NominationAllowance: ResolverTypeWrapper<NominationAllowanceRow>;
   Organization: ResolverTypeWrapper<OrganizationReference>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Provenance: ResolverTypeWrapper<Provenance>;
@@ -781,6 +828,7 @@ export type ResolversParentTypes = {
   Municipality: Municipality;
   Mutation: Record<PropertyKey, never>;
   Nomination: NominationRow;
+  NominationAllowance: NominationAllowanceRow;
   Organization: OrganizationReference;
   PageInfo: PageInfo;
   Provenance: Provenance;
@@ -965,6 +1013,14 @@ export type NominationResolvers<ContextType = GrowthContext, ParentType extends 
   rationale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type NominationAllowanceResolvers<ContextType = GrowthContext, ParentType extends ResolversParentTypes['NominationAllowance'] = ResolversParentTypes['NominationAllowance']> = {
+  agency?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  cap?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  meeting?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  used?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type OrganizationResolvers<ContextType = GrowthContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
@@ -991,6 +1047,8 @@ export type QueryResolvers<ContextType = GrowthContext, ParentType extends Resol
   growthCounts?: Resolver<ResolversTypes['GrowthCounts'], ParentType, ContextType, RequireFields<QueryGrowthCountsArgs, 'groupBy'>>;
   growthFirms?: Resolver<ResolversTypes['GrowthFirmConnection'], ParentType, ContextType, RequireFields<QueryGrowthFirmsArgs, 'first'>>;
   growthSummary?: Resolver<ResolversTypes['GrowthSummary'], ParentType, ContextType>;
+  nominationAllowance?: Resolver<ResolversTypes['NominationAllowance'], ParentType, ContextType, Partial<QueryNominationAllowanceArgs>>;
+  nominations?: Resolver<Array<ResolversTypes['Nomination']>, ParentType, ContextType, Partial<QueryNominationsArgs>>;
 };
 
 export type ScoreContributionResolvers<ContextType = GrowthContext, ParentType extends ResolversParentTypes['ScoreContribution'] = ResolversParentTypes['ScoreContribution']> = {
@@ -1006,7 +1064,10 @@ export type SupportPlanResolvers<ContextType = GrowthContext, ParentType extends
   history?: Resolver<Array<ResolversTypes['SupportPlanEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   leadAgency?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  nextReviewOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   participatingAgencies?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
+  reviewOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reviewScheduled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   selectedIn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SupportPlanStatus'], ParentType, ContextType>;
 };
@@ -1049,6 +1110,7 @@ export type Resolvers<ContextType = GrowthContext> = {
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Nomination?: NominationResolvers<ContextType>;
+  NominationAllowance?: NominationAllowanceResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;

@@ -330,8 +330,10 @@ export type Query = {
    * The text may be a firm's own sentence (借入の返済がきつい, 神戸市で店を開きたい): places in it
    * become an area condition, everyday phrases the needs they express (資金繰り, 創業), kind words
    * (補助金, 相談) a preference, and endings are dropped; `interpretation` says how it was read.
-   * Every word must match; when no programme has them all, the best partial matches are shown with
-   * `interpretation.relaxed`. With facet counts; cursor pagination.
+   * Every word must match; when nothing does, the search is relaxed in a defined order (fewer words,
+   * the place widened, the place's own programmes) and `interpretation.relaxations` says how. The
+   * firm's own municipality's programmes rank before its prefecture's and nationwide ones, all else
+   * equal. With facet counts; cursor pagination.
    */
   search: SearchConnection;
 };
@@ -460,19 +462,46 @@ export type SearchInterpretation = {
   __typename?: 'SearchInterpretation';
   /** Words not used: function words and endings, and words dropped to avoid an empty answer (除外語). */
   dropped: Array<Scalars['String']['output']>;
+  /** Who the firm is, as the text says it (事業者の属性: 個人事業主, 飲食店, 農業者 …): programmes for such firms rank first; never a condition. */
+  firm: Array<Scalars['String']['output']>;
   /** Kinds of programme the text prefers (種別); a preference, not a filter. */
   kinds: Array<ProgramKind>;
   /** Needs the text expressed in everyday words, as the needs thesaurus names them (ニーズ), e.g. 創業・開業 for 店を開きたい. */
   needs: Array<Scalars['String']['output']>;
   /** Places read from the text, applied as an area condition (地域). */
   places: Array<Municipality>;
-  /** True when not every word could be matched together and the best partial matches are shown (条件緩和). */
+  /** The steps taken, in order, when the strict reading found nothing (条件緩和の内容); empty when it found something. */
+  relaxations: Array<SearchRelaxation>;
+  /** True when the strict reading found nothing and a relaxed one is shown; `relaxations` says how (条件緩和). */
   relaxed: Scalars['Boolean']['output'];
   /** Support fields the text asks for (支援分野). */
   supportFields: Array<SupportField>;
   /** Words searched for, after sentence endings and function words were removed (検索語). */
   terms: Array<Scalars['String']['output']>;
 };
+
+/** One step of a relaxed search (条件緩和). */
+export type SearchRelaxation = {
+  __typename?: 'SearchRelaxation';
+  /** Places searched after this step: the prefecture widened to, or the place whose programmes are listed (地域). */
+  places: Array<Municipality>;
+  step: SearchRelaxationStep;
+  /** Words this step dropped (除外した語). */
+  words: Array<Scalars['String']['output']>;
+};
+
+/** How a search was relaxed (条件緩和の種類), tried in this order until something is found. */
+export type SearchRelaxationStep =
+  /** The kind named (補助金, セミナー) was dropped and the place's programmes of every kind are listed (種別を除外). */
+  | 'DROPPED_KIND'
+  /** The least informative words were dropped (語を除外): the largest set of words some programme has is kept, the rarest on a tie; the dropped words still rank. */
+  | 'DROPPED_TERMS'
+  /** No programme matched the words anywhere: the place's own programmes are listed, those nearest the words first (地域の施策を表示). */
+  | 'PLACE_ONLY'
+  /** The place named was dropped (全国に拡大). */
+  | 'WIDENED_TO_NATIONWIDE'
+  /** The municipality named was widened to its prefecture (都道府県に拡大): other municipalities' programmes are listed after the firm's own and its prefecture's. */
+  | 'WIDENED_TO_PREFECTURE';
 
 /** Order of search results (並び順). */
 export type SearchSort =
@@ -683,7 +712,9 @@ export type ResolversTypes = {
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['Program'] }>;
   SearchFacets: ResolverTypeWrapper<Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversTypes['PrefectureFacet']>, providers: Array<ResolversTypes['ProviderFacet']> }>;
   SearchFilter: SearchFilter;
-  SearchInterpretation: ResolverTypeWrapper<Omit<SearchInterpretation, 'places'> & { places: Array<ResolversTypes['Municipality']> }>;
+  SearchInterpretation: ResolverTypeWrapper<Omit<SearchInterpretation, 'places' | 'relaxations'> & { places: Array<ResolversTypes['Municipality']>, relaxations: Array<ResolversTypes['SearchRelaxation']> }>;
+  SearchRelaxation: ResolverTypeWrapper<Omit<SearchRelaxation, 'places'> & { places: Array<ResolversTypes['Municipality']> }>;
+  SearchRelaxationStep: SearchRelaxationStep;
   SearchSort: SearchSort;
   SourceKind: SourceKind;
   SubsidyRate: ResolverTypeWrapper<ProgramRecord>;
@@ -724,7 +755,8 @@ export type ResolversParentTypes = {
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['Program'] };
   SearchFacets: Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversParentTypes['PrefectureFacet']>, providers: Array<ResolversParentTypes['ProviderFacet']> };
   SearchFilter: SearchFilter;
-  SearchInterpretation: Omit<SearchInterpretation, 'places'> & { places: Array<ResolversParentTypes['Municipality']> };
+  SearchInterpretation: Omit<SearchInterpretation, 'places' | 'relaxations'> & { places: Array<ResolversParentTypes['Municipality']>, relaxations: Array<ResolversParentTypes['SearchRelaxation']> };
+  SearchRelaxation: Omit<SearchRelaxation, 'places'> & { places: Array<ResolversParentTypes['Municipality']> };
   SubsidyRate: ProgramRecord;
   SupportFieldFacet: SupportFieldFacet;
   link__Import: Scalars['link__Import']['output'];
@@ -909,12 +941,20 @@ export type SearchFacetsResolvers<ContextType = ProgramsContext, ParentType exte
 
 export type SearchInterpretationResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchInterpretation'] = ResolversParentTypes['SearchInterpretation']> = {
   dropped?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  firm?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   kinds?: Resolver<Array<ResolversTypes['ProgramKind']>, ParentType, ContextType>;
   needs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   places?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  relaxations?: Resolver<Array<ResolversTypes['SearchRelaxation']>, ParentType, ContextType>;
   relaxed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   supportFields?: Resolver<Array<ResolversTypes['SupportField']>, ParentType, ContextType>;
   terms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SearchRelaxationResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchRelaxation'] = ResolversParentTypes['SearchRelaxation']> = {
+  places?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  step?: Resolver<ResolversTypes['SearchRelaxationStep'], ParentType, ContextType>;
+  words?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SubsidyRateResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SubsidyRate'] = ResolversParentTypes['SubsidyRate']> = {
@@ -956,6 +996,7 @@ export type Resolvers<ContextType = ProgramsContext> = {
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   SearchFacets?: SearchFacetsResolvers<ContextType>;
   SearchInterpretation?: SearchInterpretationResolvers<ContextType>;
+  SearchRelaxation?: SearchRelaxationResolvers<ContextType>;
   SubsidyRate?: SubsidyRateResolvers<ContextType>;
   SupportFieldFacet?: SupportFieldFacetResolvers<ContextType>;
   link__Import?: GraphQLScalarType;

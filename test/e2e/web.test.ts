@@ -247,6 +247,33 @@ maybe('web pages', () => {
     await page.close();
   });
 
+  test('a search relaxed to answer says so on the page, step by step; each result links to its own page', async () => {
+    // A recognised place and a word no programme has: the place's own programmes, said so.
+    const sentence = '豊島区でぬゑゐ存在しない言葉の相談をしたい';
+    const page = await openPage(`/?q=${encodeURIComponent(sentence)}`);
+    await page.locator('.reading').waitFor({ timeout: 30_000 });
+    const expected = await expectedFor(page);
+    const steps = expected.interpretation.relaxations as Array<{ step: string; words: string[] }>;
+    expect(expected.totalCount).toBeGreaterThan(0);
+    expect(steps.length).toBeGreaterThan(0);
+    const notices = page.locator('.reading .relaxation');
+    expect(await notices.count()).toBe(steps.length);
+    for (const [i, r] of steps.entries()) {
+      expect(await notices.nth(i).getAttribute('data-step')).toBe(r.step);
+      const text = await notices.nth(i).innerText();
+      for (const w of r.words) expect(text).toContain(w);
+    }
+    expect(await notices.last().innerText()).toContain('豊島区');
+    expect(await shownCount(page)).toBe(expected.totalCount);
+    // Every result with a web page of its own links to it, named after who offers it.
+    const edges = expected.edges as Array<{ node: { url: string | null; providerName: string | null } }>;
+    const linked = edges.filter((e) => e.node.url && /^https?:\/\//.test(e.node.url));
+    expect(await page.locator('ol.results .source-link a').count()).toBe(linked.length);
+    if (linked.length)
+      expect(await page.locator('ol.results .source-link a').first().getAttribute('href')).toBe(linked[0].node.url);
+    await page.close();
+  });
+
   test('a shared link opens the same search; empty and error states say what to do; the layout fits a phone', async () => {
     const phone = await openPage('/?q=%E8%B3%87%E9%87%91%E7%B9%B0%E3%82%8A&status=OPEN', { width: 390, height: 844 });
     await phone.locator('.reading').waitFor({ timeout: 30_000 });

@@ -21,9 +21,9 @@ import { startInProcessSupergraph, type InProcessSupergraph } from '../support/s
 const TODAY = '2026-11-25'; // FIXED_NOW in Japan
 /** Every judged query must reach this precision at 5, and their mean the next. */
 const MIN_PRECISION_AT_5 = 0.6;
-const MIN_MEAN_PRECISION_AT_5 = 0.9;
-/** The issue's goal for sentences in a firm's own words. */
-const MIN_SENTENCE_PRECISION_AT_5 = 0.8;
+const MIN_MEAN_PRECISION_AT_5 = 0.95;
+/** The goal for sentences in a firm's own words (held since the real feed joined: issue 29). */
+const MIN_SENTENCE_PRECISION_AT_5 = 0.85;
 
 let store: Store;
 let graph: InProcessSupergraph;
@@ -545,7 +545,7 @@ const UNDERSTOOD = `query($text: String, $filter: SearchFilter, $first: Int) {
   search(text: $text, filter: $filter, first: $first) {
     totalCount
     edges { node { id kind supportFields eligibility { areas { code } } } }
-    interpretation { terms places { code name nameKana } supportFields kinds needs dropped relaxed }
+    interpretation { terms places { code name nameKana } supportFields kinds needs firm dropped relaxed }
     suggestions
   }
 }`;
@@ -561,6 +561,7 @@ interface Understood {
     supportFields: string[];
     kinds: string[];
     needs: string[];
+    firm: string[];
     dropped: string[];
     relaxed: boolean;
   };
@@ -604,11 +605,21 @@ describe("a firm's own sentence", () => {
   });
 
   test.each(NEED_ENTRIES.map((e) => [e.label, e] as const))(
-    'the need %s finds programmes for its first example',
+    'the need %s finds programmes for its first example whenever the store has any for it',
     async (_, entry) => {
       const r = await understood(entry.examples[0], 5);
-      expect(r.interpretation.needs).toContain(entry.label);
-      expect(r.totalCount).toBeGreaterThan(0);
+      // Who the firm is is read apart from what it needs.
+      expect(entry.firm ? r.interpretation.firm : r.interpretation.needs).toContain(entry.label);
+      if (r.totalCount > 0) return;
+      // Nothing found: then no programme of the store uses the need's words or is filed under its fields.
+      const [{ n }] = await store.query<{ n: number }>(
+        `select count(*)::int as n from programs
+          where support_fields && $1::text[]
+             or exists (select 1 from unnest($2::text[]) k
+                         where concat_ws(' ', title, summary, body, eligibility_text) ilike '%' || k || '%')`,
+        [entry.supportFields, entry.keywords],
+      );
+      expect({ example: entry.examples[0], programmes: n }).toEqual({ example: entry.examples[0], programmes: 0 });
     },
   );
 

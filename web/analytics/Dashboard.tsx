@@ -3,49 +3,16 @@
  * month, by agency, by topic × month and by channel — each as a chart, a table and a CSV file,
  * with names rather than codes and suppressed cells shown as suppressed.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { DashboardStatsDocument } from './operations';
 import type { StatsTableFragment } from '../gql/graphql';
 import { useOperation } from '../shared/useOperation';
 import { BarChart, Heatmap, SuppressedLegend, type Datum } from './charts';
 import { DIMENSION_LABELS, statsCsvRows, toCsv } from './csv';
-import { download } from './download';
+import { download } from '../shared/download';
+import { SignIn } from '../shared/SignIn';
+import { ROLE_LABELS } from '../shared/session';
 import { clearToken, loadToken, saveToken, tokenClaims } from './token';
-
-const ROLE_LABELS: Record<string, string> = {
-  analyst: '分析担当',
-  coordinator: '総括コーディネーター',
-  staff: '支援機関職員',
-};
-
-function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
-  const [text, setText] = useState('');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const token = text.trim().replace(/^Bearer\s+/i, '');
-    if (token) onSignIn(token);
-  };
-  return (
-    <form className="card signin" onSubmit={submit} aria-labelledby="signin-heading">
-      <h2 id="signin-heading">サインイン</h2>
-      <p>
-        分析担当（analyst）またはコーディネーターのトークンを貼り付けてください。トークンはこのブラウザのセッションの間だけ保持され、サインアウトで消去されます。
-      </p>
-      <label htmlFor="token">アクセストークン</label>
-      <textarea
-        id="token"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-        required
-      />
-      <p>
-        <button type="submit">サインイン</button>
-      </p>
-    </form>
-  );
-}
 
 function Panel({
   id,
@@ -194,7 +161,9 @@ export function Dashboard() {
           相談記録は個々の事業者を表すため、5件未満のセルは秘匿し、それ以外の件数には同じセルならいつも同じ小さな撹乱（±2以内）を加えています（セルキー法）。期間は月単位です。
         </p>
         {!token ? (
-          <SignIn onSignIn={signIn} />
+          <SignIn onSignIn={signIn}>
+            分析担当（analyst）またはコーディネーターのトークンを貼り付けてください。トークンはこのブラウザのセッションの間だけ保持され、サインアウトで消去されます。
+          </SignIn>
         ) : (
           <>
             <form

@@ -4,6 +4,95 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Why a firm is on an agenda (議題の理由). */
+export type AgendaReason =
+  /** 審議済 — the meeting decided on it */
+  | 'DECIDED'
+  /** 推薦 — an agency or coordinator nominated it for this meeting */
+  | 'NOMINATED'
+  /** スコア上位 — among the highest-scored firms no one nominated */
+  | 'TOP_SCORE';
+
+export type CommitteeDecisionInput = {
+  companyId: string | number;
+  decision: CommitteeDecisionKind;
+  /** The meeting (YYYY-MM); this month (Japan time) when omitted. Not a future month. */
+  meeting?: string | null | undefined;
+  /** For a selection: the support plan. The lead agency defaults to the nominating agency; participants to every agency that counts the firm as its client. */
+  plan?: SupportPlanInput | null | undefined;
+  /** Why (判定理由): required, up to 2,000 characters. */
+  reason: string;
+};
+
+/** What the committee decided (判定区分). */
+export type CommitteeDecisionKind =
+  /** 見送り — declined */
+  | 'DECLINED'
+  /** 保留 — deferred to a later meeting */
+  | 'DEFERRED'
+  /** 選定 — selected: the network backs the firm with a support plan */
+  | 'SELECTED';
+
+/** How a consultation was held (相談方法). */
+export type ConsultationChannel =
+  /** 窓口 — at the counter */
+  | 'COUNTER'
+  /** オンライン — online */
+  | 'ONLINE'
+  /** 電話 — by phone */
+  | 'PHONE'
+  /** 訪問 — on a visit */
+  | 'VISIT';
+
+/** What came of a consultation (対応結果). */
+export type ConsultationOutcome =
+  /** 助言 — advised */
+  | 'ADVISED'
+  /** 制度申請 — helped apply for a programme */
+  | 'APPLIED'
+  /** 完了 — closed */
+  | 'CLOSED'
+  /** 継続支援 — continuing support */
+  | 'CONTINUING'
+  /** 他機関紹介 — referred to another agency */
+  | 'REFERRED';
+
+/** Signals the score reads (成長シグナル). */
+export type GrowthSignal =
+  /** 相談機関数 — distinct agencies consulted */
+  | 'AGENCIES'
+  /** 直近の相談件数 — consultations lately */
+  | 'FREQUENCY'
+  /** 成長分野の相談件数 — consultations about growth topics */
+  | 'GROWTH_CONSULTATIONS'
+  /** 成長分野 — distinct growth topics raised */
+  | 'GROWTH_TOPICS'
+  /** 業種 — industry */
+  | 'INDUSTRY'
+  /** 最終相談からの日数 — days since the latest consultation */
+  | 'RECENCY'
+  /** 機関間の紹介 — hand-offs between agencies */
+  | 'REFERRALS'
+  /** 従業員数 — size */
+  | 'SIZE';
+
+/** Where a firm stands in the programme (成長期待企業としての状況). */
+export type GrowthStatus =
+  /** 支援中 — selected; its support plan is active */
+  | 'ACTIVE'
+  /** 見送り — the last decision declined it */
+  | 'DECLINED'
+  /** 保留 — the last decision deferred it */
+  | 'DEFERRED'
+  /** 卒業 — its support plan ended with its goals met */
+  | 'GRADUATED'
+  /** 推薦中 — nominated for a meeting that has not decided yet */
+  | 'NOMINATED'
+  /** 未推薦 — never nominated nor decided */
+  | 'NONE'
+  /** 支援終了 — its support plan ended early */
+  | 'WITHDRAWN';
+
 /** Kind of programme (施策種別). */
 export type ProgramKind =
   /** 認定 — certification */
@@ -70,6 +159,19 @@ export type SearchFilter = {
   /** What it helps with (支援分野). */
   supportFields?: Array<SupportField> | null | undefined;
 };
+
+/** How a search was relaxed (条件緩和の種類), tried in this order until something is found. */
+export type SearchRelaxationStep =
+  /** The kind named (補助金, セミナー) was dropped and the place's programmes of every kind are listed (種別を除外). */
+  | 'DROPPED_KIND'
+  /** The least informative words were dropped (語を除外): the largest set of words some programme has is kept, the rarest on a tie; the dropped words still rank. */
+  | 'DROPPED_TERMS'
+  /** No programme matched the words anywhere: the place's own programmes are listed, those nearest the words first (地域の施策を表示). */
+  | 'PLACE_ONLY'
+  /** The place named was dropped (全国に拡大). */
+  | 'WIDENED_TO_NATIONWIDE'
+  /** The municipality named was widened to its prefecture (都道府県に拡大): other municipalities' programmes are listed after the firm's own and its prefecture's. */
+  | 'WIDENED_TO_PREFECTURE';
 
 /** Order of search results (並び順). */
 export type SearchSort =
@@ -157,6 +259,33 @@ export type SupportField =
   /** 技術 — technology, R&D, testing */
   | 'TECHNOLOGY';
 
+export type SupportPlanInput = {
+  goals?: Array<string> | null | undefined;
+  leadAgency?: string | number | null | undefined;
+  participatingAgencies?: Array<string | number> | null | undefined;
+};
+
+/** A support plan's state (支援状況). */
+export type SupportPlanStatus =
+  /** 支援中 — active */
+  | 'ACTIVE'
+  /** 卒業 — graduated */
+  | 'GRADUATED'
+  /** 支援終了 — withdrawn */
+  | 'WITHDRAWN';
+
+export type SupportPlanUpdateInput = {
+  goals?: Array<string> | null | undefined;
+  leadAgency?: string | number | null | undefined;
+  /** The next follow-up review (次回フォローアップ日), today or later (Japan time). */
+  nextReviewOn?: string | null | undefined;
+  /** What happened (経過メモ). */
+  note?: string | null | undefined;
+  participatingAgencies?: Array<string | number> | null | undefined;
+  planId: string | number;
+  status?: SupportPlanStatus | null | undefined;
+};
+
 /** Outcome of a source's last sync (同期状態). */
 export type SyncStatus =
   /** The last attempt failed; the last good data, if any, is still served and marked stale. */
@@ -175,6 +304,67 @@ export type DashboardStatsQuery = { byMonth: { groupBy: Array<StatsDimension>, t
 
 export type StatsTableFragment = { groupBy: Array<StatsDimension>, total: number | null, suppressedCells: number, cells: Array<{ count: number | null, suppressed: boolean, keys: Array<{ dimension: StatsDimension, value: string, label: string | null }> }> };
 
+export type CommitteeAgendaQueryVariables = Exact<{
+  month: string;
+}>;
+
+
+export type CommitteeAgendaQuery = { committeeMeeting: { month: string, heldOn: string | null, agenda: Array<{ reasons: Array<AgendaReason>, score: number, company: { id: string, name: string | null, corporateNumber: string | null, municipality: { name: string } | null, industry: { code: string, name: string } | null, growth: { status: GrowthStatus, nominations: Array<{ id: string, rationale: string, nominatedBy: string, nominatedAt: string, fromMinutes: boolean, agency: { id: string, name: string } | null }> } | null } }>, decisions: Array<{ id: string, decision: CommitteeDecisionKind, reason: string, decidedBy: string, decidedAt: string, fromMinutes: boolean, company: { id: string, name: string | null } }> } };
+
+export type CommitteeFirmQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CommitteeFirmQuery = { company: { id: string, name: string | null, corporateNumber: string | null, employees: number | null, municipality: { name: string } | null, industry: { code: string, name: string } | null, consultations: { totalCount: number, edges: Array<{ node: { id: string, receivedAt: string, channel: ConsultationChannel, topics: Array<SupportField>, outcome: ConsultationOutcome | null, organization: { id: string, name: string } } }> }, growth: { status: GrowthStatus, score: { total: number, asOf: string | null, weightsVersion: string, contributions: Array<{ signal: GrowthSignal, value: string, points: number, reason: string }> } | null, plan: { id: string, status: SupportPlanStatus, selectedIn: string, goals: Array<string>, nextReviewOn: string, reviewScheduled: boolean, reviewOverdue: boolean, leadAgency: { id: string, name: string }, participatingAgencies: Array<{ id: string, name: string }>, history: Array<{ at: string, status: SupportPlanStatus, note: string | null, recordedBy: string }> } | null, decisions: Array<{ id: string, meeting: string, decision: CommitteeDecisionKind, reason: string, decidedBy: string, decidedAt: string, fromMinutes: boolean }> | null, nominations: Array<{ id: string, meeting: string, rationale: string, nominatedAt: string, agency: { id: string, name: string } | null }> } | null } | null };
+
+export type PlanFactsFragment = { id: string, status: SupportPlanStatus, selectedIn: string, goals: Array<string>, nextReviewOn: string, reviewScheduled: boolean, reviewOverdue: boolean, leadAgency: { id: string, name: string }, participatingAgencies: Array<{ id: string, name: string }>, history: Array<{ at: string, status: SupportPlanStatus, note: string | null, recordedBy: string }> };
+
+export type RecordDecisionMutationVariables = Exact<{
+  input: CommitteeDecisionInput;
+}>;
+
+
+export type RecordDecisionMutation = { recordCommitteeDecision: { id: string, decision: CommitteeDecisionKind, reason: string, decidedBy: string, decidedAt: string, meeting: string, company: { id: string, name: string | null } } };
+
+export type FollowUpQueryVariables = Exact<{
+  statuses?: Array<GrowthStatus> | GrowthStatus | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type FollowUpQuery = { growthFirms: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string | null, growth: { status: GrowthStatus, signals: { lastConsultedAt: string | null } | null, plan: { id: string, status: SupportPlanStatus, selectedIn: string, nextReviewOn: string, reviewOverdue: boolean, reviewScheduled: boolean, leadAgency: { id: string, name: string }, history: Array<{ at: string }> } | null } | null } }> } };
+
+export type RecordReviewMutationVariables = Exact<{
+  input: SupportPlanUpdateInput;
+}>;
+
+
+export type RecordReviewMutation = { updateSupportPlan: { id: string, nextReviewOn: string, reviewOverdue: boolean, reviewScheduled: boolean, history: Array<{ at: string, note: string | null }> } };
+
+export type AgencyNominationsQueryVariables = Exact<{
+  meeting: string;
+}>;
+
+
+export type AgencyNominationsQuery = { nominations: Array<{ id: string, meeting: string, rationale: string, nominatedBy: string, nominatedAt: string, agency: { id: string, name: string } | null, company: { id: string, name: string | null } }>, nominationAllowance: { meeting: string, cap: number, used: number, remaining: number, agency: { id: string, name: string } | null } };
+
+export type FirmLookupQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type FirmLookupQuery = { company: { id: string, name: string | null, municipality: { name: string } | null, industry: { name: string } | null, growth: { status: GrowthStatus } | null } | null };
+
+export type NominateMutationVariables = Exact<{
+  companyId: string | number;
+  rationale: string;
+  meeting?: string | null | undefined;
+}>;
+
+
+export type NominateMutation = { nominateCompany: { id: string, meeting: string, rationale: string, nominatedAt: string, company: { id: string, name: string | null } } };
+
 export type FirmSearchQueryVariables = Exact<{
   text?: string | null | undefined;
   filter?: SearchFilter | null | undefined;
@@ -185,7 +375,7 @@ export type FirmSearchQueryVariables = Exact<{
 }>;
 
 
-export type FirmSearchQuery = { search: { totalCount: number, suggestions: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, highlight: string | null, distanceKm: number | null, node: { id: string, title: string, kind: ProgramKind, status: ProgramStatus, maxAmountText: string | null, applicationPeriod: { opensOn: string | null, closesOn: string | null }, provider: { id: string, name: string, phone: string | null, address: string | null, municipality: { name: string } | null } | null } }>, facets: { supportFields: Array<{ value: SupportField, count: number }>, kinds: Array<{ value: ProgramKind, count: number }>, statuses: Array<{ value: ProgramStatus, count: number }> }, interpretation: { terms: Array<string>, supportFields: Array<SupportField>, kinds: Array<ProgramKind>, needs: Array<string>, dropped: Array<string>, relaxed: boolean, places: Array<{ code: string, name: string }> } } };
+export type FirmSearchQuery = { search: { totalCount: number, suggestions: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, highlight: string | null, distanceKm: number | null, node: { id: string, title: string, kind: ProgramKind, status: ProgramStatus, maxAmountText: string | null, url: string | null, providerName: string | null, applicationPeriod: { opensOn: string | null, closesOn: string | null }, provider: { id: string, name: string, phone: string | null, address: string | null, municipality: { name: string } | null } | null } }>, facets: { supportFields: Array<{ value: SupportField, count: number }>, kinds: Array<{ value: ProgramKind, count: number }>, statuses: Array<{ value: ProgramStatus, count: number }> }, interpretation: { terms: Array<string>, supportFields: Array<SupportField>, kinds: Array<ProgramKind>, needs: Array<string>, firm: Array<string>, dropped: Array<string>, relaxed: boolean, places: Array<{ code: string, name: string }>, relaxations: Array<{ step: SearchRelaxationStep, words: Array<string>, places: Array<{ code: string, name: string }> }> } } };
 
 export type MunicipalityChoicesQueryVariables = Exact<{
   name: string;
@@ -236,7 +426,40 @@ export const StatsTableFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"StatsTable"}) as unknown as TypedDocumentString<StatsTableFragment, unknown>;
+export const PlanFactsFragmentDoc = new TypedDocumentString(`
+    fragment PlanFacts on SupportPlan {
+  id
+  status
+  selectedIn
+  goals
+  nextReviewOn
+  reviewScheduled
+  reviewOverdue
+  leadAgency {
+    id
+    name
+  }
+  participatingAgencies {
+    id
+    name
+  }
+  history {
+    at
+    status
+    note
+    recordedBy
+  }
+}
+    `, {"fragmentName":"PlanFacts"}) as unknown as TypedDocumentString<PlanFactsFragment, unknown>;
 export const DashboardStatsDocument = {"__meta__":{"hash":"sha256:8bc0a4dd9110eb986f0beb650929bc744618089e8aa940482b100480cce3029f"}} as unknown as TypedDocumentString<DashboardStatsQuery, DashboardStatsQueryVariables>;
-export const FirmSearchDocument = {"__meta__":{"hash":"sha256:cffb7e731c8acbcd0e227d2b26e49360c034af2ecd989499e95fb1a595cde852"}} as unknown as TypedDocumentString<FirmSearchQuery, FirmSearchQueryVariables>;
+export const CommitteeAgendaDocument = {"__meta__":{"hash":"sha256:3479e9bdd686f2a5fecbb59fdd017df1684426f7542f59e9d2c3520909999f6c"}} as unknown as TypedDocumentString<CommitteeAgendaQuery, CommitteeAgendaQueryVariables>;
+export const CommitteeFirmDocument = {"__meta__":{"hash":"sha256:0b2a916c1a0f46d11b1098ac8eb6c658cc096e54463651d1a15f6bd60dc284dc"}} as unknown as TypedDocumentString<CommitteeFirmQuery, CommitteeFirmQueryVariables>;
+export const RecordDecisionDocument = {"__meta__":{"hash":"sha256:50d5561769e8c87fd5771eecb1382fafe5e2d82f54887238569fd3672bbc233a"}} as unknown as TypedDocumentString<RecordDecisionMutation, RecordDecisionMutationVariables>;
+export const FollowUpDocument = {"__meta__":{"hash":"sha256:897e884aafd90e5b8377e3393ee942ea1e82df5b6cd03b2a0e0b96eb6e9a45e2"}} as unknown as TypedDocumentString<FollowUpQuery, FollowUpQueryVariables>;
+export const RecordReviewDocument = {"__meta__":{"hash":"sha256:9ad8cd88a8ef7360a7e9bd8b0fb99908e6155ccb60b689de5caa385d29a128d1"}} as unknown as TypedDocumentString<RecordReviewMutation, RecordReviewMutationVariables>;
+export const AgencyNominationsDocument = {"__meta__":{"hash":"sha256:9d1eb0855de39de21589b3e7fcb45feaca440b22b3d1b88529ec99628912a6cb"}} as unknown as TypedDocumentString<AgencyNominationsQuery, AgencyNominationsQueryVariables>;
+export const FirmLookupDocument = {"__meta__":{"hash":"sha256:9f5b1973ee20864e4c7eb45e04b15cfb06d69b0097b4af6cf4d58e2b2ec12e22"}} as unknown as TypedDocumentString<FirmLookupQuery, FirmLookupQueryVariables>;
+export const NominateDocument = {"__meta__":{"hash":"sha256:f007cbf5ed7c5a0b08e9d07a9c9668bdb7d65ce83a4a46134686afe97919051a"}} as unknown as TypedDocumentString<NominateMutation, NominateMutationVariables>;
+export const FirmSearchDocument = {"__meta__":{"hash":"sha256:f1aa75451b0c7ad7c2556631f801287ae97f0dea53e0e1e970759f55db451a96"}} as unknown as TypedDocumentString<FirmSearchQuery, FirmSearchQueryVariables>;
 export const MunicipalityChoicesDocument = {"__meta__":{"hash":"sha256:0637dbfebbf9c829c2e5b8f7f786f223412ae58eedd7591f06670548b3a5f4b3"}} as unknown as TypedDocumentString<MunicipalityChoicesQuery, MunicipalityChoicesQueryVariables>;
 export const ProgramPageDocument = {"__meta__":{"hash":"sha256:40464d3e29119c56ad9953a710978952aa7481ca1709f9aec62bd1ced4550c1f"}} as unknown as TypedDocumentString<ProgramPageQuery, ProgramPageQueryVariables>;

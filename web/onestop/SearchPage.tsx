@@ -49,7 +49,8 @@ function Result({ edge, state, navigate }: { edge: Edge; state: SearchState; nav
         <div className="meta">
           <StatusBadge status={p.status} />
           <span>{PROGRAM_KIND_LABELS[p.kind] ?? p.kind}</span>
-          <span>実施機関：{office?.name ?? '不明'}</span>
+          {/* An aggregator's feed (J-Net21) names the offering body itself: the municipality, not the aggregator. */}
+          <span>実施機関：{p.providerName ?? office?.name ?? '不明'}</span>
           {closes && <span>締切：{closes}</span>}
           {p.maxAmountText && <span>上限額：{amountLabel(p.maxAmountText)}</span>}
         </div>
@@ -66,6 +67,13 @@ function Result({ edge, state, navigate }: { edge: Edge; state: SearchState; nav
         {edge.highlight && (
           <p className="snippet">
             <Highlight text={edge.highlight} />
+          </p>
+        )}
+        {p.url && /^https?:\/\//.test(p.url) && (
+          <p className="source-link">
+            <a href={p.url} target="_blank" rel="noopener noreferrer">
+              {p.providerName ?? office?.name ?? '実施機関'}のページを開く
+            </a>
           </p>
         )}
       </article>
@@ -117,6 +125,27 @@ function ChipGroup({
 const toggle = (list: string[], value: string) =>
   list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
 
+type Relaxation = FirmSearchQuery['search']['interpretation']['relaxations'][number];
+
+/** What a relaxed search did, in the firm's words (interpretation.relaxations, in order). */
+function relaxationText(r: Relaxation, places: Array<{ name: string }>): string {
+  const words = r.words.map((w) => `「${w}」`).join('');
+  const named = places.map((p) => p.name).join('・') || '指定の地域';
+  const at = r.places.map((p) => p.name).join('・');
+  switch (r.step) {
+    case 'DROPPED_TERMS':
+      return `すべての語に合う施策がないため、${words}を除いて検索しました（除いた語に合うものを上位に表示）。`;
+    case 'WIDENED_TO_PREFECTURE':
+      return `${named}に合う施策がないため、${at}全体に広げて検索しました（${named}で使えるものを上位に表示）。`;
+    case 'WIDENED_TO_NATIONWIDE':
+      return `${named}に合う施策がないため、全国に広げて検索しました。`;
+    case 'DROPPED_KIND':
+      return `${words}に合う施策がないため、種別を問わず${at || named}の施策を表示しています。`;
+    default:
+      return `${words}に合う施策が見つからないため、${at || named}の施策を表示しています。`;
+  }
+}
+
 /** How the search read the firm's words (interpretation), with the filters chosen on the page. */
 function Reading({
   state,
@@ -145,8 +174,13 @@ function Reading({
         <strong>{search.totalCount}件</strong>
       </p>
       {fields.length > 0 && <p className="interpretation">支援分野：{fields.join('、')}</p>}
+      {it.firm.length > 0 && <p className="interpretation">事業者：{it.firm.join('、')}（該当する施策を先に表示）</p>}
       {it.dropped.length > 0 && <p className="interpretation">検索に使わなかった語：{it.dropped.join('、')}</p>}
-      {it.relaxed && <p className="notice">すべての語に合う施策がないため、一部の語に合う施策を表示しています。</p>}
+      {it.relaxations.map((r, i) => (
+        <p key={i} className="notice relaxation" data-step={r.step}>
+          {relaxationText(r, it.places)}
+        </p>
+      ))}
       {search.suggestions.length > 0 && (
         <p className="suggestions">
           もしかして：

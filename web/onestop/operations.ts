@@ -20,6 +20,8 @@ export const FirmSearchDocument = graphql(`
           status
           maxAmountText
           applicationPeriod { opensOn closesOn }
+          url
+          providerName
           provider { id name phone address municipality { name } }
         }
       }
@@ -28,7 +30,10 @@ export const FirmSearchDocument = graphql(`
         kinds { value count }
         statuses { value count }
       }
-      interpretation { terms places { code name } supportFields kinds needs dropped relaxed }
+      interpretation {
+        terms places { code name } supportFields kinds needs firm dropped relaxed
+        relaxations { step words places { code name } }
+      }
       suggestions
     }
   }

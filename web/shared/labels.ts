@@ -2,14 +2,24 @@
  * Japanese names of the graph's codes for the pages, from the domain's vocabularies (one list for
  * the store, the schema and the pages), plus the statuses the schema computes.
  */
-import { JSIC_DIVISIONS, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
+import {
+  CHANNELS,
+  COMMITTEE_OUTCOMES,
+  JSIC_DIVISIONS,
+  OUTCOMES,
+  PROGRAM_KINDS,
+  SUPPORT_FIELDS,
+} from '../../domain/vocabulary';
 
-export const SUPPORT_FIELD_LABELS: Record<string, string> = Object.fromEntries(
-  Object.entries(SUPPORT_FIELDS).map(([code, v]) => [code, v.label]),
-);
-export const PROGRAM_KIND_LABELS: Record<string, string> = Object.fromEntries(
-  Object.entries(PROGRAM_KINDS).map(([code, v]) => [code, v.label]),
-);
+const labelsOf = (vocab: Record<string, { label: string }>): Record<string, string> =>
+  Object.fromEntries(Object.entries(vocab).map(([code, v]) => [code, v.label]));
+
+export const SUPPORT_FIELD_LABELS = labelsOf(SUPPORT_FIELDS);
+export const PROGRAM_KIND_LABELS = labelsOf(PROGRAM_KINDS);
+export const CHANNEL_LABELS = labelsOf(CHANNELS);
+export const OUTCOME_LABELS = labelsOf(OUTCOMES);
+/** 選定, 保留, 見送り, 卒業, 支援終了. */
+export const COMMITTEE_OUTCOME_LABELS = labelsOf(COMMITTEE_OUTCOMES);
 export const INDUSTRY_LABELS: Record<string, string> = { ...JSIC_DIVISIONS };
 
 export const STATUS_LABELS: Record<string, string> = {

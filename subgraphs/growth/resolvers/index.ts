@@ -10,6 +10,8 @@ import * as growth from '../../../store/growth';
 import * as firms from '../../../store/firms';
 import * as organizations from '../../../store/organizations';
 import { auditEntries } from '../../../store/audit';
+import * as committee from '../../../store/committee';
+import { isReviewOverdue, jstDayOf, nextReviewOf } from '../../../domain/growth/review';
 import { explainScore } from '../../../domain/growth/score';
 import { growthWeights } from '../../../domain/growth/weights';
 import { isMeetingMonth, jstMonthOf, type GrowthStatus } from '../../../domain/growth/status';
@@ -77,6 +79,12 @@ function requireCounts(ctx: GrowthContext): void {
 }
 
 const DEFAULT_STATUSES: GrowthStatus[] = ['NOMINATED', 'DEFERRED', 'ACTIVE'];
+
+async function reviewOf(plan: growth.PlanRow, ctx: GrowthContext) {
+  const latest = plan.history[plan.history.length - 1];
+  const set = await ctx.reviews.load(plan.id);
+  return nextReviewOf(latest.at, set);
+}
 
 export const resolvers: Resolvers = {
   Date: DateScalar,
@@ -149,6 +157,25 @@ export const resolvers: Resolvers = {
         })),
         suppressedCells: cells.filter((c) => c.suppressed).length,
       };
+    },
+    nominations: async (_, args, ctx) => {
+      ctx.requireReader('a meeting’s nominations');
+      const meeting = month(args.meeting, 'meeting', jstMonthOf(ctx.now()));
+      const rows = await committee.nominationsFor(ctx.store, ctx.viewer, meeting);
+      // Staff list what their agency proposed, for firms it may still see (a client, or a plan it takes part in).
+      const visible = ctx.viewer.role === 'staff' ? await ctx.firmVisible.loadMany(rows.map((r) => r.firmId)) : null;
+      const shown = visible ? rows.filter((_, i) => visible[i] === true) : rows;
+      await Promise.all(shown.map((r) => ctx.readFile(r.firmId, 'growth.nominations')));
+      return shown;
+    },
+    nominationAllowance: (_, args, ctx) => {
+      ctx.requireReader('a meeting’s nominations');
+      const meeting = month(args.meeting, 'meeting', jstMonthOf(ctx.now()));
+      return committee.nominationAllowance(
+        ctx.store,
+        ctx.viewer.role === 'staff' ? ctx.viewer.agencyId : null,
+        meeting,
+      );
     },
     growthAudit: async (_, { filter, first, after }, ctx) => {
       ctx.requireCoordinator('the growth audit log');
@@ -231,6 +258,9 @@ export const resolvers: Resolvers = {
       ctx.requireCoordinator('changing a support plan');
       if (input.leadAgency && !(await organizations.exists(ctx.store, input.leadAgency)))
         throw badInput(`unknown organization ${input.leadAgency}`);
+      const at = ctx.now().toISOString();
+      const reviewOn = input.nextReviewOn ?? null;
+      if (reviewOn !== null && reviewOn < jstDayOf(at)) throw badInput('nextReviewOn must be today or later');
       const { plan } = await growth
         .updatePlan(ctx.writableStore(), {
           planId: input.planId,
@@ -240,9 +270,19 @@ export const resolvers: Resolvers = {
           goals: goalsOf(input.goals),
           note: input.note ? text(input.note, 'note') : null,
           by: ctx.viewer.subject ?? 'unknown',
-          at: ctx.now().toISOString(),
+          at,
         })
         .catch(ruleBroken);
+      if (reviewOn !== null) {
+        if (plan.status !== 'ACTIVE') throw badInput('an ended plan has no follow-up reviews');
+        await committee.setReview(ctx.store, {
+          planId: plan.id,
+          on: reviewOn,
+          at,
+          by: ctx.viewer.subject ?? 'unknown',
+        });
+        ctx.reviews.clear(plan.id);
+      }
       await ctx.readFile(plan.firmId, 'updateSupportPlan');
       return plan;
     },
@@ -316,6 +356,14 @@ export const resolvers: Resolvers = {
     selectedIn: (p) => p.selectedMonth,
     leadAgency: (p) => ({ id: p.leadAgency }),
     participatingAgencies: (p) => p.participatingAgencies.map((id) => ({ id })),
+    nextReviewOn: async (p, _, ctx) => reviewOf(p, ctx).then((r) => r.nextReviewOn),
+    reviewScheduled: async (p, _, ctx) => reviewOf(p, ctx).then((r) => r.scheduled),
+    reviewOverdue: async (p, _, ctx) => isReviewOverdue(await reviewOf(p, ctx), p.status, ctx.now()),
+  },
+  NominationAllowance: {
+    meeting: (a) => a.meetingMonth,
+    agency: (a) => (a.organizationId ? { id: a.organizationId } : null),
+    remaining: (a) => Math.max(0, a.cap - a.used),
   },
   SupportPlanEvent: {
     leadAgency: (e) => ({ id: e.leadAgency }),

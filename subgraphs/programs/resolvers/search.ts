@@ -86,8 +86,14 @@ function interpretationOf(result: SearchResult) {
     supportFields: i.supportFields as SupportField[],
     kinds: i.kinds as ProgramKind[],
     needs: i.needs,
+    firm: i.firm,
     dropped: i.dropped,
     relaxed: i.relaxed,
+    relaxations: i.relaxations.map((r) => ({
+      step: r.step,
+      words: r.words,
+      places: r.places.map((code) => municipalityValue(code)).filter((m) => m !== null),
+    })),
   };
 }
 

@@ -49,8 +49,11 @@ interface LinderaToken {
   reading?: string;
 }
 
+/** Adnominals (連体詞) that say something of the noun they precede, as an adjective would. */
+const ADNOMINAL_ADJECTIVES = new Set(['小さな', '大きな']);
+
 /** IPADIC's part of speech → what understanding needs to know of a word. */
-function classOf(pos: string | undefined, sub: string | undefined): WordClass {
+function classOf(pos: string | undefined, sub: string | undefined, surface?: string): WordClass {
   switch (pos) {
     case '名詞':
       // の, こと, もの (非自立), これ, 何 (代名詞): grammar, not topics.
@@ -69,9 +72,11 @@ function classOf(pos: string | undefined, sub: string | undefined): WordClass {
       return 'prefix';
     case '記号':
       return 'symbol';
+    case '連体詞':
+      // 小さな, 大きな describe (小さな商店); この, その, いろんな only point or fill.
+      return surface && ADNOMINAL_ADJECTIVES.has(surface) ? 'adjective' : 'grammar';
     case '助詞':
     case '助動詞':
-    case '連体詞':
     case '接続詞':
     case '感動詞':
     case 'フィラー':
@@ -107,7 +112,7 @@ export function createLinderaAnalyser(): Analyser {
           return {
             surface: t.surface,
             base: known ? t.baseForm! : t.surface,
-            cls: known ? classOf(t.partOfSpeech, t.partOfSpeechSubcategory1) : 'unknown',
+            cls: known ? classOf(t.partOfSpeech, t.partOfSpeechSubcategory1, t.surface) : 'unknown',
             reading: t.reading && t.reading !== '*' ? foldForSearch(t.reading) : null,
           };
         });

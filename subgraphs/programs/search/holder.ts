@@ -9,7 +9,7 @@
 import type { Queryable } from '../../../store/store';
 import * as programs from '../../../store/programs';
 import * as organizations from '../../../store/organizations';
-import { createSearchIndex, type IndexableProgram, type SearchIndex } from './index';
+import { createSearchIndexInSteps, type IndexableProgram, type SearchIndex } from './index';
 
 export interface SearchIndexHolder {
   /** The index, brought up to date first when a check is due. */
@@ -55,7 +55,8 @@ export function createSearchIndexHolder(store: Queryable, options: SearchIndexHo
     if (!state) {
       // Versions are read before the rows: a sync landing in between is seen at the next check.
       const [records, providers] = await Promise.all([programs.indexable(store), organizations.locations(store)]);
-      state = { index: createSearchIndex(records, { providers }).warm(), programVersions, directoryVersion };
+      const built = await createSearchIndexInSteps(records, { providers });
+      state = { index: built.warm(), programVersions, directoryVersion };
       return state.index;
     }
     const changed = [...programVersions].filter(([id, v]) => state!.programVersions.get(id) !== v).map(([id]) => id);

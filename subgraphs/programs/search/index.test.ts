@@ -389,3 +389,84 @@ describe('highlight', () => {
     expect(highlight({ title: 't', summary: 's', body: null }, index.parse(''))).toBeNull();
   });
 });
+
+describe('real-world phrasing (issue 29)', () => {
+  // 016349 鹿追町 and 010006 北海道; 131164 豊島区 and 130001 東京都.
+  const local = createSearchIndex([
+    program('town:1', { title: '鹿追町店舗等看板設置補助金', areaCodes: ['016349'], kind: 'SUBSIDY' }),
+    program('town:2', { title: '店舗看板設置補助金', areaCodes: ['016349'], kind: 'SUBSIDY' }),
+    program('town:3', { title: '観光事業者支援金', areaCodes: ['016349'], kind: 'GRANT' }),
+    program('town:4', { title: '鹿追町個人事業主応援金', areaCodes: ['016349'], kind: 'GRANT' }),
+    program('pref:1', { title: '看板設置補助金', areaCodes: ['010006'], kind: 'SUBSIDY' }),
+    program('pref:2', { title: '漁船燃油補助金', areaCodes: ['010006'], kind: 'SUBSIDY' }),
+    program('city:1', { title: '釧路市 溶射加工補助金', areaCodes: ['012068'], kind: 'SUBSIDY' }),
+    program('nation:1', { title: '看板設置補助金', areaCodes: ['000000'], kind: 'SUBSIDY' }),
+    program('nation:2', { title: '経営相談', areaCodes: [] }),
+    program('toshima:9', { title: '看板設置補助金', areaCodes: ['131164'], kind: 'SUBSIDY' }),
+    program('toshima:8', { title: '刺繍工房支援', areaCodes: ['131164'] }),
+  ]);
+  const ask = (text: string, limit = 10) => local.search({ text, today: TODAY, limit, facets: false });
+  const ids = (text: string) => ask(text).hits.map((h) => h.id);
+
+  test('a compound finds the title writing it with 等 between; the title writing it whole ranks first', () => {
+    expect(ids('店舗看板')).toEqual(['town:2', 'town:1']);
+    // 業 appended: the titles say 事業者.
+    expect(ids('観光業')).toEqual(['town:3']);
+    expect(ask('観光業').interpretation.relaxed).toBe(false);
+  });
+
+  test("all else equal, the named town's programme ranks above its prefecture's, then nationwide ones", () => {
+    expect(ids('鹿追町 看板設置')).toEqual(['town:2', 'town:1', 'pref:1', 'nation:1']);
+    // Without a place the same words rank by text alone, and every area is found.
+    expect(ids('看板設置')).toHaveLength(5);
+  });
+
+  test('a place alone lists its own programmes first, then its prefecture, then nationwide ones', () => {
+    const hits = ids('鹿追町');
+    expect(hits.slice(0, 4).every((id) => id.startsWith('town:'))).toBe(true);
+    expect(hits.slice(4, 6).every((id) => id.startsWith('pref:'))).toBe(true);
+    expect(hits.slice(6).every((id) => id.startsWith('nation:'))).toBe(true);
+    expect(hits).not.toContain('toshima:9');
+    expect(hits).not.toContain('toshima:8');
+    expect(hits).not.toContain('city:1');
+  });
+
+  test('relaxation in its order: drop a word, widen to the prefecture, nationwide, then the place alone', () => {
+    const dropped = ask('鹿追町 看板設置 ぬゑゐ');
+    expect(dropped.interpretation.relaxations).toEqual([{ step: 'DROPPED_TERMS', words: ['ぬゑゐ'], places: [] }]);
+    expect(dropped.hits[0].id).toBe('town:2');
+
+    const prefecture = ask('鹿追町 溶射加工');
+    expect(prefecture.interpretation.relaxations.map((r) => [r.step, r.places])).toEqual([
+      ['WIDENED_TO_PREFECTURE', ['010006']],
+    ]);
+    expect(prefecture.hits.map((h) => h.id)).toEqual(['city:1']);
+
+    // The prefecture's own programme is open to the town's firms: no relaxation.
+    expect(ask('鹿追町 漁船燃油').hits[0].id).toBe('pref:2');
+    expect(ask('鹿追町 漁船燃油').interpretation.relaxed).toBe(false);
+
+    // 豊島区's words, asked from 鹿追町: nothing in 北海道, found nationwide.
+    const nationwide = ask('鹿追町 刺繍工房');
+    expect(nationwide.interpretation.relaxations.map((r) => r.step)).toEqual(['WIDENED_TO_NATIONWIDE']);
+    expect(nationwide.hits.map((h) => h.id)).toEqual(['toshima:8']);
+
+    const bare = ask('鹿追町 ぬゑゐ');
+    expect(bare.interpretation.relaxations).toEqual([{ step: 'PLACE_ONLY', words: ['ぬゑゐ'], places: ['016349'] }]);
+    expect(bare.hits[0].id.startsWith('town:')).toBe(true);
+
+    const kind = ask('鹿追町 セミナー');
+    expect(kind.interpretation.relaxations.map((r) => r.step)).toEqual(['DROPPED_KIND']);
+    expect(kind.total).toBeGreaterThan(0);
+
+    // Without a place nothing is invented: a word nothing has answers nothing.
+    expect(ask('ぬゑゐ').total).toBe(0);
+  });
+
+  test('who the firm is ranks programmes for such firms first and never narrows the answer', () => {
+    const sole = ask('鹿追町の個人事業主です');
+    expect(sole.interpretation.firm).toEqual(['個人事業主']);
+    expect(sole.hits[0].id).toBe('town:4');
+    expect(sole.total).toBe(ask('鹿追町').total);
+  });
+});

@@ -31,6 +31,10 @@ export interface Clause {
   broad?: boolean;
   /** Multiplies the clause's score (a kind preference). */
   boost?: number;
+  /** Who the firm is (飲食店, 農業者): a preference. */
+  firm?: boolean;
+  /** Kind words (補助金, セミナー). */
+  kind?: boolean;
 }
 
 export interface ParsedQuery {

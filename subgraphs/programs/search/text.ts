@@ -67,36 +67,47 @@ export function foldForSearch(s: string | null | undefined): string {
 }
 
 /**
- * Calls `emit` for every token of an already folded text: bigrams of each kana/kanji run, a
- * unigram for each kanji and for a run of one character, and each Latin word.
+ * The one scanner of folded text: calls `run` with the bounds [i, j) of each run of kana and
+ * kanji and `word` with those of each Latin word; everything else separates them.
  */
-export function forEachToken(folded: string, emit: (token: Token) => void): void {
+function scan(folded: string, run: (i: number, j: number) => void, word: (i: number, j: number) => void): void {
   const n = folded.length;
   let i = 0;
   while (i < n) {
     const c = folded.charCodeAt(i);
-    if (isJapanese(c)) {
-      let j = i + 1;
-      while (j < n && isJapanese(folded.charCodeAt(j))) j++;
-      if (j - i === 1) {
-        emit(unigramKey(c));
-      } else {
-        for (let k = i; k < j; k++) {
-          const a = folded.charCodeAt(k);
-          if (isKanji(a)) emit(unigramKey(a));
-          if (k + 1 < j) emit(bigramKey(a, folded.charCodeAt(k + 1)));
-        }
-      }
-      i = j;
-    } else if (isWordChar(c)) {
-      let j = i + 1;
-      while (j < n && isWordChar(folded.charCodeAt(j))) j++;
-      emit(folded.slice(i, j));
-      i = j;
-    } else {
+    const japanese = isJapanese(c);
+    if (!japanese && !isWordChar(c)) {
       i++;
+      continue;
     }
+    const same = japanese ? isJapanese : isWordChar;
+    let j = i + 1;
+    while (j < n && same(folded.charCodeAt(j))) j++;
+    (japanese ? run : word)(i, j);
+    i = j;
   }
+}
+
+/**
+ * Calls `emit` for every token of an already folded text: bigrams of each kana/kanji run, a
+ * unigram for each kanji and for a run of one character, and each Latin word.
+ */
+export function forEachToken(folded: string, emit: (token: Token) => void): void {
+  scan(
+    folded,
+    (i, j) => {
+      if (j - i === 1) {
+        emit(unigramKey(folded.charCodeAt(i)));
+        return;
+      }
+      for (let k = i; k < j; k++) {
+        const a = folded.charCodeAt(k);
+        if (isKanji(a)) emit(unigramKey(a));
+        if (k + 1 < j) emit(bigramKey(a, folded.charCodeAt(k + 1)));
+      }
+    },
+    (i, j) => emit(folded.slice(i, j)),
+  );
 }
 
 /** Tokens of one text: Japanese ones as integer keys, Latin words apart. Reused between texts. */
@@ -209,25 +220,14 @@ export function tokensOf(folded: string): Token[] {
  */
 export function queryTokensOf(folded: string): Token[] {
   const out = new Set<Token>();
-  const n = folded.length;
-  let i = 0;
-  while (i < n) {
-    const c = folded.charCodeAt(i);
-    if (isJapanese(c)) {
-      let j = i + 1;
-      while (j < n && isJapanese(folded.charCodeAt(j))) j++;
-      if (j - i === 1) out.add(unigramKey(c));
+  scan(
+    folded,
+    (i, j) => {
+      if (j - i === 1) out.add(unigramKey(folded.charCodeAt(i)));
       else for (let k = i; k + 1 < j; k++) out.add(bigramKey(folded.charCodeAt(k), folded.charCodeAt(k + 1)));
-      i = j;
-    } else if (isWordChar(c)) {
-      let j = i + 1;
-      while (j < n && isWordChar(folded.charCodeAt(j))) j++;
-      out.add(folded.slice(i, j));
-      i = j;
-    } else {
-      i++;
-    }
-  }
+    },
+    (i, j) => out.add(folded.slice(i, j)),
+  );
   return [...out];
 }
 
@@ -266,16 +266,14 @@ export function foldWithOffsets(original: string): { text: string; folded: strin
     for (let k = 0; k < f.length; k++) offsets.push(i);
   }
   // The same optional-ー rule as foldForSearch, applied with the offsets kept in step.
-  const kanaBefore = (c: number) => (c >= HIRAGANA_FIRST && c <= HIRAGANA_LAST) || (c >= 0x30f7 && c <= 0x30fa);
-  const kanaAfter = (c: number) => kanaBefore(c) || c === 0x30fc;
   let out = '';
   const outOffsets: number[] = [];
   for (let i = 0; i < folded.length; i++) {
     if (
       folded[i] === 'ー' &&
       i > 0 &&
-      kanaBefore(folded.charCodeAt(i - 1)) &&
-      !(i + 1 < folded.length && kanaAfter(folded.charCodeAt(i + 1)))
+      isKanaBeforeLongVowel(folded.charCodeAt(i - 1)) &&
+      !(i + 1 < folded.length && isKanaAfterLongVowel(folded.charCodeAt(i + 1)))
     )
       continue;
     out += folded[i];

@@ -20,6 +20,11 @@ export interface NeedEntry {
   keywords: string[];
   examples: string[];
   notExamples: string[];
+  /**
+   * Who the firm is (個人事業主, 飲食店, 農業者) rather than what it needs: a preference for
+   * programmes whose title or eligibility says so, never a condition.
+   */
+  firm?: boolean;
 }
 
 export interface Need extends Omit<NeedEntry, 'phrases'> {
@@ -165,11 +170,14 @@ export function createThesaurus(analyser: Analyser, entries: readonly NeedEntry[
       }
       // A word serves one need: 海外に売りたい asks for 海外展開, not also for 販路 (売る). The
       // match using more words wins; on a tie the entry listed first, the more specific.
+      // Who the firm is does not compete with needs for words: 開業予定 is the start-up need and
+      // a firm about to open.
       const kept: NeedMatch[] = [];
-      const claimed = new Set<number>();
+      const claimed = [new Set<number>(), new Set<number>()];
       for (const m of [...matches].sort((a, b) => b.used.length - a.used.length)) {
-        if (m.used.some((i) => claimed.has(i))) continue;
-        for (const i of m.used) claimed.add(i);
+        const own = claimed[m.need.firm ? 1 : 0];
+        if (m.used.some((i) => own.has(i))) continue;
+        for (const i of m.used) own.add(i);
         kept.push(m);
       }
       return matches.filter((m) => kept.includes(m));

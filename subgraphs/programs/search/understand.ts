@@ -28,7 +28,7 @@ import {
 } from './query';
 import { fieldToken, kindToken } from './segment';
 import { segmentTerm, type SynonymDictionary } from './synonyms';
-import { foldForSearch, isHiraganaOnly } from './text';
+import { foldForSearch, isHiraganaOnly, queryTokensOf } from './text';
 
 /** How the search read the text, as the answer shows it. */
 export interface Interpretation {
@@ -37,6 +37,8 @@ export interface Interpretation {
   supportFields: string[];
   kinds: string[];
   needs: string[];
+  /** Who the firm is, as the text says it (個人事業主, 飲食店): a preference, never a condition. */
+  firm: string[];
   dropped: string[];
 }
 
@@ -73,6 +75,14 @@ export const KIND_BOOST = 1.5;
 /** Score multiplier of a need named by keywords, which only ranks what the keywords find. */
 export const NEED_BOOST = 0.5;
 export const NEED_KIND_BOOST = 0.5;
+/** Score multiplier of who the firm is (飲食店, 農業者): programmes for such firms rank first. */
+export const FIRM_BOOST = 1;
+/**
+ * Weight of a compound searched as its parts (店舗修繕 as 店舗 and 修繕, 飲食業 as 飲食) against
+ * the compound found whole: a title writing it whole ranks first, one writing 店舗等の修繕 still
+ * matches.
+ */
+export const SPLIT_WEIGHT = 0.8;
 /** A place name meaning more municipalities than this (中央区 alone) is not applied. */
 export const MAX_PLACE_CANDIDATES = 3;
 /** At most this many places are applied; the rest are listed as dropped. */
@@ -91,6 +101,48 @@ interface Piece {
   sentence: boolean;
   /** Typed in kana only (そうぎょう): readings of the catalogue's words are searched too. */
   kana: boolean;
+  /** The analyser's words it is made of, for searching a compound by its parts. */
+  morphs: Word[];
+}
+
+/**
+ * Word classes a compound is searched without when read by its parts: suffixes and particles
+ * qualify the noun before them (店舗等, 飲食業, 事業者, テレワーク用, 店舗の).
+ */
+const QUALIFIER_CLASSES: ReadonlySet<string> = new Set(['suffix', 'grammar', 'symbol']);
+
+/**
+ * The compound `part` (folded, starting at `start` in the folded piece) searched by its content
+ * words apart: each word's bigrams required, those across word boundaries not, qualifiers left
+ * out. Null when the part is one content word with nothing to leave out, or when the analyser's
+ * words cannot be lined up with the folded text (folding changed a boundary).
+ */
+export function splitAlternative(
+  part: string,
+  start: number,
+  folded: string,
+  morphs: readonly Word[],
+  weight: number,
+): Alternative | null {
+  if (morphs.length < 2) return null;
+  const content: string[] = [];
+  let qualifiers = 0;
+  let at = 0;
+  for (const m of morphs) {
+    const f = foldForSearch(m.surface);
+    if (!f) continue;
+    if (!folded.startsWith(f, at)) return null;
+    const end = at + f.length;
+    if (at >= start && end <= start + part.length) {
+      if (QUALIFIER_CLASSES.has(m.cls) || isHiraganaOnly(f)) qualifiers++;
+      else content.push(f);
+    }
+    at = end;
+  }
+  if (!content.length || (content.length < 2 && qualifiers === 0)) return null;
+  const tokens = [...new Set(content.flatMap((c) => queryTokensOf(c)))];
+  if (!tokens.length) return null;
+  return { text: content.join(' '), tokens, required: tokens.length, weight: weight * SPLIT_WEIGHT };
 }
 
 function unique<T>(values: Iterable<T>): T[] {
@@ -110,20 +162,26 @@ function piecesOf(
   // kana words as fragments. Kana with grammar before a content word (みせをひらきたい) is a sentence.
   const content = (w: Word) => w.cls === 'noun' || w.cls === 'verb' || w.cls === 'adjective';
   if (KANA_ONLY.test(chunk) && !words.some((w, i) => w.cls === 'grammar' && words.slice(i + 1).some(content))) {
-    return words.some((_, i) => used(offset + i)) ? [] : [{ text: chunk, must: true, sentence: false, kana: true }];
+    return words.some((_, i) => used(offset + i))
+      ? []
+      : [{ text: chunk, must: true, sentence: false, kana: true, morphs: [] }];
   }
   const pieces: Piece[] = [];
   let run = '';
+  let morphs: Word[] = [];
   const flush = () => {
     // In a sentence a lone kanji (人 in 継ぐ人がいない) says too little to be required.
-    if (run) pieces.push({ text: run, must: !(sentence && run.length === 1), sentence, kana: isHiraganaOnly(run) });
+    if (run)
+      pieces.push({ text: run, must: !(sentence && run.length === 1), sentence, kana: isHiraganaOnly(run), morphs });
     run = '';
+    morphs = [];
   };
   words.forEach((w, i) => {
     if (used(offset + i)) return flush();
     if (!sentence) {
       // Keywords as typed (ＩＴ導入, SPring-8): only the words a need or a place used break them.
       run += w.surface;
+      morphs.push(w);
       return;
     }
     switch (w.cls) {
@@ -131,18 +189,22 @@ function piecesOf(
       case 'unknown':
       case 'suffix':
         run += w.surface;
+        morphs.push(w);
         return;
       case 'prefix': {
         // お店, ご相談: the honorific prefix is not part of the word.
         const next = words[i + 1];
         if (next && HAS_HIRAGANA.test(w.surface)) dropped.push(w.surface);
-        else run += w.surface;
+        else {
+          run += w.surface;
+          morphs.push(w);
+        }
         return;
       }
       case 'verb':
       case 'adjective':
         flush();
-        pieces.push({ text: w.base, must: false, sentence, kana: false });
+        pieces.push({ text: w.base, must: false, sentence, kana: false, morphs: [] });
         return;
       case 'symbol':
         flush();
@@ -186,11 +248,14 @@ export function understandQuery(
   });
   const all = analysed.flat();
   const chunkOf = analysed.flatMap((words, c) => words.map(() => c));
-  const needMatches = thesaurus.match(all);
+  const matched = thesaurus.match(all);
+  // Who the firm is ranks; what it needs is searched for.
+  const needMatches = matched.filter((m) => !m.need.firm);
+  const firmMatches = matched.filter((m) => m.need.firm);
   // Chunks with kana are sentences; the others keywords as typed (broadened: read as sentences).
   const isSentence = chunks.map((chunk) => broaden || HAS_HIRAGANA.test(chunk));
   const required = needMatches.filter((m) => m.used.some((i) => isSentence[chunkOf[i]]));
-  const used = new Set(required.flatMap((m) => m.used));
+  const used = new Set([...required, ...firmMatches].flatMap((m) => m.used));
 
   const pieces: Piece[] = [];
   let offset = 0;
@@ -206,11 +271,13 @@ export function understandQuery(
   const kindWords: string[] = [];
   const kindLabels: string[] = [];
   const genericTerms: Piece[] = [];
-  const addWord = (piece: Piece, part: string, plain: boolean, label = part) => {
+  const addWord = (piece: Piece, part: string, plain: boolean, label = part, start = 0, folded = part) => {
     const alternatives: Alternative[] = [];
     if (plain) {
       const a = alternativeOf(part, 1, false);
       if (a) alternatives.push(a);
+      const split = splitAlternative(part, start, folded, piece.morphs, 1);
+      if (split && !alternatives.some((x) => x.text === split.text)) alternatives.push(split);
       if (piece.kana && options.readingsOf) {
         for (const word of options.readingsOf(part).slice(0, READING_ALTERNATIVES)) {
           const r = alternativeOf(word, SYNONYM_WEIGHT, true);
@@ -227,8 +294,9 @@ export function understandQuery(
     // Hiragana-only parts of a keyword (の in 創業の) only add to the score, as before. In a
     // sentence that asked for a need, the other words describe it (海外に「商品」を売りたい):
     // they rank the need's programmes rather than narrow them.
-    const must =
-      piece.must && !(plain && isHiraganaOnly(part) && !piece.kana) && !(piece.sentence && required.length > 0);
+    // A part is hiragana after folding when it was katakana (ビズサポ): only hiragana as typed is grammar.
+    const grammarLike = plain && isHiraganaOnly(part) && !piece.kana && HAS_HIRAGANA.test(piece.text);
+    const must = piece.must && !grammarLike && !(piece.sentence && required.length > 0);
     clauses.push({ alternatives, must, label });
   };
   for (const piece of pieces) {
@@ -240,8 +308,11 @@ export function understandQuery(
     }
     const before = clauses.length;
     const parts = segmentTerm(folded, synonyms);
+    let start = 0;
     for (const part of parts) {
       const word = part.kind === 'synonym' ? part.word : part.text;
+      const at = start;
+      start += word.length;
       // Shown as typed when the part is the whole word (セミナー, not its folded せみな).
       const shown = parts.length === 1 ? piece.text : word;
       const kinds = thesaurus.kinds.get(word);
@@ -252,7 +323,7 @@ export function understandQuery(
       } else if (thesaurus.generic.has(word)) {
         dropped.push(shown);
       } else {
-        addWord(piece, word, part.kind === 'plain', shown);
+        addWord(piece, word, part.kind === 'plain', shown, at, folded);
       }
     }
     if (clauses.length > before) {
@@ -261,9 +332,10 @@ export function understandQuery(
     }
   }
 
-  // Needs: the nouns typed for it (技能検定, 商談会, バイヤー), its keywords, its fields.
+  // Needs: the nouns typed for it (技能検定, 商談会, バイヤー), its keywords, its fields. Who the
+  // firm is: the same, as a preference.
   const nounLike = (w: Word) => w.cls === 'noun' || w.cls === 'unknown' || w.cls === 'suffix';
-  for (const m of needMatches) {
+  for (const m of [...needMatches, ...firmMatches]) {
     const alternatives: Alternative[] = [];
     const typed: string[] = [];
     let run = '';
@@ -290,7 +362,8 @@ export function understandQuery(
       alternatives.push({ text: '', tokens: [fieldToken(f)], required: 1, weight: NEED_FIELD_WEIGHT });
     // A need named by keywords alone ranks what the keywords find; read in a sentence, it is required.
     const must = required.includes(m);
-    clauses.push({ alternatives, must, broad: true, boost: must ? 1 : NEED_BOOST, label: m.need.label });
+    const boost = m.need.firm ? FIRM_BOOST : must ? 1 : NEED_BOOST;
+    clauses.push({ alternatives, must, broad: true, boost, label: m.need.label, firm: m.need.firm });
   }
 
   // Nothing left but generic words (支援制度): search for them after all rather than for nothing.
@@ -315,6 +388,7 @@ export function understandQuery(
     must: false,
     broad: true,
     boost,
+    kind: true,
   });
   if (typedKinds.length) {
     const clause = kindClause(unique(typedKinds), unique(kindWords), KIND_BOOST);
@@ -335,6 +409,7 @@ export function understandQuery(
       supportFields: unique(needMatches.flatMap((m) => m.need.supportFields)),
       kinds: unique([...typedKinds, ...needKinds]),
       needs: needMatches.map((m) => m.need.label),
+      firm: firmMatches.map((m) => m.need.label),
       dropped: unique(dropped.map((d) => d.trim()).filter(Boolean)),
     },
   };

@@ -1,0 +1,52 @@
+/** Japanese names of the growth programme's codes, as the committee reads them. */
+export const GROWTH_STATUS_LABELS: Record<string, string> = {
+  NONE: '未推薦',
+  NOMINATED: '推薦中',
+  DEFERRED: '保留',
+  DECLINED: '見送り',
+  ACTIVE: '支援中',
+  GRADUATED: '卒業',
+  WITHDRAWN: '支援終了',
+};
+
+export const PLAN_STATUS_LABELS: Record<string, string> = {
+  ACTIVE: '支援中',
+  GRADUATED: '卒業',
+  WITHDRAWN: '支援終了',
+};
+
+export const SIGNAL_LABELS: Record<string, string> = {
+  AGENCIES: '相談機関数',
+  GROWTH_TOPICS: '成長分野',
+  GROWTH_CONSULTATIONS: '成長分野の相談件数',
+  FREQUENCY: '直近の相談件数',
+  RECENCY: '最終相談からの日数',
+  SIZE: '従業員数',
+  INDUSTRY: '業種',
+  REFERRALS: '機関間の紹介',
+};
+
+export const AGENDA_REASON_LABELS: Record<string, string> = {
+  NOMINATED: '推薦',
+  DECIDED: '審議済',
+  TOP_SCORE: 'スコア上位',
+};
+
+/** 2026-05-14T15:00:00+09:00 → 2026/5/14 15:00 (as given, Japan time). */
+export function dateTimeLabel(iso: string | null | undefined): string {
+  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso) : null;
+  if (!m) return '—';
+  const day = `${m[1]}/${Number(m[2])}/${Number(m[3])}`;
+  return m[4] ? `${day} ${m[4]}:${m[5]}` : day;
+}
+
+/** 2026-05 → 2026年5月. */
+export function monthLabel(month: string): string {
+  const m = /^(\d{4})-(\d{2})/.exec(month);
+  return m ? `${m[1]}年${Number(m[2])}月` : month;
+}
+
+/** This month in Japan time, YYYY-MM. */
+export function thisMonthInJapan(now = new Date()): string {
+  return new Date(now.getTime() + 9 * 3600 * 1000).toISOString().slice(0, 7);
+}

@@ -1,0 +1,29 @@
+/** Signing in to a staff page by pasting a token (the pages have no identity provider of their own). */
+import { useState, type FormEvent, type ReactNode } from 'react';
+
+export function SignIn({ onSignIn, children }: { onSignIn: (token: string) => void; children: ReactNode }) {
+  const [text, setText] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const token = text.trim().replace(/^Bearer\s+/i, '');
+    if (token) onSignIn(token);
+  };
+  return (
+    <form className="card signin" onSubmit={submit} aria-labelledby="signin-heading">
+      <h2 id="signin-heading">サインイン</h2>
+      <p>{children}</p>
+      <label htmlFor="token">アクセストークン</label>
+      <textarea
+        id="token"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+        required
+      />
+      <p>
+        <button type="submit">サインイン</button>
+      </p>
+    </form>
+  );
+}
