@@ -133,6 +133,9 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     const target = new URL(url);
     if (target.origin !== origin)
       throw new LiveSourceError('the call was refused: it named a host other than the declared baseUrl');
+    // Dot segments or a fragment in what was built would make it another path than the operation's.
+    if (/\/\.\.?(\/|\?|$)/.test(url) || url.includes('#'))
+      throw new LiveSourceError("the call was refused: its path leaves the operation's", 'BAD_USER_INPUT');
     const ctx = (context ?? {}) as CallContext;
     const viewer = ctx.viewer ?? ANONYMOUS;
     const method = (init.method ?? 'GET').toUpperCase();
@@ -198,10 +201,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): GuardedFetch {
     }
   };
   let closing: Promise<void> | undefined;
-  return Object.assign(guarded, {
-    get circuitState() {
-      return breaker.state;
-    },
-    close: () => (closing ??= pool.close()),
-  }) as GuardedFetch;
+  // A getter, not Object.assign: that would copy the state once.
+  Object.defineProperty(guarded, 'circuitState', { get: () => breaker.state });
+  return Object.assign(guarded, { close: () => (closing ??= pool.close()) }) as GuardedFetch;
 }

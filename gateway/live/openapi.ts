@@ -137,6 +137,36 @@ function printArguments(field: GraphQLField<unknown, unknown>, skip: Set<string>
   return `(${parts.join(', ')})`;
 }
 
+/** A field's resolver as graphql-tools lists it: the function, or `{ resolve }`. */
+function resolverOf(entry: unknown): GraphQLFieldResolver<unknown, unknown> | undefined {
+  if (typeof entry === 'function') return entry as GraphQLFieldResolver<unknown, unknown>;
+  const resolve = (entry as { resolve?: unknown } | undefined)?.resolve;
+  return typeof resolve === 'function' ? (resolve as GraphQLFieldResolver<unknown, unknown>) : undefined;
+}
+
+/** Each operation's path parameters, by operationId. */
+function pathParameters(document: Record<string, unknown>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const paths = (document.paths ?? {}) as Record<
+    string,
+    Record<string, { operationId?: unknown; parameters?: unknown }>
+  >;
+  const inPath = (list: unknown) =>
+    (Array.isArray(list) ? list : []).flatMap((p: { in?: unknown; name?: unknown }) =>
+      p?.in === 'path' && typeof p.name === 'string' ? [p.name] : [],
+    );
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item ?? {})) {
+      if (!op || typeof op !== 'object' || typeof op.operationId !== 'string') continue;
+      out.set(
+        op.operationId,
+        new Set([...inPath((item as { parameters?: unknown }).parameters), ...inPath(op.parameters)]),
+      );
+    }
+  }
+  return out;
+}
+
 /** Whether a link answers for this entity: by default only the agency's own. */
 function ownEntity(link: OpenApiLink, agencyId: string, id: string): boolean {
   if (link.scope === 'all') return true;
@@ -191,6 +221,24 @@ export async function buildOpenApiSubgraph(
   );
   const operations = roots.flatMap((r) => Object.keys(r.getFields()));
   const resolvers = getResolversFromSchema(renamed) as Record<string, Record<string, unknown>>;
+  // Mesh puts path parameters into the URL as they are: a value such as "../admin?x=" would reach
+  // another path of the service with the agency's credential. Each is percent-encoded first.
+  for (const [operationId, params] of pathParameters(document)) {
+    const fieldName = `${prefix}${capitalize(operationId)}`;
+    for (const root of roots) {
+      const resolve = resolverOf(resolvers[root.name]?.[fieldName]);
+      if (!resolve) continue;
+      resolvers[root.name][fieldName] = (parent: unknown, args: Record<string, unknown>, ctx: unknown, info: never) =>
+        resolve(
+          parent,
+          Object.fromEntries(
+            Object.entries(args).map(([k, v]) => [k, params.has(k) && v != null ? encodeURIComponent(String(v)) : v]),
+          ),
+          ctx,
+          info,
+        );
+    }
+  }
 
   // Links: a field on a shared entity answered by one operation.
   const linkTypes = new Map<string, string[]>();
@@ -219,7 +267,7 @@ export async function buildOpenApiSubgraph(
     const fields = linkTypes.get(link.type) ?? [];
     fields.push(`${description}${link.field}${printArguments(field, new Set(Object.keys(link.args)))}: ${returns}`);
     linkTypes.set(link.type, fields);
-    const resolve = field.resolve as GraphQLFieldResolver<unknown, unknown>;
+    const resolve = resolverOf(resolvers[root.name][fieldName])!;
     const entity = (resolvers[link.type] ??= {});
     entity.__resolveReference = (ref: { id: string }) => ref;
     entity[link.field] = (parent: { id: string }, args: Record<string, unknown>, ctx: unknown, info: never) => {

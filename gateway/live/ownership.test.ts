@@ -1,0 +1,80 @@
+/**
+ * What a live source may declare: new types and nullable fields on shared entities, never a
+ * built-in field, type or value, nor anything reaching into consultation records.
+ */
+import { parse } from 'graphql';
+import { SUBGRAPHS } from '../../subgraphs';
+import { builtinTypesOf, ownershipProblems, requiredFieldsOf } from './ownership';
+
+const builtins = builtinTypesOf(SUBGRAPHS.map((m) => ({ name: m.name, typeDefs: m.typeDefs })));
+const LABEL = 'agency "hyogo-itc" (source equipment)';
+const HEAD =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external", "@requires", "@override", "@shareable"])\n';
+const problems = (sdl: string) => ownershipProblems(LABEL, parse(HEAD + sdl), builtins);
+
+test('new types, root fields and nullable fields on shared entities are the source’s own', () => {
+  expect(
+    problems(`
+      type Organization @key(fields: "id") { id: ID! equipment: [Equipment!] }
+      type Program @key(fields: "id") { id: ID! guaranteeFee(amount: Int!): Int }
+      type Company @key(fields: "id") { id: ID! loanOffers: [String!] }
+      type Equipment { id: ID! name: String! }
+      scalar DateTime
+      type Query { equipmentList: [Equipment!] }`),
+  ).toEqual([]);
+});
+
+test('a built-in field, an @override or a redefined built-in type is refused, naming the agency and the owner', () => {
+  expect(problems(`type Organization @key(fields: "id") { id: ID! name: String }`)).toEqual([
+    `${LABEL}: Organization.name is defined by the built-in subgraph "organizations"; a live source may add new fields, not define or override existing ones`,
+  ]);
+  expect(
+    problems(`type Company @key(fields: "id") { id: ID! employees: Int @override(from: "consultations") }`),
+  ).toEqual(expect.arrayContaining([expect.stringContaining('Company.employees uses @override')]));
+  expect(problems(`type Query { organizations: [String] }`)[0]).toContain(
+    'Query.organizations is defined by the built-in subgraph',
+  );
+  expect(problems(`enum SupportField { TECHNOLOGY NEW_VALUE }`)[0]).toMatch(
+    /^agency "hyogo-itc" \(source equipment\): it defines SupportField, which the built-in subgraphs .* define; a live source may add fields to shared entities through their @key, not redefine built-in types/,
+  );
+  expect(problems(`type GeoPoint @shareable { lat: Float lng: Float altitude: Float }`)[0]).toContain(
+    'it defines GeoPoint',
+  );
+});
+
+test('a field on a shared type or the root must be nullable, or its failure would null the built-in parent', () => {
+  expect(problems(`type Organization @key(fields: "id") { id: ID! equipment: [String!]! }`)).toEqual([
+    `${LABEL}: Organization.equipment must be nullable: a live source's field on a shared type may only cost itself when the service fails`,
+  ]);
+  expect(problems(`type Query { equipmentList: [String!]! }`)[0]).toContain('Query.equipmentList must be nullable');
+  // Its own types may use non-null fields as it likes; federation's own root fields are not its.
+  expect(problems(`type Equipment { id: ID! } type Query { _service: String! e: Equipment }`)).toEqual([]);
+});
+
+test('nothing may reach into consultation records by @requires or by extending them', () => {
+  expect(
+    problems(`
+      type Company @key(fields: "id") {
+        id: ID!
+        consultations: String @external
+        riskNote: String @requires(fields: "consultations { edges { node { summary } } }")
+      }`),
+  ).toEqual([expect.stringContaining('Company.riskNote @requires fields of consultation records')]);
+  expect(problems(`type Consultation @key(fields: "id") { id: ID! score: Int }`)[0]).toContain(
+    'it extends Consultation: consultation records are not open',
+  );
+  // @requires on a firm's own fields is composed: the caller's role is checked per request.
+  expect(
+    problems(
+      `type Company @key(fields: "id") { id: ID! employees: Int @external loanCap: Int @requires(fields: "employees") }`,
+    ),
+  ).toEqual([]);
+  expect(
+    requiredFieldsOf(
+      parse(
+        HEAD +
+          `type Company @key(fields: "id") { id: ID! employees: Int @external loanCap: Int @requires(fields: "employees") }`,
+      ),
+    ),
+  ).toEqual(new Map([['Company.loanCap', ['Company.employees']]]));
+});
