@@ -1,0 +1,128 @@
+/**
+ * Agencies' services are not Madoguchi's: each attack a hostile live source can make, made by a
+ * subgraph written for it (test/support/hostileSubgraph.ts) and declared in agency files of a
+ * running embedded start. Whatever it does costs only its own fields; it cannot stop a request,
+ * exhaust the gateway, learn who the caller is, reuse what it was sent, or read what it is not
+ * shown.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FEES_SPEC_FILE } from '../../demo/live/fees';
+import { startHostileSubgraph, type HostileSubgraph } from '../support/hostileSubgraph';
+import { gql, startApp, type App } from './support';
+
+let hostile: HostileSubgraph;
+let app: App;
+const agencies = mkdtempSync(join(tmpdir(), 'madoguchi-hostile-'));
+
+function declare(mode: string, extra = ''): void {
+  writeFileSync(
+    join(agencies, `hostile-${mode}.yaml`),
+    `id: hostile-${mode}\nname: 試験用機関\nsources:\n  - id: service\n    kind: graphql-subgraph\n    url: ${hostile.url}/${mode}/graphql\n${extra}`,
+  );
+}
+
+beforeAll(async () => {
+  hostile = await startHostileSubgraph();
+  for (const mode of ['big', 'code', 'capture', 'sealed']) declare(mode);
+  declare('slow', '    limits: { timeoutMs: 400 }\n');
+  // An OpenAPI document asking the gateway to read another URL for it.
+  mkdirSync(join(agencies, 'specs'));
+  writeFileSync(
+    join(agencies, 'specs', 'fees.yaml'),
+    readFileSync(FEES_SPEC_FILE, 'utf8').replace(
+      "$ref: '#/components/schemas/GuaranteeFee'",
+      `$ref: '${hostile.url}/capture/stolen'`,
+    ),
+  );
+  writeFileSync(
+    join(agencies, 'hostile-spec.yaml'),
+    'id: hostile-spec\nname: 試験用機関\nsources:\n  - id: service\n    kind: openapi\n    spec: specs/fees.yaml\n    baseUrl: http://127.0.0.1:9\n    prefix: hostileSpec\n',
+  );
+  app = await startApp({ agenciesDir: agencies });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await hostile?.close();
+});
+
+const statusOf = (id: string) => app.app.gateway.live!.statuses().find((s) => s.id === id)!;
+
+test('an answer larger than the bound is cut off: its field null with an error naming the agency, the rest intact', async () => {
+  const r = await gql(app, '{ organization(id: "hyogo-iac") { name bigNote } organizations { id } }');
+  expect(r.data!.organization).toEqual({ name: expect.any(String), bigNote: null });
+  expect(r.data!.organizations.length).toBeGreaterThan(10);
+  expect(r.errors).toEqual([
+    expect.objectContaining({
+      message: expect.stringMatching(
+        /^agency "hostile-big" \(source service\) is unavailable: its answer was larger than 2097152 bytes/,
+      ),
+      extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', agency: 'hostile-big' }),
+    }),
+  ]);
+});
+
+test('errors claiming the gateway’s own codes do not stop the request and lose their codes', async () => {
+  const r = await gql(
+    app,
+    '{ organization(id: "hyogo-iac") { name codeNote } programs(first: 2) { edges { node { id } } } }',
+  );
+  expect(r.data!.organization.name).toEqual(expect.any(String));
+  expect(r.data!.programs.edges).toHaveLength(2);
+  expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['SOURCE_ERROR', 'SOURCE_ERROR']);
+  expect(r.errors?.[0].message).toBe('agency "hostile-code" (source service): stop everything');
+});
+
+test('a service that does not answer in its time costs its field, not the request’s time', async () => {
+  const started = Date.now();
+  const r = await gql(app, '{ organization(id: "hyogo-iac") { name slowNote } }');
+  expect(Date.now() - started).toBeLessThan(3_000);
+  expect(r.data!.organization).toEqual({ name: expect.any(String), slowNote: null });
+  expect(r.errors?.[0].message).toMatch(
+    /^agency "hostile-slow" \(source service\) is unavailable: no answer within 400 ms/,
+  );
+});
+
+test('the identity a service receives says no more than role and agency, and opens nothing else', async () => {
+  const r = await gql(app, '{ organization(id: "hyogo-iac") { captureNote } }', {}, app.tokens.staffCgc);
+  expect(r.data!.organization.captureNote).toBe('capture says hello');
+  const headers = hostile.captured.at(-1)!;
+  const token = String(headers['madoguchi-identity']);
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+  expect(claims).toMatchObject({
+    role: 'staff',
+    agency: 'hyogo-cgc',
+    aud: 'hostile-capture/service',
+    iss: 'madoguchi',
+  });
+  expect(Object.keys(claims).sort()).toEqual(['agency', 'aud', 'bh', 'exp', 'iat', 'iss', 'jti', 'role']);
+  // Nothing of the built-in subgraphs' identity travels to it.
+  expect(Object.keys(headers).filter((h) => h.startsWith('x-madoguchi'))).toEqual([]);
+  // Replayed as a caller's token, or to a built-in subgraph, it is refused.
+  const asBearer = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{"query":"{ consultations(first: 1) { totalCount } }"}',
+  });
+  expect(asBearer.status).toBe(401);
+  const direct = await fetch(app.app.subgraphs.consultations.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-madoguchi-identity': token, 'madoguchi-identity': token },
+    body: '{"query":"{ consultations(first: 1) { totalCount } }"}',
+  });
+  expect(direct.status).toBe(401);
+});
+
+test('a source asking for consultation records, or an OpenAPI document naming another URL, is left out and reads nothing', () => {
+  const sealed = statusOf('hostile-sealed/service');
+  expect(sealed.composed).toBe(false);
+  expect(sealed.lastError).toContain(
+    'agency "hostile-sealed" (source service): Company.sealedNote @requires fields of consultation records',
+  );
+  const spec = statusOf('hostile-spec/service');
+  expect(spec.composed).toBe(false);
+  expect(spec.lastError).toContain('refers outside itself');
+  expect(hostile.paths.filter((p) => p.includes('stolen'))).toEqual([]);
+});
