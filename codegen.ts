@@ -3,7 +3,7 @@
 // stored record types (mappers), so resolvers read records and the schema stays storage-free.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-const SUBGRAPHS = ['organizations', 'programs', 'consultations', 'growth'] as const;
+const SUBGRAPHS = ['organizations', 'programs', 'consultations', 'growth', 'desk'] as const;
 
 const scalars = { Date: 'string', DateTime: 'string' };
 
@@ -54,6 +54,26 @@ const mappers: Record<string, Record<string, string>> = {
     NominationAllowance: '../../store/committee#NominationAllowanceRow',
     GrowthAuditEntry: '../../store/audit#AuditRow',
     Organization: '../shared/values#OrganizationReference',
+    Industry: '../shared/values#IndustryValue',
+  },
+  desk: {
+    Company: './context#CompanyReference',
+    Consultation: './context#ConsultationReference',
+    Program: './context#ProgramReference',
+    Organization: '../shared/values#OrganizationReference',
+    Proposal: './proposals#Proposal as ProposalValue',
+    ProposalReason: './proposals#Reason',
+    ProposalMark: '../../store/desk#ProposalMarkRow',
+    ConsultationNote: '../../store/desk#NoteRow',
+    CompanyMatch: '../../store/desk#FirmFound',
+    AlertSearch: '../../domain/alertSearch#AlertSearch as AlertSearchValue',
+    ProgramFeed: './feed#ProgramFeedValue',
+    ProgramFeedEntry: './alerts#Alert',
+    ProgramDate: './feed#ProgramDateValue',
+    ProgramWebhook: '../../store/webhooks#WebhookRow',
+    WebhookDelivery: '../../store/webhooks#DeliveryRow',
+    WebhookAttempt: '../../store/webhooks#AttemptRow',
+    Municipality: '../shared/values#MunicipalityValue',
     Industry: '../shared/values#IndustryValue',
   },
 };

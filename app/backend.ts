@@ -111,6 +111,8 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
     eval: true,
     execArgv: [],
     workerData: options,
+    // This thread's environment as it is now (under jest, the test's own copy), not the process's at start.
+    env: { ...process.env },
   });
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();

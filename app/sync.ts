@@ -43,7 +43,9 @@ async function syncAgencies(
   try {
     const reports = await syncAll(store, agencies, createAdapterContext({ logger: createProgressLogger() }), { force });
     for (const r of reports) {
-      const filtered = r.filtered > 0 ? `, ${r.filtered} left out by where:` : '';
+      const filtered =
+        (r.filtered > 0 ? `, ${r.filtered} left out by where:` : '') +
+        (r.skipped.length > 0 ? `, ${r.skipped.length} skipped as not records` : '');
       const tail =
         r.outcome === 'failed'
           ? `FAILED: ${r.error}`
@@ -53,6 +55,7 @@ async function syncAgencies(
       console.log(`${r.sourceId.padEnd(32)} ${r.outcome.padEnd(9)} ${tail} (${r.durationMs} ms)`);
       for (const x of r.rejected.slice(0, 20)) console.log(`    ${describeRejection(x)}`);
       if (r.rejected.length > 20) console.log(`    … ${r.rejected.length - 20} more`);
+      for (const x of r.skipped.slice(0, 20)) console.log(`    skipped row ${x.row}: ${x.reason}`);
       for (const w of r.warnings)
         console.log(
           `    warning: ${w.count} × ${w.field}: ${w.message} (e.g. row ${w.rows[0]} ${JSON.stringify(w.values[0])})`,

@@ -2,7 +2,7 @@
  * `npm run bench:onboard [-- --write]`: every file of the real corpus (agencies/real/corpus.json)
  * onboarded as a new agency would: agency:init proposes the agency file, and the dry run
  * (agency:check, the sync without the write) reads it. Printed per file: rows read, accepted,
- * refused, filtered (where:), warnings, the seconds init and the dry run took, and whether the committed
+ * refused, filtered (where:), skipped (not records), warnings, the seconds init and the dry run took, and whether the committed
  * agency file is init's output untouched ("edited: no") — with the peer measured in the same run,
  * the reader alone on the same bytes (the source's own parse without mapping), and the dry run's
  * ratio to it. `--write` rewrites the committed agency files from init first.
@@ -16,6 +16,7 @@ import { createAdapterContext } from '../adapters/core/adapter';
 import { initAgency } from '../adapters/onboard/init';
 import { readSample } from '../adapters/onboard/sample';
 import { checkAgencyFile } from '../adapters/sync/check';
+import { createAdapter } from '../adapters/sync/sync';
 import { agencyFile, corpusEnv, corpusFiles, corpusPath, initOptions } from '../test/support/corpus';
 import { markdownTable } from './report';
 
@@ -48,7 +49,15 @@ async function main(): Promise<void> {
 
     // The peer: the same bytes through the source's reader alone, no mapping.
     t = process.hrtime.bigint();
-    await readSample(path, { kind: agency.sources[0].kind, ctx: createAdapterContext() });
+    // A web page's reader is the website adapter (pages, records, fields), as init's sample now
+    // also discovers the page's structure; a file's is the sample reader's parse.
+    const source = agency.sources[0];
+    if (source.kind === 'website')
+      await createAdapter(
+        agency,
+        source,
+      )(createAdapterContext({ logger: silent })).read({ etag: null, lastModified: null });
+    else await readSample(path, { kind: source.kind, ctx: createAdapterContext() });
     const readS = seconds(t);
 
     const warnings = c.warnings.reduce((n, w) => n + w.count, 0);
@@ -59,8 +68,9 @@ async function main(): Promise<void> {
       String(c.accepted),
       String(c.rejected.length),
       String(c.filtered),
+      String(c.skipped.length),
       String(warnings),
-      `${((c.accepted / Math.max(1, c.read)) * 100).toFixed(1)}%`,
+      `${((c.accepted / Math.max(1, c.read - c.skipped.length)) * 100).toFixed(1)}%`,
       initS.toFixed(2),
       checkS.toFixed(2),
       readS.toFixed(2),
@@ -80,6 +90,7 @@ async function main(): Promise<void> {
         'accepted',
         'refused',
         'filtered',
+        'skipped',
         'warnings',
         'landed',
         'init s',

@@ -611,8 +611,10 @@ export function parseInteger(s: string | null | undefined): ParseResult<number> 
 // Multi-valued cells
 // ---------------------------------------------------------------------------------------------
 
-// `・` is deliberately absent: it joins words inside one label (金融・資金繰り).
-export const DEFAULT_SEPARATORS: readonly string[] = [';#', '、', '，', ',', '/', '／', '|', '\n'];
+// `・` is deliberately absent: it joins words inside one label (金融・資金繰り). Splitting uses them
+// all at once; the order is agency:init's preference when a column uses several: an agency's own
+// separator (;#) and line breaks before punctuation that may also sit inside an item (卸売、小売).
+export const DEFAULT_SEPARATORS: readonly string[] = [';#', '\n', '、', ',', '，', '/', '／', '|'];
 
 // Text and separators are width-folded first so that ｜ or ， split like | and , do.
 const foldForSplit = (x: string) => x.normalize('NFKC').replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n');

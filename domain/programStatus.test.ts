@@ -15,4 +15,18 @@ describe('programStatus', () => {
   ])('opens %s closes %s → %s', (opensOn, closesOn, expected) => {
     expect(programStatus({ opensOn, closesOn }, today)).toBe(expected);
   });
+
+  test.each([
+    // The page's word where the period gives no days.
+    [null, null, 'CLOSED', 'CLOSED'],
+    [null, null, 'UPCOMING', 'UPCOMING'],
+    [null, null, 'OPEN', 'OPEN'],
+    // Closed early (budget spent) although the days say open.
+    ['2026-04-01', '2027-01-31', 'CLOSED', 'CLOSED'],
+    // A badge read weeks ago says open; the days say it has closed since.
+    ['2026-04-01', '2026-10-31', 'OPEN', 'CLOSED'],
+    ['2027-01-05', null, 'OPEN', 'UPCOMING'],
+  ])('opens %s closes %s published %s → %s', (opensOn, closesOn, publishedStatus, expected) => {
+    expect(programStatus({ opensOn, closesOn, publishedStatus: publishedStatus as never }, today)).toBe(expected);
+  });
 });

@@ -9,6 +9,7 @@ import type {
   OrganizationKindCode,
   OutcomeCode,
   ProgramKindCode,
+  ProgramStatusCode,
   SupportFieldCode,
 } from './vocabulary';
 
@@ -75,6 +76,8 @@ export interface ProgramRecord extends Provenance {
   url: string | null;
   contact: string | null;
   updatedOn: string | null;
+  /** The status the programme's page publishes (受付中, 募集終了…), as read at the last sync; null when it shows none. */
+  publishedStatus: ProgramStatusCode | null;
 }
 
 export interface ConsultationRecord extends Provenance {

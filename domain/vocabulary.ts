@@ -94,6 +94,36 @@ export const PROGRAM_KINDS = {
 } as const;
 export type ProgramKindCode = keyof typeof PROGRAM_KINDS;
 
+/**
+ * Application status as a programme page publishes it (受付状況: a badge such as 受付中 or 募集終了),
+ * kept beside the period: the period decides where it gives days, the page's word where it gives
+ * none or says the programme closed early (domain/programStatus.ts).
+ */
+export const PROGRAM_STATUSES = {
+  OPEN: { label: '受付中', aliases: ['募集中', '公募中', '申請受付中', '受付開始', '実施中', '開催中'] },
+  UPCOMING: {
+    label: '受付前',
+    aliases: ['募集予定', '公募予定', '受付予定', '開始予定', '近日公開', '近日受付開始', '準備中', '予定'],
+  },
+  CLOSED: {
+    label: '受付終了',
+    aliases: [
+      '募集終了',
+      '公募終了',
+      '終了',
+      '締切',
+      '締め切り',
+      '〆切',
+      '受付締切',
+      '募集締切',
+      '締切済',
+      '終了しました',
+    ],
+  },
+  ONGOING: { label: '随時', aliases: ['随時受付', '随時募集', '通年', '通年受付', '常時', '常時受付'] },
+} as const;
+export type ProgramStatusCode = keyof typeof PROGRAM_STATUSES;
+
 export const ORGANIZATION_KINDS = {
   SUPPORT_CENTER: { label: '中小企業支援センター', aliases: ['支援センター', '産業支援センター', '相談拠点'] },
   PUBLIC_RESEARCH_INSTITUTE: { label: '公設試験研究機関', aliases: ['県立試験研究機関', '公設試'] },

@@ -40,6 +40,7 @@ import {
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';
+import { feedRoutes } from './feeds';
 import {
   SubgraphClient,
   endpointUrls,
@@ -64,7 +65,7 @@ import { JWKS_PATH, liveFieldsPlugin, liveJwks, startLiveSources, type LiveOptio
 export { SubgraphClient } from './subgraph/client';
 
 /** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
-const AUDITED_SUBGRAPHS = new Set(['growth']);
+const AUDITED_SUBGRAPHS = new Set(['growth', 'desk']);
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -416,6 +417,7 @@ export async function startGateway(
   routes.push(...pageRoutes());
   buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
   routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
+  routes.push(...feedRoutes({ apollo, logger, publicUrl: process.env.MADOGUCHI_PUBLIC_URL || undefined }));
   if (limits.introspection) {
     // The explorer needs introspection; it is served where introspection is allowed.
     routes.push(...explorerRoutes());

@@ -1,7 +1,7 @@
 /**
  * The pages people look at, served by the gateway from web/: the one-stop page for firms at `/`
- * (and `/program` for one programme), the analyst dashboard at `/analytics` and the growth
- * committee's page at `/committee`. Each is an HTML
+ * (and `/program` for one programme), the analyst dashboard at `/analytics`, the growth
+ * committee's page at `/committee` and the consultants' desk at `/desk`. Each is an HTML
  * shell, a bundled script and its CSS; they call this gateway's /graphql with persisted
  * documents only. Public pages and static assets: no route here reads a token or any data.
  */
@@ -30,7 +30,7 @@ interface Page {
   paths: string[];
 }
 
-const PAGES: Record<'onestop' | 'analytics' | 'committee', Page> = {
+const PAGES: Record<'onestop' | 'analytics' | 'committee' | 'desk', Page> = {
   onestop: {
     spec: {
       name: 'onestop',
@@ -59,6 +59,16 @@ const PAGES: Record<'onestop' | 'analytics' | 'committee', Page> = {
     },
     title: '窓口 — 成長企業発掘・育成委員会',
     paths: ['/committee'],
+  },
+  desk: {
+    spec: {
+      name: 'desk',
+      entry: join(WEB, 'desk', 'main.tsx'),
+      inputs: [join(WEB, 'desk'), join(WEB, 'shared'), join(WEB, 'gql'), DOMAIN_VOCABULARY],
+      alias: PREACT,
+    },
+    title: '窓口 — 相談窓口デスク',
+    paths: ['/desk'],
   },
 };
 

@@ -19,6 +19,8 @@ function isPublic(query: string): boolean {
 
 test('fields only the consultations subgraph resolves are private; shared keys are not', () => {
   expect(privateFields.has('Query.consultations')).toBe(true);
+  // The desk's proposals are per caller and audited: never served from the cache.
+  expect(privateFields.has('Company.proposals')).toBe(true);
   expect(privateFields.has('Query.consultationStats')).toBe(true);
   expect(privateFields.has('Organization.consultationCount')).toBe(true);
   expect(privateFields.has('Consultation.summary')).toBe(true);
@@ -46,7 +48,7 @@ test('the cache is on by default, under test runners too, and the environment ca
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({
     enabled: true,
     ttlMs: 10_000,
-    privateSubgraphs: ['consultations', 'growth'],
+    privateSubgraphs: ['consultations', 'growth', 'desk'],
   });
   expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(
     false,

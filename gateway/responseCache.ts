@@ -47,7 +47,7 @@ export function responseCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env
     ttlMs: num('MADOGUCHI_RESPONSE_CACHE_TTL_MS', 10_000),
     maxEntries: num('MADOGUCHI_RESPONSE_CACHE_MAX_ENTRIES', 2_000),
     maxBytes: num('MADOGUCHI_RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
-    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth')
+    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth,desk')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

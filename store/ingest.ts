@@ -19,6 +19,7 @@ import { recordKey } from '../domain/disclosure';
 import { committeeHistorySql } from './growth';
 import { fence } from './engine/leases';
 import { announceSnapshot } from './engine/notifications';
+import { recordProgramChanges } from './programChanges';
 
 export interface SourceRegistration {
   id: string;
@@ -160,7 +161,11 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
     }
     // The growth programme's history follows its minutes in the same transaction.
     if (snap.entity === 'committee') for (const sql of committeeHistorySql()) await tx.query(sql, [snap.sourceId]);
-    if (snap.entity === 'program') await resolveProviderNames(tx, snap.sourceId);
+    if (snap.entity === 'program') {
+      await resolveProviderNames(tx, snap.sourceId);
+      // Feeds and webhooks follow the programmes this snapshot added, changed or removed.
+      await recordProgramChanges(tx, snap.sourceId, snap.at);
+    }
     rejections.sort((a, b) => a.row - b.row);
     await writeRejections(tx, snap.sourceId, rejections);
     await tx.query(

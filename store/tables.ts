@@ -79,6 +79,7 @@ export const TABLES: Record<EntityKind, { table: string; columns: Column[] }> = 
       ['url', 'text'],
       ['contact', 'text'],
       ['updatedOn', 'date'],
+      ['publishedStatus', 'text'],
     ]),
   },
   consultation: {

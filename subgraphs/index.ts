@@ -3,9 +3,10 @@ import { organizations } from './organizations';
 import { programs } from './programs';
 import { consultations } from './consultations';
 import { growth } from './growth';
+import { desk } from './desk';
 import type { SubgraphModule } from './shared/module';
 
-export const SUBGRAPHS: SubgraphModule[] = [organizations, programs, consultations, growth] as SubgraphModule[];
+export const SUBGRAPHS: SubgraphModule[] = [organizations, programs, consultations, growth, desk] as SubgraphModule[];
 
 export function findSubgraph(name: string): SubgraphModule | undefined {
   return SUBGRAPHS.find((s) => s.name === name);
@@ -17,4 +18,5 @@ export const DEFAULT_SUBGRAPH_PORTS: Record<string, number> = {
   programs: 4002,
   consultations: 4003,
   growth: 4004,
+  desk: 4005,
 };

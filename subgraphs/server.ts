@@ -131,7 +131,11 @@ export async function startSubgraph(
   // is refused by every other; otherwise in this process's memory.
   const nonces = options.nonces ?? (isShared(store) ? storeNonces(store) : undefined);
   const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), { subgraph: module.name, nonces });
+  const background = await module.background?.(store, { now: options.now, logger });
   return serveApollo(apollo, {
+    onClose: async () => {
+      await background?.stop();
+    },
     port: options.port ?? 0,
     host: options.host,
     // The HTTP timeout is a backstop a little after the budget's own deadline, which ends a

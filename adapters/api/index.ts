@@ -15,7 +15,7 @@ import {
   type AdapterContext,
   type RawRecord,
 } from '../core/adapter';
-import { columnKey } from '../core/fields';
+import { columnKey } from '../core/mapping';
 import { JSON_ACCEPT, firstPageParams, requestUrl, type ApiSourceConfig } from './config';
 
 /** The value at a dotted path; through an array, the values of its elements. */

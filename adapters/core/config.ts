@@ -8,17 +8,9 @@ import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { load as loadHtml } from 'cheerio';
 import { z } from 'zod';
-import {
-  ENTITY_FIELDS,
-  ID_FIELD,
-  MAPPABLE,
-  columnKey,
-  fieldAccepts,
-  mapRecord,
-  mappedColumns,
-  ruleColumns,
-  toRule,
-} from './fields';
+import { ENTITY_FIELDS, ID_FIELD, MAPPABLE, fieldAccepts, refusalReason } from './fields';
+import { columnKey, mappedColumns, ruleColumns, toRule } from './mapping';
+import { mapRecord } from './record';
 import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
 import { duration, headerFromEnv, slug, urlOrPath } from '../../domain/sourceConfig';
 import { graphqlSubgraphSource, isLiveSource, openapiSource, type LiveSourceConfig } from '../../domain/liveSources';
@@ -64,6 +56,10 @@ const mappingEntry = z.union([
       default: z.string().nullable().optional(),
       /** Words meaning "no value" in this field, beside the built-in ones. */
       nullWords: z.array(z.string().min(1)).optional(),
+      /** A cell the field cannot read: refuse the row (the default), or land it without the value (`null`). */
+      invalid: z
+        .preprocess((v) => (v === 'null' ? null : v), z.enum(['refuse'], 'refuse or null').nullable())
+        .optional(),
     })
     .strict()
     .refine(
@@ -154,8 +150,14 @@ const extractSpec = z.union([
       selector: cssSelector.optional(),
       attr: z.string().min(1).optional(),
       html: z.boolean().optional(),
+      /** The value labelled so (上限額: a <dt>/<dd> pair, a <th>/<td> row or a 「上限額：…」 line) within the record or page. */
+      label: z.string().min(1).optional(),
     })
-    .strict(),
+    .strict()
+    .refine(
+      (f) => !(f.label !== undefined && (f.attr !== undefined || f.html)),
+      '"label" takes the text of the value it labels: no "attr" or "html" with it',
+    ),
 ]);
 export type ExtractSpec = z.infer<typeof extractSpec>;
 
@@ -173,7 +175,12 @@ const websiteSource = z
     records: cssSelector,
     /** Raw field name → what to extract from a record; the mapping refers to these names. */
     fields: z.record(z.string(), extractSpec),
-    pagination: z.object({ next: cssSelector, maxPages }).strict().optional(),
+    /** `next`: the link to the next page (rel=next, 次へ); `pages`: links to every page (1 2 3, ?page=2). Either or both. */
+    pagination: z
+      .object({ next: cssSelector.optional(), pages: cssSelector.optional(), maxPages })
+      .strict()
+      .refine((p) => p.next !== undefined || p.pages !== undefined, 'at least one of "next" or "pages"')
+      .optional(),
     /** A page per record, linked from it, with more fields. */
     detail: z
       .object({ link: cssSelector, fields: z.record(z.string(), extractSpec) })
@@ -377,6 +384,15 @@ function checkMapping(
     }
     if ((rule.from !== undefined || rule.hash !== undefined) && spec.type !== 'id') {
       issue(key, `"from" and "hash" derive identifiers; "${key}" is not one (${ID_FIELD[source.entity]} is)`);
+    }
+    if (rule.invalid === null) {
+      const why = refusalReason(source.entity, key);
+      if (why)
+        issue(
+          key,
+          `"invalid: null" applies to optional fields that identify nothing; ${why}, so a cell it cannot read refuses the row`,
+          'invalid',
+        );
     }
     const mappable = spec.type !== undefined && MAPPABLE.has(spec.type);
     if (rule.map && !mappable)

@@ -1,4 +1,5 @@
-import { mapRecord, mappedColumns, requiredColumns } from './fields';
+import { mappedColumns, requiredColumns } from './mapping';
+import { mapRecord } from './record';
 
 const base = { localId: 'ID', title: '名称', kind: { value: '補助金' } };
 

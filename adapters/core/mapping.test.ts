@@ -4,7 +4,8 @@
  * pattern, header folding, row filters, the agency's own organization and the config checks.
  */
 import { join } from 'node:path';
-import { mapRecord, compileRowFilter, columnKey, deriveId, hashId } from './fields';
+import { compileRowFilter, columnKey, deriveId, hashId } from './mapping';
+import { mapRecord } from './record';
 import { AgencyConfigError, parseAgencyConfig } from './config';
 
 const base = { localId: 'ID', title: '名称', kind: { value: '補助金' } };

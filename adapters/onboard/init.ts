@@ -18,9 +18,12 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { EntityKind } from '../../domain/records';
 import { AdapterError, createAdapterContext } from '../core/adapter';
-import type { MappingRule } from '../core/fields';
-import { readSample, type Sample, type SourceKindName } from './sample';
-import { agencyKindOf, propose, type Proposal } from './propose';
+import type { MappingRule } from '../core/mapping';
+import { readSample, withoutNonRecords, type Sample, type SourceKindName } from './sample';
+import { agencyKindOf } from './kinds';
+import { propose } from './propose';
+import type { Proposal } from './types';
+import { describeRejection, topReasons } from '../sync/pipeline';
 import { detectLiveService, renderLiveAgency } from './live';
 
 export interface InitOptions {
@@ -92,11 +95,7 @@ export function renderAgency(
 ): string {
   const lines: string[] = [];
   comment(lines, '', `Proposed by agency:init from ${opts.source}`);
-  comment(
-    lines,
-    '',
-    `On that file: ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land (npm run agency:check -- <this file> shows them).`,
-  );
+  for (const line of outcomeLines(proposal)) comment(lines, '', line);
   for (const n of [...sample.notes, ...proposal.notes]) comment(lines, '', n);
   lines.push(`id: ${scalar(opts.id)}`);
   lines.push(`name: ${scalar(opts.name)}`);
@@ -139,11 +138,38 @@ export function renderAgency(
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * What the proposal does on the file: how many rows land, and each kind of refusal counted with an
+ * example; then every mapped column some of whose cells its field cannot read, and what becomes of
+ * those rows. Said at the top of the YAML and on stderr alike, so no refusal goes unseen.
+ */
+export function outcomeLines(proposal: Proposal): string[] {
+  const { accepted, rows } = proposal.expected;
+  const rejected = proposal.rejected;
+  if (rejected.length === 0)
+    return [`On that file: ${accepted} of ${rows} rows would land (npm run agency:check -- <this file> shows them).`];
+  const lines = [
+    `On that file: ${accepted} of ${rows} rows would land and ${rejected.length} would be refused (npm run agency:check -- <this file> shows them):`,
+  ];
+  for (const t of topReasons(rejected, 8))
+    lines.push(`  ${t.count} × ${describeRejection({ ...t.example, reasons: undefined })}`);
+  for (const p of proposal.cellProblems) {
+    const what =
+      p.policy === 'refuse'
+        ? `${p.rows} row(s) refused`
+        : `${p.rows} row(s) land without ${p.field}, with a warning (invalid: null)`;
+    lines.push(
+      `  "${p.column}" (${p.field}) is mapped although some cells cannot be read: ${what}, e.g. ${p.examples.map((e) => `row ${e.row} ${JSON.stringify(e.value)}`).join(', ')}`,
+    );
+  }
+  return lines;
+}
+
 /** Proposes the agency file's text for a source. */
 export async function initAgency(opts: InitOptions): Promise<{ yaml: string; proposal: Proposal; sample: Sample }> {
   const isUrl = /^https?:\/\//.test(opts.source);
   const path = isUrl ? opts.source : resolve(opts.source);
-  const sample = await readSample(path, { kind: opts.kind, ctx: createAdapterContext() });
+  const sample = withoutNonRecords(await readSample(path, { kind: opts.kind, ctx: createAdapterContext() }));
   const base = isUrl ? new URL(opts.source).hostname : basename(opts.source);
   const id = opts.id ?? slugOf(base);
   const proposal = propose(sample, opts.entity, id);
@@ -228,6 +254,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(
       `agency:init: ${proposal.mapping.length} field(s) mapped, ${proposal.unmapped.length} column(s) left out; ${proposal.expected.accepted} of ${proposal.expected.rows} rows would land`,
     );
+    if (proposal.rejected.length > 0 || proposal.cellProblems.length > 0)
+      for (const line of outcomeLines(proposal).slice(1)) console.error(`agency:init: ${line}`);
     return 0;
   } catch (e) {
     const message = e instanceof AdapterError || e instanceof Error ? e.message : String(e);

@@ -2,233 +2,39 @@
  * From a sampled source to a mapping: which column feeds which field of the common schema, with
  * the options each needs (split, html, nullWords, map/default, pattern), the id strategy and why,
  * and a note for every column left out. Every proposal is tried on every row with the sync's own
- * mapper before it is kept: a field whose column would refuse more than 1% of the rows is dropped
- * (and said so), so the file `agency:init` prints runs as is.
+ * mapper, and no column is traded for rows: a column that is the field stays mapped whatever a
+ * few of its cells hold; those rows are refused (required, identifying and period fields) or land
+ * without the value with a warning (`invalid: null`, optional fields), and the proposal says which
+ * and how many. Only a column most of whose cells the field cannot read is left out, as holding
+ * something else.
  */
-import {
-  ENTITY_FIELDS,
-  ID_FIELD,
-  IDENTIFIER,
-  columnKey,
-  hashId,
-  mapRecord,
-  ruleColumns,
-  type FieldSpec,
-  type MappingRule,
-} from '../core/fields';
-import {
-  createVocabularyLookup,
-  ORGANIZATION_KINDS,
-  PROGRAM_KINDS,
-  SUPPORT_FIELDS,
-  type OrganizationKindCode,
-} from '../../domain/vocabulary';
+import { ENTITY_FIELDS, ID_FIELD, NULLABLE, refusalReason, type FieldSpec } from '../core/fields';
+import { columnKey, ruleColumns, type MappingRule } from '../core/mapping';
+import { looksLikeHtml } from '../core/parsers';
+import { mapRecord } from '../core/record';
+import { createVocabularyLookup, ORGANIZATION_KINDS, PROGRAM_KINDS, SUPPORT_FIELDS } from '../../domain/vocabulary';
 import { findJsicDivision } from '../../domain/industries';
-import {
-  isValidLgCode,
-  normalizeText,
-  splitMulti,
-  BUILTIN_NULL_WORDS,
-  createNullWordTest,
-  normalizeCorporateNumber,
-} from '../../domain/normalize';
-import {
-  findMunicipalityByName,
-  getMunicipality,
-  listMunicipalities,
-  municipalityOfAddress,
-} from '../../domain/municipalities';
-import type { EntityKind } from '../../domain/records';
+import { normalizeText, splitMulti, BUILTIN_NULL_WORDS, createNullWordTest } from '../../domain/normalize';
+import { findMunicipalityByName, getMunicipality, municipalityOfAddress } from '../../domain/municipalities';
+import type { EntityKind, RowRejection } from '../../domain/records';
+import { contentScore, PREFECTURES, SEPARATORS, statsOf, type ColumnStats } from './columns';
 import { HEADER_WORDS, headerScore } from './headers';
-import type { Sample, SampleColumn } from './sample';
+import { proposeId } from './ids';
+import {
+  KIND_PATTERN,
+  kindFromNames,
+  kindOf,
+  ORGANIZATION_KIND_PATTERN,
+  ORGANIZATION_KIND_WORDS,
+  organizationKindWord,
+  OTHER,
+} from './kinds';
+import type { Sample } from './sample';
+import type { CellProblem, Proposal, ProposedField } from './types';
 
-export interface ProposedField {
-  field: string;
-  entry: string | MappingRule;
-  /** Said in comments above the field. */
-  notes: string[];
-}
-
-export interface Proposal {
-  mapping: ProposedField[];
-  unmapped: Array<{ column: string; note: string }>;
-  notes: string[];
-  /** What the proposal gives on the sample, as the dry run would count it. */
-  expected: { rows: number; accepted: number; refused: number };
-}
-
-/** Share of rows a field may refuse before init leaves it out. */
-const REFUSAL_TOLERANCE = 0.01;
+/** Share of a column's filled cells a field may fail to read before the column is taken to hold something else. */
+const MISMATCH_SHARE = 0.5;
 const MAX_MAP_VALUES = 120;
-
-interface ColumnStats {
-  col: SampleColumn;
-  key: string;
-  nonEmpty: number;
-  distinct: Map<string, number>;
-  avgLength: number;
-  share: (test: (v: string) => boolean) => number;
-  separator: string | null;
-}
-
-const SEPARATORS = [';#', '\n', '、', ',', '，', '/', '／', '|'];
-
-function statsOf(col: SampleColumn): ColumnStats {
-  const values = col.values.map((v) => normalizeText(v));
-  const nonEmptyValues = values.filter((v) => v !== '');
-  const distinct = new Map<string, number>();
-  for (const v of nonEmptyValues) distinct.set(v, (distinct.get(v) ?? 0) + 1);
-  const share = (test: (v: string) => boolean) =>
-    nonEmptyValues.length === 0 ? 0 : nonEmptyValues.filter(test).length / nonEmptyValues.length;
-  // A separator most multi-valued cells share; the raw values keep line breaks.
-  let separator: string | null = null;
-  for (const sep of SEPARATORS) {
-    const raw = col.values.filter((v) => v.trim() !== '');
-    const withSep = raw.filter((v) => v.includes(sep)).length;
-    if (raw.length > 0 && withSep / raw.length >= 0.1 && withSep >= 2) {
-      separator = sep;
-      break;
-    }
-  }
-  return {
-    col,
-    key: columnKey(col.name),
-    nonEmpty: nonEmptyValues.length,
-    distinct,
-    avgLength: nonEmptyValues.reduce((n, v) => n + v.length, 0) / Math.max(1, nonEmptyValues.length),
-    share,
-    separator,
-  };
-}
-
-const isUrl = (v: string) => /^https?:\/\/\S+$/.test(v);
-const isLgCode = (v: string) => /^\d{6}$/.test(v) && isValidLgCode(v) && getMunicipality(v) !== undefined;
-const isCorporateNumber = (v: string) => {
-  const r = normalizeCorporateNumber(v);
-  return r.ok && r.value !== null;
-};
-const PREFECTURES = new Set(
-  listMunicipalities()
-    .filter((m) => m.kind === 'prefecture')
-    .map((m) => m.name),
-);
-const hasMarkup = (v: string) => /&(?:[a-z]+|#\d+);|<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/i.test(v);
-
-/** Content that marks a column for a field whatever its header says. */
-function contentScore(field: string, s: ColumnStats): number {
-  if (s.nonEmpty === 0) return 0;
-  switch (field) {
-    case 'url':
-      return s.share(isUrl) >= 0.9 ? 90 : 0;
-    case 'area':
-      return s.share(isLgCode) >= 0.95 ? 150 : 0;
-    case 'municipalityCode':
-      return s.share(isLgCode) >= 0.95 ? 150 : 0;
-    case 'corporateNumber':
-      return s.share(isCorporateNumber) >= 0.9 ? 150 : 0;
-    default:
-      return 0;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Programme kinds from the words of a title
-// ---------------------------------------------------------------------------------------------
-
-// Words in a title that say what kind of programme it is, longer ones first where one contains
-// another. The last one outside brackets wins: in Japanese the head of a compound comes last
-// (融資支援補助金 is a subsidy), and brackets only qualify (緊急資金(セーフティネット保証4号)).
-// Longer words first: at one position the first alternative that matches wins (補助金 before 補助).
-// Public bodies' lists often end a name in the bare verb noun: 〜運営費補助, 〜家賃助成, 利子補給金.
-const KIND_WORDS = [
-  '補助金',
-  '補給金',
-  '補助',
-  '助成金',
-  '助成',
-  '給付金',
-  '奨励金',
-  '支援金',
-  '協力金',
-  '応援金',
-  '交付金',
-  '融資',
-  '資金',
-  '貸付',
-  '保証',
-  'セミナー',
-  '説明会',
-  '講習会',
-  '研修',
-  '講座',
-  '商談会',
-  '相談会',
-  '相談',
-  '専門家派遣',
-  '派遣',
-  '認定',
-  'マッチング',
-];
-export const KIND_PATTERN = `.*(${KIND_WORDS.join('|')})(?![^(（]*[)）])`;
-
-const kindLookup = createVocabularyLookup(PROGRAM_KINDS);
-
-/** The programme kind a category value names: its own entry, else the vocabulary word it holds last. */
-function kindOf(value: string): string | undefined {
-  const direct = kindLookup(value);
-  if (direct) return PROGRAM_KINDS[direct].label;
-  const m = new RegExp(KIND_PATTERN, 'u').exec(value.normalize('NFKC'));
-  const code = m ? kindLookup(m[1]) : undefined;
-  return code ? PROGRAM_KINDS[code].label : undefined;
-}
-
-// Words in an organization's name that say what kind of body it is, by the same rule (the last
-// outside brackets wins: 〇〇商工会議所 青年部 is still a chamber). Only words that name one kind
-// unambiguously: a bare 支援センター may be a child-rearing centre, so it names none.
-const ORGANIZATION_KIND_WORDS: Record<string, OrganizationKindCode> = {
-  商工会議所: 'CHAMBER_OF_COMMERCE',
-  商工会: 'SOCIETY_OF_COMMERCE',
-  信用保証協会: 'CREDIT_GUARANTEE_CORPORATION',
-  信用金庫: 'SHINKIN_BANK',
-  中小企業団体中央会: 'SME_FEDERATION',
-  よろず支援拠点: 'SUPPORT_CENTER',
-  中小企業支援センター: 'SUPPORT_CENTER',
-  産業支援センター: 'SUPPORT_CENTER',
-  産業振興財団: 'INDUSTRY_PROMOTION_FOUNDATION',
-  産業振興機構: 'INDUSTRY_PROMOTION_FOUNDATION',
-  産業技術センター: 'PUBLIC_RESEARCH_INSTITUTE',
-  工業技術センター: 'PUBLIC_RESEARCH_INSTITUTE',
-  工業試験場: 'PUBLIC_RESEARCH_INSTITUTE',
-  工業会: 'INDUSTRY_ASSOCIATION',
-  ハローワーク: 'EMPLOYMENT_BODY',
-  公共職業安定所: 'EMPLOYMENT_BODY',
-  職業能力開発: 'EMPLOYMENT_BODY',
-  市役所: 'LOCAL_GOVERNMENT',
-  区役所: 'LOCAL_GOVERNMENT',
-  町役場: 'LOCAL_GOVERNMENT',
-  村役場: 'LOCAL_GOVERNMENT',
-};
-const ORGANIZATION_KIND_PATTERN = `.*(${Object.keys(ORGANIZATION_KIND_WORDS)
-  .sort((a, b) => b.length - a.length)
-  .join('|')})(?![^(（]*[)）])`;
-
-/**
- * What the agency's own name says about it: a prefecture or municipality named alone is a local
- * government (自治体) of that code; a name ending in a kind word (〇〇信用保証協会) is that kind;
- * anything else その他, for the agency to correct.
- */
-export function agencyKindOf(name: string): { kind: string; municipality?: string } {
-  const place = findMunicipalityByName(name);
-  if (place && normalizeText(name) === place.name)
-    return { kind: ORGANIZATION_KINDS.LOCAL_GOVERNMENT.label, municipality: place.code };
-  const word = organizationKindWord(name);
-  return { kind: word ? ORGANIZATION_KINDS[ORGANIZATION_KIND_WORDS[word]].label : OTHER };
-}
-
-/** The kind word an organization's name ends in, by the rule of ORGANIZATION_KIND_PATTERN. */
-function organizationKindWord(name: string): string | undefined {
-  return new RegExp(ORGANIZATION_KIND_PATTERN, 'u').exec(name.normalize('NFKC'))?.[1];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Field proposals, each checked against the column's values
@@ -241,8 +47,6 @@ interface Candidate {
   entry: MappingRule;
   notes: string[];
 }
-
-const OTHER = PROGRAM_KINDS.OTHER.label;
 
 function vocabularyMap(
   spec: FieldSpec,
@@ -296,7 +100,7 @@ function proposeFor(
       if (field === 'title' || field === 'name') {
         if (s.nonEmpty < rows * 0.95 || s.avgLength < 3) return null;
       }
-      if (s.col.values.some(hasMarkup)) entry.html = true;
+      if (s.col.values.some(looksLikeHtml)) entry.html = true;
       return { entry, notes };
     }
     case 'multiline':
@@ -308,7 +112,7 @@ function proposeFor(
       const items = new Set(s.col.values.flatMap((v) => splitMulti(v, s.separator ? [s.separator] : undefined)));
       if (items.size > MAX_MAP_VALUES || [...items].some((i) => i.length > 40)) return null;
       if (s.separator) entry.split = [s.separator];
-      if (s.col.values.some(hasMarkup)) entry.html = true;
+      if (s.col.values.some(looksLikeHtml)) entry.html = true;
       return { entry, notes };
     }
     case 'vocabulary':
@@ -364,17 +168,21 @@ function separatorChoices(s: ColumnStats): Array<string[] | undefined> {
   return choices;
 }
 
-/** Tries one field's rule on every distinct value of its column: the rows it would refuse, and null words to add. */
+/**
+ * Tries one field's rule on every distinct value of its column: the rows it would refuse (with
+ * the first few values, where they occur and why), and null words to add.
+ */
 function tryField(
   entity: EntityKind,
   field: string,
   entry: MappingRule,
   s: ColumnStats,
-): { refused: number; examples: string[]; nullWords: string[] } {
+  rowNumbers: readonly number[],
+): { refused: number; examples: CellProblem[]; nullWords: string[] } {
   const mapping = { [field]: entry };
   const raw: Record<string, string> = {};
   let refused = 0;
-  const examples: string[] = [];
+  const examples: CellProblem[] = [];
   const words: string[] = [];
   const isBuiltin = createNullWordTest(BUILTIN_NULL_WORDS);
   for (const [value, count] of s.distinct) {
@@ -392,185 +200,21 @@ function tryField(
     if (!/\d/.test(value) && value.length <= 20 && !isBuiltin(value)) words.push(value);
     else {
       refused += count;
-      if (examples.length < 3) examples.push(value);
+      if (examples.length < 3) {
+        const at = s.col.values.findIndex((v) => normalizeText(v) === value);
+        examples.push({ row: rowNumbers[at] ?? at + 1, value, reason: own[0].reason });
+      }
     }
   }
   return { refused, examples, nullWords: words };
 }
 
-const NULLABLE_TYPES = new Set([
-  'date',
-  'datetime',
-  'period',
-  'amount',
-  'rate',
-  'count',
-  'number',
-  'municipality',
-  'area',
-  'url',
-  'corporateNumber',
-]);
+const describeExamples = (examples: CellProblem[]): string =>
+  examples.map((e) => `row ${e.row} ${JSON.stringify(e.value)}: ${e.reason}`).join('; ');
 
 // ---------------------------------------------------------------------------------------------
 // Ids
 // ---------------------------------------------------------------------------------------------
-
-function duplicates(keys: string[]): number {
-  const seen = new Set<string>();
-  let d = 0;
-  for (const k of keys) {
-    if (seen.has(k)) d++;
-    else seen.add(k);
-  }
-  return d;
-}
-
-/**
- * The kind of rows in a source without a kind column, from the word each row's name or title holds
- * (`wordOf`): where at least 5 % of rows name one, a pattern rule mapping each word found to its
- * kind (`labelOf`); else その他 for every row.
- */
-function kindFromNames(
-  column: Candidate | undefined,
-  pattern: string,
-  wordOf: (value: string) => string | undefined,
-  labelOf: (word: string) => string,
-  notes: { named: (percent: number) => string; none: string },
-): ProposedField {
-  const named = column ? column.stats.share((v) => wordOf(v) !== undefined) : 0;
-  if (!column || named < 0.05) return { field: 'kind', entry: { value: OTHER }, notes: [notes.none] };
-  const found = new Set<string>();
-  for (const v of column.stats.distinct.keys()) {
-    const word = wordOf(v);
-    if (word) found.add(word);
-  }
-  const map = Object.fromEntries([...found].sort().map((w) => [w, labelOf(w)]));
-  return {
-    field: 'kind',
-    entry: { column: column.stats.col.name, pattern, map, default: OTHER },
-    notes: [notes.named(Math.round(named * 100))],
-  };
-}
-
-/**
- * Whether a column of unique values holds this file's own numbers (row numbers, zero-padded or not,
- * as the standard open-data sets write `0000000001`, or the agency's own codes such as 施設コード
- * 1001): digits, up to 12 of them. A 13-digit 法人番号 names a body nationwide and stays as it is.
- */
-function localNumbers(s: ColumnStats): boolean {
-  for (const v of s.distinct.keys()) if (!/^\d{1,12}$/.test(v)) return false;
-  return true;
-}
-
-function proposeId(
-  entity: EntityKind,
-  stats: ColumnStats[],
-  rows: number,
-  taken: Map<string, string>,
-  agencyId?: string,
-): ProposedField {
-  const field = ID_FIELD[entity];
-  const words = HEADER_WORDS[entity][field] ?? [];
-  const full = stats.filter((s) => s.nonEmpty === rows && rows > 0);
-  // 1. A column of unique identifiers.
-  const own = full
-    .filter(
-      (s) => s.distinct.size === rows && [...s.distinct.keys()].every((v) => IDENTIFIER.test(v) && v.length <= 64),
-    )
-    .sort((a, b) => headerScore(b.col.name, words) - headerScore(a.col.name, words));
-  if (own.length > 0 && (headerScore(own[0].col.name, words) > 0 || own[0].avgLength <= 20)) {
-    // Organization ids are shared by every agency (programmes' are scoped to theirs): a file that
-    // numbers its rows 1, 2, 3 would clash with the next directory that does the same.
-    if (entity === 'organization' && agencyId && localNumbers(own[0])) {
-      return {
-        field,
-        entry: { template: `${agencyId}-{${own[0].col.name}}` },
-        notes: [
-          `id: "${own[0].col.name}" numbers this file's rows or bodies: prefixed with the agency's id, as organization ids are shared by every agency`,
-        ],
-      };
-    }
-    return {
-      field,
-      entry: own[0].col.name,
-      notes: [`id: "${own[0].col.name}" holds a unique identifier in every row`],
-    };
-  }
-  // 2. A column of unique values that are not identifiers themselves (URLs, titles): derived.
-  const unique = full
-    .filter((s) => s.distinct.size === rows)
-    .sort((a, b) => Number(b.share(isUrl) > 0.9) - Number(a.share(isUrl) > 0.9) || a.avgLength - b.avgLength);
-  if (unique.length > 0 && unique[0].share(isUrl) > 0.9) {
-    return {
-      field,
-      entry: { from: unique[0].col.name },
-      notes: [
-        `id: derived from "${unique[0].col.name}", unique in every row (a URL's host with a hash of it, stable from one sync to the next)`,
-      ],
-    };
-  }
-  // 3. The fewest columns whose values together tell the rows apart.
-  const keyish = stats
-    .filter((s) => s.nonEmpty >= rows * 0.5 && s.distinct.size > 1)
-    .sort((a, b) => {
-      // URLs and codes make stabler ids than titles, which agencies reword.
-      const named = (x: ColumnStats) => ['title', 'name', 'providerName'].includes(taken.get(x.key) ?? '');
-      const rank = (x: ColumnStats) => (x.share(isUrl) > 0.9 ? 0 : x.share(isLgCode) > 0.9 ? 1 : named(x) ? 2 : 3);
-      return rank(a) - rank(b) || b.distinct.size - a.distinct.size;
-    })
-    .slice(0, 7);
-  // Rows that repeat another row in every column can never be told apart: they are duplicates.
-  const exact = duplicates(Array.from({ length: rows }, (_, r) => stats.map((s) => s.col.values[r]).join('\u001f')));
-  let best: { cols: ColumnStats[]; dups: number } | null = null;
-  const combos: ColumnStats[][] = [];
-  const grow = (from: number, cols: ColumnStats[]) => {
-    for (let i = from; i < keyish.length; i++) {
-      const next = [...cols, keyish[i]];
-      combos.push(next);
-      if (next.length < 4) grow(i + 1, next);
-    }
-  };
-  grow(0, []);
-  combos.sort((a, b) => a.length - b.length);
-  // The fewest repeats; then the fewest columns; then URLs, codes and titles before the rest.
-  const rankSum = (cols: ColumnStats[]) => cols.reduce((n, c) => n + keyish.indexOf(c), 0);
-  for (const cols of combos) {
-    if (best && best.dups === exact && cols.length > best.cols.length) break;
-    const ids = Array.from({ length: rows }, (_, r) => hashId(cols.map((c) => c.col.values[r])));
-    const dups = duplicates(ids.filter(Boolean)) + ids.filter((x) => !x).length;
-    if (
-      !best ||
-      dups < best.dups ||
-      (dups === best.dups && cols.length === best.cols.length && rankSum(cols) < rankSum(best.cols))
-    )
-      best = { cols, dups };
-  }
-
-  if (best && best.cols.length === 1 && best.dups === 0) {
-    return {
-      field,
-      entry: { from: best.cols[0].col.name },
-      notes: [`id: derived from "${best.cols[0].col.name}", unique in every row`],
-    };
-  }
-  if (best) {
-    const names = best.cols.map((c) => c.col.name);
-    const notes = [
-      `id: no column is a unique key; ${names.map((n) => `"${n}"`).join(' + ')} together tell the rows apart`,
-    ];
-    if (best.dups > 0)
-      notes.push(
-        `unsure: ${best.dups} row(s) still share an id with another and will be refused as repeats${exact > 0 ? ` (${exact} of them repeat another row in every column)` : ''}`,
-      );
-    return { field, entry: { hash: names }, notes };
-  }
-  return {
-    field,
-    entry: { value: '' },
-    notes: ['unsure: no column could identify the rows; give the id rule yourself'],
-  };
-}
 
 /**
  * A directory's code column may name the body that publishes the file rather than where each body
@@ -636,6 +280,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
   const byField = new Map<string, Candidate>();
   const taken = new Map<string, string>();
   const dropped: Array<{ column: string; note: string }> = [];
+  const cellProblems: Proposal['cellProblems'] = [];
   for (const c of candidates) {
     if (byField.has(c.field) || taken.has(c.stats.key)) continue;
     const spec = specs[c.field];
@@ -650,24 +295,45 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
       continue;
     }
     if (spec.fills?.some((f) => byField.has(f))) continue;
-    const trial = tryField(entity, c.field, c.entry, c.stats);
-    if (trial.nullWords.length > 0 && spec.type && NULLABLE_TYPES.has(spec.type)) {
+    const trial = tryField(entity, c.field, c.entry, c.stats, sample.rowNumbers);
+    if (trial.nullWords.length > 0 && spec.type && NULLABLE.has(spec.type)) {
       c.entry.nullWords = trial.nullWords.slice(0, 20);
       c.notes.push(`${trial.nullWords.length} value(s) that say "no value" are read as blank with a warning`);
     } else if (trial.nullWords.length > 0) {
       trial.refused += trial.nullWords.reduce((n, w) => n + (c.stats.distinct.get(w) ?? 0), 0);
     }
-    if (trial.refused > rows * REFUSAL_TOLERANCE) {
+    // A column most of whose cells the field cannot read holds something else: not this field.
+    if (trial.refused > c.stats.nonEmpty * MISMATCH_SHARE) {
       dropped.push({
         column: c.stats.col.name,
-        note: `not mapped to ${c.field}: ${trial.refused} row(s) would be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`,
+        note: `not mapped to ${c.field}: ${trial.refused} of its ${c.stats.nonEmpty} filled cells are not ${c.field} values, so it holds something else (e.g. ${describeExamples(trial.examples)})`,
       });
       continue;
     }
-    if (trial.refused > 0)
-      c.notes.push(
-        `unsure: ${trial.refused} row(s) hold values ${c.field} does not take and will be refused (e.g. ${trial.examples.map((e) => JSON.stringify(e)).join(', ')})`,
-      );
+    // A column that is this field keeps its place whatever a few of its cells hold: the rows with
+    // those cells are refused where the field cannot do without a readable value, and otherwise
+    // land without it, with a warning (invalid: null), as said here and on stderr.
+    if (trial.refused > 0) {
+      const why = refusalReason(entity, c.field);
+      const eg = describeExamples(trial.examples);
+      if (why) {
+        c.notes.push(
+          `unsure: ${trial.refused} row(s) hold values ${c.field} cannot read and will be refused, as ${why} (e.g. ${eg})`,
+        );
+      } else {
+        c.entry.invalid = null;
+        c.notes.push(
+          `unsure: ${trial.refused} row(s) hold values ${c.field} cannot read: invalid: null lands them without ${c.field}, with a warning (write invalid: refuse to refuse them instead) (e.g. ${eg})`,
+        );
+      }
+      cellProblems.push({
+        field: c.field,
+        column: c.stats.col.name,
+        rows: trial.refused,
+        policy: why ? 'refuse' : 'null',
+        examples: trial.examples,
+      });
+    }
     byField.set(c.field, c);
     taken.set(c.stats.key, c.field);
   }
@@ -775,7 +441,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
     .map((s) => dropped.find((d) => d.column === s.col.name) ?? { column: s.col.name, note: unmappedNote(s) });
 
   // The whole proposal on every row, as the dry run will do it.
-  const { warnings, ...expected } = simulate(entity, mapping, sample);
+  const { warnings, rejected, ...expected } = simulate(entity, mapping, sample);
   // What the rows will be warned about, on the field whose column it names (null words are noted already).
   for (const m of mapping) {
     const columns = new Set(ruleColumns(m.entry).map(columnKey));
@@ -785,7 +451,7 @@ export function propose(sample: Sample, entity: EntityKind, agencyId?: string): 
         if (!message.startsWith('read as no ')) m.notes.push(`${count} row(s) land with a warning: ${message}`);
     }
   }
-  return { mapping, unmapped, notes, expected };
+  return { mapping, unmapped, notes, expected, rejected, cellProblems };
 }
 
 function unmappedNote(s: ColumnStats): string {
@@ -811,24 +477,33 @@ export function simulate(
   entity: EntityKind,
   mapping: ProposedField[],
   sample: Sample,
-): Proposal['expected'] & { warnings: Map<string, Map<string, number>> } {
+): Proposal['expected'] & { warnings: Map<string, Map<string, number>>; rejected: RowRejection[] } {
   const rules = toMapping(mapping);
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
+  const rejected: RowRejection[] = [];
   // Column → message → rows: what the rows that land will be warned about.
   const warnings = new Map<string, Map<string, number>>();
   let accepted = 0;
   for (let r = 0; r < sample.rows; r++) {
     const raw = Object.fromEntries(sample.columns.map((c) => [columnKey(c.name), c.values[r]]));
-    const out = mapRecord(entity, rules, raw, sample.rowNumbers[r] ?? r + 1, 'init');
-    if (!out.ok) continue;
+    const row = sample.rowNumbers[r] ?? r + 1;
+    const out = mapRecord(entity, rules, raw, row, 'init');
+    if (!out.ok) {
+      rejected.push(out.rejection);
+      continue;
+    }
     const id = String(out.fields[ID_FIELD[entity]]);
-    if (seen.has(id)) continue;
-    seen.add(id);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      rejected.push({ row, field: 'id', value: id, reason: `duplicate id (first at row ${first})` });
+      continue;
+    }
+    seen.set(id, row);
     accepted++;
     for (const w of out.warnings ?? []) {
       const byMessage = warnings.get(w.field) ?? new Map<string, number>();
       warnings.set(w.field, byMessage.set(w.message, (byMessage.get(w.message) ?? 0) + 1));
     }
   }
-  return { rows: sample.rows, accepted, refused: sample.rows - accepted, warnings };
+  return { rows: sample.rows, accepted, refused: sample.rows - accepted, warnings, rejected };
 }

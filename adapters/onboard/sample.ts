@@ -5,16 +5,15 @@
  * row's value. Reading goes through the same readers the sync uses, so the proposal is made
  * from exactly the cells a sync will see.
  */
-import type { CheerioAPI } from 'cheerio';
 import Papa from 'papaparse';
 import { isUtf8 } from 'node:buffer';
 import { AdapterError, createAdapterContext, loadLocation, type AdapterContext } from '../core/adapter';
-import { columnKey } from '../core/fields';
+import { columnKey } from '../core/mapping';
+import { notARecord } from '../sync/not-records';
 import { decodeText, hasUtf8Bom, readCsv } from '../spreadsheet/csv';
 import { readXlsx, cellText } from '../spreadsheet/xlsx';
 import { flattenRecord } from '../api';
-import { decodeHtml, extractList, parsePage } from '../website/extract';
-import { toFieldRules } from '../website/config';
+import { sampleWebsite } from './page';
 import type { CellValue } from 'exceljs';
 
 export type SourceKindName = 'spreadsheet' | 'api' | 'website';
@@ -40,6 +39,34 @@ export interface Sample {
 
 const MAX_HEADER_SCAN = 30;
 
+/**
+ * The sample without the rows that are not records (a total, a source line, a note, the labels
+ * repeated), by the sync's own rule: init proposes from the records alone, and says which rows a
+ * sync will skip.
+ */
+export function withoutNonRecords(sample: Sample): Sample {
+  const keep: number[] = [];
+  const skipped: string[] = [];
+  const labels = sample.columns.map((c) => c.name);
+  for (let r = 0; r < sample.rows; r++) {
+    const cells = Object.fromEntries(sample.columns.map((c) => [c.name, c.values[r]]));
+    const why = notARecord(cells, labels);
+    if (why) skipped.push(`row ${sample.rowNumbers[r] ?? r + 1} (${why})`);
+    else keep.push(r);
+  }
+  if (skipped.length === 0) return sample;
+  return {
+    ...sample,
+    notes: [
+      ...sample.notes,
+      `${skipped.length} row(s) are not records and a sync skips them: ${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? '; …' : ''}`,
+    ],
+    columns: sample.columns.map((c) => ({ name: c.name, values: keep.map((r) => c.values[r]) })),
+    rows: keep.length,
+    rowNumbers: keep.map((r) => sample.rowNumbers[r] ?? r + 1),
+  };
+}
+
 /** Reads a source's bytes from a path or URL and takes its shape. */
 export async function readSample(
   location: string,
@@ -51,7 +78,7 @@ export async function readSample(
   const body = loaded.body;
   const kind = opts.kind ?? guessKind(location, body, loaded.contentType);
   if (kind === 'api') return sampleJson(body);
-  if (kind === 'website') return sampleHtml(body, loaded.contentType, location);
+  if (kind === 'website') return sampleWebsite(body, loaded.contentType, location, ctx);
   return isZip(body) || /\.xlsx$/i.test(location) ? sampleXlsx(body) : sampleCsv(body);
 }
 
@@ -219,110 +246,4 @@ function sampleJson(body: Buffer): Sample {
     ? [['records', path, `the longest list of objects in the answer (${items.length})`]]
     : [];
   return { kind: 'api', settings, notes: [], columns, rows: items.length, rowNumbers: items.map((_, i) => i + 1) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTML list pages
-// ---------------------------------------------------------------------------------------------
-
-interface TableCandidate {
-  selector: string;
-  fields: Record<string, string | { selector: string; attr: string }>;
-  score: number;
-  what: string;
-}
-
-const textOf = ($: CheerioAPI, el: Parameters<CheerioAPI>[0]) =>
-  $(el).text().normalize('NFKC').replace(/\s+/g, ' ').trim();
-
-/** A selector naming one element: its id, a distinctive attribute, its classes, or its position. */
-function selectorFor($: CheerioAPI, el: Parameters<CheerioAPI>[0], tag: string): string {
-  const node = $(el);
-  const id = node.attr('id');
-  if (id && /^[A-Za-z][\w-]*$/.test(id)) return `${tag}#${id}`;
-  for (const attr of ['summary', 'data-name', 'aria-label']) {
-    const v = node.attr(attr);
-    if (v && !v.includes('"') && $(`${tag}[${attr}="${v}"]`).length === 1) return `${tag}[${attr}="${v}"]`;
-  }
-  const classes = (node.attr('class') ?? '').split(/\s+/).filter((c) => /^[A-Za-z][\w-]*$/.test(c));
-  if (classes.length && $(`${tag}.${classes.join('.')}`).length === 1) return `${tag}.${classes.join('.')}`;
-  const index = $(tag)
-    .toArray()
-    .indexOf(el as never);
-  return `${tag}:eq(${index})`;
-}
-
-function tableCandidates($: CheerioAPI): TableCandidate[] {
-  const out: TableCandidate[] = [];
-  $('table').each((_, table) => {
-    const rows = $(table)
-      .find('tr')
-      .toArray()
-      .filter((tr) => $(tr).closest('table')[0] === table);
-    const headerRow = rows.find((tr) => $(tr).children('th').length >= 2);
-    const cellsOf = (tr: (typeof rows)[number]) => $(tr).children('td, th').toArray();
-    const width = headerRow ? cellsOf(headerRow).length : Math.max(0, ...rows.map((r) => cellsOf(r).length));
-    const data = rows.filter(
-      (tr) => tr !== headerRow && $(tr).children('td').length > 0 && cellsOf(tr).length === width,
-    );
-    if (data.length < 3 || width < 2) return;
-    const tableSel = selectorFor($, table, 'table');
-    const fields: TableCandidate['fields'] = {};
-    for (let k = 1; k <= width; k++) {
-      const name = headerRow ? textOf($, cellsOf(headerRow)[k - 1]) || `列${k}` : `列${k}`;
-      const cells = data.map((tr) => cellsOf(tr)[k - 1]);
-      // A column whose cells each hold a link gives the link's text and its address.
-      const linked = cells.filter((c) => $(c).find('a[href]').length > 0).length >= data.length * 0.8;
-      fields[name] = linked ? `> :nth-child(${k}) a` : `> :nth-child(${k})`;
-      if (linked) fields[`${name}のURL`] = { selector: `> :nth-child(${k}) a`, attr: 'href' };
-    }
-    out.push({
-      selector: `${tableSel} tr:has(> td)`,
-      fields,
-      score: data.length * width,
-      what: `the table ${tableSel} (${data.length} rows)`,
-    });
-  });
-  $('ul, ol').each((_, list) => {
-    const items = $(list).children('li').toArray();
-    const withLinks = items.filter((li) => $(li).find('a[href]').length > 0);
-    if (withLinks.length < 5 || withLinks.length < items.length * 0.8) return;
-    const listSel = selectorFor($, list, list.tagName);
-    out.push({
-      selector: `${listSel} > li`,
-      fields: { タイトル: 'a', URL: { selector: 'a', attr: 'href' }, 本文: '' },
-      score: withLinks.length * 2,
-      what: `the list ${listSel} (${items.length} items)`,
-    });
-  });
-  return out.sort((a, b) => b.score - a.score);
-}
-
-function sampleHtml(body: Buffer, contentType: string | null, location: string): Sample {
-  const html = decodeHtml(body, contentType, 'auto');
-  const page = parsePage(html, location);
-  const candidates = tableCandidates(page.$);
-  if (candidates.length === 0)
-    throw new AdapterError('no table or list of links with at least 3 records found on the page', 'MALFORMED');
-  const best = candidates[0];
-  const fields = Object.fromEntries(
-    Object.entries(best.fields).map(([name, spec]) => [name, spec === '' ? { html: false } : spec]),
-  );
-  const rules = toFieldRules(fields as never);
-  const { items } = extractList(page, { records: best.selector, fields: rules });
-  const names = Object.keys(fields);
-  const columns = names.map((name) => ({ name, values: items.map((i) => i.cells[columnKey(name)] ?? '') }));
-  const notes = [`records are the rows of ${best.what}`];
-  if (candidates.length > 1)
-    notes.push(
-      `also seen: ${candidates
-        .slice(1, 4)
-        .map((c) => c.what)
-        .join('; ')}`,
-    );
-  const settings: Sample['settings'] = [
-    ['records', best.selector],
-    ['fields', fields],
-  ];
-  return { kind: 'website', settings, notes, columns, rows: items.length, rowNumbers: items.map((_, i) => i + 1) };
 }

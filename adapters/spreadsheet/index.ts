@@ -5,7 +5,7 @@
  * first, the context injected.
  */
 import type { SpreadsheetSourceConfig } from '../core/config';
-import { mappedColumns } from '../core/fields';
+import { mappedColumns } from '../core/mapping';
 import {
   loadLocation,
   resolveLocation,

@@ -5,7 +5,7 @@
  * the spreadsheet row number the agency sees.
  */
 import { AdapterError, type RawRecord } from '../core/adapter';
-import { columnKey } from '../core/fields';
+import { columnKey } from '../core/mapping';
 import { closest } from '../core/closest';
 import type { RowRejection } from '../../domain/records';
 

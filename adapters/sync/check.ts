@@ -3,8 +3,8 @@
  * run of one agency file for the agency that writes it. Validates the file, then runs the sync of
  * each source — the same read, the same pipeline — with a target that writes nothing, and prints
  * what it would do: rows read, landed, refused (each row once, with its first reason and any
- * further ones) and left out, the top reasons counted, warnings grouped, and the first records as
- * they would land. `--json` prints one JSON document instead. Exits 2 on a bad file, 1 when a
+ * further ones), skipped as not records (totals, source lines, notes, each with why) and left out,
+ * the top reasons counted, warnings grouped, and the first records as they would land. `--json` prints one JSON document instead. Exits 2 on a bad file, 1 when a
  * source cannot be used (unreachable, malformed, every row refused), 0 otherwise. `--demo` starts
  * the demo agencies' systems on a free port for the run, for agency files that point at them.
  */
@@ -16,6 +16,7 @@ import type { LiveSourceCheck } from '../../domain/liveSources';
 import { dryRunTarget, sourceLocation, syncDeclaredOrganization, syncSource, type SyncReport } from './sync';
 import { describeRejection, topReasons, type WarningGroup } from './pipeline';
 import { createProgressLogger } from './progress';
+import type { SkippedRow } from './not-records';
 
 interface Args {
   file: string;
@@ -66,11 +67,13 @@ export interface SourceCheck {
   location: string;
   status: 'ok' | 'failed';
   error?: string;
-  /** Rows read (blank rows aside); accepted + rejected + filtered. */
+  /** Rows read (blank rows aside); accepted + rejected + filtered + skipped. */
   read: number;
   accepted: number;
   /** Rows left out by the source's `where:`. */
   filtered: number;
+  /** Rows that are not records (a total, a source line, a note, the labels repeated), with why; not refused. */
+  skipped: SkippedRow[];
   /** Each refused row once: its first problem, further ones in `reasons`. */
   rejected: RowRejection[];
   warnings: WarningGroup[];
@@ -100,6 +103,7 @@ function toCheck(agency: AgencyConfig, source: SourceConfig, r: SyncReport): Sou
     read: r.read,
     accepted: r.accepted,
     filtered: r.filtered,
+    skipped: r.skipped,
     rejected: r.rejected,
     warnings: r.warnings,
     sample: r.sample.map(landed),
@@ -165,8 +169,9 @@ function printSource(c: SourceCheck, show: number): void {
     console.log("  (a sync would keep this source's last good data and show it as stale)");
   } else {
     const filtered = c.filtered > 0 ? `, ${c.filtered} left out by where:` : '';
+    const skipped = c.skipped.length > 0 ? `, ${c.skipped.length} skipped as not records` : '';
     console.log(
-      `  read ${c.read} rows in ${c.durationMs} ms: ${c.accepted} would land, ${c.rejected.length} would be refused${filtered}`,
+      `  read ${c.read} rows in ${c.durationMs} ms: ${c.accepted} would land, ${c.rejected.length} would be refused${filtered}${skipped}`,
     );
   }
   if (c.rejected.length > 0) {
@@ -186,6 +191,10 @@ function printSource(c: SourceCheck, show: number): void {
   if (show > 0 && c.sample.length > 0) {
     console.log(`  first ${c.sample.length} as they would land:`);
     for (const r of c.sample) console.log(JSON.stringify(r, null, 2).replace(/^/gm, '    '));
+  }
+  if (c.skipped.length > 0) {
+    console.log('  skipped rows (not records):');
+    for (const r of c.skipped) console.log(`    row ${r.row}: ${r.reason}`);
   }
   if (c.rejected.length > 0) {
     console.log('  refused rows:');

@@ -7,9 +7,12 @@
  * worker loads this, the spreadsheet reader and the field mapping, nothing else.
  */
 import type { AgencyConfig, SourceConfig } from '../core/config';
-import { ID_FIELD, compileRowFilter, mapRecord, toRule } from '../core/fields';
+import { ID_FIELD } from '../core/fields';
+import { compileRowFilter, toRule } from '../core/mapping';
+import { mapRecord } from '../core/record';
 import { AdapterError, type RawRecord } from '../core/adapter';
 import { parseSpreadsheet } from '../spreadsheet';
+import { notARecord, type SkippedRow } from './not-records';
 import { dropDuplicateIds, encodeSnapshot, type EncodedRecords } from '../../store/ingest';
 import {
   agencyScope,
@@ -44,10 +47,12 @@ export interface WarningGroup {
 
 /** What a source's rows came to, counted by row. */
 export interface IngestSummary {
-  /** Rows read (blank rows aside): accepted + refused + filtered. */
+  /** Rows read (blank rows aside): accepted + refused + filtered + skipped. */
   read: number;
   /** Rows `where:` left out. */
   filtered: number;
+  /** Rows that are not records (a total, a source line, a note, the labels repeated), each with why. */
+  skipped: SkippedRow[];
   /** Records to store, each id once. */
   accepted: number;
   /** Refused rows, one entry per row: its first problem, further ones in `reasons`. */
@@ -81,19 +86,19 @@ export function createWarningGroups(): { add(w: RowWarning): void; list(): Warni
 
 /**
  * One line per kind of refusal: the field and the reason with its quoted values and numbers
- * elided (so 「row 12's」 and 「row 40's」 count as one kind), and how many rows.
+ * elided (so 「row 12's」 and 「row 40's」 count as one kind), how many rows, and the first of them.
  */
 export function topReasons(
   rejected: readonly RowRejection[],
   limit = 5,
-): Array<{ field: string | null; reason: string; count: number }> {
-  const counts = new Map<string, { field: string | null; reason: string; count: number }>();
+): Array<{ field: string | null; reason: string; count: number; example: RowRejection }> {
+  const counts = new Map<string, { field: string | null; reason: string; count: number; example: RowRejection }>();
   for (const r of rejected) {
     const reason = r.reason.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, '…');
     const key = `${r.field ?? ''}\u0000${reason}`;
     const c = counts.get(key);
     if (c) c.count += 1;
-    else counts.set(key, { field: r.field, reason, count: 1 });
+    else counts.set(key, { field: r.field, reason, count: 1, example: r });
   }
   return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, limit);
 }
@@ -155,9 +160,15 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
   const records: EntityRecord[] = [];
   const scope = agencyScope(agency.id);
   let filtered = 0;
+  const skipped: SkippedRow[] = [];
   for (const r of raw.records) {
     if (keep && !keep(r.cells)) {
       filtered += 1;
+      continue;
+    }
+    const notRecord = notARecord(r.cells, Object.keys(r.cells));
+    if (notRecord) {
+      skipped.push({ row: r.row, reason: notRecord });
       continue;
     }
     const mapped = mapRecord(source.entity, source.mapping, r.cells, r.row, agency.id);
@@ -191,11 +202,25 @@ async function prepare(job: PrepareJob): Promise<PrepareResult> {
   rejected.push(...duplicates);
   rejected.sort((a, b) => a.row - b.row);
   const read = raw.records.length + raw.rejections.length;
-  const summary: IngestSummary = { read, filtered, accepted: accepted.length, rejected, warnings: warnings.list() };
+  const summary: IngestSummary = {
+    read,
+    filtered,
+    skipped,
+    accepted: accepted.length,
+    rejected,
+    warnings: warnings.list(),
+  };
   // A read that lands nothing never replaces the last good data with nothing.
   if (accepted.length === 0) {
-    if (read - filtered > 0)
-      return { ok: false, message: everyRowRefused(rejected, read - filtered), code: 'MAPPING', summary };
+    if (rejected.length > 0)
+      return { ok: false, message: everyRowRefused(rejected, rejected.length), code: 'MAPPING', summary };
+    if (skipped.length > 0)
+      return {
+        ok: false,
+        message: `no row left is a record (${skipped.length} skipped, e.g. row ${skipped[0].row}: ${skipped[0].reason}); keeping the last good data`,
+        code: 'MAPPING',
+        summary,
+      };
     if (read > 0)
       return {
         ok: false,

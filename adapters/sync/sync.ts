@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
 import { ORGANIZATION_SOURCE_ID, declarationMapping, type AgencyConfig, type SourceConfig } from '../core/config';
-import { mapRecord } from '../core/fields';
+import { mapRecord } from '../core/record';
 import { AdapterError, sha256, type Adapter, type AdapterContext } from '../core/adapter';
 import { createSpreadsheetAdapter, resolveLocation } from '../spreadsheet';
 import { createWebsiteAdapter } from '../website';
@@ -36,6 +36,7 @@ import { LeaseLostError } from '../../store/engine/errors';
 import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
+import type { SkippedRow } from './not-records';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
 import {
   describeRejection,
@@ -56,6 +57,8 @@ export interface SyncReport {
   read: number;
   /** Rows the source's `where:` left out. */
   filtered: number;
+  /** Rows that are not records (合計, 出典, ※ notes, labels repeated), each with why: neither landed nor refused. */
+  skipped: SkippedRow[];
   accepted: number;
   /** Refused rows, one per row. */
   rejected: RowRejection[];
@@ -225,6 +228,7 @@ const skippedReport = (
   outcome: 'skipped',
   read: 0,
   filtered: 0,
+  skipped: [],
   accepted,
   rejected: [],
   warnings: [],
@@ -291,6 +295,7 @@ async function syncHeld(
     outcome,
     read: summary?.read ?? 0,
     filtered: summary?.filtered ?? 0,
+    skipped: summary?.skipped ?? [],
     accepted,
     rejected: summary?.rejected ?? [],
     warnings: summary?.warnings ?? [],
@@ -360,6 +365,7 @@ async function syncHeld(
         accepted: result.accepted,
         rejected: done.rejected.length,
         filtered: done.filtered,
+        skipped: done.skipped.length,
         warnings: done.warnings.reduce((n, w) => n + w.count, 0),
       },
       'source synced',
@@ -371,6 +377,11 @@ async function syncHeld(
           reasons: topReasons(done.rejected, 3).map((t) => `${t.count} × ${t.field ? `${t.field}: ` : ''}${t.reason}`),
         },
         'rows refused',
+      );
+    if (done.skipped.length > 0)
+      ctx.logger.info(
+        { source: id, skipped: done.skipped.length, examples: done.skipped.slice(0, 3) },
+        'rows skipped as not records',
       );
     // Firms' growth signals follow the consultations (a sync run refreshes once, after them all).
     if (source.entity === 'consultation' && !options.deferGrowthRefresh && !isTarget(into))
@@ -425,7 +436,7 @@ async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: 
   };
   const mapping = declarationMapping(agency);
   const contentHash = sha256(JSON.stringify(mapping));
-  const base = { sourceId: id, agencyId: agency.id, read: 1, filtered: 0, warnings: [], sample: [] };
+  const base = { sourceId: id, agencyId: agency.id, read: 1, filtered: 0, skipped: [], warnings: [], sample: [] };
   // The file was validated at load, declaration included: this only fails if that check was bypassed.
   const mapped = mapRecord('organization', mapping, {}, 0, agency.id);
   if (!mapped.ok) {

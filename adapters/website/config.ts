@@ -4,7 +4,7 @@
  * means that selector's text.
  */
 import type { ExtractSpec, WebsiteSourceConfig } from '../core/config';
-import { columnKey } from '../core/fields';
+import { columnKey } from '../core/mapping';
 
 export type { WebsiteSourceConfig };
 
@@ -13,12 +13,14 @@ export interface FieldRule {
   selector?: string;
   attr?: string;
   html: boolean;
+  /** The value this label labels (a <dt>/<dd> pair, a <th>/<td> row, a 「label：value」 line) within the selection. */
+  label?: string;
 }
 
 export function toFieldRule(spec: ExtractSpec): FieldRule {
   return typeof spec === 'string'
     ? { selector: spec, html: false }
-    : { selector: spec.selector, attr: spec.attr, html: spec.html ?? false };
+    : { selector: spec.selector, attr: spec.attr, html: spec.html ?? false, label: spec.label };
 }
 
 /** The fields to extract, keyed as the mapping finds them (columnKey: NFKC, no whitespace). */

@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { isUtf8 } from 'node:buffer';
+import EncodingJapanese from 'encoding-japanese';
 import iconv from 'iconv-lite';
 import { load, type CheerioAPI } from 'cheerio';
 import { htmlToText } from '../../domain/normalize';
@@ -55,7 +56,8 @@ const iconvName = (label: string | null): string | null => {
 /**
  * Decodes a page. A UTF-8 BOM wins; then a configured encoding other than "auto"; then the
  * Content-Type header, then the page's own <meta> (unless it names a Japanese legacy encoding
- * the bytes plainly are not); else UTF-8 if the bytes are valid UTF-8, CP932 otherwise.
+ * the bytes plainly are not); else UTF-8 if the bytes are valid UTF-8, else EUC-JP or CP932 as
+ * the bytes say (encoding-japanese's detection).
  */
 export function decodeHtml(bytes: Buffer, contentType: string | null, configured: Encoding): string {
   let declared = hasUtf8Bom(bytes)
@@ -68,7 +70,11 @@ export function decodeHtml(bytes: Buffer, contentType: string | null, configured
   // over a declared Japanese legacy encoding (unless the agency file names the encoding).
   if (configured === 'auto' && (declared === 'cp932' || declared === 'eucjp') && !isAscii(bytes) && isUtf8(bytes))
     declared = null;
-  return declared ? iconv.decode(bytes, declared) : decodeText(bytes, 'auto');
+  if (declared) return iconv.decode(bytes, declared);
+  // Nothing declared and not UTF-8: Shift_JIS or EUC-JP, told apart by their byte patterns.
+  if (!hasUtf8Bom(bytes) && !isUtf8(bytes) && EncodingJapanese.detect(bytes) === 'EUCJP')
+    return iconv.decode(bytes, 'eucjp');
+  return decodeText(bytes, 'auto');
 }
 
 function isAscii(bytes: Buffer): boolean {
@@ -76,7 +82,7 @@ function isAscii(bytes: Buffer): boolean {
   return true;
 }
 
-type Selection = ReturnType<ReturnType<CheerioAPI['root']>['find']>;
+export type Selection = ReturnType<ReturnType<CheerioAPI['root']>['find']>;
 
 /** A page parsed once, with the URL its relative links resolve against (<base href> honoured). */
 export interface Page {
@@ -104,6 +110,8 @@ export function parsePage(html: string, url: string): Page {
   return { $, baseUrl };
 }
 
+const COMMENT = /<!--[\s\S]*?-->/g;
+
 // Attributes holding URLs are resolved so the mapping gets absolute links.
 const URL_ATTRS = new Set(['href', 'src', 'action', 'data-href', 'data-url']);
 
@@ -119,7 +127,8 @@ function valueOf(page: Page, el: Selection, attr: string | undefined, html: bool
     }
     return v;
   }
-  const inner = el.html() ?? '';
+  // Markup commented out on the page is not on the page.
+  const inner = (el.html() ?? '').replace(COMMENT, '');
   if (html) return inner;
   // Text as a browser shows it: the source's own line breaks and indentation collapse to one
   // space, while <br> and block ends become line breaks (cheerio's .text() would lose those).
@@ -133,8 +142,19 @@ function valueOf(page: Page, el: Selection, attr: string | undefined, html: bool
  */
 export function extractField(page: Page, scope: Selection | null, rule: FieldRule): string | undefined {
   // A null scope is the whole page (a detail page); a rule without selector means the record itself.
-  const matched = rule.selector ? (scope ? scope.find(rule.selector) : (page.$(rule.selector) as Selection)) : scope;
+  const matched = rule.selector
+    ? scope
+      ? scope.find(rule.selector)
+      : (page.$(rule.selector) as Selection)
+    : (scope ?? (page.$.root() as unknown as Selection));
   if (!matched || matched.length === 0) return undefined;
+  if (rule.label !== undefined) {
+    const values = matched
+      .toArray()
+      .flatMap((node) => labelledPairs(page, page.$(node)).filter((p) => p.key === labelKey(rule.label!)))
+      .map((p) => p.value);
+    return values.length > 0 ? values.join('\n') : undefined;
+  }
   return matched
     .toArray()
     .map((node) => valueOf(page, page.$(node), rule.attr, rule.html))
@@ -156,8 +176,8 @@ export interface ListItem {
 
 export function extractList(
   page: Page,
-  spec: { records: string; fields: Record<string, FieldRule>; detailLink?: string; next?: string },
-): { items: ListItem[]; next: string | null } {
+  spec: { records: string; fields: Record<string, FieldRule>; detailLink?: string; next?: string; pages?: string },
+): { items: ListItem[]; next: string | null; pages: string[] } {
   const { $ } = page;
   const items = ($(spec.records) as Selection).toArray().map((node) => {
     const scope = $(node);
@@ -171,5 +191,77 @@ export function extractList(
   const next = spec.next
     ? extractField(page, null, { selector: spec.next, attr: 'href', html: false })?.split('\n')[0] || null
     : null;
-  return { items, next };
+  const pages = spec.pages
+    ? (extractField(page, null, { selector: spec.pages, attr: 'href', html: false }) ?? '')
+        .split('\n')
+        .filter((u) => /^https?:|^file:/.test(u))
+    : [];
+  return { items, next, pages };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labelled values: 上限額 → 100万円, as pages write them
+// ---------------------------------------------------------------------------------------------
+
+/** How labels compare: NFKC, no spaces, marks and brackets around them left out (■対象： → 対象). */
+export const labelKey = (label: string): string =>
+  label
+    .normalize('NFKC')
+    .replace(/[\s\u3000]+/g, '')
+    .replace(/^[■□●○◆◇▼▽▶・*【\[〔(<]+/, '')
+    .replace(/[】\]〕)>]+$/, '')
+    .replace(/[:：]+$/, '')
+    .toLowerCase();
+
+// A line 「label：value」 or 「【label】value」: a short label without sentence punctuation.
+const LABEL_LINE = /^[■□●○◆◇▼▽▶・*]?\s*(?:【([^】]{1,12})】\s*|([^:：。、,，\s][^:：。、,，]{0,11}?)\s*[:：]\s*)(.+)$/;
+
+export interface LabelledPair {
+  /** As the page writes it, trimmed. */
+  label: string;
+  /** labelKey(label). */
+  key: string;
+  value: string;
+}
+
+/**
+ * The label/value pairs inside a scope: each <dt> with its <dd>s, each <th> with the cells after
+ * it in its row, and each line of text written 「label：value」 or 「【label】value」 (outside those
+ * lists and tables). Values are text as a browser shows it; several <dd>s join with line breaks.
+ */
+export function labelledPairs(page: Page, scope: Selection): LabelledPair[] {
+  const { $ } = page;
+  const pairs: LabelledPair[] = [];
+  const add = (label: string, value: string) => {
+    const l = label.normalize('NFKC').replace(/\s+/g, ' ').trim();
+    const v = value.trim();
+    if (l && v && l.length <= 30) pairs.push({ label: l, key: labelKey(l), value: v });
+  };
+  const textOf = (el: Selection) => htmlToText((el.html() ?? '').replace(COMMENT, '').replace(/\s+/g, ' '));
+  const dts = scope.is('dt') ? scope : scope.find('dt');
+  dts.each((_, dt) => {
+    const values: string[] = [];
+    for (let next = $(dt).next(); next.length > 0 && !next.is('dt'); next = next.next())
+      if (next.is('dd')) values.push(textOf(next as Selection));
+    add(textOf($(dt) as Selection), values.join('\n'));
+  });
+  scope.find('th').each((_, th) => {
+    const cells = $(th).nextAll('td');
+    if (cells.length > 0)
+      add(
+        textOf($(th) as Selection),
+        cells
+          .toArray()
+          .map((c) => textOf($(c) as Selection))
+          .join('\n'),
+      );
+  });
+  // Text outside lists and tables, line by line.
+  const rest = scope.clone();
+  rest.find('dl, table, script, style').remove();
+  for (const line of textOf(rest as Selection).split('\n')) {
+    const m = LABEL_LINE.exec(line.normalize('NFKC').trim());
+    if (m && !/^https?$/i.test(m[1] ?? m[2] ?? '')) add(m[1] ?? m[2], m[3]);
+  }
+  return pairs;
 }

@@ -7,7 +7,7 @@
  * good data stays, marked stale — instead of landing an empty or half-empty snapshot.
  */
 import { createHash } from 'node:crypto';
-import { columnKey, requiredColumns } from '../core/fields';
+import { columnKey, requiredColumns } from '../core/mapping';
 import {
   AdapterError,
   loadLocation,
@@ -68,42 +68,58 @@ export function createWebsiteAdapter(config: WebsiteSourceConfig, baseDir = proc
       if (first.status === 'not-modified') return first;
 
       const items: ListItem[] = [];
+      // Pages to read, in the order found: the first, then each "next" link and every numbered
+      // page link a page gives (1 2 3 …), each address once.
+      const queued: string[] = [];
       const visited = new Set<string>([location]);
-      // A site that ignores an unknown page number answers with a page already read: that ends the list.
+      const enqueue = (u: string | null) => {
+        if (!u) return;
+        const key = u.replace(/#.*$/, '');
+        if (visited.has(key)) return;
+        visited.add(key);
+        queued.push(key);
+      };
+      // A site that ignores an unknown page number answers with a page already read: it adds nothing.
       const pagesSeen = new Set<string>();
-      let loaded = first;
+      let loaded: typeof first | undefined = first;
       let url = location;
-      for (let page = 1; ; page++) {
+      for (let page = 1; loaded; page++) {
         const pageHash = createHash('sha256').update(loaded.body).digest('hex');
-        if (pagesSeen.has(pageHash)) break;
-        pagesSeen.add(pageHash);
-        hash.update(loaded.body);
-        const parsed = parsePage(decodeHtml(loaded.body, loaded.contentType, config.encoding), url);
-        const list = extractList(parsed, {
-          records: config.records,
-          fields: listRules,
-          detailLink: config.detail?.link,
-          next: config.pagination?.next,
-        });
-        if (list.items.length === 0) {
-          throw new AdapterError(
-            `"${config.records}" matched nothing on ${url}: the page's markup may have changed`,
-            'MALFORMED',
-          );
+        if (!pagesSeen.has(pageHash)) {
+          pagesSeen.add(pageHash);
+          hash.update(loaded.body);
+          const parsed = parsePage(decodeHtml(loaded.body, loaded.contentType, config.encoding), url);
+          const list = extractList(parsed, {
+            records: config.records,
+            fields: listRules,
+            detailLink: config.detail?.link,
+            next: config.pagination?.next,
+            pages: config.pagination?.pages,
+          });
+          if (list.items.length === 0) {
+            throw new AdapterError(
+              `"${config.records}" matched nothing on ${url}: the page's markup may have changed`,
+              'MALFORMED',
+            );
+          }
+          items.push(...list.items);
+          ctx.logger.info({ url, page, records: list.items.length, total: items.length }, 'website page read');
+          if (config.pagination) {
+            enqueue(list.next);
+            for (const p of list.pages) enqueue(p);
+          }
         }
-        items.push(...list.items);
-        ctx.logger.info({ url, page, records: list.items.length, total: items.length }, 'website page read');
-        if (!config.pagination || !list.next) break;
-        if (visited.has(list.next)) break;
-        if (page >= config.pagination.maxPages) {
+        loaded = undefined;
+        const nextUrl = queued.shift();
+        if (!nextUrl) break;
+        if (page >= (config.pagination?.maxPages ?? 1)) {
           ctx.logger.warn(
-            { url: list.next, maxPages: config.pagination.maxPages },
+            { url: nextUrl, maxPages: config.pagination?.maxPages },
             'website pagination stopped at maxPages',
           );
           break;
         }
-        url = list.next;
-        visited.add(url);
+        url = nextUrl;
         const next = await loadLocation(ctx, url, fetchOpts);
         if (next.status === 'not-modified')
           throw new AdapterError(`${url} answered 304 to an unconditional request`, 'MALFORMED');

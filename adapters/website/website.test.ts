@@ -7,7 +7,7 @@ import { syncSource } from '../sync/sync';
 import { get as getSource, rejections as listRejections } from '../../store/sources';
 import type { Store } from '../../store/store';
 import { openTestStore } from '../../test/support/store';
-import { charsetFromMeta, decodeHtml } from './extract';
+import { charsetFromMeta, decodeHtml, extractField, labelledPairs, parsePage } from './extract';
 import { createWebsiteAdapter } from '.';
 
 const FIXTURES = join(__dirname, '__fixtures__');
@@ -138,6 +138,42 @@ describe('page encodings', () => {
     expect(decodeHtml(iconv.encode('<p>補助金</p>', 'cp932'), null, 'auto')).toBe('<p>補助金</p>');
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<meta charset="shift_jis"><p>融資</p>')]);
     expect(decodeHtml(bom, 'text/html; charset=shift_jis', 'auto')).toBe('<meta charset="shift_jis"><p>融資</p>');
+  });
+
+  test('EUC-JP with nothing declared is told from Shift_JIS by its bytes', () => {
+    const text =
+      '<html><body><h1>中小企業支援制度のご案内</h1><p>設備投資補助金・創業融資・専門家派遣</p></body></html>';
+    expect(decodeHtml(iconv.encode(text, 'eucjp'), null, 'auto')).toBe(text);
+    expect(decodeHtml(iconv.encode(text, 'cp932'), null, 'auto')).toBe(text);
+    expect(
+      decodeHtml(iconv.encode(text.replace('<html>', '<html><meta charset="EUC-JP">'), 'eucjp'), null, 'auto'),
+    ).toContain('専門家派遣');
+  });
+});
+
+describe('labelled values and commented-out markup', () => {
+  const page = parsePage(
+    `<div class="c"><dl><dt>上限額</dt><dd>100万円</dd><dt>対象</dt><dd>製造業</dd><dd>小売業</dd></dl>
+     <table><tr><th>補助率</th><td>2/3以内</td></tr><tr><th>問い合わせ先</th><td>産業課<br>0120-000-000</td></tr></table>
+     <p>■受付期間：令和8年4月1日～5月29日</p><p>【対象経費】機械装置費</p>
+     <p>お知らせ：詳しくは要項をご覧ください。長い文の中の：は<!-- 上限額：999万円 -->ラベルではありません</p></div>`,
+    'https://agency.example/p/',
+  );
+  const scope = page.$('div.c') as never;
+  const value = (label: string) => extractField(page, scope, { label, html: false });
+  test('from <dt>/<dd>, <th>/<td> and 「label：value」 lines, the label compared without marks and spaces', () => {
+    expect(value('上限額')).toBe('100万円');
+    expect(value('対象')).toBe('製造業\n小売業');
+    expect(value('補助率')).toBe('2/3以内');
+    expect(value('問い合わせ先')).toBe('産業課\n0120-000-000');
+    expect(value('受付期間')).toBe('令和8年4月1日~5月29日');
+    expect(value('対象経費')).toBe('機械装置費');
+    expect(value('申請方法')).toBeUndefined();
+  });
+  test('a comment is not on the page: neither a value nor a label', () => {
+    expect(extractField(page, scope, { selector: 'p:last', html: false })).not.toContain('999万円');
+    expect(labelledPairs(page, scope).map((p) => p.label)).not.toContain('上限額：999万円');
+    expect(labelledPairs(page, scope).filter((p) => p.key === '上限額')).toHaveLength(1);
   });
 });
 

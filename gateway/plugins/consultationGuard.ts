@@ -38,6 +38,11 @@ export const ALLOWED: Record<string, Role[]> = {
   nominateCompany: ['staff', 'coordinator'],
   recordCommitteeDecision: ['coordinator'],
   updateSupportPlan: ['coordinator'],
+  // The desk subgraph: finding firms, proposals' marks, notes (webhooks are checked by the subgraph:
+  // the install may list owners that are not coordinators).
+  deskCompanies: ['staff', 'coordinator'],
+  markProposal: ['staff', 'coordinator'],
+  addConsultationNote: ['staff', 'coordinator'],
 };
 
 /** Names of the root fields an operation selects, through fragments of any kind and depth. */

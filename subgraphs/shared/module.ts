@@ -8,6 +8,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { Queryable } from '../../store/store';
 import type { SnapshotChange } from '../../store/engine/notifications';
 import type { Provenance } from '../../domain/records';
+import type { Logger } from 'pino';
 import type { Viewer } from '../../server/identity';
 
 export interface SubgraphModule<C = unknown> {
@@ -23,6 +24,14 @@ export interface SubgraphModule<C = unknown> {
    * have been missed), to refresh what the module keeps derived from the rows.
    */
   onSnapshot?(store: Queryable, change: SnapshotChange): void;
+  /**
+   * Work the subgraph's process does beside answering (the desk's webhook sending), started once
+   * the subgraph serves and stopped when it closes; null when there is none for this store.
+   */
+  background?(
+    store: Queryable,
+    options: { now?: () => Date; logger?: Logger },
+  ): Promise<{ stop(): Promise<void> } | null>;
 }
 
 /** Reads the shared types and a subgraph's own schema.graphql from the source tree. */

@@ -12,7 +12,7 @@ import { DIMENSION_LABELS, statsCsvRows, toCsv } from './csv';
 import { download } from '../shared/download';
 import { SignIn } from '../shared/SignIn';
 import { ROLE_LABELS } from '../shared/session';
-import { clearToken, loadToken, saveToken, tokenClaims } from './token';
+import { clearToken, loadToken, saveToken, tokenClaims } from '../shared/token';
 
 function Panel({
   id,

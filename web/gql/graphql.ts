@@ -33,6 +33,15 @@ export type CommitteeDecisionKind =
   /** 選定 — selected: the network backs the firm with a support plan */
   | 'SELECTED';
 
+/** How a firm is identified (企業の識別). */
+export type CompanyIdentity =
+  /** 機関の記録 — by one agency's record of a firm without 法人番号, not matched across agencies yet */
+  | 'AGENCY_RECORD'
+  /** 法人番号 — by its corporate number */
+  | 'CORPORATE_NUMBER'
+  /** 企業ID — by the id the network assigned to a sole proprietor on a confirmed match */
+  | 'NETWORK_ID';
+
 /** How a consultation was held (相談方法). */
 export type ConsultationChannel =
   /** 窓口 — at the counter */
@@ -132,6 +141,32 @@ export type ProgramStatus =
   | 'OPEN'
   /** 受付前 — opens later */
   | 'UPCOMING';
+
+/** What a consultant did with a proposal (提案の対応). */
+export type ProposalMarkKind =
+  /** 申請済み — the firm applied; not proposed again */
+  | 'APPLIED'
+  /** 見送り — the firm declined; not proposed again */
+  | 'DECLINED'
+  /** 提案済み — offered to the firm */
+  | 'OFFERED';
+
+/** What a reason is about (理由の種類). */
+export type ProposalReasonKind =
+  /** 対象地域 — the firm's municipality is in the programme's area */
+  | 'AREA'
+  /** 対応履歴 — what a consultant already did with it */
+  | 'HISTORY'
+  /** 対象業種 — the firm's industry is eligible */
+  | 'INDUSTRY'
+  /** 相談内容 — a need the firm's consultations express */
+  | 'NEED'
+  /** 受付期間 — open, always available, or opening soon; the closing date */
+  | 'PERIOD'
+  /** 窓口 — the offering agency and its counter */
+  | 'PROVIDER'
+  /** 企業規模 — the firm's size is within the programme's ceiling */
+  | 'SIZE';
 
 /** Conditions of a search (絞り込み条件): all given conditions must hold; a list matches any of its values. */
 export type SearchFilter = {
@@ -365,6 +400,47 @@ export type NominateMutationVariables = Exact<{
 
 export type NominateMutation = { nominateCompany: { id: string, meeting: string, rationale: string, nominatedAt: string, company: { id: string, name: string | null } } };
 
+export type DeskFindQueryVariables = Exact<{
+  text: string;
+}>;
+
+
+export type DeskFindQuery = { deskCompanies: Array<{ name: string | null, corporateNumber: string | null, consultations: number, matchedBy: string, company: { id: string }, municipality: { name: string } | null }> };
+
+export type DeskCompanyQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeskCompanyQuery = { company: { id: string, name: string | null, corporateNumber: string | null, identifiedBy: CompanyIdentity, employees: number | null, industry: { code: string, name: string } | null, municipality: { name: string } | null, consultations: { totalCount: number, edges: Array<{ node: { id: string, receivedAt: string, channel: ConsultationChannel, topics: Array<SupportField>, summary: string | null, outcome: ConsultationOutcome | null, organization: { id: string, name: string }, referrals: Array<{ referredAt: string, to: { id: string, name: string } }>, notes: Array<{ id: string, body: string, writtenBy: string, writtenAt: string }> } }> }, proposals: Array<{ score: number, distanceKm: number | null, program: { id: string, title: string, kind: ProgramKind, url: string | null, applicationPeriod: { opensOn: string | null, closesOn: string | null } }, provider: { id: string, name: string }, reasons: Array<{ kind: ProposalReasonKind, text: string, evidence: Array<string> }>, mark: { mark: ProposalMarkKind, reason: string | null, markedBy: string, markedAt: string } | null }> | null } | null };
+
+export type DeskReferMutationVariables = Exact<{
+  id: string | number;
+  to: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type DeskReferMutation = { referConsultation: { id: string, referrals: Array<{ referredAt: string, to: { id: string, name: string } }> } };
+
+export type DeskNoteMutationVariables = Exact<{
+  id: string | number;
+  body: string;
+}>;
+
+
+export type DeskNoteMutation = { addConsultationNote: { id: string, body: string, writtenBy: string, writtenAt: string } };
+
+export type DeskMarkMutationVariables = Exact<{
+  company: string | number;
+  program: string | number;
+  mark: ProposalMarkKind;
+  reason?: string | null | undefined;
+}>;
+
+
+export type DeskMarkMutation = { markProposal: { mark: ProposalMarkKind, reason: string | null, markedAt: string } };
+
 export type FirmSearchQueryVariables = Exact<{
   text?: string | null | undefined;
   filter?: SearchFilter | null | undefined;
@@ -460,6 +536,11 @@ export const RecordReviewDocument = {"__meta__":{"hash":"sha256:9ad8cd88a8ef7360
 export const AgencyNominationsDocument = {"__meta__":{"hash":"sha256:9d1eb0855de39de21589b3e7fcb45feaca440b22b3d1b88529ec99628912a6cb"}} as unknown as TypedDocumentString<AgencyNominationsQuery, AgencyNominationsQueryVariables>;
 export const FirmLookupDocument = {"__meta__":{"hash":"sha256:9f5b1973ee20864e4c7eb45e04b15cfb06d69b0097b4af6cf4d58e2b2ec12e22"}} as unknown as TypedDocumentString<FirmLookupQuery, FirmLookupQueryVariables>;
 export const NominateDocument = {"__meta__":{"hash":"sha256:f007cbf5ed7c5a0b08e9d07a9c9668bdb7d65ce83a4a46134686afe97919051a"}} as unknown as TypedDocumentString<NominateMutation, NominateMutationVariables>;
+export const DeskFindDocument = {"__meta__":{"hash":"sha256:525aaa6fdd6e851271e6940e2fda080176b1deaded9b66c98d75958f547d2126"}} as unknown as TypedDocumentString<DeskFindQuery, DeskFindQueryVariables>;
+export const DeskCompanyDocument = {"__meta__":{"hash":"sha256:0d7ef1dbd4b3cd74f7ac64853a83dd62357c9ca143d5b5ee884bb4d485b86e02"}} as unknown as TypedDocumentString<DeskCompanyQuery, DeskCompanyQueryVariables>;
+export const DeskReferDocument = {"__meta__":{"hash":"sha256:c6d08421dd652a0d86970d5381d63e052f6969459a7ab20373a4dcddbe4fecc0"}} as unknown as TypedDocumentString<DeskReferMutation, DeskReferMutationVariables>;
+export const DeskNoteDocument = {"__meta__":{"hash":"sha256:4ddd12c0fa185ee739b4eb6987fb5509e16ebf5787ddb9e7ac87c42b7c9904df"}} as unknown as TypedDocumentString<DeskNoteMutation, DeskNoteMutationVariables>;
+export const DeskMarkDocument = {"__meta__":{"hash":"sha256:24d93d056153fb7ef48a73d501de6d93104c35797dc27254995a6c4f76b0f799"}} as unknown as TypedDocumentString<DeskMarkMutation, DeskMarkMutationVariables>;
 export const FirmSearchDocument = {"__meta__":{"hash":"sha256:f1aa75451b0c7ad7c2556631f801287ae97f0dea53e0e1e970759f55db451a96"}} as unknown as TypedDocumentString<FirmSearchQuery, FirmSearchQueryVariables>;
 export const MunicipalityChoicesDocument = {"__meta__":{"hash":"sha256:0637dbfebbf9c829c2e5b8f7f786f223412ae58eedd7591f06670548b3a5f4b3"}} as unknown as TypedDocumentString<MunicipalityChoicesQuery, MunicipalityChoicesQueryVariables>;
 export const ProgramPageDocument = {"__meta__":{"hash":"sha256:40464d3e29119c56ad9953a710978952aa7481ca1709f9aec62bd1ced4550c1f"}} as unknown as TypedDocumentString<ProgramPageQuery, ProgramPageQueryVariables>;

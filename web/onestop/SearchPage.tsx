@@ -18,7 +18,7 @@ import {
 } from '../shared/labels';
 import { MunicipalityPicker } from './MunicipalityPicker';
 import { Link } from './Link';
-import { programUrl, searchUrl, searchVariables, type SearchState, type SortOrder } from './url';
+import { programUrl, searchUrl, searchVariables, writeSearch, type SearchState, type SortOrder } from './url';
 
 type Edge = FirmSearchQuery['search']['edges'][number];
 
@@ -198,6 +198,27 @@ function Reading({
   );
 }
 
+/**
+ * Subscribe (購読): the same search as an Atom feed of new, changed and closing programmes, and as
+ * a calendar of its opening and closing dates; the page's own URL parameters, no account needed.
+ */
+function Subscribe({ state }: { state: SearchState }) {
+  const query = writeSearch(state).toString();
+  const suffix = query ? `?${query}` : '';
+  return (
+    <p className="subscribe">
+      この検索を購読：
+      <a href={`/feeds/programs.atom${suffix}`} type="application/atom+xml">
+        新着・変更・締切のフィード（Atom）
+      </a>
+      {' ／ '}
+      <a href={`/feeds/programs.ics${suffix}`} type="text/calendar">
+        受付開始日・締切日のカレンダー（iCalendar）
+      </a>
+    </p>
+  );
+}
+
 export function SearchPage({ state, navigate }: { state: SearchState; navigate: (url: string) => void }) {
   const [text, setText] = useState(state.q);
   const [employees, setEmployees] = useState(state.employees);
@@ -341,6 +362,7 @@ export function SearchPage({ state, navigate }: { state: SearchState; navigate: 
           </div>
         )}
         {search && !loading && <Reading state={state} search={search} navigate={navigate} />}
+        {search && !loading && <Subscribe state={state} />}
         {search && !loading && search.totalCount === 0 && (
           <div className="notice">
             <p>条件に合う施策が見つかりませんでした。</p>

@@ -1,0 +1,33 @@
+/**
+ * The demo store the desk's benches measure: the demo agencies synced through the real adapters
+ * from their local systems, with the consultation log the tests use (TEST_CONSULTATIONS rows,
+ * which the judged firms were chosen from), stamped with the tests' fixed clock.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadAgencyConfigs, type AgencyConfig } from '../adapters/core/config';
+import { createAdapterContext } from '../adapters/core/adapter';
+import { syncAll } from '../adapters/sync/sync';
+import { writeConsultationFiles } from '../demo/consultations';
+import { startDemoAgencyServers } from '../demo/servers';
+import { openStore, type Store } from '../store/store';
+import { FIXED_NOW, TEST_CONSULTATIONS } from '../test/support/paths';
+
+export async function demoStore(): Promise<{ store: Store; agencies: AgencyConfig[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bench-'));
+  await writeConsultationFiles(dir, { total: TEST_CONSULTATIONS });
+  const servers = await startDemoAgencyServers({ port: 0, now: () => FIXED_NOW });
+  const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), {
+    ...process.env,
+    MADOGUCHI_CONSULTATION_DIR: dir,
+    MADOGUCHI_DEMO_URL: servers.baseUrl,
+  });
+  const store = await openStore();
+  try {
+    await syncAll(store, agencies, createAdapterContext({ clock: () => FIXED_NOW }));
+  } finally {
+    await servers.close();
+  }
+  return { store, agencies };
+}

@@ -1,0 +1,226 @@
+/**
+ * Feeds of a one-stop search, no account needed: `/feeds/programs.atom?<the page's parameters>`
+ * (Atom 1.0, written by the `feed` library) and `/feeds/programs.ics?…` (iCalendar, written by
+ * `ical-generator`). Built on the graph: the gateway runs the registered operations
+ * ProgramFeedAtom / ProgramFeedCalendar as an anonymous caller, so only public programme data can
+ * come out. Cache-friendly: a strong ETag of the body and Last-Modified from the newest entry,
+ * answered with 304 to a matching If-None-Match or If-Modified-Since; bounded (the query string,
+ * 100 entries, 400 dates).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { Feed } from 'feed';
+import ical from 'ical-generator';
+import type { Logger } from 'pino';
+import {
+  AlertSearchError,
+  alertSearchFromParams,
+  alertSearchParams,
+  describeAlertSearch,
+  type AlertSearch,
+} from '../domain/alertSearch';
+import { ANONYMOUS, type Viewer } from '../server/identity';
+import type { Route } from '../server/http';
+
+const operation = (name: string) => readFileSync(join(__dirname, 'operations', `${name}.graphql`), 'utf8');
+const ATOM_OPERATION = operation('ProgramFeedAtom');
+const CALENDAR_OPERATION = operation('ProgramFeedCalendar');
+
+/** Longest query string a feed URL may carry (the page's own are far shorter). */
+const MAX_QUERY = 2_000;
+
+const KIND_LABEL: Record<string, string> = {
+  NEW: '新着',
+  CHANGED: '変更',
+  CLOSED: '受付終了',
+  CLOSING_SOON: '締切間近',
+};
+
+const FIELD_LABEL: Record<string, string> = {
+  title: '施策名',
+  maxAmount: '上限額',
+  maxAmountText: '上限額',
+  subsidyRate: '補助率',
+  opensOn: '受付開始',
+  closesOn: '受付終了',
+  areaCodes: '対象地域',
+  employeeCeiling: '従業員数の上限',
+  industries: '対象業種',
+  kind: '種別',
+  status: '受付状況',
+};
+
+interface AtomEntry {
+  id: string;
+  kind: string;
+  programId: string;
+  title: string;
+  updated: string;
+  changes: Array<{ field: string; before: string | null; after: string | null }>;
+  opensOn: string | null;
+  closesOn: string | null;
+  maxAmountText: string | null;
+  url: string | null;
+  provider: { id: string; name: string | null } | null;
+}
+
+interface CalendarDate {
+  id: string;
+  programId: string;
+  title: string;
+  kind: 'OPENS' | 'CLOSES';
+  date: string;
+  updated: string;
+  url: string | null;
+}
+
+interface FeedResult {
+  programFeed: { updated: string | null; entries?: AtomEntry[]; dates?: CalendarDate[] };
+}
+
+/** Where links point: the configured public URL, else the host the reader asked. */
+function baseOf(req: IncomingMessage, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/$/, '');
+  const host = String(req.headers.host ?? 'localhost').replace(/[^A-Za-z0-9.:[\]-]/g, '');
+  return `http://${host}`;
+}
+
+function entryContent(e: AtomEntry): string {
+  const lines: string[] = [];
+  if (e.provider?.name) lines.push(`実施機関: ${e.provider.name}`);
+  for (const c of e.changes) lines.push(`${FIELD_LABEL[c.field] ?? c.field}: ${c.before ?? '—'} → ${c.after ?? '—'}`);
+  if (e.maxAmountText) lines.push(`上限額: ${e.maxAmountText}`);
+  if (e.opensOn || e.closesOn) lines.push(`申請期間: ${e.opensOn ?? ''}〜${e.closesOn ?? ''}`);
+  if (e.url) lines.push(`詳細: ${e.url}`);
+  return lines.join('\n');
+}
+
+export function renderAtom(search: AlertSearch, base: string, result: FeedResult): string {
+  const query = alertSearchParams(search).toString();
+  const suffix = query ? `?${query}` : '';
+  const { updated, entries = [] } = result.programFeed;
+  const feed = new Feed({
+    id: `urn:madoguchi:feed:programs${suffix}`,
+    title: `窓口 — 支援施策の新着・変更・締切: ${describeAlertSearch(search)}`,
+    link: `${base}/${suffix}`,
+    language: 'ja',
+    updated: updated ? new Date(updated) : new Date(0),
+    generator: 'Madoguchi',
+    feedLinks: { atom: `${base}/feeds/programs.atom${suffix}` },
+    copyright: '各支援機関の公開情報による',
+  });
+  for (const e of entries) {
+    feed.addItem({
+      id: `urn:madoguchi:program-alert:${e.id}`,
+      title: `[${KIND_LABEL[e.kind] ?? e.kind}] ${e.title}`,
+      link: `${base}/program?id=${encodeURIComponent(e.programId)}`,
+      date: new Date(e.updated),
+      description: entryContent(e),
+      author: e.provider?.name ? [{ name: e.provider.name }] : undefined,
+    });
+  }
+  return feed.atom1();
+}
+
+export function renderCalendar(search: AlertSearch, base: string, result: FeedResult): string {
+  const calendar = ical({
+    name: `窓口 — 受付開始日・締切日: ${describeAlertSearch(search)}`,
+    prodId: { company: 'Madoguchi', product: 'programme-dates', language: 'JA' },
+    timezone: 'Asia/Tokyo',
+  });
+  for (const d of result.programFeed.dates ?? []) {
+    const [y, m, day] = d.date.split('-').map(Number);
+    calendar.createEvent({
+      id: `${d.id}@madoguchi`,
+      start: new Date(Date.UTC(y, m - 1, day)),
+      allDay: true,
+      summary: `${d.kind === 'OPENS' ? '受付開始' : '締切'}: ${d.title}`,
+      description: d.url ?? undefined,
+      url: `${base}/program?id=${encodeURIComponent(d.programId)}`,
+      stamp: new Date(d.updated),
+      lastModified: new Date(d.updated),
+    });
+  }
+  return calendar.toString();
+}
+
+function fail(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`${message}\n`);
+}
+
+/** A 304 when the reader's copy is current: If-None-Match first, else If-Modified-Since. */
+function notModified(req: IncomingMessage, etag: string, lastModified: string | null): boolean {
+  const inm = req.headers['if-none-match'];
+  if (inm) return inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+  const ims = req.headers['if-modified-since'];
+  if (ims && lastModified) {
+    const since = Date.parse(ims);
+    return !Number.isNaN(since) && Math.floor(Date.parse(lastModified) / 1000) * 1000 <= since;
+  }
+  return false;
+}
+
+export function feedRoutes(options: {
+  apollo: ApolloServer<{ viewer: Viewer; requestId: string }>;
+  logger: Logger;
+  publicUrl?: string;
+}): Route[] {
+  const serve =
+    (kind: 'atom' | 'ics') =>
+    async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.search.length > MAX_QUERY)
+        return fail(res, 414, `the query string is longer than ${MAX_QUERY} characters`);
+      let search: AlertSearch;
+      try {
+        search = alertSearchFromParams(url.searchParams);
+      } catch (e) {
+        if (e instanceof AlertSearchError) return fail(res, 400, e.message);
+        throw e;
+      }
+      const requestId = randomUUID();
+      const result = await options.apollo.executeOperation<FeedResult>(
+        {
+          query: kind === 'atom' ? ATOM_OPERATION : CALENDAR_OPERATION,
+          operationName: kind === 'atom' ? 'ProgramFeedAtom' : 'ProgramFeedCalendar',
+          variables: { search },
+        },
+        { contextValue: { viewer: ANONYMOUS, requestId } },
+      );
+      const single = result.body.kind === 'single' ? result.body.singleResult : null;
+      if (!single?.data || single.errors?.length) {
+        const codes = [
+          ...new Set((single?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))),
+        ];
+        options.logger.warn({ requestId, codes }, 'feed could not be built');
+        return codes.includes('BAD_USER_INPUT')
+          ? fail(res, 400, single?.errors?.[0]?.message ?? 'bad search')
+          : fail(res, 502, `the feed could not be built (${codes.join(', ')})`);
+      }
+      const base = baseOf(req, options.publicUrl);
+      const body = kind === 'atom' ? renderAtom(search, base, single.data) : renderCalendar(search, base, single.data);
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+      const updated = single.data.programFeed.updated;
+      const headers: Record<string, string> = {
+        'content-type': kind === 'atom' ? 'application/atom+xml; charset=utf-8' : 'text/calendar; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+        etag,
+        'x-content-type-options': 'nosniff',
+        ...(updated ? { 'last-modified': new Date(updated).toUTCString() } : {}),
+      };
+      if (notModified(req, etag, updated)) {
+        res.writeHead(304, headers);
+        return void res.end();
+      }
+      res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    };
+  return [
+    { method: 'GET', path: '/feeds/programs.atom', handle: serve('atom') },
+    { method: 'GET', path: '/feeds/programs.ics', handle: serve('ics') },
+  ];
+}
