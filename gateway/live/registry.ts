@@ -180,6 +180,10 @@ export class LiveRegistry {
   private readonly builtinFields: Set<string>;
   private readonly builtinTypes: BuiltinTypes;
   private reported = '';
+  private reportedLatencies = '';
+  private reportedAt = 0;
+  /** What each accepted SDL adds, worked out once per SDL. */
+  private readonly added = new Map<string, string[]>();
 
   constructor(private readonly options: LiveRegistryOptions) {
     this.settings = { ...DEFAULT_LIVE_SETTINGS, ...options.settings };
@@ -288,9 +292,14 @@ export class LiveRegistry {
   /** Tells `onStatus` when any source's state (its latency, its circuit…) changed since last told. */
   private report(): void {
     const statuses = this.statuses();
-    const signature = JSON.stringify(statuses.map(({ lastCheckedAt: _, ...rest }) => rest));
-    if (signature === this.reported) return;
+    // Latency moves with every call: it alone is told at most every 15 s.
+    const signature = JSON.stringify(statuses.map(({ lastCheckedAt: _, latencyMs: __, ...rest }) => rest));
+    const latencies = JSON.stringify(statuses.map((s) => s.latencyMs));
+    const stale = Date.now() - this.reportedAt > 15_000 && latencies !== this.reportedLatencies;
+    if (signature === this.reported && !stale) return;
     this.reported = signature;
+    this.reportedLatencies = latencies;
+    this.reportedAt = Date.now();
     this.options.onStatus?.(statuses);
   }
 
@@ -648,7 +657,7 @@ export class LiveRegistry {
     for (const s of this.states.values()) {
       if (!s.composed || !s.accepted) continue;
       for (const [field, needs] of requiredFieldsOf(parse(s.accepted.sdl))) this.requires.set(field, needs);
-      for (const f of fieldsOf(s.accepted.sdl, this.builtinFields)) this.owners.set(f, s.name);
+      for (const f of this.addedBy(s.accepted.sdl)) this.owners.set(f, s.name);
     }
     for (const listener of this.composedListeners) listener();
     if (result.supergraphSdl !== this.supergraph) {
@@ -657,6 +666,15 @@ export class LiveRegistry {
       if (!first) this.update?.(result.supergraphSdl);
       for (const h of result.hints) this.options.logger.debug({ hint: h }, 'live composition hint');
     }
+  }
+
+  private addedBy(sdl: string): string[] {
+    let fields = this.added.get(sdl);
+    if (!fields) {
+      if (this.added.size > 100) this.added.clear();
+      this.added.set(sdl, (fields = fieldsOf(sdl, this.builtinFields)));
+    }
+    return fields;
   }
 
   private log(s: SourceState, what: string): void {
@@ -692,9 +710,7 @@ export class LiveRegistry {
       latencyMs: s.stats.latencyMs,
       circuit,
       fields:
-        s.composed && s.accepted
-          ? fieldsOf(s.accepted.sdl, this.builtinFields).filter((f) => !/^(Query|Mutation)\._/.test(f))
-          : [],
+        s.composed && s.accepted ? this.addedBy(s.accepted.sdl).filter((f) => !/^(Query|Mutation)\._/.test(f)) : [],
     };
   }
 }
