@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { Queryable } from '../store/store';
+import type { Limits } from '../server/limits';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
 
@@ -37,6 +38,8 @@ export interface BackendOptions {
   demo: boolean;
   /** What one request to a subgraph may cost and produce (default: the subgraphs' own). */
   subgraphLimits?: { maxObjects: number; maxCost: number };
+  /** The gateway's limits, which the subgraphs apply too (default: read from the environment). */
+  gatewayLimits?: Limits;
 }
 
 type FromWorker =
@@ -305,6 +308,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       now,
       identitySecret: options.identitySecret,
       limits: options.subgraphLimits,
+      gatewayLimits: options.gatewayLimits,
       logger,
     });
   }

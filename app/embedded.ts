@@ -11,7 +11,7 @@ import pino from 'pino';
 import { identitySecret } from '../server/identity';
 import type { SyncReport } from '../adapters/sync/sync';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
-import { limitsFromEnv } from '../gateway/plugins/limits';
+import { limitsFromEnv } from '../server/limits';
 import { assertSafeBind, describeSettings, loadSettings } from '../server/settings';
 import { authConfigOf } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
@@ -71,6 +71,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       identitySecret: secret,
       demo: !process.env.MADOGUCHI_DEMO_URL,
       subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
+      gatewayLimits: limits,
     },
     logger,
   );

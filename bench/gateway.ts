@@ -580,7 +580,9 @@ async function main(): Promise<void> {
     if (results.has(`${scenario.name}|c`))
       goals.push(`a/c ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'c'), 2)} (goal ≥ 1.0)`);
     if (results.has(`${scenario.name}|aL`))
-      goals.push(`aL/a ${fmt(rate(scenario.name, 'aL') / rate(scenario.name, 'a'), 2)} (a live source declared: goal 1.0 within noise)`);
+      goals.push(
+        `aL/a ${fmt(rate(scenario.name, 'aL') / rate(scenario.name, 'a'), 2)} (a live source declared: goal 1.0 within noise)`,
+      );
     console.log(`  ${scenario.name}: ${goals.join('; ')}`);
   }
   stopChildren();

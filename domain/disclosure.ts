@@ -16,9 +16,11 @@
  *
  * What it costs (measured by `npm run bench:stats` on the demo year): see README › Security.
  * What it does not guarantee: averaging many *different* cells whose differences all isolate the
- * same records narrows an estimate (each difference has a spread of about ±1.5); the analysts'
- * restrictions (whole months) and budget of distinct queries bound how many such differences one
- * analyst gets.
+ * same records narrows an estimate, and least squares over many fresh record subsets recovers
+ * hidden cells outright (test/attack/solving.test.ts). The analysts' restrictions (whole months,
+ * one agency or all, one topic or all: ../subgraphs/consultations/disclosure.ts) leave no fresh
+ * subsets to cut, and their budget of cells revealed (../subgraphs/shared/analysts.ts) bounds what
+ * one analyst sees in a window.
  */
 import { createHash } from 'node:crypto';
 
@@ -79,4 +81,32 @@ export function perturb(count: number, keySum: number): number | null {
   if (count === 0) return 0;
   if (count < MIN_PUBLISHED) return null;
   return count + noiseFor(count, keySum);
+}
+
+/** Exact counts of a table, each cell and the total with its records' key sum. */
+export interface KeyedCounts {
+  cells: ReadonlyArray<{ keys: string[]; count: number; keySum: number }>;
+  total: number;
+  totalKeySum: number;
+}
+
+/**
+ * A table as analysts are shown it: every cell and the total perturbed, 1–4 withheld (null).
+ * `hideSmall`: cells of 0–4 are left out altogether and a total of 0–4 is null, for populations
+ * so small that a listed-but-withheld cell (a firm exists there) or a listed zero (none does)
+ * would let linked tables be solved: an absent cell then says only "fewer than 5".
+ */
+export function perturbTable(
+  counts: KeyedCounts,
+  { hideSmall = false }: { hideSmall?: boolean } = {},
+): {
+  total: number | null;
+  cells: Array<{ keys: string[]; count: number | null }>;
+} {
+  const shown = (count: number, keySum: number) => (hideSmall && count < MIN_PUBLISHED ? null : perturb(count, keySum));
+  const cells = counts.cells.map((c) => ({ keys: c.keys, count: shown(c.count, c.keySum) }));
+  return {
+    total: shown(counts.total, counts.totalKeySum),
+    cells: hideSmall ? cells.filter((c) => c.count !== null) : cells,
+  };
 }

@@ -13,6 +13,7 @@
  * only); identity is verified here and forwarded signed for each subgraph request; browsers of
  * listed origins may call (CORS); close() drains the requests in flight.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -22,11 +23,13 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { fetch as undiciFetch } from 'undici';
-import { identitySecret, type Viewer } from '../server/identity';
+import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../server/identity';
 import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
-import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from './plugins/limits';
+import { controlCharactersPlugin } from '../server/controlCharacters';
+import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from '../server/limits';
 import { executionGuardPlugin } from './plugins/executionGuard';
+import { STATISTICS_WORK } from './plugins/statisticsWork';
 import { listSizesOf } from '../server/cost';
 import { ExecutionBudget } from '../server/budget';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
@@ -47,8 +50,14 @@ import {
   subgraphClientOptionsFromEnv,
   type SubgraphClientOptions,
 } from './subgraph/client';
-import { asKeyValueCache, LruCache } from './lru';
-import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
+import { asKeyValueCache, boundedCache, stringBytes, type CacheRegistry } from './caches';
+import {
+  createOperationRegistry,
+  DEFAULT_APQ_BYTES,
+  parseDocumentHash,
+  sha256Hex,
+  type OperationRegistry,
+} from './persistedOperations';
 import {
   privateFieldsOf,
   ResponseCache,
@@ -110,6 +119,10 @@ export interface GatewayOptions {
   /** Where registered operations and manifests are read (default gateway/operations/). */
   operationsDir?: string;
   planCache?: Partial<PlanCacheSizes>;
+  /** Automatic persisted queries: bytes kept, and who may register (MADOGUCHI_APQ_*). */
+  apq?: Partial<ApqSettings>;
+  /** Who may read /metrics (MADOGUCHI_METRICS_TOKEN; in production only a holder of the token). */
+  metrics?: MetricsAccess;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
   /** Agencies' own services composed beside the built-in subgraphs (./live). */
@@ -129,6 +142,53 @@ export function planCacheSizesFromEnv(env: NodeJS.ProcessEnv = process.env): Pla
     documentStoreMiB: numberFromEnv(env, 'MADOGUCHI_DOCUMENT_CACHE_MIB', 30),
     queryPlanStoreMiB: numberFromEnv(env, 'MADOGUCHI_QUERY_PLAN_CACHE_MIB', 30),
   };
+}
+
+export interface ApqSettings {
+  /** Bytes of client-registered queries kept (MADOGUCHI_APQ_CACHE_MIB, default 16). */
+  bytes: number;
+  /** `open` or `safelist` (MADOGUCHI_APQ_REGISTRATION; production's default is `safelist`). */
+  registration: 'open' | 'safelist';
+}
+
+export function apqSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApqSettings {
+  const registration = env.MADOGUCHI_APQ_REGISTRATION || (env.NODE_ENV === 'production' ? 'safelist' : 'open');
+  if (registration !== 'open' && registration !== 'safelist')
+    throw new Error(`MADOGUCHI_APQ_REGISTRATION must be open or safelist, got "${registration}"`);
+  return {
+    bytes: numberFromEnv(env, 'MADOGUCHI_APQ_CACHE_MIB', DEFAULT_APQ_BYTES / 1024 / 1024) * 1024 * 1024,
+    registration,
+  };
+}
+
+/**
+ * /metrics tells the runtime's version, the subgraphs' names, circuit states and per-operation
+ * counts: with a token set, only `Authorization: Bearer <token>` reads it; in production without
+ * one it is closed (a scraper on the same host or network gets the token).
+ */
+export interface MetricsAccess {
+  token?: string;
+  /** Readable without a token (development without MADOGUCHI_METRICS_TOKEN). */
+  open: boolean;
+}
+
+export function metricsAccessFromEnv(env: NodeJS.ProcessEnv = process.env): MetricsAccess {
+  const token = env.MADOGUCHI_METRICS_TOKEN || undefined;
+  if (token && token.length < 16) throw new Error('MADOGUCHI_METRICS_TOKEN must be at least 16 characters');
+  return { token, open: !token && env.NODE_ENV !== 'production' };
+}
+
+function metricsRefusal(
+  access: MetricsAccess,
+  authorization: string | undefined,
+): { status: number; message: string } | null {
+  if (access.open) return null;
+  if (!access.token)
+    return { status: 403, message: 'metrics are closed in production until MADOGUCHI_METRICS_TOKEN is set\n' };
+  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(access.token);
+  if (given.length === expected.length && timingSafeEqual(given, expected)) return null;
+  return { status: 401, message: 'metrics need Authorization: Bearer <MADOGUCHI_METRICS_TOKEN>\n' };
 }
 
 /** Reads overrides from the environment: SUBGRAPH_<NAME>_URL, one URL or several comma-separated (replicas). */
@@ -160,6 +220,8 @@ export interface GatewayServer {
   responseCache: ResponseCacheStore | null;
   /** The Redis connection behind the shared caches, when REDIS_URL is set. */
   sharedCache: SharedCache | null;
+  /** This process's caches that callers fill, by name, for /metrics. */
+  caches: CacheRegistry;
 }
 
 export function createGatewayServer(
@@ -189,7 +251,13 @@ export function createGatewayServer(
     },
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  const registry = createOperationRegistry({ allowIntrospection: limits.introspection, dir: options.operationsDir });
+  const apq = { ...apqSettingsFromEnv(), ...options.apq };
+  const registry = createOperationRegistry({
+    allowIntrospection: limits.introspection,
+    dir: options.operationsDir,
+    apqBytes: apq.bytes,
+    apqRegistration: apq.registration,
+  });
   const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsFromEnv() : options.sharedCache;
   const sharedCache = sharedOptions
     ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) =>
@@ -207,17 +275,28 @@ export function createGatewayServer(
             cacheOptions.ttlMs,
           )
         : new ResponseCache(cacheOptions)));
-  const documents = new LruCache<DocumentNode>({
-    maxEntries: 100_000,
+  const documents = boundedCache<DocumentNode>({
     maxBytes: sizes.documentStoreMiB * 1024 * 1024,
-    // As Apollo's own default store estimates a document: by its JSON size.
-    sizeOf: (doc) => JSON.stringify(doc).length,
+    // As Apollo's own default store estimates a document, by its JSON size, plus the source
+    // text every node's location keeps alive (comments and all), which the JSON leaves out.
+    sizeOf: (doc) => JSON.stringify(doc).length + stringBytes(doc.loc?.source.body ?? ''),
   });
+  const caches: CacheRegistry = new Map<string, { calculatedSize: number; size: number }>([
+    ['documents', documents],
+    ['apq', registry.apqStore],
+  ]);
+  if (responseCache instanceof ResponseCache) caches.set('responses', responseCache.entries);
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ApolloServerPluginLandingPageDisabled(),
     executionGuardPlugin(options.logger),
+    controlCharactersPlugin(),
     consultationGuardPlugin(),
-    costLimitPlugin(listSizesOf(parse(supergraphSdl)), limits, () => metrics?.refusals.inc({ reason: 'cost' })),
+    costLimitPlugin(
+      listSizesOf(parse(supergraphSdl)),
+      limits,
+      () => metrics?.refusals.inc({ reason: 'cost' }),
+      STATISTICS_WORK,
+    ),
   ];
   if (live) plugins.push(liveFieldsPlugin(live));
   // Last: it answers from the cache only once every check above has passed.
@@ -241,7 +320,7 @@ export function createGatewayServer(
     // close() drains requests in flight first; Apollo's own signal handler would stop at once.
     stopOnTerminationSignals: false,
   });
-  return { apollo, clients, registry, responseCache, sharedCache };
+  return { apollo, clients, registry, responseCache, sharedCache, caches };
 }
 
 function sendText(res: ServerResponse, status: number, type: string, body: string): void {
@@ -249,11 +328,13 @@ function sendText(res: ServerResponse, status: number, type: string, body: strin
   res.end(body);
 }
 
-async function probeSubgraph(url: string): Promise<void> {
+/** Asks a subgraph for `{ __typename }` as the gateway asks anything: signed, as an anonymous caller. */
+async function probeSubgraph(name: string, url: string, secret: string): Promise<void> {
+  const body = '{"query":"{ __typename }"}';
   const res = await undiciFetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"query":"{ __typename }"}',
+    headers: { 'content-type': 'application/json', ...signIdentity(ANONYMOUS, secret, { subgraph: name, body }) },
+    body,
     signal: AbortSignal.timeout(2000),
   });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -332,13 +413,14 @@ export async function startGateway(
         clientOptions: { ...subgraphClientOptionsFromEnv(), ...options.subgraphClient },
       })
     : null;
-  const { apollo, clients, registry, responseCache, sharedCache } = createGatewayServer(
+  const { apollo, clients, registry, responseCache, sharedCache, caches } = createGatewayServer(
     { ...options, supergraphSdl, limits, logger, identitySecret: secret },
     metrics,
     live,
   );
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
+  const metricsAccess = options.metrics ?? metricsAccessFromEnv();
   await apollo.start();
   let running: RunningServer | undefined;
   const routes: Route[] = [
@@ -356,7 +438,7 @@ export async function startGateway(
           const list = endpointUrls(urls);
           const results = await Promise.all(
             list.map((u) =>
-              probeSubgraph(u).then(
+              probeSubgraph(name, u, secret).then(
                 () => 'ok',
                 (e: Error) => `failed: ${e.message}`,
               ),
@@ -404,13 +486,16 @@ export async function startGateway(
     {
       method: 'GET',
       path: '/metrics',
-      handle: async (_, res) =>
+      handle: async (req, res) => {
+        const refusal = metricsRefusal(metricsAccess, req.headers.authorization);
+        if (refusal) return sendText(res, refusal.status, 'text/plain; charset=utf-8', refusal.message);
         sendText(
           res,
           200,
           metrics.registry.contentType,
           options.clusterMetrics ? await options.clusterMetrics() : await metrics.registry.metrics(),
-        ),
+        );
+      },
     },
   ];
   // The one-stop page and the analyst dashboard need no introspection: they send persisted documents.
@@ -426,7 +511,12 @@ export async function startGateway(
 
   // Checks that depend only on the document's text are remembered by its hash.
   const tokenCheck = tokenLimitCheck(limits.maxTokens);
-  const tokenDecisions = new LruCache<{ message: string; code: string } | null>({ maxEntries: 5_000 });
+  const tokenDecisions = boundedCache<{ refusal: { message: string; code: string } | null }>({
+    maxBytes: 2 * 1024 * 1024,
+    sizeOf: (d) => (d.refusal ? stringBytes(d.refusal.message) : 16),
+  });
+  caches.set('token-decisions', tokenDecisions);
+  metrics.watchCaches(caches);
   // Metrics are labelled by operation name only for registered operations: a client choosing
   // names cannot grow the series without bound.
   const registeredNames = operationNamesOf(registry.operations.map((o) => o.text));
@@ -457,11 +547,21 @@ export async function startGateway(
     }
     const apqHash = persistedQueryHash(request.extensions);
     const hash = query !== undefined ? sha256Hex(query) : apqHash;
+    // The text's size, comments and whitespace included: what a registered query would keep.
+    if (query !== undefined && Buffer.byteLength(query) > limits.maxQueryBytes) {
+      metrics.refusals.inc({ reason: 'query-size' });
+      return {
+        kind: 'refuse',
+        status: 413,
+        message: `query text exceeds ${limits.maxQueryBytes} bytes (comments and whitespace count)`,
+        code: 'QUERY_TOO_LARGE',
+      };
+    }
     if (query !== undefined && hash) {
-      let refusal = tokenDecisions.get(hash);
+      let refusal = tokenDecisions.get(hash)?.refusal;
       if (refusal === undefined) {
         refusal = tokenCheck(query);
-        tokenDecisions.set(hash, refusal);
+        tokenDecisions.set(hash, { refusal });
       }
       if (refusal) {
         metrics.refusals.inc({ reason: 'tokens' });

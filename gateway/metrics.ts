@@ -23,6 +23,8 @@ export interface GatewayMetrics {
   responseCache: Counter<'result'>;
   sharedCacheUp: Gauge;
   refusals: Counter<'reason'>;
+  /** Reports these caches' bytes and entries at every scrape. */
+  watchCaches(caches: Map<string, { calculatedSize: number; size: number }>): void;
 }
 
 export function createGatewayMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -120,5 +122,19 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean } = {})
       labelNames: ['reason'],
       registers,
     }),
+    watchCaches(caches) {
+      const gauge = (name: string, help: string, read: (c: { calculatedSize: number; size: number }) => number) =>
+        new Gauge({
+          name,
+          help,
+          labelNames: ['cache'],
+          registers,
+          collect() {
+            for (const [cache, c] of caches) this.set({ cache }, read(c));
+          },
+        });
+      gauge('madoguchi_cache_bytes', 'Approximate bytes held by each cache callers can fill', (c) => c.calculatedSize);
+      gauge('madoguchi_cache_entries', 'Entries held by each cache callers can fill', (c) => c.size);
+    },
   };
 }

@@ -6,6 +6,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { SUPERGRAPH_FILE } from './supergraph';
 import { EXAMPLE_OPERATIONS } from './explorer/examples';
 import { createOperationRegistry, sha256Hex, WEB_MANIFEST } from './persistedOperations';
+import { apqSettingsFromEnv } from './gateway';
 
 const apiSchema = Supergraph.build(readFileSync(SUPERGRAPH_FILE, 'utf8')).apiSchema().toGraphQLJSSchema();
 
@@ -82,4 +83,28 @@ describe('a manifest that does not hold stops the start, naming the file and the
     writeFileSync(join(ok, 'g.json'), JSON.stringify({ [`sha256:${sha256Hex(text)}`]: text }));
     expect(createOperationRegistry({ dir: ok, examples: [], manifests: [] }).documentText(sha256Hex(text))).toBe(text);
   });
+});
+
+test('automatic persisted queries: any client registers under open, none under safelist (production’s default); the store is bounded in bytes', async () => {
+  const text = '{ organizations { id } }';
+  const key = `apq:${sha256Hex(text)}`;
+  const open = createOperationRegistry({ apqRegistration: 'open', apqBytes: 4096 });
+  await open.apqCache.set(key, text);
+  expect(await open.apqCache.get(key)).toBe(text);
+  // Entries beyond the bytes push the oldest out; one larger than the whole store is not kept.
+  for (let i = 0; i < 50; i++) await open.apqCache.set(`apq:${i}`, `{ a${i}: __typename }`);
+  expect(open.apqStore.calculatedSize).toBeLessThanOrEqual(4096);
+  expect(await open.apqCache.get(key)).toBeUndefined();
+  await open.apqCache.set('apq:big', 'x'.repeat(10_000));
+  expect(await open.apqCache.get('apq:big')).toBeUndefined();
+  const safelisted = createOperationRegistry({ apqRegistration: 'safelist' });
+  await safelisted.apqCache.set(key, text);
+  expect(await safelisted.apqCache.get(key)).toBeUndefined();
+  // Registered operations are still answered by hash.
+  const example = EXAMPLE_OPERATIONS[0];
+  expect(await safelisted.apqCache.get(`apq:${sha256Hex(example.query)}`)).toBe(example.query);
+  expect(apqSettingsFromEnv({ NODE_ENV: 'production' }).registration).toBe('safelist');
+  expect(apqSettingsFromEnv({}).registration).toBe('open');
+  expect(apqSettingsFromEnv({ NODE_ENV: 'production', MADOGUCHI_APQ_REGISTRATION: 'open' }).registration).toBe('open');
+  expect(() => apqSettingsFromEnv({ MADOGUCHI_APQ_REGISTRATION: 'anyone' })).toThrow(/MADOGUCHI_APQ_REGISTRATION/);
 });

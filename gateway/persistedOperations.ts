@@ -25,7 +25,7 @@ import {
 } from 'graphql';
 import { printExecutableGraphQLDocument } from '@graphql-tools/documents';
 import { EXAMPLE_OPERATIONS } from './explorer/examples';
-import { LruCache, type KeyValueCacheLike } from './lru';
+import { boundedCache, stringBytes, type BoundedCache, type KeyValueCacheLike } from './caches';
 
 export const OPERATIONS_DIR = join(__dirname, 'operations');
 /** The one-stop page's operations, as `npm run codegen` writes them (client-preset manifest). */
@@ -95,6 +95,8 @@ export interface OperationRegistry {
   documentText(id: string): string | undefined;
   /** Apollo Server's persisted-query cache, answering registered hashes from the registry. */
   apqCache: KeyValueCacheLike<string>;
+  /** The queries clients registered (bounded in bytes), for /metrics. */
+  apqStore: BoundedCache<string>;
 }
 
 export interface OperationSource {
@@ -111,9 +113,18 @@ export interface OperationRegistryOptions {
   manifests?: string[];
   /** Operations made only of introspection fields may run (the explorer needs them). */
   allowIntrospection?: boolean;
-  /** Bound on automatic persisted queries registered by clients. */
-  apqEntries?: number;
+  /** Bound on the automatic persisted queries clients register, in bytes (default 16 MiB). */
+  apqBytes?: number;
+  /**
+   * Who may register automatic persisted queries: `open`, any client (each query within the
+   * size limit); `safelist`, registered operations only (production's default: nothing a client
+   * sends is kept).
+   */
+  apqRegistration?: 'open' | 'safelist';
 }
+
+/** Bytes of automatic persisted queries kept by default (MADOGUCHI_APQ_CACHE_MIB). */
+export const DEFAULT_APQ_BYTES = 16 * 1024 * 1024;
 
 /** Entries of a persisted-documents manifest; a malformed file fails naming the file and the key. */
 export function readManifest(file: string, label = file): OperationSource[] {
@@ -185,15 +196,17 @@ export function createOperationRegistry(options: OperationRegistryOptions = {}):
     byHash.set(hash, text);
     for (const printed of canonicalOperations(document).values()) byHash.set(sha256Hex(printed), printed);
   }
-  // Decisions on texts that are not registered verbatim cost a parse: remember them.
-  const decisions = new LruCache<boolean>({ maxEntries: 2_000 });
-  const registered = new LruCache<string>({ maxEntries: options.apqEntries ?? 10_000 });
+  // Decisions on texts that are not registered verbatim cost a parse: remember them (the key
+  // holds the caller's operation name, so the bound is in bytes).
+  const decisions = boundedCache<{ allowed: boolean }>({ maxBytes: 1024 * 1024, sizeOf: () => 16 });
+  const registered = boundedCache<string>({ maxBytes: options.apqBytes ?? DEFAULT_APQ_BYTES, sizeOf: stringBytes });
+  const registration = options.apqRegistration ?? 'open';
 
   const allowsText = (query: string, hash: string, operationName: string | null | undefined): boolean => {
     if (byHash.has(hash)) return true;
     const key = `${hash}\u0000${operationName ?? ''}`;
     const known = decisions.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known.allowed;
     let decision = false;
     try {
       const document = parse(query);
@@ -206,7 +219,7 @@ export function createOperationRegistry(options: OperationRegistryOptions = {}):
     } catch {
       decision = false;
     }
-    decisions.set(key, decision);
+    decisions.set(key, { allowed: decision });
     return decision;
   };
 
@@ -222,13 +235,16 @@ export function createOperationRegistry(options: OperationRegistryOptions = {}):
       return hash !== undefined && byHash.has(hash);
     },
     documentText,
+    apqStore: registered,
     apqCache: {
       async get(key) {
         const id = key.startsWith(APQ_PREFIX) ? key.slice(APQ_PREFIX.length) : key;
         return documentText(id) ?? registered.get(key);
       },
       async set(key, value) {
-        registered.set(key, value);
+        // Under `safelist`, registered operations are answered from the registry already, and
+        // nothing else a client sends is kept.
+        if (registration === 'open') registered.set(key, value);
       },
       async delete(key) {
         return registered.delete(key);

@@ -20,7 +20,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { LruCache } from './lru';
+import { boundedCache, type BoundedCache } from './caches';
 import { hasFields } from '../server/cost';
 import { forEachSelectedField } from './operationFields';
 
@@ -140,14 +140,15 @@ export interface ResponseCacheStore {
 
 /** The in-memory store: an LRU bounded by entries and bytes, with the options' TTL. */
 export class ResponseCache implements ResponseCacheStore {
-  private readonly entries: LruCache<{ value: CachedResult; bytes: number }>;
+  readonly entries: BoundedCache<{ value: CachedResult; bytes: number }>;
 
   constructor(readonly options: ResponseCacheOptions) {
-    this.entries = new LruCache({
+    this.entries = boundedCache({
       maxEntries: options.maxEntries,
       maxBytes: options.maxBytes,
       ttlMs: options.ttlMs,
-      sizeOf: (v, k) => v.bytes * 2 + k.length * 2 + 64,
+      // A parsed answer takes about twice its JSON text.
+      sizeOf: (v) => v.bytes * 2,
     });
   }
 

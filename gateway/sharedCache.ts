@@ -18,8 +18,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { KeyValueCacheLike } from './lru';
-import { LruCache } from './lru';
+import { boundedCache, type KeyValueCacheLike } from './caches';
 
 export interface SharedCacheOptions {
   /** redis://[:password@]host:port[/db] or rediss:// (TLS). */
@@ -220,7 +219,12 @@ export class SharedCache {
     const generationKey = `${this.options.prefix}:responses:generation`;
     const base = `${this.options.prefix}:responses:${namespace}:`;
     // The generation each recent lookup saw, for its store: bounded, forgotten after a minute.
-    const seen = new LruCache<string>({ maxEntries: 10_000, ttlMs: 60_000 });
+    const seen = boundedCache<string>({
+      maxEntries: 10_000,
+      maxBytes: 4 * 1024 * 1024,
+      ttlMs: 60_000,
+      sizeOf: () => 32,
+    });
     // A snapshot signalled while Redis could not be told: nothing is read from it until it has been.
     let owedInvalidation = false;
     const bump = async () => {

@@ -96,6 +96,11 @@ export interface CostOptions {
   defaultListSize?: number;
   /** Added per root field of a mutation (writes cost more than reads). */
   mutationCost?: number;
+  /**
+   * Work a field does beyond the objects it returns (an aggregate scanning rows), by `Type.field`:
+   * given a reader of its arguments, what to add to its cost.
+   */
+  fieldWork?: Record<string, (argument: (name: string) => unknown) => number>;
 }
 
 /** The estimated cost of `operation` with these variable values; Infinity when it cannot be bounded. */
@@ -198,7 +203,8 @@ export function estimateCost(
     const childSized = config?.sizedFields?.length
       ? { fields: config.sizedFields, size: sizeOf(node, field, config) }
       : null;
-    return size * (1 + selectionCost(node.selectionSet, named, childSized));
+    const work = options.fieldWork?.[`${owner}.${name}`]?.((a) => argument(node, field!, a)) ?? 0;
+    return size * (1 + work + selectionCost(node.selectionSet, named, childSized));
   };
 
   const root = schema.getRootType(operation.operation);

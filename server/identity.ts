@@ -86,6 +86,21 @@ export interface IdentityVerifierOptions {
   /** Where accepted nonces are remembered (in memory by default; shared across replicas if given). */
   nonces?: NonceStore;
   clock?: () => number;
+  /** Take a request without identity as anonymous (local development only). */
+  allowUnsigned?: boolean;
+}
+
+/**
+ * MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED=true: a subgraph takes requests without the gateway's
+ * identity as anonymous, for poking at it by hand on one's own machine. Refused in production.
+ */
+export function allowUnsignedFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const allow = env.MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED === 'true';
+  if (allow && env.NODE_ENV === 'production')
+    throw new Error(
+      'MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED=true is for local development only, never with NODE_ENV=production',
+    );
+  return allow;
 }
 
 /** What the verifier sees of a request. */
@@ -96,14 +111,21 @@ export interface SignedRequest {
   body: string;
 }
 
-/** Verifies forwarded identity headers. No identity header at all means an anonymous caller. */
+/**
+ * Verifies forwarded identity headers. A request without one is refused: the gateway signs every
+ * request it sends, anonymous callers' too, so an unsigned one came from somewhere else. Only for
+ * local development (`allowUnsigned`) is it taken as anonymous.
+ */
 export function createIdentityVerifier(secret: string, options: IdentityVerifierOptions) {
   const nonces = options.nonces ?? createMemoryNonceStore();
   const clock = options.clock ?? Date.now;
   return async ({ method, headers, body }: SignedRequest): Promise<Viewer> => {
     const payload = headers.get(IDENTITY_HEADER);
     const signature = headers.get(SIGNATURE_HEADER);
-    if (!payload && !signature) return ANONYMOUS;
+    if (!payload && !signature) {
+      if (options.allowUnsigned) return ANONYMOUS;
+      throw refuse('no identity: this subgraph answers only the gateway, which signs every request');
+    }
     if (!payload || !signature) throw refuse('unsigned identity');
     const expected = Buffer.from(mac(secret, payload));
     const given = Buffer.from(signature);

@@ -169,11 +169,11 @@ const MONTHLY = chooseGrouping(['MONTH'], null)!;
 export function countsByOrganization(
   db: Queryable,
   organizationIds: readonly string[],
-): Promise<Array<{ organizationId: string; fiscalYear: number; n: number }>> {
+): Promise<Array<{ organizationId: string; fiscalYear: number; n: number; keySum: number }>> {
   return db.query(
     `select organization_id as "organizationId",
             substr(month, 1, 4)::int - case when substr(month, 6, 2)::int < 4 then 1 else 0 end as "fiscalYear",
-            sum(n)::int as n
+            sum(n)::int as n, sum(key_sum)::float8 as "keySum"
      from consultation_rollups where grouping = $2 and organization_id = any($1::text[])
      group by 1, 2`,
     [organizationIds, MONTHLY.name],

@@ -11,6 +11,7 @@ import type { CommitteeDecisionCode, GrowthStatus, SupportPlanStatus } from '../
 import { fiscalYearOfMonth, planIdOf } from '../domain/growth/status';
 import type { Queryable, Store } from './engine/store';
 import { staffFirmCondition } from './firms';
+import { recordKeySql } from '../domain/disclosure';
 
 const JST = (column: string) => `to_char(${column} at time zone 'Asia/Tokyo', 'YYYY-MM-DD"T"HH24:MI:SS"+09:00"')`;
 
@@ -574,6 +575,8 @@ export async function firmsByStatus(
 
 export interface GrowthSummaryRow {
   selectedTotal: number;
+  /** Sum of the selected firms' record keys, for the cell-key method. */
+  selectedKeySum: number;
   active: number;
   graduated: number;
   withdrawn: number;
@@ -583,8 +586,10 @@ export interface GrowthSummaryRow {
 /** The programme's headline figures. */
 export async function summary(db: Queryable): Promise<GrowthSummaryRow> {
   const [row] = await db.query<GrowthSummaryRow>(
-    `with plan_now as (select distinct on (plan_id) plan_id, status from support_plan_events order by plan_id, at desc, id desc)
-     select (select count(distinct firm_id)::int from committee_decisions where decision = 'SELECTED') as "selectedTotal",
+    `with plan_now as (select distinct on (plan_id) plan_id, status from support_plan_events order by plan_id, at desc, id desc),
+          selected as (select distinct firm_id from committee_decisions where decision = 'SELECTED')
+     select (select count(*)::int from selected) as "selectedTotal",
+            (select coalesce(sum(${recordKeySql('k.secret', 's.firm_id')}), 0)::float8 from selected s, disclosure_keys k) as "selectedKeySum",
             (select count(*)::int from plan_now where status = 'ACTIVE') as active,
             (select count(*)::int from plan_now where status = 'GRADUATED') as graduated,
             (select count(*)::int from plan_now where status = 'WITHDRAWN') as withdrawn,
@@ -595,20 +600,30 @@ export async function summary(db: Queryable): Promise<GrowthSummaryRow> {
 
 export type GrowthDimension = 'YEAR' | 'AGENCY' | 'INDUSTRY' | 'STATUS';
 
+/** Plans counted in one cell, with the sum of their record keys (the cell-key method's input). */
+export interface PlanCell {
+  keys: string[];
+  count: number;
+  keySum: number;
+}
+
 /**
  * Support plans (one per selection) counted by the fiscal year of selection, lead agency, the
- * firm's industry and the plan's status now; optionally only plans in some statuses.
+ * firm's industry and the plan's status now; optionally only plans in some statuses. Each plan
+ * has a record key from its id and the install's secret, as consultations do, so each cell and
+ * the total carry their plans' key sum.
  */
 export async function countPlans(
   db: Queryable,
   dims: readonly GrowthDimension[],
   statuses: readonly SupportPlanStatus[] | null,
-): Promise<{ cells: Array<{ keys: string[]; count: number }>; total: number }> {
-  const rows = await db.query<{ month: string; agency: string; industry: string | null; status: string }>(
+): Promise<{ cells: PlanCell[]; total: number; totalKeySum: number }> {
+  const rows = await db.query<{ month: string; agency: string; industry: string | null; status: string; key: number }>(
     `with plan_now as (select distinct on (plan_id) plan_id, firm_id, status, lead_agency from support_plan_events order by plan_id, at desc, id desc)
      select substr(p.plan_id, length(p.plan_id) - 6) as month, p.lead_agency as agency, p.status,
-            coalesce(s.industry, (select m.industry from committee_minutes m where coalesce(m.corporate_number, m.firm_id) = p.firm_id and m.industry is not null limit 1)) as industry
-     from plan_now p left join firm_signals s on s.firm_id = p.firm_id
+            coalesce(s.industry, (select m.industry from committee_minutes m where coalesce(m.corporate_number, m.firm_id) = p.firm_id and m.industry is not null limit 1)) as industry,
+            ${recordKeySql('k.secret', 'p.plan_id')} as key
+     from plan_now p left join firm_signals s on s.firm_id = p.firm_id cross join disclosure_keys k
      where ($1::text[] is null or p.status = any($1::text[]))`,
     [statuses],
   );
@@ -620,14 +635,17 @@ export async function countPlans(
         : d === 'INDUSTRY'
           ? (r.industry ?? 'T')
           : r.status;
-  const counts = new Map<string, { keys: string[]; count: number }>();
+  const counts = new Map<string, PlanCell>();
+  let totalKeySum = 0;
   for (const r of rows) {
     const keys = dims.map((d) => keyOf(r, d));
     const k = keys.join('\u0000');
-    const cell = counts.get(k) ?? { keys, count: 0 };
+    const cell = counts.get(k) ?? { keys, count: 0, keySum: 0 };
     cell.count += 1;
+    cell.keySum += Number(r.key);
+    totalKeySum += Number(r.key);
     counts.set(k, cell);
   }
   const cells = [...counts.values()].sort((a, b) => a.keys.join('\u0000').localeCompare(b.keys.join('\u0000')));
-  return { cells, total: rows.length };
+  return { cells, total: rows.length, totalKeySum };
 }

@@ -255,3 +255,18 @@ export async function countConsultations(
   }
   return { cells, total, totalKeySum, plan: grouping.name };
 }
+
+/** Consultations of the demo year, the scale the work estimates below are measured at. */
+const DEMO_YEAR_RECORDS = 100_000;
+
+/**
+ * Roughly how many rows counting these dimensions under this filter reads, at the demo year's
+ * scale: the covering grouping's rows, or every consultation (twice over with TOPIC, whose
+ * topics are unnested) when no grouping covers the query. The gateway's cost estimate weighs
+ * statistics by it, so that aggregates nothing covers cost what they do.
+ */
+export function countingWork(dims: readonly StatsDimension[], filter: StatsFilter | null | undefined): number {
+  const grouping = chooseGrouping(dims, filter);
+  if (grouping) return grouping.rows;
+  return DEMO_YEAR_RECORDS * (dims.includes('TOPIC') ? 2 : 1) * (1 + dims.length / 2);
+}

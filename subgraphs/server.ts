@@ -16,7 +16,10 @@ import { isShared, type Queryable } from '../store/store';
 import { storeNonces } from '../store/nonces';
 import { serveApollo, type RunningServer } from '../server/http';
 import type { SubgraphModule } from './shared/module';
-import { createIdentityVerifier, identitySecret, type NonceStore } from '../server/identity';
+import type { Role } from '../server/identity';
+import { controlCharactersPlugin } from '../server/controlCharacters';
+import { allowUnsignedFromEnv, createIdentityVerifier, identitySecret, type NonceStore } from '../server/identity';
+import { costLimitOf, limitsFromEnv, limitValidationRules, tokenLimitCheck, type Limits } from '../server/limits';
 import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from '../server/budget';
 import { estimateCost, listSizesOf } from '../server/cost';
 import { INTERNAL_MESSAGE, maskedError } from '../server/errors';
@@ -40,18 +43,42 @@ export interface SubgraphLimits {
 // The time matches the gateway's per-attempt timeout (MADOGUCHI_SUBGRAPH_TIMEOUT_MS): past it nobody waits for the answer.
 export const DEFAULT_SUBGRAPH_LIMITS: SubgraphLimits = { maxCost: 500_000, maxObjects: 250_000, timeoutMs: 10_000 };
 
+/**
+ * The gateway's limits as a subgraph applies them (a request that reached it without the gateway
+ * is refused already; these bound what a request signed by a gateway may ask): depth, aliases
+ * and tokens with a margin for what the query planner adds (entity fetches, its own aliases), and
+ * the caller's role's cost limit times a margin (representations are counted as sent).
+ */
+export const PLANNER_MARGIN = { depth: 3, aliasFactor: 2, tokenFactor: 2, costFactor: 5 };
+
+function subgraphShapeLimits(gateway: Limits): Limits {
+  return {
+    ...gateway,
+    maxDepth: gateway.maxDepth + PLANNER_MARGIN.depth,
+    maxAliases: gateway.maxAliases * PLANNER_MARGIN.aliasFactor,
+    maxTokens: gateway.maxTokens * PLANNER_MARGIN.tokenFactor,
+  };
+}
+
 /** Refuses operations whose estimated cost is over the limit, and ends requests whose budget ran out with that one error. */
-function guardPlugin(module: SubgraphModule, limits: SubgraphLimits, logger: Logger): ApolloServerPlugin<object> {
+function guardPlugin(
+  module: SubgraphModule,
+  limits: SubgraphLimits,
+  gateway: Limits,
+  logger: Logger,
+): ApolloServerPlugin<object> {
   const listSizes = listSizesOf(module.typeDefs);
   return {
     async requestDidStart() {
       const started = Date.now();
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           const cost = estimateCost(schema, document, operation, request.variables, { listSizes });
-          if (cost > limits.maxCost) {
-            throw new GraphQLError(`query cost ${cost} exceeds this subgraph's limit of ${limits.maxCost}`, {
+          const role = (contextValue as { viewer?: { role?: Role } }).viewer?.role ?? 'anonymous';
+          const limit = Math.min(limits.maxCost, costLimitOf(gateway, role) * PLANNER_MARGIN.costFactor);
+          if (cost > limit) {
+            throw new GraphQLError(`query cost ${cost} exceeds this subgraph's limit of ${limit}`, {
               extensions: { code: 'COST_LIMIT_EXCEEDED', http: { status: 400 } },
             });
           }
@@ -91,18 +118,30 @@ export async function startSubgraph(
     identitySecret?: string;
     nonces?: NonceStore;
     limits?: Partial<SubgraphLimits>;
+    /** The gateway's limits, applied here too (default: from the environment, as the gateway reads them). */
+    gatewayLimits?: Limits;
+    /** Take requests without the gateway's identity as anonymous (local development only). */
+    allowUnsigned?: boolean;
     logger?: Logger;
   } = {},
 ): Promise<RunningServer> {
   const limits = { ...DEFAULT_SUBGRAPH_LIMITS, ...options.limits };
+  const gatewayLimits = options.gatewayLimits ?? limitsFromEnv();
+  const shape = subgraphShapeLimits(gatewayLimits);
+  const tokenCheck = tokenLimitCheck(shape.maxTokens);
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const apollo = new ApolloServer<object>({
     schema: buildSchemaOf(module),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
-      guardPlugin(module, limits, logger),
+      controlCharactersPlugin(),
+      guardPlugin(module, limits, gatewayLimits, logger),
     ],
+    validationRules: limitValidationRules(shape),
+    // Only the gateway calls, with whole documents: nothing for a caller to register.
+    persistedQueries: false,
+    introspection: gatewayLimits.introspection,
     // Subgraphs sit behind the gateway; their errors must not carry stack traces or internal text out of it.
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
@@ -126,11 +165,15 @@ export async function startSubgraph(
   await apollo.start();
   // A subgraph serves once warm: the first search must not pay for building the index.
   await module.warm?.(store);
-  // Only identity signed by the gateway is believed; requests without one are anonymous. On a
+  // Only identity signed by the gateway is believed; requests without one are refused. On a
   // shared store (PostgreSQL) the accepted nonces are kept in it, so a header one replica accepted
   // is refused by every other; otherwise in this process's memory.
   const nonces = options.nonces ?? (isShared(store) ? storeNonces(store) : undefined);
-  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), { subgraph: module.name, nonces });
+  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), {
+    subgraph: module.name,
+    nonces,
+    allowUnsigned: options.allowUnsigned ?? allowUnsignedFromEnv(),
+  });
   const background = await module.background?.(store, { now: options.now, logger });
   return serveApollo(apollo, {
     onClose: async () => {
@@ -138,6 +181,12 @@ export async function startSubgraph(
     },
     port: options.port ?? 0,
     host: options.host,
+    maxBodyBytes: gatewayLimits.maxBodyBytes,
+    intercept: (request) => {
+      if (request.query === undefined) return null;
+      const refusal = tokenCheck(request.query);
+      return refusal ? { kind: 'refuse', status: 400, ...refusal } : null;
+    },
     // The HTTP timeout is a backstop a little after the budget's own deadline, which ends a
     // request with its coded error first.
     requestTimeoutMs: limits.timeoutMs + 1_000,

@@ -69,10 +69,15 @@ interface PackData {
   };
 }
 
-/** A text cell a spreadsheet would not run as a formula. */
+/**
+ * A text cell a spreadsheet would not run as a formula: one starting with =, +, -, @, their
+ * full-width forms (＝＋－＠, which spreadsheets in Japanese locales also take), a minus sign, tab or
+ * carriage return — after any leading whitespace, full-width spaces included — is prefixed with an
+ * apostrophe.
+ */
 export function safeCell(value: string | null | undefined): string {
   const v = value ?? '';
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /^[\t\r]|^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\u2212]/.test(v) ? `'${v}` : v;
 }
 
 /** The pack's rows, one per firm on the agenda. */

@@ -5,13 +5,24 @@
  * results). Mutates nothing it was given: answers may be shared with the response cache.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ExecutionBudget } from '../../server/budget';
 import { INTERNAL_MESSAGE, maskedError } from '../../server/errors';
 
+/**
+ * Anonymous callers are not told which subgraph an error came from (`serviceName`): the layout
+ * behind the gateway is for its operators and the roles that sign in.
+ */
+function withoutServiceName(error: GraphQLFormattedError, role: string | undefined): GraphQLFormattedError {
+  if ((role ?? 'anonymous') !== 'anonymous' || !error.extensions?.serviceName) return error;
+  const { serviceName: _name, ...extensions } = error.extensions;
+  return { ...error, message: error.message.replace(/^subgraph "[^"]+"/, 'a part of the graph'), extensions };
+}
+
 export function executionGuardPlugin(
   logger?: Logger,
-): ApolloServerPlugin<{ requestId?: string; budget?: ExecutionBudget }> {
+): ApolloServerPlugin<{ requestId?: string; budget?: ExecutionBudget; viewer?: { role: string } }> {
   return {
     async requestDidStart() {
       return {
@@ -32,7 +43,7 @@ export function executionGuardPlugin(
           response.body.singleResult = {
             ...response.body.singleResult,
             errors: errors.map((e) => {
-              const masked = maskedError(e, requestId);
+              const masked = withoutServiceName(maskedError(e, requestId), contextValue.viewer?.role);
               if (masked.message === INTERNAL_MESSAGE && e.message !== INTERNAL_MESSAGE) {
                 logger?.warn(
                   {

@@ -42,14 +42,15 @@ test('one holder at a time; another takes the lease only once it has expired', a
 });
 
 test('a rolled-back write leaves the lease as it was', async () => {
-  expect(await acquire(store, 'sync:b', 'p1', 5_000)).toBe(true);
+  // Long enough that a slow machine cannot expire it between the write and the renewal.
+  expect(await acquire(store, 'sync:b', 'p1', 60_000)).toBe(true);
   await expect(
     store.transaction(async (tx) => {
       await fence(tx, 'sync:b', 'p1');
       throw new Error('the write failed');
     }),
   ).rejects.toThrow('the write failed');
-  expect(await renew(store, 'sync:b', 'p1', 5_000)).toBe(true);
+  expect(await renew(store, 'sync:b', 'p1', 60_000)).toBe(true);
   await release(store, 'sync:b', 'p1');
 });
 

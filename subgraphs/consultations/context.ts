@@ -23,8 +23,10 @@ export interface ConsultationsContext {
   requireRecordReader(): void;
   consultationById: DataLoader<string, ConsultationRecord | null>;
   referralsByConsultation: DataLoader<string, ReferralRow[]>;
-  /** Keyed by `<organizationId>|<fiscalYear or *>`. */
-  consultationCount: DataLoader<string, number>;
+  /** Keyed by `<organizationId>|<fiscalYear or *>`: the exact count and its records' key sum. */
+  consultationCount: DataLoader<string, { n: number; keySum: number }>;
+  /** Statistics asked in this request, by grouping and filter: identical aliases are computed once. */
+  statistics: Map<string, Promise<unknown>>;
   /** Directory names for the ORGANIZATION labels of statistics. */
   organizationName: DataLoader<string, string | null>;
   /** Firms by id, null where unknown or not for this viewer's eyes. */
@@ -70,9 +72,10 @@ export function createConsultationsContext(
       return parsed.map(({ org, fy }) =>
         rows
           .filter((r) => r.organizationId === org && (fy === null || r.fiscalYear === fy))
-          .reduce((sum, r) => sum + r.n, 0),
+          .reduce((sum, r) => ({ n: sum.n + r.n, keySum: sum.keySum + Number(r.keySum) }), { n: 0, keySum: 0 }),
       );
     }),
+    statistics: new Map(),
     organizationName: new DataLoader(async (ids) =>
       (await organizations.byIds(store, ids)).map((o) => o?.name ?? null),
     ),

@@ -1,27 +1,63 @@
-import { AnalystTableBudget, analystTablesPerDayFromEnv, DEFAULT_ANALYST_TABLES_PER_DAY, tableKey } from './disclosure';
+import { checkAnalystFilter, tableKey } from './disclosure';
+import { AnalystGate, analystBudgetSettingsFromEnv, DEFAULT_ANALYST_CELLS_PER_DAY } from '../shared/analysts';
 
-test('an analyst may ask so many distinct tables a day; asking one again is free; the next day starts afresh', () => {
-  const budget = new AnalystTableBudget(3, 1_000);
-  const t = (i: number) => tableKey(['MONTH'], { organizationIds: [`org-${i}`] });
-  expect([0, 1, 2].map((i) => budget.charge('alice', t(i), 0))).toEqual([true, true, true]);
-  expect(budget.charge('alice', t(3), 10)).toBe(false);
-  expect(budget.charge('alice', t(1), 20)).toBe(true);
-  // Another analyst has a budget of their own.
-  expect(budget.charge('bob', t(3), 20)).toBe(true);
-  expect(budget.charge('alice', t(3), 1_000)).toBe(true);
+test('analysts’ filters: whole months, one agency or none, one topic or none', () => {
+  expect(checkAnalystFilter(null)).toBeNull();
+  expect(
+    checkAnalystFilter({ from: '2025-06-01', to: '2025-08-31', organizationIds: ['a'], topics: ['X'] }),
+  ).toBeNull();
+  // The same agency twice is one agency.
+  expect(checkAnalystFilter({ organizationIds: ['a', 'a'] })).toBeNull();
+  expect(checkAnalystFilter({ from: '2025-06-02' })).toMatch(/whole months/);
+  expect(checkAnalystFilter({ to: '2025-06-29' })).toMatch(/whole months/);
+  expect(checkAnalystFilter({ organizationIds: ['a', 'b'] })).toMatch(/one agency or by none/);
+  expect(checkAnalystFilter({ topics: ['X', 'Y'] })).toMatch(/one topic or by none/);
 });
 
 test('the same table in another order of its arguments is the same table', () => {
-  expect(tableKey(['MONTH', 'CHANNEL'], { organizationIds: ['b', 'a'], topics: ['X'] })).toBe(
-    tableKey(['CHANNEL', 'MONTH'], { topics: ['X'], organizationIds: ['a', 'b', 'a'] }),
+  expect(tableKey(['MONTH', 'CHANNEL'], { organizationIds: ['a'], topics: ['X'] })).toBe(
+    tableKey(['CHANNEL', 'MONTH'], { topics: ['X'], organizationIds: ['a', 'a'] }),
   );
   expect(tableKey(['MONTH'], { from: '2025-04-01' })).not.toBe(tableKey(['MONTH'], { from: '2025-05-01' }));
 });
 
-test('the daily limit is configurable and validated at start', () => {
-  expect(analystTablesPerDayFromEnv({})).toBe(DEFAULT_ANALYST_TABLES_PER_DAY);
-  expect(analystTablesPerDayFromEnv({ MADOGUCHI_ANALYST_TABLES_PER_DAY: '50' })).toBe(50);
-  expect(() => analystTablesPerDayFromEnv({ MADOGUCHI_ANALYST_TABLES_PER_DAY: 'lots' })).toThrow(
-    /MADOGUCHI_ANALYST_TABLES_PER_DAY/,
+test('the budget’s limit and window are configurable and validated at start', () => {
+  expect(analystBudgetSettingsFromEnv({})).toEqual({ limit: DEFAULT_ANALYST_CELLS_PER_DAY, windowMs: 86_400_000 });
+  expect(
+    analystBudgetSettingsFromEnv({
+      MADOGUCHI_ANALYST_CELLS_PER_DAY: '500',
+      MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS: '1',
+    }),
+  ).toEqual({ limit: 500, windowMs: 3_600_000 });
+  expect(() => analystBudgetSettingsFromEnv({ MADOGUCHI_ANALYST_CELLS_PER_DAY: 'lots' })).toThrow(
+    /MADOGUCHI_ANALYST_CELLS_PER_DAY/,
   );
+  expect(() => analystBudgetSettingsFromEnv({ MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS: '0' })).toThrow(
+    /MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS/,
+  );
+});
+
+test('the gate runs at most so many statistics of one analyst at once, queues a few more, refuses the rest', async () => {
+  const gate = new AnalystGate(2, 3, 10, 60_000);
+  let running = 0;
+  let most = 0;
+  const release: Array<() => void> = [];
+  const work = () =>
+    gate.run('alice', async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise<void>((r) => release.push(r));
+      running -= 1;
+    });
+  const started = [work(), work(), work(), work(), work()];
+  await expect(work()).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+  // Another analyst is not held up by alice's queue.
+  const bob = gate.run('bob', async () => 'bob');
+  await expect(bob).resolves.toBe('bob');
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setImmediate(r));
+    release.shift()?.();
+  }
+  await Promise.all(started);
+  expect(most).toBe(2);
 });

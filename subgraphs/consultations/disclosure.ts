@@ -1,12 +1,23 @@
 /**
- * What each role is shown of consultation counts. Analysts get the cell-key method
- * (../../domain/disclosure.ts): every cell and the total perturbed by the fixed noise of their
- * records, 1–4 withheld; and dates in whole months only, so that shifting a date range by a day
- * cannot isolate one day's consultations. Coordinators, who may read every record anyway, get
- * exact counts.
+ * What each role is shown of consultation counts: the protection layer over exact counts.
+ *
+ * The seam: everything here works on `Counts` (../../store/stats.ts) — exact counts per cell,
+ * each cell keyed by its dimension values in the order asked, with the sum of its records' keys
+ * (`keySum`), and the same for the total. Whichever engine computed them (the store's SQL over
+ * rollups and records, or a columnar path) must give the same cell keys, counts and key sums;
+ * nothing here depends on where they came from.
+ *
+ * Analysts get the cell-key method (../../domain/disclosure.ts): every cell and the total
+ * perturbed by the fixed noise of their records, 1–4 withheld. Fixed noise only holds against
+ * solving many tables when the tables cannot cut fresh record subsets at will — each fresh subset
+ * brings fresh noise, and least squares over enough of them averages it away (measured:
+ * test/attack/solving.test.ts). So analysts' filters are restricted to subsets that grouping
+ * already reaches: one agency or all (never a set of agencies), one topic or all, dates in whole
+ * months (overlapping ranges measured: 0 % recovered with confidence). And each analyst's budget
+ * is charged by the cells every new table reveals (../shared/analysts.ts). Coordinators, who may
+ * read every record, get exact counts.
  */
-import type { AnalystBudget } from '../../store/analystTables';
-import { perturb } from '../../domain/disclosure';
+import { perturbTable } from '../../domain/disclosure';
 import { lastDayOf, type Counts, type StatsFilter } from '../../store/stats';
 
 export interface PublishedCell {
@@ -15,61 +26,30 @@ export interface PublishedCell {
   count: number | null;
 }
 
-export function publishedStats(counts: Counts, exact: boolean): { total: number | null; cells: PublishedCell[] } {
-  if (exact) return { total: counts.total, cells: counts.cells.map((c) => ({ keys: c.keys, count: c.count })) };
-  return {
-    total: perturb(counts.total, counts.totalKeySum),
-    cells: counts.cells.map((c) => ({ keys: c.keys, count: perturb(c.count, c.keySum) })),
-  };
+export interface PublishedStats {
+  total: number | null;
+  cells: PublishedCell[];
 }
 
-/** Why an analyst's filter is refused, or null: dates must be whole months. */
+export function publishedStats(counts: Counts, exact: boolean): PublishedStats {
+  if (exact) return { total: counts.total, cells: counts.cells.map((c) => ({ keys: c.keys, count: c.count })) };
+  return perturbTable(counts);
+}
+
+/** Why an analyst's filter is refused, or null. */
 export function checkAnalystFilter(filter: StatsFilter | null | undefined): string | null {
   const from = filter?.from;
   const to = filter?.to;
   if ((from && !from.endsWith('-01')) || (to && to !== lastDayOf(to.slice(0, 7)))) {
     return 'analysts count whole months: from must be the first day of a month and to the last day of one (e.g. from: "2025-06-01", to: "2025-08-31")';
   }
-  return null;
-}
-
-/** Distinct tables one analyst may ask per day by default (MADOGUCHI_ANALYST_TABLES_PER_DAY). */
-export const DEFAULT_ANALYST_TABLES_PER_DAY = 300;
-
-/** Analysts whose day is tracked at once; the oldest day is forgotten beyond this. */
-const MAX_ANALYSTS_TRACKED = 10_000;
-
-/**
- * The per-analyst budget the cell-key method needs: averaging many *different* cells whose
- * differences isolate the same records narrows an estimate, so each analyst (the token's subject)
- * may ask at most `limit` distinct tables — grouping and filter — in a rolling day. Asking a table
- * again is free: it reads the same perturbed values. Kept in this process's memory, for the
- * embedded store, which one process serves; on a shared store every replica counts in the store
- * instead (store/analystTables.ts).
- */
-export class AnalystTableBudget implements AnalystBudget {
-  private readonly days = new Map<string, { start: number; tables: Set<string> }>();
-
-  constructor(
-    readonly limit: number,
-    private readonly dayMs = 86_400_000,
-  ) {}
-
-  /** Records that `subject` asks `table`; false when that would go over the day's limit. */
-  charge(subject: string, table: string, now = Date.now()): boolean {
-    let day = this.days.get(subject);
-    if (!day || now - day.start >= this.dayMs) {
-      this.days.delete(subject);
-      day = { start: now, tables: new Set() };
-    } else this.days.delete(subject);
-    // Re-inserted: the map's order is the order of last use, and the least recent goes first.
-    this.days.set(subject, day);
-    if (this.days.size > MAX_ANALYSTS_TRACKED) this.days.delete(this.days.keys().next().value!);
-    if (day.tables.has(table)) return true;
-    if (day.tables.size >= this.limit) return false;
-    day.tables.add(table);
-    return true;
+  if (new Set(filter?.organizationIds ?? []).size > 1) {
+    return 'analysts filter by one agency or by none: a set of agencies cuts a fresh subset of records, whose noise many such tables would average away; group by ORGANIZATION instead';
   }
+  if (new Set(filter?.topics ?? []).size > 1) {
+    return 'analysts filter by one topic or by none: a set of topics cuts a fresh subset of records, whose noise many such tables would average away; group by TOPIC instead';
+  }
+  return null;
 }
 
 /** The table a statistics request names, the same however its arguments are ordered. */
@@ -84,10 +64,5 @@ export function tableKey(groupBy: readonly string[], filter: StatsFilter | null 
   ]);
 }
 
-export function analystTablesPerDayFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
-  const n = v === undefined || v === '' ? DEFAULT_ANALYST_TABLES_PER_DAY : Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`MADOGUCHI_ANALYST_TABLES_PER_DAY must be a positive integer, got "${v}"`);
-  return n;
-}
+/** The cells a published table reveals, for the budget: its cells and its total. */
+export const revealedCells = (published: PublishedStats) => published.cells.length + 1;

@@ -195,8 +195,10 @@ export type ConsultationOutcome =
  * added for that count and key. The same consultations always read the same value, whichever query
  * produced the cell, so repeating or differencing queries does not cancel the noise. Counts 1–4 are
  * withheld (count null, suppressed true); published values are never below 5; the total is
- * perturbed like any cell, so cells need not add up to it. Analysts' date filters are whole months.
- * Coordinators, who may read every record, see exact counts.
+ * perturbed like any cell, so cells need not add up to it. Analysts' filters are restricted (see
+ * StatsFilter), and each new table is charged the cells it reveals against the analyst's budget
+ * (RATE_LIMITED beyond it; a table asked again is free). Coordinators, who may read every record,
+ * see exact counts.
  */
 export type ConsultationStats = {
   __typename?: 'ConsultationStats';
@@ -314,7 +316,11 @@ export type MutationRejectFirmMatchArgs = {
 
 export type Organization = {
   __typename?: 'Organization';
-  /** Consultations this organization received (相談件数), in a fiscal year (April–March) or in all. */
+  /**
+   * Consultations this organization received (相談件数), in a fiscal year (April–March) or in all:
+   * exact for coordinators and the agency's own staff; for anyone else the value analysts see of the
+   * same records (cell-key method, ±2 at most, null for 1–4).
+   */
   consultationCount: Maybe<Scalars['Int']['output']>;
   id: Scalars['ID']['output'];
 };
@@ -448,10 +454,19 @@ export type StatsDimension =
   /** 相談分野 — topic; a consultation with two topics counts once under each */
   | 'TOPIC';
 
+/**
+ * Which consultations are counted (集計対象). For analysts: dates in whole months, one agency or
+ * none, one topic or none — a set of agencies or topics would cut a fresh subset of records in
+ * every table, whose noise many tables would average away (group by ORGANIZATION or TOPIC instead).
+ */
 export type StatsFilter = {
+  /** From this day (Japan time); analysts: the first day of a month. */
   from?: InputMaybe<Scalars['Date']['input']>;
+  /** These agencies (coordinators); analysts: at most one. */
   organizationIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** To this day (Japan time); analysts: the last day of a month. */
   to?: InputMaybe<Scalars['Date']['input']>;
+  /** Consultations on any of these topics (coordinators); analysts: at most one. */
   topics?: InputMaybe<Array<SupportField>>;
 };
 

@@ -190,7 +190,7 @@ export type GrowthAuditFilter = {
 
 export type GrowthCell = {
   __typename?: 'GrowthCell';
-  /** Null when suppressed. */
+  /** Perturbed for analysts (cells under 5 are left out for them). */
   count: Maybe<Scalars['Int']['output']>;
   keys: Array<GrowthKey>;
   suppressed: Scalars['Boolean']['output'];
@@ -198,8 +198,14 @@ export type GrowthCell = {
 
 /**
  * Support plans (one per selection) counted by the given dimensions (支援計画の集計). For analysts,
- * cells of 1–4 plans are suppressed with secondary suppression along every line of the table, as
- * consultation statistics are; coordinators see exact counts.
+ * every cell and the total are perturbed by the cell-key method, as consultation statistics are:
+ * each plan has a fixed secret key, a cell's noise (−2…+2) is fixed by its plans, so every linked
+ * table (any grouping of year, agency, industry and status) shows the same plans the same way, and
+ * no table can be solved against the others. Cells of fewer than 5 plans, none included, are left
+ * out (and not counted in suppressedCells), so an absent cell says only "fewer than 5": a listed
+ * zero or a listed withheld cell would say whether a firm is there. A total under 5 is null. Each
+ * new table is charged to the analyst's budget, shared with consultationStats. Coordinators see
+ * exact counts.
  */
 export type GrowthCounts = {
   __typename?: 'GrowthCounts';
@@ -318,10 +324,10 @@ export type GrowthStatus =
   | 'WITHDRAWN';
 
 /**
- * Headline figures of the programme (成長企業支援の概況) for coordinators and analysts. Figures
- * under 5 are withheld (null) from analysts, as consultation counts are; active, graduated and
- * withdrawn are suppressed as one line (a second figure is withheld with a lone small one), so
- * that the selected total minus the others does not give a withheld one back.
+ * Headline figures of the programme (成長企業支援の概況) for coordinators and analysts. Analysts see
+ * each figure perturbed by the cell-key method, as consultation counts are (figures of 1–4 withheld
+ * as null): active, graduated and withdrawn are the STATUS cells of growthCounts, the same plans and
+ * so the same values. Under 5, zero included, is null.
  */
 export type GrowthSummary = {
   __typename?: 'GrowthSummary';

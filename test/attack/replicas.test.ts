@@ -4,16 +4,16 @@
  * consultations subgraph was accepted once more by every other replica within its window. On a
  * shared PostgreSQL the nonces are now kept in the store (store/nonces.ts): the first replica to
  * accept a header records it, and every other refuses it. Two subgraph servers with their own
- * connection pools on one database stand for two processes. (2) An analyst spreading distinct
- * statistics tables over replicas, each of which counted its own per-analyst budget: the budget
- * is now counted in the shared store (store/analystTables.ts). The two-replica tests run on the
+ * connection pools on one database stand for two processes. (2) An analyst spreading statistics
+ * tables over replicas, each of which counted its own per-analyst budget: the budget
+ * is now counted in the shared store (store/analystBudget.ts). The two-replica tests run on the
  * PostgreSQL pass only: the embedded store serves one process, whose memory already holds every
- * nonce it accepted and every table it granted.
+ * nonce it accepted; its budget is in the store as on PostgreSQL, tested below on both.
  */
 import { request } from 'undici';
 import { openStore, type Store } from '../../store/store';
 import { storeNonces } from '../../store/nonces';
-import { storeAnalystBudget } from '../../store/analystTables';
+import { storeAnalystBudget } from '../../store/analystBudget';
 import { startSubgraph } from '../../subgraphs/server';
 import { SUBGRAPHS } from '../../subgraphs';
 import { signIdentity } from '../../server/identity';
@@ -76,23 +76,46 @@ test('nonces in the store: a nonce is new once, a replay within its window is se
   }
 });
 
-test('the analysts’ table budget in the store: new tables until the limit, asked ones always, each analyst apart', async () => {
+test('the analysts’ budget in the store: cells of new tables until the limit, asked ones free, each analyst apart', async () => {
   const store = await openTestStore('empty');
   try {
-    const budget = storeAnalystBudget(store, 2);
-    expect(await budget.charge('alice', 't1')).toBe(true);
-    expect(await budget.charge('alice', 't2')).toBe(true);
-    expect(await budget.charge('alice', 't3')).toBe(false);
-    expect(await budget.charge('alice', 't1')).toBe(true);
-    expect(await budget.charge('bob', 't3')).toBe(true);
-    // Concurrent charges of one analyst are serialized: of five new tables at once, none past the limit.
-    const burst = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5'].map((t) => budget.charge('carol', t)));
-    expect(burst.filter(Boolean)).toHaveLength(2);
-    // A table first asked over a day ago no longer counts.
-    await store.query(`update analyst_tables set first_asked_at = now() - interval '25 hours' where subject = 'alice'`);
-    expect(await budget.charge('alice', 't3')).toBe(true);
-    expect(await budget.charge('alice', 't4')).toBe(true);
-    expect(await budget.charge('alice', 't5')).toBe(false);
+    const budget = storeAnalystBudget(store, { limit: 100, windowMs: 86_400_000 });
+    const granted = async (subject: string, table: string, cells: number) =>
+      (await budget.charge(subject, table, cells)).granted;
+    expect(await granted('alice', 't1', 40)).toBe(true);
+    expect(await granted('alice', 't2', 60)).toBe(true);
+    expect(await granted('alice', 't3', 1)).toBe(false);
+    // Asked already: the same values again, nothing new to charge.
+    expect(await granted('alice', 't1', 40)).toBe(true);
+    expect(await granted('bob', 't3', 100)).toBe(true);
+    // Concurrent charges of one analyst are serialized: of five new 30-cell tables at once, three fit.
+    const burst = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5'].map((t) => granted('carol', t, 30)));
+    expect(burst.filter(Boolean)).toHaveLength(3);
+    // Another process (a replica, or this one after a restart) reads the same account.
+    const again = storeAnalystBudget(store, { limit: 100, windowMs: 86_400_000 });
+    expect((await again.charge('alice', 't4', 1)).granted).toBe(false);
+  } finally {
+    await store.close();
+  }
+});
+
+test('the budget’s window slides: charges from 23 hours ago still count, so no day boundary can be straddled', async () => {
+  const store = await openTestStore('empty');
+  try {
+    const budget = storeAnalystBudget(store, { limit: 100, windowMs: 86_400_000 });
+    const ago = (hours: number, table: string) =>
+      store.query(
+        `update analyst_charges set asked_at = now() - $1::float8 * interval '1 hour' where subject = 'dave' and table_key = $2`,
+        [hours, table],
+      );
+    // Most of the budget late "yesterday", the rest just now: nothing more until the first falls out.
+    expect((await budget.charge('dave', 'late', 90)).granted).toBe(true);
+    await ago(23, 'late');
+    expect((await budget.charge('dave', 'now', 10)).granted).toBe(true);
+    expect((await budget.charge('dave', 'next', 1)).granted).toBe(false);
+    await ago(24.5, 'late');
+    expect((await budget.charge('dave', 'next', 80)).granted).toBe(true);
+    expect((await budget.charge('dave', 'more', 20)).granted).toBe(false);
   } finally {
     await store.close();
   }
@@ -131,14 +154,15 @@ test('the analysts’ table budget in the store: new tables until the limit, ask
 (TEST_DATABASE_URL ? describe : describe.skip)(
   'an analyst spreading tables over two replicas (PostgreSQL pass)',
   () => {
-    const limitBefore = process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
-    // Read when a store's budget is first made, i.e. at the first statistics request below.
+    const limitBefore = process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
+    // Read when a store's budget is first made, i.e. at the first statistics request below:
+    // ORGANIZATION (19 agencies and the total) and CHANNEL (4 and the total) fit, TOPIC does not.
     beforeAll(() => {
-      process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = '2';
+      process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = '30';
     });
     afterAll(() => {
-      if (limitBefore === undefined) delete process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY;
-      else process.env.MADOGUCHI_ANALYST_TABLES_PER_DAY = limitBefore;
+      if (limitBefore === undefined) delete process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
+      else process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = limitBefore;
     });
     const replicas = twoReplicas();
 
@@ -160,7 +184,7 @@ test('the analysts’ table budget in the store: new tables until the limit, ask
       };
     }
 
-    test('the third distinct table is refused by whichever replica it reaches; a table already asked is answered by either', async () => {
+    test('a table past the budget is refused by whichever replica it reaches; a table already asked is answered by either', async () => {
       expect((await ask(replicas[0], table('ORGANIZATION'))).data?.consultationStats).toBeTruthy();
       expect((await ask(replicas[1], table('CHANNEL'))).data?.consultationStats).toBeTruthy();
       const third = await ask(replicas[0], table('TOPIC'));

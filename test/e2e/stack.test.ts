@@ -81,6 +81,8 @@ test('with the programs subgraph down, directory fields still come back and the 
   expect(orgs.every((o) => o.name && o.programs === null)).toBe(true);
   expect(orgs.find((o) => o.id === 'hyogo-iac')!.consultationCount).toBeGreaterThan(0);
   expect(body.errors?.length).toBeGreaterThan(0);
-  expect(body.errors![0].message).toContain('programs');
-  expect(body.errors![0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'programs' });
+  // An anonymous caller is told a part is unavailable, not which subgraph (issue 24).
+  expect(body.errors![0].message).toMatch(/^a part of the graph is unavailable/);
+  expect(body.errors![0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE' });
+  expect(body.errors![0].extensions?.serviceName).toBeUndefined();
 });

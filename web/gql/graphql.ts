@@ -258,10 +258,19 @@ export type StatsDimension =
   /** 相談分野 — topic; a consultation with two topics counts once under each */
   | 'TOPIC';
 
+/**
+ * Which consultations are counted (集計対象). For analysts: dates in whole months, one agency or
+ * none, one topic or none — a set of agencies or topics would cut a fresh subset of records in
+ * every table, whose noise many tables would average away (group by ORGANIZATION or TOPIC instead).
+ */
 export type StatsFilter = {
+  /** From this day (Japan time); analysts: the first day of a month. */
   from?: string | null | undefined;
+  /** These agencies (coordinators); analysts: at most one. */
   organizationIds?: Array<string | number> | null | undefined;
+  /** To this day (Japan time); analysts: the last day of a month. */
   to?: string | null | undefined;
+  /** Consultations on any of these topics (coordinators); analysts: at most one. */
   topics?: Array<SupportField> | null | undefined;
 };
 

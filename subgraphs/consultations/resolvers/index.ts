@@ -12,21 +12,15 @@ import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
 import type { ConsultationsContext } from '../context';
-import {
-  AnalystTableBudget,
-  analystTablesPerDayFromEnv,
-  checkAnalystFilter,
-  publishedStats,
-  tableKey,
-} from '../disclosure';
-import { MIN_PUBLISHED } from '../../../domain/disclosure';
+import { checkAnalystFilter, publishedStats, revealedCells, tableKey, type PublishedStats } from '../disclosure';
+import { MIN_PUBLISHED, perturb } from '../../../domain/disclosure';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import * as firms from '../../../store/firms';
 import { countConsultations } from '../../../store/stats';
 import { statsKeyLabel } from '../labels';
 import { refreshGrowthSignals } from '../../../store/signals';
-import { isShared, type Store } from '../../../store/store';
-import { storeAnalystBudget, type AnalystBudget } from '../../../store/analystTables';
+import type { Store } from '../../../store/store';
+import { analystGate, chargeAnalyst } from '../../shared/analysts';
 
 /** Counts below this are withheld so that no single firm can be singled out. */
 export const MIN_CELL = MIN_PUBLISHED;
@@ -34,22 +28,6 @@ export const MIN_CELL = MIN_PUBLISHED;
 const MAX_PAGE = 100;
 /** Agencies one statistics filter may name. */
 const MAX_FILTER_IDS = 100;
-
-/**
- * The per-analyst budget of distinct tables (../disclosure.ts) for a store, made on first use: on
- * a shared store (PostgreSQL) counted in it, so every replica counts the same tables; on the
- * embedded store, which serves one process, in this process's memory.
- */
-const analystBudgets = new WeakMap<object, AnalystBudget>();
-function analystBudgetFor(store: ConsultationsContext['store']): AnalystBudget {
-  let budget = analystBudgets.get(store);
-  if (!budget) {
-    const limit = analystTablesPerDayFromEnv();
-    budget = isShared(store) ? storeAnalystBudget(store, limit) : new AnalystTableBudget(limit);
-    analystBudgets.set(store, budget);
-  }
-  return budget;
-}
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -125,17 +103,20 @@ export const resolvers: Resolvers = {
       if (!exact) {
         const refusal = checkAnalystFilter(filter);
         if (refusal) throw badInput(refusal);
-        const analystBudget = analystBudgetFor(ctx.store);
-        if (!(await analystBudget.charge(ctx.viewer.subject ?? 'analyst', tableKey(dims, filter)))) {
-          throw new GraphQLError(
-            `this analyst has asked ${analystBudget.limit} distinct tables within a day, the limit that keeps perturbed statistics safe; tables already asked may be asked again`,
-            {
-              extensions: { code: 'RATE_LIMITED' },
-            },
-          );
-        }
       }
-      const published = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
+      // Identical aliases in one request share one computation and one charge.
+      const table = tableKey(dims, filter);
+      const memo = JSON.stringify([exact, dims, table]);
+      let pending = ctx.statistics.get(memo) as Promise<PublishedStats> | undefined;
+      if (!pending) {
+        pending = analystGate.run(ctx.viewer.subject ?? ctx.viewer.role, async () => {
+          const shown = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
+          if (!exact) await chargeAnalyst(ctx.store, ctx.viewer, `consultationStats:${table}`, revealedCells(shown));
+          return shown;
+        });
+        ctx.statistics.set(memo, pending);
+      }
+      const published = await pending;
       return {
         groupBy: dims,
         total: published.total,
@@ -305,8 +286,12 @@ export const resolvers: Resolvers = {
       if (fiscalYear !== null && fiscalYear !== undefined && (fiscalYear < 1990 || fiscalYear > 2100)) {
         throw badInput('fiscalYear must be a year such as 2025');
       }
-      const n = await ctx.consultationCount.load(`${o.id}|${fiscalYear ?? '*'}`);
-      return n > 0 && n < MIN_CELL ? null : n;
+      const { n, keySum } = await ctx.consultationCount.load(`${o.id}|${fiscalYear ?? '*'}`);
+      // Exact for coordinators and the agency's own staff, who may read these records; anyone
+      // else sees what analysts see of the same records (the cell-key value, 1–4 withheld), so
+      // that an exact public count cannot tell the noise of an analyst's cell.
+      const own = ctx.viewer.role === 'coordinator' || (ctx.viewer.role === 'staff' && ctx.viewer.agencyId === o.id);
+      return own ? n : perturb(n, keySum);
     },
   },
 };

@@ -17,7 +17,8 @@ import { growthWeights } from '../../../domain/growth/weights';
 import { isMeetingMonth, jstMonthOf, type GrowthStatus } from '../../../domain/growth/status';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue } from '../../shared/values';
-import { MIN_CELL, suppress } from '../../shared/suppression';
+import { MIN_PUBLISHED, perturb, perturbTable } from '../../../domain/disclosure';
+import { analystGate, chargeAnalyst } from '../../shared/analysts';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import { keyOf, type GrowthContext } from '../context';
 
@@ -59,11 +60,6 @@ async function agenciesOf(ctx: GrowthContext, ids: readonly string[] | null | un
 function ruleBroken(e: unknown): never {
   if (e instanceof growth.GrowthRuleError) throw new GraphQLError(e.message, { extensions: { code: e.code } });
   throw e;
-}
-
-/** Counts of 1–4 are withheld from analysts, as consultation counts are. */
-function withheld(ctx: GrowthContext, n: number): number | null {
-  return ctx.viewer.role === 'analyst' && n > 0 && n < MIN_CELL ? null : n;
 }
 
 function requireCounts(ctx: GrowthContext): void {
@@ -121,41 +117,62 @@ export const resolvers: Resolvers = {
     },
     growthSummary: async (_, __, ctx) => {
       requireCounts(ctx);
-      const s = await growth.summary(ctx.store);
-      if (ctx.viewer.role !== 'analyst') return s;
-      // Active, graduated and withdrawn add up to about the selected total: they are one line of
-      // a table, suppressed like one, so a withheld figure is not the total minus the others.
-      const [active, graduated, withdrawn] = suppress(
-        [
-          ['ACTIVE', s.active],
-          ['GRADUATED', s.graduated],
-          ['WITHDRAWN', s.withdrawn],
-        ].map(([k, n]) => ({ keys: [k as string], count: n as number })),
-        MIN_CELL,
-      ).map((c) => (c.suppressed ? null : c.count));
-      return { selectedTotal: withheld(ctx, s.selectedTotal), active, graduated, withdrawn, meetings: s.meetings };
+      const subject = ctx.viewer.subject ?? ctx.viewer.role;
+      if (ctx.viewer.role !== 'analyst') return analystGate.run(subject, () => growth.summary(ctx.store));
+      // Analysts: the cell-key value of each figure's records. Active, graduated and withdrawn are
+      // the STATUS cells of growthCounts, the same plans and so the same values.
+      const [s, byStatus] = await analystGate.run(subject, () =>
+        Promise.all([growth.summary(ctx.store), growth.countPlans(ctx.store, ['STATUS'], null)]),
+      );
+      await chargeAnalyst(ctx.store, ctx.viewer, 'growthSummary', 4);
+      // Under 5, zero included, is null: a zero would tell a 1–4 apart from none.
+      const shown = (n: number, keySum: number) => (n < MIN_PUBLISHED ? null : perturb(n, keySum));
+      const status = (name: string) => {
+        const cell = byStatus.cells.find((c) => c.keys[0] === name);
+        return cell ? shown(cell.count, cell.keySum) : null;
+      };
+      return {
+        selectedTotal: shown(s.selectedTotal, s.selectedKeySum),
+        active: status('ACTIVE'),
+        graduated: status('GRADUATED'),
+        withdrawn: status('WITHDRAWN'),
+        meetings: s.meetings,
+      };
     },
     growthCounts: async (_, { groupBy, statuses }, ctx) => {
       requireCounts(ctx);
       const dims = [...new Set(groupBy)];
       if (dims.length === 0 || dims.length > 3) throw badInput('groupBy takes one to three dimensions');
-      // A filter and its complement, each counted apart, would give back withheld cells by
-      // subtraction: analysts group by STATUS instead, where suppression covers every line.
-      if (ctx.viewer.role === 'analyst' && statuses?.length)
-        throw badInput('analysts group by STATUS rather than filter by it');
-      const { cells: counted, total } = await growth.countPlans(ctx.store, dims, statuses?.length ? statuses : null);
-      // Coordinators see every firm anyway; analysts get the suppressed table.
-      const cells =
-        ctx.viewer.role === 'analyst' ? suppress(counted, MIN_CELL) : counted.map((c) => ({ ...c, suppressed: false }));
+      // A filter and its complement, each counted apart, would cut a fresh subset of plans:
+      // analysts group by STATUS instead.
+      const analyst = ctx.viewer.role === 'analyst';
+      if (analyst && statuses?.length) throw badInput('analysts group by STATUS rather than filter by it');
+      const counted = await analystGate.run(ctx.viewer.subject ?? ctx.viewer.role, () =>
+        growth.countPlans(ctx.store, dims, statuses?.length ? statuses : null),
+      );
+      // Coordinators see every firm anyway; analysts get every linked table perturbed by the
+      // fixed noise of its plans (the cell-key method), charged to their budget. Plans are few
+      // (hundreds), so cells under 5 are left out, zeros too: whether a cell is listed must not
+      // say whether a firm is in it (test/attack/linkedTables.test.ts).
+      const shown = analyst
+        ? perturbTable(counted, { hideSmall: true })
+        : { total: counted.total, cells: counted.cells };
+      if (analyst)
+        await chargeAnalyst(
+          ctx.store,
+          ctx.viewer,
+          `growthCounts:${JSON.stringify([...dims].sort())}`,
+          shown.cells.length + 1,
+        );
       return {
         groupBy: dims,
-        total: withheld(ctx, total),
-        cells: cells.map((c) => ({
+        total: shown.total,
+        cells: shown.cells.map((c) => ({
           keys: c.keys.map((value, i) => ({ dimension: dims[i], value })),
-          count: c.suppressed ? null : c.count,
-          suppressed: c.suppressed,
+          count: c.count,
+          suppressed: c.count === null,
         })),
-        suppressedCells: cells.filter((c) => c.suppressed).length,
+        suppressedCells: shown.cells.filter((c) => c.count === null).length,
       };
     },
     nominations: async (_, args, ctx) => {

@@ -1,23 +1,25 @@
 /**
  * Bounds on what one request may ask for: depth and aliases as validation rules (graphql-armor's
  * single-rule packages), the token count checked before Apollo parses, and the estimated cost
- * counting list sizes (../../server/cost.ts) checked per role once the operation and its
+ * counting list sizes (./cost.ts) checked per role once the operation and its
  * variables are known, before any planning. Then, at execution, the budget of objects, bytes and
- * time (../../server/budget.ts). Every refusal is a 4xx with a code, counted in the metrics.
+ * time (./budget.ts). Every refusal is a 4xx with a code, counted in the metrics.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { Role } from '../../server/identity';
-import { estimateCost, type ListSizes } from '../../server/cost';
-import { intFromEnv } from '../../server/env';
+import type { Role } from './identity';
+import { estimateCost, type CostOptions, type ListSizes } from './cost';
+import { intFromEnv } from './env';
 
 export interface Limits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
+  /** Bytes of a query's text, comments and whitespace included (what a persisted query keeps). */
+  maxQueryBytes: number;
   /** Estimated cost allowed to anonymous callers; other roles get a multiple (ROLE_COST_FACTOR). */
   maxCost: number;
   /** Objects one request may produce at execution (the gateway's count, and each subgraph's). */
@@ -44,6 +46,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxDepth: intFromEnv(env, 'MADOGUCHI_MAX_DEPTH', 12),
     maxAliases: intFromEnv(env, 'MADOGUCHI_MAX_ALIASES', 30),
     maxTokens: intFromEnv(env, 'MADOGUCHI_MAX_TOKENS', 3000),
+    maxQueryBytes: intFromEnv(env, 'MADOGUCHI_MAX_QUERY_BYTES', 32 * 1024),
     maxCost: intFromEnv(env, 'MADOGUCHI_MAX_COST', 20_000),
     maxObjects: intFromEnv(env, 'MADOGUCHI_MAX_OBJECTS', 250_000),
     maxResponseBytes: intFromEnv(env, 'MADOGUCHI_MAX_RESPONSE_BYTES', 32 * 1024 * 1024),
@@ -79,13 +82,14 @@ export function costLimitPlugin(
   listSizes: ListSizes,
   limits: Pick<Limits, 'maxCost'>,
   onRefuse: () => void = () => {},
+  fieldWork?: CostOptions['fieldWork'],
 ): ApolloServerPlugin<{ viewer: { role: Role } }> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables, { listSizes });
+          const cost = estimateCost(schema, document, operation, request.variables, { listSizes, fieldWork });
           const role = contextValue.viewer?.role ?? 'anonymous';
           const limit = costLimitOf(limits, role);
           if (cost <= limit) return;

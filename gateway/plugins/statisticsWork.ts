@@ -1,0 +1,25 @@
+/**
+ * What statistics cost in the gateway's estimate beyond the objects they return: the rows they
+ * read. A consultationStats that a rollup covers reads its grouping's rows; one that nothing covers
+ * reads every consultation, and once cost what its few returned objects did — 20–30 aliases of it
+ * selecting only `total` were cheap by the estimate and held the store for seconds. Weighed by
+ * rows (../../store/stats.ts countingWork, at the demo year's scale), an analyst's request holds at
+ * most one three-dimension aggregate nothing covers, or a few two-dimension ones; covered ones stay
+ * cheap. Identical aliases are computed once by the subgraph, but counted here each time.
+ */
+import { countingWork, type StatsDimension, type StatsFilter } from '../../store/stats';
+import type { CostOptions } from '../../server/cost';
+
+/** Rows read per unit of cost. */
+export const ROWS_PER_COST = 40;
+/** Growth counts read every plan (hundreds): a fixed weight. */
+const GROWTH_COUNTS_WORK = 25;
+
+export const STATISTICS_WORK: NonNullable<CostOptions['fieldWork']> = {
+  'Query.consultationStats': (argument) => {
+    const groupBy = argument('groupBy');
+    const dims = Array.isArray(groupBy) ? [...new Set(groupBy as StatsDimension[])] : [];
+    return Math.ceil(countingWork(dims, (argument('filter') ?? null) as StatsFilter | null) / ROWS_PER_COST);
+  },
+  'Query.growthCounts': () => GROWTH_COUNTS_WORK,
+};
