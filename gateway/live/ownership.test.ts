@@ -78,3 +78,48 @@ test('nothing may reach into consultation records by @requires or by extending t
     ),
   ).toEqual(new Map([['Company.loanCap', ['Company.employees']]]));
 });
+
+test('a directive that would change a built-in type or field for every client is refused, under either spelling', () => {
+  // Composed, `@inaccessible` on the key removes Organization.id from the whole graph.
+  expect(problems(`type Organization @key(fields: "id") { id: ID! @federation__inaccessible note: String }`)).toEqual([
+    `${LABEL}: Organization.id @federation__inaccessible: a live source may not change a built-in field, only repeat its key or mark it @external`,
+  ]);
+  expect(problems(`type Program @key(fields: "id") @federation__inaccessible { id: ID! note: String }`)).toEqual([
+    `${LABEL}: Program @federation__inaccessible: a live source may not change a built-in type, only add fields to it`,
+  ]);
+  // Its own fields on a shared type may carry what they like.
+  expect(
+    problems(`type Organization @key(fields: "id") { id: ID! @shareable note: String @federation__inaccessible }`),
+  ).toEqual([]);
+  // The rules read federation's names: a renamed import could hide @requires or @inaccessible from them.
+  expect(
+    ownershipProblems(
+      LABEL,
+      parse(
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", { name: "@inaccessible", as: "@hidden" }])\n' +
+          'type Organization @key(fields: "id") { id: ID! @hidden }',
+      ),
+      builtins,
+    )[0],
+  ).toBe(`${LABEL}: its federation @link renames directives (as:); import them under their own names`);
+  // An @override spelled without importing it is still an @override.
+  expect(
+    problems(`type Company @key(fields: "id") { id: ID! employees: Int @federation__override(from: "consultations") }`),
+  ).toEqual(expect.arrayContaining([expect.stringContaining('Company.employees uses @override')]));
+});
+
+test('@provides of built-in fields is refused: on that path the agency would answer Organization.name', () => {
+  expect(
+    problems(`
+      type Organization @key(fields: "id") { id: ID! name: String! @external }
+      type Query { spoofOrganizations: [Organization] @provides(fields: "name") }`),
+  ).toEqual([
+    `${LABEL}: Query.spoofOrganizations @provides fields of Organization, which only Madoguchi's own subgraphs answer`,
+  ]);
+  // Its own types' fields it may provide.
+  expect(
+    problems(`
+      type Equipment @key(fields: "id") { id: ID! name: String @external }
+      type Query { equipmentList: [Equipment] @provides(fields: "name") }`),
+  ).toEqual([]);
+});

@@ -4,8 +4,12 @@
  * Company …) through their @key; it may not define, shadow or take over anything a built-in
  * subgraph defines — no field of a built-in type other than the key fields (or ones it marks
  * @external), no redefinition of a built-in enum, input, union, interface or value type (adding a
- * value to SupportField would change it for every client), no @override, and no @requires or
- * @external on consultation records (their content must never be sent to an agency's service).
+ * value to SupportField would change it for every client), no @override, no directive that changes
+ * a built-in type or field for everyone (`@inaccessible` on `Organization.id` would remove it from
+ * the graph), no @provides of built-in fields (the agency would answer them), no renamed federation
+ * directives, and no @requires or @external on consultation records (their content must never be
+ * sent to an agency's service). Federation's directives count under either spelling (`@requires`,
+ * `@federation__requires`).
  * Fields it adds to shared types (entities, Query, Mutation) must be nullable, so that its failure
  * costs only them. Every refusal names the agency and the source.
  */
@@ -37,8 +41,37 @@ interface BuiltinType {
 
 export type BuiltinTypes = Map<string, BuiltinType>;
 
+/** A federation directive's name as written: imported (`@key`) or not (`@federation__key`). */
+function federationName(d: DirectiveNode): string {
+  return d.name.value.replace(/^federation__/, '');
+}
+
 function directive(node: { directives?: readonly DirectiveNode[] }, name: string): DirectiveNode | undefined {
-  return node.directives?.find((d) => d.name.value === name);
+  return node.directives?.find((d) => federationName(d) === name);
+}
+
+/** What a live source may write on a built-in type, and on the built-in fields it repeats (keys, @external). */
+const ON_BUILTIN_TYPE = new Set(['key', 'extends', 'shareable']);
+const ON_BUILTIN_FIELD = new Set(['external', 'shareable']);
+
+/** A federation @link that renames (`as:`) the namespace or a directive: the rules below could not read it. */
+function renamesFederation(typeDefs: DocumentNode): boolean {
+  return typeDefs.definitions.some(
+    (def) =>
+      (def.kind === Kind.SCHEMA_DEFINITION || def.kind === Kind.SCHEMA_EXTENSION) &&
+      (def.directives ?? []).some((d) => {
+        if (d.name.value !== 'link') return false;
+        const url = d.arguments?.find((a) => a.name.value === 'url')?.value;
+        if (url?.kind !== Kind.STRING || !url.value.includes('/federation/')) return false;
+        return (d.arguments ?? []).some(
+          (a) =>
+            a.name.value === 'as' ||
+            (a.name.value === 'import' &&
+              a.value.kind === Kind.LIST &&
+              a.value.values.some((v) => v.kind === Kind.OBJECT && v.fields.some((o) => o.name.value === 'as'))),
+        );
+      }),
+  );
 }
 
 function stringArg(d: DirectiveNode | undefined, name: string): string | undefined {
@@ -113,6 +146,8 @@ export function builtinTypesOf(subgraphs: Array<{ name: string; typeDefs: Docume
 export function ownershipProblems(label: string, typeDefs: DocumentNode, builtins: BuiltinTypes): string[] {
   const problems: string[] = [];
   const say = (message: string) => problems.push(`${label}: ${message}`);
+  if (renamesFederation(typeDefs))
+    say('its federation @link renames directives (as:); import them under their own names');
   for (const def of typeDefs.definitions) {
     if (def.kind === Kind.SCHEMA_DEFINITION || def.kind === Kind.SCHEMA_EXTENSION) continue;
     if (def.kind === Kind.DIRECTIVE_DEFINITION) continue;
@@ -126,9 +161,15 @@ export function ownershipProblems(label: string, typeDefs: DocumentNode, builtin
       for (const d of ['requires', 'provides'] as const) {
         const set = stringArg(directive(f, d), 'fields');
         const start = d === 'requires' ? typeName : namedType(f.type);
-        if (set && typesReached(start, set, builtins).some((t) => SEALED_TYPES.has(t)))
+        const reached = set ? typesReached(start, set, builtins) : [];
+        if (reached.some((t) => SEALED_TYPES.has(t)))
           say(
             `${typeName}.${f.name.value} @${d} fields of consultation records, which no agency's service may receive`,
+          );
+        // Provided, a built-in field would be answered by the agency's service on this path.
+        else if (d === 'provides' && reached.some((t) => builtins.has(t)))
+          say(
+            `${typeName}.${f.name.value} @provides fields of ${reached.find((t) => builtins.has(t))}, which only Madoguchi's own subgraphs answer`,
           );
       }
     }
@@ -143,9 +184,13 @@ export function ownershipProblems(label: string, typeDefs: DocumentNode, builtin
       continue;
     }
     const object = def as ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
+    // @inaccessible, @tag, @authenticated… here would change the built-in type for every client.
+    for (const d of object.directives ?? [])
+      if (!ON_BUILTIN_TYPE.has(federationName(d)))
+        say(`${typeName} @${d.name.value}: a live source may not change a built-in type, only add fields to it`);
     const keys = new Set(
       (object.directives ?? [])
-        .filter((d) => d.name.value === 'key')
+        .filter((d) => federationName(d) === 'key')
         .flatMap((d) => topFields(stringArg(d, 'fields') ?? '')),
     );
     if (SEALED_TYPES.has(typeName)) {
@@ -162,7 +207,14 @@ export function ownershipProblems(label: string, typeDefs: DocumentNode, builtin
           `${typeName}.${f.name.value} must be nullable: a live source's field on a shared type may only cost itself when the service fails`,
         );
       if (!owner) continue;
-      if (keys.has(f.name.value) || directive(f, 'external')) continue;
+      if (keys.has(f.name.value) || directive(f, 'external')) {
+        for (const d of f.directives ?? [])
+          if (!ON_BUILTIN_FIELD.has(federationName(d)))
+            say(
+              `${typeName}.${f.name.value} @${d.name.value}: a live source may not change a built-in field, only repeat its key or mark it @external`,
+            );
+        continue;
+      }
       say(
         `${typeName}.${f.name.value} is defined by the built-in subgraph "${owner}"; a live source may add new fields, not define or override existing ones`,
       );

@@ -1,6 +1,7 @@
 /**
  * Per request: a live field whose @requires reads built-in fields is refused to a role that may not
- * read them, and every live field asked for is remembered as used.
+ * read them; one reached through consultation records or firms is answered only for the source's
+ * own agency's staff; every live field asked for is remembered as used.
  */
 import { composeServices } from '@apollo/composition';
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
@@ -22,9 +23,10 @@ test('a type’s roles are those of the root fields it is reachable from', () =>
 test('a live field requiring a firm’s data is refused to a role that may not read it; used fields are remembered', async () => {
   // The API schema as the gateway would serve it with a live source adding two fields.
   const schema = buildSchema(
-    `type Query { organization(id: ID!): Organization company(id: ID!): Company }
+    `type Query { organization(id: ID!): Organization company(id: ID!): Company consultations: [Consultation] }
      type Organization { id: ID! name: String! equipment: [String] }
-     type Company { id: ID! employees: Int loanCap: Int }`,
+     type Company { id: ID! employees: Int loanCap: Int }
+     type Consultation { id: ID! organization: Organization }`,
   );
   const registry = {
     owners: new Map([
@@ -35,23 +37,84 @@ test('a live field requiring a firm’s data is refused to a role that may not r
     used: new Set<string>(),
   } as unknown as LiveRegistry;
   const plugin = liveFieldsPlugin(registry);
-  const run = async (query: string, role: string) => {
+  const run = async (query: string, role: string, agencyId?: string) => {
     const document = parse(query);
     const hooks = await plugin.requestDidStart!({} as never);
     return (hooks as { didResolveOperation: (c: unknown) => Promise<void> }).didResolveOperation({
       schema,
       document,
       operation: document.definitions[0] as OperationDefinitionNode,
-      contextValue: { viewer: { role } },
+      contextValue: { viewer: { role, agencyId } },
     });
   };
   await run('{ organization(id: "x") { name equipment } }', 'anonymous');
   expect([...registry.used]).toEqual(['Organization.equipment']);
-  // Company is reached by the root field company: staff and coordinators.
-  await expect(run('{ company(id: "x") { loanCap } }', 'staff')).resolves.toBeUndefined();
+  // Company is reached by the root field company: the source's own agency's staff only.
+  await expect(run('{ company(id: "x") { loanCap } }', 'staff', 'shinkin')).resolves.toBeUndefined();
   await expect(run('{ company(id: "x") { loanCap } }', 'analyst')).rejects.toMatchObject({
     message: 'Company.loanCap (live source shinkin/loans) needs Company.employees, which role analyst may not read',
     extensions: { code: 'FORBIDDEN' },
   });
+  // A coordinator may read employees, but the firm reached is the source's agency's staff's only.
+  await expect(run('{ company(id: "x") { loanCap } }', 'coordinator')).rejects.toMatchObject({
+    message: expect.stringContaining('is reached through company'),
+  });
   expect(registry.used.has('Company.loanCap')).toBe(true);
+});
+
+test('a live field reached through consultation records or firms is answered only for the source’s agency’s staff', async () => {
+  const schema = buildSchema(
+    `type Query { organization(id: ID!): Organization company(id: ID!): Company consultations: [Consultation] }
+     type Organization { id: ID! name: String! equipment: [String] }
+     type Company { id: ID! employees: Int loanOffers: [String] }
+     type Consultation { id: ID! organization: Organization company: Company }`,
+  );
+  const registry = {
+    owners: new Map([
+      ['Organization.equipment', 'hyogo-itc/equipment'],
+      ['Company.loanOffers', 'shinkin/loans'],
+    ]),
+    requires: new Map(),
+    used: new Set<string>(),
+  } as unknown as LiveRegistry;
+  const plugin = liveFieldsPlugin(registry);
+  const run = async (query: string, viewer: { role: string; agencyId?: string }) => {
+    const document = parse(query);
+    const hooks = await plugin.requestDidStart!({} as never);
+    return (hooks as { didResolveOperation: (c: unknown) => Promise<void> }).didResolveOperation({
+      schema,
+      document,
+      operation: document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode,
+      contextValue: { viewer },
+    });
+  };
+  const coordinator = { role: 'coordinator' };
+  const itcStaff = { role: 'staff', agencyId: 'hyogo-itc' };
+  // Open to everyone where the path is public.
+  await expect(run('{ organization(id: "x") { equipment } }', { role: 'anonymous' })).resolves.toBeUndefined();
+  // Through consultations the service would learn which organizations a firm's records name.
+  await expect(run('{ consultations { organization { equipment } } }', coordinator)).rejects.toMatchObject({
+    message: expect.stringMatching(
+      /^Organization\.equipment \(live source hyogo-itc\/equipment\) is reached through consultations: /,
+    ),
+    extensions: { code: 'FORBIDDEN' },
+  });
+  await expect(
+    run('{ consultations { organization { equipment } } }', { role: 'staff', agencyId: 'hyogo-cgc' }),
+  ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  await expect(run('{ consultations { organization { equipment } } }', itcStaff)).resolves.toBeUndefined();
+  // However it is spelled: an alias, a fragment spread, an inline fragment on the root.
+  for (const query of [
+    '{ c: consultations { o: organization { e: equipment } } }',
+    'query { ...R } fragment R on Query { consultations { ...O } } fragment O on Consultation { organization { equipment } }',
+    '{ ... on Query { consultations { organization { ... on Organization { equipment } } } } }',
+  ])
+    await expect(run(query, coordinator)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  // A type only restricted roots reach (a firm) is its agency's staff's however it is reached.
+  await expect(run('{ company(id: "x") { loanOffers } }', coordinator)).rejects.toMatchObject({
+    message: expect.stringContaining('is reached through company'),
+  });
+  await expect(
+    run('{ company(id: "x") { loanOffers } }', { role: 'staff', agencyId: 'shinkin' }),
+  ).resolves.toBeUndefined();
 });

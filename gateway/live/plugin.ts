@@ -4,25 +4,35 @@
  * - a live field whose @requires reads built-in fields (sent to the agency's service with the
  *   entity's key) is refused to a caller whose role may not read those fields — the roles of a type
  *   are those of the root fields it is reachable from (the consultation guard's table);
+ * - a live field reached through consultation records or firms — under a root field the consultation
+ *   guard restricts (`consultations`, `company`, `deskCompanies` …), or on a type no anonymous caller
+ *   can reach (`Company`) — is answered only for staff of the agency running the source: the gateway
+ *   would send the service the keys of what the caller reached (which firms consulted, and where),
+ *   and only that agency's own staff are shown nothing its service may not know;
  * - the live fields an operation selects are remembered as used: a breaking change to them is
  *   then refused until acknowledged (./registry).
  *
- * Operations that select no live field cost one WeakMap lookup.
+ * Operations that select no live field cost two WeakMap lookups.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getNamedType,
   GraphQLError,
+  isCompositeType,
   isInterfaceType,
   isObjectType,
   isUnionType,
+  Kind,
   type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
-import type { Role } from '../../server/identity';
-import { forEachSelectedField } from '../operationFields';
+import type { Role, Viewer } from '../../server/identity';
 import { ALLOWED } from '../plugins/consultationGuard';
 import type { LiveRegistry } from './registry';
 
@@ -56,6 +66,44 @@ interface Decision {
   used: string[];
   /** Live fields with @requires, and what they read. */
   requiring: Array<{ field: string; needs: string[] }>;
+  /** Live fields reached through consultation records or firms, and through what. */
+  restricted: Array<{ field: string; through: string }>;
+}
+
+/**
+ * Calls `onField` for each field the operation selects, with its parent type and the root field it
+ * is under, fragments followed from where they are spread (a fragment once per root field).
+ */
+function forEachFieldUnderRoot(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  onField: (parent: GraphQLCompositeType, node: FieldNode, root: string) => void,
+): void {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const seen = new Set<string>();
+  const walk = (type: GraphQLNamedType | undefined, set: SelectionSetNode, root: string | null): void => {
+    if (!type || !isCompositeType(type)) return;
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        const under = root ?? s.name.value;
+        onField(type, s, under);
+        const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[s.name.value] : undefined;
+        if (field && s.selectionSet) walk(getNamedType(field.type), s.selectionSet, under);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        walk(s.typeCondition ? schema.getType(s.typeCondition.name.value) : type, s.selectionSet, root);
+      } else {
+        const fragment = fragments.get(s.name.value);
+        const key = `${s.name.value}\u0000${root ?? ''}`;
+        if (!fragment || seen.has(key)) continue;
+        seen.add(key);
+        walk(schema.getType(fragment.typeCondition.name.value), fragment.selectionSet, root);
+      }
+    }
+  };
+  const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  if (rootType) walk(rootType, operation.selectionSet, null);
 }
 
 function decide(
@@ -63,22 +111,35 @@ function decide(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   registry: LiveRegistry,
+  byType: Map<string, Set<Role>>,
 ): Decision {
   const used = new Set<string>();
   const requiring: Decision['requiring'] = [];
-  forEachSelectedField(schema, document, operation, (parent, node) => {
-    if (!parent) return undefined;
+  const restricted = new Map<string, string>();
+  forEachFieldUnderRoot(schema, document, operation, (parent, node, root) => {
     const coordinate = `${parent.name}.${node.name.value}`;
-    if (!registry.owners.has(coordinate)) return undefined;
+    if (!registry.owners.has(coordinate)) return;
     used.add(coordinate);
     const needs = registry.requires.get(coordinate);
-    if (needs) requiring.push({ field: coordinate, needs });
-    return undefined;
+    if (needs && !requiring.some((r) => r.field === coordinate)) requiring.push({ field: coordinate, needs });
+    if (!restricted.has(coordinate)) {
+      if (ALLOWED[root]) restricted.set(coordinate, root);
+      else if (!(byType.get(parent.name)?.has('anonymous') ?? true)) restricted.set(coordinate, parent.name);
+    }
   });
-  return { used: [...used], requiring };
+  return {
+    used: [...used],
+    requiring,
+    restricted: [...restricted].map(([field, through]) => ({ field, through })),
+  };
 }
 
-export function liveFieldsPlugin(registry: LiveRegistry): ApolloServerPlugin<{ viewer?: { role: Role } }> {
+/** The agency running a live source (`<agencyId>/<sourceId>`). */
+const agencyOf = (source: string | undefined): string | undefined => source?.split('/')[0];
+
+export function liveFieldsPlugin(
+  registry: LiveRegistry,
+): ApolloServerPlugin<{ viewer?: Pick<Viewer, 'role'> & Partial<Pick<Viewer, 'agencyId'>> }> {
   const decisions = new WeakMap<OperationDefinitionNode, Decision>();
   const roles = new WeakMap<GraphQLSchema, Map<string, Set<Role>>>();
   return {
@@ -86,16 +147,15 @@ export function liveFieldsPlugin(registry: LiveRegistry): ApolloServerPlugin<{ v
       return {
         async didResolveOperation({ schema, document, operation, contextValue }) {
           if (!operation || registry.owners.size === 0) return;
+          let byType = roles.get(schema);
+          if (!byType) roles.set(schema, (byType = rolesByType(schema)));
           let decision = decisions.get(operation);
           if (!decision) {
-            decision = decide(schema, document, operation, registry);
+            decision = decide(schema, document, operation, registry, byType);
             decisions.set(operation, decision);
           }
           for (const c of decision.used) registry.used.add(c);
-          if (decision.requiring.length === 0) return;
           const role = contextValue.viewer?.role ?? 'anonymous';
-          let byType = roles.get(schema);
-          if (!byType) roles.set(schema, (byType = rolesByType(schema)));
           for (const { field, needs } of decision.requiring) {
             for (const need of needs) {
               const [typeName, fieldName] = need.split('.');
@@ -108,6 +168,15 @@ export function liveFieldsPlugin(registry: LiveRegistry): ApolloServerPlugin<{ v
                 { extensions: { code: 'FORBIDDEN', http: { status: 403 } } },
               );
             }
+          }
+          for (const { field, through } of decision.restricted) {
+            const source = registry.owners.get(field);
+            const agency = agencyOf(source);
+            if (role === 'staff' && agency && contextValue.viewer?.agencyId === agency) continue;
+            throw new GraphQLError(
+              `${field} (live source ${source}) is reached through ${through}: an agency's service is sent what a caller reaches through consultation records or firms only when the caller is that agency's staff`,
+              { extensions: { code: 'FORBIDDEN', http: { status: 403 } } },
+            );
           }
         },
       };

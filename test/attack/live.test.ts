@@ -25,7 +25,7 @@ function declare(mode: string, extra = ''): void {
 
 beforeAll(async () => {
   hostile = await startHostileSubgraph();
-  for (const mode of ['big', 'code', 'capture', 'sealed']) declare(mode);
+  for (const mode of ['big', 'code', 'capture', 'sealed', 'hide']) declare(mode);
   declare('slow', '    limits: { timeoutMs: 400 }\n');
   // An OpenAPI document asking the gateway to read another URL for it.
   mkdirSync(join(agencies, 'specs'));
@@ -125,4 +125,44 @@ test('a source asking for consultation records, or an OpenAPI document naming an
   expect(spec.composed).toBe(false);
   expect(spec.lastError).toContain('refers outside itself');
   expect(hostile.paths.filter((p) => p.includes('stolen'))).toEqual([]);
+});
+
+test('a source hiding a built-in field from the graph (@inaccessible on Organization.id) is left out; the field stays', async () => {
+  const hide = statusOf('hostile-hide/service');
+  expect(hide.composed).toBe(false);
+  expect(hide.lastError).toContain(
+    'agency "hostile-hide" (source service): Organization.id @federation__inaccessible: a live source may not change a built-in field, only repeat its key or mark it @external',
+  );
+  const r = await gql(app, '{ organization(id: "hyogo-iac") { id name } }');
+  expect(r.errors).toBeUndefined();
+  expect(r.data!.organization.id).toBe('hyogo-iac');
+});
+
+test('what a caller reaches through consultation records is not sent to another agency’s service: which organizations a firm consulted stays in', async () => {
+  const query = '{ consultations(first: 5) { edges { node { organization { id captureNote } } } } }';
+  const before = hostile.capturedBodies.length;
+  for (const token of [app.tokens.coordinator, app.tokens.staffIac]) {
+    const r = await gql(app, query, {}, token);
+    expect(r.status).toBe(403);
+    expect(r.data ?? null).toBeNull();
+    expect(r.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(
+        /^Organization\.captureNote \(live source hostile-capture\/service\) is reached through consultations: /,
+      ),
+      extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
+    });
+  }
+  // The same records without the live field answer; the service was asked nothing at all.
+  const plain = await gql(
+    app,
+    '{ consultations(first: 5) { edges { node { organization { id } } } } }',
+    {},
+    app.tokens.coordinator,
+  );
+  expect(plain.data!.consultations.edges.length).toBeGreaterThan(0);
+  expect(hostile.capturedBodies.length).toBe(before);
+  // Reached from the public side the same field answers for the same caller.
+  const open = await gql(app, '{ organization(id: "hyogo-iac") { captureNote } }', {}, app.tokens.coordinator);
+  expect(open.data!.organization.captureNote).toBe('capture says hello');
+  expect(hostile.capturedBodies.length).toBe(before + 1);
 });

@@ -7,6 +7,7 @@
  *   /code/graphql     answers with errors claiming the gateway's own codes (REQUEST_TIMEOUT …)
  *   /capture/graphql  answers normally and keeps the headers it was sent
  *   /sealed/graphql   asks (@requires) for consultation records' content
+ *   /hide/graphql     marks Organization.id @federation__inaccessible (composed, it would leave the graph)
  *
  * Each adds `Organization.<mode>Note`, so all of them can be declared at once.
  */
@@ -14,7 +15,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql } from 'graphql';
 
-const MODES = ['big', 'slow', 'code', 'capture', 'sealed'] as const;
+const MODES = ['big', 'slow', 'code', 'capture', 'sealed', 'hide'] as const;
 export type HostileMode = (typeof MODES)[number];
 
 function sdlOf(mode: HostileMode): string {
@@ -29,7 +30,7 @@ type Company @key(fields: "id") {
 }`;
   return `${head}
 type Organization @key(fields: "id") {
-  id: ID!
+  id: ID!${mode === 'hide' ? ' @federation__inaccessible' : ''}
   ${mode}Note: String
 }`;
 }
@@ -38,6 +39,8 @@ export interface HostileSubgraph {
   url: string;
   /** Headers received by /capture, newest last. */
   captured: IncomingHttpHeaders[];
+  /** Bodies received by /capture other than schema reads, newest last. */
+  capturedBodies: string[];
   /** Every path asked for. */
   paths: string[];
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export interface HostileSubgraph {
 
 export async function startHostileSubgraph(): Promise<HostileSubgraph> {
   const captured: IncomingHttpHeaders[] = [];
+  const capturedBodies: string[] = [];
   const paths: string[] = [];
   const schemas = new Map(
     MODES.map((mode) => [
@@ -65,8 +69,9 @@ export async function startHostileSubgraph(): Promise<HostileSubgraph> {
     req.on('data', (c) => (body += String(c)));
     req.on('end', async () => {
       if (!schema) return void res.writeHead(404).end();
-      if (mode === 'capture') captured.push(req.headers);
       const { query, variables } = JSON.parse(body || '{}') as { query?: string; variables?: Record<string, unknown> };
+      if (mode === 'capture') captured.push(req.headers);
+      if (mode === 'capture' && !query?.includes('_service')) capturedBodies.push(body);
       const note = mode === 'big' ? 'x'.repeat(5 * 1024 * 1024) : `${mode} says hello`;
       const result = await graphql({
         schema,
@@ -94,6 +99,7 @@ export async function startHostileSubgraph(): Promise<HostileSubgraph> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     captured,
+    capturedBodies,
     paths,
     close: () =>
       new Promise<void>((resolve) => {
