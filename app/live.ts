@@ -7,6 +7,7 @@
  *   MADOGUCHI_LIVE_MAX_RESPONSE_BYTES  largest answer taken from one (default 2 MiB)
  *   MADOGUCHI_LIVE_CONNECTIONS         connections to each (default 16)
  *   MADOGUCHI_LIVE_INTERVAL_MS         how often schemas are read again (default 60000)
+ *   MADOGUCHI_LIVE_MAX_SCHEMA_ELEMENTS types, fields, arguments and enum values a source may declare (default 1500)
  *
  * An agency file may tighten its source's limits (`limits:`), never loosen them.
  */
@@ -32,6 +33,7 @@ export function liveSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Parti
     maxResponseBytes: intFromEnv(env, 'MADOGUCHI_LIVE_MAX_RESPONSE_BYTES', 2 * 1024 * 1024) || 2 * 1024 * 1024,
     connections: intFromEnv(env, 'MADOGUCHI_LIVE_CONNECTIONS', 16) || 16,
     intervalMs: Math.max(1_000, intFromEnv(env, 'MADOGUCHI_LIVE_INTERVAL_MS', 60_000)),
+    maxSchemaElements: intFromEnv(env, 'MADOGUCHI_LIVE_MAX_SCHEMA_ELEMENTS', 1_500) || 1_500,
   };
 }
 

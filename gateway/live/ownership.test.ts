@@ -4,7 +4,7 @@
  */
 import { parse } from 'graphql';
 import { SUBGRAPHS } from '../../subgraphs';
-import { builtinTypesOf, ownershipProblems, requiredFieldsOf } from './ownership';
+import { builtinTypesOf, ownershipProblems, requiredFieldsOf, schemaElements } from './ownership';
 
 const builtins = builtinTypesOf(SUBGRAPHS.map((m) => ({ name: m.name, typeDefs: m.typeDefs })));
 const LABEL = 'agency "hyogo-itc" (source equipment)';
@@ -122,4 +122,14 @@ test('@provides of built-in fields is refused: on that path the agency would ans
       type Equipment @key(fields: "id") { id: ID! name: String @external }
       type Query { equipmentList: [Equipment] @provides(fields: "name") }`),
   ).toEqual([]);
+});
+
+test('a schema’s size is counted in types, fields, arguments, enum values and union members', () => {
+  expect(
+    schemaElements(
+      parse(
+        `type A { x(a: Int, b: Int): Int y: B } enum B { P Q R } union U = A | C type C { z: Int } input I { w: Int }`,
+      ),
+    ),
+  ).toBe(/* A, x, a, b, y */ 5 + /* B P Q R */ 4 + /* U A C */ 3 + /* C z */ 2 + /* I w */ 2);
 });

@@ -223,6 +223,19 @@ export function ownershipProblems(label: string, typeDefs: DocumentNode, builtin
   return problems;
 }
 
+/** How many types, fields, arguments, enum values and union members a schema declares. */
+export function schemaElements(typeDefs: DocumentNode): number {
+  let n = 0;
+  for (const def of typeDefs.definitions) {
+    n += 1;
+    if ('fields' in def) for (const f of def.fields ?? []) n += 1 + ('arguments' in f ? (f.arguments?.length ?? 0) : 0);
+    if ('values' in def) n += def.values?.length ?? 0;
+    if ('types' in def) n += def.types?.length ?? 0;
+    if (def.kind === Kind.DIRECTIVE_DEFINITION) n += def.arguments?.length ?? 0;
+  }
+  return n;
+}
+
 /** Every `Type.field` a live source's @requires asks for, by the field that asks. */
 export function requiredFieldsOf(typeDefs: DocumentNode): Map<string, string[]> {
   const out = new Map<string, string[]>();

@@ -25,7 +25,7 @@ function declare(mode: string, extra = ''): void {
 
 beforeAll(async () => {
   hostile = await startHostileSubgraph();
-  for (const mode of ['big', 'code', 'capture', 'sealed', 'hide']) declare(mode);
+  for (const mode of ['big', 'code', 'capture', 'sealed', 'hide', 'huge']) declare(mode);
   declare('slow', '    limits: { timeoutMs: 400 }\n');
   // An OpenAPI document asking the gateway to read another URL for it.
   mkdirSync(join(agencies, 'specs'));
@@ -165,4 +165,15 @@ test('what a caller reaches through consultation records is not sent to another 
   const open = await gql(app, '{ organization(id: "hyogo-iac") { captureNote } }', {}, app.tokens.coordinator);
   expect(open.data!.organization.captureNote).toBe('capture says hello');
   expect(hostile.capturedBodies.length).toBe(before + 1);
+});
+
+test('a schema too large to compose in reasonable time is refused before composition; the graph keeps serving', async () => {
+  const huge = statusOf('hostile-huge/service');
+  expect(huge.composed).toBe(false);
+  expect(huge.lastError).toMatch(
+    /^agency "hostile-huge" \(source service\): its schema declares 2200\d types, fields, arguments and enum values, more than the 1500 a live source may/,
+  );
+  const r = await gql(app, '{ organization(id: "hyogo-iac") { name captureNote } }');
+  expect(r.errors).toBeUndefined();
+  expect(r.data!.organization).toEqual({ name: expect.any(String), captureNote: 'capture says hello' });
 });

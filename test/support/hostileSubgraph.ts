@@ -8,6 +8,7 @@
  *   /capture/graphql  answers normally and keeps the headers it was sent
  *   /sealed/graphql   asks (@requires) for consultation records' content
  *   /hide/graphql     marks Organization.id @federation__inaccessible (composed, it would leave the graph)
+ *   /huge/graphql     declares 2,000 types of 10 fields (~0.5 MB, minutes of composition if taken in)
  *
  * Each adds `Organization.<mode>Note`, so all of them can be declared at once.
  */
@@ -15,7 +16,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql } from 'graphql';
 
-const MODES = ['big', 'slow', 'code', 'capture', 'sealed', 'hide'] as const;
+const MODES = ['big', 'slow', 'code', 'capture', 'sealed', 'hide', 'huge'] as const;
 export type HostileMode = (typeof MODES)[number];
 
 function sdlOf(mode: HostileMode): string {
@@ -28,7 +29,16 @@ type Company @key(fields: "id") {
   consultations: String @external
   sealedNote: String @requires(fields: "consultations { edges { node { summary } } }")
 }`;
+  const bulk =
+    mode === 'huge'
+      ? Array.from(
+          { length: 2_000 },
+          (_, i) =>
+            `type Huge${i} { ${Array.from({ length: 10 }, (_, j) => `f${j}: Huge${(i + j + 1) % 2_000}`).join(' ')} }`,
+        ).join('\n')
+      : '';
   return `${head}
+${bulk}
 type Organization @key(fields: "id") {
   id: ID!${mode === 'hide' ? ' @federation__inaccessible' : ''}
   ${mode}Note: String
