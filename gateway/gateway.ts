@@ -17,7 +17,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { Kind, parse } from 'graphql';
+import { buildASTSchema, Kind, parse } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
@@ -69,7 +69,16 @@ import {
 } from './responseCache';
 import { SUPERGRAPH_FILE } from './supergraph';
 import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
-import { JWKS_PATH, liveFieldsPlugin, liveJwks, startLiveSources, type LiveOptions, type LiveRegistry } from './live';
+import {
+  JWKS_PATH,
+  liveFieldsPlugin,
+  firmScope,
+  liveJwks,
+  rolesByType,
+  startLiveSources,
+  type LiveOptions,
+  type LiveRegistry,
+} from './live';
 
 export { SubgraphClient } from './subgraph/client';
 
@@ -298,7 +307,10 @@ export function createGatewayServer(
       STATISTICS_WORK,
     ),
   ];
-  if (live) plugins.push(liveFieldsPlugin(live));
+  if (live) {
+    const builtin = buildASTSchema(parse(supergraphSdl));
+    plugins.push(liveFieldsPlugin(live, { roles: rolesByType(builtin), scope: firmScope(builtin) }));
+  }
   // Last: it answers from the cache only once every check above has passed.
   if (responseCache) {
     const privateFields = privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs);

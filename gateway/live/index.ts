@@ -11,7 +11,7 @@ import type { SubgraphDefinition } from './composer';
 import { LiveRegistry, type LiveSettings, type LiveSourceStatus } from './registry';
 
 export { LiveRegistry, type LiveSettings, type LiveSourceStatus } from './registry';
-export { liveFieldsPlugin } from './plugin';
+export { firmScope, liveFieldsPlugin, rolesByType } from './plugin';
 export { JWKS_PATH, liveJwks } from './identity';
 
 export interface LiveOptions {

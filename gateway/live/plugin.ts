@@ -71,39 +71,91 @@ interface Decision {
 }
 
 /**
- * Calls `onField` for each field the operation selects, with its parent type and the root field it
- * is under, fragments followed from where they are spread (a fragment once per root field).
+ * What is reached through consultation records or firms, in the built-in graph: the root fields the
+ * consultation guard restricts and any other reaching a firm or its records (`nominations`), and the
+ * types found only under those (`Company`, `Nomination` …), not under any open root field.
  */
-function forEachFieldUnderRoot(
+export interface FirmScope {
+  roots: Set<string>;
+  types: Set<string>;
+}
+
+/** Firms and their records: what a path through makes everything under it private. */
+const FIRM_ANCHORS = ['Company', 'Consultation'];
+
+function reachable(schema: GraphQLSchema, starts: GraphQLNamedType[]): Set<string> {
+  const seen = new Set<string>();
+  const pending = [...starts];
+  while (pending.length) {
+    const type = pending.pop()!;
+    if (seen.has(type.name)) continue;
+    seen.add(type.name);
+    if (isObjectType(type) || isInterfaceType(type))
+      for (const f of Object.values(type.getFields())) pending.push(getNamedType(f.type));
+    if (isUnionType(type)) pending.push(...type.getTypes());
+    if (isInterfaceType(type)) pending.push(...schema.getPossibleTypes(type));
+  }
+  return seen;
+}
+
+export function firmScope(schema: GraphQLSchema, guarded: Record<string, unknown> = ALLOWED): FirmScope {
+  const roots = new Set<string>();
+  const open: GraphQLNamedType[] = [];
+  const closed: GraphQLNamedType[] = [];
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root) continue;
+    for (const f of Object.values(root.getFields())) {
+      const type = getNamedType(f.type);
+      if (guarded[f.name] || FIRM_ANCHORS.some((t) => reachable(schema, [type]).has(t))) {
+        roots.add(f.name);
+        closed.push(type);
+      } else open.push(type);
+    }
+  }
+  const public_ = reachable(schema, open);
+  const types = new Set(
+    [...reachable(schema, closed)].filter((t) => !public_.has(t) && isCompositeType(schema.getType(t))),
+  );
+  return { roots, types };
+}
+
+/**
+ * Calls `onField` for each field the operation selects, with its parent type and what makes it
+ * private (a restricted root field or a firm's type on its path; null when nothing does),
+ * fragments followed from where they are spread.
+ */
+function forEachFieldWithScope(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  onField: (parent: GraphQLCompositeType, node: FieldNode, root: string) => void,
+  scope: FirmScope,
+  onField: (parent: GraphQLCompositeType, node: FieldNode, through: string | null) => void,
 ): void {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const seen = new Set<string>();
-  const walk = (type: GraphQLNamedType | undefined, set: SelectionSetNode, root: string | null): void => {
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const walk = (type: GraphQLNamedType | undefined, set: SelectionSetNode, through: string | null): void => {
     if (!type || !isCompositeType(type)) return;
+    const here = through ?? (scope.types.has(type.name) ? type.name : null);
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
-        const under = root ?? s.name.value;
-        onField(type, s, under);
+        const under = here ?? (type === root && scope.roots.has(s.name.value) ? s.name.value : null);
+        onField(type, s, here);
         const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[s.name.value] : undefined;
         if (field && s.selectionSet) walk(getNamedType(field.type), s.selectionSet, under);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        walk(s.typeCondition ? schema.getType(s.typeCondition.name.value) : type, s.selectionSet, root);
+        walk(s.typeCondition ? schema.getType(s.typeCondition.name.value) : type, s.selectionSet, here);
       } else {
         const fragment = fragments.get(s.name.value);
-        const key = `${s.name.value}\u0000${root ?? ''}`;
+        const key = `${s.name.value}\u0000${here ?? ''}`;
         if (!fragment || seen.has(key)) continue;
         seen.add(key);
-        walk(schema.getType(fragment.typeCondition.name.value), fragment.selectionSet, root);
+        walk(schema.getType(fragment.typeCondition.name.value), fragment.selectionSet, here);
       }
     }
   };
-  const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
-  if (rootType) walk(rootType, operation.selectionSet, null);
+  if (root) walk(root, operation.selectionSet, null);
 }
 
 function decide(
@@ -111,21 +163,18 @@ function decide(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   registry: LiveRegistry,
-  byType: Map<string, Set<Role>>,
+  scope: FirmScope,
 ): Decision {
   const used = new Set<string>();
   const requiring: Decision['requiring'] = [];
   const restricted = new Map<string, string>();
-  forEachFieldUnderRoot(schema, document, operation, (parent, node, root) => {
+  forEachFieldWithScope(schema, document, operation, scope, (parent, node, through) => {
     const coordinate = `${parent.name}.${node.name.value}`;
     if (!registry.owners.has(coordinate)) return;
     used.add(coordinate);
     const needs = registry.requires.get(coordinate);
     if (needs && !requiring.some((r) => r.field === coordinate)) requiring.push({ field: coordinate, needs });
-    if (!restricted.has(coordinate)) {
-      if (ALLOWED[root]) restricted.set(coordinate, root);
-      else if (!(byType.get(parent.name)?.has('anonymous') ?? true)) restricted.set(coordinate, parent.name);
-    }
+    if (through && !restricted.has(coordinate)) restricted.set(coordinate, through);
   });
   return {
     used: [...used],
@@ -139,19 +188,26 @@ const agencyOf = (source: string | undefined): string | undefined => source?.spl
 
 export function liveFieldsPlugin(
   registry: LiveRegistry,
+  /**
+   * The built-in graph alone: who may reach each type (rolesByType) and what is reached through
+   * firms (firmScope). Read from the served schema instead, a live source adding
+   * `Query.firms: [Company]` would make firms public, and its fields on them open to every caller.
+   */
+  builtin?: { roles: Map<string, Set<Role>>; scope: FirmScope },
 ): ApolloServerPlugin<{ viewer?: Pick<Viewer, 'role'> & Partial<Pick<Viewer, 'agencyId'>> }> {
   const decisions = new WeakMap<OperationDefinitionNode, Decision>();
-  const roles = new WeakMap<GraphQLSchema, Map<string, Set<Role>>>();
+  const served = new WeakMap<GraphQLSchema, { roles: Map<string, Set<Role>>; scope: FirmScope }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, contextValue }) {
           if (!operation || registry.owners.size === 0) return;
-          let byType = roles.get(schema);
-          if (!byType) roles.set(schema, (byType = rolesByType(schema)));
+          let graph = builtin ?? served.get(schema);
+          if (!graph) served.set(schema, (graph = { roles: rolesByType(schema), scope: firmScope(schema) }));
+          const byType = graph.roles;
           let decision = decisions.get(operation);
           if (!decision) {
-            decision = decide(schema, document, operation, registry, byType);
+            decision = decide(schema, document, operation, registry, graph.scope);
             decisions.set(operation, decision);
           }
           for (const c of decision.used) registry.used.add(c);

@@ -152,6 +152,10 @@ test('what a caller reaches through consultation records is not sent to another 
       extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
     });
   }
+  // A root field the consultation guard does not list but that reaches firms is read the same way.
+  const nominated = await gql(app, '{ nominations { agency { captureNote } } }', {}, app.tokens.coordinator);
+  expect(nominated.status).toBe(403);
+  expect(nominated.errors?.[0].message).toMatch(/^Organization\.captureNote .* is reached through nominations: /);
   // The same records without the live field answer; the service was asked nothing at all.
   const plain = await gql(
     app,
