@@ -9,7 +9,8 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import data from './data/committee.json';
-import { mulberry32, type Rng } from './random';
+import { toCsv } from './csv';
+import { mulberry32, pick, type Rng } from './random';
 import {
   COMMITTEE_OUTCOMES,
   SUPPORT_FIELDS,
@@ -105,7 +106,6 @@ export interface MinutesOptions {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
 const between = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 
 /** Months from the first meeting to the logs' last month, YYYY-MM. */
@@ -292,35 +292,28 @@ export function committeeMinutes(tally: FirmTally, options: MinutesOptions): Min
 export const MINUTES_HEADER =
   '議事番号,開催日,法人番号,企業ID,企業名,所在地コード,業種,推薦機関,推薦理由,判定,判定理由,判定者,主担当機関,参加機関,支援目標';
 
-const NEEDS_QUOTES = /[",\r\n]/;
-const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
-/** RFC 4180, CRLF; agencies separated by 、 and goals by ； as the lead agency's sheet writes them. */
+/** RFC 4180 (./csv.ts); agencies separated by 、 and goals by ； as the lead agency's sheet writes them. */
 export function renderMinutesCsv(rows: readonly MinuteRow[]): string {
-  let out = MINUTES_HEADER + '\r\n';
-  for (const r of rows) {
-    out +=
-      [
-        r.localId,
-        r.meetingOn,
-        r.corporateNumber,
-        '',
-        r.companyName,
-        r.municipalityCode,
-        r.industry,
-        r.nominatedBy ?? '',
-        r.rationale ?? '',
-        COMMITTEE_OUTCOMES[r.outcome].label,
-        r.reason,
-        r.decidedBy,
-        r.leadAgency ?? '',
-        r.participatingAgencies.join('、'),
-        r.goals.join('；'),
-      ]
-        .map(csvField)
-        .join(',') + '\r\n';
-  }
-  return out;
+  return toCsv(
+    MINUTES_HEADER.split(','),
+    rows.map((r) => [
+      r.localId,
+      r.meetingOn,
+      r.corporateNumber,
+      '',
+      r.companyName,
+      r.municipalityCode,
+      r.industry,
+      r.nominatedBy ?? '',
+      r.rationale ?? '',
+      COMMITTEE_OUTCOMES[r.outcome].label,
+      r.reason,
+      r.decidedBy,
+      r.leadAgency ?? '',
+      r.participatingAgencies.join('、'),
+      r.goals.join('；'),
+    ]),
+  );
 }
 
 export const MINUTES_FILE = 'committee-minutes.csv';

@@ -9,11 +9,10 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { isValidLgCode } from '../domain/normalize';
 import { CHANNELS, OUTCOMES, SUPPORT_FIELDS } from '../domain/vocabulary';
+import { CONSULTATION_AGENCIES, REFERRAL_PARTNERS } from './agencies';
+import { DEMO_MUNICIPALITY_CODES } from './municipalities';
 import {
-  CONSULTATION_AGENCIES,
   CSV_HEADER,
-  DEMO_MUNICIPALITY_CODES,
-  REFERRAL_PARTNERS,
   generateConsultationLogs,
   renderConsultationCsv,
   writeConsultationFiles,

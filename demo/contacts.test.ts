@@ -1,5 +1,6 @@
 import { normalizePhone, phoneDigits } from '../domain/normalize';
-import { generateConsultationLogs, HYOGO_MUNICIPALITIES, TOSHIMA_MUNICIPALITIES } from './consultations';
+import { generateConsultationLogs } from './consultations';
+import { HYOGO_MUNICIPALITIES, TOSHIMA_MUNICIPALITIES } from './municipalities';
 
 describe('phone numbers and addresses in the demo logs', () => {
   const rows = [...generateConsultationLogs({ total: 20_000 }).values()].flat();

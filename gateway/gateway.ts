@@ -440,9 +440,8 @@ export async function startGateway(
     {
       method: 'GET',
       path: '/readyz',
-      handle: async (_, res) => {
-        if (running?.draining)
-          return sendText(res, 503, 'application/json', JSON.stringify({ status: 'draining', checks: {} }));
+      handle: async (req, res) => {
+        if (running?.draining) return sendText(res, 503, 'application/json', JSON.stringify({ status: 'draining' }));
         const checks: Record<string, string> = { supergraph: 'ok' };
         const replicas: Record<string, string> = {};
         // A subgraph is ready while any of its replicas answers; each replica is shown too.
@@ -481,10 +480,12 @@ export async function startGateway(
         );
         // A check reporting "degraded …" is shown but leaves the gateway ready (a source being retried).
         const ready = Object.values(checks).every((v) => v === 'ok' || v.startsWith('degraded'));
+        // The checks name subgraphs, replica addresses and sources' errors: shown only to whoever may
+        // read /metrics. An orchestrator's probe needs the status code alone.
+        const detailed = metricsRefusal(metricsAccess, req.headers.authorization) === null;
         const body = {
           status: ready ? 'ready' : 'not ready',
-          checks,
-          ...(Object.keys(replicas).length ? { replicas } : {}),
+          ...(detailed ? { checks, ...(Object.keys(replicas).length ? { replicas } : {}) } : {}),
         };
         sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
       },

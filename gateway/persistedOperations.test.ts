@@ -5,7 +5,13 @@ import { parse, validate } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { SUPERGRAPH_FILE } from './supergraph';
 import { EXAMPLE_OPERATIONS } from './explorer/examples';
-import { createOperationRegistry, sha256Hex, WEB_MANIFEST } from './persistedOperations';
+import {
+  canonicalOperations,
+  createOperationRegistry,
+  loadOperationSources,
+  sha256Hex,
+  WEB_MANIFEST,
+} from './persistedOperations';
 import { apqSettingsFromEnv } from './gateway';
 
 const apiSchema = Supergraph.build(readFileSync(SUPERGRAPH_FILE, 'utf8')).apiSchema().toGraphQLJSSchema();
@@ -17,6 +23,25 @@ test('every registered operation is valid against the supergraph', () => {
     const errors = validate(apiSchema, parse(op.text));
     expect({ source: op.source, errors: errors.map((e) => e.message) }).toEqual({ source: op.source, errors: [] });
   }
+});
+
+test('each registered operation has one text: no name is registered from two sources that differ', () => {
+  // The one-stop page's search was registered twice (gateway/operations/OneStopSearch.graphql
+  // beside the page's own FirmSearch) and the copies had drifted; the page's text is the one now.
+  const texts = new Map<string, Map<string, string>>();
+  for (const { source, text } of loadOperationSources()) {
+    for (const [name, print] of canonicalOperations(parse(text))) {
+      const key = name ?? `(anonymous in ${source})`;
+      const seen = texts.get(key) ?? new Map<string, string>();
+      seen.set(print, source);
+      texts.set(key, seen);
+    }
+  }
+  const twice = [...texts]
+    .filter(([, prints]) => prints.size > 1)
+    .map(([name, prints]) => [name, [...prints.values()]]);
+  expect(twice).toEqual([]);
+  expect(texts.has('FirmSearch')).toBe(true);
 });
 
 test('the safelist admits registered texts, their reformatted twins and registered hashes only', async () => {

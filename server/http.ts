@@ -5,6 +5,22 @@
  * answer after, answers CORS for an allowlist of origins, gives each request an abort signal that
  * fires when its time is up or its client went away (so the work behind it stops), and closes
  * gracefully: new connections are refused while the requests in flight finish, up to a deadline.
+ *
+ * Hand-written rather than Fastify with Apollo's integration (@as-integrations/fastify), checked
+ * against both (issue 27): the integration's handler awaits Apollo's answer and writes the reply
+ * itself, so what this front does around Apollo's answer has no place in it — refusing, answering
+ * or substituting a persisted document before Apollo parses it (the safelist, `documentId`), racing
+ * the execution against the request timeout and aborting the work behind a 504, replacing an answer
+ * over the byte bound, handing the complete answer to the response cache, and the status GraphQL
+ * over HTTP asks for plain application/json clients. Each would come back as a Fastify hook around
+ * the integration, and the timeout as a second reply racing the handler's. What Fastify itself
+ * would take over — routing a dozen fixed paths, reading a bounded body, the CORS headers — is
+ * about 80 of these lines, and each needs this front's behaviour kept by hand anyway: the errors
+ * in GraphQL's shape with a code (Fastify answers its own JSON), a 403 to a preflight from an
+ * origin not on the list (@fastify/cors answers it without the headers), and draining that still
+ * answers requests on open connections with `connection: close` (Fastify's close answers them 503).
+ * executeHTTPGraphQLRequest, which this front calls, is the entry Apollo documents for building an
+ * integration; the Fastify integration is twenty lines around the same call.
  */
 import { randomUUID } from 'node:crypto';
 import {

@@ -9,18 +9,18 @@ import type { Viewer } from '../domain/viewer';
 import type { Queryable } from './engine/store';
 import { selectList } from './tables';
 import { Conditions } from './conditions';
-import { chooseGrouping } from './stats';
+import { chooseGrouping } from '../domain/statsPlan';
 import { firmCondition, firmIdSql, firmLinkJoin } from './firms';
+import { raw, type Sql, sql } from './sql';
 
-/** A SQL condition on alias `c` limiting rows to what the viewer may read; its parameters are appended to `params`. */
-export function visibleWhere(viewer: Viewer, params: unknown[]): string {
-  if (viewer.role === 'coordinator') return 'true';
+/** A SQL condition on alias `c` limiting rows to what the viewer may read. */
+export function visibleWhere(viewer: Viewer): Sql {
+  if (viewer.role === 'coordinator') return raw('true');
   if (viewer.role === 'staff') {
-    params.push(viewer.agencyId);
-    const p = `$${params.length}`;
-    return `(c.organization_id = ${p} or c.referred_to_id = ${p} or exists (select 1 from referrals r where r.consultation_id = c.id and r.to_organization_id = ${p}))`;
+    const agency = viewer.agencyId;
+    return sql`(c.organization_id = ${agency} or c.referred_to_id = ${agency} or exists (select 1 from referrals r where r.consultation_id = c.id and r.to_organization_id = ${agency}))`;
   }
-  return 'false';
+  return raw('false');
 }
 
 /** The consultations with these ids that the viewer may see, in the order asked; null elsewhere. */
@@ -29,11 +29,8 @@ export async function byIds(
   viewer: Viewer,
   ids: readonly string[],
 ): Promise<Array<ConsultationRecord | null>> {
-  const params: unknown[] = [ids];
-  const rows = await db.query<ConsultationRecord>(
-    `select ${selectList('consultation', 'c')} from consultations c where c.id = any($1::text[]) and ${visibleWhere(viewer, params)}`,
-    params,
-  );
+  const q = sql`select ${raw(selectList('consultation', 'c'))} from consultations c where c.id = any(${ids}::text[]) and ${visibleWhere(viewer)}`;
+  const rows = await db.query<ConsultationRecord>(q.text, q.values);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -54,28 +51,24 @@ export async function visibleTo(
   page: { limit: number; offset: number },
 ): Promise<{ rows: ConsultationRecord[]; total: number }> {
   const cond = new Conditions();
-  cond.where.push(visibleWhere(viewer, cond.params));
-  if (filter?.organizationId) cond.add((p) => `c.organization_id = ${p}`, filter.organizationId);
+  cond.where.push(visibleWhere(viewer));
+  if (filter?.organizationId) cond.add(sql`c.organization_id = ${filter.organizationId}`);
   cond.receivedWithin(filter?.from, filter?.to).aboutAny(filter?.topics);
-  if (filter?.corporateNumber) cond.add((p) => `c.corporate_number = ${p}`, filter.corporateNumber);
-  const params = [...cond.params, page.limit, page.offset];
-  const rows = await db.query<ConsultationRecord & { total: number }>(
-    `select ${selectList('consultation', 'c')}, count(*) over ()::int as total from consultations c
-     ${cond.sql} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
-    params,
-  );
+  if (filter?.corporateNumber) cond.add(sql`c.corporate_number = ${filter.corporateNumber}`);
+  const q = sql`select ${raw(selectList('consultation', 'c'))}, count(*) over ()::int as total from consultations c
+     ${cond.sql} order by c.received_at desc, c.id limit ${page.limit} offset ${page.offset}`;
+  const rows = await db.query<ConsultationRecord & { total: number }>(q.text, q.values);
   if (rows.length > 0 || page.offset === 0) return { rows, total: rows[0]?.total ?? 0 };
-  const [c] = await db.query<{ n: number }>(`select count(*)::int as n from consultations c ${cond.sql}`, cond.params);
+  const count = sql`select count(*)::int as n from consultations c ${cond.sql}`;
+  const [c] = await db.query<{ n: number }>(count.text, count.values);
   return { rows, total: c.n };
 }
 
 /** Every consultation of one firm (by 法人番号) across agencies, oldest first: for coordinators only. */
 export function ofCompany(db: Queryable, viewer: Viewer, corporateNumber: string): Promise<ConsultationRecord[]> {
-  const params: unknown[] = [corporateNumber];
-  return db.query<ConsultationRecord>(
-    `select ${selectList('consultation', 'c')} from consultations c where c.corporate_number = $1 and ${visibleWhere(viewer, params)} order by c.received_at, c.id`,
-    params,
-  );
+  const q = sql`select ${raw(selectList('consultation', 'c'))} from consultations c
+    where c.corporate_number = ${corporateNumber} and ${visibleWhere(viewer)} order by c.received_at, c.id`;
+  return db.query<ConsultationRecord>(q.text, q.values);
 }
 
 export interface ReferralRow {
@@ -142,20 +135,13 @@ export async function ofFirm(
   firmId: string,
   page: { limit: number; offset: number },
 ): Promise<{ rows: ConsultationRecord[]; total: number }> {
-  const params: unknown[] = [];
-  const firm = await firmCondition(db, firmId, params);
-  const visible = visibleWhere(viewer, params);
-  params.push(page.limit, page.offset);
-  const rows = await db.query<ConsultationRecord & { total: number }>(
-    `select ${selectList('consultation', 'c')}, count(*) over ()::int as total from consultations c
-     where ${firm} and ${visible} order by c.received_at desc, c.id limit $${params.length - 1} offset $${params.length}`,
-    params,
-  );
+  const where = sql`where ${await firmCondition(db, firmId)} and ${visibleWhere(viewer)}`;
+  const q = sql`select ${raw(selectList('consultation', 'c'))}, count(*) over ()::int as total from consultations c
+     ${where} order by c.received_at desc, c.id limit ${page.limit} offset ${page.offset}`;
+  const rows = await db.query<ConsultationRecord & { total: number }>(q.text, q.values);
   if (rows.length > 0 || page.offset === 0) return { rows, total: rows[0]?.total ?? 0 };
-  const [c] = await db.query<{ n: number }>(
-    `select count(*)::int as n from consultations c where ${firm} and ${visible}`,
-    params.slice(0, -2),
-  );
+  const count = sql`select count(*)::int as n from consultations c ${where}`;
+  const [c] = await db.query<{ n: number }>(count.text, count.values);
   return { rows, total: c.n };
 }
 

@@ -8,6 +8,7 @@ import type { Viewer } from '../domain/viewer';
 import type { Queryable } from './store';
 import { visibleWhere } from './consultations';
 import { firmIdSql, firmLinkJoin } from './firms';
+import { raw, type Sql, sql } from './sql';
 
 export interface FirmFound {
   firmId: string;
@@ -30,32 +31,24 @@ export async function findFirms(
   query: { corporateNumber?: string; phoneDigits?: string; name?: string },
   limit: number,
 ): Promise<FirmFound[]> {
-  const params: unknown[] = [];
-  const visible = visibleWhere(viewer, params);
-  let match: string;
+  let match: Sql;
   let matchedBy: FirmFound['matchedBy'];
   if (query.corporateNumber) {
-    params.push(query.corporateNumber);
-    match = `c.corporate_number = $${params.length}`;
+    match = sql`c.corporate_number = ${query.corporateNumber}`;
     matchedBy = 'CORPORATE_NUMBER';
   } else if (query.phoneDigits) {
-    params.push(query.phoneDigits);
-    match = `c.phone is not null and regexp_replace(c.phone, '[^0-9]', '', 'g') = $${params.length}`;
+    match = sql`c.phone is not null and regexp_replace(c.phone, '[^0-9]', '', 'g') = ${query.phoneDigits}`;
     matchedBy = 'PHONE';
   } else if (query.name) {
-    params.push(`%${query.name.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-    match = `replace(c.company_name, ' ', '') like $${params.length}`;
+    match = sql`replace(c.company_name, ' ', '') like ${`%${query.name.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`;
     matchedBy = 'NAME';
   } else return [];
-  params.push(limit);
-  const rows = await db.query<Omit<FirmFound, 'matchedBy'>>(
-    `select ${firmIdSql('c', 'l')} as "firmId", max(c.company_name) as name, max(c.corporate_number) as "corporateNumber",
+  const q = sql`select ${raw(firmIdSql('c', 'l'))} as "firmId", max(c.company_name) as name, max(c.corporate_number) as "corporateNumber",
             max(c.municipality_code) as "municipalityCode", count(*)::int as consultations
-     from consultations c ${firmLinkJoin('c', 'l')}
-     where ${match} and ${visible} and (c.corporate_number is not null or c.company_name is not null)
-     group by 1 order by count(*) desc, 1 limit $${params.length}`,
-    params,
-  );
+     from consultations c ${raw(firmLinkJoin('c', 'l'))}
+     where ${match} and ${visibleWhere(viewer)} and (c.corporate_number is not null or c.company_name is not null)
+     group by 1 order by count(*) desc, 1 limit ${limit}`;
+  const rows = await db.query<Omit<FirmFound, 'matchedBy'>>(q.text, q.values);
   return rows.map((r) => ({ ...r, matchedBy }));
 }
 

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Viewer } from '../domain/viewer';
 import { phoneDigits } from '../domain/normalize';
 import type { Queryable, Store } from './engine/store';
+import { raw, type Sql, sql } from './sql';
 
 export type FirmKind = 'CORPORATE' | 'NETWORK' | 'LOCAL';
 
@@ -103,9 +104,9 @@ export async function visibleIds(db: Queryable, viewer: Viewer, ids: readonly st
 }
 
 /** A SQL condition on a firm id expression limiting firms to what a staff member's agency may see. */
-export function staffFirmCondition(firmIdExpr: string, agencyParam: string): string {
-  return `(exists (select 1 from firm_clients fc where fc.firm_id = ${firmIdExpr} and fc.organization_id = ${agencyParam})
-           or exists (select 1 from support_plan_events pe where pe.firm_id = ${firmIdExpr} and (pe.lead_agency = ${agencyParam} or ${agencyParam} = any(pe.participating_agencies))))`;
+export function staffFirmCondition(firmId: Sql, agencyId: string | null): Sql {
+  return sql`(exists (select 1 from firm_clients fc where fc.firm_id = ${firmId} and fc.organization_id = ${agencyId})
+           or exists (select 1 from support_plan_events pe where pe.firm_id = ${firmId} and (pe.lead_agency = ${agencyId} or ${agencyId} = any(pe.participating_agencies))))`;
 }
 
 /** One agency's record of a sole proprietor. */
@@ -148,24 +149,20 @@ async function localRecordOf(
 }
 
 /**
- * A SQL condition on consultations `c` selecting one firm's records; its parameters are appended
- * to `params`. Uses the 法人番号 index, or the index on (organization, name) of sole proprietors.
+ * A SQL condition on consultations `c` selecting one firm's records. Uses the 法人番号 index, or
+ * the index on (organization, name) of sole proprietors.
  */
-export async function firmCondition(db: Queryable, firmId: string, params: unknown[]): Promise<string> {
-  if (firmKindOf(firmId) === 'CORPORATE') {
-    params.push(firmId);
-    return `c.corporate_number = $${params.length}`;
-  }
+export async function firmCondition(db: Queryable, firmId: string): Promise<Sql> {
+  if (firmKindOf(firmId) === 'CORPORATE') return sql`c.corporate_number = ${firmId}`;
   const records = await recordsOf(db, firmId);
-  if (records.length === 0) return 'false';
-  params.push(
-    records.map((r) => r.organizationId),
-    records.map((r) => r.nameKey),
-    records.map((r) => r.municipalityCode),
-  );
-  const n = params.length;
-  return `c.corporate_number is null and (c.organization_id, ${nameKeySql('c')}, coalesce(c.municipality_code, '')) in
-            (select * from unnest($${n - 2}::text[], $${n - 1}::text[], $${n}::text[]))`;
+  if (records.length === 0) return raw('false');
+  return soleProprietorsCondition(records);
+}
+
+/** Consultations `c` of these sole proprietors' records (no 法人番号; agency, name and municipality). */
+export function soleProprietorsCondition(records: readonly LocalRecord[]): Sql {
+  return sql`c.corporate_number is null and (c.organization_id, ${raw(nameKeySql('c'))}, coalesce(c.municipality_code, '')) in
+            (select * from unnest(${records.map((r) => r.organizationId)}::text[], ${records.map((r) => r.nameKey)}::text[], ${records.map((r) => r.municipalityCode)}::text[]))`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,16 +270,12 @@ export async function matchProposals(db: Queryable, limit: number): Promise<Matc
 async function candidatesOf(db: Queryable, firmIds: string[]): Promise<Map<string, MatchCandidate>> {
   const out = new Map<string, MatchCandidate>();
   for (const id of firmIds) {
-    const params: unknown[] = [];
-    const cond = await firmCondition(db, id, params);
-    const [row] = await db.query<Omit<MatchCandidate, 'firmId' | 'kind'>>(
-      `select array_agg(distinct c.organization_id) as "organizationIds", max(c.company_name) as name, max(c.municipality_code) as "municipalityCode",
+    const q = sql`select array_agg(distinct c.organization_id) as "organizationIds", max(c.company_name) as name, max(c.municipality_code) as "municipalityCode",
               coalesce(array_agg(distinct c.phone) filter (where c.phone is not null), '{}') as phones,
               coalesce(array_agg(distinct c.address) filter (where c.address is not null), '{}') as addresses,
               count(*)::int as consultations, max(c.industry) as industry, max(c.employees) as employees
-       from consultations c where ${cond}`,
-      params,
-    );
+       from consultations c where ${await firmCondition(db, id)}`;
+    const [row] = await db.query<Omit<MatchCandidate, 'firmId' | 'kind'>>(q.text, q.values);
     out.set(id, { firmId: id, kind: firmKindOf(id), ...row, organizationIds: row.organizationIds ?? [] });
   }
   return out;

@@ -2,9 +2,10 @@
  * Read and write API of the growth-firm programme (成長期待企業の発掘・育成): nominations by the
  * agencies, the monthly committee's agenda and decisions, the support plans of selected firms and
  * the headline counts. History read from the lead agency's committee minutes lands in the same
- * tables, marked with its source and rebuilt with it; what coordinators and staff record through
- * the graph has no source and is never touched by a sync. Writes that a retry could double are
- * idempotent: one nomination per firm, meeting and agency; one decision per firm and meeting.
+ * tables, marked with its source and rebuilt with it (committeeHistory.ts); what coordinators and
+ * staff record through the graph has no source and is never touched by a sync. Writes that a
+ * retry could double are idempotent: one nomination per firm, meeting and agency; one decision
+ * per firm and meeting.
  */
 import type { Viewer } from '../domain/viewer';
 import type { CommitteeDecisionCode, GrowthStatus, SupportPlanStatus } from '../domain/growth/status';
@@ -12,6 +13,7 @@ import { fiscalYearOfMonth, planIdOf } from '../domain/growth/status';
 import type { Queryable, Store } from './engine/store';
 import { staffFirmCondition } from './firms';
 import { recordKeySql } from '../domain/disclosure';
+import { join, raw, type Sql, sql } from './sql';
 
 const JST = (column: string) => `to_char(${column} at time zone 'Asia/Tokyo', 'YYYY-MM-DD"T"HH24:MI:SS"+09:00"')`;
 
@@ -26,77 +28,28 @@ export class GrowthRuleError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-// History from committee minutes (called by the ingest, in the minutes snapshot's transaction)
-// ---------------------------------------------------------------------------------------------
-
-const MINUTE_FIRM = `coalesce(m.corporate_number, m.firm_id)`;
-const MINUTE_MONTH = `to_char(m.meeting_on, 'YYYY-MM')`;
-// Minutes give the day; the meeting is held in the afternoon, nominations are in by the morning.
-const MINUTE_DECIDED_AT = `(m.meeting_on + time '15:00') at time zone 'Asia/Tokyo'`;
-const MINUTE_NOMINATED_AT = `(m.meeting_on + time '09:00') at time zone 'Asia/Tokyo'`;
-
-/**
- * Statements rebuilding what one minutes source contributed ($1 = its id): meetings, the
- * nominations and decisions they record, and the support plans' events (selection, graduation,
- * withdrawal). Rows recorded through the graph win over the minutes where both name one thing.
- */
-export function committeeHistorySql(): string[] {
-  return [
-    'delete from nominations where source_id = $1',
-    'delete from committee_decisions where source_id = $1',
-    'delete from support_plan_events where source_id = $1',
-    'delete from committee_meetings where source_id = $1',
-    `insert into committee_meetings (month, held_on, source_id)
-     select ${MINUTE_MONTH}, min(m.meeting_on), $1 from committee_minutes m where m.source_id = $1 group by 1
-     on conflict (month) do nothing`,
-    `insert into nominations (firm_id, organization_id, rationale, nominated_by, nominated_at, meeting_month, source_id)
-     select ${MINUTE_FIRM}, m.nominated_by, coalesce(m.rationale, ''), 'committee minutes', ${MINUTE_NOMINATED_AT}, ${MINUTE_MONTH}, $1
-     from committee_minutes m
-     where m.source_id = $1 and m.nominated_by is not null and m.outcome in ('SELECTED', 'DEFERRED', 'DECLINED')
-     on conflict do nothing`,
-    `insert into committee_decisions (firm_id, meeting_month, decision, reason, decided_by, decided_at, source_id)
-     select ${MINUTE_FIRM}, ${MINUTE_MONTH}, m.outcome, m.reason, coalesce(m.decided_by, '成長企業発掘・育成委員会'), ${MINUTE_DECIDED_AT}, $1
-     from committee_minutes m
-     where m.source_id = $1 and m.outcome in ('SELECTED', 'DEFERRED', 'DECLINED') and m.reason is not null
-     on conflict (firm_id, meeting_month) do nothing`,
-    `insert into support_plan_events (plan_id, firm_id, at, status, lead_agency, participating_agencies, goals, note, recorded_by, source_id)
-     select ${MINUTE_FIRM} || '@' || ${MINUTE_MONTH}, ${MINUTE_FIRM}, ${MINUTE_DECIDED_AT}, 'ACTIVE', m.lead_agency, m.participating_agencies, m.goals,
-            m.reason, coalesce(m.decided_by, '成長企業発掘・育成委員会'), $1
-     from committee_minutes m
-     where m.source_id = $1 and m.outcome = 'SELECTED' and m.lead_agency is not null
-       and exists (select 1 from committee_decisions d where d.firm_id = ${MINUTE_FIRM} and d.meeting_month = ${MINUTE_MONTH} and d.decision = 'SELECTED')`,
-    // A graduation or withdrawal ends the firm's plan as it stood at that meeting.
-    `insert into support_plan_events (plan_id, firm_id, at, status, lead_agency, participating_agencies, goals, note, recorded_by, source_id)
-     select p.plan_id, ${MINUTE_FIRM}, ${MINUTE_DECIDED_AT}, m.outcome, p.lead_agency, p.participating_agencies, p.goals, m.reason,
-            coalesce(m.decided_by, '成長企業発掘・育成委員会'), $1
-     from committee_minutes m
-     cross join lateral (select e.plan_id, e.lead_agency, e.participating_agencies, e.goals from support_plan_events e
-                         where e.firm_id = ${MINUTE_FIRM} and e.at < ${MINUTE_DECIDED_AT} order by e.at desc, e.id desc limit 1) p
-     where m.source_id = $1 and m.outcome in ('GRADUATED', 'WITHDRAWN')`,
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------
 // Status
 // ---------------------------------------------------------------------------------------------
 
 /**
  * Each firm's place in the programme, for firms with any nomination, decision or plan: an active
  * plan first, then a nomination no meeting has decided yet, then the latest of its last decision
- * and the end of its last plan. `only` (an SQL condition on firm_id) limits every part to some
- * firms, so that asking for a page of firms does not compute every firm's status.
+ * and the end of its last plan. `firmIds` limits every part to those firms, so that asking for a
+ * page of firms does not compute every firm's status; without it, every firm's.
  */
-function statusCte(only = 'true'): string {
-  return `
+function statusCte(firmIds?: readonly string[]): Sql {
+  const only = (firmId: Sql) => (firmIds ? sql`${firmId} = any(${firmIds}::text[])` : raw('true'));
+  const firmId = raw('firm_id');
+  return sql`
   plan_now as (
-    select distinct on (plan_id) plan_id, firm_id, status, at from support_plan_events where ${only} order by plan_id, at desc, id desc),
+    select distinct on (plan_id) plan_id, firm_id, status, at from support_plan_events where ${only(firmId)} order by plan_id, at desc, id desc),
   firm_plan as (
     select distinct on (firm_id) firm_id, status, at from plan_now order by firm_id, (status = 'ACTIVE') desc, at desc),
   last_decision as (
-    select distinct on (firm_id) firm_id, decision, decided_at from committee_decisions where ${only} order by firm_id, meeting_month desc, decided_at desc),
+    select distinct on (firm_id) firm_id, decision, decided_at from committee_decisions where ${only(firmId)} order by firm_id, meeting_month desc, decided_at desc),
   pending as (
     select distinct n.firm_id from nominations n
-    where ${only.replace(/firm_id/g, 'n.firm_id')} and not exists (select 1 from committee_decisions d where d.firm_id = n.firm_id and d.meeting_month >= n.meeting_month)),
+    where ${only(raw('n.firm_id'))} and not exists (select 1 from committee_decisions d where d.firm_id = n.firm_id and d.meeting_month >= n.meeting_month)),
   growth_status as (
     select f.firm_id,
            case when p.status = 'ACTIVE' then 'ACTIVE'
@@ -106,17 +59,15 @@ function statusCte(only = 'true'): string {
                 when d.decision in ('DEFERRED', 'DECLINED') then d.decision
                 when p.status is not null then p.status
                 else 'NONE' end as status
-    from (select firm_id from plan_now union select firm_id from last_decision union select firm_id from nominations where ${only}) f
+    from (select firm_id from plan_now union select firm_id from last_decision union select firm_id from nominations where ${only(firmId)}) f
     left join firm_plan p on p.firm_id = f.firm_id
     left join last_decision d on d.firm_id = f.firm_id
     left join pending n on n.firm_id = f.firm_id)`;
 }
 
 export async function statusOf(db: Queryable, firmIds: readonly string[]): Promise<GrowthStatus[]> {
-  const rows = await db.query<{ firmId: string; status: GrowthStatus }>(
-    `with ${statusCte('firm_id = any($1::text[])')} select firm_id as "firmId", status from growth_status`,
-    [firmIds],
-  );
+  const q = sql`with ${statusCte(firmIds)} select firm_id as "firmId", status from growth_status`;
+  const rows = await db.query<{ firmId: string; status: GrowthStatus }>(q.text, q.values);
   const byId = new Map(rows.map((r) => [r.firmId, r.status]));
   return firmIds.map((id) => byId.get(id) ?? 'NONE');
 }
@@ -269,10 +220,8 @@ export async function decide(store: Store, d: DecisionInput): Promise<{ decision
     }
     let plan: { lead: string; participants: string[]; goals: string[] } | null = null;
     if (d.decision === 'SELECTED') {
-      const [{ status }] = await tx.query<{ status: GrowthStatus }>(
-        `with ${statusCte('firm_id = $1')} select coalesce((select status from growth_status), 'NONE') as status`,
-        [d.firmId],
-      );
+      const q = sql`with ${statusCte([d.firmId])} select coalesce((select status from growth_status), 'NONE') as status`;
+      const [{ status }] = await tx.query<{ status: GrowthStatus }>(q.text, q.values);
       if (status === 'ACTIVE')
         throw new GrowthRuleError('the firm is already selected and supported; its plan is active');
       const nominators = (
@@ -536,40 +485,35 @@ export async function firmsByStatus(
   filter: { statuses: readonly GrowthStatus[]; organizationId?: string | null },
   page: { limit: number; offset: number },
 ): Promise<{ ids: string[]; total: number }> {
-  const params: unknown[] = [filter.statuses];
-  const where: string[] = [];
+  const where: Sql[] = [sql`f.status = any(${filter.statuses}::text[])`];
   if (viewer.role === 'staff') {
-    params.push(viewer.agencyId);
-    where.push(staffFirmCondition('f.firm_id', `$${params.length}`));
+    where.push(staffFirmCondition(raw('f.firm_id'), viewer.agencyId));
   } else if (viewer.role !== 'coordinator') {
     return { ids: [], total: 0 };
   }
-  if (filter.organizationId) {
-    params.push(filter.organizationId);
-    const p = `$${params.length}`;
-    where.push(`(exists (select 1 from firm_clients fc where fc.firm_id = f.firm_id and fc.organization_id = ${p})
-                 or exists (select 1 from support_plan_events pe where pe.firm_id = f.firm_id and (pe.lead_agency = ${p} or ${p} = any(pe.participating_agencies))))`);
+  const agency = filter.organizationId;
+  if (agency) {
+    where.push(sql`(exists (select 1 from firm_clients fc where fc.firm_id = f.firm_id and fc.organization_id = ${agency})
+                 or exists (select 1 from support_plan_events pe where pe.firm_id = f.firm_id and (pe.lead_agency = ${agency} or ${agency} = any(pe.participating_agencies))))`);
   }
   const withNone = filter.statuses.includes('NONE');
   // Firms without any growth record are NONE: they come from the signals, which rank every firm.
   const source = withNone
-    ? `(select s.firm_id, coalesce(g.status, 'NONE') as status, s.score from firm_signals s left join growth_status g on g.firm_id = s.firm_id
+    ? raw(`(select s.firm_id, coalesce(g.status, 'NONE') as status, s.score from firm_signals s left join growth_status g on g.firm_id = s.firm_id
         union all
-        select g.firm_id, g.status, 0 from growth_status g where not exists (select 1 from firm_signals s where s.firm_id = g.firm_id))`
-    : `(select g.firm_id, g.status, coalesce(s.score, 0) as score from growth_status g left join firm_signals s on s.firm_id = g.firm_id)`;
-  params.push(page.limit, page.offset);
-  const rows = await db.query<{ id: string; total: number }>(
-    `with ${statusCte()}
+        select g.firm_id, g.status, 0 from growth_status g where not exists (select 1 from firm_signals s where s.firm_id = g.firm_id))`)
+    : raw(
+        `(select g.firm_id, g.status, coalesce(s.score, 0) as score from growth_status g left join firm_signals s on s.firm_id = g.firm_id)`,
+      );
+  const matching = join(where, ' and ');
+  const listed = sql`with ${statusCte()}
      select f.firm_id as id, count(*) over ()::int as total from ${source} f
-     where f.status = any($1::text[]) ${where.map((w) => `and ${w}`).join(' ')}
-     order by f.score desc, f.firm_id limit $${params.length - 1} offset $${params.length}`,
-    params,
-  );
+     where ${matching}
+     order by f.score desc, f.firm_id limit ${page.limit} offset ${page.offset}`;
+  const rows = await db.query<{ id: string; total: number }>(listed.text, listed.values);
   if (rows.length || page.offset === 0) return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
-  const [{ n }] = await db.query<{ n: number }>(
-    `with ${statusCte()} select count(*)::int as n from ${source} f where f.status = any($1::text[]) ${where.map((w) => `and ${w}`).join(' ')}`,
-    params.slice(0, -2),
-  );
+  const count = sql`with ${statusCte()} select count(*)::int as n from ${source} f where ${matching}`;
+  const [{ n }] = await db.query<{ n: number }>(count.text, count.values);
   return { ids: [], total: n };
 }
 

@@ -16,7 +16,7 @@ import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
 import { recordKeySecret } from './recordKeys';
 import { recordKey } from '../domain/disclosure';
-import { committeeHistorySql } from './growth';
+import { committeeHistorySql } from './committeeHistory';
 import { fence } from './engine/leases';
 import { announceSnapshot } from './engine/notifications';
 import { recordProgramChanges } from './programChanges';
@@ -160,7 +160,8 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
         for (const sql of rollupRebuildSql({ sourceId: true })) await tx.query(sql, [snap.sourceId]);
     }
     // The growth programme's history follows its minutes in the same transaction.
-    if (snap.entity === 'committee') for (const sql of committeeHistorySql()) await tx.query(sql, [snap.sourceId]);
+    if (snap.entity === 'committee')
+      for (const q of committeeHistorySql(snap.sourceId)) await tx.query(q.text, q.values);
     if (snap.entity === 'program') {
       await resolveProviderNames(tx, snap.sourceId);
       // Feeds and webhooks follow the programmes this snapshot added, changed or removed.

@@ -6,6 +6,8 @@
 import type { ProgramRecord } from '../domain/records';
 import type { ProgramStatusValue } from '../domain/programStatus';
 import type { Queryable } from './engine/store';
+import { Conditions } from './conditions';
+import { join, raw, type Sql, sql } from './sql';
 import { selectList, TABLES } from './tables';
 
 /** The programmes with these ids, in the order asked; null where none has the id. */
@@ -27,17 +29,17 @@ export async function byProviders(db: Queryable, providerIds: readonly string[])
   return providerIds.map((id) => rows.filter((r) => r.providerId === id));
 }
 
-/** The programme status rule (domain/programStatus) as SQL over the programs table, `$n` being today's date. */
-export function statusSql(status: ProgramStatusValue, todayParam: string): string {
+/** The programme status rule (domain/programStatus) as SQL over the programs table on the date `today` (an SQL date). */
+export function statusSql(status: ProgramStatusValue, today: Sql): Sql {
   switch (status) {
     case 'ONGOING':
-      return '(opens_on is null and closes_on is null)';
+      return raw('(opens_on is null and closes_on is null)');
     case 'UPCOMING':
-      return `(opens_on > ${todayParam}::date)`;
+      return sql`(opens_on > ${today})`;
     case 'CLOSED':
-      return `(closes_on < ${todayParam}::date and not coalesce(opens_on > ${todayParam}::date, false))`;
+      return sql`(closes_on < ${today} and not coalesce(opens_on > ${today}, false))`;
     case 'OPEN':
-      return `((opens_on is not null or closes_on is not null) and coalesce(opens_on <= ${todayParam}::date, true) and coalesce(closes_on >= ${todayParam}::date, true))`;
+      return sql`((opens_on is not null or closes_on is not null) and coalesce(opens_on <= ${today}, true) and coalesce(closes_on >= ${today}, true))`;
   }
 }
 
@@ -57,30 +59,28 @@ export async function list(
   filter: ProgramListFilter,
   page: { limit: number; offset: number },
 ): Promise<{ rows: ProgramRecord[]; total: number }> {
-  const params: unknown[] = [];
-  const where: string[] = [];
-  const add = (sql: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(sql(`$${params.length}`));
-  };
-  if (filter.providerIds) add((p) => `provider_id = any(${p}::text[])`, filter.providerIds);
-  if (filter.kinds) add((p) => `kind = any(${p}::text[])`, filter.kinds);
-  if (filter.supportFields) add((p) => `support_fields && ${p}::text[]`, filter.supportFields);
-  if (filter.areaCodes) add((p) => `(cardinality(area_codes) = 0 or area_codes && ${p}::text[])`, filter.areaCodes);
-  if (filter.status?.values.length) {
-    params.push(filter.status.today);
-    const today = `$${params.length}`;
-    where.push(`(${filter.status.values.map((s) => statusSql(s, today)).join(' or ')})`);
+  const cond = new Conditions();
+  if (filter.providerIds) cond.add(sql`provider_id = any(${filter.providerIds}::text[])`);
+  if (filter.kinds) cond.add(sql`kind = any(${filter.kinds}::text[])`);
+  if (filter.supportFields) cond.add(sql`support_fields && ${filter.supportFields}::text[]`);
+  if (filter.areaCodes) cond.add(sql`(cardinality(area_codes) = 0 or area_codes && ${filter.areaCodes}::text[])`);
+  const status = filter.status;
+  if (status?.values.length) {
+    const today = sql`${status.today}::date`;
+    cond.add(
+      sql`(${join(
+        status.values.map((s) => statusSql(s, today)),
+        ' or ',
+      )})`,
+    );
   }
-  const condition = where.length ? `where ${where.join(' and ')}` : '';
-  const rows = await db.query<ProgramRecord & { total: number }>(
-    `select ${selectList('program')}, count(*) over ()::int as total from programs ${condition}
-     order by provider_id, title, id limit $${params.length + 1} offset $${params.length + 2}`,
-    [...params, page.limit, page.offset],
-  );
+  const q = sql`select ${raw(selectList('program'))}, count(*) over ()::int as total from programs ${cond.sql}
+     order by provider_id, title, id limit ${page.limit} offset ${page.offset}`;
+  const rows = await db.query<ProgramRecord & { total: number }>(q.text, q.values);
   if (rows.length > 0) return { rows, total: rows[0].total };
   // Past the last page the window is empty; count separately so the total stays true.
-  const [c] = await db.query<{ n: number }>(`select count(*)::int as n from programs ${condition}`, params);
+  const count = sql`select count(*)::int as n from programs ${cond.sql}`;
+  const [c] = await db.query<{ n: number }>(count.text, count.values);
   return { rows, total: c.n };
 }
 

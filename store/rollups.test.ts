@@ -1,5 +1,6 @@
 import type { ConsultationRecord } from '../domain/records';
-import { GROUPINGS, computeRollups, jstMonth } from './rollups';
+import { GROUPINGS } from '../domain/statsPlan';
+import { computeRollups, jstMonth } from './rollups';
 
 function record(over: Partial<ConsultationRecord>): ConsultationRecord & { recordKey: number } {
   return {

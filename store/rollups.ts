@@ -10,43 +10,13 @@
  * (../domain/disclosure.ts), so a cell's key for the cell-key method is summed like its count.
  * The same rows can be rebuilt from a source's records in SQL (`rollupRebuildSql`), which the
  * write API uses when the rollups rendered beside a snapshot's records no longer count them all.
- * Changing GROUPINGS changes what new snapshots write; stores synced before keep their rows until
+ * Changing GROUPINGS (../domain/statsPlan.ts) changes what new snapshots write; stores synced before keep their rows until
  * a new migration rebuilds them (migrations are frozen SQL: engine/migrations/011-record-keys.sql
  * rebuilt the groupings of its time).
  */
 import type { ConsultationRecord } from '../domain/records';
+import { GROUPINGS, type RollupDimension } from '../domain/statsPlan';
 import { columnMap, type Column } from './tables';
-
-export type RollupDimension = 'MONTH' | 'CHANNEL' | 'MUNICIPALITY' | 'INDUSTRY' | 'TOPIC' | 'TOPICS';
-
-export interface Grouping {
-  name: string;
-  dims: RollupDimension[];
-  /** Rows it holds for the demo year of 100,000 consultations: what reading it costs, roughly. */
-  rows: number;
-}
-
-/**
- * Ordered smallest first (rows measured on the demo year of 100,000 consultations), so the first
- * grouping that covers a query is also the cheapest to read.
- */
-export const GROUPINGS: Grouping[] = [
-  { name: 'topic_channel', dims: ['TOPIC', 'CHANNEL'], rows: 416 },
-  { name: 'month_channel', dims: ['MONTH', 'CHANNEL'], rows: 912 },
-  { name: 'channel_industry', dims: ['CHANNEL', 'INDUSTRY'], rows: 1_191 },
-  { name: 'month_topic', dims: ['MONTH', 'TOPIC'], rows: 1_247 },
-  { name: 'topic_industry', dims: ['TOPIC', 'INDUSTRY'], rows: 1_611 },
-  { name: 'channel_municipality', dims: ['CHANNEL', 'MUNICIPALITY'], rows: 2_924 },
-  { name: 'month_industry', dims: ['MONTH', 'INDUSTRY'], rows: 3_323 },
-  { name: 'topic_municipality', dims: ['TOPIC', 'MUNICIPALITY'], rows: 3_670 },
-  { name: 'municipality_industry', dims: ['MUNICIPALITY', 'INDUSTRY'], rows: 5_548 },
-  { name: 'month_municipality', dims: ['MONTH', 'MUNICIPALITY'], rows: 7_698 },
-  { name: 'month_channel_industry', dims: ['MONTH', 'CHANNEL', 'INDUSTRY'], rows: 10_075 },
-  { name: 'month_topic_industry', dims: ['MONTH', 'TOPIC', 'INDUSTRY'], rows: 13_692 },
-  { name: 'month_channel_topics', dims: ['MONTH', 'CHANNEL', 'TOPICS'], rows: 14_661 },
-  { name: 'month_channel_municipality', dims: ['MONTH', 'CHANNEL', 'MUNICIPALITY'], rows: 19_334 },
-  { name: 'month_topic_municipality', dims: ['MONTH', 'TOPIC', 'MUNICIPALITY'], rows: 24_414 },
-];
 
 export interface RollupRow {
   sourceId: string;

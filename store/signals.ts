@@ -14,41 +14,49 @@
 import type { Queryable, Store } from './engine/store';
 import { topicsOfMask, type FirmSignals } from '../domain/growth/score';
 import { growthWeights, type Band, type GrowthWeights } from '../domain/growth/weights';
-import { firmIdSql, firmLinkJoin, nameKeySql, type LocalRecord } from './firms';
+import { firmIdSql, firmLinkJoin, nameKeySql, soleProprietorsCondition, type LocalRecord } from './firms';
+import { join, raw, type Sql, sql } from './sql';
 
 const DAY_MS = 86_400_000;
 
-function bandsSql(bands: readonly Band[], value: string): string {
-  if ('atLeast' in bands[0]) {
-    const cases = [...bands]
-      .reverse()
-      .map((b) => `when ${value} >= ${(b as { atLeast: number }).atLeast} then ${b.points}`);
-    return `(case ${cases.join(' ')} else 0 end)`;
-  }
-  return `(case ${bands.map((b) => `when ${value} <= ${(b as { atMost: number }).atMost} then ${b.points}`).join(' ')} else 0 end)`;
+// The weights' bands and points are numbers and topic codes of the reviewed weights file
+// (domain/growth/weights.ts validates them), written into the statement as constants.
+function bandsSql(bands: readonly Band[], value: Sql): Sql {
+  const cases =
+    'atLeast' in bands[0]
+      ? [...bands]
+          .reverse()
+          .map(
+            (b) =>
+              sql`when ${value} >= ${raw(String((b as { atLeast: number }).atLeast))} then ${raw(String(b.points))}`,
+          )
+      : bands.map(
+          (b) => sql`when ${value} <= ${raw(String((b as { atMost: number }).atMost))} then ${raw(String(b.points))}`,
+        );
+  return sql`(case ${join(cases, ' ')} else 0 end)`;
 }
 
 /** Days from a firm's latest consultation to the reference day, as the score and its explanation read it. */
-export const daysSinceSql = (lastAt: string, asOf: string): string =>
-  `greatest(0, floor(extract(epoch from (${asOf} - ${lastAt})) / 86400))::int`;
+const daysSinceSql = (lastAt: Sql, asOf: Sql): Sql =>
+  sql`greatest(0, floor(extract(epoch from (${asOf} - ${lastAt})) / 86400))::int`;
 
-const popcountSql = (mask: string) => `length(replace((${mask})::bit(16)::text, '0', ''))`;
+const popcountSql = (mask: Sql): Sql => sql`length(replace((${mask})::bit(16)::text, '0', ''))`;
 
 /** The score of signals aliased `x` (columns as in firm_signals), reference day `asOf`. */
-export function scoreSql(w: GrowthWeights, asOf: string): string {
+export function scoreSql(w: GrowthWeights, asOf: Sql): Sql {
   const s = w.signals;
   const industry = Object.entries(s.INDUSTRY.points).map(([letter, points]) => `when '${letter}' then ${points}`);
   const parts = [
-    bandsSql(s.AGENCIES.bands, 'x.agencies'),
-    bandsSql(s.GROWTH_TOPICS.bands, popcountSql('x.growth_mask')),
-    bandsSql(s.GROWTH_CONSULTATIONS.bands, 'x.growth_consultations'),
-    bandsSql(s.FREQUENCY.bands, 'x.frequency'),
-    `(case when x.last_at is null then 0 else ${bandsSql(s.RECENCY.bands, daysSinceSql('x.last_at', asOf))} end)`,
-    `(case when x.employees is null then 0 else ${bandsSql(s.SIZE.bands, 'x.employees')} end)`,
-    industry.length ? `(case x.industry ${industry.join(' ')} else 0 end)` : '0',
-    bandsSql(s.REFERRALS.bands, 'x.referrals'),
+    bandsSql(s.AGENCIES.bands, raw('x.agencies')),
+    bandsSql(s.GROWTH_TOPICS.bands, popcountSql(raw('x.growth_mask'))),
+    bandsSql(s.GROWTH_CONSULTATIONS.bands, raw('x.growth_consultations')),
+    bandsSql(s.FREQUENCY.bands, raw('x.frequency')),
+    sql`(case when x.last_at is null then 0 else ${bandsSql(s.RECENCY.bands, daysSinceSql(raw('x.last_at'), asOf))} end)`,
+    sql`(case when x.employees is null then 0 else ${bandsSql(s.SIZE.bands, raw('x.employees'))} end)`,
+    raw(industry.length ? `(case x.industry ${industry.join(' ')} else 0 end)` : '0'),
+    bandsSql(s.REFERRALS.bands, raw('x.referrals')),
   ];
-  return `(case when x.consultations <= 0 then 0 else ${parts.join(' + ')} end)`;
+  return sql`(case when x.consultations <= 0 then 0 else ${join(parts, ' + ')} end)`;
 }
 
 /** A bit per growth topic of consultation `c`, in the weights' order. */
@@ -116,48 +124,40 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
     const recentStart = new Date(Date.parse(ref) - w.recentDays * DAY_MS).toISOString();
     // With `only`, both statements reading consultations are limited to those records.
     const scoped = options.only?.records;
-    const scopeParams = scoped
-      ? [scoped.map((x) => x.organizationId), scoped.map((x) => x.nameKey), scoped.map((x) => x.municipalityCode)]
-      : [];
-    const scope = (first: number) =>
-      scoped
-        ? `and c.corporate_number is null and (c.organization_id, ${nameKeySql('c')}, coalesce(c.municipality_code, ''))
-             in (select * from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::text[]))`
-        : '';
+    const scope = scoped ? sql`and ${soleProprietorsCondition(scoped)}` : raw('');
     // Grouping a million consultations in memory by hash, not by sorting them (much slower here).
     await tx.query(`set local work_mem = '256MB'`);
     await tx.query(`set local maintenance_work_mem = '256MB'`);
     await tx.query('set local enable_sort = off');
     await tx.query('set local enable_incremental_sort = off');
-    const inWindow = 'c.received_at >= $1::timestamptz';
-    const growth = `c.topics && '{${w.growthTopics.join(',')}}'::text[]`;
+    const inWindow = sql`c.received_at >= ${windowStart}::timestamptz`;
+    const growth = raw(`c.topics && '{${w.growthTopics.join(',')}}'::text[]`);
+    const nameKey = raw(nameKeySql('c'));
     // One pass over the records, grouped by each agency's identity of the firm: its 法人番号, or
     // for a firm without one its name and municipality, hashed to 64 bits (grouping on a number
     // costs a third less than on the texts; two of an agency's firms sharing a hash is a chance
     // of about one in 10^8 at a million records). Firm ids, which need the links, come per group.
     await tx.query('drop table if exists growth_identity_agency');
-    await tx.query(
-      `create temp table growth_identity_agency on commit drop as
+    const identities = sql`create temp table growth_identity_agency on commit drop as
        select c.organization_id, c.corporate_number is not null as corporate,
               case when c.corporate_number is not null then c.corporate_number::bigint
-                   else hashtextextended(${nameKeySql('c')} || '|' || coalesce(c.municipality_code, ''), 0) end as identity,
+                   else hashtextextended(${nameKey} || '|' || coalesce(c.municipality_code, ''), 0) end as identity,
               max(c.corporate_number) as corporate_number,
-              max(${nameKeySql('c')}) filter (where c.corporate_number is null) as name_key,
+              max(${nameKey}) filter (where c.corporate_number is null) as name_key,
               max(coalesce(c.municipality_code, '')) filter (where c.corporate_number is null) as muni,
               count(*) filter (where ${inWindow})::int as n,
-              count(*) filter (where c.received_at >= $2::timestamptz)::int as recent,
+              count(*) filter (where c.received_at >= ${recentStart}::timestamptz)::int as recent,
               max(c.received_at) filter (where ${inWindow}) as last_at,
-              coalesce(bit_or(${growthMaskSql(w, 'c')}) filter (where ${inWindow} and ${growth}), 0) as mask,
+              coalesce(bit_or(${raw(growthMaskSql(w, 'c'))}) filter (where ${inWindow} and ${growth}), 0) as mask,
               count(*) filter (where ${inWindow} and ${growth})::int as gn,
               count(*) filter (where ${inWindow} and (c.referred_to_id is not null or c.id in (select consultation_id from referrals)))::int as refs,
               max(c.employees) filter (where ${inWindow}) as employees,
               max(c.industry) as industry, max(c.company_name) as name, max(c.municipality_code) as municipality_code,
               array_agg(c.referred_to_id) filter (where c.referred_to_id is not null) as referred_to
        from consultations c
-       where (c.corporate_number is not null or c.company_name is not null) ${scope(3)}
-       group by 1, 2, 3`,
-      [windowStart, recentStart, ...scopeParams],
-    );
+       where (c.corporate_number is not null or c.company_name is not null) ${scope}
+       group by 1, 2, 3`;
+    await tx.query(identities.text, identities.values);
     await tx.query('drop table if exists growth_firm_agency');
     await tx.query(
       `create temp table growth_firm_agency on commit drop as
@@ -182,30 +182,26 @@ export async function refreshGrowthSignals(store: Store, options: RefreshOptions
       await tx.query('truncate firm_signals, firm_clients');
       for (const sql of SIGNAL_INDEXES.drop) await tx.query(sql);
     }
-    await tx.query(
-      `insert into firm_signals (firm_id, kind, corporate_number, organization_id, name_key, name, municipality_code, industry, employees,
+    const signals = sql`insert into firm_signals (firm_id, kind, corporate_number, organization_id, name_key, name, municipality_code, industry, employees,
                                  consultations, agencies, growth_mask, growth_consultations, frequency, last_at, referrals, score)
-       select x.*, ${scoreSql(w, '$1::timestamptz')}
+       select x.*, ${scoreSql(w, sql`${ref}::timestamptz`)}
        from (select firm_id, min(kind) as kind, max(corporate_number) as corporate_number,
                     case when min(kind) = 'LOCAL' then max(organization_id) end as organization_id,
                     case when min(kind) = 'LOCAL' then max(name_key) end as name_key,
                     max(name) as name, max(municipality_code) as municipality_code, max(industry) as industry, max(employees) as employees,
                     sum(n)::int as consultations, (count(*) filter (where n > 0))::int as agencies, bit_or(mask) as growth_mask,
                     sum(gn)::int as growth_consultations, sum(recent)::int as frequency, max(last_at) as last_at, sum(refs)::int as referrals
-             from growth_firm_agency group by firm_id) x`,
-      [ref],
-    );
+             from growth_firm_agency group by firm_id) x`;
+    await tx.query(signals.text, signals.values);
     // Which agencies count a firm as their client: the agencies it consulted and those its
     // consultations were handed to, in the agencies' logs or through Madoguchi.
-    await tx.query(
-      `insert into firm_clients (firm_id, organization_id)
+    const clients = sql`insert into firm_clients (firm_id, organization_id)
        select firm_id, organization_id from growth_firm_agency
        union select firm_id, unnest(referred_to) from growth_firm_agency where referred_to is not null
-       union select ${firmIdSql('c', 'l')}, r.to_organization_id from referrals r join consultations c on c.id = r.consultation_id ${firmLinkJoin('c', 'l')}
-             where (c.corporate_number is not null or c.company_name is not null) ${scope(1)}
-       on conflict do nothing`,
-      scopeParams,
-    );
+       union select ${raw(firmIdSql('c', 'l'))}, r.to_organization_id from referrals r join consultations c on c.id = r.consultation_id ${raw(firmLinkJoin('c', 'l'))}
+             where (c.corporate_number is not null or c.company_name is not null) ${scope}
+       on conflict do nothing`;
+    await tx.query(clients.text, clients.values);
     if (!options.only) for (const sql of SIGNAL_INDEXES.create) await tx.query(sql);
     const [{ firms }] = await tx.query<{ firms: number }>('select count(*)::int as firms from firm_signals');
     if (!options.only) {
@@ -243,15 +239,13 @@ export async function signalsOf(
   firmIds: readonly string[],
   weights: GrowthWeights = growthWeights(),
 ): Promise<Array<StoredSignals | null>> {
-  const rows = await db.query<Omit<StoredSignals, 'growthTopics'> & { mask: number }>(
-    `select f.firm_id as "firmId", f.consultations, f.agencies, f.growth_mask as mask, f.growth_consultations as "growthConsultations",
-            f.frequency, case when f.last_at is null then null else ${daysSinceSql('f.last_at', 'g.as_of')} end as "daysSinceLast",
+  const q = sql`select f.firm_id as "firmId", f.consultations, f.agencies, f.growth_mask as mask, f.growth_consultations as "growthConsultations",
+            f.frequency, case when f.last_at is null then null else ${daysSinceSql(raw('f.last_at'), raw('g.as_of'))} end as "daysSinceLast",
             f.employees, f.industry, f.referrals, f.score,
             to_char(f.last_at at time zone 'Asia/Tokyo', 'YYYY-MM-DD"T"HH24:MI:SS"+09:00"') as "lastConsultedAt",
             to_char(g.as_of at time zone 'Asia/Tokyo', 'YYYY-MM-DD') as "asOf"
-     from firm_signals f left join growth_state g on true where f.firm_id = any($1::text[])`,
-    [firmIds],
-  );
+     from firm_signals f left join growth_state g on true where f.firm_id = any(${firmIds}::text[])`;
+  const rows = await db.query<Omit<StoredSignals, 'growthTopics'> & { mask: number }>(q.text, q.values);
   const byId = new Map(rows.map((r) => [r.firmId, r]));
   return firmIds.map((id) => {
     const r = byId.get(id);

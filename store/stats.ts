@@ -1,25 +1,18 @@
 /**
  * Consultation counts for `consultationStats`, computed in the store. Whole months are read from
- * the cheapest rollup grouping that covers the query (./rollups.ts); partial months
+ * the cheapest rollup grouping that covers the query (../domain/statsPlan.ts); partial months
  * at the edges of a date filter, and queries no grouping covers, are counted from the records.
  * Both paths give the same counts: the integration tests compare them on random queries. Each
  * cell, and the total, also carries the sum of its records' keys, for the cell-key method
  * (../domain/disclosure.ts).
  */
 import type { Queryable } from './engine/store';
-import { GROUPINGS, MONTH_SQL, type Grouping } from './rollups';
+import { chooseGrouping, type Grouping, type StatsDimension, type StatsFilter } from '../domain/statsPlan';
+import { MONTH_SQL } from './rollups';
 import { Conditions } from './conditions';
+import { raw, sql } from './sql';
 
-/** A dimension consultations are counted by (the schema's StatsDimension). */
-export type StatsDimension = 'ORGANIZATION' | 'TOPIC' | 'MONTH' | 'MUNICIPALITY' | 'INDUSTRY' | 'CHANNEL';
-
-/** Which consultations are counted (the schema's StatsFilter). */
-export interface StatsFilter {
-  from?: string | null;
-  to?: string | null;
-  organizationIds?: readonly string[] | null;
-  topics?: readonly string[] | null;
-}
+export type { StatsDimension, StatsFilter } from '../domain/statsPlan';
 
 export interface RawCell {
   keys: string[];
@@ -91,31 +84,6 @@ export function splitMonths({ from, to }: DateRange): MonthSplit {
   return { months: { first, last }, edges };
 }
 
-/**
- * The first (cheapest) grouping that can answer these dimensions under this filter. A grouping
- * keeping one topic per row serves a TOPIC breakdown without a topic filter, or a filter on one
- * topic without a TOPIC breakdown (a consultation's topics are a set, so it has that topic once);
- * any other topic filter needs the whole topic set.
- */
-export function chooseGrouping(
-  dims: readonly StatsDimension[],
-  filter: StatsFilter | null | undefined,
-): Grouping | undefined {
-  const topicFilter = Boolean(filter?.topics?.length);
-  const wantsTopic = dims.includes('TOPIC');
-  const oneTopic = filter?.topics?.length === 1 && !wantsTopic;
-  const needs = new Set<string>(dims.filter((d) => d !== 'ORGANIZATION' && d !== 'TOPIC'));
-  if (filter?.from || filter?.to) needs.add('MONTH');
-  if (topicFilter && !oneTopic) needs.add('TOPICS');
-  return GROUPINGS.find((g) => {
-    const has = new Set<string>(g.dims);
-    if ([...needs].some((d) => !has.has(d))) return false;
-    if (has.has('TOPIC')) return (wantsTopic && !topicFilter) || oneTopic;
-    if (oneTopic) return has.has('TOPICS');
-    return !wantsTopic || has.has('TOPICS');
-  });
-}
-
 function mergeInto(target: Map<string, RawCell>, cells: RawCell[]): void {
   for (const c of cells) {
     const key = c.keys.join('\u0000');
@@ -136,7 +104,7 @@ function compareKeys(a: RawCell, b: RawCell): number {
 
 function recordConditions(filter: StatsFilter | null | undefined, range: DateRange): Conditions {
   const c = new Conditions().receivedWithin(range.from, range.to);
-  if (filter?.organizationIds?.length) c.add((p) => `c.organization_id = any(${p}::text[])`, filter.organizationIds);
+  if (filter?.organizationIds?.length) c.add(sql`c.organization_id = any(${filter.organizationIds}::text[])`);
   return c.aboutAny(filter?.topics);
 }
 
@@ -151,10 +119,8 @@ async function countRecords(
     ? 'consultations c cross join lateral unnest(c.topics) as t(topic)'
     : 'consultations c';
   const keys = dims.map((d, i) => `${RECORD_SQL[d]} as k${i}`).join(', ');
-  const rows = await store.query<Record<string, string | number>>(
-    `select ${keys}, count(*)::int as n, sum(c.record_key)::float8 as ks from ${from} ${cond.sql} group by ${dims.map((_, i) => i + 1).join(', ')}`,
-    cond.params,
-  );
+  const q = sql`select ${raw(keys)}, count(*)::int as n, sum(c.record_key)::float8 as ks from ${raw(from)} ${cond.sql} group by ${raw(dims.map((_, i) => i + 1).join(', '))}`;
+  const rows = await store.query<Record<string, string | number>>(q.text, q.values);
   return rows.map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }));
 }
 
@@ -164,10 +130,8 @@ async function totalOfRecords(
   range: DateRange,
 ): Promise<{ n: number; ks: number }> {
   const cond = recordConditions(filter, range);
-  const [row] = await store.query<{ n: number; ks: number | null }>(
-    `select count(*)::int as n, sum(c.record_key)::float8 as ks from consultations c ${cond.sql}`,
-    cond.params,
-  );
+  const q = sql`select count(*)::int as n, sum(c.record_key)::float8 as ks from consultations c ${cond.sql}`;
+  const [row] = await store.query<{ n: number; ks: number | null }>(q.text, q.values);
   return { n: row.n, ks: Number(row.ks ?? 0) };
 }
 
@@ -178,13 +142,13 @@ async function countRollup(
   filter: StatsFilter | null | undefined,
   months: NonNullable<MonthSplit['months']>,
 ): Promise<RawCell[]> {
-  const cond = new Conditions().add((p) => `r.grouping = ${p}`, grouping.name);
-  if (months.first) cond.add((p) => `r.month >= ${p}`, months.first);
-  if (months.last) cond.add((p) => `r.month <= ${p}`, months.last);
-  if (filter?.organizationIds?.length) cond.add((p) => `r.organization_id = any(${p}::text[])`, filter.organizationIds);
+  const cond = new Conditions().add(sql`r.grouping = ${grouping.name}`);
+  if (months.first) cond.add(sql`r.month >= ${months.first}`);
+  if (months.last) cond.add(sql`r.month <= ${months.last}`);
+  if (filter?.organizationIds?.length) cond.add(sql`r.organization_id = any(${filter.organizationIds}::text[])`);
   if (filter?.topics?.length) {
-    if (grouping.dims.includes('TOPIC')) cond.add((p) => `r.topic = ${p}`, filter.topics[0]);
-    else cond.add((p) => `r.topics && ${p}::text[]`, filter.topics);
+    if (grouping.dims.includes('TOPIC')) cond.add(sql`r.topic = ${filter.topics[0]}`);
+    else cond.add(sql`r.topics && ${filter.topics}::text[]`);
   }
   const unnest = dims.includes('TOPIC') && !grouping.dims.includes('TOPIC');
   const exprs = dims.map((d) => (d === 'TOPIC' ? (unnest ? 't.topic' : 'r.topic') : ROLLUP_SQL[d]));
@@ -193,10 +157,8 @@ async function countRollup(
     : 'consultation_rollups r';
   const select = exprs.length ? `${exprs.map((e, i) => `${e} as k${i}`).join(', ')}, ` : '';
   const group = exprs.length ? `group by ${exprs.map((_, i) => i + 1).join(', ')}` : '';
-  const rows = await store.query<Record<string, string | number>>(
-    `select ${select}coalesce(sum(r.n), 0)::int as n, coalesce(sum(r.key_sum), 0)::float8 as ks from ${from} ${cond.sql} ${group}`,
-    cond.params,
-  );
+  const q = sql`select ${raw(select)}coalesce(sum(r.n), 0)::int as n, coalesce(sum(r.key_sum), 0)::float8 as ks from ${raw(from)} ${cond.sql} ${raw(group)}`;
+  const rows = await store.query<Record<string, string | number>>(q.text, q.values);
   return rows
     .map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }))
     .filter((c) => c.count > 0);
@@ -254,19 +216,4 @@ export async function countConsultations(
     totalKeySum = cells.reduce((s, c) => s + c.keySum, 0);
   }
   return { cells, total, totalKeySum, plan: grouping.name };
-}
-
-/** Consultations of the demo year, the scale the work estimates below are measured at. */
-const DEMO_YEAR_RECORDS = 100_000;
-
-/**
- * Roughly how many rows counting these dimensions under this filter reads, at the demo year's
- * scale: the covering grouping's rows, or every consultation (twice over with TOPIC, whose
- * topics are unnested) when no grouping covers the query. The gateway's cost estimate weighs
- * statistics by it, so that aggregates nothing covers cost what they do.
- */
-export function countingWork(dims: readonly StatsDimension[], filter: StatsFilter | null | undefined): number {
-  const grouping = chooseGrouping(dims, filter);
-  if (grouping) return grouping.rows;
-  return DEMO_YEAR_RECORDS * (dims.includes('TOPIC') ? 2 : 1) * (1 + dims.length / 2);
 }

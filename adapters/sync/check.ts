@@ -6,7 +6,8 @@
  * further ones), skipped as not records (totals, source lines, notes, each with why) and left out,
  * the top reasons counted, warnings grouped, and the first records as they would land. `--json` prints one JSON document instead. Exits 2 on a bad file, 1 when a
  * source cannot be used (unreachable, malformed, every row refused), 0 otherwise. `--demo` starts
- * the demo agencies' systems on a free port for the run, for agency files that point at them.
+ * the demo agencies' systems on a free port for the run, for agency files that point at them. The
+ * command's entry is app/agencyCheck.ts.
  */
 import { resolve } from 'node:path';
 import { AgencyConfigError, loadAgencyConfig, type AgencyConfig, type SourceConfig } from '../core/config';
@@ -206,15 +207,26 @@ function printSource(c: SourceCheck, show: number): void {
   }
 }
 
-async function main(argv: string[], hooks: { checkLive?: LiveChecker } = {}): Promise<number> {
+/** The demo agencies' systems for `--demo`, given by the app entry (app/agencyCheck.ts): adapters never load the demo. */
+export type StartDemo = () => Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }>;
+
+/** The command: its arguments in, its exit code out. */
+export async function checkAgency(
+  argv: string[],
+  options: { startDemo?: StartDemo; checkLive?: LiveChecker } = {},
+): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     console.error(args);
     return 2;
   }
+  if (args.demo && !options.startDemo) {
+    console.error('--demo is not available here: run it as npm run agency:check');
+    return 2;
+  }
   const file = resolve(args.file);
   // The demo agencies' systems only when asked: an agency's dry run never starts them otherwise.
-  const demo = args.demo ? await (await import('../../demo')).startDemo() : null;
+  const demo = args.demo && options.startDemo ? await options.startDemo() : null;
   const env: NodeJS.ProcessEnv = demo?.env ?? { ...process.env };
   if (demo && !args.json) console.log(`(demo agency systems started at ${demo.baseUrl})`);
   try {
@@ -235,7 +247,7 @@ async function main(argv: string[], hooks: { checkLive?: LiveChecker } = {}): Pr
     const result = await checkAgencyFile(agency, {
       source: args.source,
       show: args.show,
-      checkLive: hooks.checkLive,
+      checkLive: options.checkLive,
       env,
     });
     if (args.json) {
@@ -252,15 +264,3 @@ async function main(argv: string[], hooks: { checkLive?: LiveChecker } = {}): Pr
     await demo?.close();
   }
 }
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(2);
-    },
-  );
-}
-
-export { main as checkAgency };

@@ -3,11 +3,11 @@
  * read. A consultationStats that a rollup covers reads its grouping's rows; one that nothing covers
  * reads every consultation, and once cost what its few returned objects did — 20–30 aliases of it
  * selecting only `total` were cheap by the estimate and held the store for seconds. Weighed by
- * rows (../../store/stats.ts countingWork, at the demo year's scale), an analyst's request holds at
+ * rows (../../domain/statsPlan.ts countingWork, at the demo year's scale), an analyst's request holds at
  * most one three-dimension aggregate nothing covers, or a few two-dimension ones; covered ones stay
  * cheap. Identical aliases are computed once by the subgraph, but counted here each time.
  */
-import { countingWork, type StatsDimension, type StatsFilter } from '../../store/stats';
+import { countingWork, type StatsDimension, type StatsFilter } from '../../domain/statsPlan';
 import type { CostOptions } from '../../server/cost';
 
 /** Rows read per unit of cost. */

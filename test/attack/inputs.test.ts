@@ -63,6 +63,11 @@ test('/metrics in production: closed without MADOGUCHI_METRICS_TOKEN, and only f
   ] as const) {
     const prod = await startApp({ gateway: { metrics: access } });
     try {
+      // /readyz answers an orchestrator's probe by its status code; its checks (subgraph names,
+      // replica addresses, sources' errors) only for whoever may read /metrics.
+      const probe = await fetch(`${prod.base}/readyz`);
+      expect(probe.status).toBe(200);
+      expect(await probe.json()).toEqual({ status: 'ready' });
       const bare = await fetch(`${prod.base}/metrics`);
       expect(bare.status).toBe(status);
       expect(await bare.text()).not.toMatch(/madoguchi_/);
@@ -72,6 +77,8 @@ test('/metrics in production: closed without MADOGUCHI_METRICS_TOKEN, and only f
         const right = await fetch(`${prod.base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
         expect(right.status).toBe(200);
         expect(await right.text()).toMatch(/madoguchi_graphql_requests_total/);
+        const detailed = await fetch(`${prod.base}/readyz`, { headers: { authorization: `Bearer ${token}` } });
+        expect(((await detailed.json()) as { checks: unknown }).checks).toMatchObject({ 'subgraph:programs': 'ok' });
       }
     } finally {
       await prod.close();

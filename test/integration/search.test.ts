@@ -13,12 +13,15 @@ import { countingStore, type Store } from '../../store/store';
 import { selectList } from '../../store/tables';
 import type { ProgramStatusValue } from '../../domain/programStatus';
 import { statusSql } from '../../store/programs';
+import { raw } from '../../store/sql';
 import { KEYWORD_QUERIES, SENTENCE_QUERIES, type JudgedQuery } from '../support/judged-queries';
 import { FIXED_NOW } from '../support/paths';
 import { openTestStore } from '../support/store';
 import { startInProcessSupergraph, type InProcessSupergraph } from '../support/supergraph';
 
 const TODAY = '2026-11-25'; // FIXED_NOW in Japan
+// The day of the ground-truth queries below: their first parameter.
+const ONE_DAY = raw('$1::date');
 /** Every judged query must reach this precision at 5, and their mean the next. */
 const MIN_PRECISION_AT_5 = 0.6;
 const MIN_MEAN_PRECISION_AT_5 = 0.95;
@@ -214,7 +217,7 @@ const FILTER_CASES: FilterCase[] = [
   {
     name: 'status',
     filter: { status: ['OPEN', 'UPCOMING'] },
-    conditions: { status: `(${statusSql('OPEN', '$1')} or ${statusSql('UPCOMING', '$1')})` },
+    conditions: { status: `(${statusSql('OPEN', ONE_DAY).text} or ${statusSql('UPCOMING', ONE_DAY).text})` },
   },
   {
     name: 'closing before',
@@ -235,13 +238,13 @@ const FILTER_CASES: FilterCase[] = [
       kinds: `kind = any(array['SEMINAR','MATCHING','CONSULTATION'])`,
       municipalityCode: AREA_281107,
       employees: '(employee_ceiling is null or employee_ceiling >= 10)',
-      status: `(${statusSql('OPEN', '$1')} or ${statusSql('ONGOING', '$1')})`,
+      status: `(${statusSql('OPEN', ONE_DAY).text} or ${statusSql('ONGOING', ONE_DAY).text})`,
     },
   },
   {
     name: 'status on another day',
     filter: { status: ['OPEN'], statusAt: '2026-06-15', municipalityCode: '131164' },
-    conditions: { status: statusSql('OPEN', `'2026-06-15'`), municipalityCode: AREA_131164 },
+    conditions: { status: statusSql('OPEN', raw(`'2026-06-15'::date`)).text, municipalityCode: AREA_131164 },
   },
 ];
 
@@ -270,7 +273,7 @@ interface GroundRow {
 async function groundTruth(c: FilterCase, ids: string[] | null, statusAt = TODAY): Promise<GroundRow[]> {
   const names = Object.keys(c.conditions);
   const statusCase = (['OPEN', 'UPCOMING', 'CLOSED', 'ONGOING'] as const)
-    .map((s) => `when ${statusSql(s, '$1')} then '${s}'`)
+    .map((s) => `when ${statusSql(s, ONE_DAY).text} then '${s}'`)
     .join(' ');
   return store.query<GroundRow>(
     `select id, support_fields, kind, purposes, provider_id, area_codes, case ${statusCase} end as status
@@ -385,7 +388,7 @@ describe('ranking, sorting and pages', () => {
   test('closing date: deadlines ahead soonest first, as SQL orders them', async () => {
     const ids = await allIds({ sort: 'CLOSING_DATE', filter: { status: ['OPEN'] } });
     const rows = await store.query<{ id: string; closes: string | null }>(
-      `select id, closes_on::text as closes from programs where ${statusSql('OPEN', '$1')} order by closes_on nulls last`,
+      `select id, closes_on::text as closes from programs where ${statusSql('OPEN', ONE_DAY).text} order by closes_on nulls last`,
       [TODAY],
     );
     const closes = new Map(rows.map((r) => [r.id, r.closes ?? '9999-12-31']));

@@ -21,7 +21,7 @@ import {
   parseYen,
   phoneDigits,
   splitMulti,
-} from './normalize';
+} from '.';
 
 describe('parseDate', () => {
   test.each([
@@ -54,6 +54,12 @@ describe('parseDate', () => {
     ['2025-03-31T23:00:00-05:00', '2025-04-01'],
     ['2024/2/29', '2024-02-29'],
     ['  2025/4/1\u3000', '2025-04-01'],
+    // A deadline's hour and まで, and notes in brackets or after ※/* (旭川's 申込締切 cells).
+    ['令和3年10月29日（金曜日）午後5時まで', '2021-10-29'],
+    ['令和3年11月29日(月曜日) ※予定小間数に達した時点で受付締切となります。', '2021-11-29'],
+    ['令和3年8月30日(月曜日)*終了しました', '2021-08-30'],
+    ['2025/4/1 17:00まで（必着）', '2025-04-01'],
+    ['2025年4月1日まで', '2025-04-01'],
   ])('%s → %s', (input, expected) => {
     expect(parseDate(input)).toEqual({ ok: true, value: expected });
   });
@@ -76,6 +82,8 @@ describe('parseDate', () => {
     ['未定', /not a recognizable date/],
     ['2025/4/1〜2025/5/1', /unexpected text/],
     ['2025/4/1 25:00', /not a valid time/],
+    ['2025/4/1 午後5時まで 説明会あり', /unexpected text after the date/],
+    ['2025/4/1 から', /unexpected text after the date: "から"/],
   ])('%s is rejected', (input, reason) => {
     const r = parseDate(input);
     expect(r.ok).toBe(false);
@@ -95,6 +103,8 @@ describe('parseDateTime', () => {
     ['令和7年4月1日 13:30', '2025-04-01T13:30:00+09:00'],
     ['令和7年4月1日 9時30分', '2025-04-01T09:30:00+09:00'],
     ['R7.4.1 午後3時', '2025-04-01T15:00:00+09:00'],
+    ['令和3年10月29日(金曜日)午後5時まで', '2021-10-29T17:00:00+09:00'],
+    ['令和3年11月29日 ※予定数に達し次第締切', '2021-11-29T00:00:00+09:00'],
     ['２０２６／０４／０１　１０：００', '2026-04-01T10:00:00+09:00'],
   ])('%s → %s', (input, expected) => {
     expect(parseDateTime(input)).toEqual({ ok: true, value: expected });
