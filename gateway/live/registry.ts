@@ -21,149 +21,30 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { diff, DiffRule, CriticalityLevel, type Change } from '@graphql-inspector/core';
 import { parse, print, type DocumentNode } from 'graphql';
-import type { Logger } from 'pino';
 import { request as undiciRequest } from 'undici';
 import type { LiveSourceDeclaration } from '../../domain/liveSources';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
-import type { GatewayMetrics } from '../metrics';
-import { SubgraphClient, type SubgraphClientOptions } from '../subgraph/client';
-import {
-  composeWithLive,
-  createComposer,
-  type LiveCandidate,
-  type LiveComposition,
-  type SubgraphDefinition,
-} from './composer';
+import { SubgraphClient } from '../subgraph/client';
+import { composeWithLive, createComposer, type LiveCandidate, type LiveComposition } from './composer';
 import { CallStats, LiveSubgraphSource, OpenApiBridgeSource } from './dataSources';
-import { createGuardedFetch, type GuardedFetch, type LiveLimits } from './guard';
+import { createGuardedFetch, type LiveLimits } from './guard';
 import { LIVE_IDENTITY_HEADER, liveIdentityKeys, requestDigest, signLiveIdentity } from './identity';
-import { buildOpenApiSubgraph, type OpenApiSubgraph } from './openapi';
+import { buildOpenApiSubgraph } from './openapi';
 import { builtinTypesOf, ownershipProblems, requiredFieldsOf, schemaElements, type BuiltinTypes } from './ownership';
+import { breakingRefusal, fieldsOf, subgraphSchema } from './schemas';
+import {
+  DEFAULT_LIVE_SETTINGS,
+  OwnershipRefusal,
+  type LiveRegistryOptions,
+  type LiveSettings,
+  type LiveSourceStatus,
+  type SourceState,
+} from './state';
 
-/** A schema refused for what it claims of the built-in graph. */
-class OwnershipRefusal extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-  }
-}
-
-/** The gateway's settings for live sources; an agency file may only tighten the limits. */
-export interface LiveSettings extends LiveLimits {
-  /** How often a source's schema is read again unless its file says otherwise. */
-  intervalMs: number;
-  /** Largest schema or document read. */
-  maxSchemaBytes: number;
-  /**
-   * Most types, fields, arguments and enum values a source's schema may declare: composition and
-   * the gateway's planner grow with it (a 25 KB schema of 2,200 adds about a second to each
-   * composition), and a schema of 2 MiB would hold the composition thread for minutes.
-   */
-  maxSchemaElements: number;
-}
-
-export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
-  timeoutMs: 3_000,
-  maxResponseBytes: 2 * 1024 * 1024,
-  connections: 16,
-  retries: 1,
-  breakerThreshold: 5,
-  breakerOpenMs: 5_000,
-  intervalMs: 60_000,
-  maxSchemaBytes: 2 * 1024 * 1024,
-  maxSchemaElements: 1_500,
-};
-
-export interface LiveSourceStatus {
-  /** `<agencyId>/<sourceId>`, the live subgraph's name. */
-  id: string;
-  agencyId: string;
-  name: string;
-  kind: 'graphql-subgraph' | 'openapi';
-  /** The service's URL, or the OpenAPI document's location. */
-  location: string;
-  /** Whether its fields are part of the served graph. */
-  composed: boolean;
-  /** OK while composed and answering; FAILED when left out or its calls fail. */
-  status: 'OK' | 'FAILED';
-  /** Serving an older schema than the service now has (a change was refused, or it cannot be read). */
-  stale: boolean;
-  lastError: string | null;
-  lastCheckedAt: string | null;
-  /** When its schema in the graph last changed. */
-  lastChangedAt: string | null;
-  /** Median time of its last 100 calls, in ms. */
-  latencyMs: number | null;
-  circuit: 'closed' | 'open' | 'half-open';
-  /** What it adds, as `Type.field`. */
-  fields: string[];
-}
-
-export interface LiveRegistryOptions {
-  /** The live sources the agency files declare now (read again at every check). */
-  declarations: () => LiveSourceDeclaration[];
-  /** The built-in subgraphs: names, URLs and SDL. */
-  builtins: SubgraphDefinition[];
-  /** Their supergraph, served as it is while no live source can be composed. */
-  baseSupergraph: string;
-  /** The gateway's identity secret: the agencies' identity key is derived from it. */
-  identitySecret: string;
-  settings?: Partial<LiveSettings>;
-  /** Where credentials named in the files are read. */
-  env?: NodeJS.ProcessEnv;
-  logger: Logger;
-  metrics?: GatewayMetrics;
-  /** Subgraph fetching defaults (the gateway's), tightened per source. */
-  clientOptions?: Partial<SubgraphClientOptions>;
-  /** Called with every source's state after each check and change. */
-  onStatus?: (statuses: LiveSourceStatus[]) => void;
-}
-
-interface SourceState {
-  decl: LiveSourceDeclaration;
-  name: string;
-  label: string;
-  /** The SDL in the served supergraph, and what it adds. */
-  accepted?: { sdl: string; bridge?: OpenApiSubgraph };
-  /** The SDL to compose this round. */
-  candidate?: { sdl: string; bridge?: OpenApiSubgraph };
-  composed: boolean;
-  problems: string[];
-  stale: boolean;
-  lastCheckedAt: string | null;
-  lastChangedAt: string | null;
-  nextCheckAt: number;
-  stats: CallStats;
-  dataSource?: LiveSubgraphSource | OpenApiBridgeSource;
-  guarded?: GuardedFetch;
-  /** What the data source was made for: a changed URL or limit makes a new one. */
-  dataSourceKey?: string;
-}
+export { DEFAULT_LIVE_SETTINGS, type LiveRegistryOptions, type LiveSettings, type LiveSourceStatus };
 
 const nowIso = () => new Date().toISOString();
-
-/** `Type.field` of every field a subgraph SDL declares outside federation's own types (and `skip`). */
-function fieldsOf(sdl: string, skip: Set<string> = new Set()): string[] {
-  const out: string[] = [];
-  for (const d of parse(sdl).definitions) {
-    if (!('fields' in d) || !('name' in d) || !d.name || /^_/.test(d.name.value)) continue;
-    for (const f of (d.fields ?? []) as ReadonlyArray<{
-      name: { value: string };
-      directives?: ReadonlyArray<{ name: { value: string } }>;
-    }>) {
-      if (f.directives?.some((x) => x.name.value === 'external')) continue;
-      const coordinate = `${d.name.value}.${f.name.value}`;
-      if (!skip.has(coordinate)) out.push(coordinate);
-    }
-  }
-  return out;
-}
-
-function subgraphSchema(sdl: string) {
-  return buildSubgraphSchema([{ typeDefs: parse(sdl) }]);
-}
 
 export class LiveRegistry {
   private readonly states = new Map<string, SourceState>();
@@ -480,7 +361,7 @@ export class LiveRegistry {
       const trespass = ownershipProblems(state.label, document, this.builtinTypes);
       if (trespass.length > 0) throw new OwnershipRefusal(trespass);
       if (state.accepted && state.candidate.sdl !== state.accepted.sdl) {
-        const refusal = await this.breakingRefusal(state, state.accepted.sdl, state.candidate.sdl);
+        const refusal = await breakingRefusal(state, state.accepted.sdl, state.candidate.sdl, this.used);
         if (refusal) {
           state.problems = [refusal];
           state.stale = true;
@@ -510,37 +391,6 @@ export class LiveRegistry {
       state.stale = !!state.accepted;
       state.candidate = state.accepted;
     }
-  }
-
-  /** Breaking changes not acknowledged that touch fields clients use; null when the change may go in. */
-  private async breakingRefusal(state: SourceState, before: string, after: string): Promise<string | null> {
-    let changes: Change[];
-    try {
-      changes = await diff(subgraphSchema(before), subgraphSchema(after), [DiffRule.considerUsage], {
-        checkUsage: async (list) =>
-          list.map(
-            ({ type, field }) =>
-              !this.used.has(field ? `${type}.${field}` : type) &&
-              !(field === undefined && [...this.used].some((u) => u.startsWith(`${type}.`))),
-          ),
-      });
-    } catch (e) {
-      return `${state.label}: its new schema could not be compared with the served one: ${(e as Error).message}`;
-    }
-    const accepted = new Set(state.decl.acceptBreaking ?? []);
-    const breaking = changes.filter((c) => {
-      if (c.criticality.level !== CriticalityLevel.Breaking) return false;
-      const [type, field] = (c.path ?? '').split('.');
-      return !accepted.has(type) && !accepted.has(`${type}.${field}`);
-    });
-    if (breaking.length === 0) return null;
-    const paths = [...new Set(breaking.map((c) => (c.path ?? '').split('.').slice(0, 2).join('.')))];
-    return `${state.label}: breaking change refused, the last good schema keeps serving: ${breaking
-      .slice(0, 5)
-      .map((c) => c.message)
-      .join(
-        '; ',
-      )}${breaking.length > 5 ? ` (and ${breaking.length - 5} more)` : ''}. Clients use ${paths.join(', ')}; once they are told, acknowledge it in ${state.decl.file.split('/').slice(-1)[0]} with acceptBreaking: [${paths.join(', ')}]`;
   }
 
   /**

@@ -33,6 +33,7 @@ import type { GatewayMetrics } from '../metrics';
 import { CircuitBreaker, type CircuitState } from './circuitBreaker';
 import { RetryBudget } from './retryBudget';
 import { intFromEnv } from '../../server/env';
+import { AnswerTooLarge, isRecord, readBounded, untrustedAnswer, type UntrustedSubgraph } from './untrusted';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -65,14 +66,7 @@ export interface SubgraphClientOptions {
    * bounded in size, its errors never stop the whole request and carry only a code, a message and
    * a path, and it is sent `signHeaders`' identity instead of the built-in subgraphs' one.
    */
-  untrusted?: {
-    /** How errors name it, e.g. `agency "hyogo-itc" (source equipment)`. */
-    label: string;
-    /** Added to every error's extensions (agency, source). */
-    extensions: Record<string, string>;
-    maxResponseBytes: number;
-    signHeaders(viewer: Viewer, body: string): Promise<Record<string, string>>;
-  };
+  untrusted?: UntrustedSubgraph;
 }
 
 export const DEFAULT_SUBGRAPH_CLIENT_OPTIONS: SubgraphClientOptions = {
@@ -108,8 +102,6 @@ interface RawResponse {
 }
 
 class AttemptTimeout extends Error {}
-/** An untrusted subgraph's answer over its size bound. */
-class AnswerTooLarge extends Error {}
 
 /** One fetch several identical requests wait for. */
 interface SharedFetch {
@@ -169,10 +161,6 @@ function errorCode(e: unknown): string | undefined {
   const err = e as { code?: unknown; cause?: { code?: unknown } };
   const code = err?.code ?? err?.cause?.code;
   return typeof code === 'string' ? code : undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 // Socket errors may come from another realm (a test runner's), where `instanceof Error` fails:
@@ -546,44 +534,11 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     throw this.unavailable(`it answered HTTP ${raw.status}`);
   }
 
-  /**
-   * An agency's answer: its data as given, its errors reduced to message, path and a code (none of
-   * them may stop the request or claim the gateway's own codes); anything but a JSON answer is the
-   * service failing.
-   */
+  /** An agency's answer (./untrusted); anything but a GraphQL answer is the service failing. */
   private untrustedResponse(raw: RawResponse): GatewayResponse {
-    let body: { data?: unknown; errors?: unknown } | undefined;
-    try {
-      const parsed = JSON.parse(raw.text) as unknown;
-      if (isRecord(parsed) && ('data' in parsed || 'errors' in parsed)) body = parsed;
-    } catch {
-      body = undefined;
-    }
-    if (!body) throw this.unavailable(`it answered HTTP ${raw.status} without a GraphQL response`);
-    if (raw.status >= 500 && !isRecord(body.data)) throw this.unavailable(`it answered HTTP ${raw.status}`);
-    const errors = Array.isArray(body.errors)
-      ? body.errors.slice(0, 100).map((e) => this.untrustedError(e))
-      : undefined;
-    if (!isRecord(body.data) && !errors?.length) throw this.unavailable('it answered without data');
-    return {
-      ...(body.data !== undefined ? { data: body.data as never } : {}),
-      ...(errors ? { errors } : {}),
-    } as GatewayResponse;
-  }
-
-  private untrustedError(e: unknown): GraphQLError {
-    const { label, extensions } = this.options.untrusted!;
-    const err = isRecord(e) ? e : {};
-    const message =
-      typeof err.message === 'string' ? err.message.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 500) : 'error';
-    const path =
-      Array.isArray(err.path) && err.path.every((p) => typeof p === 'string' || typeof p === 'number')
-        ? err.path
-        : undefined;
-    return new GraphQLError(`${label}: ${message}`, {
-      path: path as Array<string | number> | undefined,
-      extensions: { code: 'SOURCE_ERROR', serviceName: this.name, ...extensions },
-    });
+    const answer = untrustedAnswer(raw, this.name, this.options.untrusted!);
+    if ('unavailable' in answer) throw this.unavailable(answer.unavailable);
+    return answer as GatewayResponse;
   }
 
   private unavailable(reason: string, circuit?: CircuitState): GraphQLError {
@@ -597,29 +552,6 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
       },
     });
   }
-}
-
-/** A response body up to `max` bytes; a longer one is cut off and refused. */
-async function readBounded(
-  res: { headers: Record<string, string | string[] | undefined>; body: AsyncIterable<Buffer> & { destroy(): void } },
-  max: number,
-): Promise<string> {
-  const refuse = () => new AnswerTooLarge(`its answer was larger than ${max} bytes`);
-  if (Number(res.headers['content-length']) > max) {
-    res.body.destroy();
-    throw refuse();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.length;
-    if (size > max) {
-      res.body.destroy();
-      throw refuse();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 // Only a code, never the library's message: those name internal hosts and ports.
