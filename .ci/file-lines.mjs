@@ -17,7 +17,6 @@ const KNOWN = new Map([
   ['test/support/judged-queries.ts', 'judged data written as code; search-scale (issue-28-search) owns it'],
   ['test/integration/search.test.ts', 'search-scale (issue-28-search) owns it'],
   ['bench/search.ts', 'search-scale (issue-28-search) owns it'],
-  ['gateway/gateway.ts', 'platform (issue-25) moves its environment readers into server/settings.ts'],
 ]);
 
 const root = resolve(process.argv[2] ?? '.');

@@ -10,18 +10,21 @@
  * (the readiness check, tests). The worker side is `runBackend` below.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { Queryable } from '../store/store';
 import type { Limits } from '../server/limits';
 import type { SyncReport } from '../adapters/sync/sync';
 import type { AgencyConfig, SourceConfig } from '../adapters/core/config';
+import type { Settings } from '../server/settings';
+import { createSyncMetrics } from '../server/processMetrics';
 
 export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
 
 /** What the worker is started with: plain data only (it crosses a thread boundary). */
 export interface BackendOptions {
+  /** Every setting, parsed by the main thread (plain data: it crosses the thread boundary). */
+  settings: Settings;
   /** PGlite data directory; ignored when `storeDump` or `databaseUrl` is given. */
   dataDir: string;
   /** A PostgreSQL server shared with other processes (DATABASE_URL). */
@@ -106,16 +109,16 @@ function relog(logger: Logger, line: string): void {
 
 /** Starts the back end on a worker thread and resolves once its subgraphs listen. */
 export function startBackendWorker(options: BackendOptions, logger: Logger): Promise<BackendHandle> {
-  // The worker is TypeScript like the rest: a bootstrap loads it through tsx's CommonJS hook,
-  // whatever runs the parent (node --require tsx/cjs, jest).
-  const entry = JSON.stringify(join(__dirname, 'backend.ts'));
-  const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
-  const worker = new Worker(`require(${tsx}).register(); require(${entry});`, {
+  // The worker is this very file: from the sources a bootstrap loads it through tsx's CommonJS
+  // hook, whatever runs the parent (the bin, jest); from the build (dist/) plain node loads it.
+  const entry = JSON.stringify(__filename);
+  const hook = __filename.endsWith('.ts')
+    ? `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); `
+    : '';
+  const worker = new Worker(`${hook}require(${entry});`, {
     eval: true,
     execArgv: [],
     workerData: options,
-    // This thread's environment as it is now (under jest, the test's own copy), not the process's at start.
-    env: { ...process.env },
   });
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -208,6 +211,13 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
 
 /** The worker side: opens the store, syncs, serves the subgraphs, and answers the main thread. */
 async function runBackend(options: BackendOptions): Promise<void> {
+  // The subgraphs' spans, under their own service name (the gateway's thread has its own provider).
+  const { startTelemetry } = require('../server/telemetry') as typeof import('../server/telemetry');
+  const name = options.settings.otelServiceName;
+  startTelemetry(
+    { ...options.settings, otelServiceName: name ? `${name}-subgraphs` : undefined },
+    'madoguchi-subgraphs',
+  );
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
   const logger = pino(
@@ -239,7 +249,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // The demo agencies' own live services, which the gateway composes (their agency files declare them).
   const demoLive = demoModule
     ? await (require('../demo/live') as typeof import('../demo/live')).startDemoLiveServices({
-        env: process.env,
+        env: options.settings.environment,
         jwks: (require('../gateway/live/identity') as typeof import('../gateway/live/identity')).liveJwks(
           options.identitySecret,
         ),
@@ -249,20 +259,26 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const mode = options.sync;
   // The parse worker boots (loads its modules) while the store opens and the directory is read,
   // so the consultation logs, the largest part of a first start, are parsed from the outset.
-  const workers = mode === 'never' ? 0 : offload.defaultWorkerCount();
+  const settings = options.settings;
+  const workers = mode === 'never' ? 0 : offload.defaultWorkerCount(settings.syncWorkers);
   const pool = workers > 0 ? offload.createPreparePool(workers, { eager: true }) : undefined;
+  // The agency files' ${VAR} references read the settings' environment, with the demo's own URLs
+  // (its stand-ins and its agencies' live services) when it runs here.
   const demoEnv = { ...(demoServers ? { MADOGUCHI_DEMO_URL: demoServers.baseUrl } : {}), ...demoLive?.env };
-  const env = { ...process.env, ...demoEnv };
+  const env = { ...settings.environment, ...demoEnv };
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
   const store = await openStore(
     options.storeDump
       ? { loadFrom: new Blob([options.storeDump]) }
       : options.databaseUrl
-        ? { databaseUrl: options.databaseUrl, postgres: { applicationName: 'madoguchi-embedded' } }
+        ? {
+            databaseUrl: options.databaseUrl,
+            postgres: { applicationName: 'madoguchi-embedded', poolSize: settings.pgPoolSize },
+          }
         : { dataDir: options.dataDir },
   );
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
-  const ctx = createAdapterContext({ logger });
+  const ctx = createAdapterContext({ logger, env });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
   if (mode !== 'never') {
     const only = (entities: string[]) =>
@@ -284,16 +300,23 @@ async function runBackend(options: BackendOptions): Promise<void> {
     // The directory and programmes are small and are what a first visitor asks for: a first start
     // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
     // is fetched from the agencies' sites and synced alongside it, in the background.
-    const directory = sync.syncAll(store, only(['organization', 'program']), ctx, { pool });
+    const directory = sync.syncAll(store, only(['organization', 'program']), ctx, {
+      pool,
+      leaseTtlMs: settings.leaseTtlMs,
+    });
     const consultations = (async () => {
       await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
       if (demoModule) {
-        const { generated } = await demoModule.ensureDemoData();
+        const { generated } = await demoModule.ensureDemoData({ consultationDir: settings.consultationDir });
         if (generated) logger.info('demo consultation logs generated');
       }
       // Every log is read and handed to the worker at once: it queues them, and never idles
       // between files while this thread writes the last one.
-      return sync.syncAll(store, only(['consultation', 'committee']), ctx, { pool, concurrency: 32 });
+      return sync.syncAll(store, only(['consultation', 'committee']), ctx, {
+        pool,
+        concurrency: 32,
+        leaseTtlMs: settings.leaseTtlMs,
+      });
     })();
     syncReports = Promise.all([directory, consultations])
       .finally(() => pool?.close())
@@ -310,11 +333,15 @@ async function runBackend(options: BackendOptions): Promise<void> {
       limits: options.subgraphLimits,
       gatewayLimits: options.gatewayLimits,
       logger,
+      settings,
     });
   }
   // Cached public answers must follow the data: the main thread drops them after a change.
+  // Per-source sync metrics, on every subgraph's /metrics (they share this thread's registry).
+  const syncMetrics = createSyncMetrics();
   syncReports.then(
     (reports) => {
+      for (const r of reports) syncMetrics.record(r);
       post({ type: 'syncReports', reports });
       if (reports.some((r) => r.outcome === 'updated')) post({ type: 'changed' });
     },
@@ -328,10 +355,11 @@ async function runBackend(options: BackendOptions): Promise<void> {
           agencies,
           ctx,
           (report) => {
+            syncMetrics.record(report);
             if (report.outcome === 'updated') post({ type: 'changed' });
           },
           // Sources that failed in this start's first sync are retried with backoff, not after their interval.
-          { initial: syncReports },
+          { initial: syncReports, leaseTtlMs: settings.leaseTtlMs },
         );
   // On a shared store (PostgreSQL) other processes sync too: their snapshots arrive by
   // notification, refresh what the subgraphs derive from rows and empty the gateway's cache.
@@ -370,12 +398,14 @@ async function runBackend(options: BackendOptions): Promise<void> {
         return void reply(close());
       case 'syncSource': {
         const at = m.atMs;
-        const runCtx = at === undefined ? ctx : createAdapterContext({ logger, clock: () => new Date(at) });
+        const runCtx = at === undefined ? ctx : createAdapterContext({ logger, env, clock: () => new Date(at) });
         return void reply(
-          sync.syncSource(store, m.agency, m.source, runCtx, { force: m.force }).then((report) => {
-            if (report.outcome === 'updated') post({ type: 'changed' });
-            return report;
-          }),
+          sync
+            .syncSource(store, m.agency, m.source, runCtx, { force: m.force, leaseTtlMs: settings.leaseTtlMs })
+            .then((report) => {
+              if (report.outcome === 'updated') post({ type: 'changed' });
+              return report;
+            }),
         );
       }
     }

@@ -1,10 +1,15 @@
 import { availableParallelism } from 'node:os';
-import { workerCountFromEnv } from './cluster';
+import { parseSettings } from '../server/settings';
+import { workerCount } from './startGateway';
 
-test('GATEWAY_WORKERS: unset or 1 is one process, auto is one per core, nonsense is refused', () => {
-  expect(workerCountFromEnv(undefined)).toBe(1);
-  expect(workerCountFromEnv('0')).toBe(1);
-  expect(workerCountFromEnv('3')).toBe(3);
-  expect(workerCountFromEnv('auto')).toBe(availableParallelism());
-  expect(() => workerCountFromEnv('many')).toThrow(/GATEWAY_WORKERS/);
+test('GATEWAY_WORKERS: unset, 0 or 1 for one process, a count, or auto for every core; anything else stops the start', () => {
+  const workers = (value?: string) =>
+    workerCount(
+      parseSettings(value === undefined ? {} : { GATEWAY_WORKERS: value }, { envFile: false }).gatewayWorkers,
+    );
+  expect(workers(undefined)).toBe(1);
+  expect(workers('0')).toBe(1);
+  expect(workers('3')).toBe(3);
+  expect(workers('auto')).toBe(availableParallelism());
+  expect(() => workers('many')).toThrow(/GATEWAY_WORKERS: expected a whole number or auto/);
 });

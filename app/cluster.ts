@@ -6,21 +6,10 @@
  * response cache, persisted queries, in-flight deduplication) stay per worker.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
 const METRICS_REQUEST = 'madoguchi:cluster-metrics-request';
 const METRICS_RESPONSE = 'madoguchi:cluster-metrics-response';
-
-/** GATEWAY_WORKERS: unset, 0 or 1 for a single process; n; or auto for every core. */
-export function workerCountFromEnv(value = process.env.GATEWAY_WORKERS): number {
-  if (value === undefined || value === '') return 1;
-  if (value === 'auto') return availableParallelism();
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`GATEWAY_WORKERS must be a whole number or "auto", got "${value}"`);
-  return Math.max(1, n);
-}
 
 export interface PrimaryOptions {
   workers: number;

@@ -1,25 +1,30 @@
 /**
  * `npm start`: the whole embedded default in one process. The gateway runs on the main thread;
- * the store (PGlite in MADOGUCHI_DATA_DIR, default .data/, or the PostgreSQL at DATABASE_URL,
- * which any number of such processes and replicas may share), the syncs of the demo agencies'
- * sources and their schedule, and the subgraphs run on a worker thread (./backend), so no store
- * query or sync can hold up the gateway's own answers (/healthz, limits, timeouts). The gateway
- * listens on PORT (default 4000).
+ * the store (the PostgreSQL at DATABASE_URL, which any number of such processes and replicas may
+ * share, else PGlite in MADOGUCHI_DATA_DIR, default .data/), the syncs of the agencies' sources
+ * (with the demo agencies' stand-in systems unless MADOGUCHI_DEMO is off) and their schedule, and
+ * the subgraphs run on a worker thread (./backend), so no store query or sync can hold up the
+ * gateway's own answers (/healthz, limits, timeouts). The gateway listens on PORT (default 4000).
  */
 import { resolve } from 'node:path';
-import pino from 'pino';
+import type pino from 'pino';
 import { identitySecret } from '../server/identity';
 import type { SyncReport } from '../adapters/sync/sync';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
-import { limitsFromEnv } from '../server/limits';
-import { assertSafeBind, describeSettings, loadSettings } from '../server/settings';
-import { authConfigOf } from '../gateway/auth';
+import { limitsOf } from '../server/limits';
+import { defaultSettings, type Settings } from '../server/settings';
+import { createLogger } from '../server/logging';
+import { authConfigFromSettings, type AuthConfig } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
+import { begin } from './process';
 import { liveOptionsFor } from './live';
 import { recordLiveSources } from '../store/liveSources';
-import type { AuthConfig } from '../gateway/auth';
 
 export interface EmbeddedOptions {
+  /** Every setting (server/settings.ts); the options below override single ones. Default: the schema's defaults. */
+  settings?: Settings;
+  /** Run the demo agencies' stand-in systems for the agency files to read (default MADOGUCHI_DEMO, unless MADOGUCHI_DEMO_URL names running ones). */
+  demo?: boolean;
   /** PGlite data directory (default MADOGUCHI_DATA_DIR or .data). */
   dataDir?: string;
   /** Start from this store dump, in memory, instead of a data directory (tests, benches). */
@@ -50,26 +55,33 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
+/** Whether a start runs the demo's stand-ins: MADOGUCHI_DEMO, unless MADOGUCHI_DEMO_URL names ones already running. */
+export function runsDemo(settings: Pick<Settings, 'demo' | 'demoUrl'>): boolean {
+  return settings.demo && !settings.demoUrl;
+}
+
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const secret = options.gateway?.identitySecret ?? identitySecret();
+  const settings = options.settings ?? defaultSettings();
+  const logger = options.logger ?? createLogger(settings);
+  const secret = options.gateway?.identitySecret ?? identitySecret(settings);
   // The subgraphs bound each request as the gateway does: the same object budget, and a cost
   // limit that follows the gateway's (its estimate, with real representation counts).
-  const limits = { ...limitsFromEnv(), ...options.gateway?.limits };
-  const agenciesDir = resolve(options.agenciesDir ?? process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies');
+  const limits = { ...limitsOf(settings), ...options.gateway?.limits };
+  // An explicit store (a folder or a dump) wins; otherwise DATABASE_URL, else the data folder.
+  const explicitStore = options.dataDir !== undefined || options.storeDump !== undefined;
+  const agenciesDir = resolve(options.agenciesDir ?? settings.agenciesDir);
   const backend = await startBackendWorker(
     {
-      dataDir: resolve(options.dataDir ?? process.env.MADOGUCHI_DATA_DIR ?? '.data'),
+      settings,
+      dataDir: resolve(options.dataDir ?? settings.dataDir),
       storeDump: options.storeDump,
-      databaseUrl:
-        options.databaseUrl ??
-        (options.dataDir || options.storeDump ? undefined : process.env.DATABASE_URL || undefined),
+      databaseUrl: options.databaseUrl ?? (explicitStore ? undefined : settings.databaseUrl),
       agenciesDir,
       sync: options.sync ?? 'auto',
       nowMs: options.now?.getTime(),
       logLevel: logger.level,
       identitySecret: secret,
-      demo: !process.env.MADOGUCHI_DEMO_URL,
+      demo: options.demo ?? runsDemo(settings),
       subgraphLimits: { maxObjects: limits.maxObjects, maxCost: Math.max(500_000, limits.maxCost * 25) },
       gatewayLimits: limits,
     },
@@ -78,6 +90,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
+      settings,
       ...options.gateway,
       identitySecret: secret,
       port: options.port ?? 4000,
@@ -108,7 +121,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       subgraphUrls: Object.fromEntries(Object.entries(backend.subgraphs).map(([name, s]) => [name, s.url])),
       // Agencies' own services declared in their files, composed beside the subgraphs; their state
       // is kept in the store for the graph's `sources`.
-      live: liveOptionsFor(agenciesDir, { ...process.env, ...backend.demoEnv }, (statuses) =>
+      live: liveOptionsFor(agenciesDir, settings, { ...settings.environment, ...backend.demoEnv }, (statuses) =>
         recordLiveSources(backend.store, statuses).catch((e: Error) =>
           logger.warn({ err: e.message }, 'live sources: state not stored'),
         ),
@@ -139,27 +152,28 @@ function rejectAfter(ms: number, message: string): Promise<never> {
   return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
 }
 
-if (require.main === module) {
+/** `npm start`: settings from the environment, the one start line, then the whole system. */
+export function main(options: { sync?: SyncMode } = {}): void {
   const started = Date.now();
-  let settings: ReturnType<typeof loadSettings>;
-  try {
-    settings = loadSettings();
-    assertSafeBind(settings);
-  } catch (e) {
-    console.error((e as Error).message);
-    process.exit(2);
-  }
-  for (const line of describeSettings(settings)) console.log(line);
+  const { settings, logger } = begin({ service: 'embedded', secrets: 'gateway', demo: runsDemo });
   startEmbedded({
+    settings,
+    logger,
+    sync: options.sync,
     port: settings.port,
     host: settings.host,
-    dataDir: settings.dataDir,
-    auth: authConfigOf(settings.jwt),
+    auth: authConfigFromSettings(settings),
     gateway: { identitySecret: settings.identitySecret, cors: { origins: settings.corsOrigins } },
   }).then(
     (app) => {
-      console.log(`\nMadoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.gateway.url}`);
-      for (const [name, s] of Object.entries(app.subgraphs)) console.log(`  subgraph ${name.padEnd(14)} ${s.url}`);
+      logger.info(
+        {
+          url: app.gateway.url,
+          seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+          subgraphs: Object.fromEntries(Object.entries(app.subgraphs).map(([name, s]) => [name, s.url])),
+        },
+        `Madoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.gateway.url}`,
+      );
       // The gateway must drain first while the subgraphs keep answering it, so handlers installed
       // before this one (the tsx runner's, which would end the process at once) give way to it.
       let stopping = false;
@@ -177,7 +191,7 @@ if (require.main === module) {
       }
     },
     (e) => {
-      console.error(e instanceof Error && e.name === 'AgencyConfigError' ? e.message : e);
+      logger.fatal({ err: e instanceof Error ? e.message : String(e) }, 'start failed');
       process.exit(1);
     },
   );

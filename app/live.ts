@@ -1,23 +1,20 @@
 /**
  * What a start gives the gateway to compose agencies' own services: the live sources of the agency
  * files (read again when a file changes, so an edited source or acknowledgement needs no restart),
- * the built-in subgraphs' SDL from the source tree, and the limits set in the environment:
- *
- *   MADOGUCHI_LIVE_TIMEOUT_MS          per call to an agency's service (default 3000)
- *   MADOGUCHI_LIVE_MAX_RESPONSE_BYTES  largest answer taken from one (default 2 MiB)
- *   MADOGUCHI_LIVE_CONNECTIONS         connections to each (default 16)
- *   MADOGUCHI_LIVE_INTERVAL_MS         how often schemas are read again (default 60000)
- *   MADOGUCHI_LIVE_MAX_SCHEMA_ELEMENTS types, fields, arguments and enum values a source may declare (default 1500)
- *
- * An agency file may tighten its source's limits (`limits:`), never loosen them.
+ * the built-in subgraphs' SDL from the source tree, and the limits of the settings' "Live sources"
+ * group (MADOGUCHI_LIVE_*, server/settingsTuning.ts). An agency file may tighten its source's
+ * limits (`limits:`), never loosen them.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { print } from 'graphql';
-import { loadAgencyConfigs } from '../adapters/core/config';
-import { liveDeclarations, type LiveSourceDeclaration } from '../domain/liveSources';
+import { loadAgencyConfigs, type AgencyConfig } from '../adapters/core/config';
+import { liveDeclarations, type LiveSourceCheck, type LiveSourceDeclaration } from '../domain/liveSources';
 import type { LiveOptions, LiveSettings, LiveSourceStatus } from '../gateway/live';
-import { intFromEnv } from '../server/env';
+import { subgraphEndpoints } from '../gateway/gateway';
+import { checkLiveSources } from '../gateway/live/check';
+import { SUPERGRAPH_FILE } from '../gateway/supergraph';
+import { resolveSecrets, type Settings } from '../server/settings';
 import { loadTypeDefs } from '../subgraphs/shared/module';
 
 const SUBGRAPHS_DIR = join(__dirname, '..', 'subgraphs');
@@ -27,13 +24,19 @@ export function builtinSdl(name: string): string {
   return print(loadTypeDefs(join(SUBGRAPHS_DIR, name)));
 }
 
-export function liveSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<LiveSettings> {
+/** The live sources' limits from the settings. */
+export function liveSettingsOf(
+  settings: Pick<
+    Settings,
+    'liveTimeoutMs' | 'liveMaxResponseBytes' | 'liveConnections' | 'liveIntervalMs' | 'liveMaxSchemaElements'
+  >,
+): Partial<LiveSettings> {
   return {
-    timeoutMs: intFromEnv(env, 'MADOGUCHI_LIVE_TIMEOUT_MS', 3_000) || 3_000,
-    maxResponseBytes: intFromEnv(env, 'MADOGUCHI_LIVE_MAX_RESPONSE_BYTES', 2 * 1024 * 1024) || 2 * 1024 * 1024,
-    connections: intFromEnv(env, 'MADOGUCHI_LIVE_CONNECTIONS', 16) || 16,
-    intervalMs: Math.max(1_000, intFromEnv(env, 'MADOGUCHI_LIVE_INTERVAL_MS', 60_000)),
-    maxSchemaElements: intFromEnv(env, 'MADOGUCHI_LIVE_MAX_SCHEMA_ELEMENTS', 1_500) || 1_500,
+    timeoutMs: settings.liveTimeoutMs,
+    maxResponseBytes: settings.liveMaxResponseBytes,
+    connections: settings.liveConnections,
+    intervalMs: settings.liveIntervalMs,
+    maxSchemaElements: settings.liveMaxSchemaElements,
   };
 }
 
@@ -52,16 +55,47 @@ export function liveDeclarationsOf(agenciesDir: string, env: NodeJS.ProcessEnv):
   };
 }
 
+/**
+ * The gateway's live options: `env` holds the variables the agency files name (their keys), the
+ * settings' environment with the demo's additions where it runs.
+ */
 export function liveOptionsFor(
   agenciesDir: string,
-  env: NodeJS.ProcessEnv = process.env,
+  settings: Settings,
+  env: NodeJS.ProcessEnv = settings.environment,
   onStatus?: (statuses: LiveSourceStatus[]) => void,
 ): LiveOptions {
   return {
     declarations: liveDeclarationsOf(agenciesDir, env),
     builtinSdl,
-    settings: liveSettingsFromEnv(env),
+    settings: liveSettingsOf(settings),
     env,
     onStatus,
   };
+}
+
+/**
+ * `madoguchi agency check`'s part for live sources (adapters/sync/check.ts's LiveChecker): the
+ * agency's live sources composed with the built-in subgraphs as the gateway would, and one
+ * operation of each called. It lives here because composing needs the gateway's parts, which
+ * adapters/ may not import. The call carries the install's identity (its development secret
+ * outside production), so a service checking the gateway's identity accepts it.
+ */
+export function checkLive(
+  agency: AgencyConfig,
+  env: NodeJS.ProcessEnv,
+  settings: Settings,
+): Promise<LiveSourceCheck[]> {
+  const baseSupergraph = readFileSync(SUPERGRAPH_FILE, 'utf8');
+  const builtins = Object.entries(subgraphEndpoints(baseSupergraph)).map(([name, url]) => ({
+    name,
+    url,
+    sdl: builtinSdl(name),
+  }));
+  return checkLiveSources(liveDeclarations([agency]), {
+    builtins,
+    baseSupergraph,
+    identitySecret: resolveSecrets(settings, 'subgraph').identitySecret!,
+    env,
+  });
 }

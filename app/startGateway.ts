@@ -8,34 +8,41 @@
  */
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
-import { clusterMetricsForWorker, runPrimary, workerCountFromEnv } from './cluster';
+import { availableParallelism } from 'node:os';
+import { clusterMetricsForWorker, runPrimary } from './cluster';
+import { begin } from './process';
+import type { Settings } from '../server/settings';
 
-async function serve(workerMode: boolean): Promise<void> {
-  // Loaded here, not above: a primary that only supervises workers never needs it.
-  const { startGateway, subgraphUrlsFromEnv } = await import('../gateway/gateway');
-  const { assertSafeBind, describeSettings, loadSettings } = await import('../server/settings');
-  const { authConfigOf } = await import('../gateway/auth');
+/** GATEWAY_WORKERS as a count: auto is one per core; 0 and 1 both mean a single process. */
+export function workerCount(setting: Settings['gatewayWorkers']): number {
+  return setting === 'auto' ? availableParallelism() : Math.max(1, setting);
+}
+
+async function serve(settings: Settings, logger: ReturnType<typeof begin>['logger'], workerMode: boolean) {
+  // Loaded here, not above: a primary that only supervises workers never needs them.
+  const { startGateway, subgraphUrlsOf } = await import('../gateway/gateway');
+  const { authConfigFromSettings } = await import('../gateway/auth');
   const { liveOptionsFor } = await import('./live');
-  const settings = loadSettings();
-  assertSafeBind(settings);
-  if (!cluster.isWorker || cluster.worker?.id === 1) for (const line of describeSettings(settings)) console.log(line);
   const { listenForSnapshots } = await import('../store/engine/notifications');
   let clusterMetrics: (() => Promise<string>) | undefined;
   const running = await startGateway({
+    settings,
+    logger,
     port: settings.port,
     host: settings.host,
-    auth: authConfigOf(settings.jwt),
+    auth: authConfigFromSettings(settings),
     identitySecret: settings.identitySecret,
     cors: { origins: settings.corsOrigins },
-    subgraphUrls: subgraphUrlsFromEnv(),
-    live: liveOptionsFor(resolve(process.env.MADOGUCHI_AGENCIES_DIR ?? 'agencies')),
+    subgraphUrls: subgraphUrlsOf(settings),
+    live: liveOptionsFor(resolve(settings.agenciesDir), settings),
     clusterMetrics: workerMode ? () => clusterMetrics!() : undefined,
   });
   if (workerMode) clusterMetrics = clusterMetricsForWorker(running.metrics.registry);
-  const listener = process.env.DATABASE_URL
-    ? await listenForSnapshots(process.env.DATABASE_URL, () => running.invalidateResponseCache())
+  const listener = settings.databaseUrl
+    ? await listenForSnapshots(settings.databaseUrl, () => running.invalidateResponseCache())
     : null;
-  console.log(
+  logger.info(
+    { url: `http://localhost:${running.port}/graphql` },
     `Madoguchi gateway ${workerMode ? `worker ${process.pid} ` : ''}ready at http://localhost:${running.port}/graphql`,
   );
   let stopping = false;
@@ -51,12 +58,15 @@ async function serve(workerMode: boolean): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-const workers = workerCountFromEnv();
-if (workers > 1 && cluster.isPrimary) {
-  runPrimary({ workers });
-} else {
-  serve(cluster.isWorker).catch((e) => {
-    console.error(e instanceof Error && e.name === 'SettingsError' ? e.message : e);
+export function main(): void {
+  const { settings, logger } = begin({ service: cluster.isWorker ? 'gateway-worker' : 'gateway', secrets: 'gateway' });
+  const workers = workerCount(settings.gatewayWorkers);
+  if (workers > 1 && cluster.isPrimary) {
+    runPrimary({ workers, log: (m) => logger.info(m), shutdownTimeoutMs: settings.shutdownTimeoutMs });
+    return;
+  }
+  serve(settings, logger, cluster.isWorker).catch((e) => {
+    logger.fatal({ err: e instanceof Error ? e.message : String(e) }, 'gateway start failed');
     process.exit(1);
   });
 }

@@ -2,44 +2,30 @@
  * `npm run start:subgraph -- <name>`: one subgraph as its own process, on SUBGRAPH_PORT (default:
  * its port in the composed supergraph), reading the store at DATABASE_URL (any number of
  * replicas) or in MADOGUCHI_DATA_DIR (one process per data directory). It follows the snapshots
- * other processes write (store notifications).
+ * other processes write (store notifications). The identity secret must be the gateway's:
+ * MADOGUCHI_IDENTITY_SECRET, or (one machine, one data folder) the install's development secret.
  */
-import { resolve } from 'node:path';
-import { openStore, storeOptionsFromEnv } from '../store/store';
+import { openStore } from '../store/store';
 import { onSnapshot } from '../store/engine/notifications';
-import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPHS, findSubgraph } from '../subgraphs';
+import { DEFAULT_SUBGRAPH_PORTS, findSubgraph, SUBGRAPHS } from '../subgraphs';
 import { startSubgraph } from '../subgraphs/server';
-import { ensureDevelopmentSecrets, isLoopback, SettingsError } from '../server/secrets';
+import { begin } from './process';
+import { storeOptionsOf } from './store';
 
-async function main(): Promise<void> {
-  const name = process.argv[2];
-  const module = name ? findSubgraph(name) : undefined;
-  if (!module) {
-    console.error(`usage: npm run start:subgraph -- <${SUBGRAPHS.map((s) => s.name).join('|')}>`);
-    process.exit(2);
-  }
-  const dataDir = resolve(process.env.MADOGUCHI_DATA_DIR ?? '.data');
-  const host = process.env.HOST ?? '127.0.0.1';
-  // The identity secret must be the gateway's: MADOGUCHI_IDENTITY_SECRET, or (on one machine, one
-  // data directory) the install's development secret, which never leaves loopback.
-  let secret = process.env.MADOGUCHI_IDENTITY_SECRET;
-  if (!secret) {
-    if (process.env.NODE_ENV === 'production')
-      throw new SettingsError('NODE_ENV=production needs MADOGUCHI_IDENTITY_SECRET');
-    if (!isLoopback(host))
-      throw new SettingsError(
-        `refusing to listen on HOST=${host} with development secrets: set MADOGUCHI_IDENTITY_SECRET`,
-      );
-    secret = ensureDevelopmentSecrets(dataDir).identitySecret;
-  }
-  const store = await openStore(storeOptionsFromEnv(process.env, `madoguchi-${module.name}`));
+export async function main(name: string, port?: number): Promise<void> {
+  const module = findSubgraph(name);
+  if (!module) throw new Error(`no subgraph ${name}; the subgraphs are ${SUBGRAPHS.map((s) => s.name).join(', ')}`);
+  const { settings, logger } = begin({ service: module.name, secrets: 'subgraph' });
+  const store = await openStore(storeOptionsOf(settings, `madoguchi-${module.name}`));
   if (module.onSnapshot) await onSnapshot(store, (change) => module.onSnapshot!(store, change));
   const running = await startSubgraph(module, store, {
-    port: Number(process.env.SUBGRAPH_PORT ?? DEFAULT_SUBGRAPH_PORTS[module.name]),
-    host,
-    identitySecret: secret,
+    port: port ?? settings.subgraphPort ?? DEFAULT_SUBGRAPH_PORTS[module.name],
+    host: settings.host,
+    identitySecret: settings.identitySecret,
+    settings,
+    logger,
   });
-  console.log(`subgraph ${module.name} ready at ${running.url}`);
+  logger.info({ url: running.url }, `subgraph ${module.name} ready at ${running.url}`);
   const stop = () =>
     running
       .close()
@@ -48,8 +34,3 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
-
-main().catch((e) => {
-  console.error(e instanceof Error && e.name === 'SettingsError' ? e.message : e);
-  process.exit(1);
-});

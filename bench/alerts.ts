@@ -26,7 +26,8 @@ import { createWebhook } from '../store/webhooks';
 import type { Store } from '../store/store';
 import { searchIndexFor } from '../subgraphs/programs/search/holder';
 import { buildFeed } from '../subgraphs/desk/feed';
-import { deskSettingsFromEnv } from '../subgraphs/desk/settings';
+import { deskSettingsOf } from '../subgraphs/desk/settings';
+import { parseSettings } from '../server/settings';
 import { WebhookDispatcher } from '../subgraphs/desk/webhooks/dispatcher';
 import { FIXED_NOW, ROOT } from '../test/support/paths';
 import { demoStore } from './demo-store';
@@ -69,10 +70,15 @@ function searches(n: number): AlertSearch[] {
 }
 
 runBench(async () => {
-  const settings = deskSettingsFromEnv({
-    MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-    MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '200',
-  });
+  const settings = deskSettingsOf(
+    parseSettings(
+      {
+        MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+        MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '200',
+      },
+      { envFile: false },
+    ),
+  );
   const arrivals = new Map<string, number>();
   const receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -12,8 +12,8 @@ import { Group } from '@visx/group';
 import { scaleLinear, scalePoint } from '@visx/scale';
 import { LinePath } from '@visx/shape';
 import { chromium } from 'playwright-core';
+import { CHROMIUM } from '../test/support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WIDTH = 1000;
 const HEIGHT = 380;
 const MARGIN = { top: 40, right: 30, bottom: 90, left: 70 };

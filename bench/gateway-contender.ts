@@ -11,7 +11,8 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import pino from 'pino';
 import { startGateway } from '../gateway/gateway';
-import { liveDeclarationsOf, liveSettingsFromEnv } from '../app/live';
+import { liveDeclarationsOf, liveSettingsOf } from '../app/live';
+import { defaultSettings } from '../server/settings';
 import { SUBGRAPHS } from '../subgraphs';
 import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
         ? {
             declarations: liveDeclarationsOf(agencies, process.env),
             builtinSdl: (name) => sdlOf.get(name)!,
-            settings: liveSettingsFromEnv(),
+            settings: liveSettingsOf(defaultSettings()),
           }
         : undefined,
     });

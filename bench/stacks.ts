@@ -23,7 +23,9 @@ export const BENCH_ENV: Record<string, string> = {
   NODE_ENV: 'production',
   MADOGUCHI_JWT_SECRET: JWT_SECRET,
   MADOGUCHI_IDENTITY_SECRET: 'bench-stacks-identity-secret-bench-stacks',
-  LOG_LEVEL: 'warn',
+  MADOGUCHI_ACCESS_LOG: 'off',
+  // Production turns the demo off; the embedded set-up serves the demo agencies.
+  MADOGUCHI_DEMO: 'on',
 };
 
 export function benchToken(claims: Parameters<typeof signDevelopmentToken>[0]): Promise<string> {
@@ -70,7 +72,7 @@ export async function waitForDemoData(url: string, timeoutMs = 600_000): Promise
 }
 
 /**
- * `npm start` (node --require tsx/cjs app/embedded.ts) with its demo agencies, on a fresh
+ * `npm start` (madoguchi start) with its demo agencies, on a fresh
  * PGlite data directory or on `databaseUrl`; resolves once every source has synced.
  */
 export async function startEmbeddedStack(
@@ -87,8 +89,7 @@ export async function startEmbeddedStack(
     MADOGUCHI_DATA_DIR: dataDir,
     DATABASE_URL: options.databaseUrl ?? '',
   };
-  const child = await startChild('app/embedded.ts', [], env, /Madoguchi is ready/, {
-    loader: ['--require', 'tsx/cjs'],
+  const child = await startChild('start', [], env, /Madoguchi is ready/, {
     timeoutMs: 300_000,
   });
   options.onReady?.(child.process.pid!);
@@ -136,12 +137,7 @@ export async function startScaledOutStack(
         Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u.join(',')]),
       );
       processes.push(
-        await startChild(
-          'app/startGateway.ts',
-          [],
-          { ...env, ...perSubgraph, PORT: String(port), HOST: '127.0.0.1' },
-          /ready at/,
-        ),
+        await startChild('gateway', [], { ...env, ...perSubgraph, PORT: String(port), HOST: '127.0.0.1' }, /ready at/),
       );
       urls.push(`http://127.0.0.1:${port}/graphql`);
     }

@@ -21,9 +21,9 @@ import { startEmbedded } from '../app/embedded';
 import { EXAMPLE_OPERATIONS } from '../gateway/explorer/examples';
 import { JUDGED_QUERIES } from '../test/support/judged-queries';
 import { markdownTable, percentile } from './report';
+import { CHROMIUM } from '../test/support/browser';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const GOAL_KB = 150;
 const GOAL_MS = 300;
 

@@ -17,8 +17,9 @@ export const DEMO_CONSULTATION_DIR = join(__dirname, 'generated', 'consultations
 export const DEMO_DATA_VERSION = '2: phone and address columns; committee minutes';
 const VERSION_FILE = join(DEMO_CONSULTATION_DIR, 'VERSION');
 
-export async function ensureDemoData(): Promise<{ generated: boolean }> {
-  if (process.env.MADOGUCHI_CONSULTATION_DIR) return { generated: false };
+/** Generates the logs unless they are current, or read from elsewhere (`consultationDir`, MADOGUCHI_CONSULTATION_DIR). */
+export async function ensureDemoData(options: { consultationDir?: string } = {}): Promise<{ generated: boolean }> {
+  if (options.consultationDir) return { generated: false };
   const current = existsSync(VERSION_FILE) && readFileSync(VERSION_FILE, 'utf8').trim() === DEMO_DATA_VERSION;
   if (current && existsSync(join(DEMO_CONSULTATION_DIR, 'hyogo-iac.csv'))) return { generated: false };
   await writeConsultationFiles(DEMO_CONSULTATION_DIR);
@@ -32,9 +33,9 @@ export async function ensureDemoData(): Promise<{ generated: boolean }> {
  * returned points the agency files at them.
  */
 export async function startDemo(
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }> {
-  await ensureDemoData();
+  await ensureDemoData({ consultationDir: env.MADOGUCHI_CONSULTATION_DIR });
   const { startDemoAgencyServers } = await import('./servers');
   const { startDemoLiveServices } = await import('./live');
   const servers = await startDemoAgencyServers({ port: 0 });

@@ -366,32 +366,3 @@ export async function startDemoAgencyServers(options: DemoServerOptions = {}): P
     },
   };
 }
-
-if (require.main === module) {
-  const port = Number(process.argv[2] ?? process.env.MADOGUCHI_DEMO_PORT ?? DEMO_PORT);
-  startDemoAgencyServers({ port, host: process.env.HOST ?? '127.0.0.1' }).then(
-    (demo) => {
-      console.log(
-        `Demo agency systems at ${demo.baseUrl} (set MADOGUCHI_DEMO_URL=${demo.baseUrl} if not on port ${DEMO_PORT})`,
-      );
-      for (const path of [
-        '/files/<agency>/<file>.csv',
-        '/web/hyogo-iac/programs/',
-        '/web/kobe-ipf/programs/',
-        '/web/hyogo-shokokai/programs/   (Shift_JIS)',
-        '/api/v1/agencies/akashi-ipf/programs?page=1&per_page=3',
-        '/api/v1/agencies/amagasaki-ipo/programs',
-        '/jgrants/exp/v1/public/subsidies?keyword=事業&sort=acceptance_end_datetime&order=ASC&acceptance=0',
-      ]) {
-        console.log(`  ${demo.baseUrl}${path}`);
-      }
-      const stop = () => demo.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS, type Role, type Viewer } from '../server/identity';
-import { jwtSettingsFromEnv, type JwtSettings } from '../server/settings';
+import { jwtSettingsOf, type JwtSettings, type Settings } from '../server/settings';
 
 export interface AuthConfig {
   secret?: Uint8Array;
@@ -46,14 +46,14 @@ export function authConfigOf(jwt: JwtSettings): AuthConfig {
 let processSecret: Uint8Array | undefined;
 
 /**
- * From the environment only: a JWKS URL or a shared secret; without either, a secret random to
- * this process outside production. The entry points (`npm start`, `npm run start:gateway`) pass
- * the per-install development secret from `loadSettings` instead.
+ * From the settings: a JWKS URL or a shared secret; without either (a library caller's default
+ * settings), a secret random to this process outside production. The entry points pass settings
+ * whose development secret `loadSettings` filled in from the install's file.
  */
-export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
-  const jwt = jwtSettingsFromEnv(env);
+export function authConfigFromSettings(settings: Settings): AuthConfig {
+  const jwt = jwtSettingsOf(settings);
   if (jwt.jwksUrl || jwt.secret) return authConfigOf(jwt);
-  if (env.NODE_ENV === 'production') throw new Error('set MADOGUCHI_JWKS_URL or MADOGUCHI_JWT_SECRET in production');
+  if (settings.mode === 'production') throw new Error('set MADOGUCHI_JWKS_URL or MADOGUCHI_JWT_SECRET in production');
   processSecret ??= randomBytes(32);
   return { ...authConfigOf(jwt), secret: processSecret };
 }

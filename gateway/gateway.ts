@@ -13,7 +13,6 @@
  * only); identity is verified here and forwarded signed for each subgraph request; browsers of
  * listed origins may call (CORS); close() drains the requests in flight.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -24,10 +23,12 @@ import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
 import { fetch as undiciFetch } from 'undici';
 import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../server/identity';
-import { authConfigFromEnv, createViewerResolver, type AuthConfig } from './auth';
+import { authConfigFromSettings, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { controlCharactersPlugin } from '../server/controlCharacters';
-import { costLimitPlugin, limitValidationRules, limitsFromEnv, tokenLimitCheck, type Limits } from '../server/limits';
+import { costLimitPlugin, limitValidationRules, limitsOf, tokenLimitCheck, type Limits } from '../server/limits';
+import { signedInIntrospectionPlugin } from './plugins/introspection';
+import { defaultSettings, type Settings } from '../server/settings';
 import { executionGuardPlugin } from './plugins/executionGuard';
 import { STATISTICS_WORK } from './plugins/statisticsWork';
 import { listSizesOf } from '../server/cost';
@@ -44,31 +45,31 @@ import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';
 import { feedRoutes } from './feeds';
-import {
-  SubgraphClient,
-  endpointUrls,
-  subgraphClientOptionsFromEnv,
-  type SubgraphClientOptions,
-} from './subgraph/client';
+import { SubgraphClient, endpointUrls, subgraphClientOptionsOf, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, boundedCache, stringBytes, type CacheRegistry } from './caches';
-import {
-  createOperationRegistry,
-  DEFAULT_APQ_BYTES,
-  parseDocumentHash,
-  sha256Hex,
-  type OperationRegistry,
-} from './persistedOperations';
+import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
 import {
   privateFieldsOf,
   ResponseCache,
-  responseCacheOptionsFromEnv,
+  responseCacheOptionsOf,
   responseCachePlugin,
   type CachedResult,
   type ResponseCacheOptions,
   type ResponseCacheStore,
 } from './responseCache';
 import { SUPERGRAPH_FILE } from './supergraph';
-import { SharedCache, sharedCacheOptionsFromEnv, type SharedCacheOptions } from './sharedCache';
+import {
+  apqSettingsOf,
+  disableVendorTelemetry,
+  metricsAccessOf,
+  metricsRefusal,
+  planCacheSizesOf,
+  subgraphEndpoints,
+  type ApqSettings,
+  type MetricsAccess,
+  type PlanCacheSizes,
+} from './gatewaySettings';
+import { SharedCache, sharedCacheOptionsOf, type SharedCacheOptions } from './sharedCache';
 import {
   JWKS_PATH,
   liveFieldsPlugin,
@@ -81,6 +82,17 @@ import {
 } from './live';
 
 export { SubgraphClient } from './subgraph/client';
+export {
+  apqSettingsOf,
+  disableVendorTelemetry,
+  metricsAccessOf,
+  planCacheSizesOf,
+  subgraphEndpoints,
+  subgraphUrlsOf,
+  type ApqSettings,
+  type MetricsAccess,
+  type PlanCacheSizes,
+} from './gatewaySettings';
 
 /** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
 const AUDITED_SUBGRAPHS = new Set(['growth', 'desk']);
@@ -92,15 +104,9 @@ export interface GatewayContext {
   budget?: ExecutionBudget;
 }
 
-/** Sizes of the caches in front of planning: parsed and validated documents, and query plans. */
-export interface PlanCacheSizes {
-  /** Apollo Server's document store (parsed, validated operations), approximate MiB. */
-  documentStoreMiB: number;
-  /** ApolloGateway's query-plan store (`experimental_approximateQueryPlanStoreMiB`). */
-  queryPlanStoreMiB: number;
-}
-
 export interface GatewayOptions {
+  /** Every setting (server/settings.ts); the options below override single ones. Default: the schema's defaults. */
+  settings?: Settings;
   supergraphSdl?: string;
   /** Per-subgraph URL overrides, e.g. from SUBGRAPH_PROGRAMS_URL; several replicas comma-separated. */
   subgraphUrls?: Record<string, string>;
@@ -138,89 +144,6 @@ export interface GatewayOptions {
   live?: LiveOptions;
 }
 
-function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
-  return n;
-}
-
-export function planCacheSizesFromEnv(env: NodeJS.ProcessEnv = process.env): PlanCacheSizes {
-  return {
-    documentStoreMiB: numberFromEnv(env, 'MADOGUCHI_DOCUMENT_CACHE_MIB', 30),
-    queryPlanStoreMiB: numberFromEnv(env, 'MADOGUCHI_QUERY_PLAN_CACHE_MIB', 30),
-  };
-}
-
-export interface ApqSettings {
-  /** Bytes of client-registered queries kept (MADOGUCHI_APQ_CACHE_MIB, default 16). */
-  bytes: number;
-  /** `open` or `safelist` (MADOGUCHI_APQ_REGISTRATION; production's default is `safelist`). */
-  registration: 'open' | 'safelist';
-}
-
-export function apqSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ApqSettings {
-  const registration = env.MADOGUCHI_APQ_REGISTRATION || (env.NODE_ENV === 'production' ? 'safelist' : 'open');
-  if (registration !== 'open' && registration !== 'safelist')
-    throw new Error(`MADOGUCHI_APQ_REGISTRATION must be open or safelist, got "${registration}"`);
-  return {
-    bytes: numberFromEnv(env, 'MADOGUCHI_APQ_CACHE_MIB', DEFAULT_APQ_BYTES / 1024 / 1024) * 1024 * 1024,
-    registration,
-  };
-}
-
-/**
- * /metrics tells the runtime's version, the subgraphs' names, circuit states and per-operation
- * counts: with a token set, only `Authorization: Bearer <token>` reads it; in production without
- * one it is closed (a scraper on the same host or network gets the token).
- */
-export interface MetricsAccess {
-  token?: string;
-  /** Readable without a token (development without MADOGUCHI_METRICS_TOKEN). */
-  open: boolean;
-}
-
-export function metricsAccessFromEnv(env: NodeJS.ProcessEnv = process.env): MetricsAccess {
-  const token = env.MADOGUCHI_METRICS_TOKEN || undefined;
-  if (token && token.length < 16) throw new Error('MADOGUCHI_METRICS_TOKEN must be at least 16 characters');
-  return { token, open: !token && env.NODE_ENV !== 'production' };
-}
-
-function metricsRefusal(
-  access: MetricsAccess,
-  authorization: string | undefined,
-): { status: number; message: string } | null {
-  if (access.open) return null;
-  if (!access.token)
-    return { status: 403, message: 'metrics are closed in production until MADOGUCHI_METRICS_TOKEN is set\n' };
-  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
-  const expected = Buffer.from(access.token);
-  if (given.length === expected.length && timingSafeEqual(given, expected)) return null;
-  return { status: 401, message: 'metrics need Authorization: Bearer <MADOGUCHI_METRICS_TOKEN>\n' };
-}
-
-/** Reads overrides from the environment: SUBGRAPH_<NAME>_URL, one URL or several comma-separated (replicas). */
-export function subgraphUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const urls: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    const m = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(k);
-    if (m && v) urls[m[1].toLowerCase()] = v;
-  }
-  return urls;
-}
-
-/** Subgraph names and URLs as the supergraph and the overrides give them. */
-export function subgraphEndpoints(
-  supergraphSdl: string,
-  overrides: Record<string, string> = {},
-): Record<string, string> {
-  const endpoints: Record<string, string> = {};
-  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g))
-    endpoints[m[1]] = overrides[m[1]] ?? m[2];
-  return endpoints;
-}
-
 export interface GatewayServer {
   apollo: ApolloServer<GatewayContext>;
   /** The subgraph clients by name, once the gateway has loaded (after apollo.start()). */
@@ -240,13 +163,14 @@ export function createGatewayServer(
   live?: LiveRegistry | null,
 ): GatewayServer {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
-  const secret = options.identitySecret ?? identitySecret();
-  const limits = { ...limitsFromEnv(), ...options.limits };
-  const clientOptions = { ...subgraphClientOptionsFromEnv(), ...options.subgraphClient };
-  const sizes = { ...planCacheSizesFromEnv(), ...options.planCache };
-  const cacheOptions = { ...responseCacheOptionsFromEnv(), ...options.responseCache };
+  const settings = options.settings ?? defaultSettings();
+  const secret = options.identitySecret ?? identitySecret(settings);
+  const limits = { ...limitsOf(settings), ...options.limits };
+  const clientOptions = { ...subgraphClientOptionsOf(settings), ...options.subgraphClient };
+  const sizes = { ...planCacheSizesOf(settings), ...options.planCache };
+  const cacheOptions = { ...responseCacheOptionsOf(settings), ...options.responseCache };
   const clients = new Map<string, SubgraphClient>();
-  disableVendorTelemetry();
+  disableVendorTelemetry(settings);
   const gateway = new ApolloGateway({
     supergraphSdl: live ? live.manager : supergraphSdl,
     buildService: ({ name, url }) => {
@@ -260,16 +184,16 @@ export function createGatewayServer(
     },
     experimental_approximateQueryPlanStoreMiB: sizes.queryPlanStoreMiB,
   });
-  const apq = { ...apqSettingsFromEnv(), ...options.apq };
+  const apq = { ...apqSettingsOf(settings), ...options.apq };
   const registry = createOperationRegistry({
-    allowIntrospection: limits.introspection,
+    allowIntrospection: limits.introspection !== 'nobody',
     dir: options.operationsDir,
     apqBytes: apq.bytes,
     apqRegistration: apq.registration,
   });
-  const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsFromEnv() : options.sharedCache;
+  const sharedOptions = options.sharedCache === undefined ? sharedCacheOptionsOf(settings) : options.sharedCache;
   const sharedCache = sharedOptions
-    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }), (up) =>
+    ? new SharedCache(sharedOptions, options.logger ?? pino({ level: settings.logLevel }), (up) =>
         metrics?.sharedCacheUp.set(up ? 1 : 0),
       )
     : null;
@@ -300,6 +224,7 @@ export function createGatewayServer(
     executionGuardPlugin(options.logger),
     controlCharactersPlugin(),
     consultationGuardPlugin(),
+    ...(limits.introspection === 'signed-in' ? [signedInIntrospectionPlugin()] : []),
     costLimitPlugin(
       listSizesOf(parse(supergraphSdl)),
       limits,
@@ -322,7 +247,7 @@ export function createGatewayServer(
     gateway,
     plugins,
     validationRules: limitValidationRules(limits),
-    introspection: limits.introspection,
+    introspection: limits.introspection !== 'nobody',
     documentStore: asKeyValueCache(documents),
     persistedQueries: { cache: sharedCache ? sharedCache.persistedQueries(registry.apqCache) : registry.apqCache },
     // Identity travels only in the Authorization header, never in cookies: there is no ambient
@@ -391,16 +316,6 @@ export interface RunningGateway extends RunningServer {
   responseCacheEnabled: boolean;
 }
 
-/**
- * @apollo/gateway 2.14 otherwise reports usage metrics to Apollo and, to label them, probes the
- * cloud metadata addresses (169.254.169.254, metadata.google.internal, …) at start. Madoguchi
- * runs where consultation data lives and sends nothing out that nobody asked for; an operator
- * who wants Apollo's telemetry sets APOLLO_TELEMETRY_DISABLED=false.
- */
-export function disableVendorTelemetry(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.APOLLO_TELEMETRY_DISABLED === undefined) env.APOLLO_TELEMETRY_DISABLED = 'true';
-}
-
 export async function startGateway(
   options: GatewayOptions & {
     port?: number;
@@ -411,10 +326,11 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
   const metrics = createGatewayMetrics({ defaultMetrics: true });
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const limits = { ...limitsFromEnv(), ...options.limits };
-  const safelist = options.safelist ?? process.env.MADOGUCHI_SAFELIST === 'true';
-  const secret = options.identitySecret ?? identitySecret();
+  const settings = options.settings ?? defaultSettings();
+  const logger = options.logger ?? pino({ level: settings.logLevel });
+  const limits = { ...limitsOf(settings), ...options.limits };
+  const safelist = options.safelist ?? settings.safelist;
+  const secret = options.identitySecret ?? identitySecret(settings);
   const live = options.live
     ? await startLiveSources(options.live, {
         supergraphSdl,
@@ -422,7 +338,7 @@ export async function startGateway(
         identitySecret: secret,
         logger,
         metrics,
-        clientOptions: { ...subgraphClientOptionsFromEnv(), ...options.subgraphClient },
+        clientOptions: { ...subgraphClientOptionsOf(settings), ...options.subgraphClient },
       })
     : null;
   const { apollo, clients, registry, responseCache, sharedCache, caches } = createGatewayServer(
@@ -430,9 +346,9 @@ export async function startGateway(
     metrics,
     live,
   );
-  const resolveViewer = createViewerResolver(options.auth ?? authConfigFromEnv());
+  const resolveViewer = createViewerResolver(options.auth ?? authConfigFromSettings(settings));
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
-  const metricsAccess = options.metrics ?? metricsAccessFromEnv();
+  const metricsAccess = options.metrics ?? metricsAccessOf(settings);
   await apollo.start();
   let running: RunningServer | undefined;
   const routes: Route[] = [
@@ -515,9 +431,10 @@ export async function startGateway(
   routes.push(...pageRoutes());
   buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
   routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
-  routes.push(...feedRoutes({ apollo, logger, publicUrl: process.env.MADOGUCHI_PUBLIC_URL || undefined }));
-  if (limits.introspection) {
-    // The explorer needs introspection; it is served where introspection is allowed.
+  routes.push(...feedRoutes({ apollo, logger, publicUrl: settings.publicUrl }));
+  if (limits.introspection !== 'nobody') {
+    // The explorer needs introspection; it is served where introspection is allowed (to signed-in
+    // callers only, the page sends the token from its headers pane).
     routes.push(...explorerRoutes());
     buildExplorerAssets().catch((e: Error) => logger.warn({ err: e.message }, 'explorer bundle failed'));
   }
@@ -607,7 +524,7 @@ export async function startGateway(
     host: options.host,
     maxBodyBytes: limits.maxBodyBytes,
     requestTimeoutMs: limits.requestTimeoutMs,
-    shutdownTimeoutMs: options.shutdownTimeoutMs ?? numberFromEnv(process.env, 'MADOGUCHI_SHUTDOWN_TIMEOUT_MS', 10_000),
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? settings.shutdownTimeoutMs,
     maxResponseBytes: limits.maxResponseBytes,
     corsOrigins: options.cors?.origins ?? [],
     routes,
@@ -627,7 +544,8 @@ export async function startGateway(
       metrics.requests.inc({ operation, status: String(status) });
       metrics.requestSeconds.observe({ operation }, seconds);
       // Only the request's shape is logged: never variables, results or identities.
-      logger.info({ requestId, operation, status, ms: Math.round(seconds * 1000) }, 'graphql request');
+      if (settings.accessLog)
+        logger.info({ requestId, operation, status, ms: Math.round(seconds * 1000) }, 'graphql request');
     },
     onClose: async () => {
       await Promise.all([...clients.values()].map((c) => c.close()));

@@ -12,7 +12,10 @@ import {
   sha256Hex,
   WEB_MANIFEST,
 } from './persistedOperations';
-import { apqSettingsFromEnv } from './gateway';
+import { apqSettingsOf } from './gateway';
+import { parseSettings } from '../server/settings';
+
+const apqSettingsFromEnv = (env: Record<string, string>) => apqSettingsOf(parseSettings(env, { envFile: false }));
 
 const apiSchema = Supergraph.build(readFileSync(SUPERGRAPH_FILE, 'utf8')).apiSchema().toGraphQLJSSchema();
 

@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { SUPERGRAPH_FILE } from './supergraph';
-import { isPublicOperation, privateFieldsOf, responseCacheOptionsFromEnv } from './responseCache';
+import { parseSettings } from '../server/settings';
+import { isPublicOperation, privateFieldsOf, responseCacheOptionsOf } from './responseCache';
+
+const optionsOf = (env: Record<string, string>) => responseCacheOptionsOf(parseSettings(env, { envFile: false }));
 
 const sdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
 const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
 // As the gateway runs by default.
-const privateFields = privateFieldsOf(sdl, responseCacheOptionsFromEnv({ NODE_ENV: 'production' }).privateSubgraphs);
+const privateFields = privateFieldsOf(sdl, optionsOf({ NODE_ENV: 'production' }).privateSubgraphs);
 
 function isPublic(query: string): boolean {
   const document = parse(query);
@@ -43,14 +46,20 @@ test('programme and directory queries are public; anything reaching consultation
 });
 
 test('the cache is on by default, under test runners too, and the environment can say otherwise', () => {
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test' }).enabled).toBe(true);
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({
+  // Any of the boolean words: on means on (only the literal true used to).
+  for (const on of ['on', '1', 'yes', 'true', 'TRUE'])
+    expect(optionsOf({ MADOGUCHI_RESPONSE_CACHE: on }).enabled).toBe(true);
+  for (const off of ['off', '0', 'no', 'false'])
+    expect(optionsOf({ MADOGUCHI_RESPONSE_CACHE: off }).enabled).toBe(false);
+  expect(() => optionsOf({ MADOGUCHI_RESPONSE_CACHE: 'sometimes' })).toThrow(
+    'MADOGUCHI_RESPONSE_CACHE: expected true/false, 1/0, on/off or yes/no (got "sometimes")',
+  );
+  expect(optionsOf({ NODE_ENV: 'test' }).enabled).toBe(true);
+  expect(optionsOf({ NODE_ENV: 'test', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
+  expect(optionsOf({ NODE_ENV: 'production' })).toMatchObject({
     enabled: true,
     ttlMs: 10_000,
     privateSubgraphs: ['consultations', 'growth', 'desk'],
   });
-  expect(responseCacheOptionsFromEnv({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(
-    false,
-  );
+  expect(optionsOf({ NODE_ENV: 'production', MADOGUCHI_RESPONSE_CACHE: 'false' }).enabled).toBe(false);
 });

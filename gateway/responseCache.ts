@@ -23,6 +23,7 @@ import {
 import { boundedCache, type BoundedCache } from './caches';
 import { hasFields } from '../server/cost';
 import { forEachSelectedField } from './operationFields';
+import type { Settings } from '../server/settings';
 
 export interface ResponseCacheOptions {
   enabled: boolean;
@@ -33,24 +34,13 @@ export interface ResponseCacheOptions {
   privateSubgraphs: string[];
 }
 
-export function responseCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ResponseCacheOptions {
-  const flag = env.MADOGUCHI_RESPONSE_CACHE;
-  const num = (name: string, fallback: number) => {
-    const v = env[name];
-    if (v === undefined || v === '') return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
-    return n;
-  };
+export function responseCacheOptionsOf(s: Settings): ResponseCacheOptions {
   return {
-    enabled: flag ? flag === 'true' : true,
-    ttlMs: num('MADOGUCHI_RESPONSE_CACHE_TTL_MS', 10_000),
-    maxEntries: num('MADOGUCHI_RESPONSE_CACHE_MAX_ENTRIES', 2_000),
-    maxBytes: num('MADOGUCHI_RESPONSE_CACHE_MAX_MB', 64) * 1024 * 1024,
-    privateSubgraphs: (env.MADOGUCHI_PRIVATE_SUBGRAPHS ?? 'consultations,growth,desk')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    enabled: s.responseCache,
+    ttlMs: s.responseCacheTtlMs,
+    maxEntries: s.responseCacheMaxEntries,
+    maxBytes: s.responseCacheMaxMB * 1024 * 1024,
+    privateSubgraphs: s.privateSubgraphs,
   };
 }
 

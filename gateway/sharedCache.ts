@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Settings } from '../server/settings';
 import { boundedCache, type KeyValueCacheLike } from './caches';
 
 export interface SharedCacheOptions {
@@ -47,35 +48,14 @@ export interface SharedResponseStore<V> extends ResponseStore<V> {
   invalidate(): Promise<void>;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${v}"`);
-  return n;
-}
-
-/** REDIS_URL and its companions; null without REDIS_URL. A malformed value fails at start, naming it. */
-export function sharedCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SharedCacheOptions | null {
-  const url = env.REDIS_URL;
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error('REDIS_URL must be a URL such as redis://127.0.0.1:6379 (or rediss:// for TLS)');
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${parsed.protocol}//…"`);
-  }
-  const prefix = env.MADOGUCHI_REDIS_PREFIX ?? 'madoguchi';
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix))
-    throw new Error('MADOGUCHI_REDIS_PREFIX must be 1–64 letters, digits, _ . : or -');
+/** REDIS_URL and its companions; null without REDIS_URL. */
+export function sharedCacheOptionsOf(s: Settings): SharedCacheOptions | null {
+  if (!s.redisUrl) return null;
   return {
-    url,
-    prefix,
-    timeoutMs: positive(env, 'MADOGUCHI_REDIS_TIMEOUT_MS', 250),
-    maxValueBytes: positive(env, 'MADOGUCHI_REDIS_MAX_VALUE_KB', 512) * 1024,
+    url: s.redisUrl,
+    prefix: s.redisPrefix,
+    timeoutMs: s.redisTimeoutMs,
+    maxValueBytes: s.redisMaxValueKB * 1024,
   };
 }
 

@@ -26,14 +26,14 @@ export const MAX_AGE_MS = 30_000;
 let processSecret: string | undefined;
 
 /**
- * MADOGUCHI_IDENTITY_SECRET, or outside production a secret random to this process. Separate
- * processes (a gateway and subgraphs started apart) must share MADOGUCHI_IDENTITY_SECRET, or the
- * per-install development secret `loadSettings` gives the entry points.
+ * The configured secret (MADOGUCHI_IDENTITY_SECRET, or the per-install development secret
+ * `loadSettings` gives the entry points), or outside production a secret random to this process,
+ * for library callers that start a gateway and its subgraphs in one process. Separate processes
+ * must be given the same secret.
  */
-export function identitySecret(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env.MADOGUCHI_IDENTITY_SECRET;
-  if (secret) return secret;
-  if (env.NODE_ENV === 'production') throw new Error('MADOGUCHI_IDENTITY_SECRET must be set in production');
+export function identitySecret(settings: { identitySecret?: string; mode?: string } = {}): string {
+  if (settings.identitySecret) return settings.identitySecret;
+  if (settings.mode === 'production') throw new Error('MADOGUCHI_IDENTITY_SECRET must be set in production');
   processSecret ??= randomBytes(32).toString('base64url');
   return processSecret;
 }
@@ -88,19 +88,6 @@ export interface IdentityVerifierOptions {
   clock?: () => number;
   /** Take a request without identity as anonymous (local development only). */
   allowUnsigned?: boolean;
-}
-
-/**
- * MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED=true: a subgraph takes requests without the gateway's
- * identity as anonymous, for poking at it by hand on one's own machine. Refused in production.
- */
-export function allowUnsignedFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const allow = env.MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED === 'true';
-  if (allow && env.NODE_ENV === 'production')
-    throw new Error(
-      'MADOGUCHI_SUBGRAPH_ALLOW_UNSIGNED=true is for local development only, never with NODE_ENV=production',
-    );
-  return allow;
 }
 
 /** What the verifier sees of a request. */

@@ -12,7 +12,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { Role } from './identity';
 import { estimateCost, type CostOptions, type ListSizes } from './cost';
-import { intFromEnv } from './env';
+import type { Settings } from './settings';
 
 export interface Limits {
   maxDepth: number;
@@ -28,7 +28,8 @@ export interface Limits {
   maxResponseBytes: number;
   maxBodyBytes: number;
   requestTimeoutMs: number;
-  introspection: boolean;
+  /** Who may introspect: everyone, signed-in callers (any role but anonymous), or nobody. */
+  introspection: Settings['introspection'];
 }
 
 /**
@@ -41,18 +42,18 @@ export function costLimitOf(limits: Pick<Limits, 'maxCost'>, role: Role): number
   return limits.maxCost * ROLE_COST_FACTOR[role];
 }
 
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
+export function limitsOf(s: Settings): Limits {
   return {
-    maxDepth: intFromEnv(env, 'MADOGUCHI_MAX_DEPTH', 12),
-    maxAliases: intFromEnv(env, 'MADOGUCHI_MAX_ALIASES', 30),
-    maxTokens: intFromEnv(env, 'MADOGUCHI_MAX_TOKENS', 3000),
-    maxQueryBytes: intFromEnv(env, 'MADOGUCHI_MAX_QUERY_BYTES', 32 * 1024),
-    maxCost: intFromEnv(env, 'MADOGUCHI_MAX_COST', 20_000),
-    maxObjects: intFromEnv(env, 'MADOGUCHI_MAX_OBJECTS', 250_000),
-    maxResponseBytes: intFromEnv(env, 'MADOGUCHI_MAX_RESPONSE_BYTES', 32 * 1024 * 1024),
-    maxBodyBytes: intFromEnv(env, 'MADOGUCHI_MAX_BODY_BYTES', 1024 * 1024),
-    requestTimeoutMs: intFromEnv(env, 'MADOGUCHI_REQUEST_TIMEOUT_MS', 30_000),
-    introspection: (env.MADOGUCHI_INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
+    maxDepth: s.maxDepth,
+    maxAliases: s.maxAliases,
+    maxTokens: s.maxTokens,
+    maxQueryBytes: s.maxQueryBytes,
+    maxCost: s.maxCost,
+    maxObjects: s.maxObjects,
+    maxResponseBytes: s.maxResponseBytes,
+    maxBodyBytes: s.maxBodyBytes,
+    requestTimeoutMs: s.requestTimeoutMs,
+    introspection: s.introspection,
   };
 }
 

@@ -10,7 +10,7 @@ import {
   type EntityRecord,
   type OrganizationRecord,
   type RowRejection,
-  type SourceKind,
+  type SourceRecord,
 } from '../domain/records';
 import { TABLES, bulkInsert, copyCsvLines, toCopyCsv } from './tables';
 import { ROLLUP_TABLE, computeRollups, rollupRebuildSql } from './rollups';
@@ -21,14 +21,8 @@ import { fence } from './engine/leases';
 import { announceSnapshot } from './engine/notifications';
 import { recordProgramChanges } from './programChanges';
 
-export interface SourceRegistration {
-  id: string;
-  agencyId: string;
-  name: string;
-  kind: SourceKind;
-  entity: EntityKind;
-  location: string;
-}
+/** What a source declares about itself; the rest of its SourceRecord is what syncing it learns. */
+export type SourceRegistration = Pick<SourceRecord, 'id' | 'agencyId' | 'name' | 'kind' | 'entity' | 'location'>;
 
 export async function registerSource(store: Queryable, s: SourceRegistration): Promise<void> {
   await store.query(
@@ -117,6 +111,7 @@ export async function replaceSource(store: Store, snap: Snapshot): Promise<Repla
   const encoded = snap.encoded ?? encodeSnapshot(snap.entity, snap.sourceId, snap.records ?? [], secret);
   return store.transaction(async (tx) => {
     if (snap.lease) await fence(tx, snap.lease.name, snap.lease.holder);
+    if (snap.entity === 'organization') await lockOrganizationIds(tx);
     const rejections = [...snap.rejections];
     const { table, columns } = TABLES[snap.entity];
     // Only a successful replacement writes records, so a source that never had one has none to
@@ -228,6 +223,16 @@ async function resolveProviderNames(tx: Queryable, sourceId: string): Promise<vo
   );
 }
 
+/**
+ * Organization ids are shared by every agency's sources: two directories (or a directory and an
+ * agency's declared entry) written at once on PostgreSQL would each find an id free and the second
+ * commit would fail on the key. Their transactions take turns on this lock (released at commit);
+ * on the embedded store, which runs one transaction at a time, it costs nothing.
+ */
+async function lockOrganizationIds(tx: Queryable): Promise<void> {
+  await tx.query(`select pg_advisory_xact_lock(hashtext('madoguchi:organization-ids'))`);
+}
+
 async function foreignOwners(
   tx: Queryable,
   entity: EntityKind,
@@ -278,6 +283,7 @@ export async function replaceDeclaredOrganization(
   snap: { source: SourceRegistration; record: OrganizationRecord; contentHash: string; at: string },
 ): Promise<ReplaceResult> {
   return store.transaction(async (tx) => {
+    await lockOrganizationIds(tx);
     const [listed] = await tx.query<{ source_id: string }>(
       'select source_id from organizations where id = $1 and source_id <> $2',
       [snap.record.id, snap.source.id],

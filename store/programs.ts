@@ -29,17 +29,23 @@ export async function byProviders(db: Queryable, providerIds: readonly string[])
   return providerIds.map((id) => rows.filter((r) => r.providerId === id));
 }
 
-/** The programme status rule (domain/programStatus) as SQL over the programs table on the date `today` (an SQL date). */
+/**
+ * The programme status rule (domain/programStatus) as SQL over the programs table on the date
+ * `today` (an SQL date): a published CLOSED wins; the application period decides where it gives
+ * days; the published status (else ONGOING) where it gives none.
+ */
 export function statusSql(status: ProgramStatusValue, today: Sql): Sql {
+  const notClosedByPage = raw(`published_status is distinct from 'CLOSED'`);
+  const undated = raw('(opens_on is null and closes_on is null)');
   switch (status) {
     case 'ONGOING':
-      return raw('(opens_on is null and closes_on is null)');
+      return sql`(${undated} and coalesce(published_status, 'ONGOING') = 'ONGOING')`;
     case 'UPCOMING':
-      return sql`(opens_on > ${today})`;
+      return sql`(${notClosedByPage} and (opens_on > ${today} or (${undated} and published_status = 'UPCOMING')))`;
     case 'CLOSED':
-      return sql`(closes_on < ${today} and not coalesce(opens_on > ${today}, false))`;
+      return sql`(published_status = 'CLOSED' or (closes_on < ${today} and not coalesce(opens_on > ${today}, false)))`;
     case 'OPEN':
-      return sql`((opens_on is not null or closes_on is not null) and coalesce(opens_on <= ${today}, true) and coalesce(closes_on >= ${today}, true))`;
+      return sql`(${notClosedByPage} and ((not ${undated} and coalesce(opens_on <= ${today}, true) and coalesce(closes_on >= ${today}, true)) or (${undated} and published_status = 'OPEN')))`;
   }
 }
 
@@ -104,6 +110,7 @@ export type IndexableProgramRow = Pick<
   | 'eligibilityText'
   | 'opensOn'
   | 'closesOn'
+  | 'publishedStatus'
 >;
 
 // The keys of IndexableProgramRow, checked against it by the compiler.
@@ -126,6 +133,7 @@ const INDEXED_KEYS = new Set<string>(
     eligibilityText: 1,
     opensOn: 1,
     closesOn: 1,
+    publishedStatus: 1,
   } satisfies Record<keyof IndexableProgramRow, 1>),
 );
 
@@ -145,13 +153,15 @@ export function indexable(db: Queryable, sourceIds?: readonly string[]): Promise
 
 /**
  * A version per programme and directory source that changes whenever a sync replaces its rows
- * (written in the same transaction), so a reader can tell which sources to reload.
+ * (written in the same transaction), so a reader can tell which sources to reload; and how many
+ * records its last snapshot landed, so a reader can tell how large a first load will be.
  */
 export function sourceVersions(
   db: Queryable,
-): Promise<Array<{ id: string; entity: 'program' | 'organization'; version: string }>> {
+): Promise<Array<{ id: string; entity: 'program' | 'organization'; version: string; accepted: number }>> {
   return db.query(
-    `select id, entity, coalesce(content_hash, '') || '|' || coalesce(last_changed_at::text, '') || '|' || accepted_count as version
+    `select id, entity, coalesce(content_hash, '') || '|' || coalesce(last_changed_at::text, '') || '|' || accepted_count as version,
+       accepted_count as accepted
      from sources where entity in ('program', 'organization')`,
   );
 }

@@ -9,6 +9,5 @@ export {
   dumpStore,
   ensureStoreTemplate,
   openStore,
-  storeOptionsFromEnv,
   type OpenStoreOptions,
 } from './engine/open';

@@ -18,11 +18,13 @@ import { serveApollo, type RunningServer } from '../server/http';
 import type { SubgraphModule } from './shared/module';
 import type { Role } from '../server/identity';
 import { controlCharactersPlugin } from '../server/controlCharacters';
-import { allowUnsignedFromEnv, createIdentityVerifier, identitySecret, type NonceStore } from '../server/identity';
-import { costLimitOf, limitsFromEnv, limitValidationRules, tokenLimitCheck, type Limits } from '../server/limits';
+import { createIdentityVerifier, identitySecret, type NonceStore } from '../server/identity';
+import { costLimitOf, limitsOf, limitValidationRules, tokenLimitCheck, type Limits } from '../server/limits';
 import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from '../server/budget';
 import { estimateCost, listSizesOf } from '../server/cost';
 import { INTERNAL_MESSAGE, maskedError } from '../server/errors';
+import { defaultSettings, type Settings } from '../server/settings';
+import { createSubgraphRequestMetrics, healthRoutes } from '../server/processMetrics';
 
 export function buildSchemaOf(module: SubgraphModule) {
   return budgetResolvers(
@@ -118,18 +120,21 @@ export async function startSubgraph(
     identitySecret?: string;
     nonces?: NonceStore;
     limits?: Partial<SubgraphLimits>;
-    /** The gateway's limits, applied here too (default: from the environment, as the gateway reads them). */
+    /** The gateway's limits, applied here too (default: from the settings, as the gateway reads them). */
     gatewayLimits?: Limits;
     /** Take requests without the gateway's identity as anonymous (local development only). */
     allowUnsigned?: boolean;
     logger?: Logger;
+    /** Every setting (server/settings.ts); default: the schema's defaults. */
+    settings?: Settings;
   } = {},
 ): Promise<RunningServer> {
   const limits = { ...DEFAULT_SUBGRAPH_LIMITS, ...options.limits };
-  const gatewayLimits = options.gatewayLimits ?? limitsFromEnv();
+  const settings = options.settings ?? defaultSettings();
+  const gatewayLimits = options.gatewayLimits ?? limitsOf(settings);
   const shape = subgraphShapeLimits(gatewayLimits);
   const tokenCheck = tokenLimitCheck(shape.maxTokens);
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const logger = options.logger ?? pino({ level: settings.logLevel });
   const apollo = new ApolloServer<object>({
     schema: buildSchemaOf(module),
     plugins: [
@@ -141,7 +146,8 @@ export async function startSubgraph(
     validationRules: limitValidationRules(shape),
     // Only the gateway calls, with whole documents: nothing for a caller to register.
     persistedQueries: false,
-    introspection: gatewayLimits.introspection,
+    // Introspection is the gateway's to answer (over the supergraph); a subgraph allows it only where everyone may.
+    introspection: gatewayLimits.introspection === 'everyone',
     // Subgraphs sit behind the gateway; their errors must not carry stack traces or internal text out of it.
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
@@ -169,13 +175,15 @@ export async function startSubgraph(
   // shared store (PostgreSQL) the accepted nonces are kept in it, so a header one replica accepted
   // is refused by every other; otherwise in this process's memory.
   const nonces = options.nonces ?? (isShared(store) ? storeNonces(store) : undefined);
-  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(), {
+  const verify = createIdentityVerifier(options.identitySecret ?? identitySecret(settings), {
     subgraph: module.name,
     nonces,
-    allowUnsigned: options.allowUnsigned ?? allowUnsignedFromEnv(),
+    allowUnsigned: options.allowUnsigned ?? settings.subgraphAllowUnsigned,
   });
-  const background = await module.background?.(store, { now: options.now, logger });
-  return serveApollo(apollo, {
+  const background = await module.background?.(store, { now: options.now, logger, settings });
+  const observe = createSubgraphRequestMetrics(module.name);
+  let running: RunningServer | undefined;
+  running = await serveApollo(apollo, {
     onClose: async () => {
       await background?.stop();
     },
@@ -187,6 +195,12 @@ export async function startSubgraph(
       const refusal = tokenCheck(request.query);
       return refusal ? { kind: 'refuse', status: 400, ...refusal } : null;
     },
+    // Every subgraph process answers /healthz, /readyz (the store answers, not draining) and /metrics.
+    routes: healthRoutes({
+      draining: () => running?.draining ?? false,
+      checks: { store: () => store.query('select 1').then(() => undefined) },
+    }),
+    onResponse: ({ status, seconds }) => observe(status, seconds),
     // The HTTP timeout is a backstop a little after the budget's own deadline, which ends a
     // request with its coded error first.
     requestTimeoutMs: limits.timeoutMs + 1_000,
@@ -196,11 +210,12 @@ export async function startSubgraph(
         headers: { get: (name) => req.headers[name] as string | undefined },
         body,
       });
-      const context = module.createContext(store, { now: options.now, viewer }) as object;
+      const context = module.createContext(store, { now: options.now, viewer, settings }) as object;
       return attachBudget(
         context,
         new ExecutionBudget({ maxObjects: limits.maxObjects }, signal, Date.now() + limits.timeoutMs),
       );
     },
   });
+  return running;
 }

@@ -5,10 +5,13 @@
  * page; parsing bytes, mapping to the common schema and writing are the sync's one pipeline.
  */
 import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
 import type { Logger } from 'pino';
+import { nonPublicReason } from '../../domain/addresses';
 import type { RowRejection } from '../../domain/records';
 
 export type FetchFn = typeof undiciFetch;
@@ -134,7 +137,8 @@ export function createAdapterContext(overrides: Partial<AdapterContext> = {}): A
     clock: () => new Date(),
     logger: silent,
     userAgent: DEFAULT_USER_AGENT,
-    env: process.env,
+    // The variables an agency file's auth may name: the entry points pass the settings' environment.
+    env: {},
     hostLimiter: createHostLimiter(),
     ...overrides,
   };
@@ -171,6 +175,104 @@ export interface LoadOptions {
   accept?: string;
   /** Extra request headers (an API's auth header). */
   headers?: Record<string, string>;
+  /** Most bytes an answer may have, decompressed (default MAX_BODY_BYTES). */
+  maxBytes?: number;
+}
+
+/** Most bytes a source's answer may have unless a reader says less: a source larger is refused. */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+
+/**
+ * An answer's body, read as it comes and refused as soon as it passes `max` bytes: a huge or
+ * endless answer (or a compression bomb, counted decompressed) never fills the memory.
+ */
+async function readBody(res: Awaited<ReturnType<FetchFn>>, location: string, max: number): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const tooLarge = () =>
+    new AdapterError(`${location} is larger than ${mib(max)}, the most a source may be`, 'MALFORMED');
+  if (!res.headers.get('content-encoding') && declared > max) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/** Why a host may not be reached by a redirect (it is, or resolves to, a non-public address), or null. */
+async function nonPublicHost(hostname: string): Promise<string | null> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host)
+    ? [host]
+    : // A name that does not resolve fails the fetch itself.
+      ((await lookup(host, { all: true }).catch(() => [])) as Array<{ address: string }>).map((a) => a.address);
+  for (const a of addresses) {
+    const why = nonPublicReason(a);
+    if (why) return why;
+  }
+  return null;
+}
+
+/**
+ * GET with redirects followed by hand: at most five, http(s) only, and never to another host
+ * that is or resolves to a loopback, private or link-local address (the cloud metadata service,
+ * the operator's own machine): a source's server decides where a redirect points, the agency
+ * file only where reading starts. Headers the agency file adds (an API key) go to the first
+ * origin only.
+ */
+async function fetchFollowing(
+  ctx: AdapterContext,
+  location: string,
+  headers: Record<string, string>,
+  extra: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Awaited<ReturnType<FetchFn>>> {
+  const start = new URL(location);
+  let url = start;
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = url.origin === start.origin;
+    const res = await ctx.fetch(url.href, {
+      headers: sameOrigin ? { ...extra, ...headers } : headers,
+      signal,
+      redirect: 'manual',
+    });
+    const to = REDIRECTS.has(res.status) ? res.headers.get('location') : null;
+    if (!to) return res;
+    await res.body?.cancel();
+    if (hop === MAX_REDIRECTS)
+      throw new AdapterError(`${location} redirects more than ${MAX_REDIRECTS} times`, 'UNREACHABLE');
+    let next: URL;
+    try {
+      next = new URL(to, url);
+    } catch {
+      throw new AdapterError(`${url.href} redirects to an unusable address`, 'UNREACHABLE');
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      throw new AdapterError(`${url.href} redirects to ${next.protocol} (http and https only)`, 'UNREACHABLE');
+    if (next.hostname !== start.hostname) {
+      const why = await nonPublicHost(next.hostname);
+      if (why)
+        throw new AdapterError(`${url.href} redirects to ${next.host}, which is not allowed: ${why}`, 'UNREACHABLE');
+    }
+    url = next;
+  }
 }
 
 /**
@@ -197,19 +299,25 @@ export async function loadLocation(ctx: AdapterContext, location: string, opts: 
   let lastError: AdapterError | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, policy.backoffMs * 2 ** (attempt - 2)));
-    const headers: Record<string, string> = { ...opts.headers, 'user-agent': ctx.userAgent };
+    const headers: Record<string, string> = { 'user-agent': ctx.userAgent };
     if (opts.accept) headers.accept = opts.accept;
     if (opts.state?.etag) headers['if-none-match'] = opts.state.etag;
     if (opts.state?.lastModified) headers['if-modified-since'] = opts.state.lastModified;
     const outcome = await ctx.hostLimiter.run(location, async (): Promise<Loaded | AdapterError> => {
       try {
-        const res = await ctx.fetch(location, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const res = await fetchFollowing(
+          ctx,
+          location,
+          headers,
+          opts.headers ?? {},
+          AbortSignal.timeout(opts.timeoutMs),
+        );
         if (res.status === 304) return { status: 'not-modified' };
         if (!res.ok) {
           await res.body?.cancel();
           return new AdapterError(`${location} answered HTTP ${res.status}`, 'HTTP_STATUS', res.status);
         }
-        const body = Buffer.from(await res.arrayBuffer());
+        const body = await readBody(res, location, opts.maxBytes ?? MAX_BODY_BYTES);
         // A compressed answer's Content-Length counts the compressed bytes, not these.
         const declared = res.headers.get('content-encoding') ? NaN : Number(res.headers.get('content-length') ?? NaN);
         if (Number.isFinite(declared) && declared !== body.length) {

@@ -317,7 +317,7 @@ function aliasIdFields(raw: unknown, problems: Array<{ path: string; message: st
 }
 
 /** Parses and validates one agency file's text; `file` names it in every error. */
-export function parseAgencyConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): AgencyConfig {
+export function parseAgencyConfig(text: string, file: string, env: NodeJS.ProcessEnv): AgencyConfig {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -353,7 +353,7 @@ export function parseAgencyConfig(text: string, file: string, env: NodeJS.Proces
   };
 }
 
-export function loadAgencyConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgencyConfig {
+export function loadAgencyConfig(file: string, env: NodeJS.ProcessEnv): AgencyConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -364,7 +364,7 @@ export function loadAgencyConfig(file: string, env: NodeJS.ProcessEnv = process.
 }
 
 /** Loads every agency file in a directory; all problems of all files are reported together. */
-export function loadAgencyConfigs(dir: string, env: NodeJS.ProcessEnv = process.env): AgencyConfig[] {
+export function loadAgencyConfigs(dir: string, env: NodeJS.ProcessEnv): AgencyConfig[] {
   const files = readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();

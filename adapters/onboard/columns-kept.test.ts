@@ -36,8 +36,8 @@ async function initCommand(file: string, id: string, args: string[]): Promise<{ 
   await new Promise<void>((done, fail) => {
     const child = spawn(
       process.execPath,
-      ['--require', require.resolve('tsx/cjs'), join(ROOT, 'adapters/onboard/init.ts'), join(dir, file), ...args],
-      { stdio: ['ignore', fd, 'pipe'], cwd: ROOT },
+      [join(ROOT, 'bin', 'madoguchi.js'), 'agency', 'init', join(dir, file), ...args],
+      { stdio: ['ignore', fd, 'pipe'], cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } },
     );
     child.stderr?.on('data', (b: Buffer) => {
       stderr += b.toString();

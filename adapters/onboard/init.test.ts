@@ -134,13 +134,13 @@ describe('npm run agency:init -- <file> > agencies/x.yaml', () => {
   test('takes its id from the file it is redirected to and leaves in it the YAML alone', async () => {
     const out = join(dir, 'redirected.yaml');
     // What npm run writes to stdout before the script starts.
-    writeFileSync(out, '\n> madoguchi@0.1.0 agency:init\n> tsx adapters/onboard/init.ts\n\n');
+    writeFileSync(out, '\n> madoguchi@0.1.0 agency:init\n> node bin/madoguchi.js agency init\n\n');
     const fd = openSync(out, 'r+');
     const root = resolve(__dirname, '..', '..');
     await new Promise<void>((done, fail) => {
       const child = spawn(
         process.execPath,
-        ['--require', require.resolve('tsx/cjs'), join(root, 'adapters/onboard/init.ts'), join(dir, 'messy.csv')],
+        [join(root, 'bin', 'madoguchi.js'), 'agency', 'init', join(dir, 'messy.csv')],
         { stdio: ['ignore', fd, 'ignore'], cwd: root },
       );
       child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`init exited ${code}`))));

@@ -1,6 +1,7 @@
 /**
- * `npm run agency:init -- <path-or-URL> [--entity program|consultation|organization] [--id ID]
- * [--name NAME] [--kind spreadsheet|api|website] [--location TEXT] [--out FILE]`: proposes a
+ * `madoguchi agency init <path-or-URL> [--entity program|consultation|organization] [--id ID]
+ * [--name NAME] [--kind spreadsheet|api|website] [--location TEXT] [--out FILE]` (`npm run
+ * agency:init`, arguments parsed by app/cli.ts): proposes a
  * complete agency file for a source Madoguchi has never seen — how to read it, which column feeds
  * which field, vocabulary maps from the values it holds, the id strategy and why — with a comment
  * on every column left out and on everything it is unsure of. The usual file runs as printed:
@@ -37,9 +38,6 @@ export interface InitOptions {
   /** Folder the agency file will live in, for relative locations. */
   outDir?: string;
 }
-
-const USAGE =
-  'usage: npm run agency:init -- <path-or-URL> [--entity program|consultation|organization] [--id ID] [--name NAME] [--kind spreadsheet|api|website] [--location TEXT] [--out FILE]';
 
 const SOURCE_IDS: Record<EntityKind, string> = {
   program: 'programs',
@@ -194,42 +192,8 @@ function stdoutFile(): string | null {
   }
 }
 
-function parseArgs(argv: string[]): (InitOptions & { out?: string }) | string {
-  let source: string | undefined;
-  const o: Partial<InitOptions> & { out?: string } = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => argv[++i];
-    if (a === '--entity') {
-      const e = next();
-      if (e !== 'program' && e !== 'consultation' && e !== 'organization')
-        return `--entity takes program, consultation or organization\n${USAGE}`;
-      o.entity = e;
-    } else if (a === '--kind') {
-      const k = next();
-      if (k !== 'spreadsheet' && k !== 'api' && k !== 'website')
-        return `--kind takes spreadsheet, api or website\n${USAGE}`;
-      o.kind = k;
-    } else if (a === '--id') o.id = next();
-    else if (a === '--name') o.name = next();
-    else if (a === '--location') o.location = next();
-    else if (a === '--out') o.out = next();
-    else if (a.startsWith('--')) return `unknown option ${a}\n${USAGE}`;
-    else if (source) return `one source at a time (got ${source} and ${a})`;
-    else source = a;
-  }
-  if (!source) return USAGE;
-  if (o.id !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(o.id))
-    return '--id takes a lower-case slug such as "hyogo-iac"';
-  return { source, entity: o.entity ?? 'program', ...o };
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    console.error(args);
-    return 2;
-  }
+/** The command as it runs: the proposal to stdout (or `out`); resolves to the exit code. */
+export async function initAgencyCommand(args: InitOptions & { out?: string }): Promise<number> {
   // Where the file will live decides its id (the file name) and how a local path is written.
   const target = args.out ? resolve(args.out) : stdoutFile();
   const id = args.id ?? (target ? basename(target).replace(/\.ya?ml$/, '') : undefined);
@@ -280,14 +244,4 @@ function writeStdout(text: string): void {
     // Not a file we can rewrite: written as a stream below.
   }
   process.stdout.write(text);
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(2);
-    },
-  );
 }

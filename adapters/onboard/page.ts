@@ -20,6 +20,7 @@ import {
   extractList,
   labelKey,
   labelledPairs,
+  MAX_PAGE_BYTES,
   parsePage,
   type Page,
   type Selection,
@@ -403,7 +404,7 @@ async function detailFields(
   let read = 0;
   for (const url of urls.slice(0, DETAIL_SAMPLE)) {
     try {
-      const loaded = await loadLocation(ctx, url, { timeoutMs: 15_000 });
+      const loaded = await loadLocation(ctx, url, { timeoutMs: 15_000, maxBytes: MAX_PAGE_BYTES });
       if (loaded.status !== 'ok') continue;
       const page = parsePage(decodeHtml(loaded.body, loaded.contentType, 'auto'), url);
       page.$(CHROME).remove();

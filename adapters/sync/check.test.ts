@@ -1,7 +1,16 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkAgency } from './check';
+import { checkAgency, type CheckArgs } from './check';
+
+/** The command's arguments with its defaults, as the CLI (app/cli.ts) passes them. */
+const args = (file: string, more: Partial<CheckArgs> = {}): CheckArgs => ({
+  file,
+  show: 3,
+  demo: false,
+  json: false,
+  ...more,
+});
 
 const FIXTURE = join(__dirname, '..', 'spreadsheet', '__fixtures__', 'programs-sjis-50.csv');
 let dir: string;
@@ -46,7 +55,7 @@ ${more}`,
 };
 
 test('a dry run prints counts, the top reasons, the first records as they would land and every refused row', async () => {
-  expect(await checkAgency([agencyFile('programs.csv'), '--show', '1'])).toBe(0);
+  expect(await checkAgency(args(agencyFile('programs.csv'), { show: 1 }), {})).toBe(0);
   const text = out.join('\n');
   expect(text).toMatch(/config valid/);
   expect(text).toMatch(/read 50 rows in \d+ ms: 47 would land, 3 would be refused/);
@@ -60,7 +69,7 @@ test('a dry run prints counts, the top reasons, the first records as they would 
 test('--json prints one document counting rows: a row with two problems is refused once, with its further reason', async () => {
   // 受付開始 feeds closesOn as well, so row 12's impossible date is wrong twice in one row.
   const file = agencyFile('programs.csv', '', '      closesOn: 受付開始\n');
-  expect(await checkAgency([file, '--json', '--show', '0'])).toBe(0);
+  expect(await checkAgency(args(file, { json: true, show: 0 }), {})).toBe(0);
   const doc = JSON.parse(out.filter((l) => l.startsWith('{')).join('\n')) as {
     agency: { id: string; organization: { id: string; name: string; kind: string } };
     sources: Array<{
@@ -97,10 +106,10 @@ test('--json prints one document counting rows: a row with two problems is refus
 });
 
 test('a bad file exits 2, an unreachable source 1', async () => {
-  expect(await checkAgency([agencyFile('programs.csv', '    encodng: utf-8\n')])).toBe(2);
+  expect(await checkAgency(args(agencyFile('programs.csv', '    encodng: utf-8\n')), {})).toBe(2);
   expect(out.join('\n')).toMatch(/sources\.0.*encodng/);
   out.length = 0;
-  expect(await checkAgency([agencyFile('missing.csv')])).toBe(1);
+  expect(await checkAgency(args(agencyFile('missing.csv')), {})).toBe(1);
   expect(out.join('\n')).toMatch(/FAILED: cannot read .*missing\.csv/);
-  expect(await checkAgency([])).toBe(2);
+  // A missing file argument is the command line's to refuse (exit 2, app/cli.test.ts).
 });

@@ -1,5 +1,6 @@
 /**
- * `npm run agency:check -- agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]`: a dry
+ * `madoguchi agency check agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]`
+ * (`npm run agency:check`, arguments parsed by app/cli.ts): a dry
  * run of one agency file for the agency that writes it. Validates the file, then runs the sync of
  * each source — the same read, the same pipeline — with a target that writes nothing, and prints
  * what it would do: rows read, landed, refused (each row once, with its first reason and any
@@ -7,7 +8,7 @@
  * the top reasons counted, warnings grouped, and the first records as they would land. `--json` prints one JSON document instead. Exits 2 on a bad file, 1 when a
  * source cannot be used (unreachable, malformed, every row refused), 0 otherwise. `--demo` starts
  * the demo agencies' systems on a free port for the run, for agency files that point at them. The
- * command's entry is app/agencyCheck.ts.
+ * command is `madoguchi agency check` (app/cli.ts), which gives it the demo's start.
  */
 import { resolve } from 'node:path';
 import { AgencyConfigError, loadAgencyConfig, type AgencyConfig, type SourceConfig } from '../core/config';
@@ -19,35 +20,12 @@ import { describeRejection, topReasons, type WarningGroup } from './pipeline';
 import { createProgressLogger } from './progress';
 import type { SkippedRow } from './not-records';
 
-interface Args {
+export interface CheckArgs {
   file: string;
   source?: string;
   show: number;
   demo: boolean;
   json: boolean;
-}
-
-const USAGE = 'usage: npm run agency:check -- agencies/<id>.yaml [--json] [--source <id>] [--show <n>] [--demo]';
-
-function parseArgs(argv: string[]): Args | string {
-  let file: string | undefined;
-  let source: string | undefined;
-  let show = 3;
-  let demo = false;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--source') source = argv[++i];
-    else if (a === '--demo') demo = true;
-    else if (a === '--json') json = true;
-    else if (a === '--show') show = Number(argv[++i]);
-    else if (a.startsWith('--')) return `unknown option ${a}\n${USAGE}`;
-    else if (file) return `one agency file at a time (got ${file} and ${a})`;
-    else file = a;
-  }
-  if (!file) return USAGE;
-  if (!Number.isInteger(show) || show < 0) return '--show takes a number of records';
-  return { file, source, show, demo, json };
 }
 
 /** A record as it would be stored: provenance left out, empty values dropped. */
@@ -132,7 +110,7 @@ export async function checkAgencyFile(
     checks.push(toCheck(agency, source, await syncSource(target, agency, source, ctx, { sample: options.show ?? 3 })));
   const live = options.source ? agency.live.filter((s) => s.id === options.source) : agency.live;
   const liveChecks =
-    live.length && options.checkLive ? await options.checkLive({ ...agency, live }, options.env ?? process.env) : [];
+    live.length && options.checkLive ? await options.checkLive({ ...agency, live }, options.env ?? {}) : [];
   return {
     agency: {
       id: agency.id,
@@ -207,27 +185,28 @@ function printSource(c: SourceCheck, show: number): void {
   }
 }
 
-/** The demo agencies' systems for `--demo`, given by the app entry (app/agencyCheck.ts): adapters never load the demo. */
-export type StartDemo = () => Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }>;
+/** The demo agencies' systems for `--demo`, given by the app entry (app/cli.ts): adapters never load the demo. */
+export type StartDemo = (
+  env: NodeJS.ProcessEnv,
+) => Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }>;
 
-/** The command: its arguments in, its exit code out. */
+/**
+ * The dry run as the command runs it, printing what it found; resolves to the exit code. `env`
+ * holds the variables the agency file may name (the settings' environment).
+ */
 export async function checkAgency(
-  argv: string[],
+  args: CheckArgs,
+  env: NodeJS.ProcessEnv,
   options: { startDemo?: StartDemo; checkLive?: LiveChecker } = {},
 ): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    console.error(args);
-    return 2;
-  }
   if (args.demo && !options.startDemo) {
     console.error('--demo is not available here: run it as npm run agency:check');
     return 2;
   }
   const file = resolve(args.file);
   // The demo agencies' systems only when asked: an agency's dry run never starts them otherwise.
-  const demo = args.demo && options.startDemo ? await options.startDemo() : null;
-  const env: NodeJS.ProcessEnv = demo?.env ?? { ...process.env };
+  const demo = args.demo && options.startDemo ? await options.startDemo(env) : null;
+  env = demo?.env ?? env;
   if (demo && !args.json) console.log(`(demo agency systems started at ${demo.baseUrl})`);
   try {
     let agency: AgencyConfig;

@@ -21,10 +21,9 @@ export interface PreparePool {
   close(): Promise<void>;
 }
 
-/** Worker threads for a sync run, started on first use. MADOGUCHI_SYNC_WORKERS=0 keeps all in place. */
-export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env.MADOGUCHI_SYNC_WORKERS;
-  if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
+/** Worker threads for a sync run, started on first use: the configured count (MADOGUCHI_SYNC_WORKERS; 0 keeps all in place), or 1–2 by cores. */
+export function defaultWorkerCount(configured: number | 'auto' = 'auto'): number {
+  if (configured !== 'auto') return configured;
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
@@ -41,11 +40,12 @@ export function createPreparePool(size: number, options: { eager?: boolean } = {
   const slots = new Set<Slot>();
   let nextId = 0;
   const spawn = (): Slot => {
-    // The worker is TypeScript like the rest: a two-line bootstrap loads it through tsx's CommonJS
-    // hook, whatever runs the parent (tsx, node --import tsx, jest).
-    const entry = JSON.stringify(join(__dirname, 'offload-worker.ts'));
-    const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
-    const worker = new Worker(`require(${tsx}).register(); require(${entry});`, { eval: true, execArgv: [] });
+    // From the sources a two-line bootstrap loads the worker through tsx's CommonJS hook, whatever
+    // runs the parent (the bin, jest); from the build (dist/) plain node loads its JavaScript.
+    const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
+    const entry = JSON.stringify(join(__dirname, `offload-worker${ext}`));
+    const hook = ext === '.ts' ? `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); ` : '';
+    const worker = new Worker(`${hook}require(${entry});`, { eval: true, execArgv: [] });
     const slot: Slot = { worker, pending: new Map() };
     slots.add(slot);
     const fail = (e: Error) => {

@@ -21,6 +21,8 @@ export interface ScheduleOptions {
   retryUnitMs?: number;
   /** How long after the last changed consultation log the growth signals are refreshed (default 2 s). */
   growthRefreshDelayMs?: number;
+  /** The lease each scheduled sync takes on a shared store (default DEFAULT_LEASE_TTL_MS). */
+  leaseTtlMs?: number;
 }
 
 /** The delay before the next attempt after `failures` failures in a row (0: none). */
@@ -62,7 +64,11 @@ export function scheduleSyncs(
         timers.set(id, timer);
       };
       const run = () => {
-        syncSource(store, agency, source, ctx, { freshWithinMs: delay / 2, deferGrowthRefresh: true })
+        syncSource(store, agency, source, ctx, {
+          freshWithinMs: delay / 2,
+          deferGrowthRefresh: true,
+          leaseTtlMs: options.leaseTtlMs,
+        })
           .then(
             (report) => {
               failures = report.outcome === 'failed' ? failures + 1 : 0;

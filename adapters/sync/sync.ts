@@ -10,6 +10,7 @@
  * renews it while it works and writes only while it still holds it: one process syncs a source at
  * a time, and a process that dies mid-sync leaves the old snapshot for the next lease holder.
  */
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
@@ -36,7 +37,6 @@ import { LeaseLostError } from '../../store/engine/errors';
 import { growthRefreshDue, refreshGrowthSignals } from '../../store/signals';
 import type { EntityRecord, OrganizationRecord, RowRejection, SourceKind, SourceRecord } from '../../domain/records';
 import type { Store } from '../../store/store';
-import type { SkippedRow } from './not-records';
 import { OFFLOAD_MIN_BYTES, createPreparePool, defaultWorkerCount, type PreparePool } from './offload';
 import {
   describeRejection,
@@ -45,24 +45,14 @@ import {
   type IngestSummary,
   type PrepareJob,
   type PrepareResult,
-  type WarningGroup,
 } from './pipeline';
 
-export interface SyncReport {
+/** What one source's sync came to: its rows counted as the pipeline counts them (all 0 and empty when the source could not be read or did not change). */
+export interface SyncReport extends IngestSummary {
   sourceId: string;
   agencyId: string;
   /** `skipped`: another process holds the source's lease (it is syncing it), or synced it moments ago. */
   outcome: 'updated' | 'unchanged' | 'failed' | 'skipped';
-  /** Rows read, blank rows aside (0 when the source could not be read or did not change). */
-  read: number;
-  /** Rows the source's `where:` left out. */
-  filtered: number;
-  /** Rows that are not records (合計, 出典, ※ notes, labels repeated), each with why: neither landed nor refused. */
-  skipped: SkippedRow[];
-  accepted: number;
-  /** Refused rows, one per row. */
-  rejected: RowRejection[];
-  warnings: WarningGroup[];
   /** The first records as they landed (or would land), when asked for. */
   sample: EntityRecord[];
   error?: string;
@@ -172,14 +162,8 @@ export interface SyncOptions {
 /** This process, as lease holders are named: host, pid and a random part (pids are reused). */
 export const LEASE_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-/** How long a sync's lease lasts without renewal (MADOGUCHI_LEASE_TTL_MS, default 30 s); renewed every third of it. */
-export function leaseTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.MADOGUCHI_LEASE_TTL_MS;
-  const n = v === undefined || v === '' ? 30_000 : Number(v);
-  if (!Number.isInteger(n) || n < 500)
-    throw new Error(`MADOGUCHI_LEASE_TTL_MS must be an integer of at least 500 (ms), got "${v}"`);
-  return n;
-}
+/** How long a sync's lease lasts without renewal unless `leaseTtlMs` says (MADOGUCHI_LEASE_TTL_MS); renewed every third of it. */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
 
 type Lease = { name: string; holder: string };
 
@@ -196,7 +180,7 @@ async function withLease<T>(
   if (isTarget(into) || !into.shared) return work();
   const store = into;
   const lease = { name, holder: options.leaseHolder ?? LEASE_HOLDER };
-  const ttl = options.leaseTtlMs ?? leaseTtlFromEnv();
+  const ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   if (!(await leases.acquire(store, lease.name, lease.holder, ttl))) return null;
   // Renewed while the source is read and written; a renewal that fails leaves the write to the fence.
   const heartbeat = setInterval(
@@ -246,10 +230,25 @@ export async function syncSource(
 ): Promise<SyncReport> {
   const started = ctx.clock();
   const id = sourceId(agency, source);
-  const held = await withLease(into, `sync:${id}`, options, (lease) =>
-    syncHeld(into, agency, source, ctx, options, lease),
-  );
-  return held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+  // One span per sync run (agency fetches below it carry its traceparent) when tracing is on.
+  return trace.getTracer('madoguchi').startActiveSpan(`sync ${id}`, async (span) => {
+    try {
+      const held = await withLease(into, `sync:${id}`, options, (lease) =>
+        syncHeld(into, agency, source, ctx, options, lease),
+      );
+      const report = held ?? skippedReport(agency, id, started, ctx, 'another process is syncing this source');
+      span.setAttributes({
+        'madoguchi.source': id,
+        'madoguchi.outcome': report.outcome,
+        'madoguchi.rows.accepted': report.accepted,
+        'madoguchi.rows.refused': report.rejected.length,
+      });
+      if (report.outcome === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: report.error });
+      return report;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 async function syncHeld(

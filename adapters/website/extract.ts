@@ -9,6 +9,7 @@ import EncodingJapanese from 'encoding-japanese';
 import iconv from 'iconv-lite';
 import { load, type CheerioAPI } from 'cheerio';
 import { htmlToText } from '../../domain/normalize';
+import { AdapterError } from '../core/adapter';
 import { decodeText, hasUtf8Bom, type Encoding } from '../spreadsheet/csv';
 import type { FieldRule } from './config';
 
@@ -90,8 +91,37 @@ export interface Page {
   baseUrl: string;
 }
 
+/** Most characters a page may have: agencies' longest list pages are a few hundred KB. */
+export const MAX_PAGE_CHARS = 16 * 1024 * 1024;
+/** Most bytes a page's answer may have (a UTF-8 character takes up to 3). */
+export const MAX_PAGE_BYTES = 3 * MAX_PAGE_CHARS;
+/** Deepest nesting of elements a page may have: agencies' pages nest 10–25 deep. */
+export const MAX_NESTING = 256;
+
+type Node = { type: string; children?: Node[] };
+
+/** Whether elements nest deeper than `max` (an iterative walk: no recursion, stops early). */
+function nestsDeeperThan(root: Node, max: number): boolean {
+  const stack: Array<[Node, number]> = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of node.children ?? []) if (child.children) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Parses a page. A page larger than MAX_PAGE_CHARS or nested deeper than MAX_NESTING is refused
+ * (MALFORMED): reading records out of one costs time that grows with size times depth, so a
+ * hostile or broken page would hold a sync or agency:init for minutes.
+ */
 export function parsePage(html: string, url: string): Page {
+  if (html.length > MAX_PAGE_CHARS)
+    throw new AdapterError(`${url} is longer than ${MAX_PAGE_CHARS / 1024 / 1024} Mi characters, too long for a page`);
   const $ = load(html);
+  if (nestsDeeperThan($.root()[0] as unknown as Node, MAX_NESTING))
+    throw new AdapterError(`${url} nests elements deeper than ${MAX_NESTING} levels, more than any page of records`);
   // A page read from a file resolves its links against the address it says it was published at.
   const isFile = !/^https?:\/\//.test(url);
   const declared = isFile

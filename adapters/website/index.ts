@@ -18,7 +18,7 @@ import {
 } from '../core/adapter';
 import type { RowRejection } from '../../domain/records';
 import { HTML_ACCEPT, toFieldRules, type FieldRule, type WebsiteSourceConfig } from './config';
-import { decodeHtml, extractFields, extractList, parsePage, type ListItem } from './extract';
+import { decodeHtml, extractFields, extractList, MAX_PAGE_BYTES, parsePage, type ListItem } from './extract';
 
 const NOT_FOUND = new Set([404, 410]);
 
@@ -59,7 +59,7 @@ export function createWebsiteAdapter(config: WebsiteSourceConfig, baseDir = proc
   // With several pages one page's validators say nothing about the others: only a single page
   // is fetched conditionally; otherwise the content hash spares unchanged data from rewriting.
   const single = !config.pagination && !config.detail;
-  const fetchOpts = { timeoutMs: config.timeoutMs, retry: config.retry, accept: HTML_ACCEPT };
+  const fetchOpts = { timeoutMs: config.timeoutMs, retry: config.retry, accept: HTML_ACCEPT, maxBytes: MAX_PAGE_BYTES };
 
   return (ctx: AdapterContext): RecordAdapter => ({
     async read(state) {

@@ -1,5 +1,6 @@
 import { bandFor, explainScore, topicsOfMask, type FirmSignals } from './score';
-import { growthWeights, parseWeights, GROWTH_SIGNALS } from './weights';
+import { growthWeights, parseWeights } from './weights';
+import { GROWTH_SIGNALS } from './signals';
 import raw from './score-weights.json';
 
 const weights = growthWeights();

@@ -5,7 +5,8 @@
  * point. (The store ranks firms with the same bands in SQL; a test holds the two to one answer.)
  */
 import { JSIC_DIVISIONS, SUPPORT_FIELDS, type JsicDivision, type SupportFieldCode } from '../vocabulary';
-import { GROWTH_SIGNAL_LABELS, type Band, type GrowthSignal, type GrowthWeights } from './weights';
+import { GROWTH_SIGNAL_LABELS, type GrowthSignal } from './signals';
+import type { Band, GrowthWeights } from './weights';
 
 /** What the refresh measured for one firm across every agency's consultations. */
 export interface FirmSignals {

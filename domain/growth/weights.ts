@@ -7,30 +7,6 @@ import { z } from 'zod';
 import { JSIC_DIVISIONS, SUPPORT_FIELDS, type JsicDivision, type SupportFieldCode } from '../vocabulary';
 import raw from './score-weights.json';
 
-export const GROWTH_SIGNALS = [
-  'AGENCIES',
-  'GROWTH_TOPICS',
-  'GROWTH_CONSULTATIONS',
-  'FREQUENCY',
-  'RECENCY',
-  'SIZE',
-  'INDUSTRY',
-  'REFERRALS',
-] as const;
-export type GrowthSignal = (typeof GROWTH_SIGNALS)[number];
-
-/** Japanese names of the signals, as the committee papers write them. */
-export const GROWTH_SIGNAL_LABELS: Record<GrowthSignal, string> = {
-  AGENCIES: '相談機関数',
-  GROWTH_TOPICS: '成長分野',
-  GROWTH_CONSULTATIONS: '成長分野の相談件数',
-  FREQUENCY: '直近の相談件数',
-  RECENCY: '最終相談からの日数',
-  SIZE: '従業員数',
-  INDUSTRY: '業種',
-  REFERRALS: '機関間の紹介',
-};
-
 const points = z.number().int().min(-100).max(100);
 const atLeastBands = z.array(z.object({ atLeast: z.number().int().min(0), points }).strict()).min(1);
 const atMostBands = z.array(z.object({ atMost: z.number().int().min(0), points }).strict()).min(1);

@@ -75,7 +75,7 @@ export class LiveRegistry {
 
   constructor(private readonly options: LiveRegistryOptions) {
     this.settings = { ...DEFAULT_LIVE_SETTINGS, ...options.settings };
-    this.env = options.env ?? process.env;
+    this.env = options.env ?? {};
     this.keys = liveIdentityKeys(options.identitySecret);
     this.supergraph = '';
     this.builtinFields = new Set(options.builtins.flatMap((b) => fieldsOf(b.sdl)));

@@ -36,6 +36,9 @@ export const ALLOWED: Record<string, Role[]> = {
   growthSummary: ['analyst', 'coordinator'],
   growthCounts: ['analyst', 'coordinator'],
   nominateCompany: ['staff', 'coordinator'],
+  // The committee page's agencies' side.
+  nominations: ['staff', 'coordinator'],
+  nominationAllowance: ['staff', 'coordinator'],
   recordCommitteeDecision: ['coordinator'],
   updateSupportPlan: ['coordinator'],
   // The desk subgraph: finding firms, proposals' marks, notes (webhooks are checked by the subgraph:

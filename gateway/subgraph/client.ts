@@ -32,7 +32,7 @@ import { countObjects, type ExecutionBudget } from '../../server/budget';
 import type { GatewayMetrics } from '../metrics';
 import { CircuitBreaker, type CircuitState } from './circuitBreaker';
 import { RetryBudget } from './retryBudget';
-import { intFromEnv } from '../../server/env';
+import type { Settings } from '../../server/settings';
 import { AnswerTooLarge, isRecord, readBounded, untrustedAnswer, type UntrustedSubgraph } from './untrusted';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -82,16 +82,15 @@ export const DEFAULT_SUBGRAPH_CLIENT_OPTIONS: SubgraphClientOptions = {
   breakerOpenMs: 5_000,
 };
 
-export function subgraphClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SubgraphClientOptions {
-  const d = DEFAULT_SUBGRAPH_CLIENT_OPTIONS;
+export function subgraphClientOptionsOf(s: Settings): SubgraphClientOptions {
   return {
-    ...d,
-    timeoutMs: intFromEnv(env, 'MADOGUCHI_SUBGRAPH_TIMEOUT_MS', d.timeoutMs),
-    connections: intFromEnv(env, 'MADOGUCHI_SUBGRAPH_CONNECTIONS', d.connections) || d.connections,
-    dedup: (env.MADOGUCHI_SUBGRAPH_DEDUP ?? 'true') !== 'false',
-    retries: intFromEnv(env, 'MADOGUCHI_SUBGRAPH_RETRIES', d.retries),
-    breakerThreshold: intFromEnv(env, 'MADOGUCHI_BREAKER_THRESHOLD', d.breakerThreshold) || d.breakerThreshold,
-    breakerOpenMs: intFromEnv(env, 'MADOGUCHI_BREAKER_OPEN_MS', d.breakerOpenMs),
+    ...DEFAULT_SUBGRAPH_CLIENT_OPTIONS,
+    timeoutMs: s.subgraphTimeoutMs,
+    connections: s.subgraphConnections,
+    dedup: s.subgraphDedup,
+    retries: s.subgraphRetries,
+    breakerThreshold: s.breakerThreshold,
+    breakerOpenMs: s.breakerOpenMs,
   };
 }
 

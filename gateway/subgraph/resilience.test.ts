@@ -1,5 +1,8 @@
 import { CircuitBreaker, type CircuitState } from './circuitBreaker';
-import { DEFAULT_SUBGRAPH_CLIENT_OPTIONS, subgraphClientOptionsFromEnv } from './client';
+import { parseSettings } from '../../server/settings';
+import { DEFAULT_SUBGRAPH_CLIENT_OPTIONS, subgraphClientOptionsOf } from './client';
+
+const optionsOf = (env: Record<string, string>) => subgraphClientOptionsOf(parseSettings(env, { envFile: false }));
 import { RetryBudget } from './retryBudget';
 
 describe('CircuitBreaker', () => {
@@ -68,9 +71,9 @@ describe('RetryBudget', () => {
 
 describe('subgraph client settings', () => {
   test('deduplication is on unless turned off; retries, breaker and timeout come from the environment', () => {
-    expect(subgraphClientOptionsFromEnv({})).toEqual(DEFAULT_SUBGRAPH_CLIENT_OPTIONS);
+    expect(optionsOf({})).toEqual(DEFAULT_SUBGRAPH_CLIENT_OPTIONS);
     expect(
-      subgraphClientOptionsFromEnv({
+      optionsOf({
         MADOGUCHI_SUBGRAPH_DEDUP: 'false',
         MADOGUCHI_SUBGRAPH_RETRIES: '0',
         MADOGUCHI_BREAKER_OPEN_MS: '250',
@@ -80,8 +83,6 @@ describe('subgraph client settings', () => {
       retries: 0,
       breakerOpenMs: 250,
     });
-    expect(() => subgraphClientOptionsFromEnv({ MADOGUCHI_SUBGRAPH_TIMEOUT_MS: 'soon' })).toThrow(
-      /MADOGUCHI_SUBGRAPH_TIMEOUT_MS/,
-    );
+    expect(() => optionsOf({ MADOGUCHI_SUBGRAPH_TIMEOUT_MS: 'soon' })).toThrow(/MADOGUCHI_SUBGRAPH_TIMEOUT_MS/);
   });
 });

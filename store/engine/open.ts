@@ -4,7 +4,6 @@
  * migrated before it is handed out.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { migrate } from './migrate';
 import type { Queryable, Store } from './store';
 import { buildTemplate, copyTemplateTo } from './template';
@@ -20,18 +19,6 @@ export interface OpenStoreOptions {
   dataDir?: string;
   /** A dump made by `dumpStore`, to start from a prepared state (tests). */
   loadFrom?: Blob | File;
-}
-
-/** DATABASE_URL when set, else the embedded store in MADOGUCHI_DATA_DIR (default .data/). */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, applicationName?: string): OpenStoreOptions {
-  if (env.DATABASE_URL) {
-    const poolSize = env.MADOGUCHI_PG_POOL_SIZE ? Number(env.MADOGUCHI_PG_POOL_SIZE) : undefined;
-    if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize > 0)) {
-      throw new Error(`MADOGUCHI_PG_POOL_SIZE must be a positive integer, got "${env.MADOGUCHI_PG_POOL_SIZE}"`);
-    }
-    return { databaseUrl: env.DATABASE_URL, postgres: { poolSize, applicationName } };
-  }
-  return { dataDir: resolve(env.MADOGUCHI_DATA_DIR ?? '.data') };
 }
 
 /** Opens the store (a server when `databaseUrl` is given, else embedded) and brings its schema up to date. */

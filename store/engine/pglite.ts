@@ -4,7 +4,31 @@
  * store runs.
  */
 import { PGlite } from '@electric-sql/pglite';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Queryable, Store } from './store';
+
+const tracer = trace.getTracer('madoguchi');
+
+/**
+ * A span per query when tracing is on (PostgreSQL's queries get theirs from the pg
+ * instrumentation): the statement's text, never its parameters, which may hold a firm's data.
+ */
+function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(
+    'pglite.query',
+    { attributes: { 'db.system.name': 'postgresql', 'db.query.text': sql.slice(0, 1000) } },
+    async (span) => {
+      try {
+        return await run();
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+        throw e;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
 
 export class PGliteStore implements Store {
   readonly kind = 'pglite' as const;
@@ -14,8 +38,7 @@ export class PGliteStore implements Store {
   constructor(private readonly db: PGlite) {}
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.db.query<T>(sql, params);
-    return result.rows;
+    return traced(sql, async () => (await this.db.query<T>(sql, params)).rows);
   }
 
   // PGlite takes COPY data from a blob at the pseudo path /dev/blob (its stand-in for STDIN).
@@ -26,7 +49,8 @@ export class PGliteStore implements Store {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) =>
       fn({
-        query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows,
+        query: <R>(sql: string, params: unknown[] = []) =>
+          traced(sql, async () => (await tx.query<R>(sql, params)).rows),
         copyFromCsv: async (table, columns, csv) => {
           await tx.query(copySql(table, columns), [], { blob: new Blob([csv]) });
         },

@@ -13,6 +13,7 @@ import type { ReferralRow } from '../../store/consultations';
 import * as firms from '../../store/firms';
 import type { FirmRecord } from '../../store/firms';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
+import { defaultAnalystBudgetSettings, type AnalystBudgetSettings } from '../shared/analysts';
 
 export type { ReferralRow };
 
@@ -20,6 +21,8 @@ export interface ConsultationsContext {
   store: Queryable;
   viewer: Viewer;
   now: () => Date;
+  /** The analysts' disclosure budget (MADOGUCHI_ANALYST_CELLS_PER_DAY, _BUDGET_WINDOW_HOURS). */
+  analystBudget: AnalystBudgetSettings;
   requireRecordReader(): void;
   consultationById: DataLoader<string, ConsultationRecord | null>;
   referralsByConsultation: DataLoader<string, ReferralRow[]>;
@@ -38,11 +41,13 @@ export function createConsultationsContext(
   store: Queryable,
   viewer: Viewer = ANONYMOUS,
   now: () => Date = () => new Date(),
+  analystBudget: AnalystBudgetSettings = defaultAnalystBudgetSettings(),
 ): ConsultationsContext {
   return {
     store,
     viewer,
     now,
+    analystBudget,
     requireRecordReader() {
       if (viewer.role === 'anonymous') {
         throw new GraphQLError('consultation records need a staff or coordinator token', {

@@ -1,5 +1,9 @@
 import { checkAnalystFilter, tableKey } from './disclosure';
-import { AnalystGate, analystBudgetSettingsFromEnv, DEFAULT_ANALYST_CELLS_PER_DAY } from '../shared/analysts';
+import { AnalystGate, analystBudgetSettingsOf, DEFAULT_ANALYST_CELLS_PER_DAY } from '../shared/analysts';
+import { parseSettings } from '../../server/settings';
+
+const analystBudgetSettingsFromEnv = (env: Record<string, string>) =>
+  analystBudgetSettingsOf(parseSettings(env, { envFile: false }));
 
 test('analysts’ filters: whole months, one agency or none, one topic or none', () => {
   expect(checkAnalystFilter(null)).toBeNull();

@@ -1,5 +1,6 @@
 /** The consultations subgraph: consultation records under role-based access, referrals and aggregates. */
 import { loadTypeDefs, type SubgraphModule } from '../shared/module';
+import { analystBudgetSettingsOf } from '../shared/analysts';
 import { createConsultationsContext, type ConsultationsContext } from './context';
 import { resolvers } from './resolvers';
 
@@ -7,5 +8,11 @@ export const consultations: SubgraphModule<ConsultationsContext> = {
   name: 'consultations',
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
-  createContext: (store, options) => createConsultationsContext(store, options?.viewer, options?.now),
+  createContext: (store, options) =>
+    createConsultationsContext(
+      store,
+      options?.viewer,
+      options?.now,
+      options?.settings && analystBudgetSettingsOf(options.settings),
+    ),
 };

@@ -135,6 +135,8 @@ function indexable(programId: string, sourceId: string, s: ProgramState): Indexa
     eligibilityText: null,
     opensOn: s.opensOn,
     closesOn: s.closesOn,
+    // The change log keeps no published status: the days alone decide, as for alerts' own status.
+    publishedStatus: null,
   };
 }
 

@@ -15,7 +15,7 @@ import * as webhooks from '../../store/webhooks';
 import { recordReads } from '../../store/audit';
 import { searchIndexFor, type SearchIndexHolder } from '../programs/search/holder';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
-import { deskSettingsFromEnv, type DeskSettings } from './settings';
+import { deskSettingsOf, type DeskSettings } from './settings';
 
 export interface CompanyReference {
   id: string;
@@ -47,14 +47,6 @@ export interface DeskContext {
   audit(firmId: string, field: string): Promise<void>;
 }
 
-let settings: DeskSettings | null = null;
-
-/** The process's desk settings, read once. */
-export function deskSettings(): DeskSettings {
-  settings ??= deskSettingsFromEnv();
-  return settings;
-}
-
 const refuse = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) =>
   new GraphQLError(message, { extensions: { code } });
 
@@ -62,13 +54,14 @@ export function createDeskContext(
   store: Queryable,
   viewer: Viewer = ANONYMOUS,
   now: () => Date = () => new Date(),
+  settings: DeskSettings = deskSettingsOf(),
 ): DeskContext {
   const audited = new Set<string>();
   return {
     store,
     viewer,
     now,
-    settings: deskSettings(),
+    settings,
     search: searchIndexFor(store),
     requireDeskUser(what) {
       if (viewer.role === 'anonymous') throw refuse('UNAUTHENTICATED', `${what} needs a staff or coordinator token`);

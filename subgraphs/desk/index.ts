@@ -7,7 +7,8 @@
 import { loadTypeDefs, type SubgraphModule } from '../shared/module';
 import type { Store } from '../../store/store';
 import { searchIndexFor } from '../programs/search/holder';
-import { createDeskContext, deskSettings, type DeskContext } from './context';
+import { createDeskContext, type DeskContext } from './context';
+import { deskSettingsOf } from './settings';
 import { resolvers } from './resolvers';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
@@ -15,11 +16,12 @@ export const desk: SubgraphModule<DeskContext> = {
   name: 'desk',
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
-  createContext: (store, options) => createDeskContext(store, options?.viewer, options?.now),
+  createContext: (store, options) =>
+    createDeskContext(store, options?.viewer, options?.now, deskSettingsOf(options?.settings)),
   background: async (store, options) => {
     if (!('transaction' in store)) return null;
     const dispatcher = new WebhookDispatcher(store as Store, {
-      settings: deskSettings(),
+      settings: deskSettingsOf(options.settings),
       searchIndex: () => searchIndexFor(store).refresh(),
       now: options.now,
       logger: options.logger,

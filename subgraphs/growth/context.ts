@@ -16,6 +16,7 @@ import { signalsOf, type StoredSignals } from '../../store/signals';
 import type { GrowthScore, ScoreContribution } from '../../domain/growth/score';
 import type { GrowthStatus } from '../../domain/growth/status';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
+import { defaultAnalystBudgetSettings, type AnalystBudgetSettings } from '../shared/analysts';
 
 /** A firm as another subgraph refers to it. */
 export interface CompanyReference {
@@ -48,6 +49,8 @@ export interface GrowthContext {
   store: Queryable;
   viewer: Viewer;
   now: () => Date;
+  /** The analysts' disclosure budget (MADOGUCHI_ANALYST_CELLS_PER_DAY, _BUDGET_WINDOW_HOURS). */
+  analystBudget: AnalystBudgetSettings;
   /** Staff or coordinator, else UNAUTHENTICATED / FORBIDDEN. */
   requireReader(what: string): void;
   requireCoordinator(what: string): void;
@@ -74,6 +77,7 @@ export function createGrowthContext(
   store: Queryable,
   viewer: Viewer = ANONYMOUS,
   now: () => Date = () => new Date(),
+  analystBudget: AnalystBudgetSettings = defaultAnalystBudgetSettings(),
 ): GrowthContext {
   const refuse = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) =>
     new GraphQLError(message, { extensions: { code } });
@@ -115,6 +119,7 @@ export function createGrowthContext(
     store,
     viewer,
     now,
+    analystBudget,
     requireReader(what) {
       if (viewer.role === 'anonymous') throw refuse('UNAUTHENTICATED', `${what} needs a staff or coordinator token`);
       if (viewer.role !== 'staff' && viewer.role !== 'coordinator')

@@ -9,10 +9,9 @@ export const programs: SubgraphModule<ProgramsContext> = {
   typeDefs: loadTypeDefs(__dirname),
   resolvers,
   createContext: (store, options) => createProgramsContext(store, options?.now),
-  // The search index, the analyser and the vocabulary of もしかして, built before serving.
-  warm: async (store) => {
-    await searchIndexFor(store).current();
-  },
+  // The search index, the analyser and the vocabulary of もしかして, built before serving — for a
+  // large catalogue, started: searches answer from the part built so far (search/holder.ts).
+  warm: (store) => searchIndexFor(store).ready(),
   // A new programme or directory snapshot (from this process or a replica's sync) rebuilds the
   // changed part of the search index now, not on the next search.
   onSnapshot: (store, change) => {

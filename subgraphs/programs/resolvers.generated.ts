@@ -384,6 +384,8 @@ export type SearchConnection = {
   edges: Array<SearchEdge>;
   /** Counts by value of the programmes matching (件数). */
   facets: SearchFacets;
+  /** Null when every programme is searchable. Right after a start with a large catalogue, while the search index is still being built (索引作成中): how far it is — the answer then covers only the programmes indexed so far. */
+  indexing: Maybe<SearchIndexing>;
   /** How the search read the text: words, places, needs and kinds it searched for (検索語の解釈). */
   interpretation: SearchInterpretation;
   pageInfo: PageInfo;
@@ -455,6 +457,15 @@ export type SearchFilter = {
   statusAt?: InputMaybe<Scalars['Date']['input']>;
   /** What it helps with (支援分野). */
   supportFields?: InputMaybe<Array<SupportField>>;
+};
+
+/** How far the search index of a large catalogue is built after a start (索引作成の進捗). */
+export type SearchIndexing = {
+  __typename?: 'SearchIndexing';
+  /** Programmes searchable so far. */
+  indexed: Scalars['Int']['output'];
+  /** Programmes in the catalogue (an estimate from the sources' last snapshots until the build is done). */
+  total: Scalars['Int']['output'];
 };
 
 /** How the search read the text (検索語の解釈). */
@@ -712,6 +723,7 @@ export type ResolversTypes = {
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['Program'] }>;
   SearchFacets: ResolverTypeWrapper<Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversTypes['PrefectureFacet']>, providers: Array<ResolversTypes['ProviderFacet']> }>;
   SearchFilter: SearchFilter;
+  SearchIndexing: ResolverTypeWrapper<SearchIndexing>;
   SearchInterpretation: ResolverTypeWrapper<Omit<SearchInterpretation, 'places' | 'relaxations'> & { places: Array<ResolversTypes['Municipality']>, relaxations: Array<ResolversTypes['SearchRelaxation']> }>;
   SearchRelaxation: ResolverTypeWrapper<Omit<SearchRelaxation, 'places'> & { places: Array<ResolversTypes['Municipality']> }>;
   SearchRelaxationStep: SearchRelaxationStep;
@@ -755,6 +767,7 @@ export type ResolversParentTypes = {
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['Program'] };
   SearchFacets: Omit<SearchFacets, 'prefectures' | 'providers'> & { prefectures: Array<ResolversParentTypes['PrefectureFacet']>, providers: Array<ResolversParentTypes['ProviderFacet']> };
   SearchFilter: SearchFilter;
+  SearchIndexing: SearchIndexing;
   SearchInterpretation: Omit<SearchInterpretation, 'places' | 'relaxations'> & { places: Array<ResolversParentTypes['Municipality']>, relaxations: Array<ResolversParentTypes['SearchRelaxation']> };
   SearchRelaxation: Omit<SearchRelaxation, 'places'> & { places: Array<ResolversParentTypes['Municipality']> };
   SubsidyRate: ProgramRecord;
@@ -916,6 +929,7 @@ export type QueryResolvers<ContextType = ProgramsContext, ParentType extends Res
 export type SearchConnectionResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
   edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
   facets?: Resolver<ResolversTypes['SearchFacets'], ParentType, ContextType>;
+  indexing?: Resolver<Maybe<ResolversTypes['SearchIndexing']>, ParentType, ContextType>;
   interpretation?: Resolver<ResolversTypes['SearchInterpretation'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   suggestions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -937,6 +951,11 @@ export type SearchFacetsResolvers<ContextType = ProgramsContext, ParentType exte
   purposes?: Resolver<Array<ResolversTypes['PurposeFacet']>, ParentType, ContextType>;
   statuses?: Resolver<Array<ResolversTypes['ProgramStatusFacet']>, ParentType, ContextType>;
   supportFields?: Resolver<Array<ResolversTypes['SupportFieldFacet']>, ParentType, ContextType>;
+};
+
+export type SearchIndexingResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchIndexing'] = ResolversParentTypes['SearchIndexing']> = {
+  indexed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type SearchInterpretationResolvers<ContextType = ProgramsContext, ParentType extends ResolversParentTypes['SearchInterpretation'] = ResolversParentTypes['SearchInterpretation']> = {
@@ -995,6 +1014,7 @@ export type Resolvers<ContextType = ProgramsContext> = {
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   SearchFacets?: SearchFacetsResolvers<ContextType>;
+  SearchIndexing?: SearchIndexingResolvers<ContextType>;
   SearchInterpretation?: SearchInterpretationResolvers<ContextType>;
   SearchRelaxation?: SearchRelaxationResolvers<ContextType>;
   SubsidyRate?: SubsidyRateResolvers<ContextType>;

@@ -9,11 +9,10 @@ import { GraphQLError } from 'graphql';
 import { storeAnalystBudget, type AnalystBudget } from '../../store/analystBudget';
 import type { Queryable, Store } from '../../store/store';
 import type { Viewer } from '../../server/identity';
+import { defaultSettings, SETTINGS, type Settings } from '../../server/settings';
 
 /** Cells one analyst may be shown in a sliding window, by default (MADOGUCHI_ANALYST_CELLS_PER_DAY). */
-export const DEFAULT_ANALYST_CELLS_PER_DAY = 50_000;
-/** The window, by default (MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS). */
-export const DEFAULT_ANALYST_WINDOW_HOURS = 24;
+export const DEFAULT_ANALYST_CELLS_PER_DAY = Number(SETTINGS.analystCellsPerDay.default);
 /** Statistics one analyst may have computing at once in one process; more wait their turn. */
 export const ANALYST_CONCURRENCY = 2;
 /** Statistics one analyst may have waiting at once; more are refused (RATE_LIMITED). */
@@ -36,31 +35,30 @@ export interface AnalystBudgetSettings {
   windowMs: number;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  const n = v === undefined || v === '' ? fallback : Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${v}"`);
-  return n;
+export function analystBudgetSettingsOf(
+  s: Pick<Settings, 'analystCellsPerDay' | 'analystBudgetWindowHours'>,
+): AnalystBudgetSettings {
+  return { limit: s.analystCellsPerDay, windowMs: s.analystBudgetWindowHours * 3_600_000 };
 }
 
-export function analystBudgetSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AnalystBudgetSettings {
-  const limit = positive(env, 'MADOGUCHI_ANALYST_CELLS_PER_DAY', DEFAULT_ANALYST_CELLS_PER_DAY);
-  if (!Number.isInteger(limit)) throw new Error(`MADOGUCHI_ANALYST_CELLS_PER_DAY must be an integer, got "${limit}"`);
-  const hours = positive(env, 'MADOGUCHI_ANALYST_BUDGET_WINDOW_HOURS', DEFAULT_ANALYST_WINDOW_HOURS);
-  return { limit, windowMs: hours * 3_600_000 };
+let defaults: AnalystBudgetSettings | undefined;
+/** The schema's defaults, for contexts made without settings (tests, benches). */
+export function defaultAnalystBudgetSettings(): AnalystBudgetSettings {
+  defaults ??= analystBudgetSettingsOf(defaultSettings());
+  return defaults;
 }
 
 const budgets = new WeakMap<object, AnalystBudget>();
 
-/** The budget of a store, made on first use from the environment's settings. */
-export function analystBudgetFor(store: Queryable): AnalystBudget {
+/** The budget of a store, made on first use with the process's settings. */
+export function analystBudgetFor(store: Queryable, settings: AnalystBudgetSettings): AnalystBudget {
   let budget = budgets.get(store);
   if (!budget) {
     if (!('transaction' in store))
       throw new GraphQLError('statistics need a store that can keep the analysts’ budget', {
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
       });
-    budget = storeAnalystBudget(store as Store, analystBudgetSettingsFromEnv());
+    budget = storeAnalystBudget(store as Store, settings);
     budgets.set(store, budget);
   }
   return budget;
@@ -70,8 +68,12 @@ export function analystBudgetFor(store: Queryable): AnalystBudget {
  * Charges an analyst for a table revealing `cells` cells; throws RATE_LIMITED when the window's
  * budget would be passed. `table` names the statistic, its grouping and its filter.
  */
-export async function chargeAnalyst(store: Queryable, viewer: Viewer, table: string, cells: number): Promise<void> {
-  const budget = analystBudgetFor(store);
+export async function chargeAnalyst(
+  { store, viewer, analystBudget }: { store: Queryable; viewer: Viewer; analystBudget: AnalystBudgetSettings },
+  table: string,
+  cells: number,
+): Promise<void> {
+  const budget = analystBudgetFor(store, analystBudget);
   const decision = await budget.charge(viewer.subject ?? 'analyst', table, Math.max(1, cells));
   if (decision.granted) return;
   const hours = Math.round(budget.windowMs / 3_600_000);

@@ -10,13 +10,14 @@ import type { SnapshotChange } from '../../store/engine/notifications';
 import type { Provenance } from '../../domain/records';
 import type { Logger } from 'pino';
 import type { Viewer } from '../../server/identity';
+import type { Settings } from '../../server/settings';
 
 export interface SubgraphModule<C = unknown> {
   name: string;
   typeDefs: DocumentNode;
   // Each module's generated Resolvers type; kept loose here so modules can share one list.
   resolvers: object;
-  createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer }): C;
+  createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer; settings?: Settings }): C;
   /** Work to finish before the subgraph reports ready (the programs subgraph's search index). */
   warm?(store: Queryable): Promise<void>;
   /**
@@ -30,7 +31,7 @@ export interface SubgraphModule<C = unknown> {
    */
   background?(
     store: Queryable,
-    options: { now?: () => Date; logger?: Logger },
+    options: { now?: () => Date; logger?: Logger; settings?: Settings },
   ): Promise<{ stop(): Promise<void> } | null>;
 }
 

@@ -8,7 +8,6 @@
  * required, lifetimes are bounded, and issuer, audience and claim paths are configurable, here
  * against RS256 keys served from a JWKS endpoint as Keycloak serves them.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type KeyLike } from 'jose';
 import { createHmac, randomBytes } from 'node:crypto';
-import { authConfigFromEnv } from '../../gateway/auth';
-import { ensureDevelopmentSecrets } from '../../server/settings';
+import { authConfigFromSettings } from '../../gateway/auth';
+import { ensureDevelopmentSecrets, parseSettings } from '../../server/settings';
 import { codeOf, JWT_SECRET, post, startApp, type App } from './support';
 import { startProxy, startSubgraphs, startTestGateway, urlsOf, type SubgraphProxy } from '../e2e/gateway-helpers';
 import { openTestStore } from '../support/store';
-import { ROOT } from '../support/paths';
+import { runToEnd } from '../support/run';
 import type { Store } from '../../store/store';
 import type { RunningServer } from '../../server/http';
 import type { RunningGateway } from '../../gateway/gateway';
@@ -100,7 +99,7 @@ describe('published default secrets', () => {
   test('npm run token signs with the data directory’s own secret', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-token-'));
     try {
-      const out = await run(['--import', 'tsx', 'app/token.ts', '--role', 'coordinator'], {
+      const out = await run(['bin/madoguchi.js', 'token', '--role', 'coordinator'], {
         MADOGUCHI_DATA_DIR: dir,
       });
       expect(out.code).toBe(0);
@@ -117,7 +116,7 @@ describe('published default secrets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bind-'));
     try {
       const out = await run(
-        ['--require', 'tsx/cjs', 'app/embedded.ts'],
+        ['bin/madoguchi.js', 'start'],
         { HOST: '0.0.0.0', PORT: '0', MADOGUCHI_DATA_DIR: dir },
         60_000,
       );
@@ -135,28 +134,10 @@ function run(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const clean = { ...process.env };
-    for (const k of Object.keys(clean))
-      if (k.startsWith('MADOGUCHI_') || k === 'HOST' || k === 'NODE_ENV') delete clean[k];
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...clean, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += String(c)));
-    child.stderr.on('data', (c) => (stderr += String(c)));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const clean = { ...process.env };
+  for (const k of Object.keys(clean))
+    if (k.startsWith('MADOGUCHI_') || k === 'HOST' || k === 'NODE_ENV') delete clean[k];
+  return runToEnd([process.execPath, ...args], { ...clean, ...env }, timeoutMs);
 }
 
 describe('signed identity is bound to its target subgraph and body', () => {
@@ -287,13 +268,18 @@ describe('a real identity provider: RS256 keys from a JWKS endpoint, issuer, aud
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/realms/madoguchi`;
-    const auth = authConfigFromEnv({
-      MADOGUCHI_JWKS_URL: `${issuer}/protocol/openid-connect/certs`,
-      MADOGUCHI_JWT_ISSUER: issuer,
-      MADOGUCHI_JWT_AUDIENCE: 'madoguchi-gateway',
-      MADOGUCHI_JWT_ROLE_CLAIM: 'realm_access.roles',
-      MADOGUCHI_JWT_AGENCY_CLAIM: 'madoguchi.agency',
-    });
+    const auth = authConfigFromSettings(
+      parseSettings(
+        {
+          MADOGUCHI_JWKS_URL: `${issuer}/protocol/openid-connect/certs`,
+          MADOGUCHI_JWT_ISSUER: issuer,
+          MADOGUCHI_JWT_AUDIENCE: 'madoguchi-gateway',
+          MADOGUCHI_JWT_ROLE_CLAIM: 'realm_access.roles',
+          MADOGUCHI_JWT_AGENCY_CLAIM: 'madoguchi.agency',
+        },
+        { envFile: false },
+      ),
+    );
     app = await startApp({ auth });
   });
   afterAll(async () => {

@@ -9,7 +9,10 @@
  */
 import { fetch } from 'undici';
 import { codeOf, gql, startApp, type App } from './support';
-import { metricsAccessFromEnv } from '../../gateway/gateway';
+import { metricsAccessOf } from '../../gateway/gateway';
+import { parseSettings } from '../../server/settings';
+
+const metricsAccessFromEnv = (env: Record<string, string>) => metricsAccessOf(parseSettings(env, { envFile: false }));
 import { safeCell } from '../../gateway/exports/committeePack';
 
 let app: App;

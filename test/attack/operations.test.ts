@@ -75,6 +75,7 @@ describe('a failed source is retried with backoff, not after its whole interval'
     const agency = parseAgencyConfig(
       `id: hyogo-iac\nname: flaky\nsources:\n  - id: flaky\n    kind: spreadsheet\n    layout: hyogo-net-programs\n    location: ${url}\n    interval: 1s\n    retry: { attempts: 1 }\n`,
       join(ROOT, 'agencies', 'hyogo-iac.yaml'),
+      {},
     );
     const store = await openTestStore('demo');
     const ctx = createAdapterContext({ logger: pino({ level: 'silent' }) });

@@ -17,6 +17,7 @@ import { storeAnalystBudget } from '../../store/analystBudget';
 import { startSubgraph } from '../../subgraphs/server';
 import { SUBGRAPHS } from '../../subgraphs';
 import { signIdentity } from '../../server/identity';
+import { defaultSettings, parseSettings, type Settings } from '../../server/settings';
 import type { RunningServer } from '../../server/http';
 import { createTestDatabase, openTestStore, TEST_DATABASE_URL } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
@@ -40,7 +41,7 @@ async function send(url: string, headers: Record<string, string>) {
 }
 
 /** Two consultations subgraph servers, each with its own connection pool, on one new database. */
-function twoReplicas(): RunningServer[] {
+function twoReplicas(settings: Settings = defaultSettings()): RunningServer[] {
   const module = SUBGRAPHS.find((m) => m.name === 'consultations')!;
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   const stores: Store[] = [];
@@ -50,7 +51,9 @@ function twoReplicas(): RunningServer[] {
     for (let i = 0; i < 2; i++) {
       const store = await openStore({ databaseUrl: db.url, postgres: { poolSize: 2 } });
       stores.push(store);
-      replicas.push(await startSubgraph(module, store, { port: 0, now: () => FIXED_NOW, identitySecret: SECRET }));
+      replicas.push(
+        await startSubgraph(module, store, { port: 0, now: () => FIXED_NOW, identitySecret: SECRET, settings }),
+      );
     }
   });
   afterAll(async () => {
@@ -154,17 +157,9 @@ test('the budget’s window slides: charges from 23 hours ago still count, so no
 (TEST_DATABASE_URL ? describe : describe.skip)(
   'an analyst spreading tables over two replicas (PostgreSQL pass)',
   () => {
-    const limitBefore = process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
-    // Read when a store's budget is first made, i.e. at the first statistics request below:
-    // ORGANIZATION (19 agencies and the total) and CHANNEL (4 and the total) fit, TOPIC does not.
-    beforeAll(() => {
-      process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = '30';
-    });
-    afterAll(() => {
-      if (limitBefore === undefined) delete process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY;
-      else process.env.MADOGUCHI_ANALYST_CELLS_PER_DAY = limitBefore;
-    });
-    const replicas = twoReplicas();
+    // Both replicas run with MADOGUCHI_ANALYST_CELLS_PER_DAY=30: ORGANIZATION (19 agencies and the
+    // total) and CHANNEL (4 and the total) fit, TOPIC does not.
+    const replicas = twoReplicas(parseSettings({ MADOGUCHI_ANALYST_CELLS_PER_DAY: '30' }, { envFile: false }));
 
     const table = (groupBy: string) =>
       JSON.stringify({ query: `{ consultationStats(groupBy: [${groupBy}]) { total } }` });

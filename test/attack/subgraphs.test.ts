@@ -8,7 +8,11 @@
  * the gateway's own limits there.
  */
 import { codeOf, gql, post, startApp, type App } from './support';
-import { ANONYMOUS, allowUnsignedFromEnv, signIdentity } from '../../server/identity';
+import { ANONYMOUS, signIdentity } from '../../server/identity';
+import { parseSettings } from '../../server/settings';
+
+const allowUnsignedFromEnv = (env: Record<string, string>) =>
+  parseSettings(env, { envFile: false }).subgraphAllowUnsigned;
 
 const SECRET = 'subgraph-attack-identity-secret-of-enough-length';
 let app: App;

@@ -1,14 +1,7 @@
-/**
- * Shared by the attack suite: the embedded system over the demo store as `npm start` ships it
- * (response cache on, shipped limits), tokens for every role, a GraphQL client that records the
- * HTTP status and headers, and the requests each subgraph has received (from /metrics).
- */
-import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../app/embedded';
+import { type Embedded, type EmbeddedOptions } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
+import { startDemo } from '../support/demo';
 
 export const JWT_SECRET = new TextEncoder().encode('attack-suite-jwt-secret-of-enough-length');
 
@@ -31,13 +24,7 @@ export interface App {
 }
 
 export async function startApp(options: Partial<EmbeddedOptions> = {}): Promise<App> {
-  const app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
+  const app = await startDemo({
     auth: { secret: JWT_SECRET },
     ...options,
   });

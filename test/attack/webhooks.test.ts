@@ -13,7 +13,8 @@ import * as webhooks from '../../store/webhooks';
 import { desk } from '../../subgraphs/desk';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { WebhookDispatcher } from '../../subgraphs/desk/webhooks/dispatcher';
-import { deskSettingsFromEnv } from '../../subgraphs/desk/settings';
+import { deskSettingsOf } from '../../subgraphs/desk/settings';
+import { parseSettings } from '../../server/settings';
 import { checkDestination, guardedAgent, type Lookup } from '../../subgraphs/desk/webhooks/outbound';
 import { openTestStore } from '../support/store';
 
@@ -53,6 +54,22 @@ test.each([
   ['http://100.64.0.1/hook', /carrierGradeNat/],
   ['http://[fd00::1]/hook', /uniqueLocal/],
   ['http://0.0.0.0/hook', /unspecified/],
+  // Spellings that must come to the same addresses.
+  ['http://0177.0.0.1/', /loopback/],
+  ['http://127.1/', /loopback/],
+  ['http://LOCALHOST/', /loopback/],
+  ['http://127.0.0.1.:80/', /loopback/],
+  ['http://%31%32%37.0.0.1/', /loopback/],
+  ['http://①②⑦.0.0.1/', /loopback/],
+  ['http://[::ffff:7f00:1]/', /loopback/],
+  ['http://[0:0:0:0:0:ffff:169.254.169.254]/', /linkLocal/],
+  ['http://[64:ff9b::a9fe:a9fe]/', /rfc6052/],
+  ['http://[2002:a9fe:a9fe::]/', /6to4/],
+  ['http://[::127.0.0.1]/', /IPv4-compatible/],
+  ['http://[::a9fe:a9fe]/', /IPv4-compatible/],
+  ['http://[fec0::1]/', /deprecatedSiteLocal/],
+  ['http://224.0.0.1/', /multicast/],
+  ['http://255.255.255.255/', /broadcast/],
 ])('registering %s is refused', async (url, reason) => {
   const result = await register(url);
   expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -97,10 +114,15 @@ test('a receiver that redirects elsewhere is not followed: the attempt fails and
     res.end();
   });
   await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
-  const settings = deskSettingsFromEnv({
-    MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
-    MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000',
-  });
+  const settings = deskSettingsOf(
+    parseSettings(
+      {
+        MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
+        MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000',
+      },
+      { envFile: false },
+    ),
+  );
   const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
   const hook = await webhooks.createWebhook(store, {
     id: 'wh_redirect',
@@ -149,3 +171,66 @@ test('a forged or replayed message fails the published verification', () => {
     new Webhook(secret).verify(body, headers(late, new Webhook(secret).sign('msg_1', late, body))),
   ).toThrow();
 });
+
+/** Sends one message to `url` through a dispatcher, as a change would, and returns its first attempt. */
+async function deliverOnce(url: string, id: string, env: Record<string, string> = {}) {
+  const settings = deskSettingsOf(
+    parseSettings(
+      { MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32', MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '60000', ...env },
+      { envFile: false },
+    ),
+  );
+  const hook = await webhooks.createWebhook(store, {
+    id: `wh_${id}`,
+    owner: COORDINATOR.subject,
+    url,
+    search: {},
+    secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
+    at: new Date().toISOString(),
+  });
+  const from = await webhooks.fanOutCursor(store);
+  await webhooks.fanOut(
+    store,
+    from,
+    from,
+    [{ id: `msg_${id}`, webhookId: hook.id, changeIds: [], payload: '{}' }],
+    new Date().toISOString(),
+  );
+  const dispatcher = new WebhookDispatcher(store, { settings, searchIndex: () => Promise.reject(new Error('unused')) });
+  await dispatcher.sendDue();
+  await dispatcher.stop();
+  return (await webhooks.attemptsOf(store, [`msg_${id}`]))[0][0];
+}
+
+test.each([
+  [500, /^HTTP 500 x{10}/],
+  [200, null],
+])(
+  'a receiver answering %i with an endless body is read for a few bytes, not until the timeout',
+  async (status, error) => {
+    // Hostile or broken: once the headers are out, the body never ends. Reading it whole would hold
+    // the sender (and its memory) until the timeout on every attempt of every delivery.
+    let sent = 0;
+    const receiver = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const attempt = await deliverOnce(url, `endless_${status}`, { MADOGUCHI_WEBHOOK_TIMEOUT_MS: '5000' });
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
+    expect(attempt.statusCode).toBe(status);
+    if (error) expect(attempt.error).toMatch(error);
+    else expect(attempt.error).toBeNull();
+    expect(attempt.error?.length ?? 0).toBeLessThanOrEqual(300);
+    // Socket buffers aside, the sender stopped reading at once.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    expect(attempt.durationMs).toBeLessThan(4_000);
+  },
+);

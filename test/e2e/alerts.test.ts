@@ -22,6 +22,7 @@ import { fetch } from 'undici';
 import { loadAgencyConfigs } from '../../adapters/core/config';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { startEmbedded, type Embedded } from '../../app/embedded';
+import { parseSettings } from '../../server/settings';
 import { mulberry32 } from '../../demo/random';
 import { FIXED_NOW, ROOT } from '../support/paths';
 import { testStoreDump } from '../support/store';
@@ -52,7 +53,6 @@ const env = {
 };
 
 beforeAll(async () => {
-  Object.assign(process.env, env);
   // The receiver: 30 % of requests fail; half of those fail after processing (a lost answer).
   const random = mulberry32(31);
   receiver = createServer((req, res) => {
@@ -103,6 +103,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     sync: 'never',
     now: FIXED_NOW,
+    settings: parseSettings(env, { envFile: false }),
     logger: pino({ level: process.env.DEBUG_ALERTS ? 'debug' : 'silent' }),
     auth: { secret },
   });
@@ -112,7 +113,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await new Promise((r) => receiver?.close(r));
-  for (const k of Object.keys(env)) delete process.env[k];
 });
 
 async function graphql(query: string, variables: Record<string, unknown>, token?: string) {

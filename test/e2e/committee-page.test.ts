@@ -10,24 +10,19 @@
  * records a review; analysts and anonymous callers are refused with a clear message; the print
  * hides the controls; axe-core finds no serious or critical violation.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import pino from 'pino';
 import { fetch } from 'undici';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { testStoreDump } from '../support/store';
 import { FIXED_NOW, ROOT } from '../support/paths';
+import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser)
-  console.warn(
-    `SKIPPED: committee page browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`,
-  );
-const maybe = haveBrowser ? describe : describe.skip;
+const maybe = describeWithBrowser('committee page browser tests');
 const OUTPUT = join(ROOT, 'test', 'output');
 // The demo store's clock: the meeting of this month (Japan time) is the one being prepared.
 const MONTH = '2026-11';
@@ -56,7 +51,7 @@ maybe('committee page', () => {
       auth: { secret },
     });
     base = `http://127.0.0.1:${app.gateway.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+    browser = await launchBrowser();
     coordinator = await signDevelopmentToken({ role: 'coordinator', sub: 'coord-nishida' }, secret);
     iacStaff = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac', sub: 'iac-tanaka' }, secret);
     [client] = await app.store.query<{ id: string; name: string }>(
@@ -101,24 +96,6 @@ maybe('committee page', () => {
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  }
-
-  async function tabTo(page: Page, selector: string, max = 200): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`the keyboard never reached ${selector}`);
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.evaluate(require('axe-core').source as string);
-    const result = (await page.evaluate('axe.run()')) as {
-      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
-    };
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
   test('the page and its assets are served like the other pages', async () => {

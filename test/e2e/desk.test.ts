@@ -1,27 +1,13 @@
-/**
- * The consultants' desk (/desk) as staff use it, in Debian's chromium through playwright-core,
- * keyboard only, every request that would leave 127.0.0.1 blocked and counted: sign in with a
- * token, find a 尼崎市 firm by its 法人番号, read its proposals with reasons, mark one offered,
- * refer the consultation to the offering agency, write a note; a coordinator sees proposals but
- * no referral button (referrals are the owning agency's). axe-core finds no serious or critical
- * violation on any state. The "Subscribe" links of the one-stop page lead to the feeds.
- */
-import { existsSync } from 'node:fs';
 import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { fetch } from 'undici';
 import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { testStoreDump } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
+import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser)
-  console.warn(
-    `SKIPPED: desk browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`,
-  );
-const maybe = haveBrowser ? describe : describe.skip;
+const maybe = describeWithBrowser('desk browser tests');
 
 maybe('the desk page', () => {
   let app: Embedded;
@@ -43,7 +29,7 @@ maybe('the desk page', () => {
       auth: { secret },
     });
     base = `http://127.0.0.1:${app.gateway.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+    browser = await launchBrowser();
     [firm] = await app.store.query<{ id: string; agency: string }>(
       `select corporate_number as id, organization_id as agency from consultations
        where municipality_code = '282022' and corporate_number is not null
@@ -72,24 +58,6 @@ maybe('the desk page', () => {
     });
     await page.goto(`${base}${path}`);
     return page;
-  }
-
-  async function tabTo(page: Page, selector: string, max = 300): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`the keyboard never reached ${selector}`);
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.evaluate(require('axe-core').source as string);
-    const result = (await page.evaluate('axe.run()')) as {
-      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
-    };
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
   async function signIn(page: Page, token: string): Promise<void> {

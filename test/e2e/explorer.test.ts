@@ -1,25 +1,10 @@
-/**
- * The explorer in a real browser (Debian's chromium through playwright-core) with every
- * non-loopback request blocked: the page loads from the gateway alone, runs the preloaded
- * directory query, and the answer appears on screen; and a person pasting a staff, coordinator or
- * analyst token into the headers pane sees exactly that role's share of the consultations; the
- * one-stop search tab shows how its sentence was read.
- */
-import { existsSync } from 'node:fs';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import { type Browser, type Page } from 'playwright-core';
+import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
+import { startDemo } from '../support/demo';
+import { describeWithBrowser, launchBrowser } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser)
-  console.warn(
-    `SKIPPED: explorer browser test needs chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`,
-  );
-const maybe = haveBrowser ? describe : describe.skip;
+const maybe = describeWithBrowser('explorer browser tests');
 
 maybe('explorer', () => {
   let app: Embedded;
@@ -27,16 +12,10 @@ maybe('explorer', () => {
   const secret = new TextEncoder().encode('explorer-test-secret-explorer-test-secret');
 
   beforeAll(async () => {
-    app = await startEmbedded({
-      ...(await embeddedTestStore('demo')),
-      port: 0,
-      host: '127.0.0.1',
-      sync: 'never',
-      now: FIXED_NOW,
-      logger: pino({ level: 'silent' }),
+    app = await startDemo({
       auth: { secret },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

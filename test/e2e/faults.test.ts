@@ -8,17 +8,16 @@
  */
 import { resolve } from 'node:path';
 import { fetch } from 'undici';
-import pino from 'pino';
 import { loadAgencyConfigs, type AgencyConfig, type SourceConfig } from '../../adapters/core/config';
 import { list as listSources } from '../../store/sources';
 import type { EntityKind } from '../../domain/records';
 import { TABLES } from '../../store/tables';
 import type { SyncReport } from '../../adapters/sync/sync';
 import { startDemoAgencyServers, type DemoAgencyServers, type DemoFault } from '../../demo/servers';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { embeddedTestStore } from '../support/store';
 import { CACHE_DIR, FIXED_NOW, ROOT } from '../support/paths';
+import { startDemo } from '../support/demo';
 
 let demo: DemoAgencyServers;
 let app: Embedded;
@@ -34,13 +33,7 @@ beforeAll(async () => {
     MADOGUCHI_DEMO_URL: demo.baseUrl,
     MADOGUCHI_CONSULTATION_DIR: resolve(CACHE_DIR, 'consultations'),
   });
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
+  app = await startDemo({
     auth: { secret: SECRET },
   });
   coordinator = await signDevelopmentToken({ role: 'coordinator' }, SECRET);

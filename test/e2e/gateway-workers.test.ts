@@ -43,14 +43,14 @@ afterAll(async () => {
 
 test('two workers share the port, /metrics counts both, and SIGTERM drains before exiting', async () => {
   const port = await freePort();
-  primary = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'app', 'startGateway.ts')], {
+  primary = spawn(process.execPath, [join(ROOT, 'bin', 'madoguchi.js'), 'gateway'], {
     cwd: ROOT,
     env: {
       ...process.env,
       GATEWAY_WORKERS: '2',
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      MADOGUCHI_ACCESS_LOG: 'off',
       // The subgraphs here run in this process, with its identity secret: the workers sign with it.
       MADOGUCHI_IDENTITY_SECRET: identitySecret(),
       SUBGRAPH_ORGANIZATIONS_URL: subgraphs.organizations.url,

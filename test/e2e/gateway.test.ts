@@ -3,24 +3,15 @@
  * operations endpoints — all over real HTTP on port 0.
  */
 import { fetch } from 'undici';
-import pino from 'pino';
 import { auditServer } from 'graphql-http';
-import { startEmbedded, type Embedded } from '../../app/embedded';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
+import type { Embedded } from '../../app/embedded';
+import { startDemo } from '../support/demo';
 
 let app: Embedded;
 let url: string;
 
 beforeAll(async () => {
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
-  });
+  app = await startDemo();
   url = `http://127.0.0.1:${app.gateway.port}/graphql`;
 });
 

@@ -13,13 +13,11 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import pino from 'pino';
 import { gql as ask, type GraphQLResult } from './gateway-helpers';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
 import { leafSelections } from '../support/schema';
+import { startDemo } from '../support/demo';
 
 const SECRET = new TextEncoder().encode('growth-matrix-secret-growth-matrix-secret');
 let app: Embedded;
@@ -40,13 +38,7 @@ const gql = (query: string, variables: Record<string, unknown>, token?: string |
   ask(app.gateway.url, { query, variables }, token);
 
 beforeAll(async () => {
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
+  app = await startDemo({
     auth: { secret: SECRET },
   });
   const store = app.store;

@@ -86,7 +86,7 @@ let url: string;
 beforeAll(async () => {
   const entry = apolloUsersSubgraph();
   const port = await freePort();
-  users = await startChild(relative(ROOT, entry), [], { USERS_PORT: String(port) }, /ready at/i, { loader: [] });
+  users = await startChild(relative(ROOT, entry), [], { USERS_PORT: String(port) }, /ready at/i);
   contacts = await startContactBook();
   const agencies = mkdtempSync(join(tmpdir(), 'madoguchi-independent-'));
   writeFileSync(

@@ -16,6 +16,7 @@ import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { liveIdentityKeys, requestDigest, signLiveIdentity } from '../../gateway/live/identity';
 import { ANONYMOUS } from '../../server/identity';
+import { parseSettings } from '../../server/settings';
 import { EQUIPMENT_SCHEMA_FILE } from '../../demo/live/equipment';
 import { embeddedTestStore } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
@@ -25,7 +26,6 @@ const JWT_SECRET = new TextEncoder().encode('live-sources-test-jwt-secret-of-len
 const identitySecret = randomBytes(32).toString('base64url');
 const apiKey = randomBytes(16).toString('hex');
 const work = mkdtempSync(join(tmpdir(), 'madoguchi-live-'));
-const saved = { ...process.env };
 
 let app: Embedded;
 let url: string;
@@ -73,11 +73,13 @@ beforeAll(async () => {
     startLiveService('equipment', { identitySecret, dir: work }),
     startLiveService('fees', { identitySecret, dir: work, apiKey }),
   ]);
-  process.env.MADOGUCHI_DEMO_EQUIPMENT_URL = equipment.url;
-  process.env.MADOGUCHI_DEMO_FEES_URL = fees.url;
-  process.env.HYOGO_CGC_FEES_KEY = apiKey;
   agencies = liveAgenciesDir();
   app = await startEmbedded({
+    // The demo agencies' files read their services' URLs and the fee key from the settings' environment.
+    settings: parseSettings(
+      { MADOGUCHI_DEMO_EQUIPMENT_URL: equipment.url, MADOGUCHI_DEMO_FEES_URL: fees.url, HYOGO_CGC_FEES_KEY: apiKey },
+      { envFile: false },
+    ),
     ...(await embeddedTestStore('demo')),
     agenciesDir: agencies,
     port: 0,
@@ -96,7 +98,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await Promise.all([equipment?.stop(), fees?.stop()]);
-  process.env = saved;
 });
 
 const MIXED = `{

@@ -5,24 +5,14 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded } from '../../app/embedded';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
+import { startDemo } from '../support/demo';
 
 test('starting and querying the system connects to loopback addresses only', async () => {
   const sockets: Socket[] = [];
   const record = (message: unknown) => sockets.push((message as { socket: Socket }).socket);
   subscribe('net.client.socket', record);
-  const app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
-  });
+  const app = await startDemo();
   try {
     const res = await fetch(`http://127.0.0.1:${app.gateway.port}/graphql`, {
       method: 'POST',

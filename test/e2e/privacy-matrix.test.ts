@@ -12,13 +12,11 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
 import { leafSelections } from '../support/schema';
+import { startDemo } from '../support/demo';
 
 const SECRET = new TextEncoder().encode('privacy-matrix-secret-privacy-matrix-secret');
 const AGENCY = 'hyogo-cgc';
@@ -48,13 +46,7 @@ async function gql(query: string, variables: Record<string, unknown>, token: str
 }
 
 beforeAll(async () => {
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
+  app = await startDemo({
     auth: { secret: SECRET },
   });
   tokens.staff = await signDevelopmentToken({ role: 'staff', agency: AGENCY }, SECRET);
@@ -163,7 +155,7 @@ test('every consultation field through every entry point, for every role, leaks 
     }
   }
   expect(cells).toBe(4 * ENTRY_POINTS.length * fields.length);
-});
+}, 240_000);
 
 test('only staff of the owning agency may refer, and a refused referral writes nothing', async () => {
   const refer = `mutation($id: ID!) { referConsultation(id: $id, to: "hyogo-iac", note: "matrix") { id summary } }`;

@@ -7,11 +7,11 @@
 import { Writable } from 'node:stream';
 import { fetch } from 'undici';
 import pino from 'pino';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { signIdentity } from '../../server/identity';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
+import { defaultSettings } from '../../server/settings';
+import { startDemo } from '../support/demo';
 
 const JWT_SECRET = new TextEncoder().encode('privacy-test-jwt-secret-of-enough-length');
 const IDENTITY_SECRET = 'privacy-test-identity-secret-of-enough-length';
@@ -20,21 +20,16 @@ let app: Embedded;
 const tokens: Record<string, string | null> = { anonymous: null };
 
 beforeAll(async () => {
-  process.env.MADOGUCHI_IDENTITY_SECRET = IDENTITY_SECRET;
   const sink = new Writable({
     write(chunk, _enc, done) {
       logLines.push(String(chunk));
       done();
     },
   });
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
+  app = await startDemo({
     logger: pino({ level: 'trace' }, sink),
     auth: { secret: JWT_SECRET },
+    settings: defaultSettings({ identitySecret: IDENTITY_SECRET }),
   });
   tokens.staffIac = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-iac' }, JWT_SECRET);
   tokens.staffCgc = await signDevelopmentToken({ role: 'staff', agency: 'hyogo-cgc' }, JWT_SECRET);
@@ -45,7 +40,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
-  delete process.env.MADOGUCHI_IDENTITY_SECRET;
 });
 
 type Result = {

@@ -7,22 +7,13 @@
  * holds the store thread for two seconds is still running.
  */
 import { fetch } from 'undici';
-import pino from 'pino';
-import { startEmbedded, type Embedded } from '../../app/embedded';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
+import type { Embedded } from '../../app/embedded';
+import { startDemo } from '../support/demo';
 
 let app: Embedded;
 
 beforeAll(async () => {
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
-  });
+  app = await startDemo();
 });
 
 afterAll(async () => {

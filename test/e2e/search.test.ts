@@ -1,25 +1,11 @@
-/**
- * The one-stop search over real HTTP: the embedded stack on port 0, a client asking the gateway
- * for start-up programmes, facets, provider names from the organizations subgraph, and who can
- * help near a given ward.
- */
-import pino from 'pino';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../app/embedded';
-import { FIXED_NOW } from '../support/paths';
-import { embeddedTestStore } from '../support/store';
+import type { Embedded } from '../../app/embedded';
+import { startDemo } from '../support/demo';
 
 let app: Embedded;
 
 beforeAll(async () => {
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
-  });
+  app = await startDemo();
 });
 
 afterAll(async () => {

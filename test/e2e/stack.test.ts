@@ -3,22 +3,13 @@
  * subgraph leaves the others' fields answered, with an error naming the missing subgraph.
  */
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../app/embedded';
-import { embeddedTestStore } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
-import pino from 'pino';
+import type { Embedded } from '../../app/embedded';
+import { startDemo } from '../support/demo';
 
 let app: Embedded;
 
 beforeAll(async () => {
-  app = await startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
-  });
+  app = await startDemo();
 });
 
 afterAll(async () => {

@@ -40,7 +40,7 @@ test('the start script serves a prepared store and exits 0 on SIGTERM while sync
       HOST: '127.0.0.1',
       ...storeEnv,
       MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'),
-      LOG_LEVEL: 'warn',
+      MADOGUCHI_ACCESS_LOG: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,7 +50,7 @@ test('the start script serves a prepared store and exits 0 on SIGTERM while sync
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk) => {
         out += String(chunk);
-        const m = /ready in [\d.]+ s: (http:\/\/\S+)/.exec(out);
+        const m = /ready in [\d.]+ s: (http:\/\/[^\s"]+)/.exec(out);
         if (m) resolve(m[1]);
       });
       child.once('exit', (code) =>

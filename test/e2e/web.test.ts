@@ -7,12 +7,12 @@
  * staff and invalid tokens get the right refusal. axe-core finds no serious or critical
  * violation. Screenshots go to test/output/ (git-ignored).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import pino from 'pino';
 import { fetch } from 'undici';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { WEB_MANIFEST } from '../../gateway/persistedOperations';
@@ -22,14 +22,9 @@ import { testStoreDump } from '../support/store';
 import { recordKeySql } from '../../domain/disclosure';
 import { rollupRebuildSql } from '../../store/rollups';
 import { FIXED_NOW, ROOT } from '../support/paths';
+import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser)
-  console.warn(
-    `SKIPPED: web page browser tests need chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`,
-  );
-const maybe = haveBrowser ? describe : describe.skip;
+const maybe = describeWithBrowser('web page browser tests');
 const OUTPUT = join(ROOT, 'test', 'output');
 
 const manifest = JSON.parse(readFileSync(WEB_MANIFEST, 'utf8')) as Record<string, string>;
@@ -58,7 +53,7 @@ maybe('web pages', () => {
       auth: { secret },
     });
     base = `http://127.0.0.1:${app.gateway.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -93,25 +88,6 @@ maybe('web pages', () => {
       status: res.status,
       body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> },
     };
-  }
-
-  /** Moves the focus with Tab (as a keyboard user does) until it is on an element matching `selector`. */
-  async function tabTo(page: Page, selector: string, max = 200): Promise<void> {
-    for (let i = 0; i < max; i++) {
-      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-      await page.keyboard.press('Tab');
-    }
-    throw new Error(`the keyboard never reached ${selector}`);
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.evaluate(require('axe-core').source as string);
-    const result = (await page.evaluate('axe.run()')) as {
-      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
-    };
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
   }
 
   const shownCount = async (page: Page) =>

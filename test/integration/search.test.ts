@@ -736,6 +736,85 @@ describe('freshness', () => {
   let own: Store;
   afterAll(() => own?.close());
 
+  test("a status the programme's page publishes: search, Program.status and Query.programs agree", async () => {
+    const badged = await openTestStore('demo');
+    const local = await startInProcessSupergraph(
+      () => badged,
+      () => FIXED_NOW,
+    );
+    try {
+      // A sync of Toshima's programmes whose pages now publish statuses (受付終了, 受付中…): a
+      // published CLOSED where the days say open, and badges on programmes with and without days.
+      const current = await badged.query<ProgramRecord>(
+        `select ${selectList('program')} from programs where source_id = 'toshima-city/programs' order by id`,
+      );
+      expect(current.length).toBeGreaterThanOrEqual(8);
+      // With the days (even) and without (odd): every status comes out at least once.
+      const badges: ProgramRecord['publishedStatus'][] = [
+        'CLOSED',
+        'OPEN',
+        'UPCOMING',
+        'UPCOMING',
+        'OPEN',
+        null,
+        null,
+        'CLOSED',
+      ];
+      const open = { opensOn: '2026-04-01', closesOn: '2027-03-31' };
+      const records = current.map((p, i) => ({
+        ...p,
+        ...(i % 2 === 0 ? open : { opensOn: null, closesOn: null }),
+        publishedStatus: badges[i % badges.length],
+      }));
+      await replaceSource(badged, {
+        sourceId: 'toshima-city/programs',
+        entity: 'program',
+        records,
+        rejections: [],
+        contentHash: 'badges',
+        etag: null,
+        lastModified: null,
+        at: '2026-11-25T10:00:00+09:00',
+      });
+      const run = async <T>(query: string, variables: Record<string, unknown>) => {
+        const r = await local.run(query, variables);
+        expect(r.errors).toBeUndefined();
+        return r.data as T;
+      };
+      const filter = { providerIds: ['toshima-city'] };
+      // Program.status of each, as the page shows it.
+      const listed = await run<{ programs: { edges: Array<{ node: { id: string; status: string } }> } }>(
+        'query($filter: ProgramFilter) { programs(filter: $filter, first: 100) { edges { node { id status } } } }',
+        { filter },
+      );
+      const statusOf = new Map(listed.programs.edges.map((e) => [e.node.id, e.node.status]));
+      expect(statusOf.size).toBe(records.length);
+      expect(statusOf.get(records[0].id)).toBe('CLOSED'); // open by its days, closed by its page
+      expect(statusOf.get(records[1].id)).toBe('OPEN'); // no days: the badge decides
+      expect(statusOf.get(records[2].id)).toBe('OPEN'); // days given: they decide over an UPCOMING badge
+      for (const status of ['OPEN', 'UPCOMING', 'CLOSED', 'ONGOING']) {
+        const want = [...statusOf].filter(([, s]) => s === status).map(([id]) => id);
+        const found = await run<{ search: Connection }>(SEARCH, {
+          filter: { ...filter, status: [status] },
+          first: 100,
+        });
+        expect([status, found.search.edges.map((e) => e.node.id).sort()]).toEqual([status, want.sort()]);
+        for (const e of found.search.edges) expect(e.node.status).toBe(status);
+        const facet = found.search.facets.statuses.find((f) => f.value === status);
+        expect(facet?.count ?? 0).toBe(want.length);
+        const stored = await run<{ programs: { edges: Array<{ node: { id: string } }> } }>(
+          'query($filter: ProgramFilter) { programs(filter: $filter, first: 100) { edges { node { id } } } }',
+          { filter: { ...filter, status: [status] } },
+        );
+        expect([status, stored.programs.edges.map((e) => e.node.id).sort()]).toEqual([status, want.sort()]);
+        expect(want.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await local.stop();
+      await badged.close();
+    }
+  });
+
   test('the index follows a sync without a restart, rebuilding only the source that changed', async () => {
     own = await openTestStore('demo');
     const counter = countingStore(own);

@@ -11,7 +11,8 @@ import { recordProgramChanges } from '../../store/programChanges';
 import { createWebhook } from '../../store/webhooks';
 import { alertSearchOf } from '../../domain/alertSearch';
 import { searchIndexFor } from '../../subgraphs/programs/search/holder';
-import { deskSettingsFromEnv } from '../../subgraphs/desk/settings';
+import { deskSettingsOf } from '../../subgraphs/desk/settings';
+import { parseSettings } from '../../server/settings';
 import { WebhookDispatcher } from '../../subgraphs/desk/webhooks/dispatcher';
 import { createTestDatabase, openTestStore, TEST_DATABASE_URL } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
@@ -54,7 +55,9 @@ afterAll(async () => {
 test('each change reaches each webhook once, whichever replica sees it', async () => {
   const [a, b] = stores;
   const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-  const settings = deskSettingsFromEnv({ MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32' });
+  const settings = deskSettingsOf(
+    parseSettings({ MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32' }, { envFile: false }),
+  );
   const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
   const dispatchers = await Promise.all(
     [a, b].map((store) =>

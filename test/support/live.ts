@@ -40,8 +40,9 @@ export async function startLiveService(
         String(port),
         ...(options.identitySecret ? ['--jwks', jwksFile] : []),
         ...(schemaFile ? [name === 'fees' ? '--spec' : '--schema', schemaFile] : []),
+        ...(options.apiKey ? ['--key', options.apiKey] : []),
       ],
-      options.apiKey ? { HYOGO_CGC_FEES_KEY: options.apiKey } : {},
+      {},
       /"service":/,
     );
   const service: LiveService = {

@@ -1,6 +1,7 @@
 /**
  * Starting the project's own commands as child processes for the scale-out tests and benches:
- * `node --import tsx <entry>` as the npm scripts run them, waiting for the line that says ready.
+ * `madoguchi <command>` as the npm scripts run it (from the TypeScript sources, whatever NODE_ENV
+ * says), waiting for the line that says ready.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -16,23 +17,28 @@ export interface Child {
 
 export interface ChildOptions {
   timeoutMs?: number;
-  /** How node loads TypeScript: `--import tsx` as start:gateway and start:subgraph do (default),
-   * or `--require tsx/cjs` as `npm start` does. */
-  loader?: string[];
 }
 
-/** Starts `entry`; resolves once its output matches `ready` (at once when null). */
+/**
+ * Starts `madoguchi <command> <args>`, or a TypeScript file of the tests (`command` ending in
+ * .ts), or another program's JavaScript (ending in .js, run by plain node); resolves once its
+ * output matches `ready` (at once when null).
+ */
 export function startChild(
-  entry: string,
+  command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   ready: RegExp | null,
   options: ChildOptions = {},
 ): Promise<Child> {
-  const { timeoutMs = 60_000, loader = ['--import', 'tsx'] } = options;
-  const child = spawn(process.execPath, [...loader, join(ROOT, entry), ...args], {
+  const { timeoutMs = 60_000 } = options;
+  const script = /\.[jt]s$/.test(command);
+  const entry = script ? command : `madoguchi ${command}`;
+  const argv = script ? [join(ROOT, command)] : [join(ROOT, 'app', 'main.ts'), ...command.split(' ')];
+  const loader = command.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, ...argv, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NODE_OPTIONS: '', MADOGUCHI_ACCESS_LOG: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -70,10 +76,5 @@ export function startChild(
 
 /** `npm run start:subgraph -- <name>` on a given port with the given environment. */
 export function startSubgraphProcess(name: string, port: number, env: NodeJS.ProcessEnv): Promise<Child> {
-  return startChild(
-    'app/startSubgraph.ts',
-    [name],
-    { SUBGRAPH_PORT: String(port), HOST: '127.0.0.1', ...env },
-    /ready at http/,
-  );
+  return startChild('subgraph', [name], { SUBGRAPH_PORT: String(port), HOST: '127.0.0.1', ...env }, /ready at http/);
 }

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const report = await syncSource(store, agency, source, createAdapterContext(), { force: true });
+    const report = await syncSource(store, agency, source, createAdapterContext(), {
+      force: true,
+      leaseTtlMs: Number(process.env.MADOGUCHI_LEASE_TTL_MS ?? 30_000),
+    });
     if (report.outcome !== 'skipped' || Date.now() > deadline) {
       console.log(JSON.stringify(report));
       break;

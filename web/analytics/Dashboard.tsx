@@ -11,6 +11,7 @@ import { BarChart, Heatmap, SuppressedLegend, type Datum } from './charts';
 import { DIMENSION_LABELS, statsCsvRows, toCsv } from './csv';
 import { download } from '../shared/download';
 import { SignIn } from '../shared/SignIn';
+import { StaffHeader } from '../shared/StaffHeader';
 import { ROLE_LABELS } from '../shared/session';
 import { clearToken, loadToken, saveToken, tokenClaims } from '../shared/token';
 
@@ -138,23 +139,7 @@ export function Dashboard() {
 
   return (
     <>
-      <a className="skip" href="#content">
-        本文へ移動
-      </a>
-      <header className="site">
-        <a className="brand" href="/">
-          窓口 Madoguchi
-        </a>
-        <span>相談統計ダッシュボード</span>
-        {token && (
-          <span style={{ marginLeft: 'auto' }}>
-            {ROLE_LABELS[claims?.role ?? ''] ?? 'サインイン中'}{' '}
-            <button type="button" className="secondary" onClick={signOut}>
-              サインアウト
-            </button>
-          </span>
-        )}
-      </header>
+      <StaffHeader title="相談統計ダッシュボード" role={claims?.role} signedIn={Boolean(token)} onSignOut={signOut} />
       <main id="content" tabIndex={-1}>
         <h1>相談件数の集計</h1>
         <p>

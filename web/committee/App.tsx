@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import { SignIn } from '../shared/SignIn';
+import { StaffHeader } from '../shared/StaffHeader';
 import { ROLE_LABELS, tokenClaims, tokenSession } from '../shared/session';
 import { Agenda } from './Agenda';
 import { FollowUp } from './FollowUp';
@@ -58,23 +59,7 @@ export function App() {
   };
   return (
     <>
-      <a className="skip" href="#content">
-        本文へ移動
-      </a>
-      <header className="site">
-        <a className="brand" href="/">
-          窓口 Madoguchi
-        </a>
-        <span>成長企業発掘・育成委員会</span>
-        {token && (
-          <span style={{ marginLeft: 'auto' }}>
-            {ROLE_LABELS[role ?? ''] ?? 'サインイン中'}{' '}
-            <button type="button" className="secondary" onClick={signOut}>
-              サインアウト
-            </button>
-          </span>
-        )}
-      </header>
+      <StaffHeader title="成長企業発掘・育成委員会" role={role} signedIn={Boolean(token)} onSignOut={signOut} />
       <main id="content" tabIndex={-1}>
         <h1>成長企業発掘・育成委員会</h1>
         {!token ? (

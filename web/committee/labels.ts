@@ -1,3 +1,5 @@
+import { GROWTH_SIGNAL_LABELS } from '../../domain/growth/signals';
+
 /** Japanese names of the growth programme's codes, as the committee reads them. */
 export const GROWTH_STATUS_LABELS: Record<string, string> = {
   NONE: '未推薦',
@@ -15,16 +17,8 @@ export const PLAN_STATUS_LABELS: Record<string, string> = {
   WITHDRAWN: '支援終了',
 };
 
-export const SIGNAL_LABELS: Record<string, string> = {
-  AGENCIES: '相談機関数',
-  GROWTH_TOPICS: '成長分野',
-  GROWTH_CONSULTATIONS: '成長分野の相談件数',
-  FREQUENCY: '直近の相談件数',
-  RECENCY: '最終相談からの日数',
-  SIZE: '従業員数',
-  INDUSTRY: '業種',
-  REFERRALS: '機関間の紹介',
-};
+/** The growth score's signals (domain/growth/signals.ts), looked up by the code the graph returns. */
+export const SIGNAL_LABELS: Record<string, string> = GROWTH_SIGNAL_LABELS;
 
 export const AGENDA_REASON_LABELS: Record<string, string> = {
   NOMINATED: '推薦',

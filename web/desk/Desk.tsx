@@ -16,6 +16,8 @@ import {
 } from './operations';
 import type { DeskCompanyQuery, DeskFindQuery } from '../gql/graphql';
 import { execute, RequestError } from '../shared/graphql';
+import { ROLE_LABELS } from '../shared/session';
+import { SignIn } from '../shared/SignIn';
 import { clearToken, loadToken, saveToken, tokenClaims } from '../shared/token';
 import { PROGRAM_KIND_LABELS, SUPPORT_FIELD_LABELS, japaneseDate } from '../shared/labels';
 
@@ -23,7 +25,6 @@ type Company = NonNullable<DeskCompanyQuery['company']>;
 type Proposal = NonNullable<Company['proposals']>[number];
 type Consultation = Company['consultations']['edges'][number]['node'];
 
-const ROLE_LABELS: Record<string, string> = { coordinator: '総括コーディネーター', staff: '支援機関職員' };
 const REASON_LABELS: Record<string, string> = {
   NEED: '相談内容',
   AREA: '対象地域',
@@ -49,36 +50,6 @@ function message(e: unknown): string {
     return e.message;
   }
   return String(e);
-}
-
-function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
-  const [text, setText] = useState('');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const token = text.trim().replace(/^Bearer\s+/i, '');
-    if (token) onSignIn(token);
-  };
-  return (
-    <form className="card signin" onSubmit={submit} aria-labelledby="signin-heading">
-      <h2 id="signin-heading">サインイン</h2>
-      <p>
-        支援機関職員（staff）またはコーディネーターのトークンを貼り付けてください。トークンはこのブラウザのセッションの間だけ保持されます。
-      </p>
-      <label htmlFor="token">アクセストークン</label>
-      <textarea
-        id="token"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-        required
-        autoFocus
-      />
-      <p>
-        <button type="submit">サインイン</button>
-      </p>
-    </form>
-  );
 }
 
 function Finder({ token, onPick }: { token: string; onPick: (id: string) => void }) {
@@ -420,11 +391,14 @@ export function Desk() {
       </header>
       {!token ? (
         <SignIn
+          autoFocus
           onSignIn={(t) => {
             saveToken(t);
             setToken(t);
           }}
-        />
+        >
+          支援機関職員（staff）またはコーディネーターのトークンを貼り付けてください。トークンはこのブラウザのセッションの間だけ保持されます。
+        </SignIn>
       ) : (
         <>
           <Finder token={token} onPick={setFirm} />

@@ -1,7 +1,16 @@
 /** Signing in to a staff page by pasting a token (the pages have no identity provider of their own). */
 import { useState, type FormEvent, type ReactNode } from 'react';
 
-export function SignIn({ onSignIn, children }: { onSignIn: (token: string) => void; children: ReactNode }) {
+export function SignIn({
+  onSignIn,
+  children,
+  autoFocus = false,
+}: {
+  onSignIn: (token: string) => void;
+  children: ReactNode;
+  /** Focus the token field at once (the desk, whose page is nothing but this form until signed in). */
+  autoFocus?: boolean;
+}) {
   const [text, setText] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -20,6 +29,7 @@ export function SignIn({ onSignIn, children }: { onSignIn: (token: string) => vo
         autoComplete="off"
         spellCheck={false}
         required
+        autoFocus={autoFocus}
       />
       <p>
         <button type="submit">サインイン</button>

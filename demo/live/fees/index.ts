@@ -5,7 +5,8 @@
  * `Program.guaranteeFee(amount:)` to its `getGuaranteeFee` operation. It is not part of Madoguchi
  * and imports nothing of it. Every call but the document needs the corporation's API key.
  *
- * Alone: `HYOGO_CGC_FEES_KEY=… npx tsx demo/live/fees/index.ts [--port N] [--spec FILE] [--jwks URL]`.
+ * Alone: `npx tsx demo/live/fees/index.ts [--key KEY] [--port N] [--spec FILE] [--jwks URL]` (`--key`: the
+ * API key calls must carry, as HYOGO_CGC_FEES_KEY gives it to the agency file; none: calls are open).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,7 +94,7 @@ if (require.main === module) {
     () =>
       startFeeService({
         port: f.port ? Number(f.port) : 4022,
-        apiKey: process.env.HYOGO_CGC_FEES_KEY,
+        apiKey: f.key,
         specFile: f.spec,
         identity: f.jwks ? { jwks: jwksOption(f.jwks), audience: f.audience ?? 'hyogo-cgc/fees' } : undefined,
       }),

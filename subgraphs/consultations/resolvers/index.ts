@@ -111,7 +111,7 @@ export const resolvers: Resolvers = {
       if (!pending) {
         pending = analystGate.run(ctx.viewer.subject ?? ctx.viewer.role, async () => {
           const shown = publishedStats(await countConsultations(ctx.store, dims, filter), exact);
-          if (!exact) await chargeAnalyst(ctx.store, ctx.viewer, `consultationStats:${table}`, revealedCells(shown));
+          if (!exact) await chargeAnalyst(ctx, `consultationStats:${table}`, revealedCells(shown));
           return shown;
         });
         ctx.statistics.set(memo, pending);

@@ -234,10 +234,10 @@ export class WebhookDispatcher {
         },
       });
       statusCode = res.status;
-      const text = await res.text().catch(() => '');
+      const text = await readHead(res.body, MAX_ERROR_TEXT);
       if (res.status >= 300 && res.status < 400) error = `HTTP ${res.status}: redirects are not followed`;
       else if (res.status < 200 || res.status >= 300)
-        error = `HTTP ${res.status} ${text.slice(0, MAX_ERROR_TEXT)}`.trim();
+        error = `HTTP ${res.status} ${text}`.trim().slice(0, MAX_ERROR_TEXT);
     } catch (e) {
       const cause = (e as Error & { cause?: Error }).cause;
       error = (cause?.message ?? (e as Error).message ?? String(e)).slice(0, MAX_ERROR_TEXT);
@@ -264,6 +264,30 @@ export class WebhookDispatcher {
       await webhooks.disableWebhook(this.store, d.webhookId, reason, new Date().toISOString());
     }
   }
+}
+
+/**
+ * The first `max` bytes of an answer's body, as text; the rest is never read (a receiver's
+ * endless or huge body would hold the sender and its memory until the timeout).
+ */
+async function readHead(body: ReadableStream<Uint8Array> | null, max: number): Promise<string> {
+  if (!body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // An answer cut short says no more than what came of it.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
 /** Alerts grouped by the source snapshot that showed them (one message each). */

@@ -11,6 +11,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent } from 'undici';
+import { nonPublicReason } from '../../../domain/addresses';
 
 export class OutboundRefusedError extends Error {}
 
@@ -43,16 +44,17 @@ export function parseAllowedRanges(list: string | undefined): OutboundPolicy['al
 
 /** Why an address may not be reached, or null when it may. */
 export function refusedAddress(address: string, policy: OutboundPolicy): string | null {
+  const why = nonPublicReason(address);
+  if (why === null) return null;
   let ip: ipaddr.IPv4 | ipaddr.IPv6;
   try {
-    // process() turns IPv4-mapped IPv6 (::ffff:127.0.0.1) into the IPv4 address it is.
     ip = ipaddr.process(address);
   } catch {
-    return `${address} is not an IP address`;
+    return why;
   }
+  // An install's own receivers, in the ranges it lists.
   for (const [range, bits] of policy.allowed) if (ip.kind() === range.kind() && ip.match(range, bits)) return null;
-  const kind = ip.range();
-  return kind === 'unicast' ? null : `${address} is a ${kind} address`;
+  return why;
 }
 
 /** Checks a URL's form: http(s), a host, no credentials. Returns the URL. */

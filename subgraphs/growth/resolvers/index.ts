@@ -124,7 +124,7 @@ export const resolvers: Resolvers = {
       const [s, byStatus] = await analystGate.run(subject, () =>
         Promise.all([growth.summary(ctx.store), growth.countPlans(ctx.store, ['STATUS'], null)]),
       );
-      await chargeAnalyst(ctx.store, ctx.viewer, 'growthSummary', 4);
+      await chargeAnalyst(ctx, 'growthSummary', 4);
       // Under 5, zero included, is null: a zero would tell a 1–4 apart from none.
       const shown = (n: number, keySum: number) => (n < MIN_PUBLISHED ? null : perturb(n, keySum));
       const status = (name: string) => {
@@ -157,13 +157,7 @@ export const resolvers: Resolvers = {
       const shown = analyst
         ? perturbTable(counted, { hideSmall: true })
         : { total: counted.total, cells: counted.cells };
-      if (analyst)
-        await chargeAnalyst(
-          ctx.store,
-          ctx.viewer,
-          `growthCounts:${JSON.stringify([...dims].sort())}`,
-          shown.cells.length + 1,
-        );
+      if (analyst) await chargeAnalyst(ctx, `growthCounts:${JSON.stringify([...dims].sort())}`, shown.cells.length + 1);
       return {
         groupBy: dims,
         total: shown.total,

@@ -160,6 +160,7 @@ export const searchQueryResolvers: Pick<QueryResolvers, 'search' | 'providersFor
       facets: facetsOf(result),
       interpretation: interpretationOf(result),
       suggestions: result.suggestions,
+      indexing: index.indexing,
     };
   },
   providersFor: async (_, { need, municipalityCode, sort, first }, ctx) => {

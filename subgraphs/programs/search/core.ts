@@ -9,7 +9,8 @@ import { distanceKm, getMunicipality, kmBetween } from '../../../domain/municipa
 import { programStatus } from '../../../domain/programStatus';
 import type { Analyser } from './analyser';
 import { Scratch, K1, B } from './score';
-import type { Dictionaries, Segment } from './segment';
+import type { Dictionaries } from './dictionaries';
+import type { Segment } from './segment';
 import type { SynonymDictionary } from './synonyms';
 import type { Token } from './text';
 import type { Thesaurus } from './thesaurus';
@@ -55,6 +56,8 @@ export class IndexCore {
   private readonly norms = new WeakMap<Segment, Float32Array>();
   private readonly tokenCache = new Map<Token, TokenEntry>();
   private vocabularyCache: Vocabulary | null = null;
+  /** An index over the same programmes (merged or not) whose vocabulary this one may use. */
+  private sameWords: IndexCore | null = null;
 
   constructor(
     segments: Iterable<Segment>,
@@ -86,12 +89,35 @@ export class IndexCore {
 
   /** The catalogue's words with their readings, read on first use (or by `warm`). */
   vocabulary(): Vocabulary {
+    if (!this.vocabularyCache && this.sameWords) {
+      this.vocabularyCache = this.sameWords.vocabularyCache;
+      this.sameWords = null;
+    }
+    if (!this.vocabularyCache) this.vocabularyCache = new Vocabulary(this.wordCounts(), this.understanding().analyser);
+    return this.vocabularyCache;
+  }
+
+  /** `vocabulary()`, read in steps with the event loop let go in between (see Vocabulary.inSteps). */
+  async vocabularyInSteps(): Promise<Vocabulary> {
+    if (!this.vocabularyCache && this.sameWords?.vocabularyCache) this.vocabularyCache = this.sameWords.vocabularyCache;
+    this.sameWords = null;
     if (!this.vocabularyCache) {
-      const counts = new Map<string, number>();
-      for (const seg of this.segments) for (const [w, n] of seg.words) counts.set(w, (counts.get(w) ?? 0) + n);
-      this.vocabularyCache = new Vocabulary(counts, this.understanding().analyser);
+      const read = await Vocabulary.inSteps(this.wordCounts(), this.understanding().analyser);
+      this.vocabularyCache ??= read;
     }
     return this.vocabularyCache;
+  }
+
+  private wordCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const seg of this.segments) for (const [w, n] of seg.words) counts.set(w, (counts.get(w) ?? 0) + n);
+    return counts;
+  }
+
+  /** Shares the vocabulary (read once, or later by either) with an index over the same programmes. */
+  sharesWordsWith(other: IndexCore): void {
+    if (other.vocabularyCache) this.vocabularyCache = other.vocabularyCache;
+    else this.sameWords = other;
   }
 
   /**

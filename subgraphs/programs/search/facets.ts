@@ -3,7 +3,8 @@
  * but its own (a programme failing only the kinds filter still counts in the kinds facet), so a
  * firm sees what choosing another value would give.
  */
-import { PROGRAM_KIND_CODES, SUPPORT_FIELD_CODES, type Dictionaries, type Segment } from './segment';
+import type { Dictionaries } from './dictionaries';
+import { PROGRAM_KIND_CODES, SUPPORT_FIELD_CODES, type Segment } from './segment';
 import { STATUSES, STATUS_CODE, type FacetCount, type SearchFacets } from './types';
 
 // Facets a filter is paired with, for counting each facet under every filter but its own.
@@ -24,25 +25,45 @@ function facetList(counts: Iterable<[string, number]>): FacetCount[] {
 export class FacetCounts {
   private readonly fields = new Float64Array(SUPPORT_FIELD_CODES.length);
   private readonly kinds = new Float64Array(PROGRAM_KIND_CODES.length);
-  private readonly statuses = new Float64Array(STATUSES.length);
+  readonly statuses = new Float64Array(STATUSES.length);
   private readonly purposes: Float64Array;
-  private readonly providers: Float64Array;
+  readonly providers: Float64Array;
   private readonly prefectures: Float64Array;
+  /** Programmes passing every filter, by facet group; spread over the groups' values in `result`. */
+  readonly groups: Int32Array;
+  /** Groups counted at least once, in `touched[0, touchedCount)`. */
+  readonly touched: Int32Array;
+  touchedCount = 0;
 
   constructor(private readonly dictionaries: Dictionaries) {
     this.purposes = new Float64Array(dictionaries.purposes.size);
     this.providers = new Float64Array(dictionaries.providers.size);
     this.prefectures = new Float64Array(dictionaries.prefectures.size);
+    this.groups = new Int32Array(dictionaries.groups.fields.length);
+    this.touched = new Int32Array(dictionaries.groups.fields.length);
   }
 
   /** Counts a programme in every facet (it passes every filter). */
   add(seg: Segment, d: number, status: number): void {
-    for (let m = seg.fields[d]; m !== 0; m &= m - 1) this.fields[31 - Math.clz32(m & -m)]++;
-    this.kinds[seg.kind[d]]++;
-    for (let j = seg.purposeStart[d]; j < seg.purposeStart[d + 1]; j++) this.purposes[seg.purposeOf[j]]++;
+    const g = seg.facetGroupOf[d];
+    if (this.groups[g]++ === 0) this.touched[this.touchedCount++] = g;
     this.providers[seg.providerOf[d]]++;
     this.statuses[status]++;
-    for (let j = seg.prefectureStart[d]; j < seg.prefectureStart[d + 1]; j++) this.prefectures[seg.prefectureOf[j]]++;
+  }
+
+  /** Spreads the group counts over the fields, kinds, purposes and prefectures they stand for. */
+  private spread(): void {
+    const { fields, kind, purposeStart, purposeOf, prefectureStart, prefectureOf } = this.dictionaries.groups;
+    for (let i = 0; i < this.touchedCount; i++) {
+      const g = this.touched[i];
+      const n = this.groups[g];
+      this.groups[g] = 0;
+      for (let m = fields[g]; m !== 0; m &= m - 1) this.fields[31 - Math.clz32(m & -m)] += n;
+      this.kinds[kind[g]] += n;
+      for (let j = purposeStart[g]; j < purposeStart[g + 1]; j++) this.purposes[purposeOf[j]] += n;
+      for (let j = prefectureStart[g]; j < prefectureStart[g + 1]; j++) this.prefectures[prefectureOf[j]] += n;
+    }
+    this.touchedCount = 0;
   }
 
   /** Counts a programme failing exactly one filter in that filter's own facet. */
@@ -58,6 +79,7 @@ export class FacetCounts {
   }
 
   result(): SearchFacets {
+    this.spread();
     const named = (values: readonly string[], counts: Float64Array): Array<[string, number]> =>
       values.map((v, i) => [v, counts[i]]);
     const dict = this.dictionaries;

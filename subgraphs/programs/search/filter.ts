@@ -7,7 +7,8 @@
  */
 import { getMunicipality, isWithin, NATIONWIDE, parentOf } from '../../../domain/municipalities';
 import type { IndexCore } from './core';
-import { dayNumber, industryMask, kindIndex, supportFieldMask, type Dictionaries } from './segment';
+import { dayNumber, type Dictionaries } from './dictionaries';
+import { industryMask, kindIndex, supportFieldMask } from './segment';
 import { SearchInputError, STATUSES, type SearchFilterInput } from './types';
 
 /** A filter turned into flags over dictionary numbers, for one query. */

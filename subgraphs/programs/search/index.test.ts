@@ -5,6 +5,7 @@ import {
   type ProviderLocation,
   type SearchRequest,
 } from '.';
+import { programStatus } from '../../../domain/programStatus';
 import { highlight } from './highlight';
 
 const TODAY = '2026-11-25';
@@ -29,6 +30,7 @@ function program(id: string, fields: Partial<IndexableProgram>): IndexableProgra
     eligibilityText: null,
     opensOn: null,
     closesOn: null,
+    publishedStatus: null,
     ...fields,
   };
 }
@@ -243,6 +245,39 @@ describe('filters', () => {
     expect(search({ today: '2026-06-15', filter: { status: ['OPEN'] }, text: '創業塾' }).hits.map((h) => h.id)).toEqual(
       ['toshima:2'],
     );
+  });
+
+  test("a status the programme's page publishes counts as Program.status counts it", () => {
+    // Every combination of period (none, open, upcoming, closed) and published status.
+    const periods: Array<[string | null, string | null]> = [
+      [null, null],
+      ['2026-04-01', '2027-01-31'],
+      ['2027-01-05', '2027-02-28'],
+      ['2026-04-01', '2026-10-31'],
+      [null, '2026-12-31'],
+    ];
+    const published: Array<IndexableProgram['publishedStatus']> = [null, 'OPEN', 'UPCOMING', 'CLOSED', 'ONGOING'];
+    const records = periods.flatMap(([opensOn, closesOn], i) =>
+      published.map((publishedStatus, j) =>
+        program(`p${i}:${j}`, { title: '受付状況の確認', opensOn, closesOn, publishedStatus }),
+      ),
+    );
+    const index = createSearchIndex(records);
+    const expected = new Map(records.map((r) => [r.id, programStatus(r, TODAY)]));
+    // The cases that differ from the days alone, spelled out.
+    expect(expected.get('p1:3')).toBe('CLOSED'); // open by its days, closed by its page (budget spent)
+    expect(expected.get('p0:1')).toBe('OPEN'); // no days: the badge decides
+    expect(expected.get('p0:2')).toBe('UPCOMING');
+    expect(expected.get('p3:1')).toBe('CLOSED'); // the days decide where given
+    const all = index.search({ text: '受付状況', today: TODAY, limit: 100 });
+    expect(all.total).toBe(records.length);
+    for (const hit of all.hits) expect([hit.id, hit.status]).toEqual([hit.id, expected.get(hit.id)]);
+    for (const status of ['OPEN', 'UPCOMING', 'CLOSED', 'ONGOING'] as const) {
+      const want = records.filter((r) => expected.get(r.id) === status).map((r) => r.id);
+      const got = index.search({ text: '受付状況', today: TODAY, limit: 100, filter: { status: [status] } });
+      expect(got.hits.map((h) => h.id).sort()).toEqual(want.sort());
+      expect(all.facets!.statuses.find((f) => f.value === status)?.count ?? 0).toBe(want.length);
+    }
   });
 });
 

@@ -15,7 +15,9 @@ import { planQuery } from './plan';
 import { parseQuery, type ParsedQuery } from './query';
 import { alternativesTo, providersFor, type ProvidersRequest } from './recommend';
 import { searchRelaxed } from './relax';
-import { buildSegment, dayNumber, Dictionaries, type IndexableProgram, type Segment } from './segment';
+import { mergeGroups, mergeSteps } from './merge';
+import { dayNumber, Dictionaries } from './dictionaries';
+import { buildSegment, type IndexableProgram, type Segment } from './segment';
 import { suggestionsFor } from './suggest';
 import { DEFAULT_SYNONYMS, type SynonymDictionary } from './synonyms';
 import {
@@ -28,6 +30,14 @@ import {
 } from './types';
 import type { Vocabulary } from './vocabulary';
 
+/** How far a background first build is (see holder.ts). */
+export interface IndexingProgress {
+  /** Programmes searchable so far. */
+  indexed: number;
+  /** Programmes the sources' last snapshots landed (an estimate until the build is done). */
+  total: number;
+}
+
 export type { IndexableProgram } from './segment';
 export { parseQuery } from './query';
 export type { ParsedQuery } from './query';
@@ -37,64 +47,152 @@ export { enclosingAreaCodes } from './filter';
 export type { Relaxation, RelaxationStep } from './relax';
 export * from './types';
 
+/** A merged segment and the source segments it was merged from. */
+interface View {
+  parts: readonly Segment[];
+  merged: Segment;
+}
+
 export class SearchIndex {
   private readonly core: IndexCore;
+  /**
+   * While a large first build is under way (holder.ts): how many programmes this index has of
+   * those the store holds. Null for a complete index.
+   */
+  indexing: IndexingProgress | null = null;
+  /** One segment per source, in source order: what a sync replaces. */
+  private readonly parts: readonly Segment[];
 
   constructor(
-    segments: Iterable<Segment>,
+    parts: Iterable<Segment>,
     private readonly dictionaries: Dictionaries,
     private readonly providerLocations: ReadonlyMap<string, ProviderLocation>,
     private readonly synonyms: SynonymDictionary,
     private readonly understander: Understander | null = null,
+    /** Merged segments covering all of `parts` (see merge.ts); without them queries read the parts. */
+    private readonly views: readonly View[] | null = null,
+    /** Merged segments of an index this one was derived from, for the next merge to reuse. */
+    private readonly reusable: readonly View[] = [],
   ) {
-    this.core = new IndexCore(segments, dictionaries, providerLocations, synonyms, understander);
+    this.parts = [...parts].filter((s) => s.size > 0).sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1));
+    this.core = new IndexCore(
+      views ? views.map((v) => v.merged) : this.parts,
+      dictionaries,
+      providerLocations,
+      synonyms,
+      understander,
+    );
   }
 
   get size(): number {
     return this.core.size;
   }
 
-  /** Size figures, for benchmarks and monitoring. */
-  stats(): { programmes: number; segments: number; terms: number; postings: number; bytes: number } {
+  /** Whether queries read merged segments (false after a sync until `merged` or `mergedInSteps`). */
+  get isMerged(): boolean {
+    return this.views !== null || this.parts.length <= 1;
+  }
+
+  /** Size figures, for benchmarks and monitoring: the sources' segments, and the merged ones queries read. */
+  stats(): {
+    programmes: number;
+    segments: number;
+    terms: number;
+    postings: number;
+    bytes: number;
+    merged: number;
+    mergedBytes: number;
+  } {
     let terms = 0;
     let postings = 0;
     let bytes = 0;
-    for (const s of this.core.segments) {
+    for (const s of this.parts) {
       terms += s.termCount;
       postings += s.postDoc.length;
       bytes += s.bytes;
     }
-    return { programmes: this.core.size, segments: this.core.segments.length, terms, postings, bytes };
+    const views = this.views ?? [];
+    return {
+      programmes: this.core.size,
+      segments: this.parts.length,
+      terms,
+      postings,
+      bytes,
+      merged: views.length,
+      mergedBytes: views.reduce((sum, v) => sum + v.merged.bytes, 0),
+    };
   }
 
   /** Source ids with at least one programme in the index. */
   get sourceIds(): string[] {
-    return this.core.segments.map((s) => s.sourceId);
+    return this.parts.map((s) => s.sourceId);
   }
 
-  /** A new index with the given sources' programmes replaced (an empty list removes a source). */
+  private with(parts: readonly Segment[], views: readonly View[] | null, providers = this.providerLocations) {
+    return new SearchIndex(
+      parts,
+      this.dictionaries,
+      providers,
+      this.synonyms,
+      this.understander,
+      views,
+      views ? [] : (this.views ?? this.reusable),
+    );
+  }
+
+  /**
+   * A new index with the given sources' programmes replaced (an empty list removes a source). It
+   * reads the sources' own segments until merged again (`merged`, `mergedInSteps`): same answers.
+   */
   withSources(changes: ReadonlyMap<string, readonly IndexableProgram[]>): SearchIndex {
-    const kept = this.core.segments.filter((s) => !changes.has(s.sourceId));
+    const kept = this.parts.filter((s) => !changes.has(s.sourceId));
     const rebuilt = [...changes]
       .filter(([, records]) => records.length > 0)
       .map(([sourceId, records]) => buildSegment(sourceId, records, this.dictionaries));
-    return new SearchIndex(
-      [...kept, ...rebuilt],
-      this.dictionaries,
-      this.providerLocations,
-      this.synonyms,
-      this.understander,
-    );
+    return this.with([...kept, ...rebuilt], null);
   }
 
   withProviders(providers: Iterable<ProviderLocation>): SearchIndex {
-    return new SearchIndex(
-      this.core.segments,
-      this.dictionaries,
-      new Map([...providers].map((p) => [p.id, p])),
-      this.synonyms,
-      this.understander,
-    );
+    const next = this.with(this.parts, this.views, new Map([...providers].map((p) => [p.id, p])));
+    next.core.sharesWordsWith(this.core);
+    return next;
+  }
+
+  /**
+   * The same index over merged segments, merging in steps (the event loop let go between them):
+   * groups whose sources are unchanged since the last merge are reused.
+   */
+  async mergedInSteps(): Promise<SearchIndex> {
+    if (this.isMerged) return this;
+    const steps = this.mergeSteps();
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** `mergedInSteps` at once. */
+  merged(): SearchIndex {
+    if (this.isMerged) return this;
+    const steps = this.mergeSteps();
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+    }
+  }
+
+  private *mergeSteps(): Generator<void, SearchIndex> {
+    const views: View[] = [];
+    for (const parts of mergeGroups(this.parts)) {
+      const same = this.reusable.find(
+        (v) => v.parts.length === parts.length && v.parts.every((p, i) => p === parts[i]),
+      );
+      views.push(same ?? { parts, merged: parts.length === 1 ? parts[0] : yield* mergeSteps(parts) });
+    }
+    const merged = this.with(this.parts, views);
+    merged.core.sharesWordsWith(this.core);
+    return merged;
   }
 
   parse(text: string | null | undefined): ParsedQuery {
@@ -110,6 +208,13 @@ export class SearchIndex {
   warm(): this {
     this.core.understanding();
     this.core.vocabulary();
+    return this;
+  }
+
+  /** `warm`, the vocabulary read in steps with the event loop let go in between. */
+  async warmInSteps(): Promise<this> {
+    this.core.understanding();
+    await this.core.vocabularyInSteps();
     return this;
   }
 
@@ -197,7 +302,16 @@ type IndexOptions = {
   understander?: Understander;
 };
 
-function assemble(segments: Segment[], dictionaries: Dictionaries, options: IndexOptions): SearchIndex {
+/** An index over segments already built into `dictionaries` (e.g. on a worker thread), not merged yet. */
+export function indexOfSegments(
+  segments: readonly Segment[],
+  dictionaries: Dictionaries,
+  options: IndexOptions = {},
+): SearchIndex {
+  return assemble(segments, dictionaries, options);
+}
+
+function assemble(segments: readonly Segment[], dictionaries: Dictionaries, options: IndexOptions): SearchIndex {
   return new SearchIndex(
     segments,
     dictionaries,
@@ -221,12 +335,12 @@ export async function createSearchIndexInSteps(
     segments.push(buildSegment(sourceId, list, dictionaries));
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return assemble(segments, dictionaries, options);
+  return assemble(segments, dictionaries, options).mergedInSteps();
 }
 
 /** Builds an index from programme records (pure: no I/O), one segment per source. */
 export function createSearchIndex(records: Iterable<IndexableProgram>, options: IndexOptions = {}): SearchIndex {
   const dictionaries = new Dictionaries();
   const segments = [...bySourceOf(records)].map(([sourceId, list]) => buildSegment(sourceId, list, dictionaries));
-  return assemble(segments, dictionaries, options);
+  return assemble(segments, dictionaries, options).merged();
 }

@@ -4,7 +4,7 @@
  * a query allocates nothing per document. `match` keeps the documents every must-clause matches;
  * `matchAny` (a relaxed search) records which must-clauses each document matches.
  */
-import type { IndexCore } from './core';
+import type { IndexCore, TokenEntry } from './core';
 import type { PlannedClause, QueryPlan } from './plan';
 import { WEIGHTED_TF, type Segment } from './segment';
 
@@ -47,6 +47,84 @@ export class Scratch {
 }
 
 /**
+ * An alternative whose every token is required (a word of several bigrams): the documents of its
+ * rarest token, kept while each further token's postings have them too — found by galloping
+ * through those postings (both lists ascend), so a common bigram's postings are skipped over
+ * rather than read. Adds to scratch.best and clauseTouched like the general case; returns the new
+ * count of clauseTouched.
+ */
+function matchAll(
+  core: IndexCore,
+  seg: Segment,
+  si: number,
+  tokens: readonly TokenEntry[],
+  round: number,
+  scale: number,
+  matched: number,
+  norms: Float32Array,
+): number {
+  const { hits, altScore, best, altTouched, clauseTouched } = core.scratch;
+  const { termStart, postDoc, postWeight } = seg;
+  for (const token of tokens) if (token.terms[si] < 0) return matched;
+  // The first token's documents (the rarest by the plan's order), with its part of the score.
+  const first = tokens[0].terms[si];
+  let count = 0;
+  for (let p = termStart[first], end = termStart[first + 1]; p < end; p++) {
+    const d = postDoc[p];
+    if (round > 0 && hits[d] !== round) continue;
+    const tf = TF[postWeight[p]];
+    altScore[d] = tf / (tf + norms[d]);
+    altTouched[count++] = d;
+  }
+  for (let k = 1; k < tokens.length && count > 0; k++) {
+    const t = tokens[k].terms[si];
+    const end = termStart[t + 1];
+    let p = termStart[t];
+    let kept = 0;
+    let i = 0;
+    for (; i < count && p < end; i++) {
+      const d = altTouched[i];
+      if (postDoc[p] < d) {
+        // Gallop: double the step until past d, then halve back to the first posting ≥ d.
+        let lo = p;
+        let step = 1;
+        let hi = p + 1;
+        while (hi < end && postDoc[hi] < d) {
+          lo = hi;
+          step += step;
+          hi = lo + step;
+        }
+        if (hi > end) hi = end;
+        while (lo + 1 < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (postDoc[mid] < d) lo = mid;
+          else hi = mid;
+        }
+        p = hi;
+      }
+      if (p < end && postDoc[p] === d) {
+        const tf = TF[postWeight[p]];
+        altScore[d] += tf / (tf + norms[d]);
+        altTouched[kept++] = d;
+        p++;
+      } else {
+        altScore[d] = 0;
+      }
+    }
+    for (; i < count; i++) altScore[altTouched[i]] = 0;
+    count = kept;
+  }
+  for (let i = 0; i < count; i++) {
+    const d = altTouched[i];
+    const s = altScore[d] * scale;
+    if (best[d] === 0) clauseTouched[matched++] = d;
+    if (s > best[d]) best[d] = s;
+    altScore[d] = 0;
+  }
+  return matched;
+}
+
+/**
  * Scores one clause into the scratch buffers. With `round` > 0 only documents that matched the
  * `round` clauses before it are considered. Returns how many documents the clause matched; they
  * are in scratch.clauseTouched with their clause score added to scratch.total.
@@ -81,6 +159,10 @@ function scoreClause(
         if (best[d] === 0) clauseTouched[matched++] = d;
         if (s > best[d]) best[d] = s;
       }
+      continue;
+    }
+    if (alt.required === alt.tokens.length) {
+      matched = matchAll(core, seg, si, alt.tokens, round, scale, matched, norms);
       continue;
     }
     let touched = 0;

@@ -4,12 +4,13 @@
  * posting) and the attributes that filters, facets and sorting read. A sync replaces one source
  * at a time, so the search index is a set of these segments and a sync rebuilds only its own.
  * Values repeated across programmes (providers, purposes, areas, application periods) are
- * numbered in dictionaries all segments of an index share, so a query works on small arrays
+ * numbered in dictionaries all segments of an index share (dictionaries.ts), so a query works on small arrays
  * indexed by those numbers instead of strings.
  */
 import { PROGRAM_KINDS, SUPPORT_FIELDS } from '../../../domain/vocabulary';
-import { getMunicipality, NATIONWIDE } from '../../../domain/municipalities';
+import { NATIONWIDE } from '../../../domain/municipalities';
 import type { IndexableProgramRow } from '../../../store/programs';
+import type { Dictionaries } from './dictionaries';
 import { TokenBuffer, type Token } from './text';
 import { collectWords } from './vocabulary';
 
@@ -66,78 +67,10 @@ export const WEIGHTED_TF = (() => {
   return table;
 })();
 
-export function dayNumber(isoDate: string | null): number {
-  if (!isoDate) return Number.NaN;
-  return Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / 86_400_000);
-}
-
-/** Strings numbered in order of first sight; only ever grows, so older numbers stay valid. */
-export class ValueTable {
-  readonly values: string[] = [];
-  private readonly ids = new Map<string, number>();
-
-  id(value: string): number {
-    let i = this.ids.get(value);
-    if (i === undefined) {
-      i = this.values.length;
-      this.values.push(value);
-      this.ids.set(value, i);
-    }
-    return i;
-  }
-
-  find(value: string): number | undefined {
-    return this.ids.get(value);
-  }
-
-  get size(): number {
-    return this.values.length;
-  }
-}
-
-export interface Period {
-  opensOn: string | null;
-  closesOn: string | null;
-  /** Days since 1970-01-01 of closesOn, or NaN. */
-  closesDay: number;
-}
-
-/** The value dictionaries an index and all the indexes derived from it share. */
-export class Dictionaries {
-  readonly providers = new ValueTable();
-  readonly purposes = new ValueTable();
-  readonly areas = new ValueTable();
-  readonly prefectures = new ValueTable();
-  /** Prefecture number of each area number (000000 for the whole country). */
-  readonly areaPrefecture: number[] = [];
-  readonly periods: Period[] = [];
-  private readonly periodIds = new Map<string, number>();
-
-  area(code: string): number {
-    const id = this.areas.id(code);
-    if (id === this.areaPrefecture.length) {
-      const prefecture = code === NATIONWIDE ? NATIONWIDE : (getMunicipality(code)?.prefectureCode ?? NATIONWIDE);
-      this.areaPrefecture.push(this.prefectures.id(prefecture));
-    }
-    return id;
-  }
-
-  period(opensOn: string | null, closesOn: string | null): number {
-    const key = `${opensOn ?? ''}|${closesOn ?? ''}`;
-    let id = this.periodIds.get(key);
-    if (id === undefined) {
-      id = this.periods.length;
-      this.periods.push({ opensOn, closesOn, closesDay: dayNumber(closesOn) });
-      this.periodIds.set(key, id);
-    }
-    return id;
-  }
-}
-
 const EMPTY_KEY = -0x80000000;
 
 /** An open-addressing hash table from int32 keys to term numbers, faster than Map for bigrams. */
-class IntTable {
+export class IntTable {
   keys: Int32Array;
   values: Int32Array;
   size = 0;
@@ -147,6 +80,16 @@ class IntTable {
     this.keys = new Int32Array(capacity).fill(EMPTY_KEY);
     this.values = new Int32Array(capacity);
     this.mask = capacity - 1;
+  }
+
+  /** A table over the arrays of another (e.g. one built on another thread). */
+  static of(keys: Int32Array, values: Int32Array, size: number): IntTable {
+    const table = new IntTable(1);
+    table.keys = keys;
+    table.values = values;
+    table.mask = keys.length - 1;
+    table.size = size;
+    return table;
   }
 
   private slot(key: number): number {
@@ -175,6 +118,11 @@ class IntTable {
     }
   }
 
+  /** Calls `fn` with every key and its number. */
+  forEach(fn: (key: number, value: number) => void): void {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== EMPTY_KEY) fn(this.keys[i], this.values[i]);
+  }
+
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
@@ -191,8 +139,17 @@ class IntTable {
   }
 }
 
+/** A segment's term numbers: bigram and unigram keys in a hash table, Latin words and synthetic tokens in a map. */
+export interface TermTable {
+  readonly ints: IntTable;
+  readonly words: ReadonlyMap<string, number>;
+}
+
 export interface Segment {
+  /** The first (lowest) of its sources. */
   readonly sourceId: string;
+  /** Its sources in order (one for a source's own segment, several for a merged one). */
+  readonly sourceIds: readonly string[];
   readonly size: number;
   /** Sorted ascending. */
   readonly ids: readonly string[];
@@ -213,6 +170,8 @@ export interface Segment {
   /** Prefectures of a programme's areas; 000000 for nationwide or unrestricted ones. */
   readonly prefectureStart: Uint32Array;
   readonly prefectureOf: Uint32Array;
+  /** Facet group of each programme (Dictionaries.facetGroup). */
+  readonly facetGroupOf: Uint32Array;
   /** Field-weighted token count of each programme, for length normalization. */
   readonly length: Float32Array;
   readonly totalLength: number;
@@ -220,6 +179,7 @@ export interface Segment {
   readonly postDoc: Uint16Array | Uint32Array;
   readonly postWeight: Uint8Array;
   readonly termCount: number;
+  readonly terms: TermTable;
   /** Bytes held in typed arrays (postings, attributes, the bigram table). */
   readonly bytes: number;
   /** Words of titles and summaries (kanji and katakana runs) by how many programmes use them, for suggestions. */
@@ -286,6 +246,7 @@ export function buildSegment(
   const areas = new Lists();
   const prefectures = new Lists();
   const length = new Float32Array(size);
+  const facetGroupOf = new Uint32Array(size);
 
   const ints = new IntTable();
   const words = new Map<string, number>();
@@ -325,15 +286,16 @@ export function buildSegment(
     fields[d] = supportFieldMask(p.supportFields);
     industries[d] = industryMask(p.industries);
     ceiling[d] = p.employeeCeiling ?? -1;
-    periodOf[d] = dictionaries.period(p.opensOn, p.closesOn);
-    purposes.add(p.purposes.map((v) => dictionaries.purposes.id(v)));
+    periodOf[d] = dictionaries.period(p.opensOn, p.closesOn, p.publishedStatus);
+    const purposeIds = p.purposes.map((v) => dictionaries.purposes.id(v));
+    purposes.add(purposeIds);
     const areaIds = p.areaCodes.map((c) => dictionaries.area(c));
     areas.add(areaIds);
-    prefectures.add(
-      areaIds.length
-        ? new Set(areaIds.map((a) => dictionaries.areaPrefecture[a]))
-        : [dictionaries.prefectures.id(NATIONWIDE)],
-    );
+    const prefectureIds = areaIds.length
+      ? [...new Set(areaIds.map((a) => dictionaries.areaPrefecture[a]))]
+      : [dictionaries.prefectures.id(NATIONWIDE)];
+    prefectures.add(prefectureIds);
+    facetGroupOf[d] = dictionaries.facetGroup(fields[d], kind[d], purposeIds, prefectureIds);
 
     collectWords(`${p.title}\n${p.summary ?? ''}`, vocabulary);
     const texts = [
@@ -405,26 +367,8 @@ export function buildSegment(
   const purposeLists = purposes.build();
   const areaLists = areas.build();
   const prefectureLists = prefectures.build();
-  const term = (token: Token): number => (typeof token === 'number' ? ints.get(token) : (words.get(token) ?? -1));
-  const arrays = [
-    providerOf,
-    kind,
-    fields,
-    industries,
-    ceiling,
-    periodOf,
-    length,
-    termStart,
-    postDoc,
-    postWeight,
-    ints.keys,
-    ints.values,
-  ];
-  const lists = [purposeLists, areaLists, prefectureLists].flatMap((l) => [l.start, l.of]);
-  return {
-    termCount,
-    bytes: [...arrays, ...lists].reduce((sum, a) => sum + a.byteLength, 0),
-    sourceId,
+  return assembleSegment({
+    sourceIds: [sourceId],
     size,
     ids,
     words: vocabulary,
@@ -434,6 +378,7 @@ export function buildSegment(
     industries,
     ceiling,
     periodOf,
+    facetGroupOf,
     purposeStart: purposeLists.start,
     purposeOf: purposeLists.of,
     areaStart: areaLists.start,
@@ -445,6 +390,43 @@ export function buildSegment(
     termStart,
     postDoc,
     postWeight,
+    termCount,
+    terms: { ints, words },
+  });
+}
+
+/** A segment's arrays and tables; `assembleSegment` adds the lookups and size figures. */
+export type SegmentData = Omit<Segment, 'sourceId' | 'bytes' | 'term' | 'frequency'>;
+
+export function assembleSegment(data: SegmentData): Segment {
+  const { ints, words } = data.terms;
+  const { termStart } = data;
+  const term = (token: Token): number => (typeof token === 'number' ? ints.get(token) : (words.get(token) ?? -1));
+  const arrays = [
+    data.providerOf,
+    data.kind,
+    data.fields,
+    data.industries,
+    data.ceiling,
+    data.periodOf,
+    data.facetGroupOf,
+    data.length,
+    data.termStart,
+    data.postDoc,
+    data.postWeight,
+    data.purposeStart,
+    data.purposeOf,
+    data.areaStart,
+    data.areaOf,
+    data.prefectureStart,
+    data.prefectureOf,
+    ints.keys,
+    ints.values,
+  ];
+  return {
+    ...data,
+    sourceId: data.sourceIds[0],
+    bytes: arrays.reduce((sum, a) => sum + a.byteLength, 0),
     term,
     frequency(token: Token): number {
       const t = term(token);

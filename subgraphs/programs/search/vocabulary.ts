@@ -67,7 +67,36 @@ export function boundedDistance(a: string, b: string, max: number): number {
 
 const KANA_ONLY = /^[\u3041-\u309f]+$/;
 
+/** Steps between which `Vocabulary.inSteps` lets other work run: runs read per step. */
+const RUNS_PER_STEP = 2_000;
+
+/** The catalogue's runs read into words with their readings and counts, most common runs first. */
+function* readEntries(counts: ReadonlyMap<string, number>, analyser: Analyser): Generator<void, Map<string, Entry>> {
+  const merged = new Map<string, Entry>();
+  const runs = [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_VOCABULARY);
+  let read = 0;
+  for (const [run, count] of runs) {
+    for (const { word, reading } of readWords(run, analyser)) {
+      const entry = merged.get(word);
+      if (entry) entry.count += count;
+      else merged.set(word, { word, folded: foldForSearch(word), reading, count });
+    }
+    if (++read % RUNS_PER_STEP === 0) yield;
+  }
+  return merged;
+}
+
 export class Vocabulary {
+  /** The same vocabulary as the constructor's, read in steps with the event loop let go in between. */
+  static async inSteps(counts: ReadonlyMap<string, number>, analyser: Analyser): Promise<Vocabulary> {
+    const steps = readEntries(counts, analyser);
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return new Vocabulary(counts, analyser, next.value);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   private readonly entries: Entry[] = [];
   private readonly byReading = new Map<string, Entry[]>();
   private readonly bySurface = new Map<string, Entry>();
@@ -75,15 +104,14 @@ export class Vocabulary {
   private readonly byLength = new Map<number, Entry[]>();
   private readonly byReadingLength = new Map<number, Entry[]>();
 
-  constructor(counts: ReadonlyMap<string, number>, analyser: Analyser) {
-    const merged = new Map<string, Entry>();
-    const runs = [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_VOCABULARY);
-    for (const [run, count] of runs) {
-      for (const { word, reading } of readWords(run, analyser)) {
-        const entry = merged.get(word);
-        if (entry) entry.count += count;
-        else merged.set(word, { word, folded: foldForSearch(word), reading, count });
-      }
+  /** The vocabulary of `counts` read at once; `inSteps` reads it with the event loop let go in between. */
+  constructor(counts: ReadonlyMap<string, number>, analyser: Analyser, read?: Map<string, Entry>) {
+    let merged = read;
+    if (!merged) {
+      const steps = readEntries(counts, analyser);
+      let next = steps.next();
+      while (!next.done) next = steps.next();
+      merged = next.value;
     }
     this.entries = [...merged.values()].sort((a, b) => b.count - a.count);
     for (const e of this.entries) {

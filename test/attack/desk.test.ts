@@ -1,0 +1,171 @@
+/**
+ * Attacks on the desk (Company.proposals, marks, notes, the firm finder), the committee page's
+ * operations and the public feeds, from outside through the gateway as shipped. Who may read a
+ * firm's proposals, and whether proposals or their reasons tell a caller about consultations it
+ * may not read; whether the committee's nominations answer anonymous callers and analysts as the
+ * rest of the growth file does (401/403 at the gateway: they answered 200 with an error); whether a
+ * crafted feed link can inject into the Atom XML or the calendar.
+ */
+import { fetch } from 'undici';
+import { signDevelopmentToken } from '../../gateway/auth';
+import { codeOf, gql, JWT_SECRET, startApp, type App } from './support';
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app.close());
+
+const staffOf = (agency: string) => signDevelopmentToken({ role: 'staff', agency }, JWT_SECRET);
+
+const PROPOSALS = `query($id: ID!) { company(id: $id) { id proposals(first: 50) { program { id } reasons { kind text evidence } } } }`;
+
+/** A firm that is a client of two agencies, each with consultations of its own. */
+async function sharedFirm(): Promise<{ firmId: string; agencies: [string, string] }> {
+  const [row] = await app.app.store.query<{ firmId: string; orgs: string[] }>(
+    `select firm_id as "firmId", array_agg(organization_id order by organization_id) as orgs
+     from firm_clients group by firm_id having count(*) = 2 order by firm_id limit 1`,
+  );
+  return { firmId: row.firmId, agencies: [row.orgs[0], row.orgs[1]] };
+}
+
+test('anonymous callers and analysts get no proposals, and no hint of the firm', async () => {
+  const { firmId } = await sharedFirm();
+  const anonymous = await gql(app, PROPOSALS, { id: firmId });
+  expect(anonymous.status).toBe(401);
+  expect(codeOf(anonymous)).toBe('UNAUTHENTICATED');
+  expect(anonymous.data ?? null).toBeNull();
+  const analyst = await gql(app, PROPOSALS, { id: firmId }, app.tokens.analyst);
+  expect(analyst.status).toBe(403);
+  expect(analyst.text).not.toContain(firmId.slice(2));
+});
+
+test('staff of an agency the firm never consulted see neither the firm nor its proposals', async () => {
+  const { firmId } = await sharedFirm();
+  const other = await gql(app, PROPOSALS, { id: firmId }, app.tokens.staffIac);
+  expect(other.data?.company ?? null).toBeNull();
+  expect(other.text).not.toContain('NEED');
+  const mark = await gql(
+    app,
+    `mutation($id: ID!) { markProposal(companyId: $id, programId: "x", mark: OFFERED) { mark } }`,
+    { id: firmId },
+    app.tokens.staffIac,
+  );
+  expect(codeOf(mark)).toBe('FORBIDDEN');
+});
+
+test('each of the firm’s agencies reads proposals whose evidence cites only consultations it may read', async () => {
+  const { firmId, agencies } = await sharedFirm();
+  for (const agency of agencies) {
+    const token = await staffOf(agency);
+    const r = await gql(app, PROPOSALS, { id: firmId }, token);
+    expect(r.errors).toBeUndefined();
+    const cited = new Set<string>(
+      r.data!.company.proposals.flatMap((p: { reasons: Array<{ kind: string; evidence: string[] }> }) =>
+        p.reasons.filter((x) => x.kind === 'NEED').flatMap((x) => x.evidence),
+      ),
+    );
+    const visible = await app.app.store.query<{ id: string }>(
+      `select c.id from consultations c where c.id = any($1::text[])
+       and (c.organization_id = $2 or c.referred_to_id = $2
+            or exists (select 1 from referrals r where r.consultation_id = c.id and r.to_organization_id = $2))`,
+      [[...cited], agency],
+    );
+    expect(cited.size).toBeGreaterThan(0);
+    expect(visible.map((v) => v.id).sort()).toEqual([...cited].sort());
+    // And the texts count only those: no reason speaks of more consultations than it cites.
+    for (const p of r.data!.company.proposals)
+      for (const reason of p.reasons.filter((x: { kind: string }) => x.kind === 'NEED')) {
+        const n = Number(/in (\d+) consultation/.exec(reason.text)?.[1]);
+        expect(reason.evidence.length).toBe(Math.min(n, 10));
+      }
+  }
+});
+
+test.each([
+  ['{ nominations { id rationale } }', null, 401, 'UNAUTHENTICATED'],
+  ['{ nominationAllowance { used cap } }', null, 401, 'UNAUTHENTICATED'],
+  ['{ n: nominations { id } }', 'analyst', 403, 'FORBIDDEN'],
+  ['{ ... on Query { nominationAllowance { used } } }', 'analyst', 403, 'FORBIDDEN'],
+] as const)('%s as %s: refused at the gateway (%i)', async (query, role, status, code) => {
+  const r = await gql(app, query, {}, role ? app.tokens[role] : null);
+  expect(r.status).toBe(status);
+  expect(codeOf(r)).toBe(code);
+  expect(r.errors?.[0]?.extensions?.serviceName).toBeUndefined();
+});
+
+test('staff see their own agency’s nominations only', async () => {
+  const [row] = await app.app.store.query<{ month: string; org: string }>(
+    `select meeting_month as month, organization_id as org from nominations where organization_id is not null
+     group by 1, 2 order by count(*) desc limit 1`,
+  );
+  if (!row) throw new Error('the demo store has no nominations');
+  const other = row.org === 'hyogo-iac' ? app.tokens.staffCgc : app.tokens.staffIac;
+  const query = `query($m: String) { nominations(meeting: $m) { id agency { id } } }`;
+  const own = await gql(app, query, { m: row.month }, await staffOf(row.org));
+  expect(
+    own.data!.nominations.filter((n: { agency: { id: string } }) => n.agency.id === row.org).length,
+  ).toBeGreaterThan(0);
+  const r = await gql(app, query, { m: row.month }, other);
+  expect(r.errors).toBeUndefined();
+  for (const n of r.data!.nominations) expect(n.agency?.id).not.toBe(row.org);
+});
+
+describe('feeds from crafted links', () => {
+  const get = (path: string) => fetch(`${app.base}${path}`);
+
+  test('control characters in the search are a 400, never an XML document no reader can parse', async () => {
+    for (const q of ['%01%E8%B3%87%E9%87%91', '%E8%B3%87%E9%87%91%1B', '%00']) {
+      const r = await get(`/feeds/programs.atom?q=${q}`);
+      expect(r.status).toBe(400);
+      await r.text();
+    }
+  });
+
+  test('CR/LF in the search cannot add lines to the calendar, nor markup to the feed', async () => {
+    const inject = encodeURIComponent(
+      '資金\r\nBEGIN:VEVENT\r\nSUMMARY:偽の締切\r\nEND:VEVENT\r\n</title><script>x</script>',
+    );
+    const ics = await (await get(`/feeds/programs.ics?q=${inject}`)).text();
+    const unfolded = ics.replace(/\r\n[ \t]/g, '');
+    expect(unfolded.split('\r\n').filter((l) => l.startsWith('SUMMARY:偽'))).toEqual([]);
+    expect(unfolded.split('\r\n').filter((l) => l === 'BEGIN:VEVENT').length).toBe(
+      unfolded.split('\r\n').filter((l) => l.startsWith('UID:')).length,
+    );
+    const atom = await (await get(`/feeds/programs.atom?q=${inject}`)).text();
+    expect(atom).not.toContain('<script>');
+    expect(atom).toContain('&lt;/title&gt;&lt;script&gt;');
+  });
+
+  test('a query string over the bound is refused before any work', async () => {
+    const r = await get(`/feeds/programs.atom?q=${'a'.repeat(2_100)}`);
+    expect(r.status).toBe(414);
+    await r.text();
+  });
+});
+
+describe('webhooks through the gateway', () => {
+  const REGISTER = `mutation($url: String!) { registerProgramWebhook(url: $url) { secret webhook { id } } }`;
+
+  test.each([
+    [null, 'UNAUTHENTICATED'],
+    ['staffIac', 'FORBIDDEN'],
+    ['analyst', 'FORBIDDEN'],
+  ] as const)('%s may not register one', async (role, code) => {
+    const r = await gql(app, REGISTER, { url: 'https://hooks.example.jp/x' }, role ? app.tokens[role] : null);
+    expect(codeOf(r)).toBe(code);
+    expect(r.data?.registerProgramWebhook ?? null).toBeNull();
+  });
+
+  test('a coordinator may not point one at the gateway itself', async () => {
+    const r = await gql(app, REGISTER, { url: `${app.base}/graphql` }, app.tokens.coordinator);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toMatch(/loopback/);
+  });
+
+  test('the signing secret is shown once: no field reads it back', async () => {
+    const r = await gql(app, '{ programWebhooks(all: true) { id secret } }', {}, app.tokens.coordinator);
+    expect(r.status).toBe(400);
+    expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
