@@ -17,6 +17,8 @@ import { createLogger } from '../server/logging';
 import { authConfigFromSettings, type AuthConfig } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import { begin } from './process';
+import { liveOptionsFor } from './live';
+import { recordLiveSources } from '../store/liveSources';
 
 export interface EmbeddedOptions {
   /** Every setting (server/settings.ts); the options below override single ones. Default: the schema's defaults. */
@@ -67,13 +69,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const limits = { ...limitsOf(settings), ...options.gateway?.limits };
   // An explicit store (a folder or a dump) wins; otherwise DATABASE_URL, else the data folder.
   const explicitStore = options.dataDir !== undefined || options.storeDump !== undefined;
+  const agenciesDir = resolve(options.agenciesDir ?? settings.agenciesDir);
   const backend = await startBackendWorker(
     {
       settings,
       dataDir: resolve(options.dataDir ?? settings.dataDir),
       storeDump: options.storeDump,
       databaseUrl: options.databaseUrl ?? (explicitStore ? undefined : settings.databaseUrl),
-      agenciesDir: resolve(options.agenciesDir ?? settings.agenciesDir),
+      agenciesDir,
       sync: options.sync ?? 'auto',
       nowMs: options.now?.getTime(),
       logLevel: logger.level,
@@ -103,8 +106,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
           ]),
         // Failing agency sources leave the gateway ready (their last good data is served) but show.
         sources: async () => {
+          // Live sources have checks of their own (live:<agency>/<source>).
           const failing = await backend.store.query<{ id: string }>(
-            `select id from sources where status = 'FAILED' order by id`,
+            `select id from sources where status = 'FAILED' and entity <> 'live' order by id`,
           );
           if (failing.length === 0) return;
           const names = failing
@@ -115,6 +119,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         },
       },
       subgraphUrls: Object.fromEntries(Object.entries(backend.subgraphs).map(([name, s]) => [name, s.url])),
+      // Agencies' own services declared in their files, composed beside the subgraphs; their state
+      // is kept in the store for the graph's `sources`.
+      live: liveOptionsFor(agenciesDir, settings, { ...settings.environment, ...backend.demoEnv }, (statuses) =>
+        recordLiveSources(backend.store, statuses).catch((e: Error) =>
+          logger.warn({ err: e.message }, 'live sources: state not stored'),
+        ),
+      ),
+      ...(options.gateway?.live ? { live: options.gateway.live } : {}),
     });
   } catch (e) {
     await backend.close();
