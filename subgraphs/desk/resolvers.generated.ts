@@ -361,9 +361,12 @@ export type ProposalMark = {
   __typename?: 'ProposalMark';
   mark: ProposalMarkKind;
   markedAt: Scalars['DateTime']['output'];
-  /** Subject of the consultant who marked it. */
+  /**
+   * Subject of the consultant who marked it, for the marking agency and coordinators; staff of
+   * another agency see "staff of <agency id>" (担当者).
+   */
   markedBy: Scalars['String']['output'];
-  /** Why, for a decline (見送り理由). */
+  /** Why, for a decline (見送り理由); shown to the marking agency and coordinators only. */
   reason: Maybe<Scalars['String']['output']>;
 };
 
