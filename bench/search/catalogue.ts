@@ -3,16 +3,11 @@
  * adapters, the real J-Net21 feed where ../shared/data is present, and larger catalogues generated
  * from a fixed seed by recombining the demo programmes' words by topic.
  */
-import { resolve } from 'node:path';
-import pino from 'pino';
-import { createAdapterContext } from '../../adapters/core/adapter';
-import { loadAgencyConfigs } from '../../adapters/core/config';
 import { listMunicipalities, NATIONWIDE, type Municipality } from '../../domain/municipalities';
 import type { OrganizationRecord, ProgramRecord } from '../../domain/records';
 import { openStore } from '../../store/store';
+import { syncDemoSources } from '../demo-store';
 import { selectList } from '../../store/tables';
-import { syncAll } from '../../adapters/sync/sync';
-import { startDemoAgencyServers } from '../../demo/servers';
 import { loadRealFeed, realFeedPath } from '../../test/support/real-feed';
 import { mulberry32 } from '../../demo/consultations';
 
@@ -24,26 +19,12 @@ export const pick = <T>(random: () => number, list: readonly T[]): T => list[Mat
 
 /** The demo agencies' programmes, read through the real adapters from the local stand-ins. */
 export async function demoCatalogue(): Promise<ProgramRecord[]> {
-  const servers = await startDemoAgencyServers({ port: 0, now: () => NOW });
   const store = await openStore();
   try {
-    const env = { ...process.env, MADOGUCHI_DEMO_URL: servers.baseUrl };
-    const agencies = loadAgencyConfigs(resolve(__dirname, '..', '..', 'agencies'), env).map((a) => ({
-      ...a,
-      sources: a.sources.filter((s) => s.entity === 'program'),
-    }));
-    const reports = await syncAll(
-      store,
-      agencies,
-      createAdapterContext({ clock: () => NOW, logger: pino({ level: 'silent' }) }),
-    );
-    const failed = reports.filter((r) => r.outcome === 'failed');
-    if (failed.length)
-      throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
+    await syncDemoSources(store, ['program'], NOW);
     return await store.query<ProgramRecord>(`select ${selectList('program')} from programs order by id`);
   } finally {
     await store.close();
-    await servers.close();
   }
 }
 
