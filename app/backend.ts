@@ -55,7 +55,7 @@ export interface BackendOptions {
 }
 
 type FromWorker =
-  | { type: 'ready'; subgraphs: Record<string, string> }
+  | { type: 'ready'; subgraphs: Record<string, string>; demoEnv: Record<string, string> }
   | { type: 'fatal'; name: string; message: string }
   | { type: 'log'; line: string }
   | { type: 'changed' }
@@ -89,6 +89,8 @@ export interface BackendHandle {
   ): Promise<SyncReport>;
   /** Called after each sync that changed data. */
   onChanged(listener: () => void): void;
+  /** Where the demo agencies' systems listen (MADOGUCHI_DEMO_URL …), for reading the agency files alike. */
+  demoEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -173,6 +175,7 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
             syncSource: (agency, source, opts = {}) =>
               call({ type: 'syncSource', agency, source, ...opts }) as Promise<SyncReport>,
             onChanged: (l) => void changed.push(l),
+            demoEnv: m.demoEnv,
             close,
           });
         }
@@ -220,6 +223,15 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const demoServers = demoModule
     ? await (require('../demo/servers') as typeof import('../demo/servers')).startDemoAgencyServers({ port: 0 })
     : null;
+  // The demo agencies' own live services, which the gateway composes (their agency files declare them).
+  const demoLive = demoModule
+    ? await (require('../demo/live') as typeof import('../demo/live')).startDemoLiveServices({
+        env: options.settings.environment,
+        jwks: (require('../gateway/live/identity') as typeof import('../gateway/live/identity')).liveJwks(
+          options.identitySecret,
+        ),
+      })
+    : null;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const mode = options.sync;
   // The parse worker boots (loads its modules) while the store opens and the directory is read,
@@ -227,8 +239,10 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const settings = options.settings;
   const workers = mode === 'never' ? 0 : offload.defaultWorkerCount(settings.syncWorkers);
   const pool = workers > 0 ? offload.createPreparePool(workers, { eager: true }) : undefined;
-  // The agency files' ${VAR} references read the settings' environment (the demo's own URL when it runs here).
-  const env = demoServers ? { ...settings.environment, MADOGUCHI_DEMO_URL: demoServers.baseUrl } : settings.environment;
+  // The agency files' ${VAR} references read the settings' environment, with the demo's own URLs
+  // (its stand-ins and its agencies' live services) when it runs here.
+  const demoEnv = { ...(demoServers ? { MADOGUCHI_DEMO_URL: demoServers.baseUrl } : {}), ...demoLive?.env };
+  const env = { ...settings.environment, ...demoEnv };
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
   const store = await openStore(
     options.storeDump
@@ -387,6 +401,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await syncReports.catch(() => {});
       await demoServers?.close();
+      await demoLive?.close();
       await columnar.closeColumnar(store);
       await store.close();
     })());
@@ -419,7 +434,11 @@ async function runBackend(options: BackendOptions): Promise<void> {
       }
     }
   });
-  post({ type: 'ready', subgraphs: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])) });
+  post({
+    type: 'ready',
+    subgraphs: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+    demoEnv,
+  });
 }
 
 if (!isMainThread && (workerData as BackendOptions | undefined)?.agenciesDir) {

@@ -149,6 +149,8 @@ export function createProgram(): Command {
           { ...settings.environment },
           {
             startDemo: async (env) => (await import('../demo')).startDemo(env),
+            // Live sources: composed with the built-in subgraphs, one operation of each called.
+            checkLive: async (config, env) => (await import('./live')).checkLive(config, env, settings),
           },
         ),
       );

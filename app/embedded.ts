@@ -20,6 +20,8 @@ import { createLogger } from '../server/logging';
 import { authConfigFromSettings, type AuthConfig } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import { begin } from './process';
+import { liveOptionsFor } from './live';
+import { recordLiveSources } from '../store/liveSources';
 
 export interface EmbeddedOptions {
   /** Every setting (server/settings.ts); the options below override single ones. Default: the schema's defaults. */
@@ -78,13 +80,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const names = Object.keys(subgraphEndpoints(supergraphSdl));
   const ports = await reservePorts(names.length);
   const subgraphPorts = Object.fromEntries(names.map((name, i) => [name, ports[i]]));
+  const agenciesDir = resolve(options.agenciesDir ?? settings.agenciesDir);
   const backendStarting = startBackendWorker(
     {
       settings,
       dataDir: resolve(options.dataDir ?? settings.dataDir),
       storeDump: options.storeDump,
       databaseUrl: options.databaseUrl ?? (explicitStore ? undefined : settings.databaseUrl),
-      agenciesDir: resolve(options.agenciesDir ?? settings.agenciesDir),
+      agenciesDir,
       sync: options.sync ?? 'auto',
       nowMs: options.now?.getTime(),
       logLevel: logger.level,
@@ -97,6 +100,15 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     logger,
   );
   let backend: BackendHandle | undefined;
+  // Agencies' own services declared in their files: the back end serves the demo's and keeps
+  // their state in the store for the graph's `sources`.
+  const liveOptions = backendStarting.then((b) =>
+    liveOptionsFor(agenciesDir, settings, { ...settings.environment, ...b.demoEnv }, (statuses) =>
+      recordLiveSources(b.store, statuses).catch((e: Error) =>
+        logger.warn({ err: e.message }, 'live sources: state not stored'),
+      ),
+    ),
+  );
   const gatewayOptions = (subgraphUrls: Record<string, string>, beforeListen?: Promise<unknown>) => ({
     settings,
     ...options.gateway,
@@ -116,8 +128,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         ]),
       // Failing agency sources leave the gateway ready (their last good data is served) but show.
       sources: async () => {
+        // Live sources have checks of their own (live:<agency>/<source>).
         const failing = await backend!.store.query<{ id: string }>(
-          `select id from sources where status = 'FAILED' order by id`,
+          `select id from sources where status = 'FAILED' and entity <> 'live' order by id`,
         );
         if (failing.length === 0) return;
         const names = failing
@@ -128,6 +141,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       },
     },
     subgraphUrls,
+    // Composed beside the subgraphs once the back end runs; the gateway is built meanwhile and
+    // composes them before it listens.
+    live: options.gateway?.live ?? liveOptions,
   });
   const urlsOf = (subgraphs: Record<string, BackendSubgraph>) =>
     Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url]));
@@ -141,8 +157,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       asReserved,
     ),
   );
-  // Both settle later on: neither is an unhandled rejection meanwhile.
+  // They settle later on: none is an unhandled rejection meanwhile.
   asReserved.catch(() => {});
+  liveOptions.catch(() => {});
   early.catch(() => {});
   let gateway: RunningGateway;
   try {

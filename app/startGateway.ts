@@ -7,6 +7,7 @@
  * drains the requests in flight, then exits.
  */
 import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { clusterMetricsForWorker, runPrimary } from './cluster';
 import { begin } from './process';
@@ -21,6 +22,7 @@ async function serve(settings: Settings, logger: ReturnType<typeof begin>['logge
   // Loaded here, not above: a primary that only supervises workers never needs them.
   const { startGateway, subgraphUrlsOf } = await import('../gateway/gateway');
   const { authConfigFromSettings } = await import('../gateway/auth');
+  const { liveOptionsFor } = await import('./live');
   const { listenForSnapshots } = await import('../store/engine/notifications');
   let clusterMetrics: (() => Promise<string>) | undefined;
   const running = await startGateway({
@@ -32,6 +34,7 @@ async function serve(settings: Settings, logger: ReturnType<typeof begin>['logge
     identitySecret: settings.identitySecret,
     cors: { origins: settings.corsOrigins },
     subgraphUrls: subgraphUrlsOf(settings),
+    live: liveOptionsFor(resolve(settings.agenciesDir), settings),
     clusterMetrics: workerMode ? () => clusterMetrics!() : undefined,
   });
   if (workerMode) clusterMetrics = clusterMetricsForWorker(running.metrics.registry);

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pino from 'pino';
 import { loadAgencyConfigs, type AgencyConfig } from '../adapters/core/config';
 import { createAdapterContext } from '../adapters/core/adapter';
 import { syncAll } from '../adapters/sync/sync';
@@ -30,4 +31,34 @@ export async function demoStore(): Promise<{ store: Store; agencies: AgencyConfi
     await servers.close();
   }
   return { store, agencies };
+}
+
+/**
+ * Syncs the demo agencies' sources of these entities into `store` through the real adapters from
+ * their local servers (started and stopped here), on a fixed clock; throws naming every source
+ * that failed.
+ */
+export async function syncDemoSources(
+  store: Store,
+  entities: ReadonlyArray<AgencyConfig['sources'][number]['entity']>,
+  now: Date,
+): Promise<void> {
+  const servers = await startDemoAgencyServers({ port: 0, now: () => now });
+  try {
+    const env = { ...process.env, MADOGUCHI_DEMO_URL: servers.baseUrl };
+    const agencies = loadAgencyConfigs(resolve(__dirname, '..', 'agencies'), env).map((a) => ({
+      ...a,
+      sources: a.sources.filter((s) => entities.includes(s.entity)),
+    }));
+    const reports = await syncAll(
+      store,
+      agencies,
+      createAdapterContext({ clock: () => now, logger: pino({ level: 'silent' }) }),
+    );
+    const failed = reports.filter((r) => r.outcome === 'failed');
+    if (failed.length)
+      throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
+  } finally {
+    await servers.close();
+  }
 }

@@ -5,22 +5,37 @@
  * every option at its default). Prints READY once it listens.
  */
 import { readFileSync } from 'node:fs';
+import { print } from 'graphql';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import pino from 'pino';
 import { startGateway } from '../gateway/gateway';
+import { liveDeclarationsOf, liveSettingsOf } from '../app/live';
+import { defaultSettings } from '../server/settings';
+import { SUBGRAPHS } from '../subgraphs';
+import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
 
 async function main(): Promise<void> {
   const kind = process.argv[2];
   const port = Number(process.env.PORT);
   const supergraphSdl = readFileSync(process.env.BENCH_SUPERGRAPH!, 'utf8');
   if (kind === 'madoguchi') {
+    // BENCH_LIVE_AGENCIES: a folder of agency files declaring live sources, composed beside the rest.
+    const agencies = process.env.BENCH_LIVE_AGENCIES;
+    const sdlOf = new Map([...SUBGRAPHS, ...BENCH_SUBGRAPHS].map((m) => [m.name, print(m.typeDefs)]));
     await startGateway({
       supergraphSdl,
       port,
       host: '127.0.0.1',
       logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+      live: agencies
+        ? {
+            declarations: liveDeclarationsOf(agencies, process.env),
+            builtinSdl: (name) => sdlOf.get(name)!,
+            settings: liveSettingsOf(defaultSettings()),
+          }
+        : undefined,
     });
   } else if (kind === 'stock') {
     const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });

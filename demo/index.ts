@@ -37,10 +37,16 @@ export async function startDemo(
 ): Promise<{ env: NodeJS.ProcessEnv; baseUrl: string; close(): Promise<void> }> {
   await ensureDemoData({ consultationDir: env.MADOGUCHI_CONSULTATION_DIR });
   const { startDemoAgencyServers } = await import('./servers');
+  const { startDemoLiveServices } = await import('./live');
   const servers = await startDemoAgencyServers({ port: 0 });
+  // The agencies' own live services too (agency:check calls them), reading identity without checking it.
+  const live = await startDemoLiveServices({ env });
   return {
-    env: { ...env, MADOGUCHI_DEMO_URL: servers.baseUrl },
+    env: { ...env, MADOGUCHI_DEMO_URL: servers.baseUrl, ...live.env },
     baseUrl: servers.baseUrl,
-    close: () => servers.close(),
+    close: async () => {
+      await servers.close();
+      await live.close();
+    },
   };
 }

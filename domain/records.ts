@@ -13,8 +13,11 @@ import type {
   SupportFieldCode,
 } from './vocabulary';
 
-/** CONFIG: the agency's own file, which declares the agency's organization. */
-export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API' | 'CONFIG';
+/**
+ * CONFIG: the agency's own file, which declares the agency's organization. GRAPHQL_SUBGRAPH and
+ * OPENAPI: live sources, the agency's own service answering per request (no stored records).
+ */
+export type SourceKind = 'SPREADSHEET' | 'WEBSITE' | 'API' | 'CONFIG' | 'GRAPHQL_SUBGRAPH' | 'OPENAPI';
 export type EntityKind = 'organization' | 'program' | 'consultation' | 'committee';
 
 /** Where a record came from: every stored record carries it. */
@@ -146,7 +149,8 @@ export interface SourceRecord {
   agencyId: string;
   name: string;
   kind: SourceKind;
-  entity: EntityKind;
+  /** `live` for a live source. */
+  entity: EntityKind | 'live';
   location: string;
   status: SyncStatus;
   stale: boolean;
@@ -159,6 +163,15 @@ export interface SourceRecord {
   lastModified: string | null;
   acceptedCount: number;
   rejectedCount: number;
+  /** A live source's state in the gateway; null for the others. */
+  live: LiveSourceState | null;
+}
+
+export interface LiveSourceState {
+  composed: boolean;
+  circuit: 'closed' | 'open' | 'half-open';
+  latencyMs: number | null;
+  fields: string[];
 }
 
 /**

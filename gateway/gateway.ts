@@ -13,11 +13,10 @@
  * only); identity is verified here and forwarded signed for each subgraph request; browsers of
  * listed origins may call (CORS); close() drains the requests in flight.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { Kind, parse } from 'graphql';
+import { buildASTSchema, Kind, parse } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
@@ -59,9 +58,42 @@ import {
   type ResponseCacheStore,
 } from './responseCache';
 import { SUPERGRAPH_FILE } from './supergraph';
+import {
+  apqSettingsOf,
+  disableVendorTelemetry,
+  metricsAccessOf,
+  metricsRefusal,
+  planCacheSizesOf,
+  subgraphEndpoints,
+  type ApqSettings,
+  type MetricsAccess,
+  type PlanCacheSizes,
+} from './gatewaySettings';
 import { SharedCache, sharedCacheOptionsOf, type SharedCacheOptions } from './sharedCache';
+import {
+  JWKS_PATH,
+  liveFieldsPlugin,
+  firmScope,
+  liveJwks,
+  rolesByType,
+  deferLiveSources,
+  startLiveSources,
+  type LiveOptions,
+  type LiveRegistry,
+} from './live';
 
 export { SubgraphClient } from './subgraph/client';
+export {
+  apqSettingsOf,
+  disableVendorTelemetry,
+  metricsAccessOf,
+  planCacheSizesOf,
+  subgraphEndpoints,
+  subgraphUrlsOf,
+  type ApqSettings,
+  type MetricsAccess,
+  type PlanCacheSizes,
+} from './gatewaySettings';
 
 /** Subgraphs that write an audit row per read: the gateway sends each request of theirs on its own. */
 const AUDITED_SUBGRAPHS = new Set(['growth', 'desk']);
@@ -71,14 +103,6 @@ export interface GatewayContext {
   requestId: string;
   /** What this request may still spend: objects, bytes, time. */
   budget?: ExecutionBudget;
-}
-
-/** Sizes of the caches in front of planning: parsed and validated documents, and query plans. */
-export interface PlanCacheSizes {
-  /** Apollo Server's document store (parsed, validated operations), approximate MiB. */
-  documentStoreMiB: number;
-  /** ApolloGateway's query-plan store (`experimental_approximateQueryPlanStoreMiB`). */
-  queryPlanStoreMiB: number;
 }
 
 export interface GatewayOptions {
@@ -117,65 +141,12 @@ export interface GatewayOptions {
   metrics?: MetricsAccess;
   /** How long close() waits for requests in flight (MADOGUCHI_SHUTDOWN_TIMEOUT_MS, default 10 s). */
   shutdownTimeoutMs?: number;
-}
-
-export function planCacheSizesOf(s: Settings): PlanCacheSizes {
-  return { documentStoreMiB: s.documentCacheMiB, queryPlanStoreMiB: s.queryPlanCacheMiB };
-}
-
-/** SUBGRAPH_<NAME>_URL overrides, several replicas comma-separated, as the gateway takes them. */
-export function subgraphUrlsOf(s: Settings): Record<string, string> {
-  return Object.fromEntries(Object.entries(s.subgraphUrls).map(([name, urls]) => [name, urls.join(',')]));
-}
-
-export interface ApqSettings {
-  /** Bytes of client-registered queries kept (MADOGUCHI_APQ_CACHE_MIB). */
-  bytes: number;
-  /** `open` or `safelist` (MADOGUCHI_APQ_REGISTRATION; production's default is `safelist`). */
-  registration: Settings['apqRegistration'];
-}
-
-export function apqSettingsOf(s: Settings): ApqSettings {
-  return { bytes: s.apqCacheMiB * 1024 * 1024, registration: s.apqRegistration };
-}
-
-/**
- * /metrics tells the runtime's version, the subgraphs' names, circuit states and per-operation
- * counts: with a token set, only `Authorization: Bearer <token>` reads it; in production without
- * one it is closed (a scraper on the same host or network gets the token).
- */
-export interface MetricsAccess {
-  token?: string;
-  /** Readable without a token (development without MADOGUCHI_METRICS_TOKEN). */
-  open: boolean;
-}
-
-export function metricsAccessOf(s: Settings): MetricsAccess {
-  return { token: s.metricsToken, open: !s.metricsToken && s.mode !== 'production' };
-}
-
-function metricsRefusal(
-  access: MetricsAccess,
-  authorization: string | undefined,
-): { status: number; message: string } | null {
-  if (access.open) return null;
-  if (!access.token)
-    return { status: 403, message: 'metrics are closed in production until MADOGUCHI_METRICS_TOKEN is set\n' };
-  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
-  const expected = Buffer.from(access.token);
-  if (given.length === expected.length && timingSafeEqual(given, expected)) return null;
-  return { status: 401, message: 'metrics need Authorization: Bearer <MADOGUCHI_METRICS_TOKEN>\n' };
-}
-
-/** Subgraph names and URLs as the supergraph and the overrides give them. */
-export function subgraphEndpoints(
-  supergraphSdl: string,
-  overrides: Record<string, string> = {},
-): Record<string, string> {
-  const endpoints: Record<string, string> = {};
-  for (const m of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g))
-    endpoints[m[1]] = overrides[m[1]] ?? m[2];
-  return endpoints;
+  /**
+   * Agencies' own services composed beside the built-in subgraphs (./live). Given as a promise
+   * (the embedded start's, resolved once its back end runs), the gateway is built meanwhile on the
+   * built-in supergraph and composes the live sources before it listens.
+   */
+  live?: LiveOptions | Promise<LiveOptions | undefined>;
 }
 
 export interface GatewayServer {
@@ -190,7 +161,12 @@ export interface GatewayServer {
   caches: CacheRegistry;
 }
 
-export function createGatewayServer(options: GatewayOptions = {}, metrics?: GatewayMetrics): GatewayServer {
+export function createGatewayServer(
+  options: GatewayOptions = {},
+  metrics?: GatewayMetrics,
+  /** The live sources, started: the supergraph then comes from it and follows its changes. */
+  live?: LiveRegistry | null,
+): GatewayServer {
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_FILE, 'utf8');
   const settings = options.settings ?? defaultSettings();
   const secret = options.identitySecret ?? identitySecret(settings);
@@ -201,8 +177,10 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
   const clients = new Map<string, SubgraphClient>();
   disableVendorTelemetry(settings);
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: live ? live.manager : supergraphSdl,
     buildService: ({ name, url }) => {
+      const liveSource = live?.dataSource(name);
+      if (liveSource) return liveSource;
       // Reads of firms' growth files are audited per request: identical ones are never merged.
       const own = AUDITED_SUBGRAPHS.has(name) ? { ...clientOptions, dedup: false } : clientOptions;
       const client = new SubgraphClient(name, options.subgraphUrls?.[name] ?? url ?? '', secret, own, metrics);
@@ -259,13 +237,17 @@ export function createGatewayServer(options: GatewayOptions = {}, metrics?: Gate
       STATISTICS_WORK,
     ),
   ];
+  if (live) {
+    const builtin = buildASTSchema(parse(supergraphSdl));
+    plugins.push(liveFieldsPlugin(live, { roles: rolesByType(builtin), scope: firmScope(builtin) }));
+  }
   // Last: it answers from the cache only once every check above has passed.
-  if (responseCache)
-    plugins.push(
-      responseCachePlugin(responseCache, privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs), (result) =>
-        metrics?.responseCache.inc({ result }),
-      ),
-    );
+  if (responseCache) {
+    const privateFields = privateFieldsOf(supergraphSdl, cacheOptions.privateSubgraphs);
+    // Live answers are the agencies' per request: never kept.
+    live?.onComposed(() => live.owners.forEach((_, field) => privateFields.add(field)));
+    plugins.push(responseCachePlugin(responseCache, privateFields, (result) => metrics?.responseCache.inc({ result })));
+  }
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins,
@@ -331,21 +313,12 @@ function persistedQueryHash(extensions: unknown): string | undefined {
 
 export interface RunningGateway extends RunningServer {
   metrics: GatewayMetrics;
+  /** The live sources, when any are declared. */
+  live: LiveRegistry | null;
   clients: Map<string, SubgraphClient>;
   /** Drops every cached answer (after a sync changed data); a no-op without the response cache. */
   invalidateResponseCache(): void;
   responseCacheEnabled: boolean;
-}
-
-/**
- * @apollo/gateway 2.14 otherwise reports usage metrics to Apollo and, to label them, probes the
- * cloud metadata addresses (169.254.169.254, metadata.google.internal, …) at start. Madoguchi
- * runs where consultation data lives and sends nothing out that nobody asked for; an operator
- * who wants Apollo's telemetry sets APOLLO_TELEMETRY_DISABLED=false.
- */
-export function disableVendorTelemetry(settings: Pick<Settings, 'apolloTelemetryDisabled'>): void {
-  // Written, not read: @apollo/gateway looks for it in the environment.
-  process.env.APOLLO_TELEMETRY_DISABLED = String(settings.apolloTelemetryDisabled);
 }
 
 export async function startGateway(
@@ -364,13 +337,30 @@ export async function startGateway(
   const logger = options.logger ?? pino({ level: settings.logLevel });
   const limits = { ...limitsOf(settings), ...options.limits };
   const safelist = options.safelist ?? settings.safelist;
-  const { apollo, clients, registry, responseCache, sharedCache, caches } = createGatewayServer(
-    { ...options, supergraphSdl, limits, logger },
+  const secret = options.identitySecret ?? identitySecret(settings);
+  const liveContext = {
+    supergraphSdl,
+    endpoints: subgraphEndpoints(supergraphSdl),
+    identitySecret: secret,
+    logger,
     metrics,
+    clientOptions: { ...subgraphClientOptionsOf(settings), ...options.subgraphClient },
+  };
+  const deferred = options.live instanceof Promise ? deferLiveSources(options.live, liveContext) : undefined;
+  // Settled once listening waits for it: never an unhandled rejection meanwhile.
+  deferred?.started.catch(() => {});
+  let live = deferred
+    ? deferred.registry
+    : options.live
+      ? await startLiveSources(options.live as LiveOptions, liveContext)
+      : null;
+  const { apollo, clients, registry, responseCache, sharedCache, caches } = createGatewayServer(
+    { ...options, supergraphSdl, limits, logger, identitySecret: secret },
+    metrics,
+    live,
   );
   const resolveViewer = createViewerResolver(options.auth ?? authConfigFromSettings(settings));
   const endpoints = subgraphEndpoints(supergraphSdl, options.subgraphUrls);
-  const secret = options.identitySecret ?? identitySecret(settings);
   const metricsAccess = options.metrics ?? metricsAccessOf(settings);
   await apollo.start();
   let running: RunningServer | undefined;
@@ -407,6 +397,7 @@ export async function startGateway(
             () => probeReplicas(name, url),
           ]),
           ...Object.entries(options.readinessChecks ?? {}),
+          ...Object.entries(live?.readinessChecks() ?? {}),
         ];
         await Promise.all(
           probes.map(async ([name, probe]) => {
@@ -427,6 +418,12 @@ export async function startGateway(
         };
         sendText(res, ready ? 200 : 503, 'application/json', JSON.stringify(body));
       },
+    },
+    // The public key agencies' services verify the identity they are sent with (./live/identity).
+    {
+      method: 'GET',
+      path: JWKS_PATH,
+      handle: (_, res) => sendText(res, 200, 'application/jwk-set+json', JSON.stringify(liveJwks(secret))),
     },
     {
       method: 'GET',
@@ -536,12 +533,14 @@ export async function startGateway(
   };
 
   // Listening waits for what the caller still prepares (the embedded start's store and subgraphs).
-  if (options.beforeListen !== undefined) {
+  if (options.beforeListen !== undefined || deferred) {
     try {
       await options.beforeListen;
+      if (deferred && !(await deferred.started)) live = null;
     } catch (e) {
       await apollo.stop();
       for (const c of clients.values()) await c.close();
+      await live?.close();
       sharedCache?.close();
       throw e;
     }
@@ -576,6 +575,7 @@ export async function startGateway(
     },
     onClose: async () => {
       await Promise.all([...clients.values()].map((c) => c.close()));
+      await live?.close();
       sharedCache?.close();
     },
   });
@@ -592,6 +592,7 @@ export async function startGateway(
     },
     close: (deadlineMs?: number) => server.close(deadlineMs),
     metrics,
+    live,
     clients,
     responseCacheEnabled: responseCache !== null,
     invalidateResponseCache: () => void responseCache?.invalidate(),

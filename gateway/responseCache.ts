@@ -14,9 +14,6 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   Kind,
   parse,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
   type ConstDirectiveNode,
   type DocumentNode,
   type FormattedExecutionResult,
@@ -25,6 +22,7 @@ import {
 } from 'graphql';
 import { boundedCache, type BoundedCache } from './caches';
 import { hasFields } from '../server/cost';
+import { forEachSelectedField } from './operationFields';
 import type { Settings } from '../server/settings';
 
 export interface ResponseCacheOptions {
@@ -107,22 +105,14 @@ export function isPublicOperation(
   privateFields: Set<string>,
 ): boolean {
   if (operation.operation !== 'query') return false;
-  const typeInfo = new TypeInfo(schema);
   let isPublic = true;
-  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-  visit(
-    { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] },
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent || privateFields.has(`${parent.name}.${node.name.value}`)) {
-          isPublic = false;
-          return false;
-        }
-        return undefined;
-      },
-    }),
-  );
+  forEachSelectedField(schema, document, operation, (parent, node) => {
+    if (!parent || privateFields.has(`${parent.name}.${node.name.value}`)) {
+      isPublic = false;
+      return false;
+    }
+    return undefined;
+  });
   return isPublic;
 }
 

@@ -27,6 +27,9 @@ export const PUBLIC_ERROR_CODES = new Set([
   'STORE_UNAVAILABLE',
   'SOURCE_UNAVAILABLE',
   'SUBGRAPH_UNAVAILABLE',
+  // An agency's live service's own error about its field, its message prefixed with the agency
+  // and cut to 500 characters by the gateway (gateway/subgraph/client.ts, untrusted).
+  'SOURCE_ERROR',
 ]);
 
 export const INTERNAL_MESSAGE = 'internal error';

@@ -136,6 +136,7 @@ export type Group =
   | 'Shared cache (Redis)'
   | 'Sync'
   | 'Desk and webhooks'
+  | 'Live sources'
   | 'Logs and traces'
   | 'Demo';
 

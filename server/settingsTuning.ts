@@ -255,6 +255,42 @@ export const TUNING_SETTINGS = {
     group: 'Desk and webhooks',
     doc: 'Time one delivery may take, in milliseconds.',
   }),
+  // Live sources (agencies' own GraphQL services and OpenAPI documents, composed at run time)
+  liveTimeoutMs: setting({
+    env: 'MADOGUCHI_LIVE_TIMEOUT_MS',
+    kind: kinds.integer(1),
+    default: '3000',
+    group: 'Live sources',
+    doc: "Time one call to an agency's own service may take, in milliseconds. An agency file may tighten it (`limits:`), never loosen it.",
+  }),
+  liveMaxResponseBytes: setting({
+    env: 'MADOGUCHI_LIVE_MAX_RESPONSE_BYTES',
+    kind: kinds.integer(1),
+    default: '2097152',
+    group: 'Live sources',
+    doc: "Largest answer taken from an agency's service, in bytes. An agency file may tighten it.",
+  }),
+  liveConnections: setting({
+    env: 'MADOGUCHI_LIVE_CONNECTIONS',
+    kind: kinds.integer(1),
+    default: '16',
+    group: 'Live sources',
+    doc: "Connections the gateway keeps to each agency's service.",
+  }),
+  liveIntervalMs: setting({
+    env: 'MADOGUCHI_LIVE_INTERVAL_MS',
+    kind: kinds.integer(1000),
+    default: '60000',
+    group: 'Live sources',
+    doc: "How often the live sources' schemas are read again and, when one changed, composed again, in milliseconds.",
+  }),
+  liveMaxSchemaElements: setting({
+    env: 'MADOGUCHI_LIVE_MAX_SCHEMA_ELEMENTS',
+    kind: kinds.integer(1),
+    default: '1500',
+    group: 'Live sources',
+    doc: 'Types, fields, arguments and enum values one live source may declare; a larger schema is refused before composition (which would hold the gateway for minutes).',
+  }),
   // Logs and traces
   logLevel: setting({
     env: 'LOG_LEVEL',
@@ -340,6 +376,20 @@ export const TUNING_SETTINGS = {
     default: '4010',
     group: 'Demo',
     doc: 'Port of `npm run demo:servers`.',
+  }),
+  demoEquipmentUrl: setting({
+    env: 'MADOGUCHI_DEMO_EQUIPMENT_URL',
+    kind: kinds.url(['http:', 'https:'], 'http://127.0.0.1:4021'),
+    group: 'Demo',
+    defaultDoc: 'the demo equipment service `npm start` runs on a free port',
+    doc: "Base URL of the demo equipment service (a live GraphQL source of hyogo-itc's file) already running; set, `npm start` does not start its own.",
+  }),
+  demoFeesUrl: setting({
+    env: 'MADOGUCHI_DEMO_FEES_URL',
+    kind: kinds.url(['http:', 'https:'], 'http://127.0.0.1:4022'),
+    group: 'Demo',
+    defaultDoc: 'the demo fees API `npm start` runs on a free port',
+    doc: "Base URL of the demo fees API (a live OpenAPI source of hyogo-cgc's file, key in HYOGO_CGC_FEES_KEY) already running; set, `npm start` does not start its own.",
   }),
   consultationDir: setting({
     env: 'MADOGUCHI_CONSULTATION_DIR',

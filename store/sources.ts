@@ -21,7 +21,7 @@ export async function list(
        to_char(last_success_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastSuccessAt",
        to_char(last_changed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastChangedAt",
        last_error as "lastError", content_hash as "contentHash", etag, last_modified as "lastModified",
-       accepted_count as "acceptedCount", rejected_count as "rejectedCount"
+       accepted_count as "acceptedCount", rejected_count as "rejectedCount", live
      from sources
      where ($1::text is null or agency_id = $1) and ($2::text[] is null or id = any($2::text[]))
      order by agency_id, name`,

@@ -11,7 +11,15 @@ import { ENTITY_FIELDS, ID_FIELD, MAPPABLE, fieldAccepts, refusalReason } from '
 import { columnKey, mappedColumns, ruleColumns, toRule } from './mapping';
 import { mapRecord } from './record';
 import { ORGANIZATION_KINDS } from '../../domain/vocabulary';
-import { slug, sourceConfigSchema } from './sourceSchema';
+import { graphqlSubgraphSource, isLiveSource, openapiSource, type LiveSourceConfig } from '../../domain/liveSources';
+import {
+  apiSource,
+  slug,
+  sourceConfigSchema,
+  spreadsheetSource,
+  websiteSource,
+  type SourceConfig,
+} from './sourceSchema';
 
 export {
   ORGANIZATION_SOURCE_ID,
@@ -22,6 +30,16 @@ export {
   type SpreadsheetSourceConfig,
   type WebsiteSourceConfig,
 } from './sourceSchema';
+export type { LiveSourceConfig };
+
+/** Every kind a file may declare: sources read into the store, and live ones (domain/liveSources). */
+const anySourceSchema = z.discriminatedUnion('kind', [
+  spreadsheetSource,
+  websiteSource,
+  apiSource,
+  graphqlSubgraphSource,
+  openapiSource,
+]);
 
 /**
  * The agency itself as the directory shows it, so its programmes always have a provider. Where a
@@ -77,7 +95,7 @@ export const agencyConfigSchema = z
     id: slug,
     name: z.string().min(1),
     organization: organizationDeclaration.optional(),
-    sources: z.array(sourceConfigSchema).min(1),
+    sources: z.array(anySourceSchema).min(1),
   })
   .strict()
   .superRefine((agency, ctx) => {
@@ -93,6 +111,7 @@ export const agencyConfigSchema = z
       if (ids.has(source.id))
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
       ids.add(source.id);
+      if (isLiveSource(source)) return;
       if (source.kind === 'spreadsheet' && source.format === 'csv' && source.sheet !== undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -203,7 +222,13 @@ function vocabularyHint(spec: (typeof ENTITY_FIELDS)[keyof typeof ENTITY_FIELDS]
     : '';
 }
 
-export type AgencyConfig = z.infer<typeof agencyConfigSchema> & { file: string; dir: string };
+/** A loaded agency file: `sources` are read into the store, `live` ones join the graph as they are. */
+export type AgencyConfig = Omit<z.infer<typeof agencyConfigSchema>, 'sources'> & {
+  sources: SourceConfig[];
+  live: LiveSourceConfig[];
+  file: string;
+  dir: string;
+};
 
 export class AgencyConfigError extends Error {
   constructor(
@@ -318,7 +343,14 @@ export function parseAgencyConfig(text: string, file: string, env: NodeJS.Proces
       { path: 'id', message: `expected "${expected}" (the file name), got "${result.data.id}"` },
     ]);
   }
-  return { ...result.data, file, dir: resolve(file, '..') };
+  const { sources, ...agency } = result.data;
+  return {
+    ...agency,
+    sources: sources.filter((s): s is SourceConfig => !isLiveSource(s)),
+    live: sources.filter(isLiveSource),
+    file,
+    dir: resolve(file, '..'),
+  };
 }
 
 export function loadAgencyConfig(file: string, env: NodeJS.ProcessEnv): AgencyConfig {

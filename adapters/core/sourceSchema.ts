@@ -6,8 +6,9 @@
  */
 import { load as loadHtml } from 'cheerio';
 import { z } from 'zod';
+import { duration, headerFromEnv, slug, urlOrPath } from '../../domain/sourceConfig';
 
-export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case slug such as "hyogo-iac"');
+export { slug };
 
 // A regular expression as an agency file writes it; one that does not compile is a config mistake.
 const regex = z
@@ -63,15 +64,6 @@ const mappingEntry = z.union([
 ]);
 export type MappingEntry = z.infer<typeof mappingEntry>;
 
-const duration = z
-  .string()
-  .regex(/^\d+\s*(s|m|h|d)$/, 'a duration such as "30m", "6h" or "1d"')
-  .transform((s) => {
-    const n = Number.parseInt(s, 10);
-    const unit = s.trim().slice(-1) as 's' | 'm' | 'h' | 'd';
-    return n * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
-  });
-
 const retryPolicy = z
   .object({
     attempts: z.number().int().min(1).max(10).default(3),
@@ -112,7 +104,7 @@ const sourceCommon = {
   where: z.object({ keep: rowConditions.optional(), drop: rowConditions.optional() }).strict().optional(),
 };
 
-const spreadsheetSource = z
+export const spreadsheetSource = z
   .object({
     kind: z.literal('spreadsheet'),
     /** A shared layout under agencies/layouts/ whose settings and mapping this source starts from. */
@@ -129,12 +121,6 @@ const spreadsheetSource = z
     ...sourceCommon,
   })
   .strict();
-
-/** An http(s) URL, or a path relative to the agency file (a saved page, an exported JSON file). */
-const urlOrPath = z
-  .string()
-  .min(1)
-  .refine((s) => /^https?:\/\/\S+$/.test(s) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'an http(s) URL or a file path');
 
 // A selector that cheerio cannot parse is a config mistake, reported at start-up like any other.
 const emptyPage = loadHtml('<html></html>');
@@ -172,7 +158,7 @@ export type ExtractSpec = z.infer<typeof extractSpec>;
 
 const maxPages = z.number().int().min(1).max(1000).default(20);
 
-const websiteSource = z
+export const websiteSource = z
   .object({
     kind: z.literal('website'),
     layout: z.string().optional(),
@@ -233,7 +219,7 @@ const apiPagination = z.discriminatedUnion('type', [
   z.object({ type: z.literal('link'), maxPages }).strict(),
 ]);
 
-const apiSource = z
+export const apiSource = z
   .object({
     kind: z.literal('api'),
     layout: z.string().optional(),
@@ -246,14 +232,7 @@ const apiSource = z
     fields: z.record(z.string(), jsonPath).optional(),
     pagination: apiPagination.optional(),
     /** A header whose value comes from an environment variable, so no secret sits in the file. */
-    auth: z
-      .object({
-        header: z.string().min(1).default('Authorization'),
-        env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name'),
-        prefix: z.string().default(''),
-      })
-      .strict()
-      .optional(),
+    auth: headerFromEnv.optional(),
     ...sourceCommon,
   })
   .strict();

@@ -10,6 +10,9 @@
  * The file goes to stdout, or to `--out`. A location that is a local path is written relative to
  * the agency file's folder (the folder of `--out`, or of the file stdout is redirected to),
  * absolute otherwise; `--location` writes any text instead (say `${PROGRAMS_CSV}`).
+ *
+ * A GraphQL endpoint or an OpenAPI 3 document (unless `--kind` says otherwise) is an agency's own
+ * service: init proposes the live source that joins it to the graph (./live).
  */
 import { fstatSync, ftruncateSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -22,6 +25,7 @@ import { agencyKindOf } from './kinds';
 import { propose } from './propose';
 import type { Proposal } from './types';
 import { describeRejection, topReasons } from '../sync/pipeline';
+import { detectLiveService, renderLiveAgency } from './live';
 
 export interface InitOptions {
   source: string;
@@ -194,6 +198,20 @@ export async function initAgencyCommand(args: InitOptions & { out?: string }): P
   const target = args.out ? resolve(args.out) : stdoutFile();
   const id = args.id ?? (target ? basename(target).replace(/\.ya?ml$/, '') : undefined);
   try {
+    // An agency's own GraphQL service or OpenAPI document joins live, as it is (./live).
+    const live = args.kind
+      ? null
+      : await detectLiveService(args.source, createAdapterContext().fetch, target ? dirname(target) : undefined);
+    if (live) {
+      const base = /^https?:\/\//.test(args.source) ? new URL(args.source).hostname : basename(args.source);
+      const yaml = renderLiveAgency(live, { id: id ?? slugOf(base), name: args.name ?? base });
+      if (args.out) writeFileSync(args.out, yaml);
+      else writeStdout(yaml);
+      console.error(
+        `agency:init: ${live.kind === 'openapi' ? 'an OpenAPI 3 document' : 'a GraphQL endpoint'}: proposed a live source (kind ${live.kind})`,
+      );
+      return 0;
+    }
     const { yaml, proposal } = await initAgency({ ...args, id, outDir: target ? dirname(target) : undefined });
     if (args.out) writeFileSync(args.out, yaml);
     else writeStdout(yaml);

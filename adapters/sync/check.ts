@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { AgencyConfigError, loadAgencyConfig, type AgencyConfig, type SourceConfig } from '../core/config';
 import { createAdapterContext } from '../core/adapter';
 import type { EntityRecord, RowRejection } from '../../domain/records';
+import type { LiveSourceCheck } from '../../domain/liveSources';
 import { dryRunTarget, sourceLocation, syncDeclaredOrganization, syncSource, type SyncReport } from './sync';
 import { describeRejection, topReasons, type WarningGroup } from './pipeline';
 import { createProgressLogger } from './progress';
@@ -63,7 +64,12 @@ export interface SourceCheck {
 export interface AgencyCheck {
   agency: { id: string; name: string; file: string; organization: Record<string, unknown> | null };
   sources: SourceCheck[];
+  /** Live sources (the agency's own services): composed with the built-in subgraphs, one operation called. */
+  live: LiveSourceCheck[];
 }
+
+/** Checks an agency file's live sources (the app gives it: composing needs the gateway's parts). */
+export type LiveChecker = (agency: AgencyConfig, env: NodeJS.ProcessEnv) => Promise<LiveSourceCheck[]>;
 
 function toCheck(agency: AgencyConfig, source: SourceConfig, r: SyncReport): SourceCheck {
   return {
@@ -87,7 +93,13 @@ function toCheck(agency: AgencyConfig, source: SourceConfig, r: SyncReport): Sou
 /** Runs the dry run of every (or one) source of an agency file; the file must be valid. */
 export async function checkAgencyFile(
   agency: AgencyConfig,
-  options: { source?: string; show?: number; logger?: ReturnType<typeof createProgressLogger> } = {},
+  options: {
+    source?: string;
+    show?: number;
+    logger?: ReturnType<typeof createProgressLogger>;
+    checkLive?: LiveChecker;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<AgencyCheck> {
   const ctx = createAdapterContext({ logger: options.logger ?? createProgressLogger() });
   const target = dryRunTarget();
@@ -96,6 +108,9 @@ export async function checkAgencyFile(
   const checks: SourceCheck[] = [];
   for (const source of sources)
     checks.push(toCheck(agency, source, await syncSource(target, agency, source, ctx, { sample: options.show ?? 3 })));
+  const live = options.source ? agency.live.filter((s) => s.id === options.source) : agency.live;
+  const liveChecks =
+    live.length && options.checkLive ? await options.checkLive({ ...agency, live }, options.env ?? {}) : [];
   return {
     agency: {
       id: agency.id,
@@ -104,7 +119,26 @@ export async function checkAgencyFile(
       organization: organization.sample[0] ? landed(organization.sample[0]) : null,
     },
     sources: checks,
+    live: liveChecks,
   };
+}
+
+function printLive(c: LiveSourceCheck): void {
+  console.log(`\n${c.id}  ${c.kind} (live)  ${c.location}`);
+  console.log(
+    c.composed
+      ? `  composes with the built-in subgraphs; it adds ${c.fields.length} field(s):`
+      : '  LEFT OUT of the graph:',
+  );
+  for (const e of c.errors) console.log(`    ${e}`);
+  if (c.composed) for (const f of c.fields) console.log(`    ${f}`);
+  if (c.smoke)
+    console.log(
+      c.smoke.ok
+        ? `  smoke test: ${c.smoke.operation} answered in ${c.smoke.ms} ms: ${JSON.stringify(c.smoke.answer).slice(0, 300)}`
+        : `  smoke test: ${c.smoke.operation} FAILED after ${c.smoke.ms} ms: ${c.smoke.error}`,
+    );
+  else if (c.composed) console.log('  smoke test: no root field without required arguments to call');
 }
 
 function printSource(c: SourceCheck, show: number): void {
@@ -163,7 +197,7 @@ export type StartDemo = (
 export async function checkAgency(
   args: CheckArgs,
   env: NodeJS.ProcessEnv,
-  options: { startDemo?: StartDemo } = {},
+  options: { startDemo?: StartDemo; checkLive?: LiveChecker } = {},
 ): Promise<number> {
   if (args.demo && !options.startDemo) {
     console.error('--demo is not available here: run it as npm run agency:check');
@@ -183,22 +217,28 @@ export async function checkAgency(
       console.error(e.message);
       return 2;
     }
-    if (args.source && !agency.sources.some((s) => s.id === args.source)) {
-      console.error(
-        `${args.file} has no source "${args.source}"; it has ${agency.sources.map((s) => s.id).join(', ')}`,
-      );
+    const ids = [...agency.sources, ...agency.live].map((s) => s.id);
+    if (args.source && !ids.includes(args.source)) {
+      console.error(`${args.file} has no source "${args.source}"; it has ${ids.join(', ')}`);
       return 2;
     }
     // Progress goes to stderr in both forms; --json keeps stdout one JSON document.
-    const result = await checkAgencyFile(agency, { source: args.source, show: args.show });
+    const result = await checkAgencyFile(agency, {
+      source: args.source,
+      show: args.show,
+      checkLive: options.checkLive,
+      env,
+    });
     if (args.json) {
       console.log(JSON.stringify(result, null, 2));
     } else {
-      console.log(`${args.file}: ${agency.name} (${agency.id}), ${agency.sources.length} source(s), config valid`);
+      const count = agency.sources.length + agency.live.length;
+      console.log(`${args.file}: ${agency.name} (${agency.id}), ${count} source(s), config valid`);
       if (result.agency.organization) console.log(`  its organization: ${JSON.stringify(result.agency.organization)}`);
       for (const c of result.sources) printSource(c, args.show);
+      for (const c of result.live) printLive(c);
     }
-    return result.sources.every((c) => c.status === 'ok') ? 0 : 1;
+    return [...result.sources, ...result.live].every((c) => c.status === 'ok') ? 0 : 1;
   } finally {
     await demo?.close();
   }

@@ -7,40 +7,18 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import pino from 'pino';
-import { createAdapterContext } from '../../adapters/core/adapter';
-import { loadAgencyConfigs } from '../../adapters/core/config';
 import { openStore } from '../../store/store';
-import { syncAll } from '../../adapters/sync/sync';
-import { startDemoAgencyServers } from '../../demo/servers';
 import { SUBGRAPHS } from '../../subgraphs';
 import { startSubgraph } from '../../subgraphs/server';
 import type { RunningServer } from '../../server/http';
 import { BENCH_SUBGRAPHS, startBenchSubgraph } from '.';
+import { syncDemoSources } from '../demo-store';
 
 export const BENCH_NOW = new Date('2026-11-25T00:30:00Z');
 
 async function main(): Promise<void> {
   const store = await openStore();
-  const demo = await startDemoAgencyServers({ port: 0, now: () => BENCH_NOW });
-  try {
-    const env = { ...process.env, MADOGUCHI_DEMO_URL: demo.baseUrl };
-    const agencies = loadAgencyConfigs(resolve(__dirname, '..', '..', 'agencies'), env).map((a) => ({
-      ...a,
-      sources: a.sources.filter((s) => s.entity === 'organization' || s.entity === 'program'),
-    }));
-    const reports = await syncAll(
-      store,
-      agencies,
-      createAdapterContext({ clock: () => BENCH_NOW, logger: pino({ level: 'silent' }) }),
-    );
-    const failed = reports.filter((r) => r.outcome === 'failed');
-    if (failed.length)
-      throw new Error(`demo sync failed: ${failed.map((f) => `${f.sourceId}: ${f.error}`).join('; ')}`);
-  } finally {
-    await demo.close();
-  }
+  await syncDemoSources(store, ['organization', 'program'], BENCH_NOW);
   const servers: Record<string, RunningServer> = {};
   // The peers cannot sign Madoguchi's gateway identity, and every query here is a public one: the
   // subgraphs serve an unsigned request as anonymous (Madoguchi's own gateway still signs, and its

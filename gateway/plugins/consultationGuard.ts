@@ -17,7 +17,8 @@ import {
 import type { Role } from '../../server/identity';
 
 const RECORD_FIELDS = new Set(['consultations', 'consultation', 'companyHistory']);
-const ALLOWED: Record<string, Role[]> = {
+/** The roles that may use each restricted root field; other root fields are open to every role. */
+export const ALLOWED: Record<string, Role[]> = {
   consultations: ['staff', 'coordinator'],
   consultation: ['staff', 'coordinator'],
   companyHistory: ['coordinator'],

@@ -1,6 +1,6 @@
 /**
- * What statistics cost in the gateway's estimate beyond the objects they return: the rows they
- * read. A consultationStats that a rollup covers reads its grouping's rows; one that nothing covers
+ * What statistics (and other whole-catalogue reads, such as a programme feed) cost in the gateway's
+ * estimate beyond the objects they return: the rows they read. A consultationStats that a rollup covers reads its grouping's rows; one that nothing covers
  * reads every consultation, and once cost what its few returned objects did — 20–30 aliases of it
  * selecting only `total` were cheap by the estimate and held the store for seconds. Weighed by
  * rows (../../domain/statsPlan.ts countingWork, at the demo year's scale), an analyst's request holds at
@@ -14,6 +14,12 @@ import type { CostOptions } from '../../server/cost';
 export const ROWS_PER_COST = 40;
 /** Growth counts read every plan (hundreds): a fixed weight. */
 const GROWTH_COUNTS_WORK = 25;
+/**
+ * A programme feed runs a whole search and then reads the change log of every programme it
+ * matches (80–470 ms each): 29 aliases of it in one anonymous request took 1.5 s of the desk's
+ * work. Weighed so that an anonymous request holds at most three, and the feed route's one fits.
+ */
+export const PROGRAM_FEED_WORK = 6_000;
 
 export const STATISTICS_WORK: NonNullable<CostOptions['fieldWork']> = {
   'Query.consultationStats': (argument) => {
@@ -22,4 +28,5 @@ export const STATISTICS_WORK: NonNullable<CostOptions['fieldWork']> = {
     return Math.ceil(countingWork(dims, (argument('filter') ?? null) as StatsFilter | null) / ROWS_PER_COST);
   },
   'Query.growthCounts': () => GROWTH_COUNTS_WORK,
+  'Query.programFeed': () => PROGRAM_FEED_WORK,
 };

@@ -33,6 +33,7 @@ import type { GatewayMetrics } from '../metrics';
 import { CircuitBreaker, type CircuitState } from './circuitBreaker';
 import { RetryBudget } from './retryBudget';
 import type { Settings } from '../../server/settings';
+import { AnswerTooLarge, isRecord, readBounded, untrustedAnswer, type UntrustedSubgraph } from './untrusted';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -60,6 +61,12 @@ export interface SubgraphClientOptions {
   breakerThreshold: number;
   /** How long an open circuit fails fast before letting a probe through. */
   breakerOpenMs: number;
+  /**
+   * A subgraph Madoguchi does not run (an agency's live source: gateway/live): its answers are
+   * bounded in size, its errors never stop the whole request and carry only a code, a message and
+   * a path, and it is sent `signHeaders`' identity instead of the built-in subgraphs' one.
+   */
+  untrusted?: UntrustedSubgraph;
 }
 
 export const DEFAULT_SUBGRAPH_CLIENT_OPTIONS: SubgraphClientOptions = {
@@ -153,10 +160,6 @@ function errorCode(e: unknown): string | undefined {
   const err = e as { code?: unknown; cause?: { code?: unknown } };
   const code = err?.code ?? err?.cause?.code;
   return typeof code === 'string' ? code : undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 // Socket errors may come from another realm (a test runner's), where `instanceof Error` fails:
@@ -441,10 +444,13 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     signal?: AbortSignal,
   ): Promise<RawResponse> {
     // Signed per attempt: every request carries a fresh nonce, and is good for this subgraph and body only.
+    const untrusted = this.options.untrusted;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
-      ...signIdentity(viewer, this.secret, { subgraph: this.name, body }),
+      ...(untrusted
+        ? await untrusted.signHeaders(viewer, body)
+        : signIdentity(viewer, this.secret, { subgraph: this.name, body })),
     };
     if (requestId) headers['x-request-id'] = requestId;
     const controller = new AbortController();
@@ -465,7 +471,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
         body,
         signal: controller.signal,
       });
-      const text = await res.body.text();
+      const text = untrusted ? await readBounded(res, untrusted.maxResponseBytes) : await res.body.text();
       const type = res.headers['content-type'];
       return { status: res.statusCode, contentType: Array.isArray(type) ? type[0] : (type ?? ''), text };
     } catch (e) {
@@ -480,6 +486,7 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
   }
 
   private toResponse(raw: RawResponse, budget?: ExecutionBudget): GatewayResponse {
+    if (this.options.untrusted) return this.untrustedResponse(raw);
     if (raw.status >= 200 && raw.status < 300) {
       let body: unknown;
       try {
@@ -526,9 +533,22 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     throw this.unavailable(`it answered HTTP ${raw.status}`);
   }
 
+  /** An agency's answer (./untrusted); anything but a GraphQL answer is the service failing. */
+  private untrustedResponse(raw: RawResponse): GatewayResponse {
+    const answer = untrustedAnswer(raw, this.name, this.options.untrusted!);
+    if ('unavailable' in answer) throw this.unavailable(answer.unavailable);
+    return answer as GatewayResponse;
+  }
+
   private unavailable(reason: string, circuit?: CircuitState): GraphQLError {
-    return new GraphQLError(`subgraph "${this.name}" is unavailable: ${reason}`, {
-      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: this.name, ...(circuit ? { circuit } : {}) },
+    const untrusted = this.options.untrusted;
+    return new GraphQLError(`${untrusted ? untrusted.label : `subgraph "${this.name}"`} is unavailable: ${reason}`, {
+      extensions: {
+        code: 'SUBGRAPH_UNAVAILABLE',
+        serviceName: this.name,
+        ...(circuit ? { circuit } : {}),
+        ...untrusted?.extensions,
+      },
     });
   }
 }
@@ -536,6 +556,6 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
 // Only a code, never the library's message: those name internal hosts and ports.
 function describe(e: Error): string {
   const code = errorCode(e);
-  if (e instanceof AttemptTimeout) return e.message;
+  if (e instanceof AttemptTimeout || e instanceof AnswerTooLarge) return e.message;
   return code ? `connection failed (${code})` : 'connection failed';
 }

@@ -361,9 +361,12 @@ export type ProposalMark = {
   __typename?: 'ProposalMark';
   mark: ProposalMarkKind;
   markedAt: Scalars['DateTime']['output'];
-  /** Subject of the consultant who marked it. */
+  /**
+   * Subject of the consultant who marked it, for the marking agency and coordinators; staff of
+   * another agency see "staff of <agency id>" (担当者).
+   */
   markedBy: Scalars['String']['output'];
-  /** Why, for a decline (見送り理由). */
+  /** Why, for a decline (見送り理由); shown to the marking agency and coordinators only. */
   reason: Maybe<Scalars['String']['output']>;
 };
 
@@ -456,6 +459,10 @@ export type SourceKind =
   | 'API'
   /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
   | 'CONFIG'
+  /** GraphQLサブグラフ — the agency's own Federation 2 service, answering live (a live source) */
+  | 'GRAPHQL_SUBGRAPH'
+  /** OpenAPI — the agency's own REST service described by OpenAPI, answering live (a live source) */
+  | 'OPENAPI'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */

@@ -22,6 +22,15 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A live source's circuit in the gateway (遮断器): whether calls reach the agency's service. */
+export type CircuitState =
+  /** Calls go through. */
+  | 'CLOSED'
+  /** One probe is checking whether the service is back. */
+  | 'HALF_OPEN'
+  /** After repeated failures calls fail at once; a probe is let through after a pause. */
+  | 'OPEN';
+
 /** A point in WGS 84 (緯度経度). */
 export type GeoPoint = {
   __typename?: 'GeoPoint';
@@ -36,6 +45,18 @@ export type Industry = {
   code: Scalars['String']['output'];
   /** Japanese name, e.g. 製造業. */
   name: Scalars['String']['output'];
+};
+
+/** A live source's state in the gateway (ライブ連携の状態). */
+export type LiveSourceState = {
+  __typename?: 'LiveSourceState';
+  circuit: CircuitState;
+  /** Whether its fields are part of the served graph: false when its schema was left out. */
+  composed: Scalars['Boolean']['output'];
+  /** What it adds to the graph, as `Type.field`. */
+  fields: Array<Scalars['String']['output']>;
+  /** Median time of its last 100 calls, in milliseconds (応答時間). */
+  latencyMs: Maybe<Scalars['Int']['output']>;
 };
 
 /** A municipality, prefecture or the whole country, by 全国地方公共団体コード (local government code). */
@@ -206,6 +227,13 @@ export type Source = {
   lastError: Maybe<Scalars['String']['output']>;
   lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
   /**
+   * For a live source (entity LIVE): whether it is composed, its circuit, latency and the fields it
+   * adds; null for sources read into the store. Its status is FAILED while it is left out of the
+   * graph or its calls fail, and stale is true while the gateway serves an older schema than the
+   * service has (a breaking change refused, or its schema unreadable).
+   */
+  live: Maybe<LiveSourceState>;
+  /**
    * File path (relative to the project) or URL. Only for the agency's own staff and coordinators
    * (null for others): it can name internal systems.
    */
@@ -241,6 +269,8 @@ export type SourceEntity =
   /** 成長企業発掘・育成委員会の議事録 — the growth-firm committee's minutes */
   | 'COMMITTEE'
   | 'CONSULTATION'
+  /** ライブ連携 — nothing stored: the agency's own service answers its fields per request */
+  | 'LIVE'
   | 'ORGANIZATION'
   | 'PROGRAM';
 
@@ -250,6 +280,10 @@ export type SourceKind =
   | 'API'
   /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
   | 'CONFIG'
+  /** GraphQLサブグラフ — the agency's own Federation 2 service, answering live (a live source) */
+  | 'GRAPHQL_SUBGRAPH'
+  /** OpenAPI — the agency's own REST service described by OpenAPI, answering live (a live source) */
+  | 'OPENAPI'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */
@@ -387,22 +421,24 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CircuitState: CircuitState;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   GeoPoint: ResolverTypeWrapper<GeoPoint>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Industry: ResolverTypeWrapper<IndustryValue>;
+  LiveSourceState: ResolverTypeWrapper<LiveSourceState>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Municipality: ResolverTypeWrapper<MunicipalityValue>;
   Organization: ResolverTypeWrapper<OrganizationRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   OrganizationFilter: OrganizationFilter;
   OrganizationKind: OrganizationKind;
   Provenance: ResolverTypeWrapper<ProvenanceRecord>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RejectedRow: ResolverTypeWrapper<RowRejection>;
   Source: ResolverTypeWrapper<SourceRecord>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   SourceEntity: SourceEntity;
   SourceKind: SourceKind;
   SupportField: SupportField;
@@ -418,16 +454,17 @@ export type ResolversParentTypes = {
   GeoPoint: GeoPoint;
   Float: Scalars['Float']['output'];
   Industry: IndustryValue;
+  LiveSourceState: LiveSourceState;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   Municipality: MunicipalityValue;
   Organization: OrganizationRecord;
   ID: Scalars['ID']['output'];
   OrganizationFilter: OrganizationFilter;
   Provenance: ProvenanceRecord;
-  Int: Scalars['Int']['output'];
   Query: Record<PropertyKey, never>;
   RejectedRow: RowRejection;
   Source: SourceRecord;
-  Boolean: Scalars['Boolean']['output'];
   link__Import: Scalars['link__Import']['output'];
   String: Scalars['String']['output'];
 };
@@ -459,6 +496,13 @@ export type GeoPointResolvers<ContextType = OrganizationsContext, ParentType ext
 export type IndustryResolvers<ContextType = OrganizationsContext, ParentType extends ResolversParentTypes['Industry'] = ResolversParentTypes['Industry']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LiveSourceStateResolvers<ContextType = OrganizationsContext, ParentType extends ResolversParentTypes['LiveSourceState'] = ResolversParentTypes['LiveSourceState']> = {
+  circuit?: Resolver<ResolversTypes['CircuitState'], ParentType, ContextType>;
+  composed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  latencyMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type MunicipalityResolvers<ContextType = OrganizationsContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = {
@@ -521,6 +565,7 @@ export type SourceResolvers<ContextType = OrganizationsContext, ParentType exten
   lastChangedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  live?: Resolver<Maybe<ResolversTypes['LiveSourceState']>, ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rejectedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -538,6 +583,7 @@ export type Resolvers<ContextType = OrganizationsContext> = {
   DateTime?: GraphQLScalarType;
   GeoPoint?: GeoPointResolvers<ContextType>;
   Industry?: IndustryResolvers<ContextType>;
+  LiveSourceState?: LiveSourceStateResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;

@@ -540,6 +540,10 @@ export type SourceKind =
   | 'API'
   /** 設定ファイル — the agency's own file in Madoguchi, which declares the agency itself */
   | 'CONFIG'
+  /** GraphQLサブグラフ — the agency's own Federation 2 service, answering live (a live source) */
+  | 'GRAPHQL_SUBGRAPH'
+  /** OpenAPI — the agency's own REST service described by OpenAPI, answering live (a live source) */
+  | 'OPENAPI'
   /** 表計算ファイル — a CSV or Excel file the agency publishes */
   | 'SPREADSHEET'
   /** ウェブサイト — pages of the agency's web site */

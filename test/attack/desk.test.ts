@@ -82,6 +82,36 @@ test('each of the firm’s agencies reads proposals whose evidence cites only co
   }
 });
 
+test('a mark’s consultant and free-text reason stay with the marking agency and coordinators', async () => {
+  const { firmId, agencies } = await sharedFirm();
+  const [marker, other] = [await staffOf(agencies[0]), await staffOf(agencies[1])];
+  const proposed = await gql(app, PROPOSALS, { id: firmId }, marker);
+  const programId = proposed.data!.company.proposals[0].program.id as string;
+  const secret = 'the owner told us about the bank loan in confidence';
+  const marked = await gql(
+    app,
+    `mutation($c: ID!, $p: ID!, $r: String) { markProposal(companyId: $c, programId: $p, mark: OFFERED, reason: $r) { reason markedBy } }`,
+    { c: firmId, p: programId, r: secret },
+    marker,
+  );
+  expect(marked.errors).toBeUndefined();
+  const MARKS = `query($id: ID!) { company(id: $id) { proposals(first: 50) { program { id } mark { mark reason markedBy } reasons { kind text } } } }`;
+  const seenBy = async (token: string | null) => {
+    const r = await gql(app, MARKS, { id: firmId }, token);
+    expect(r.errors).toBeUndefined();
+    return r.data!.company.proposals.find((p: { program: { id: string } }) => p.program.id === programId);
+  };
+  const own = await seenBy(marker);
+  expect(own.mark).toMatchObject({ mark: 'OFFERED', reason: secret });
+  expect(own.mark.markedBy).not.toMatch(/^staff of /);
+  const coordinator = await seenBy(app.tokens.coordinator);
+  expect(coordinator.mark).toMatchObject({ reason: secret, markedBy: own.mark.markedBy });
+  const theirs = await seenBy(other);
+  expect(theirs.mark).toEqual({ mark: 'OFFERED', reason: null, markedBy: `staff of ${agencies[0]}` });
+  expect(JSON.stringify(theirs)).not.toContain(own.mark.markedBy);
+  expect(JSON.stringify(theirs)).not.toContain(secret);
+});
+
 test.each([
   ['{ nominations { id rationale } }', null, 401, 'UNAUTHENTICATED'],
   ['{ nominationAllowance { used cap } }', null, 401, 'UNAUTHENTICATED'],
@@ -135,6 +165,20 @@ describe('feeds from crafted links', () => {
     const atom = await (await get(`/feeds/programs.atom?q=${inject}`)).text();
     expect(atom).not.toContain('<script>');
     expect(atom).toContain('&lt;/title&gt;&lt;script&gt;');
+  });
+
+  test('aliased programme feeds in one anonymous request are refused by cost; the feed route’s one is served', async () => {
+    const feed = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `f${i}: programFeed(search: { text: "資金${i}" }) { entries { id } }`).join(' ')} }`;
+    const many = await gql(app, feed(29));
+    expect({ status: many.status, code: codeOf(many) }).toEqual({ status: 400, code: 'COST_LIMIT_EXCEEDED' });
+    const four = await gql(app, feed(4));
+    expect(codeOf(four)).toBe('COST_LIMIT_EXCEEDED');
+    const one = await gql(app, feed(1));
+    expect(one.errors).toBeUndefined();
+    const route = await get('/feeds/programs.atom?q=%E8%B3%87%E9%87%91');
+    expect(route.status).toBe(200);
+    await route.text();
   });
 
   test('a query string over the bound is refused before any work', async () => {

@@ -36,7 +36,8 @@ function agencyInit(url: string, timeoutMs: number): Promise<{ code: number | nu
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
-      ['--require', require.resolve('tsx/cjs'), join(ROOT, 'adapters/onboard/init.ts'), url, '--entity', 'program'],
+      // What `npm run agency:init -- <url> --entity program` runs.
+      [join(ROOT, 'bin/madoguchi.js'), 'agency', 'init', url, '--entity', 'program'],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -92,7 +92,14 @@ describeWithPostgres('DATABASE_URL=… npm start', () => {
       MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'),
       HOST: '127.0.0.1',
     };
-    start = await script('start', [], { ...env, PORT: '0' }, /"msg":"sync finished"/);
+    // Both lines, in whichever order a loaded machine prints them: the first sync may finish before
+    // the gateway says it is ready.
+    start = await script(
+      'start',
+      [],
+      { ...env, PORT: '0' },
+      /ready in [\d.]+ s: http[\s\S]*"msg":"sync finished"|"msg":"sync finished"[\s\S]*ready in [\d.]+ s: http/,
+    );
     const url = /ready in [\d.]+ s: (http:\/\/[^\s"]+)/.exec(start.out())![1];
     const startLine = start
       .out()

@@ -5,7 +5,7 @@ import { startEmbedded, type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { testStoreDump } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
-import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
+import { describeWithBrowser, guardPage, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('desk browser tests');
 
@@ -46,16 +46,7 @@ maybe('the desk page', () => {
 
   async function openPage(path: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      if (host === '127.0.0.1' || host === 'localhost') return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    await guardPage(page, blocked, problems);
     await page.goto(`${base}${path}`);
     return page;
   }

@@ -2,7 +2,7 @@ import { type Browser, type Page } from 'playwright-core';
 import type { Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { startDemo } from '../support/demo';
-import { describeWithBrowser, launchBrowser } from '../support/browser';
+import { blockOtherHosts, describeWithBrowser, launchBrowser } from '../support/browser';
 
 const maybe = describeWithBrowser('explorer browser tests');
 
@@ -26,12 +26,7 @@ maybe('explorer', () => {
   test('loads offline, runs the directory example and shows the result', async () => {
     const page = await browser.newPage();
     const blocked: string[] = [];
-    await page.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      if (host === '127.0.0.1' || host === 'localhost') return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
+    await blockOtherHosts(page, blocked);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`http://127.0.0.1:${app.gateway.port}/explorer`);

@@ -22,7 +22,7 @@ import { testStoreDump } from '../support/store';
 import { recordKeySql } from '../../domain/disclosure';
 import { rollupRebuildSql } from '../../store/rollups';
 import { FIXED_NOW, ROOT } from '../support/paths';
-import { describeWithBrowser, launchBrowser, tabTo, seriousViolations } from '../support/browser';
+import { describeWithBrowser, guardPage, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('web page browser tests');
 const OUTPUT = join(ROOT, 'test', 'output');
@@ -64,16 +64,7 @@ maybe('web pages', () => {
   /** A page whose requests may go to this machine only, and whose errors and CSP reports are kept. */
   async function openPage(path: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
-    await page.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      if (host === '127.0.0.1' || host === 'localhost') return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    await guardPage(page, blocked, problems);
     await page.goto(`${base}${path}`);
     return page;
   }

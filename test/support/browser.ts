@@ -1,7 +1,8 @@
 /**
  * The browser the page tests drive (Debian's chromium through playwright-core) and what they do
- * in it alike: skip with a visible notice where chromium is absent, move the focus as a keyboard
- * user does, and ask axe-core for serious accessibility violations.
+ * in it alike: skip with a visible notice where chromium is absent, keep a page on this machine
+ * and collect its errors, move the focus as a keyboard user does, and ask axe-core for serious
+ * accessibility violations.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -19,6 +20,28 @@ export function describeWithBrowser(what: string): jest.Describe {
 /** Chromium, headless, as the page tests run it on these machines. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--disable-dev-shm-usage', '--disable-gpu'] });
+}
+
+/** Aborts every request of the page to a host other than this machine, listing it in `blocked`. */
+export async function blockOtherHosts(page: Page, blocked: string[]): Promise<void> {
+  await page.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    if (host === '127.0.0.1' || host === 'localhost') return route.continue();
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+}
+
+/**
+ * A page kept on this machine (blockOtherHosts) whose page errors and console errors go to
+ * `problems` (failed loads aside: `blocked` lists those the test caused).
+ */
+export async function guardPage(page: Page, blocked: string[], problems: string[]): Promise<void> {
+  await blockOtherHosts(page, blocked);
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
 }
 
 /** Moves the focus with Tab (as a keyboard user does) until it is on an element matching `selector`. */

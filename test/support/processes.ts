@@ -21,7 +21,8 @@ export interface ChildOptions {
 
 /**
  * Starts `madoguchi <command> <args>`, or a TypeScript file of the tests (`command` ending in
- * .ts); resolves once its output matches `ready` (at once when null).
+ * .ts), or another program's JavaScript (ending in .js, run by plain node); resolves once its
+ * output matches `ready` (at once when null).
  */
 export function startChild(
   command: string,
@@ -31,10 +32,11 @@ export function startChild(
   options: ChildOptions = {},
 ): Promise<Child> {
   const { timeoutMs = 60_000 } = options;
-  const script = command.endsWith('.ts');
+  const script = /\.[jt]s$/.test(command);
   const entry = script ? command : `madoguchi ${command}`;
   const argv = script ? [join(ROOT, command)] : [join(ROOT, 'app', 'main.ts'), ...command.split(' ')];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...argv, ...args], {
+  const loader = command.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, ...argv, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', MADOGUCHI_ACCESS_LOG: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

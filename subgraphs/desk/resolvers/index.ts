@@ -26,6 +26,18 @@ const MAX_PROPOSALS = 50;
 const MAX_FOUND = 20;
 const MAX_NOTE = 2_000;
 const MAX_REASON = 500;
+
+/**
+ * A mark as the viewer may see it: who marked it and why are between the marking agency and the
+ * coordinators. Staff of another agency that has the same firm as a client see that it was marked,
+ * when and by which agency — not the consultant's identity nor the free text (a channel between
+ * agencies that could carry what their consultations say).
+ */
+function markAsSeen(mark: desk.ProposalMarkRow, ctx: DeskContext): desk.ProposalMarkRow {
+  if (ctx.viewer.role === 'coordinator' || (mark.agencyId !== null && mark.agencyId === ctx.viewer.agencyId))
+    return mark;
+  return { ...mark, reason: null, markedBy: mark.agencyId ? `staff of ${mark.agencyId}` : 'a coordinator' };
+}
 /** Consultations a proposal reads at most (the newest). */
 const CONSULTATIONS_READ = 300;
 
@@ -94,7 +106,7 @@ export const resolvers: Resolvers = {
       const proposals = await proposeFor({
         firm,
         consultations: rows,
-        marks: await desk.latestMarks(ctx.store, company.id),
+        marks: new Map([...(await desk.latestMarks(ctx.store, company.id))].map(([id, m]) => [id, markAsSeen(m, ctx)])),
         index: await ctx.search.current(),
         loadPrograms: (ids) => programs.byIds(ctx.store, ids),
         today: japanDate(ctx.now()),

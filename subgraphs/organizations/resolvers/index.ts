@@ -39,7 +39,11 @@ export const resolvers: Resolvers = {
   },
   Provenance: provenanceResolvers,
   Source: {
-    entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION' | 'COMMITTEE',
+    entity: (s) => s.entity.toUpperCase() as 'ORGANIZATION' | 'PROGRAM' | 'CONSULTATION' | 'COMMITTEE' | 'LIVE',
+    live: (s) =>
+      s.live
+        ? { ...s.live, circuit: s.live.circuit.toUpperCase().replace('-', '_') as 'CLOSED' | 'OPEN' | 'HALF_OPEN' }
+        : null,
     location: (s, _, ctx) => (ctx.seesDetailOf(s.agencyId) ? s.location : null),
     lastError: (s, _, ctx) => (ctx.seesDetailOf(s.agencyId) ? s.lastError : null),
     rejectedRows: async (s, { first }, ctx) => {
