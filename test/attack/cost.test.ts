@@ -81,7 +81,7 @@ describe('the execution budget when the estimate lets a query through', () => {
     // The gateway answers others at once afterwards; the work behind the aborted request stopped.
     const t = Date.now();
     expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
-    expect(Date.now() - t).toBeLessThan(500);
+    expect(Date.now() - t).toBeLessThan(2_000);
     global.gc?.();
     // Bounded by the budget. (Not yet shown: that a second identical attack keeps nothing more —
     // measured here, RSS grew by about as much again; see the issue 14 report.)

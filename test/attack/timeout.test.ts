@@ -36,7 +36,8 @@ test('the request timeout fires: a coded REQUEST_TIMEOUT soon after the deadline
   expect(r.errors?.[0]?.extensions?.code).toBe('REQUEST_TIMEOUT');
   // A gateway timeout (504) with its code, or a GraphQL answer carrying it; never a crash.
   expect([200, 504]).toContain(r.status);
-  expect(ms).toBeLessThan(2_000);
+  // Well before the slow subgraph's answer (3 s) would have come.
+  expect(ms).toBeLessThan(2_800);
   // The gateway serves others meanwhile.
   const fast = await gql(gateway.url, { query: '{ organizations { id } }' });
   expect(fast.errors).toBeUndefined();

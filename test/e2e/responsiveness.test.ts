@@ -46,6 +46,7 @@ test('/healthz answers while a long store query keeps the store thread busy', as
   expect(await graph).toBe(200);
   // Every health check came back before the store was free again…
   expect(answered.every((t) => t < busyUntil)).toBe(true);
-  // …and promptly (the goal is 100 ms; the bound leaves room for a loaded CI machine).
-  expect(Math.max(...latencies)).toBeLessThan(500);
+  // …and promptly (the goal is 100 ms; the bound leaves room for a loaded CI machine and
+  // stays well under the two seconds the store is busy).
+  expect(Math.max(...latencies)).toBeLessThan(1_500);
 });
