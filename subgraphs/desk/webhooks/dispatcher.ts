@@ -234,7 +234,7 @@ export class WebhookDispatcher {
   private hostHold(url: string, now: number): number | null {
     let host: string;
     try {
-      host = new URL(url).host.toLowerCase();
+      host = new URL(url).hostname.toLowerCase();
     } catch {
       return null; // send() refuses it with the reason
     }
