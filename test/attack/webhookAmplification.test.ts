@@ -16,6 +16,7 @@ import { WebhookDispatcher } from '../../subgraphs/desk/webhooks/dispatcher';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { parseSettings } from '../../server/settings';
 import { openTestStore } from '../support/store';
+import { queueMessages } from '../support/webhooks';
 
 let store: Store;
 beforeAll(async () => {
@@ -97,13 +98,9 @@ test('many owners pointing at one host get it at most MADOGUCHI_WEBHOOK_HOST_PER
   const ids: string[] = [];
   for (const owner of ['amp-1', 'amp-2', 'amp-3'])
     for (const path of ['a', 'b']) ids.push((await register(owner, `http://127.0.0.1:${port}/${path}`)).id!);
-  const from = await webhooks.fanOutCursor(store);
-  await webhooks.fanOut(
+  await queueMessages(
     store,
-    from,
-    from,
-    ids.map((id) => ({ id: `msg_amp_${id}`, webhookId: id, changeIds: [], payload: '{}' })),
-    new Date().toISOString(),
+    ids.map((id) => ({ id: `msg_amp_${id}`, webhookId: id })),
   );
   const limited = deskSettingsOf(
     parseSettings(

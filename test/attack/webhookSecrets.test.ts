@@ -18,6 +18,7 @@ import { WebhookDispatcher } from '../../subgraphs/desk/webhooks/dispatcher';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { parseSettings } from '../../server/settings';
 import { bareStore, openTestStore } from '../support/store';
+import { queueMessages } from '../support/webhooks';
 
 const COORDINATOR = { role: 'coordinator' as const, subject: 'coord-secrets', agencyId: null };
 const env = (identitySecret: string) => ({
@@ -78,13 +79,9 @@ async function register(store: Store, url: string, s = settings) {
 
 /** One message to each webhook, then one dispatcher round of this deployment. */
 async function deliverToEach(store: Store, ids: string[]): Promise<void> {
-  const from = await webhooks.fanOutCursor(store);
-  await webhooks.fanOut(
+  await queueMessages(
     store,
-    from,
-    from,
-    ids.map((id) => ({ id: `msg_${id}`, webhookId: id, changeIds: [], payload: '{"type":"programs.changed"}' })),
-    new Date().toISOString(),
+    ids.map((id) => ({ id: `msg_${id}`, webhookId: id, payload: '{"type":"programs.changed"}' })),
   );
   const dispatcher = new WebhookDispatcher(store, {
     settings: deskSettingsOf(settings),
