@@ -36,6 +36,7 @@ import {
 import { ANONYMOUS, type Viewer } from '../server/identity';
 import type { Route } from '../server/http';
 import { boundedCache, stringBytes, type BoundedCache } from './caches';
+import type { ProgramFeedAtomQuery, ProgramFeedCalendarQuery } from './operations.generated';
 
 const operation = (name: string) => readFileSync(join(__dirname, 'operations', `${name}.graphql`), 'utf8');
 const ATOM_OPERATION = operation('ProgramFeedAtom');
@@ -65,33 +66,10 @@ const FIELD_LABEL: Record<string, string> = {
   status: '受付状況',
 };
 
-interface AtomEntry {
-  id: string;
-  kind: string;
-  programId: string;
-  title: string;
-  updated: string;
-  changes: Array<{ field: string; before: string | null; after: string | null }>;
-  opensOn: string | null;
-  closesOn: string | null;
-  maxAmountText: string | null;
-  url: string | null;
-  provider: { id: string; name: string | null } | null;
-}
-
-interface CalendarDate {
-  id: string;
-  programId: string;
-  title: string;
-  kind: 'OPENS' | 'CLOSES';
-  date: string;
-  updated: string;
-  url: string | null;
-}
-
-interface FeedResult {
-  programFeed: { updated: string | null; entries?: AtomEntry[]; dates?: CalendarDate[] };
-}
+/** The operations' answers, as codegen types them from the supergraph. */
+type AtomResult = ProgramFeedAtomQuery;
+type CalendarResult = ProgramFeedCalendarQuery;
+type AtomEntry = AtomResult['programFeed']['entries'][number];
 
 /** A feed once rendered, with its validators. */
 interface RenderedFeed {
@@ -163,10 +141,10 @@ function entryContent(e: AtomEntry): string {
   return lines.join('\n');
 }
 
-export function renderAtom(search: AlertSearch, base: string, result: FeedResult): string {
+export function renderAtom(search: AlertSearch, base: string, result: AtomResult): string {
   const query = alertSearchParams(search).toString();
   const suffix = query ? `?${query}` : '';
-  const { updated, entries = [] } = result.programFeed;
+  const { updated, entries } = result.programFeed;
   const feed = new Feed({
     id: `urn:madoguchi:feed:programs${suffix}`,
     title: `窓口 — 支援施策の新着・変更・締切: ${describeAlertSearch(search)}`,
@@ -190,13 +168,13 @@ export function renderAtom(search: AlertSearch, base: string, result: FeedResult
   return feed.atom1();
 }
 
-export function renderCalendar(search: AlertSearch, base: string, result: FeedResult): string {
+export function renderCalendar(search: AlertSearch, base: string, result: CalendarResult): string {
   const calendar = ical({
     name: `窓口 — 受付開始日・締切日: ${describeAlertSearch(search)}`,
     prodId: { company: 'Madoguchi', product: 'programme-dates', language: 'JA' },
     timezone: 'Asia/Tokyo',
   });
-  for (const d of result.programFeed.dates ?? []) {
+  for (const d of result.programFeed.dates) {
     const [y, m, day] = d.date.split('-').map(Number);
     calendar.createEvent({
       id: `${d.id}@madoguchi`,
@@ -238,7 +216,7 @@ export function feedRoutes(options: {
 }): Route[] {
   const build = async (kind: 'atom' | 'ics', search: AlertSearch): Promise<RenderedFeed | FeedFailure> => {
     const requestId = randomUUID();
-    const result = await options.apollo.executeOperation<FeedResult>(
+    const result = await options.apollo.executeOperation<AtomResult | CalendarResult>(
       {
         query: kind === 'atom' ? ATOM_OPERATION : CALENDAR_OPERATION,
         operationName: kind === 'atom' ? 'ProgramFeedAtom' : 'ProgramFeedCalendar',
@@ -257,7 +235,10 @@ export function feedRoutes(options: {
         : { status: 502, message: `the feed could not be built (${codes.join(', ')})` };
     }
     const base = options.base();
-    const body = kind === 'atom' ? renderAtom(search, base, single.data) : renderCalendar(search, base, single.data);
+    const body =
+      kind === 'atom'
+        ? renderAtom(search, base, single.data as AtomResult)
+        : renderCalendar(search, base, single.data as CalendarResult);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     return { body, etag, lastModified: single.data.programFeed.updated };
   };
