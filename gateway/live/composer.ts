@@ -61,11 +61,35 @@ export function composeHere(subgraphs: SubgraphDefinition[]): CompositionResult 
   };
 }
 
-/** A composition thread, started on first use and kept. */
-export function createComposer(): { compose: Compose; close(): Promise<void> } {
+export interface ComposerLimits {
+  /** Time one composition may take before the thread is stopped (default 60 s). */
+  timeoutMs?: number;
+  /** Heap the composition thread may use, in MB (default 1,024). */
+  maxHeapMb?: number;
+}
+
+/**
+ * A composition thread, started on first use and kept. A composition that outlives its time or
+ * its heap stops the thread and answers as a composition error (the sources it was given are then
+ * tried one by one, and the one that causes it is left out); the next composition starts a new
+ * thread.
+ */
+export function createComposer(limits: ComposerLimits = {}): { compose: Compose; close(): Promise<void> } {
+  const timeoutMs = limits.timeoutMs ?? 60_000;
   let worker: Worker | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (r: CompositionResult) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: CompositionResult) => void; timer: NodeJS.Timeout }>();
+  const settle = (id: number, result: CompositionResult) => {
+    const p = pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    pending.delete(id);
+    p.resolve(result);
+  };
+  const failAll = (w: Worker, reason: string) => {
+    if (worker === w) worker = undefined;
+    for (const id of [...pending.keys()]) settle(id, { errors: [reason], hints: [] });
+  };
   const start = (): Worker => {
     const entry = JSON.stringify(join(__dirname, 'composer.ts'));
     const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
@@ -73,28 +97,28 @@ export function createComposer(): { compose: Compose; close(): Promise<void> } {
       eval: true,
       execArgv: [],
       workerData: { madoguchiComposer: true },
+      resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb ?? 1_024 },
     });
     w.unref();
-    w.on('message', (m: { id: number; result: CompositionResult }) => {
-      pending.get(m.id)?.resolve(m.result);
-      pending.delete(m.id);
-    });
-    const fail = (e: Error) => {
-      for (const p of pending.values()) p.reject(e);
-      pending.clear();
-      worker = undefined;
-    };
-    w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`the composition thread exited (code ${code})`)));
+    w.on('message', (m: { id: number; result: CompositionResult }) => settle(m.id, m.result));
+    w.on('error', (e) => failAll(w, `the composition stopped: ${e.message}`));
+    w.on('exit', (code) => failAll(w, `the composition thread exited (code ${code})`));
     return w;
   };
   return {
     compose: (subgraphs) =>
-      new Promise<CompositionResult>((resolve, reject) => {
-        worker ??= start();
+      new Promise<CompositionResult>((resolve) => {
+        const w = (worker ??= start());
         const id = nextId++;
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, subgraphs });
+        const timer = setTimeout(() => {
+          // Stopping the thread is the only way to stop a composition; the others waiting on it
+          // are answered with the same reason.
+          failAll(w, `the composition took longer than ${timeoutMs} ms and was stopped`);
+          void w.terminate();
+        }, timeoutMs);
+        timer.unref();
+        pending.set(id, { resolve, timer });
+        w.postMessage({ id, subgraphs });
       }),
     close: async () => {
       const w = worker;
