@@ -431,6 +431,10 @@ export async function startGateway(
   routes.push(...pageRoutes());
   buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
   routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
+  if (settings.mode === 'production' && !settings.publicUrl)
+    logger.warn(
+      'MADOGUCHI_PUBLIC_URL is unset: feed and calendar links point at the listen address, which readers behind a proxy cannot reach',
+    );
   const feedCache = new FeedCache(settings.feedCacheMB * 1024 * 1024);
   caches.set('feeds', feedCache.entries);
   routes.push(
