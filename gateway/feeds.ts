@@ -214,7 +214,11 @@ export function feedRoutes(options: {
   base: () => string;
   cache: FeedCache;
 }): Route[] {
-  const build = async (kind: 'atom' | 'ics', search: AlertSearch): Promise<RenderedFeed | FeedFailure> => {
+  const build = async (
+    kind: 'atom' | 'ics',
+    search: AlertSearch,
+    base: string,
+  ): Promise<RenderedFeed | FeedFailure> => {
     const requestId = randomUUID();
     const result = await options.apollo.executeOperation<AtomResult | CalendarResult>(
       {
@@ -234,7 +238,6 @@ export function feedRoutes(options: {
         ? { status: 400, message: single?.errors?.[0]?.message ?? 'bad search' }
         : { status: 502, message: `the feed could not be built (${codes.join(', ')})` };
     }
-    const base = options.base();
     const body =
       kind === 'atom'
         ? renderAtom(search, base, single.data as AtomResult)
@@ -256,8 +259,9 @@ export function feedRoutes(options: {
         throw e;
       }
       // Everything the body depends on besides the data and the day (FeedCache adds those).
-      const feed = await options.cache.get([kind, ANONYMOUS.role, alertSearchParams(search).toString()], () =>
-        build(kind, search),
+      const base = options.base();
+      const feed = await options.cache.get([kind, ANONYMOUS.role, alertSearchParams(search).toString(), base], () =>
+        build(kind, search, base),
       );
       if ('status' in feed) return fail(res, feed.status, feed.message);
       const headers: Record<string, string> = {
