@@ -75,6 +75,8 @@ runBench(async () => {
       {
         MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32',
         MADOGUCHI_WEBHOOK_RETRY_BASE_MS: '200',
+        // Every webhook here points at the one local receiver: the per-host limit would measure itself.
+        MADOGUCHI_WEBHOOK_HOST_PER_MINUTE: '1000000',
       },
       { envFile: false },
     ),
@@ -114,7 +116,10 @@ runBench(async () => {
         owner: 'bench',
         url,
         search: alertSearchOf({ municipalityCode: TOSHIMA }),
-        secret: `whsec_${Buffer.alloc(32, 3).toString('base64')}`,
+        sealedSecret: settings.secrets.seal(
+          `whsec_${Buffer.alloc(32, 3).toString('base64')}`,
+          `wh_probe_${registered}`,
+        ),
         at: new Date().toISOString(),
       })
     ).id;
@@ -125,7 +130,7 @@ runBench(async () => {
         owner: `bench-${i % 50}`,
         url,
         search: list[i],
-        secret: `whsec_${Buffer.alloc(32, 4).toString('base64')}`,
+        sealedSecret: settings.secrets.seal(`whsec_${Buffer.alloc(32, 4).toString('base64')}`, `wh_${i}`),
         at: new Date().toISOString(),
       });
     const dispatcher = await new WebhookDispatcher(store, {

@@ -6,6 +6,17 @@
  * come out. Cache-friendly: a strong ETag of the body and Last-Modified from the newest entry,
  * answered with 304 to a matching If-None-Match or If-Modified-Since; bounded (the query string,
  * 100 entries, 400 dates).
+ *
+ * Rendered once per snapshot: each body is kept (FeedCache, bounded in bytes) under everything
+ * that changes it — the feed's kind and normalized search, the caller's entitlement (always
+ * anonymous here), the data's generation (bumped whenever a sync writes a snapshot) and the day in
+ * Japan (deadlines draw near by the calendar) — and readers asking for the same feed at once wait
+ * for one build. A gateway told of no snapshots (no store to listen to) still rebuilds a feed
+ * after FEED_TTL_MS.
+ *
+ * Links point at MADOGUCHI_PUBLIC_URL, else at the gateway's own listen address: never at the
+ * request's Host header, which a caller chooses and which would then reach every reader of the
+ * cached feed.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,6 +35,8 @@ import {
 } from '../domain/alertSearch';
 import { ANONYMOUS, type Viewer } from '../server/identity';
 import type { Route } from '../server/http';
+import { boundedCache, stringBytes, type BoundedCache } from './caches';
+import type { ProgramFeedAtomQuery, ProgramFeedCalendarQuery } from './operations.generated';
 
 const operation = (name: string) => readFileSync(join(__dirname, 'operations', `${name}.graphql`), 'utf8');
 const ATOM_OPERATION = operation('ProgramFeedAtom');
@@ -53,40 +66,70 @@ const FIELD_LABEL: Record<string, string> = {
   status: '受付状況',
 };
 
-interface AtomEntry {
-  id: string;
-  kind: string;
-  programId: string;
-  title: string;
-  updated: string;
-  changes: Array<{ field: string; before: string | null; after: string | null }>;
-  opensOn: string | null;
-  closesOn: string | null;
-  maxAmountText: string | null;
-  url: string | null;
-  provider: { id: string; name: string | null } | null;
+/** The operations' answers, as codegen types them from the supergraph. */
+type AtomResult = ProgramFeedAtomQuery;
+type CalendarResult = ProgramFeedCalendarQuery;
+type AtomEntry = AtomResult['programFeed']['entries'][number];
+
+/** A feed once rendered, with its validators. */
+interface RenderedFeed {
+  body: string;
+  etag: string;
+  lastModified: string | null;
 }
 
-interface CalendarDate {
-  id: string;
-  programId: string;
-  title: string;
-  kind: 'OPENS' | 'CLOSES';
-  date: string;
-  updated: string;
-  url: string | null;
+/** A rebuild at least this often, for gateways no snapshot reaches (same as the readers' max-age). */
+export const FEED_TTL_MS = 300_000;
+
+/** Rendered feeds until the data changes; sized in bytes (./caches). */
+export class FeedCache {
+  readonly entries: BoundedCache<RenderedFeed>;
+  private generation = 0;
+  private readonly building = new Map<string, Promise<RenderedFeed | FeedFailure>>();
+
+  constructor(maxBytes: number) {
+    this.entries = boundedCache<RenderedFeed>({
+      maxBytes,
+      sizeOf: (f) => stringBytes(f.body) + stringBytes(f.etag) + 64,
+      ttlMs: FEED_TTL_MS,
+    });
+  }
+
+  /** A sync wrote a snapshot: every kept feed is out of date, and builds under way keep theirs to themselves. */
+  dataChanged(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  /** The kept feed for `parts`, or the one `build` makes (once, for every caller asking meanwhile); failures are not kept. */
+  async get(
+    parts: readonly string[],
+    build: () => Promise<RenderedFeed | FeedFailure>,
+  ): Promise<RenderedFeed | FeedFailure> {
+    const generation = this.generation;
+    const key = JSON.stringify([generation, japanDay(), ...parts]);
+    const kept = this.entries.get(key);
+    if (kept) return kept;
+    let pending = this.building.get(key);
+    if (!pending) {
+      pending = build().finally(() => this.building.delete(key));
+      this.building.set(key, pending);
+      const made = await pending;
+      // Built from data a newer snapshot has replaced: served to this caller, kept for nobody.
+      if (!('status' in made) && generation === this.generation) this.entries.set(key, made);
+      return made;
+    }
+    return pending;
+  }
 }
 
-interface FeedResult {
-  programFeed: { updated: string | null; entries?: AtomEntry[]; dates?: CalendarDate[] };
+interface FeedFailure {
+  status: number;
+  message: string;
 }
 
-/** Where links point: the configured public URL, else the host the reader asked. */
-function baseOf(req: IncomingMessage, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/$/, '');
-  const host = String(req.headers.host ?? 'localhost').replace(/[^A-Za-z0-9.:[\]-]/g, '');
-  return `http://${host}`;
-}
+/** Today in Japan (YYYY-MM-DD). */
+const japanDay = () => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
 
 function entryContent(e: AtomEntry): string {
   const lines: string[] = [];
@@ -98,10 +141,10 @@ function entryContent(e: AtomEntry): string {
   return lines.join('\n');
 }
 
-export function renderAtom(search: AlertSearch, base: string, result: FeedResult): string {
+export function renderAtom(search: AlertSearch, base: string, result: AtomResult): string {
   const query = alertSearchParams(search).toString();
   const suffix = query ? `?${query}` : '';
-  const { updated, entries = [] } = result.programFeed;
+  const { updated, entries } = result.programFeed;
   const feed = new Feed({
     id: `urn:madoguchi:feed:programs${suffix}`,
     title: `窓口 — 支援施策の新着・変更・締切: ${describeAlertSearch(search)}`,
@@ -125,13 +168,13 @@ export function renderAtom(search: AlertSearch, base: string, result: FeedResult
   return feed.atom1();
 }
 
-export function renderCalendar(search: AlertSearch, base: string, result: FeedResult): string {
+export function renderCalendar(search: AlertSearch, base: string, result: CalendarResult): string {
   const calendar = ical({
     name: `窓口 — 受付開始日・締切日: ${describeAlertSearch(search)}`,
     prodId: { company: 'Madoguchi', product: 'programme-dates', language: 'JA' },
     timezone: 'Asia/Tokyo',
   });
-  for (const d of result.programFeed.dates ?? []) {
+  for (const d of result.programFeed.dates) {
     const [y, m, day] = d.date.split('-').map(Number);
     calendar.createEvent({
       id: `${d.id}@madoguchi`,
@@ -167,8 +210,41 @@ function notModified(req: IncomingMessage, etag: string, lastModified: string | 
 export function feedRoutes(options: {
   apollo: ApolloServer<{ viewer: Viewer; requestId: string }>;
   logger: Logger;
-  publicUrl?: string;
+  /** Where links point: MADOGUCHI_PUBLIC_URL, else the gateway's own listen address (never a request's Host). */
+  base: () => string;
+  cache: FeedCache;
 }): Route[] {
+  const build = async (
+    kind: 'atom' | 'ics',
+    search: AlertSearch,
+    base: string,
+  ): Promise<RenderedFeed | FeedFailure> => {
+    const requestId = randomUUID();
+    const result = await options.apollo.executeOperation<AtomResult | CalendarResult>(
+      {
+        query: kind === 'atom' ? ATOM_OPERATION : CALENDAR_OPERATION,
+        operationName: kind === 'atom' ? 'ProgramFeedAtom' : 'ProgramFeedCalendar',
+        variables: { search },
+      },
+      { contextValue: { viewer: ANONYMOUS, requestId } },
+    );
+    const single = result.body.kind === 'single' ? result.body.singleResult : null;
+    if (!single?.data || single.errors?.length) {
+      const codes = [
+        ...new Set((single?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))),
+      ];
+      options.logger.warn({ requestId, codes }, 'feed could not be built');
+      return codes.includes('BAD_USER_INPUT')
+        ? { status: 400, message: single?.errors?.[0]?.message ?? 'bad search' }
+        : { status: 502, message: `the feed could not be built (${codes.join(', ')})` };
+    }
+    const body =
+      kind === 'atom'
+        ? renderAtom(search, base, single.data as AtomResult)
+        : renderCalendar(search, base, single.data as CalendarResult);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    return { body, etag, lastModified: single.data.programFeed.updated };
+  };
   const serve =
     (kind: 'atom' | 'ics') =>
     async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -182,45 +258,38 @@ export function feedRoutes(options: {
         if (e instanceof AlertSearchError) return fail(res, 400, e.message);
         throw e;
       }
-      const requestId = randomUUID();
-      const result = await options.apollo.executeOperation<FeedResult>(
-        {
-          query: kind === 'atom' ? ATOM_OPERATION : CALENDAR_OPERATION,
-          operationName: kind === 'atom' ? 'ProgramFeedAtom' : 'ProgramFeedCalendar',
-          variables: { search },
-        },
-        { contextValue: { viewer: ANONYMOUS, requestId } },
+      // Everything the body depends on besides the data and the day (FeedCache adds those).
+      const base = options.base();
+      const feed = await options.cache.get([kind, ANONYMOUS.role, alertSearchParams(search).toString(), base], () =>
+        build(kind, search, base),
       );
-      const single = result.body.kind === 'single' ? result.body.singleResult : null;
-      if (!single?.data || single.errors?.length) {
-        const codes = [
-          ...new Set((single?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))),
-        ];
-        options.logger.warn({ requestId, codes }, 'feed could not be built');
-        return codes.includes('BAD_USER_INPUT')
-          ? fail(res, 400, single?.errors?.[0]?.message ?? 'bad search')
-          : fail(res, 502, `the feed could not be built (${codes.join(', ')})`);
-      }
-      const base = baseOf(req, options.publicUrl);
-      const body = kind === 'atom' ? renderAtom(search, base, single.data) : renderCalendar(search, base, single.data);
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-      const updated = single.data.programFeed.updated;
+      if ('status' in feed) return fail(res, feed.status, feed.message);
       const headers: Record<string, string> = {
         'content-type': kind === 'atom' ? 'application/atom+xml; charset=utf-8' : 'text/calendar; charset=utf-8',
         'cache-control': 'public, max-age=300',
-        etag,
+        etag: feed.etag,
         'x-content-type-options': 'nosniff',
-        ...(updated ? { 'last-modified': new Date(updated).toUTCString() } : {}),
+        ...(feed.lastModified ? { 'last-modified': new Date(feed.lastModified).toUTCString() } : {}),
       };
-      if (notModified(req, etag, updated)) {
+      if (notModified(req, feed.etag, feed.lastModified)) {
         res.writeHead(304, headers);
         return void res.end();
       }
-      res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
-      res.end(body);
+      res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(feed.body)) });
+      res.end(feed.body);
     };
   return [
     { method: 'GET', path: '/feeds/programs.atom', handle: serve('atom') },
     { method: 'GET', path: '/feeds/programs.ics', handle: serve('ics') },
   ];
+}
+
+/** The origin links point at: the public URL when set, else the origin of the gateway's own address. */
+export function feedBase(publicUrl: string | undefined, listenUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '');
+  try {
+    return new URL(listenUrl ?? '').origin;
+  } catch {
+    return 'http://localhost';
+  }
 }

@@ -44,7 +44,7 @@ import {
 import { buildExplorerAssets, explorerRoutes } from './explorer';
 import { buildAllPageAssets, pageRoutes } from './pages';
 import { committeePackRoute } from './exports/committeePack';
-import { feedRoutes } from './feeds';
+import { FeedCache, feedBase, feedRoutes } from './feeds';
 import { SubgraphClient, endpointUrls, subgraphClientOptionsOf, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, boundedCache, stringBytes, type CacheRegistry } from './caches';
 import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
@@ -316,7 +316,7 @@ export interface RunningGateway extends RunningServer {
   /** The live sources, when any are declared. */
   live: LiveRegistry | null;
   clients: Map<string, SubgraphClient>;
-  /** Drops every cached answer (after a sync changed data); a no-op without the response cache. */
+  /** Drops every cached answer and rendered feed (after a sync changed data). */
   invalidateResponseCache(): void;
   responseCacheEnabled: boolean;
 }
@@ -444,7 +444,15 @@ export async function startGateway(
   routes.push(...pageRoutes());
   buildAllPageAssets().catch((e: Error) => logger.warn({ err: e.message }, 'page bundles failed'));
   routes.push(committeePackRoute({ apollo, resolveViewer, logger }));
-  routes.push(...feedRoutes({ apollo, logger, publicUrl: settings.publicUrl }));
+  if (settings.mode === 'production' && !settings.publicUrl)
+    logger.warn(
+      'MADOGUCHI_PUBLIC_URL is unset: feed and calendar links point at the listen address, which readers behind a proxy cannot reach',
+    );
+  const feedCache = new FeedCache(settings.feedCacheMB * 1024 * 1024);
+  caches.set('feeds', feedCache.entries);
+  routes.push(
+    ...feedRoutes({ apollo, logger, cache: feedCache, base: () => feedBase(settings.publicUrl, running?.url) }),
+  );
   if (limits.introspection !== 'nobody') {
     // The explorer needs introspection; it is served where introspection is allowed (to signed-in
     // callers only, the page sends the token from its headers pane).
@@ -595,6 +603,11 @@ export async function startGateway(
     live,
     clients,
     responseCacheEnabled: responseCache !== null,
-    invalidateResponseCache: () => void responseCache?.invalidate(),
+    invalidateResponseCache: () => {
+      // Feeds are built from the graph's answers: once the answers are dropped (a shared store's
+      // takes a round trip), a feed built meanwhile from an old answer is dropped again.
+      feedCache.dataChanged();
+      void Promise.resolve(responseCache?.invalidate()).finally(() => feedCache.dataChanged());
+    },
   };
 }

@@ -70,8 +70,15 @@ export const TUNING_SETTINGS = {
     env: 'MADOGUCHI_PUBLIC_URL',
     kind: kinds.url(['https:', 'http:'], 'https://madoguchi.example.jp'),
     group: 'Gateway',
-    defaultDoc: "the request's own host",
-    doc: 'The address people reach the gateway at, for the links in feeds and calendars.',
+    defaultDoc: "the gateway's own listen address (never the request's Host header)",
+    doc: 'The address people reach the gateway at, for the links in feeds and calendars. Set it whenever the gateway is reached through a proxy or another name.',
+  }),
+  feedCacheMB: setting({
+    env: 'MADOGUCHI_FEED_CACHE_MB',
+    kind: kinds.integer(1, 4096),
+    default: '16',
+    group: 'Gateway',
+    doc: 'Memory for rendered Atom and iCalendar feeds, kept until the data changes, in MiB.',
   }),
   apolloTelemetryDisabled: setting({
     env: 'APOLLO_TELEMETRY_DISABLED',
@@ -223,9 +230,16 @@ export const TUNING_SETTINGS = {
   webhookMaxPerOwner: setting({
     env: 'MADOGUCHI_WEBHOOK_MAX_PER_OWNER',
     kind: kinds.integer(1, 100_000),
-    default: '100',
+    default: '20',
     group: 'Desk and webhooks',
-    doc: 'Webhooks one owner may register.',
+    doc: 'Enabled webhooks one owner may have at once (each change is sent once per webhook: more would multiply deliveries).',
+  }),
+  webhookHostPerMinute: setting({
+    env: 'MADOGUCHI_WEBHOOK_HOST_PER_MINUTE',
+    kind: kinds.integer(1, 1_000_000),
+    default: '300',
+    group: 'Desk and webhooks',
+    doc: 'Deliveries one process sends to one receiving host per minute, whoever owns the webhooks; the rest wait for the next minute (nothing is dropped).',
   }),
   webhookRetryBaseMs: setting({
     env: 'MADOGUCHI_WEBHOOK_RETRY_BASE_MS',

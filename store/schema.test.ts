@@ -8,33 +8,11 @@
  */
 import { recordKey } from '../domain/disclosure';
 import type { ConsultationRecord } from '../domain/records';
-import { createTestDatabase, TEST_DATABASE_URL } from '../test/support/store';
+import { bareStore } from '../test/support/store';
 import { migrate, migrations } from './engine/migrate';
-import { openStore } from './engine/open';
-import { openPGlite } from './engine/pglite';
 import type { Store } from './engine/store';
 import { computeRollups, ROLLUP_TABLE } from './rollups';
 import { selectList, TABLES } from './tables';
-
-/** A store with nothing in it on this pass's engine; `done` also drops its database on PostgreSQL. */
-async function bareStore(): Promise<{ store: Store; done(): Promise<void> }> {
-  if (!TEST_DATABASE_URL) {
-    const store = await openPGlite({});
-    return { store, done: () => store.close() };
-  }
-  const db = await createTestDatabase('empty');
-  // openStore migrates the copied template: start from nothing instead, on a plain connection.
-  const migrated = await openStore({ databaseUrl: db.url, postgres: { poolSize: 1 } });
-  await migrated.query('drop schema public cascade');
-  await migrated.query('create schema public');
-  return {
-    store: migrated,
-    done: async () => {
-      await migrated.close();
-      await db.drop();
-    },
-  };
-}
 
 // Consultations as a store of version 2 held them (before rollups and record keys): two sources,
 // a consultation with two topics, one with none, missing municipality and industry, and months

@@ -16,9 +16,8 @@ export interface WebhookRow {
   disabledReason: string | null;
 }
 
-/** A webhook with what sending needs; never leaves the server. */
+/** A webhook with what the fan-out needs. */
 export interface WebhookTarget extends WebhookRow {
-  secret: string;
   /** Changes up to this id predate the webhook. */
   startAfter: number;
 }
@@ -54,16 +53,68 @@ const DELIVERY_COLUMNS = `d.id, d.webhook_id as "webhookId", d.change_ids::float
   ${JST('d.created_at')} as "createdAt", d.attempts, ${JST('d.next_attempt_at')} as "nextAttemptAt",
   ${JST('d.delivered_at')} as "deliveredAt", d.last_error as "lastError"`;
 
-export async function createWebhook(
-  db: Queryable,
-  w: { id: string; owner: string; url: string; search: object; secret: string; at: string },
-): Promise<WebhookRow> {
+export interface NewWebhook {
+  id: string;
+  owner: string;
+  url: string;
+  search: object;
+  /** The signing secret as sealed by the desk (never the secret itself). */
+  sealedSecret: string;
+  at: string;
+}
+
+export async function createWebhook(db: Queryable, w: NewWebhook): Promise<WebhookRow> {
   const [row] = await db.query<WebhookRow>(
-    `insert into webhooks (id, owner, url, search, secret, created_at, start_after)
+    `insert into webhooks (id, owner, url, search, secret_sealed, created_at, start_after)
      values ($1, $2, $3, $4, $5, $6, (select coalesce(max(id), 0) from program_changes)) returning ${WEBHOOK_COLUMNS}`,
-    [w.id, w.owner, w.url, JSON.stringify(w.search), w.secret, w.at],
+    [w.id, w.owner, w.url, JSON.stringify(w.search), w.sealedSecret, w.at],
   );
   return row;
+}
+
+/** An arbitrary constant of this project: the advisory-lock class of one owner's registrations. */
+const OWNER_LOCK = 7_341_092;
+
+/**
+ * Registers a webhook once `check` accepts the owner's enabled webhooks (it throws to refuse),
+ * holding a lock on the owner for the transaction: two registrations at once by one owner are
+ * checked one after the other, so neither can slip past a limit the other filled.
+ */
+export async function createWebhookChecked(
+  store: Store,
+  w: NewWebhook,
+  check: (enabled: WebhookRow[]) => void,
+): Promise<WebhookRow> {
+  return store.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [OWNER_LOCK, w.owner]);
+    const enabled = await tx.query<WebhookRow>(
+      `select ${WEBHOOK_COLUMNS} from webhooks where owner = $1 and disabled_at is null order by created_at, id`,
+      [w.owner],
+    );
+    check(enabled);
+    return createWebhook(tx, w);
+  });
+}
+
+/** Secrets still stored in plaintext (rows from before migration 110). */
+export function plaintextSecrets(db: Queryable): Promise<Array<{ id: string; secret: string }>> {
+  return db.query<{ id: string; secret: string }>(
+    'select id, secret from webhooks where secret is not null order by id',
+  );
+}
+
+/** Stores a webhook's secret sealed in place of its plaintext, if that is still the one stored. */
+export async function replacePlaintextSecret(
+  db: Queryable,
+  id: string,
+  plain: string,
+  sealed: string,
+): Promise<boolean> {
+  const rows = await db.query(
+    'update webhooks set secret_sealed = $3, secret = null where id = $1 and secret = $2 returning id',
+    [id, plain, sealed],
+  );
+  return rows.length > 0;
 }
 
 /** Webhooks of one owner (all when null), newest first. */
@@ -79,10 +130,10 @@ export async function webhookById(db: Queryable, id: string): Promise<WebhookRow
   return row ?? null;
 }
 
-/** Enabled webhooks with their secrets, for the fan-out and for sending. */
+/** Enabled webhooks, for the fan-out. */
 export function enabledTargets(db: Queryable): Promise<WebhookTarget[]> {
   return db.query<WebhookTarget>(
-    `select ${WEBHOOK_COLUMNS}, secret, start_after::float8 as "startAfter" from webhooks where disabled_at is null order by id`,
+    `select ${WEBHOOK_COLUMNS}, start_after::float8 as "startAfter" from webhooks where disabled_at is null order by id`,
   );
 }
 
@@ -159,7 +210,10 @@ export interface ClaimedDelivery {
   id: string;
   webhookId: string;
   url: string;
-  secret: string;
+  /** The webhook's signing secret, sealed (./../subgraphs/desk/webhooks/secrets). */
+  sealedSecret: string | null;
+  /** A secret from before migration 110 not sealed yet. */
+  plaintextSecret: string | null;
   payload: string;
   attempts: number;
   createdAt: string;
@@ -177,8 +231,16 @@ export function claimDue(db: Queryable, now: string, leaseMs: number, limit: num
                     where status = 'PENDING' and next_attempt_at <= $1 and (lease_until is null or lease_until < $1)
                     order by next_attempt_at, id limit $3 for update skip locked)
        and w.id = d.webhook_id and w.disabled_at is null
-     returning d.id, d.webhook_id as "webhookId", w.url, w.secret, d.payload, d.attempts, ${JST('d.created_at')} as "createdAt"`,
+     returning d.id, d.webhook_id as "webhookId", w.url, w.secret_sealed as "sealedSecret", w.secret as "plaintextSecret", d.payload, d.attempts, ${JST('d.created_at')} as "createdAt"`,
     [now, leaseMs, limit],
+  );
+}
+
+/** Hands a claimed delivery back, due again at `at`, without counting an attempt (a limit held it). */
+export async function postpone(db: Queryable, id: string, at: string): Promise<void> {
+  await db.query(
+    `update webhook_deliveries set lease_until = null, next_attempt_at = $2 where id = $1 and status = 'PENDING'`,
+    [id, at],
   );
 }
 

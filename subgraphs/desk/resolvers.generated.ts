@@ -163,7 +163,9 @@ export type Mutation = {
   /**
    * Registers a webhook for a search (coordinators, or subjects listed in MADOGUCHI_WEBHOOK_OWNERS).
    * `url` must be http(s) and reach no loopback, private or link-local address unless the install
-   * allows it (MADOGUCHI_WEBHOOK_ALLOW_PRIVATE).
+   * allows it (MADOGUCHI_WEBHOOK_ALLOW_PRIVATE). An owner has at most MADOGUCHI_WEBHOOK_MAX_PER_OWNER
+   * enabled webhooks (LIMIT_EXCEEDED) and one per address and search (CONFLICT names it). The secret
+   * is stored sealed, never as shown.
    */
   registerProgramWebhook: ProgramWebhookRegistration;
 };

@@ -5,12 +5,17 @@
  */
 import { defaultSettings, type Settings } from '../../server/settings';
 import { parseAllowedRanges, type OutboundPolicy } from './webhooks/outbound';
+import { WebhookSecretBox } from './webhooks/secrets';
 
 export interface DeskSettings {
   outbound: OutboundPolicy;
   /** Token subjects that may register webhooks besides coordinators. */
   webhookOwners: Set<string>;
   maxWebhooksPerOwner: number;
+  /** Deliveries one process sends to one receiving host per minute. */
+  hostPerMinute: number;
+  /** Seals and opens the webhooks' signing secrets (key from MADOGUCHI_IDENTITY_SECRET). */
+  secrets: WebhookSecretBox;
   retry: {
     /** Delay after the first failure; each later one is `factor` times the last, up to `maxMs`. */
     baseMs: number;
@@ -32,6 +37,10 @@ export function deskSettingsOf(s: Settings = defaultDeskBase()): DeskSettings {
       outbound: { allowed: parseAllowedRanges(s.webhookAllowPrivate.join(',') || undefined) },
       webhookOwners: new Set(s.webhookOwners),
       maxWebhooksPerOwner: s.webhookMaxPerOwner,
+      hostPerMinute: s.webhookHostPerMinute,
+      // Settings without a resolved secret come from library callers (tests, benches) only: an
+      // entry point resolves it first, and production refuses to start without it.
+      secrets: s.identitySecret ? WebhookSecretBox.fromServerSecret(s.identitySecret) : WebhookSecretBox.ephemeral(),
       retry: { baseMs: s.webhookRetryBaseMs, factor: 4, maxMs: s.webhookRetryMaxMs, windowMs: s.webhookRetryWindowMs },
       timeoutMs: s.webhookTimeoutMs,
     };

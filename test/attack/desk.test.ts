@@ -4,8 +4,10 @@
  * firm's proposals, and whether proposals or their reasons tell a caller about consultations it
  * may not read; whether the committee's nominations answer anonymous callers and analysts as the
  * rest of the growth file does (401/403 at the gateway: they answered 200 with an error); whether a
- * crafted feed link can inject into the Atom XML or the calendar.
+ * crafted feed link can inject into the Atom XML or the calendar, or a hostile Host header into
+ * the links of a feed kept for every reader; and whether a crowd of feed readers costs a build each.
  */
+import { request } from 'node:http';
 import { fetch } from 'undici';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { codeOf, gql, JWT_SECRET, startApp, type App } from './support';
@@ -142,7 +144,18 @@ test('staff see their own agency’s nominations only', async () => {
 });
 
 describe('feeds from crafted links', () => {
-  const get = (path: string) => fetch(`${app.base}${path}`);
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.base}${path}`, { headers });
+  /** A GET with headers fetch would not send as given (Host). */
+  const rawGet = (path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${app.base}${path}`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
 
   test('control characters in the search are a 400, never an XML document no reader can parse', async () => {
     for (const q of ['%01%E8%B3%87%E9%87%91', '%E8%B3%87%E9%87%91%1B', '%00']) {
@@ -179,6 +192,39 @@ describe('feeds from crafted links', () => {
     const route = await get('/feeds/programs.atom?q=%E8%B3%87%E9%87%91');
     expect(route.status).toBe(200);
     await route.text();
+  });
+
+  test('a hostile Host header reaches no link, in its own answer nor in the kept feed others are served', async () => {
+    for (const path of ['/feeds/programs.atom?q=%E8%9E%8D%E8%B3%87', '/feeds/programs.ics']) {
+      const hostile = await rawGet(path, { host: 'attacker.example', 'x-forwarded-host': 'attacker.example' });
+      expect(hostile.status).toBe(200);
+      expect(hostile.body).not.toContain('attacker.example');
+      // Links point at the gateway's own address (no MADOGUCHI_PUBLIC_URL here).
+      expect(hostile.body).toContain(`${app.base}/program?id=`);
+      const next = await get(path);
+      expect(await next.text()).toBe(hostile.body);
+    }
+  });
+
+  test('a crowd of readers of one feed costs one build; a reader with its ETag gets 304', async () => {
+    // Each build asks the desk subgraph once: its requests count the builds.
+    const lookups = async () => (await app.subgraphRequests()).desk;
+    const path = `/feeds/programs.atom?q=${encodeURIComponent('設備投資')}&field=FINANCE`;
+    const before = await lookups();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get(path)));
+    const bodies = await Promise.all(answers.map((r) => r.text()));
+    expect(new Set(bodies).size).toBe(1);
+    expect(new Set(answers.map((r) => r.headers.get('etag'))).size).toBe(1);
+    expect((await lookups()) - before).toBe(1);
+    // One after another too (nothing in flight to share).
+    for (let i = 0; i < 3; i++) expect(await (await get(path)).text()).toBe(bodies[0]);
+    expect((await lookups()) - before).toBe(1);
+    const etag = answers[0].headers.get('etag')!;
+    const again = await get(path, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+    expect((await lookups()) - before).toBe(1);
   });
 
   test('a query string over the bound is refused before any work', async () => {

@@ -129,7 +129,7 @@ test('a receiver that redirects elsewhere is not followed: the attempt fails and
     owner: COORDINATOR.subject,
     url: `http://127.0.0.1:${(redirector.address() as { port: number }).port}/hook`,
     search: {},
-    secret,
+    sealedSecret: settings.secrets.seal(secret, 'wh_redirect'),
     at: new Date().toISOString(),
   });
   const from = await webhooks.fanOutCursor(store);
@@ -185,7 +185,7 @@ async function deliverOnce(url: string, id: string, env: Record<string, string> 
     owner: COORDINATOR.subject,
     url,
     search: {},
-    secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
+    sealedSecret: settings.secrets.seal(`whsec_${Buffer.alloc(32, 9).toString('base64')}`, `wh_${id}`),
     at: new Date().toISOString(),
   });
   const from = await webhooks.fanOutCursor(store);

@@ -161,7 +161,13 @@ test('a new programme reaches the feed, the calendar and every matching webhook 
   const feedUrl = `${base}/feeds/programs.atom?muni=131164`;
   const before = await fetch(feedUrl);
   expect(before.status).toBe(200);
-  const etagBefore = before.headers.get('etag');
+  const etagBefore = before.headers.get('etag')!;
+  const bodyBefore = await before.text();
+  // Kept until the data changes: the same body again, and 304 to a reader holding its ETag.
+  expect(await (await fetch(feedUrl)).text()).toBe(bodyBefore);
+  const current = await fetch(feedUrl, { headers: { 'if-none-match': etagBefore } });
+  expect(current.status).toBe(304);
+  expect(current.headers.get('etag')).toBe(etagBefore);
 
   // Sync 1: a new programme (closing 2026-12-05, within 14 days of the 2026-11-25 day of the test).
   await publishAndSync([...rows, NEW_ROW], 60);
@@ -174,8 +180,11 @@ test('a new programme reaches the feed, the calendar and every matching webhook 
   const res = await fetch(feedUrl);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+  // The syncs' changes replaced the kept feed: a new body, and the old ETag no longer matches.
   expect(res.headers.get('etag')).not.toBe(etagBefore);
   const xml = await res.text();
+  expect(xml).not.toBe(bodyBefore);
+  expect((await fetch(feedUrl, { headers: { 'if-none-match': etagBefore } })).status).toBe(200);
   const feed = await new Parser().parseString(xml);
   const titles = feed.items.map((i) => i.title);
   expect(titles).toContain('[新着] 事業承継チャレンジ補助金');

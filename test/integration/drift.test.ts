@@ -18,10 +18,11 @@ test("resolver types and the pages' client types and manifest are what `npm run 
       maxBuffer: 64 * 1024 * 1024,
     }),
   );
-  // One per subgraph, and the web pages' typed documents.
+  // One per subgraph, the gateway's own operations' types, and the web pages' typed documents.
   expect(outputs.map((o) => o.filename).sort()).toEqual(
     [
       ...SUBGRAPHS.map((s) => `subgraphs/${s.name}/resolvers.generated.ts`),
+      'gateway/operations.generated.ts',
       'web/gql/gql.ts',
       'web/gql/graphql.ts',
       'web/gql/index.ts',

@@ -75,7 +75,7 @@ test('each change reaches each webhook once, whichever replica sees it', async (
       owner: 'coord',
       url,
       search: alertSearchOf(search),
-      secret,
+      sealedSecret: settings.secrets.seal(secret, `wh_r${i}`),
       at: new Date().toISOString(),
     });
   // Five snapshots of one agency's programmes, each changing every ceiling, written as a sync writes them.

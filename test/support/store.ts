@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openPGlite } from '../../store/engine/pglite';
 import { openStore, type Store } from '../../store/store';
 import { CACHE_DIR } from './paths';
 
@@ -70,6 +71,26 @@ export async function createTestDatabase(
         TEST_DATABASE_URL,
         async (admin) => void (await admin.query(`drop database if exists ${name} with (force)`)),
       ),
+  };
+}
+
+/** A store with nothing in it on this pass's engine; `done` also drops its database on PostgreSQL. */
+export async function bareStore(): Promise<{ store: Store; done(): Promise<void> }> {
+  if (!TEST_DATABASE_URL) {
+    const store = await openPGlite({});
+    return { store, done: () => store.close() };
+  }
+  const db = await createTestDatabase('empty');
+  // openStore migrates the copied template: start from nothing instead, on a plain connection.
+  const migrated = await openStore({ databaseUrl: db.url, postgres: { poolSize: 1 } });
+  await migrated.query('drop schema public cascade');
+  await migrated.query('create schema public');
+  return {
+    store: migrated,
+    done: async () => {
+      await migrated.close();
+      await db.drop();
+    },
   };
 }
 

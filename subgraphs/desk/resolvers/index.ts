@@ -20,7 +20,7 @@ import type { DeskContext } from '../context';
 import { buildFeed } from '../feed';
 import { proposeFor } from '../proposals';
 import type { Resolvers, ProgramKind, ProgramStatus, SupportField } from '../resolvers.generated';
-import { checkDestination, OutboundRefusedError } from '../webhooks/outbound';
+import { checkDestination, checkUrlForm, OutboundRefusedError } from '../webhooks/outbound';
 
 const MAX_PROPOSALS = 50;
 const MAX_FOUND = 20;
@@ -77,6 +77,33 @@ function mayOwnWebhooks(ctx: DeskContext): string {
   if (ctx.viewer.role !== 'coordinator' && !ctx.settings.webhookOwners.has(subject))
     throw forbidden('webhooks are registered by coordinators and the subjects listed in MADOGUCHI_WEBHOOK_OWNERS');
   return subject;
+}
+
+/**
+ * Each change is sent once per webhook, so more webhooks to one receiver multiply its deliveries:
+ * an owner has at most `max` enabled webhooks, and never two to the same address for the same
+ * search (LIMIT_EXCEEDED, CONFLICT naming the one there is).
+ */
+function refuseAmplification(enabled: webhooks.WebhookRow[], target: URL, s: AlertSearch, max: number): void {
+  if (enabled.length >= max)
+    throw new GraphQLError(
+      `at most ${max} enabled webhooks per owner (MADOGUCHI_WEBHOOK_MAX_PER_OWNER); disable one first`,
+      {
+        extensions: { code: 'LIMIT_EXCEEDED', limit: max },
+      },
+    );
+  const key = alertSearchKey(s);
+  const same = enabled.find((w) => {
+    try {
+      return checkUrlForm(w.url).href === target.href && alertSearchKey(alertSearchOf(w.search)) === key;
+    } catch {
+      return false;
+    }
+  });
+  if (same)
+    throw new GraphQLError(`webhook ${same.id} already sends this search to this address`, {
+      extensions: { code: 'CONFLICT', existing: same.id },
+    });
 }
 
 async function ownWebhook(ctx: DeskContext, id: string): Promise<webhooks.WebhookRow> {
@@ -238,24 +265,20 @@ export const resolvers: Resolvers = {
     registerProgramWebhook: async (_, { url, search }, ctx) => {
       const owner = mayOwnWebhooks(ctx);
       const s = searchOf(search);
+      let target: URL;
       try {
-        await checkDestination(url, ctx.settings.outbound);
+        target = await checkDestination(url, ctx.settings.outbound);
       } catch (e) {
         if (e instanceof OutboundRefusedError) throw badInput(`url refused: ${e.message}`);
         throw e;
       }
-      const mine = await webhooks.webhooksOf(ctx.store, owner);
-      if (mine.filter((w) => w.disabledAt === null).length >= ctx.settings.maxWebhooksPerOwner)
-        throw badInput(`at most ${ctx.settings.maxWebhooksPerOwner} webhooks per owner; disable one first`);
+      const id = `wh_${randomBytes(12).toString('base64url')}`;
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
-      const webhook = await webhooks.createWebhook(ctx.store, {
-        id: `wh_${randomBytes(12).toString('base64url')}`,
-        owner,
-        url,
-        search: s,
-        secret,
-        at: ctx.now().toISOString(),
-      });
+      const webhook = await webhooks.createWebhookChecked(
+        ctx.writableStore(),
+        { id, owner, url, search: s, sealedSecret: ctx.settings.secrets.seal(secret, id), at: ctx.now().toISOString() },
+        (enabled) => refuseAmplification(enabled, target, s, ctx.settings.maxWebhooksPerOwner),
+      );
       return { webhook, secret };
     },
     disableProgramWebhook: async (_, { id }, ctx) => {

@@ -13,10 +13,17 @@
  *   id.timestamp.body), and retried on failure after exponentially growing delays until the retry
  *   window (24 h) has passed; then the delivery fails and the webhook is disabled with the reason,
  *   as it is at once when the receiver answers 410 Gone. Redirects are not followed.
+ * - Secrets are stored sealed (./secrets); one that does not open with this server's key disables
+ *   its webhook with the reason, and the round goes on. Secrets still in plaintext from before
+ *   sealing are sealed at the start of every round.
+ * - Amplification: however many webhooks (of however many owners) point at one receiving host, a
+ *   process sends it at most MADOGUCHI_WEBHOOK_HOST_PER_MINUTE deliveries a minute; the rest are
+ *   handed back, due when the next minute starts, without counting as an attempt.
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import { LRUCache } from 'lru-cache';
 import { Webhook } from 'standardwebhooks';
 import { fetch, type Agent } from 'undici';
 import { alertSearchKey, alertSearchOf, type AlertSearch } from '../../../domain/alertSearch';
@@ -31,6 +38,7 @@ import { japanDate } from '../../shared/scalars';
 import { ChangeMatcher, type Alert } from '../alerts';
 import type { DeskSettings } from '../settings';
 import { checkUrlForm, guardedAgent, refusedAddress } from './outbound';
+import { sealPlaintextSecrets, UnreadableSecretError } from './secrets';
 
 /** Changes matched per fan-out round. */
 const BATCH = 2_000;
@@ -40,6 +48,10 @@ const CONCURRENCY = 32;
 const IDLE_CHECK_MS = 30_000;
 /** A receiver's answer body is not needed; at most this much of it is read. */
 const MAX_ERROR_TEXT = 300;
+/** The window of the per-host limit. */
+const HOST_WINDOW_MS = 60_000;
+/** Receiving hosts whose window one process remembers (the least recently sent to are forgotten). */
+const MAX_HOSTS = 10_000;
 
 export interface DispatcherOptions {
   settings: DeskSettings;
@@ -92,6 +104,8 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
+  /** Deliveries sent to each host in its current window. */
+  private readonly hostWindows = new LRUCache<string, { start: number; sent: number }>({ max: MAX_HOSTS });
 
   constructor(
     private readonly store: Store,
@@ -119,6 +133,7 @@ export class WebhookDispatcher {
       do {
         this.again = false;
         try {
+          await sealPlaintextSecrets(this.store, this.options.settings.secrets);
           await this.fanOutAll();
           await this.sendDue();
         } catch (e) {
@@ -203,12 +218,54 @@ export class WebhookDispatcher {
     while (!this.stopped) {
       const claimed = await webhooks.claimDue(this.store, new Date().toISOString(), leaseMs, CONCURRENCY);
       if (claimed.length === 0) return;
-      await Promise.all(claimed.map((d) => this.send(d)));
+      const now = Date.now();
+      await Promise.all(
+        claimed.map((d) => {
+          const heldUntil = this.hostHold(d.url, now);
+          return heldUntil === null
+            ? this.send(d)
+            : webhooks.postpone(this.store, d.id, new Date(heldUntil).toISOString());
+        }),
+      );
+    }
+  }
+
+  /** Counts a delivery to `url`'s host: null when it may go now, else when the host's window ends. */
+  private hostHold(url: string, now: number): number | null {
+    let host: string;
+    try {
+      host = new URL(url).hostname.toLowerCase();
+    } catch {
+      return null; // send() refuses it with the reason
+    }
+    let window = this.hostWindows.get(host);
+    if (!window || now - window.start >= HOST_WINDOW_MS) {
+      window = { start: now, sent: 0 };
+      this.hostWindows.set(host, window);
+    }
+    if (window.sent >= this.options.settings.hostPerMinute) return window.start + HOST_WINDOW_MS;
+    window.sent++;
+    return null;
+  }
+
+  /** The delivery's signing secret; disables its webhook and resolves null when it does not open. */
+  private async secretOf(d: webhooks.ClaimedDelivery): Promise<string | null> {
+    try {
+      if (d.sealedSecret !== null) return this.options.settings.secrets.open(d.sealedSecret, d.webhookId);
+      if (d.plaintextSecret !== null) return d.plaintextSecret;
+      throw new UnreadableSecretError('the webhook has no stored signing secret; register it again');
+    } catch (e) {
+      if (!(e instanceof UnreadableSecretError)) throw e;
+      this.options.logger?.warn({ webhook: d.webhookId, reason: e.message }, 'webhook disabled: unreadable secret');
+      await webhooks.disableWebhook(this.store, d.webhookId, e.message, new Date().toISOString());
+      return null;
     }
   }
 
   private async send(d: webhooks.ClaimedDelivery): Promise<void> {
     const { settings, logger } = this.options;
+    const secret = await this.secretOf(d);
+    if (secret === null) return;
     const started = Date.now();
     const at = new Date(started);
     let statusCode: number | null = null;
@@ -218,7 +275,7 @@ export class WebhookDispatcher {
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const literal = isIP(host) ? refusedAddress(host, settings.outbound) : null;
       if (literal) throw new Error(`not allowed: ${literal}`);
-      const signature = new Webhook(d.secret).sign(d.id, at, d.payload);
+      const signature = new Webhook(secret).sign(d.id, at, d.payload);
       const res = await fetch(url, {
         method: 'POST',
         body: d.payload,
