@@ -25,7 +25,8 @@
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50),
  * BENCH_WARMUP (s, 3), BENCH_HIVE=false to leave Hive out, BENCH_HIVE_DIR (scratch folder),
- * BENCH_SCENARIO (run the scenarios whose name contains it, e.g. deep), BENCH_PROFILE=1 (CPU
+ * BENCH_SCENARIO (run the scenarios whose name contains it, e.g. deep), BENCH_CONTENDERS (ids to
+ * run, comma-separated, e.g. a,r; stock Apollo always runs, as the reference answers), BENCH_PROFILE=1 (CPU
  * profiles of Madoguchi's contenders, summed per stage: ./profile.ts; BENCH_PROFILE_DIR keeps them).
  */
 import { type ChildProcess } from 'node:child_process';
@@ -50,6 +51,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 /** Only the scenarios whose names contain this (e.g. `deep`). */
 const ONLY = process.env.BENCH_SCENARIO;
+/** Only these contenders (ids), besides stock Apollo, which gives the reference answers. */
+const PICKED = process.env.BENCH_CONTENDERS?.split(',').map((id) => id.trim());
 
 const SECRETS = {
   MADOGUCHI_IDENTITY_SECRET: 'bench-identity-secret-bench-identity-secret',
@@ -342,7 +345,7 @@ async function main(): Promise<void> {
     join(liveAgencies, 'hyogo-itc.yaml'),
     `id: hyogo-itc\nname: 兵庫県立工業技術センター\nsources:\n  - id: equipment\n    kind: graphql-subgraph\n    url: ${equipment.url}\n`,
   );
-  const contenders: Contender[] = [
+  const all: Contender[] = [
     {
       id: 'a',
       label: 'a  Madoguchi, dedup on',
@@ -372,6 +375,7 @@ async function main(): Promise<void> {
       separate: true,
     },
   ];
+  const contenders = all.filter((c) => !PICKED || c.kind === 'stock' || PICKED.includes(c.id));
 
   let hiveBin: string | null = null;
   const hives = contenders.filter((c) => c.kind === 'hive' || c.kind === 'hive-rust');
@@ -380,8 +384,7 @@ async function main(): Promise<void> {
     try {
       hiveBin = installHive();
       const version = (pkg: string) => versionOf(join(HIVE_DIR, 'node_modules', '@graphql-hive', pkg, 'package.json'));
-      hives[0].label += ` ${version('gateway')}`;
-      hives[1].label += ` ${version('router-runtime')}`;
+      for (const h of hives) h.label += ` ${version(h.kind === 'hive' ? 'gateway' : 'router-runtime')}`;
     } catch (e) {
       for (const h of hives) h.failure = (e as Error).message;
     }
@@ -398,6 +401,7 @@ async function main(): Promise<void> {
     }
   }
   const running = contenders.filter((c) => !c.failure);
+  const measured = running.filter((c) => !PICKED || PICKED.includes(c.id));
 
   const results = new Map<string, Measurement>();
   const verdicts = new Map<string, Record<string, string>>();
@@ -405,12 +409,12 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     console.log(`scenario: ${scenario.name}`);
     verdicts.set(scenario.name, await compareAnswers(running, scenario));
-    for (const c of running) {
+    for (const c of measured) {
       await load(c.url!, scenario, WARMUP, false);
       await quiesce(stats);
     }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const c of running) {
+      for (const c of measured) {
         await subgraphCounts(stats, true);
         const m = await load(c.url!, scenario, DURATION / ROUNDS, true);
         const calls = await subgraphCounts(stats);
