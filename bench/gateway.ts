@@ -26,7 +26,9 @@
  * Environment: BENCH_DURATION (s, default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50),
  * BENCH_WARMUP (s, 3), BENCH_HIVE=false to leave Hive out, BENCH_HIVE_DIR (scratch folder),
  * BENCH_SCENARIO (run the scenarios whose name contains it, e.g. deep), BENCH_CONTENDERS (ids to
- * run, comma-separated, e.g. a,r; stock Apollo always runs, as the reference answers), BENCH_PROFILE=1 (CPU
+ * run, comma-separated, e.g. a,r; stock Apollo always runs, as the reference answers), BENCH_BASELINE
+ * (a checkout of another commit, with node_modules: its gateway runs as contender a@, as a does, so
+ * that a change is measured against it in the same run), BENCH_PROFILE=1 (CPU
  * profiles of Madoguchi's contenders, summed per stage: ./profile.ts; BENCH_PROFILE_DIR keeps them).
  */
 import { type ChildProcess } from 'node:child_process';
@@ -51,6 +53,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 /** Only the scenarios whose names contain this (e.g. `deep`). */
 const ONLY = process.env.BENCH_SCENARIO;
+/** Another checkout whose gateway runs beside this one's (contender a@). */
+const BASELINE = process.env.BENCH_BASELINE;
 /** Only these contenders (ids), besides stock Apollo, which gives the reference answers. */
 const PICKED = process.env.BENCH_CONTENDERS?.split(',').map((id) => id.trim());
 
@@ -109,6 +113,8 @@ interface Contender {
   label: string;
   kind: 'madoguchi' | 'stock' | 'hive' | 'hive-rust';
   env?: Record<string, string>;
+  /** The checkout whose gateway runs (default: this one). */
+  root?: string;
   /** Shown in its own section, not in the comparison. */
   separate?: boolean;
   url?: string;
@@ -173,12 +179,14 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
     return;
   } else {
     const profiling = PROFILE && c.kind === 'madoguchi' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(c)}`] : [];
+    const root = c.root ?? join(__dirname, '..');
     const { child } = await spawnReady(
       process.execPath,
-      [...profiling, '--import', 'tsx', join(__dirname, 'gateway-contender.ts'), c.kind],
+      [...profiling, '--import', 'tsx', join(root, 'bench', 'gateway-contender.ts'), c.kind],
       env,
       /^READY/,
       60_000,
+      root,
     );
     c.child = child;
   }
@@ -352,6 +360,17 @@ async function main(): Promise<void> {
       kind: 'madoguchi',
       env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'false' },
     },
+    ...(BASELINE
+      ? [
+          {
+            id: 'a@',
+            label: `a@ as a, at ${BASELINE.split(/[\\/]/).pop()}`,
+            kind: 'madoguchi' as const,
+            root: BASELINE,
+            env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'false' },
+          },
+        ]
+      : []),
     {
       id: 'aL',
       label: 'aL Madoguchi, dedup on, live source',
@@ -533,6 +552,10 @@ async function main(): Promise<void> {
     if (r)
       goals.push(
         `a/r ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'r'), 2)} (goal ≥ 1.2 at ≤ its p99), p99 ${fmt(p99(a), 1)} vs ${fmt(p99(r), 1)} ms`,
+      );
+    if (results.has(`${scenario.name}|a@`))
+      goals.push(
+        `a/a@ ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'a@'), 2)}, p99 ${fmt(p99(a), 1)} vs ${fmt(p99(results.get(`${scenario.name}|a@`)!), 1)} ms (this checkout against BENCH_BASELINE)`,
       );
     if (results.has(`${scenario.name}|aL`))
       goals.push(
