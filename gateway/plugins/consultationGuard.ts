@@ -15,7 +15,6 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Role } from '../../server/identity';
-import { memoByNode } from '../../server/documentMemo';
 
 const RECORD_FIELDS = new Set(['consultations', 'consultation', 'companyHistory']);
 /** The roles that may use each restricted root field; other root fields are open to every role. */
