@@ -35,14 +35,21 @@ import { type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { fetch } from 'undici';
 import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS } from '../subgraphs';
 import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
 import { startEquipmentService } from '../demo/live/equipment';
 import { freePort } from './report';
 import { stageTable } from './profile';
+import {
+  compareAnswers,
+  load,
+  percentile,
+  quiesce,
+  subgraphCounts,
+  type Measurement,
+  type Scenario,
+} from './gateway-load';
 import { HIVE_DIR, installHive, spawnReady, stopChildren, waitForGraphQL } from './gateway-processes';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -62,11 +69,6 @@ const SECRETS = {
   MADOGUCHI_IDENTITY_SECRET: 'bench-identity-secret-bench-identity-secret',
   MADOGUCHI_JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret-bench',
 };
-
-interface Scenario {
-  name: string;
-  bodies: Array<{ query: string; variables?: Record<string, unknown>; operationName?: string }>;
-}
 
 const PRODUCT_FIELDS = 'inStock name price shippingEstimate upc weight';
 const DEEP_REVIEWS = `reviews { id body author { id username name reviews { id body product { ${PRODUCT_FIELDS} } } } }`;
@@ -120,16 +122,6 @@ interface Contender {
   url?: string;
   child?: ChildProcess;
   failure?: string;
-}
-
-interface Measurement {
-  requests: number;
-  seconds: number;
-  latencies: number[];
-  graphqlErrors: number;
-  non2xx: number;
-  socketErrors: number;
-  subgraphCalls: number;
 }
 
 async function startContender(c: Contender, supergraphFile: string, hiveBin: string | null): Promise<void> {
@@ -196,109 +188,6 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
 
 let profileRoot = '';
 const profileDir = (c: Contender) => join(profileRoot, c.id);
-
-async function post(
-  url: string,
-  body: object,
-): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string }> } }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as never };
-}
-
-function load(
-  url: string,
-  scenario: Scenario,
-  seconds: number,
-  record: boolean,
-): Promise<Omit<Measurement, 'subgraphCalls'>> {
-  const latencies: number[] = [];
-  let graphqlErrors = 0;
-  return new Promise((done, fail) => {
-    const instance = autocannon(
-      {
-        url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        requests: scenario.bodies.map((b) => ({
-          method: 'POST' as const,
-          path: '/graphql',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(b),
-        })),
-        // GraphQL errors arrive with HTTP 200: look for them in every body.
-        verifyBody: (body) => {
-          if (body?.includes('"errors"')) graphqlErrors += 1;
-          return true;
-        },
-      },
-      (err, result) => {
-        if (err) return fail(err);
-        done({
-          requests: result.requests.total,
-          seconds: result.duration,
-          latencies,
-          graphqlErrors,
-          non2xx: result.non2xx,
-          socketErrors: result.errors + result.timeouts,
-        });
-      },
-    );
-    if (record)
-      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function subgraphCounts(statsUrl: string, reset = false): Promise<number> {
-  const res = await fetch(statsUrl, { method: reset ? 'DELETE' : 'GET' });
-  return Object.values((await res.json()) as Record<string, number>).reduce((a, b) => a + b, 0);
-}
-
-/**
- * Waits until the last contender has finished the requests it still had when the load stopped
- * (no subgraph request for half a second), so that its backlog never runs during the next one.
- */
-async function quiesce(statsUrl: string): Promise<void> {
-  let last = await subgraphCounts(statsUrl);
-  for (let quiet = 0, i = 0; quiet < 3 && i < 600; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    const now = await subgraphCounts(statsUrl);
-    quiet = now === last ? quiet + 1 : 0;
-    last = now;
-  }
-}
-
-/** Same data from every contender: compared with stock Apollo's answers. */
-async function compareAnswers(contenders: Contender[], scenario: Scenario): Promise<Record<string, string>> {
-  const reference = contenders.find((c) => c.kind === 'stock')!;
-  const verdicts: Record<string, string> = {};
-  for (const body of scenario.bodies) {
-    const expected = await post(reference.url!, body);
-    const expectedData = JSON.stringify(expected.json.data);
-    for (const c of contenders) {
-      const got = await post(c.url!, body);
-      const problem =
-        got.status !== 200
-          ? `HTTP ${got.status}`
-          : got.json.errors?.length
-            ? `error: ${got.json.errors[0].message.slice(0, 80)}`
-            : JSON.stringify(got.json.data) !== expectedData
-              ? 'different data'
-              : null;
-      if (problem && !verdicts[c.id]) verdicts[c.id] = problem;
-    }
-  }
-  for (const c of contenders) verdicts[c.id] ??= 'same';
-  return verdicts;
-}
 
 function versionOf(packageJson: string): string {
   try {
@@ -429,13 +318,13 @@ async function main(): Promise<void> {
     console.log(`scenario: ${scenario.name}`);
     verdicts.set(scenario.name, await compareAnswers(running, scenario));
     for (const c of measured) {
-      await load(c.url!, scenario, WARMUP, false);
+      await load(c.url!, CONNECTIONS, scenario, WARMUP, false);
       await quiesce(stats);
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (const c of measured) {
         await subgraphCounts(stats, true);
-        const m = await load(c.url!, scenario, DURATION / ROUNDS, true);
+        const m = await load(c.url!, CONNECTIONS, scenario, DURATION / ROUNDS, true);
         const calls = await subgraphCounts(stats);
         await quiesce(stats);
         const key = `${scenario.name}|${c.id}`;
