@@ -1,7 +1,7 @@
 /**
  * One contender of `bench/gateway.ts`, in a process of its own, on PORT, serving the supergraph
  * in BENCH_SUPERGRAPH: `madoguchi` (this project's gateway, configured from the environment like
- * `npm run start:gateway`) or `stock` (@apollo/gateway under @apollo/server's standalone server,
+ * `npm run start:gateway`: its settings, the identity secret among them, from the environment) or `stock` (@apollo/gateway under @apollo/server's standalone server,
  * every option at its default). Prints READY once it listens.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import pino from 'pino';
 import { startGateway } from '../gateway/gateway';
 import { liveDeclarationsOf, liveSettingsOf } from '../app/live';
-import { defaultSettings } from '../server/settings';
+import { parseSettings } from '../server/settings';
 import { SUBGRAPHS } from '../subgraphs';
 import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
 
@@ -24,16 +24,18 @@ async function main(): Promise<void> {
     // BENCH_LIVE_AGENCIES: a folder of agency files declaring live sources, composed beside the rest.
     const agencies = process.env.BENCH_LIVE_AGENCIES;
     const sdlOf = new Map([...SUBGRAPHS, ...BENCH_SUBGRAPHS].map((m) => [m.name, print(m.typeDefs)]));
+    const settings = parseSettings(process.env, { envFile: false });
     await startGateway({
+      settings,
       supergraphSdl,
       port,
       host: '127.0.0.1',
-      logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+      logger: pino({ level: settings.logLevel }),
       live: agencies
         ? {
             declarations: liveDeclarationsOf(agencies, process.env),
             builtinSdl: (name) => sdlOf.get(name)!,
-            settings: liveSettingsOf(defaultSettings()),
+            settings: liveSettingsOf(settings),
           }
         : undefined,
     });

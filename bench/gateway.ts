@@ -25,21 +25,31 @@
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50),
  * BENCH_WARMUP (s, 3), BENCH_HIVE=false to leave Hive out, BENCH_HIVE_DIR (scratch folder),
- * BENCH_SCENARIO (run the scenarios whose name contains it, e.g. deep), BENCH_PROFILE=1 (CPU
+ * BENCH_SCENARIO (run the scenarios whose name contains it, e.g. deep), BENCH_CONTENDERS (ids to
+ * run, comma-separated, e.g. a,r; stock Apollo always runs, as the reference answers), BENCH_BASELINE
+ * (a checkout of another commit, with node_modules: its gateway runs as contender a@, as a does, so
+ * that a change is measured against it in the same run), BENCH_PROFILE=1 (CPU
  * profiles of Madoguchi's contenders, summed per stage: ./profile.ts; BENCH_PROFILE_DIR keeps them).
  */
 import { type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { fetch } from 'undici';
 import { composeServices } from '@apollo/composition';
 import { SUBGRAPHS } from '../subgraphs';
 import { BENCH_SUBGRAPHS } from './gateway-subgraphs';
 import { startEquipmentService } from '../demo/live/equipment';
 import { freePort } from './report';
 import { stageTable } from './profile';
+import {
+  compareAnswers,
+  load,
+  percentile,
+  quiesce,
+  subgraphCounts,
+  type Measurement,
+  type Scenario,
+} from './gateway-load';
 import { HIVE_DIR, installHive, spawnReady, stopChildren, waitForGraphQL } from './gateway-processes';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -50,16 +60,15 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 /** Only the scenarios whose names contain this (e.g. `deep`). */
 const ONLY = process.env.BENCH_SCENARIO;
+/** Another checkout whose gateway runs beside this one's (contender a@). */
+const BASELINE = process.env.BENCH_BASELINE;
+/** Only these contenders (ids), besides stock Apollo, which gives the reference answers. */
+const PICKED = process.env.BENCH_CONTENDERS?.split(',').map((id) => id.trim());
 
 const SECRETS = {
   MADOGUCHI_IDENTITY_SECRET: 'bench-identity-secret-bench-identity-secret',
   MADOGUCHI_JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret-bench',
 };
-
-interface Scenario {
-  name: string;
-  bodies: Array<{ query: string; variables?: Record<string, unknown>; operationName?: string }>;
-}
 
 const PRODUCT_FIELDS = 'inStock name price shippingEstimate upc weight';
 const DEEP_REVIEWS = `reviews { id body author { id username name reviews { id body product { ${PRODUCT_FIELDS} } } } }`;
@@ -106,21 +115,13 @@ interface Contender {
   label: string;
   kind: 'madoguchi' | 'stock' | 'hive' | 'hive-rust';
   env?: Record<string, string>;
+  /** The checkout whose gateway runs (default: this one). */
+  root?: string;
   /** Shown in its own section, not in the comparison. */
   separate?: boolean;
   url?: string;
   child?: ChildProcess;
   failure?: string;
-}
-
-interface Measurement {
-  requests: number;
-  seconds: number;
-  latencies: number[];
-  graphqlErrors: number;
-  non2xx: number;
-  socketErrors: number;
-  subgraphCalls: number;
 }
 
 async function startContender(c: Contender, supergraphFile: string, hiveBin: string | null): Promise<void> {
@@ -170,12 +171,14 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
     return;
   } else {
     const profiling = PROFILE && c.kind === 'madoguchi' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(c)}`] : [];
+    const root = c.root ?? join(__dirname, '..');
     const { child } = await spawnReady(
       process.execPath,
-      [...profiling, '--import', 'tsx', join(__dirname, 'gateway-contender.ts'), c.kind],
+      [...profiling, '--import', 'tsx', join(root, 'bench', 'gateway-contender.ts'), c.kind],
       env,
       /^READY/,
       60_000,
+      root,
     );
     c.child = child;
   }
@@ -185,109 +188,6 @@ async function startContender(c: Contender, supergraphFile: string, hiveBin: str
 
 let profileRoot = '';
 const profileDir = (c: Contender) => join(profileRoot, c.id);
-
-async function post(
-  url: string,
-  body: object,
-): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string }> } }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as never };
-}
-
-function load(
-  url: string,
-  scenario: Scenario,
-  seconds: number,
-  record: boolean,
-): Promise<Omit<Measurement, 'subgraphCalls'>> {
-  const latencies: number[] = [];
-  let graphqlErrors = 0;
-  return new Promise((done, fail) => {
-    const instance = autocannon(
-      {
-        url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        requests: scenario.bodies.map((b) => ({
-          method: 'POST' as const,
-          path: '/graphql',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(b),
-        })),
-        // GraphQL errors arrive with HTTP 200: look for them in every body.
-        verifyBody: (body) => {
-          if (body?.includes('"errors"')) graphqlErrors += 1;
-          return true;
-        },
-      },
-      (err, result) => {
-        if (err) return fail(err);
-        done({
-          requests: result.requests.total,
-          seconds: result.duration,
-          latencies,
-          graphqlErrors,
-          non2xx: result.non2xx,
-          socketErrors: result.errors + result.timeouts,
-        });
-      },
-    );
-    if (record)
-      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function subgraphCounts(statsUrl: string, reset = false): Promise<number> {
-  const res = await fetch(statsUrl, { method: reset ? 'DELETE' : 'GET' });
-  return Object.values((await res.json()) as Record<string, number>).reduce((a, b) => a + b, 0);
-}
-
-/**
- * Waits until the last contender has finished the requests it still had when the load stopped
- * (no subgraph request for half a second), so that its backlog never runs during the next one.
- */
-async function quiesce(statsUrl: string): Promise<void> {
-  let last = await subgraphCounts(statsUrl);
-  for (let quiet = 0, i = 0; quiet < 3 && i < 600; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    const now = await subgraphCounts(statsUrl);
-    quiet = now === last ? quiet + 1 : 0;
-    last = now;
-  }
-}
-
-/** Same data from every contender: compared with stock Apollo's answers. */
-async function compareAnswers(contenders: Contender[], scenario: Scenario): Promise<Record<string, string>> {
-  const reference = contenders.find((c) => c.kind === 'stock')!;
-  const verdicts: Record<string, string> = {};
-  for (const body of scenario.bodies) {
-    const expected = await post(reference.url!, body);
-    const expectedData = JSON.stringify(expected.json.data);
-    for (const c of contenders) {
-      const got = await post(c.url!, body);
-      const problem =
-        got.status !== 200
-          ? `HTTP ${got.status}`
-          : got.json.errors?.length
-            ? `error: ${got.json.errors[0].message.slice(0, 80)}`
-            : JSON.stringify(got.json.data) !== expectedData
-              ? 'different data'
-              : null;
-      if (problem && !verdicts[c.id]) verdicts[c.id] = problem;
-    }
-  }
-  for (const c of contenders) verdicts[c.id] ??= 'same';
-  return verdicts;
-}
 
 function versionOf(packageJson: string): string {
   try {
@@ -342,13 +242,24 @@ async function main(): Promise<void> {
     join(liveAgencies, 'hyogo-itc.yaml'),
     `id: hyogo-itc\nname: 兵庫県立工業技術センター\nsources:\n  - id: equipment\n    kind: graphql-subgraph\n    url: ${equipment.url}\n`,
   );
-  const contenders: Contender[] = [
+  const all: Contender[] = [
     {
       id: 'a',
       label: 'a  Madoguchi, dedup on',
       kind: 'madoguchi',
       env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'false' },
     },
+    ...(BASELINE
+      ? [
+          {
+            id: 'a@',
+            label: `a@ as a, at ${BASELINE.split(/[\\/]/).pop()}`,
+            kind: 'madoguchi' as const,
+            root: BASELINE,
+            env: { MADOGUCHI_SUBGRAPH_DEDUP: 'true', MADOGUCHI_RESPONSE_CACHE: 'false' },
+          },
+        ]
+      : []),
     {
       id: 'aL',
       label: 'aL Madoguchi, dedup on, live source',
@@ -372,6 +283,7 @@ async function main(): Promise<void> {
       separate: true,
     },
   ];
+  const contenders = all.filter((c) => !PICKED || c.kind === 'stock' || PICKED.includes(c.id));
 
   let hiveBin: string | null = null;
   const hives = contenders.filter((c) => c.kind === 'hive' || c.kind === 'hive-rust');
@@ -380,8 +292,7 @@ async function main(): Promise<void> {
     try {
       hiveBin = installHive();
       const version = (pkg: string) => versionOf(join(HIVE_DIR, 'node_modules', '@graphql-hive', pkg, 'package.json'));
-      hives[0].label += ` ${version('gateway')}`;
-      hives[1].label += ` ${version('router-runtime')}`;
+      for (const h of hives) h.label += ` ${version(h.kind === 'hive' ? 'gateway' : 'router-runtime')}`;
     } catch (e) {
       for (const h of hives) h.failure = (e as Error).message;
     }
@@ -398,6 +309,7 @@ async function main(): Promise<void> {
     }
   }
   const running = contenders.filter((c) => !c.failure);
+  const measured = running.filter((c) => !PICKED || PICKED.includes(c.id));
 
   const results = new Map<string, Measurement>();
   const verdicts = new Map<string, Record<string, string>>();
@@ -405,14 +317,14 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     console.log(`scenario: ${scenario.name}`);
     verdicts.set(scenario.name, await compareAnswers(running, scenario));
-    for (const c of running) {
-      await load(c.url!, scenario, WARMUP, false);
+    for (const c of measured) {
+      await load(c.url!, CONNECTIONS, scenario, WARMUP, false);
       await quiesce(stats);
     }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const c of running) {
+      for (const c of measured) {
         await subgraphCounts(stats, true);
-        const m = await load(c.url!, scenario, DURATION / ROUNDS, true);
+        const m = await load(c.url!, CONNECTIONS, scenario, DURATION / ROUNDS, true);
         const calls = await subgraphCounts(stats);
         await quiesce(stats);
         const key = `${scenario.name}|${c.id}`;
@@ -529,6 +441,10 @@ async function main(): Promise<void> {
     if (r)
       goals.push(
         `a/r ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'r'), 2)} (goal ≥ 1.2 at ≤ its p99), p99 ${fmt(p99(a), 1)} vs ${fmt(p99(r), 1)} ms`,
+      );
+    if (results.has(`${scenario.name}|a@`))
+      goals.push(
+        `a/a@ ${fmt(rate(scenario.name, 'a') / rate(scenario.name, 'a@'), 2)}, p99 ${fmt(p99(a), 1)} vs ${fmt(p99(results.get(`${scenario.name}|a@`)!), 1)} ms (this checkout against BENCH_BASELINE)`,
       );
     if (results.has(`${scenario.name}|aL`))
       goals.push(

@@ -40,7 +40,11 @@ export class ExecutionBudget {
     /** Epoch ms after which nothing more may start. */
     readonly deadline: number,
   ) {
-    this.signal = AbortSignal.any([outer, this.controller.signal]);
+    // The outer signal is this request's own and lives no longer than it: a listener forwards it
+    // (AbortSignal.any would keep weak references and a finalizer per request for the GC to clear).
+    this.signal = this.controller.signal;
+    if (outer.aborted) this.controller.abort(outer.reason);
+    else outer.addEventListener('abort', () => this.controller.abort(outer.reason), { once: true });
   }
 
   /** Throws once the request is out of budget, out of time or abandoned. */

@@ -7,6 +7,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import { memoByNode } from './documentMemo';
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
@@ -26,7 +27,8 @@ function inValue(value: unknown): boolean {
   return false;
 }
 
-function inDocument(document: DocumentNode): boolean {
+// The document's literals are the same for every request sending it: walked once per document.
+const inDocument = memoByNode((document: DocumentNode): boolean => {
   let found = false;
   visit(document, {
     [Kind.STRING](node) {
@@ -34,7 +36,7 @@ function inDocument(document: DocumentNode): boolean {
     },
   });
   return found;
-}
+});
 
 /** Whether a request's variables or document carry a control character. */
 export function hasControlCharacters(document: DocumentNode, variables: unknown): boolean {

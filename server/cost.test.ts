@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
-import { estimateCost, listSizesOf } from './cost';
+import { costEstimator, estimateCost, listSizesOf } from './cost';
 
 const sdl = readFileSync(join(__dirname, '..', 'gateway', 'supergraph.graphql'), 'utf8');
 const schema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
@@ -56,4 +56,42 @@ test('_entities counts its representations; introspection is free', () => {
   const subgraphSdl = readFileSync(join(__dirname, '..', 'subgraphs', 'programs', 'schema.graphql'), 'utf8');
   expect(listSizesOf(parse(subgraphSdl)).get('Organization.programs')).toMatchObject({ assumedSize: 50 });
   expect(cost('{ __schema { types { name fields { name } } } }')).toBe(0);
+});
+
+test('the estimator remembers an operation’s cost only while its variables cannot change it', () => {
+  let walks = 0;
+  // fieldWork is called once per walk of a field it prices: it counts the walks.
+  const estimate = costEstimator({
+    listSizes,
+    fieldWork: {
+      'Query.programs': () => {
+        walks += 1;
+        return 0;
+      },
+    },
+  });
+  const first = (query: string) => {
+    const document = parse(query);
+    const operation = document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    )!;
+    return { document, operation };
+  };
+  const fixed = first(
+    'query($t: String) { organizations { id } programs(first: 7) { edges { node { id } } } t: __typename }',
+  );
+  expect(estimate(schema, fixed.document, fixed.operation, { t: 'a' })).toBe(100 + 1 + 7 * 2);
+  expect(estimate(schema, fixed.document, fixed.operation, { t: 'b' })).toBe(100 + 1 + 7 * 2);
+  expect(walks).toBe(1);
+  // The same text parsed again is another document: estimated afresh.
+  const again = first(
+    'query($t: String) { organizations { id } programs(first: 7) { edges { node { id } } } t: __typename }',
+  );
+  estimate(schema, again.document, again.operation, {});
+  expect(walks).toBe(2);
+  // A page size from a variable: every request is estimated with its own values.
+  const paged = first('query($n: Int) { programs(first: $n) { edges { node { id } } } }');
+  expect(estimate(schema, paged.document, paged.operation, { n: 3 })).toBe(1 + 3 * 2);
+  expect(estimate(schema, paged.document, paged.operation, { n: 500 })).toBe(1 + 500 * 2);
+  expect(estimate(schema, paged.document, paged.operation, {})).toBe(1 + 20 * 2);
 });

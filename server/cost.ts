@@ -103,13 +103,17 @@ export interface CostOptions {
   fieldWork?: Record<string, (argument: (name: string) => unknown) => number>;
 }
 
-/** The estimated cost of `operation` with these variable values; Infinity when it cannot be bounded. */
+/**
+ * The estimated cost of `operation` with these variable values; Infinity when it cannot be bounded.
+ * `usage.variables` is set when an argument the estimate read could carry a variable's value.
+ */
 export function estimateCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> | null | undefined,
   options: CostOptions,
+  usage: { variables: boolean } = { variables: false },
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -120,6 +124,9 @@ export function estimateCost(
     const given = node.arguments?.find((a) => a.name.value === name);
     const def = field.args.find((a) => a.name === name);
     if (given) {
+      // A variable, or a list or object literal that may hold one: this cost is this request's own.
+      if (given.value.kind === Kind.VARIABLE || given.value.kind === Kind.LIST || given.value.kind === Kind.OBJECT)
+        usage.variables = true;
       if (given.value.kind === Kind.VARIABLE) {
         const v = vars[given.value.name.value];
         if (v !== undefined && v !== null) return v;
@@ -213,4 +220,33 @@ export function estimateCost(
   if (operation.operation === 'mutation')
     cost += (options.mutationCost ?? 10) * operation.selectionSet.selections.length;
   return Number.isFinite(cost) ? cost : Infinity;
+}
+
+/**
+ * estimateCost with these options, remembered per schema and operation when the estimate read no
+ * argument that could come from the request's variables: the same operation then costs the same
+ * for every request, and is walked once. Operations whose cost follows their variables (`first:
+ * $n`, representations) are estimated each time. Entries go with their documents (WeakMaps).
+ */
+export function costEstimator(
+  options: CostOptions,
+): (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+) => number {
+  const memo = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, number>>();
+  return (schema, document, operation, variables) => {
+    const known = memo.get(schema)?.get(operation);
+    if (known !== undefined) return known;
+    const usage = { variables: false };
+    const cost = estimateCost(schema, document, operation, variables, options, usage);
+    if (!usage.variables) {
+      let bySchema = memo.get(schema);
+      if (!bySchema) memo.set(schema, (bySchema = new WeakMap()));
+      bySchema.set(operation, cost);
+    }
+    return cost;
+  };
 }

@@ -11,7 +11,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { Role } from './identity';
-import { estimateCost, type CostOptions, type ListSizes } from './cost';
+import { costEstimator, type CostOptions, type ListSizes } from './cost';
 import type { Settings } from './settings';
 
 export interface Limits {
@@ -85,12 +85,13 @@ export function costLimitPlugin(
   onRefuse: () => void = () => {},
   fieldWork?: CostOptions['fieldWork'],
 ): ApolloServerPlugin<{ viewer: { role: Role } }> {
+  const estimate = costEstimator({ listSizes, fieldWork });
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables, { listSizes, fieldWork });
+          const cost = estimate(schema, document, operation, request.variables);
           const role = contextValue.viewer?.role ?? 'anonymous';
           const limit = costLimitOf(limits, role);
           if (cost <= limit) return;

@@ -24,7 +24,7 @@ import { controlCharactersPlugin } from '../server/controlCharacters';
 import { createIdentityVerifier, identitySecret, type NonceStore } from '../server/identity';
 import { costLimitOf, limitsOf, limitValidationRules, tokenLimitCheck, type Limits } from '../server/limits';
 import { attachBudget, budgetOf, budgetResolvers, ExecutionBudget } from '../server/budget';
-import { estimateCost, listSizesOf } from '../server/cost';
+import { costEstimator, listSizesOf } from '../server/cost';
 import { INTERNAL_MESSAGE, maskedError } from '../server/errors';
 import { defaultSettings, type Settings } from '../server/settings';
 import { createSubgraphRequestMetrics, healthRoutes } from '../server/processMetrics';
@@ -72,14 +72,14 @@ function guardPlugin(
   gateway: Limits,
   logger: Logger,
 ): ApolloServerPlugin<object> {
-  const listSizes = listSizesOf(module.typeDefs);
+  const estimate = costEstimator({ listSizes: listSizesOf(module.typeDefs) });
   return {
     async requestDidStart() {
       const started = Date.now();
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables, { listSizes });
+          const cost = estimate(schema, document, operation, request.variables);
           const role = (contextValue as { viewer?: { role?: Role } }).viewer?.role ?? 'anonymous';
           const limit = Math.min(limits.maxCost, costLimitOf(gateway, role) * PLANNER_MARGIN.costFactor);
           if (cost > limit) {

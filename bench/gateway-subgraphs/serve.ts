@@ -13,6 +13,7 @@ import { startSubgraph } from '../../subgraphs/server';
 import type { RunningServer } from '../../server/http';
 import { BENCH_SUBGRAPHS, startBenchSubgraph } from '.';
 import { syncDemoSources } from '../demo-store';
+import { parseSettings } from '../../server/settings';
 
 export const BENCH_NOW = new Date('2026-11-25T00:30:00Z');
 
@@ -20,11 +21,18 @@ async function main(): Promise<void> {
   const store = await openStore();
   await syncDemoSources(store, ['organization', 'program'], BENCH_NOW);
   const servers: Record<string, RunningServer> = {};
+  // The environment's settings: the identity secret the gateway contender signs with among them.
+  const settings = parseSettings(process.env, { envFile: false });
   // The peers cannot sign Madoguchi's gateway identity, and every query here is a public one: the
   // subgraphs serve an unsigned request as anonymous (Madoguchi's own gateway still signs, and its
   // requests are still verified), as they would otherwise refuse every peer's.
   for (const module of SUBGRAPHS)
-    servers[module.name] = await startSubgraph(module, store, { port: 0, now: () => BENCH_NOW, allowUnsigned: true });
+    servers[module.name] = await startSubgraph(module, store, {
+      port: 0,
+      now: () => BENCH_NOW,
+      allowUnsigned: true,
+      settings,
+    });
   for (const subgraph of BENCH_SUBGRAPHS) servers[subgraph.name] = await startBenchSubgraph(subgraph);
   const counts: Record<string, number> = {};
   for (const [name, s] of Object.entries(servers)) {

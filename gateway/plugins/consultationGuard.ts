@@ -69,6 +69,14 @@ export function rootFields(document: DocumentNode, op: OperationDefinitionNode):
   return [...names];
 }
 
+// An operation belongs to one document: its root fields are found once per operation.
+const rootFieldsMemo = new WeakMap<OperationDefinitionNode, string[]>();
+function rootFieldsOf(op: OperationDefinitionNode, document: DocumentNode): string[] {
+  let names = rootFieldsMemo.get(op);
+  if (!names) rootFieldsMemo.set(op, (names = rootFields(document, op)));
+  return names;
+}
+
 export function consultationGuardPlugin(): ApolloServerPlugin<{ viewer: { role: Role } }> {
   return {
     async requestDidStart() {
@@ -76,7 +84,7 @@ export function consultationGuardPlugin(): ApolloServerPlugin<{ viewer: { role: 
         async didResolveOperation({ document, operation, contextValue }) {
           if (!operation) return;
           const role = contextValue.viewer?.role ?? 'anonymous';
-          for (const field of rootFields(document, operation)) {
+          for (const field of rootFieldsOf(operation, document)) {
             const allowed = ALLOWED[field];
             if (!allowed || allowed.includes(role)) continue;
             if (role === 'anonymous') {

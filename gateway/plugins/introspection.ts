@@ -7,9 +7,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Role } from '../../server/identity';
+import { memoByNode } from '../../server/documentMemo';
 
-/** Whether the document selects __schema or __type anywhere. */
-export function asksIntrospection(document: DocumentNode): boolean {
+/** Whether the document selects __schema or __type anywhere (walked once per document). */
+export const asksIntrospection = memoByNode((document: DocumentNode): boolean => {
   let found = false;
   visit(document, {
     Field(node) {
@@ -17,7 +18,7 @@ export function asksIntrospection(document: DocumentNode): boolean {
     },
   });
   return found;
-}
+});
 
 export function signedInIntrospectionPlugin(): ApolloServerPlugin<{ viewer: { role: Role } }> {
   return {

@@ -98,6 +98,8 @@ interface RawResponse {
   status: number;
   contentType: string;
   text: string;
+  /** Objects and list items in the answer, as counted up to `limit` (by the first of a shared fetch's waiters). */
+  counted?: { objects: number; limit: number };
 }
 
 class AttemptTimeout extends Error {}
@@ -334,7 +336,15 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
       budget?.check();
       budget?.addBytes(raw.text.length);
       const response = this.toResponse(raw, budget);
-      budget?.addObjects(countObjects(response.data, budget.limits.maxObjects));
+      if (budget) {
+        // Counted once per answer (a shared fetch's waiters each parse a copy of the same text); a
+        // count cut short at a lower limit than this request's is counted again.
+        const limit = budget.limits.maxObjects;
+        const counted = raw.counted;
+        if (!counted || (counted.objects > counted.limit && limit > counted.limit))
+          raw.counted = { objects: countObjects(response.data, limit), limit };
+        budget.addObjects(raw.counted!.objects);
+      }
       return response;
     } catch (e) {
       if (budget?.exceeded) throw budget.exceeded;
