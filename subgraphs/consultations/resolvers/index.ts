@@ -275,7 +275,15 @@ export const resolvers: Resolvers = {
     referredAt: (r) => r.referredAt,
   },
   StatsKey: {
-    label: (k, _, ctx) => statsKeyLabel(k.dimension, k.value, (id) => ctx.organizationName.load(id)),
+    // Once per distinct code of the answer (its cells share the key object); a name read from the
+    // directory replaces its promise, so the other cells' labels need no await.
+    label: (k, _, ctx) => {
+      if (k.label !== undefined) return k.label;
+      const label = statsKeyLabel(k.dimension, k.value, (id) => ctx.organizationName.load(id));
+      k.label = label;
+      if (label instanceof Promise) label.then((name) => (k.label = name)).catch(() => (k.label = undefined));
+      return label;
+    },
   },
   CompanyHistory: {
     corporateNumber: (h) => h.corporateNumber,
