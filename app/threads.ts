@@ -3,7 +3,7 @@
  * logging from a worker through its parent (a worker writes JSON lines; the parent logs each
  * through its own logger, marked with the thread it came from).
  */
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import { Writable } from 'node:stream';
 import { dirname, extname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -13,7 +13,12 @@ import pino, { type Logger } from 'pino';
  * loads it through tsx's CommonJS hook, whatever runs the parent (the bin, jest); from the build
  * (dist/, JavaScript) plain node loads it.
  */
-export function worker(file: string, workerData: unknown, transferList: TransferListItem[] = []): Worker {
+export function worker(
+  file: string,
+  workerData: unknown,
+  transferList: TransferListItem[] = [],
+  resourceLimits?: ResourceLimits,
+): Worker {
   const entry = JSON.stringify(file);
   const hook = file.endsWith('.ts') ? `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); ` : '';
   return new Worker(`${hook}require(${entry});`, {
@@ -21,6 +26,7 @@ export function worker(file: string, workerData: unknown, transferList: Transfer
     execArgv: [],
     workerData,
     transferList,
+    resourceLimits,
   });
 }
 

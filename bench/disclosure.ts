@@ -27,7 +27,8 @@ import { createAdapterContext } from '../adapters/core/adapter';
 import { syncAll } from '../adapters/sync/sync';
 import { openStore } from '../store/store';
 import { countConsultations, type Counts } from '../store/stats';
-import { checkAnalystFilter, publishedStats } from '../subgraphs/consultations/disclosure';
+import { checkAnalystFilter, publishedCells, publishedStats } from '../subgraphs/consultations/disclosure';
+import { tableOf } from '../store/countTable';
 import { mulberry32 } from '../demo/random';
 import { monthRangeAttack, share, subsetAttack, type Ask, type Recovery } from '../test/attack/leastSquares';
 import type { Store } from '../store/store';
@@ -63,8 +64,12 @@ interface Accuracy {
   suppressedPeer: number;
 }
 
+/** What analysts are shown of exact counts, cell by cell. */
+const shownCells = (counts: Counts) =>
+  publishedCells(publishedStats(tableOf(counts, counts.cells[0]?.keys.length ?? 0), false));
+
 function accuracy(counts: Counts): Accuracy {
-  const published = publishedStats(counts, false).cells;
+  const published = shownCells(counts);
   const peer = suppress(counts.cells, MIN_CELL);
   let big = 0;
   let errSum = 0;
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
       const a = accuracy(counts);
       const countMs = percentile(await timed(() => countConsultations(store, dims, null), RUNS), 50);
       const bothMs = percentile(
-        await timed(async () => publishedStats(await countConsultations(store, dims, null), false), RUNS),
+        await timed(async () => shownCells(await countConsultations(store, dims, null)), RUNS),
         50,
       );
       rows.push([
@@ -182,8 +187,8 @@ function analystAsk(store: Store, rule: 'before' | 'now'): Ask {
   return async (groupBy, filter) => {
     const f = filter as Parameters<typeof checkAnalystFilter>[0];
     if (rule === 'now' && checkAnalystFilter(f)) return 'refused';
-    const published = publishedStats(await countConsultations(store, groupBy as StatsDimension[], f), false);
-    return new Map(published.cells.map((c) => [c.keys.join('|'), c.count]));
+    const published = shownCells(await countConsultations(store, groupBy as StatsDimension[], f));
+    return new Map(published.map((c) => [c.keys.join('|'), c.count]));
   };
 }
 
@@ -254,11 +259,11 @@ async function protectionCost(store: Store): Promise<void> {
   let errNow = 0;
   let cells = 0;
   const grouped = await countConsultations(store, ['ORGANIZATION', 'MUNICIPALITY'], null);
-  const shownRow = new Map(publishedStats(grouped, false).cells.map((c) => [c.keys.join('|'), c.count]));
+  const shownRow = new Map(shownCells(grouped).map((c) => [c.keys.join('|'), c.count]));
   for (let g = 0; g < 30; g++) {
     const group = [...agencies].sort(() => rng() - 0.5).slice(0, 3);
     const counts = await countConsultations(store, ['MUNICIPALITY'], { organizationIds: group });
-    const once = publishedStats(counts, false).cells;
+    const once = shownCells(counts);
     counts.cells.forEach((c, i) => {
       if (c.count < 5) return;
       cells += 1;

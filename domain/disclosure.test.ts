@@ -1,4 +1,13 @@
-import { cellKey, KEY_SPACE, noiseFor, perturb, PERTURBATION_TABLE, recordKey } from './disclosure';
+import {
+  cellKey,
+  KEY_SPACE,
+  noiseFor,
+  perturb,
+  perturbColumn,
+  PERTURBATION_TABLE,
+  recordKey,
+  WITHHELD,
+} from './disclosure';
 
 test('record keys are stable for a record and secret, differ across installs, and spread over the key space', () => {
   expect(recordKey('s1', 'hyogo-iac:1')).toBe(recordKey('s1', 'hyogo-iac:1'));
@@ -39,4 +48,12 @@ test('1–4 are never shown, 0 stays 0, published values are never under 5, and 
     }
   }
   expect(cellKey(KEY_SPACE * 3 + 17)).toBe(17);
+});
+
+test('perturbColumn shows each cell of a column as perturb shows that cell alone, WITHHELD for 1–4', () => {
+  const counts = Array.from({ length: 3000 }, (_, i) => i % 40);
+  const keySums = counts.map((_, i) => (i * 7919) % 300_000);
+  const shown = perturbColumn(counts, keySums);
+  expect(Array.from(shown, (v) => (v === WITHHELD ? null : v))).toEqual(counts.map((n, i) => perturb(n, keySums[i])));
+  expect(shown.filter((v) => v === WITHHELD).length).toBe(counts.filter((n) => n >= 1 && n <= 4).length);
 });

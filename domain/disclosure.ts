@@ -83,6 +83,19 @@ export function perturb(count: number, keySum: number): number | null {
   return count + noiseFor(count, keySum);
 }
 
+/** A withheld value in a column of perturbed counts (`perturbColumn`). */
+export const WITHHELD = -1;
+
+/**
+ * `perturb` over a table's columns at once: what an analyst is shown of each cell of `counts`
+ * records whose keys sum to `keySums`, WITHHELD for 1–4. No object per cell.
+ */
+export function perturbColumn(counts: ArrayLike<number>, keySums: ArrayLike<number>): Int32Array {
+  const shown = new Int32Array(counts.length);
+  for (let i = 0; i < counts.length; i++) shown[i] = perturb(counts[i], keySums[i]) ?? WITHHELD;
+  return shown;
+}
+
 /** Exact counts of a table, each cell and the total with its records' key sum. */
 export interface KeyedCounts {
   cells: ReadonlyArray<{ keys: string[]; count: number; keySum: number }>;

@@ -85,6 +85,21 @@ export class ColumnarEngine {
   }
 
   /**
+   * Runs a query on the next reading connection and returns its answer as columns, one array of
+   * JavaScript values per selected column (integers as numbers): no object per row.
+   */
+  columns(sql: string, params: Param[] = []): Promise<Array<Array<string | number | boolean | null>>> {
+    return this.track(async () => {
+      const connection = this.readers[this.next++ % this.readers.length];
+      const { values, types } = await bind(params);
+      const columns = (await connection.runAndReadAll(sql, values, types)).getColumnsJS();
+      return columns.map((column) =>
+        column.map((v) => (typeof v === 'bigint' ? Number(v) : (v as string | number | boolean | null))),
+      );
+    });
+  }
+
+  /**
    * Runs `fn` on a connection of its own (its temporary tables are its own), closed afterwards:
    * a long job such as the growth refresh neither waits for nor holds up the readers.
    */

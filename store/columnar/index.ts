@@ -10,9 +10,10 @@ import type { Queryable, Store } from '../store';
 import { isRemoteStore } from '../engine/remote';
 import { refreshGrowthSignals, type RefreshOptions, type RefreshResult } from '../signals';
 import { refreshFromMirror } from './signals';
-import { countConsultations, type Counts, type StatsDimension, type StatsFilter } from '../stats';
+import { countConsultations, type StatsDimension, type StatsFilter } from '../stats';
+import { tableOf, type CountTable } from '../countTable';
 import { ConsultationMirror } from './mirror';
-import { countOnMirror } from './stats';
+import { countTableOnMirror } from './stats';
 
 const mirrors = new WeakMap<Queryable, Promise<ConsultationMirror | null>>();
 
@@ -44,16 +45,21 @@ export async function warmColumnar(store: Queryable): Promise<void> {
   await mirror.fresh();
 }
 
-/** Consultations counted by `dims` under `filter`: exact counts, from the mirror where it runs. */
+/**
+ * Consultations counted by `dims` under `filter`: exact counts as a table of columns (cheap to
+ * hand across threads and to protect), from the mirror where it runs.
+ */
 export async function countStats(
   store: Queryable,
   dims: readonly StatsDimension[],
   filter: StatsFilter | null | undefined,
-): Promise<Counts> {
+): Promise<CountTable> {
   // A subgraph on a thread of its own counts on the mirror of the thread that owns the store.
-  if (isRemoteStore(store)) return store.call<Counts>('countStats', dims, filter);
+  if (isRemoteStore(store)) return store.call<CountTable>('countStats', dims, filter);
   const mirror = await columnarMirrorFor(store);
-  return mirror ? countOnMirror(mirror, dims, filter) : countConsultations(store, dims, filter);
+  return mirror
+    ? countTableOnMirror(mirror, dims, filter)
+    : tableOf(await countConsultations(store, dims, filter), dims.length);
 }
 
 /**

@@ -8,7 +8,7 @@
  * above, from these exact counts, as it is for the store's.
  */
 import type { Counts, StatsDimension, StatsFilter } from '../stats';
-import { compareKeys } from '../stats';
+import { cellsOf, countTable, type CountTable } from '../countTable';
 import type { Param } from './engine';
 import type { ConsultationMirror } from './mirror';
 
@@ -35,20 +35,23 @@ function where(mirror: ConsultationMirror, filter: StatsFilter | null | undefine
   return { sql: terms.length ? `where ${terms.join(' and ')}` : '', params };
 }
 
-export async function countOnMirror(
+/** Exact counts as a table of columns (what the subgraph is handed): one pass of DuckDB, no object per cell. */
+export async function countTableOnMirror(
   mirror: ConsultationMirror,
   dims: readonly StatsDimension[],
   filter: StatsFilter | null | undefined,
-): Promise<Counts> {
+): Promise<CountTable> {
   await mirror.fresh();
   const cond = where(mirror, filter);
   const byTopic = dims.includes('TOPIC');
   // consultation_topics: a row per consultation and topic, with the consultation's columns.
   const from = byTopic ? 'consultation_topics c' : 'consultations c';
-  const keys = dims.map((d, i) => `${DIMENSION_SQL[d]} as k${i}`).join(', ');
-  const [rows, totals] = await Promise.all([
-    mirror.engine.rows(
-      `select ${keys}, count(*) as n, coalesce(sum(c.record_key), 0)::double as ks from ${from} ${cond.sql} group by all`,
+  const keys = dims.map((d, i) => `${DIMENSION_SQL[d]}::varchar as k${i}`).join(', ');
+  // Ordered here; countTable checks the order is compareKeys' and sorts only where it is not.
+  const order = dims.map((_, i) => `k${i}`).join(', ');
+  const [columns, totals] = await Promise.all([
+    mirror.engine.columns(
+      `select ${keys}, count(*) as n, coalesce(sum(c.record_key), 0)::double as ks from ${from} ${cond.sql} group by all order by ${order}`,
       cond.params,
     ),
     // With topics a consultation is in several cells: the total counts it once.
@@ -59,13 +62,28 @@ export async function countOnMirror(
         )
       : null,
   ]);
-  const cells = rows
-    .map((r) => ({ keys: dims.map((_, i) => String(r[`k${i}`])), count: Number(r.n), keySum: Number(r.ks) }))
-    .sort(compareKeys);
-  return {
-    cells,
-    total: totals ? totals[0].n : cells.reduce((s, c) => s + c.count, 0),
-    totalKeySum: totals ? totals[0].ks : cells.reduce((s, c) => s + c.keySum, 0),
-    plan: 'columnar',
-  };
+  // An answer without rows comes back without columns.
+  const column = (i: number) => columns[i] ?? [];
+  const counts = column(dims.length) as number[];
+  const keySums = column(dims.length + 1) as number[];
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  return countTable(
+    dims.map((_, i) => column(i).map(String)),
+    counts,
+    keySums,
+    {
+      total: totals ? totals[0].n : sum(counts),
+      totalKeySum: totals ? totals[0].ks : sum(keySums),
+      plan: 'columnar',
+    },
+  );
+}
+
+/** Exact counts cell by cell, as the store's path gives them (../stats.ts). */
+export async function countOnMirror(
+  mirror: ConsultationMirror,
+  dims: readonly StatsDimension[],
+  filter: StatsFilter | null | undefined,
+): Promise<Counts> {
+  return cellsOf(await countTableOnMirror(mirror, dims, filter));
 }

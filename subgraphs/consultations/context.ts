@@ -87,10 +87,14 @@ export function createConsultationsContext(
   };
 }
 
-/** Parent of StatsKey: one dimension's code in a cell. */
+/**
+ * Parent of StatsKey: one dimension's code in a cell. One object per distinct code of an answer,
+ * shared by its cells, so that its label is worked out once per answer (`label`, once asked).
+ */
 export interface StatsKeyValue {
   dimension: StatsDimension;
   value: string;
+  label?: string | null | Promise<string | null>;
 }
 
 /** Parent of CompanyHistory: the firm's visible consultations, oldest first. */

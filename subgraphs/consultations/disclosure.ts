@@ -1,9 +1,9 @@
 /**
  * What each role is shown of consultation counts: the protection layer over exact counts.
  *
- * The seam: everything here works on `Counts` (../../store/stats.ts) — exact counts per cell,
- * each cell keyed by its dimension values in the order asked, with the sum of its records' keys
- * (`keySum`), and the same for the total. Whichever engine computed them (the store's SQL over
+ * The seam: everything here works on a `CountTable` (../../store/countTable.ts) — exact counts
+ * per cell as columns, each cell keyed by its dimension values in the order asked, with the sum
+ * of its records' keys, and the same for the total. Whichever engine computed them (the store's SQL over
  * rollups and records, or a columnar path) must give the same cell keys, counts and key sums;
  * nothing here depends on where they came from.
  *
@@ -17,8 +17,9 @@
  * is charged by the cells every new table reveals (../shared/analysts.ts). Coordinators, who may
  * read every record, get exact counts.
  */
-import { perturbTable } from '../../domain/disclosure';
-import { lastDayOf, type Counts, type StatsFilter } from '../../store/stats';
+import { perturb, perturbColumn, WITHHELD } from '../../domain/disclosure';
+import { lastDayOf, type StatsFilter } from '../../store/stats';
+import type { CountTable } from '../../store/countTable';
 
 export interface PublishedCell {
   keys: string[];
@@ -26,14 +27,31 @@ export interface PublishedCell {
   count: number | null;
 }
 
+/** A table as its caller is shown it, as columns: the counted table's keys, and the values shown. */
 export interface PublishedStats {
   total: number | null;
-  cells: PublishedCell[];
+  /** The exact table (its keys name the cells; its counts are not for analysts' eyes). */
+  table: CountTable;
+  /** Per cell, the value shown: exact for coordinators, perturbed for analysts, WITHHELD for 1–4. */
+  shown: Int32Array;
+  /** Cells withheld. */
+  withheld: number;
 }
 
-export function publishedStats(counts: Counts, exact: boolean): PublishedStats {
-  if (exact) return { total: counts.total, cells: counts.cells.map((c) => ({ keys: c.keys, count: c.count })) };
-  return perturbTable(counts);
+export function publishedStats(table: CountTable, exact: boolean): PublishedStats {
+  const shown = exact ? Int32Array.from(table.counts) : perturbColumn(table.counts, table.keySums);
+  let withheld = 0;
+  for (const v of shown) if (v === WITHHELD) withheld += 1;
+  return { total: exact ? table.total : perturb(table.total, table.totalKeySum), table, shown, withheld };
+}
+
+/** The published table cell by cell, keys as values (for benches and tests that read cells). */
+export function publishedCells(published: PublishedStats): PublishedCell[] {
+  const { table, shown } = published;
+  return Array.from(shown, (v, i) => ({
+    keys: table.keys.map((k) => k.values[k.codes[i]]),
+    count: v === WITHHELD ? null : v,
+  }));
 }
 
 /** Why an analyst's filter is refused, or null. */
@@ -65,4 +83,4 @@ export function tableKey(groupBy: readonly string[], filter: StatsFilter | null 
 }
 
 /** The cells a published table reveals, for the budget: its cells and its total. */
-export const revealedCells = (published: PublishedStats) => published.cells.length + 1;
+export const revealedCells = (published: PublishedStats) => published.shown.length + 1;

@@ -14,12 +14,15 @@ function own<T extends object>(table: T, key: string): T[keyof T] | undefined {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key as keyof T] : undefined;
 }
 
-/** The label of a code, or null when the code is not (or no longer) known. */
-export async function statsKeyLabel(
+/**
+ * The label of a code, or null when the code is not (or no longer) known: at once from the
+ * vocabularies, through the directory (a promise) for an organization.
+ */
+export function statsKeyLabel(
   dimension: StatsDimension,
   value: string,
   organizationName: (id: string) => Promise<string | null>,
-): Promise<string | null> {
+): string | null | Promise<string | null> {
   if (value === '') return UNKNOWN_LABEL;
   switch (dimension) {
     case 'ORGANIZATION':

@@ -5,7 +5,8 @@
  * with the store's rollups and records. On the same random analyst tables, both must publish the
  * same perturbed values (the cell-key noise of the same records), withhold the same cells, charge
  * each analyst's budget the same cells for the same tables and refuse the same table once the
- * budget is spent; coordinators must read the same exact counts from both.
+ * budget is spent; coordinators must read the same exact counts from both. And what both publish
+ * must be the cell-key method applied cell by cell (perturbTable) to the store's own records.
  */
 import pino from 'pino';
 import { fetch } from 'undici';
@@ -20,6 +21,8 @@ import { openTestStore } from '../support/store';
 import { DIMENSIONS, pick } from '../support/stats-shapes';
 import { FIXED_NOW } from '../support/paths';
 import { defaultSettings } from '../../server/settings';
+import { countConsultations, type StatsDimension } from '../../store/stats';
+import { perturbTable } from '../../domain/disclosure';
 
 const SECRET = 'columnar-protection-identity-secret-of-enough-length';
 /** Small enough that the random tables below spend it part-way through. */
@@ -80,8 +83,11 @@ afterAll(async () => {
   await store?.close();
 });
 
-async function ask(server: RunningServer, viewer: Viewer, variables: Record<string, unknown>) {
-  const body = JSON.stringify({ query: STATS, variables });
+const ask = (server: RunningServer, viewer: Viewer, variables: Record<string, unknown>) =>
+  askWith(STATS, server, viewer, variables);
+
+async function askWith(query: string, server: RunningServer, viewer: Viewer, variables: Record<string, unknown>) {
+  const body = JSON.stringify({ query, variables });
   const res = await fetch(server.url, {
     method: 'POST',
     headers: {
@@ -91,7 +97,13 @@ async function ask(server: RunningServer, viewer: Viewer, variables: Record<stri
     body,
   });
   return (await res.json()) as {
-    data?: { consultationStats: { total: number | null; cells: Array<{ count: number | null; suppressed: boolean }> } };
+    data?: {
+      consultationStats: {
+        total: number | null;
+        suppressedCells?: number;
+        cells: Array<{ count: number | null; suppressed: boolean }>;
+      };
+    };
     errors?: Array<{ message: string; extensions?: { code?: string } }>;
   };
 }
@@ -170,4 +182,53 @@ test('the columnar path and the store path publish, withhold, charge and refuse 
   expect(onMirror.length).toBe(granted);
   expect(onMirror).toEqual(onStore);
   expect(onMirror.reduce((s, c) => s + c.cells, 0)).toBeLessThanOrEqual(CELLS_PER_DAY);
+});
+
+test('what the subgraph publishes is the cell-key method applied cell by cell to the store’s own records', async () => {
+  // The reference: the store's record path (no mirror, no rollups) and the per-cell perturbTable,
+  // independent of the columns the subgraph's answer is built from.
+  const query = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
+    consultationStats(groupBy: $groupBy, filter: $filter) { total suppressedCells cells { keys { dimension value } count suppressed } } }`;
+  const rand = mulberry32(2029);
+  let compared = 0;
+  let withheld = 0;
+  for (let i = 0; i < 25; i++) {
+    const { groupBy, filter } = analystShape(rand);
+    const counts = await countConsultations(store, groupBy as StatsDimension[], filter, { useRollups: false });
+    const reference = perturbTable(counts);
+    const shape = (cells: Array<{ keys: string[]; count: number | null }>) =>
+      cells.map((c) => ({
+        keys: c.keys.map((value, d) => ({ dimension: groupBy[d], value })),
+        count: c.count,
+        suppressed: c.count === null,
+      }));
+    // A subject of its own per table: a fresh budget, and its charge read alone.
+    const subject = `analyst-reference-${i}`;
+    const answer = await askWith(query, columnar, { role: 'analyst', subject, agencyId: null }, { groupBy, filter });
+    if (counts.cells.length + 1 > CELLS_PER_DAY) {
+      expect(answer.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      continue;
+    }
+    expect(answer.data!.consultationStats).toEqual({
+      total: reference.total,
+      suppressedCells: reference.cells.filter((c) => c.count === null).length,
+      cells: shape(reference.cells),
+    });
+    expect(await charges(subject)).toEqual([{ table_key: expect.any(String), cells: counts.cells.length + 1 }]);
+    const exact = await askWith(
+      query,
+      columnar,
+      { role: 'coordinator', subject: 'c', agencyId: null },
+      { groupBy, filter },
+    );
+    expect(exact.data!.consultationStats).toEqual({
+      total: counts.total,
+      suppressedCells: 0,
+      cells: shape(counts.cells),
+    });
+    compared += 1;
+    withheld += reference.cells.filter((c) => c.count === null).length;
+  }
+  expect(compared).toBeGreaterThan(15);
+  expect(withheld).toBeGreaterThan(0);
 });

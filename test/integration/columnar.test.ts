@@ -117,8 +117,11 @@ describe('the columnar mirror of consultations', () => {
     const plain = { query: store.query.bind(store) };
     const viaStore = await countStats(plain, shape.dims, shape.filter);
     expect(viaStore.plan).not.toBe('columnar');
-    expect(viaStore.cells).toEqual(viaMirror.cells);
+    expect(viaStore.keys).toEqual(viaMirror.keys);
+    expect(viaStore.counts).toEqual(viaMirror.counts);
+    expect(viaStore.keySums).toEqual(viaMirror.keySums);
     expect(viaStore.total).toBe(viaMirror.total);
+    expect(viaStore.totalKeySum).toBe(viaMirror.totalKeySum);
     await closeColumnar(store);
   });
 });
