@@ -14,15 +14,13 @@
  * listed origins may call (CORS); close() drains the requests in flight.
  */
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { buildASTSchema, Kind, parse } from 'graphql';
+import { buildASTSchema, parse } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
 import pino, { type Logger } from 'pino';
-import { fetch as undiciFetch } from 'undici';
-import { ANONYMOUS, identitySecret, signIdentity, type Viewer } from '../server/identity';
+import { identitySecret, type Viewer } from '../server/identity';
 import { authConfigFromSettings, createViewerResolver, type AuthConfig } from './auth';
 import { consultationGuardPlugin } from './plugins/consultationGuard';
 import { controlCharactersPlugin } from '../server/controlCharacters';
@@ -47,7 +45,7 @@ import { committeePackRoute } from './exports/committeePack';
 import { FeedCache, feedBase, feedRoutes } from './feeds';
 import { SubgraphClient, endpointUrls, subgraphClientOptionsOf, type SubgraphClientOptions } from './subgraph/client';
 import { asKeyValueCache, boundedCache, stringBytes, type CacheRegistry } from './caches';
-import { createOperationRegistry, parseDocumentHash, sha256Hex, type OperationRegistry } from './persistedOperations';
+import { createOperationRegistry, sha256Hex, type OperationRegistry } from './persistedOperations';
 import {
   privateFieldsOf,
   ResponseCache,
@@ -58,6 +56,7 @@ import {
   type ResponseCacheStore,
 } from './responseCache';
 import { SUPERGRAPH_FILE } from './supergraph';
+import { operationNamesOf, persistedQueryHash, probeSubgraph, sendText } from './requests';
 import {
   apqSettingsOf,
   disableVendorTelemetry,
@@ -263,52 +262,6 @@ export function createGatewayServer(
     stopOnTerminationSignals: false,
   });
   return { apollo, clients, registry, responseCache, sharedCache, caches };
-}
-
-function sendText(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-/** Asks a subgraph for `{ __typename }` as the gateway asks anything: signed, as an anonymous caller. */
-async function probeSubgraph(name: string, url: string, secret: string): Promise<void> {
-  const body = '{"query":"{ __typename }"}';
-  const res = await undiciFetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signIdentity(ANONYMOUS, secret, { subgraph: name, body }) },
-    body,
-    signal: AbortSignal.timeout(2000),
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  await res.arrayBuffer();
-}
-
-/** The names of the operations in these documents. */
-function operationNamesOf(texts: string[]): Set<string> {
-  const names = new Set<string>();
-  for (const text of texts) {
-    for (const d of parse(text).definitions)
-      if (d.kind === Kind.OPERATION_DEFINITION && d.name) names.add(d.name.value);
-  }
-  return names;
-}
-
-function parseJsonParam(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The sha256Hash of an automatic persisted query's extension, from a body or GET parameters, bare
- * or in client-preset's `sha256:<hex>` form.
- */
-function persistedQueryHash(extensions: unknown): string | undefined {
-  const ext = parseJsonParam(extensions) as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
-  return parseDocumentHash(ext?.persistedQuery?.sha256Hash);
 }
 
 export interface RunningGateway extends RunningServer {
