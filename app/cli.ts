@@ -11,6 +11,7 @@
  * `--help` loads nothing.
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DURATION_EXPECTS, durationSeconds } from '../server/settingKinds';
 
 /** The subgraphs' names (subgraphs/index.ts lists the modules; a test holds the two together). */
 export const SUBGRAPH_NAMES = ['organizations', 'programs', 'consultations', 'growth', 'desk'];
@@ -24,6 +25,12 @@ function port(value: string): number {
   const n = wholeNumber(value);
   if (n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535.');
   return n;
+}
+
+/** A lifetime as the settings write one (15m, 8h, 1d); kept as typed, checked here. */
+function duration(value: string): string {
+  if (durationSeconds(value) === undefined) throw new InvalidArgumentError(`expected ${DURATION_EXPECTS}.`);
+  return value;
 }
 
 function slug(value: string): string {
@@ -166,7 +173,7 @@ export function createProgram(): Command {
     )
     .option('--agency <agencyId>', 'the agency of a staff token (required for staff)')
     .option('--sub <user>', 'the subject (default: a development user)')
-    .option('--expires <duration>', 'lifetime, e.g. 15m, 8h', '8h')
+    .option('--expires <duration>', 'lifetime, e.g. 15m, 8h (at most MADOGUCHI_JWT_MAX_LIFETIME)', duration, '8h')
     .action(
       async (o: { role: 'staff' | 'coordinator' | 'analyst'; agency?: string; sub?: string; expires: string }) => {
         exitWith(await (await import('./token')).runToken(o));

@@ -17,6 +17,14 @@ function kind<T>(expects: string, schema: z.ZodType<T, string>): Kind<T> {
   return { expects, schema };
 }
 
+export const DURATION_EXPECTS = 'a duration such as 300, 15m, 8h or 1d';
+
+/** Seconds of a duration written 90, "90s", "15m", "8h" or "1d"; undefined for anything else. */
+export function durationSeconds(text: string): number | undefined {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(text);
+  return m ? Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2]]! : undefined;
+}
+
 /** Refines a text into a value, or reports what was expected. */
 export function readAs<T>(expects: string, read: (text: string) => T | undefined): Kind<T> {
   return kind(
@@ -61,11 +69,7 @@ export const kinds = {
       return n >= min ? n : undefined;
     }),
   /** Seconds, from 90, "90s", "15m", "8h" or "1d". */
-  duration: () =>
-    readAs('a duration such as 300, 15m, 8h or 1d', (t) => {
-      const m = /^(\d+)\s*([smhd]?)$/.exec(t);
-      return m ? Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2]]! : undefined;
-    }),
+  duration: () => readAs(DURATION_EXPECTS, durationSeconds),
   text: (pattern?: RegExp, expects = 'a non-empty text') =>
     readAs(expects, (t) => (t !== '' && (!pattern || pattern.test(t)) ? t : undefined)),
   choice: <const C extends string>(choices: readonly C[]) =>

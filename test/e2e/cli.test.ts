@@ -116,3 +116,40 @@ test.each([
   expect({ code: r.code, touched: r.touched }).toEqual({ code, touched: false });
   if (code === 2) expect(r.stderr).toMatch(/usage: madoguchi|Usage: madoguchi/);
 });
+
+describe('npm run token refuses a token the gateway would not take', () => {
+  test('a lifetime above MADOGUCHI_JWT_MAX_LIFETIME exits 2 naming the setting, and mints nothing', async () => {
+    const r = await run(npm('token', '--role', 'analyst', '--expires', '30d'));
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toContain('MADOGUCHI_JWT_MAX_LIFETIME (86400 s)');
+  });
+
+  test('a duration that is not one exits 2 with the usage line, no stack', async () => {
+    const r = await run(npm('token', '--role', 'analyst', '--expires', 'banana'));
+    expect({ code: r.code, touched: r.touched, stdout: r.stdout }).toEqual({ code: 2, touched: false, stdout: '' });
+    expect(r.stderr).toContain("argument 'banana' is invalid");
+    expect(r.stderr).toContain('usage: madoguchi token ');
+    expect(r.stderr).not.toMatch(/TypeError|\n\s+at /);
+  });
+
+  test('an agency the agencies directory does not have exits 2 naming the ones it has', async () => {
+    const r = await run(npm('token', '--role', 'staff', '--agency', 'no-such-agency'));
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toContain('no agency "no-such-agency"');
+    expect(r.stderr).toMatch(/MADOGUCHI_AGENCIES_DIR\): it has .*hyogo-iac/);
+  });
+
+  test('a known agency within the maximum lifetime gets a token for exactly that lifetime', async () => {
+    const r = await run(npm('token', '--role', 'staff', '--agency', 'hyogo-iac', '--expires', '300'));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const claims = JSON.parse(Buffer.from(r.stdout.trim().split('.')[1], 'base64url').toString()) as {
+      agency: string;
+      iat: number;
+      exp: number;
+    };
+    expect({ agency: claims.agency, lifetime: claims.exp - claims.iat }).toEqual({
+      agency: 'hyogo-iac',
+      lifetime: 300,
+    });
+  });
+});
