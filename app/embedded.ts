@@ -243,12 +243,19 @@ export function main(options: { sync?: SyncMode } = {}): void {
       // The gateway must drain first while the subgraphs keep answering it, so handlers installed
       // before this one (the tsx runner's, which would end the process at once) give way to it.
       let stopping = false;
-      const stop = () => {
+      const stop = (signal: NodeJS.Signals) => {
         if (stopping) return;
         stopping = true;
+        logger.info({ signal }, `${signal}: stopping (draining)`);
         app.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
+          () => {
+            logger.info('stopped');
+            process.exit(0);
+          },
+          (e) => {
+            logger.error({ err: e instanceof Error ? e.message : String(e) }, 'stopped with an error');
+            process.exit(1);
+          },
         );
       };
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {

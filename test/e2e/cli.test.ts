@@ -44,6 +44,9 @@ const SCRIPTS: Record<string, string> = {
   'demo:consultations': 'demo consultations',
 };
 
+/** The scripts whose process keeps running until it is stopped. */
+const KEEPS_RUNNING = ['start', 'start:gateway', 'start:subgraph', 'sync', 'demo:servers'];
+
 /** Commands reached through the bin alone (the container's HEALTHCHECK). */
 const BIN_ONLY = ['health'];
 
@@ -55,8 +58,9 @@ const ALL = commands(createProgram()).filter(({ cmd }) => cmd.commands.length ==
 
 test('each npm script runs its madoguchi command', () => {
   const { scripts } = require(join(ROOT, 'package.json')) as { scripts: Record<string, string> };
+  // A process that keeps running replaces npm's shell (exec), so the SIGTERM npm forwards reaches it.
   for (const [script, command] of Object.entries(SCRIPTS))
-    expect(scripts[script]).toBe(`node bin/madoguchi.js ${command}`);
+    expect(scripts[script]).toBe(`${KEEPS_RUNNING.includes(script) ? 'exec ' : ''}node bin/madoguchi.js ${command}`);
   // And every command of the bin has a script, or is reached through the bin alone.
   expect(ALL.map(({ path }) => path.join(' ')).sort()).toEqual([...Object.values(SCRIPTS), ...BIN_ONLY].sort());
 });

@@ -31,7 +31,7 @@ async function script(name: string, args: string[], env: Record<string, string>,
   };
   const clean: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   for (const k of Object.keys(clean)) if (k.startsWith('MADOGUCHI_') || k.startsWith('npm_')) delete clean[k];
-  const child = spawn('sh', ['-c', `exec ${scripts[name]} ${args.join(' ')}`], {
+  const child = spawn('sh', ['-c', `${scripts[name]} ${args.join(' ')}`], {
     cwd: ROOT,
     detached: true,
     env: { ...clean, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`, LOG_FORMAT: 'json', ...env },

@@ -91,7 +91,7 @@ describe('NODE_ENV=production npm start (compiled, real secrets)', () => {
   beforeAll(async () => {
     // The start script's command as npm runs it (npm itself would die of the SIGTERM below).
     const { scripts } = require(join(ROOT, 'package.json')) as { scripts: Record<string, string> };
-    child = spawn('sh', ['-c', `exec ${scripts.start}`], {
+    child = spawn('sh', ['-c', scripts.start], {
       cwd: ROOT,
       detached: true,
       env: {

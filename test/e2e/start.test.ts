@@ -30,7 +30,7 @@ test('the start script serves a prepared store and exits 0 on SIGTERM while sync
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  const child = spawn('sh', ['-c', `exec ${scripts.start}`], {
+  const child = spawn('sh', ['-c', scripts.start], {
     cwd: ROOT,
     detached: true,
     env: {

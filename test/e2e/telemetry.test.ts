@@ -126,7 +126,7 @@ describe.each(['http/json', 'http/protobuf'])('OTEL_EXPORTER_OTLP_PROTOCOL=%s np
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
     for (const k of Object.keys(env))
       if (k.startsWith('MADOGUCHI_') || k.startsWith('OTEL_') || k.startsWith('npm_')) delete env[k];
-    child = spawn('sh', ['-c', `exec ${scripts.start}`], {
+    child = spawn('sh', ['-c', scripts.start], {
       cwd: ROOT,
       detached: true,
       env: {

@@ -1,0 +1,82 @@
+/**
+ * `npm start` as the README types it, stopped as an operator stops it: SIGTERM to the process
+ * they started (npm's pid, not the group). npm forwards the signal to the script's process; the
+ * script replaces npm's shell (`exec node …`), so the signal reaches the server, which says it
+ * is draining, closes, says it stopped, and frees its port. Without the `exec` the shell died of
+ * the signal and left the server running, holding the port, having logged nothing.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../store/store';
+import { CACHE_DIR, ROOT } from '../support/paths';
+
+/** Whether 127.0.0.1:`port` can be listened on (nothing holds it). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+test('SIGTERM to the npm start process stops the server: draining and stopped logged, the port freed', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'madoguchi-stop-'));
+  const dataDir = join(base, 'data');
+  const prepared = await openStore({ dataDir, loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]) });
+  await prepared.close();
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  for (const k of Object.keys(env)) if (k.startsWith('MADOGUCHI_') || k.startsWith('npm_')) delete env[k];
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    // Its own group, so that the test can clean up whatever the signal might leave behind.
+    detached: true,
+    env: {
+      ...env,
+      DATABASE_URL: '',
+      PORT: '0',
+      MADOGUCHI_DATA_DIR: dataDir,
+      MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'),
+      MADOGUCHI_ACCESS_LOG: 'off',
+      LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c) => {
+    out += String(c);
+  });
+  child.stderr.on('data', (c) => {
+    out += String(c);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const see = () => {
+        const m = /ready in [\d.]+ s: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+        if (m) resolve(Number(m[1]));
+      };
+      child.stdout.on('data', see);
+      child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${out}`)));
+    });
+    expect(await portIsFree(port)).toBe(false);
+    process.kill(child.pid!, 'SIGTERM');
+    expect(await exited).toBe(0);
+    const messages = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toEqual(expect.arrayContaining(['SIGTERM: stopping (draining)', 'stopped']));
+    expect(messages.indexOf('stopped')).toBeGreaterThan(messages.indexOf('SIGTERM: stopping (draining)'));
+    expect(await portIsFree(port)).toBe(true);
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // The group is gone: nothing was left behind.
+    }
+    rmSync(base, { recursive: true, force: true });
+  }
+});
