@@ -78,6 +78,36 @@ export async function migrate(store: Store, upTo = Number.POSITIVE_INFINITY): Pr
     .then((rows) => new Set(rows.map((r) => r.version)))
     .catch(() => new Set<number>());
   if (wanted.every((m) => known.has(m.version))) return [];
+  return applyMigrations(store, wanted).catch(async (e: unknown) => {
+    throw await explainMigrationError(store, e);
+  });
+}
+
+/**
+ * A migration refused for want of CREATE on schema public (SQLSTATE 42501: since PostgreSQL 15
+ * only the database's owner, or a role granted CREATE, may create tables there) becomes an error
+ * saying what to do, naming the role and database; any other error is returned as it is.
+ */
+export async function explainMigrationError(store: Pick<Store, 'query'>, e: unknown): Promise<unknown> {
+  const { code, message } = (e ?? {}) as { code?: string; message?: string };
+  if (code !== '42501' || !/schema public/.test(message ?? '')) return e;
+  const who = await store
+    .query<{ role: string; database: string }>('select current_user as role, current_database() as database')
+    .then((rows) => rows[0])
+    .catch(() => undefined);
+  const role = who?.role ?? '<role>';
+  const database = who?.database ?? '<database>';
+  return new Error(
+    `the migrations cannot create tables: ${message}. The database must be owned by the role Madoguchi connects as ` +
+      `(createdb -O ${role} ${database}, or ALTER DATABASE ${database} OWNER TO ${role}), or that role needs ` +
+      `CREATE on schema public (GRANT CREATE ON SCHEMA public TO ${role}, run in ${database} by its owner): ` +
+      'since PostgreSQL 15 other roles may not create in schema public',
+    { cause: e },
+  );
+}
+
+/** The pending migrations in one transaction under the advisory lock. */
+async function applyMigrations(store: Store, wanted: Migration[]): Promise<number[]> {
   return store.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(
