@@ -20,6 +20,7 @@ import { createLogger } from '../server/logging';
 import { authConfigFromSettings, type AuthConfig } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import { begin } from './process';
+import { productionWarnings } from './productionChecks';
 import { liveOptionsFor } from './live';
 import { recordLiveSources } from '../store/liveSources';
 
@@ -222,6 +223,7 @@ function rejectAfter(ms: number, message: string): Promise<never> {
 export function main(options: { sync?: SyncMode } = {}): void {
   const started = Date.now();
   const { settings, logger } = begin({ service: 'embedded', secrets: 'gateway', demo: runsDemo });
+  if (settings.mode === 'production') for (const w of productionWarnings(settings)) logger.warn(w);
   startEmbedded({
     settings,
     logger,

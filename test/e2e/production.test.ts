@@ -121,6 +121,11 @@ describe('NODE_ENV=production npm start (compiled, real secrets)', () => {
     });
   }, 150_000);
 
+  test("warns that the checkout's agency files read the demo's systems (a fresh data folder: no warning about it)", () => {
+    expect(out).toMatch(/agency file\(s\) in .* read the demo's systems .*set MADOGUCHI_AGENCIES_DIR/);
+    expect(out).not.toContain('set MADOGUCHI_DATA_DIR');
+  });
+
   const post = async (body: object, token?: string) => {
     const res = await fetch(url, {
       method: 'POST',
