@@ -184,7 +184,10 @@ export function renderCalendar(search: AlertSearch, base: string, result: Calend
   const calendar = ical({
     name: `窓口 — 受付開始日・締切日: ${describeAlertSearch(search)}`,
     prodId: { company: 'Madoguchi', product: 'programme-dates', language: 'JA' },
-    timezone: 'Asia/Tokyo',
+    // No calendar time zone: with one, ical-generator writes DTSTAMP and LAST-MODIFIED as local
+    // time without `Z` (RFC 5545 requires UTC there: readers were 9 h off) and DATE values in the
+    // process's zone. Every event is a DATE value (a day in Japan, floating by nature), so none
+    // needs a zone.
   });
   for (const d of result.programFeed.dates) {
     const [y, m, day] = d.date.split('-').map(Number);
