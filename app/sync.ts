@@ -78,8 +78,14 @@ export async function runSync(args: SyncArgs): Promise<number> {
             ? `FAILED: ${r.error}`
             : r.outcome === 'skipped'
               ? `(${r.error})`
-              : `${r.accepted} accepted, ${r.rejected.length} rejected${filtered}`;
+              : r.listedBy
+                ? `(the agency's entry comes from ${r.listedBy})`
+                : r.kept
+                  ? `since ${r.kept.since ?? 'its first sync'}: ${r.kept.accepted} accepted, ${r.kept.refused} rejected`
+                  : `${r.accepted} accepted, ${r.rejected.length} rejected${filtered}`;
         console.log(`${r.sourceId.padEnd(32)} ${r.outcome.padEnd(9)} ${tail} (${r.durationMs} ms)`);
+        if (r.kept?.refused)
+          console.log("    (refused by that sync: the source's rejectedRows in the graph; --force reads it again)");
         for (const x of r.rejected.slice(0, 20)) console.log(`    ${describeRejection(x)}`);
         if (r.rejected.length > 20) console.log(`    … ${r.rejected.length - 20} more`);
         for (const x of r.skipped.slice(0, 20)) console.log(`    skipped row ${x.row}: ${x.reason}`);

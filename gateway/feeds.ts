@@ -152,7 +152,6 @@ export function renderAtom(search: AlertSearch, base: string, result: AtomResult
     language: 'ja',
     updated: updated ? new Date(updated) : new Date(0),
     generator: 'Madoguchi',
-    feedLinks: { atom: `${base}/feeds/programs.atom${suffix}` },
     copyright: '各支援機関の公開情報による',
   });
   for (const e of entries) {
@@ -165,14 +164,30 @@ export function renderAtom(search: AlertSearch, base: string, result: AtomResult
       author: e.provider?.name ? [{ name: e.provider.name }] : undefined,
     });
   }
-  return feed.atom1();
+  return withSelfLink(feed.atom1(), `${base}/feeds/programs.atom${suffix}`);
+}
+
+/**
+ * The feed's `self` link, written after its `alternate` one. `feed` 4 escapes a self link's `&`
+ * twice (`&amp;amp;`, so readers subscribed to another URL) and the versions that fixed it are
+ * ESM-only; the alternate link it writes is escaped once and is the anchor here.
+ */
+function withSelfLink(atom: string, self: string): string {
+  const alternate = atom.indexOf('<link rel="alternate"');
+  const end = atom.indexOf('/>', alternate);
+  if (alternate < 0 || end < 0) throw new Error('the Atom feed has no alternate link to write its self link after');
+  const href = self.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `${atom.slice(0, end + 2)}\n    <link rel="self" href="${href}"/>${atom.slice(end + 2)}`;
 }
 
 export function renderCalendar(search: AlertSearch, base: string, result: CalendarResult): string {
   const calendar = ical({
     name: `窓口 — 受付開始日・締切日: ${describeAlertSearch(search)}`,
     prodId: { company: 'Madoguchi', product: 'programme-dates', language: 'JA' },
-    timezone: 'Asia/Tokyo',
+    // No calendar time zone: with one, ical-generator writes DTSTAMP and LAST-MODIFIED as local
+    // time without `Z` (RFC 5545 requires UTC there: readers were 9 h off) and DATE values in the
+    // process's zone. Every event is a DATE value (a day in Japan, floating by nature), so none
+    // needs a zone.
   });
   for (const d of result.programFeed.dates) {
     const [y, m, day] = d.date.split('-').map(Number);

@@ -26,6 +26,8 @@ export interface SyncOutcome {
   accepted: number;
   rejected: unknown[];
   durationMs: number;
+  /** An unchanged source: the counts of the snapshot it keeps. */
+  kept?: { refused: number };
 }
 
 export interface SyncMetrics {
@@ -84,7 +86,7 @@ export function createSyncMetrics(registry: Registry = processMetricsRegistry())
       lastSuccess.set({ source: r.sourceId }, at.getTime() / 1000);
       rows.set({ source: r.sourceId, kind: 'read' }, r.read);
       rows.set({ source: r.sourceId, kind: 'accepted' }, r.accepted);
-      rows.set({ source: r.sourceId, kind: 'refused' }, r.rejected.length);
+      rows.set({ source: r.sourceId, kind: 'refused' }, r.kept?.refused ?? r.rejected.length);
     },
   };
 }

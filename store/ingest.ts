@@ -96,6 +96,10 @@ export interface Snapshot {
 export interface ReplaceResult {
   accepted: number;
   rejected: RowRejection[];
+  /** A declared organization already stored as it is (or, listed by a directory, already absent). */
+  unchanged?: boolean;
+  /** A declared organization not stored: the directory source that lists the agency. */
+  listedBy?: string;
 }
 
 /**
@@ -288,12 +292,25 @@ export async function replaceDeclaredOrganization(
       'select source_id from organizations where id = $1 and source_id <> $2',
       [snap.record.id, snap.source.id],
     );
-    await tx.query('delete from organizations where source_id = $1', [snap.source.id]);
     if (listed) {
-      await tx.query('delete from sources where id = $1', [snap.source.id]);
-      await announceSnapshot(tx, snap.source.id, 'organization');
-      return { accepted: 0, rejected: [] };
+      const removed = await tx.query('delete from organizations where source_id = $1 returning id', [snap.source.id]);
+      const dropped = await tx.query('delete from sources where id = $1 returning id', [snap.source.id]);
+      const unchanged = removed.length === 0 && dropped.length === 0;
+      if (!unchanged) await announceSnapshot(tx, snap.source.id, 'organization');
+      return { accepted: 0, rejected: [], unchanged, listedBy: listed.source_id };
     }
+    // The same declaration already stored: nothing to rewrite, and readers' caches stay.
+    const [kept] = await tx.query<{ same: boolean }>(
+      `select s.content_hash = $2 and s.status = 'OK'
+         and exists (select 1 from organizations o where o.source_id = s.id) as same
+       from sources s where s.id = $1`,
+      [snap.source.id, snap.contentHash],
+    );
+    if (kept?.same) {
+      await markUnchanged(tx, snap.source.id, snap.at);
+      return { accepted: 1, rejected: [], unchanged: true };
+    }
+    await tx.query('delete from organizations where source_id = $1', [snap.source.id]);
     await registerSource(tx, snap.source);
     await bulkInsert(tx, 'organization', [snap.record as unknown as Record<string, unknown>]);
     await tx.query(

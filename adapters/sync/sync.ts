@@ -58,6 +58,13 @@ export interface SyncReport extends IngestSummary {
   sample: EntityRecord[];
   error?: string;
   durationMs: number;
+  /**
+   * An unchanged source: the snapshot it keeps, as the sync that wrote it (at `since`) left it —
+   * this run refused nothing because it read nothing new, not because the rows were good.
+   */
+  kept?: { since: string | null; accepted: number; refused: number };
+  /** An agency's declared organization that a directory lists: the directory's source, which provides the entry. */
+  listedBy?: string;
 }
 
 export const KINDS: Record<SourceConfig['kind'], SourceKind> = {
@@ -321,7 +328,12 @@ async function syncHeld(
       outcome.contentHash === previous.contentHash;
     if (outcome.status === 'not-modified' || sameAsStored) {
       await target.unchanged(id, at());
-      return report('unchanged', previous?.acceptedCount ?? 0);
+      const kept = {
+        since: previous?.lastChangedAt ?? null,
+        accepted: previous?.acceptedCount ?? 0,
+        refused: previous?.rejectedCount ?? 0,
+      };
+      return report('unchanged', kept.accepted, undefined, { kept });
     }
     // Prepare: the CPU part, on a worker when the file is large and a pool is given.
     const fetchedAt = at();
@@ -464,9 +476,10 @@ async function declare(into: Store | SnapshotTarget, agency: AgencyConfig, ctx: 
   const result = await target.declared({ source: registration, record, contentHash, at });
   return {
     ...base,
-    outcome: 'updated',
+    outcome: result.unchanged ? 'unchanged' : 'updated',
     accepted: result.accepted,
     rejected: [],
+    ...(result.listedBy ? { listedBy: result.listedBy } : {}),
     sample: [record],
     durationMs: ctx.clock().getTime() - started.getTime(),
   };

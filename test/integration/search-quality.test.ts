@@ -104,6 +104,17 @@ describe("a firm's own sentence", () => {
     expect(kinds).toContain(1);
   });
 
+  test('the headline example 神戸市で創業資金を借りたい reads 創業 as well as the loan, and 創業保証 comes first', async () => {
+    const r = await understood('神戸市で創業資金を借りたい', 5);
+    expect(r.interpretation.needs).toEqual(['創業・開業', '融資・資金調達']);
+    expect(r.interpretation.supportFields).toEqual(expect.arrayContaining(['STARTUP', 'FINANCE']));
+    const ids = r.edges.map((e) => e.node.id);
+    expect(ids[0]).toBe('hyogo-cgc:CGC-01');
+    // Guarantees for firms long in business are no answer to a founder.
+    for (const other of ['hyogo-cgc:CGC-03', 'hyogo-cgc:CGC-04', 'hyogo-cgc:CGC-05']) expect(ids).not.toContain(other);
+    for (const e of r.edges) expect(openTo(e.node.eligibility.areas, '281000')).toBe(true);
+  });
+
   test("everyday words reach the agencies' vocabulary: 後を継ぐ人がいない finds succession programmes", async () => {
     const r = await understood('後を継ぐ人がいない', 5);
     expect(r.interpretation.needs).toEqual(['事業承継']);

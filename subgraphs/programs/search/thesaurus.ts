@@ -51,6 +51,9 @@ export const LIGHT_VERBS: readonly string[] = (wordsFile as { lightVerbs: string
 
 const HIRAGANA = /[\u3041-\u309f]/;
 
+/** Words a compound is made of (創業 and 資金 in 創業資金). */
+const nounLike = (w: Word) => w.cls === 'noun' || w.cls === 'unknown';
+
 /** The key a word is compared by (null for grammar): see the module comment. */
 export function keyOf(word: Word): string | null {
   if (word.cls === 'grammar' || word.cls === 'symbol') return null;
@@ -146,6 +149,7 @@ export function createThesaurus(analyser: Analyser, entries: readonly NeedEntry[
       });
       const matches: NeedMatch[] = [];
       const usedBy = new Map<string, number[]>();
+      const compounds = new Map<NeedMatch, Set<number>>();
       for (const need of needs) {
         // Every phrase of the need that the query has: 後を継ぐ and 継ぐ人 both read 後を継ぐ人.
         const hit = need.phrases.filter(
@@ -166,7 +170,17 @@ export function createThesaurus(analyser: Analyser, entries: readonly NeedEntry[
             hit.filter((p) => p.keys.length === 1 && !p.needs.length).flatMap((p) => positions.get(p.keys[0])!),
           ),
         ];
-        matches.push({ need, phrase: hit[0].text, used, named });
+        const match = { need, phrase: hit[0].text, used, named };
+        matches.push(match);
+        // Nouns one phrase of the need took as modifiers of the noun after them (創業 of 創業資金;
+        // not 開発 of 研究開発, the compound's head).
+        const together = new Set<number>();
+        for (const p of hit) {
+          if (p.keys.length < 2) continue;
+          const at = new Set(p.keys.flatMap((k) => positions.get(k)!));
+          for (const i of at) if (at.has(i + 1) && nounLike(words[i]) && nounLike(words[i + 1])) together.add(i);
+        }
+        if (together.size) compounds.set(match, together);
       }
       // A word serves one need: 海外に売りたい asks for 海外展開, not also for 販路 (売る). The
       // match using more words wins; on a tie the entry listed first, the more specific.
@@ -180,6 +194,19 @@ export function createThesaurus(analyser: Analyser, entries: readonly NeedEntry[
         for (const i of m.used) own.add(i);
         kept.push(m);
       }
+      // A compound phrase may begin with a word that names a need of its own: 創業資金 (a phrase
+      // of 融資) is also 創業 (a one-word phrase of 創業・開業), 開業資金 likewise. Such a need
+      // keeps the modifier it names alone, beside the need the whole compound won it for. Words
+      // two phrases of one need took (定年 and 退職 of シニアの起業) are no compound.
+      const inCompound = (i: number) => kept.some((w) => !w.need.firm && compounds.get(w)?.has(i));
+      for (const m of matches)
+        if (
+          !kept.includes(m) &&
+          !m.need.firm &&
+          m.named.length &&
+          m.used.every((i) => m.named.includes(i) && inCompound(i))
+        )
+          kept.push(m);
       return matches.filter((m) => kept.includes(m));
     },
   };

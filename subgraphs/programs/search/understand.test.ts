@@ -95,6 +95,29 @@ describe('sentence endings and function words are dropped', () => {
   });
 });
 
+describe('a compound of a topic and a need keeps both', () => {
+  test.each([
+    ['神戸市で創業資金を借りたい', ['創業・開業', '融資・資金調達']],
+    ['開業資金が必要です', ['創業・開業', '融資・資金調達']],
+    ['創業資金', ['創業・開業', '融資・資金調達']],
+    ['創業融資を受けたい', ['創業・開業', '融資・資金調達']],
+    ['事業承継資金を借りたい', ['融資・資金調達', '事業承継']],
+  ])('%s → %j', (text, needs) => {
+    const r = read(text);
+    expect(r.needs).toEqual(needs);
+    expect(r.dropped.join()).not.toMatch(/創業|開業|資金/);
+  });
+
+  test('a compound naming no second need is still one need (資金繰り, 運転資金, 定年退職, 研究開発)', () => {
+    expect(read('運転資金が足りなくなりそうです').needs).toEqual(['資金繰り・返済']);
+    expect(read('資金繰りが苦しい').needs).toEqual(['資金繰り・返済']);
+    // 定年 and 退職 are two phrases of one need (シニア @startup), not one compound phrase.
+    expect(read('定年退職後に自分で商売を始めたいシニアです').needs).toEqual(['女性・若者・シニアの起業']);
+    // The compound's head names no second need: 研究開発 is R&D, not 商品開発.
+    expect(read('大学と共同で研究開発したい').needs).toEqual(['技術相談・試験']);
+  });
+});
+
 describe('bad and odd input', () => {
   test(`text past ${MAX_QUERY_LENGTH} characters is read up to there (the resolver refuses longer text)`, () => {
     const u = understand('資金繰りが苦しい'.repeat(100));
