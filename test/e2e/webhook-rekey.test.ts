@@ -45,8 +45,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** `madoguchi webhooks rekey …` with the deployment's new secret and the old one in OLD_IDENTITY_SECRET. */
-function rekey(args: string[], extra: NodeJS.ProcessEnv = {}) {
+/** `madoguchi webhooks rekey …` with the deployment's new secret and the old one in OLD_IDENTITY_SECRET (and `stdin`). */
+function rekey(args: string[], extra: NodeJS.ProcessEnv = {}, stdin?: string) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: '',
@@ -57,7 +57,13 @@ function rekey(args: string[], extra: NodeJS.ProcessEnv = {}) {
     ...extra,
   };
   for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
-  return runToEnd([process.execPath, join(ROOT, 'bin', 'madoguchi.js'), 'webhooks', 'rekey', ...args], env, 120_000);
+  return runToEnd(
+    [process.execPath, join(ROOT, 'bin', 'madoguchi.js'), 'webhooks', 'rekey', ...args],
+    env,
+    120_000,
+    ROOT,
+    stdin,
+  );
 }
 
 interface Row {
@@ -140,14 +146,32 @@ test('rekey re-seals every secret from the old key to the new one and enables ag
   // What neither key opens is left exactly as it was, still disabled with its reason.
   expect(after.get('wh_foreign')).toEqual(before.find((w) => w.id === 'wh_foreign'));
 
+  // The old secret on stdin instead (here another deployment's, whose webhook came over with its data).
+  const piped = await rekey(['--from-secret-stdin'], { OLD_IDENTITY_SECRET: '' }, `${THIRD}\n`);
+  expect({ code: piped.code, stdout: piped.stdout }).toEqual({
+    code: 0,
+    stdout: [
+      're-sealed 1 webhook secret(s) with the current key',
+      'enabled again 1: wh_foreign',
+      'already under the current key 3',
+      'could not open with either key 0',
+      '',
+    ].join('\n'),
+  });
+  expect(piped.stdout + piped.stderr).not.toContain(THIRD);
+
   // Twice is harmless: everything readable is already under the new key.
   const again = await rekey(['--from-secret-env', 'OLD_IDENTITY_SECRET', '--json']);
-  expect(again.code).toBe(1);
+  expect(again.code).toBe(0);
   expect(JSON.parse(again.stdout)).toEqual({
     resealed: [],
     enabled: [],
     leftDisabled: [],
-    current: 3,
-    unopened: ['wh_foreign'],
+    current: 4,
+    unopened: [],
   });
+  check = await target.open();
+  const last = await rowsOf(check);
+  await check.close();
+  expect(box.open(last.find((w) => w.id === 'wh_foreign')!.sealed, 'wh_foreign')).toBe(secretOf('wh_foreign'));
 }, 300_000);
