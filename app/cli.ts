@@ -229,6 +229,22 @@ export function createProgram(): Command {
       exitWith(await (await import('./settingsDocs')).runSettingsDocs(o));
     });
 
+  const hooks = program.command('webhooks').description("the desk's signed webhooks");
+  hooks
+    .command('rekey')
+    .description(
+      'after MADOGUCHI_IDENTITY_SECRET changed: re-seal every webhook secret from the old key to the current one, in one transaction, and enable again those disabled only for that',
+    )
+    .option(
+      '--from-secret-env <variable>',
+      'the environment variable holding the previous MADOGUCHI_IDENTITY_SECRET, never the secret itself (this or --from-secret-stdin is required)',
+    )
+    .option('--from-secret-stdin', 'read the previous MADOGUCHI_IDENTITY_SECRET from stdin instead', false)
+    .option('--json', 'print one JSON document', false)
+    .action(async (o: { fromSecretEnv?: string; fromSecretStdin: boolean; json: boolean }) => {
+      exitWith(await (await import('./webhooks')).runRekey(o));
+    });
+
   const demo = program.command('demo').description('the demo agencies beside the product');
   demo
     .command('servers')

@@ -125,7 +125,7 @@ export const ACCESS_SETTINGS = {
     secret: true,
     group: 'Security',
     defaultDoc: 'a per-install development secret (development only)',
-    doc: 'Signs the identity the gateway forwards to the subgraphs; every gateway and subgraph process of one deployment needs the same value. The desk also derives from it the key that seals webhook signing secrets at rest: changing it disables the existing webhooks (their owners register them again).',
+    doc: 'Signs the identity the gateway forwards to the subgraphs; every gateway and subgraph process of one deployment needs the same value. The desk also derives from it the key that seals webhook signing secrets at rest: changing it disables the existing webhooks until `madoguchi webhooks rekey` re-seals them (docs/operations.md).',
   }),
   corsOrigins: setting({
     env: 'MADOGUCHI_CORS_ORIGINS',

@@ -239,7 +239,7 @@ export const TUNING_SETTINGS = {
     kind: kinds.integer(1, 1_000_000),
     default: '300',
     group: 'Desk and webhooks',
-    doc: 'Deliveries one process sends to one receiving host per minute, whoever owns the webhooks; the rest wait for the next minute (nothing is dropped).',
+    doc: 'Deliveries sent to one receiving host per calendar minute, whoever owns the webhooks, by all desk replicas sharing the store together; the rest wait for the next minute (nothing is dropped, and waiting is not an attempt).',
   }),
   webhookRetryBaseMs: setting({
     env: 'MADOGUCHI_WEBHOOK_RETRY_BASE_MS',

@@ -117,6 +117,33 @@ export async function replacePlaintextSecret(
   return rows.length > 0;
 }
 
+export interface SealedSecretRow {
+  id: string;
+  owner: string;
+  sealed: string;
+  disabled: boolean;
+  disabledReason: string | null;
+}
+
+/** Every sealed secret, locked for the transaction `tx` (a re-key), oldest webhook first. */
+export function sealedSecretsForUpdate(tx: Queryable): Promise<SealedSecretRow[]> {
+  return tx.query<SealedSecretRow>(
+    `select id, owner, secret_sealed as sealed, disabled_at is not null as disabled, disabled_reason as "disabledReason"
+     from webhooks where secret_sealed is not null order by created_at, id for update`,
+  );
+}
+
+/** Stores a webhook's secret sealed anew; with `enable`, enables it again (clearing its reason). */
+export async function resealSecret(tx: Queryable, id: string, sealed: string, enable: boolean): Promise<void> {
+  await tx.query(
+    `update webhooks set secret_sealed = $2,
+       disabled_at = case when $3::boolean then null else disabled_at end,
+       disabled_reason = case when $3::boolean then null else disabled_reason end
+     where id = $1`,
+    [id, sealed, enable],
+  );
+}
+
 /** Webhooks of one owner (all when null), newest first. */
 export function webhooksOf(db: Queryable, owner: string | null): Promise<WebhookRow[]> {
   return db.query<WebhookRow>(
@@ -137,14 +164,25 @@ export function enabledTargets(db: Queryable): Promise<WebhookTarget[]> {
   );
 }
 
-/** Disables a webhook (once: the first reason stays) and gives up its pending deliveries. */
-export async function disableWebhook(store: Store, id: string, reason: string, at: string): Promise<void> {
+/**
+ * Disables a webhook (once: the first reason stays) and gives up its pending deliveries. With
+ * `ifSealed`, only while that is still its stored secret: a secret re-sealed meanwhile (`madoguchi
+ * webhooks rekey`) is not undone by a sender that read the old one.
+ */
+export async function disableWebhook(
+  store: Store,
+  id: string,
+  reason: string,
+  at: string,
+  ifSealed?: string,
+): Promise<void> {
   await store.transaction(async (tx) => {
-    await tx.query('update webhooks set disabled_at = $2, disabled_reason = $3 where id = $1 and disabled_at is null', [
-      id,
-      at,
-      reason.slice(0, 500),
-    ]);
+    const disabled = await tx.query(
+      `update webhooks set disabled_at = $2, disabled_reason = $3
+       where id = $1 and disabled_at is null and ($4::text is null or secret_sealed = $4) returning id`,
+      [id, at, reason.slice(0, 500), ifSealed ?? null],
+    );
+    if (ifSealed !== undefined && disabled.length === 0) return;
     await tx.query(
       `update webhook_deliveries set status = 'FAILED', next_attempt_at = null, lease_until = null,
          last_error = coalesce(last_error, $2) where webhook_id = $1 and status = 'PENDING'`,
@@ -241,6 +279,42 @@ export async function postpone(db: Queryable, id: string, at: string): Promise<v
   await db.query(
     `update webhook_deliveries set lease_until = null, next_attempt_at = $2 where id = $1 and status = 'PENDING'`,
     [id, at],
+  );
+}
+
+export interface HostSlots {
+  /** Deliveries the caller may send to the host now (0 to `wanted`). */
+  taken: number;
+  /** When the host's minute ends (ISO): what was not taken waits until then. */
+  windowEnd: string;
+}
+
+/**
+ * Takes up to `wanted` of `host`'s deliveries for the current minute, by the store's clock, so
+ * that all replicas sharing the store together send at most `cap` to one host a minute. One
+ * upsert: the count only grows while under the cap, and on PostgreSQL a concurrent take waits on
+ * the row and sees the other's count, so two replicas never both take the last slot.
+ */
+export async function takeHostSlots(db: Queryable, host: string, wanted: number, cap: number): Promise<HostSlots> {
+  const [row] = await db.query<{ taken: number | null; windowEnd: string }>(
+    `with m as (select date_trunc('minute', clock_timestamp()) as minute),
+     t as (
+       insert into webhook_host_minutes as h (host, minute, sent, last_taken)
+       select $1, m.minute, least($2::int, $3::int), least($2::int, $3::int) from m
+       on conflict (host, minute) do update
+         set sent = h.sent + least($2::int, $3::int - h.sent), last_taken = least($2::int, $3::int - h.sent)
+         where h.sent < $3::int
+       returning last_taken)
+     select (select last_taken from t) as taken, ${JST("(m.minute + interval '1 minute')")} as "windowEnd" from m`,
+    [host, wanted, cap],
+  );
+  return { taken: row.taken ?? 0, windowEnd: row.windowEnd };
+}
+
+/** Forgets the per-host counts of minutes gone by. */
+export async function pruneHostMinutes(db: Queryable): Promise<void> {
+  await db.query(
+    `delete from webhook_host_minutes where minute < date_trunc('minute', clock_timestamp()) - interval '1 minute'`,
   );
 }
 

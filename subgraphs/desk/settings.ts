@@ -12,7 +12,7 @@ export interface DeskSettings {
   /** Token subjects that may register webhooks besides coordinators. */
   webhookOwners: Set<string>;
   maxWebhooksPerOwner: number;
-  /** Deliveries one process sends to one receiving host per minute. */
+  /** Deliveries all replicas together send to one receiving host per minute (counted in the store). */
   hostPerMinute: number;
   /** Seals and opens the webhooks' signing secrets (key from MADOGUCHI_IDENTITY_SECRET). */
   secrets: WebhookSecretBox;

@@ -4,7 +4,8 @@
  * receivers accept. Registered secrets are stored sealed, rows from before sealing are sealed by
  * the first desk round after the upgrade, and a sealed value that does not open (another
  * deployment's key, or copied onto another webhook's row) disables that webhook with the reason
- * while the others are still delivered.
+ * while the others are still delivered — but never one that `madoguchi webhooks rekey` re-sealed
+ * after the sender read the old value.
  */
 import { createServer, type Server } from 'node:http';
 import { graphql } from 'graphql';
@@ -15,6 +16,7 @@ import * as webhooks from '../../store/webhooks';
 import { desk } from '../../subgraphs/desk';
 import { deskSettingsOf } from '../../subgraphs/desk/settings';
 import { WebhookDispatcher } from '../../subgraphs/desk/webhooks/dispatcher';
+import { rekeySecrets, WRONG_KEY } from '../../subgraphs/desk/webhooks/secrets';
 import { buildSchemaOf } from '../../subgraphs/server';
 import { parseSettings } from '../../server/settings';
 import { bareStore, openTestStore } from '../support/store';
@@ -142,6 +144,28 @@ describe('on a store of today', () => {
     const [foreignDelivery] = (await webhooks.deliveriesOf(store, [foreign.id], 5))[0];
     expect(foreignDelivery.status).toBe('FAILED');
     expect(foreignDelivery.lastError).toMatch(/^webhook disabled: the stored signing secret does not decrypt/);
+  });
+
+  test('a sender that read a secret before it was re-keyed does not disable the webhook the re-key restored', async () => {
+    const hook = await register(store, `${receiverUrl}/raced`, otherDeployment);
+    await queueMessages(store, [{ id: 'msg_raced', webhookId: hook.id }]);
+    // A replica still on the old secret claims the delivery, reading the sealed value…
+    const [claimed] = (await webhooks.claimDue(store, new Date().toISOString(), 60_000, 100)).filter(
+      (d) => d.webhookId === hook.id,
+    );
+    // …the operator re-keys meanwhile…
+    const report = await rekeySecrets(
+      store,
+      deskSettingsOf(otherDeployment).secrets,
+      deskSettingsOf(settings).secrets,
+      20,
+    );
+    expect(report.resealed).toContain(hook.id);
+    // …and the sender, failing to open what it read, disables it as the dispatcher does: no effect.
+    await webhooks.disableWebhook(store, hook.id, WRONG_KEY, new Date().toISOString(), claimed.sealedSecret!);
+    expect((await webhooks.webhookById(store, hook.id))!.disabledAt).toBeNull();
+    const [delivery] = (await webhooks.deliveriesOf(store, [hook.id], 5))[0];
+    expect(delivery.status).toBe('PENDING');
   });
 });
 

@@ -47,8 +47,8 @@ const SCRIPTS: Record<string, string> = {
 /** The scripts whose process keeps running until it is stopped. */
 const KEEPS_RUNNING = ['start', 'start:gateway', 'start:subgraph', 'sync', 'demo:servers'];
 
-/** Commands reached through the bin alone (the container's HEALTHCHECK). */
-const BIN_ONLY = ['health'];
+/** Commands reached through the bin alone (the container's HEALTHCHECK, an operator's re-key). */
+const BIN_ONLY = ['health', 'webhooks rekey'];
 
 function commands(cmd: Command, path: string[] = []): Array<{ path: string[]; cmd: Command }> {
   const here = path.length ? [{ path, cmd }] : [];
@@ -115,6 +115,9 @@ test.each([
   [bin('settings', 'docs', '--nope'), 2, 'a nested command'],
   [bin('health', '--help'), 0, 'the health check'],
   [bin('health', '--nope'), 2, 'the health check'],
+  [bin('webhooks', 'rekey', '--help'), 0, 'the re-key'],
+  [bin('webhooks', 'rekey', '--nope'), 2, 'the re-key'],
+  [bin('webhooks', 'rekey'), 2, 'the re-key without the old secret'],
 ])('%j exits %i and touches nothing (%s)', async (argv, code) => {
   const r = await run(argv);
   expect({ code: r.code, touched: r.touched }).toEqual({ code, touched: false });

@@ -2,13 +2,15 @@
  * Two replicas sending webhooks over one store — two processes' connections to one PostgreSQL on
  * the suite's PostgreSQL pass (each following LISTEN/NOTIFY), two dispatchers on the embedded
  * store otherwise — deliver each change to each webhook once: the fan-out cursor moves by
- * compare-and-set with the deliveries it writes, and a delivery is sent under a lease.
+ * compare-and-set with the deliveries it writes, and a delivery is sent under a lease. Together
+ * they send one receiving host no more than MADOGUCHI_WEBHOOK_HOST_PER_MINUTE deliveries a
+ * minute: the count is the store's, not each process's.
  */
 import { createServer, type Server } from 'node:http';
 import { openStore, type Store } from '../../store/store';
 import { announceSnapshot } from '../../store/engine/notifications';
 import { recordProgramChanges } from '../../store/programChanges';
-import { createWebhook } from '../../store/webhooks';
+import { createWebhook, deliveriesOf } from '../../store/webhooks';
 import { alertSearchOf } from '../../domain/alertSearch';
 import { searchIndexFor } from '../../subgraphs/programs/search/holder';
 import { deskSettingsOf } from '../../subgraphs/desk/settings';
@@ -16,6 +18,7 @@ import { parseSettings } from '../../server/settings';
 import { WebhookDispatcher } from '../../subgraphs/desk/webhooks/dispatcher';
 import { createTestDatabase, openTestStore, TEST_DATABASE_URL } from '../support/store';
 import { FIXED_NOW } from '../support/paths';
+import { queueMessages } from '../support/webhooks';
 
 let stores: Store[] = [];
 let drop: (() => Promise<void>) | null = null;
@@ -108,3 +111,78 @@ test('each change reaches each webhook once, whichever replica sees it', async (
   );
   expect(delivered).toBe(15);
 });
+
+/** The cap counts calendar minutes of the store's clock: start well inside one so the test stays in it. */
+async function startOfAMinute(store: Store): Promise<void> {
+  const [{ s }] = await store.query<{ s: number }>(`select extract(second from clock_timestamp())::float8 as s`);
+  if (s > 30) await new Promise((r) => setTimeout(r, (60.5 - s) * 1000));
+}
+
+test('replicas together send one host at most MADOGUCHI_WEBHOOK_HOST_PER_MINUTE a minute; the rest wait, unattempted', async () => {
+  const [a, b] = stores;
+  let hits = 0;
+  const victim = createServer((req, res) => {
+    hits++;
+    req.resume();
+    res.writeHead(204).end();
+  });
+  // Its own loopback address: the first test's deliveries to 127.0.0.1 count in that host's minute.
+  await new Promise<void>((r) => victim.listen(0, '127.0.0.2', r));
+  const port = (victim.address() as { port: number }).port;
+  const CAP = 5;
+  const settings = deskSettingsOf(
+    parseSettings(
+      { MADOGUCHI_WEBHOOK_ALLOW_PRIVATE: '127.0.0.2/32', MADOGUCHI_WEBHOOK_HOST_PER_MINUTE: String(CAP) },
+      { envFile: false },
+    ),
+  );
+  // Many owners' webhooks to one host (the per-owner limit is not what is tested here).
+  const ids: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const id = `wh_cap${i}`;
+    ids.push(id);
+    await createWebhook(a, {
+      id,
+      owner: `owner-${i}`,
+      url: `http://127.0.0.2:${port}/in/${i}`,
+      search: alertSearchOf({}),
+      sealedSecret: settings.secrets.seal(`whsec_${Buffer.alloc(32, i).toString('base64')}`, id),
+      at: new Date().toISOString(),
+    });
+  }
+  // 80 messages: more than one claim (32) each, so both replicas hold some at once.
+  const messages = ids.flatMap((webhookId) =>
+    Array.from({ length: 10 }, (_, k) => ({ id: `msg_cap_${webhookId}_${k}`, webhookId })),
+  );
+  await queueMessages(a, messages);
+  const dispatchers = [a, b].map(
+    (store) => new WebhookDispatcher(store, { settings, searchIndex: () => Promise.reject(new Error('unused')) }),
+  );
+  await startOfAMinute(a);
+  const started = Date.now();
+  await Promise.all(dispatchers.map((d) => d.sendDue()));
+  // A replica coming late in the same minute finds the host's minute spent.
+  await queueMessages(b, [{ id: 'msg_cap_late', webhookId: ids[0] }]);
+  await dispatchers[1].sendDue();
+  await Promise.all(dispatchers.map((d) => d.stop()));
+  victim.closeAllConnections();
+  await new Promise((r) => victim.close(r));
+
+  expect(hits).toBe(CAP);
+  const deliveries = (await deliveriesOf(a, ids, 100)).flat();
+  expect(deliveries).toHaveLength(messages.length + 1);
+  expect(deliveries.filter((d) => d.status === 'DELIVERED')).toHaveLength(CAP);
+  const waiting = deliveries.filter((d) => d.status === 'PENDING');
+  expect(waiting).toHaveLength(messages.length + 1 - CAP);
+  for (const d of waiting) {
+    expect(d.attempts).toBe(0);
+    const due = Date.parse(d.nextAttemptAt!);
+    expect(due % 60_000).toBe(0);
+    expect(due).toBeGreaterThan(started);
+    expect(due).toBeLessThanOrEqual(started + 60_000);
+  }
+  const [{ attempts }] = await a.query<{ attempts: number }>(
+    `select count(*)::int as attempts from webhook_attempts where delivery_id like 'msg_cap_%'`,
+  );
+  expect(attempts).toBe(CAP);
+}, 90_000);

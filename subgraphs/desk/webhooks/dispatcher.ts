@@ -16,14 +16,16 @@
  * - Secrets are stored sealed (./secrets); one that does not open with this server's key disables
  *   its webhook with the reason, and the round goes on. Secrets still in plaintext from before
  *   sealing are sealed at the start of every round.
- * - Amplification: however many webhooks (of however many owners) point at one receiving host, a
- *   process sends it at most MADOGUCHI_WEBHOOK_HOST_PER_MINUTE deliveries a minute; the rest are
- *   handed back, due when the next minute starts, without counting as an attempt.
+ * - Amplification: however many webhooks (of however many owners) point at one receiving host, the
+ *   replicas sharing the store together send it at most MADOGUCHI_WEBHOOK_HOST_PER_MINUTE
+ *   deliveries a calendar minute (by the store's clock): before sending, a replica takes its
+ *   deliveries from the host's count for the minute in the store (one upsert that only counts
+ *   under the cap); the rest are handed back, due when that minute ends, without counting as an
+ *   attempt.
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import { LRUCache } from 'lru-cache';
 import { Webhook } from 'standardwebhooks';
 import { fetch, type Agent } from 'undici';
 import { alertSearchKey, alertSearchOf, type AlertSearch } from '../../../domain/alertSearch';
@@ -48,10 +50,6 @@ const CONCURRENCY = 32;
 const IDLE_CHECK_MS = 30_000;
 /** A receiver's answer body is not needed; at most this much of it is read. */
 const MAX_ERROR_TEXT = 300;
-/** The window of the per-host limit. */
-const HOST_WINDOW_MS = 60_000;
-/** Receiving hosts whose window one process remembers (the least recently sent to are forgotten). */
-const MAX_HOSTS = 10_000;
 
 export interface DispatcherOptions {
   settings: DeskSettings;
@@ -104,8 +102,6 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
-  /** Deliveries sent to each host in its current window. */
-  private readonly hostWindows = new LRUCache<string, { start: number; sent: number }>({ max: MAX_HOSTS });
 
   constructor(
     private readonly store: Store,
@@ -212,40 +208,33 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Sends every delivery due now, a few at a time. */
+  /** Sends every delivery due now, a few at a time, within each receiving host's share of the minute. */
   async sendDue(): Promise<void> {
     const leaseMs = this.options.settings.timeoutMs + 5_000;
+    await webhooks.pruneHostMinutes(this.store);
     while (!this.stopped) {
       const claimed = await webhooks.claimDue(this.store, new Date().toISOString(), leaseMs, CONCURRENCY);
       if (claimed.length === 0) return;
-      const now = Date.now();
-      await Promise.all(
-        claimed.map((d) => {
-          const heldUntil = this.hostHold(d.url, now);
-          return heldUntil === null
-            ? this.send(d)
-            : webhooks.postpone(this.store, d.id, new Date(heldUntil).toISOString());
-        }),
-      );
+      const byHost = new Map<string, webhooks.ClaimedDelivery[]>();
+      const unparsable: webhooks.ClaimedDelivery[] = [];
+      for (const d of claimed) {
+        const host = hostOf(d.url);
+        if (host === null) unparsable.push(d);
+        else (byHost.get(host) ?? byHost.set(host, []).get(host)!).push(d);
+      }
+      const sends: Array<Promise<void>> = unparsable.map((d) => this.send(d)); // send() refuses them with the reason
+      for (const [host, list] of byHost) {
+        const { taken, windowEnd } = await webhooks.takeHostSlots(
+          this.store,
+          host,
+          list.length,
+          this.options.settings.hostPerMinute,
+        );
+        for (const [i, d] of list.entries())
+          sends.push(i < taken ? this.send(d) : webhooks.postpone(this.store, d.id, windowEnd));
+      }
+      await Promise.all(sends);
     }
-  }
-
-  /** Counts a delivery to `url`'s host: null when it may go now, else when the host's window ends. */
-  private hostHold(url: string, now: number): number | null {
-    let host: string;
-    try {
-      host = new URL(url).hostname.toLowerCase();
-    } catch {
-      return null; // send() refuses it with the reason
-    }
-    let window = this.hostWindows.get(host);
-    if (!window || now - window.start >= HOST_WINDOW_MS) {
-      window = { start: now, sent: 0 };
-      this.hostWindows.set(host, window);
-    }
-    if (window.sent >= this.options.settings.hostPerMinute) return window.start + HOST_WINDOW_MS;
-    window.sent++;
-    return null;
   }
 
   /** The delivery's signing secret; disables its webhook and resolves null when it does not open. */
@@ -257,7 +246,13 @@ export class WebhookDispatcher {
     } catch (e) {
       if (!(e instanceof UnreadableSecretError)) throw e;
       this.options.logger?.warn({ webhook: d.webhookId, reason: e.message }, 'webhook disabled: unreadable secret');
-      await webhooks.disableWebhook(this.store, d.webhookId, e.message, new Date().toISOString());
+      await webhooks.disableWebhook(
+        this.store,
+        d.webhookId,
+        e.message,
+        new Date().toISOString(),
+        d.sealedSecret ?? undefined,
+      );
       return null;
     }
   }
@@ -320,6 +315,15 @@ export class WebhookDispatcher {
       logger?.warn({ webhook: d.webhookId, delivery: d.id }, 'webhook disabled');
       await webhooks.disableWebhook(this.store, d.webhookId, reason, new Date().toISOString());
     }
+  }
+}
+
+/** The receiving host a delivery's limit is counted against (lower-case name or address), or null. */
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname.toLowerCase() || null;
+  } catch {
+    return null;
   }
 }
 

@@ -7,7 +7,8 @@
  *
  * Sealed form: `v1.<base64url of nonce ‖ tag ‖ ciphertext>`. Changing MADOGUCHI_IDENTITY_SECRET
  * makes every stored secret unreadable: the dispatcher then disables each webhook with a reason
- * saying so (its owner registers it again), instead of failing its round.
+ * saying so, instead of failing its round, until `madoguchi webhooks rekey` (`rekeySecrets`)
+ * re-seals the secrets from the old key to the new one and enables those webhooks again.
  *
  * Rows written before secrets were sealed (migration 110) keep their plaintext in `secret` until a
  * desk process seals them (`sealPlaintextSecrets`, on start and every round): a migration is plain
@@ -25,6 +26,10 @@ const SALT = 'madoguchi';
 const INFO = 'webhook signing secrets at rest, AES-256-GCM, v1';
 
 export class UnreadableSecretError extends Error {}
+
+const WRONG_KEY_START = "the stored signing secret does not decrypt with this server's key";
+/** Why a webhook whose secret was sealed under another key is disabled: what `rekey` undoes. */
+export const WRONG_KEY = `${WRONG_KEY_START} (was MADOGUCHI_IDENTITY_SECRET changed?); run madoguchi webhooks rekey with the old secret, or register the webhook again`;
 
 export class WebhookSecretBox {
   private constructor(private readonly key: Buffer) {}
@@ -62,9 +67,7 @@ export class WebhookSecretBox {
       decipher.setAuthTag(raw.subarray(NONCE, NONCE + TAG));
       return Buffer.concat([decipher.update(raw.subarray(NONCE + TAG)), decipher.final()]).toString('utf8');
     } catch {
-      throw new UnreadableSecretError(
-        "the stored signing secret does not decrypt with this server's key (was MADOGUCHI_IDENTITY_SECRET changed?); register the webhook again",
-      );
+      throw new UnreadableSecretError(WRONG_KEY);
     }
   }
 }
@@ -79,4 +82,67 @@ export async function sealPlaintextSecrets(store: Store, box: WebhookSecretBox):
     if (await webhooks.replacePlaintextSecret(store, row.id, row.secret, box.seal(row.secret, row.id))) sealed++;
   }
   return sealed;
+}
+
+export interface RekeyReport {
+  /** Secrets that opened with the old key and are now sealed with the current one. */
+  resealed: string[];
+  /** Of those, webhooks disabled only because their secret did not open, now enabled again. */
+  enabled: string[];
+  /** Re-sealed but left disabled: their owner has as many enabled webhooks as allowed. */
+  leftDisabled: string[];
+  /** Secrets already sealed with the current key (nothing to do). */
+  current: number;
+  /** Secrets that open with neither key: unchanged. */
+  unopened: string[];
+}
+
+/**
+ * Re-seals every webhook secret sealed under `from` with `to`, in one transaction holding the
+ * rows, so a sender never sees half a re-key and two re-keys at once run one after the other.
+ * Secrets that already open with `to` are left as they are (running it twice changes nothing);
+ * those that open with neither are reported, never changed. A re-sealed webhook disabled for
+ * WRONG_KEY alone (in this or an earlier wording) is enabled again unless its owner meanwhile reached `maxEnabledPerOwner`.
+ */
+export async function rekeySecrets(
+  store: Store,
+  from: WebhookSecretBox,
+  to: WebhookSecretBox,
+  maxEnabledPerOwner: number,
+): Promise<RekeyReport> {
+  return store.transaction(async (tx) => {
+    const rows = await webhooks.sealedSecretsForUpdate(tx);
+    const enabledOf = new Map<string, number>();
+    for (const r of rows) if (!r.disabled) enabledOf.set(r.owner, (enabledOf.get(r.owner) ?? 0) + 1);
+    const report: RekeyReport = { resealed: [], enabled: [], leftDisabled: [], current: 0, unopened: [] };
+    for (const r of rows) {
+      if (opens(to, r.sealed, r.id) !== null) {
+        report.current++;
+        continue;
+      }
+      const secret = opens(from, r.sealed, r.id);
+      if (secret === null) {
+        report.unopened.push(r.id);
+        continue;
+      }
+      const wasWrongKey = r.disabled && (r.disabledReason ?? '').startsWith(WRONG_KEY_START);
+      const enable = wasWrongKey && (enabledOf.get(r.owner) ?? 0) < maxEnabledPerOwner;
+      await webhooks.resealSecret(tx, r.id, to.seal(secret, r.id), enable);
+      report.resealed.push(r.id);
+      if (enable) {
+        report.enabled.push(r.id);
+        enabledOf.set(r.owner, (enabledOf.get(r.owner) ?? 0) + 1);
+      } else if (wasWrongKey) report.leftDisabled.push(r.id);
+    }
+    return report;
+  });
+}
+
+function opens(box: WebhookSecretBox, sealed: string, id: string): string | null {
+  try {
+    return box.open(sealed, id);
+  } catch (e) {
+    if (e instanceof UnreadableSecretError) return null;
+    throw e;
+  }
 }
