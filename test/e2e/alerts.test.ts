@@ -21,11 +21,11 @@ import { Webhook } from 'standardwebhooks';
 import { fetch } from 'undici';
 import { loadAgencyConfigs } from '../../adapters/core/config';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import { startDemoEmbedded } from '../support/demo';
+import { type Embedded } from '../../app/embedded';
 import { parseSettings } from '../../server/settings';
 import { mulberry32 } from '../../demo/random';
 import { FIXED_NOW, ROOT } from '../support/paths';
-import { testStoreDump } from '../support/store';
 
 const secret = new TextEncoder().encode('alerts-test-secret-alerts-test-secret-12');
 let app: Embedded;
@@ -97,12 +97,7 @@ beforeAll(async () => {
   csvPath = join(dir, 'programs.csv');
   const text = iconv.decode(readFileSync(join(ROOT, 'demo', 'files', 'toshima-city', 'programs.csv')), 'cp932');
   [header, ...rows] = text.trimEnd().split(/\r?\n/);
-  app = await startEmbedded({
-    storeDump: testStoreDump('demo'),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
+  app = await startDemoEmbedded({
     settings: parseSettings(env, { envFile: false }),
     logger: pino({ level: process.env.DEBUG_ALERTS ? 'debug' : 'silent' }),
     auth: { secret },

@@ -13,13 +13,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import pino from 'pino';
 import { fetch } from 'undici';
 import { type Browser, type Page } from 'playwright-core';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import { startDemoEmbedded } from '../support/demo';
+import { type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { testStoreDump } from '../support/store';
-import { FIXED_NOW, ROOT } from '../support/paths';
+import { ROOT } from '../support/paths';
 import { describeWithBrowser, guardPage, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('committee page browser tests');
@@ -41,13 +40,7 @@ maybe('committee page', () => {
 
   beforeAll(async () => {
     mkdirSync(OUTPUT, { recursive: true });
-    app = await startEmbedded({
-      storeDump: testStoreDump('demo'),
-      port: 0,
-      host: '127.0.0.1',
-      sync: 'never',
-      now: FIXED_NOW,
-      logger: pino({ level: 'silent' }),
+    app = await startDemoEmbedded({
       auth: { secret },
     });
     base = `http://127.0.0.1:${app.gateway.port}`;

@@ -1,10 +1,8 @@
-import pino from 'pino';
 import { type Browser, type Page } from 'playwright-core';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import { startDemoEmbedded } from '../support/demo';
+import { type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
-import { testStoreDump } from '../support/store';
-import { FIXED_NOW } from '../support/paths';
 import { describeWithBrowser, guardPage, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('desk browser tests');
@@ -19,13 +17,7 @@ maybe('the desk page', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    app = await startEmbedded({
-      storeDump: testStoreDump('demo'),
-      port: 0,
-      host: '127.0.0.1',
-      sync: 'never',
-      now: FIXED_NOW,
-      logger: pino({ level: 'silent' }),
+    app = await startDemoEmbedded({
       auth: { secret },
     });
     base = `http://127.0.0.1:${app.gateway.port}`;

@@ -5,25 +5,16 @@
  * with a TZID).
  */
 import ICAL from 'ical.js';
-import pino from 'pino';
 import Parser from 'rss-parser';
 import { fetch } from 'undici';
-import { startEmbedded, type Embedded } from '../../app/embedded';
-import { FIXED_NOW } from '../support/paths';
-import { testStoreDump } from '../support/store';
+import { startDemoEmbedded } from '../support/demo';
+import { type Embedded } from '../../app/embedded';
 
 let app: Embedded;
 let base: string;
 
 beforeAll(async () => {
-  app = await startEmbedded({
-    storeDump: testStoreDump('demo'),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
-  });
+  app = await startDemoEmbedded({});
   base = `http://127.0.0.1:${app.gateway.port}`;
 }, 120_000);
 

@@ -10,12 +10,11 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetch } from 'undici';
-import pino from 'pino';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import { startDemoEmbedded } from '../support/demo';
+import { type Embedded } from '../../app/embedded';
 import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { OPERATIONS_DIR, WEB_MANIFEST } from '../../gateway/persistedOperations';
-import { testStoreDump } from '../support/store';
-import { FIXED_NOW, ROOT } from '../support/paths';
+import { ROOT } from '../support/paths';
 
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
 const codegen = (...args: string[]): Array<{ filename: string; content: string }> =>
@@ -37,13 +36,7 @@ beforeAll(async () => {
   for (const e of EXAMPLE_OPERATIONS) writeFileSync(join(scratch, `${e.name}.graphql`), e.query);
   const outputs = codegen('--documents', scratch);
   examplesManifest = JSON.parse(outputs.find((o) => o.filename.endsWith('persisted-documents.json'))!.content);
-  app = await startEmbedded({
-    storeDump: testStoreDump('demo'),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
+  app = await startDemoEmbedded({
     gateway: { safelist: true },
   });
   url = `http://127.0.0.1:${app.gateway.port}/graphql`;

@@ -10,18 +10,17 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import pino from 'pino';
 import { fetch } from 'undici';
 import { type Browser, type Page } from 'playwright-core';
-import { startEmbedded, type Embedded } from '../../app/embedded';
+import { startDemoEmbedded } from '../support/demo';
+import { type Embedded } from '../../app/embedded';
 import { signDevelopmentToken } from '../../gateway/auth';
 import { WEB_MANIFEST } from '../../gateway/persistedOperations';
 import { readSearch, searchVariables } from '../../web/onestop/url';
 import { statsCsvRows } from '../../web/analytics/csv';
-import { testStoreDump } from '../support/store';
 import { recordKeySql } from '../../domain/disclosure';
 import { rollupRebuildSql } from '../../store/rollups';
-import { FIXED_NOW, ROOT } from '../support/paths';
+import { ROOT } from '../support/paths';
 import { describeWithBrowser, guardPage, launchBrowser, tabTo, seriousViolations } from '../support/browser';
 
 const maybe = describeWithBrowser('web page browser tests');
@@ -43,13 +42,7 @@ maybe('web pages', () => {
 
   beforeAll(async () => {
     mkdirSync(OUTPUT, { recursive: true });
-    app = await startEmbedded({
-      storeDump: testStoreDump('demo'),
-      port: 0,
-      host: '127.0.0.1',
-      sync: 'never',
-      now: FIXED_NOW,
-      logger: pino({ level: 'silent' }),
+    app = await startDemoEmbedded({
       auth: { secret },
     });
     base = `http://127.0.0.1:${app.gateway.port}`;

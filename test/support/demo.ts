@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { startEmbedded, type Embedded, type EmbeddedOptions } from '../../app/embedded';
 import { FIXED_NOW } from './paths';
-import { embeddedTestStore } from './store';
+import { embeddedTestStore, testStoreDump } from './store';
 
 /**
  * The embedded system on a fresh copy of the demo store: loopback, port 0, no sync (the demo data
@@ -13,13 +13,22 @@ import { embeddedTestStore } from './store';
  * overlay these (an auth secret, a logger to read, limits).
  */
 export async function startDemo(options: Partial<EmbeddedOptions> = {}): Promise<Embedded> {
-  return startEmbedded({
-    ...(await embeddedTestStore('demo')),
-    port: 0,
-    host: '127.0.0.1',
-    sync: 'never',
-    now: FIXED_NOW,
-    logger: pino({ level: 'silent' }),
-    ...options,
-  });
+  return startEmbedded({ ...(await embeddedTestStore('demo')), ...DEMO_START, ...options });
 }
+
+/**
+ * The same start, always on the embedded store (a PGlite copy of the demo dump), also in CI's
+ * PostgreSQL pass: for the tests of pages, feeds and documents, which are about the gateway, not
+ * the store.
+ */
+export function startDemoEmbedded(options: Partial<EmbeddedOptions> = {}): Promise<Embedded> {
+  return startEmbedded({ storeDump: testStoreDump('demo'), ...DEMO_START, ...options });
+}
+
+const DEMO_START = {
+  port: 0,
+  host: '127.0.0.1',
+  sync: 'never',
+  now: FIXED_NOW,
+  logger: pino({ level: 'silent' }),
+} satisfies Partial<EmbeddedOptions>;
