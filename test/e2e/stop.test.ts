@@ -51,7 +51,9 @@ test('SIGTERM to the npm start process stops the server: draining and stopped lo
   child.stderr.on('data', (c) => {
     out += String(c);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(`code ${code} signal ${signal}`)),
+  );
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const see = () => {
@@ -63,7 +65,8 @@ test('SIGTERM to the npm start process stops the server: draining and stopped lo
     });
     expect(await portIsFree(port)).toBe(false);
     process.kill(child.pid!, 'SIGTERM');
-    expect(await exited).toBe(0);
+    const how = await exited;
+    if (how !== 'code 0 signal null') throw new Error(`npm start ended with ${how}:\n${out}`);
     const messages = out
       .split('\n')
       .filter((l) => l.startsWith('{'))
