@@ -31,6 +31,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export interface Route {
@@ -243,6 +244,36 @@ function describeRequest(raw: IncomingMessage, body: unknown, url: URL): GraphQL
   };
 }
 
+/**
+ * A request Node's HTTP parser refuses (raw non-ASCII bytes in the URL, as a hand-typed
+ * `?query={search(text:"創業")…}` sends, oversized headers, broken framing) gets what any other
+ * bad request gets: a status and a GraphQL error with a code, saying what to change, instead of
+ * Node's bare `400` with no body. Nothing of the request is echoed back.
+ */
+function answerMalformedRequest(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'BAD_REQUEST', 'request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
+        : err.code === 'HPE_INVALID_URL'
+          ? [
+              400,
+              'Bad Request',
+              'BAD_REQUEST',
+              'the URL holds characters that must be percent-encoded (non-ASCII text such as Japanese, spaces): encode the query string, e.g. with encodeURIComponent or curl --data-urlencode -G',
+            ]
+          : [400, 'Bad Request', 'BAD_REQUEST', 'malformed HTTP request'];
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function serveApollo<C extends BaseContext>(
   apollo: ApolloServer<C>,
   opts: ServeOptions<C>,
@@ -411,6 +442,7 @@ export async function serveApollo<C extends BaseContext>(
       else res.end();
     }
   });
+  server.on('clientError', answerMalformedRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());

@@ -6,6 +6,7 @@
  * browser app on another origin unable to call (preflight 405) while nothing limited who may; and
  * the role check reading only top-level fields, so a fragment walked past it.
  */
+import { connect } from 'node:net';
 import { fetch } from 'undici';
 import { auditServer } from 'graphql-http';
 import { codeOf, gql, post, startApp, type App } from './support';
@@ -90,6 +91,42 @@ test('deeply nested JSON in variables, extensions or the body is a coded 400, ne
   );
   expect(get.status).toBe(400);
   expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
+});
+
+/** Raw bytes to the gateway's port (a client that does not encode its URL): status line and body. */
+function rawRequest(base: string, head: Buffer): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), hostname, () => socket.write(head));
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [headPart, ...rest] = text.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(headPart)?.[1] ?? 0), body: rest.join('\r\n\r\n') });
+    });
+  });
+}
+
+test('a URL with raw Japanese, or headers past the limit, gets a coded GraphQL error saying what to change, not a bare 400', async () => {
+  const typed = Buffer.from('GET /graphql?query={search(text:"創業"){totalCount}} HTTP/1.1\r\nHost: x\r\n\r\n', 'utf8');
+  const raw = await rawRequest(app.base, typed);
+  expect(raw.status).toBe(400);
+  const error = (JSON.parse(raw.body) as { errors: { message: string; extensions: { code: string } }[] }).errors[0];
+  expect(error.extensions.code).toBe('BAD_REQUEST');
+  expect(error.message).toMatch(/percent-encoded/);
+  // Nothing of the request comes back.
+  expect(raw.body).not.toContain('創業');
+  const huge = await rawRequest(
+    app.base,
+    Buffer.from(`GET /graphql HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`),
+  );
+  expect(huge.status).toBe(431);
+  expect(JSON.parse(huge.body).errors[0].extensions.code).toBe('BAD_REQUEST');
+  // The same query, encoded, is answered.
+  const ok = await fetch(`${app.url}?query=${encodeURIComponent('{search(text:"創業"){totalCount}}')}`);
+  expect(ok.status).toBe(200);
 });
 
 describe('with a warm cache, requests Apollo would refuse are refused', () => {
