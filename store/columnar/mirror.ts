@@ -38,6 +38,36 @@ const EXPORTED: Array<[name: string, select: string, type: string]> = [
 ];
 
 /**
+ * The dimensions analysts group by, each also kept as a small integer code: DuckDB groups a
+ * million rows by integers several times faster than by strings (measured at 1,000,000: about
+ * 5 ms against 25 ms by agency, 25 against 70 ms by month × municipality × industry), and the
+ * few thousand groups are given their text back afterwards. A code is assigned the first time
+ * a value is met and never changes for the mirror's life (`dict_*` tables, value ↔ code), so a
+ * reload never recodes rows already loaded. A missing municipality or industry is coded as ''
+ * (what the counts call it).
+ */
+export const CODED: ReadonlyArray<{
+  dictionary: string;
+  column: string;
+  /** The value coded, as SQL over a row of `incoming` (with its `topic` where topicsOnly) named `r`. */
+  value: (r: string) => string;
+  /** Only in consultation_topics. */
+  topicsOnly?: boolean;
+}> = [
+  { dictionary: 'dict_organization', column: 'organization_c', value: (r) => `${r}.organization_id` },
+  { dictionary: 'dict_month', column: 'month_c', value: (r) => `${r}.month` },
+  { dictionary: 'dict_municipality', column: 'municipality_c', value: (r) => `coalesce(${r}.municipality_code, '')` },
+  { dictionary: 'dict_industry', column: 'industry_c', value: (r) => `coalesce(${r}.industry, '')` },
+  { dictionary: 'dict_channel', column: 'channel_c', value: (r) => `${r}.channel` },
+  { dictionary: 'dict_topic', column: 'topic_c', value: (r) => `${r}.topic`, topicsOnly: true },
+];
+const CODE_TYPE = 'uinteger';
+const codeColumns = (topics: boolean) =>
+  CODED.filter((c) => topics || !c.topicsOnly)
+    .map((c) => `${c.column} ${CODE_TYPE} not null`)
+    .join(', ');
+
+/**
  * Topics are kept as a bit mask (a bit per topic code, assigned as codes are first met) rather
  * than a list: a topic filter is one AND per row, where testing lists cost DuckDB seconds at a
  * million rows. A breakdown by topic reads `consultation_topics`, one row per consultation and
@@ -48,11 +78,13 @@ const TABLES_SQL = [
      source_id varchar not null, id varchar not null, organization_id varchar not null,
      received_us bigint not null, day date not null, month varchar not null, channel varchar not null,
      topic_mask bigint not null, corporate_number varchar, company_name varchar, name_key varchar,
-     industry varchar, employees integer, municipality_code varchar, referred_to_id varchar, record_key integer not null)`,
+     industry varchar, employees integer, municipality_code varchar, referred_to_id varchar, record_key integer not null,
+     ${codeColumns(false)})`,
   `create table consultation_topics (
      source_id varchar not null, topic varchar not null, organization_id varchar not null, day date not null,
      month varchar not null, channel varchar not null, municipality_code varchar, industry varchar,
-     topic_mask bigint not null, record_key integer not null)`,
+     topic_mask bigint not null, record_key integer not null, ${codeColumns(true)})`,
+  ...CODED.map((c) => `create table ${c.dictionary} (value varchar primary key, code ${CODE_TYPE} not null)`),
 ];
 
 /** A source's rows as the store exported them, typed, before they replace the source's rows. */
@@ -71,18 +103,39 @@ const STAGE_SQL = (file: string) => `create or replace temp table incoming as
 /**
  * The day and month a consultation was received in Japan time (no daylight saving), as the
  * store's to_char(received_at at time zone 'Asia/Tokyo') gives them; a firm's name without
- * spaces, as store/firms.ts's nameKeySql; the topics' mask.
+ * spaces, as store/firms.ts's nameKeySql; the topics' mask; each dimension's code (every value
+ * of `incoming` is in the dictionaries by then: DICTIONARY_SQL).
  */
-const INSERT_SQL = (mask: string) => [
-  `insert into consultations
-   select source_id, id, organization_id, received_us, day, month, channel, ${mask} as topic_mask,
-          corporate_number, company_name, name_key, industry, employees, municipality_code, referred_to_id, record_key
-   from incoming`,
-  `insert into consultation_topics
-   select source_id, unnest(topics) as topic, organization_id, day, month, channel, municipality_code, industry,
-          ${mask} as topic_mask, record_key
-   from incoming`,
-];
+const INSERT_SQL = (mask: string) => {
+  const coded = (topics: boolean) => CODED.filter((c) => topics || !c.topicsOnly);
+  const joins = (topics: boolean) =>
+    coded(topics)
+      .map((c) => `join ${c.dictionary} on ${c.dictionary}.value = ${c.value('i')}`)
+      .join(' ');
+  const codes = (topics: boolean) =>
+    coded(topics)
+      .map((c) => `${c.dictionary}.code`)
+      .join(', ');
+  return [
+    `insert into consultations
+     select i.source_id, i.id, i.organization_id, i.received_us, i.day, i.month, i.channel, ${mask} as topic_mask,
+            i.corporate_number, i.company_name, i.name_key, i.industry, i.employees, i.municipality_code, i.referred_to_id,
+            i.record_key, ${codes(false)}
+     from incoming i ${joins(false)}`,
+    `insert into consultation_topics
+     select i.source_id, i.topic, i.organization_id, i.day, i.month, i.channel, i.municipality_code, i.industry,
+            i.topic_mask, i.record_key, ${codes(true)}
+     from (select *, unnest(topics) as topic, ${mask} as topic_mask from incoming) i ${joins(true)}`,
+  ];
+};
+
+/** Codes for the values of `incoming` not yet in the dictionaries, numbered on from the last. */
+const DICTIONARY_SQL = CODED.map(
+  (c) => `insert into ${c.dictionary}
+   select value, (select count(*) from ${c.dictionary}) + row_number() over (order by value) - 1
+   from (select distinct ${c.value('r')} as value from ${c.topicsOnly ? '(select unnest(topics) as topic from incoming)' : 'incoming'} r) v
+   where not exists (select 1 from ${c.dictionary} d where d.value = v.value)`,
+);
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -182,7 +235,8 @@ export class ConsultationMirror {
       try {
         await this.engine.write('delete from consultations where source_id = $1', [sourceId]);
         await this.engine.write('delete from consultation_topics where source_id = $1', [sourceId]);
-        if (!empty) for (const sql of INSERT_SQL(this.maskOf('topics'))) await this.engine.write(sql);
+        if (!empty)
+          for (const sql of [...DICTIONARY_SQL, ...INSERT_SQL(this.maskOf('topics'))]) await this.engine.write(sql);
         await this.engine.write('commit');
       } catch (e) {
         await this.engine.write('rollback').catch(() => {});

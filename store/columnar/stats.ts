@@ -12,13 +12,14 @@ import { cellsOf, countTable, type CountTable } from '../countTable';
 import type { Param } from './engine';
 import type { ConsultationMirror } from './mirror';
 
-const DIMENSION_SQL: Record<StatsDimension, string> = {
-  ORGANIZATION: 'c.organization_id',
-  TOPIC: 'c.topic',
-  MONTH: 'c.month',
-  MUNICIPALITY: `coalesce(c.municipality_code, '')`,
-  INDUSTRY: `coalesce(c.industry, '')`,
-  CHANNEL: 'c.channel',
+/** Each dimension's code column and the dictionary that gives its value back (./mirror.ts's CODED). */
+const DIMENSION: Record<StatsDimension, { column: string; dictionary: string }> = {
+  ORGANIZATION: { column: 'organization_c', dictionary: 'dict_organization' },
+  TOPIC: { column: 'topic_c', dictionary: 'dict_topic' },
+  MONTH: { column: 'month_c', dictionary: 'dict_month' },
+  MUNICIPALITY: { column: 'municipality_c', dictionary: 'dict_municipality' },
+  INDUSTRY: { column: 'industry_c', dictionary: 'dict_industry' },
+  CHANNEL: { column: 'channel_c', dictionary: 'dict_channel' },
 };
 
 function where(mirror: ConsultationMirror, filter: StatsFilter | null | undefined): { sql: string; params: Param[] } {
@@ -46,12 +47,19 @@ export async function countTableOnMirror(
   const byTopic = dims.includes('TOPIC');
   // consultation_topics: a row per consultation and topic, with the consultation's columns.
   const from = byTopic ? 'consultation_topics c' : 'consultations c';
-  const keys = dims.map((d, i) => `${DIMENSION_SQL[d]}::varchar as k${i}`).join(', ');
-  // Ordered here; countTable checks the order is compareKeys' and sorts only where it is not.
+  // Grouped by the dimensions' integer codes; each group's codes then joined to their values
+  // (one dictionary row each), ordered by value. Ordered here; countTable checks the order is
+  // compareKeys' and sorts only where it is not.
+  const codes = dims.map((d, i) => `c.${DIMENSION[d].column} as c${i}`).join(', ');
+  const keys = dims.map((_, i) => `d${i}.value as k${i}`).join(', ');
+  const joins = dims.map((d, i) => `join ${DIMENSION[d].dictionary} d${i} on d${i}.code = g.c${i}`).join(' ');
   const order = dims.map((_, i) => `k${i}`).join(', ');
   const [columns, totals] = await Promise.all([
     mirror.engine.columns(
-      `select ${keys}, count(*) as n, coalesce(sum(c.record_key), 0)::double as ks from ${from} ${cond.sql} group by all order by ${order}`,
+      `select ${keys}, g.n, g.ks
+       from (select ${codes}, count(*) as n, coalesce(sum(c.record_key), 0)::double as ks from ${from} ${cond.sql} group by all) g
+       ${joins}
+       order by ${order}`,
       cond.params,
     ),
     // With topics a consultation is in several cells: the total counts it once.

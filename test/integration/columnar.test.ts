@@ -14,6 +14,10 @@ import { mulberry32 } from '../../demo/consultations';
 import { openTestStore } from '../support/store';
 import { randomShape } from '../support/stats-shapes';
 import { resnapshotLargestLog } from '../support/snapshots';
+import { replaceSource } from '../../store/ingest';
+import { selectList } from '../../store/tables';
+import { CHANNELS, JSIC_DIVISIONS, SUPPORT_FIELDS } from '../../domain/vocabulary';
+import type { ConsultationRecord } from '../../domain/records';
 
 let store: Store;
 let mirror: ConsultationMirror;
@@ -107,6 +111,78 @@ describe('the columnar mirror of consultations', () => {
     expect(gone.total).toBe(n);
     expect(gone.total).toBe(whole.total - kept.length);
     await expectEqualToStore(30, 12);
+  });
+
+  it('codes values it never met before (a new month, municipality, industry) and counts them exactly', async () => {
+    await mirror.fresh();
+    const distinct = async (sql: string) => new Set((await store.query<{ v: string }>(sql)).map((r) => r.v));
+    const industries = await distinct('select distinct industry as v from consultations where industry is not null');
+    const channels = await distinct('select distinct channel as v from consultations');
+    const topicsMet = await distinct('select distinct unnest(topics) as v from consultations');
+    const municipalities = await distinct(
+      'select distinct municipality_code as v from consultations where municipality_code is not null',
+    );
+    // Every dictionary grows the same way (one code path); where the demo data uses every value of
+    // a vocabulary (channels and topics, in the demo), that dimension keeps its values.
+    const unmet = (all: readonly string[], met: Set<string>) => all.find((v) => !met.has(v));
+    const industry = unmet(Object.keys(JSIC_DIVISIONS), industries) as ConsultationRecord['industry'];
+    const channel = unmet(Object.keys(CHANNELS), channels) as ConsultationRecord['channel'] | undefined;
+    const topic = unmet(Object.keys(SUPPORT_FIELDS), topicsMet) as ConsultationRecord['topics'][number] | undefined;
+    // At least the month, the municipality and the industry are new.
+    expect(industry).toBeDefined();
+    // A municipality code no record has (Sapporo's Chūō ward, or the next free one near it).
+    let code = 11011;
+    while (municipalities.has(String(code).padStart(6, '0'))) code += 1;
+    const municipalityCode = String(code).padStart(6, '0');
+    const [source] = await store.query<{ id: string }>(
+      `select source_id as id from consultations group by source_id order by count(*), source_id limit 1`,
+    );
+    const records = await store.query<ConsultationRecord>(
+      `select ${selectList('consultation', 'c')} from consultations c where source_id = $1`,
+      [source.id],
+    );
+    // Half of the agency's records move to values no consultation had, in a month before any other.
+    const changed = records.map((r, i) =>
+      i % 2
+        ? r
+        : {
+            ...r,
+            receivedAt: '2019-02-14T10:00:00+09:00',
+            industry,
+            channel: channel ?? r.channel,
+            topics: topic ? [...r.topics, topic] : r.topics,
+            municipalityCode,
+          },
+    );
+    await replaceSource(store, {
+      sourceId: source.id,
+      entity: 'consultation',
+      records: changed,
+      rejections: [],
+      contentHash: 'new-values-by-columnar-test',
+      etag: null,
+      lastModified: null,
+      at: new Date().toISOString(),
+    });
+    for (const dims of [
+      ['MONTH', 'MUNICIPALITY', 'INDUSTRY'],
+      ['CHANNEL', 'TOPIC'],
+      ['ORGANIZATION', 'MONTH'],
+    ] as const) {
+      const [columnar, stored] = await Promise.all([
+        countOnMirror(mirror, dims, null),
+        countConsultations(store, dims, null, { useRollups: false }),
+      ]);
+      expect(columnar.cells).toEqual(stored.cells);
+      expect(columnar.total).toBe(stored.total);
+      expect(columnar.totalKeySum).toBe(stored.totalKeySum);
+    }
+    const byMonth = await countOnMirror(mirror, ['MONTH', 'MUNICIPALITY'], topic ? { topics: [topic] } : null);
+    expect(byMonth.cells[0]).toMatchObject({
+      keys: ['2019-02', municipalityCode],
+      count: Math.ceil(records.length / 2),
+    });
+    await expectEqualToStore(30, 13);
   });
 
   it('is what the subgraph counts with; a store that cannot export CSV is counted in the store, the same', async () => {
