@@ -56,6 +56,7 @@ export interface BackendOptions {
 
 type FromWorker =
   | { type: 'ready'; subgraphs: Record<string, string>; demoEnv: Record<string, string> }
+  | { type: 'demoEnv'; demoEnv: Record<string, string> }
   | { type: 'fatal'; name: string; message: string }
   | { type: 'log'; line: string }
   | { type: 'changed' }
@@ -102,8 +103,15 @@ export class BackendStartError extends Error {
   }
 }
 
-/** Starts the back end on a worker thread and resolves once its subgraphs listen. */
-export function startBackendWorker(options: BackendOptions, logger: Logger): Promise<BackendHandle> {
+/**
+ * Starts the back end on a worker thread and resolves once its subgraphs listen. `onDemoEnv` is
+ * told where the demo's systems listen (empty without the demo) as soon as they do, long before.
+ */
+export function startBackendWorker(
+  options: BackendOptions,
+  logger: Logger,
+  onDemoEnv?: (demoEnv: Record<string, string>) => void,
+): Promise<BackendHandle> {
   // The worker is this very file (from the sources through tsx's hook, from the build with plain node).
   const worker = startWorker(__filename, options);
   let nextId = 0;
@@ -130,6 +138,9 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
       switch (m.type) {
         case 'log':
           relog(logger, m.line, 'backend');
+          return;
+        case 'demoEnv':
+          onDemoEnv?.(m.demoEnv);
           return;
         case 'changed':
           changed.forEach((l) => l());
@@ -243,6 +254,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // (its stand-ins and its agencies' live services) when it runs here.
   const demoEnv = { ...(demoServers ? { MADOGUCHI_DEMO_URL: demoServers.baseUrl } : {}), ...demoLive?.env };
   const env = { ...settings.environment, ...demoEnv };
+  post({ type: 'demoEnv', demoEnv });
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
   const store = await openStore(
     options.storeDump

@@ -84,6 +84,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const ports = await reservePorts(names.length);
   const subgraphPorts = Object.fromEntries(names.map((name, i) => [name, ports[i]]));
   const agenciesDir = resolve(options.agenciesDir ?? settings.agenciesDir);
+  let demoEnvKnown!: (demoEnv: Record<string, string>) => void;
+  const demoEnv = new Promise<Record<string, string>>((r) => (demoEnvKnown = r));
   const backendStarting = startBackendWorker(
     {
       settings,
@@ -101,22 +103,20 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       gatewayLimits: limits,
     },
     logger,
+    demoEnvKnown,
   );
   // The back end's thread now boots (loads the store, adapters and subgraphs) while this one loads
   // the gateway's modules.
   const { startGateway } = await import('../gateway/gateway');
   let backend: BackendHandle | undefined;
   // Agencies' own services declared in their files: the back end serves the demo's and keeps
-  // their state in the store for the graph's `sources`.
-  const liveOptions = backendStarting.then(async (b) =>
-    (await import('./live')).liveOptionsFor(
-      agenciesDir,
-      settings,
-      { ...settings.environment, ...b.demoEnv },
-      (statuses) =>
-        recordLiveSources(b.store, statuses).catch((e: Error) =>
-          logger.warn({ err: e.message }, 'live sources: state not stored'),
-        ),
+  // their state in the store for the graph's `sources`. They are composed as soon as the demo's
+  // services listen, on this thread's idle time while the back end opens the store and syncs.
+  const liveOptions = Promise.race([demoEnv, backendStarting.then((b) => b.demoEnv)]).then(async (env) =>
+    (await import('./live')).liveOptionsFor(agenciesDir, settings, { ...settings.environment, ...env }, (statuses) =>
+      backendStarting
+        .then((b) => recordLiveSources(b.store, statuses))
+        .catch((e: Error) => logger.warn({ err: e.message }, 'live sources: state not stored')),
     ),
   );
   const gatewayOptions = (subgraphUrls: Record<string, string>, beforeListen?: Promise<unknown>) => ({
