@@ -56,6 +56,7 @@ export interface BackendOptions {
 
 type FromWorker =
   | { type: 'ready'; subgraphs: Record<string, string>; demoEnv: Record<string, string> }
+  | { type: 'demoEnv'; demoEnv: Record<string, string> }
   | { type: 'fatal'; name: string; message: string }
   | { type: 'log'; line: string }
   | { type: 'changed' }
@@ -102,8 +103,15 @@ export class BackendStartError extends Error {
   }
 }
 
-/** Starts the back end on a worker thread and resolves once its subgraphs listen. */
-export function startBackendWorker(options: BackendOptions, logger: Logger): Promise<BackendHandle> {
+/**
+ * Starts the back end on a worker thread and resolves once its subgraphs listen. `onDemoEnv` is
+ * told where the demo's systems listen (empty without the demo) as soon as they do, long before.
+ */
+export function startBackendWorker(
+  options: BackendOptions,
+  logger: Logger,
+  onDemoEnv?: (demoEnv: Record<string, string>) => void,
+): Promise<BackendHandle> {
   // The worker is this very file (from the sources through tsx's hook, from the build with plain node).
   const worker = startWorker(__filename, options);
   let nextId = 0;
@@ -130,6 +138,9 @@ export function startBackendWorker(options: BackendOptions, logger: Logger): Pro
       switch (m.type) {
         case 'log':
           relog(logger, m.line, 'backend');
+          return;
+        case 'demoEnv':
+          onDemoEnv?.(m.demoEnv);
           return;
         case 'changed':
           changed.forEach((l) => l());
@@ -243,6 +254,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // (its stand-ins and its agencies' live services) when it runs here.
   const demoEnv = { ...(demoServers ? { MADOGUCHI_DEMO_URL: demoServers.baseUrl } : {}), ...demoLive?.env };
   const env = { ...settings.environment, ...demoEnv };
+  post({ type: 'demoEnv', demoEnv });
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
   const store = await openStore(
     options.storeDump
@@ -257,6 +269,8 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
   const ctx = createAdapterContext({ logger, env });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
+  // What the gateway is told to wait for before the subgraphs count as ready: all, the directory or nothing.
+  let waitFor: Promise<unknown> | undefined;
   if (mode !== 'never') {
     const only = (entities: string[]) =>
       agencies.map((a) => ({ ...a, sources: a.sources.filter((s) => entities.includes(s.entity)) }));
@@ -275,14 +289,17 @@ async function runBackend(options: BackendOptions): Promise<void> {
     };
     const hasData = (await listSources(store)).some((s) => s.status === 'OK');
     // The directory and programmes are small and are what a first visitor asks for: a first start
-    // waits for them. The consultation logs (about 100,000 rows) are generated while the directory
-    // is fetched from the agencies' sites and synced alongside it, in the background.
+    // waits for them, and only then syncs the consultation logs (about 100,000 rows, parsed by the
+    // pool's worker, booted meanwhile), which would otherwise take the CPU the directory needs.
+    // Other starts sync both at once.
+    const directoryFirst = mode === 'auto' && !hasData;
     const directory = sync.syncAll(store, only(['organization', 'program']), ctx, {
       pool,
       leaseTtlMs: settings.leaseTtlMs,
     });
     const consultations = (async () => {
-      await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
+      if (directoryFirst) await directory.catch(() => {});
+      else await new Promise((r) => setImmediate(r)); // let the directory's requests go out first
       if (demoModule) {
         const { generated } = await demoModule.ensureDemoData({ consultationDir: settings.consultationDir });
         if (generated) logger.info('demo consultation logs generated');
@@ -298,8 +315,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
     syncReports = Promise.all([directory, consultations])
       .finally(() => pool?.close())
       .then(([first, second]) => summarize([...first, ...second]));
-    if (mode === 'blocking') await syncReports;
-    else if (mode === 'auto' && !hasData) await directory;
+    waitFor = mode === 'blocking' ? syncReports : directoryFirst ? directory : undefined;
   }
   // The consultations subgraph (analysts' tables of thousands of cells, staff's lists) runs on a
   // thread of its own over this thread's store: however large an answer it builds, the store and
@@ -307,7 +323,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // subgraph stays here: on a thread of its own, each search's check of the index's freshness
   // became a round trip to this thread, and searches were slower in bench:soak, not faster.)
   const subgraphs: Record<string, { url: string; port: number; close(): Promise<void> }> = {};
-  for (const module of SUBGRAPHS) {
+  const startOne = async (module: (typeof SUBGRAPHS)[number]) => {
     const start = (port: number) => {
       if (!OWN_THREAD.has(module.name))
         return startSubgraph(module, store, {
@@ -348,6 +364,18 @@ async function runBackend(options: BackendOptions): Promise<void> {
       if (reserved === 0 || e.code !== 'EADDRINUSE') throw e;
       return start(0);
     });
+  };
+  // The subgraphs start (the consultations one boots its thread) while the directory syncs: they
+  // read the store per request, and the gateway reaches them only once the sync it waits for is in.
+  // One that warms a cache of the data first (the programmes' search index) starts after that sync.
+  const started = await Promise.allSettled([
+    Promise.all(SUBGRAPHS.map(async (m) => (m.warm ? Promise.resolve(waitFor).then(() => startOne(m)) : startOne(m)))),
+    waitFor,
+  ]);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(Object.values(subgraphs).map((s) => s.close().catch(() => {})));
+    throw failed.reason;
   }
   // Analysts' statistics and the growth refresh read the columnar mirror: loaded once the first
   // sync is in (loading it beside the sync would read the consultations twice), off this thread.

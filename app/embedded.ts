@@ -12,16 +12,18 @@ import { resolve } from 'node:path';
 import type pino from 'pino';
 import { identitySecret } from '../server/identity';
 import type { SyncReport } from '../adapters/sync/sync';
-import { startGateway, subgraphEndpoints, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
+// Types only: the gateway's modules (seconds of loading) are required once the back end's thread
+// is started, so the two load side by side (see startEmbedded).
+import type { GatewayOptions, RunningGateway } from '../gateway/gateway';
+import { subgraphEndpoints } from '../gateway/gatewaySettings';
 import { SUPERGRAPH_FILE } from '../gateway/supergraph';
 import { limitsOf } from '../server/limits';
 import { defaultSettings, type Settings } from '../server/settings';
 import { createLogger } from '../server/logging';
-import { authConfigFromSettings, type AuthConfig } from '../gateway/auth';
+import type { AuthConfig } from '../gateway/auth';
 import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import { begin } from './process';
 import { productionWarnings } from './productionChecks';
-import { liveOptionsFor } from './live';
 import { recordLiveSources } from '../store/liveSources';
 
 export interface EmbeddedOptions {
@@ -82,6 +84,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const ports = await reservePorts(names.length);
   const subgraphPorts = Object.fromEntries(names.map((name, i) => [name, ports[i]]));
   const agenciesDir = resolve(options.agenciesDir ?? settings.agenciesDir);
+  let demoEnvKnown!: (demoEnv: Record<string, string>) => void;
+  const demoEnv = new Promise<Record<string, string>>((r) => (demoEnvKnown = r));
   const backendStarting = startBackendWorker(
     {
       settings,
@@ -99,15 +103,20 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       gatewayLimits: limits,
     },
     logger,
+    demoEnvKnown,
   );
+  // The back end's thread now boots (loads the store, adapters and subgraphs) while this one loads
+  // the gateway's modules.
+  const { startGateway } = await import('../gateway/gateway');
   let backend: BackendHandle | undefined;
   // Agencies' own services declared in their files: the back end serves the demo's and keeps
-  // their state in the store for the graph's `sources`.
-  const liveOptions = backendStarting.then((b) =>
-    liveOptionsFor(agenciesDir, settings, { ...settings.environment, ...b.demoEnv }, (statuses) =>
-      recordLiveSources(b.store, statuses).catch((e: Error) =>
-        logger.warn({ err: e.message }, 'live sources: state not stored'),
-      ),
+  // their state in the store for the graph's `sources`. They are composed as soon as the demo's
+  // services listen, on this thread's idle time while the back end opens the store and syncs.
+  const liveOptions = Promise.race([demoEnv, backendStarting.then((b) => b.demoEnv)]).then(async (env) =>
+    (await import('./live')).liveOptionsFor(agenciesDir, settings, { ...settings.environment, ...env }, (statuses) =>
+      backendStarting
+        .then((b) => recordLiveSources(b.store, statuses))
+        .catch((e: Error) => logger.warn({ err: e.message }, 'live sources: state not stored')),
     ),
   );
   const gatewayOptions = (subgraphUrls: Record<string, string>, beforeListen?: Promise<unknown>) => ({
@@ -230,7 +239,7 @@ export function main(options: { sync?: SyncMode } = {}): void {
     sync: options.sync,
     port: settings.port,
     host: settings.host,
-    auth: authConfigFromSettings(settings),
+    // (The gateway reads its authentication from the same settings: authConfigFromSettings.)
     gateway: { identitySecret: settings.identitySecret, cors: { origins: settings.corsOrigins } },
   }).then(
     (app) => {

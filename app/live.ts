@@ -11,7 +11,7 @@ import { print } from 'graphql';
 import { loadAgencyConfigs, type AgencyConfig } from '../adapters/core/config';
 import { liveDeclarations, type LiveSourceCheck, type LiveSourceDeclaration } from '../domain/liveSources';
 import type { LiveOptions, LiveSettings, LiveSourceStatus } from '../gateway/live';
-import { subgraphEndpoints } from '../gateway/gateway';
+import { subgraphEndpoints } from '../gateway/gatewaySettings';
 import { checkLiveSources } from '../gateway/live/check';
 import { SUPERGRAPH_FILE } from '../gateway/supergraph';
 import { resolveSecrets, type Settings } from '../server/settings';

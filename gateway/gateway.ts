@@ -143,7 +143,7 @@ export interface GatewayOptions {
   /**
    * Agencies' own services composed beside the built-in subgraphs (./live). Given as a promise
    * (the embedded start's, resolved once its back end runs), the gateway is built meanwhile on the
-   * built-in supergraph and composes the live sources before it listens.
+   * built-in supergraph, listens, and composes the live sources; it resolves once they are in.
    */
   live?: LiveOptions | Promise<LiveOptions | undefined>;
 }
@@ -494,10 +494,9 @@ export async function startGateway(
   };
 
   // Listening waits for what the caller still prepares (the embedded start's store and subgraphs).
-  if (options.beforeListen !== undefined || deferred) {
+  if (options.beforeListen !== undefined) {
     try {
       await options.beforeListen;
-      if (deferred && !(await deferred.started)) live = null;
     } catch (e) {
       await apollo.stop();
       for (const c of clients.values()) await c.close();
@@ -541,6 +540,16 @@ export async function startGateway(
     },
   });
   const server = running;
+  // Live sources given late are composed meanwhile: until they join, the built-in supergraph
+  // answers (the directory and every built-in field); the start resolves once they are in.
+  if (deferred) {
+    try {
+      if (!(await deferred.started)) live = null;
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+  }
   return {
     url: server.url,
     port: server.port,

@@ -2,7 +2,14 @@
  * Text as agencies write it: width and spacing folded (NFKC), zero-width characters dropped, HTML
  * cells flattened to lines, and the folding search uses (katakana as hiragana).
  */
-import { load } from 'cheerio';
+// cheerio is loaded on the first entity to decode: most text has none, and loading it costs every
+// thread that normalizes (the gateway's, the store's, each sync and subgraph worker) a few
+// hundred milliseconds of a start.
+let cheerioLoad: typeof import('cheerio').load | undefined;
+const loadHtml = (html: string) => {
+  cheerioLoad ??= (require('cheerio') as typeof import('cheerio')).load;
+  return cheerioLoad(html, null, false);
+};
 
 // Zero-width characters survive NFKC and break equality and search, so they are dropped outright.
 export const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
@@ -60,7 +67,7 @@ function decodeEntities(text: string): string {
   return text.replace(/&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);?/gi, (ref) => {
     let decoded = entityCache.get(ref);
     if (decoded === undefined) {
-      decoded = load(ref, null, false).text();
+      decoded = loadHtml(ref).text();
       if (entityCache.size < 1000) entityCache.set(ref, decoded);
     }
     return decoded;

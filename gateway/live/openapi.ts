@@ -16,7 +16,6 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { getResolversFromSchema, mapSchema, MapperKind, renameType } from '@graphql-tools/utils';
-import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
 import {
   astFromValue,
   isSpecifiedScalarType,
@@ -184,6 +183,9 @@ export async function buildOpenApiSubgraph(
   const Prefix = capitalize(prefix);
   let inner: GraphQLSchema;
   try {
+    // GraphQL Mesh's OpenAPI loader takes about a second to load: required when a document is
+    // bridged, not with the gateway (whose start would otherwise wait for it).
+    const { loadGraphQLSchemaFromOpenAPI } = require('@omnigraph/openapi') as typeof import('@omnigraph/openapi');
     inner = await loadGraphQLSchemaFromOpenAPI(`${source.agencyId}-${source.id}`, {
       // The parsed document, not a location: Mesh then reads nothing else (and interpolates nothing).
       source: document as unknown as string,
