@@ -233,7 +233,7 @@ export function main(options: { sync?: SyncMode } = {}): void {
   const started = Date.now();
   const { settings, logger } = begin({ service: 'embedded', secrets: 'gateway', demo: runsDemo });
   if (settings.mode === 'production') for (const w of productionWarnings(settings)) logger.warn(w);
-  startEmbedded({
+  const starting = startEmbedded({
     settings,
     logger,
     sync: options.sync,
@@ -241,8 +241,37 @@ export function main(options: { sync?: SyncMode } = {}): void {
     host: settings.host,
     // (The gateway reads its authentication from the same settings: authConfigFromSettings.)
     gateway: { identitySecret: settings.identitySecret, cors: { origins: settings.corsOrigins } },
-  }).then(
+  });
+  // The signal handlers are in place before anything is announced: a SIGTERM sent on reading the
+  // ready line (or during the start) drains and stops, never meets the default action, which
+  // ends the process at once. The gateway must drain first while the subgraphs keep answering
+  // it, so handlers installed before these (the tsx runner's, which would end the process at
+  // once) give way to them.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, `${signal}: stopping (draining)`);
+    starting
+      .then((app) => app.close())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (e) => {
+          logger.error({ err: e instanceof Error ? e.message : String(e) }, 'stopped with an error');
+          process.exit(1);
+        },
+      );
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+    process.on(signal, stop);
+  }
+  starting.then(
     (app) => {
+      if (stopping) return;
       logger.info(
         {
           url: app.gateway.url,
@@ -251,28 +280,6 @@ export function main(options: { sync?: SyncMode } = {}): void {
         },
         `Madoguchi is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${app.gateway.url}`,
       );
-      // The gateway must drain first while the subgraphs keep answering it, so handlers installed
-      // before this one (the tsx runner's, which would end the process at once) give way to it.
-      let stopping = false;
-      const stop = (signal: NodeJS.Signals) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, `${signal}: stopping (draining)`);
-        app.close().then(
-          () => {
-            logger.info('stopped');
-            process.exit(0);
-          },
-          (e) => {
-            logger.error({ err: e instanceof Error ? e.message : String(e) }, 'stopped with an error');
-            process.exit(1);
-          },
-        );
-      };
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
-        process.on(signal, stop);
-      }
     },
     (e) => {
       logger.fatal({ err: e instanceof Error ? e.message : String(e) }, 'start failed');

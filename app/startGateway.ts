@@ -41,10 +41,6 @@ async function serve(settings: Settings, logger: ReturnType<typeof begin>['logge
   const listener = settings.databaseUrl
     ? await listenForSnapshots(settings.databaseUrl, () => running.invalidateResponseCache())
     : null;
-  logger.info(
-    { url: `http://localhost:${running.port}/graphql` },
-    `Madoguchi gateway ${workerMode ? `worker ${process.pid} ` : ''}ready at http://localhost:${running.port}/graphql`,
-  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -56,6 +52,11 @@ async function serve(settings: Settings, logger: ReturnType<typeof begin>['logge
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Announced once a SIGTERM sent on reading this line drains instead of ending the process.
+  logger.info(
+    { url: `http://localhost:${running.port}/graphql` },
+    `Madoguchi gateway ${workerMode ? `worker ${process.pid} ` : ''}ready at http://localhost:${running.port}/graphql`,
+  );
 }
 
 export function main(): void {

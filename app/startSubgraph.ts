@@ -26,7 +26,6 @@ export async function main(name: string, port?: number): Promise<void> {
     settings,
     logger,
   });
-  logger.info({ url: running.url }, `subgraph ${module.name} ready at ${running.url}`);
   // Each replica keeps its own columnar mirror for analysts' statistics and the growth refresh.
   if (module.name === 'consultations' || module.name === 'growth')
     warmColumnar(store).then(
@@ -42,4 +41,6 @@ export async function main(name: string, port?: number): Promise<void> {
       .then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Announced once a SIGTERM sent on reading this line stops it cleanly.
+  logger.info({ url: running.url }, `subgraph ${module.name} ready at ${running.url}`);
 }
