@@ -16,6 +16,9 @@ const OPTIONS = {
   target: 'node20',
   sourcemap: 'external',
   sourcesContent: false,
+  // import() becomes a require, as tsc's CommonJS output has it: left as is, jest would load the
+  // module through its ESM loader, where esbuild's exports are not seen as named exports.
+  supported: { 'dynamic-import': false },
   tsconfigRaw: { compilerOptions },
 };
 const VERSION = createHash('sha256')
