@@ -9,10 +9,6 @@ const common = {
 };
 
 module.exports = {
-  // One worker per core. Jest's default leaves a core to itself (one worker on a two-core machine,
-  // every file in band, one after another), but most of a file's time is spent waiting on servers,
-  // child processes and browsers, not in the worker: a second file fills those waits.
-  maxWorkers: '100%',
   // Once per run, not once per project: it builds the stores every tier starts from.
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
