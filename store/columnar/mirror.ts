@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StatsDimension } from '../stats';
 import type { Queryable } from '../store';
 import { ColumnarEngine, type ColumnarEngineOptions } from './engine';
 
@@ -47,6 +48,8 @@ const EXPORTED: Array<[name: string, select: string, type: string]> = [
  * (what the counts call it).
  */
 export const CODED: ReadonlyArray<{
+  /** The analysts' dimension it codes (consultationStats' groupBy). */
+  dimension: StatsDimension;
   dictionary: string;
   column: string;
   /** The value coded, as SQL over a row of `incoming` (with its `topic` where topicsOnly) named `r`. */
@@ -54,12 +57,27 @@ export const CODED: ReadonlyArray<{
   /** Only in consultation_topics. */
   topicsOnly?: boolean;
 }> = [
-  { dictionary: 'dict_organization', column: 'organization_c', value: (r) => `${r}.organization_id` },
-  { dictionary: 'dict_month', column: 'month_c', value: (r) => `${r}.month` },
-  { dictionary: 'dict_municipality', column: 'municipality_c', value: (r) => `coalesce(${r}.municipality_code, '')` },
-  { dictionary: 'dict_industry', column: 'industry_c', value: (r) => `coalesce(${r}.industry, '')` },
-  { dictionary: 'dict_channel', column: 'channel_c', value: (r) => `${r}.channel` },
-  { dictionary: 'dict_topic', column: 'topic_c', value: (r) => `${r}.topic`, topicsOnly: true },
+  {
+    dimension: 'ORGANIZATION',
+    dictionary: 'dict_organization',
+    column: 'organization_c',
+    value: (r) => `${r}.organization_id`,
+  },
+  { dimension: 'MONTH', dictionary: 'dict_month', column: 'month_c', value: (r) => `${r}.month` },
+  {
+    dimension: 'MUNICIPALITY',
+    dictionary: 'dict_municipality',
+    column: 'municipality_c',
+    value: (r) => `coalesce(${r}.municipality_code, '')`,
+  },
+  {
+    dimension: 'INDUSTRY',
+    dictionary: 'dict_industry',
+    column: 'industry_c',
+    value: (r) => `coalesce(${r}.industry, '')`,
+  },
+  { dimension: 'CHANNEL', dictionary: 'dict_channel', column: 'channel_c', value: (r) => `${r}.channel` },
+  { dimension: 'TOPIC', dictionary: 'dict_topic', column: 'topic_c', value: (r) => `${r}.topic`, topicsOnly: true },
 ];
 const CODE_TYPE = 'uinteger';
 const codeColumns = (topics: boolean) =>

@@ -10,17 +10,13 @@
 import type { Counts, StatsDimension, StatsFilter } from '../stats';
 import { cellsOf, countTable, type CountTable } from '../countTable';
 import type { Param } from './engine';
-import type { ConsultationMirror } from './mirror';
+import { CODED, type ConsultationMirror } from './mirror';
 
 /** Each dimension's code column and the dictionary that gives its value back (./mirror.ts's CODED). */
-const DIMENSION: Record<StatsDimension, { column: string; dictionary: string }> = {
-  ORGANIZATION: { column: 'organization_c', dictionary: 'dict_organization' },
-  TOPIC: { column: 'topic_c', dictionary: 'dict_topic' },
-  MONTH: { column: 'month_c', dictionary: 'dict_month' },
-  MUNICIPALITY: { column: 'municipality_c', dictionary: 'dict_municipality' },
-  INDUSTRY: { column: 'industry_c', dictionary: 'dict_industry' },
-  CHANNEL: { column: 'channel_c', dictionary: 'dict_channel' },
-};
+const DIMENSION = Object.fromEntries(CODED.map((c) => [c.dimension, c])) as Record<
+  StatsDimension,
+  (typeof CODED)[number]
+>;
 
 function where(mirror: ConsultationMirror, filter: StatsFilter | null | undefined): { sql: string; params: Param[] } {
   const params: Param[] = [];
