@@ -25,6 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createServer,
+  STATUS_CODES,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
@@ -244,6 +245,17 @@ function describeRequest(raw: IncomingMessage, body: unknown, url: URL): GraphQL
   };
 }
 
+/** What each of the parser's refusals is answered with: status, code, what to change. */
+const MALFORMED: Record<string, [status: number, code: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'BAD_REQUEST', 'request headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'the request was not received in time'],
+  HPE_INVALID_URL: [
+    400,
+    'BAD_REQUEST',
+    'the URL holds characters that must be percent-encoded (non-ASCII text such as Japanese, spaces): encode the query string, e.g. with encodeURIComponent or curl --data-urlencode -G',
+  ],
+};
+
 /**
  * A request Node's HTTP parser refuses (raw non-ASCII bytes in the URL, as a hand-typed
  * `?query={search(text:"創業")…}` sends, oversized headers, broken framing) gets what any other
@@ -255,22 +267,10 @@ function answerMalformedRequest(err: Error & { code?: string }, socket: Duplex):
     socket.destroy();
     return;
   }
-  const [status, reason, code, message] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'BAD_REQUEST', 'request headers are too large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
-        : err.code === 'HPE_INVALID_URL'
-          ? [
-              400,
-              'Bad Request',
-              'BAD_REQUEST',
-              'the URL holds characters that must be percent-encoded (non-ASCII text such as Japanese, spaces): encode the query string, e.g. with encodeURIComponent or curl --data-urlencode -G',
-            ]
-          : [400, 'Bad Request', 'BAD_REQUEST', 'malformed HTTP request'];
+  const [status, code, message] = MALFORMED[err.code ?? ''] ?? [400, 'BAD_REQUEST', 'malformed HTTP request'];
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
