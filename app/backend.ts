@@ -264,7 +264,16 @@ async function runBackend(options: BackendOptions): Promise<void> {
             databaseUrl: options.databaseUrl,
             postgres: { applicationName: 'madoguchi-embedded', poolSize: settings.pgPoolSize },
           }
-        : { dataDir: options.dataDir },
+        : {
+            dataDir: options.dataDir,
+            lock: {
+              onWait: (holder) =>
+                logger.warn(
+                  { dataDir: options.dataDir, pid: holder.pid },
+                  'the data directory is still locked by a process that no longer runs: waiting for its lock to expire',
+                ),
+            },
+          },
   );
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
   const ctx = createAdapterContext({ logger, env });

@@ -211,7 +211,8 @@ export class LiveRegistry {
     this.running = this.running
       .then(() => (this.closed ? undefined : this.round(all)))
       .catch((e: Error) => {
-        this.options.logger.error({ err: e.message }, 'live sources: check failed');
+        // A round that ends while the gateway stops (a start that failed, a shutdown) has nothing to tell.
+        if (!this.closed) this.options.logger.error({ err: e.message }, 'live sources: check failed');
       });
     return this.running;
   }

@@ -10,6 +10,7 @@ import { buildTemplate, copyTemplateTo } from './template';
 import { openPGlite, PGliteStore } from './pglite';
 import { PostgresStore, validateDatabaseUrl, type PostgresOptions } from './postgres';
 import { StoreUnavailableError } from './errors';
+import { lockDataDir, type DataDirLockOptions } from './dataDirLock';
 
 export interface OpenStoreOptions {
   /** A PostgreSQL server (postgres://…): shared by every process given the same URL. */
@@ -19,6 +20,8 @@ export interface OpenStoreOptions {
   dataDir?: string;
   /** A dump made by `dumpStore`, to start from a prepared state (tests). */
   loadFrom?: Blob | File;
+  /** What to tell while waiting for a crashed process's lock on the data directory, and on losing it. */
+  lock?: DataDirLockOptions;
 }
 
 /** Opens the store (a server when `databaseUrl` is given, else embedded) and brings its schema up to date. */
@@ -36,12 +39,29 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     }
     return store;
   }
-  // A new data directory starts from the empty-store template when `npm install` made one.
-  if (options.dataDir && !options.loadFrom) copyTemplateTo(options.dataDir);
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const store = await openPGlite(options);
-  await migrate(store);
-  return store;
+  if (!options.dataDir) {
+    const store = await openPGlite(options);
+    await migrate(store);
+    return store;
+  }
+  // One process per data directory (dataDirLock.ts): taken before anything in it is read or written.
+  mkdirSync(options.dataDir, { recursive: true });
+  const release = await lockDataDir(options.dataDir, options.lock);
+  try {
+    // A new data directory starts from the empty-store template when `npm install` made one.
+    if (!options.loadFrom) copyTemplateTo(options.dataDir);
+    const store = await openPGlite(options, release);
+    try {
+      await migrate(store);
+    } catch (e) {
+      await store.close().catch(() => {});
+      throw e;
+    }
+    return store;
+  } catch (e) {
+    await release();
+    throw e;
+  }
 }
 
 /** Builds the empty-store template a first start copies (see template.ts) unless it is there. */

@@ -35,7 +35,11 @@ export class PGliteStore implements Store {
   /** A data directory serves one process: nothing else can write it, so syncs need no leases. */
   readonly shared = false;
 
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    /** Gives the data directory back (dataDirLock.ts) once closed. */
+    private readonly release: () => Promise<void> = async () => {},
+  ) {}
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return traced(sql, async () => (await this.db.query<T>(sql, params)).rows);
@@ -72,8 +76,12 @@ export class PGliteStore implements Store {
     return this.db.dumpDataDir('none');
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } finally {
+      await this.release();
+    }
   }
 }
 
@@ -81,6 +89,9 @@ function copySql(table: string, columns: string[]): string {
   return `copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`;
 }
 
-export async function openPGlite(options: { dataDir?: string; loadFrom?: Blob | File }): Promise<PGliteStore> {
-  return new PGliteStore(await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadFrom }));
+export async function openPGlite(
+  options: { dataDir?: string; loadFrom?: Blob | File },
+  release?: () => Promise<void>,
+): Promise<PGliteStore> {
+  return new PGliteStore(await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadFrom }), release);
 }

@@ -6,6 +6,7 @@
  */
 import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOLDER_NAME, LOCK_NAME } from './dataDirLock';
 
 /**
  * A path in the project's cache inside node_modules (node_modules/.cache/madoguchi), for what
@@ -35,7 +36,8 @@ export function templatePath(): string {
  * counts as empty.
  */
 export function copyTemplateTo(dataDir: string): void {
-  if (existsSync(dataDir) && readdirSync(dataDir).some((f) => f !== 'secrets.json')) return;
+  const ours = new Set(['secrets.json', LOCK_NAME, HOLDER_NAME]);
+  if (existsSync(dataDir) && readdirSync(dataDir).some((f) => !ours.has(f))) return;
   const path = templatePath();
   if (existsSync(path)) cpSync(path, dataDir, { recursive: true });
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../store/store';
 import { CACHE_DIR, ROOT } from '../support/paths';
+import { embeddedEnv } from '../support/processes';
 
 /** Whether 127.0.0.1:`port` can be listened on (nothing holds it). */
 function portIsFree(port: number): Promise<boolean> {
@@ -27,21 +28,11 @@ test('SIGTERM to the npm start process stops the server: draining and stopped lo
   const dataDir = join(base, 'data');
   const prepared = await openStore({ dataDir, loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]) });
   await prepared.close();
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
-  for (const k of Object.keys(env)) if (k.startsWith('MADOGUCHI_') || k.startsWith('npm_')) delete env[k];
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     // Its own group, so that the test can clean up whatever the signal might leave behind.
     detached: true,
-    env: {
-      ...env,
-      DATABASE_URL: '',
-      PORT: '0',
-      MADOGUCHI_DATA_DIR: dataDir,
-      MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'),
-      MADOGUCHI_ACCESS_LOG: 'off',
-      LOG_FORMAT: 'json',
-    },
+    env: embeddedEnv(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

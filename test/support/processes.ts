@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from './paths';
+import { CACHE_DIR, ROOT } from './paths';
 
 export interface Child {
   process: ChildProcess;
@@ -77,4 +77,22 @@ export function startChild(
 /** `npm run start:subgraph -- <name>` on a given port with the given environment. */
 export function startSubgraphProcess(name: string, port: number, env: NodeJS.ProcessEnv): Promise<Child> {
   return startChild('subgraph', [name], { SUBGRAPH_PORT: String(port), HOST: '127.0.0.1', ...env }, /ready at http/);
+}
+
+/**
+ * The environment an operator's `npm start` (or `npm run sync`) gets on the embedded store in
+ * `dataDir`: none of this run's own MADOGUCHI_ or npm_ variables, any port, JSON logs.
+ */
+export function embeddedEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  for (const k of Object.keys(env)) if (k.startsWith('MADOGUCHI_') || k.startsWith('npm_')) delete env[k];
+  return {
+    ...env,
+    DATABASE_URL: '',
+    PORT: '0',
+    MADOGUCHI_DATA_DIR: dataDir,
+    MADOGUCHI_CONSULTATION_DIR: join(CACHE_DIR, 'consultations'),
+    MADOGUCHI_ACCESS_LOG: 'off',
+    LOG_FORMAT: 'json',
+  };
 }

@@ -1,0 +1,106 @@
+/**
+ * The data directory's lock between real processes: a live holder refuses at once and is named;
+ * a holder killed outright is waited for, not refused, and its lock taken once abandoned; a
+ * closed store gives the directory back.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataDirInUseError, HOLDER_NAME, LOCK_NAME, lockDataDir, STALE_MS } from './dataDirLock';
+import { openStore } from './open';
+
+let base: string;
+let holder: ChildProcess | undefined;
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'madoguchi-lock-'));
+});
+afterEach(() => {
+  holder?.kill('SIGKILL');
+  holder = undefined;
+  rmSync(base, { recursive: true, force: true });
+});
+
+/** Another process holding `dir`, as a second Madoguchi would. */
+async function holdIn(dir: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `require(${JSON.stringify(join(__dirname, 'dataDirLock.ts'))}).lockDataDir(${JSON.stringify(dir)}).then(() => { console.log('held'); setInterval(() => {}, 1000); });`,
+    ],
+    {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (c) => String(c).includes('held') && resolve());
+    child.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
+  });
+  return child;
+}
+
+test('a directory a live process holds is refused at once, naming the directory and the process', async () => {
+  const dir = join(base, 'data');
+  mkdirSync(dir);
+  holder = await holdIn(dir);
+  const started = Date.now();
+  const refused = await lockDataDir(dir).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(refused).toBeInstanceOf(DataDirInUseError);
+  const message = (refused as Error).message;
+  expect(message).toContain(dir);
+  expect(message).toContain(`pid ${holder.pid}`);
+  expect(message).toContain('DATABASE_URL');
+  // Not after waiting for the lock to go stale: the holder is alive.
+  expect(Date.now() - started).toBeLessThan(STALE_MS / 2);
+  // The store refuses the same way, and leaves the holder's directory as it was.
+  const before = readdirSync(dir).sort();
+  await expect(openStore({ dataDir: dir })).rejects.toBeInstanceOf(DataDirInUseError);
+  expect(readdirSync(dir).sort()).toEqual(before);
+});
+
+test('the lock of a holder killed outright is waited for, then taken once abandoned', async () => {
+  const dir = join(base, 'data');
+  mkdirSync(dir);
+  holder = await holdIn(dir);
+  const pid = holder.pid!;
+  holder.kill('SIGKILL');
+  await new Promise((r) => holder!.once('exit', r));
+  // Killed outright, it could not remove its lock.
+  expect(existsSync(join(dir, LOCK_NAME))).toBe(true);
+  const waitedFor: number[] = [];
+  let taken = false;
+  const taking = lockDataDir(dir, { onWait: (h) => waitedFor.push(h.pid) }).then((release) => {
+    taken = true;
+    return release;
+  });
+  await new Promise((r) => setTimeout(r, 2_000));
+  // Renewed less than STALE_MS ago: not yet abandoned, but its holder is gone, so the start waits.
+  expect(taken).toBe(false);
+  expect(waitedFor).toEqual([pid]);
+  // As if STALE_MS had passed since the holder's last renewal.
+  const past = new Date(Date.now() - STALE_MS - 1_000);
+  utimesSync(join(dir, LOCK_NAME), past, past);
+  const release = await taking;
+  expect(taken).toBe(true);
+  await release();
+  expect(readdirSync(dir).filter((f) => f === LOCK_NAME || f === HOLDER_NAME)).toEqual([]);
+});
+
+test('an open store holds its directory and gives it back when closed', async () => {
+  const dir = join(base, 'data');
+  const store = await openStore({ dataDir: dir });
+  await expect(lockDataDir(dir)).rejects.toBeInstanceOf(DataDirInUseError);
+  await store.close();
+  expect(readdirSync(dir)).not.toContain(LOCK_NAME);
+  const again = await openStore({ dataDir: dir });
+  expect(await again.query('select 1 as one')).toEqual([{ one: 1 }]);
+  await again.close();
+});

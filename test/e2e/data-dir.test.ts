@@ -1,0 +1,98 @@
+/**
+ * One process per embedded data directory, as an operator meets it: with `npm start` serving a
+ * data directory, a second `npm start` and `npm run sync` on the same directory (the README's
+ * commands) are refused with a message naming the directory and the process that holds it, and
+ * the running server and its data are untouched. Before, both opened the directory beside the
+ * server and wrote to it, and the next start failed on a store that no longer opened
+ * ("Aborted()"). On the PostgreSQL pass the embedded store is not in play: the test says so.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../store/store';
+import { LOCK_NAME } from '../../store/engine/dataDirLock';
+import { CACHE_DIR, ROOT } from '../support/paths';
+import { embeddedEnv } from '../support/processes';
+import { runToEnd } from '../support/run';
+import { TEST_DATABASE_URL } from '../support/store';
+
+const describeEmbedded = TEST_DATABASE_URL ? describe.skip : describe;
+if (TEST_DATABASE_URL) console.log('data-dir.test.ts: the PostgreSQL pass has no embedded data directory to share');
+
+describeEmbedded('a data directory in use', () => {
+  let base: string;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), 'madoguchi-datadir-'));
+    dataDir = join(base, 'data');
+    const prepared = await openStore({
+      dataDir,
+      loadFrom: new Blob([readFileSync(join(CACHE_DIR, 'demo-store.tar'))]),
+    });
+    await prepared.close();
+    env = embeddedEnv(dataDir);
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  test('a second npm start and npm run sync are refused; the running server and its data are untouched', async () => {
+    const server = spawn('npm', ['start'], { cwd: ROOT, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    server.stdout.on('data', (c) => (out += String(c)));
+    server.stderr.on('data', (c) => (out += String(c)));
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        server.stdout.on('data', () => {
+          const m = /ready in [\d.]+ s: (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        server.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${out}`)));
+      });
+      const count = async () => {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ organizations { id programs { id } } }' }),
+        });
+        const body = (await res.json()) as { data: { organizations: Array<{ programs: unknown[] }> } };
+        return body.data.organizations.reduce((n, o) => n + 1 + o.programs.length, 0);
+      };
+      const before = await count();
+      expect(before).toBeGreaterThan(20);
+      const serverPid = Number(/"pid":(\d+)/.exec(out)![1]);
+
+      const sync = await runToEnd(['npm', 'run', '--silent', 'sync'], env, 90_000);
+      expect(sync.code).toBe(1);
+      expect(sync.stderr).toContain(
+        `the data directory ${dataDir} is in use by another Madoguchi process (pid ${serverPid}`,
+      );
+      expect(sync.stderr).toContain('DATABASE_URL');
+      // A refusal, said plainly: no stack trace.
+      expect(sync.stderr).not.toMatch(/^\s+at /m);
+
+      const second = await runToEnd(['npm', 'start'], env, 90_000);
+      expect(second.code).not.toBe(0);
+      expect(second.stdout + second.stderr).toContain(`the data directory ${dataDir} is in use`);
+
+      expect(await count()).toBe(before);
+      process.kill(server.pid!, 'SIGTERM');
+      expect(await exited).toBe(0);
+      // Stopped, it gives the directory back; the store opens as it was.
+      expect(existsSync(join(dataDir, LOCK_NAME))).toBe(false);
+      const store = await openStore({ dataDir });
+      const [{ n }] = await store.query<{ n: number }>('select count(*)::int as n from organizations');
+      await store.close();
+      expect(n).toBeGreaterThan(0);
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) {
+        try {
+          process.kill(-server.pid!, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
+    }
+  }, 240_000);
+});
