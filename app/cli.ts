@@ -296,10 +296,10 @@ export async function run(argv: string[] = process.argv): Promise<void> {
       // command, a missing argument or value, a bad choice, no command at all) exits 2.
       process.exit(e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2);
     }
-    // A bad agency file names itself, and a data directory another process holds says which and
-    // what to do; anything else with its stack.
+    // A bad agency file names itself, and a data directory another process holds or PGlite cannot
+    // open says which and what to do; anything else with its stack.
     const known = e instanceof Error && (e.name === 'AgencyConfigError' || e.name === 'SettingsError');
-    const refused = e instanceof Error && e.name === 'DataDirInUseError';
+    const refused = e instanceof Error && (e.name === 'DataDirInUseError' || e.name === 'StoreDamagedError');
     process.stderr.write(
       `madoguchi: ${known || refused ? (e as Error).message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );

@@ -4,10 +4,11 @@
  * closed store gives the directory back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirInUseError, HOLDER_NAME, LOCK_NAME, lockDataDir, STALE_MS } from './dataDirLock';
+import { StoreDamagedError } from './errors';
 import { openStore } from './open';
 
 let base: string;
@@ -103,4 +104,23 @@ test('an open store holds its directory and gives it back when closed', async ()
   const again = await openStore({ dataDir: dir });
   expect(await again.query('select 1 as one')).toEqual([{ one: 1 }]);
   await again.close();
+});
+
+test('a damaged store is named with what to do, and its directory is given back', async () => {
+  const dir = join(base, 'data');
+  const store = await openStore({ dataDir: dir });
+  await store.close();
+  // The cluster's control file cut off, as a full disk or a second writer leaves it.
+  truncateSync(join(dir, 'global', 'pg_control'), 0);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const failed = await openStore({ dataDir: dir }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // The second attempt fails the same way: the first did not keep the lock.
+    expect(failed).toBeInstanceOf(StoreDamagedError);
+    expect((failed as Error).message).toContain(`the embedded store in ${dir} could not be opened`);
+    expect((failed as Error).message).toContain('Move the directory aside');
+  }
+  expect(readdirSync(dir)).not.toContain(LOCK_NAME);
 });

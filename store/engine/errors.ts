@@ -17,3 +17,25 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError';
   }
 }
+
+/**
+ * PGlite could not open a data directory (its own message, such as "Aborted()", says nothing an
+ * operator can act on): which directory, the likely causes and what to do.
+ */
+export class StoreDamagedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    super(
+      `the embedded store in ${dataDir} could not be opened (PGlite: ${String((cause as Error)?.message ?? cause)
+        .split('\n')[0]
+        .slice(0, 200)}). ` +
+        'It may be damaged: written by two processes at once (before this version refused that), or cut off by a full disk or a crash mid-write. ' +
+        'Move the directory aside (keep it: referrals, committee decisions, firm matches and webhooks live only there) and start again to ' +
+        'sync the agencies into a new one, or put back a copy taken while the server was stopped.',
+      { cause },
+    );
+    this.name = 'StoreDamagedError';
+  }
+}

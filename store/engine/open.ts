@@ -9,7 +9,7 @@ import type { Queryable, Store } from './store';
 import { buildTemplate, copyTemplateTo } from './template';
 import { openPGlite, PGliteStore } from './pglite';
 import { PostgresStore, validateDatabaseUrl, type PostgresOptions } from './postgres';
-import { StoreUnavailableError } from './errors';
+import { StoreDamagedError, StoreUnavailableError } from './errors';
 import { lockDataDir, type DataDirLockOptions } from './dataDirLock';
 
 export interface OpenStoreOptions {
@@ -50,7 +50,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   try {
     // A new data directory starts from the empty-store template when `npm install` made one.
     if (!options.loadFrom) copyTemplateTo(options.dataDir);
-    const store = await openPGlite(options, release);
+    const store = await openPGlite(options, release).catch((e: unknown) => {
+      throw new StoreDamagedError(options.dataDir!, e);
+    });
     try {
       await migrate(store);
     } catch (e) {
