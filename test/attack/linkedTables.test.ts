@@ -140,52 +140,73 @@ async function pinned(
       });
     if (fits) known.push(table);
   };
-  /** An optimal solution's column values, when each is an integer up to float noise, as a table to admit. */
-  const admitSolution = (solution: ReturnType<typeof highs.solve>) => {
-    if (solution.Status !== 'Optimal') return;
-    const values = vars.map((v) => solution.Columns[v]?.Primal ?? Number.NaN);
+  /** Column values (in the order of `vars`), when each is an integer up to float noise, as a table to admit. */
+  const admitValues = (values: number[]) => {
     if (values.every((x) => Math.abs(x - Math.round(x)) <= EPS)) admit(values.map(Math.round));
+  };
+  const admitSolution = (solution: ReturnType<typeof highs.solve>) => {
+    if (solution.Status === 'Optimal') admitValues(vars.map((v) => solution.Columns[v]?.Primal ?? Number.NaN));
   };
   // The true table, when every cell holding plans is among the possible ones.
   const truthAt = possible.map((c) => truth.get(c.join('|')) ?? 0);
   if (sumOf(truthAt, everyCell) === [...truth.values()].reduce((s, n) => s + n, 0)) admit(truthAt);
   const varies = (members: number[]) => known.some((t) => sumOf(t, members) !== sumOf(known[0], members));
+  // One relaxation kept in memory: a target only changes its objective, and the simplex starts
+  // from the last optimal basis.
+  const relaxation = highs.createModel({ format: 'lp', data: model('Minimize', [vars[0]], false) });
+  relaxation.options.set({ output_flag: false, time_limit: 20 });
+  const columns = vars.map((v) => relaxation.getColByName(v));
+  /** The relaxation's optimum of the target's count, or null when not proved optimal. */
+  const relaxed = (sense: 'minimize' | 'maximize', members: number[]) => {
+    const costs = new Float64Array(vars.length);
+    for (const i of members) costs[columns[i]] = 1;
+    relaxation.changeColsCost({ kind: 'range', from: 0, to: vars.length - 1 }, costs);
+    relaxation.changeObjectiveSense(highs.constants.objectiveSense[sense]);
+    relaxation.zeroAllClocks();
+    relaxation.run();
+    const status = relaxation.getModelStatus();
+    if (status === highs.constants.modelStatus.infeasible) throw new Error('the shown tables admit no table');
+    if (status !== highs.constants.modelStatus.optimal) return null;
+    const { colValue } = relaxation.getSolution();
+    admitValues(columns.map((c) => colValue[c]));
+    return relaxation.getObjectiveValue();
+  };
   let pins = 0;
-  for (const { table, key } of targets) {
-    const members = membersOf[table].get(key) ?? [];
-    if (!members.length) {
-      pins += 1;
-      continue;
-    }
-    if (varies(members)) continue;
-    const terms = members.map((i) => vars[i]);
-    // The relaxation: a bound it proves holds for every integer table.
-    const lpLo = highs.solve(model('Minimize', terms, false), { time_limit: 20 });
-    const lpHi = highs.solve(model('Maximize', terms, false), { time_limit: 20 });
-    if (lpLo.Status === 'Infeasible' || lpHi.Status === 'Infeasible')
-      throw new Error('the shown tables admit no table');
-    if (lpLo.Status === 'Optimal' && lpHi.Status === 'Optimal') {
-      const least = Math.ceil(lpLo.ObjectiveValue - EPS);
-      const most = Math.floor(lpHi.ObjectiveValue + EPS);
-      const value = known.length ? sumOf(known[0], members) : least;
-      if (value < least || value > most) throw new Error(`the relaxation excludes a known table (${key})`);
-      if (least === most) {
+  try {
+    for (const { table, key } of targets) {
+      const members = membersOf[table].get(key) ?? [];
+      if (!members.length) {
         pins += 1;
         continue;
       }
-      admitSolution(lpLo);
-      admitSolution(lpHi);
       if (varies(members)) continue;
+      const terms = members.map((i) => vars[i]);
+      // The relaxation: a bound it proves holds for every integer table.
+      const lpLo = relaxed('minimize', members);
+      const lpHi = relaxed('maximize', members);
+      if (lpLo !== null && lpHi !== null) {
+        const least = Math.ceil(lpLo - EPS);
+        const most = Math.floor(lpHi + EPS);
+        const value = known.length ? sumOf(known[0], members) : least;
+        if (value < least || value > most) throw new Error(`the relaxation excludes a known table (${key})`);
+        if (least === most) {
+          pins += 1;
+          continue;
+        }
+      }
+      if (varies(members)) continue;
+      const lo = highs.solve(model('Minimize', terms, true), { time_limit: 20 });
+      admitSolution(lo);
+      if (varies(members)) continue;
+      const hi = highs.solve(model('Maximize', terms, true), { time_limit: 20 });
+      if (lo.Status === 'Infeasible' || hi.Status === 'Infeasible') throw new Error('the shown tables admit no table');
+      admitSolution(hi);
+      if (varies(members)) continue;
+      if (lo.Status !== 'Optimal' || hi.Status !== 'Optimal') pins += 1;
+      else if (Math.round(lo.ObjectiveValue) === Math.round(hi.ObjectiveValue)) pins += 1;
     }
-    const lo = highs.solve(model('Minimize', terms, true), { time_limit: 20 });
-    admitSolution(lo);
-    if (varies(members)) continue;
-    const hi = highs.solve(model('Maximize', terms, true), { time_limit: 20 });
-    if (lo.Status === 'Infeasible' || hi.Status === 'Infeasible') throw new Error('the shown tables admit no table');
-    admitSolution(hi);
-    if (varies(members)) continue;
-    if (lo.Status !== 'Optimal' || hi.Status !== 'Optimal') pins += 1;
-    else if (Math.round(lo.ObjectiveValue) === Math.round(hi.ObjectiveValue)) pins += 1;
+  } finally {
+    relaxation.dispose();
   }
   return pins;
 }
