@@ -75,7 +75,8 @@ const EPS = 1e-6;
  * satisfy every shown bound (the true one, and every solution found on the way, each checked here
  * against the bounds) give it different values. Pinned: the LP relaxation's minimum and maximum
  * round to one integer — the integer program's range lies within the relaxation's, and holds the
- * true value. What neither settles gets the integer program's minimum and maximum.
+ * true value. What neither settles gets the integer program's minimum and maximum (`programs`
+ * counts those targets).
  */
 async function pinned(
   tables: Shown[],
@@ -83,7 +84,7 @@ async function pinned(
   domain: string[][],
   truth: Map<string, number>,
   targets: Array<{ table: number; key: string }>,
-): Promise<number> {
+): Promise<{ pins: number; programs: number }> {
   const highs = await highsLoader();
   const cells: string[][] = [];
   const walk = (prefix: string[]) => {
@@ -172,6 +173,7 @@ async function pinned(
     return relaxation.getObjectiveValue();
   };
   let pins = 0;
+  let programs = 0;
   try {
     for (const { table, key } of targets) {
       const members = membersOf[table].get(key) ?? [];
@@ -195,6 +197,7 @@ async function pinned(
         }
       }
       if (varies(members)) continue;
+      programs += 1;
       const lo = highs.solve(model('Minimize', terms, true), { time_limit: 20 });
       admitSolution(lo);
       if (varies(members)) continue;
@@ -208,7 +211,7 @@ async function pinned(
   } finally {
     relaxation.dispose();
   }
-  return pins;
+  return { pins, programs };
 }
 
 /**
@@ -332,12 +335,13 @@ test('the linked-tables ILP pins at most 5 % of withheld growth cells (it pinned
   const before = await pinned(old, SUPPRESSED, domain, truth, targets);
   const uncertain = unpinnable(shipped, PERTURBED, domain, truth, targets);
   // What no single move settles, the integer program decides (a solve that runs out of time
-  // counts as pinned: the figure errs towards the attacker).
+  // counts as pinned: the figure errs towards the attacker), `pinned` answering for it where a
+  // known table or the relaxation suffices.
   const after = await pinned(shipped, PERTURBED, domain, truth, uncertain);
   console.log(
-    `linked growth tables (${targets.length} cells of 1–4 plans): suppression pinned ${before}, the cell-key method as shipped ${after} (${uncertain.length} needed the ILP; ${Date.now() - started} ms)`,
+    `linked growth tables (${targets.length} cells of 1–4 plans): suppression pinned ${before.pins}, the cell-key method as shipped ${after.pins} (${uncertain.length} left by single moves; integer programs solved for ${before.programs} + ${after.programs} targets; ${Date.now() - started} ms)`,
   );
   expect(targets.length).toBeGreaterThan(50);
-  expect(before / targets.length).toBeGreaterThan(0.3);
-  expect(after / targets.length).toBeLessThanOrEqual(0.05);
+  expect(before.pins / targets.length).toBeGreaterThan(0.3);
+  expect(after.pins / targets.length).toBeLessThanOrEqual(0.05);
 }, 600_000);
