@@ -4,12 +4,21 @@
  * closed store gives the directory back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirInUseError, HOLDER_NAME, LOCK_NAME, lockDataDir, STALE_MS } from './dataDirLock';
 import { StoreDamagedError } from './errors';
-import { openStore } from './open';
+import { dumpStore, openStore } from './open';
 
 let base: string;
 let holder: ChildProcess | undefined;
@@ -123,4 +132,21 @@ test('a damaged store is named with what to do, and its directory is given back'
     expect((failed as Error).message).toContain('Move the directory aside');
   }
   expect(readdirSync(dir)).not.toContain(LOCK_NAME);
+});
+
+test('a store loaded from a dump of a held directory names this process, and gives the directory back', async () => {
+  const first = await openStore({ dataDir: join(base, 'first') });
+  // As if another process (the tests' set-up, say) had made the dump.
+  writeFileSync(join(base, 'first', HOLDER_NAME), JSON.stringify({ pid: 999_999, host: hostname(), since: 'then' }));
+  const dump = await dumpStore(first);
+  await first.close();
+  const dir = join(base, 'data');
+  const loaded = await openStore({ dataDir: dir, loadFrom: dump });
+  const refused = await lockDataDir(dir).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect((refused as Error).message).toContain(`pid ${process.pid} `);
+  await loaded.close();
+  expect(readdirSync(dir).filter((f) => f === LOCK_NAME || f === HOLDER_NAME)).toEqual([]);
 });

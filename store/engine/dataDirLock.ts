@@ -102,15 +102,8 @@ export async function lockDataDir(dataDir: string, options: DataDirLockOptions =
   for (;;) {
     try {
       const release = await lock(dataDir, lockOptions);
-      writeFileSync(
-        join(dataDir, HOLDER_NAME),
-        JSON.stringify({
-          pid: process.pid,
-          host: hostname(),
-          since: new Date().toISOString(),
-        } satisfies Holder),
-      );
       heldHere.add(dataDir);
+      noteHolder(dataDir);
       return async () => {
         heldHere.delete(dataDir);
         rmSync(join(dataDir, HOLDER_NAME), { force: true });
@@ -125,6 +118,16 @@ export async function lockDataDir(dataDir: string, options: DataDirLockOptions =
       await new Promise((r) => setTimeout(r, 1_000));
     }
   }
+}
+
+/**
+ * Writes who holds `dataDir` (this process, which must hold it) beside the lock — again after a
+ * dump was loaded into it: a dump of a data directory carries its holder's note.
+ */
+export function noteHolder(dataDir: string): void {
+  if (!heldHere.has(dataDir)) throw new Error(`this process does not hold ${dataDir}`);
+  const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  writeFileSync(join(dataDir, HOLDER_NAME), JSON.stringify(holder));
 }
 
 function defaultLost(error: Error): void {

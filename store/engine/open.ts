@@ -10,7 +10,7 @@ import { buildTemplate, copyTemplateTo } from './template';
 import { openPGlite, PGliteStore } from './pglite';
 import { PostgresStore, validateDatabaseUrl, type PostgresOptions } from './postgres';
 import { StoreDamagedError, StoreUnavailableError } from './errors';
-import { lockDataDir, type DataDirLockOptions } from './dataDirLock';
+import { lockDataDir, noteHolder, type DataDirLockOptions } from './dataDirLock';
 
 export interface OpenStoreOptions {
   /** A PostgreSQL server (postgres://…): shared by every process given the same URL. */
@@ -53,6 +53,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const store = await openPGlite(options, release).catch((e: unknown) => {
       throw new StoreDamagedError(options.dataDir!, e);
     });
+    if (options.loadFrom) noteHolder(options.dataDir);
     try {
       await migrate(store);
     } catch (e) {
