@@ -3,10 +3,12 @@
  * — one to three dimensions, date ranges, one agency, one topic — row i of `columns` must be cell
  * i of `cells` (value, label, count, suppressed), for analysts (perturbed, 1–4 withheld as null)
  * and coordinators (exact); columns asked alone must read the same; a table asked as cells and
- * columns is charged once; anonymous callers and staff are refused as for cells.
+ * columns is charged once; anonymous callers and staff are refused as for cells; the explorer's
+ * big-table example runs.
  */
 import { signDevelopmentToken } from '../../gateway/auth';
 import { mulberry32 } from '../../demo/consultations';
+import { EXAMPLE_OPERATIONS } from '../../gateway/explorer/examples';
 import { codeOf, gql, JWT_SECRET, startApp, type App } from '../attack/support';
 import { analystShape, statsVocabulary, randomShape } from '../support/stats-shapes';
 
@@ -166,4 +168,21 @@ test('anonymous callers and staff are refused columns as they are cells', async 
       expect(r.text).not.toMatch(/"counts"\s*:\s*\[\s*\d/);
     }
   }
+});
+
+test('the explorer’s big-table example runs for an analyst, and its columns are the cells of that table', async () => {
+  const example = EXAMPLE_OPERATIONS.find((e) => e.name === 'BigTableAsColumns')!;
+  const token = await signDevelopmentToken({ role: 'analyst', sub: 'columns-example' }, JWT_SECRET);
+  const r = await gql(app, example.query, example.variables, token);
+  expect(r.errors).toBeUndefined();
+  const { columns } = r.data!.consultationStats as { columns: Columns };
+  expect(columns.keys.map((k) => k.dimension)).toEqual(['MONTH', 'MUNICIPALITY', 'INDUSTRY']);
+  const cells = await gql(
+    app,
+    query(CELLS),
+    { groupBy: ['MONTH', 'MUNICIPALITY', 'INDUSTRY'], filter: example.variables },
+    token,
+  );
+  expect(rowsOf(columns)).toEqual(cells.data!.consultationStats.cells);
+  expect(columns.counts.length).toBeGreaterThan(1000);
 });
