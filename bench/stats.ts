@@ -9,7 +9,8 @@
  * the mirror's exact counts are the store's records', cell for cell. A second table times the
  * engines in this process: the DuckDB mirror against a typed-array cube (./cube.ts). A third
  * shows that no one waits behind analysts: four send the slowest shape at once while a covered
- * query and an anonymous search are asked.
+ * query and an anonymous search are asked. A fourth times each query's answer as cells against
+ * the same answer as columns (ConsultationStats.columns, 列形式), in the same run.
  *
  * BENCH_RUNS (default 30) gateway runs per query, BENCH_DATA_DIR keeps the loaded PGlite store for
  * the next run (the PostgreSQL one is loaded again each run).
@@ -154,8 +155,24 @@ async function main(): Promise<void> {
         coordinator: true,
       },
     ];
-    const QUERY = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { consultationStats(groupBy: $groupBy, filter: $filter) { total suppressedCells cells { keys { value } count suppressed } } }`;
-    type Answer = { total: number; cells: Array<{ keys: Array<{ value: string }>; count: number | null }> };
+    // The same table as cells or as columns (the same codes, counts and withheld flags).
+    const FORMS = {
+      cells: 'cells { keys { value } count suppressed }',
+      columns: 'columns { keys { values codes } counts suppressed }',
+    };
+    type Form = keyof typeof FORMS;
+    const queryOf = (form: Form) =>
+      `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { consultationStats(groupBy: $groupBy, filter: $filter) { total suppressedCells ${FORMS[form]} } }`;
+    type Answer = {
+      total: number;
+      cells?: Array<{ keys: Array<{ value: string }>; count: number | null }>;
+      columns?: { keys: Array<{ values: string[]; codes: number[] }>; counts: Array<number | null> };
+    };
+    /** An answer's cells as `key|key|count` lines, from either form. */
+    const linesOf = (a: Answer) =>
+      a.cells
+        ? a.cells.map((x) => [...x.keys.map((k) => k.value), x.count].join('|'))
+        : a.columns!.counts.map((n, i) => [...a.columns!.keys.map((k) => k.values[k.codes[i]]), n].join('|'));
     // A connection per request: the store-path peers below hold a thread for seconds at a time,
     // long enough for a server to drop an idle keep-alive socket just as the client reuses it.
     // Four analysts of a team, each with an account (and budget, and turn) of their own.
@@ -170,6 +187,7 @@ async function main(): Promise<void> {
       filter?: StatsFilter,
       coordinator = false,
       analystToken = token,
+      form: Form = 'cells',
     ) => {
       const dispatcher = new Agent();
       try {
@@ -180,7 +198,7 @@ async function main(): Promise<void> {
             'content-type': 'application/json',
             authorization: `Bearer ${coordinator ? coordinatorToken : analystToken}`,
           },
-          body: JSON.stringify({ query: QUERY, variables: { groupBy: dims, filter: filter ?? null } }),
+          body: JSON.stringify({ query: queryOf(form), variables: { groupBy: dims, filter: filter ?? null } }),
         });
         const body = (await res.json()) as { errors?: unknown[]; data?: { consultationStats: Answer } };
         if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -227,6 +245,7 @@ async function main(): Promise<void> {
 
     const rows: string[][] = [];
     const engines: string[][] = [];
+    const forms: string[][] = [];
     const slowest = {
       name: '',
       ms: 0,
@@ -240,14 +259,16 @@ async function main(): Promise<void> {
       // Exact counts (coordinators'; analysts' are perturbed by each install's own key) through
       // the gateway, from each store's mirror, must be the store's own record path's, cell for cell.
       for (const [i, app] of apps.entries()) {
-        const [answer, records] = await Promise.all([
+        const [answer, asColumns, records] = await Promise.all([
           ask(app, c.dims, c.filter, true),
+          ask(app, c.dims, c.filter, true, token, 'columns'),
           countConsultations(app.store, c.dims, c.filter, { useRollups: false }),
         ]);
-        const got = answer.cells.map((x) => [...x.keys.map((k) => k.value), x.count].join('|'));
         const want = records.cells.map((x) => [...x.keys, x.count].join('|'));
-        if (answer.total !== records.total || JSON.stringify(got) !== JSON.stringify(want))
+        if (answer.total !== records.total || JSON.stringify(linesOf(answer)) !== JSON.stringify(want))
           throw new Error(`${c.name}: ${storeNames[i]}'s mirror counts differ from its store's records`);
+        if (JSON.stringify(linesOf(asColumns)) !== JSON.stringify(want))
+          throw new Error(`${c.name}: ${storeNames[i]}'s columns differ from its cells`);
       }
       const inMirror = await countOnMirror(mirror, c.dims, c.filter);
       const inCube = cube.count(c.dims, c.filter);
@@ -256,7 +277,12 @@ async function main(): Promise<void> {
       // Each measurement on one store, then the same on the other, so both meet the same moment's load.
       const gateway = [];
       const storePath = [];
-      for (const app of apps) gateway.push(await time(() => ask(app, c.dims, c.filter, c.coordinator)));
+      const columnar = [];
+      for (const app of apps) {
+        gateway.push(await time(() => ask(app, c.dims, c.filter, c.coordinator)));
+        // The same table as columns, right after: same store, same moment's load.
+        columnar.push(await time(() => ask(app, c.dims, c.filter, c.coordinator, token, 'columns')));
+      }
       for (const app of apps)
         storePath.push(await time(() => countConsultations(app.store, c.dims, c.filter), Math.min(RUNS, 10), 1));
       for (const [i, name] of storeNames.entries()) {
@@ -268,6 +294,18 @@ async function main(): Promise<void> {
           i === 0 ? plan : '',
           p(storePath[i], 50),
           (percentile(storePath[i], 50) / percentile(gateway[i], 50)).toFixed(1),
+        ]);
+      }
+      for (const [i, name] of storeNames.entries()) {
+        forms.push([
+          i === 0 ? c.name : '',
+          name,
+          i === 0 ? String(inMirror.cells.length) : '',
+          p(gateway[i], 50),
+          p(gateway[i], 95),
+          p(columnar[i], 50),
+          p(columnar[i], 95),
+          (percentile(gateway[i], 50) / percentile(columnar[i], 50)).toFixed(1),
         ]);
       }
       const duck = await time(() => countOnMirror(mirror, c.dims, c.filter));
@@ -306,6 +344,25 @@ async function main(): Promise<void> {
       markdownTable(
         ['query', 'cells', 'DuckDB p50 ms', 'DuckDB p95 ms', 'cube p50 ms', 'cube p95 ms'],
         engines,
+        'left',
+      ),
+    );
+    console.log(
+      '\nThe same answers through the gateway as cells (an object per cell, a key object per dimension) and as columns (列形式: lists of codes, counts, withheld flags), timed one after the other:\n',
+    );
+    console.log(
+      markdownTable(
+        [
+          'query',
+          'store',
+          'cells',
+          'as cells p50 ms',
+          'as cells p95 ms',
+          'as columns p50 ms',
+          'as columns p95 ms',
+          'cells ÷ columns (p50)',
+        ],
+        forms,
         'left',
       ),
     );

@@ -93,6 +93,26 @@ query ChannelMix($from: Date, $to: Date) {
     headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
   },
   {
+    name: 'BigTableAsColumns',
+    query: `# A big table as columns (列形式): month × municipality × industry, thousands of cells. Row i of
+# columns is cell i of cells, with no object per cell: each dimension lists its codes and labels
+# once, and codes[i] is the position of cell i's code in values; counts[i] is null when withheld.
+# Cell i: keys[d].values[keys[d].codes[i]] for each dimension d, then counts[i] and suppressed[i].
+query BigTableAsColumns($from: Date, $to: Date) {
+  consultationStats(groupBy: [MONTH, MUNICIPALITY, INDUSTRY], filter: { from: $from, to: $to }) {
+    total
+    suppressedCells
+    columns {
+      keys { dimension values labels codes }
+      counts
+      suppressed
+    }
+  }
+}`,
+    variables: { from: '2025-04-01', to: '2026-03-31' },
+    headers: { Authorization: 'Bearer <paste a token from npm run token -- --role analyst>' },
+  },
+  {
     name: 'MyConsultations',
     query: `# Consultation records (相談記録), as the token's role allows:
 #   staff (npm run token -- --role staff --agency hyogo-cgc): their agency's and those referred to it

@@ -21,12 +21,22 @@ const GROWTH_COUNTS_WORK = 25;
  */
 export const PROGRAM_FEED_WORK = 6_000;
 
+/**
+ * A table's columns are lists of scalars, which the estimate counts as nothing: charged instead
+ * as its cells are, one unit per row (the schema assumes 1,000 cells: ConsultationStats.cells)
+ * and one per row of each key column (as each cell's key objects), so that no selection of
+ * `columns`, nor any number of aliases of it, costs less than the same selection of `cells`.
+ */
+export const STATS_ROWS_ASSUMED = 1_000;
+
 export const STATISTICS_WORK: NonNullable<CostOptions['fieldWork']> = {
   'Query.consultationStats': (argument) => {
     const groupBy = argument('groupBy');
     const dims = Array.isArray(groupBy) ? [...new Set(groupBy as StatsDimension[])] : [];
     return Math.ceil(countingWork(dims, (argument('filter') ?? null) as StatsFilter | null) / ROWS_PER_COST);
   },
+  'ConsultationStats.columns': () => STATS_ROWS_ASSUMED,
+  'StatsColumns.keys': () => STATS_ROWS_ASSUMED,
   'Query.growthCounts': () => GROWTH_COUNTS_WORK,
   'Query.programFeed': () => PROGRAM_FEED_WORK,
 };

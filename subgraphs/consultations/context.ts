@@ -10,6 +10,7 @@ import * as consultations from '../../store/consultations';
 import * as organizations from '../../store/organizations';
 import type { StatsDimension } from '../../store/stats';
 import type { ReferralRow } from '../../store/consultations';
+import type { PublishedStats } from './disclosure';
 import * as firms from '../../store/firms';
 import type { FirmRecord } from '../../store/firms';
 import { ANONYMOUS, type Viewer } from '../../server/identity';
@@ -95,6 +96,24 @@ export interface StatsKeyValue {
   dimension: StatsDimension;
   value: string;
   label?: string | null | Promise<string | null>;
+}
+
+/**
+ * Parent of ConsultationStats and of its StatsColumns: the published table (computed and charged
+ * once per request), read by `cells` and `columns` alike. The key objects are made once asked and
+ * shared by both, so a code's label is worked out once per answer.
+ */
+export interface StatsAnswerValue {
+  dims: StatsDimension[];
+  published: PublishedStats;
+  keyObjects?: StatsKeyValue[][];
+}
+
+/** Parent of StatsKeyColumn: one dimension's distinct codes (as key objects) and each cell's code. */
+export interface StatsKeyColumnValue {
+  dimension: StatsDimension;
+  keys: StatsKeyValue[];
+  codes: Uint32Array;
 }
 
 /** Parent of CompanyHistory: the firm's visible consultations, oldest first. */

@@ -6,7 +6,7 @@
  * refused: COST_LIMIT_EXCEEDED), identical aliases are computed once, and each analyst's
  * statistics run two at a time. Measured here: anonymous search latency (p99) and errors while two
  * analysts send 30-alias statistics requests, first the refused kind, then the most the limits
- * let through, again and again.
+ * let through, again and again; and aliased columns of a table refused as aliased cells are.
  */
 import { signDevelopmentToken } from '../../gateway/auth';
 import { codeOf, gql, JWT_SECRET, post, startApp, type App } from './support';
@@ -18,11 +18,11 @@ const last = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.sl
 const RANGES: Array<{ from: string; to: string }> = [];
 for (let a = 0; a < 12; a++) for (let b = a; b < 12; b++) RANGES.push({ from: `${MONTHS[a]}-01`, to: last(MONTHS[b]) });
 
-/** A request of `n` aliases of consultationStats over distinct month ranges, selecting `total`. */
-function aliased(groupBy: string, n: number, offset: number): string {
+/** A request of `n` aliases of consultationStats over distinct month ranges, selecting `total` (or `selection`). */
+function aliased(groupBy: string, n: number, offset: number, selection = 'total'): string {
   const aliases = Array.from({ length: n }, (_, i) => {
     const r = RANGES[(offset + i) % RANGES.length];
-    return `s${i}: consultationStats(groupBy: [${groupBy}], filter: { from: "${r.from}", to: "${r.to}" }) { total }`;
+    return `s${i}: consultationStats(groupBy: [${groupBy}], filter: { from: "${r.from}", to: "${r.to}" }) { ${selection} }`;
   });
   return `{ ${aliases.join(' ')} }`;
 }
@@ -140,4 +140,36 @@ test('identical aliases are computed and charged once', async () => {
     `select coalesce(sum(cells), 0)::int as cells from analyst_charges where subject = 'identical'`,
   );
   expect(cells).toBe((r.data!.a0.cells as unknown[]).length + 1);
+});
+
+test('aliased columns are refused and charged as aliased cells are', async () => {
+  const token = await signDevelopmentToken({ role: 'analyst', sub: 'aliased-columns' }, JWT_SECRET);
+  // Covered tables, cheap by their work: what bounds these requests is the lists they return.
+  const request = (n: number, selection: string) => aliased('ORGANIZATION, MONTH', n, 3, selection);
+  const refused = [
+    // 30 aliases: refused whatever they select of each table.
+    ...['cells { count }', 'columns { counts }', 'columns { suppressed }'].map((s) => request(30, s)),
+    // 10 aliases: refused once each table's keys are asked, as cells or as columns.
+    request(10, 'cells { keys { value } count }'),
+    request(10, 'columns { keys { dimension } counts }'),
+    request(10, 'columns { keys { values codes } }'),
+  ];
+  for (const query of refused) {
+    const r = await gql(app, query, {}, token);
+    expect({ query, code: codeOf(r), status: r.status }).toEqual({ query, code: 'COST_LIMIT_EXCEEDED', status: 400 });
+  }
+  // Nothing was counted or charged for the refused requests.
+  const charged = () =>
+    app.app.store.query<{ cells: number }>(
+      `select coalesce(sum(cells), 0)::int as cells from analyst_charges where subject = 'aliased-columns'`,
+    );
+  expect((await charged())[0].cells).toBe(0);
+  // What the limit lets through as columns, the same tables' cells may be asked too; identical
+  // aliases of columns are computed and charged once, like cells.
+  const one =
+    'consultationStats(groupBy: [ORGANIZATION], filter: { from: "2025-04-01", to: "2025-04-30" }) { total columns { counts } }';
+  const r = await gql(app, `{ ${Array.from({ length: 4 }, (_, i) => `a${i}: ${one}`).join(' ')} }`, {}, token);
+  expect(r.errors).toBeUndefined();
+  expect(new Set(Object.values(r.data!).map((v) => JSON.stringify(v))).size).toBe(1);
+  expect((await charged())[0].cells).toBe((r.data!.a0.columns.counts as unknown[]).length + 1);
 });

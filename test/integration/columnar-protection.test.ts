@@ -18,7 +18,7 @@ import { signIdentity, type Viewer } from '../../server/identity';
 import { closeColumnar, columnarMirrorFor } from '../../store/columnar';
 import { mulberry32 } from '../../demo/consultations';
 import { openTestStore } from '../support/store';
-import { DIMENSIONS, pick } from '../support/stats-shapes';
+import { analystShape, statsVocabulary } from '../support/stats-shapes';
 import { FIXED_NOW } from '../support/paths';
 import { defaultSettings } from '../../server/settings';
 import { countConsultations, type StatsDimension } from '../../store/stats';
@@ -63,17 +63,7 @@ beforeAll(async () => {
   };
   columnar = await startSubgraph(module, store, options);
   storePath = await startSubgraph(module, withoutCsvExport(store), options);
-  organizations = (
-    await store.query<{ id: string }>('select distinct organization_id as id from consultations order by 1')
-  ).map((r) => r.id);
-  topics = (await store.query<{ t: string }>('select distinct unnest(topics) as t from consultations order by 1')).map(
-    (r) => r.t,
-  );
-  months = (
-    await store.query<{ m: string }>(
-      `select distinct to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM') as m from consultations order by 1`,
-    )
-  ).map((r) => r.m);
+  ({ organizations, topics, months } = await statsVocabulary(store));
 });
 
 afterAll(async () => {
@@ -108,23 +98,6 @@ async function askWith(query: string, server: RunningServer, viewer: Viewer, var
   };
 }
 
-const lastDay = (month: string) => {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-};
-
-/** A table analysts may ask: whole months, one agency or none, one topic or none. */
-function analystShape(rand: () => number): { groupBy: string[]; filter: Record<string, unknown> } {
-  const groupBy = pick(rand, DIMENSIONS, 1 + Math.floor(rand() * 3));
-  const filter: Record<string, unknown> = {};
-  const [a, b] = [months[Math.floor(rand() * months.length)], months[Math.floor(rand() * months.length)]].sort();
-  if (rand() < 0.5) filter.from = `${a}-01`;
-  if (rand() < 0.5) filter.to = lastDay(b);
-  if (rand() < 0.3) filter.organizationIds = pick(rand, organizations, 1);
-  if (rand() < 0.3) filter.topics = pick(rand, topics, 1);
-  return { groupBy, filter };
-}
-
 const charges = (subject: string) =>
   store.query<{ table_key: string; cells: number }>(
     'select table_key, cells from analyst_charges where subject = $1 order by table_key',
@@ -141,7 +114,7 @@ test('the columnar path and the store path publish, withhold, charge and refuse 
   let withheld = 0;
   let perturbed = 0;
   for (let i = 0; i < 40; i++) {
-    const variables = analystShape(rand);
+    const variables = analystShape(rand, { organizations, topics, months });
     // Each table twice: asking again is free, and must read the same values on either path.
     for (let round = 0; round < 2; round++) {
       const [a, b] = await Promise.all([
@@ -193,7 +166,7 @@ test('what the subgraph publishes is the cell-key method applied cell by cell to
   let compared = 0;
   let withheld = 0;
   for (let i = 0; i < 25; i++) {
-    const { groupBy, filter } = analystShape(rand);
+    const { groupBy, filter } = analystShape(rand, { organizations, topics, months });
     const counts = await countConsultations(store, groupBy as StatsDimension[], filter, { useRollups: false });
     const reference = perturbTable(counts);
     const shape = (cells: Array<{ keys: string[]; count: number | null }>) =>

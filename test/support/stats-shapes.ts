@@ -48,3 +48,47 @@ export function randomShape(
     filter.topics = pick(rand, vocabulary.topics, 1 + Math.floor(rand() * (wider ? 3 : 2))) as StatsFilter['topics'];
   return { dims, filter };
 }
+
+const lastDayOf = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+
+/**
+ * A table analysts may ask: whole months of these (YYYY-MM), one agency or none, one topic or
+ * none.
+ */
+export function analystShape(
+  rand: () => number,
+  vocabulary: { organizations: readonly string[]; topics: readonly string[]; months: readonly string[] },
+): { groupBy: string[]; filter: Record<string, unknown> } {
+  const { organizations, topics, months } = vocabulary;
+  const groupBy = pick(rand, DIMENSIONS, 1 + Math.floor(rand() * 3));
+  const filter: Record<string, unknown> = {};
+  const [a, b] = [months[Math.floor(rand() * months.length)], months[Math.floor(rand() * months.length)]].sort();
+  if (rand() < 0.5) filter.from = `${a}-01`;
+  if (rand() < 0.5) filter.to = lastDayOf(b);
+  if (rand() < 0.3) filter.organizationIds = pick(rand, organizations, 1);
+  if (rand() < 0.3) filter.topics = pick(rand, topics, 1);
+  return { groupBy, filter };
+}
+
+/** What the shapes draw from: the store's agencies, topics and months (YYYY-MM, Japan time). */
+export interface StatsVocabulary {
+  organizations: string[];
+  topics: string[];
+  months: string[];
+}
+
+export async function statsVocabulary(store: {
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+}): Promise<StatsVocabulary> {
+  const column = async (sql: string) => (await store.query<{ v: string }>(sql)).map((r) => r.v);
+  return {
+    organizations: await column('select distinct organization_id as v from consultations order by 1'),
+    topics: await column('select distinct unnest(topics) as v from consultations order by 1'),
+    months: await column(
+      `select distinct to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM') as v from consultations order by 1`,
+    ),
+  };
+}

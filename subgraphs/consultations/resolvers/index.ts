@@ -11,14 +11,13 @@ import * as organizations from '../../../store/organizations';
 import { normalizeCorporateNumber } from '../../../domain/normalize';
 import { DateScalar, DateTimeScalar } from '../../shared/scalars';
 import { industryValue, municipalityValue } from '../../shared/values';
-import type { ConsultationsContext, StatsKeyValue } from '../context';
-import type { StatsDimension } from '../../../store/stats';
+import type { ConsultationsContext } from '../context';
 import { checkAnalystFilter, publishedStats, revealedCells, tableKey, type PublishedStats } from '../disclosure';
-import { MIN_PUBLISHED, perturb, WITHHELD } from '../../../domain/disclosure';
+import { MIN_PUBLISHED, perturb } from '../../../domain/disclosure';
 import { connectionOf, pageOf } from '../../shared/cursor';
 import * as firms from '../../../store/firms';
 import { countStats } from '../../../store/columnar';
-import { statsKeyLabel } from '../labels';
+import { statsResolvers } from './stats';
 import { refreshGrowthSignals } from '../../../store/signals';
 import type { Store } from '../../../store/store';
 import { analystGate, chargeAnalyst } from '../../shared/analysts';
@@ -57,24 +56,8 @@ function requireAnalytics(ctx: ConsultationsContext): void {
   }
 }
 
-/**
- * The answer's objects, built straight from the published columns: one object per cell, and one
- * key object per distinct value of a dimension (shared by the cells that have it).
- */
-function statsAnswer(dims: StatsDimension[], published: PublishedStats) {
-  const { table, shown } = published;
-  const keyObjects = table.keys.map((k, d) => k.values.map((value) => ({ dimension: dims[d], value })));
-  const cells = new Array<{ keys: StatsKeyValue[]; count: number | null; suppressed: boolean }>(shown.length);
-  for (let i = 0; i < shown.length; i++) {
-    const keys = new Array<StatsKeyValue>(dims.length);
-    for (let d = 0; d < dims.length; d++) keys[d] = keyObjects[d][table.keys[d].codes[i]];
-    const withheld = shown[i] === WITHHELD;
-    cells[i] = { keys, count: withheld ? null : shown[i], suppressed: withheld };
-  }
-  return { groupBy: dims, total: published.total, cells, suppressedCells: published.withheld };
-}
-
 export const resolvers: Resolvers = {
+  ...statsResolvers,
   Date: DateScalar,
   DateTime: DateTimeScalar,
   Query: {
@@ -134,7 +117,7 @@ export const resolvers: Resolvers = {
         });
         ctx.statistics.set(memo, pending);
       }
-      return statsAnswer(dims, await pending);
+      return { dims, published: await pending };
     },
   },
   Mutation: {
@@ -273,17 +256,6 @@ export const resolvers: Resolvers = {
     note: (r) => r.note,
     referredBy: (r) => r.referredBy,
     referredAt: (r) => r.referredAt,
-  },
-  StatsKey: {
-    // Once per distinct code of the answer (its cells share the key object); a name read from the
-    // directory replaces its promise, so the other cells' labels need no await.
-    label: (k, _, ctx) => {
-      if (k.label !== undefined) return k.label;
-      const label = statsKeyLabel(k.dimension, k.value, (id) => ctx.organizationName.load(id));
-      k.label = label;
-      if (label instanceof Promise) label.then((name) => (k.label = name)).catch(() => (k.label = undefined));
-      return label;
-    },
   },
   CompanyHistory: {
     corporateNumber: (h) => h.corporateNumber,
