@@ -22,6 +22,9 @@ import { createSyncMetrics } from '../server/processMetrics';
 
 export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
 
+/** The store thread's exit code when it lost the lock on its data directory (EX_SOFTWARE, as dataDirLock's). */
+export const LOST_LOCK_EXIT = 70;
+
 /** Subgraphs served on a thread of their own rather than on the store's (./subgraphThread.ts). */
 const OWN_THREAD = new Set(['consultations']);
 
@@ -58,6 +61,7 @@ type FromWorker =
   | { type: 'ready'; subgraphs: Record<string, string>; demoEnv: Record<string, string> }
   | { type: 'demoEnv'; demoEnv: Record<string, string> }
   | { type: 'fatal'; name: string; message: string }
+  | { type: 'lost'; message: string }
   | { type: 'log'; line: string }
   | { type: 'changed' }
   | { type: 'syncReports'; reports: SyncReport[] }
@@ -90,6 +94,11 @@ export interface BackendHandle {
   ): Promise<SyncReport>;
   /** Called after each sync that changed data. */
   onChanged(listener: () => void): void;
+  /**
+   * Settles with why when the store thread ends without being closed (it lost the lock on its data
+   * directory, or failed): the subgraphs it served are gone, and the process should stop.
+   */
+  stopped: Promise<Error>;
   /** Where the demo agencies' systems listen (MADOGUCHI_DEMO_URL …), for reading the agency files alike. */
   demoEnv: Record<string, string>;
   close(): Promise<void>;
@@ -118,6 +127,10 @@ export function startBackendWorker(
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const changed: Array<() => void> = [];
   let exited = false;
+  let closing: Promise<void> | undefined;
+  let lost: string | undefined;
+  let stoppedWith!: (e: Error) => void;
+  const stopped = new Promise<Error>((r) => (stoppedWith = r));
   let settleReports!: (r: SyncReport[]) => void;
   const syncReports = new Promise<SyncReport[]>((r) => (settleReports = r));
 
@@ -158,6 +171,9 @@ export function startBackendWorker(
         case 'fatal':
           rejectStart(new BackendStartError(m.name, m.message));
           return;
+        case 'lost':
+          lost = m.message;
+          return;
         case 'ready': {
           started = true;
           const subgraphs: Record<string, BackendSubgraph> = {};
@@ -168,7 +184,6 @@ export function startBackendWorker(
               close: async () => void (await call({ type: 'closeSubgraph', name })),
             };
           }
-          let closing: Promise<void> | undefined;
           const close = () =>
             (closing ??= (async () => {
               if (!exited) {
@@ -186,6 +201,7 @@ export function startBackendWorker(
             syncSource: (agency, source, opts = {}) =>
               call({ type: 'syncSource', agency, source, ...opts }) as Promise<SyncReport>,
             onChanged: (l) => void changed.push(l),
+            stopped,
             demoEnv: m.demoEnv,
             close,
           });
@@ -202,6 +218,10 @@ export function startBackendWorker(
       pending.clear();
       settleReports([]);
       if (!started) rejectStart(new Error(`the store thread exited (code ${code}) before it was ready`));
+      else if (!closing) {
+        const why = code === LOST_LOCK_EXIT ? `lost the lock on the data directory ${options.dataDir}` : undefined;
+        stoppedWith(new Error(lost ?? why ?? `the store thread exited (code ${code})`));
+      }
     });
   });
 }
@@ -267,6 +287,12 @@ async function runBackend(options: BackendOptions): Promise<void> {
         : {
             dataDir: options.dataDir,
             lock: {
+              // Another process may write the store now: this thread stops at once (the main
+              // thread, told why, stops the process; see `stopped`).
+              onLost: (e) => {
+                post({ type: 'lost', message: e.message });
+                process.exit(LOST_LOCK_EXIT);
+              },
               onWait: (holder) =>
                 logger.warn(
                   { dataDir: options.dataDir, pid: holder.pid },

@@ -21,7 +21,7 @@ import { limitsOf } from '../server/limits';
 import { defaultSettings, type Settings } from '../server/settings';
 import { createLogger } from '../server/logging';
 import type { AuthConfig } from '../gateway/auth';
-import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
+import { LOST_LOCK_EXIT, startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import { begin } from './process';
 import { productionWarnings } from './productionChecks';
 import { recordLiveSources } from '../store/liveSources';
@@ -58,6 +58,8 @@ export interface Embedded {
   syncReports: Promise<SyncReport[]>;
   /** Syncs one source now on the store's thread; a change empties the response cache. */
   syncSource: BackendHandle['syncSource'];
+  /** Settles with why when the store thread ends without being closed (BackendHandle.stopped). */
+  stopped: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -191,6 +193,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     subgraphs: backend.subgraphs,
     syncReports: backend.syncReports,
     syncSource: backend.syncSource,
+    stopped: backend.stopped,
     async close() {
       // The gateway drains first while the subgraphs keep answering it.
       await gateway.close();
@@ -271,6 +274,14 @@ export function main(options: { sync?: SyncMode } = {}): void {
   }
   starting.then(
     (app) => {
+      // A store thread that ended (its data directory's lock lost, or a failure) leaves nothing
+      // to serve: stop, so that systemd or Docker restart the process, rather than answer /healthz.
+      void app.stopped.then((e) => {
+        if (stopping) return;
+        stopping = true;
+        logger.fatal({ err: e.message }, 'the store thread stopped: stopping');
+        process.exit(LOST_LOCK_EXIT);
+      });
       if (stopping) return;
       logger.info(
         {

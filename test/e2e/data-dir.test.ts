@@ -36,20 +36,36 @@ describeEmbedded('a data directory in use', () => {
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-  test('a second npm start and npm run sync are refused; the running server and its data are untouched', async () => {
+  /** `npm start` on the data directory, resolved once ready with its URL and what it wrote. */
+  async function startServer() {
     const server = spawn('npm', ['start'], { cwd: ROOT, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    server.stdout.on('data', (c) => (out += String(c)));
-    server.stderr.on('data', (c) => (out += String(c)));
+    const output = { text: '' };
+    server.stdout.on('data', (c) => (output.text += String(c)));
+    server.stderr.on('data', (c) => (output.text += String(c)));
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        server.stdout.on('data', () => {
-          const m = /ready in [\d.]+ s: (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        server.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${out}`)));
+    const url = await new Promise<string>((resolve, reject) => {
+      server.stdout.on('data', () => {
+        const m = /ready in [\d.]+ s: (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output.text);
+        if (m) resolve(m[1]);
       });
+      server.once('exit', (code) =>
+        reject(new Error(`npm start exited with ${code} before it was ready:\n${output.text}`)),
+      );
+    });
+    const kill = () => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      try {
+        process.kill(-server.pid!, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    };
+    return { server, output, exited, url, kill };
+  }
+
+  test('a second npm start and npm run sync are refused; the running server and its data are untouched', async () => {
+    const { server, output, exited, url, kill } = await startServer();
+    try {
       const count = async () => {
         const res = await fetch(url, {
           method: 'POST',
@@ -61,7 +77,7 @@ describeEmbedded('a data directory in use', () => {
       };
       const before = await count();
       expect(before).toBeGreaterThan(20);
-      const serverPid = Number(/"pid":(\d+)/.exec(out)![1]);
+      const serverPid = Number(/"pid":(\d+)/.exec(output.text)![1]);
 
       const sync = await runToEnd(['npm', 'run', '--silent', 'sync'], env, 90_000);
       expect(sync.code).toBe(1);
@@ -86,13 +102,28 @@ describeEmbedded('a data directory in use', () => {
       await store.close();
       expect(n).toBeGreaterThan(0);
     } finally {
-      if (server.exitCode === null && server.signalCode === null) {
-        try {
-          process.kill(-server.pid!, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
+      kill();
+    }
+  }, 240_000);
+
+  test('a server whose lock is taken from it stops, naming the directory, rather than serve on without its store', async () => {
+    // As when an operator deletes the lock of a running server, or another process took it over
+    // after the server was held up past the stale time: the store thread stopped writing, but
+    // the process served on, /healthz answering 200, so neither systemd nor Docker restarted it.
+    const { output, exited, kill } = await startServer();
+    try {
+      rmSync(join(dataDir, LOCK_NAME), { recursive: true, force: true });
+      // The lock is renewed every 5 s: the server notices within that, and stops.
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([
+        exited,
+        new Promise((r) => (timer = setTimeout(() => r('still running'), 30_000))),
+      ]);
+      clearTimeout(timer);
+      expect(code).toBe(70);
+      expect(output.text).toContain(`lost the lock on the data directory ${dataDir}`);
+    } finally {
+      kill();
     }
   }, 240_000);
 });
