@@ -299,7 +299,9 @@ export async function run(argv: string[] = process.argv): Promise<void> {
     // A bad agency file names itself, and a data directory another process holds or PGlite cannot
     // open says which and what to do; anything else with its stack.
     const known = e instanceof Error && (e.name === 'AgencyConfigError' || e.name === 'SettingsError');
-    const refused = e instanceof Error && (e.name === 'DataDirInUseError' || e.name === 'StoreDamagedError');
+    const refused =
+      e instanceof Error &&
+      (e.name === 'DataDirInUseError' || e.name === 'DataDirUnusableError' || e.name === 'StoreDamagedError');
     process.stderr.write(
       `madoguchi: ${known || refused ? (e as Error).message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );

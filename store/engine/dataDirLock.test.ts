@@ -17,7 +17,7 @@ import {
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirInUseError, HOLDER_NAME, LOCK_NAME, lockDataDir, STALE_MS } from './dataDirLock';
-import { StoreDamagedError } from './errors';
+import { DataDirUnusableError, StoreDamagedError } from './errors';
 import { dumpStore, openStore } from './open';
 
 let base: string;
@@ -149,4 +149,19 @@ test('a store loaded from a dump of a held directory names this process, and giv
   expect((refused as Error).message).toContain(`pid ${process.pid} `);
   await loaded.close();
   expect(readdirSync(dir).filter((f) => f === LOCK_NAME || f === HOLDER_NAME)).toEqual([]);
+});
+
+test('a data directory that is a file, or lies under one, is named with what to do, not a bare EEXIST', async () => {
+  // MADOGUCHI_DATA_DIR pointed at a file (a backup archive, say): before, `mkdir … EEXIST` and a stack.
+  const file = join(base, 'madoguchi-data.tgz');
+  writeFileSync(file, 'not a directory');
+  for (const dataDir of [file, join(file, 'data')]) {
+    const failed = await openStore({ dataDir }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(failed).toBeInstanceOf(DataDirUnusableError);
+    expect((failed as Error).message).toContain(`the data directory ${dataDir} cannot be used`);
+    expect((failed as Error).message).toContain('MADOGUCHI_DATA_DIR');
+  }
 });

@@ -103,12 +103,19 @@ export async function lockDataDir(dataDir: string, options: DataDirLockOptions =
     try {
       const release = await lock(dataDir, lockOptions);
       heldHere.add(dataDir);
-      noteHolder(dataDir);
-      return async () => {
+      const giveBack = async () => {
         heldHere.delete(dataDir);
         rmSync(join(dataDir, HOLDER_NAME), { force: true });
         await release().catch(() => {});
       };
+      try {
+        noteHolder(dataDir);
+      } catch (e) {
+        // The note could not be written (another user's file): the lock is not kept for nothing.
+        await giveBack().catch(() => {});
+        throw e;
+      }
+      return giveBack;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
       const holder = readHolder(dataDir);

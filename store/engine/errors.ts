@@ -39,3 +39,36 @@ export class StoreDamagedError extends Error {
     this.name = 'StoreDamagedError';
   }
 }
+
+/** Codes of a data directory this process cannot make, lock or write: not a directory, or not its to write. */
+const UNUSABLE = new Set(['EEXIST', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS']);
+
+/** Whether `e` is a file system error meaning the data directory cannot be used as it is. */
+export function isUnusableDataDir(e: unknown): boolean {
+  return UNUSABLE.has((e as NodeJS.ErrnoException)?.code ?? '');
+}
+
+/**
+ * The data directory cannot be used as it is (a file, under a file, read-only, another user's):
+ * which directory, what the file system said, and what to do — where Node's own message (`EEXIST:
+ * file already exists, mkdir …` with a stack) leaves the operator guessing.
+ */
+export class DataDirUnusableError extends Error {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    const { code, path } = cause as NodeJS.ErrnoException;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'it, or a folder on its path, is a file'
+        : `this process (user ${process.getuid?.() ?? 'unknown'}) may not write ${path ?? 'it'} (${code})`;
+    super(
+      `the data directory ${dataDir} cannot be used: ${why}. Set MADOGUCHI_DATA_DIR to a directory ` +
+        'of its own (created if missing), writable by the user the server runs as: after a command run ' +
+        'as another user (sudo), give the directory and everything in it back to that user (chown -R).',
+      { cause },
+    );
+    this.name = 'DataDirUnusableError';
+  }
+}

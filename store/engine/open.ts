@@ -3,13 +3,14 @@
  * data directory (started from the install's empty-store template) or in memory; either way
  * migrated before it is handed out.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { migrate } from './migrate';
 import type { Queryable, Store } from './store';
 import { buildTemplate, copyTemplateTo } from './template';
 import { openPGlite, PGliteStore } from './pglite';
 import { PostgresStore, validateDatabaseUrl, type PostgresOptions } from './postgres';
-import { StoreDamagedError, StoreUnavailableError } from './errors';
+import { DataDirUnusableError, isUnusableDataDir, StoreDamagedError, StoreUnavailableError } from './errors';
 import { lockDataDir, noteHolder, type DataDirLockOptions } from './dataDirLock';
 
 export interface OpenStoreOptions {
@@ -45,13 +46,17 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     return store;
   }
   // One process per data directory (dataDirLock.ts): taken before anything in it is read or written.
-  mkdirSync(options.dataDir, { recursive: true });
-  const release = await lockDataDir(options.dataDir, options.lock);
+  const release = await (async () => {
+    mkdirSync(options.dataDir!, { recursive: true });
+    return lockDataDir(options.dataDir!, options.lock);
+  })().catch((e: unknown) => {
+    throw isUnusableDataDir(e) ? new DataDirUnusableError(options.dataDir!, e) : e;
+  });
   try {
     // A new data directory starts from the empty-store template when `npm install` made one.
     if (!options.loadFrom) copyTemplateTo(options.dataDir);
     const store = await openPGlite(options, release).catch((e: unknown) => {
-      throw new StoreDamagedError(options.dataDir!, e);
+      throw unwritableIn(options.dataDir!) ?? new StoreDamagedError(options.dataDir!, e);
     });
     if (options.loadFrom) noteHolder(options.dataDir);
     try {
@@ -64,6 +69,22 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   } catch (e) {
     await release();
     throw e;
+  }
+}
+
+/**
+ * Why PGlite may have failed on a directory that is not damaged: a file or folder in it this
+ * process may not write (left by a command once run as another user: `sudo npm run sync`), as the
+ * error to give; else null. Looked for only once opening failed.
+ */
+function unwritableIn(dataDir: string): DataDirUnusableError | null {
+  try {
+    for (const entry of ['', ...readdirSync(dataDir, { recursive: true }).map(String)]) {
+      accessSync(join(dataDir, entry), constants.W_OK);
+    }
+    return null;
+  } catch (e) {
+    return isUnusableDataDir(e) ? new DataDirUnusableError(dataDir, e) : null;
   }
 }
 

@@ -7,7 +7,7 @@
  * ("Aborted()"). On the PostgreSQL pass the embedded store is not in play: the test says so.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../store/store';
@@ -105,6 +105,15 @@ describeEmbedded('a data directory in use', () => {
       kill();
     }
   }, 240_000);
+
+  test('MADOGUCHI_DATA_DIR naming a file: npm run sync says so plainly, without a stack trace', async () => {
+    const file = join(base, 'data.tgz');
+    writeFileSync(file, 'a backup, not a directory');
+    const sync = await runToEnd(['npm', 'run', '--silent', 'sync'], { ...env, MADOGUCHI_DATA_DIR: file }, 90_000);
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toContain(`the data directory ${file} cannot be used`);
+    expect(sync.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
 
   test('a server whose lock is taken from it stops, naming the directory, rather than serve on without its store', async () => {
     // As when an operator deletes the lock of a running server, or another process took it over
