@@ -22,9 +22,6 @@ import { createSyncMetrics } from '../server/processMetrics';
 
 export type SyncMode = 'blocking' | 'background' | 'auto' | 'never';
 
-/** The store thread's exit code when it lost the lock on its data directory (EX_SOFTWARE, as dataDirLock's). */
-export const LOST_LOCK_EXIT = 70;
-
 /** Subgraphs served on a thread of their own rather than on the store's (./subgraphThread.ts). */
 const OWN_THREAD = new Set(['consultations']);
 
@@ -32,7 +29,7 @@ const OWN_THREAD = new Set(['consultations']);
 export interface BackendOptions {
   /** Every setting, parsed by the main thread (plain data: it crosses the thread boundary). */
   settings: Settings;
-  /** PGlite data directory; ignored when `storeDump` or `databaseUrl` is given. */
+  /** PGlite data directory, which the caller holds (takeDataDir); ignored when `storeDump` or `databaseUrl` is given. */
   dataDir: string;
   /** A PostgreSQL server shared with other processes (DATABASE_URL). */
   databaseUrl?: string;
@@ -61,7 +58,6 @@ type FromWorker =
   | { type: 'ready'; subgraphs: Record<string, string>; demoEnv: Record<string, string> }
   | { type: 'demoEnv'; demoEnv: Record<string, string> }
   | { type: 'fatal'; name: string; message: string }
-  | { type: 'lost'; message: string }
   | { type: 'log'; line: string }
   | { type: 'changed' }
   | { type: 'syncReports'; reports: SyncReport[] }
@@ -95,8 +91,8 @@ export interface BackendHandle {
   /** Called after each sync that changed data. */
   onChanged(listener: () => void): void;
   /**
-   * Settles with why when the store thread ends without being closed (it lost the lock on its data
-   * directory, or failed): the subgraphs it served are gone, and the process should stop.
+   * Settles with why when the store thread ends without being closed (it failed): the subgraphs it
+   * served are gone, and the process should stop.
    */
   stopped: Promise<Error>;
   /** Where the demo agencies' systems listen (MADOGUCHI_DEMO_URL …), for reading the agency files alike. */
@@ -128,7 +124,6 @@ export function startBackendWorker(
   const changed: Array<() => void> = [];
   let exited = false;
   let closing: Promise<void> | undefined;
-  let lost: string | undefined;
   let stoppedWith!: (e: Error) => void;
   const stopped = new Promise<Error>((r) => (stoppedWith = r));
   let settleReports!: (r: SyncReport[]) => void;
@@ -170,9 +165,6 @@ export function startBackendWorker(
         }
         case 'fatal':
           rejectStart(new BackendStartError(m.name, m.message));
-          return;
-        case 'lost':
-          lost = m.message;
           return;
         case 'ready': {
           started = true;
@@ -218,10 +210,7 @@ export function startBackendWorker(
       pending.clear();
       settleReports([]);
       if (!started) rejectStart(new Error(`the store thread exited (code ${code}) before it was ready`));
-      else if (!closing) {
-        const why = code === LOST_LOCK_EXIT ? `lost the lock on the data directory ${options.dataDir}` : undefined;
-        stoppedWith(new Error(lost ?? why ?? `the store thread exited (code ${code})`));
-      }
+      else if (!closing) stoppedWith(new Error(`the store thread exited (code ${code})`));
     });
   });
 }
@@ -286,19 +275,9 @@ async function runBackend(options: BackendOptions): Promise<void> {
           }
         : {
             dataDir: options.dataDir,
-            lock: {
-              // Another process may write the store now: this thread stops at once (the main
-              // thread, told why, stops the process; see `stopped`).
-              onLost: (e) => {
-                post({ type: 'lost', message: e.message });
-                process.exit(LOST_LOCK_EXIT);
-              },
-              onWait: (holder) =>
-                logger.warn(
-                  { dataDir: options.dataDir, pid: holder.pid },
-                  'the data directory is still locked by a process that no longer runs: waiting for its lock to expire',
-                ),
-            },
+            // Taken by the main thread (embedded.ts), whose event loop renews it: this thread's
+            // is held by each PGlite statement, for as long as one runs.
+            heldByCaller: true,
           },
   );
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);

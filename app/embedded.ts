@@ -21,10 +21,11 @@ import { limitsOf } from '../server/limits';
 import { defaultSettings, type Settings } from '../server/settings';
 import { createLogger } from '../server/logging';
 import type { AuthConfig } from '../gateway/auth';
-import { LOST_LOCK_EXIT, startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
+import { startBackendWorker, type BackendHandle, type BackendSubgraph, type SyncMode } from './backend';
 import { begin } from './process';
 import { productionWarnings } from './productionChecks';
 import { recordLiveSources } from '../store/liveSources';
+import { takeDataDir } from '../store/engine/dataDirLock';
 
 export interface EmbeddedOptions {
   /** Every setting (server/settings.ts); the options below override single ones. Default: the schema's defaults. */
@@ -68,6 +69,9 @@ export function runsDemo(settings: Pick<Settings, 'demo' | 'demoUrl'>): boolean 
   return settings.demo && !settings.demoUrl;
 }
 
+/** How a process that lost its data directory, or its store thread, ends (EX_SOFTWARE). */
+const STOPPED_EXIT = 70;
+
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   const settings = options.settings ?? defaultSettings();
   const logger = options.logger ?? createLogger(settings);
@@ -88,12 +92,31 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const agenciesDir = resolve(options.agenciesDir ?? settings.agenciesDir);
   let demoEnvKnown!: (demoEnv: Record<string, string>) => void;
   const demoEnv = new Promise<Record<string, string>>((r) => (demoEnvKnown = r));
+  const dataDir = resolve(options.dataDir ?? settings.dataDir);
+  const databaseUrl = options.databaseUrl ?? (explicitStore ? undefined : settings.databaseUrl);
+  // One process per data directory (store/engine/dataDirLock.ts), held by this thread: its lock is
+  // renewed on an event loop no store statement holds up (the back end's waits out each PGlite
+  // statement, however long), and a lost lock stops the whole process, not just the back end.
+  const giveBack =
+    options.storeDump || databaseUrl
+      ? async () => {}
+      : await takeDataDir(dataDir, {
+          onWait: (holder) =>
+            logger.warn(
+              { dataDir, pid: holder.pid },
+              'the data directory is still locked by a process that no longer runs: waiting for its lock to expire',
+            ),
+          onLost: (e) => {
+            logger.fatal({ err: e.message }, 'stopping so that only one process writes the store');
+            process.exit(STOPPED_EXIT);
+          },
+        });
   const backendStarting = startBackendWorker(
     {
       settings,
-      dataDir: resolve(options.dataDir ?? settings.dataDir),
+      dataDir,
       storeDump: options.storeDump,
-      databaseUrl: options.databaseUrl ?? (explicitStore ? undefined : settings.databaseUrl),
+      databaseUrl,
       agenciesDir,
       sync: options.sync ?? 'auto',
       nowMs: options.now?.getTime(),
@@ -183,6 +206,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   } catch (e) {
     await early.catch(() => {});
     await backend?.close();
+    await giveBack();
     throw e;
   }
   // Cached public answers must follow the data: a sync that changed anything drops them.
@@ -198,6 +222,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       // The gateway drains first while the subgraphs keep answering it.
       await gateway.close();
       await backend.close();
+      await giveBack();
     },
   };
 }
@@ -274,13 +299,13 @@ export function main(options: { sync?: SyncMode } = {}): void {
   }
   starting.then(
     (app) => {
-      // A store thread that ended (its data directory's lock lost, or a failure) leaves nothing
-      // to serve: stop, so that systemd or Docker restart the process, rather than answer /healthz.
+      // A store thread that ended by failing leaves nothing to serve: stop, so that systemd or
+      // Docker restart the process, rather than answer /healthz 200 with every subgraph gone.
       void app.stopped.then((e) => {
         if (stopping) return;
         stopping = true;
         logger.fatal({ err: e.message }, 'the store thread stopped: stopping');
-        process.exit(LOST_LOCK_EXIT);
+        process.exit(STOPPED_EXIT);
       });
       if (stopping) return;
       logger.info(

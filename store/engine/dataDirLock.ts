@@ -11,17 +11,20 @@
  * running on this machine waits that long instead of refusing, so a restart after a crash
  * proceeds by itself.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
+import { DataDirUnusableError, isUnusableDataDir } from './errors';
 
 /** The lock (a directory) and the note of its holder, inside the data directory. */
 export const LOCK_NAME = 'madoguchi.lock';
 export const HOLDER_NAME = 'madoguchi.lock.json';
 /**
- * A lock not renewed for this long is abandoned. Renewal runs on the holder's event loop, which a
- * long synchronous store operation may hold up for seconds: well above any such pause.
+ * A lock not renewed for this long is abandoned. Renewal runs on the event loop of the thread that
+ * took the lock, which each PGlite statement on that thread holds for as long as it runs: `npm
+ * start` takes it on its main thread, away from the store's (app/embedded.ts); the one-thread
+ * commands (sync, subgraph, webhooks rekey) count on no statement of theirs running this long.
  */
 export const STALE_MS = 30_000;
 const UPDATE_MS = 5_000;
@@ -124,6 +127,19 @@ export async function lockDataDir(dataDir: string, options: DataDirLockOptions =
       waited = true;
       await new Promise((r) => setTimeout(r, 1_000));
     }
+  }
+}
+
+/**
+ * Makes the data directory if missing and takes it (lockDataDir): one that is a file or not this
+ * process's to write is refused with DataDirUnusableError, saying so.
+ */
+export async function takeDataDir(dataDir: string, options: DataDirLockOptions = {}): Promise<() => Promise<void>> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return await lockDataDir(dataDir, options);
+  } catch (e) {
+    throw isUnusableDataDir(e) ? new DataDirUnusableError(dataDir, e) : e;
   }
 }
 

@@ -3,7 +3,7 @@
  * data directory (started from the install's empty-store template) or in memory; either way
  * migrated before it is handed out.
  */
-import { accessSync, constants, mkdirSync, readdirSync } from 'node:fs';
+import { accessSync, constants, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate } from './migrate';
 import type { Queryable, Store } from './store';
@@ -11,7 +11,7 @@ import { buildTemplate, copyTemplateTo } from './template';
 import { openPGlite, PGliteStore } from './pglite';
 import { PostgresStore, validateDatabaseUrl, type PostgresOptions } from './postgres';
 import { DataDirUnusableError, isUnusableDataDir, StoreDamagedError, StoreUnavailableError } from './errors';
-import { lockDataDir, noteHolder, type DataDirLockOptions } from './dataDirLock';
+import { noteHolder, takeDataDir, type DataDirLockOptions } from './dataDirLock';
 
 export interface OpenStoreOptions {
   /** A PostgreSQL server (postgres://…): shared by every process given the same URL. */
@@ -23,6 +23,11 @@ export interface OpenStoreOptions {
   loadFrom?: Blob | File;
   /** What to tell while waiting for a crashed process's lock on the data directory, and on losing it. */
   lock?: DataDirLockOptions;
+  /**
+   * The caller holds `dataDir` already (takeDataDir), on a thread that long store statements do not
+   * hold up (`npm start`: its main thread), and gives it back after closing the store.
+   */
+  heldByCaller?: boolean;
 }
 
 /** Opens the store (a server when `databaseUrl` is given, else embedded) and brings its schema up to date. */
@@ -46,19 +51,14 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     return store;
   }
   // One process per data directory (dataDirLock.ts): taken before anything in it is read or written.
-  const release = await (async () => {
-    mkdirSync(options.dataDir!, { recursive: true });
-    return lockDataDir(options.dataDir!, options.lock);
-  })().catch((e: unknown) => {
-    throw isUnusableDataDir(e) ? new DataDirUnusableError(options.dataDir!, e) : e;
-  });
+  const release = options.heldByCaller ? async () => {} : await takeDataDir(options.dataDir, options.lock);
   try {
     // A new data directory starts from the empty-store template when `npm install` made one.
     if (!options.loadFrom) copyTemplateTo(options.dataDir);
     const store = await openPGlite(options, release).catch((e: unknown) => {
       throw unwritableIn(options.dataDir!) ?? new StoreDamagedError(options.dataDir!, e);
     });
-    if (options.loadFrom) noteHolder(options.dataDir);
+    if (options.loadFrom && !options.heldByCaller) noteHolder(options.dataDir);
     try {
       await migrate(store);
     } catch (e) {

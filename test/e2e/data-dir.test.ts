@@ -7,11 +7,12 @@
  * ("Aborted()"). On the PostgreSQL pass the embedded store is not in play: the test says so.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../store/store';
-import { LOCK_NAME } from '../../store/engine/dataDirLock';
+import { LOCK_NAME, STALE_MS } from '../../store/engine/dataDirLock';
+import { startEmbedded } from '../../app/embedded';
 import { CACHE_DIR, ROOT } from '../support/paths';
 import { embeddedEnv } from '../support/processes';
 import { runToEnd } from '../support/run';
@@ -105,6 +106,25 @@ describeEmbedded('a data directory in use', () => {
       kill();
     }
   }, 240_000);
+
+  test('a store statement longer than the stale time does not let the lock lapse', async () => {
+    // The lock was renewed on the store thread's event loop, which a PGlite statement holds for as
+    // long as it runs: one running past STALE_MS left the lock unrenewed, and a second process
+    // started then took it as abandoned and opened the store beside the first.
+    const app = await startEmbedded({ dataDir, sync: 'never', demo: false, port: 0, databaseUrl: undefined });
+    try {
+      const lockDir = join(dataDir, LOCK_NAME);
+      const from = Date.now();
+      const sleeping = app.store.query(`select pg_sleep(${STALE_MS / 1000 + 4})`);
+      await new Promise((r) => setTimeout(r, STALE_MS + 1_000));
+      // Renewed while the statement ran (every 5 s), not last before it began.
+      expect(statSync(lockDir).mtimeMs).toBeGreaterThan(from + 5_000);
+      await sleeping;
+    } finally {
+      await app.close();
+    }
+    expect(existsSync(join(dataDir, LOCK_NAME))).toBe(false);
+  }, 120_000);
 
   test('MADOGUCHI_DATA_DIR naming a file: npm run sync says so plainly, without a stack trace', async () => {
     const file = join(base, 'data.tgz');
