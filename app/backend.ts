@@ -65,6 +65,7 @@ type FromWorker =
   | { type: 'reply'; id: number; ok: false; message: string };
 
 type ToWorker =
+  | { type: 'halt' }
   | { type: 'query'; id: number; sql: string; params: unknown[] }
   | { type: 'closeSubgraph'; id: number; name: string }
   | { type: 'syncSource'; id: number; agency: AgencyConfig; source: SourceConfig; atMs?: number; force?: boolean }
@@ -116,9 +117,13 @@ export function startBackendWorker(
   options: BackendOptions,
   logger: Logger,
   onDemoEnv?: (demoEnv: Record<string, string>) => void,
+  /** Aborted: the back end ends at once, writing nothing more (see `halt` in runBackend); `onExit` is told when it has. */
+  halt?: { signal: AbortSignal; onExit(): void },
 ): Promise<BackendHandle> {
   // The worker is this very file (from the sources through tsx's hook, from the build with plain node).
   const worker = startWorker(__filename, options);
+  halt?.signal.addEventListener('abort', () => worker.postMessage({ type: 'halt' } satisfies ToWorker), { once: true });
+  if (halt) worker.once('exit', () => halt.onExit());
   let nextId = 0;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const changed: Array<() => void> = [];
@@ -223,6 +228,17 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
   const logger = threadLogger(options.logLevel, (line) => post({ type: 'log', line }));
+  // Halted (the data directory's lock was lost: another process may be writing the store), this
+  // thread ends without closing the store, which would write to it. Only the columnar mirror is
+  // closed first: DuckDB's native handles abort the whole process when a thread ends with them
+  // open. Until the start is done this is the only message the main thread can send.
+  let halting: Queryable | null | undefined;
+  const haltNow = async () => {
+    if (halting)
+      await (require('../store/columnar') as typeof import('../store/columnar')).closeColumnar(halting).catch(() => {});
+    process.exit(0);
+  };
+  port.on('message', (m: ToWorker) => void (m.type === 'halt' && haltNow()));
   // Loaded here, on the worker: the main thread never loads the store, the adapters or the
   // subgraphs. (require, not import(): the worker runs under tsx's CommonJS hook.)
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -280,6 +296,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
             heldByCaller: true,
           },
   );
+  halting = store;
   const now = options.nowMs === undefined ? undefined : () => new Date(options.nowMs!);
   const ctx = createAdapterContext({ logger, env });
   let syncReports: Promise<SyncReport[]> = Promise.resolve([]);
@@ -449,6 +466,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
     })());
 
   port.on('message', (m: ToWorker) => {
+    if (m.type === 'halt') return; // taken by the first listener
     const reply = (work: Promise<unknown>) =>
       work.then(
         (result) => post({ type: 'reply', id: m.id, ok: true, result }),

@@ -71,6 +71,8 @@ export function runsDemo(settings: Pick<Settings, 'demo' | 'demoUrl'>): boolean 
 
 /** How a process that lost its data directory, or its store thread, ends (EX_SOFTWARE). */
 const STOPPED_EXIT = 70;
+/** Set once this process lost its data directory's lock: however the start ends, it ends with STOPPED_EXIT. */
+let lockLost = false;
 
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   const settings = options.settings ?? defaultSettings();
@@ -92,6 +94,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const agenciesDir = resolve(options.agenciesDir ?? settings.agenciesDir);
   let demoEnvKnown!: (demoEnv: Record<string, string>) => void;
   const demoEnv = new Promise<Record<string, string>>((r) => (demoEnvKnown = r));
+  const halt = new AbortController();
+  let backendEnded!: () => void;
+  const backendGone = new Promise<void>((r) => (backendEnded = r));
   const dataDir = resolve(options.dataDir ?? settings.dataDir);
   const databaseUrl = options.databaseUrl ?? (explicitStore ? undefined : settings.databaseUrl);
   // One process per data directory (store/engine/dataDirLock.ts), held by this thread: its lock is
@@ -107,8 +112,13 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
               'the data directory is still locked by a process that no longer runs: waiting for its lock to expire',
             ),
           onLost: (e) => {
+            lockLost = true;
             logger.fatal({ err: e.message }, 'stopping so that only one process writes the store');
-            process.exit(STOPPED_EXIT);
+            // The back end ends first, writing nothing more (its DuckDB closed: a process exiting
+            // with it open aborts), within 5 s; then this process.
+            halt.abort();
+            const deadline = new Promise((r) => setTimeout(r, 5_000).unref());
+            void Promise.race([backendGone, deadline]).finally(() => process.exit(STOPPED_EXIT));
           },
         });
   const backendStarting = startBackendWorker(
@@ -129,6 +139,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     },
     logger,
     demoEnvKnown,
+    { signal: halt.signal, onExit: () => backendEnded() },
   );
   // The back end's thread now boots (loads the store, adapters and subgraphs) while this one loads
   // the gateway's modules.
@@ -304,6 +315,8 @@ export function main(options: { sync?: SyncMode } = {}): void {
       void app.stopped.then((e) => {
         if (stopping) return;
         stopping = true;
+        // Its lock lost, the process is ending already (onLost above).
+        if (lockLost) return;
         logger.fatal({ err: e.message }, 'the store thread stopped: stopping');
         process.exit(STOPPED_EXIT);
       });
@@ -318,6 +331,7 @@ export function main(options: { sync?: SyncMode } = {}): void {
       );
     },
     (e) => {
+      if (lockLost) return;
       logger.fatal({ err: e instanceof Error ? e.message : String(e) }, 'start failed');
       process.exit(1);
     },
