@@ -25,7 +25,7 @@ import { startBackendWorker, type BackendHandle, type BackendSubgraph, type Sync
 import { begin } from './process';
 import { productionWarnings } from './productionChecks';
 import { recordLiveSources } from '../store/liveSources';
-import { takeDataDir } from '../store/engine/dataDirLock';
+import { LOST_LOCK_EXIT, takeDataDir } from '../store/engine/dataDirLock';
 
 export interface EmbeddedOptions {
   /** Every setting (server/settings.ts); the options below override single ones. Default: the schema's defaults. */
@@ -70,7 +70,7 @@ export function runsDemo(settings: Pick<Settings, 'demo' | 'demoUrl'>): boolean 
 }
 
 /** How a process that lost its data directory, or its store thread, ends (EX_SOFTWARE). */
-const STOPPED_EXIT = 70;
+const STOPPED_EXIT = LOST_LOCK_EXIT;
 /** Set once this process lost its data directory's lock: however the start ends, it ends with STOPPED_EXIT. */
 let lockLost = false;
 

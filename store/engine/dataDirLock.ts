@@ -28,6 +28,8 @@ export const HOLDER_NAME = 'madoguchi.lock.json';
  */
 export const STALE_MS = 30_000;
 const UPDATE_MS = 5_000;
+/** How a process that lost its data directory's lock ends (EX_SOFTWARE): restarted by systemd or Docker. */
+export const LOST_LOCK_EXIT = 70;
 /** The directories this thread holds. */
 const heldHere = new Set<string>();
 
@@ -156,5 +158,5 @@ export function noteHolder(dataDir: string): void {
 function defaultLost(error: Error): void {
   // Another process may now be writing the store: stop rather than write beside it.
   console.error(`${error.message}; stopping so that only one process writes the store`);
-  process.exit(70);
+  process.exit(LOST_LOCK_EXIT);
 }
