@@ -239,6 +239,16 @@ async function runBackend(options: BackendOptions): Promise<void> {
     process.exit(0);
   };
   port.on('message', (m: ToWorker) => void (m.type === 'halt' && haltNow()));
+  // The demo's stand-ins for the agencies' systems boot on their own thread while this one loads
+  // its modules and opens the store.
+  const demoStarting =
+    options.demo && options.sync !== 'never'
+      ? (require('./demoThread') as typeof import('./demoThread')).startDemoThread({
+          env: options.settings.environment,
+          identitySecret: options.identitySecret,
+        })
+      : null;
+  demoStarting?.catch(() => {});
   // Loaded here, on the worker: the main thread never loads the store, the adapters or the
   // subgraphs. (require, not import(): the worker runs under tsx's CommonJS hook.)
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -256,18 +266,6 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const { serveStore } = require('../store/engine/remote') as typeof import('../store/engine/remote');
   const { startSubgraphThread } = require('./subgraphThread') as typeof import('./subgraphThread');
   const demoModule = options.demo && options.sync !== 'never' ? (require('../demo') as typeof import('../demo')) : null;
-  const demoServers = demoModule
-    ? await (require('../demo/servers') as typeof import('../demo/servers')).startDemoAgencyServers({ port: 0 })
-    : null;
-  // The demo agencies' own live services, which the gateway composes (their agency files declare them).
-  const demoLive = demoModule
-    ? await (require('../demo/live') as typeof import('../demo/live')).startDemoLiveServices({
-        env: options.settings.environment,
-        jwks: (require('../gateway/live/identity') as typeof import('../gateway/live/identity')).liveJwks(
-          options.identitySecret,
-        ),
-      })
-    : null;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const mode = options.sync;
   // The parse worker boots (loads its modules) while the store opens and the directory is read,
@@ -276,8 +274,9 @@ async function runBackend(options: BackendOptions): Promise<void> {
   const workers = mode === 'never' ? 0 : offload.defaultWorkerCount(settings.syncWorkers);
   const pool = workers > 0 ? offload.createPreparePool(workers, { eager: true }) : undefined;
   // The agency files' ${VAR} references read the settings' environment, with the demo's own URLs
-  // (its stand-ins and its agencies' live services) when it runs here.
-  const demoEnv = { ...(demoServers ? { MADOGUCHI_DEMO_URL: demoServers.baseUrl } : {}), ...demoLive?.env };
+  // (its stand-ins and its agencies' live services, which the gateway composes) when it runs here.
+  const demo = await demoStarting;
+  const demoEnv = demo?.env ?? {};
   const env = { ...settings.environment, ...demoEnv };
   post({ type: 'demoEnv', demoEnv });
   const agencies = loadAgencyConfigs(options.agenciesDir, env);
@@ -354,10 +353,11 @@ async function runBackend(options: BackendOptions): Promise<void> {
   // subgraph stays here: on a thread of its own, each search's check of the index's freshness
   // became a round trip to this thread, and searches were slower in bench:soak, not faster.)
   const subgraphs: Record<string, { url: string; port: number; close(): Promise<void> }> = {};
-  const startOne = async (module: (typeof SUBGRAPHS)[number]) => {
+  const startOne = async (module: (typeof SUBGRAPHS)[number], warmAfter?: Promise<unknown>) => {
     const start = (port: number) => {
       if (!OWN_THREAD.has(module.name))
         return startSubgraph(module, store, {
+          warmAfter,
           port,
           now,
           identitySecret: options.identitySecret,
@@ -398,9 +398,11 @@ async function runBackend(options: BackendOptions): Promise<void> {
   };
   // The subgraphs start (the consultations one boots its thread) while the directory syncs: they
   // read the store per request, and the gateway reaches them only once the sync it waits for is in.
-  // One that warms a cache of the data first (the programmes' search index) starts after that sync.
+  // One that warms a cache of the data first (the programmes' search index) is built meanwhile too,
+  // and warms once that sync is in (a failed sync warms from what the store holds).
+  const warmAfter = waitFor?.catch(() => {});
   const started = await Promise.allSettled([
-    Promise.all(SUBGRAPHS.map(async (m) => (m.warm ? Promise.resolve(waitFor).then(() => startOne(m)) : startOne(m)))),
+    Promise.all(SUBGRAPHS.map((m) => startOne(m, m.warm ? warmAfter : undefined))),
     waitFor,
   ]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -459,8 +461,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
       await unlisten?.();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await syncReports.catch(() => {});
-      await demoServers?.close();
-      await demoLive?.close();
+      await demo?.close();
       await columnar.closeColumnar(store);
       await store.close();
     })());

@@ -130,6 +130,11 @@ export async function startSubgraph(
     logger?: Logger;
     /** Every setting (server/settings.ts); default: the schema's defaults. */
     settings?: Settings;
+    /**
+     * Settles once the data the subgraph warms its caches from is in (the embedded first start's
+     * directory sync): the server is built meanwhile, and warmed and served after it.
+     */
+    warmAfter?: Promise<unknown>;
   } = {},
 ): Promise<RunningServer> {
   const limits = { ...DEFAULT_SUBGRAPH_LIMITS, ...options.limits };
@@ -177,6 +182,7 @@ export async function startSubgraph(
   });
   await apollo.start();
   // A subgraph serves once warm: the first search must not pay for building the index.
+  await options.warmAfter;
   await module.warm?.(store);
   // Only identity signed by the gateway is believed; requests without one are refused. On a
   // shared store (PostgreSQL) the accepted nonces are kept in it, so a header one replica accepted

@@ -6,7 +6,6 @@
  */
 import type { EntityKind } from '../../domain/records';
 import type { Queryable, Store } from './store';
-import { PostgresStore, validateDatabaseUrl } from './postgres';
 
 export const SNAPSHOT_CHANNEL = 'madoguchi_snapshot';
 
@@ -44,6 +43,8 @@ export async function listenForSnapshots(
   databaseUrl: string,
   onChange: (change: SnapshotChange) => void,
 ): Promise<{ close(): Promise<void> }> {
+  // node-postgres is loaded only here: the embedded store's processes do without it.
+  const { PostgresStore, validateDatabaseUrl } = require('./postgres') as typeof import('./postgres');
   validateDatabaseUrl(databaseUrl);
   const store = new PostgresStore(databaseUrl, { poolSize: 1, applicationName: 'madoguchi-gateway' });
   // A server that is down at start is not fatal: the listener keeps trying, and says '*' once in.

@@ -9,7 +9,7 @@ import { migrate } from './migrate';
 import type { Queryable, Store } from './store';
 import { buildTemplate, copyTemplateTo } from './template';
 import { openPGlite, PGliteStore } from './pglite';
-import { PostgresStore, validateDatabaseUrl, type PostgresOptions } from './postgres';
+import type { PostgresOptions } from './postgres';
 import { DataDirUnusableError, isUnusableDataDir, StoreDamagedError, StoreUnavailableError } from './errors';
 import { noteHolder, takeDataDir, type DataDirLockOptions } from './dataDirLock';
 
@@ -33,6 +33,8 @@ export interface OpenStoreOptions {
 /** Opens the store (a server when `databaseUrl` is given, else embedded) and brings its schema up to date. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   if (options.databaseUrl) {
+    // node-postgres is loaded only for a server: the embedded store's start does without it.
+    const { PostgresStore, validateDatabaseUrl } = require('./postgres') as typeof import('./postgres');
     validateDatabaseUrl(options.databaseUrl);
     const store = new PostgresStore(options.databaseUrl, options.postgres);
     try {

@@ -48,6 +48,13 @@ const BATCH = 2_000;
 const CONCURRENCY = 32;
 /** However idle, the store is looked at this often (a missed notification, retries of a dead replica). */
 const IDLE_CHECK_MS = 30_000;
+/**
+ * Snapshots landing within this long of one another wake one round, not one each: a sync of
+ * many agencies' programmes (a first start lands dozens in a few seconds) would otherwise run a
+ * round of store reads per source on the store's busy thread, each finding the changes the one
+ * before it already fanned out.
+ */
+const COALESCE_MS = 250;
 /** A receiver's answer body is not needed; at most this much of it is read. */
 const MAX_ERROR_TEXT = 300;
 
@@ -100,6 +107,8 @@ export class WebhookDispatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  /** A round asked for by a snapshot, due once COALESCE_MS have passed; settles when it has begun. */
+  private soon: { timer: NodeJS.Timeout; begun: Promise<void>; begin: () => void } | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
 
@@ -112,7 +121,7 @@ export class WebhookDispatcher {
 
   async start(): Promise<this> {
     this.unlisten = await onSnapshot(this.store, (change) => {
-      if (change === null || change.entity === 'program') this.kick();
+      if (change === null || change.entity === 'program') this.kickSoon();
     });
     this.kick();
     return this;
@@ -142,9 +151,22 @@ export class WebhookDispatcher {
     });
   }
 
-  /** Resolves when no round is running (tests and benches wait on it). */
+  /** A round within COALESCE_MS, shared by every snapshot meanwhile. */
+  private kickSoon(): void {
+    if (this.stopped || this.soon) return;
+    let begin!: () => void;
+    const begun = new Promise<void>((r) => (begin = r));
+    const timer = setTimeout(() => {
+      this.soon = null;
+      this.kick();
+      begin();
+    }, COALESCE_MS);
+    this.soon = { timer, begun, begin };
+  }
+
+  /** Resolves when no round is running or about to (tests and benches wait on it). */
   async idle(): Promise<void> {
-    while (this.running !== null) await this.running;
+    while (this.running !== null || this.soon !== null) await (this.soon?.begun ?? this.running);
   }
 
   private async schedule(): Promise<void> {
@@ -164,6 +186,11 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.soon) {
+      clearTimeout(this.soon.timer);
+      this.soon.begin();
+      this.soon = null;
+    }
     await this.unlisten?.();
     await this.idle();
     await this.agent.close();
