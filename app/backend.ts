@@ -290,8 +290,7 @@ async function runBackend(options: BackendOptions): Promise<void> {
           }
         : {
             dataDir: options.dataDir,
-            // Taken by the main thread (embedded.ts), whose event loop renews it: this thread's
-            // is held by each PGlite statement, for as long as one runs.
+            // Taken by the main thread (embedded.ts), which stops the whole process if it is lost.
             heldByCaller: true,
           },
   );

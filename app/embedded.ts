@@ -99,9 +99,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const backendGone = new Promise<void>((r) => (backendEnded = r));
   const dataDir = resolve(options.dataDir ?? settings.dataDir);
   const databaseUrl = options.databaseUrl ?? (explicitStore ? undefined : settings.databaseUrl);
-  // One process per data directory (store/engine/dataDirLock.ts), held by this thread: its lock is
-  // renewed on an event loop no store statement holds up (the back end's waits out each PGlite
-  // statement, however long), and a lost lock stops the whole process, not just the back end.
+  // One process per data directory (store/engine/dataDirLock.ts), taken by this thread (its lock
+  // renewed by a keeper thread no store statement holds up): a lost lock stops the whole process,
+  // not just the back end.
   const giveBack =
     options.storeDump || databaseUrl
       ? async () => {}

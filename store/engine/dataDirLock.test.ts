@@ -31,15 +31,15 @@ afterEach(() => {
   rmSync(base, { recursive: true, force: true });
 });
 
-/** Another process holding `dir`, as a second Madoguchi would. */
-async function holdIn(dir: string): Promise<ChildProcess> {
-  const child = spawn(
+/** A process that takes `dir` (with `options`, JavaScript) and then runs `then`. */
+function lockingProcess(dir: string, then: string, options = '{}'): ChildProcess {
+  return spawn(
     process.execPath,
     [
       '--import',
       'tsx',
       '-e',
-      `require(${JSON.stringify(join(__dirname, 'dataDirLock.ts'))}).lockDataDir(${JSON.stringify(dir)}).then(() => { console.log('held'); setInterval(() => {}, 1000); });`,
+      `require(${JSON.stringify(join(__dirname, 'dataDirLock.ts'))}).lockDataDir(${JSON.stringify(dir)}, ${options}).then(() => { ${then} });`,
     ],
     {
       cwd: join(__dirname, '..', '..'),
@@ -47,6 +47,11 @@ async function holdIn(dir: string): Promise<ChildProcess> {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+}
+
+/** Another process holding `dir`, as a second Madoguchi would. */
+async function holdIn(dir: string): Promise<ChildProcess> {
+  const child = lockingProcess(dir, "console.log('held'); setInterval(() => {}, 1000);");
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (c) => String(c).includes('held') && resolve());
     child.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
@@ -164,4 +169,52 @@ test('a data directory that is a file, or lies under one, is named with what to 
     expect((failed as Error).message).toContain(`the data directory ${dataDir} cannot be used`);
     expect((failed as Error).message).toContain('MADOGUCHI_DATA_DIR');
   }
+});
+
+test('the lock is renewed while the thread that took it is held up past the stale time (a long store statement)', async () => {
+  const dir = join(base, 'data');
+  mkdirSync(dir);
+  // A holder whose only thread blocks for twice the stale time right after taking the lock, as
+  // a PGlite statement on a one-thread command's store would (a shortened stale time: 2 s).
+  const child = lockingProcess(
+    dir,
+    `console.log('held');
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4000);
+     console.log('unblocked');
+     setInterval(() => {}, 1000);`,
+    '{ staleMs: 2000 }',
+  );
+  holder = child;
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (c) => {
+      out += String(c);
+      if (out.includes('held')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
+  });
+  // Past the stale time while the holder's thread is still blocked: its lock must still be fresh.
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(out).not.toContain('unblocked');
+  const refused = await lockDataDir(dir, { staleMs: 2000 }).then(
+    async (release) => {
+      await release();
+      return null;
+    },
+    (e: unknown) => e,
+  );
+  expect(refused).toBeInstanceOf(DataDirInUseError);
+});
+
+test('a process that exits holding the directory leaves no lock behind', async () => {
+  const dir = join(base, 'data');
+  mkdirSync(dir);
+  const child = lockingProcess(dir, 'process.exit(3);');
+  const code = await new Promise((r) => child.once('exit', r));
+  expect(code).toBe(3);
+  expect(existsSync(join(dir, LOCK_NAME))).toBe(false);
+  const started = Date.now();
+  const release = await lockDataDir(dir);
+  expect(Date.now() - started).toBeLessThan(STALE_MS / 2);
+  await release();
 });

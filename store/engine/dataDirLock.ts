@@ -10,21 +10,23 @@
  * renewed for STALE_MS it counts as abandoned. A start that finds the lock of a process no longer
  * running on this machine waits that long instead of refusing, so a restart after a crash
  * proceeds by itself.
+ *
+ * The lock is taken and renewed on a small thread of its own (the keeper), never on the caller's:
+ * each PGlite statement holds its thread's event loop for as long as it runs, and a statement
+ * past STALE_MS on a thread renewing the lock would let it lapse for a second process to take.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { lock } from 'proper-lockfile';
+import { Worker } from 'node:worker_threads';
 import { DataDirUnusableError, isUnusableDataDir } from './errors';
 
 /** The lock (a directory) and the note of its holder, inside the data directory. */
 export const LOCK_NAME = 'madoguchi.lock';
 export const HOLDER_NAME = 'madoguchi.lock.json';
 /**
- * A lock not renewed for this long is abandoned. Renewal runs on the event loop of the thread that
- * took the lock, which each PGlite statement on that thread holds for as long as it runs: `npm
- * start` takes it on its main thread, away from the store's (app/embedded.ts); the one-thread
- * commands (sync, subgraph, webhooks rekey) count on no statement of theirs running this long.
+ * A lock not renewed for this long is abandoned. Renewal runs on the keeper's thread, which no
+ * store statement holds up.
  */
 export const STALE_MS = 30_000;
 const UPDATE_MS = 5_000;
@@ -85,6 +87,81 @@ export interface DataDirLockOptions {
   onWait?: (holder: Holder) => void;
   /** The lock was taken from this process (it was held up longer than STALE_MS, or removed). */
   onLost?: (error: Error) => void;
+  /** Tests of the mechanism only: a shorter time to abandonment (and renewal, a sixth of it). */
+  staleMs?: number;
+}
+
+// The keeper: proper-lockfile on a thread of its own, plain JavaScript (it loads nothing of ours).
+const KEEPER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { lock } = require(workerData.lockfile);
+let release = null;
+lock(workerData.dir, {
+  stale: workerData.stale, update: workerData.update, realpath: false, lockfilePath: workerData.lockfilePath,
+  onCompromised: (e) => parentPort.postMessage({ type: 'lost', message: e.message }),
+}).then(
+  (r) => { release = r; parentPort.postMessage({ type: 'locked' }); },
+  (e) => parentPort.postMessage({ type: 'failed', code: e.code, message: e.message }),
+);
+parentPort.on('message', () => {
+  Promise.resolve(release && release()).catch(() => {}).finally(() => parentPort.postMessage({ type: 'released' }));
+});`;
+
+type FromKeeper =
+  | { type: 'locked' }
+  | { type: 'released' }
+  | { type: 'lost'; message: string }
+  | { type: 'failed'; code?: string; message: string };
+
+/** Takes the lock on a keeper thread; resolves to its release, or rejects as proper-lockfile does (code ELOCKED…). */
+function keep(dataDir: string, staleMs: number, onCompromised: (e: Error) => void): Promise<() => Promise<void>> {
+  const lockfilePath = join(dataDir, LOCK_NAME);
+  const keeper = new Worker(KEEPER, {
+    eval: true,
+    execArgv: [],
+    workerData: {
+      lockfile: require.resolve('proper-lockfile'),
+      dir: dataDir,
+      lockfilePath,
+      stale: staleMs,
+      update: Math.min(UPDATE_MS, Math.floor(staleMs / 6)),
+    },
+  });
+  // The keeper does not keep the process alive; a process ending without giving the directory
+  // back (process.exit) removes the lock as it goes, as proper-lockfile would on its own thread.
+  keeper.unref();
+  let held = false;
+  const removeOnExit = () => {
+    if (held) rmSync(lockfilePath, { recursive: true, force: true });
+  };
+  return new Promise((resolve, reject) => {
+    keeper.on('message', (m: FromKeeper) => {
+      if (m.type === 'locked') {
+        held = true;
+        process.on('exit', removeOnExit);
+        let released: Promise<void> | undefined;
+        resolve(
+          () =>
+            (released ??= new Promise<void>((done) => {
+              keeper.once('message', () => done());
+              keeper.postMessage('release');
+            }).finally(() => {
+              held = false;
+              process.off('exit', removeOnExit);
+              void keeper.terminate();
+            })),
+        );
+      } else if (m.type === 'failed') {
+        void keeper.terminate();
+        reject(Object.assign(new Error(m.message), { code: m.code }));
+      } else if (m.type === 'lost' && held) {
+        held = false;
+        process.off('exit', removeOnExit);
+        onCompromised(new Error(m.message));
+      }
+    });
+    keeper.once('error', reject);
+  });
 }
 
 /**
@@ -92,21 +169,16 @@ export interface DataDirLockOptions {
  * with DataDirInUseError while another live process holds it.
  */
 export async function lockDataDir(dataDir: string, options: DataDirLockOptions = {}): Promise<() => Promise<void>> {
-  const lockOptions = {
-    stale: STALE_MS,
-    update: UPDATE_MS,
-    realpath: false,
-    lockfilePath: join(dataDir, LOCK_NAME),
-    onCompromised: (e: Error) =>
-      (options.onLost ?? defaultLost)(
-        new Error(`lost the lock on the data directory ${dataDir}: ${e.message}`, { cause: e }),
-      ),
-  };
+  const staleMs = options.staleMs ?? STALE_MS;
+  const onCompromised = (e: Error) =>
+    (options.onLost ?? defaultLost)(
+      new Error(`lost the lock on the data directory ${dataDir}: ${e.message}`, { cause: e }),
+    );
   let waited = false;
-  const deadline = Date.now() + STALE_MS + 5_000;
+  const deadline = Date.now() + staleMs + 5_000;
   for (;;) {
     try {
-      const release = await lock(dataDir, lockOptions);
+      const release = await keep(dataDir, staleMs, onCompromised);
       heldHere.add(dataDir);
       const giveBack = async () => {
         heldHere.delete(dataDir);
