@@ -181,7 +181,12 @@ export async function startSubgraph(
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  // A subgraph serves once warm: the first search must not pay for building the index.
+  // A subgraph serves once warm: the first search must not pay for building the index. What needs
+  // no data is done first, once the requests already under way have gone out.
+  if (module.prepare) {
+    await new Promise((r) => setImmediate(r));
+    module.prepare();
+  }
   await options.warmAfter;
   await module.warm?.(store);
   // Only identity signed by the gateway is believed; requests without one are refused. On a

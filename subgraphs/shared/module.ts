@@ -21,6 +21,11 @@ export interface SubgraphModule<C = unknown> {
   /** Work to finish before the subgraph reports ready (the programs subgraph's search index). */
   warm?(store: Queryable): Promise<void>;
   /**
+   * The part of warming that needs no data (the programs subgraph's tokenizer dictionary): done
+   * while the data `warm` reads is still coming in (startSubgraph's `warmAfter`).
+   */
+  prepare?(): void;
+  /**
    * Called when any process sharing the store wrote a new snapshot (`null`: notifications may
    * have been missed), to refresh what the module keeps derived from the rows.
    */
