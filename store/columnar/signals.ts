@@ -112,6 +112,12 @@ const held = new WeakMap<ConsultationMirror, Held>();
 /** One refresh at a time per mirror: the held rows are the last refresh's. */
 const queue = new WeakMap<ConsultationMirror, Promise<unknown>>();
 
+export interface MirrorRefreshOptions {
+  now?: Date;
+  weights?: GrowthWeights;
+  write?: 'full' | 'changes';
+}
+
 export interface MirrorRefreshResult extends RefreshResult {
   /** What was written: only the rows that differ from what the store held, or every row. */
   write: 'changes' | 'full';
@@ -121,6 +127,8 @@ export interface MirrorRefreshResult extends RefreshResult {
   rowsWritten: number;
   /** Rows the two tables hold after the refresh. */
   rowsHeld: number;
+  /** Rows that differ from those held, as writing only the changes would write them (null: not compared). */
+  rowsChanged: number | null;
 }
 
 /**
@@ -128,12 +136,13 @@ export interface MirrorRefreshResult extends RefreshResult {
  * last refresh from this mirror (or every row, see CHANGED_SHARE_LIMIT and the generation check
  * in `write`); the store keeps the previous rows until this refresh commits. Either way the
  * tables end as a full rewrite leaves them. (A refresh of some firms only, after a match, stays
- * in SQL.) `full` rewrites every row whatever changed.
+ * in SQL.) `write` forces a way: 'full' rewrites every row whatever changed; 'changes' writes
+ * only the changes however many (where the rows held are the store's), as the bench measures.
  */
 export function refreshFromMirror(
   store: Store,
   mirror: ConsultationMirror,
-  options: { now?: Date; weights?: GrowthWeights; full?: boolean } = {},
+  options: MirrorRefreshOptions = {},
 ): Promise<MirrorRefreshResult> {
   const run = (queue.get(mirror) ?? Promise.resolve()).catch(() => {}).then(() => refreshOnce(store, mirror, options));
   queue.set(mirror, run);
@@ -143,7 +152,7 @@ export function refreshFromMirror(
 async function refreshOnce(
   store: Store,
   mirror: ConsultationMirror,
-  options: { now?: Date; weights?: GrowthWeights; full?: boolean },
+  options: MirrorRefreshOptions,
 ): Promise<MirrorRefreshResult> {
   const started = performance.now();
   const w = options.weights ?? growthWeights();
@@ -154,7 +163,7 @@ async function refreshOnce(
     // Whether the rows held are what the store holds, as far as can be told without its lock.
     const before = held.get(mirror);
     held.delete(mirror); // until this refresh has committed
-    let fullBecause: string | null = options.full ? 'asked' : null;
+    let fullBecause: string | null = options.write === 'full' ? 'asked' : null;
     if (!fullBecause && !before) fullBecause = 'no rows held from an earlier refresh';
     if (!fullBecause && before!.weightsVersion !== w.version) fullBecause = 'other weights';
     if (!fullBecause && (await storeGeneration(store)) !== before!.generation)
@@ -162,19 +171,25 @@ async function refreshOnce(
     let changes: Changes | null = null;
     if (!fullBecause) {
       changes = await diff(s);
-      if (changes.rows > CHANGED_SHARE_LIMIT * changes.held) fullBecause = 'too many rows changed';
+      if (options.write !== 'changes' && changes.rows > CHANGED_SHARE_LIMIT * changes.held)
+        fullBecause = 'too many rows changed';
     }
+    // The CSV to write, made before the store's transaction so as not to hold it meanwhile.
+    let csv = changes && !fullBecause ? await changesCsv(mirror, s) : await allCsv(mirror, s);
     const writing = performance.now();
     const outcome = await store.transaction(async (tx) => {
       // Processes sharing a PostgreSQL store refresh one after another, as the SQL refresh does.
       await tx.query(`select pg_advisory_xact_lock(hashtext('madoguchi:growth-refresh'))`);
       let because = fullBecause;
       // Another writer may have come in between (another process, the refresh of a match's firms).
-      if (!because && (await storeGeneration(tx)) !== before!.generation) because = 'the store was written since';
-      const rowsWritten =
-        because || !changes ? await writeAll(tx, mirror, s) : await writeChanges(tx, mirror, s, changes);
+      if (!because && (await storeGeneration(tx)) !== before!.generation) {
+        because = 'the store was written since';
+        csv = await allCsv(mirror, s);
+      }
+      if (because) await writeAll(tx, csv as AllCsv);
+      else await writeChanges(tx, csv as ChangesCsv);
       await recordRefresh(tx, w, asOf, now, firms);
-      return { because, rowsWritten, generation: await storeGeneration(tx) };
+      return { because, generation: await storeGeneration(tx) };
     });
     const storeMs = performance.now() - writing;
     await s.write('create or replace table growth_held_signals as select * from fresh_signals');
@@ -190,8 +205,10 @@ async function refreshOnce(
       storeMs,
       write: outcome.because ? 'full' : 'changes',
       fullBecause: outcome.because,
-      rowsWritten: outcome.rowsWritten,
+      // A full rewrite copies every row in (after TRUNCATE); otherwise the rows deleted and inserted.
+      rowsWritten: outcome.because ? n : changes!.rows,
       rowsHeld: n,
+      rowsChanged: changes?.rows ?? null,
     };
   });
 }
@@ -326,55 +343,61 @@ async function diff(s: ColumnarSession): Promise<Changes> {
   return { rows: 2 * counts.changed + counts.gone + counts.added + counts.dropped, held: counts.held };
 }
 
-/** Rewrites both tables whole: emptied, their keys and indexes dropped, loaded, indexes rebuilt. */
-async function writeAll(tx: Queryable, mirror: ConsultationMirror, s: ColumnarSession): Promise<number> {
-  const signals = await copyOut(mirror, s, 'signals', 'select * from fresh_signals');
-  const clients = await copyOut(mirror, s, 'clients', 'select * from fresh_clients');
-  const [{ before }] = await tx.query<{ before: number }>(
-    'select (select count(*) from firm_signals)::int + (select count(*) from firm_clients)::int as before',
-  );
-  await tx.query('truncate firm_signals, firm_clients');
-  for (const sql of SIGNAL_INDEXES.drop) await tx.query(sql);
-  if (signals) await tx.copyFromCsv!('firm_signals', SIGNAL_COLUMNS, signals);
-  if (clients) await tx.copyFromCsv!('firm_clients', ['firm_id', 'organization_id'], clients);
-  for (const sql of SIGNAL_INDEXES.create) await tx.query(sql);
-  const [{ after }] = await tx.query<{ after: number }>(
-    'select (select count(*) from firm_signals)::int + (select count(*) from firm_clients)::int as after',
-  );
-  return before + after;
+interface AllCsv {
+  signals: string;
+  clients: string;
 }
 
-/** Writes the differences found by `diff`, the tables' keys and indexes kept in place. */
-async function writeChanges(
-  tx: Queryable,
-  mirror: ConsultationMirror,
-  s: ColumnarSession,
-  changes: Changes,
-): Promise<number> {
-  const changed = await copyOut(mirror, s, 'changed', 'select * from changed_signals');
-  const gone = await copyOut(
+const allCsv = async (mirror: ConsultationMirror, s: ColumnarSession): Promise<AllCsv> => ({
+  signals: await copyOut(mirror, s, 'signals', 'select * from fresh_signals'),
+  clients: await copyOut(mirror, s, 'clients', 'select * from fresh_clients'),
+});
+
+/** Rewrites both tables whole: emptied, their keys and indexes dropped, loaded, indexes rebuilt. */
+async function writeAll(tx: Queryable, csv: AllCsv): Promise<void> {
+  await tx.query('truncate firm_signals, firm_clients');
+  for (const sql of SIGNAL_INDEXES.drop) await tx.query(sql);
+  if (csv.signals) await tx.copyFromCsv!('firm_signals', SIGNAL_COLUMNS, csv.signals);
+  if (csv.clients) await tx.copyFromCsv!('firm_clients', ['firm_id', 'organization_id'], csv.clients);
+  for (const sql of SIGNAL_INDEXES.create) await tx.query(sql);
+}
+
+interface ChangesCsv {
+  /** Firms whose rows go: gone, or changed and inserted again. */
+  gone: string;
+  changed: string;
+  dropped: string;
+  added: string;
+}
+
+const changesCsv = async (mirror: ConsultationMirror, s: ColumnarSession): Promise<ChangesCsv> => ({
+  gone: await copyOut(
     mirror,
     s,
     'gone',
     'select firm_id from gone_signals union all select firm_id from changed_signals',
-  );
-  const added = await copyOut(mirror, s, 'added', 'select * from added_clients');
-  const dropped = await copyOut(mirror, s, 'dropped', 'select * from dropped_clients');
-  if (gone) {
+  ),
+  changed: await copyOut(mirror, s, 'changed', 'select * from changed_signals'),
+  dropped: await copyOut(mirror, s, 'dropped', 'select * from dropped_clients'),
+  added: await copyOut(mirror, s, 'added', 'select * from added_clients'),
+});
+
+/** Writes the differences found by `diff`, the tables' keys and indexes kept in place. */
+async function writeChanges(tx: Queryable, csv: ChangesCsv): Promise<void> {
+  if (csv.gone) {
     await tx.query('create temp table growth_gone (firm_id text primary key) on commit drop');
-    await tx.copyFromCsv!('growth_gone', ['firm_id'], gone);
+    await tx.copyFromCsv!('growth_gone', ['firm_id'], csv.gone);
     await tx.query('delete from firm_signals f using growth_gone g where f.firm_id = g.firm_id');
   }
-  if (changed) await tx.copyFromCsv!('firm_signals', SIGNAL_COLUMNS, changed);
-  if (dropped) {
+  if (csv.changed) await tx.copyFromCsv!('firm_signals', SIGNAL_COLUMNS, csv.changed);
+  if (csv.dropped) {
     await tx.query(
       'create temp table growth_dropped (firm_id text, organization_id text, primary key (firm_id, organization_id)) on commit drop',
     );
-    await tx.copyFromCsv!('growth_dropped', ['firm_id', 'organization_id'], dropped);
+    await tx.copyFromCsv!('growth_dropped', ['firm_id', 'organization_id'], csv.dropped);
     await tx.query(
-      `delete from firm_clients c using growth_dropped d where c.firm_id = d.firm_id and c.organization_id = d.organization_id`,
+      'delete from firm_clients c using growth_dropped d where c.firm_id = d.firm_id and c.organization_id = d.organization_id',
     );
   }
-  if (added) await tx.copyFromCsv!('firm_clients', ['firm_id', 'organization_id'], added);
-  return changes.rows;
+  if (csv.added) await tx.copyFromCsv!('firm_clients', ['firm_id', 'organization_id'], csv.added);
 }
