@@ -176,6 +176,26 @@ describe('the columnar growth refresh writing only what changed', () => {
     expect(afterEdit).toMatchObject({ write: 'full', fullBecause: 'the store was written since' });
     await expectSameTables();
 
+    // Another process writes after the refresh compared its rows, before it takes the lock.
+    await refreshBoth(now);
+    const [bystander] = await incremental.query<{ id: string }>(
+      `select firm_id as id from firm_signals order by score desc, firm_id limit 1 offset 1`,
+    );
+    const racing = new Proxy(incremental, {
+      get(target, key) {
+        if (key === 'transaction')
+          return async (fn: Parameters<Store['transaction']>[0]) => {
+            await target.query('delete from firm_clients where firm_id = $1', [bystander.id]);
+            return target.transaction(fn);
+          };
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const raced = await refreshFromMirror(racing, mirror, { now });
+    expect(raced).toMatchObject({ write: 'full', fullBecause: 'the store was written since', rowsChanged: 0 });
+    await expectSameTables();
+
     // The SQL refresh of a match's firms, as confirming a match runs it.
     const pair = await unlinkedPair(0);
     expect(pair).not.toBeNull();
