@@ -303,7 +303,7 @@ async function main(): Promise<void> {
         path === 'mirror' ? s.name : '',
         path === 'mirror' ? firms.get(s.name)!.toLocaleString() : '',
         path === 'mirror'
-          ? `columnar mirror (loaded once in ${mirrorLoad.get(s.name)!.toFixed(1)} s)`
+          ? `columnar mirror, every row rewritten (loaded once in ${mirrorLoad.get(s.name)!.toFixed(1)} s)`
           : 'store SQL (before)',
         t.toFixed(1),
         Math.max(...refresh.get(key)!).toFixed(1),
