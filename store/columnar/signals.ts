@@ -5,7 +5,9 @@
  * consultations and the few rows of firm links and referrals copied in for the run. Only the
  * answer goes back to the store: every firm's signals and the agencies that count it as a client,
  * written as CSV through COPY in one transaction (readers see the previous refresh or this one),
- * so the store is held for the write alone, not for the grouping of every consultation.
+ * so the store is held for the write alone, not for the grouping of every consultation. The
+ * mirror keeps what it wrote; the next refresh writes only the rows that differ from it, while
+ * the store's growth_state.generation says nobody else wrote the tables since (docs/growth.md).
  *
  * The rows written are the store's SQL's, value for value (a test holds the two to one table):
  * firms are grouped by their identity itself rather than its 64-bit hash, which the SQL uses to
