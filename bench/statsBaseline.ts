@@ -30,7 +30,7 @@ export async function startBaseline(options: object): Promise<Embedded> {
 }
 
 /** The first answer of a start that is still loading its columnar mirror may time out: asked again. */
-async function settled<T>(fn: () => Promise<T>): Promise<T> {
+export async function settled<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
