@@ -1,10 +1,11 @@
 /**
  * consultationStats answered without graphql-js's per-field execution, for the operations the
- * gateway sends for it: one `consultationStats` field, asking its scalars and `cells { keys {
- * dimension value } count suppressed }` (no labels, fragments, directives or __typename). A table
- * of 11,747 cells is some 60,000 objects and 70,000 fields to graphql-js (about 95 ms of this
- * thread per request at 1,000,000 consultations, and a third as much again collecting its
- * garbage); built here, it is two objects per cell, keys shared per code.
+ * gateway sends for it: one `consultationStats` field, asking its scalars, `cells { keys {
+ * dimension value } count suppressed }` and `columns { keys { dimension values codes } counts
+ * suppressed }` (no labels, fragments, directives or __typename). A table of 11,747 cells is some
+ * 60,000 objects and 70,000 fields to graphql-js (about 95 ms of this thread per request at
+ * 1,000,000 consultations, and a third as much again collecting its garbage); built here, it is
+ * two objects per cell, keys shared per code (as columns, a few lists).
  *
  * The answer is the same, byte for byte: the same resolvers read the same published table (the
  * Query resolver's checks, gate, cell-key perturbation and charge included), the leaves go through
@@ -18,7 +19,9 @@ import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLResponse } from 
 import { HeaderMap } from '@apollo/server';
 import {
   getNamedType,
+  getNullableType,
   isLeafType,
+  isListType,
   Kind,
   type FieldNode,
   type GraphQLField,
@@ -30,7 +33,7 @@ import {
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import { budgetOf } from '../../server/budget';
-import type { ConsultationsContext, StatsAnswerValue, StatsKeyValue } from './context';
+import type { ConsultationsContext, StatsAnswerValue } from './context';
 import { statsResolvers } from './resolvers/stats';
 
 export type StatsResolve = (
@@ -42,16 +45,23 @@ export type StatsResolve = (
 
 /** The fields this path answers, per type, and how each reads its parent. */
 const ANSWERED = {
-  ConsultationStats: new Set(['groupBy', 'total', 'suppressedCells', 'cells']),
+  ConsultationStats: new Set(['groupBy', 'total', 'suppressedCells', 'cells', 'columns']),
   StatsCell: new Set(['keys', 'count', 'suppressed']),
   StatsKey: new Set(['dimension', 'value']),
+  StatsColumns: new Set(['keys', 'counts', 'suppressed']),
+  StatsKeyColumn: new Set(['dimension', 'values', 'codes']),
 } as const;
 
-/** A selection as this path reads it: response key, field name, and the leaf's serialiser or the sub-selection. */
+/** The resolvers of those types (a field without one reads its parent's property, as graphql-js's default). */
+const RESOLVERS = statsResolvers as unknown as Record<string, Record<string, StatsResolve> | undefined>;
+
+/** A selection as this path reads it: response key, field name, whether a list, and the leaf's serialiser or the object's type and sub-selection. */
 interface Asked {
   key: string;
   name: string;
+  list: boolean;
   leaf?: GraphQLLeafType;
+  type?: string;
   fields?: Asked[];
 }
 
@@ -68,14 +78,16 @@ function askedOf(selectionSet: SelectionSetNode | undefined, type: GraphQLObject
     // A response key asked twice is merged by graphql-js: left to it.
     if (!answered.has(name) || keys.has(key)) return null;
     keys.add(key);
-    const named = getNamedType(type.getFields()[name].type);
+    const fieldType = type.getFields()[name].type;
+    const list = isListType(getNullableType(fieldType));
+    const named = getNamedType(fieldType);
     if (isLeafType(named)) {
       if (s.selectionSet) return null;
-      asked.push({ key, name, leaf: named });
+      asked.push({ key, name, list, leaf: named });
     } else {
       const fields = askedOf(s.selectionSet, named as GraphQLObjectType);
       if (!fields) return null;
-      asked.push({ key, name, fields });
+      asked.push({ key, name, list, type: named.name, fields });
     }
   }
   return asked;
@@ -101,45 +113,50 @@ function statsOperationOf(schema: GraphQLSchema, ctx: GraphQLRequestContext<obje
   return fields ? { key: node.alias?.value ?? node.name.value, field, node, fields } : null;
 }
 
-/** The objects graphql-js's budgeted resolvers would count for this answer: it, its cells, their keys lists. */
-function objectsOf(asked: Asked[], answer: StatsAnswerValue): number {
-  const cells = asked.some((a) => a.name === 'cells') ? answer.published.shown.length : 0;
-  const keyLists = asked.find((a) => a.name === 'cells')?.fields?.some((a) => a.name === 'keys') ? cells : 0;
-  return 1 + cells + keyLists * answer.dims.length;
-}
+const leaf = (type: GraphQLLeafType, value: unknown) =>
+  value === null || value === undefined ? null : type.serialize(value);
 
-const leaf = (type: GraphQLLeafType, value: unknown) => (value === null ? null : type.serialize(value));
-
-/** The answer's object, its keys in the order asked, as graphql-js would complete it. */
-function build(asked: Asked[], answer: StatsAnswerValue, ctx: ConsultationsContext, info: GraphQLResolveInfo) {
-  const resolve = statsResolvers.ConsultationStats as unknown as Record<string, StatsResolve>;
+/**
+ * `source` as graphql-js would complete it for `asked` (of type `type`): its keys in the order
+ * asked, leaves through their serialisers. Counts in `count.objects` what the budgeted resolvers
+ * would (../../server/budget.ts: each object, and each item of a list of objects). A StatsKey is one
+ * object per distinct code, shared by the cells: built once.
+ */
+function complete(
+  asked: Asked[],
+  type: string,
+  source: unknown,
+  ctx: ConsultationsContext,
+  info: GraphQLResolveInfo,
+  count: { objects: number },
+  shared: Map<unknown, Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const a of asked) {
-    const value = resolve[a.name](answer, {}, ctx, info);
+    const resolve = RESOLVERS[type]?.[a.name];
+    const value = resolve ? resolve(source, {}, ctx, info) : (source as Record<string, unknown>)[a.name];
     if (a.leaf) {
-      out[a.key] = Array.isArray(value) ? value.map((v) => leaf(a.leaf!, v)) : leaf(a.leaf, value);
+      out[a.key] =
+        a.list && value !== null && value !== undefined
+          ? Array.from(value as Iterable<unknown>, (v) => leaf(a.leaf!, v))
+          : leaf(a.leaf, value);
       continue;
     }
-    const cells = value as Array<{ keys: StatsKeyValue[]; count: number | null; suppressed: boolean }>;
-    const cellFields = a.fields!;
-    // Each distinct key object once, shared by the cells that hold it.
-    const keyFields = cellFields.find((f) => f.name === 'keys')?.fields ?? [];
-    const keysOut = new Map<StatsKeyValue, Record<string, unknown>>();
-    const keyOf = (k: StatsKeyValue) => {
-      let o = keysOut.get(k);
-      if (!o) {
-        o = {};
-        for (const f of keyFields) o[f.key] = leaf(f.leaf!, k[f.name as 'dimension' | 'value']);
-        keysOut.set(k, o);
-      }
+    const object = (v: unknown) => {
+      if (v === null || v === undefined) return null;
+      if (a.type !== 'StatsKey') return complete(a.fields!, a.type!, v, ctx, info, count, shared);
+      let o = shared.get(v);
+      if (!o) shared.set(v, (o = complete(a.fields!, a.type, v, ctx, info, count, shared)));
       return o;
     };
-    out[a.key] = cells.map((cell) => {
-      const c: Record<string, unknown> = {};
-      for (const f of cellFields)
-        c[f.key] = f.leaf ? leaf(f.leaf, cell[f.name as 'count' | 'suppressed']) : cell.keys.map(keyOf);
-      return c;
-    });
+    if (a.list && value !== null && value !== undefined) {
+      const items = value as unknown[];
+      count.objects += items.length;
+      out[a.key] = items.map(object);
+    } else {
+      if (value !== null && value !== undefined) count.objects += 1;
+      out[a.key] = object(value);
+    }
   }
   return out;
 }
@@ -179,17 +196,26 @@ export function statsAnswerPlugin(
             // The ordinary way meets the same refusal (the request's memo keeps the table's outcome).
             return null;
           }
+          const count = { objects: 1 };
+          const value = complete(
+            asked.fields,
+            'ConsultationStats',
+            answer,
+            contextValue as ConsultationsContext,
+            info,
+            count,
+            new Map(),
+          );
           if (budget) {
-            const objects = objectsOf(asked.fields, answer);
             try {
               budget.check();
             } catch {
               return null;
             }
-            if (budget.objects + objects > budget.limits.maxObjects) return null;
-            budget.addObjects(objects);
+            if (budget.objects + count.objects > budget.limits.maxObjects) return null;
+            budget.addObjects(count.objects);
           }
-          const data = { [asked.key]: build(asked.fields, answer, contextValue as ConsultationsContext, info) };
+          const data = { [asked.key]: value };
           onAnswer?.();
           return {
             http: { status: undefined, headers: new HeaderMap() },
