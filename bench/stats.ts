@@ -13,7 +13,9 @@
  * the same answer as columns (ConsultationStats.columns, 列形式), in the same run.
  *
  * BENCH_RUNS (default 30) gateway runs per query, BENCH_DATA_DIR keeps the loaded PGlite store for
- * the next run (the PostgreSQL one is loaded again each run).
+ * the next run (the PostgreSQL one is loaded again each run). BENCH_STATS_BASELINE=<checkout> adds a
+ * fifth table: that checkout's gateway against this one's on the same stores, request by request
+ * (./statsBaseline.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,7 @@ import { StatsCube } from './cube';
 import type { StatsDimension, StatsFilter } from '../subgraphs/consultations/resolvers.generated';
 import { startBenchPostgres, loadAverage } from './stacks';
 import { markdownTable, percentile, runBench, timed } from './report';
+import { BASELINE, compareWithBaseline, copyDataDir, settled, startBaseline } from './statsBaseline';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -62,6 +65,8 @@ async function main(): Promise<void> {
   const pglite = await openStore({ dataDir });
   const { server, databaseUrl } = await startBenchPostgres();
   const apps: Embedded[] = [];
+  const baselineApps: Embedded[] = [];
+  let baselineDir: string | undefined;
   try {
     const postgres = await openStore({ databaseUrl, postgres: { applicationName: 'madoguchi-bench-load' } });
     const reused = await count(pglite);
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
       await closeColumnar(store); // the loads' growth refresh opened one
       await store.close();
     }
+    if (BASELINE) baselineDir = copyDataDir(dataDir);
     const secret = new TextEncoder().encode('bench-secret-bench-secret-bench-secret');
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
     const common = { port: 0, host: '127.0.0.1', sync: 'never' as const, logger, auth: { secret } };
@@ -254,6 +260,9 @@ async function main(): Promise<void> {
       coordinator: false,
     };
     const p = (xs: number[], q: number) => percentile(xs, q).toFixed(1);
+    // Each start loads its columnar mirror on its first table: on a loaded machine that can outlast
+    // the analysts' gate's wait for a second table asked meanwhile, so the first is asked alone.
+    for (const app of apps) await settled(() => ask(app, ['ORGANIZATION'], undefined, true));
     for (const c of cases) {
       const plan = (await countConsultations(apps[0].store, c.dims, c.filter)).plan;
       // Exact counts (coordinators'; analysts' are perturbed by each install's own key) through
@@ -368,6 +377,21 @@ async function main(): Promise<void> {
     );
     await mirror.close();
     await direct.close();
+    if (BASELINE) {
+      baselineApps.push(await startBaseline({ ...common, dataDir: baselineDir }));
+      baselineApps.push(await startBaseline({ ...common, databaseUrl }));
+      const compared = await compareWithBaseline({
+        cases,
+        forms: Object.keys(FORMS),
+        stores: storeNames.map((name, i) => ({ name, mine: apps[i], baseline: baselineApps[i] })),
+        runs: RUNS,
+        ask: (app, c, form) => ask(app, c.dims, c.filter, c.coordinator, token, form as Form),
+      });
+      console.log(
+        `\nThe same queries through ${BASELINE}'s gateway (baseline) and this checkout's, on the same stores, request by request (load average ${loadAverage()}):\n`,
+      );
+      console.log(compared);
+    }
 
     // No request waits behind an analyst: ANALYSTS send the slowest shape for the store at once;
     // meanwhile one asks "by agency" and an anonymous visitor searches.
@@ -436,7 +460,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const app of apps) await app.close();
+    for (const app of [...apps, ...baselineApps]) await app.close();
+    if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
     await pglite.close().catch(() => {});
     await server.close();
     if (!keep) rmSync(dataDir, { recursive: true, force: true });

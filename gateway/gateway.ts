@@ -56,6 +56,7 @@ import {
   type ResponseCacheStore,
 } from './responseCache';
 import { SUPERGRAPH_FILE } from './supergraph';
+import { withStatsPassThrough } from './statsPassThrough';
 import { operationNamesOf, persistedQueryHash, probeSubgraph, sendText } from './requests';
 import {
   apqSettingsOf,
@@ -146,6 +147,8 @@ export interface GatewayOptions {
    * built-in supergraph, listens, and composes the live sources; it resolves once they are in.
    */
   live?: LiveOptions | Promise<LiveOptions | undefined>;
+  /** consultationStats answers passed through without Apollo's result shaping (./statsPassThrough.ts); default on. */
+  statsPassThrough?: boolean;
 }
 
 export interface GatewayServer {
@@ -248,7 +251,7 @@ export function createGatewayServer(
     plugins.push(responseCachePlugin(responseCache, privateFields, (result) => metrics?.responseCache.inc({ result })));
   }
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: options.statsPassThrough === false ? gateway : withStatsPassThrough(gateway, clients, metrics),
     plugins,
     validationRules: limitValidationRules(limits),
     introspection: limits.introspection !== 'nobody',

@@ -15,6 +15,7 @@ export interface GatewayMetrics {
   subgraphErrors: Counter<'subgraph' | 'code'>;
   subgraphFetches: Counter<'subgraph'>;
   subgraphDeduplicated: Counter<'subgraph'>;
+  statsPassThrough: Counter<'outcome'>;
   subgraphRetries: Counter<'subgraph'>;
   circuitState: Gauge<'subgraph'>;
   endpointCircuitState: Gauge<'subgraph' | 'endpoint'>;
@@ -64,6 +65,12 @@ export function createGatewayMetrics(options: { defaultMetrics?: boolean } = {})
       name: 'madoguchi_subgraph_requests_total',
       help: 'HTTP requests sent to subgraphs, retries included',
       labelNames: ['subgraph'],
+      registers,
+    }),
+    statsPassThrough: new Counter({
+      name: 'madoguchi_stats_pass_through_total',
+      help: 'consultationStats operations sent straight to their subgraph: answered as they came (passed) or handed back to Apollo Gateway (declined)',
+      labelNames: ['outcome'],
       registers,
     }),
     subgraphDeduplicated: new Counter({

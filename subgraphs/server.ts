@@ -154,6 +154,7 @@ export async function startSubgraph(
       ApolloServerPluginLandingPageDisabled(),
       controlCharactersPlugin(),
       guardPlugin(module, limits, gatewayLimits, logger),
+      ...(module.plugins?.() ?? []),
     ],
     validationRules: limitValidationRules(shape),
     // Only the gateway calls, with whole documents: nothing for a caller to register.

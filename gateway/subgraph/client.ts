@@ -287,10 +287,27 @@ export class SubgraphClient implements GraphQLDataSource<Record<string, any>> {
     return null;
   }
 
+  /** Outcomes already fetched for a request, by its request context (../statsPassThrough.ts). */
+  private readonly replays = new WeakMap<object, { response: GatewayResponse } | { error: unknown }>();
+
+  /**
+   * The next fetch for this request (Apollo Gateway's own execution, once the pass-through has
+   * declined its answer) receives this outcome, counted already, instead of asking again.
+   */
+  replayFor(requestContext: object, outcome: { response: GatewayResponse } | { error: unknown }): void {
+    this.replays.set(requestContext, outcome);
+  }
+
   async process(options: GraphQLDataSourceProcessOptions<Record<string, any>>): Promise<GatewayResponse> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
     const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined;
+    const replay = incoming && this.replays.get(incoming);
+    if (replay) {
+      this.replays.delete(incoming);
+      if ('error' in replay) throw replay.error;
+      return replay.response;
+    }
     const ctx = (incoming?.context ?? options.context ?? {}) as SubgraphRequestContext;
     const viewer = ctx.viewer ?? ANONYMOUS;
     const budget = ctx.budget;

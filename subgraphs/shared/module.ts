@@ -11,6 +11,7 @@ import type { Provenance } from '../../domain/records';
 import type { Logger } from 'pino';
 import type { Viewer } from '../../server/identity';
 import type { Settings } from '../../server/settings';
+import type { ApolloServerPlugin } from '@apollo/server';
 
 export interface SubgraphModule<C = unknown> {
   name: string;
@@ -18,6 +19,8 @@ export interface SubgraphModule<C = unknown> {
   // Each module's generated Resolvers type; kept loose here so modules can share one list.
   resolvers: object;
   createContext(store: Queryable, options?: { now?: () => Date; viewer?: Viewer; settings?: Settings }): C;
+  /** Plugins of the module's own for its server (consultations: its statistics' answer, ../consultations/statsAnswer.ts). */
+  plugins?(): ApolloServerPlugin<object>[];
   /** Work to finish before the subgraph reports ready (the programs subgraph's search index). */
   warm?(store: Queryable): Promise<void>;
   /**
