@@ -1,6 +1,7 @@
 /**
- * The README's short tour matches the folders: every top-level folder of the repository is in it,
- * and every folder it names (top-level, and the indented ones under them) exists.
+ * The source tree the docs describe (docs/architecture.md, which the README points to) matches
+ * the folders: every top-level folder of the repository is in it, and every folder it names
+ * (top-level, and the indented ones under them) exists.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -9,9 +10,9 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..');
 
 function tourFolders(): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = /## A short tour\s+```\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README.md has no "## A short tour" code block');
+  const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+  const block = /## The source tree\s+```\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!block) throw new Error('docs/architecture.md has no "## The source tree" code block');
   const named: string[] = [];
   let parent = '';
   for (const line of block.split('\n')) {
