@@ -7,7 +7,7 @@
  * (`startDemoThread`); the worker side is `runDemoThread` below.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { sibling, worker as startWorker } from './threads';
+import { closerOf, sibling, worker as startWorker } from './threads';
 
 export interface DemoThreadOptions {
   demoThread: true;
@@ -28,7 +28,6 @@ export interface DemoThread {
 /** Starts the stand-ins' thread; resolves once they all listen. */
 export function startDemoThread(options: Omit<DemoThreadOptions, 'demoThread'>): Promise<DemoThread> {
   const worker = startWorker(sibling(__filename, 'demoThread'), { ...options, demoThread: true });
-  let closing: Promise<void> | undefined;
   return new Promise((resolve, reject) => {
     worker.on('message', (m: FromThread) => {
       if (m.type === 'failed') {
@@ -36,14 +35,7 @@ export function startDemoThread(options: Omit<DemoThreadOptions, 'demoThread'>):
         reject(new Error(`the demo's agency systems did not start: ${m.message}`));
         return;
       }
-      resolve({
-        env: m.env,
-        close: () =>
-          (closing ??= new Promise<void>((done) => {
-            worker.once('exit', () => done());
-            worker.postMessage({ type: 'close' });
-          })),
-      });
+      resolve({ env: m.env, close: closerOf(worker) });
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the demo's thread exited (code ${code}) before it was ready`)));

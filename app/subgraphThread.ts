@@ -7,7 +7,7 @@
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { relog, sibling, threadLogger, worker as startWorker } from './threads';
+import { closerOf, relog, sibling, threadLogger, worker as startWorker } from './threads';
 import type { Store } from '../store/store';
 import type { Limits } from '../server/limits';
 import type { Settings } from '../server/settings';
@@ -54,7 +54,6 @@ export function startSubgraphThread(options: SubgraphThreadOptions, logger: Logg
   const worker = startWorker(sibling(__filename, 'subgraphThread'), options, [options.storePort], {
     maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
   });
-  let closing: Promise<void> | undefined;
   return new Promise((resolve, reject) => {
     worker.on('message', (m: FromThread) => {
       if (m.type === 'log') {
@@ -63,15 +62,7 @@ export function startSubgraphThread(options: SubgraphThreadOptions, logger: Logg
         void worker.terminate();
         reject(Object.assign(new Error(m.message), { code: m.code }));
       } else if (m.type === 'ready') {
-        resolve({
-          url: m.url,
-          port: m.port,
-          close: () =>
-            (closing ??= new Promise<void>((done) => {
-              worker.once('exit', () => done());
-              worker.postMessage({ type: 'close' });
-            })),
-        });
+        resolve({ url: m.url, port: m.port, close: closerOf(worker) });
       }
     });
     worker.once('error', reject);

@@ -30,6 +30,19 @@ export function worker(
   });
 }
 
+/**
+ * How the parent closes a worker that closes itself on `{ type: 'close' }` (the worker side
+ * finishes its work and exits): once, whoever asks, settling when the worker has exited.
+ */
+export function closerOf(worker: Worker): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () =>
+    (closing ??= new Promise<void>((done) => {
+      worker.once('exit', () => done());
+      worker.postMessage({ type: 'close' });
+    }));
+}
+
 /** A sibling module of `file` by name, with `file`'s own extension (.ts from the sources, .js from the build). */
 export function sibling(file: string, name: string): string {
   return join(dirname(file), name + extname(file));
