@@ -25,6 +25,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { SubgraphClient } from './subgraph/client';
+import { soleQueryField } from '../server/soleField';
 import type { GatewayMetrics } from './metrics';
 
 type GatewayExecutor = Awaited<ReturnType<ApolloGateway['load']>>['executor'];
@@ -65,11 +66,8 @@ export function passedThrough(
   schema: GraphQLSchema,
   request: Pick<GatewayGraphQLRequestContext, 'operation' | 'document'>,
 ): { subgraph: string; key: string } | null {
-  const { operation, document } = request;
-  if (operation.operation !== 'query' || document.definitions.length !== 1 || operation.directives?.length) return null;
-  if (operation.selectionSet.selections.length !== 1) return null;
-  const node = operation.selectionSet.selections[0];
-  if (node.kind !== Kind.FIELD || node.directives?.length) return null;
+  const node = soleQueryField(request.operation, request.document);
+  if (!node) return null;
   const passed = PASSED[node.name.value as keyof typeof PASSED];
   const field = schema.getQueryType()?.getFields()[node.name.value];
   if (!passed || !field) return null;

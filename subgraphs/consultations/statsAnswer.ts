@@ -33,6 +33,7 @@ import {
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import { budgetOf } from '../../server/budget';
+import { soleQueryField } from '../../server/soleField';
 import type { ConsultationsContext, StatsAnswerValue } from './context';
 import { statsResolvers } from './resolvers/stats';
 
@@ -102,11 +103,8 @@ interface StatsOperation {
 }
 
 function statsOperationOf(schema: GraphQLSchema, ctx: GraphQLRequestContext<object>): StatsOperation | null {
-  const { operation, document } = ctx;
-  if (!operation || !document || operation.operation !== 'query' || document.definitions.length !== 1) return null;
-  if (operation.directives?.length || operation.selectionSet.selections.length !== 1) return null;
-  const node = operation.selectionSet.selections[0];
-  if (node.kind !== Kind.FIELD || node.name.value !== 'consultationStats' || node.directives?.length) return null;
+  const node = soleQueryField(ctx.operation, ctx.document);
+  if (node?.name.value !== 'consultationStats') return null;
   const field = schema.getQueryType()?.getFields().consultationStats;
   if (!field) return null;
   const fields = askedOf(node.selectionSet, getNamedType(field.type) as GraphQLObjectType);
